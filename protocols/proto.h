@@ -1,0 +1,83 @@
+/* The protocol-module interface shared by server/net and the protocols
+ * (STYLE.md section 4). A module is a sans-IO core: bytes in through feed,
+ * model calls out; model events in, bytes out through the transport. */
+#ifndef REED_PROTO_H
+#define REED_PROTO_H
+
+#include "../config/config.h"
+#include "../server/base/base.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct reed_model_s reed_model_t;
+typedef struct reed_portal_s reed_portal_t;
+typedef struct reed_store_s reed_store_t;
+
+/* What a connection knows about its peer. */
+typedef struct reed_peer_s {
+  char ip[64]; /* numeric address, "unix" for unix sockets */
+  uint16_t port;
+  char local_ip[64];
+  uint16_t local_port;
+  bool tls;
+  /* SHA-256 of the client certificate on this TLS session, lowercase hex,
+   * "" when none was presented. */
+  char cert_fp[65];
+} reed_peer_t;
+
+/* Twisted ITransport; the real one lives in server/net, the fake one in
+ * tests/support. */
+typedef struct reed_transport_s {
+  /* Takes a reference to buf; REED_EQUEUEFULL past the send-queue limit
+   * (the connection is then being closed). */
+  int (*write)(void *t, reed_buf_t *buf);
+  /* Flushes what is queued, then closes; idempotent. */
+  void (*close)(void *t, const char *reason);
+  /* Back-pressure: stop or resume feeding this core. */
+  void (*pause_reading)(void *t, bool paused);
+  /* Begins a server-side TLS handshake after the bytes already written;
+   * tls_ready is called when it completes. 0 or REED_ETLS. */
+  int (*start_tls)(void *t);
+  const reed_peer_t *(*peer)(void *t);
+  void *t;
+} reed_transport_t;
+
+/* All a core may touch: no globals. */
+typedef struct reed_proto_env_s {
+  reed_transport_t *transport;
+  reed_clock_t *clock;
+  reed_worker_t *worker;
+  reed_model_t *model;
+  reed_portal_t *portal;
+  reed_store_t *store;
+  const void *conf;        /* the module's own config struct */
+  const void *server_conf; /* reed_config_t, read-only */
+  reed_log_t *log;
+  uint64_t conn_id;
+} reed_proto_env_t;
+
+/* Why a session is shut down. */
+enum { REED_SHUTDOWN_SERVER = 1, REED_SHUTDOWN_RELOAD = 2 };
+
+typedef struct reed_protocol_module_s {
+  const char *name;                     /* "irc": INI section, log tag */
+  const char *const *default_endpoints; /* NULL-terminated */
+  const reed_directive_t *directives;   /* the [name] section's keys */
+  size_t conf_size;
+  void (*conf_defaults)(void *conf);
+  int (*conf_check)(const void *conf, reed_conf_err_t *err);
+  void (*conf_cleanup)(void *conf);
+  /* Creates a core for a new connection; may write a greeting. */
+  int (*conn_new)(const reed_proto_env_t *env, void **core);
+  /* Returns len, or fewer bytes while paused (the adapter keeps the rest and
+   * feeds it again on resume), or < 0 (REED_EFATAL class): close this
+   * connection only. Input split at any byte gives identical results. */
+  ssize_t (*feed)(void *core, const uint8_t *in, size_t len);
+  void (*tls_ready)(void *core);
+  void (*eof)(void *core);               /* peer gone: quit with a reason */
+  void (*shutdown)(void *core, int why); /* SIGTERM: polite goodbye */
+  void (*conn_free)(void *core);
+} reed_protocol_module_t;
+
+#endif

@@ -1,0 +1,178 @@
+/* reed base layer: what every part may use. libc only.
+ *
+ * Error codes, allocation that tests can make fail, refcounted buffers,
+ * the clock and worker interfaces (implemented by server/net on libuv and by
+ * tests/support as fakes), and logging that folds repeated lines. */
+#ifndef REED_BASE_H
+#define REED_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REED_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define REED_UNUSED(x) ((void)(x))
+
+#if defined(__GNUC__)
+#define REED_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define REED_PRINTF(f, a)
+#endif
+
+/* ---- Error codes ----------------------------------------------------------
+ * Functions return 0 or a negative REED_E* code. Codes at or below
+ * REED_EFATAL tear down only the object concerned (a connection, a login),
+ * never the server. Domain codes name what happened in the model's terms;
+ * each protocol maps them to its own replies through one table. */
+#define REED_ERRNO_MAP(X)                                                      \
+  X(ENOMEM, -1, "out of memory")                                               \
+  X(EINVAL, -2, "invalid argument")                                            \
+  X(EQUEUEFULL, -3, "send queue full")                                         \
+  X(EPAUSE, -4, "paused")                                                      \
+  X(ENOTFOUND, -5, "not found")                                                \
+  X(EEXIST, -6, "already exists")                                              \
+  X(EIO, -7, "input/output error")                                             \
+  X(ETOOBIG, -8, "too large")                                                  \
+  X(ESYNTAX, -9, "syntax error")                                               \
+  X(ECONFIG, -10, "configuration error")                                       \
+  X(ETLS, -11, "TLS error")                                                    \
+  X(ELIMIT, -12, "limit reached")                                              \
+  X(ECLOSED, -13, "connection closed")                                         \
+  X(EAUTH, -20, "authentication failed")                                       \
+  X(ETHROTTLED, -21, "too many attempts, try again later")                     \
+  X(EAUTHSTATE, -22, "authentication exchange out of order")                   \
+  X(EBADACCOUNT, -23, "invalid account name")                                  \
+  X(EACCOUNTEXISTS, -24, "account already exists")                             \
+  X(ENOACCOUNT, -25, "no such account")                                        \
+  X(EREGCLOSED, -26, "registration is closed")                                 \
+  X(EBADNICK, -40, "erroneous nickname")                                       \
+  X(ENICKINUSE, -41, "nickname is already in use")                             \
+  X(ENOSUCHNICK, -42, "no such nick")                                          \
+  X(ENICKRESERVED, -43, "nickname is reserved for an account")                 \
+  X(EBADROOM, -44, "invalid room name")                                        \
+  X(ENOSUCHROOM, -45, "no such room")                                          \
+  X(ENOTMEMBER, -46, "not a member of that room")                              \
+  X(EALREADYMEMBER, -47, "already a member of that room")                      \
+  X(EBANNED, -48, "banned from that room")                                     \
+  X(EINVITEONLY, -49, "room is invite only")                                   \
+  X(EBADKEY, -50, "wrong room key")                                            \
+  X(EROOMFULL, -51, "room is full")                                            \
+  X(EMODERATED, -52, "room is moderated")                                      \
+  X(ENOPRIV, -53, "operator privileges needed")                                \
+  X(ENOEXTERNAL, -54, "room takes no messages from outside")                   \
+  X(ETARGETNOTMEMBER, -55, "target is not a member of that room")              \
+  X(EBADTEXT, -56, "invalid text")                                             \
+  X(EBADTOPIC, -57, "invalid topic")                                           \
+  X(EBADMODE, -58, "invalid mode")                                             \
+  X(ENICKMERGE, -59, "nick change would merge two members")                    \
+  X(ETOOMANYROOMS, -60, "too many rooms joined")                               \
+  X(ENOSUCHMSG, -61, "no such message")                                        \
+  X(ELISTFULL, -62, "list is full")                                            \
+  X(EFATAL, -100, "fatal error for this connection")                           \
+  X(EPROTO, -101, "protocol violation")
+
+enum {
+  REED_OK = 0,
+#define REED__ERR_ENUM(name, val, msg) REED_##name = (val),
+  REED_ERRNO_MAP(REED__ERR_ENUM)
+#undef REED__ERR_ENUM
+};
+
+/* Returns a static sentence for an error code ("unknown error" otherwise). */
+const char *reed_strerror(int err);
+/* Returns the code's name without the prefix, e.g. "ENICKINUSE". */
+const char *reed_err_name(int err);
+
+/* ---- Allocation ----------------------------------------------------------
+ * All of reed allocates through these, so tests can make allocation N fail
+ * (reed_alloc_fail_after) and count live allocations. */
+void *reed_malloc(size_t n);
+void *reed_calloc(size_t count, size_t n);
+void *reed_realloc(void *p, size_t n);
+void reed_free(void *p);
+char *reed_strdup(const char *s);
+char *reed_strndup(const char *s, size_t n);
+
+/* Test hook: the allocation after `n` more successful ones fails, and every
+ * one after it, until reset with n < 0. */
+void reed_alloc_fail_after(long n);
+/* Number of live reed_malloc'd blocks (for leak checks in tests). */
+long reed_alloc_live(void);
+
+/* ---- Refcounted buffers ---------------------------------------------------
+ * One formatting referenced by many send queues. `data` and `len` are
+ * public and read-only once the buffer is shared. */
+typedef struct reed_buf_s {
+  uint32_t refs;
+  size_t len;
+  size_t cap;
+  uint8_t data[];
+} reed_buf_t;
+
+/* A buffer with room for `cap` bytes and one reference; NULL on no memory. */
+reed_buf_t *reed_buf_new(size_t cap);
+/* A buffer holding a copy of `len` bytes of `p`. */
+reed_buf_t *reed_buf_from(const void *p, size_t len);
+/* Appends to a buffer that has one reference; may move it, so the caller
+ * replaces its pointer. Returns 0 or REED_ENOMEM (the old buffer stays). */
+int reed_buf_append(reed_buf_t **b, const void *p, size_t len);
+int reed_buf_printf(reed_buf_t **b, const char *fmt, ...) REED_PRINTF(2, 3);
+reed_buf_t *reed_buf_ref(reed_buf_t *b);
+void reed_buf_unref(reed_buf_t *b);
+
+/* ---- Clock (Twisted IReactorTime) ----------------------------------------
+ * The model and the protocol cores read time only through this. */
+typedef void (*reed_timer_cb)(void *arg);
+typedef struct reed_clock_s {
+  /* Milliseconds on a monotonic clock (for timeouts). */
+  uint64_t (*now_ms)(void *c);
+  /* Milliseconds since the Unix epoch (for server timestamps). */
+  uint64_t (*wall_ms)(void *c);
+  /* Calls cb(arg) once after `ms`; returns an id, never 0 (0 on ENOMEM). */
+  uint64_t (*call_later)(void *c, uint64_t ms, reed_timer_cb cb, void *arg);
+  /* Cancels a pending call; unknown or fired ids are ignored. */
+  void (*cancel)(void *c, uint64_t id);
+  void *c;
+} reed_clock_t;
+
+/* ---- Worker: pure CPU work off the loop (argon2id) ------------------------
+ * `work` runs elsewhere (a uv thread pool, or inline in tests) and touches
+ * nothing but `arg`; `done` runs on the loop afterwards with status 0 or a
+ * REED_E* code. Returns 0 or REED_ENOMEM. */
+typedef struct reed_worker_s {
+  int (*submit)(void *w, void (*work)(void *arg),
+                void (*done)(void *arg, int status), void *arg);
+  void *w;
+} reed_worker_t;
+
+/* ---- Logging --------------------------------------------------------------
+ * A line sink plus folding of identical consecutive lines: a repeat within
+ * the fold window is counted, and "last message repeated N times" is emitted
+ * before the next different line or on reed_log_flush. */
+enum { REED_LOG_DEBUG, REED_LOG_INFO, REED_LOG_WARN, REED_LOG_ERROR };
+
+typedef struct reed_log_s {
+  void (*emit)(void *ud, int level, const char *line);
+  void *ud;
+  int min_level;
+  /* Folding state (private). */
+  char last[256];
+  int last_level;
+  unsigned long repeats;
+} reed_log_t;
+
+/* A logger that writes "LEVEL message" lines to stderr. */
+void reed_log_init_stderr(reed_log_t *log, int min_level);
+void reed_log(reed_log_t *log, int level, const char *fmt, ...)
+    REED_PRINTF(3, 4);
+void reed_logv(reed_log_t *log, int level, const char *fmt, va_list ap);
+void reed_log_flush(reed_log_t *log);
+
+/* ---- Small string helpers -------------------------------------------------
+ */
+/* Copies at most size-1 bytes and terminates; returns strlen(src). */
+size_t reed_strlcpy(char *dst, const char *src, size_t size);
+/* 1 if `p[0..len)` is valid UTF-8 (no overlongs, no surrogates). */
+int reed_utf8_valid(const uint8_t *p, size_t len);
+
+#endif

@@ -1,0 +1,389 @@
+/* reed's pure room and user model: accounts, persons, sessions, the one
+ * nickname namespace, rooms, membership, topics, permissions and history.
+ *
+ * No I/O: it includes base.h and libc only, reads time only through
+ * reed_clock_t, and speaks in domain terms (never IRC numerics or XML).
+ * Protocols drive it with calls that return 0 or a REED_E* code, and learn
+ * what happened through the listener each session registers. Listeners only
+ * enqueue output; they never call back into the model.
+ *
+ * Identity rules (shared/DESIGN.md): an account name is reserved as a nick
+ * for that account; a nick belongs to one person (an account, or one guest
+ * session); several sessions of one account may share its nick. Rooms are
+ * created by the first join. Every room change and every message passes
+ * the sequencer, which gives it an id and a server time, then is applied.
+ *
+ * Strings passed in are copied; strings handed out in events and views are
+ * borrowed for the duration of the call. */
+#ifndef REED_MODEL_H
+#define REED_MODEL_H
+
+#include "../base/base.h"
+
+#include <stdbool.h>
+
+typedef struct reed_model_s reed_model_t;
+typedef struct reed_session_s reed_session_t;
+typedef struct reed_room_s reed_room_t;
+
+#define REED_NICK_MAX 32
+#define REED_ACCOUNT_MAX 32
+#define REED_ROOM_MAX 63
+#define REED_KEY_MAX 32
+#define REED_TOPIC_MAX 390
+#define REED_REASON_MAX 390
+
+/* ---- Names ---------------------------------------------------------------
+ * `ascii` casemapping: A-Z fold to a-z, nothing else. */
+void reed_casefold(char *dst, const char *src, size_t size);
+int reed_casecmp(const char *a, const char *b);
+bool reed_nick_valid(const char *nick);
+bool reed_account_valid(const char *name);
+bool reed_room_name_valid(const char *name);
+bool reed_room_key_valid(const char *key);
+/* Glob match ('*', '?', '\' escapes) under the casemapping. */
+bool reed_mask_match(const char *mask, const char *subject);
+
+/* ---- The model -----------------------------------------------------------
+ */
+typedef struct reed_change_s reed_change_t;
+
+/* The sequencer seam: every room change and message is handed to `order`,
+ * which stamps c->id and c->ts_ms and returns 0 to apply it now. The default
+ * (in-process) sequencer counts ids up from the last one loaded. */
+struct reed_change_s {
+  uint64_t id;
+  uint64_t ts_ms;
+  int kind; /* reed_event_kind_t */
+};
+typedef struct reed_sequencer_s {
+  int (*order)(void *s, reed_change_t *c);
+  void *s;
+} reed_sequencer_t;
+
+typedef struct reed_model_opts_s {
+  reed_clock_t *clock;
+  reed_log_t *log;
+  const char *server_name; /* shown as the source of server changes */
+  size_t room_history;     /* messages kept per room (default 1000) */
+  size_t private_history;  /* per private conversation (default 200) */
+  size_t max_rooms;        /* per session (default 100) */
+  size_t max_list_entries; /* per ban/except/invex list (default 100) */
+} reed_model_opts_t;
+
+int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
+/* Frees every room, person and session without emitting events. */
+void reed_model_free(reed_model_t *m);
+/* Rooms + persons + sessions alive, for leak checks in tests. */
+size_t reed_model_live_objects(const reed_model_t *m);
+void reed_model_set_sequencer(reed_model_t *m, const reed_sequencer_t *seq);
+/* Message ids go up from here (the store's loader sets last id + 1). */
+void reed_model_set_next_id(reed_model_t *m, uint64_t next);
+reed_clock_t *reed_model_clock(const reed_model_t *m);
+
+/* Accounts known to the model (names only: credentials live in auth and the
+ * store). Registering reserves the name as a nick. Returns 0 or
+ * REED_EBADACCOUNT / REED_EACCOUNTEXISTS / REED_ENOMEM. */
+int reed_model_account_add(reed_model_t *m, const char *name);
+/* Forgets an account; its live sessions become guests. 0 or ENOACCOUNT. */
+int reed_model_account_del(reed_model_t *m, const char *name);
+bool reed_model_account_exists(const reed_model_t *m, const char *name);
+
+/* ---- Events --------------------------------------------------------------
+ */
+typedef enum {
+  REED_EV_MESSAGE,  /* room or private message; text, msg_kind */
+  REED_EV_JOIN,     /* from joined room */
+  REED_EV_PART,     /* from left room; text = reason or NULL */
+  REED_EV_QUIT,     /* from's last session left; text = reason */
+  REED_EV_NICK,     /* from.nick is the old nick, target = new nick */
+  REED_EV_TOPIC,    /* text = new topic ("" when cleared) */
+  REED_EV_MODE,     /* modes[n_modes] applied in room */
+  REED_EV_KICK,     /* target kicked from room by from; text = reason */
+  REED_EV_INVITE,   /* target invited to room by from */
+  REED_EV_AWAY,     /* text = away message, NULL when back */
+  REED_EV_ACCOUNT,  /* from.account logged in (or NULL: logged out) */
+  REED_EV_REALNAME, /* text = new real name */
+  REED_EV_HOST,     /* from.user/from.host changed */
+  REED_EV_REDACT,   /* ref_id redacted in room (or private); text=reason */
+  REED_EV_TAGMSG,   /* client-only tags, no text (typing, reactions) */
+  REED_EV_KILL,     /* this session is being removed: text = reason */
+} reed_event_kind_t;
+
+enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
+
+/* Room settings that every protocol maps onto its own terms. */
+typedef enum {
+  REED_RMODE_OP,     /* arg: nick */
+  REED_RMODE_VOICE,  /* arg: nick */
+  REED_RMODE_BAN,    /* arg: mask nick!user@host */
+  REED_RMODE_EXCEPT, /* arg: mask */
+  REED_RMODE_INVEX,  /* arg: mask */
+  REED_RMODE_KEY,    /* arg: key (when set) */
+  REED_RMODE_LIMIT,  /* arg: decimal limit (when set) */
+  REED_RMODE_MODERATED,
+  REED_RMODE_INVITEONLY,
+  REED_RMODE_TOPICLOCK,
+  REED_RMODE_SECRET,
+  REED_RMODE_NOEXTERNAL,
+} reed_room_mode_t;
+
+typedef struct reed_mode_change_s {
+  reed_room_mode_t mode;
+  bool set;
+  const char *arg;
+} reed_mode_change_t;
+
+/* Who did something, as every protocol needs to show it. */
+typedef struct reed_actor_s {
+  const char *nick;
+  const char *account; /* NULL for a guest */
+  const char *origin;  /* "irc", "xmpp", "amp", "bot", or "server" */
+  const char *user;    /* IRC ident, XMPP resource, AMP client name */
+  const char *host;    /* what others see as the host */
+  const char *realname;
+  bool bot;
+  uint64_t session_id; /* the acting session; 0 for the server */
+} reed_actor_t;
+
+/* A protocol's opaque client tags (IRC "+draft/reply=..." and the like),
+ * carried unchanged to every protocol that understands them. */
+typedef struct reed_msg_extra_s {
+  const char *client_tags; /* NULL or "key=value;key2" */
+  const char *label;       /* echoed back to the sender only; not stored */
+} reed_msg_extra_t;
+
+typedef struct reed_fmt_cache_s reed_fmt_cache_t;
+
+typedef struct reed_event_s {
+  reed_event_kind_t kind;
+  uint64_t id;    /* sequencer id (0 for events that are not sequenced) */
+  uint64_t ts_ms; /* server time, ms since the epoch */
+  reed_actor_t from;
+  const char *room;   /* canonical room name, or NULL (private, global) */
+  const char *target; /* private target / kicked / invited nick, new nick */
+  const char *text;
+  size_t text_len;
+  int msg_kind; /* REED_MSG_* */
+  const reed_mode_change_t *modes;
+  size_t n_modes;
+  uint64_t ref_id;         /* REDACT: the message redacted */
+  const char *client_tags; /* NULL or opaque client tags */
+  bool echo;               /* this delivery goes back to the actor */
+  const char *label;       /* set on echo deliveries only */
+  reed_fmt_cache_t *cache; /* per fan-out format cache */
+} reed_event_t;
+
+/* Format cache: the first listener of an output form formats, the rest take
+ * a reference. `form` is a protocol's key (protocol id and cap bits).
+ * reed_event_cache_get returns a new reference or NULL; _put takes one. */
+reed_buf_t *reed_event_cache_get(const reed_event_t *ev, uint32_t form);
+void reed_event_cache_put(const reed_event_t *ev, uint32_t form,
+                          reed_buf_t *buf);
+
+typedef struct reed_session_listener_s {
+  void (*on_event)(void *ud, reed_session_t *s, const reed_event_t *ev);
+} reed_session_listener_t;
+
+/* A model-wide observer sees every sequenced change once (the store). */
+typedef struct reed_model_observer_s {
+  void (*on_change)(void *ud, const reed_event_t *ev);
+  void *ud;
+} reed_model_observer_t;
+int reed_model_add_observer(reed_model_t *m, const reed_model_observer_t *o);
+
+/* ---- Sessions --------------------------------------------------------------
+ */
+typedef struct reed_session_info_s {
+  const char *origin;   /* "irc", "xmpp", "amp", "bot" (static string) */
+  const char *user;     /* ident/resource; copied */
+  const char *host;     /* shown host; copied */
+  const char *ip;       /* real address, for bans and limits; copied */
+  const char *realname; /* copied */
+  const reed_session_listener_t *listener;
+  void *ud;
+} reed_session_info_t;
+
+int reed_session_new(reed_model_t *m, const reed_session_info_t *info,
+                     reed_session_t **out);
+/* Leaves every room (one QUIT per room member that sees the person go) and
+ * frees the session. `s` is invalid afterwards. */
+void reed_session_quit(reed_session_t *s, const char *reason);
+uint64_t reed_session_id(const reed_session_t *s);
+reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);
+/* The session's nick, or NULL before it has one. */
+const char *reed_session_nick(const reed_session_t *s);
+const char *reed_session_account(const reed_session_t *s);
+void *reed_session_ud(const reed_session_t *s);
+
+/* Binds the session to an account after the portal said yes. If the
+ * session's current nick is held by another person it keeps it only when it
+ * is its own; returns 0, ENOACCOUNT. Emits ACCOUNT to shared rooms. */
+int reed_session_login(reed_session_t *s, const char *account);
+/* Sets or changes the nick (DESIGN.md rules). Returns 0 or EBADNICK,
+ * ENICKINUSE, ENICKRESERVED, ENICKMERGE. Emits NICK to everyone who shares a
+ * room with the person, and to every session of the person. */
+int reed_session_set_nick(reed_session_t *s, const char *nick);
+int reed_session_set_realname(reed_session_t *s, const char *realname);
+int reed_session_set_host(reed_session_t *s, const char *user,
+                          const char *host);
+/* Away belongs to the person; NULL or "" clears it. */
+int reed_session_set_away(reed_session_t *s, const char *text);
+int reed_session_set_bot(reed_session_t *s, bool bot);
+/* Server operator: may override room permissions and kill. */
+void reed_session_set_oper(reed_session_t *s, bool oper);
+bool reed_session_is_oper(const reed_session_t *s);
+/* Removes every session of `nick`'s person: KILL to them, QUIT to others. */
+int reed_session_kill(reed_session_t *killer, const char *nick,
+                      const char *reason);
+
+/* ---- Rooms ---------------------------------------------------------------
+ * All take the calling session; the room name is canonical or not yet
+ * existing. */
+int reed_room_join(reed_session_t *s, const char *room, const char *key);
+int reed_room_part(reed_session_t *s, const char *room, const char *reason);
+/* Room message. On success *id_out (if not NULL) is its id. ENOSUCHROOM,
+ * ENOTMEMBER/ENOEXTERNAL, EBANNED, EMODERATED, EBADTEXT. */
+int reed_room_say(reed_session_t *s, const char *room, int msg_kind,
+                  const char *text, size_t len, const reed_msg_extra_t *x,
+                  uint64_t *id_out);
+/* Private message to the person holding `nick`: every session of theirs,
+ * none of the sender's. ENOSUCHNICK. */
+int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
+              const char *text, size_t len, const reed_msg_extra_t *x,
+              uint64_t *id_out);
+/* Client-only tags to a room or nick (target starts the room lookup first
+ * when `is_room`). */
+int reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
+                const reed_msg_extra_t *x);
+int reed_room_set_topic(reed_session_t *s, const char *room, const char *topic);
+int reed_room_kick(reed_session_t *s, const char *room, const char *nick,
+                   const char *reason);
+int reed_room_invite(reed_session_t *s, const char *room, const char *nick);
+/* Applies changes in order; stops at the first failure and returns its code
+ * (changes before it stay applied and are reported in one MODE event).
+ * *applied (if not NULL) says how many were applied. */
+int reed_room_set_modes(reed_session_t *s, const char *room,
+                        const reed_mode_change_t *changes, size_t n,
+                        size_t *applied);
+/* Redacts a message the caller sent (or any, for a room operator). */
+int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
+                const char *reason);
+
+/* ---- Read-only views -----------------------------------------------------
+ */
+typedef struct reed_member_view_s {
+  reed_actor_t who;
+  bool op, voice;
+  const char *away; /* NULL when present */
+  uint64_t joined_ms;
+} reed_member_view_t;
+
+typedef struct reed_room_view_s {
+  const char *name;
+  const char *topic; /* NULL when none */
+  const char *topic_by;
+  uint64_t topic_ms;
+  uint64_t created_ms;
+  size_t members;
+  bool moderated, invite_only, topic_lock, secret, no_external;
+  const char *key; /* NULL when none */
+  size_t limit;    /* 0 when none */
+} reed_room_view_t;
+
+reed_room_t *reed_room_find(reed_model_t *m, const char *name);
+void reed_room_view(const reed_room_t *r, reed_room_view_t *v);
+/* Calls cb for each member in join order. */
+void reed_room_each_member(const reed_room_t *r,
+                           void (*cb)(void *ud, const reed_member_view_t *mv),
+                           void *ud);
+/* Calls cb for each room, in creation order. */
+void reed_model_each_room(reed_model_t *m,
+                          void (*cb)(void *ud, const reed_room_t *r), void *ud);
+/* Entries of a list mode (BAN, EXCEPT, INVEX): mask, set_by, set_ms. */
+void reed_room_each_list(const reed_room_t *r, reed_room_mode_t which,
+                         void (*cb)(void *ud, const char *mask, const char *by,
+                                    uint64_t ms),
+                         void *ud);
+/* Is session s joined to room? Is nick a member? Member view of nick. */
+bool reed_room_has_session(const reed_room_t *r, const reed_session_t *s);
+int reed_room_member(const reed_room_t *r, const char *nick,
+                     reed_member_view_t *out);
+/* Rooms the session has joined, in join order. */
+void reed_session_each_room(const reed_session_t *s,
+                            void (*cb)(void *ud, const reed_room_t *r),
+                            void *ud);
+
+typedef struct reed_person_view_s {
+  reed_actor_t who; /* of the earliest session */
+  const char *away;
+  bool oper;
+  size_t sessions;
+  uint64_t signon_ms;
+  uint64_t idle_since_ms; /* last message sent by any of its sessions */
+} reed_person_view_t;
+/* Fills the view of whoever holds `nick`; 0 or ENOSUCHNICK. */
+int reed_model_find_nick(reed_model_t *m, const char *nick,
+                         reed_person_view_t *out);
+/* Rooms a nick's person is in (any of its sessions). */
+void reed_model_each_room_of(reed_model_t *m, const char *nick,
+                             void (*cb)(void *ud, const reed_room_t *r),
+                             void *ud);
+/* Counts for LUSERS-like replies. */
+typedef struct reed_model_stats_s {
+  size_t sessions, persons, guests, rooms, opers, accounts;
+} reed_model_stats_t;
+void reed_model_stats(const reed_model_t *m, reed_model_stats_t *st);
+
+/* ---- History -------------------------------------------------------------
+ * Bounded rings per room and per private conversation, with the same ids
+ * every protocol shows. A query selects messages strictly before/after an
+ * id or a time, or the latest, oldest first in the callback. */
+typedef struct reed_hist_entry_s {
+  uint64_t id, ts_ms;
+  reed_actor_t from;  /* nick, account, origin, user, host */
+  const char *room;   /* or NULL */
+  const char *target; /* private: the other nick */
+  int msg_kind;
+  const char *text;
+  size_t text_len;
+  const char *client_tags;
+} reed_hist_entry_t;
+
+typedef enum {
+  REED_HIST_LATEST, /* newest `limit`, bounded by after_* when set */
+  REED_HIST_BEFORE,
+  REED_HIST_AFTER,
+  REED_HIST_AROUND,
+  REED_HIST_BETWEEN,
+} reed_hist_dir_t;
+
+typedef struct reed_hist_query_s {
+  reed_hist_dir_t dir;
+  uint64_t id, id2; /* 0 when selecting by time */
+  uint64_t ts, ts2; /* ms; used when the id is 0 */
+  size_t limit;
+} reed_hist_query_t;
+
+typedef void (*reed_hist_cb)(void *ud, const reed_hist_entry_t *e);
+/* Room history: the caller must be joined (ENOTMEMBER otherwise). */
+int reed_history_room(reed_session_t *s, const char *room,
+                      const reed_hist_query_t *q, reed_hist_cb cb, void *ud);
+/* Private history between the caller's person and `nick`'s (an account
+ * name also works when the peer is offline). */
+int reed_history_private(reed_session_t *s, const char *nick,
+                         const reed_hist_query_t *q, reed_hist_cb cb, void *ud);
+/* Loader: appends a stored message (oldest first) without events. */
+int reed_history_load(reed_model_t *m, const reed_hist_entry_t *e);
+
+/* Persistent room settings the store saves and restores. */
+typedef struct reed_room_state_s {
+  const char *name, *topic, *topic_by;
+  uint64_t topic_ms, created_ms;
+  bool moderated, invite_only, topic_lock, secret, no_external;
+  const char *key;
+  size_t limit;
+} reed_room_state_t;
+int reed_room_load(reed_model_t *m, const reed_room_state_t *st);
+
+#endif

@@ -1,0 +1,131 @@
+#include "fake_transport.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+ft_write(void *t, reed_buf_t *buf)
+{
+  fake_transport_t *ft = t;
+
+  if (ft->full || ft->closed) {
+    return REED_EQUEUEFULL;
+  }
+  if (ft->out_len + buf->len + 1 > ft->out_cap) {
+    size_t cap = ft->out_cap ? ft->out_cap : 256;
+    while (cap < ft->out_len + buf->len + 1)
+      cap *= 2;
+    ft->out = realloc(ft->out, cap);
+    if (ft->out == NULL)
+      abort();
+    ft->out_cap = cap;
+  }
+  memcpy(ft->out + ft->out_len, buf->data, buf->len);
+  ft->out_len += buf->len;
+  ft->out[ft->out_len] = '\0';
+  ft->writes++;
+  return 0;
+}
+
+static void
+ft_close(void *t, const char *reason)
+{
+  fake_transport_t *ft = t;
+
+  if (ft->closed)
+    return;
+  ft->closed = 1;
+  reed_strlcpy(ft->close_reason, reason ? reason : "",
+               sizeof(ft->close_reason));
+}
+
+static void
+ft_pause(void *t, bool paused)
+{
+  ((fake_transport_t *)t)->paused = paused;
+}
+
+static int
+ft_start_tls(void *t)
+{
+  ((fake_transport_t *)t)->tls_requests++;
+  return 0;
+}
+
+static const reed_peer_t *
+ft_peer(void *t)
+{
+  return &((fake_transport_t *)t)->peer;
+}
+
+void
+ft_init(fake_transport_t *ft)
+{
+  memset(ft, 0, sizeof(*ft));
+  reed_strlcpy(ft->peer.ip, "127.0.0.1", sizeof(ft->peer.ip));
+  ft->peer.port = 40000;
+  reed_strlcpy(ft->peer.local_ip, "127.0.0.1", sizeof(ft->peer.local_ip));
+  ft->peer.local_port = 6667;
+  ft->transport.write = ft_write;
+  ft->transport.close = ft_close;
+  ft->transport.pause_reading = ft_pause;
+  ft->transport.start_tls = ft_start_tls;
+  ft->transport.peer = ft_peer;
+  ft->transport.t = ft;
+}
+
+void
+ft_cleanup(fake_transport_t *ft)
+{
+  free(ft->out);
+  ft->out = NULL;
+}
+
+void
+ft_set_full(fake_transport_t *ft, int full)
+{
+  ft->full = full;
+}
+
+const char *
+ft_take(fake_transport_t *ft)
+{
+  const char *s = ft->out ? ft->out + ft->read_pos : "";
+
+  ft->read_pos = ft->out_len;
+  return s;
+}
+
+void
+ft_clear(fake_transport_t *ft)
+{
+  ft->out_len = 0;
+  ft->read_pos = 0;
+  if (ft->out)
+    ft->out[0] = '\0';
+}
+
+ssize_t
+ft_feed_chunked(ft_feed_fn feed, void *core, const void *bytes, size_t len,
+                size_t chunk, void (*resume)(void *), void *resume_arg)
+{
+  const uint8_t *p = bytes;
+  size_t off = 0;
+
+  if (chunk == 0)
+    chunk = len ? len : 1;
+  while (off < len) {
+    size_t n = len - off < chunk ? len - off : chunk;
+    ssize_t r = feed(core, p + off, n);
+    if (r < 0)
+      return r;
+    if ((size_t)r < n) {
+      /* The core paused: let the test's resume run, then refeed the rest. */
+      if (resume == NULL)
+        return 0;
+      resume(resume_arg);
+    }
+    off += (size_t)r;
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+/* A fake reed_transport_t: records what a core writes, its close reason,
+ * pause state and TLS requests, so protocol cores are tested without
+ * sockets. */
+#ifndef REED_TEST_FAKE_TRANSPORT_H
+#define REED_TEST_FAKE_TRANSPORT_H
+
+#include "../../protocols/proto.h"
+
+typedef struct {
+  reed_transport_t transport; /* hand &ft.transport to the core */
+  reed_peer_t peer;
+  char *out; /* everything written, NUL-terminated */
+  size_t out_len, out_cap;
+  size_t read_pos; /* for ft_take */
+  int closed;
+  char close_reason[256];
+  int paused;
+  int tls_requests;
+  int full; /* when set, write returns REED_EQUEUEFULL */
+  size_t writes;
+} fake_transport_t;
+
+void ft_init(fake_transport_t *ft);
+void ft_cleanup(fake_transport_t *ft);
+void ft_set_full(fake_transport_t *ft, int full);
+/* Output written since the last ft_take, NUL-terminated; valid until the
+ * next write. */
+const char *ft_take(fake_transport_t *ft);
+/* Forgets all output. */
+void ft_clear(fake_transport_t *ft);
+
+/* Feeds `len` bytes to `feed(core, ...)` in chunks of `chunk` bytes (0 for
+ * whole), refeeding what a paused core left unconsumed after `resume` (may
+ * be NULL) has run. Returns the first negative feed result, or 0. */
+typedef ssize_t (*ft_feed_fn)(void *core, const uint8_t *in, size_t len);
+ssize_t ft_feed_chunked(ft_feed_fn feed, void *core, const void *bytes,
+                        size_t len, size_t chunk, void (*resume)(void *),
+                        void *resume_arg);
+
+#endif
