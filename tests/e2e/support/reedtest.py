@@ -1,0 +1,127 @@
+"""Start a real reed for an end-to-end test and read its ports.
+
+    with ReedServer(extra_ini={"irc": {...}}) as srv:
+        port = srv.port("irc", "tcp")
+
+The server gets a fresh data dir, a config with every listener on port 0 at
+127.0.0.1, and the minimum password-hashing cost. Ports come from the
+`listening <protocol> <kind> <address> <port>` lines reed logs. Every wait is
+bounded; the server is ended by its own PID.
+"""
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+LISTEN_RE = re.compile(r"listening (\S+) (\S+) (\S+) (\S+)")
+
+DEFAULT_LISTENERS = {
+    "irc": ["tcp:0:interface=127.0.0.1", "ssl:0:interface=127.0.0.1"],
+    "amp": ["tcp:0:interface=127.0.0.1"],
+}
+
+
+class ReedServer:
+    def __init__(self, listeners=None, extra_ini=None, data_dir=None,
+                 startup_timeout=10.0):
+        self.bin = os.environ.get("REED_BIN", "reed")
+        self.listeners = listeners if listeners is not None else DEFAULT_LISTENERS
+        self.extra_ini = extra_ini or {}
+        self.own_dir = data_dir is None
+        base = os.environ.get("REED_TMP") or None
+        self.dir = data_dir or tempfile.mkdtemp(prefix="reed-e2e-", dir=base)
+        self.startup_timeout = startup_timeout
+        self.proc = None
+        self.ports = {}
+        self.log_lines = []
+
+    def write_config(self):
+        sections = {"server": {"name": "localhost",
+                               "data_dir": os.path.join(self.dir, "data"),
+                               "registration": "open",
+                               "password_hash": "min"}}
+        for proto, eps in self.listeners.items():
+            sections.setdefault(proto, {})["listen"] = list(eps)
+        for sec, kv in self.extra_ini.items():
+            sections.setdefault(sec, {}).update(kv)
+        path = os.path.join(self.dir, "reed.ini")
+        with open(path, "w") as f:
+            for sec, kv in sections.items():
+                f.write("[%s]\n" % sec)
+                for k, v in kv.items():
+                    for item in (v if isinstance(v, list) else [v]):
+                        f.write("%s = %s\n" % (k, item))
+        return path
+
+    def start(self):
+        conf = self.write_config()
+        self.ports = {}
+        self.proc = subprocess.Popen([self.bin, "--config", conf],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        want = sum(len(v) for v in self.listeners.values())
+        deadline = time.time() + self.startup_timeout
+        while len(self.ports) < want:
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("reed did not start: %s" % self.log_lines)
+            line = self._readline(deadline - time.time())
+            m = LISTEN_RE.search(line or "")
+            if m:
+                self.ports[(m.group(1), m.group(2))] = int(m.group(4))
+        return self
+
+    def _readline(self, timeout):
+        r, _, _ = select.select([self.proc.stderr], [], [], max(0, timeout))
+        if not r:
+            return None
+        line = self.proc.stderr.readline().decode(errors="replace")
+        self.log_lines.append(line)
+        return line
+
+    def port(self, proto, kind="tcp"):
+        return self.ports[(proto, kind)]
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10.0):
+        """Ends the server; returns its exit code (None if it had to be
+        killed)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        if self.proc and self.proc.stderr:
+            self.proc.stderr.close()
+        if self.own_dir and not os.environ.get("REED_KEEP"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+
+def wait_until(pred, timeout=10.0, step=0.02):
+    """Polls pred() until it is true or the bounded timeout passes."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
