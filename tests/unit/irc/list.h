@@ -1,0 +1,7 @@
+TEST_ENTRY(line_split_table)
+TEST_ENTRY(line_join_table)
+TEST_ENTRY(line_limits)
+TEST_ENTRY(line_bad_input)
+TEST_ENTRY(line_params_and_tag_count)
+TEST_ENTRY(line_tag_escape)
+TEST_ENTRY(line_write_refuses_bad_atoms)
