@@ -1,0 +1,56 @@
+/* The store's own schema, owner "store". Append steps; never edit one that
+ * has shipped. */
+#include "store_int.h"
+
+static const char step1[] =
+    "CREATE TABLE accounts("
+    " folded TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL,"
+    " pwhash TEXT NOT NULL,"
+    " s256_salt BLOB, s256_iter INTEGER NOT NULL DEFAULT 0,"
+    " s256_stored BLOB, s256_server BLOB,"
+    " s1_salt BLOB, s1_iter INTEGER NOT NULL DEFAULT 0,"
+    " s1_stored BLOB, s1_server BLOB"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE certs("
+    " fpr TEXT PRIMARY KEY,"
+    " account TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX certs_account ON certs(account, fpr);"
+    "CREATE TABLE rooms("
+    " folded TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL DEFAULT 0,"
+    " topic TEXT, topic_by TEXT, topic_ms INTEGER NOT NULL DEFAULT 0,"
+    " moderated INTEGER NOT NULL DEFAULT 0,"
+    " invite_only INTEGER NOT NULL DEFAULT 0,"
+    " topic_lock INTEGER NOT NULL DEFAULT 0,"
+    " secret INTEGER NOT NULL DEFAULT 0,"
+    " no_external INTEGER NOT NULL DEFAULT 0,"
+    " room_key TEXT,"
+    " member_limit INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;"
+    /* conv groups a room's or a private conversation's rows for pruning:
+     * "r:<folded room>" or "p:<folded nick> <folded nick>" (sorted). */
+    "CREATE TABLE messages("
+    " id INTEGER PRIMARY KEY,"
+    " ts_ms INTEGER NOT NULL,"
+    " conv TEXT NOT NULL,"
+    " room TEXT, target TEXT,"
+    " nick TEXT NOT NULL, account TEXT, origin TEXT, user TEXT, host TEXT,"
+    " kind INTEGER NOT NULL,"
+    " text BLOB NOT NULL,"
+    " tags TEXT"
+    ");"
+    "CREATE INDEX messages_conv ON messages(conv, id);"
+    /* The highest sequenced id handed out, so ids never repeat after a
+     * restart even when the last changes stored no message row. */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "INSERT INTO meta(key, value) VALUES('last_id', 0);";
+
+const reed_store_migration_t reed__store_schema[] = {
+    {.sql = step1},
+};
+const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

@@ -1,0 +1,419 @@
+/* The store's connection: open and configure SQLite (WAL, busy timeout),
+ * the statement cache, transactions (per-turn batches and immediate account
+ * changes) and versioned migrations per owner. */
+#include "store_int.h"
+
+#include <string.h>
+
+#define BUSY_TIMEOUT_MS 5000
+#define OWNER_MAX 32
+
+static const char *const stmt_sql[STMT__COUNT] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_VERSION_GET] = "SELECT version FROM schema_version WHERE owner = ?1",
+    [STMT_VERSION_SET] = "INSERT INTO schema_version(owner, version)"
+                         " VALUES(?1, ?2) ON CONFLICT(owner)"
+                         " DO UPDATE SET version = excluded.version",
+    [STMT_ACCOUNT_INSERT] =
+        "INSERT INTO accounts(folded, name, created_ms, pwhash,"
+        " s256_salt, s256_iter, s256_stored, s256_server,"
+        " s1_salt, s1_iter, s1_stored, s1_server)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [STMT_ACCOUNT_GET] =
+        "SELECT name, created_ms, pwhash, s256_salt, s256_iter, s256_stored,"
+        " s256_server, s1_salt, s1_iter, s1_stored, s1_server"
+        " FROM accounts WHERE folded = ?1",
+    [STMT_ACCOUNT_SET_CREDS] =
+        "UPDATE accounts SET pwhash = ?4, s256_salt = ?5, s256_iter = ?6,"
+        " s256_stored = ?7, s256_server = ?8, s1_salt = ?9, s1_iter = ?10,"
+        " s1_stored = ?11, s1_server = ?12 WHERE folded = ?1",
+    [STMT_ACCOUNT_DELETE] = "DELETE FROM accounts WHERE folded = ?1",
+    [STMT_ACCOUNT_LIST] =
+        "SELECT name, created_ms, pwhash, s256_salt, s256_iter, s256_stored,"
+        " s256_server, s1_salt, s1_iter, s1_stored, s1_server"
+        " FROM accounts ORDER BY folded",
+    [STMT_CERT_DELETE_ACCOUNT] = "DELETE FROM certs WHERE account = ?1",
+    [STMT_CERT_INSERT] = "INSERT INTO certs(fpr, account) VALUES(?1, ?2)",
+    [STMT_CERT_DELETE] = "DELETE FROM certs WHERE fpr = ?1 AND account = ?2",
+    [STMT_CERT_LOOKUP] = "SELECT a.name FROM certs c JOIN accounts a"
+                         " ON a.folded = c.account WHERE c.fpr = ?1",
+    [STMT_CERT_LIST] = "SELECT fpr FROM certs WHERE account = ?1 ORDER BY fpr",
+    [STMT_MSG_INSERT] =
+        "INSERT OR REPLACE INTO messages(id, ts_ms, conv, room, target, nick,"
+        " account, origin, user, host, kind, text, tags)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    /* Deletes the rows of conv older than its ?2 newest. */
+    [STMT_MSG_PRUNE] = "DELETE FROM messages WHERE conv = ?1 AND id <= "
+                       "(SELECT id FROM messages WHERE conv = ?1"
+                       " ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+    [STMT_MSG_REDACT] = "DELETE FROM messages WHERE id = ?1",
+    [STMT_ROOM_UPSERT] =
+        "INSERT INTO rooms(folded, name, created_ms, topic, topic_by,"
+        " topic_ms, moderated, invite_only, topic_lock, secret, no_external,"
+        " room_key, member_limit)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        " ON CONFLICT(folded) DO UPDATE SET name = excluded.name,"
+        " topic = excluded.topic, topic_by = excluded.topic_by,"
+        " topic_ms = excluded.topic_ms, moderated = excluded.moderated,"
+        " invite_only = excluded.invite_only,"
+        " topic_lock = excluded.topic_lock, secret = excluded.secret,"
+        " no_external = excluded.no_external, room_key = excluded.room_key,"
+        " member_limit = excluded.member_limit",
+    [STMT_META_SET_ID] = "UPDATE meta SET value = max(value, ?1)"
+                         " WHERE key = 'last_id'",
+};
+
+int
+reed__store_fail(reed_store_t *st, const char *what)
+{
+  int code = sqlite3_errcode(st->db);
+
+  reed_log(st->log, REED_LOG_ERROR, "store: %s: %s", what,
+           sqlite3_errmsg(st->db));
+  return code == SQLITE_NOMEM ? REED_ENOMEM : REED_EIO;
+}
+
+sqlite3_stmt *
+reed__store_stmt(reed_store_t *st, reed__store_stmt_id id)
+{
+  sqlite3_stmt *s = st->stmts[id];
+
+  if (s != NULL) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+  if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                         &s, NULL) != SQLITE_OK) {
+    reed__store_fail(st, "prepare");
+    return NULL;
+  }
+  st->stmts[id] = s;
+  return s;
+}
+
+int
+reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what)
+{
+  int rc = sqlite3_step(s);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+    sqlite3_reset(s);
+    return 0;
+  }
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    sqlite3_reset(s);
+    return REED_EEXIST;
+  }
+  rc = reed__store_fail(st, what);
+  sqlite3_reset(s);
+  return rc;
+}
+
+int
+reed__store_exec(reed_store_t *st, const char *sql)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+    return 0;
+  reed_log(st->log, REED_LOG_ERROR, "store: %s", msg ? msg : "exec failed");
+  sqlite3_free(msg);
+  return REED_EIO;
+}
+
+static int
+run_stmt(reed_store_t *st, reed__store_stmt_id id, const char *what)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, id);
+
+  if (s == NULL)
+    return REED_EIO;
+  return reed__store_step_done(st, s, what);
+}
+
+/* Undoes a failed transaction. SQLite may already have rolled back by
+ * itself (after an I/O or memory error), so only roll back while one is
+ * open. */
+static void
+rollback(reed_store_t *st)
+{
+  if (!sqlite3_get_autocommit(st->db))
+    run_stmt(st, STMT_ROLLBACK, "rollback");
+}
+
+static int
+commit(reed_store_t *st)
+{
+  int rc = run_stmt(st, STMT_COMMIT, "commit");
+
+  if (rc != 0)
+    rollback(st);
+  return rc == REED_EEXIST ? REED_EIO : rc;
+}
+
+int
+reed_store_batch_begin(reed_store_t *st)
+{
+  int rc;
+
+  if (st->in_batch)
+    return 0;
+  rc = run_stmt(st, STMT_BEGIN, "begin batch");
+  if (rc != 0)
+    return rc;
+  st->in_batch = true;
+  st->batch_last_id = 0;
+  return 0;
+}
+
+bool
+reed_store_in_batch(const reed_store_t *st)
+{
+  return st->in_batch;
+}
+
+static int
+save_last_id(reed_store_t *st)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_META_SET_ID);
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_int64(s, 1, (sqlite3_int64)st->batch_last_id);
+  return reed__store_step_done(st, s, "save last id");
+}
+
+int
+reed_store_turn_end(reed_store_t *st)
+{
+  int rc = 0;
+
+  if (!st->in_batch)
+    return 0;
+  st->in_batch = false;
+  if (st->batch_last_id != 0)
+    rc = save_last_id(st);
+  if (rc == 0)
+    return commit(st);
+  rollback(st);
+  return rc;
+}
+
+int
+reed__store_txn_begin(reed_store_t *st)
+{
+  int rc = reed_store_turn_end(st);
+
+  if (rc != 0)
+    return rc;
+  return run_stmt(st, STMT_BEGIN, "begin");
+}
+
+int
+reed__store_txn_end(reed_store_t *st, int rc)
+{
+  if (rc != 0) {
+    rollback(st);
+    return rc;
+  }
+  return commit(st);
+}
+
+struct sqlite3 *
+reed_store_sqlite(reed_store_t *st)
+{
+  return st->db;
+}
+
+/* ---- Migrations ------------------------------------------------------------
+ */
+static bool
+owner_valid(const char *owner)
+{
+  size_t n = owner ? strlen(owner) : 0;
+
+  if (n == 0 || n > OWNER_MAX)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = owner[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  }
+  return true;
+}
+
+int
+reed_store_schema_version(reed_store_t *st, const char *owner)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_VERSION_GET);
+  int rc, v = 0;
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  else if (rc != SQLITE_DONE)
+    v = reed__store_fail(st, "read schema version");
+  sqlite3_reset(s);
+  return v;
+}
+
+static int
+set_version(reed_store_t *st, const char *owner, size_t v)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_VERSION_SET);
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)v);
+  return reed__store_step_done(st, s, "set schema version");
+}
+
+/* Runs step `v` (0-based) and records version v + 1, in one transaction. */
+static int
+migrate_step(reed_store_t *st, const char *owner,
+             const reed_store_migration_t *step, size_t v)
+{
+  int rc = reed__store_txn_begin(st);
+
+  if (rc != 0)
+    return rc;
+  rc = reed__store_exec(st, step->sql);
+  if (rc == 0)
+    rc = set_version(st, owner, v + 1);
+  if (rc != 0)
+    reed_log(st->log, REED_LOG_ERROR, "store: migration %s %zu failed", owner,
+             v + 1);
+  return reed__store_txn_end(st, rc);
+}
+
+int
+reed_store_migrate(reed_store_t *st, const char *owner,
+                   const reed_store_migration_t *steps, size_t n)
+{
+  int v;
+
+  if (!owner_valid(owner) || (n > 0 && steps == NULL))
+    return REED_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (steps[i].sql == NULL)
+      return REED_EINVAL;
+  v = reed_store_schema_version(st, owner);
+  if (v < 0)
+    return v;
+  if ((size_t)v > n) {
+    reed_log(st->log, REED_LOG_ERROR,
+             "store: schema of %s is at version %d, this build knows %zu",
+             owner, v, n);
+    return REED_ECONFIG;
+  }
+  for (size_t i = (size_t)v; i < n; i++) {
+    int rc = migrate_step(st, owner, &steps[i], i);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* ---- Open and close --------------------------------------------------------
+ */
+static int
+set_wal(reed_store_t *st)
+{
+  sqlite3_stmt *s;
+  int rc = REED_EIO;
+
+  if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s, NULL) !=
+      SQLITE_OK)
+    return reed__store_fail(st, "open");
+  if (sqlite3_step(s) != SQLITE_ROW)
+    rc = reed__store_fail(st, "open");
+  else if (sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal") == 0)
+    rc = 0;
+  else
+    reed_log(st->log, REED_LOG_ERROR, "store: cannot use WAL mode (%s)",
+             (const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static int
+configure(reed_store_t *st)
+{
+  int rc;
+
+  sqlite3_extended_result_codes(st->db, 1);
+  sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+  rc = set_wal(st);
+  if (rc != 0)
+    return rc;
+  return reed__store_exec(st, "PRAGMA synchronous=NORMAL;"
+                              "CREATE TABLE IF NOT EXISTS schema_version("
+                              " owner TEXT PRIMARY KEY,"
+                              " version INTEGER NOT NULL) WITHOUT ROWID;");
+}
+
+static int
+open_db(reed_store_t *st, const char *path)
+{
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+              SQLITE_OPEN_EXRESCODE;
+
+  if (sqlite3_open_v2(path, &st->db, flags, NULL) == SQLITE_OK)
+    return 0;
+  if (st->db == NULL)
+    return REED_ENOMEM;
+  reed_log(st->log, REED_LOG_ERROR, "store: cannot open %s: %s", path,
+           sqlite3_errmsg(st->db));
+  return REED_EIO;
+}
+
+int
+reed_store_open(const char *path, reed_log_t *log, reed_store_t **out)
+{
+  reed_store_t *st;
+  int rc;
+
+  if (path == NULL || out == NULL)
+    return REED_EINVAL;
+  st = reed_calloc(1, sizeof(*st));
+  if (st == NULL)
+    return REED_ENOMEM;
+  st->log = log;
+  st->keep_room = 2000;
+  st->keep_private = 400;
+  rc = open_db(st, path);
+  if (rc != 0)
+    goto fail;
+  rc = configure(st);
+  if (rc != 0)
+    goto fail;
+  rc = reed_store_migrate(st, "store", reed__store_schema,
+                          reed__store_schema_len);
+  if (rc != 0)
+    goto fail;
+  *out = st;
+  return 0;
+fail:
+  reed_store_close(st);
+  return rc;
+}
+
+void
+reed_store_close(reed_store_t *st)
+{
+  if (st == NULL)
+    return;
+  if (st->db != NULL)
+    reed_store_turn_end(st);
+  for (size_t i = 0; i < STMT__COUNT; i++)
+    sqlite3_finalize(st->stmts[i]);
+  sqlite3_close(st->db);
+  reed_free(st);
+}

@@ -1,0 +1,184 @@
+/* reed's store: SQLite in WAL mode in the data dir. Accounts with their
+ * credentials and client-certificate fingerprints, rooms' persistent
+ * settings and message history, under a versioned schema that protocol
+ * modules extend with migrations of their own (shared/DESIGN.md,
+ * Persistence).
+ *
+ * Durability. The database runs in WAL mode with synchronous=NORMAL: a
+ * COMMIT has written its WAL frames to the operating system before it
+ * returns, so a committed transaction survives kill -9 of the process (the
+ * promise DESIGN.md makes); only an operating-system crash or power loss
+ * may roll back the last few commits, and never corrupts the database.
+ * busy_timeout is 5 s, so `reed account ...` in another process and a
+ * running server share the file; write transactions start with BEGIN
+ * IMMEDIATE so a waiting writer uses that timeout instead of failing.
+ *
+ * Batching. Model changes (messages, room settings) reach the store through
+ * a model observer that only appends rows to a transaction opened at the
+ * first row of a loop turn; reed_store_turn_end commits it. The net layer
+ * calls turn_end once per loop turn before it flushes that turn's output,
+ * so nothing is acknowledged to a client before it is committed. Account
+ * changes commit at once in their own transaction (committing any pending
+ * batch first), before the caller replies. Account reads go to the
+ * database every time, so a change made by another process is seen at the
+ * next read.
+ *
+ * The store is single-threaded: call it from the loop thread only. */
+#ifndef REED_STORE_H
+#define REED_STORE_H
+
+#include "../base/base.h"
+#include "../model/model.h"
+
+#include <stdbool.h>
+
+typedef struct reed_store_s reed_store_t;
+
+/* Opens (creating when missing) the database at `path` and migrates the
+ * store's own schema. `log` is borrowed for the store's lifetime and gets
+ * SQLite's messages for every REED_EIO. Returns 0 or one of:
+ * REED_EINVAL (NULL path), REED_ENOMEM, REED_EIO (cannot open, not a
+ * database, cannot switch to WAL, a migration failed), REED_ECONFIG (the
+ * schema is newer than this build). */
+int reed_store_open(const char *path, reed_log_t *log, reed_store_t **out);
+/* Commits a pending batch and closes the database. NULL is ignored. The
+ * model has no way to remove an observer, so an attached store must be
+ * closed only after the model stops changing (free the model first, or
+ * make no model calls after the close). */
+void reed_store_close(reed_store_t *st);
+
+/* ---- Migrations ------------------------------------------------------------
+ * A module owns tables of its own under the same versioning: the store
+ * keeps one version per owner ("store" is its own). reed_store_migrate runs
+ * steps[v..n) where v is the owner's recorded version, each step and its
+ * version bump in one transaction, so a failed step leaves the owner at the
+ * last good version. A step is SQL text, possibly several statements. */
+typedef struct reed_store_migration_s {
+  const char *sql;
+} reed_store_migration_t;
+
+/* Returns 0 or one of: REED_EINVAL (bad owner or NULL step), REED_EIO (a
+ * step failed; logged with SQLite's message), REED_ECONFIG (the database
+ * records a version above n for this owner). */
+int reed_store_migrate(reed_store_t *st, const char *owner,
+                       const reed_store_migration_t *steps, size_t n);
+/* The owner's recorded version (0 when it never migrated), or REED_EIO. */
+int reed_store_schema_version(reed_store_t *st, const char *owner);
+
+/* ---- Accounts --------------------------------------------------------------
+ * Plain-data account record. Names are compared case-insensitively (ascii
+ * casemapping): the store keeps a folded copy as the unique key and returns
+ * the name as it was created. A SCRAM entry with iterations == 0 means the
+ * account has no keys for that mechanism. */
+#define REED_STORE_PWHASH_MAX 128
+#define REED_STORE_SALT_MAX 64
+#define REED_SCRAM_SHA256_LEN 32
+#define REED_SCRAM_SHA1_LEN 20
+#define REED_FPR_HEX_LEN 64
+
+typedef struct reed_scram_keys_s {
+  uint8_t salt[REED_STORE_SALT_MAX];
+  size_t salt_len;
+  uint32_t iterations;
+  /* SCRAM-SHA-256 uses all 32 bytes; SCRAM-SHA-1 the first 20. */
+  uint8_t stored_key[REED_SCRAM_SHA256_LEN];
+  uint8_t server_key[REED_SCRAM_SHA256_LEN];
+} reed_scram_keys_t;
+
+typedef struct reed_account_rec_s {
+  char name[REED_ACCOUNT_MAX + 1];
+  uint64_t created_ms; /* set by the caller; stored as given */
+  char pwhash[REED_STORE_PWHASH_MAX + 1]; /* argon2id encoded string */
+  reed_scram_keys_t scram_sha256;
+  reed_scram_keys_t scram_sha1;
+} reed_account_rec_t;
+
+/* Account name grammar of DESIGN.md (1-32 of letters, digits, '_', '-',
+ * starting with a letter); the same rule as reed_account_valid. */
+bool reed_store_account_name_valid(const char *name);
+
+/* Creates an account and commits before returning. Returns 0 or one of:
+ * REED_EBADACCOUNT, REED_EINVAL (pwhash too long or a salt_len above
+ * REED_STORE_SALT_MAX), REED_EACCOUNTEXISTS (same name in any case),
+ * REED_EIO. */
+int reed_store_account_create(reed_store_t *st, const reed_account_rec_t *rec);
+/* Reads an account by name (any case) into *out. Returns 0 or one of:
+ * REED_EBADACCOUNT, REED_ENOACCOUNT, REED_EIO. */
+int reed_store_account_get(reed_store_t *st, const char *name,
+                           reed_account_rec_t *out);
+/* Replaces the credentials (pwhash and both SCRAM entries) of the account
+ * named rec->name; created_ms and the name's case are kept. Commits before
+ * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_EINVAL,
+ * REED_ENOACCOUNT, REED_EIO. */
+int reed_store_account_set_creds(reed_store_t *st,
+                                 const reed_account_rec_t *rec);
+/* Deletes an account and its certificate fingerprints; commits before
+ * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_ENOACCOUNT,
+ * REED_EIO. */
+int reed_store_account_delete(reed_store_t *st, const char *name);
+/* Calls cb for every account, ordered by folded name. `rec` is borrowed for
+ * the call. cb must not call the store. Returns 0 or REED_EIO. */
+typedef void (*reed_store_account_cb)(void *ud, const reed_account_rec_t *rec);
+int reed_store_account_list(reed_store_t *st, reed_store_account_cb cb,
+                            void *ud);
+
+/* ---- Client certificates for SASL EXTERNAL --------------------------------
+ * A fingerprint is the SHA-256 of the DER certificate: 64 hex digits, in
+ * either case, optionally as colon-separated pairs ("AB:CD:..."). It is
+ * stored as 64 lowercase hex digits and belongs to one account. */
+
+/* Normalizes a fingerprint into out (64 lowercase hex digits and a NUL).
+ * Returns 0 or REED_EINVAL. */
+int reed_store_fpr_normalize(const char *in, char out[REED_FPR_HEX_LEN + 1]);
+/* Registers a fingerprint to an account; commits before returning.
+ * Returns 0 or one of: REED_EINVAL (malformed fingerprint),
+ * REED_EBADACCOUNT, REED_ENOACCOUNT, REED_EEXIST (the fingerprint is
+ * already registered, to this or another account), REED_EIO. */
+int reed_store_cert_add(reed_store_t *st, const char *account,
+                        const char *sha256_hex);
+/* Removes a fingerprint from an account. Returns 0 or one of: REED_EINVAL,
+ * REED_EBADACCOUNT, REED_ENOTFOUND (not registered to that account),
+ * REED_EIO. */
+int reed_store_cert_del(reed_store_t *st, const char *account,
+                        const char *sha256_hex);
+/* Finds the account a fingerprint belongs to; name_out receives its name.
+ * Returns 0 or one of: REED_EINVAL, REED_ENOTFOUND, REED_EIO. */
+int reed_store_cert_lookup(reed_store_t *st, const char *sha256_hex,
+                           char name_out[REED_ACCOUNT_MAX + 1]);
+/* Calls cb for each fingerprint of an account, in order. Returns 0 or one
+ * of: REED_EBADACCOUNT, REED_EIO. */
+int reed_store_cert_list(reed_store_t *st, const char *account,
+                         void (*cb)(void *ud, const char *fpr), void *ud);
+
+/* ---- Model persistence -----------------------------------------------------
+ * reed_store_attach loads what the store holds into a fresh model (account
+ * names, rooms' settings, history oldest first, the next message id), then
+ * registers an observer that turns each sequenced change into rows of the
+ * current batch. History rows are bounded per room and per private
+ * conversation (reed_store_set_history_keep; by default 2000 per room and
+ * 400 per conversation, twice the model's default rings): older rows are
+ * pruned in the same batch. The model must outlive the store's use of it;
+ * attach at most once. Returns 0 or one of: REED_EINVAL (already
+ * attached), REED_ENOMEM, REED_EIO. */
+int reed_store_attach(reed_store_t *st, reed_model_t *m);
+/* Sets how many history rows are kept per room and per private
+ * conversation (0 keeps the current value). Call before attach: the loader
+ * loads up to half of each into the model's rings. */
+void reed_store_set_history_keep(reed_store_t *st, size_t per_room,
+                                 size_t per_private);
+
+/* Commits the rows this loop turn produced (nothing to do when no batch is
+ * open). Returns 0 or REED_EIO (the batch is rolled back and logged). */
+int reed_store_turn_end(reed_store_t *st);
+/* Opens the turn's batch now (when none is open), so a module's own writes
+ * through reed_store_sqlite join it. Returns 0 or REED_EIO. */
+int reed_store_batch_begin(reed_store_t *st);
+/* True while a batch is open. */
+bool reed_store_in_batch(const reed_store_t *st);
+
+/* The underlying connection, for modules that keep tables of their own
+ * (created with reed_store_migrate). Borrowed; never close it. */
+struct sqlite3;
+struct sqlite3 *reed_store_sqlite(reed_store_t *st);
+
+#endif

@@ -1,0 +1,71 @@
+/* The store's internals, shared by its files only. */
+#ifndef REED_STORE_INT_H
+#define REED_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+/* Cached prepared statements, prepared on first use (the hot path never
+ * re-parses SQL). Keep in step with the SQL table in sqlite.c. */
+typedef enum {
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_VERSION_GET,
+  STMT_VERSION_SET,
+  STMT_ACCOUNT_INSERT,
+  STMT_ACCOUNT_GET,
+  STMT_ACCOUNT_SET_CREDS,
+  STMT_ACCOUNT_DELETE,
+  STMT_ACCOUNT_LIST,
+  STMT_CERT_DELETE_ACCOUNT,
+  STMT_CERT_INSERT,
+  STMT_CERT_DELETE,
+  STMT_CERT_LOOKUP,
+  STMT_CERT_LIST,
+  STMT_MSG_INSERT,
+  STMT_MSG_PRUNE,
+  STMT_MSG_REDACT,
+  STMT_ROOM_UPSERT,
+  STMT_META_SET_ID,
+  STMT__COUNT
+} reed__store_stmt_id;
+
+struct reed_store_s {
+  sqlite3 *db;
+  reed_log_t *log;
+  sqlite3_stmt *stmts[STMT__COUNT];
+  bool in_batch;
+  /* Highest sequenced id seen in the open batch (0 when none). */
+  uint64_t batch_last_id;
+  reed_model_t *model;
+  reed_model_observer_t observer;
+  size_t keep_room, keep_private;
+};
+
+/* Returns the cached statement `id`, reset and with bindings cleared, or
+ * NULL (logged) when it cannot be prepared. */
+sqlite3_stmt *reed__store_stmt(reed_store_t *st, reed__store_stmt_id id);
+/* Logs SQLite's current message with a context word; returns REED_EIO, or
+ * REED_ENOMEM when SQLite ran out of memory. */
+int reed__store_fail(reed_store_t *st, const char *what);
+/* Steps a statement that returns no rows (or whose rows are ignored) and
+ * resets it. Returns 0, or REED_EEXIST on a constraint violation, or the
+ * result of reed__store_fail. */
+int reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what);
+/* Runs SQL text (possibly several statements). 0 or REED_EIO (logged). */
+int reed__store_exec(reed_store_t *st, const char *sql);
+/* Account changes commit at once: commits a pending batch, then BEGIN
+ * IMMEDIATE. end(st, rc) COMMITs when rc is 0, else rolls back, and returns
+ * rc or the commit's error. */
+int reed__store_txn_begin(reed_store_t *st);
+int reed__store_txn_end(reed_store_t *st, int rc);
+/* ASCII casefold of an account name into dst (size REED_ACCOUNT_MAX + 1). */
+void reed__store_fold(char *dst, const char *src);
+
+/* The store's own schema (schema.c). */
+extern const reed_store_migration_t reed__store_schema[];
+extern const size_t reed__store_schema_len;
+
+#endif
