@@ -1,0 +1,735 @@
+/* The config loader: INI items are routed to the [server] directive table
+ * or to a module's table, `listen` keys become listeners, and the result
+ * is checked as a whole (module checks, endpoint conflicts). */
+#include "config_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define S(field) offsetof(reed_server_conf_t, field)
+#define MS 1000L
+#define MAX_FILE (16L << 20)
+#define MAX_LISTENERS 1024
+
+static const char *const registration_names[] = {"closed", "open", NULL};
+static const char *const level_names[] = {"debug", "info", "warn", "error",
+                                          NULL};
+static const char *const pwhash_names[] = {"min", "interactive", "moderate",
+                                           "sensitive", NULL};
+
+/* The [server] section. A file that leaves `registration` out gets
+ * `closed`; the embedded default says `open`. */
+static const reed_directive_t server_directives[] = {
+    {.key = "name",
+     .set = reed_conf_set_str,
+     .offset = S(name),
+     .max = 255,
+     .def = "localhost"},
+    {.key = "data_dir",
+     .set = reed_conf_set_str,
+     .offset = S(data_dir),
+     .max = 4095,
+     .def = "./reed-data"},
+    {.key = "registration",
+     .set = reed_conf_set_enum,
+     .offset = S(registration),
+     .names = registration_names,
+     .def = "closed"},
+    {.key = "log_level",
+     .set = reed_conf_set_enum,
+     .offset = S(log_level),
+     .names = level_names,
+     .def = "info"},
+    {.key = "tls_cert",
+     .set = reed_conf_set_str,
+     .offset = S(tls_cert),
+     .max = 4095},
+    {.key = "tls_key",
+     .set = reed_conf_set_str,
+     .offset = S(tls_key),
+     .max = 4095},
+    {.key = "password_hash",
+     .set = reed_conf_set_enum,
+     .offset = S(password_hash),
+     .names = pwhash_names,
+     .def = "interactive"},
+    {.key = "max_connections",
+     .set = reed_conf_set_int,
+     .offset = S(max_connections),
+     .min = 1,
+     .max = 1000000,
+     .def = "10000"},
+    {.key = "max_connections_per_ip",
+     .set = reed_conf_set_int,
+     .offset = S(max_connections_per_ip),
+     .min = 0,
+     .max = 1000000,
+     .def = "16"},
+    {.key = "sendq",
+     .set = reed_conf_set_size,
+     .offset = S(sendq),
+     .min = 1024,
+     .max = 1L << 30,
+     .def = "96k"},
+    {.key = "recvq",
+     .set = reed_conf_set_size,
+     .offset = S(recvq),
+     .min = 512,
+     .max = 16L << 20,
+     .def = "16k"},
+    {.key = "registration_timeout",
+     .set = reed_conf_set_duration_ms,
+     .offset = S(registration_timeout),
+     .min = 1 * MS,
+     .max = 3600 * MS,
+     .def = "60s"},
+    {.key = "ping_interval",
+     .set = reed_conf_set_duration_ms,
+     .offset = S(ping_interval),
+     .min = 1 * MS,
+     .max = 86400 * MS,
+     .def = "120s"},
+    {.key = "ping_timeout",
+     .set = reed_conf_set_duration_ms,
+     .offset = S(ping_timeout),
+     .min = 1 * MS,
+     .max = 3600 * MS,
+     .def = "60s"},
+    {.key = "history_room",
+     .set = reed_conf_set_int,
+     .offset = S(history_room),
+     .min = 0,
+     .max = 1000000,
+     .def = "1000"},
+    {.key = "history_private",
+     .set = reed_conf_set_int,
+     .offset = S(history_private),
+     .min = 0,
+     .max = 1000000,
+     .def = "200"},
+    {.key = "max_rooms_per_session",
+     .set = reed_conf_set_int,
+     .offset = S(max_rooms_per_session),
+     .min = 1,
+     .max = 100000,
+     .def = "100"},
+    {.key = "auth_fail_limit",
+     .set = reed_conf_set_int,
+     .offset = S(auth_fail_limit),
+     .min = 1,
+     .max = 1000,
+     .def = "5"},
+    {.key = "auth_fail_window",
+     .set = reed_conf_set_duration_ms,
+     .offset = S(auth_fail_window),
+     .min = 1 * MS,
+     .max = 86400 * MS,
+     .def = "60s"},
+    {.key = "motd", .set = reed_conf_set_str, .offset = S(motd), .max = 4095},
+    {.key = "plugin",
+     .set = reed_conf_set_strlist,
+     .offset = S(plugins),
+     .max = 4095},
+    {.key = NULL},
+};
+
+/* One section being filled: [server] (index 0) or a module. */
+typedef struct {
+  const char *name;
+  const reed_directive_t *dirs;
+  size_t n_dirs;
+  int *lines; /* line each directive was last set on, 0 = never */
+  void *conf;
+  int header;   /* line of the [section] header, 0 = absent */
+  int n_listen; /* `listen` keys seen */
+} sect_t;
+
+typedef struct {
+  reed_config_t *cfg;
+  sect_t *sects; /* 1 + n_modules */
+  size_t n_sects;
+  sect_t *cur;      /* NULL before the first header */
+  int skip_unknown; /* the embedded default skips unknown modules */
+  int skipping;
+  reed_conf_err_t *err;
+} loader_t;
+
+static void
+free_fields(void *conf, const reed_directive_t *dirs)
+{
+  for (size_t i = 0; dirs != NULL && dirs[i].key != NULL; i++)
+    reed__conf_free_field(conf, &dirs[i]);
+}
+
+/* Fills err's line and key; passes rc through. */
+static int
+at(loader_t *ld, int rc, int line, const char *key)
+{
+  ld->err->line = line;
+  reed_strlcpy(ld->err->key, key ? key : "", sizeof(ld->err->key));
+  return rc;
+}
+
+/* ---- Applying values ---------------------------------------------------- */
+
+static int
+apply_defaults(sect_t *s, reed_conf_err_t *err)
+{
+  for (size_t i = 0; i < s->n_dirs; i++) {
+    const reed_directive_t *d = &s->dirs[i];
+    int rc = d->def ? d->set(s->conf, d->def, d, err) : 0;
+    if (rc != 0) {
+      reed_strlcpy(err->key, d->key, sizeof(err->key));
+      return rc;
+    }
+  }
+  return 0;
+}
+
+static const reed_directive_t *
+find_directive(const sect_t *s, const char *key, size_t *index)
+{
+  for (size_t i = 0; i < s->n_dirs; i++) {
+    if (strcmp(s->dirs[i].key, key) == 0) {
+      *index = i;
+      return &s->dirs[i];
+    }
+  }
+  return NULL;
+}
+
+static int
+set_key(loader_t *ld, const char *key, const char *value, int line)
+{
+  size_t i;
+  const reed_directive_t *d = find_directive(ld->cur, key, &i);
+  int rc;
+
+  if (d == NULL)
+    return at(ld,
+              reed__conf_errf(ld->err, "unknown key in [%s]", ld->cur->name),
+              line, key);
+  if (ld->cur->lines[i] != 0 && !reed__conf_is_multi(d))
+    return at(
+        ld,
+        reed__conf_errf(ld->err, "already set on line %d", ld->cur->lines[i]),
+        line, key);
+  ld->cur->lines[i] = line;
+  rc = d->set(ld->cur->conf, value, d, ld->err);
+  return rc ? at(ld, rc, line, key) : 0;
+}
+
+static int
+add_listener(loader_t *ld, const char *module, const char *spec, int line)
+{
+  reed_config_t *cfg = ld->cfg;
+  reed_listener_t *l, *v;
+  char msg[sizeof(ld->err->msg)];
+  int rc;
+
+  if (cfg->n_listeners == MAX_LISTENERS)
+    return at(ld,
+              reed__conf_errf(ld->err, "more than %d listeners", MAX_LISTENERS),
+              line, "listen");
+  v = reed_realloc(cfg->listeners, (cfg->n_listeners + 1) * sizeof(*v));
+  if (v == NULL) {
+    reed__conf_errf(ld->err, "out of memory");
+    return at(ld, REED_ENOMEM, line, "listen");
+  }
+  cfg->listeners = v;
+  l = &v[cfg->n_listeners];
+  *l = (reed_listener_t){.module = module, .line = line};
+  rc = reed_endpoint_parse(spec, &l->ep, msg, sizeof(msg));
+  if (rc == 0 && (l->spec = reed_strdup(spec)) == NULL)
+    rc = REED_ENOMEM;
+  if (rc != 0) {
+    reed_endpoint_cleanup(&l->ep);
+    reed__conf_errf(ld->err, "%s", rc == REED_ENOMEM ? "out of memory" : msg);
+    return at(ld, rc == REED_ENOMEM ? rc : REED_ECONFIG, line, "listen");
+  }
+  cfg->n_listeners++;
+  return 0;
+}
+
+/* ---- Sections ------------------------------------------------------------ */
+
+static int
+sect_init(loader_t *ld, sect_t *s, size_t conf_size)
+{
+  s->n_dirs = reed__conf_count(s->dirs);
+  s->lines = reed_calloc(s->n_dirs + 1, sizeof(int));
+  if (s->conf == NULL)
+    s->conf = reed_calloc(1, conf_size ? conf_size : 1);
+  if (s->lines == NULL || s->conf == NULL) {
+    reed__conf_errf(ld->err, "out of memory");
+    return REED_ENOMEM;
+  }
+  return apply_defaults(s, ld->err);
+}
+
+static int
+enable_module(loader_t *ld, size_t m)
+{
+  const reed_conf_section_t *sec = ld->cfg->modules[m].section;
+  sect_t *s = &ld->sects[m + 1];
+  int rc = sect_init(ld, s, sec->conf_size);
+
+  if (rc != 0) {
+    if (s->conf != NULL)
+      free_fields(s->conf, sec->directives);
+    reed_free(s->conf);
+    s->conf = NULL;
+    return rc;
+  }
+  if (sec->defaults != NULL)
+    sec->defaults(s->conf);
+  ld->cfg->modules[m].conf = s->conf;
+  ld->cfg->modules[m].line = s->header;
+  return 0;
+}
+
+static sect_t *
+find_sect(loader_t *ld, const char *name)
+{
+  for (size_t i = 0; i < ld->n_sects; i++)
+    if (strcmp(ld->sects[i].name, name) == 0)
+      return &ld->sects[i];
+  return NULL;
+}
+
+static int
+on_header(loader_t *ld, const char *name, int line)
+{
+  sect_t *s = find_sect(ld, name);
+  char key[66];
+  int rc = 0;
+
+  snprintf(key, sizeof(key), "[%.62s]", name);
+  ld->skipping = 0;
+  if (s == NULL && ld->skip_unknown) {
+    ld->skipping = 1;
+    return 0;
+  }
+  if (s == NULL)
+    return at(ld, reed__conf_errf(ld->err, "unknown section"), line, key);
+  if (s->header != 0)
+    return at(
+        ld,
+        reed__conf_errf(ld->err, "section already began on line %d", s->header),
+        line, key);
+  s->header = line;
+  ld->cur = s;
+  if (s != &ld->sects[0])
+    rc = enable_module(ld, (size_t)(s - ld->sects) - 1);
+  return rc ? at(ld, rc, line, key) : 0;
+}
+
+static int
+on_item(void *ud, const char *section, const char *key, const char *value,
+        int line)
+{
+  loader_t *ld = ud;
+
+  if (key == NULL)
+    return on_header(ld, section, line);
+  if (ld->skipping)
+    return 0;
+  if (ld->cur == NULL)
+    return at(ld, reed__conf_errf(ld->err, "key outside any [section]"), line,
+              key);
+  if (ld->cur != &ld->sects[0] && strcmp(key, "listen") == 0) {
+    ld->cur->n_listen++;
+    return add_listener(ld, ld->cur->name, value, line);
+  }
+  return set_key(ld, key, value, line);
+}
+
+/* ---- Whole-config checks ------------------------------------------------- */
+
+static int
+line_of(const sect_t *s, const char *key)
+{
+  size_t i;
+
+  if (key[0] != '\0' && find_directive(s, key, &i) != NULL && s->lines[i] != 0)
+    return s->lines[i];
+  return s->header;
+}
+
+static int
+add_default_endpoints(loader_t *ld)
+{
+  for (size_t m = 0; m < ld->cfg->n_modules; m++) {
+    const reed_conf_section_t *sec = ld->cfg->modules[m].section;
+    sect_t *s = &ld->sects[m + 1];
+    if (s->conf == NULL || s->n_listen > 0 || sec->default_endpoints == NULL)
+      continue;
+    for (size_t i = 0; sec->default_endpoints[i] != NULL; i++) {
+      int rc = add_listener(ld, sec->name, sec->default_endpoints[i], 0);
+      if (rc != 0) {
+        ld->err->line = s->header;
+        return rc;
+      }
+    }
+  }
+  return 0;
+}
+
+static int
+server_name_ok(const char *name)
+{
+  for (const char *c = name; *c != '\0'; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+          (*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_'))
+      return 0;
+  return 1;
+}
+
+static int
+check_server(loader_t *ld)
+{
+  const reed_server_conf_t *sv = &ld->cfg->server;
+  const sect_t *s = &ld->sects[0];
+
+  if (!server_name_ok(sv->name))
+    return at(ld,
+              reed__conf_errf(ld->err,
+                              "'%s' is not a host name "
+                              "(letters, digits, '.', '-', '_')",
+                              sv->name),
+              line_of(s, "name"), "name");
+  if ((sv->tls_cert == NULL) != (sv->tls_key == NULL)) {
+    const char *key = sv->tls_cert ? "tls_cert" : "tls_key";
+    return at(ld, reed__conf_errf(ld->err, "tls_cert and tls_key go together"),
+              line_of(s, key), key);
+  }
+  return 0;
+}
+
+static int
+check_modules(loader_t *ld)
+{
+  for (size_t m = 0; m < ld->cfg->n_modules; m++) {
+    const reed_conf_section_t *sec = ld->cfg->modules[m].section;
+    sect_t *s = &ld->sects[m + 1];
+    int rc;
+    if (s->conf == NULL || sec->check == NULL)
+      continue;
+    ld->err->key[0] = '\0';
+    rc = sec->check(s->conf, ld->err);
+    if (rc != 0)
+      return at(ld, rc, line_of(s, ld->err->key), ld->err->key);
+  }
+  return 0;
+}
+
+static int
+endpoints_clash(const reed_endpoint_t *a, const reed_endpoint_t *b)
+{
+  if ((a->kind == REED_EP_UNIX) != (b->kind == REED_EP_UNIX))
+    return 0;
+  if (a->kind == REED_EP_UNIX)
+    return strcmp(a->path, b->path) == 0;
+  if (a->port == 0 || a->port != b->port)
+    return 0;
+  return a->interface == NULL || b->interface == NULL ||
+         strcmp(a->interface, b->interface) == 0;
+}
+
+static int
+report_clash(loader_t *ld, const reed_listener_t *a, const reed_listener_t *b)
+{
+  if (a->line == 0) { /* name the listener the file wrote */
+    const reed_listener_t *t = a;
+    a = b;
+    b = t;
+  }
+  if (b->line > 0)
+    reed__conf_errf(ld->err, "'%s' clashes with '%s' on line %d", a->spec,
+                    b->spec, b->line);
+  else
+    reed__conf_errf(ld->err, "'%s' clashes with %s's default '%s'", a->spec,
+                    b->module, b->spec);
+  return at(ld, REED_ECONFIG, a->line, "listen");
+}
+
+static int
+check_listeners(loader_t *ld)
+{
+  const reed_listener_t *v = ld->cfg->listeners;
+
+  for (size_t i = 0; i < ld->cfg->n_listeners; i++)
+    for (size_t j = 0; j < i; j++)
+      if (endpoints_clash(&v[i].ep, &v[j].ep))
+        return report_clash(ld, &v[i], &v[j]);
+  return 0;
+}
+
+/* ---- Construction ---------------------------------------------------------
+ */
+
+static reed_config_t *
+config_new(const char *name, const reed_conf_section_t *sections, size_t n)
+{
+  reed_config_t *cfg = reed_calloc(1, sizeof(*cfg));
+
+  if (cfg == NULL)
+    return NULL;
+  cfg->file = reed_strdup(name);
+  cfg->modules = reed_calloc(n + 1, sizeof(*cfg->modules));
+  if (cfg->file == NULL || cfg->modules == NULL)
+    goto fail;
+  cfg->n_modules = n;
+  for (size_t i = 0; i < n; i++)
+    cfg->modules[i].section = &sections[i];
+  return cfg;
+fail:
+  reed_free(cfg->file);
+  reed_free(cfg->modules);
+  reed_free(cfg);
+  return NULL;
+}
+
+static int
+loader_init(loader_t *ld, reed_config_t *cfg)
+{
+  ld->n_sects = cfg->n_modules + 1;
+  ld->sects = reed_calloc(ld->n_sects, sizeof(*ld->sects));
+  if (ld->sects == NULL) {
+    reed__conf_errf(ld->err, "out of memory");
+    return REED_ENOMEM;
+  }
+  ld->sects[0] = (sect_t){
+      .name = "server", .dirs = server_directives, .conf = &cfg->server};
+  for (size_t m = 0; m < cfg->n_modules; m++)
+    ld->sects[m + 1] = (sect_t){.name = cfg->modules[m].section->name,
+                                .dirs = cfg->modules[m].section->directives};
+  return sect_init(ld, &ld->sects[0], 0);
+}
+
+static void
+loader_cleanup(loader_t *ld)
+{
+  for (size_t i = 0; ld->sects != NULL && i < ld->n_sects; i++)
+    reed_free(ld->sects[i].lines);
+  reed_free(ld->sects);
+}
+
+static int
+load(loader_t *ld, const char *text, size_t len)
+{
+  int rc = loader_init(ld, ld->cfg);
+
+  if (rc == 0)
+    rc = reed_ini_parse(text, len, on_item, ld, ld->err);
+  if (rc == 0)
+    rc = add_default_endpoints(ld);
+  if (rc == 0)
+    rc = check_server(ld);
+  if (rc == 0)
+    rc = check_modules(ld);
+  if (rc == 0)
+    rc = check_listeners(ld);
+  return rc;
+}
+
+static int
+load_text(const char *name, const char *text, size_t len,
+          const reed_conf_section_t *sections, size_t n, int skip_unknown,
+          reed_config_t **out, reed_conf_err_t *err)
+{
+  reed_conf_err_t dummy;
+  loader_t ld = {.skip_unknown = skip_unknown, .err = err ? err : &dummy};
+  int rc;
+
+  *ld.err = (reed_conf_err_t){.line = 0};
+  reed_strlcpy(ld.err->file, name, sizeof(ld.err->file));
+  *out = NULL;
+  ld.cfg = config_new(name, sections, n);
+  if (ld.cfg == NULL) {
+    reed__conf_errf(ld.err, "out of memory");
+    return REED_ENOMEM;
+  }
+  rc = load(&ld, text, len);
+  loader_cleanup(&ld);
+  if (rc != 0) {
+    reed_config_free(ld.cfg);
+    return rc == REED_ENOMEM || rc == REED_ETOOBIG ? rc : REED_ECONFIG;
+  }
+  *out = ld.cfg;
+  return 0;
+}
+
+int
+reed_config_load_string(const char *name, const char *text,
+                        const reed_conf_section_t *sections, size_t n_sections,
+                        reed_config_t **cfg, reed_conf_err_t *err)
+{
+  return load_text(name, text, strlen(text), sections, n_sections, 0, cfg, err);
+}
+
+int
+reed_config_load_default(const reed_conf_section_t *sections, size_t n_sections,
+                         reed_config_t **cfg, reed_conf_err_t *err)
+{
+  return load_text("(default)", reed__config_default_text,
+                   strlen(reed__config_default_text), sections, n_sections, 1,
+                   cfg, err);
+}
+
+const char *
+reed_config_default_text(void)
+{
+  return reed__config_default_text;
+}
+
+/* Reads all of f (at most MAX_FILE bytes) into a reed_malloc'd buffer. */
+static int
+read_all(FILE *f, char **text, size_t *len)
+{
+  size_t cap = 0, n = 0, got;
+  char *buf = NULL, *nb;
+
+  do {
+    if (n + 4096 > cap) {
+      if (cap > MAX_FILE)
+        break;
+      cap = cap ? cap * 2 : 8192;
+      nb = reed_realloc(buf, cap);
+      if (nb == NULL) {
+        reed_free(buf);
+        return REED_ENOMEM;
+      }
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+  } while (got > 0);
+  if (ferror(f) || n > MAX_FILE) {
+    reed_free(buf);
+    return n > MAX_FILE ? REED_ETOOBIG : REED_EIO;
+  }
+  *text = buf;
+  *len = n;
+  return 0;
+}
+
+static int
+read_file(const char *path, char **text, size_t *len, reed_conf_err_t *err)
+{
+  FILE *f = fopen(path, "rb");
+  int rc;
+
+  if (f == NULL) {
+    reed__conf_errf(err, "cannot open: %s", strerror(errno));
+    return REED_EIO;
+  }
+  rc = read_all(f, text, len);
+  fclose(f);
+  if (rc != 0)
+    reed__conf_errf(err, "%s",
+                    rc == REED_ETOOBIG ? "file larger than 16 MiB"
+                    : rc == REED_EIO   ? "read error"
+                                       : "out of memory");
+  return rc;
+}
+
+int
+reed_config_load_file(const char *path, const reed_conf_section_t *sections,
+                      size_t n_sections, reed_config_t **cfg,
+                      reed_conf_err_t *err)
+{
+  reed_conf_err_t dummy;
+  char *text = NULL;
+  size_t len = 0;
+  int rc;
+
+  err = err ? err : &dummy;
+  *cfg = NULL;
+  *err = (reed_conf_err_t){.line = 0};
+  reed_strlcpy(err->file, path, sizeof(err->file));
+  rc = read_file(path, &text, &len, err);
+  if (rc != 0)
+    return rc;
+  rc = load_text(path, text, len, sections, n_sections, 0, cfg, err);
+  reed_free(text);
+  return rc;
+}
+
+/* ---- Teardown and access ---------------------------------------------------
+ */
+
+void
+reed_config_free(reed_config_t *cfg)
+{
+  if (cfg == NULL)
+    return;
+  for (size_t m = 0; m < cfg->n_modules; m++) {
+    const reed_conf_section_t *sec = cfg->modules[m].section;
+    void *conf = cfg->modules[m].conf;
+    if (conf == NULL)
+      continue;
+    if (sec->cleanup != NULL)
+      sec->cleanup(conf);
+    free_fields(conf, sec->directives);
+    reed_free(conf);
+  }
+  for (size_t i = 0; i < cfg->n_listeners; i++) {
+    reed_free(cfg->listeners[i].spec);
+    reed_endpoint_cleanup(&cfg->listeners[i].ep);
+  }
+  free_fields(&cfg->server, server_directives);
+  reed_free(cfg->listeners);
+  reed_free(cfg->modules);
+  reed_free(cfg->file);
+  reed_free(cfg);
+}
+
+const void *
+reed_config_module(const reed_config_t *cfg, const char *name)
+{
+  for (size_t m = 0; m < cfg->n_modules; m++)
+    if (strcmp(cfg->modules[m].section->name, name) == 0)
+      return cfg->modules[m].conf;
+  return NULL;
+}
+
+const reed_listener_t *
+reed_config_listeners(const reed_config_t *cfg, size_t *n)
+{
+  *n = cfg->n_listeners;
+  return cfg->listeners;
+}
+
+char *
+reed_conf_err_format(const reed_conf_err_t *err, char *buf, size_t n)
+{
+  char line[16] = "";
+
+  if (n == 0)
+    return buf;
+  if (err->line > 0)
+    snprintf(line, sizeof(line), ":%d", err->line);
+  snprintf(buf, n, "%s%s: %s%s%s", err->file[0] ? err->file : "(config)", line,
+           err->key, err->key[0] ? ": " : "", err->msg);
+  return buf;
+}
+
+int
+reed_config_check_file(const char *path, const reed_conf_section_t *sections,
+                       size_t n, char *msg, size_t msglen)
+{
+  reed_config_t *cfg;
+  reed_conf_err_t err;
+  int rc = reed_config_load_file(path, sections, n, &cfg, &err);
+
+  if (rc != 0) {
+    reed_conf_err_format(&err, msg, msglen);
+    return rc;
+  }
+  if (msglen > 0)
+    snprintf(msg, msglen, "%s: ok (%zu listeners)", path, cfg->n_listeners);
+  reed_config_free(cfg);
+  return 0;
+}

@@ -1,0 +1,20 @@
+/* Internal to config/: shared helpers of the setters and the loader. */
+#ifndef REED_CONFIG_INT_H
+#define REED_CONFIG_INT_H
+
+#include "config.h"
+
+/* Formats err->msg; returns REED_ECONFIG. */
+int reed__conf_errf(reed_conf_err_t *err, const char *fmt, ...)
+    REED_PRINTF(2, 3);
+/* 1 if the directive's values are appended rather than set once. */
+int reed__conf_is_multi(const reed_directive_t *d);
+/* Frees the strings that d's setter allocated in conf (str, strlist). */
+void reed__conf_free_field(void *conf, const reed_directive_t *d);
+/* Number of directives in a NULL-key terminated table (0 for NULL). */
+size_t reed__conf_count(const reed_directive_t *d);
+
+/* The embedded default config. */
+extern const char reed__config_default_text[];
+
+#endif
