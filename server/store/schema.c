@@ -32,18 +32,23 @@ static const char step1[] =
     " member_limit INTEGER NOT NULL DEFAULT 0"
     ") WITHOUT ROWID;"
     /* conv groups a room's or a private conversation's rows for pruning:
-     * "r:<folded room>" or "p:<folded nick> <folded nick>" (sorted). */
+     * "r:<folded room>", or "p:" and the two parties (each its folded
+     * account, or "~" and its folded nick for a guest), sorted. */
     "CREATE TABLE messages("
     " id INTEGER PRIMARY KEY,"
     " ts_ms INTEGER NOT NULL,"
     " conv TEXT NOT NULL,"
-    " room TEXT, target TEXT,"
+    " room TEXT, target TEXT, target_account TEXT,"
     " nick TEXT NOT NULL, account TEXT, origin TEXT, user TEXT, host TEXT,"
     " kind INTEGER NOT NULL,"
     " text BLOB NOT NULL,"
     " tags TEXT"
     ");"
     "CREATE INDEX messages_conv ON messages(conv, id);"
+    /* Rows per conv, so pruning runs once every few inserts rather than
+     * scanning a conversation at every message. */
+    "CREATE TABLE convs(conv TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
     /* The highest sequenced id handed out, so ids never repeat after a
      * restart even when the last changes stored no message row. */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)"

@@ -42,8 +42,13 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_CERT_LIST] = "SELECT fpr FROM certs WHERE account = ?1 ORDER BY fpr",
     [STMT_MSG_INSERT] =
         "INSERT OR REPLACE INTO messages(id, ts_ms, conv, room, target, nick,"
-        " account, origin, user, host, kind, text, tags)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        " account, origin, user, host, kind, text, tags, target_account)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14)",
+    [STMT_CONV_COUNT] = "INSERT INTO convs(conv, n) VALUES(?1, 1)"
+                        " ON CONFLICT(conv) DO UPDATE SET n = n + 1"
+                        " RETURNING n",
+    [STMT_CONV_SET] = "UPDATE convs SET n = ?2 WHERE conv = ?1",
     /* Deletes the rows of conv older than its ?2 newest. */
     [STMT_MSG_PRUNE] = "DELETE FROM messages WHERE conv = ?1 AND id <= "
                        "(SELECT id FROM messages WHERE conv = ?1"
