@@ -1,0 +1,336 @@
+/* reed's authentication: the portal (credentials -> checker -> realm ->
+ * avatar, after twisted.cred), SASL mechanisms as sans-IO state machines,
+ * argon2id password hashing through the worker, SCRAM stored keys, failed
+ * login throttling and the synchronous account functions of the CLI.
+ *
+ * Layers, bottom up:
+ *   - the SASL mechanisms (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, EXTERNAL): no
+ *     store, no I/O; they look credentials up through reed_sasl_source_t;
+ *   - password hashing and SCRAM key derivation (pure functions);
+ *   - the credential source (reed_credsrc_t): accounts and certificate
+ *     fingerprints, backed by the store (reed_auth_store_credsrc) or, in
+ *     tests, by anything else;
+ *   - the portal: turns what a client proved into the canonical account
+ *     name (the avatar) that the protocol then binds with
+ *     reed_session_login.
+ *
+ * Every failed login says REED_EAUTH, whatever the reason (wrong password,
+ * unknown account, wrong proof), with the same text. */
+#ifndef REED_AUTH_H
+#define REED_AUTH_H
+
+#include "../server/base/base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct reed_model_s reed_model_t;
+typedef struct reed_store_s reed_store_t;
+typedef struct reed_portal_s reed_portal_t;
+typedef struct reed_sasl_s reed_sasl_t;
+
+#define REED_AUTH_NAME_MAX 32      /* account names (DESIGN.md) */
+#define REED_AUTH_PASSWORD_MAX 512 /* bytes of a password */
+#define REED_SASL_INPUT_MAX 2048   /* bytes of one client SASL message */
+#define REED_PWHASH_STRLEN 128     /* crypto_pwhash_STRBYTES */
+#define REED_SCRAM_SALT_MAX 64
+#define REED_SCRAM_SALT_LEN 16 /* salts we generate */
+#define REED_SCRAM_ITERATIONS 4096
+#define REED_SCRAM_KEY_MAX 32 /* SHA-256; SHA-1 keys use 20 bytes */
+#define REED_CERT_FP_LEN 64   /* SHA-256, lowercase hex */
+
+/* Argon2id cost levels: libsodium's min, interactive, moderate and
+ * sensitive limits. The values equal config.h's REED_PWHASH_*. */
+enum {
+  REED_AUTH_HASH_MIN = 0,
+  REED_AUTH_HASH_INTERACTIVE = 1,
+  REED_AUTH_HASH_MODERATE = 2,
+  REED_AUTH_HASH_SENSITIVE = 3,
+};
+
+/* ---- Stored credentials ----------------------------------------------------
+ * What is kept for an account: the argon2id string and the SCRAM keys. The
+ * password itself is never stored. */
+typedef enum {
+  REED_SCRAM_SHA1 = 0,
+  REED_SCRAM_SHA256 = 1,
+} reed_scram_hash_t;
+
+typedef struct reed_auth_scram_s {
+  uint8_t salt[REED_SCRAM_SALT_MAX];
+  size_t salt_len;
+  uint32_t iterations;
+  uint8_t stored_key[REED_SCRAM_KEY_MAX]; /* first 20 bytes for SHA-1 */
+  uint8_t server_key[REED_SCRAM_KEY_MAX];
+} reed_auth_scram_t;
+
+typedef struct reed_creds_s {
+  char account[REED_AUTH_NAME_MAX + 1]; /* canonical spelling */
+  char pwhash[REED_PWHASH_STRLEN];      /* "$argon2id$..." */
+  reed_auth_scram_t scram[2];           /* by reed_scram_hash_t */
+} reed_creds_t;
+
+/* Parses "min", "interactive", "moderate" or "sensitive" (any case); returns
+ * the level or REED_EINVAL. */
+int reed_auth_hash_level_parse(const char *name);
+const char *reed_auth_hash_level_name(int level);
+
+/* argon2id of a password at a cost level, synchronously (the caller decides
+ * where it runs). Returns 0, REED_EINVAL (bad level or password) or
+ * REED_ENOMEM. */
+int reed_auth_pwhash(int level, const char *password, size_t len,
+                     char out[REED_PWHASH_STRLEN]);
+/* 0 when `password` matches `hash`, else REED_EAUTH. */
+int reed_auth_pwverify(const char *hash, const char *password, size_t len);
+/* SaltedPassword = PBKDF2(password, salt, iterations), then StoredKey and
+ * ServerKey (RFC 5802 section 3). Returns 0 or REED_EINVAL. */
+int reed_auth_scram_derive(reed_scram_hash_t h, const char *password,
+                           size_t len, const uint8_t *salt, size_t salt_len,
+                           uint32_t iterations, reed_auth_scram_t *out);
+/* Fills every credential of `account` from a password: the argon2id string
+ * at `level` and both SCRAM key sets with the given 16-byte salts and
+ * REED_SCRAM_ITERATIONS. Pure and CPU-heavy: the portal runs it on the
+ * worker. Returns 0, REED_EINVAL or REED_ENOMEM. */
+int reed_auth_creds_make(const char *account, const char *password, size_t len,
+                         int level, const uint8_t salt256[REED_SCRAM_SALT_LEN],
+                         const uint8_t salt1[REED_SCRAM_SALT_LEN],
+                         reed_creds_t *out);
+/* 0 if a password is acceptable (1..REED_AUTH_PASSWORD_MAX bytes of UTF-8,
+ * no NUL, no CR or LF), else REED_EINVAL. */
+int reed_auth_password_valid(const char *password, size_t len);
+/* Normalizes a certificate fingerprint: 64 hex digits, colons allowed and
+ * stripped, lowercased into out. Returns 0 or REED_EINVAL. */
+int reed_auth_cert_fp_normalize(const char *in, char out[REED_CERT_FP_LEN + 1]);
+
+/* ---- SASL mechanisms (sans-IO) ---------------------------------------------
+ * A mechanism object is fed one decoded client message at a time (the
+ * protocol undoes its own base64 and chunking) and answers with raw bytes
+ * for the protocol to encode. reed_sasl_step returns:
+ *   REED_SASL_CONTINUE  *out holds a challenge; feed the next message;
+ *   REED_SASL_SUCCESS   authenticated as reed_sasl_account(); *out, when
+ *                       not NULL, is additional data with success (SCRAM's
+ *                       "v=..."; IRC sends it as a challenge and waits for
+ *                       the client's empty reply before 903);
+ *   REED_SASL_PASSWORD  PLAIN only: the client claims reed_sasl_authcid()
+ *                       with reed_sasl_password(); verify it (the portal
+ *                       does this on the worker);
+ *   REED_SASL_PENDING   (portal only) the result comes through the
+ *                       portal callback;
+ *   or a negative code: REED_EAUTH (bad credentials), REED_ESYNTAX
+ *   (malformed message), REED_ETOOBIG (oversized), REED_EINVAL
+ *   (unsupported: channel binding, an extension we must refuse),
+ *   REED_EAUTHSTATE (step after the end), REED_ETHROTTLED, REED_ENOMEM.
+ * After a negative code the exchange is over; reed_sasl_error() says why
+ * in one sentence (for logs: clients get the same text for every
+ * REED_EAUTH). */
+enum {
+  REED_SASL_CONTINUE = 1,
+  REED_SASL_SUCCESS = 2,
+  REED_SASL_PASSWORD = 3,
+  REED_SASL_PENDING = 4,
+};
+
+typedef enum {
+  REED_MECH_PLAIN = 0,
+  REED_MECH_SCRAM_SHA_1 = 1,
+  REED_MECH_SCRAM_SHA_256 = 2,
+  REED_MECH_EXTERNAL = 3,
+} reed_sasl_mech_t;
+
+/* Returns the mechanism for an IANA name ("SCRAM-SHA-256", any case) or
+ * REED_EINVAL. */
+int reed_sasl_mech_parse(const char *name);
+const char *reed_sasl_mech_name(reed_sasl_mech_t mech);
+/* "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,EXTERNAL": every supported mechanism. */
+const char *reed_sasl_mech_list(void);
+
+/* How a mechanism reaches credentials. Any callback may be NULL.
+ *   scram_keys: fills `keys` and the canonical `account` of `name` for
+ *               hash `h`; 0, REED_ENOACCOUNT, or another code (such as
+ *               REED_ETHROTTLED) that ends the exchange with that code;
+ *   cert_account: the account a certificate fingerprint is registered
+ *               to; 0 or REED_ENOACCOUNT;
+ *   random:     fills `n` random bytes (default: libsodium's);
+ *   nonce:      writes a NUL-terminated server nonce of printable ASCII
+ *               except ',' into buf (size bytes); default: 18 random bytes
+ *               in base64. Tests use it to replay the RFC vectors.
+ * For an unknown SCRAM account the exchange goes on with a salt derived
+ * from `secret` (32 bytes, may be NULL) and the name, so it fails only at
+ * the proof and looks the same as a wrong password. */
+typedef struct reed_sasl_source_s {
+  int (*scram_keys)(void *ud, const char *name, reed_scram_hash_t h,
+                    reed_auth_scram_t *keys,
+                    char account[REED_AUTH_NAME_MAX + 1]);
+  int (*cert_account)(void *ud, const char *fp,
+                      char account[REED_AUTH_NAME_MAX + 1]);
+  void (*random)(void *ud, uint8_t *buf, size_t n);
+  void (*nonce)(void *ud, char *buf, size_t size);
+  const uint8_t *secret;
+  void *ud;
+} reed_sasl_source_t;
+
+/* A mechanism exchange. `src` is copied (its ud is borrowed). `cert_fp` is
+ * the SHA-256 fingerprint of the client certificate on THIS TLS session
+ * (lowercase hex, "" or NULL when none): EXTERNAL never takes one from the
+ * client. Returns 0, REED_EINVAL or REED_ENOMEM. */
+int reed_sasl_new(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
+                  const char *cert_fp, reed_sasl_t **out);
+/* Feeds one client message (decoded bytes; len 0 is the empty response).
+ * *out is set to NULL or to a new buffer the caller owns. See above for
+ * the return values. */
+int reed_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
+                   reed_buf_t **out);
+/* Wipes secrets and frees; NULL is ignored. */
+void reed_sasl_free(reed_sasl_t *s);
+reed_sasl_mech_t reed_sasl_mech(const reed_sasl_t *s);
+/* The canonical account after REED_SASL_SUCCESS, else NULL. */
+const char *reed_sasl_account(const reed_sasl_t *s);
+/* The name the client claimed (decoded), or NULL before it said one. */
+const char *reed_sasl_authcid(const reed_sasl_t *s);
+/* PLAIN's password after REED_SASL_PASSWORD (valid until free). */
+const char *reed_sasl_password(const reed_sasl_t *s, size_t *len);
+/* Why the last step failed (static sentence), or NULL. */
+const char *reed_sasl_error(const reed_sasl_t *s);
+
+/* ---- Credential source -----------------------------------------------------
+ * Where the portal's checker finds accounts. Names are compared
+ * case-insensitively (ASCII); the record keeps the canonical spelling.
+ *   get:      0 and *out, or REED_ENOACCOUNT;
+ *   create:   0, REED_EACCOUNTEXISTS; `email` may be NULL;
+ *   set:      replaces the credentials of out->account; 0, ENOACCOUNT;
+ *   del:      0, REED_ENOACCOUNT;
+ *   cert_add: 0, ENOACCOUNT, REED_EEXIST (registered to someone);
+ *   cert_del: 0, REED_ENOTFOUND;
+ *   cert_account: the account of a fingerprint; 0 or REED_ENOACCOUNT.
+ * Other codes (REED_EIO, REED_ENOMEM) pass through. */
+typedef struct reed_credsrc_s {
+  int (*get)(void *ud, const char *name, reed_creds_t *out);
+  int (*create)(void *ud, const reed_creds_t *c, const char *email);
+  int (*set)(void *ud, const reed_creds_t *c);
+  int (*del)(void *ud, const char *name);
+  int (*cert_add)(void *ud, const char *name, const char *fp);
+  int (*cert_del)(void *ud, const char *name, const char *fp);
+  int (*cert_account)(void *ud, const char *fp,
+                      char account[REED_AUTH_NAME_MAX + 1]);
+  void *ud;
+} reed_credsrc_t;
+
+/* ---- The portal ------------------------------------------------------------
+ */
+/* A credential source over the store (checker_store.c): every read goes
+ * to the database, so a change made by `reed account ...` in another
+ * process is seen at the next login. `st` is borrowed. */
+void reed_auth_store_credsrc(reed_store_t *st, reed_credsrc_t *out);
+
+typedef struct reed_portal_opts_s {
+  reed_store_t *store;         /* the checker's accounts, unless creds */
+  const reed_credsrc_t *creds; /* copied; overrides store (tests) */
+  reed_worker_t *worker;       /* argon2id runs here */
+  reed_clock_t *clock;         /* throttle windows */
+  reed_log_t *log;             /* may be NULL */
+  reed_model_t *model;         /* accounts are added here; may be NULL */
+  bool registration_open;
+  int hash_level;              /* REED_AUTH_HASH_* */
+  unsigned fail_limit;         /* failures per window (0: 5) */
+  uint64_t fail_window_ms;     /* (0: 60000) */
+  size_t throttle_max_entries; /* tracked keys (0: 10000) */
+  /* Random bytes (salts, nonces, the portal secret); NULL: libsodium. */
+  void (*random)(void *ud, uint8_t *buf, size_t n);
+  void *random_ud;
+} reed_portal_opts_t;
+
+/* Creates a portal. Returns 0, REED_EINVAL or REED_ENOMEM. */
+int reed_portal_new(const reed_portal_opts_t *opts, reed_portal_t **out);
+/* Frees the portal. Requests still on the worker are orphaned: their
+ * results are dropped and their callbacks never run. Every reed_sasl_t
+ * made by the portal must be freed first. */
+void reed_portal_free(reed_portal_t *p);
+/* Opens or closes registration (SIGHUP reload). */
+void reed_portal_set_registration(reed_portal_t *p, bool open);
+void reed_portal_set_hash_level(reed_portal_t *p, int level);
+/* Requests on the worker (tests, shutdown). */
+size_t reed_portal_pending(const reed_portal_t *p);
+
+/* The result of an asynchronous request: status 0 with the canonical
+ * account name (the avatar: bind it with reed_session_login), or a REED_E*
+ * code and NULL. `account` is borrowed for the call. The caller passed
+ * `req_id` and looks its session up again here: it may have gone (or call
+ * reed_portal_cancel when it goes). */
+typedef void (*reed_portal_cb)(void *ud, uint64_t req_id, int status,
+                               const char *account);
+
+/* Username + password (SASL PLAIN, AMP Login, NickServ IDENTIFY). The
+ * argon2id verify runs on the worker, and for an unknown account a dummy
+ * verify of the same cost runs too. Returns 0 (cb will be called exactly
+ * once, unless cancelled), or at once REED_ETHROTTLED (no hash runs),
+ * REED_EINVAL (no name or password) or REED_ENOMEM. The result is 0 or
+ * REED_EAUTH. `ip` may be NULL. */
+int reed_portal_login_password(reed_portal_t *p, const char *name,
+                               const char *password, size_t len, const char *ip,
+                               reed_portal_cb cb, void *ud, uint64_t req_id);
+/* A client certificate (its SHA-256 fingerprint on this TLS session) ->
+ * the account it is registered to; `authzid` (may be NULL or "") must name
+ * that account. Synchronous: 0 with account filled, or REED_EAUTH. */
+int reed_portal_login_cert(reed_portal_t *p, const char *cert_fp,
+                           const char *authzid,
+                           char account[REED_AUTH_NAME_MAX + 1]);
+/* Registration: validates the name (reed_account_valid) and password,
+ * refuses when closed or existing, hashes on the worker, stores the record
+ * and adds the name to the model. Returns 0 (cb follows with 0 or
+ * REED_EACCOUNTEXISTS / REED_EIO / REED_ENOMEM), or at once
+ * REED_EREGCLOSED, REED_EBADACCOUNT, REED_EACCOUNTEXISTS, REED_EINVAL (bad
+ * password) or REED_ENOMEM. `email` may be NULL. */
+int reed_portal_register(reed_portal_t *p, const char *name,
+                         const char *password, size_t len, const char *email,
+                         reed_portal_cb cb, void *ud, uint64_t req_id);
+/* Password change of an existing account (on the worker), as register.
+ * Returns 0 or at once REED_ENOACCOUNT, REED_EINVAL, REED_ENOMEM. */
+int reed_portal_passwd(reed_portal_t *p, const char *name, const char *password,
+                       size_t len, reed_portal_cb cb, void *ud,
+                       uint64_t req_id);
+/* Drops every pending request with this id: its callback will not run. */
+void reed_portal_cancel(reed_portal_t *p, uint64_t req_id);
+
+/* A SASL exchange whose credentials come from the portal, with failed
+ * logins throttled per claimed account and per `ip`. `mech` is an IANA
+ * name; unknown names give REED_EINVAL. `cert_fp` as in reed_sasl_new.
+ * The object must be freed (reed_sasl_free) before the portal. */
+int reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
+                         const char *cert_fp, reed_sasl_t **out);
+/* reed_sasl_step for a portal exchange: PLAIN's password goes to
+ * reed_portal_login_password, so this returns REED_SASL_PENDING and `cb`
+ * gets the result; the other codes are reed_sasl_step's. */
+int reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
+                          reed_buf_t **out, reed_portal_cb cb, void *ud,
+                          uint64_t req_id);
+
+/* ---- Accounts for the command line ----------------------------------------
+ * Synchronous (the CLI has no loop): hashing runs inline at `level`, and
+ * the store commits before these return. add: 0, REED_EBADACCOUNT,
+ * REED_EINVAL (bad password), REED_EACCOUNTEXISTS, REED_EIO. passwd: 0,
+ * REED_ENOACCOUNT, REED_EINVAL, REED_EIO. del: 0, REED_ENOACCOUNT,
+ * REED_EIO. cert add: 0, REED_EINVAL (not a fingerprint), REED_ENOACCOUNT,
+ * REED_EEXIST. cert del: 0, REED_EINVAL, REED_ENOTFOUND. */
+int reed_auth_account_add(reed_store_t *st, const char *name,
+                          const char *password, size_t len, int level);
+int reed_auth_account_passwd(reed_store_t *st, const char *name,
+                             const char *password, size_t len, int level);
+int reed_auth_account_del(reed_store_t *st, const char *name);
+int reed_auth_cert_add(reed_store_t *st, const char *name, const char *fp);
+int reed_auth_cert_del(reed_store_t *st, const char *name, const char *fp);
+
+/* The same over any credential source. */
+int reed_auth_account_add_src(const reed_credsrc_t *src, const char *name,
+                              const char *password, size_t len, int level);
+int reed_auth_account_passwd_src(const reed_credsrc_t *src, const char *name,
+                                 const char *password, size_t len, int level);
+int reed_auth_account_del_src(const reed_credsrc_t *src, const char *name);
+/* Validates and normalizes the fingerprint (reed_auth_cert_fp_normalize)
+ * first: REED_EINVAL when it is not one. */
+int reed_auth_cert_add_src(const reed_credsrc_t *src, const char *name,
+                           const char *fp);
+int reed_auth_cert_del_src(const reed_credsrc_t *src, const char *name,
+                           const char *fp);
+
+#endif

@@ -1,0 +1,92 @@
+/* auth's internal header: the SASL object, crypto helpers and the throttle
+ * table, shared by the files of auth/ only. */
+#ifndef REED_AUTH_INT_H
+#define REED_AUTH_INT_H
+
+#include "auth.h"
+
+/* ---- Crypto helpers (crypto.c) ---------------------------------------------
+ */
+/* Digest length of a SCRAM hash: 20 or 32. */
+size_t reed__auth_hlen(reed_scram_hash_t h);
+void reed__auth_digest(reed_scram_hash_t h, const void *p, size_t len,
+                       uint8_t *out);
+void reed__auth_hmac(reed_scram_hash_t h, const void *key, size_t klen,
+                     const void *p, size_t len, uint8_t *out);
+/* Standard base64 with padding into a new NUL-terminated string, or NULL. */
+char *reed__auth_b64(const uint8_t *p, size_t len);
+/* Strict base64 decode of exactly `len` chars; 0 or REED_ESYNTAX. */
+int reed__auth_unb64(const char *in, size_t len, uint8_t *out, size_t max,
+                     size_t *out_len);
+/* Random bytes through an optional source callback, else libsodium. */
+void reed__auth_random(void (*rnd)(void *, uint8_t *, size_t), void *ud,
+                       uint8_t *buf, size_t n);
+/* 0 if equal, in time independent of the contents. */
+int reed__auth_ct_eq(const void *a, const void *b, size_t n);
+
+/* ---- Names (ASCII casemapping, as the model's) ----------------------------
+ */
+int reed__auth_casecmp(const char *a, const char *b);
+void reed__auth_fold(char *dst, const char *src, size_t size);
+
+/* ---- SASL ------------------------------------------------------------------
+ */
+enum {
+  REED__SASL_START = 0,
+  REED__SASL_WAIT_FINAL, /* SCRAM: server-first sent */
+  REED__SASL_DONE,       /* success or PLAIN credentials handed over */
+  REED__SASL_FAILED,
+};
+
+typedef struct reed__scram_state_s {
+  reed_scram_hash_t hash;
+  char *gs2;          /* gs2 header as the client sent it, "n,," */
+  size_t gs2_len;     /* (for the c= check) */
+  char *first_bare;   /* client-first-message-bare */
+  char *server_first; /* server-first-message */
+  char *nonce;        /* client nonce + server nonce */
+  reed_auth_scram_t keys;
+  bool known; /* false: simulated exchange for an unknown name */
+} reed__scram_state_t;
+
+struct reed_sasl_s {
+  reed_sasl_mech_t mech;
+  int state;
+  reed_sasl_source_t src;
+  const char *why;
+  char cert_fp[REED_CERT_FP_LEN + 1];
+  char account[REED_AUTH_NAME_MAX + 1];
+  char *authcid;
+  char *password;
+  size_t password_len;
+  reed__scram_state_t scram;
+  /* Set when the portal made this exchange. */
+  reed_portal_t *portal;
+  char *ip;
+};
+
+/* Ends the exchange with `rc` and a reason; returns rc. */
+int reed__sasl_fail(reed_sasl_t *s, int rc, const char *why);
+int reed__sasl_plain_step(reed_sasl_t *s, const uint8_t *in, size_t len);
+int reed__sasl_scram_step(reed_sasl_t *s, const uint8_t *in, size_t len,
+                          reed_buf_t **out);
+void reed__sasl_scram_cleanup(reed_sasl_t *s);
+int reed__sasl_external_step(reed_sasl_t *s, const uint8_t *in, size_t len);
+
+/* ---- Throttle (throttle.c) -------------------------------------------------
+ * Failed attempts per key within a fixed window that starts at the first
+ * failure. The table holds at most `max` keys: expired ones are swept when
+ * it is full, and the oldest window is evicted if none has expired. */
+typedef struct reed__throttle_s reed__throttle_t;
+
+int reed__throttle_new(unsigned limit, uint64_t window_ms, size_t max,
+                       reed__throttle_t **out);
+void reed__throttle_free(reed__throttle_t *t);
+/* 1 when `key` has reached the limit in a window that has not passed. */
+int reed__throttle_blocked(reed__throttle_t *t, const char *key, uint64_t now);
+/* Counts a failure; 0 or REED_ENOMEM. */
+int reed__throttle_fail(reed__throttle_t *t, const char *key, uint64_t now);
+void reed__throttle_clear(reed__throttle_t *t, const char *key);
+size_t reed__throttle_size(const reed__throttle_t *t);
+
+#endif

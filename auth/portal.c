@@ -1,0 +1,378 @@
+/* The portal (twisted.cred): credentials -> checker -> realm -> avatar.
+ * The checker reads the credential source (the store); the argon2id
+ * verify runs on the worker and its result comes back on the loop; the
+ * realm hands back the canonical account name. Failed logins are
+ * throttled per claimed name and per address, and an unknown name runs a
+ * dummy verify of the same cost, so neither the answer nor its timing
+ * tells a wrong password from an unknown account. */
+#include "portal_int.h"
+
+#include <openssl/crypto.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_FAIL_LIMIT 5
+#define DEFAULT_FAIL_WINDOW_MS 60000
+#define DEFAULT_THROTTLE_MAX 10000
+
+void
+reed__portal_random(void *ud, uint8_t *buf, size_t n)
+{
+  reed_portal_t *p = ud;
+
+  reed__auth_random(p->random, p->random_ud, buf, n);
+}
+
+uint64_t
+reed__portal_now(const reed_portal_t *p)
+{
+  return p->clock->now_ms(p->clock->c);
+}
+
+/* An argon2id string with the level's parameters and random salt and
+ * hash: verifying against it costs what a real verify costs and always
+ * fails. */
+static int
+make_dummy(reed_portal_t *p, int level)
+{
+  uint8_t salt[16], hash[32];
+  char s64[sodium_base64_ENCODED_LEN(
+      16, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+  char h64[sodium_base64_ENCODED_LEN(
+      32, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+  int n;
+  unsigned long long ops;
+  size_t mem;
+
+  switch (level) {
+  case REED_AUTH_HASH_MIN:
+    ops = crypto_pwhash_OPSLIMIT_MIN, mem = crypto_pwhash_MEMLIMIT_MIN;
+    break;
+  case REED_AUTH_HASH_INTERACTIVE:
+    ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    break;
+  case REED_AUTH_HASH_MODERATE:
+    ops = crypto_pwhash_OPSLIMIT_MODERATE;
+    mem = crypto_pwhash_MEMLIMIT_MODERATE;
+    break;
+  case REED_AUTH_HASH_SENSITIVE:
+    ops = crypto_pwhash_OPSLIMIT_SENSITIVE;
+    mem = crypto_pwhash_MEMLIMIT_SENSITIVE;
+    break;
+  default:
+    return REED_EINVAL;
+  }
+  reed__portal_random(p, salt, sizeof(salt));
+  reed__portal_random(p, hash, sizeof(hash));
+  sodium_bin2base64(s64, sizeof(s64), salt, sizeof(salt),
+                    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+  sodium_bin2base64(h64, sizeof(h64), hash, sizeof(hash),
+                    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+  n = snprintf(p->dummy_hash, sizeof(p->dummy_hash),
+               "$argon2id$v=19$m=%u,t=%u,p=1$%s$%s", (unsigned)(mem / 1024),
+               (unsigned)ops, s64, h64);
+  if (n < 0 || (size_t)n >= sizeof(p->dummy_hash))
+    return REED_EINVAL;
+  p->hash_level = level;
+  return 0;
+}
+
+static int
+check_opts(const reed_portal_opts_t *o)
+{
+  if (o == NULL || (o->store == NULL && o->creds == NULL) ||
+      (o->creds != NULL && o->creds->get == NULL) || o->worker == NULL ||
+      o->clock == NULL)
+    return REED_EINVAL;
+  return reed_auth_hash_level_name(o->hash_level)[0] == 'u' ? REED_EINVAL : 0;
+}
+
+int
+reed_portal_new(const reed_portal_opts_t *o, reed_portal_t **out)
+{
+  reed_portal_t *p;
+  int rc;
+
+  *out = NULL;
+  if ((rc = check_opts(o)) != 0)
+    return rc;
+  p = reed_calloc(1, sizeof(*p));
+  if (p == NULL)
+    return REED_ENOMEM;
+  if (o->creds != NULL)
+    p->creds = *o->creds;
+  else
+    reed_auth_store_credsrc(o->store, &p->creds);
+  p->worker = o->worker;
+  p->clock = o->clock;
+  p->log = o->log;
+  p->model = o->model;
+  p->registration_open = o->registration_open;
+  p->random = o->random;
+  p->random_ud = o->random_ud;
+  rc = reed__throttle_new(
+      o->fail_limit ? o->fail_limit : DEFAULT_FAIL_LIMIT,
+      o->fail_window_ms ? o->fail_window_ms : DEFAULT_FAIL_WINDOW_MS,
+      o->throttle_max_entries ? o->throttle_max_entries : DEFAULT_THROTTLE_MAX,
+      &p->throttle);
+  if (rc != 0)
+    goto fail;
+  reed__portal_random(p, p->secret, sizeof(p->secret));
+  make_dummy(p, o->hash_level);
+  *out = p;
+  return 0;
+fail:
+  reed_free(p);
+  return rc;
+}
+
+void
+reed_portal_free(reed_portal_t *p)
+{
+  if (p == NULL)
+    return;
+  /* Jobs still on the worker free themselves when they come back. */
+  for (reed__job_t *j = p->jobs; j != NULL; j = j->next)
+    j->portal = NULL;
+  reed__throttle_free(p->throttle);
+  OPENSSL_cleanse(p->secret, sizeof(p->secret));
+  reed_free(p);
+}
+
+void
+reed_portal_set_registration(reed_portal_t *p, bool open)
+{
+  p->registration_open = open;
+}
+
+void
+reed_portal_set_hash_level(reed_portal_t *p, int level)
+{
+  make_dummy(p, level);
+}
+
+size_t
+reed_portal_pending(const reed_portal_t *p)
+{
+  return p->n_jobs;
+}
+
+void
+reed_portal_cancel(reed_portal_t *p, uint64_t req_id)
+{
+  for (reed__job_t *j = p->jobs; j != NULL; j = j->next)
+    if (j->req_id == req_id)
+      j->cancelled = true;
+}
+
+/* ---- Throttle keys -------------------------------------------------------
+ */
+static void
+name_key(char *key, size_t size, const char *name)
+{
+  char folded[REED_AUTH_NAME_MAX * 8 + 1];
+
+  reed__auth_fold(folded, name, sizeof(folded));
+  snprintf(key, size, "a:%s", folded);
+}
+
+bool
+reed__portal_blocked(reed_portal_t *p, const char *name, const char *ip)
+{
+  uint64_t now = reed__portal_now(p);
+  char key[300];
+
+  if (ip != NULL && *ip) {
+    snprintf(key, sizeof(key), "i:%s", ip);
+    if (reed__throttle_blocked(p->throttle, key, now))
+      return true;
+  }
+  if (name == NULL)
+    return false;
+  name_key(key, sizeof(key), name);
+  return reed__throttle_blocked(p->throttle, key, now);
+}
+
+void
+reed__portal_failed(reed_portal_t *p, const char *name, const char *ip,
+                    const char *why)
+{
+  uint64_t now = reed__portal_now(p);
+  char key[300];
+
+  if (ip != NULL && *ip) {
+    snprintf(key, sizeof(key), "i:%s", ip);
+    reed__throttle_fail(p->throttle, key, now);
+  }
+  if (name != NULL) {
+    name_key(key, sizeof(key), name);
+    reed__throttle_fail(p->throttle, key, now);
+  }
+  if (p->log != NULL)
+    reed_log(p->log, REED_LOG_INFO, "auth: failed login for %.64s from %s: %s",
+             name ? name : "?", ip && *ip ? ip : "?", why);
+}
+
+void
+reed__portal_succeeded(reed_portal_t *p, const char *name)
+{
+  char key[300];
+
+  name_key(key, sizeof(key), name);
+  reed__throttle_clear(p->throttle, key);
+}
+
+/* ---- Jobs ------------------------------------------------------------------
+ */
+reed__job_t *
+reed__portal_job_new(reed_portal_t *p, reed__job_kind_t kind, const char *name,
+                     const char *password, size_t len, reed_portal_cb cb,
+                     void *ud, uint64_t req_id)
+{
+  reed__job_t *j = reed_calloc(1, sizeof(*j));
+
+  if (j == NULL)
+    return NULL;
+  j->password = reed_malloc(len + 1);
+  if (j->password == NULL) {
+    reed_free(j);
+    return NULL;
+  }
+  memcpy(j->password, password, len);
+  j->password[len] = '\0';
+  j->password_len = len;
+  j->kind = kind;
+  j->portal = p;
+  j->cb = cb;
+  j->ud = ud;
+  j->req_id = req_id;
+  j->level = p->hash_level;
+  reed_strlcpy(j->name, name, sizeof(j->name));
+  return j;
+}
+
+void
+reed__portal_job_free(reed__job_t *j)
+{
+  if (j->password != NULL) {
+    OPENSSL_cleanse(j->password, j->password_len);
+    reed_free(j->password);
+  }
+  reed_free(j->email);
+  OPENSSL_cleanse(j, sizeof(*j));
+  reed_free(j);
+}
+
+/* On the worker: touches only the job. */
+static void
+job_work(void *arg)
+{
+  reed__job_t *j = arg;
+
+  if (j->kind == REED__JOB_VERIFY)
+    j->rc = reed_auth_pwverify(j->pwhash, j->password, j->password_len);
+  else
+    j->rc = reed_auth_creds_make(j->name, j->password, j->password_len,
+                                 j->level, j->salt256, j->salt1, &j->creds);
+  OPENSSL_cleanse(j->password, j->password_len);
+}
+
+static void
+unlink_job(reed_portal_t *p, reed__job_t *j)
+{
+  if (j->prev != NULL)
+    j->prev->next = j->next;
+  else
+    p->jobs = j->next;
+  if (j->next != NULL)
+    j->next->prev = j->prev;
+  p->n_jobs--;
+}
+
+static void
+verify_done(reed__job_t *j)
+{
+  reed_portal_t *p = j->portal;
+
+  if (j->rc == 0 && j->known) {
+    reed__portal_succeeded(p, j->name);
+    reed__portal_realm(p, j->creds.account);
+    j->cb(j->ud, j->req_id, 0, j->creds.account);
+    return;
+  }
+  reed__portal_failed(p, j->name, j->ip,
+                      j->known ? "wrong password" : "unknown account");
+  j->cb(j->ud, j->req_id, REED_EAUTH, NULL);
+}
+
+/* On the loop. */
+static void
+job_done(void *arg, int status)
+{
+  reed__job_t *j = arg;
+
+  if (j->portal != NULL)
+    unlink_job(j->portal, j);
+  if (j->portal != NULL && !j->cancelled) {
+    if (status != 0)
+      j->rc = status;
+    if (j->kind == REED__JOB_VERIFY)
+      verify_done(j);
+    else
+      reed__portal_account_done(j);
+  }
+  reed__portal_job_free(j);
+}
+
+int
+reed__portal_job_submit(reed_portal_t *p, reed__job_t *j)
+{
+  int rc;
+
+  j->next = p->jobs;
+  if (p->jobs != NULL)
+    p->jobs->prev = j;
+  p->jobs = j;
+  p->n_jobs++;
+  rc = p->worker->submit(p->worker->w, job_work, job_done, j);
+  if (rc != 0) {
+    unlink_job(p, j);
+    reed__portal_job_free(j);
+  }
+  return rc;
+}
+
+/* ---- Username + password -------------------------------------------------
+ */
+int
+reed_portal_login_password(reed_portal_t *p, const char *name,
+                           const char *password, size_t len, const char *ip,
+                           reed_portal_cb cb, void *ud, uint64_t req_id)
+{
+  reed__job_t *j;
+  int rc;
+
+  if (name == NULL || *name == '\0' || strlen(name) > REED_AUTH_NAME_MAX * 8 ||
+      password == NULL || len == 0 || len > REED_AUTH_PASSWORD_MAX ||
+      cb == NULL)
+    return REED_EINVAL;
+  if (reed__portal_blocked(p, name, ip))
+    return REED_ETHROTTLED;
+  j = reed__portal_job_new(p, REED__JOB_VERIFY, name, password, len, cb, ud,
+                           req_id);
+  if (j == NULL)
+    return REED_ENOMEM;
+  if (ip != NULL)
+    reed_strlcpy(j->ip, ip, sizeof(j->ip));
+  rc = p->creds.get(p->creds.ud, name, &j->creds);
+  j->known = rc == 0;
+  reed_strlcpy(j->pwhash, j->known ? j->creds.pwhash : p->dummy_hash,
+               sizeof(j->pwhash));
+  if (rc != 0 && rc != REED_ENOACCOUNT) {
+    reed__portal_job_free(j);
+    return rc;
+  }
+  return reed__portal_job_submit(p, j);
+}

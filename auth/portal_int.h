@@ -1,0 +1,78 @@
+/* The portal's private state and its worker jobs, shared by portal.c,
+ * portal_account.c and portal_sasl.c. */
+#ifndef REED_PORTAL_INT_H
+#define REED_PORTAL_INT_H
+
+#include "auth_int.h"
+
+typedef enum {
+  REED__JOB_VERIFY,
+  REED__JOB_REGISTER,
+  REED__JOB_PASSWD,
+} reed__job_kind_t;
+
+/* One request on the worker. `work` touches only the fields it owns
+ * (password, pwhash, level, salts -> rc, creds); everything else is the
+ * loop's. `portal` is NULL once the portal is gone (orphaned). */
+typedef struct reed__job_s {
+  reed__job_kind_t kind;
+  reed_portal_t *portal;
+  struct reed__job_s *prev, *next;
+  uint64_t req_id;
+  reed_portal_cb cb;
+  void *ud;
+  bool cancelled;
+  bool known; /* VERIFY: the account exists */
+  char name[REED_AUTH_NAME_MAX * 8 + 1];
+  char ip[64];
+  char *email;
+  char *password;
+  size_t password_len;
+  char pwhash[REED_PWHASH_STRLEN];
+  int level;
+  uint8_t salt256[REED_SCRAM_SALT_LEN], salt1[REED_SCRAM_SALT_LEN];
+  int rc;
+  reed_creds_t creds;
+} reed__job_t;
+
+struct reed_portal_s {
+  reed_credsrc_t creds;
+  reed_worker_t *worker;
+  reed_clock_t *clock;
+  reed_log_t *log;
+  reed_model_t *model;
+  bool registration_open;
+  int hash_level;
+  char dummy_hash[REED_PWHASH_STRLEN];
+  uint8_t secret[32];
+  void (*random)(void *ud, uint8_t *buf, size_t n);
+  void *random_ud;
+  reed__throttle_t *throttle;
+  reed__job_t *jobs;
+  size_t n_jobs;
+};
+
+/* A job with the common fields set; NULL on no memory. */
+reed__job_t *reed__portal_job_new(reed_portal_t *p, reed__job_kind_t kind,
+                                  const char *name, const char *password,
+                                  size_t len, reed_portal_cb cb, void *ud,
+                                  uint64_t req_id);
+void reed__portal_job_free(reed__job_t *j);
+/* Links the job and hands it to the worker; frees it on failure. */
+int reed__portal_job_submit(reed_portal_t *p, reed__job_t *j);
+void reed__portal_random(void *ud, uint8_t *buf, size_t n);
+uint64_t reed__portal_now(const reed_portal_t *p);
+/* The realm: makes sure the model knows the account (it may have been
+ * added by the CLI while the server runs). */
+void reed__portal_realm(reed_portal_t *p, const char *account);
+/* True when the model already knows the name (any case). */
+bool reed__portal_model_has(reed_portal_t *p, const char *name);
+/* Throttle keys and bookkeeping for a claimed name and an address. */
+bool reed__portal_blocked(reed_portal_t *p, const char *name, const char *ip);
+void reed__portal_failed(reed_portal_t *p, const char *name, const char *ip,
+                         const char *why);
+void reed__portal_succeeded(reed_portal_t *p, const char *name);
+/* Finishes REGISTER and PASSWD jobs on the loop (portal_account.c). */
+void reed__portal_account_done(reed__job_t *j);
+
+#endif

@@ -1,0 +1,140 @@
+/* SASL through the portal: the mechanisms read credentials from the
+ * portal's source, PLAIN's password goes to the worker, and failures count
+ * against the claimed name and the client's address. */
+#include "portal_int.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+
+static int
+src_scram_keys(void *ud, const char *name, reed_scram_hash_t h,
+               reed_auth_scram_t *keys, char account[REED_AUTH_NAME_MAX + 1])
+{
+  reed_portal_t *p = ud;
+  reed_creds_t c;
+  int rc = p->creds.get(p->creds.ud, name, &c);
+
+  if (rc == 0) {
+    *keys = c.scram[h];
+    reed_strlcpy(account, c.account, REED_AUTH_NAME_MAX + 1);
+  }
+  OPENSSL_cleanse(&c, sizeof(c));
+  return rc;
+}
+
+static int
+src_cert_account(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
+{
+  reed_portal_t *p = ud;
+
+  if (p->creds.cert_account == NULL)
+    return REED_ENOACCOUNT;
+  return p->creds.cert_account(p->creds.ud, fp, account);
+}
+
+int
+reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
+                     const char *cert_fp, reed_sasl_t **out)
+{
+  reed_sasl_source_t src = {
+      .scram_keys = src_scram_keys,
+      .cert_account = src_cert_account,
+      .random = reed__portal_random,
+      .secret = p->secret,
+      .ud = p,
+  };
+  int m = reed_sasl_mech_parse(mech);
+  int rc;
+
+  *out = NULL;
+  if (m < 0)
+    return REED_EINVAL;
+  rc = reed_sasl_new((reed_sasl_mech_t)m, &src, cert_fp, out);
+  if (rc != 0)
+    return rc;
+  (*out)->portal = p;
+  if (ip != NULL && ((*out)->ip = reed_strdup(ip)) == NULL) {
+    reed_sasl_free(*out);
+    *out = NULL;
+    return REED_ENOMEM;
+  }
+  return 0;
+}
+
+/* PLAIN's claim goes to the worker; the password copy is wiped here. */
+static int
+plain_verify(reed_sasl_t *s, reed_portal_cb cb, void *ud, uint64_t req_id)
+{
+  int rc = reed_portal_login_password(s->portal, s->authcid, s->password,
+                                      s->password_len, s->ip, cb, ud, req_id);
+
+  OPENSSL_cleanse(s->password, s->password_len);
+  if (rc != 0)
+    return reed__sasl_fail(s, rc,
+                           rc == REED_ETHROTTLED
+                               ? "too many failed logins"
+                               : "cannot verify the password");
+  return REED_SASL_PENDING;
+}
+
+static int
+throttled(reed_sasl_t *s, reed_buf_t **out)
+{
+  reed_buf_unref(*out);
+  *out = NULL;
+  return reed__sasl_fail(s, REED_ETHROTTLED, "too many failed logins");
+}
+
+int
+reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
+                      reed_buf_t **out, reed_portal_cb cb, void *ud,
+                      uint64_t req_id)
+{
+  reed_portal_t *p = s->portal;
+  int rc;
+
+  *out = NULL;
+  if (p == NULL)
+    return reed_sasl_step(s, in, len, out);
+  if (s->state == REED__SASL_START && reed__portal_blocked(p, NULL, s->ip))
+    return throttled(s, out);
+  rc = reed_sasl_step(s, in, len, out);
+  if (rc == REED_SASL_CONTINUE && reed__portal_blocked(p, s->authcid, NULL))
+    return throttled(s, out);
+  if (rc == REED_SASL_PASSWORD)
+    return cb != NULL ? plain_verify(s, cb, ud, req_id)
+                      : reed__sasl_fail(s, REED_EINVAL, "no callback");
+  if (rc == REED_SASL_SUCCESS) {
+    reed__portal_succeeded(p, s->account);
+    reed__portal_realm(p, s->account);
+  } else if (rc == REED_EAUTH && s->mech != REED_MECH_EXTERNAL) {
+    reed__portal_failed(p, s->authcid, s->ip, s->why);
+  }
+  return rc;
+}
+
+int
+reed_portal_login_cert(reed_portal_t *p, const char *cert_fp,
+                       const char *authzid,
+                       char account[REED_AUTH_NAME_MAX + 1])
+{
+  reed_sasl_t *s = NULL;
+  reed_buf_t *out = NULL;
+  size_t len = authzid != NULL ? strlen(authzid) : 0;
+  int rc = reed_portal_sasl_new(p, "EXTERNAL", NULL, cert_fp, &s);
+
+  account[0] = '\0';
+  if (rc != 0)
+    return rc == REED_EINVAL ? REED_EAUTH : rc;
+  rc = reed_portal_sasl_step(s, (const uint8_t *)authzid, len, &out, NULL, NULL,
+                             0);
+  reed_buf_unref(out);
+  if (rc == REED_SASL_SUCCESS) {
+    reed_strlcpy(account, s->account, REED_AUTH_NAME_MAX + 1);
+    rc = 0;
+  } else if (rc > 0) {
+    rc = REED_EAUTH;
+  }
+  reed_sasl_free(s);
+  return rc;
+}

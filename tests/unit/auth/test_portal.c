@@ -1,0 +1,597 @@
+/* The portal over an in-memory credential source, with the fake clock and
+ * the inline worker (immediate and deferred). */
+#include "../../../auth/portal_int.h"
+#include "auth_test.h"
+#include "fake_clock.h"
+#include "harness.h"
+#include "inline_worker.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  int calls;
+  int status;
+  uint64_t req_id;
+  char account[REED_AUTH_NAME_MAX + 1];
+} rec_t;
+
+static void
+record(void *ud, uint64_t req_id, int status, const char *account)
+{
+  rec_t *r = ud;
+
+  r->calls++;
+  r->status = status;
+  r->req_id = req_id;
+  snprintf(r->account, sizeof(r->account), "%s", account ? account : "");
+}
+
+typedef struct {
+  memsrc_t mem;
+  reed_credsrc_t src;
+  fake_clock_t fc;
+  inline_worker_t iw;
+  reed_portal_t *p;
+  rec_t r;
+} fix_t;
+
+static void
+fix_init(fix_t *f, int deferred, bool open)
+{
+  reed_portal_opts_t o = {
+      .worker = &f->iw.worker,
+      .clock = &f->fc.clock,
+      .registration_open = open,
+      .hash_level = REED_AUTH_HASH_MIN,
+  };
+
+  memset(f, 0, sizeof(*f));
+  memsrc_init(&f->mem, &f->src);
+  fc_init(&f->fc);
+  iw_init(&f->iw, deferred);
+  o.creds = &f->src;
+  o.worker = &f->iw.worker;
+  o.clock = &f->fc.clock;
+  ASSERT_EQ(reed_portal_new(&o, &f->p), 0);
+  memsrc_add(&f->mem, "Alice", "pencil");
+}
+
+static void
+fix_done(fix_t *f)
+{
+  reed_portal_free(f->p);
+  iw_run(&f->iw);
+  ASSERT_EQ(fc_pending(&f->fc), 0);
+  fc_cleanup(&f->fc);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+static int
+login(fix_t *f, const char *name, const char *pw, const char *ip)
+{
+  return reed_portal_login_password(f->p, name, pw, strlen(pw), ip, record,
+                                    &f->r, 42);
+}
+
+TEST(portal_login_success)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  ASSERT_EQ(login(&f, "alice", "pencil", "10.0.0.1"), 0);
+  ASSERT_EQ(f.r.calls, 1);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_EQ(f.r.req_id, 42);
+  ASSERT_STR_EQ(f.r.account, "Alice");
+  ASSERT_EQ(login(&f, "ALICE", "pencil", NULL), 0);
+  ASSERT_EQ(f.r.calls, 2);
+  ASSERT_STR_EQ(f.r.account, "Alice");
+  fix_done(&f);
+}
+
+TEST(portal_login_deferred)
+{
+  fix_t f;
+
+  fix_init(&f, 1, false);
+  ASSERT_EQ(login(&f, "alice", "pencil", "10.0.0.1"), 0);
+  ASSERT_EQ(f.r.calls, 0);
+  ASSERT_EQ(reed_portal_pending(f.p), 1);
+  ASSERT_EQ(iw_pending(&f.iw), 1);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.calls, 1);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_STR_EQ(f.r.account, "Alice");
+  ASSERT_EQ(reed_portal_pending(f.p), 0);
+  fix_done(&f);
+}
+
+/* A wrong password and an unknown account look the same, and both run a
+ * hash on the worker. */
+TEST(portal_wrong_and_unknown_alike)
+{
+  fix_t f;
+  rec_t wrong, unknown;
+  unsigned long long ops = crypto_pwhash_OPSLIMIT_MIN;
+
+  fix_init(&f, 1, false);
+  ASSERT_EQ(login(&f, "alice", "pen", "10.0.0.1"), 0);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  wrong = f.r;
+  memset(&f.r, 0, sizeof(f.r));
+  ASSERT_EQ(login(&f, "nobody", "pen", "10.0.0.1"), 0);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  unknown = f.r;
+  ASSERT_EQ(wrong.calls, 1);
+  ASSERT_EQ(wrong.status, REED_EAUTH);
+  ASSERT_EQ(memcmp(&wrong, &unknown, sizeof(wrong)), 0);
+  /* The dummy is a well-formed argon2id string at the portal's cost, so
+   * its verify costs what a real one costs. */
+  ASSERT_EQ(crypto_pwhash_str_needs_rehash(f.p->dummy_hash, ops,
+                                           crypto_pwhash_MEMLIMIT_MIN),
+            0);
+  reed_portal_set_hash_level(f.p, REED_AUTH_HASH_INTERACTIVE);
+  ASSERT_EQ(crypto_pwhash_str_needs_rehash(f.p->dummy_hash,
+                                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                           crypto_pwhash_MEMLIMIT_INTERACTIVE),
+            0);
+  fix_done(&f);
+}
+
+TEST(portal_login_bad_arguments)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  ASSERT_EQ(login(&f, "", "pencil", NULL), REED_EINVAL);
+  ASSERT_EQ(login(&f, "alice", "", NULL), REED_EINVAL);
+  ASSERT_EQ(reed_portal_login_password(f.p, "alice", "pencil", 6, NULL, NULL,
+                                       NULL, 1),
+            REED_EINVAL);
+  f.mem.fail_get = REED_EIO;
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), REED_EIO);
+  ASSERT_EQ(f.r.calls, 0);
+  fix_done(&f);
+}
+
+TEST(portal_throttle_account)
+{
+  fix_t f;
+
+  fix_init(&f, 1, false);
+  for (int i = 0; i < 5; i++) {
+    char ip[32];
+    snprintf(ip, sizeof(ip), "10.0.0.%d", i);
+    ASSERT_EQ(login(&f, "alice", "wrong", ip), 0);
+    ASSERT_EQ(iw_run(&f.iw), 1);
+    ASSERT_EQ(f.r.status, REED_EAUTH);
+    fc_advance(&f.fc, 1000);
+  }
+  /* Throttled at once, without running a hash, even with the right
+   * password and from a new address; any case of the name. */
+  ASSERT_EQ(login(&f, "alice", "pencil", "10.9.9.9"), REED_ETHROTTLED);
+  ASSERT_EQ(login(&f, "ALICE", "pencil", NULL), REED_ETHROTTLED);
+  ASSERT_EQ(iw_pending(&f.iw), 0);
+  ASSERT_EQ(f.r.calls, 5);
+  /* The window started at the first failure, 5 s ago. */
+  fc_advance(&f.fc, 54999);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), REED_ETHROTTLED);
+  fc_advance(&f.fc, 1);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.status, 0);
+  fix_done(&f);
+}
+
+TEST(portal_throttle_ip)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  for (int i = 0; i < 5; i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "user%d", i);
+    ASSERT_EQ(login(&f, name, "x", "192.0.2.7"), 0);
+    ASSERT_EQ(f.r.status, REED_EAUTH);
+  }
+  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.7"), REED_ETHROTTLED);
+  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.8"), 0);
+  ASSERT_EQ(f.r.status, 0);
+  fc_advance(&f.fc, 60000);
+  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.7"), 0);
+  fix_done(&f);
+}
+
+TEST(portal_success_resets_account_count)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  for (int i = 0; i < 4; i++)
+    ASSERT_EQ(login(&f, "alice", "wrong", NULL), 0);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  ASSERT_EQ(f.r.status, 0);
+  for (int i = 0; i < 4; i++)
+    ASSERT_EQ(login(&f, "alice", "wrong", NULL), 0);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  ASSERT_EQ(f.r.status, 0);
+  fix_done(&f);
+}
+
+TEST(portal_custom_limits)
+{
+  fix_t f;
+  reed_portal_t *p;
+  rec_t r = {0};
+  reed_portal_opts_t o;
+
+  fix_init(&f, 0, false);
+  o = (reed_portal_opts_t){
+      .creds = &f.src,
+      .worker = &f.iw.worker,
+      .clock = &f.fc.clock,
+      .hash_level = REED_AUTH_HASH_MIN,
+      .fail_limit = 2,
+      .fail_window_ms = 10000,
+  };
+  ASSERT_EQ(reed_portal_new(&o, &p), 0);
+  for (int i = 0; i < 2; i++)
+    ASSERT_EQ(
+        reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1), 0);
+  ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
+            REED_ETHROTTLED);
+  fc_advance(&f.fc, 10000);
+  ASSERT_EQ(
+      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
+      0);
+  ASSERT_EQ(r.status, 0);
+  reed_portal_free(p);
+  o.hash_level = 9;
+  ASSERT_EQ(reed_portal_new(&o, &p), REED_EINVAL);
+  o.hash_level = 0;
+  o.creds = NULL;
+  ASSERT_EQ(reed_portal_new(&o, &p), REED_EINVAL);
+  fix_done(&f);
+}
+
+TEST(portal_cancel_and_free_while_pending)
+{
+  fix_t f;
+  rec_t other = {0};
+
+  fix_init(&f, 1, false);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  ASSERT_EQ(reed_portal_login_password(f.p, "alice", "pencil", 6, NULL, record,
+                                       &other, 7),
+            0);
+  reed_portal_cancel(f.p, 42);
+  ASSERT_EQ(iw_run(&f.iw), 2);
+  ASSERT_EQ(f.r.calls, 0);
+  ASSERT_EQ(other.calls, 1);
+  ASSERT_EQ(reed_portal_pending(f.p), 0);
+  /* The portal goes away with a hash in flight: the result is dropped. */
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  reed_portal_free(f.p);
+  f.p = NULL;
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.calls, 0);
+  fix_done(&f);
+}
+
+static int
+reg(fix_t *f, const char *name, const char *pw, const char *email)
+{
+  return reed_portal_register(f->p, name, pw, strlen(pw), email, record, &f->r,
+                              9);
+}
+
+TEST(portal_register)
+{
+  fix_t f;
+  mem_account_t *a;
+
+  fix_init(&f, 1, true);
+  ASSERT_EQ(reg(&f, "Bob", "hunter22", "bob@example.org"), 0);
+  ASSERT_EQ(f.r.calls, 0);
+  ASSERT(memsrc_find(&f.mem, "bob") == NULL);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.calls, 1);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_STR_EQ(f.r.account, "Bob");
+  a = memsrc_find(&f.mem, "bob");
+  ASSERT(a != NULL);
+  ASSERT_STR_EQ(a->creds.account, "Bob");
+  ASSERT_STR_EQ(a->email, "bob@example.org");
+  ASSERT_EQ(reed_auth_pwverify(a->creds.pwhash, "hunter22", 8), 0);
+  ASSERT_EQ(a->creds.scram[REED_SCRAM_SHA256].iterations, 4096);
+  ASSERT_EQ(a->creds.scram[REED_SCRAM_SHA1].salt_len, 16);
+  ASSERT(memcmp(a->creds.scram[0].salt, a->creds.scram[1].salt, 16) != 0);
+  /* And the new account logs in. */
+  ASSERT_EQ(login(&f, "bob", "hunter22", NULL), 0);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_STR_EQ(f.r.account, "Bob");
+  fix_done(&f);
+}
+
+TEST(portal_register_refusals)
+{
+  static const struct {
+    const char *name, *pw;
+    int rc;
+  } cases[] = {
+      {"alice", "whatever", REED_EACCOUNTEXISTS},
+      {"ALICE", "whatever", REED_EACCOUNTEXISTS},
+      {"1abc", "whatever", REED_EBADACCOUNT},
+      {"", "whatever", REED_EBADACCOUNT},
+      {"a b", "whatever", REED_EBADACCOUNT},
+      {"abcdefghijabcdefghijabcdefghijabc", "whatever", REED_EBADACCOUNT},
+      {"bob", "", REED_EINVAL},
+      {"bob", "two\nlines", REED_EINVAL},
+  };
+  fix_t f;
+
+  fix_init(&f, 0, true);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++)
+    ASSERT_EQ(reg(&f, cases[i].name, cases[i].pw, NULL), cases[i].rc);
+  ASSERT_EQ(f.r.calls, 0);
+  ASSERT_EQ(f.mem.creates, 0);
+  reed_portal_set_registration(f.p, false);
+  ASSERT_EQ(reg(&f, "bob", "hunter22", NULL), REED_EREGCLOSED);
+  reed_portal_set_registration(f.p, true);
+  ASSERT_EQ(reg(&f, "bob", "hunter22", NULL), 0);
+  ASSERT_EQ(f.r.status, 0);
+  fix_done(&f);
+}
+
+/* Two registrations of one name in flight: the second loses at the store. */
+TEST(portal_register_race)
+{
+  fix_t f;
+  rec_t second = {0};
+
+  fix_init(&f, 1, true);
+  ASSERT_EQ(reg(&f, "carol", "pw1", NULL), 0);
+  ASSERT_EQ(
+      reed_portal_register(f.p, "Carol", "pw2", 3, NULL, record, &second, 10),
+      0);
+  ASSERT_EQ(iw_run(&f.iw), 2);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_EQ(second.calls, 1);
+  ASSERT_EQ(second.status, REED_EACCOUNTEXISTS);
+  ASSERT_STR_EQ(second.account, "");
+  ASSERT_EQ(
+      reed_auth_pwverify(memsrc_find(&f.mem, "carol")->creds.pwhash, "pw1", 3),
+      0);
+  fix_done(&f);
+}
+
+TEST(portal_passwd)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  ASSERT_EQ(reed_portal_passwd(f.p, "ALICE", "newpw", 5, record, &f.r, 3), 0);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_STR_EQ(f.r.account, "Alice");
+  ASSERT_EQ(f.mem.sets, 1);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
+  ASSERT_EQ(f.r.status, REED_EAUTH);
+  ASSERT_EQ(login(&f, "alice", "newpw", NULL), 0);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_EQ(reed_portal_passwd(f.p, "nobody", "newpw", 5, record, &f.r, 3),
+            REED_ENOACCOUNT);
+  ASSERT_EQ(reed_portal_passwd(f.p, "alice", "", 0, record, &f.r, 3),
+            REED_EINVAL);
+  fix_done(&f);
+}
+
+static int
+sasl_step(reed_sasl_t *s, const void *in, size_t len, reed_buf_t **out,
+          rec_t *r)
+{
+  return reed_portal_sasl_step(s, in, len, out, record, r, 77);
+}
+
+TEST(portal_sasl_plain)
+{
+  fix_t f;
+  reed_sasl_t *s;
+  reed_buf_t *out;
+
+  fix_init(&f, 1, false);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "plain", "10.0.0.1", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice\0pencil", 13, &out, &f.r), REED_SASL_PENDING);
+  ASSERT(out == NULL);
+  ASSERT_EQ(f.r.calls, 0);
+  /* The exchange object may go before the result comes. */
+  reed_sasl_free(s);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.status, 0);
+  ASSERT_EQ(f.r.req_id, 77);
+  ASSERT_STR_EQ(f.r.account, "Alice");
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice\0nope", 11, &out, &f.r), REED_SASL_PENDING);
+  ASSERT_EQ(iw_run(&f.iw), 1);
+  ASSERT_EQ(f.r.status, REED_EAUTH);
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice", 6, &out, &f.r), REED_ESYNTAX);
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "CRAM-MD5", NULL, NULL, &s), REED_EINVAL);
+  ASSERT(s == NULL);
+  fix_done(&f);
+}
+
+TEST(portal_sasl_plain_throttled)
+{
+  fix_t f;
+  reed_sasl_t *s;
+  reed_buf_t *out;
+
+  fix_init(&f, 0, false);
+  for (int i = 0; i < 5; i++) {
+    ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
+    ASSERT_EQ(sasl_step(s, "\0alice\0nope", 11, &out, &f.r), REED_SASL_PENDING);
+    ASSERT_EQ(f.r.status, REED_EAUTH);
+    reed_sasl_free(s);
+  }
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.2", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice\0pencil", 13, &out, &f.r), REED_ETHROTTLED);
+  ASSERT_EQ(f.r.calls, 5);
+  reed_sasl_free(s);
+  fix_done(&f);
+}
+
+/* A SCRAM-SHA-256 or SHA-1 exchange through the portal with the test's
+ * client; returns the final code. */
+static int
+portal_scram(fix_t *f, const char *mech, const char *name, const char *pw,
+             const char *ip)
+{
+  reed_scram_hash_t h =
+      strcmp(mech, "SCRAM-SHA-1") == 0 ? REED_SCRAM_SHA1 : REED_SCRAM_SHA256;
+  char first[128], bare[96], expect[128], *final, *sf;
+  reed_sasl_t *s;
+  reed_buf_t *out;
+  int rc;
+
+  snprintf(bare, sizeof(bare), "n=%s,r=abcdef", name);
+  snprintf(first, sizeof(first), "n,,%s", bare);
+  ASSERT_EQ(reed_portal_sasl_new(f->p, mech, ip, NULL, &s), 0);
+  rc = sasl_step(s, first, strlen(first), &out, &f->r);
+  if (rc != REED_SASL_CONTINUE) {
+    ASSERT(out == NULL);
+    reed_sasl_free(s);
+    return rc;
+  }
+  sf = strdup(buf_str(out));
+  reed_buf_unref(out);
+  final = scram_client_final(h, pw, bare, sf, "biws", expect, sizeof(expect));
+  rc = sasl_step(s, final, strlen(final), &out, &f->r);
+  if (rc == REED_SASL_SUCCESS) {
+    ASSERT_STR_EQ(buf_str(out), expect);
+    ASSERT_STR_EQ(reed_sasl_account(s), "Alice");
+  }
+  reed_buf_unref(out);
+  free(final);
+  free(sf);
+  reed_sasl_free(s);
+  return rc;
+}
+
+TEST(portal_sasl_scram)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", "10.0.0.1"),
+            REED_SASL_SUCCESS);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-1", "ALICE", "pencil", "10.0.0.1"),
+            REED_SASL_SUCCESS);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "wrong", "10.0.0.1"),
+            REED_EAUTH);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "ghost", "pencil", "10.0.0.1"),
+            REED_EAUTH);
+  /* No hash ran: SCRAM uses the stored keys only. */
+  ASSERT_EQ(f.r.calls, 0);
+  fix_done(&f);
+}
+
+TEST(portal_sasl_scram_throttled)
+{
+  fix_t f;
+
+  fix_init(&f, 0, false);
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "wrong", NULL),
+              REED_EAUTH);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", NULL),
+            REED_ETHROTTLED);
+  /* PLAIN with the right password is throttled too (same account). */
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), REED_ETHROTTLED);
+  fc_advance(&f.fc, 60000);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", NULL),
+            REED_SASL_SUCCESS);
+  fix_done(&f);
+}
+
+#define FP "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+TEST(portal_external)
+{
+  fix_t f;
+  char account[REED_AUTH_NAME_MAX + 1];
+  reed_sasl_t *s;
+  reed_buf_t *out;
+
+  fix_init(&f, 0, false);
+  /* Not registered yet. */
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, NULL, account), REED_EAUTH);
+  ASSERT_STR_EQ(account, "");
+  ASSERT_EQ(reed_auth_cert_add_src(&f.src, "alice",
+                                   "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:"
+                                   "CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:"
+                                   "89:AB:CD:EF"),
+            0);
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, NULL, account), 0);
+  ASSERT_STR_EQ(account, "Alice");
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, "alice", account), 0);
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, "bob", account), REED_EAUTH);
+  ASSERT_EQ(reed_portal_login_cert(f.p, "", NULL, account), REED_EAUTH);
+  ASSERT_EQ(reed_portal_login_cert(f.p, NULL, NULL, account), REED_EAUTH);
+  /* Through SASL: the fingerprint is the session's, never the client's. */
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "EXTERNAL", "10.0.0.1", FP, &s), 0);
+  ASSERT_EQ(sasl_step(s, "", 0, &out, &f.r), REED_SASL_SUCCESS);
+  ASSERT_STR_EQ(reed_sasl_account(s), "Alice");
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "EXTERNAL", "10.0.0.1", "", &s), 0);
+  ASSERT_EQ(sasl_step(s, FP, 64, &out, &f.r), REED_EAUTH);
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_auth_cert_del_src(&f.src, "alice", FP), 0);
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, NULL, account), REED_EAUTH);
+  fix_done(&f);
+}
+
+TEST(cli_accounts_over_source)
+{
+  memsrc_t m;
+  reed_credsrc_t src;
+  mem_account_t *a;
+
+  memsrc_init(&m, &src);
+  ASSERT_EQ(
+      reed_auth_account_add_src(&src, "Dave", "pw", 2, REED_AUTH_HASH_MIN), 0);
+  a = memsrc_find(&m, "dave");
+  ASSERT(a != NULL);
+  ASSERT_EQ(reed_auth_pwverify(a->creds.pwhash, "pw", 2), 0);
+  ASSERT_EQ(a->creds.scram[REED_SCRAM_SHA256].iterations, 4096);
+  ASSERT_EQ(
+      reed_auth_account_add_src(&src, "DAVE", "pw", 2, REED_AUTH_HASH_MIN),
+      REED_EACCOUNTEXISTS);
+  ASSERT_EQ(reed_auth_account_add_src(&src, "9x", "pw", 2, REED_AUTH_HASH_MIN),
+            REED_EBADACCOUNT);
+  ASSERT_EQ(reed_auth_account_add_src(&src, "erin", "", 0, REED_AUTH_HASH_MIN),
+            REED_EINVAL);
+  ASSERT_EQ(
+      reed_auth_account_passwd_src(&src, "dave", "pw2", 3, REED_AUTH_HASH_MIN),
+      0);
+  ASSERT_EQ(reed_auth_pwverify(a->creds.pwhash, "pw2", 3), 0);
+  ASSERT_STR_EQ(a->creds.account, "Dave");
+  ASSERT_EQ(
+      reed_auth_account_passwd_src(&src, "erin", "pw2", 3, REED_AUTH_HASH_MIN),
+      REED_ENOACCOUNT);
+  ASSERT_EQ(reed_auth_cert_add_src(&src, "dave", "xyz"), REED_EINVAL);
+  ASSERT_EQ(reed_auth_cert_add_src(&src, "erin", FP), REED_ENOACCOUNT);
+  ASSERT_EQ(reed_auth_cert_add_src(&src, "dave", FP), 0);
+  ASSERT_STR_EQ(a->fp, FP);
+  ASSERT_EQ(reed_auth_cert_del_src(&src, "dave", "12"), REED_EINVAL);
+  ASSERT_EQ(reed_auth_account_del_src(&src, "dave"), 0);
+  ASSERT_EQ(reed_auth_account_del_src(&src, "dave"), REED_ENOACCOUNT);
+  ASSERT(memsrc_find(&m, "dave") == NULL);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
