@@ -64,11 +64,13 @@ typedef struct reed_sequencer_s {
 typedef struct reed_model_opts_s {
   reed_clock_t *clock;
   reed_log_t *log;
-  const char *server_name; /* shown as the source of server changes */
-  size_t room_history;     /* messages kept per room (default 1000) */
-  size_t private_history;  /* per private conversation (default 200) */
-  size_t max_rooms;        /* per session (default 100) */
-  size_t max_list_entries; /* per ban/except/invex list (default 100) */
+  const char *server_name;  /* shown as the source of server changes */
+  size_t room_history;      /* messages kept per room (default 1000) */
+  size_t private_history;   /* per private conversation (default 200) */
+  size_t max_rooms;         /* per session (default 100) */
+  size_t max_list_entries;  /* per ban/except/invex list (default 100) */
+  size_t max_dormant_rooms; /* empty rooms whose state is kept (10000) */
+  size_t max_private_convs; /* private histories kept, LRU (10000) */
 } reed_model_opts_t;
 
 int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
@@ -167,11 +169,13 @@ typedef struct reed_event_s {
   int msg_kind; /* REED_MSG_* */
   const reed_mode_change_t *modes;
   size_t n_modes;
-  uint64_t ref_id;         /* REDACT: the message redacted */
-  const char *client_tags; /* NULL or opaque client tags */
-  bool echo;               /* this delivery goes back to the actor */
-  const char *label;       /* set on echo deliveries only */
-  reed_fmt_cache_t *cache; /* per fan-out format cache */
+  uint64_t ref_id;            /* REDACT: the message redacted */
+  const char *client_tags;    /* NULL or opaque client tags */
+  bool echo;                  /* this delivery goes back to the actor */
+  const char *label;          /* set on echo deliveries only */
+  reed_fmt_cache_t *cache;    /* per fan-out format cache */
+  const char *target_account; /* private MESSAGE: the target's account */
+  bool copy; /* a copy of the person's own private message (carbons) */
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -230,6 +234,9 @@ int reed_session_set_host(reed_session_t *s, const char *user,
 /* Away belongs to the person; NULL or "" clears it. */
 int reed_session_set_away(reed_session_t *s, const char *text);
 int reed_session_set_bot(reed_session_t *s, bool bot);
+/* Sessions that ask for copies (XMPP carbons) get, with copy set, the
+ * private messages their person's other sessions send. */
+void reed_session_set_copies(reed_session_t *s, bool on);
 /* Server operator: may override room permissions and kill. */
 void reed_session_set_oper(reed_session_t *s, bool oper);
 bool reed_session_is_oper(const reed_session_t *s);
@@ -348,6 +355,7 @@ typedef struct reed_hist_entry_s {
   const char *text;
   size_t text_len;
   const char *client_tags;
+  const char *target_account; /* private: the other party's account */
 } reed_hist_entry_t;
 
 typedef enum {

@@ -1,0 +1,204 @@
+/* Events: the sequencer seam, model observers, and the fan-out with its
+ * per-fan-out format cache. A fan-out marks each recipient with the current
+ * generation, so a session reached through several rooms gets one event and
+ * the cost stays O(recipients). */
+#include "model_int.h"
+
+void
+reed__actor(const reed_session_t *s, reed_actor_t *a)
+{
+  const reed__person_t *p = s->p;
+
+  *a = (reed_actor_t){
+      .nick = p->nick[0] ? p->nick : NULL,
+      .account = p->account[0] ? p->account : NULL,
+      .origin = s->origin,
+      .user = s->user,
+      .host = s->host,
+      .realname = s->realname,
+      .bot = p->bot,
+      .session_id = s->id,
+  };
+}
+
+int
+reed__sequence(reed_model_t *m, reed_event_t *ev)
+{
+  reed_change_t c = {.kind = (int)ev->kind};
+  int rc = m->seq.order(m->seq.s, &c);
+
+  if (rc != 0)
+    return rc;
+  ev->id = c.id;
+  ev->ts_ms = c.ts_ms;
+  return 0;
+}
+
+void
+reed__observe(reed_model_t *m, const reed_event_t *ev)
+{
+  for (size_t i = 0; i < m->n_observers; i++)
+    m->observers[i].on_change(m->observers[i].ud, ev);
+}
+
+int
+reed_model_add_observer(reed_model_t *m, const reed_model_observer_t *o)
+{
+  if (m == NULL || o == NULL || o->on_change == NULL)
+    return REED_EINVAL;
+  if (m->n_observers == REED__OBSERVERS)
+    return REED_ELIMIT;
+  m->observers[m->n_observers++] = *o;
+  return 0;
+}
+
+void
+reed__fan_begin(reed_model_t *m, reed_event_t *ev, reed_fmt_cache_t *cache)
+{
+  m->depth++;
+  m->mark_gen++;
+  cache->n = 0;
+  ev->cache = cache;
+}
+
+/* Runs the quits that listeners asked for during a fan-out. */
+void
+reed__run_deferred(reed_model_t *m)
+{
+  while (m->dying != NULL && m->depth == 0) {
+    reed_session_t *s = m->dying;
+    m->dying = s->pending_next;
+    reed__session_do_quit(s, s->quit_reason);
+  }
+}
+
+void
+reed__op_begin(reed_model_t *m)
+{
+  m->depth++;
+}
+
+void
+reed__op_end(reed_model_t *m)
+{
+  m->depth--;
+  reed__run_deferred(m);
+}
+
+void
+reed__fan_end(reed_model_t *m, reed_fmt_cache_t *cache)
+{
+  for (size_t i = 0; i < cache->n; i++)
+    reed_buf_unref(cache->e[i].buf);
+  cache->n = 0;
+  m->depth--;
+  reed__run_deferred(m);
+}
+
+void
+reed__send(reed_model_t *m, reed_session_t *s, const reed_event_t *ev)
+{
+  if (s->dead || s->mark == m->mark_gen)
+    return;
+  s->mark = m->mark_gen;
+  if (s->listener != NULL && s->listener->on_event != NULL)
+    s->listener->on_event(s->ud, s, ev);
+}
+
+void
+reed__send_echo(reed_model_t *m, reed_session_t *s, const reed_event_t *ev,
+                const char *label)
+{
+  reed_event_t echo = *ev;
+
+  echo.echo = true;
+  echo.label = label;
+  if (label != NULL)
+    echo.cache = NULL; /* a labelled line is this session's alone */
+  reed__send(m, s, &echo);
+}
+
+void
+reed__send_room(reed_model_t *m, reed_room_t *r, const reed_event_t *ev)
+{
+  for (reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
+    for (reed__join_t *j = mem->j_first; j; j = j->m_next)
+      reed__send(m, j->s, ev);
+}
+
+void
+reed__send_person(reed_model_t *m, reed__person_t *p, const reed_event_t *ev)
+{
+  for (reed_session_t *s = p->s_first; s; s = s->p_next)
+    reed__send(m, s, ev);
+}
+
+void
+reed__send_sharing(reed_model_t *m, reed__person_t *p, const reed_event_t *ev)
+{
+  for (reed__member_t *mem = p->mem_first; mem; mem = mem->p_next)
+    reed__send_room(m, mem->room, ev);
+  reed__send_person(m, p, ev);
+}
+
+int
+reed__emit_room(reed_model_t *m, reed_room_t *r, reed_event_t *ev)
+{
+  reed_fmt_cache_t cache;
+  int rc = reed__sequence(m, ev);
+
+  if (rc != 0)
+    return rc;
+  reed__observe(m, ev);
+  reed__fan_begin(m, ev, &cache);
+  reed__send_room(m, r, ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}
+
+void
+reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev)
+{
+  reed_fmt_cache_t cache;
+
+  if (ev->ts_ms == 0)
+    ev->ts_ms = m->clock->wall_ms(m->clock->c);
+  reed__fan_begin(m, ev, &cache);
+  reed__send_sharing(m, p, ev);
+  reed__fan_end(m, &cache);
+}
+
+reed_buf_t *
+reed_event_cache_get(const reed_event_t *ev, uint32_t form)
+{
+  reed_fmt_cache_t *c = ev ? ev->cache : NULL;
+
+  if (c == NULL)
+    return NULL;
+  for (size_t i = 0; i < c->n; i++)
+    if (c->e[i].form == form)
+      return reed_buf_ref(c->e[i].buf);
+  return NULL;
+}
+
+void
+reed_event_cache_put(const reed_event_t *ev, uint32_t form, reed_buf_t *buf)
+{
+  reed_fmt_cache_t *c = ev ? ev->cache : NULL;
+
+  if (buf == NULL)
+    return;
+  if (c == NULL || c->n == REED__FORMS) {
+    reed_buf_unref(buf);
+    return;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->e[i].form == form) {
+      reed_buf_unref(buf);
+      return;
+    }
+  }
+  c->e[c->n].form = form;
+  c->e[c->n].buf = buf;
+  c->n++;
+}

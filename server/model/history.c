@@ -1,0 +1,510 @@
+/* Bounded history: a ring per room (kept while the room is dormant) and per
+ * private conversation (keyed by the sorted pair of persons, least
+ * recently used evicted first), queried with CHATHISTORY's selectors. */
+#include "model_int.h"
+
+#include <stdio.h>
+
+static size_t
+slen(const char *s)
+{
+  return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s into the block at *at; returns the copy or NULL for NULL. */
+static const char *
+put_str(char **at, const char *s, size_t len)
+{
+  char *dst = *at;
+
+  if (s == NULL)
+    return NULL;
+  memcpy(dst, s, len);
+  dst[len] = '\0';
+  *at += len + 1;
+  return dst;
+}
+
+reed__hmsg_t *
+reed__hmsg_new(const reed_hist_entry_t *e)
+{
+  const reed_actor_t *a = &e->from;
+  size_t n = sizeof(reed__hmsg_t) + slen(a->nick) + slen(a->account) +
+             slen(a->origin) + slen(a->user) + slen(a->host) + slen(e->target) +
+             slen(e->target_account) + e->text_len + 1 + slen(e->client_tags) +
+             slen(e->room);
+  reed__hmsg_t *h = reed_malloc(n);
+  char *at;
+
+  if (h == NULL)
+    return NULL;
+  at = (char *)(h + 1);
+  *h = (reed__hmsg_t){.id = e->id,
+                      .ts_ms = e->ts_ms,
+                      .msg_kind = e->msg_kind,
+                      .text_len = e->text ? e->text_len : 0,
+                      .session_id = a->session_id};
+  h->nick = put_str(&at, a->nick, slen(a->nick) - (a->nick != NULL));
+  h->account = put_str(&at, a->account, slen(a->account) - !!a->account);
+  h->origin = put_str(&at, a->origin, slen(a->origin) - !!a->origin);
+  h->user = put_str(&at, a->user, slen(a->user) - !!a->user);
+  h->host = put_str(&at, a->host, slen(a->host) - !!a->host);
+  h->target = put_str(&at, e->target, slen(e->target) - !!e->target);
+  h->target_account = put_str(&at, e->target_account,
+                              slen(e->target_account) - !!e->target_account);
+  h->text = put_str(&at, e->text ? e->text : "", e->text ? e->text_len : 0);
+  h->client_tags =
+      put_str(&at, e->client_tags, slen(e->client_tags) - !!e->client_tags);
+  h->room = (char *)put_str(&at, e->room, slen(e->room) - !!e->room);
+  return h;
+}
+
+void
+reed__hmsg_stamp(reed__hmsg_t *h, const reed_event_t *ev)
+{
+  h->id = ev->id;
+  h->ts_ms = ev->ts_ms;
+}
+
+void
+reed__hist_entry_of(const reed_event_t *ev, reed_hist_entry_t *e)
+{
+  *e = (reed_hist_entry_t){
+      .id = ev->id,
+      .ts_ms = ev->ts_ms,
+      .from = ev->from,
+      .room = ev->room,
+      .target = ev->target,
+      .target_account = ev->target_account,
+      .msg_kind = ev->msg_kind,
+      .text = ev->text,
+      .text_len = ev->text_len,
+      .client_tags = ev->client_tags,
+  };
+}
+
+static void
+to_entry(const reed__hmsg_t *h, reed_hist_entry_t *e)
+{
+  *e = (reed_hist_entry_t){
+      .id = h->id,
+      .ts_ms = h->ts_ms,
+      .from = {.nick = h->nick,
+               .account = h->account,
+               .origin = h->origin,
+               .user = h->user,
+               .host = h->host,
+               .session_id = h->session_id},
+      .room = h->room,
+      .target = h->target,
+      .target_account = h->target_account,
+      .msg_kind = h->msg_kind,
+      .text = h->text,
+      .text_len = h->text_len,
+      .client_tags = h->client_tags,
+  };
+}
+
+/* ---- Rings ------------------------------------------------------------- */
+
+static reed__hmsg_t *
+at(const reed__ring_t *r, size_t i)
+{
+  return r->e[(r->head + i) % r->cap];
+}
+
+int
+reed__ring_reserve(reed__ring_t *r)
+{
+  size_t cap;
+  reed__hmsg_t **e;
+
+  if (r->n < r->cap || r->n >= r->max)
+    return 0;
+  cap = r->cap ? r->cap * 2 : 8;
+  if (cap > r->max)
+    cap = r->max;
+  e = reed_malloc(cap * sizeof(*e));
+  if (e == NULL)
+    return REED_ENOMEM;
+  for (size_t i = 0; i < r->n; i++)
+    e[i] = at(r, i);
+  reed_free(r->e);
+  r->e = e;
+  r->cap = cap;
+  r->head = 0;
+  return 0;
+}
+
+void
+reed__ring_push(reed__ring_t *r, reed__hmsg_t *h)
+{
+  if (r->max == 0) {
+    reed_free(h);
+    return;
+  }
+  if (r->n == r->max) {
+    reed_free(r->e[r->head]);
+    r->head = (r->head + 1) % r->cap;
+    r->n--;
+  }
+  r->e[(r->head + r->n) % r->cap] = h;
+  r->n++;
+}
+
+void
+reed__ring_cleanup(reed__ring_t *r)
+{
+  for (size_t i = 0; i < r->n; i++)
+    reed_free(at(r, i));
+  reed_free(r->e);
+  r->e = NULL;
+  r->n = r->cap = r->head = 0;
+}
+
+static size_t
+ring_index(const reed__ring_t *r, uint64_t id)
+{
+  for (size_t i = 0; i < r->n; i++)
+    if (at(r, i)->id == id)
+      return i;
+  return r->n;
+}
+
+reed__hmsg_t *
+reed__ring_find(const reed__ring_t *r, uint64_t id)
+{
+  size_t i = ring_index(r, id);
+
+  return i < r->n ? at(r, i) : NULL;
+}
+
+void
+reed__ring_remove(reed__ring_t *r, uint64_t id)
+{
+  size_t i = ring_index(r, id);
+
+  if (i == r->n)
+    return;
+  reed_free(at(r, i));
+  for (; i + 1 < r->n; i++)
+    r->e[(r->head + i) % r->cap] = at(r, i + 1);
+  r->n--;
+}
+
+/* ---- Queries ------------------------------------------------------------- */
+
+typedef struct {
+  bool set, is_id;
+  uint64_t v;
+} ref_t;
+
+static ref_t
+make_ref(uint64_t id, uint64_t ts)
+{
+  return (ref_t){.set = id || ts, .is_id = id != 0, .v = id ? id : ts};
+}
+
+static uint64_t
+key_of(const reed__hmsg_t *h, const ref_t *ref)
+{
+  return ref->is_id ? h->id : h->ts_ms;
+}
+
+/* First index whose key is >= (or, with `strict`, >) the reference. */
+static size_t
+first_from(const reed__ring_t *r, const ref_t *ref, bool strict)
+{
+  size_t lo = 0, hi = r->n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    uint64_t k = key_of(at(r, mid), ref);
+    if (strict ? k <= ref->v : k < ref->v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Picks the range [*lo, *hi) a query selects. */
+static int
+select_range(const reed__ring_t *r, const reed_hist_query_t *q, size_t *lo,
+             size_t *hi)
+{
+  ref_t a = make_ref(q->id, q->ts), b = make_ref(q->id2, q->ts2);
+  size_t lim = q->limit ? q->limit : r->n;
+
+  *lo = 0;
+  *hi = r->n;
+  switch (q->dir) {
+  case REED_HIST_LATEST:
+    if (a.set)
+      *lo = first_from(r, &a, true);
+    break;
+  case REED_HIST_BEFORE:
+    if (!a.set)
+      return REED_EINVAL;
+    *hi = first_from(r, &a, false);
+    break;
+  case REED_HIST_AFTER:
+    if (!a.set)
+      return REED_EINVAL;
+    *lo = first_from(r, &a, true);
+    *hi = *lo + lim < r->n ? *lo + lim : r->n;
+    return 0;
+  case REED_HIST_AROUND: {
+    size_t pivot, nb;
+    if (!a.set)
+      return REED_EINVAL;
+    pivot = first_from(r, &a, false);
+    nb = lim / 2 < pivot ? lim / 2 : pivot;
+    *lo = pivot - nb;
+    *hi = *lo + lim < r->n ? *lo + lim : r->n;
+    *lo = *hi - *lo < lim ? (*hi > lim ? *hi - lim : 0) : *lo;
+    return 0;
+  }
+  case REED_HIST_BETWEEN: {
+    if (!a.set || !b.set)
+      return REED_EINVAL;
+    bool up = first_from(r, &a, false) <= first_from(r, &b, false);
+    *lo = first_from(r, up ? &a : &b, true);
+    *hi = first_from(r, up ? &b : &a, false);
+    if (*lo > *hi)
+      *lo = *hi;
+    if (up) {
+      *hi = *lo + lim < *hi ? *lo + lim : *hi;
+      return 0;
+    }
+    break;
+  }
+  default:
+    return REED_EINVAL;
+  }
+  if (*hi - *lo > lim)
+    *lo = *hi - lim;
+  return 0;
+}
+
+static int
+query(const reed__ring_t *r, const reed_hist_query_t *q, reed_hist_cb cb,
+      void *ud)
+{
+  size_t lo, hi;
+  int rc;
+
+  if (q == NULL || cb == NULL)
+    return REED_EINVAL;
+  if ((rc = select_range(r, q, &lo, &hi)) != 0)
+    return rc;
+  for (size_t i = lo; i < hi; i++) {
+    reed_hist_entry_t e;
+    to_entry(at(r, i), &e);
+    cb(ud, &e);
+  }
+  return 0;
+}
+
+int
+reed_history_room(reed_session_t *s, const char *room,
+                  const reed_hist_query_t *q, reed_hist_cb cb, void *ud)
+{
+  reed_room_t *r = reed_room_find(s->m, room);
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if (reed__join_of(r, s) == NULL)
+    return REED_ENOTMEMBER;
+  return query(&r->hist, q, cb, ud);
+}
+
+/* ---- Private conversations ----------------------------------------------- */
+
+void
+reed__conv_key(const char *a, const char *b, char *out, size_t size)
+{
+  if (strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+  }
+  snprintf(out, size, "%s %s", a, b);
+}
+
+static void
+conv_unlink(reed_model_t *m, reed__conv_t *c)
+{
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    m->c_first = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  else
+    m->c_last = c->prev;
+  c->prev = c->next = NULL;
+}
+
+static void
+conv_push_front(reed_model_t *m, reed__conv_t *c)
+{
+  c->next = m->c_first;
+  if (m->c_first)
+    m->c_first->prev = c;
+  else
+    m->c_last = c;
+  m->c_first = c;
+}
+
+static void
+conv_free(reed_model_t *m, reed__conv_t *c)
+{
+  conv_unlink(m, c);
+  reed__map_del(&m->convs, c->key);
+  reed__ring_cleanup(&c->ring);
+  reed_free(c->key);
+  reed_free(c);
+  m->n_convs--;
+}
+
+static reed__conv_t *
+conv_new(reed_model_t *m, const char *key)
+{
+  reed__conv_t *c = reed_calloc(1, sizeof(*c));
+
+  if (c == NULL || (c->key = reed_strdup(key)) == NULL ||
+      reed__map_put(&m->convs, c->key, c) != 0) {
+    if (c)
+      reed_free(c->key);
+    reed_free(c);
+    return NULL;
+  }
+  c->ring.max = m->private_history;
+  conv_push_front(m, c);
+  m->n_convs++;
+  while (m->n_convs > m->max_convs && m->c_last != c)
+    conv_free(m, m->c_last);
+  return c;
+}
+
+reed__conv_t *
+reed__conv_get(reed_model_t *m, const char *key, bool create)
+{
+  reed__conv_t *c = reed__map_get(&m->convs, key);
+
+  if (c != NULL) {
+    conv_unlink(m, c);
+    conv_push_front(m, c);
+    return c;
+  }
+  return create ? conv_new(m, key) : NULL;
+}
+
+void
+reed__conv_free_all(reed_model_t *m)
+{
+  while (m->c_first != NULL)
+    conv_free(m, m->c_first);
+}
+
+/* A party's key for an offline peer: its account if one has that name. */
+static int
+peer_key(reed_model_t *m, const char *nick, char *out, size_t size)
+{
+  reed__person_t *p = reed__person_by_nick(m, nick);
+  char fold[REED_NICK_MAX + 1];
+
+  if (p != NULL) {
+    reed__person_hkey(p, out, size);
+    return 0;
+  }
+  if (!reed_nick_valid(nick))
+    return REED_ENOSUCHNICK;
+  reed_casefold(fold, nick, sizeof(fold));
+  snprintf(out, size, "%s:%s", reed_model_account_exists(m, nick) ? "a" : "n",
+           fold);
+  return 0;
+}
+
+int
+reed_history_private(reed_session_t *s, const char *nick,
+                     const reed_hist_query_t *q, reed_hist_cb cb, void *ud)
+{
+  char me[REED_NICK_MAX + 3], peer[REED_NICK_MAX + 3];
+  char key[REED__CONV_KEY_MAX];
+  reed__conv_t *c;
+  int rc;
+
+  if (s->p->nick[0] == '\0' && s->p->account[0] == '\0')
+    return REED_EINVAL;
+  if ((rc = peer_key(s->m, nick, peer, sizeof(peer))) != 0)
+    return rc;
+  reed__person_hkey(s->p, me, sizeof(me));
+  reed__conv_key(me, peer, key, sizeof(key));
+  c = reed__conv_get(s->m, key, false);
+  if (c == NULL) {
+    reed__ring_t empty = {0};
+    return query(&empty, q, cb, ud);
+  }
+  return query(&c->ring, q, cb, ud);
+}
+
+static int
+entry_check(const reed_hist_entry_t *e)
+{
+  if (e == NULL || !reed_nick_valid(e->from.nick))
+    return REED_EINVAL;
+  if (!reed__text_valid(e->text, e->text_len))
+    return REED_EBADTEXT;
+  if (e->room != NULL)
+    return reed_room_name_valid(e->room) ? 0 : REED_EBADROOM;
+  return reed_nick_valid(e->target) ? 0 : REED_EINVAL;
+}
+
+static void
+party_key(const char *account, const char *nick, char *out, size_t size)
+{
+  char fold[REED_NICK_MAX + 1];
+  bool acct = account != NULL && reed_account_valid(account);
+
+  reed_casefold(fold, acct ? account : nick, sizeof(fold));
+  snprintf(out, size, "%s:%s", acct ? "a" : "n", fold);
+}
+
+static reed__ring_t *
+load_ring(reed_model_t *m, const reed_hist_entry_t *e)
+{
+  char a[REED_NICK_MAX + 3], b[REED_NICK_MAX + 3];
+  char key[REED__CONV_KEY_MAX];
+  reed__conv_t *c;
+  reed_room_t *r;
+
+  if (e->room != NULL) {
+    r = reed__room_get_or_new(m, e->room);
+    return r ? &r->hist : NULL;
+  }
+  party_key(e->from.account, e->from.nick, a, sizeof(a));
+  party_key(e->target_account, e->target, b, sizeof(b));
+  reed__conv_key(a, b, key, sizeof(key));
+  c = reed__conv_get(m, key, true);
+  return c ? &c->ring : NULL;
+}
+
+int
+reed_history_load(reed_model_t *m, const reed_hist_entry_t *e)
+{
+  reed__ring_t *ring;
+  reed__hmsg_t *h;
+  int rc;
+
+  if ((rc = entry_check(e)) != 0)
+    return rc;
+  if ((ring = load_ring(m, e)) == NULL || reed__ring_reserve(ring) != 0)
+    return REED_ENOMEM;
+  if ((h = reed__hmsg_new(e)) == NULL)
+    return REED_ENOMEM;
+  reed__ring_push(ring, h);
+  reed__room_evict_dormant(m);
+  return 0;
+}

@@ -1,0 +1,435 @@
+/* Membership: join, part, kick and invite, with the room's admission rules
+ * (bans and exceptions, invite-only and invites, key, limit). A person is a
+ * member while any of its sessions is joined; permissions belong to the
+ * member (the person), never to one session. */
+#include "model_int.h"
+
+#include <stdio.h>
+
+reed__member_t *
+reed__member_of(const reed_room_t *r, const reed__person_t *p)
+{
+  for (reed__member_t *mem = p->mem_first; mem; mem = mem->p_next)
+    if (mem->room == r)
+      return mem;
+  return NULL;
+}
+
+reed__join_t *
+reed__join_of(const reed_room_t *r, const reed_session_t *s)
+{
+  for (reed__join_t *j = s->j_first; j; j = j->s_next)
+    if (j->mem->room == r)
+      return j;
+  return NULL;
+}
+
+bool
+reed__can_override(const reed_session_t *s)
+{
+  return s->oper;
+}
+
+bool
+reed__is_op(const reed_room_t *r, const reed__person_t *p)
+{
+  reed__member_t *mem = reed__member_of(r, p);
+
+  return mem != NULL && mem->op;
+}
+
+bool
+reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s)
+{
+  char a[REED_NICK_MAX + 2 * REED__FIELD_MAX + 4];
+  char b[sizeof(a)];
+
+  if (l->n == 0)
+    return false;
+  snprintf(a, sizeof(a), "%s!%s@%s", s->p->nick, s->user, s->host);
+  snprintf(b, sizeof(b), "%s!%s@%s", s->p->nick, s->user, s->ip);
+  for (const reed__mask_t *e = l->first; e; e = e->next)
+    if (reed_mask_match(e->mask, a) || reed_mask_match(e->mask, b))
+      return true;
+  return false;
+}
+
+static void
+member_unlink(reed__member_t *mem)
+{
+  reed_room_t *r = mem->room;
+  reed__person_t *p = mem->p;
+
+  if (mem->r_prev)
+    mem->r_prev->r_next = mem->r_next;
+  else
+    r->mem_first = mem->r_next;
+  if (mem->r_next)
+    mem->r_next->r_prev = mem->r_prev;
+  else
+    r->mem_last = mem->r_prev;
+  if (mem->p_prev)
+    mem->p_prev->p_next = mem->p_next;
+  else
+    p->mem_first = mem->p_next;
+  if (mem->p_next)
+    mem->p_next->p_prev = mem->p_prev;
+  else
+    p->mem_last = mem->p_prev;
+  r->n_members--;
+  p->n_members--;
+}
+
+void
+reed__join_remove(reed__join_t *j)
+{
+  reed__member_t *mem = j->mem;
+  reed_session_t *s = j->s;
+
+  if (j->s_prev)
+    j->s_prev->s_next = j->s_next;
+  else
+    s->j_first = j->s_next;
+  if (j->s_next)
+    j->s_next->s_prev = j->s_prev;
+  else
+    s->j_last = j->s_prev;
+  if (j->m_prev)
+    j->m_prev->m_next = j->m_next;
+  else
+    mem->j_first = j->m_next;
+  if (j->m_next)
+    j->m_next->m_prev = j->m_prev;
+  else
+    mem->j_last = j->m_prev;
+  s->n_joins--;
+  mem->n_joins--;
+  reed_free(j);
+  if (mem->n_joins == 0) {
+    reed_room_t *r = mem->room;
+    member_unlink(mem);
+    reed_free(mem);
+    reed__room_maybe_empty(r);
+  }
+}
+
+void
+reed__member_remove(reed__member_t *mem)
+{
+  while (mem->n_joins > 1)
+    reed__join_remove(mem->j_first);
+  reed__join_remove(mem->j_first); /* frees mem, maybe the room's state */
+}
+
+static void
+link_member(reed_room_t *r, reed__member_t *mem)
+{
+  reed__person_t *p = mem->p;
+
+  mem->room = r;
+  mem->r_prev = r->mem_last;
+  if (r->mem_last)
+    r->mem_last->r_next = mem;
+  else
+    r->mem_first = mem;
+  r->mem_last = mem;
+  mem->p_prev = p->mem_last;
+  if (p->mem_last)
+    p->mem_last->p_next = mem;
+  else
+    p->mem_first = mem;
+  p->mem_last = mem;
+  r->n_members++;
+  p->n_members++;
+}
+
+static void
+link_join(reed__member_t *mem, reed__join_t *j, reed_session_t *s)
+{
+  j->s = s;
+  j->mem = mem;
+  j->s_prev = s->j_last;
+  if (s->j_last)
+    s->j_last->s_next = j;
+  else
+    s->j_first = j;
+  s->j_last = j;
+  j->m_prev = mem->j_last;
+  if (mem->j_last)
+    mem->j_last->m_next = j;
+  else
+    mem->j_first = j;
+  mem->j_last = j;
+  s->n_joins++;
+  mem->n_joins++;
+}
+
+/* Finds (and with `take`, removes) the invite of the person. */
+static bool
+invite_find(reed_room_t *r, const reed__person_t *p, bool take)
+{
+  char key[REED_NICK_MAX + 3];
+
+  reed__person_hkey(p, key, sizeof(key));
+  for (reed__mask_t **pp = &r->invites.first; *pp; pp = &(*pp)->next) {
+    reed__mask_t *e = *pp;
+    if (strcmp(e->mask, key) != 0)
+      continue;
+    if (take) {
+      *pp = e->next;
+      r->invites.n--;
+      reed_free(e->mask);
+      reed_free(e->by);
+      reed_free(e);
+    }
+    return true;
+  }
+  return false;
+}
+
+/* The admission rules for a person not yet a member. */
+static int
+admit(reed_room_t *r, reed_session_t *s, const char *key)
+{
+  if (reed__can_override(s))
+    return 0;
+  if (reed__masklist_match(&r->lists[REED__LIST_BAN], s) &&
+      !reed__masklist_match(&r->lists[REED__LIST_EXCEPT], s))
+    return REED_EBANNED;
+  if (r->invite_only && !invite_find(r, s->p, false) &&
+      !reed__masklist_match(&r->lists[REED__LIST_INVEX], s))
+    return REED_EINVITEONLY;
+  if (r->key[0] != '\0' && (key == NULL || strcmp(key, r->key) != 0))
+    return REED_EBADKEY;
+  if (r->limit > 0 && r->n_members >= r->limit)
+    return REED_EROOMFULL;
+  return 0;
+}
+
+static int
+join_check(reed_session_t *s, const char *room, reed_room_t **r,
+           reed__member_t **mem)
+{
+  if (!reed_room_name_valid(room))
+    return REED_EBADROOM;
+  if (s->p->nick[0] == '\0')
+    return REED_EINVAL;
+  *r = reed__room_get(s->m, room);
+  *mem = NULL;
+  if (*r != NULL && (*r)->active) {
+    if (reed__join_of(*r, s) != NULL)
+      return REED_EALREADYMEMBER;
+    *mem = reed__member_of(*r, s->p);
+  }
+  if (s->n_joins >= s->m->max_rooms)
+    return REED_ETOOMANYROOMS;
+  return 0;
+}
+
+/* Links the session (and, when new, the member) into the room and sends
+ * JOIN: to the whole room for a new member, else to the session alone. */
+static void
+join_apply(reed_room_t *r, reed_session_t *s, reed__member_t *mem,
+           reed__join_t *j, reed_event_t *ev)
+{
+  reed_model_t *m = s->m;
+  reed_fmt_cache_t cache;
+  bool fresh = mem->room == NULL;
+
+  if (fresh) {
+    mem->op = r->n_members == 0;
+    mem->joined_ms = ev->ts_ms;
+    link_member(r, mem);
+    invite_find(r, s->p, true);
+  }
+  link_join(mem, j, s);
+  reed__observe(m, ev);
+  reed__fan_begin(m, ev, &cache);
+  if (fresh)
+    reed__send_room(m, r, ev);
+  else
+    reed__send(m, s, ev);
+  reed__fan_end(m, &cache);
+}
+
+int
+reed_room_join(reed_session_t *s, const char *room, const char *key)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r;
+  reed__member_t *mem;
+  reed__join_t *j;
+  reed_event_t ev = {.kind = REED_EV_JOIN};
+  int rc;
+
+  if ((rc = join_check(s, room, &r, &mem)) != 0)
+    return rc;
+  if (mem == NULL && r != NULL && (rc = admit(r, s, key)) != 0)
+    return rc;
+  j = reed_calloc(1, sizeof(*j));
+  if (mem == NULL)
+    mem = reed_calloc(1, sizeof(*mem));
+  else if (j == NULL)
+    return REED_ENOMEM;
+  if (j == NULL || mem == NULL || (rc = reed__room_activate(m, room, &r)))
+    goto fail;
+  reed__actor(s, &ev.from);
+  ev.room = r->name;
+  if ((rc = reed__sequence(m, &ev)) != 0)
+    goto fail;
+  mem->p = s->p;
+  join_apply(r, s, mem, j, &ev);
+  return 0;
+fail:
+  reed_free(j);
+  if (mem != NULL && mem->room == NULL)
+    reed_free(mem);
+  if (r != NULL)
+    reed__room_maybe_empty(r);
+  return rc ? rc : REED_ENOMEM;
+}
+
+int
+reed_room_part(reed_session_t *s, const char *room, const char *reason)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r = reed_room_find(m, room);
+  reed__join_t *j;
+  char why[REED_REASON_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_PART};
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if ((j = reed__join_of(r, s)) == NULL)
+    return REED_ENOTMEMBER;
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed__actor(s, &ev.from);
+  ev.room = r->name;
+  ev.text = reason ? why : NULL;
+  ev.text_len = strlen(why);
+  if ((rc = reed__sequence(m, &ev)) != 0)
+    return rc;
+  reed__observe(m, &ev);
+  reed__op_begin(m);
+  reed__fan_begin(m, &ev, &cache);
+  if (j->mem->n_joins == 1)
+    reed__send_room(m, r, &ev);
+  else
+    reed__send(m, s, &ev);
+  reed__fan_end(m, &cache);
+  reed__join_remove(j);
+  reed__op_end(m);
+  return 0;
+}
+
+/* The caller's standing in a room it wants to manage: joined, then op
+ * (a server operator passes both). */
+int
+reed__need_op(reed_session_t *s, reed_room_t *r)
+{
+  if (reed__can_override(s))
+    return 0;
+  if (reed__join_of(r, s) == NULL)
+    return REED_ENOTMEMBER;
+  return reed__is_op(r, s->p) ? 0 : REED_ENOPRIV;
+}
+
+int
+reed_room_kick(reed_session_t *s, const char *room, const char *nick,
+               const char *reason)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r = reed_room_find(m, room);
+  reed__person_t *p;
+  reed__member_t *mem;
+  char why[REED_REASON_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_KICK};
+  int rc;
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if ((rc = reed__need_op(s, r)) != 0)
+    return rc;
+  if ((p = reed__person_by_nick(m, nick)) == NULL)
+    return REED_ENOSUCHNICK;
+  if ((mem = reed__member_of(r, p)) == NULL)
+    return REED_ETARGETNOTMEMBER;
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed__actor(s, &ev.from);
+  ev.room = r->name;
+  ev.target = p->nick;
+  ev.text = why;
+  ev.text_len = strlen(why);
+  reed__op_begin(m);
+  if ((rc = reed__emit_room(m, r, &ev)) == 0)
+    reed__member_remove(mem);
+  reed__op_end(m);
+  return rc;
+}
+
+static int
+invite_add(reed_room_t *r, const reed__person_t *p, const char *by)
+{
+  char key[REED_NICK_MAX + 3];
+  reed__mask_t *e, **pp;
+
+  if (invite_find(r, p, false))
+    return 0;
+  reed__person_hkey(p, key, sizeof(key));
+  e = reed_calloc(1, sizeof(*e));
+  if (e == NULL || (e->mask = reed_strdup(key)) == NULL ||
+      (e->by = reed_strdup(by)) == NULL) {
+    if (e)
+      reed_free(e->mask);
+    reed_free(e);
+    return REED_ENOMEM;
+  }
+  for (pp = &r->invites.first; *pp; pp = &(*pp)->next)
+    ;
+  *pp = e;
+  if (++r->invites.n > r->m->max_list_entries) { /* forget the oldest */
+    reed__mask_t *old = r->invites.first;
+    r->invites.first = old->next;
+    r->invites.n--;
+    reed_free(old->mask);
+    reed_free(old->by);
+    reed_free(old);
+  }
+  return 0;
+}
+
+int
+reed_room_invite(reed_session_t *s, const char *room, const char *nick)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r = reed_room_find(m, room);
+  reed__person_t *p;
+  reed_event_t ev = {.kind = REED_EV_INVITE};
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if (!reed__can_override(s) && reed__join_of(r, s) == NULL)
+    return REED_ENOTMEMBER;
+  if (r->invite_only && (rc = reed__need_op(s, r)) != 0)
+    return rc;
+  if ((p = reed__person_by_nick(m, nick)) == NULL)
+    return REED_ENOSUCHNICK;
+  if (reed__member_of(r, p) != NULL)
+    return REED_EALREADYMEMBER;
+  if ((rc = invite_add(r, p, s->p->nick)) != 0)
+    return rc;
+  reed__actor(s, &ev.from);
+  ev.room = r->name;
+  ev.target = p->nick;
+  ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_person(m, p, &ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}

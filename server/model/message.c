@@ -1,0 +1,300 @@
+/* Messages: room messages, private messages, client-only tags and
+ * redaction. A message is validated, stored in a prepared history slot,
+ * sequenced, then fanned out: the sending session gets an echo delivery
+ * (with the label), everyone else the shared one. */
+#include "model_int.h"
+
+#define REED__TAGS_MAX 4094
+
+static bool
+extra_valid(const reed_msg_extra_t *x)
+{
+  if (x == NULL)
+    return true;
+  if (x->client_tags && !reed__field_valid(x->client_tags, REED__TAGS_MAX))
+    return false;
+  return x->label == NULL || reed__field_valid(x->label, REED__FIELD_MAX);
+}
+
+static int
+message_check(int kind, const char *text, size_t len, const reed_msg_extra_t *x)
+{
+  if (kind < REED_MSG_NORMAL || kind > REED_MSG_NOTICE || !extra_valid(x))
+    return REED_EINVAL;
+  return reed__text_valid(text, len) ? 0 : REED_EBADTEXT;
+}
+
+/* May this session speak in the room? */
+static int
+speak_check(reed_session_t *s, reed_room_t *r)
+{
+  reed__member_t *mem = reed__member_of(r, s->p);
+  bool voiced = mem != NULL && (mem->op || mem->voice);
+
+  if (reed__can_override(s))
+    return 0;
+  if (reed__join_of(r, s) == NULL) {
+    if (mem != NULL)
+      return REED_ENOTMEMBER;
+    if (r->no_external)
+      return REED_ENOEXTERNAL;
+  }
+  if (!voiced && reed__masklist_match(&r->lists[REED__LIST_BAN], s) &&
+      !reed__masklist_match(&r->lists[REED__LIST_EXCEPT], s))
+    return REED_EBANNED;
+  if (r->moderated && !voiced)
+    return REED_EMODERATED;
+  return 0;
+}
+
+static void
+message_event(reed_session_t *s, int kind, const char *text, size_t len,
+              const reed_msg_extra_t *x, reed_event_t *ev)
+{
+  *ev = (reed_event_t){
+      .kind = REED_EV_MESSAGE,
+      .text = text,
+      .text_len = len,
+      .msg_kind = kind,
+      .client_tags = x ? x->client_tags : NULL,
+  };
+  reed__actor(s, &ev->from);
+}
+
+/* Sequences ev into a history slot prepared in `ring`. */
+static int
+sequence_into(reed_model_t *m, reed__ring_t *ring, reed_event_t *ev)
+{
+  reed_hist_entry_t e;
+  reed__hmsg_t *h;
+  int rc;
+
+  reed__hist_entry_of(ev, &e);
+  if (reed__ring_reserve(ring) != 0 || (h = reed__hmsg_new(&e)) == NULL)
+    return REED_ENOMEM;
+  if ((rc = reed__sequence(m, ev)) != 0) {
+    reed_free(h);
+    return rc;
+  }
+  reed__hmsg_stamp(h, ev);
+  reed__ring_push(ring, h);
+  reed__observe(m, ev);
+  return 0;
+}
+
+int
+reed_room_say(reed_session_t *s, const char *room, int msg_kind,
+              const char *text, size_t len, const reed_msg_extra_t *x,
+              uint64_t *id_out)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r = reed_room_find(m, room);
+  reed_event_t ev;
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if ((rc = message_check(msg_kind, text, len, x)) != 0 ||
+      (rc = speak_check(s, r)) != 0)
+    return rc;
+  message_event(s, msg_kind, text, len, x, &ev);
+  ev.room = r->name;
+  if ((rc = sequence_into(m, &r->hist, &ev)) != 0)
+    return rc;
+  s->p->idle_ms = ev.ts_ms;
+  if (id_out != NULL)
+    *id_out = ev.id;
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_echo(m, s, &ev, x ? x->label : NULL);
+  reed__send_room(m, r, &ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}
+
+static reed__conv_t *
+conv_of(reed_session_t *s, reed__person_t *peer, bool create)
+{
+  char a[REED_NICK_MAX + 3], b[REED_NICK_MAX + 3];
+  char key[REED__CONV_KEY_MAX];
+
+  reed__person_hkey(s->p, a, sizeof(a));
+  reed__person_hkey(peer, b, sizeof(b));
+  reed__conv_key(a, b, key, sizeof(key));
+  return reed__conv_get(s->m, key, create);
+}
+
+/* The person's other sessions that asked for copies of what it sends. */
+static void
+send_copies(reed_model_t *m, reed_session_t *s, const reed_event_t *ev)
+{
+  reed_event_t copy = *ev;
+
+  copy.copy = true;
+  copy.cache = NULL;
+  for (reed_session_t *o = s->p->s_first; o; o = o->p_next)
+    if (o != s && o->copies)
+      reed__send(m, o, &copy);
+}
+
+int
+reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
+          size_t len, const reed_msg_extra_t *x, uint64_t *id_out)
+{
+  reed_model_t *m = s->m;
+  reed__person_t *peer = reed__person_by_nick(m, nick);
+  reed__conv_t *c;
+  reed_event_t ev;
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (s->p->nick[0] == '\0')
+    return REED_EINVAL;
+  if (peer == NULL)
+    return REED_ENOSUCHNICK;
+  if ((rc = message_check(msg_kind, text, len, x)) != 0)
+    return rc;
+  if ((c = conv_of(s, peer, true)) == NULL)
+    return REED_ENOMEM;
+  message_event(s, msg_kind, text, len, x, &ev);
+  ev.target = peer->nick;
+  ev.target_account = peer->account[0] ? peer->account : NULL;
+  if ((rc = sequence_into(m, &c->ring, &ev)) != 0)
+    return rc;
+  s->p->idle_ms = ev.ts_ms;
+  if (id_out != NULL)
+    *id_out = ev.id;
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_echo(m, s, &ev, x ? x->label : NULL);
+  reed__send_person(m, peer, &ev);
+  send_copies(m, s, &ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}
+
+static int
+tagmsg_room(reed_session_t *s, const char *room, reed_event_t *ev,
+            const char *label)
+{
+  reed_model_t *m = s->m;
+  reed_room_t *r = reed_room_find(m, room);
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (r == NULL)
+    return REED_ENOSUCHROOM;
+  if ((rc = speak_check(s, r)) != 0)
+    return rc;
+  ev->room = r->name;
+  reed__fan_begin(m, ev, &cache);
+  reed__send_echo(m, s, ev, label);
+  reed__send_room(m, r, ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}
+
+int
+reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
+            const reed_msg_extra_t *x)
+{
+  reed_model_t *m = s->m;
+  reed__person_t *peer;
+  reed_event_t ev = {.kind = REED_EV_TAGMSG};
+  reed_fmt_cache_t cache;
+
+  if (x == NULL || x->client_tags == NULL || !extra_valid(x) ||
+      s->p->nick[0] == '\0')
+    return REED_EINVAL;
+  reed__actor(s, &ev.from);
+  ev.client_tags = x->client_tags;
+  ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  if (is_room)
+    return tagmsg_room(s, target, &ev, x->label);
+  if ((peer = reed__person_by_nick(m, target)) == NULL)
+    return REED_ENOSUCHNICK;
+  ev.target = peer->nick;
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_echo(m, s, &ev, x->label);
+  reed__send_person(m, peer, &ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}
+
+/* Did this session's person send the stored message? */
+static bool
+own_message(const reed__hmsg_t *h, const reed_session_t *s)
+{
+  if (h->account != NULL)
+    return reed_casecmp(h->account, s->p->account) == 0;
+  return h->session_id == s->id;
+}
+
+static int
+redact_room(reed_session_t *s, reed_room_t *r, uint64_t id, reed_event_t *ev)
+{
+  reed__hmsg_t *h = reed__ring_find(&r->hist, id);
+  int rc;
+
+  if (h == NULL)
+    return REED_ENOSUCHMSG;
+  if (!own_message(h, s) && !reed__is_op(r, s->p) && !reed__can_override(s))
+    return REED_ENOPRIV;
+  ev->room = r->name;
+  if ((rc = reed__sequence(s->m, ev)) != 0)
+    return rc;
+  reed__ring_remove(&r->hist, id);
+  reed__observe(s->m, ev);
+  reed_fmt_cache_t cache;
+  reed__fan_begin(s->m, ev, &cache);
+  reed__send_room(s->m, r, ev);
+  reed__fan_end(s->m, &cache);
+  return 0;
+}
+
+static int
+redact_private(reed_session_t *s, reed__person_t *peer, uint64_t id,
+               reed_event_t *ev)
+{
+  reed__conv_t *c = conv_of(s, peer, false);
+  reed__hmsg_t *h = c ? reed__ring_find(&c->ring, id) : NULL;
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if (h == NULL)
+    return REED_ENOSUCHMSG;
+  if (!own_message(h, s))
+    return REED_ENOPRIV;
+  ev->target = peer->nick;
+  if ((rc = reed__sequence(s->m, ev)) != 0)
+    return rc;
+  reed__ring_remove(&c->ring, id);
+  reed__observe(s->m, ev);
+  reed__fan_begin(s->m, ev, &cache);
+  reed__send_person(s->m, s->p, ev);
+  reed__send_person(s->m, peer, ev);
+  reed__fan_end(s->m, &cache);
+  return 0;
+}
+
+int
+reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
+            const char *reason)
+{
+  reed_room_t *r = reed_room_find(s->m, target);
+  reed__person_t *peer;
+  char why[REED_REASON_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_REDACT, .ref_id = msg_id};
+
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed__actor(s, &ev.from);
+  ev.text = reason ? why : NULL;
+  ev.text_len = strlen(why);
+  if (r != NULL && (reed__join_of(r, s) || reed__can_override(s)))
+    return redact_room(s, r, msg_id, &ev);
+  if ((peer = reed__person_by_nick(s->m, target)) == NULL)
+    return r != NULL ? REED_ENOTMEMBER : REED_ENOSUCHNICK;
+  if (s->p->nick[0] == '\0')
+    return REED_EINVAL;
+  return redact_private(s, peer, msg_id, &ev);
+}

@@ -1,0 +1,287 @@
+/* The model's internal structures, shared by its files only.
+ *
+ * Persons are nick holders: an account's sessions that share a nick form one
+ * person, a guest session is a person of its own. A member is a person in a
+ * room; a join is one session of that person joined to the room. Every
+ * container is an intrusive doubly linked list, so removal is O(1) and a
+ * fan-out to N members walks N members and their joined sessions. */
+#ifndef REED_MODEL_INT_H
+#define REED_MODEL_INT_H
+
+#include "model.h"
+
+#include <string.h>
+
+#define REED__TEXT_MAX 16384
+#define REED__MASK_MAX 255
+#define REED__FIELD_MAX 255
+#define REED__FORMS 16
+#define REED__OBSERVERS 8
+
+/* ---- Hash map: open addressing, borrowed string keys --------------------
+ */
+typedef struct reed__slot_s {
+  const char *key;
+  uint32_t hash;
+  void *val;
+} reed__slot_t;
+
+typedef struct reed__map_s {
+  reed__slot_t *slots;
+  size_t cap, n;
+} reed__map_t;
+
+/* Makes room for `extra` more keys, so a later put cannot fail. */
+int reed__map_reserve(reed__map_t *mp, size_t extra);
+/* Inserts or replaces; the key must live as long as the entry. */
+int reed__map_put(reed__map_t *mp, const char *key, void *val);
+void *reed__map_get(const reed__map_t *mp, const char *key);
+void *reed__map_del(reed__map_t *mp, const char *key);
+void reed__map_cleanup(reed__map_t *mp);
+
+/* ---- History rings --------------------------------------------------------
+ */
+typedef struct reed__hmsg_s {
+  uint64_t id, ts_ms;
+  int msg_kind;
+  const char *nick, *account, *origin, *user, *host, *target, *target_account;
+  const char *text, *client_tags;
+  size_t text_len;
+  uint64_t session_id;
+  char *room; /* NULL for private entries */
+} reed__hmsg_t;
+
+typedef struct reed__ring_s {
+  reed__hmsg_t **e;
+  size_t cap, head, n, max;
+} reed__ring_t;
+
+typedef struct reed__conv_s {
+  char *key;
+  reed__ring_t ring;
+  struct reed__conv_s *prev, *next; /* LRU, most recent first */
+} reed__conv_t;
+
+/* ---- Accounts, persons, sessions, rooms ------------------------------------
+ */
+typedef struct reed__account_s {
+  char name[REED_ACCOUNT_MAX + 1];
+  char fold[REED_ACCOUNT_MAX + 1];
+} reed__account_t;
+
+typedef struct reed__member_s reed__member_t;
+typedef struct reed__join_s reed__join_t;
+
+typedef struct reed__person_s {
+  reed_model_t *m;
+  char nick[REED_NICK_MAX + 1]; /* "" until the first nick */
+  char fold[REED_NICK_MAX + 1];
+  char account[REED_ACCOUNT_MAX + 1]; /* "" for a guest */
+  reed_session_t *s_first, *s_last;
+  size_t n_sessions;
+  reed__member_t *mem_first, *mem_last;
+  size_t n_members;
+  char *away;
+  bool bot;
+  bool gone; /* killed: its sessions leave without further events */
+  uint64_t signon_ms, idle_ms;
+} reed__person_t;
+
+struct reed_session_s {
+  reed_model_t *m;
+  uint64_t id;
+  char idkey[24];
+  reed__person_t *p;
+  reed_session_t *p_prev, *p_next;
+  reed_session_t *all_prev, *all_next;
+  const char *origin;
+  char *user, *host, *ip, *realname;
+  const reed_session_listener_t *listener;
+  void *ud;
+  bool oper, dead, copies, queued;
+  char *quit_reason;
+  reed_session_t *pending_next;
+  reed__join_t *j_first, *j_last;
+  size_t n_joins;
+  uint64_t mark;
+};
+
+struct reed__join_s {
+  reed_session_t *s;
+  reed__member_t *mem;
+  reed__join_t *s_prev, *s_next; /* in the session, join order */
+  reed__join_t *m_prev, *m_next; /* in the member, join order */
+};
+
+struct reed__member_s {
+  reed_room_t *room;
+  reed__person_t *p;
+  reed__member_t *r_prev, *r_next; /* in the room, join order */
+  reed__member_t *p_prev, *p_next; /* in the person */
+  reed__join_t *j_first, *j_last;
+  size_t n_joins;
+  bool op, voice;
+  uint64_t joined_ms;
+};
+
+typedef struct reed__mask_s {
+  char *mask, *by;
+  uint64_t ms;
+  struct reed__mask_s *next;
+} reed__mask_t;
+
+typedef struct reed__masklist_s {
+  reed__mask_t *first;
+  size_t n;
+} reed__masklist_t;
+
+enum { REED__LIST_BAN, REED__LIST_EXCEPT, REED__LIST_INVEX, REED__LISTS };
+
+struct reed_room_s {
+  reed_model_t *m;
+  char name[REED_ROOM_MAX + 1];
+  char fold[REED_ROOM_MAX + 1];
+  bool active;
+  reed_room_t *prev, *next; /* active list, or the dormant LRU list */
+  reed__member_t *mem_first, *mem_last;
+  size_t n_members;
+  bool has_topic;
+  char topic[REED_TOPIC_MAX + 1];
+  char *topic_by;
+  uint64_t topic_ms, created_ms;
+  bool moderated, invite_only, topic_lock, secret, no_external;
+  char key[REED_KEY_MAX + 1];
+  size_t limit;
+  reed__masklist_t lists[REED__LISTS];
+  reed__masklist_t invites; /* folded invitee keys, used once */
+  reed__ring_t hist;
+};
+
+struct reed_fmt_cache_s {
+  size_t n;
+  struct {
+    uint32_t form;
+    reed_buf_t *buf;
+  } e[REED__FORMS];
+};
+
+struct reed_model_s {
+  reed_clock_t *clock;
+  reed_log_t *log;
+  char *server_name;
+  size_t room_history, private_history, max_rooms, max_list_entries;
+  size_t max_dormant, max_convs;
+  reed_sequencer_t seq;
+  uint64_t next_id, next_session_id, mark_gen;
+  reed_model_observer_t observers[REED__OBSERVERS];
+  size_t n_observers;
+  reed__map_t accounts, nicks, rooms, sessions, convs;
+  size_t n_accounts, n_persons, n_sessions, n_rooms, n_dormant, n_convs;
+  reed_session_t *s_first, *s_last;
+  reed_room_t *r_first, *r_last; /* active rooms, creation order */
+  reed_room_t *d_first, *d_last; /* dormant rooms, oldest first */
+  reed__conv_t *c_first, *c_last;
+  int depth;             /* fan-outs in progress */
+  reed_session_t *dying; /* quits deferred until the fan-out ends */
+};
+
+/* ---- Strings ------------------------------------------------------------- */
+/* 1 if the bytes are UTF-8 without controls (C0, DEL, C1). */
+bool reed__text_clean(const char *s, size_t len);
+/* Valid message text: non-empty, no NUL, UTF-8, bounded. */
+bool reed__text_valid(const char *s, size_t len);
+/* Reasons: NULL ok, else UTF-8 without controls; truncated to the limit. */
+int reed__reason_check(const char *in, char *out, size_t size);
+/* strdup of a bounded field without controls or spaces; NULL on ENOMEM. */
+bool reed__field_valid(const char *s, size_t max);
+char *reed__strdup0(const char *s);
+
+/* ---- Events (events.c) ----------------------------------------------------
+ */
+void reed__actor(const reed_session_t *s, reed_actor_t *a);
+/* Stamps ev through the sequencer; 0 or its error. */
+int reed__sequence(reed_model_t *m, reed_event_t *ev);
+void reed__observe(reed_model_t *m, const reed_event_t *ev);
+void reed__fan_begin(reed_model_t *m, reed_event_t *ev,
+                     reed_fmt_cache_t *cache);
+void reed__fan_end(reed_model_t *m, reed_fmt_cache_t *cache);
+/* Brackets an operation that touches its objects after a fan-out, so a
+ * listener's quit waits until the operation is done. */
+void reed__op_begin(reed_model_t *m);
+void reed__op_end(reed_model_t *m);
+/* Runs the quits listeners asked for during fan-outs, once none is open. */
+void reed__run_deferred(reed_model_t *m);
+void reed__send(reed_model_t *m, reed_session_t *s, const reed_event_t *ev);
+void reed__send_echo(reed_model_t *m, reed_session_t *s, const reed_event_t *ev,
+                     const char *label);
+void reed__send_room(reed_model_t *m, reed_room_t *r, const reed_event_t *ev);
+void reed__send_person(reed_model_t *m, reed__person_t *p,
+                       const reed_event_t *ev);
+/* Every session that shares a room with p, and p's own sessions. */
+void reed__send_sharing(reed_model_t *m, reed__person_t *p,
+                        const reed_event_t *ev);
+/* Sequences, observes and fans out to the room in one step. */
+int reed__emit_room(reed_model_t *m, reed_room_t *r, reed_event_t *ev);
+/* Fans out a non-sequenced event to p's sharers (no observer). */
+void reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev);
+
+/* ---- Persons and sessions (session.c, nick.c) ---------------------------- */
+reed__person_t *reed__person_new(reed_model_t *m);
+void reed__person_free(reed__person_t *p);
+void reed__person_add_session(reed__person_t *p, reed_session_t *s);
+void reed__person_remove_session(reed__person_t *p, reed_session_t *s);
+reed__person_t *reed__person_by_nick(const reed_model_t *m, const char *nick);
+bool reed__session_in_rooms(const reed__person_t *p);
+void reed__session_do_quit(reed_session_t *s, const char *reason);
+/* Queues a quit to run once no fan-out or operation is open. */
+void reed__session_defer_quit(reed_session_t *s, const char *reason);
+/* QUIT for the whole person, to everyone who shares a room with it. */
+void reed__quit_person(reed_session_t *s, const char *reason);
+void reed__session_free(reed_session_t *s);
+/* The sorted key of the persons of two parties for private history. */
+void reed__person_hkey(const reed__person_t *p, char *out, size_t size);
+
+/* ---- Rooms and members (room.c, member.c) ---------------------------------
+ */
+reed_room_t *reed__room_get(const reed_model_t *m, const char *name);
+int reed__room_activate(reed_model_t *m, const char *name, reed_room_t **out);
+void reed__room_deactivate(reed_room_t *r);
+void reed__room_free(reed_room_t *r);
+void reed__room_evict_dormant(reed_model_t *m);
+reed__member_t *reed__member_of(const reed_room_t *r, const reed__person_t *p);
+reed__join_t *reed__join_of(const reed_room_t *r, const reed_session_t *s);
+/* Removes one session's join; frees the member when it was the last. */
+void reed__join_remove(reed__join_t *j);
+/* Removes a member and all its joins. */
+void reed__member_remove(reed__member_t *mem);
+void reed__room_maybe_empty(reed_room_t *r);
+bool reed__can_override(const reed_session_t *s);
+/* Joined and op, or a server operator: 0, ENOTMEMBER or ENOPRIV. */
+int reed__need_op(reed_session_t *s, reed_room_t *r);
+bool reed__is_op(const reed_room_t *r, const reed__person_t *p);
+void reed__masklist_clear(reed__masklist_t *l);
+/* 1 if the person's nick!user@host or nick!user@ip matches the list. */
+bool reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s);
+
+/* ---- History (history.c) --------------------------------------------------
+ */
+/* A stored copy of an entry (id and time included); NULL on ENOMEM. */
+reed__hmsg_t *reed__hmsg_new(const reed_hist_entry_t *e);
+void reed__hmsg_stamp(reed__hmsg_t *h, const reed_event_t *ev);
+void reed__hist_entry_of(const reed_event_t *ev, reed_hist_entry_t *e);
+/* Makes sure the next push cannot fail. */
+int reed__ring_reserve(reed__ring_t *r);
+void reed__ring_push(reed__ring_t *r, reed__hmsg_t *h);
+void reed__ring_cleanup(reed__ring_t *r);
+reed__hmsg_t *reed__ring_find(const reed__ring_t *r, uint64_t id);
+void reed__ring_remove(reed__ring_t *r, uint64_t id);
+void reed__conv_free_all(reed_model_t *m);
+/* The private conversation key of two party keys (a sorted pair). */
+void reed__conv_key(const char *a, const char *b, char *out, size_t size);
+reed__conv_t *reed__conv_get(reed_model_t *m, const char *key, bool create);
+#define REED__CONV_KEY_MAX (2 * (REED_NICK_MAX + 2) + 2)
+
+/* room.c: the room with that name, made dormant if it does not exist. */
+reed_room_t *reed__room_get_or_new(reed_model_t *m, const char *name);
+
+#endif

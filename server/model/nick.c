@@ -1,0 +1,262 @@
+/* The one nickname namespace: taking, changing and sharing nicks, logging
+ * in, and the person-visible attributes that fan out like a nick change
+ * (away, real name, host). */
+#include "model_int.h"
+
+reed__person_t *
+reed__person_by_nick(const reed_model_t *m, const char *nick)
+{
+  char fold[REED_NICK_MAX + 1];
+
+  if (nick == NULL || !reed_nick_valid(nick))
+    return NULL;
+  reed_casefold(fold, nick, sizeof(fold));
+  return reed__map_get(&m->nicks, fold);
+}
+
+bool
+reed__session_in_rooms(const reed__person_t *p)
+{
+  for (const reed_session_t *s = p->s_first; s; s = s->p_next)
+    if (s->n_joins > 0)
+      return true;
+  return false;
+}
+
+static bool
+same_account(const reed__person_t *a, const reed__person_t *b)
+{
+  return a->account[0] != '\0' && reed_casecmp(a->account, b->account) == 0;
+}
+
+/* Moves every session of `from` (in no room) to `to` and frees `from`;
+ * each moved session that had a nick learns its new one. */
+static void
+merge_into(reed__person_t *from, reed__person_t *to)
+{
+  reed_model_t *m = from->m;
+  reed_fmt_cache_t cache;
+  reed_event_t ev = {.kind = REED_EV_NICK, .target = to->nick};
+  bool tell = from->nick[0] != '\0';
+
+  reed__actor(from->s_first, &ev.from);
+  ev.from.nick = from->nick;
+  ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  reed__fan_begin(m, &ev, &cache);
+  while (from->s_first != NULL) {
+    reed_session_t *s = from->s_first;
+    reed__person_remove_session(from, s);
+    reed__person_add_session(to, s);
+    if (tell)
+      reed__send(m, s, &ev);
+  }
+  reed__fan_end(m, &cache);
+  reed__person_free(from);
+}
+
+/* Renames p to nick (free, or p's own in another case) after the
+ * sequencer stamped the change; tells everyone who sees p. */
+static int
+rename_person(reed__person_t *p, reed_session_t *s, const char *nick)
+{
+  reed_model_t *m = p->m;
+  char old[REED_NICK_MAX + 1], fold[REED_NICK_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_NICK};
+  int rc;
+
+  reed_casefold(fold, nick, sizeof(fold));
+  if (reed__map_reserve(&m->nicks, 1) != 0)
+    return REED_ENOMEM;
+  reed_strlcpy(old, p->nick, sizeof(old));
+  if (old[0] != '\0') {
+    reed__actor(s, &ev.from);
+    ev.from.nick = old;
+    ev.target = nick;
+    if ((rc = reed__sequence(m, &ev)) != 0)
+      return rc;
+    reed__map_del(&m->nicks, p->fold);
+  }
+  reed_strlcpy(p->nick, nick, sizeof(p->nick));
+  reed_strlcpy(p->fold, fold, sizeof(p->fold));
+  reed__map_put(&m->nicks, p->fold, p); /* reserved above */
+  if (old[0] == '\0')
+    return 0;
+  ev.target = p->nick;
+  reed__observe(m, &ev);
+  reed__emit_sharing(m, p, &ev);
+  return 0;
+}
+
+static int
+take_held(reed_session_t *s, reed__person_t *holder)
+{
+  reed__person_t *p = s->p;
+
+  if (!same_account(p, holder))
+    return REED_ENICKINUSE;
+  if (reed__session_in_rooms(p))
+    return REED_ENICKMERGE;
+  merge_into(p, holder);
+  return 0;
+}
+
+int
+reed_session_set_nick(reed_session_t *s, const char *nick)
+{
+  reed_model_t *m = s->m;
+  reed__person_t *holder;
+  char fold[REED_NICK_MAX + 1];
+
+  if (!reed_nick_valid(nick))
+    return REED_EBADNICK;
+  holder = reed__person_by_nick(m, nick);
+  if (holder == s->p) {
+    if (strcmp(holder->nick, nick) == 0)
+      return 0;
+    return rename_person(s->p, s, nick);
+  }
+  if (holder != NULL)
+    return take_held(s, holder);
+  reed_casefold(fold, nick, sizeof(fold));
+  if (reed__map_get(&m->accounts, fold) != NULL &&
+      reed_casecmp(s->p->account, nick) != 0)
+    return REED_ENICKRESERVED;
+  return rename_person(s->p, s, nick);
+}
+
+int
+reed_session_login(reed_session_t *s, const char *account)
+{
+  reed__account_t *a;
+  char fold[REED_ACCOUNT_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_ACCOUNT};
+
+  if (!reed_account_valid(account))
+    return REED_ENOACCOUNT;
+  reed_casefold(fold, account, sizeof(fold));
+  a = reed__map_get(&s->m->accounts, fold);
+  if (a == NULL)
+    return REED_ENOACCOUNT;
+  if (s->p->account[0] != '\0')
+    return reed_casecmp(s->p->account, a->name) == 0 ? 0 : REED_EINVAL;
+  if (s->p->n_sessions > 1)
+    return REED_EINVAL;
+  reed_strlcpy(s->p->account, a->name, sizeof(s->p->account));
+  if (s->p->nick[0] == '\0')
+    return 0;
+  reed__actor(s, &ev.from);
+  reed__emit_sharing(s->m, s->p, &ev);
+  return 0;
+}
+
+int
+reed_session_set_realname(reed_session_t *s, const char *realname)
+{
+  char *copy;
+  reed_event_t ev = {.kind = REED_EV_REALNAME};
+
+  if (realname == NULL || strlen(realname) > REED_REASON_MAX ||
+      !reed__text_clean(realname, strlen(realname)))
+    return REED_EBADTEXT;
+  copy = reed_strdup(realname);
+  if (copy == NULL)
+    return REED_ENOMEM;
+  reed_free(s->realname);
+  s->realname = copy;
+  if (s->p->nick[0] == '\0')
+    return 0;
+  reed__actor(s, &ev.from);
+  ev.text = copy;
+  ev.text_len = strlen(copy);
+  reed__emit_sharing(s->m, s->p, &ev);
+  return 0;
+}
+
+int
+reed_session_set_host(reed_session_t *s, const char *user, const char *host)
+{
+  char *u, *h;
+  reed_event_t ev = {.kind = REED_EV_HOST};
+
+  if (!reed__field_valid(user, REED__FIELD_MAX) ||
+      !reed__field_valid(host, REED__FIELD_MAX))
+    return REED_EINVAL;
+  u = reed_strdup(user);
+  h = reed_strdup(host);
+  if (u == NULL || h == NULL) {
+    reed_free(u);
+    reed_free(h);
+    return REED_ENOMEM;
+  }
+  reed_free(s->user);
+  reed_free(s->host);
+  s->user = u;
+  s->host = h;
+  if (s->p->nick[0] == '\0')
+    return 0;
+  reed__actor(s, &ev.from);
+  reed__emit_sharing(s->m, s->p, &ev);
+  return 0;
+}
+
+int
+reed_session_set_away(reed_session_t *s, const char *text)
+{
+  reed__person_t *p = s->p;
+  char *copy = NULL;
+  reed_event_t ev = {.kind = REED_EV_AWAY};
+
+  if (text != NULL && text[0] != '\0') {
+    if (strlen(text) > REED_REASON_MAX || !reed__text_clean(text, strlen(text)))
+      return REED_EBADTEXT;
+    if ((copy = reed_strdup(text)) == NULL)
+      return REED_ENOMEM;
+  }
+  if (copy == NULL && p->away == NULL)
+    return 0;
+  reed_free(p->away);
+  p->away = copy;
+  if (p->nick[0] == '\0')
+    return 0;
+  reed__actor(s, &ev.from);
+  ev.text = copy;
+  ev.text_len = copy ? strlen(copy) : 0;
+  reed__emit_sharing(s->m, p, &ev);
+  return 0;
+}
+
+/* KILL to each of the person's sessions, then each quits (QUIT to
+ * others when the last one goes). */
+int
+reed_session_kill(reed_session_t *killer, const char *nick, const char *reason)
+{
+  reed_model_t *m = killer->m;
+  reed__person_t *p;
+  reed_fmt_cache_t cache;
+  char why[REED_REASON_MAX + 1];
+  reed_event_t ev = {.kind = REED_EV_KILL};
+
+  if (!killer->oper)
+    return REED_ENOPRIV;
+  if ((p = reed__person_by_nick(m, nick)) == NULL)
+    return REED_ENOSUCHNICK;
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed__actor(killer, &ev.from);
+  ev.target = p->nick;
+  ev.text = why;
+  ev.text_len = strlen(why);
+  ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  reed__op_begin(m);
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_person(m, p, &ev);
+  reed__fan_end(m, &cache);
+  p->gone = true;
+  for (reed_session_t *s = p->s_first; s; s = s->p_next)
+    s->dead = true;
+  reed__quit_person(p->s_first, why);
+  for (reed_session_t *s = p->s_first; s; s = s->p_next)
+    reed__session_defer_quit(s, why);
+  reed__op_end(m);
+  return 0;
+}
