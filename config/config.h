@@ -156,7 +156,11 @@ int reed_endpoint_format(const reed_endpoint_t *ep, char *buf, size_t n);
 /* ---- Whole configuration ---------------------------------------------------
  */
 
-/* A module section as the caller describes it (from its module table). */
+/* A module section as the caller describes it (from its module table).
+ * Besides its directives, every module section takes the repeatable key
+ * `listen = ENDPOINT` (the loader's own; a directive named "listen" is never
+ * reached). A check() that fails may name a key in err->key: the loader
+ * fills in the line that key was set on (or the section's header line). */
 typedef struct reed_conf_section_s {
   const char *name;                   /* "irc": the INI section */
   const reed_directive_t *directives; /* NULL-key terminated; may be NULL */
@@ -252,8 +256,9 @@ void reed_config_free(reed_config_t *cfg);
 /* The module's conf struct, or NULL when the module is disabled or
  * unknown. Valid until reed_config_free. */
 const void *reed_config_module(const reed_config_t *cfg, const char *name);
-/* Every listener of every enabled module, in file order (module defaults
- * after the module's section). Valid until reed_config_free. */
+/* Every listener of every enabled module: those the file wrote, in file
+ * order, then the default endpoints of enabled modules whose section has
+ * no `listen`. Valid until reed_config_free. */
 const reed_listener_t *reed_config_listeners(const reed_config_t *cfg,
                                              size_t *n);
 

@@ -10,7 +10,7 @@
  * that frees a block of its own. */
 typedef struct {
   char *domain;
-  int flood;
+  int flood, level;
   bool strict;
   reed_strlist_t ops;
   char *own; /* allocated by defaults(), freed by cleanup() */
@@ -59,6 +59,10 @@ static const reed_directive_t mod_dirs[] = {
      .max = 100},
     {.key = "strict", .set = reed_conf_set_bool, .offset = O(strict)},
     {.key = "op", .set = reed_conf_set_strlist, .offset = O(ops)},
+    {.key = "level",
+     .set = reed_conf_set_int,
+     .offset = O(level),
+     .flags = REED_CONF_MULTI},
     {.key = NULL},
 };
 
@@ -462,6 +466,51 @@ TEST(config_long_value_in_file)
   ASSERT_EQ(load(text, &cfg, msg), 0);
   ASSERT_STR_EQ(cfg->server.data_dir, dir);
   reed_config_free(cfg);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+TEST(config_multi_flag_allows_repeats)
+{
+  reed_config_t *cfg;
+  char msg[512];
+  const mod_conf_t *irc;
+
+  ASSERT_EQ(load("[irc]\nlevel = 1\nlevel = 2\n", &cfg, msg), 0);
+  irc = reed_config_module(cfg, "irc");
+  ASSERT_EQ(irc->level, 2);
+  reed_config_free(cfg);
+  ASSERT_EQ(load("[irc]\nflood = 1\nflood = 2\n", &cfg, msg), REED_ECONFIG);
+  ASSERT_STR_EQ(msg, "t.ini:3: flood: already set on line 2");
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+TEST(config_too_long_line_and_file)
+{
+  char path[] = "/tmp/reed-config-big-XXXXXX";
+  size_t big = REED_INI_MAX_LINE + 10;
+  char *text = malloc(big + 32), msg[600], want[600];
+  reed_config_t *cfg;
+  FILE *f;
+  int fd;
+
+  snprintf(text, 32, "[server]\nmotd = ");
+  memset(text + strlen(text), 'm', big);
+  text[big] = '\0';
+  ASSERT_EQ(load(text, &cfg, msg), REED_ETOOBIG);
+  ASSERT_STR_EQ(msg, "t.ini:2: line longer than 65536 bytes");
+  free(text);
+
+  fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  f = fdopen(fd, "w");
+  for (int i = 0; i < 17 * 1024; i++)
+    fprintf(f, "; %01020d\n", i);
+  fclose(f);
+  ASSERT_EQ(reed_config_check_file(path, sections, 3, msg, sizeof(msg)),
+            REED_ETOOBIG);
+  snprintf(want, sizeof(want), "%s: file larger than 16 MiB", path);
+  ASSERT_STR_EQ(msg, want);
+  unlink(path);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
