@@ -1,0 +1,579 @@
+/* Connections: accept, the transport a core writes to, the read path with
+ * the feed contract, the flush, and the close sequence. A connection is
+ * freed only in its uv_close callback; everything else marks it and lets
+ * the end of the loop turn act. */
+#include "net_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FLUSH_IOVS 16
+
+static const char refuse_fmt[] = "ERROR :Closing link: %s\r\n";
+
+/* ---- Close ----------------------------------------------------------------
+ */
+static void
+set_reason(reed_conn_t *c, const char *reason, bool copy)
+{
+  if (c->reason != NULL)
+    return;
+  if (copy && (c->reason_buf = reed_strdup(reason)) != NULL)
+    c->reason = c->reason_buf;
+  else
+    c->reason = copy ? "closed" : reason;
+}
+
+/* Schedules the core's eof unless it closed the connection itself or has
+ * been told already. */
+static void
+tell_core(reed_conn_t *c)
+{
+  if (c->core == NULL || (c->flags & CONN_NO_EOF))
+    return;
+  c->flags |= CONN_NO_EOF | CONN_NEED_EOF;
+  reed__net_mark_work(c);
+}
+
+static void
+begin_close(reed_conn_t *c, const char *reason, bool copy)
+{
+  reed_net_t *net = c->net;
+
+  c->flags |= CONN_CLOSING;
+  set_reason(c, reason, copy);
+  uv_read_stop(&c->io.s);
+  c->close_deadline = uv_now(&net->loop) + net->limits.close_timeout_ms;
+  reed__net_arm_sweep(net, c->close_deadline);
+}
+
+void
+reed__conn_close(reed_conn_t *c, const char *reason, bool tell)
+{
+  if (c->flags & (CONN_CLOSING | CONN_UVCLOSED))
+    return;
+  begin_close(c, reason, false);
+  if (tell)
+    tell_core(c);
+  else
+    c->flags |= CONN_NO_EOF;
+  if (c->tls != NULL)
+    reed__tls_close_notify(c);
+  reed__net_mark_dirty(c);
+}
+
+void
+reed__conn_abort(reed_conn_t *c, const char *reason)
+{
+  if (c->flags & CONN_UVCLOSED)
+    return;
+  if (!(c->flags & CONN_CLOSING))
+    begin_close(c, reason, false);
+  c->flags |= CONN_ABORT;
+  tell_core(c);
+  reed__net_mark_dirty(c);
+}
+
+static void
+on_closed(uv_handle_t *h)
+{
+  reed_conn_t *c = h->data;
+  reed_net_t *net = c->net;
+
+  reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
+           (unsigned long long)c->env.conn_id, c->peer.ip,
+           c->reason ? c->reason : "closed");
+  if (c->core != NULL && c->module->conn_free != NULL)
+    c->module->conn_free(c->core);
+  c->core = NULL;
+  reed__tls_conn_free(c);
+  if (c->flags & CONN_COUNTED)
+    reed__ip_release(net, c->peer.ip);
+  if (c->prev != NULL)
+    c->prev->next = c->next;
+  else
+    net->conns = c->next;
+  if (c->next != NULL)
+    c->next->prev = c->prev;
+  net->nconns--;
+  reed__outq_clear(&c->outq);
+  reed__inbuf_clear(&c->inbuf);
+  reed_free(c->reason_buf);
+  reed_free(c);
+  if (net->state == NET_SHUTTING && net->nconns == 0)
+    net->state = NET_DONE;
+}
+
+void
+reed__conn_uvclose(reed_conn_t *c)
+{
+  c->flags |= CONN_UVCLOSED | CONN_CLOSING;
+  uv_close(&c->io.h, on_closed);
+}
+
+/* ---- Output ----------------------------------------------------------------
+ */
+static void start_write(reed_conn_t *c);
+
+static void
+on_written(uv_write_t *req, int status)
+{
+  reed_conn_t *c = req->data;
+
+  reed_free(req);
+  c->wreq = NULL;
+  if (status == UV_ECANCELED)
+    return;
+  if (status < 0) {
+    reed__conn_abort(c, uv_strerror(status));
+    return;
+  }
+  reed__outq_consume(&c->outq, c->inflight);
+  c->inflight = 0;
+  reed__net_mark_dirty(c);
+}
+
+static void
+start_write(reed_conn_t *c)
+{
+  reed_iov_t iov[FLUSH_IOVS];
+  uv_buf_t bufs[FLUSH_IOVS];
+  size_t n = reed__outq_peek(&c->outq, iov, FLUSH_IOVS);
+  int rc;
+
+  c->wreq = reed_malloc(sizeof(*c->wreq));
+  if (c->wreq == NULL) {
+    reed__conn_abort(c, "out of memory");
+    return;
+  }
+  c->wreq->data = c;
+  c->inflight = 0;
+  for (size_t i = 0; i < n; i++) {
+    bufs[i] = uv_buf_init((char *)iov[i].base, (unsigned)iov[i].len);
+    c->inflight += iov[i].len;
+  }
+  rc = uv_write(c->wreq, &c->io.s, bufs, (unsigned)n, on_written);
+  if (rc != 0) {
+    reed_free(c->wreq);
+    c->wreq = NULL;
+    c->inflight = 0;
+    reed__conn_abort(c, uv_strerror(rc));
+  }
+}
+
+static void
+try_write(reed_conn_t *c)
+{
+  reed_iov_t iov[FLUSH_IOVS];
+  uv_buf_t bufs[FLUSH_IOVS];
+  size_t n = reed__outq_peek(&c->outq, iov, FLUSH_IOVS);
+  int rc;
+
+  for (size_t i = 0; i < n; i++)
+    bufs[i] = uv_buf_init((char *)iov[i].base, (unsigned)iov[i].len);
+  rc = uv_try_write(&c->io.s, bufs, (unsigned)n);
+  if (rc == UV_EAGAIN)
+    rc = 0;
+  if (rc < 0) {
+    reed__conn_abort(c, uv_strerror(rc));
+    return;
+  }
+  reed__outq_consume(&c->outq, (size_t)rc);
+  if (c->outq.bytes > 0)
+    start_write(c);
+}
+
+void
+reed__conn_flush(reed_conn_t *c)
+{
+  if (c->flags & (CONN_UVCLOSED | CONN_WORK))
+    return;
+  if (!(c->flags & CONN_ABORT) && c->wreq == NULL && c->outq.bytes > 0)
+    try_write(c);
+  if (c->flags & (CONN_DIRTY | CONN_WORK))
+    return; /* marked again meanwhile: the next pass decides */
+  if ((c->flags & CONN_ABORT) ||
+      ((c->flags & CONN_CLOSING) && c->outq.bytes == 0 && c->wreq == NULL))
+    reed__conn_uvclose(c);
+}
+
+/* ---- The transport -------------------------------------------------------
+ */
+static int
+tp_write(void *t, reed_buf_t *buf)
+{
+  reed_conn_t *c = t;
+  int rc;
+
+  if (c->flags & (CONN_CLOSING | CONN_UVCLOSED))
+    return REED_ECLOSED;
+  if (c->tls != NULL)
+    rc = reed__tls_write(c, buf);
+  else
+    rc = reed__outq_push(&c->outq, buf, c->net->limits.sendq);
+  if (rc == REED_EQUEUEFULL) {
+    c->net->cut_sendq++;
+    reed__conn_abort(c, "SendQ exceeded");
+  } else if (rc != 0) {
+    reed__conn_abort(c, reed_strerror(rc));
+  } else {
+    reed__net_mark_dirty(c);
+  }
+  return rc;
+}
+
+static void
+tp_close(void *t, const char *reason)
+{
+  reed_conn_t *c = t;
+
+  if (c->flags & (CONN_CLOSING | CONN_UVCLOSED))
+    return;
+  c->flags |= CONN_NO_EOF;
+  begin_close(c, reason ? reason : "closed", true);
+  if (c->tls != NULL)
+    reed__tls_close_notify(c);
+  reed__net_mark_dirty(c);
+}
+
+static void
+tp_pause(void *t, bool paused)
+{
+  reed_conn_t *c = t;
+
+  if (paused) {
+    c->flags |= CONN_PAUSED;
+    uv_read_stop(&c->io.s);
+    return;
+  }
+  if (!(c->flags & CONN_PAUSED))
+    return;
+  c->flags &= ~CONN_PAUSED;
+  c->flags |= CONN_REFEED;
+  reed__net_mark_work(c);
+}
+
+static int
+tp_start_tls(void *t)
+{
+  reed_conn_t *c = t;
+
+  if (c->tls != NULL || c->net->ctx == NULL ||
+      (c->flags & (CONN_CLOSING | CONN_UVCLOSED)))
+    return REED_ETLS;
+  if (reed__tls_conn_start(c, c->net->ctx) != 0)
+    return REED_ETLS;
+  c->flags |= CONN_STARTTLS;
+  return 0;
+}
+
+static const reed_peer_t *
+tp_peer(void *t)
+{
+  return &((reed_conn_t *)t)->peer;
+}
+
+/* ---- Input ----------------------------------------------------------------
+ */
+static int
+hold(reed_conn_t *c, const uint8_t *p, size_t n)
+{
+  int rc = reed__inbuf_append(&c->inbuf, p, n, c->net->limits.recvq);
+
+  if (rc != 0)
+    reed__conn_abort(c, rc == REED_ETOOBIG ? "input buffer exceeded"
+                                           : "out of memory");
+  return rc;
+}
+
+static bool
+can_feed(const reed_conn_t *c)
+{
+  return c->core != NULL && !(c->flags & (CONN_PAUSED | CONN_CLOSING));
+}
+
+/* Feeds held input until it is gone, the core pauses, or it stops
+ * consuming. */
+static void
+feed_held(reed_conn_t *c)
+{
+  while (c->inbuf.len > 0 && can_feed(c)) {
+    ssize_t r = c->module->feed(c->core, c->inbuf.p, c->inbuf.len);
+    if (r < 0) {
+      reed__conn_close(c, "protocol error", false);
+      return;
+    }
+    if (r == 0)
+      return;
+    reed__inbuf_consume(&c->inbuf, (size_t)r);
+  }
+}
+
+void
+reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n)
+{
+  bool plain = c->tls == NULL;
+  ssize_t r;
+
+  if (c->flags & CONN_CLOSING)
+    return;
+  if (c->inbuf.len > 0 || !can_feed(c)) {
+    if (hold(c, p, n) == 0)
+      feed_held(c);
+    return;
+  }
+  r = c->module->feed(c->core, p, n);
+  if (r < 0) {
+    reed__conn_close(c, "protocol error", false);
+  } else if ((size_t)r < n && plain && c->tls != NULL) {
+    /* STARTTLS began inside this feed: the rest is the handshake. */
+    reed__tls_input(c, p + r, n - (size_t)r);
+  } else if ((size_t)r < n) {
+    hold(c, p + r, n - (size_t)r);
+  }
+}
+
+static void
+on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+  reed_conn_t *c = h->data;
+
+  REED_UNUSED(hint);
+  /* One buffer for the whole loop: a read is handled before the next. */
+  *buf = uv_buf_init((char *)c->net->rbuf, sizeof(c->net->rbuf));
+}
+
+static void
+on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+  reed_conn_t *c = s->data;
+
+  if (nread == 0)
+    return;
+  if (nread == UV_EOF) {
+    reed__conn_close(c, "connection closed by peer", true);
+    return;
+  }
+  if (nread < 0) {
+    reed__conn_abort(c, uv_strerror((int)nread));
+    return;
+  }
+  if (c->tls != NULL)
+    reed__tls_input(c, (const uint8_t *)buf->base, (size_t)nread);
+  else
+    reed__conn_deliver(c, (const uint8_t *)buf->base, (size_t)nread);
+  if (c->flags & (CONN_PAUSED | CONN_CLOSING))
+    uv_read_stop(s);
+}
+
+static void
+resume(reed_conn_t *c)
+{
+  feed_held(c);
+  if (c->tls != NULL && c->inbuf.len == 0)
+    reed__tls_pump(c);
+  if (can_feed(c) || (c->core == NULL && !(c->flags & CONN_CLOSING)))
+    uv_read_start(&c->io.s, on_alloc, on_read);
+}
+
+void
+reed__conn_do_work(reed_conn_t *c)
+{
+  if (c->flags & CONN_UVCLOSED)
+    return;
+  if (c->flags & CONN_NEED_EOF) {
+    c->flags &= ~(CONN_NEED_EOF | CONN_REFEED);
+    if (c->core != NULL && c->module->eof != NULL)
+      c->module->eof(c->core);
+  } else if (c->flags & CONN_REFEED) {
+    c->flags &= ~CONN_REFEED;
+    resume(c);
+  }
+  reed__net_mark_dirty(c);
+}
+
+/* ---- Accept ----------------------------------------------------------------
+ */
+int
+reed__conn_start_core(reed_conn_t *c)
+{
+  int rc = c->module->conn_new(&c->env, &c->core);
+
+  if (rc < 0) {
+    c->core = NULL;
+    reed__conn_close(c, "could not start a session", false);
+  }
+  return rc;
+}
+
+static void
+fill_addr(const struct sockaddr_storage *ss, char *ip, size_t size,
+          uint16_t *port)
+{
+  if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+    uv_ip6_name(a, ip, size);
+    *port = ntohs(a->sin6_port);
+  } else if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+    uv_ip4_name(a, ip, size);
+    *port = ntohs(a->sin_port);
+  } else {
+    reed_strlcpy(ip, "unix", size);
+    *port = 0;
+  }
+}
+
+static void
+fill_peer(reed_conn_t *c)
+{
+  struct sockaddr_storage ss;
+  int len = sizeof(ss);
+
+  if (c->io.h.type != UV_TCP) {
+    reed_strlcpy(c->peer.ip, "unix", sizeof(c->peer.ip));
+    reed_strlcpy(c->peer.local_ip, "unix", sizeof(c->peer.local_ip));
+    return;
+  }
+  memset(&ss, 0, sizeof(ss));
+  if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
+    fill_addr(&ss, c->peer.ip, sizeof(c->peer.ip), &c->peer.port);
+  len = sizeof(ss);
+  memset(&ss, 0, sizeof(ss));
+  if (uv_tcp_getsockname(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
+    fill_addr(&ss, c->peer.local_ip, sizeof(c->peer.local_ip),
+              &c->peer.local_port);
+}
+
+static void
+refuse(reed_conn_t *c, const char *why)
+{
+  char line[128];
+  reed_buf_t *b;
+
+  c->net->refused++;
+  c->flags |= CONN_REFUSED;
+  reed_log(c->net->log, REED_LOG_WARN, "refused %s: %s", c->peer.ip, why);
+  if (c->kind_tls == false) {
+    snprintf(line, sizeof(line), refuse_fmt, why);
+    b = reed_buf_from(line, strlen(line));
+    if (b != NULL) {
+      reed__outq_push(&c->outq, b, 0);
+      reed_buf_unref(b);
+    }
+  }
+  reed__conn_close(c, why, false);
+}
+
+static bool
+check_limits(reed_conn_t *c)
+{
+  reed_net_t *net = c->net;
+
+  if (net->limits.max_connections > 0 &&
+      net->nconns > net->limits.max_connections) {
+    refuse(c, "too many connections");
+    return false;
+  }
+  if (c->io.h.type != UV_TCP)
+    return true;
+  if (reed__ip_acquire(net, c->peer.ip, net->limits.max_per_ip) != 0) {
+    refuse(c, "too many connections from your address");
+    return false;
+  }
+  c->flags |= CONN_COUNTED;
+  return true;
+}
+
+static void
+setup_env(reed_conn_t *c, reed_lsock_t *lst)
+{
+  reed_net_t *net = c->net;
+
+  c->transport = (reed_transport_t){
+      .write = tp_write,
+      .close = tp_close,
+      .pause_reading = tp_pause,
+      .start_tls = tp_start_tls,
+      .peer = tp_peer,
+      .t = c,
+  };
+  c->env = (reed_proto_env_t){
+      .transport = &c->transport,
+      .clock = &net->clock,
+      .worker = &net->worker,
+      .model = net->services.model,
+      .portal = net->services.portal,
+      .store = net->services.store,
+      .conf = lst->module_conf,
+      .server_conf = net->services.server_conf,
+      .log = net->log,
+      .conn_id = net->next_conn_id++,
+  };
+}
+
+static reed_conn_t *
+conn_new(reed_lsock_t *lst)
+{
+  reed_net_t *net = lst->net;
+  reed_conn_t *c = reed_calloc(1, sizeof(*c));
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  if (lst->kind == REED_LISTEN_UNIX)
+    rc = uv_pipe_init(&net->loop, &c->io.pipe, 0);
+  else
+    rc = uv_tcp_init(&net->loop, &c->io.tcp);
+  if (rc != 0) {
+    reed_free(c);
+    return NULL;
+  }
+  c->io.h.data = c;
+  c->net = net;
+  c->module = lst->module;
+  c->kind_tls = lst->kind == REED_LISTEN_SSL;
+  c->next = net->conns;
+  if (net->conns != NULL)
+    net->conns->prev = c;
+  net->conns = c;
+  net->nconns++;
+  setup_env(c, lst);
+  return c;
+}
+
+void
+reed__conn_accept(reed_lsock_t *lst)
+{
+  reed_conn_t *c = conn_new(lst);
+
+  if (c == NULL) {
+    reed_log(lst->net->log, REED_LOG_ERROR, "accept: out of memory");
+    return;
+  }
+  if (uv_accept(&lst->io.s, &c->io.s) != 0) {
+    reed__conn_abort(c, "accept failed");
+    return;
+  }
+  fill_peer(c);
+  if (!check_limits(c))
+    return;
+  if (c->kind_tls) {
+    SSL_CTX *ctx = lst->ctx != NULL ? lst->ctx : lst->net->ctx;
+    if (ctx == NULL || reed__tls_conn_start(c, ctx) != 0) {
+      reed__conn_abort(c, "TLS unavailable");
+      return;
+    }
+  } else if (reed__conn_start_core(c) < 0) {
+    return;
+  }
+  if (!(c->flags & CONN_CLOSING))
+    uv_read_start(&c->io.s, on_alloc, on_read);
+}
+
+size_t
+reed__conn_footprint(const reed_conn_t *c)
+{
+  return sizeof(*c) + reed__outq_footprint(&c->outq) + c->inbuf.cap +
+         (c->wreq != NULL ? sizeof(*c->wreq) : 0) + reed__tls_footprint(c);
+}

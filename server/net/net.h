@@ -1,0 +1,142 @@
+/* reed's network host: the libuv loop, listeners, connections (TCP, unix
+ * sockets, TLS through OpenSSL memory BIOs, STARTTLS), bounded read buffers
+ * and send queues, the flush once per loop turn, per-IP and global
+ * connection limits, signals, and reed_clock_t / reed_worker_t over libuv.
+ *
+ * Each connection owns one protocol core (protocols/proto.h) and is its
+ * reed_transport_t. Connections are freed only in their uv_close callback;
+ * whatever wants one gone marks it and a reaper acts at a safe point of the
+ * loop, never inside a model fan-out. Module callbacks (conn_new, feed, eof,
+ * shutdown, tls_ready, conn_free) are only called from the top of the loop.
+ *
+ * One loop turn ends (uv_check) with: deferred end-of-file notices and
+ * re-feeds of resumed connections, then the turn-end hook (main points it at
+ * the store, which commits the turn's rows), then every connection with
+ * pending output is flushed with uv_try_write, a write request being queued
+ * only for what remains. */
+#ifndef REED_NET_H
+#define REED_NET_H
+
+#include "../../protocols/proto.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct reed_net_s reed_net_t;
+
+/* Listener kinds, as in endpoint strings. */
+enum { REED_LISTEN_TCP = 1, REED_LISTEN_SSL = 2, REED_LISTEN_UNIX = 3 };
+
+/* Limits that apply to every connection; 0 means "no limit" for the
+ * counts, and the built-in default for the sizes and the timeout. */
+typedef struct reed_net_limits_s {
+  size_t recvq;              /* unconsumed input held per connection */
+  size_t sendq;              /* output queued per connection before it is cut */
+  unsigned max_per_ip;       /* concurrent connections from one address */
+  unsigned max_connections;  /* concurrent connections in all */
+  unsigned close_timeout_ms; /* time a closing connection gets to flush */
+} reed_net_limits_t;
+
+#define REED_NET_DEFAULT_RECVQ (64u * 1024u)
+#define REED_NET_DEFAULT_SENDQ (1024u * 1024u)
+#define REED_NET_DEFAULT_CLOSE_TIMEOUT_MS 2000u
+
+typedef struct reed_net_opts_s {
+  reed_log_t *log; /* borrowed; must outlive the net */
+  reed_net_limits_t limits;
+  /* Called once at the end of every loop turn, before output is flushed. */
+  void (*turn_end)(void *ud);
+  /* Called on SIGHUP from the loop (reload config and certificates). */
+  void (*reload)(void *ud);
+  void *ud;
+} reed_net_opts_t;
+
+/* What every core's reed_proto_env_t carries besides its transport, clock
+ * and worker. All borrowed; they must outlive the connections. */
+typedef struct reed_net_services_s {
+  reed_model_t *model;
+  reed_portal_t *portal;
+  reed_store_t *store;
+  const void *server_conf;
+} reed_net_services_t;
+
+/* One listener. Strings are copied. `address` is numeric IPv4 or IPv6
+ * ("" or NULL: every IPv4 address); `path` is for unix sockets. An ssl
+ * listener uses its own cert_file/key_file when both are given, else the
+ * default certificate of reed_net_set_tls. */
+typedef struct reed_net_listen_s {
+  const reed_protocol_module_t *module;
+  const void *module_conf; /* the module's config struct, borrowed */
+  int kind;                /* REED_LISTEN_* */
+  const char *address;
+  uint16_t port; /* 0: an ephemeral port */
+  const char *path;
+  unsigned mode; /* unix socket permissions; 0: left as created */
+  int backlog;   /* 0: 128 */
+  const char *cert_file;
+  const char *key_file;
+} reed_net_listen_t;
+
+typedef struct reed_net_stats_s {
+  size_t connections;
+  size_t queued_bytes; /* output waiting in send queues */
+  size_t buffered_in;  /* input held in read buffers */
+  size_t conn_memory;  /* bytes reed allocated for connections, cores aside */
+  uint64_t refused;    /* connections refused by the limits */
+  uint64_t cut_sendq;  /* connections cut at their send-queue limit */
+  size_t pending_timers;
+} reed_net_stats_t;
+
+/* Creates the loop, the turn-end handles and the signal watchers.
+ * Returns 0 or one of: REED_ENOMEM, REED_EIO. */
+int reed_net_new(const reed_net_opts_t *opts, reed_net_t **out);
+/* Closes every handle, runs the loop until it is empty and frees it. */
+void reed_net_free(reed_net_t *net);
+
+/* The clock and worker over this loop; valid until reed_net_free. */
+reed_clock_t *reed_net_clock(reed_net_t *net);
+reed_worker_t *reed_net_worker(reed_net_t *net);
+
+void reed_net_set_services(reed_net_t *net, const reed_net_services_t *s);
+/* New limits apply to new checks; open connections keep their buffers. */
+void reed_net_set_limits(reed_net_t *net, const reed_net_limits_t *limits);
+/* Points the env of every listener and connection of `module` at a new
+ * config struct (after a reload), and every env at `server_conf`. Cores
+ * must read env->conf through the env pointer they were given, which stays
+ * valid for their life. */
+void reed_net_update_conf(reed_net_t *net, const void *server_conf,
+                          const reed_protocol_module_t *module,
+                          const void *module_conf);
+
+/* Loads the default certificate and key (PEM) for ssl listeners and
+ * STARTTLS; called again on reload, it swaps the context for new handshakes
+ * only and also reloads every listener's own files. On error the old
+ * context stays. Returns 0 or REED_ETLS (logged with the reason). */
+int reed_net_set_tls(reed_net_t *net, const char *cert_file,
+                     const char *key_file);
+
+/* Binds and starts one listener and logs
+ * `listening <module> <tcp|ssl|unix> <address> <port>` (`-` for a unix
+ * socket's port). Returns 0 or one of: REED_EINVAL, REED_EIO (bind or listen
+ * failed, logged), REED_ETLS (an ssl listener without a usable certificate),
+ * REED_ENOMEM. */
+int reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec);
+
+/* Runs the loop until a shutdown has finished. Returns 0. */
+int reed_net_run(reed_net_t *net);
+/* What SIGTERM and SIGINT do: stop listening, call every core's shutdown,
+ * flush, close (connections that do not drain in time are cut), then let
+ * reed_net_run return. Safe to call more than once. */
+void reed_net_shutdown(reed_net_t *net);
+
+void reed_net_stats(const reed_net_t *net, reed_net_stats_t *st);
+
+/* Ensures `dir`/cert.pem and `dir`/key.pem exist: when either is missing,
+ * generates an EC P-256 key (mode 0600) and a self-signed certificate for
+ * CN=`cn` valid ten years. Paths are written to cert_out/key_out (size
+ * bytes each). Returns 0 or one of: REED_EINVAL, REED_EIO, REED_ETLS. */
+int reed_net_selfsigned(const char *dir, const char *cn, char *cert_out,
+                        char *key_out, size_t size);
+
+#endif

@@ -1,0 +1,197 @@
+/* server/net internals: the net, its listeners and connections, the pure
+ * bounded queues, the clock's timer table and the TLS glue. */
+#ifndef REED_NET_INT_H
+#define REED_NET_INT_H
+
+#include "net.h"
+
+#include <openssl/ssl.h>
+#include <uv.h>
+
+/* ---- Bounded queues (outq.c, pure) ---------------------------------------
+ * The send queue holds references to shared buffers; the read buffer holds
+ * input a core has not consumed yet. Both allocate on first use and free
+ * their storage when they become empty. */
+typedef struct reed_outq_ent_s {
+  reed_buf_t *buf;
+  size_t off;
+} reed_outq_ent_t;
+
+typedef struct reed_outq_s {
+  reed_outq_ent_t *ents; /* ring of cap entries, NULL when empty */
+  uint32_t head, count, cap;
+  size_t bytes;
+} reed_outq_t;
+
+typedef struct reed_iov_s {
+  const uint8_t *base;
+  size_t len;
+} reed_iov_t;
+
+/* Adds a reference to buf; REED_EQUEUEFULL when the queue would pass
+ * `limit` bytes (0: no limit), REED_ENOMEM. Empty buffers are skipped. */
+int reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit);
+/* Fills at most `max` views of the queued bytes in order; returns how many. */
+size_t reed__outq_peek(const reed_outq_t *q, reed_iov_t *iov, size_t max);
+/* Drops the first n bytes (n <= bytes), unreferencing finished buffers. */
+void reed__outq_consume(reed_outq_t *q, size_t n);
+void reed__outq_clear(reed_outq_t *q);
+size_t reed__outq_footprint(const reed_outq_t *q);
+
+typedef struct reed_inbuf_s {
+  uint8_t *p; /* NULL when empty */
+  size_t len, cap;
+} reed_inbuf_t;
+
+/* Appends; REED_ETOOBIG when len would pass `limit`, REED_ENOMEM. */
+int reed__inbuf_append(reed_inbuf_t *b, const uint8_t *p, size_t n,
+                       size_t limit);
+void reed__inbuf_consume(reed_inbuf_t *b, size_t n);
+void reed__inbuf_clear(reed_inbuf_t *b);
+
+/* ---- Connections ---------------------------------------------------------
+ */
+typedef union reed_stream_u {
+  uv_handle_t h;
+  uv_stream_t s;
+  uv_tcp_t tcp;
+  uv_pipe_t pipe;
+} reed_stream_t;
+
+typedef struct reed_lsock_s reed_lsock_t;
+typedef struct reed_conn_s reed_conn_t;
+typedef struct reed_tls_s reed_tls_t;
+
+enum {
+  CONN_CLOSING = 1 << 0,  /* no more input or writes; flush then close */
+  CONN_ABORT = 1 << 1,    /* close without flushing */
+  CONN_UVCLOSED = 1 << 2, /* uv_close called */
+  CONN_PAUSED = 1 << 3,   /* the core asked us to stop feeding */
+  CONN_DIRTY = 1 << 4,    /* on the flush list */
+  CONN_WORK = 1 << 5,     /* on the work list */
+  CONN_NEED_EOF = 1 << 6, /* tell the core its peer is gone */
+  CONN_REFEED = 1 << 7,   /* resumed: feed held input again */
+  CONN_REFUSED = 1 << 8,  /* refused by a limit: no core */
+  CONN_COUNTED = 1 << 9,  /* counted in the per-IP table */
+  CONN_NO_EOF = 1 << 10,  /* the core knows (it closed) or was told */
+  CONN_STARTTLS = 1 << 11 /* TLS started on a plain connection */
+};
+
+struct reed_conn_s {
+  reed_stream_t io;
+  reed_net_t *net;
+  const reed_protocol_module_t *module;
+  void *core;
+  reed_tls_t *tls;
+  uv_write_t *wreq; /* the write in flight, if any */
+  size_t inflight;
+  reed_conn_t *prev, *next; /* every connection */
+  reed_conn_t *dirty_next, *work_next;
+  const char *reason; /* static text or reason_buf */
+  char *reason_buf;
+  uint64_t close_deadline;
+  uint32_t flags;
+  bool kind_tls; /* accepted on an ssl listener */
+  reed_outq_t outq;
+  reed_inbuf_t inbuf;
+  reed_transport_t transport;
+  reed_proto_env_t env;
+  reed_peer_t peer;
+};
+
+struct reed_lsock_s {
+  reed_stream_t io;
+  reed_net_t *net;
+  reed_lsock_t *next;
+  const reed_protocol_module_t *module;
+  const void *module_conf;
+  int kind;
+  char *cert_file, *key_file;
+  SSL_CTX *ctx; /* own context, or NULL for the net's default */
+  char *path;   /* unix socket path, unlinked at close */
+};
+
+/* ---- The clock's timers (clock_uv.c) --------------------------------------
+ */
+typedef struct reed_uvtimer_s reed_uvtimer_t;
+
+typedef struct reed_timer_table_s {
+  reed_uvtimer_t **buckets;
+  size_t nbuckets, count;
+  uint64_t next_id;
+} reed_timer_table_t;
+
+#define REED_NET_IP_BUCKETS 256
+
+enum { NET_RUNNING = 0, NET_SHUTTING = 1, NET_DONE = 2 };
+
+struct reed_net_s {
+  uv_loop_t loop;
+  uv_check_t check;
+  uv_idle_t idle;
+  uv_signal_t sig_hup, sig_term, sig_int;
+  uv_timer_t sweep; /* close deadlines */
+  reed_log_t *log;
+  reed_net_limits_t limits;
+  void (*turn_end)(void *ud);
+  void (*reload)(void *ud);
+  void *ud;
+  reed_net_services_t services;
+  reed_clock_t clock;
+  reed_worker_t worker;
+  reed_timer_table_t timers;
+  reed_conn_t *conns;
+  size_t nconns;
+  reed_conn_t *dirty, *work;
+  reed_lsock_t *listeners;
+  SSL_CTX *ctx;
+  char *cert_file, *key_file;
+  struct reed_ipcount_s **ips; /* REED_NET_IP_BUCKETS chains, lazily */
+  uint64_t next_conn_id;
+  uint64_t refused, cut_sendq;
+  size_t workers_pending;
+  int state;
+  bool idle_on;
+  uint8_t rbuf[64 * 1024];
+};
+
+/* loop.c */
+void reed__net_mark_dirty(reed_conn_t *c);
+void reed__net_mark_work(reed_conn_t *c);
+void reed__net_wake(reed_net_t *net);
+void reed__net_arm_sweep(reed_net_t *net, uint64_t deadline);
+
+/* conn.c */
+void reed__conn_accept(reed_lsock_t *lst);
+void reed__conn_uvclose(reed_conn_t *c);
+void reed__conn_close(reed_conn_t *c, const char *reason, bool tell_core);
+void reed__conn_abort(reed_conn_t *c, const char *reason);
+void reed__conn_flush(reed_conn_t *c);
+void reed__conn_do_work(reed_conn_t *c);
+void reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n);
+int reed__conn_start_core(reed_conn_t *c);
+size_t reed__conn_footprint(const reed_conn_t *c);
+
+/* ipcount.c: concurrent connections per address. */
+int reed__ip_acquire(reed_net_t *net, const char *ip, unsigned max);
+void reed__ip_release(reed_net_t *net, const char *ip);
+void reed__ip_free_all(reed_net_t *net);
+
+/* tls.c */
+SSL_CTX *reed__tls_ctx_new(reed_log_t *log, const char *cert, const char *key);
+int reed__tls_conn_start(reed_conn_t *c, SSL_CTX *ctx);
+void reed__tls_conn_free(reed_conn_t *c);
+void reed__tls_input(reed_conn_t *c, const uint8_t *p, size_t n);
+void reed__tls_pump(reed_conn_t *c);
+int reed__tls_write(reed_conn_t *c, reed_buf_t *buf);
+int reed__tls_drain(reed_conn_t *c, size_t limit);
+void reed__tls_close_notify(reed_conn_t *c);
+bool reed__tls_handshaking(const reed_conn_t *c);
+size_t reed__tls_footprint(const reed_conn_t *c);
+
+/* clock_uv.c, worker_uv.c */
+void reed__clock_init(reed_net_t *net);
+void reed__clock_close_all(reed_net_t *net);
+void reed__worker_init(reed_net_t *net);
+
+#endif

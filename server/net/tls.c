@@ -1,0 +1,285 @@
+/* TLS through OpenSSL memory BIOs: ciphertext read from the socket goes
+ * into rbio, plaintext comes out of SSL_read and is fed to the core; what
+ * the core writes goes through SSL_write and the ciphertext is moved from
+ * wbio into the connection's send queue, so the queue limit counts what
+ * will go on the wire. TLS 1.2 at least, no renegotiation, no compression;
+ * a client certificate is requested, never required, and its SHA-256
+ * fingerprint is exposed in reed_peer_t.cert_fp. */
+#include "net_int.h"
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+
+struct reed_tls_s {
+  SSL *ssl;
+  BIO *rbio, *wbio;
+  reed_outq_t plain; /* written before the handshake finished */
+  bool done;
+};
+
+/* Any client certificate is accepted: it authenticates nothing by itself,
+ * its fingerprint is matched against an account (SASL EXTERNAL). */
+static int
+accept_any_cert(int ok, X509_STORE_CTX *store)
+{
+  REED_UNUSED(ok);
+  REED_UNUSED(store);
+  return 1;
+}
+
+static void
+log_ssl_error(reed_log_t *log, const char *what, const char *file)
+{
+  char err[256] = "unknown error";
+  unsigned long e = ERR_get_error();
+
+  if (e != 0)
+    ERR_error_string_n(e, err, sizeof(err));
+  ERR_clear_error();
+  reed_log(log, REED_LOG_ERROR, "TLS: %s %s: %s", what, file, err);
+}
+
+SSL_CTX *
+reed__tls_ctx_new(reed_log_t *log, const char *cert, const char *key)
+{
+  SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+  if (ctx == NULL) {
+    log_ssl_error(log, "cannot create a context for", cert);
+    return NULL;
+  }
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
+                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+                     accept_any_cert);
+  SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"reed", 4);
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+    log_ssl_error(log, "cannot load certificate", cert);
+    goto fail;
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    log_ssl_error(log, "cannot load private key", key);
+    goto fail;
+  }
+  return ctx;
+
+fail:
+  SSL_CTX_free(ctx);
+  return NULL;
+}
+
+int
+reed__tls_conn_start(reed_conn_t *c, SSL_CTX *ctx)
+{
+  reed_tls_t *t = reed_calloc(1, sizeof(*t));
+
+  if (t == NULL)
+    return REED_ENOMEM;
+  t->ssl = SSL_new(ctx);
+  t->rbio = BIO_new(BIO_s_mem());
+  t->wbio = BIO_new(BIO_s_mem());
+  if (t->ssl == NULL || t->rbio == NULL || t->wbio == NULL)
+    goto fail;
+  SSL_set_bio(t->ssl, t->rbio, t->wbio);
+  SSL_set_accept_state(t->ssl);
+  c->tls = t;
+  return 0;
+
+fail:
+  if (t->ssl != NULL)
+    SSL_free(t->ssl);
+  BIO_free(t->rbio);
+  BIO_free(t->wbio);
+  reed_free(t);
+  ERR_clear_error();
+  return REED_ETLS;
+}
+
+void
+reed__tls_conn_free(reed_conn_t *c)
+{
+  if (c->tls == NULL)
+    return;
+  SSL_free(c->tls->ssl); /* frees both BIOs */
+  reed__outq_clear(&c->tls->plain);
+  reed_free(c->tls);
+  c->tls = NULL;
+}
+
+/* Moves ciphertext from wbio to the send queue; REED_EQUEUEFULL past
+ * `limit` (0: none). */
+int
+reed__tls_drain(reed_conn_t *c, size_t limit)
+{
+  size_t pending = BIO_ctrl_pending(c->tls->wbio);
+  reed_buf_t *b;
+  int n, rc;
+
+  if (pending == 0)
+    return 0;
+  b = reed_buf_new(pending);
+  if (b == NULL)
+    return REED_ENOMEM;
+  n = BIO_read(c->tls->wbio, b->data, (int)pending);
+  b->len = n > 0 ? (size_t)n : 0;
+  rc = reed__outq_push(&c->outq, b, limit);
+  reed_buf_unref(b);
+  reed__net_mark_dirty(c);
+  return rc;
+}
+
+static int
+encrypt(reed_conn_t *c, reed_buf_t *buf, size_t limit)
+{
+  if (buf->len == 0)
+    return 0;
+  if (SSL_write(c->tls->ssl, buf->data, (int)buf->len) <= 0) {
+    ERR_clear_error();
+    return REED_ETLS;
+  }
+  return reed__tls_drain(c, limit);
+}
+
+int
+reed__tls_write(reed_conn_t *c, reed_buf_t *buf)
+{
+  size_t limit = c->net->limits.sendq;
+
+  if (!c->tls->done)
+    return reed__outq_push(&c->tls->plain, buf, limit);
+  return encrypt(c, buf, limit);
+}
+
+static void
+fill_fingerprint(reed_conn_t *c)
+{
+  X509 *x = SSL_get0_peer_certificate(c->tls->ssl);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+
+  c->peer.tls = true;
+  c->peer.cert_fp[0] = '\0';
+  if (x == NULL || X509_digest(x, EVP_sha256(), md, &len) != 1 || len != 32)
+    return;
+  for (unsigned i = 0; i < len; i++)
+    snprintf(c->peer.cert_fp + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Sends what was written while the handshake ran. */
+static int
+release_plain(reed_conn_t *c)
+{
+  reed_outq_t *q = &c->tls->plain;
+  int rc = 0;
+
+  while (q->count > 0 && rc == 0) {
+    rc = encrypt(c, q->ents[q->head].buf, c->net->limits.sendq);
+    reed__outq_consume(q, q->ents[q->head].buf->len);
+  }
+  reed__outq_clear(q);
+  return rc;
+}
+
+static void
+handshake_done(reed_conn_t *c)
+{
+  c->tls->done = true;
+  fill_fingerprint(c);
+  if (release_plain(c) != 0) {
+    reed__conn_abort(c, "SendQ exceeded");
+    return;
+  }
+  if (c->flags & CONN_STARTTLS) {
+    if (c->core != NULL && c->module->tls_ready != NULL)
+      c->module->tls_ready(c->core);
+  } else {
+    reed__conn_start_core(c);
+  }
+}
+
+/* Returns 1 once the handshake is complete, 0 while it needs input, -1
+ * when it failed (the connection is then being cut). */
+static int
+handshake(reed_conn_t *c)
+{
+  int r = SSL_do_handshake(c->tls->ssl);
+  int err;
+
+  if (r == 1) {
+    reed__tls_drain(c, 0);
+    handshake_done(c);
+    return 1;
+  }
+  err = SSL_get_error(c->tls->ssl, r);
+  reed__tls_drain(c, 0);
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+    return 0;
+  reed_log(c->net->log, REED_LOG_INFO, "conn %llu %s: TLS handshake failed",
+           (unsigned long long)c->env.conn_id, c->peer.ip);
+  ERR_clear_error();
+  reed__conn_abort(c, "TLS handshake failed");
+  return -1;
+}
+
+void
+reed__tls_pump(reed_conn_t *c)
+{
+  reed_tls_t *t = c->tls;
+  uint8_t *buf = c->net->rbuf;
+
+  if (!t->done && handshake(c) != 1)
+    return;
+  while (!(c->flags & (CONN_PAUSED | CONN_CLOSING)) && c->core != NULL) {
+    int n = SSL_read(t->ssl, buf, (int)sizeof(c->net->rbuf));
+    if (n > 0) {
+      reed__conn_deliver(c, buf, (size_t)n);
+      continue;
+    }
+    int err = SSL_get_error(t->ssl, n);
+    ERR_clear_error();
+    if (err == SSL_ERROR_ZERO_RETURN)
+      reed__conn_close(c, "TLS closed by peer", true);
+    else if (err != SSL_ERROR_WANT_READ)
+      reed__conn_abort(c, "TLS error");
+    break;
+  }
+  if (!(c->flags & CONN_UVCLOSED) && c->tls != NULL)
+    reed__tls_drain(c, 0);
+}
+
+void
+reed__tls_input(reed_conn_t *c, const uint8_t *p, size_t n)
+{
+  if (BIO_write(c->tls->rbio, p, (int)n) != (int)n) {
+    reed__conn_abort(c, "out of memory");
+    return;
+  }
+  reed__tls_pump(c);
+}
+
+void
+reed__tls_close_notify(reed_conn_t *c)
+{
+  if (c->tls == NULL || !c->tls->done)
+    return;
+  SSL_shutdown(c->tls->ssl);
+  ERR_clear_error();
+  reed__tls_drain(c, 0);
+}
+
+bool
+reed__tls_handshaking(const reed_conn_t *c)
+{
+  return c->tls != NULL && !c->tls->done;
+}
+
+size_t
+reed__tls_footprint(const reed_conn_t *c)
+{
+  return c->tls != NULL ? sizeof(*c->tls) + reed__outq_footprint(&c->tls->plain)
+                        : 0;
+}

@@ -1,0 +1,22 @@
+/* A test-only protocol module speaking lines, for driving server/net over
+ * real sockets. Every line is answered ("echo: <line>") except commands:
+ *   BROADCAST x   "x" to every connection (one shared buffer)
+ *   PAUSE ms      stop reading for ms, then resume (input kept meanwhile)
+ *   STARTTLS      "PROCEED", then a TLS handshake; "TLS OK" when done
+ *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
+ *   STATS         "stats <what line_stats_hook prints>"
+ *   QUIT          "BYE", then close
+ *   FATAL         feed returns REED_EFATAL
+ * A connection gets "hello <conn id>" first and "GOODBYE" on shutdown. */
+#ifndef REED_TEST_LINE_MODULE_H
+#define REED_TEST_LINE_MODULE_H
+
+#include "proto.h"
+
+extern const reed_protocol_module_t line_module;
+/* Set by the server: writes a one-line summary of the net's stats. */
+extern void (*line_stats_hook)(char *buf, size_t size);
+/* How many cores have seen eof / exist. */
+extern unsigned line_eofs;
+
+#endif

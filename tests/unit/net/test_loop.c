@@ -1,0 +1,246 @@
+/* server/net without sockets to clients: the self-signed certificate, TLS
+ * context errors, the clock and worker over libuv, listener errors. */
+#include "harness.h"
+#include "line_module.h"
+#include "net_int.h"
+#include "netclient.h"
+
+#include <openssl/pem.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void
+quiet_log(reed_log_t *log)
+{
+  reed_log_init_stderr(log, REED_LOG_ERROR + 1);
+}
+
+static X509 *
+read_cert(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  X509 *x;
+
+  ASSERT(f != NULL);
+  x = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  ASSERT(x != NULL);
+  return x;
+}
+
+static EVP_PKEY *
+read_key(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  EVP_PKEY *k;
+
+  ASSERT(f != NULL);
+  k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  fclose(f);
+  ASSERT(k != NULL);
+  return k;
+}
+
+TEST(selfsigned_generates)
+{
+  char dir[256], cert[512], key[512], fp1[65], fp2[65], cn[64];
+  struct stat st;
+  int days = 0, secs = 0;
+
+  make_tmpdir(dir, sizeof(dir));
+  ASSERT_EQ(reed_net_selfsigned(dir, "reed.test", cert, key, sizeof(cert)), 0);
+  ASSERT_EQ(stat(key, &st), 0);
+  ASSERT_EQ(st.st_mode & 0777, 0600);
+  X509 *x = read_cert(cert);
+  EVP_PKEY *k = read_key(key);
+  X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn,
+                            sizeof(cn));
+  ASSERT_STR_EQ(cn, "reed.test");
+  ASSERT(X509_check_private_key(x, k) == 1);
+  ASSERT(X509_verify(x, k) == 1); /* self-signed */
+  ASSERT(EVP_PKEY_is_a(k, "EC"));
+  ASSERT(ASN1_TIME_diff(&days, &secs, X509_get0_notBefore(x),
+                        X509_get0_notAfter(x)) == 1);
+  ASSERT(days >= 3652 && days <= 3653);
+  X509_free(x);
+  EVP_PKEY_free(k);
+  /* A second run keeps what is there. */
+  pem_fingerprint(cert, fp1);
+  ASSERT_EQ(reed_net_selfsigned(dir, "other", cert, key, sizeof(cert)), 0);
+  pem_fingerprint(cert, fp2);
+  ASSERT_STR_EQ(fp1, fp2);
+  /* With the key gone, both are made again. */
+  ASSERT_EQ(unlink(key), 0);
+  ASSERT_EQ(reed_net_selfsigned(dir, "other", cert, key, sizeof(cert)), 0);
+  pem_fingerprint(cert, fp2);
+  ASSERT(strcmp(fp1, fp2) != 0);
+}
+
+TEST(selfsigned_bad_args)
+{
+  char cert[64], key[64];
+
+  ASSERT_EQ(reed_net_selfsigned(NULL, "x", cert, key, sizeof(cert)),
+            REED_EINVAL);
+  ASSERT_EQ(reed_net_selfsigned("/tmp", "", cert, key, sizeof(cert)),
+            REED_EINVAL);
+  /* Paths that do not fit. */
+  ASSERT_EQ(reed_net_selfsigned("/tmp/a/very/long/directory/name/here", "x",
+                                cert, key, 16),
+            REED_EINVAL);
+  ASSERT_EQ(
+      reed_net_selfsigned("/nonexistent/dir", "x", cert, key, sizeof(cert)),
+      REED_EIO);
+}
+
+TEST(set_tls_errors)
+{
+  reed_log_t log;
+  reed_net_t *net;
+  char dir[256], cert[512], key[512], other[256], ocert[512], okey[512];
+  reed_net_opts_t opts = {.log = &log};
+
+  quiet_log(&log);
+  make_tmpdir(dir, sizeof(dir));
+  make_tmpdir(other, sizeof(other));
+  ASSERT_EQ(reed_net_selfsigned(dir, "a", cert, key, sizeof(cert)), 0);
+  ASSERT_EQ(reed_net_selfsigned(other, "b", ocert, okey, sizeof(ocert)), 0);
+  ASSERT_EQ(reed_net_new(&opts, &net), 0);
+  ASSERT_EQ(reed_net_set_tls(net, "/nonexistent.pem", key), REED_ETLS);
+  ASSERT(net->ctx == NULL);
+  /* A key that does not match the certificate. */
+  ASSERT_EQ(reed_net_set_tls(net, cert, okey), REED_ETLS);
+  ASSERT_EQ(reed_net_set_tls(net, cert, key), 0);
+  SSL_CTX *good = net->ctx;
+  /* A failed reload keeps the old context. */
+  ASSERT_EQ(reed_net_set_tls(net, ocert, key), REED_ETLS);
+  ASSERT(net->ctx == good);
+  reed_net_free(net);
+}
+
+typedef struct {
+  reed_net_t *net;
+  char order[16];
+  int n;
+} clock_test_t;
+
+static clock_test_t ct;
+
+static void
+fired(void *arg)
+{
+  ct.order[ct.n++] = *(const char *)arg;
+  if (ct.n == 3)
+    reed_net_shutdown(ct.net);
+}
+
+TEST(clock_order_cancel)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  reed_clock_t *clk;
+  uint64_t ids[4], t0;
+
+  quiet_log(&log);
+  ASSERT_EQ(reed_net_new(&opts, &ct.net), 0);
+  clk = reed_net_clock(ct.net);
+  t0 = clk->now_ms(clk->c);
+  ids[0] = clk->call_later(clk->c, 30, fired, "c");
+  ids[1] = clk->call_later(clk->c, 10, fired, "a");
+  ids[2] = clk->call_later(clk->c, 15, fired, "x");
+  ids[3] = clk->call_later(clk->c, 20, fired, "b");
+  for (int i = 0; i < 4; i++)
+    ASSERT(ids[i] != 0);
+  clk->cancel(clk->c, ids[2]);
+  clk->cancel(clk->c, ids[2]); /* twice: ignored */
+  clk->cancel(clk->c, 9999);   /* unknown: ignored */
+  ASSERT_EQ(ct.net->timers.count, 3);
+  reed_net_run(ct.net);
+  ASSERT_STR_EQ(ct.order, "abc");
+  ASSERT(clk->now_ms(clk->c) >= t0 + 30);
+  ASSERT_EQ(ct.net->timers.count, 0);
+  uint64_t wall = clk->wall_ms(clk->c), now = (uint64_t)time(NULL) * 1000;
+  ASSERT(wall + 2000 > now && wall < now + 2000);
+  reed_net_free(ct.net);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+typedef struct {
+  reed_net_t *net;
+  pthread_t loop_thread, work_thread;
+  int work_ran, done_status, done_calls;
+} job_t;
+
+static void
+job_work(void *arg)
+{
+  job_t *j = arg;
+
+  j->work_thread = pthread_self();
+  j->work_ran = 1;
+}
+
+static void
+job_done(void *arg, int status)
+{
+  job_t *j = arg;
+
+  ASSERT(pthread_equal(pthread_self(), j->loop_thread));
+  j->done_status = status;
+  j->done_calls++;
+  reed_net_shutdown(j->net);
+}
+
+TEST(worker_runs_off_loop)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  job_t j = {.loop_thread = pthread_self(), .done_status = 99};
+  reed_worker_t *w;
+
+  quiet_log(&log);
+  ASSERT_EQ(reed_net_new(&opts, &j.net), 0);
+  w = reed_net_worker(j.net);
+  ASSERT_EQ(w->submit(w->w, job_work, job_done, &j), 0);
+  reed_net_run(j.net);
+  ASSERT_EQ(j.work_ran, 1);
+  ASSERT(!pthread_equal(j.work_thread, j.loop_thread));
+  ASSERT_EQ(j.done_calls, 1);
+  ASSERT_EQ(j.done_status, 0);
+  reed_net_free(j.net);
+}
+
+TEST(listen_errors)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  reed_net_t *net;
+  reed_net_listen_t bad_addr = {
+      .module = &line_module, .kind = REED_LISTEN_TCP, .address = "not-an-ip"};
+  reed_net_listen_t ssl_nocert = {
+      .module = &line_module, .kind = REED_LISTEN_SSL, .address = "127.0.0.1"};
+  reed_net_listen_t no_module = {.kind = REED_LISTEN_TCP};
+  reed_net_listen_t unix_nopath = {.module = &line_module,
+                                   .kind = REED_LISTEN_UNIX};
+  reed_net_listen_t ok = {
+      .module = &line_module, .kind = REED_LISTEN_TCP, .address = "127.0.0.1"};
+
+  quiet_log(&log);
+  ASSERT_EQ(reed_net_new(&opts, &net), 0);
+  ASSERT_EQ(reed_net_listen(net, &bad_addr), REED_EIO);
+  ASSERT_EQ(reed_net_listen(net, &ssl_nocert), REED_ETLS);
+  ASSERT_EQ(reed_net_listen(net, &no_module), REED_EINVAL);
+  ASSERT_EQ(reed_net_listen(net, &unix_nopath), REED_EINVAL);
+  ASSERT_EQ(reed_net_listen(net, &ok), 0);
+  ASSERT(net->listeners != NULL);
+  /* The same port twice: the second bind fails. */
+  struct sockaddr_in a;
+  int len = sizeof(a);
+  uv_tcp_getsockname(&net->listeners->io.tcp, (struct sockaddr *)&a, &len);
+  ok.port = ntohs(a.sin_port);
+  ASSERT_EQ(reed_net_listen(net, &ok), REED_EIO);
+  reed_net_free(net);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}

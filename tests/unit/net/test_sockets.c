@@ -1,0 +1,331 @@
+/* server/net end to end over loopback: the line server as a child process,
+ * driven by plain and unix-socket clients. */
+#include "harness.h"
+#include "netclient.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static srv_t srv;
+
+#define START(...)                                                             \
+  do {                                                                         \
+    const char *const args_[] = {__VA_ARGS__, NULL};                           \
+    srv_start(&srv, args_);                                                    \
+  } while (0)
+
+static void
+expect_line(int fd, const char *want)
+{
+  char line[70000];
+
+  if (cli_line(fd, line, sizeof(line)) < 0)
+    reed__test_fail(__FILE__, __LINE__, "no line, wanted \"%s\"", want);
+  ASSERT_STR_EQ(line, want);
+}
+
+/* Connects and reads the greeting. */
+static int
+connect_hello(void)
+{
+  char line[128];
+  int fd = cli_tcp(srv.tcp_port);
+
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT(strncmp(line, "hello ", 6) == 0);
+  return fd;
+}
+
+static void
+stop_ok(void)
+{
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
+
+TEST(tcp_echo_partial_lines)
+{
+  START("--tcp", "127.0.0.1");
+  int fd = cli_tcp(srv.tcp_port);
+  expect_line(fd, "hello 1");
+  cli_send(fd, "first\r\n");
+  expect_line(fd, "echo: first");
+  /* A line in three pieces is one line; two lines in one piece are two. */
+  cli_send(fd, "sec");
+  usleep(20000);
+  cli_send(fd, "ond li");
+  usleep(20000);
+  cli_send(fd, "ne\r\nthird\nfourth\r\n");
+  expect_line(fd, "echo: second line");
+  expect_line(fd, "echo: third");
+  expect_line(fd, "echo: fourth");
+  cli_send(fd, "PEER\r\n");
+  expect_line(fd, "peer 127.0.0.1 tls=0 fp=-");
+  close(fd);
+  stop_ok();
+}
+
+TEST(broadcast_reaches_all)
+{
+  int fds[5];
+
+  START("--tcp", "127.0.0.1");
+  for (int i = 0; i < 5; i++)
+    fds[i] = connect_hello();
+  cli_send(fds[2], "BROADCAST one for all\r\n");
+  for (int i = 0; i < 5; i++)
+    expect_line(fds[i], "one for all");
+  for (int i = 0; i < 5; i++)
+    close(fds[i]);
+  stop_ok();
+}
+
+TEST(unix_socket_echo)
+{
+  char dir[256], path[300];
+
+  make_tmpdir(dir, sizeof(dir));
+  snprintf(path, sizeof(path), "%s/line.sock", dir);
+  START("--unix", path);
+  int fd = cli_unix(path);
+  expect_line(fd, "hello 1");
+  cli_send(fd, "over unix\nPEER\n");
+  expect_line(fd, "echo: over unix");
+  expect_line(fd, "peer unix tls=0 fp=-");
+  close(fd);
+  stop_ok();
+  /* The socket file is removed at close. */
+  ASSERT(access(path, F_OK) != 0);
+}
+
+TEST(ipv6_echo)
+{
+  struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+                           .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+  char line[128];
+  int fd;
+
+  START("--tcp", "::1");
+  a.sin6_port = htons((uint16_t)srv.tcp_port);
+  fd = socket(AF_INET6, SOCK_STREAM, 0);
+  ASSERT(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+  expect_line(fd, "hello 1");
+  cli_send(fd, "PEER\r\n");
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "peer ::1 tls=0 fp=-");
+  close(fd);
+  stop_ok();
+}
+
+TEST(pause_holds_input)
+{
+  START("--tcp", "127.0.0.1");
+  int fd = connect_hello();
+  /* Everything after PAUSE arrives in the same packet and must be held,
+   * then fed in order after the resume. */
+  cli_send(fd, "PAUSE 100\r\nafter one\r\nafter two\r\n");
+  expect_line(fd, "paused");
+  expect_line(fd, "resumed");
+  expect_line(fd, "echo: after one");
+  expect_line(fd, "echo: after two");
+  /* Input sent while paused is held too. */
+  cli_send(fd, "PAUSE 100\r\n");
+  expect_line(fd, "paused");
+  cli_send(fd, "during\r\n");
+  expect_line(fd, "resumed");
+  expect_line(fd, "echo: during");
+  close(fd);
+  stop_ok();
+}
+
+/* A reader that stops reading is cut at its send-queue limit while another
+ * client keeps being served. */
+TEST(slow_reader_cut)
+{
+  char big[1100], line[1200];
+  int slow, fast, i;
+  bool cut = false;
+
+  START("--tcp", "127.0.0.1", "--sendq", "65536");
+  slow = cli_tcp_rcvbuf(srv.tcp_port, 4096);
+  expect_line(slow, "hello 1");
+  fast = connect_hello();
+  memset(big, 'x', 1000);
+  snprintf(big + 1000, sizeof(big) - 1000, "\r\n");
+  char cmd[1200];
+  snprintf(cmd, sizeof(cmd), "BROADCAST %s", big);
+  /* Batches of 16 lines; the kernel's socket buffers take some megabytes
+   * before the server's queue starts to grow. */
+  for (i = 0; i < 2500 && !cut; i++) {
+    for (int k = 0; k < 16; k++)
+      cli_send(fast, cmd);
+    for (int k = 0; k < 16; k++)
+      ASSERT(cli_line(fast, line, sizeof(line)) == 1000);
+    srv_drain(&srv);
+    cut = strstr(srv.log, "conn 1 127.0.0.1 closed: SendQ exceeded") != NULL;
+  }
+  fprintf(stderr, "cut after %d lines\n", i * 16);
+  ASSERT(cut);
+  /* The fast client is still served, and the slow one is gone. */
+  cli_send(fast, "still here\r\nSTATS\r\n");
+  expect_line(fast, "echo: still here");
+  ASSERT(cli_line(fast, line, sizeof(line)) > 0);
+  ASSERT(strstr(line, "conns=1 ") != NULL);
+  ASSERT(strstr(line, "cut=1 ") != NULL);
+  ASSERT(strstr(line, "eofs=1") != NULL); /* its core was told */
+  ASSERT(cli_wait_eof(slow, 5000));
+  close(slow);
+  close(fast);
+  stop_ok();
+}
+
+TEST(per_ip_limit)
+{
+  int a, b, c;
+
+  START("--tcp", "127.0.0.1", "--max-per-ip", "2");
+  a = connect_hello();
+  b = connect_hello();
+  c = cli_tcp(srv.tcp_port);
+  expect_line(c, "ERROR :Closing link: too many connections from your address");
+  ASSERT(cli_wait_eof(c, 5000));
+  close(c);
+  ASSERT(srv_wait_log(&srv, "refused 127.0.0.1", 5000));
+  /* The others are unaffected; once one leaves there is room again. */
+  cli_send(a, "ping\r\n");
+  expect_line(a, "echo: ping");
+  close(b);
+  ASSERT(srv_wait_log(&srv, "closed: connection closed by peer", 5000));
+  c = connect_hello();
+  cli_send(c, "ping\r\n");
+  expect_line(c, "echo: ping");
+  close(a);
+  close(c);
+  stop_ok();
+}
+
+TEST(global_limit)
+{
+  int a, c;
+
+  START("--tcp", "127.0.0.1", "--max-conns", "1");
+  a = connect_hello();
+  c = cli_tcp(srv.tcp_port);
+  expect_line(c, "ERROR :Closing link: too many connections");
+  ASSERT(cli_wait_eof(c, 5000));
+  close(c);
+  cli_send(a, "ping\r\n");
+  expect_line(a, "echo: ping");
+  close(a);
+  stop_ok();
+}
+
+TEST(recvq_limit)
+{
+  char junk[3000];
+  int a, b;
+
+  START("--tcp", "127.0.0.1", "--recvq", "1024");
+  a = connect_hello();
+  b = connect_hello();
+  /* 1000 bytes without a newline are held; 3000 pass the bound. */
+  memset(junk, 'j', 1000);
+  junk[1000] = '\0';
+  cli_send(a, junk);
+  cli_send(b, "ping\r\n");
+  expect_line(b, "echo: ping");
+  memset(junk, 'j', sizeof(junk) - 1);
+  junk[sizeof(junk) - 1] = '\0';
+  cli_send(a, junk);
+  ASSERT(cli_wait_eof(a, 5000));
+  ASSERT(srv_wait_log(&srv, "closed: input buffer exceeded", 5000));
+  cli_send(b, "STATS\r\n");
+  char line[256];
+  ASSERT(cli_line(b, line, sizeof(line)) > 0);
+  ASSERT(strstr(line, "conns=1 ") != NULL);
+  close(a);
+  close(b);
+  stop_ok();
+}
+
+TEST(fatal_closes_only_that)
+{
+  int a, b;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  b = connect_hello();
+  cli_send(a, "FATAL\r\n");
+  ASSERT(cli_wait_eof(a, 5000));
+  ASSERT(srv_wait_log(&srv, "closed: protocol error", 5000));
+  cli_send(b, "ping\r\n");
+  expect_line(b, "echo: ping");
+  close(a);
+  close(b);
+  stop_ok();
+}
+
+/* An idle connection keeps no buffers: its whole footprint is the
+ * connection struct, well under 1 KiB. */
+TEST(idle_memory_small)
+{
+  char line[256], big[5000];
+  size_t conns = 0, mem = 0;
+  int fds[4];
+
+  START("--tcp", "127.0.0.1");
+  for (int i = 0; i < 4; i++)
+    fds[i] = connect_hello();
+  /* Use the buffers first: a partial line held, a big reply queued. */
+  memset(big, 'y', sizeof(big) - 3);
+  memcpy(big + sizeof(big) - 3, "\r\n", 3);
+  cli_send(fds[0], "partial");
+  cli_send(fds[0], " end\r\n");
+  expect_line(fds[0], "echo: partial end");
+  cli_send(fds[1], big);
+  ASSERT(cli_line(fds[1], line, sizeof(line)) > 0);
+  cli_send(fds[3], "STATS\r\n");
+  ASSERT(cli_line(fds[3], line, sizeof(line)) > 0);
+  ASSERT(sscanf(line, "stats conns=%zu memory=%zu", &conns, &mem) == 2);
+  ASSERT_EQ(conns, 4);
+  ASSERT(mem / conns < 1024);
+  ASSERT(strstr(line, "queued=0 ") != NULL);
+  for (int i = 0; i < 4; i++)
+    close(fds[i]);
+  stop_ok();
+}
+
+TEST(quit_flushes_then_closes)
+{
+  int a;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  cli_send(a, "one\r\nQUIT\r\nnever\r\n");
+  expect_line(a, "echo: one");
+  expect_line(a, "BYE");
+  ASSERT(cli_wait_eof(a, 5000));
+  ASSERT(srv_wait_log(&srv, "closed: client quit", 5000));
+  close(a);
+  stop_ok();
+}
+
+TEST(sigterm_polite_exit0)
+{
+  int a, b;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  b = connect_hello();
+  kill(srv.pid, SIGTERM);
+  expect_line(a, "GOODBYE");
+  expect_line(b, "GOODBYE");
+  ASSERT(cli_wait_eof(a, 5000));
+  ASSERT(cli_wait_eof(b, 5000));
+  /* Exit 0 also says every allocation was freed (see line_server.c). */
+  ASSERT_EQ(srv_stop(&srv, 0, 3000), 0);
+  close(a);
+  close(b);
+}

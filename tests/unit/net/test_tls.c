@@ -1,0 +1,196 @@
+/* TLS in server/net over loopback: direct TLS, client certificates,
+ * version floor, STARTTLS, garbage handshakes, certificate reload on
+ * SIGHUP without dropping connections. */
+#include "harness.h"
+#include "net.h"
+#include "netclient.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static srv_t srv;
+
+typedef struct {
+  char dir[256], cert[512], key[512];
+} certs_t;
+
+static void
+make_certs(certs_t *c, const char *cn)
+{
+  make_tmpdir(c->dir, sizeof(c->dir));
+  ASSERT_EQ(reed_net_selfsigned(c->dir, cn, c->cert, c->key, sizeof(c->cert)),
+            0);
+}
+
+static void
+start_tls_server(const certs_t *c)
+{
+  const char *const args[] = {"--tcp",     "127.0.0.1", "--ssl",
+                              "127.0.0.1", "--cert",    c->cert,
+                              "--key",     c->key,      NULL};
+  srv_start(&srv, args);
+}
+
+static void
+tline(tcli_t *c, const char *want)
+{
+  char line[512];
+
+  if (tcli_line(c, line, sizeof(line)) < 0)
+    reed__test_fail(__FILE__, __LINE__, "no TLS line, wanted \"%s\"", want);
+  ASSERT_STR_EQ(line, want);
+}
+
+TEST(tls_echo_fingerprint)
+{
+  certs_t server, client;
+  char fp[65], want[256];
+  tcli_t a, b;
+
+  make_certs(&server, "localhost");
+  make_certs(&client, "client");
+  start_tls_server(&server);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  ASSERT(SSL_version(a.ssl) >= TLS1_2_VERSION);
+  tcli_server_fp(&a, fp);
+  char sfp[65];
+  pem_fingerprint(server.cert, sfp);
+  ASSERT_STR_EQ(fp, sfp);
+  tline(&a, "hello 1");
+  tcli_send(&a, "over tls\r\nPEER\r\n");
+  tline(&a, "echo: over tls");
+  tline(&a, "peer 127.0.0.1 tls=1 fp=-");
+  /* A client certificate is accepted and its fingerprint exposed. */
+  ASSERT_EQ(tcli_connect(&b, srv.ssl_port, client.cert, client.key), 0);
+  tline(&b, "hello 2");
+  tcli_send(&b, "PEER\r\n");
+  pem_fingerprint(client.cert, fp);
+  snprintf(want, sizeof(want), "peer 127.0.0.1 tls=1 fp=%s", fp);
+  tline(&b, want);
+  tcli_close(&a);
+  tcli_close(&b);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
+
+TEST(tls_rejects_old_versions)
+{
+  certs_t server;
+  tcli_t a;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  ASSERT(tcli_start(&a, cli_tcp(srv.ssl_port), NULL, NULL, TLS1_1_VERSION) !=
+         0);
+  tcli_close(&a);
+  ASSERT(srv_wait_log(&srv, "TLS handshake failed", 5000));
+  /* TLS 1.2 itself is fine. */
+  ASSERT_EQ(tcli_start(&a, cli_tcp(srv.ssl_port), NULL, NULL, TLS1_2_VERSION),
+            0);
+  ASSERT_EQ(SSL_version(a.ssl), TLS1_2_VERSION);
+  tline(&a, "hello 2");
+  tcli_close(&a);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
+
+TEST(tls_garbage_handshake)
+{
+  certs_t server;
+  tcli_t a;
+  int fd;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  fd = cli_tcp(srv.ssl_port);
+  cli_send(fd, "NICK plaintext\r\nUSER on a tls port\r\n");
+  ASSERT(cli_wait_eof(fd, 5000));
+  close(fd);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tline(&a, "hello 2");
+  tcli_close(&a);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
+
+TEST(starttls_upgrade)
+{
+  certs_t server;
+  char line[256];
+  tcli_t t;
+  int fd;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  fd = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "hello 1");
+  cli_send(fd, "before\r\nSTARTTLS\r\n");
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "echo: before");
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "PROCEED");
+  ASSERT_EQ(tcli_start(&t, fd, NULL, NULL, 0), 0);
+  tline(&t, "TLS OK");
+  tcli_send(&t, "PEER\r\nsecret\r\n");
+  tline(&t, "peer 127.0.0.1 tls=1 fp=-");
+  tline(&t, "echo: secret");
+  /* A second STARTTLS is refused. */
+  tcli_send(&t, "STARTTLS\r\n");
+  tline(&t, "PROCEED");
+  tline(&t, "NO TLS");
+  tcli_close(&t);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
+
+/* Replaces dst's files with src's (rename, as a deploy would). */
+static void
+install_cert(const certs_t *src, const certs_t *dst)
+{
+  char tmp[600];
+
+  snprintf(tmp, sizeof(tmp), "%s.new", dst->cert);
+  ASSERT(link(src->cert, tmp) == 0 && rename(tmp, dst->cert) == 0);
+  snprintf(tmp, sizeof(tmp), "%s.new", dst->key);
+  ASSERT(link(src->key, tmp) == 0 && rename(tmp, dst->key) == 0);
+}
+
+TEST(sighup_new_cert)
+{
+  certs_t live, next;
+  char fp_old[65], fp_new[65], fp[65];
+  tcli_t a, b;
+  int plain;
+  char line[128];
+
+  make_certs(&live, "localhost");
+  make_certs(&next, "localhost");
+  pem_fingerprint(live.cert, fp_old);
+  pem_fingerprint(next.cert, fp_new);
+  ASSERT(strcmp(fp_old, fp_new) != 0);
+  start_tls_server(&live);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tcli_server_fp(&a, fp);
+  ASSERT_STR_EQ(fp, fp_old);
+  tline(&a, "hello 1");
+  plain = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(plain, line, sizeof(line)) > 0);
+
+  install_cert(&next, &live);
+  kill(srv.pid, SIGHUP);
+  ASSERT(srv_wait_log(&srv, "reloaded certificate", 5000));
+
+  /* New handshakes use the new certificate... */
+  ASSERT_EQ(tcli_connect(&b, srv.ssl_port, NULL, NULL), 0);
+  tcli_server_fp(&b, fp);
+  ASSERT_STR_EQ(fp, fp_new);
+  tline(&b, "hello 3");
+  /* ...and the open connections, TLS and plain, stay. */
+  tcli_send(&a, "still up\r\n");
+  tline(&a, "echo: still up");
+  cli_send(plain, "me too\r\n");
+  ASSERT(cli_line(plain, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "echo: me too");
+  tcli_close(&a);
+  tcli_close(&b);
+  close(plain);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
