@@ -358,7 +358,10 @@ configure(reed_store_t *st)
   rc = set_wal(st);
   if (rc != 0)
     return rc;
+  /* journal_size_limit truncates the WAL after a checkpoint, so a burst
+   * does not leave a large file behind. */
   return reed__store_exec(st, "PRAGMA synchronous=NORMAL;"
+                              "PRAGMA journal_size_limit=67108864;"
                               "CREATE TABLE IF NOT EXISTS schema_version("
                               " owner TEXT PRIMARY KEY,"
                               " version INTEGER NOT NULL) WITHOUT ROWID;");

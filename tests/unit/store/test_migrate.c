@@ -18,6 +18,8 @@ TEST(open_fresh_is_wal)
   ASSERT_EQ(reed_store_schema_version(st, "irc"), 0);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "PRAGMA synchronous"), 1);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "PRAGMA busy_timeout"), 5000);
+  ASSERT_EQ(sf_int(reed_store_sqlite(st), "PRAGMA journal_size_limit"),
+            67108864);
   raw = sf_raw(&f);
   sf_text(raw, "PRAGMA journal_mode", mode, sizeof(mode));
   ASSERT_STR_EQ(mode, "wal");
@@ -57,6 +59,12 @@ TEST(open_errors)
 
   sf_init(&f);
   ASSERT_EQ(reed_store_open(NULL, &f.log, &st), REED_EINVAL);
+  reed_store_close(NULL);
+  reed_alloc_fail_after(0);
+  ASSERT_EQ(reed_store_open(f.path, &f.log, &st), REED_ENOMEM);
+  reed_alloc_fail_after(-1);
+  ASSERT(st == NULL);
+  ASSERT_EQ(reed_alloc_live(), 0);
   ASSERT_EQ(reed_store_open("/nonexistent-dir/x/reed.db", &f.log, &st),
             REED_EIO);
   ASSERT(sf_logged(&f, "cannot open"));

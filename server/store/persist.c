@@ -1,0 +1,459 @@
+/* Model persistence: the observer that turns each sequenced change into
+ * rows of the turn's batch, and the loader that restores a fresh model from
+ * the database at start-up. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* "p:" + two parties of up to 1 + 32 bytes and a space, or "r:" + a room. */
+#define CONV_MAX 80
+
+static void
+fold(char *dst, const char *src, size_t size)
+{
+  size_t i = 0;
+
+  for (; src[i] != '\0' && i + 1 < size; i++)
+    dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
+  dst[i] = '\0';
+}
+
+/* One party of a private conversation: its folded account, or "~" and its
+ * folded nick for a guest. */
+static void
+party(char *out, size_t size, const char *account, const char *nick)
+{
+  if (account != NULL && account[0] != '\0') {
+    fold(out, account, size);
+    return;
+  }
+  out[0] = '~';
+  fold(out + 1, nick ? nick : "", size - 1);
+}
+
+static void
+conv_key(const reed_event_t *ev, char *out, size_t size)
+{
+  char a[REED_NICK_MAX + 2], b[REED_NICK_MAX + 2], room[REED_ROOM_MAX + 1];
+
+  if (ev->room != NULL) {
+    fold(room, ev->room, sizeof(room));
+    snprintf(out, size, "r:%s", room);
+    return;
+  }
+  party(a, sizeof(a), ev->from.account, ev->from.nick);
+  party(b, sizeof(b), ev->target_account, ev->target);
+  if (strcmp(a, b) <= 0)
+    snprintf(out, size, "p:%s %s", a, b);
+  else
+    snprintf(out, size, "p:%s %s", b, a);
+}
+
+/* ---- The observer ----------------------------------------------------------
+ */
+static int
+insert_message(reed_store_t *st, const reed_event_t *ev, const char *conv)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_MSG_INSERT);
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_int64(s, 1, (sqlite3_int64)ev->id);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)ev->ts_ms);
+  sqlite3_bind_text(s, 3, conv, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, ev->room, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 5, ev->target, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 6, ev->from.nick ? ev->from.nick : "", -1,
+                    SQLITE_STATIC);
+  sqlite3_bind_text(s, 7, ev->from.account, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 8, ev->from.origin, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 9, ev->from.user, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 10, ev->from.host, -1, SQLITE_STATIC);
+  sqlite3_bind_int(s, 11, ev->msg_kind);
+  sqlite3_bind_blob(s, 12, ev->text ? ev->text : "", (int)ev->text_len,
+                    SQLITE_STATIC);
+  sqlite3_bind_text(s, 13, ev->client_tags, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 14, ev->target_account, -1, SQLITE_STATIC);
+  return reed__store_step_done(st, s, "save message");
+}
+
+/* Counts a row of conv; returns the count, or a negative code. */
+static long long
+count_row(reed_store_t *st, const char *conv)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_CONV_COUNT);
+  long long n;
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
+  if (sqlite3_step(s) == SQLITE_ROW)
+    n = sqlite3_column_int64(s, 0);
+  else
+    n = reed__store_fail(st, "count history");
+  sqlite3_reset(s);
+  return n;
+}
+
+/* Keeps the newest `keep` rows of conv once it has grown a quarter past
+ * that, so the scan runs once every keep/4 messages. */
+static int
+prune(reed_store_t *st, const char *conv, size_t keep)
+{
+  long long n = count_row(st, conv);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (n < 0)
+    return (int)n;
+  if ((size_t)n <= keep + keep / 4)
+    return 0;
+  s = reed__store_stmt(st, STMT_MSG_PRUNE);
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)keep);
+  rc = reed__store_step_done(st, s, "prune history");
+  if (rc != 0)
+    return rc;
+  s = reed__store_stmt(st, STMT_CONV_SET);
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)keep);
+  return reed__store_step_done(st, s, "prune history");
+}
+
+static int
+save_message(reed_store_t *st, const reed_event_t *ev)
+{
+  char conv[CONV_MAX];
+  int rc;
+
+  conv_key(ev, conv, sizeof(conv));
+  rc = insert_message(st, ev, conv);
+  if (rc != 0)
+    return rc;
+  return prune(st, conv, ev->room ? st->keep_room : st->keep_private);
+}
+
+static void
+bind_room_view(sqlite3_stmt *s, const reed_room_view_t *v, const char *folded)
+{
+  sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, v->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 3, (sqlite3_int64)v->created_ms);
+  sqlite3_bind_text(s, 4, v->topic, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 5, v->topic_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 6, (sqlite3_int64)v->topic_ms);
+  sqlite3_bind_int(s, 7, v->moderated);
+  sqlite3_bind_int(s, 8, v->invite_only);
+  sqlite3_bind_int(s, 9, v->topic_lock);
+  sqlite3_bind_int(s, 10, v->secret);
+  sqlite3_bind_int(s, 11, v->no_external);
+  sqlite3_bind_text(s, 12, v->key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 13, (sqlite3_int64)v->limit);
+}
+
+/* Upserts the room's settings as the model has them after the change. */
+static int
+save_room(reed_store_t *st, const char *name)
+{
+  reed_room_t *r = name ? reed_room_find(st->model, name) : NULL;
+  char folded[REED_ROOM_MAX + 1];
+  reed_room_view_t v;
+  sqlite3_stmt *s;
+
+  if (r == NULL)
+    return 0;
+  reed_room_view(r, &v);
+  s = reed__store_stmt(st, STMT_ROOM_UPSERT);
+  if (s == NULL)
+    return REED_EIO;
+  fold(folded, v.name, sizeof(folded));
+  bind_room_view(s, &v, folded);
+  return reed__store_step_done(st, s, "save room");
+}
+
+/* Member and list modes (op, voice, bans) are not room settings the store
+ * keeps; the rest are. */
+static bool
+touches_settings(const reed_event_t *ev)
+{
+  for (size_t i = 0; i < ev->n_modes; i++)
+    if (ev->modes[i].mode >= REED_RMODE_KEY)
+      return true;
+  return false;
+}
+
+static int
+redact(reed_store_t *st, uint64_t id)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_MSG_REDACT);
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+  return reed__store_step_done(st, s, "redact message");
+}
+
+static int
+persist(reed_store_t *st, const reed_event_t *ev)
+{
+  switch (ev->kind) {
+  case REED_EV_MESSAGE:
+    return save_message(st, ev);
+  case REED_EV_TOPIC:
+    return save_room(st, ev->room);
+  case REED_EV_MODE:
+    return touches_settings(ev) ? save_room(st, ev->room) : 0;
+  case REED_EV_REDACT:
+    return redact(st, ev->ref_id);
+  default:
+    return 0;
+  }
+}
+
+/* Every sequenced change opens the turn's batch, if only to record its id
+ * (meta.last_id) so ids never repeat after a restart. */
+static void
+on_change(void *ud, const reed_event_t *ev)
+{
+  reed_store_t *st = ud;
+  int rc = reed_store_batch_begin(st);
+
+  if (rc == 0) {
+    if (ev->id > st->batch_last_id)
+      st->batch_last_id = ev->id;
+    rc = persist(st, ev);
+  }
+  if (rc != 0)
+    reed_log(st->log, REED_LOG_ERROR, "store: change %llu (kind %d) not saved",
+             (unsigned long long)ev->id, (int)ev->kind);
+}
+
+/* ---- The loader ------------------------------------------------------------
+ */
+typedef struct {
+  reed_store_t *st;
+  size_t accounts, rooms, messages;
+} load_t;
+
+typedef int (*row_fn)(load_t *ld, sqlite3_stmt *s);
+
+static const char *
+col_text(sqlite3_stmt *s, int col)
+{
+  return (const char *)sqlite3_column_text(s, col);
+}
+
+/* Runs a query with up to two integer parameters and calls fn per row;
+ * stops at the first error fn returns. */
+static int
+each_row(load_t *ld, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
+         row_fn fn)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = 0, step = SQLITE_DONE;
+
+  if (sqlite3_prepare_v2(ld->st->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return reed__store_fail(ld->st, "load");
+  if (sqlite3_bind_parameter_count(s) >= 2) {
+    sqlite3_bind_int64(s, 1, p1);
+    sqlite3_bind_int64(s, 2, p2);
+  }
+  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+    rc = fn(ld, s);
+  if (rc == 0 && step != SQLITE_DONE)
+    rc = reed__store_fail(ld->st, "load");
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* A row the model refuses is logged and skipped; only ENOMEM stops the
+ * load. */
+static int
+loaded(load_t *ld, int rc, const char *what, const char *name, size_t *count)
+{
+  if (rc == 0) {
+    (*count)++;
+    return 0;
+  }
+  if (rc == REED_ENOMEM)
+    return rc;
+  reed_log(ld->st->log, REED_LOG_WARN, "store: %s %s not loaded: %s", what,
+           name ? name : "?", reed_strerror(rc));
+  return 0;
+}
+
+static int
+account_row(load_t *ld, sqlite3_stmt *s)
+{
+  const char *name = col_text(s, 0);
+  int rc = reed_model_account_add(ld->st->model, name);
+
+  if (rc == REED_EACCOUNTEXISTS)
+    return 0;
+  return loaded(ld, rc, "account", name, &ld->accounts);
+}
+
+static int
+room_row(load_t *ld, sqlite3_stmt *s)
+{
+  reed_room_state_t rs = {
+      .name = col_text(s, 0),
+      .created_ms = (uint64_t)sqlite3_column_int64(s, 1),
+      .topic = col_text(s, 2),
+      .topic_by = col_text(s, 3),
+      .topic_ms = (uint64_t)sqlite3_column_int64(s, 4),
+      .moderated = sqlite3_column_int(s, 5) != 0,
+      .invite_only = sqlite3_column_int(s, 6) != 0,
+      .topic_lock = sqlite3_column_int(s, 7) != 0,
+      .secret = sqlite3_column_int(s, 8) != 0,
+      .no_external = sqlite3_column_int(s, 9) != 0,
+      .key = col_text(s, 10),
+      .limit = (size_t)sqlite3_column_int64(s, 11),
+  };
+
+  return loaded(ld, reed_room_load(ld->st->model, &rs), "room", rs.name,
+                &ld->rooms);
+}
+
+static int
+history_row(load_t *ld, sqlite3_stmt *s)
+{
+  reed_hist_entry_t e = {
+      .id = (uint64_t)sqlite3_column_int64(s, 0),
+      .ts_ms = (uint64_t)sqlite3_column_int64(s, 1),
+      .room = col_text(s, 2),
+      .target = col_text(s, 3),
+      .target_account = col_text(s, 4),
+      .from.nick = col_text(s, 5),
+      .from.account = col_text(s, 6),
+      .from.origin = col_text(s, 7),
+      .from.user = col_text(s, 8),
+      .from.host = col_text(s, 9),
+      .msg_kind = sqlite3_column_int(s, 10),
+      .text = (const char *)sqlite3_column_blob(s, 11),
+      .text_len = (size_t)sqlite3_column_bytes(s, 11),
+      .client_tags = col_text(s, 12),
+  };
+  char id[24];
+
+  if (e.text == NULL)
+    e.text = "";
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)e.id);
+  return loaded(ld, reed_history_load(ld->st->model, &e), "message", id,
+                &ld->messages);
+}
+
+static int
+next_id_row(load_t *ld, sqlite3_stmt *s)
+{
+  uint64_t last = (uint64_t)sqlite3_column_int64(s, 0);
+
+  reed_model_set_next_id(ld->st->model, last + 1);
+  return 0;
+}
+
+static const char sql_accounts[] = "SELECT name FROM accounts ORDER BY folded";
+static const char sql_rooms[] =
+    "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
+    " invite_only, topic_lock, secret, no_external, room_key, member_limit"
+    " FROM rooms ORDER BY created_ms, folded";
+/* Rooms that have history but no saved settings get a bare room first. */
+static const char sql_bare_rooms[] =
+    "SELECT room, min(ts_ms) FROM messages WHERE room IS NOT NULL"
+    " AND substr(conv, 3) NOT IN (SELECT folded FROM rooms)"
+    " GROUP BY conv ORDER BY min(id)";
+/* The newest ?1 rows per room and ?2 per private conversation, oldest
+ * first. */
+static const char sql_history[] =
+    "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
+    " user, host, kind, text, tags FROM (SELECT *, row_number() OVER"
+    " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages)"
+    " WHERE rn <= CASE WHEN room IS NULL THEN ?2 ELSE ?1 END ORDER BY id";
+static const char sql_last_id[] =
+    "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'last_id'), 0),"
+    " coalesce((SELECT max(id) FROM messages), 0))";
+
+static int
+bare_room_row(load_t *ld, sqlite3_stmt *s)
+{
+  reed_room_state_t rs = {
+      .name = col_text(s, 0),
+      .created_ms = (uint64_t)sqlite3_column_int64(s, 1),
+  };
+
+  return loaded(ld, reed_room_load(ld->st->model, &rs), "room", rs.name,
+                &ld->rooms);
+}
+
+static int
+load_all(load_t *ld)
+{
+  reed_store_t *st = ld->st;
+  int rc = each_row(ld, sql_accounts, 0, 0, account_row);
+
+  if (rc == 0)
+    rc = each_row(ld, sql_rooms, 0, 0, room_row);
+  if (rc == 0)
+    rc = each_row(ld, sql_bare_rooms, 0, 0, bare_room_row);
+  if (rc == 0)
+    rc = each_row(ld, sql_history, (sqlite3_int64)(st->keep_room / 2),
+                  (sqlite3_int64)(st->keep_private / 2), history_row);
+  if (rc == 0)
+    rc = each_row(ld, sql_last_id, 0, 0, next_id_row);
+  return rc;
+}
+
+void
+reed_store_set_history_keep(reed_store_t *st, size_t per_room,
+                            size_t per_private)
+{
+  if (per_room != 0)
+    st->keep_room = per_room;
+  if (per_private != 0)
+    st->keep_private = per_private;
+}
+
+/* Loads inside one read transaction, so the picture is consistent even
+ * while another process writes. */
+static int
+load(reed_store_t *st)
+{
+  load_t ld = {.st = st};
+  int rc = reed__store_exec(st, "BEGIN");
+
+  if (rc != 0)
+    return rc;
+  rc = load_all(&ld);
+  reed__store_exec(st, rc == 0 ? "COMMIT" : "ROLLBACK");
+  if (rc == 0)
+    reed_log(st->log, REED_LOG_INFO,
+             "store: loaded %zu accounts, %zu rooms, %zu messages", ld.accounts,
+             ld.rooms, ld.messages);
+  return rc;
+}
+
+int
+reed_store_attach(reed_store_t *st, reed_model_t *m)
+{
+  int rc;
+
+  if (st->model != NULL || m == NULL)
+    return REED_EINVAL;
+  rc = reed_store_turn_end(st);
+  if (rc != 0)
+    return rc;
+  st->model = m;
+  rc = load(st);
+  if (rc == 0) {
+    st->observer = (reed_model_observer_t){.on_change = on_change, .ud = st};
+    rc = reed_model_add_observer(m, &st->observer);
+  }
+  if (rc != 0)
+    st->model = NULL;
+  return rc;
+}

@@ -1,0 +1,465 @@
+/* The observer's rows for each kind of change, batching per turn, history
+ * pruning, and the loader restoring a model after a restart. */
+#include "harness.h"
+#include "persist_test.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A second observer that records the ids the model hands out. */
+typedef struct {
+  uint64_t first, last;
+  size_t n;
+} ids_t;
+
+static void
+record_id(void *ud, const reed_event_t *ev)
+{
+  ids_t *ids = ud;
+
+  if (ids->n++ == 0)
+    ids->first = ev->id;
+  ids->last = ev->id;
+}
+
+static void
+watch_ids(pf_t *p, ids_t *ids)
+{
+  reed_model_observer_t o = {.on_change = record_id, .ud = ids};
+
+  memset(ids, 0, sizeof(*ids));
+  ASSERT_EQ(reed_model_add_observer(p->m, &o), 0);
+}
+
+static const char row_sql[] =
+    "SELECT printf('%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s', ts_ms, conv,"
+    " coalesce(room, '-'), coalesce(target, '-'),"
+    " coalesce(target_account, '-'), nick, coalesce(account, '-'), origin,"
+    " user, host, kind, CAST(text AS TEXT), coalesce(tags, '-'))"
+    " FROM messages WHERE id = ?";
+
+static void
+row_of(sqlite3 *raw, uint64_t id, char *out, size_t size)
+{
+  sqlite3_stmt *s = NULL;
+
+  ASSERT_EQ(sqlite3_prepare_v2(raw, row_sql, -1, &s, NULL), SQLITE_OK);
+  sqlite3_bind_int64(s, 1, (sqlite3_int64)id);
+  out[0] = '\0';
+  if (sqlite3_step(s) == SQLITE_ROW)
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+}
+
+TEST(persist_room_message_row)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  reed_msg_extra_t x = {.client_tags = "+draft/reply=7", .label = "L1"};
+  uint64_t id = 0;
+  sqlite3 *raw;
+  char row[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(reed_room_say(s, "Chat", REED_MSG_ACTION, "waves", 5, &x, &id), 0);
+  ASSERT(id != 0);
+  /* Appended to the open batch only. */
+  ASSERT(reed_store_in_batch(p.st));
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT(!reed_store_in_batch(p.st));
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  row_of(raw, id, row, sizeof(row));
+  ASSERT_STR_EQ(row, "1700000001000|r:chat|Chat|-|-|Alice|alice|irc|u_Alice|"
+                     "host.example|1|waves|+draft/reply=7");
+  ASSERT_EQ(sf_int(raw, "SELECT value FROM meta WHERE key = 'last_id'"),
+            (long long)id);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_private_message_rows)
+{
+  pf_t p = {0};
+  reed_session_t *a, *b, *g;
+  uint64_t id1 = 0, id2 = 0, id3 = 0;
+  sqlite3 *raw;
+  char row[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  b = pf_session(&p, "Bobby", "Bob");
+  g = pf_session(&p, "Guest1", NULL);
+  ASSERT_EQ(reed_tell(a, "bobby", REED_MSG_NORMAL, "psst", 4, NULL, &id1), 0);
+  ASSERT_EQ(reed_tell(b, "ALICE", REED_MSG_NOTICE, "yes?", 4, NULL, &id2), 0);
+  ASSERT_EQ(reed_tell(g, "Alice", REED_MSG_NORMAL, "hi", 2, NULL, &id3), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  row_of(raw, id1, row, sizeof(row));
+  ASSERT_STR_EQ(row, "1700000001000|p:alice bob|-|Bobby|Bob|Alice|alice|irc|"
+                     "u_Alice|host.example|0|psst|-");
+  row_of(raw, id2, row, sizeof(row));
+  ASSERT_STR_EQ(row, "1700000001000|p:alice bob|-|Alice|alice|Bobby|Bob|irc|"
+                     "u_Bobby|host.example|2|yes?|-");
+  row_of(raw, id3, row, sizeof(row));
+  ASSERT_STR_EQ(row, "1700000001000|p:alice ~guest1|-|Alice|alice|Guest1|-|"
+                     "irc|u_Guest1|host.example|0|hi|-");
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+static const char room_sql[] =
+    "SELECT printf('%s|%s|%s|%d|%d|%d|%d|%d|%s|%d', name,"
+    " coalesce(topic, '-'), coalesce(topic_by, '-'), moderated, invite_only,"
+    " topic_lock, secret, no_external, coalesce(room_key, '-'), member_limit)"
+    " FROM rooms WHERE folded = 'chat'";
+
+TEST(persist_topic_and_modes)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_KEY, .set = true, .arg = "sekrit"},
+      {.mode = REED_RMODE_LIMIT, .set = true, .arg = "10"},
+      {.mode = REED_RMODE_MODERATED, .set = true},
+      {.mode = REED_RMODE_TOPICLOCK, .set = true},
+      {.mode = REED_RMODE_SECRET, .set = true},
+      {.mode = REED_RMODE_NOEXTERNAL, .set = true},
+      {.mode = REED_RMODE_INVITEONLY, .set = true},
+  };
+  static const reed_mode_change_t unset[] = {
+      {.mode = REED_RMODE_KEY, .set = false, .arg = "sekrit"},
+      {.mode = REED_RMODE_LIMIT, .set = false},
+      {.mode = REED_RMODE_SECRET, .set = false},
+  };
+  pf_t p = {0};
+  reed_session_t *s;
+  sqlite3 *raw;
+  char row[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", "Hello world"), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms"), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  sf_text(raw, room_sql, row, sizeof(row));
+  ASSERT(strncmp(row, "Chat|Hello world|Alice", 22) == 0);
+  ASSERT_STR_EQ(strchr(row + 22, '|'), "|0|0|0|0|1|-|0");
+  ASSERT_EQ(sf_int(raw, "SELECT topic_ms FROM rooms"), 1700000001000ll);
+
+  ASSERT_EQ(reed_room_set_modes(s, "Chat", set, REED_ARRAY_SIZE(set), NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  sf_text(raw, room_sql, row, sizeof(row));
+  ASSERT_STR_EQ(strchr(row + 22, '|'), "|1|1|1|1|1|sekrit|10");
+
+  ASSERT_EQ(reed_room_set_modes(s, "Chat", unset, REED_ARRAY_SIZE(unset), NULL),
+            0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", ""), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  sf_text(raw, room_sql, row, sizeof(row));
+  ASSERT_STR_EQ(row, "Chat|-|-|1|1|1|0|1|-|0");
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms"), 1);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_redact_deletes_row)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  uint64_t id1 = 0, id2 = 0;
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "oops", 4, NULL, &id1), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "fine", 4, NULL, &id2), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 2);
+  ASSERT_EQ(reed_redact(s, "Chat", id1, "typo"), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(sf_int(raw, "SELECT id FROM messages"), (long long)id2);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_batch_is_one_turn)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  reed_account_rec_t rec = {.name = "later"};
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  raw = sf_raw(&p.f);
+  ASSERT(!reed_store_in_batch(p.st));
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(reed_room_say(s, "Chat", 0, "x", 1, NULL, NULL), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 0);
+  /* An account change commits the pending rows first. */
+  ASSERT_EQ(reed_store_account_create(p.st, &rec), 0);
+  ASSERT(!reed_store_in_batch(p.st));
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 5);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "y", 1, NULL, NULL), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 5);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 6);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+typedef struct {
+  uint64_t ids[16];
+  char texts[16][16];
+  char nicks[16][16];
+  size_t n;
+} hist_t;
+
+static void
+hist_cb(void *ud, const reed_hist_entry_t *e)
+{
+  hist_t *h = ud;
+
+  ASSERT(h->n < REED_ARRAY_SIZE(h->ids));
+  h->ids[h->n] = e->id;
+  snprintf(h->texts[h->n], sizeof(h->texts[0]), "%.*s", (int)e->text_len,
+           e->text);
+  snprintf(h->nicks[h->n], sizeof(h->nicks[0]), "%s/%s/%s", e->from.nick,
+           e->from.account ? e->from.account : "-", e->from.origin);
+  h->n++;
+}
+
+static const reed_hist_query_t latest = {.dir = REED_HIST_LATEST, .limit = 10};
+
+TEST(persist_reload_restores_model)
+{
+  static const reed_mode_change_t modes[] = {
+      {.mode = REED_RMODE_KEY, .set = true, .arg = "k3y"},
+      {.mode = REED_RMODE_MODERATED, .set = true},
+  };
+  pf_t p = {0};
+  reed_session_t *a, *b, *c;
+  uint64_t ids[3], pid = 0;
+  ids_t before, after;
+  hist_t h = {.n = 0};
+  reed_room_view_t v;
+  reed_room_t *r;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  watch_ids(&p, &before);
+  a = pf_session(&p, "Alice", "alice");
+  b = pf_session(&p, "Bob", "bob");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_say(a, "Chat", 0, "one", 3, NULL, &ids[0]), 0);
+  ASSERT_EQ(reed_room_say(b, "Chat", 1, "two", 3, NULL, &ids[1]), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(reed_room_say(a, "Chat", 2, "three", 5, NULL, &ids[2]), 0);
+  ASSERT_EQ(reed_tell(a, "Bob", 0, "psst", 4, NULL, &pid), 0);
+  ASSERT_EQ(reed_room_set_topic(a, "Chat", "the topic"), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Chat", modes, 2, NULL), 0);
+  ASSERT(before.n >= 8);
+
+  pf_restart(&p);
+  watch_ids(&p, &after);
+  ASSERT(reed_model_account_exists(p.m, "ALICE"));
+  ASSERT(reed_model_account_exists(p.m, "bob"));
+  c = pf_session(&p, "Carol", NULL);
+  /* The room is dormant until someone joins, with its settings kept. */
+  ASSERT(reed_room_find(p.m, "chat") == NULL);
+  ASSERT_EQ(reed_room_join(c, "Chat", NULL), REED_EBADKEY);
+  ASSERT_EQ(reed_room_join(c, "Chat", "k3y"), 0);
+  /* Ids keep counting from the last one handed out before the restart. */
+  ASSERT_EQ(after.first, before.last + 1);
+  r = reed_room_find(p.m, "chat");
+  ASSERT(r != NULL);
+  reed_room_view(r, &v);
+  ASSERT_STR_EQ(v.name, "Chat");
+  ASSERT_STR_EQ(v.topic, "the topic");
+  ASSERT_STR_EQ(v.topic_by, "Alice");
+  ASSERT_STR_EQ(v.key, "k3y");
+  ASSERT(v.moderated);
+  ASSERT(v.no_external);
+  ASSERT(!v.secret);
+  ASSERT_EQ(reed_history_room(c, "Chat", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 3);
+  for (size_t i = 0; i < 3; i++)
+    ASSERT_EQ(h.ids[i], ids[i]);
+  ASSERT_STR_EQ(h.texts[0], "one");
+  ASSERT_STR_EQ(h.texts[2], "three");
+  ASSERT_STR_EQ(h.nicks[1], "Bob/bob/irc");
+
+  a = pf_session(&p, "Alice", "alice");
+  memset(&h, 0, sizeof(h));
+  ASSERT_EQ(reed_history_private(a, "bob", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 1);
+  ASSERT_EQ(h.ids[0], pid);
+  ASSERT_STR_EQ(h.texts[0], "psst");
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_ids_survive_turn_without_messages)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  ids_t before, after;
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  watch_ids(&p, &before);
+  s = pf_session(&p, "Alice", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT(before.n >= 1);
+  ASSERT(reed_store_in_batch(p.st));
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT value FROM meta WHERE key = 'last_id'"),
+            (long long)before.last);
+  sqlite3_close(raw);
+  pf_restart(&p);
+  watch_ids(&p, &after);
+  s = pf_session(&p, "Alice", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(after.first, before.last + 1);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_prunes_history)
+{
+  pf_t p = {.keep_room = 8, .keep_private = 4};
+  reed_session_t *a, *b;
+  uint64_t last = 0, plast = 0;
+  hist_t h = {.n = 0};
+  sqlite3 *raw;
+  long long n;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  b = pf_session(&p, "Bob", "bob");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_join(a, "Other", NULL), 0);
+  ASSERT_EQ(reed_room_say(a, "Other", 0, "keep", 4, NULL, NULL), 0);
+  for (int i = 0; i < 50; i++) {
+    char text[16];
+    int len = snprintf(text, sizeof(text), "m%d", i);
+    ASSERT_EQ(reed_room_say(a, "Chat", 0, text, (size_t)len, NULL, &last), 0);
+    ASSERT_EQ(reed_tell(b, "alice", 0, text, (size_t)len, NULL, &plast), 0);
+    if (i % 7 == 0)
+      ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  }
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  /* At least `keep` newest rows, never more than a quarter past it. */
+  n = sf_int(raw, "SELECT count(*) FROM messages WHERE conv = 'r:chat'");
+  ASSERT(n >= 8 && n <= 10);
+  ASSERT_EQ(sf_int(raw, "SELECT max(id) FROM messages WHERE room = 'Chat'"),
+            (long long)last);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM (SELECT id, text FROM messages"
+                        " WHERE conv = 'r:chat' ORDER BY id DESC LIMIT 8)"
+                        " WHERE CAST(text AS TEXT) IN ('m42', 'm43', 'm44',"
+                        " 'm45', 'm46', 'm47', 'm48', 'm49')"),
+            0 + 8);
+  n = sf_int(raw, "SELECT count(*) FROM messages WHERE room IS NULL");
+  ASSERT(n >= 4 && n <= 5);
+  ASSERT_EQ(sf_int(raw, "SELECT max(id) FROM messages WHERE room IS NULL"),
+            (long long)plast);
+  /* Another room's history is untouched. */
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages WHERE conv = 'r:other'"),
+            1);
+  sqlite3_close(raw);
+
+  /* The loader fills up to half the bound into the model's ring. */
+  pf_restart(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_history_room(a, "Chat", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 4);
+  ASSERT_STR_EQ(h.texts[0], "m46");
+  ASSERT_EQ(h.ids[3], last);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_attach_errors)
+{
+  pf_t p = {0};
+  reed_model_t *m2;
+  reed_model_opts_t o = {.clock = &p.fc.clock};
+
+  sf_init(&p.f);
+  pf_start(&p);
+  ASSERT_EQ(reed_store_attach(p.st, p.m), REED_EINVAL);
+  ASSERT_EQ(reed_model_new(&o, &m2), 0);
+  ASSERT_EQ(reed_store_attach(p.st, m2), REED_EINVAL);
+  ASSERT_EQ(reed_store_attach(p.st, NULL), REED_EINVAL);
+  reed_model_free(m2);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_load_skips_bad_rows)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  hist_t h = {.n = 0};
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "ok", 2, NULL, NULL), 0);
+  pf_stop(&p);
+  /* Rows written by something else that the model refuses. */
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "INSERT INTO accounts(folded, name, created_ms,"
+                         " pwhash) VALUES('9bad', '9bad', 0, '');"
+                         "INSERT INTO rooms(folded, name) VALUES"
+                         " ('bad room', 'bad room');"
+                         "INSERT INTO messages(id, ts_ms, conv, room, nick,"
+                         " kind, text) VALUES(1000, 0, 'r:bad room',"
+                         " 'bad room', 'x', 0, 'lost');",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  p.f.nlines = 0;
+  pf_start(&p);
+  ASSERT(sf_logged(&p.f, "account 9bad not loaded"));
+  ASSERT(sf_logged(&p.f, "room bad room not loaded"));
+  ASSERT(reed_model_account_exists(p.m, "alice"));
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_history_room(s, "Chat", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 1);
+  ASSERT_STR_EQ(h.texts[0], "ok");
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
