@@ -514,6 +514,29 @@ TEST(config_too_long_line_and_file)
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
+TEST(config_example_file_is_valid)
+{
+  static const char path[] = REED_SOURCE_DIR "/config/reed.example.ini";
+  reed_config_t *cfg;
+  reed_conf_err_t err;
+  char ls[1024];
+
+  ASSERT_EQ(reed_config_load_file(path, sections, 3, &cfg, &err), 0);
+  ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
+  ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
+  listeners_text(cfg, ls, sizeof(ls));
+  ASSERT_LINES(ls, "irc tcp:6667 36\n"
+                   "irc ssl:6697:interface=\\:\\: 37\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 38\n"
+                   "xmpp tcp:5222:interface=0.0.0.0 41\n"
+                   "xmpp ssl:5223:interface=0.0.0.0:certKey=/etc/reed/xmpp.pem:"
+                   "privateKey=/etc/reed/xmpp.key 42\n"
+                   "amp tcp:7227:interface=127.0.0.1 45\n");
+  ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
+  reed_config_free(cfg);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
 TEST(config_err_format)
 {
   reed_conf_err_t e = {.file = "f.ini", .line = 3, .key = "k", .msg = "bad"};
