@@ -1,0 +1,157 @@
+/* CAP (IRCv3 capability negotiation, version 302 with values and
+ * cap-notify): LS, LIST, REQ (all or nothing), END. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+  const char *name;
+  uint32_t bit;
+  bool needs_portal; /* offered only when SASL can run */
+} cap_def_t;
+
+static const cap_def_t caps[] = {
+    {"account-notify", IRC_CAP_ACCOUNT_NOTIFY, false},
+    {"account-tag", IRC_CAP_ACCOUNT_TAG, false},
+    {"away-notify", IRC_CAP_AWAY_NOTIFY, false},
+    {"cap-notify", IRC_CAP_CAP_NOTIFY, false},
+    {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
+    {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
+    {"invite-notify", IRC_CAP_INVITE_NOTIFY, false},
+    {"message-tags", IRC_CAP_MESSAGE_TAGS, false},
+    {"multi-prefix", IRC_CAP_MULTI_PREFIX, false},
+    {"sasl", IRC_CAP_SASL, true},
+    {"server-time", IRC_CAP_SERVER_TIME, false},
+    {"setname", IRC_CAP_SETNAME, false},
+    {"userhost-in-names", IRC_CAP_USERHOST_IN_NAMES, false},
+};
+
+static bool
+offered(const reed_irc_core_t *c, const cap_def_t *d)
+{
+  return !d->needs_portal || c->env.portal != NULL;
+}
+
+static const cap_def_t *
+cap_find(const reed_irc_core_t *c, const char *name, size_t len)
+{
+  for (size_t i = 0; i < REED_ARRAY_SIZE(caps); i++) {
+    if (strlen(caps[i].name) == len && memcmp(caps[i].name, name, len) == 0)
+      return offered(c, &caps[i]) ? &caps[i] : NULL;
+  }
+  return NULL;
+}
+
+static size_t
+cap_list(const reed_irc_core_t *c, uint32_t only, bool values, char *out,
+         size_t cap)
+{
+  size_t n = 0;
+
+  out[0] = '\0';
+  for (size_t i = 0; i < REED_ARRAY_SIZE(caps); i++) {
+    const cap_def_t *d = &caps[i];
+    if (!offered(c, d) || (only && !(only & d->bit)))
+      continue;
+    n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? " " : "", d->name);
+    if (values && d->bit == IRC_CAP_SASL)
+      n += (size_t)snprintf(out + n, cap - n, "=PLAIN,SCRAM-SHA-256,EXTERNAL");
+  }
+  return n;
+}
+
+static void
+cap_ls(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char list[400];
+
+  if (m->n_params > 1 && strtol(m->params[1], NULL, 10) >= 302) {
+    c->cap_version = 302;
+    c->caps |= IRC_CAP_CAP_NOTIFY; /* implied by 302 */
+  }
+  cap_list(c, 0, c->cap_version >= 302, list, sizeof(list));
+  reed__irc_send(c, ":%s CAP %s LS :%s", c->server_name, reed__irc_nick(c),
+                 list);
+}
+
+static void
+cap_list_enabled(reed_irc_core_t *c)
+{
+  char list[400];
+
+  if (c->caps == 0)
+    list[0] = '\0';
+  else
+    cap_list(c, c->caps, false, list, sizeof(list));
+  reed__irc_send(c, ":%s CAP %s LIST :%s", c->server_name, reed__irc_nick(c),
+                 list);
+}
+
+/* Applies every change of a REQ or none: returns false on any unknown cap. */
+static bool
+cap_apply(reed_irc_core_t *c, const char *req, bool commit)
+{
+  const char *p = req;
+
+  while (*p != '\0') {
+    size_t n;
+    bool minus;
+    const cap_def_t *d;
+    while (*p == ' ')
+      p++;
+    if (*p == '\0')
+      break;
+    minus = *p == '-';
+    p += minus;
+    n = strcspn(p, " ");
+    d = cap_find(c, p, n);
+    if (d == NULL)
+      return false;
+    if (commit && minus)
+      c->caps &= ~d->bit;
+    else if (commit)
+      c->caps |= d->bit;
+    p += n;
+  }
+  return true;
+}
+
+static void
+cap_req(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *req = m->n_params > 1 ? m->params[1] : "";
+  bool ok = cap_apply(c, req, false);
+
+  if (ok)
+    cap_apply(c, req, true);
+  reed__irc_send(c, ":%s CAP %s %s :%.400s", c->server_name, reed__irc_nick(c),
+                 ok ? "ACK" : "NAK", req);
+}
+
+void
+reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *sub = m->params[0];
+  bool reg = (c->state & IRC_ST_REG) != 0;
+
+  if (strcasecmp(sub, "LS") == 0 || strcasecmp(sub, "REQ") == 0) {
+    if (!reg)
+      c->state |= IRC_ST_CAPNEG;
+    if (strcasecmp(sub, "LS") == 0)
+      cap_ls(c, m);
+    else
+      cap_req(c, m);
+  } else if (strcasecmp(sub, "LIST") == 0) {
+    cap_list_enabled(c);
+  } else if (strcasecmp(sub, "END") == 0) {
+    if (!reg) {
+      c->state &= ~IRC_ST_CAPNEG;
+      reed__irc_try_register(c);
+    }
+  } else {
+    reed__irc_num(c, "410", "%.32s :Invalid CAP command", sub);
+  }
+}

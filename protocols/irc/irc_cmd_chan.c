@@ -1,0 +1,327 @@
+/* Channel commands: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE. IRC's
+ * "#name" is the model's room "name"; every member may come from another
+ * protocol, so member lists are built from the model's actors. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define IRC_LIST_MAX 32 /* channels or nicks taken from one comma list */
+
+/* ---- JOIN, PART ------------------------------------------------------------
+ */
+
+typedef struct {
+  char names[100][REED_ROOM_MAX + 1];
+  size_t n;
+} room_names_t;
+
+static void
+collect_room(void *ud, const reed_room_t *r)
+{
+  room_names_t *rn = ud;
+  reed_room_view_t v;
+
+  if (rn->n == REED_ARRAY_SIZE(rn->names))
+    return;
+  reed_room_view(r, &v);
+  reed_strlcpy(rn->names[rn->n++], v.name, sizeof(rn->names[0]));
+}
+
+/* JOIN 0: leave every room (names are copied first: parting changes the
+ * session's list). */
+static void
+part_all(reed_irc_core_t *c)
+{
+  room_names_t *rn = reed_calloc(1, sizeof(*rn));
+
+  if (rn == NULL)
+    return;
+  reed_session_each_room(c->session, collect_room, rn);
+  for (size_t i = 0; i < rn->n && c->session != NULL; i++)
+    reed_room_part(c->session, rn->names[i], NULL);
+  reed_free(rn);
+}
+
+static void
+join_one(reed_irc_core_t *c, const char *chan, const char *key)
+{
+  const char *room = reed__irc_room_of(chan);
+  int rc;
+
+  if (room == NULL) {
+    reed__irc_reply_err(c, REED_ENOSUCHROOM, IRC_CTX_JOIN, chan, NULL);
+    return;
+  }
+  rc = reed_room_join(c->session, room, key);
+  if (rc == REED_EALREADYMEMBER)
+    return;
+  if (rc < 0) {
+    reed__irc_reply_room_err(c, rc, IRC_CTX_JOIN, chan, NULL);
+    return;
+  }
+  reed__irc_send_topic(c, room, true);
+  reed__irc_send_names(c, room);
+}
+
+void
+reed__irc_cmd_join(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char cbuf[REED_IRC_LINE_MAX], kbuf[REED_IRC_LINE_MAX];
+  char *chans[IRC_LIST_MAX], *keys[IRC_LIST_MAX];
+  size_t nc, nk = 0;
+
+  if (strcmp(m->params[0], "0") == 0) {
+    part_all(c);
+    return;
+  }
+  nc = reed__irc_split(cbuf, sizeof(cbuf), m->params[0], chans, IRC_LIST_MAX);
+  if (m->n_params > 1)
+    nk = reed__irc_split(kbuf, sizeof(kbuf), m->params[1], keys, IRC_LIST_MAX);
+  for (size_t i = 0; i < nc && c->session != NULL; i++)
+    join_one(c, chans[i], i < nk ? keys[i] : NULL);
+}
+
+void
+reed__irc_cmd_part(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char cbuf[REED_IRC_LINE_MAX];
+  char *chans[IRC_LIST_MAX];
+  const char *reason = m->n_params > 1 ? m->params[1] : NULL;
+  size_t nc =
+      reed__irc_split(cbuf, sizeof(cbuf), m->params[0], chans, IRC_LIST_MAX);
+
+  for (size_t i = 0; i < nc && c->session != NULL; i++) {
+    const char *room = reed__irc_room_of(chans[i]);
+    int rc = room ? reed_room_part(c->session, room, reason) : REED_ENOSUCHROOM;
+    if (rc < 0)
+      reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chans[i], NULL);
+  }
+}
+
+/* ---- TOPIC -----------------------------------------------------------------
+ */
+
+void
+reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet)
+{
+  reed_room_t *r = reed_room_find(c->env.model, room);
+  reed_room_view_t v;
+
+  if (r == NULL)
+    return;
+  reed_room_view(r, &v);
+  if (v.topic == NULL || v.topic[0] == '\0') {
+    if (!quiet)
+      reed__irc_num(c, "331", "#%s :No topic is set", v.name);
+    return;
+  }
+  reed__irc_num(c, "332", "#%s :%s", v.name, v.topic);
+  reed__irc_num(c, "333", "#%s %s %llu", v.name,
+                v.topic_by ? v.topic_by : c->server_name,
+                (unsigned long long)(v.topic_ms / 1000));
+}
+
+/* A secret room is invisible to non-members. */
+static reed_room_t *
+visible_room(reed_irc_core_t *c, const char *room)
+{
+  reed_room_t *r = room ? reed_room_find(c->env.model, room) : NULL;
+  reed_room_view_t v;
+
+  if (r == NULL)
+    return NULL;
+  reed_room_view(r, &v);
+  if (v.secret && !reed_room_has_session(r, c->session))
+    return NULL;
+  return r;
+}
+
+void
+reed__irc_cmd_topic(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *chan = m->params[0], *room = reed__irc_room_of(chan);
+  char topic[REED_TOPIC_MAX + 1];
+  size_t n;
+  int rc;
+
+  if (visible_room(c, room) == NULL) {
+    reed__irc_reply_err(c, REED_ENOSUCHROOM, IRC_CTX_ANY, chan, NULL);
+    return;
+  }
+  if (m->n_params < 2) {
+    reed__irc_send_topic(c, room, false);
+    return;
+  }
+  n = reed__irc_utf8_cut(m->params[1], strlen(m->params[1]), REED_TOPIC_MAX);
+  memcpy(topic, m->params[1], n);
+  topic[n] = '\0';
+  rc = reed_room_set_topic(c->session, room, topic);
+  if (rc < 0)
+    reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, NULL);
+}
+
+/* ---- NAMES -----------------------------------------------------------------
+ */
+
+typedef struct {
+  reed_irc_core_t *c;
+  char head[128]; /* "=" or "@" and the channel */
+  char line[REED_IRC_LINE_MAX];
+  size_t len, budget;
+} names_t;
+
+static void
+names_flush(names_t *nm)
+{
+  if (nm->len == 0)
+    return;
+  reed__irc_num(nm->c, "353", "%s :%s", nm->head, nm->line);
+  nm->len = 0;
+}
+
+static void
+names_member(void *ud, const reed_member_view_t *mv)
+{
+  names_t *nm = ud;
+  uint32_t caps = nm->c->caps;
+  char entry[IRC_MASK_MAX + 4];
+  size_t n = 0;
+
+  if (mv->op)
+    entry[n++] = '@';
+  if (mv->voice && (n == 0 || (caps & IRC_CAP_MULTI_PREFIX)))
+    entry[n++] = '+';
+  if (caps & IRC_CAP_USERHOST_IN_NAMES)
+    n += reed__irc_mask_str(&mv->who, entry + n, sizeof(entry) - n);
+  else
+    n += (size_t)snprintf(entry + n, sizeof(entry) - n, "%s",
+                          mv->who.nick ? mv->who.nick : "*");
+  if (nm->len > 0 && nm->len + 1 + n > nm->budget)
+    names_flush(nm);
+  if (nm->len > 0)
+    nm->line[nm->len++] = ' ';
+  memcpy(nm->line + nm->len, entry, n);
+  nm->len += n;
+  nm->line[nm->len] = '\0';
+}
+
+void
+reed__irc_send_names(reed_irc_core_t *c, const char *room)
+{
+  reed_room_t *r = visible_room(c, room);
+  names_t *nm;
+  reed_room_view_t v;
+
+  if (r == NULL) {
+    reed__irc_num(c, "366", "#%s :End of /NAMES list", room);
+    return;
+  }
+  nm = reed_calloc(1, sizeof(*nm));
+  if (nm == NULL)
+    return;
+  reed_room_view(r, &v);
+  nm->c = c;
+  snprintf(nm->head, sizeof(nm->head), "%c #%s", v.secret ? '@' : '=', v.name);
+  /* ":server 353 nick = #chan :" takes the rest of the 510 bytes. */
+  nm->budget = REED_IRC_LINE_MAX - 2 - 16 - strlen(c->server_name) -
+               strlen(reed__irc_nick(c)) - strlen(nm->head);
+  reed_room_each_member(r, names_member, nm);
+  names_flush(nm);
+  reed__irc_num(c, "366", "#%s :End of /NAMES list", v.name);
+  reed_free(nm);
+}
+
+void
+reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *room;
+
+  if (m->n_params == 0) {
+    reed__irc_num(c, "366", "* :End of /NAMES list");
+    return;
+  }
+  room = reed__irc_room_of(m->params[0]);
+  if (room == NULL) {
+    reed__irc_num(c, "366", "%.64s :End of /NAMES list", m->params[0]);
+    return;
+  }
+  reed__irc_send_names(c, room);
+}
+
+/* ---- LIST ------------------------------------------------------------------
+ */
+
+static void
+list_room(void *ud, const reed_room_t *r)
+{
+  reed_irc_core_t *c = ud;
+  reed_room_view_t v;
+
+  reed_room_view(r, &v);
+  if (v.secret && !reed_room_has_session(r, c->session))
+    return;
+  reed__irc_num(c, "322", "#%s %zu :%s", v.name, v.members,
+                v.topic ? v.topic : "");
+}
+
+void
+reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  reed__irc_num(c, "321", "Channel :Users  Name");
+  if (m->n_params > 0 && m->params[0][0] == '#') {
+    char cbuf[REED_IRC_LINE_MAX];
+    char *chans[IRC_LIST_MAX];
+    size_t nc =
+        reed__irc_split(cbuf, sizeof(cbuf), m->params[0], chans, IRC_LIST_MAX);
+    for (size_t i = 0; i < nc; i++) {
+      reed_room_t *r = visible_room(c, reed__irc_room_of(chans[i]));
+      if (r != NULL)
+        list_room(c, r);
+    }
+  } else {
+    reed_model_each_room(c->env.model, list_room, c);
+  }
+  reed__irc_num(c, "323", ":End of /LIST");
+}
+
+/* ---- KICK, INVITE ----------------------------------------------------------
+ */
+
+void
+reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *chan = m->params[0], *room = reed__irc_room_of(chan);
+  const char *reason = m->n_params > 2 ? m->params[2] : NULL;
+  char nbuf[REED_IRC_LINE_MAX], rbuf[REED_REASON_MAX + 1];
+  char *nicks[IRC_LIST_MAX];
+  size_t nn =
+      reed__irc_split(nbuf, sizeof(nbuf), m->params[1], nicks, IRC_LIST_MAX);
+
+  if (reason != NULL) {
+    size_t k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
+    memcpy(rbuf, reason, k);
+    rbuf[k] = '\0';
+    reason = rbuf;
+  }
+  for (size_t i = 0; i < nn && c->session != NULL; i++) {
+    int rc = room ? reed_room_kick(c->session, room, nicks[i], reason)
+                  : REED_ENOSUCHROOM;
+    if (rc < 0)
+      reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, nicks[i]);
+  }
+}
+
+void
+reed__irc_cmd_invite(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *nick = m->params[0], *chan = m->params[1];
+  const char *room = reed__irc_room_of(chan);
+  int rc = room ? reed_room_invite(c->session, room, nick) : REED_ENOSUCHROOM;
+
+  if (rc < 0) {
+    reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, nick);
+    return;
+  }
+  reed__irc_num(c, "341", "%s %s", nick, chan);
+}

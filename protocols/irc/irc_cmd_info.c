@@ -1,0 +1,156 @@
+/* The welcome burst (001-005, LUSERS, MOTD) and the informational
+ * commands: LUSERS, MOTD, VERSION, TIME, ADMIN, INFO. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *
+network(const reed_irc_core_t *c)
+{
+  return c->conf->network ? c->conf->network : "reed";
+}
+
+/* ISUPPORT tokens, at most 13 to a line (modern.ircdocs.horse). */
+void
+reed__irc_send_isupport(reed_irc_core_t *c)
+{
+  char net[96], line[400];
+  const char *tok[] = {
+      "AWAYLEN=390",
+      "CASEMAPPING=ascii",
+      "CHANLIMIT=#:100",
+      "CHANMODES=beI,k,l,imnst",
+      "CHANNELLEN=64",
+      "CHANTYPES=#",
+      "EXCEPTS",
+      "INVEX",
+      "KICKLEN=390",
+      "MAXLIST=beI:100",
+      "MAXTARGETS=4",
+      "MODES=4",
+      net,
+      "NICKLEN=32",
+      "PREFIX=(ov)@+",
+      "TARGMAX=NAMES:1,LIST:1,KICK:1,WHOIS:1,USERHOST:10,PRIVMSG:4,"
+      "TAGMSG:4,NOTICE:4",
+      "TOPICLEN=390",
+      "USERLEN=16",
+      "UTF8ONLY",
+  };
+  size_t i = 0;
+
+  snprintf(net, sizeof(net), "NETWORK=%s", network(c));
+  while (i < REED_ARRAY_SIZE(tok)) {
+    size_t n = 0;
+    for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++)
+      n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", tok[i]);
+    reed__irc_num(c, "005", "%s:are supported by this server", line);
+  }
+}
+
+void
+reed__irc_send_lusers(reed_irc_core_t *c)
+{
+  reed_model_stats_t st;
+
+  reed_model_stats(c->env.model, &st);
+  reed__irc_num(c, "251", ":There are %zu users and 0 invisible on 1 servers",
+                st.persons);
+  reed__irc_num(c, "252", "%zu :IRC Operators online", st.opers);
+  reed__irc_num(c, "254", "%zu :channels formed", st.rooms);
+  reed__irc_num(c, "255", ":I have %zu clients and 0 servers", st.sessions);
+  reed__irc_num(c, "265", "%zu %zu :Current local users %zu, max %zu",
+                st.sessions, st.sessions, st.sessions, st.sessions);
+  reed__irc_num(c, "266", "%zu %zu :Current global users %zu, max %zu",
+                st.sessions, st.sessions, st.sessions, st.sessions);
+}
+
+void
+reed__irc_send_motd(reed_irc_core_t *c)
+{
+  const reed_irc_strlist_t *motd = &c->conf->motd;
+
+  if (motd->n == 0) {
+    reed__irc_num(c, "422", ":MOTD File is missing");
+    return;
+  }
+  reed__irc_num(c, "375", ":- %s Message of the day - ", c->server_name);
+  for (size_t i = 0; i < motd->n; i++)
+    reed__irc_num(c, "372", ":- %s", motd->v[i]);
+  reed__irc_num(c, "376", ":End of /MOTD command.");
+}
+
+void
+reed__irc_send_welcome(reed_irc_core_t *c)
+{
+  const char *nick = reed__irc_nick(c);
+
+  reed__irc_num(c, "001", ":Welcome to the %s IRC Network %s!%s@%s", network(c),
+                nick, c->user, c->host);
+  reed__irc_num(c, "002", ":Your host is %s, running version %s",
+                c->server_name, IRC_VERSION);
+  reed__irc_num(c, "003", ":This server was created at its last start");
+  reed__irc_num(c, "004", "%s %s io beIiklmnostv beIklov", c->server_name,
+                IRC_VERSION);
+  reed__irc_send_isupport(c);
+  reed__irc_send_lusers(c);
+  reed__irc_send_motd(c);
+}
+
+void
+reed__irc_cmd_lusers(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_send_lusers(c);
+}
+
+void
+reed__irc_cmd_motd(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_send_motd(c);
+}
+
+void
+reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_num(c, "351", "%s %s :reed multi-protocol chat server", IRC_VERSION,
+                c->server_name);
+  reed__irc_send_isupport(c);
+}
+
+void
+reed__irc_cmd_time(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  uint64_t ms = c->clock->wall_ms(c->clock->c);
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  char human[64];
+
+  REED_UNUSED(m);
+  gmtime_r(&t, &tm);
+  strftime(human, sizeof(human), "%A %B %d %Y -- %H:%M:%S +00:00", &tm);
+  reed__irc_num(c, "391", "%s %lld 0 :%s", c->server_name, (long long)t, human);
+}
+
+void
+reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_num(c, "256", "%s :Administrative info", c->server_name);
+  reed__irc_num(c, "257", ":%s", network(c));
+  reed__irc_num(c, "258", ":reed server");
+  reed__irc_num(c, "259", ":admin@%s", c->server_name);
+}
+
+void
+reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_num(c, "371", ":%s: IRC, XMPP and AMP clients in the same rooms",
+                IRC_VERSION);
+  reed__irc_num(c, "374", ":End of INFO list");
+}

@@ -1,0 +1,150 @@
+/* Messages: PRIVMSG, NOTICE and TAGMSG to channels and nicks, with client
+ * tags carried through the model and CTCP ACTION mapped to the model's
+ * action kind (so XMPP and AMP see "/me"). */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define IRC_TARGMAX 4
+
+/* "+key=escaped;+key2" from the client-only tags, "" when none. */
+static const char *
+client_tags(const reed_irc_core_t *c, const reed_irc_msg_t *m, char *out,
+            size_t size)
+{
+  size_t n = 0;
+
+  out[0] = '\0';
+  if (!(c->caps & IRC_CAP_MESSAGE_TAGS))
+    return NULL;
+  for (size_t i = 0; i < m->n_tags; i++) {
+    const reed_irc_tag_t *t = &m->tags[i];
+    size_t need = strlen(t->key) + 2;
+    if (t->key[0] != '+' || n + need >= size)
+      continue;
+    n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ";" : "", t->key);
+    if (t->value[0] != '\0') {
+      out[n++] = '=';
+      n += reed_irc_tag_escape(out + n, size - n, t->value);
+      if (n >= size)
+        n = size - 1;
+    }
+    out[n] = '\0';
+  }
+  return n > 0 ? out : NULL;
+}
+
+typedef struct {
+  int kind;
+  const char *text;
+  size_t len;
+} text_t;
+
+/* "\1ACTION text\1" is the model's action kind; other CTCP passes as is. */
+static text_t
+message_text(const char *raw, int kind)
+{
+  text_t t = {.kind = kind, .text = raw, .len = strlen(raw)};
+
+  if (kind == REED_MSG_NORMAL && strncmp(raw, "\001ACTION ", 8) == 0) {
+    t.kind = REED_MSG_ACTION;
+    t.text = raw + 8;
+    t.len -= 8;
+    if (t.len > 0 && t.text[t.len - 1] == '\001')
+      t.len--;
+  }
+  return t;
+}
+
+static void
+say_away(reed_irc_core_t *c, const char *nick)
+{
+  reed_person_view_t pv;
+
+  if (reed_model_find_nick(c->env.model, nick, &pv) == 0 && pv.away != NULL)
+    reed__irc_num(c, "301", "%s :%s", pv.who.nick, pv.away);
+}
+
+static void
+send_one(reed_irc_core_t *c, const char *target, const text_t *t,
+         const reed_msg_extra_t *x, bool notice)
+{
+  const char *room = target[0] == '#' ? reed__irc_room_of(target) : NULL;
+  int rc;
+
+  if (target[0] == '#')
+    rc = room ? reed_room_say(c->session, room, t->kind, t->text, t->len, x,
+                              NULL)
+              : REED_ENOSUCHROOM;
+  else
+    rc = reed_tell(c->session, target, t->kind, t->text, t->len, x, NULL);
+  if (rc < 0 && !notice)
+    reed__irc_reply_room_err(c, rc == REED_ENOSUCHROOM ? REED_ENOSUCHNICK : rc,
+                             IRC_CTX_SEND, target, target);
+  else if (rc == 0 && !notice && target[0] != '#')
+    say_away(c, target);
+}
+
+static void
+message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
+{
+  const char *cmd = notice ? "NOTICE" : "PRIVMSG";
+  char tbuf[REED_IRC_LINE_MAX], tags[REED_IRC_CLIENT_TAGS_MAX + 1];
+  char *targets[IRC_TARGMAX + 1];
+  reed_msg_extra_t x = {0};
+  text_t t;
+  size_t nt;
+
+  if (m->n_params < 1 || m->params[0][0] == '\0') {
+    if (!notice)
+      reed__irc_num(c, "411", ":No recipient given (%s)", cmd);
+    return;
+  }
+  if (m->n_params < 2 || m->params[1][0] == '\0') {
+    if (!notice)
+      reed__irc_num(c, "412", ":No text to send");
+    return;
+  }
+  t = message_text(m->params[1], notice ? REED_MSG_NOTICE : REED_MSG_NORMAL);
+  x.client_tags = client_tags(c, m, tags, sizeof(tags));
+  nt = reed__irc_split(tbuf, sizeof(tbuf), m->params[0], targets,
+                       IRC_TARGMAX + 1);
+  if (nt > IRC_TARGMAX) {
+    reed__irc_num(c, "407", "%s :Too many recipients", targets[IRC_TARGMAX]);
+    nt = IRC_TARGMAX;
+  }
+  for (size_t i = 0; i < nt && c->session != NULL; i++)
+    send_one(c, targets[i], &t, &x, notice);
+}
+
+void
+reed__irc_cmd_privmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  message(c, m, false);
+}
+
+void
+reed__irc_cmd_notice(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  message(c, m, true);
+}
+
+void
+reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char tags[REED_IRC_CLIENT_TAGS_MAX + 1];
+  const char *target = m->params[0], *room = NULL;
+  reed_msg_extra_t x = {.client_tags = client_tags(c, m, tags, sizeof(tags))};
+  int rc;
+
+  if (x.client_tags == NULL)
+    return; /* nothing to relay */
+  if (target[0] == '#' && (room = reed__irc_room_of(target)) == NULL) {
+    reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, target, NULL);
+    return;
+  }
+  rc = reed_tagmsg(c->session, room ? room : target, room != NULL, &x);
+  if (rc < 0)
+    reed__irc_reply_room_err(c, rc, IRC_CTX_SEND, target, target);
+}

@@ -1,0 +1,118 @@
+/* Registration and connection commands: PASS, NICK, USER, PING, PONG,
+ * QUIT, and SETNAME. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+reed__irc_cmd_pass(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  /* No server password is configured: PASS is accepted and ignored, as
+   * ergo does without one. */
+  REED_UNUSED(c);
+  REED_UNUSED(m);
+}
+
+void
+reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *nick = m->n_params > 0 ? m->params[0] : "";
+  const char *cur = c->session ? reed_session_nick(c->session) : NULL;
+  int rc;
+
+  if (nick[0] == '\0') {
+    reed__irc_num(c, "431", ":No nickname given");
+    return;
+  }
+  if (cur != NULL && strcmp(cur, nick) == 0) {
+    c->state |= IRC_ST_NICK;
+    reed__irc_try_register(c);
+    return;
+  }
+  rc = reed_session_set_nick(c->session, nick);
+  if (rc < 0) {
+    char shown[48];
+    snprintf(shown, sizeof(shown), "%.40s", nick);
+    reed__irc_reply_err(c, rc, IRC_CTX_ANY, shown, NULL);
+    return;
+  }
+  c->state |= IRC_ST_NICK;
+  reed__irc_try_register(c);
+}
+
+/* Keeps the characters an ident may hold, prefixed with '~' (no identd). */
+static void
+clean_user(char *dst, size_t size, const char *src)
+{
+  size_t n = 0;
+
+  dst[n++] = '~';
+  for (; *src != '\0' && n + 1 < size; src++) {
+    unsigned char ch = (unsigned char)*src;
+    if (ch > ' ' && ch < 0x7f && ch != '@' && ch != '!' && ch != ':')
+      dst[n++] = (char)ch;
+  }
+  dst[n] = '\0';
+}
+
+void
+reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *real = m->params[3];
+  size_t rl;
+
+  clean_user(c->user, sizeof(c->user), m->params[0]);
+  if (c->user[1] == '\0') {
+    reed__irc_num(c, "461", "USER :Not enough parameters");
+    return;
+  }
+  rl = reed__irc_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
+  memcpy(c->realname, real, rl);
+  c->realname[rl] = '\0';
+  c->state |= IRC_ST_USER;
+  reed__irc_try_register(c);
+}
+
+void
+reed__irc_cmd_ping(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  reed__irc_send(c, ":%s PONG %s :%s", c->server_name, c->server_name,
+                 m->params[0]);
+}
+
+void
+reed__irc_cmd_pong(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  /* Any input already counts as life (feed); nothing more to do. */
+  REED_UNUSED(c);
+  REED_UNUSED(m);
+}
+
+void
+reed__irc_cmd_quit(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char why[REED_REASON_MAX + 8];
+
+  if (m->n_params > 0 && m->params[0][0] != '\0')
+    snprintf(why, sizeof(why), "Quit: %s", m->params[0]);
+  else
+    snprintf(why, sizeof(why), "Quit:");
+  why[reed__irc_utf8_cut(why, strlen(why), REED_REASON_MAX)] = '\0';
+  reed__irc_close(c, why);
+}
+
+void
+reed__irc_cmd_setname(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *real = m->params[0];
+  size_t rl = strlen(real);
+
+  if (rl > IRC_REALNAME_MAX) {
+    reed__irc_send(c, ":%s FAIL SETNAME INVALID_REALNAME :Realname is too long",
+                   c->server_name);
+    return;
+  }
+  memcpy(c->realname, real, rl + 1);
+  reed_session_set_realname(c->session, real);
+}

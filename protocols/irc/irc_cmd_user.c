@@ -1,0 +1,282 @@
+/* Commands about people: AWAY, ISON, USERHOST, WHO, WHOIS, WHOWAS, OPER
+ * and KILL. A person may be connected through any protocol; everything
+ * shown comes from the model's views. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Splits an actor's mask into user and host parts. */
+typedef struct {
+  char mask[IRC_MASK_MAX];
+  const char *nick, *user, *host;
+} parts_t;
+
+static void
+mask_parts(const reed_actor_t *a, parts_t *p)
+{
+  char *bang, *at;
+
+  reed__irc_mask_str(a, p->mask, sizeof(p->mask));
+  bang = strchr(p->mask, '!');
+  at = bang ? strchr(bang, '@') : NULL;
+  p->nick = p->mask;
+  p->user = p->host = "*";
+  if (bang != NULL && at != NULL) {
+    *bang = *at = '\0';
+    p->user = bang + 1;
+    p->host = at + 1;
+  }
+}
+
+void
+reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char text[REED_REASON_MAX + 1];
+  size_t n;
+
+  if (m->n_params == 0 || m->params[0][0] == '\0') {
+    reed_session_set_away(c->session, NULL);
+    reed__irc_num(c, "305", ":You are no longer marked as being away");
+    return;
+  }
+  n = reed__irc_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
+  memcpy(text, m->params[0], n);
+  text[n] = '\0';
+  reed_session_set_away(c->session, text);
+  reed__irc_num(c, "306", ":You have been marked as being away");
+}
+
+void
+reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char out[REED_IRC_LINE_MAX] = "";
+  size_t n = 0;
+
+  for (size_t i = 0; i < m->n_params; i++) {
+    char buf[REED_IRC_LINE_MAX], *save = NULL;
+    reed_strlcpy(buf, m->params[i], sizeof(buf));
+    for (char *t = strtok_r(buf, " ", &save); t;
+         t = strtok_r(NULL, " ", &save)) {
+      reed_person_view_t pv;
+      if (reed_model_find_nick(c->env.model, t, &pv) != 0 ||
+          n + strlen(pv.who.nick) + 2 >= 400)
+        continue;
+      n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "",
+                            pv.who.nick);
+    }
+  }
+  reed__irc_num(c, "303", ":%s", out);
+}
+
+void
+reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  char out[REED_IRC_LINE_MAX] = "";
+  size_t n = 0;
+
+  for (size_t i = 0; i < m->n_params && i < 5; i++) {
+    reed_person_view_t pv;
+    parts_t p;
+    if (reed_model_find_nick(c->env.model, m->params[i], &pv) != 0)
+      continue;
+    mask_parts(&pv.who, &p);
+    n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s%s=%c%s@%s",
+                          n ? " " : "", p.nick, pv.oper ? "*" : "",
+                          pv.away ? '-' : '+', p.user, p.host);
+  }
+  reed__irc_num(c, "302", ":%s", out);
+}
+
+/* ---- WHO -------------------------------------------------------------------
+ */
+
+typedef struct {
+  reed_irc_core_t *c;
+  const char *chan;
+} who_t;
+
+static void
+who_line(reed_irc_core_t *c, const char *chan, const reed_actor_t *a,
+         const char *away, bool op, bool voice, bool oper)
+{
+  parts_t p;
+
+  mask_parts(a, &p);
+  reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s :0 %s", chan, p.user, p.host,
+                c->server_name, p.nick, away ? 'G' : 'H', oper ? "*" : "",
+                op      ? "@"
+                : voice ? "+"
+                        : "",
+                a->realname ? a->realname : "");
+}
+
+static void
+who_member(void *ud, const reed_member_view_t *mv)
+{
+  who_t *w = ud;
+
+  who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, false);
+}
+
+void
+reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *mask = m->n_params > 0 ? m->params[0] : "*";
+  reed_person_view_t pv;
+
+  if (mask[0] == '#') {
+    const char *room = reed__irc_room_of(mask);
+    reed_room_t *r = room ? reed_room_find(c->env.model, room) : NULL;
+    reed_room_view_t v;
+    if (r != NULL) {
+      reed_room_view(r, &v);
+      if (!v.secret || reed_room_has_session(r, c->session)) {
+        who_t w = {.c = c, .chan = mask};
+        reed_room_each_member(r, who_member, &w);
+      }
+    }
+  } else if (reed_model_find_nick(c->env.model, mask, &pv) == 0) {
+    who_line(c, "*", &pv.who, pv.away, false, false, pv.oper);
+  }
+  reed__irc_num(c, "315", "%.64s :End of WHO list", mask);
+}
+
+/* ---- WHOIS -----------------------------------------------------------------
+ */
+
+typedef struct {
+  reed_irc_core_t *c;
+  const char *nick;
+  char line[400];
+  size_t n;
+} whois_t;
+
+static void
+whois_room(void *ud, const reed_room_t *r)
+{
+  whois_t *w = ud;
+  reed_room_view_t v;
+  reed_member_view_t mv;
+
+  reed_room_view(r, &v);
+  if (v.secret && !reed_room_has_session(r, w->c->session))
+    return;
+  if (reed_room_member(r, w->nick, &mv) != 0)
+    return;
+  if (w->n + strlen(v.name) + 4 >= sizeof(w->line))
+    return;
+  w->n += (size_t)snprintf(w->line + w->n, sizeof(w->line) - w->n, "%s%s#%s",
+                           w->n ? " " : "",
+                           mv.op      ? "@"
+                           : mv.voice ? "+"
+                                      : "",
+                           v.name);
+}
+
+static void
+whois_body(reed_irc_core_t *c, const reed_person_view_t *pv)
+{
+  whois_t w = {.c = c, .nick = pv->who.nick};
+  uint64_t now = c->clock->wall_ms(c->clock->c);
+  parts_t p;
+
+  mask_parts(&pv->who, &p);
+  reed__irc_num(c, "311", "%s %s %s * :%s", p.nick, p.user, p.host,
+                pv->who.realname ? pv->who.realname : "");
+  reed_model_each_room_of(c->env.model, pv->who.nick, whois_room, &w);
+  if (w.n > 0)
+    reed__irc_num(c, "319", "%s :%s", p.nick, w.line);
+  reed__irc_num(c, "312", "%s %s :reed (%s)", p.nick, c->server_name,
+                pv->who.origin ? pv->who.origin : "irc");
+  if (pv->oper)
+    reed__irc_num(c, "313", "%s :is an IRC operator", p.nick);
+  if (pv->away)
+    reed__irc_num(c, "301", "%s :%s", p.nick, pv->away);
+  if (pv->who.account)
+    reed__irc_num(c, "330", "%s %s :is logged in as", p.nick, pv->who.account);
+  reed__irc_num(
+      c, "317", "%s %llu %llu :seconds idle, signon time", p.nick,
+      (unsigned long long)((now > pv->idle_since_ms ? now - pv->idle_since_ms
+                                                    : 0) /
+                           1000),
+      (unsigned long long)(pv->signon_ms / 1000));
+}
+
+void
+reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *nick = m->params[m->n_params > 1 ? 1 : 0];
+  reed_person_view_t pv;
+
+  if (reed_model_find_nick(c->env.model, nick, &pv) != 0)
+    reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, nick, NULL);
+  else
+    whois_body(c, &pv);
+  reed__irc_num(c, "318", "%.64s :End of /WHOIS list", nick);
+}
+
+void
+reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  /* No nick history is kept yet. */
+  reed__irc_num(c, "406", "%.64s :There was no such nickname", m->params[0]);
+  reed__irc_num(c, "369", "%.64s :End of WHOWAS", m->params[0]);
+}
+
+/* ---- OPER, KILL ------------------------------------------------------------
+ */
+
+static bool
+oper_match(const char *entry, const char *name, const char *pass)
+{
+  size_t nl = strlen(name);
+  const char *p;
+  unsigned char diff = 0;
+  size_t pl;
+
+  if (strncmp(entry, name, nl) != 0 || entry[nl] != ' ')
+    return false;
+  p = entry + nl + 1;
+  pl = strlen(p);
+  if (pl != strlen(pass))
+    return false;
+  for (size_t i = 0; i < pl; i++) /* constant time over the password */
+    diff |= (unsigned char)(p[i] ^ pass[i]);
+  return diff == 0;
+}
+
+void
+reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const reed_irc_strlist_t *ops = &c->conf->opers;
+  const char *nick = reed__irc_nick(c);
+
+  if (ops->n == 0) {
+    reed__irc_num(c, "491", ":No O-lines for your host");
+    return;
+  }
+  for (size_t i = 0; i < ops->n; i++) {
+    if (oper_match(ops->v[i], m->params[0], m->params[1])) {
+      reed_session_set_oper(c->session, true);
+      reed__irc_num(c, "381", ":You are now an IRC operator");
+      reed__irc_send(c, ":%s MODE %s :+o", nick, nick);
+      return;
+    }
+  }
+  reed__irc_num(c, "464", ":Password incorrect");
+}
+
+void
+reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  int rc;
+
+  if (!reed_session_is_oper(c->session)) {
+    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    return;
+  }
+  rc = reed_session_kill(c->session, m->params[0], m->params[1]);
+  if (rc < 0)
+    reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
+}

@@ -1,0 +1,425 @@
+/* The IRC core of one connection: framing (lines end at LF or CR, with a
+ * bounded, lazily allocated buffer for a partial line), flood control
+ * (a token bucket with fakelag through the clock), the registration and
+ * ping timers, and the polite close. Commands live in irc_cmd_*.c. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const reed_session_listener_t listener = {
+    .on_event = reed__irc_on_event,
+};
+
+/* ---- Timers ----------------------------------------------------------------
+ */
+
+static void
+cancel_timer(reed_irc_core_t *c, uint64_t *id)
+{
+  if (*id != 0)
+    c->clock->cancel(c->clock->c, *id);
+  *id = 0;
+}
+
+static void
+reg_timeout(void *arg)
+{
+  reed_irc_core_t *c = arg;
+
+  c->reg_timer = 0;
+  if (!(c->state & IRC_ST_REG))
+    reed__irc_close(c, "Registration timed out");
+}
+
+static void ping_check(void *arg);
+
+static void
+arm_ping(reed_irc_core_t *c, uint64_t ms)
+{
+  cancel_timer(c, &c->ping_timer);
+  c->ping_timer = c->clock->call_later(c->clock->c, ms, ping_check, c);
+}
+
+/* Idle for ping_interval: PING; then silent for ping_timeout: close. */
+static void
+ping_check(void *arg)
+{
+  reed_irc_core_t *c = arg;
+  uint64_t now = c->clock->now_ms(c->clock->c);
+  uint64_t idle = now - c->last_rx_ms;
+  uint64_t interval = (uint64_t)c->conf->ping_interval_ms;
+  uint64_t timeout = (uint64_t)c->conf->ping_timeout_ms;
+  char why[64];
+
+  c->ping_timer = 0;
+  if (c->ping_out && idle >= interval + timeout) {
+    snprintf(why, sizeof(why), "Ping timeout: %llu seconds",
+             (unsigned long long)(idle / 1000));
+    reed__irc_close(c, why);
+    return;
+  }
+  if (!c->ping_out && idle >= interval) {
+    c->ping_out = true;
+    reed__irc_send(c, "PING :%s", c->server_name);
+    arm_ping(c, interval + timeout - idle);
+    return;
+  }
+  arm_ping(c, (c->ping_out ? interval + timeout : interval) - idle);
+}
+
+/* ---- Flood control ---------------------------------------------------------
+ * Credit accrues at one command per (10000 / flood_rate) ms up to
+ * flood_burst commands; a command costs its penalty in commands. */
+
+static uint64_t
+flood_step_ms(const reed_irc_core_t *c)
+{
+  long rate = c->conf->flood_rate > 0 ? c->conf->flood_rate : 1;
+
+  return (uint64_t)(10000 / rate);
+}
+
+static void
+lag_done(void *arg)
+{
+  reed_irc_core_t *c = arg;
+
+  c->lag_timer = 0;
+  if (c->paused) {
+    c->paused = false;
+    c->tr->pause_reading(c->tr->t, false);
+  }
+}
+
+/* Returns true when the command may run now. Otherwise either pauses
+ * reading until the credit is there (fakelag) or closes (excess flood). */
+static bool
+flood_charge(reed_irc_core_t *c, unsigned penalty)
+{
+  uint64_t now = c->clock->now_ms(c->clock->c);
+  uint64_t step = flood_step_ms(c), cost = step * penalty;
+  uint64_t cap = step * (uint64_t)c->conf->flood_burst;
+
+  if (c->exempt || penalty == 0 || !(c->state & IRC_ST_REG))
+    return true;
+  c->credit_ms += now - c->credit_at;
+  c->credit_at = now;
+  if (c->credit_ms > cap)
+    c->credit_ms = cap;
+  if (c->credit_ms >= cost) {
+    c->credit_ms -= cost;
+    return true;
+  }
+  if (!c->conf->fakelag) {
+    reed__irc_close(c, "Excess Flood");
+    return false;
+  }
+  if (!c->paused) {
+    c->paused = true;
+    c->tr->pause_reading(c->tr->t, true);
+  }
+  if (c->lag_timer == 0)
+    c->lag_timer =
+        c->clock->call_later(c->clock->c, cost - c->credit_ms, lag_done, c);
+  return false;
+}
+
+/* ---- Lines -----------------------------------------------------------------
+ */
+
+static bool
+client_tags_too_long(const reed_irc_msg_t *m)
+{
+  return m->tags_len > REED_IRC_CLIENT_TAGS_MAX;
+}
+
+/* Parses and runs one line. Returns false when flood control holds it back
+ * (the caller keeps it for later). */
+static bool
+run_line(reed_irc_core_t *c, const char *line, size_t len)
+{
+  static reed_irc_msg_t m;
+  const reed_irc_cmd_t *cmd;
+  int rc = reed_irc_line_parse(line, len, &m);
+
+  if (rc == REED_ETOOBIG || rc == REED_ELIMIT ||
+      (rc == 0 && client_tags_too_long(&m))) {
+    reed__irc_num(c, "417", ":Input line was too long");
+    return true;
+  }
+  if (rc < 0)
+    return true; /* an empty or malformed line is ignored */
+  cmd = reed__irc_cmd_find(m.command);
+  if (!flood_charge(c, cmd ? cmd->penalty : 1))
+    return false;
+  if (!reed_utf8_valid((const uint8_t *)line, len)) {
+    reed__irc_send(c,
+                   ":%s FAIL %s INVALID_UTF8 :Message rejected, your "
+                   "message contained invalid UTF-8",
+                   c->server_name, cmd ? cmd->name : "*");
+    return true;
+  }
+  reed__irc_dispatch(c, &m);
+  return true;
+}
+
+static const uint8_t *
+find_eol(const uint8_t *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '\n' || p[i] == '\r')
+      return p + i;
+  }
+  return NULL;
+}
+
+static void
+drop_rbuf(reed_irc_core_t *c)
+{
+  reed_free(c->rbuf);
+  c->rbuf = NULL;
+  c->rlen = 0;
+}
+
+/* Keeps a partial line; a line that outgrows the read limit closes the
+ * connection whatever the chunking, so the outcome never depends on it. */
+static bool
+stash(reed_irc_core_t *c, const uint8_t *p, size_t n)
+{
+  if (c->rlen + n > IRC_READ_MAX) {
+    drop_rbuf(c);
+    reed__irc_close(c, "Input line too long");
+    return false;
+  }
+  if (c->rbuf == NULL && (c->rbuf = reed_malloc(IRC_READ_MAX + 1)) == NULL) {
+    reed__irc_close(c, "Out of memory");
+    return false;
+  }
+  memcpy(c->rbuf + c->rlen, p, n);
+  c->rlen += n;
+  return true;
+}
+
+static bool
+prereg_limit(reed_irc_core_t *c)
+{
+  if (c->state & IRC_ST_REG)
+    return false;
+  if (++c->prereg_lines <= (unsigned long)c->conf->prereg_max_lines)
+    return false;
+  reed__irc_close(c, "Excess Flood");
+  return true;
+}
+
+/* Handles the line that ends at `eol` (rbuf + in[0..eol)). Returns false
+ * when flood control holds it. */
+static bool
+take_line(reed_irc_core_t *c, const uint8_t *in, size_t n)
+{
+  size_t old = c->rlen;
+
+  if (c->rlen == 0)
+    return n == 0 || prereg_limit(c) || run_line(c, (const char *)in, n);
+  if (!stash(c, in, n))
+    return true;
+  if (prereg_limit(c))
+    return true;
+  if (!run_line(c, c->rbuf, c->rlen)) {
+    c->rlen = old;
+    return false;
+  }
+  drop_rbuf(c);
+  return true;
+}
+
+ssize_t
+reed__irc_feed(void *core, const uint8_t *in, size_t len)
+{
+  reed_irc_core_t *c = core;
+  size_t off = 0;
+
+  c->last_rx_ms = c->clock->now_ms(c->clock->c);
+  c->ping_out = false;
+  while (off < len && !(c->state & IRC_ST_CLOSED)) {
+    const uint8_t *eol = find_eol(in + off, len - off);
+    size_t n;
+    if (eol == NULL) {
+      stash(c, in + off, len - off);
+      break;
+    }
+    n = (size_t)(eol - (in + off));
+    if (c->rlen + n > IRC_READ_MAX) {
+      stash(c, in + off, n); /* closes */
+      break;
+    }
+    if (!take_line(c, in + off, n))
+      return (ssize_t)off;
+    off += n + 1;
+  }
+  return (ssize_t)len;
+}
+
+/* ---- Lifecycle -------------------------------------------------------------
+ */
+
+void
+reed__irc_close(reed_irc_core_t *c, const char *reason)
+{
+  reed_session_t *s = c->session;
+
+  if (c->state & IRC_ST_CLOSED)
+    return;
+  reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
+  c->state |= IRC_ST_CLOSED;
+  c->session = NULL;
+  if (s != NULL)
+    reed_session_quit(s, reason);
+  cancel_timer(c, &c->reg_timer);
+  cancel_timer(c, &c->ping_timer);
+  cancel_timer(c, &c->lag_timer);
+  drop_rbuf(c);
+  c->tr->close(c->tr->t, reason);
+}
+
+static bool
+ip_exempt(const reed_irc_conf_t *conf, const char *ip)
+{
+  for (size_t i = 0; i < conf->flood_exempt.n; i++) {
+    if (strcmp(conf->flood_exempt.v[i], ip) == 0)
+      return true;
+  }
+  return false;
+}
+
+static int
+session_open(reed_irc_core_t *c)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  reed_session_info_t info = {
+      .origin = "irc",
+      .user = "~u",
+      .host = c->host,
+      .ip = peer ? peer->ip : "",
+      .realname = "",
+      .listener = &listener,
+      .ud = c,
+  };
+
+  return reed_session_new(c->env.model, &info, &c->session);
+}
+
+static void
+init_peer(reed_irc_core_t *c)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  const char *ip = peer && peer->ip[0] ? peer->ip : "unknown";
+
+  if (strcmp(ip, "unix") == 0)
+    ip = "localhost";
+  reed_strlcpy(c->host, ip, sizeof(c->host));
+  for (char *p = c->host; *p; p++) {
+    if (*p == ':' && p == c->host)
+      *p = '0'; /* "::1" would read as a trailing parameter */
+  }
+  c->exempt = peer != NULL && ip_exempt(c->conf, peer->ip);
+}
+
+static const char *
+server_name_of(const reed_irc_conf_t *conf)
+{
+  return conf->server_name != NULL ? conf->server_name : "localhost";
+}
+
+int
+reed__irc_conn_new(const reed_proto_env_t *env, void **core)
+{
+  reed_irc_core_t *c = reed_calloc(1, sizeof(*c));
+  int rc;
+
+  *core = NULL;
+  if (c == NULL)
+    return REED_ENOMEM;
+  c->env = *env;
+  c->tr = env->transport;
+  c->clock = env->clock;
+  c->conf = env->conf;
+  c->server_name = server_name_of(c->conf);
+  init_peer(c);
+  rc = session_open(c);
+  if (rc < 0)
+    goto fail;
+  c->last_rx_ms = c->credit_at = c->clock->now_ms(c->clock->c);
+  c->credit_ms = flood_step_ms(c) * (uint64_t)c->conf->flood_burst;
+  c->reg_timer = c->clock->call_later(
+      c->clock->c, (uint64_t)c->conf->reg_timeout_ms, reg_timeout, c);
+  if (c->reg_timer == 0) {
+    rc = REED_ENOMEM;
+    goto fail;
+  }
+  *core = c;
+  return 0;
+fail:
+  if (c->session != NULL)
+    reed_session_quit(c->session, "");
+  reed_free(c);
+  return rc;
+}
+
+void
+reed__irc_try_register(reed_irc_core_t *c)
+{
+  uint32_t need = IRC_ST_NICK | IRC_ST_USER;
+
+  if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
+      (c->state & need) != need || c->session == NULL)
+    return;
+  reed_session_set_host(c->session, c->user, c->host);
+  reed_session_set_realname(c->session, c->realname);
+  c->state |= IRC_ST_REG;
+  cancel_timer(c, &c->reg_timer);
+  arm_ping(c, (uint64_t)c->conf->ping_interval_ms);
+  reed__irc_send_welcome(c);
+}
+
+void
+reed__irc_eof(void *core)
+{
+  reed_irc_core_t *c = core;
+  reed_session_t *s = c->session;
+
+  if (c->state & IRC_ST_CLOSED)
+    return;
+  c->state |= IRC_ST_CLOSED;
+  c->session = NULL;
+  if (s != NULL)
+    reed_session_quit(s, "Connection closed");
+  cancel_timer(c, &c->reg_timer);
+  cancel_timer(c, &c->ping_timer);
+  cancel_timer(c, &c->lag_timer);
+}
+
+void
+reed__irc_shutdown(void *core, int why)
+{
+  reed__irc_close(core, why == REED_SHUTDOWN_RELOAD ? "Server restarting"
+                                                    : "Server shutting down");
+}
+
+void
+reed__irc_tls_ready(void *core)
+{
+  REED_UNUSED(core);
+}
+
+void
+reed__irc_conn_free(void *core)
+{
+  reed_irc_core_t *c = core;
+
+  if (c == NULL)
+    return;
+  reed__irc_eof(c);
+  drop_rbuf(c);
+  reed_free(c);
+}

@@ -1,0 +1,532 @@
+/* Output: replies and numerics for this connection, and model events
+ * rendered as IRC lines. A relayed event is formatted once per output form
+ * (IRC plus the caps that change its bytes) and shared through the event's
+ * format cache; the form never depends on the recipient. */
+#include "irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
+
+size_t
+reed__irc_utf8_cut(const char *s, size_t len, size_t max)
+{
+  size_t n;
+
+  if (len <= max)
+    return len;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+const char *
+reed__irc_room_of(const char *chan)
+{
+  if (chan == NULL || chan[0] != '#' || !reed_room_name_valid(chan + 1))
+    return NULL;
+  return chan + 1;
+}
+
+void
+reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
+{
+  int rc;
+
+  if (c->state & IRC_ST_CLOSED && c->session == NULL)
+    return;
+  rc = c->tr->write(c->tr->t, b);
+  if (rc < 0 && !(c->state & IRC_ST_CLOSED))
+    reed__irc_close(c, "SendQ exceeded");
+}
+
+/* Cuts the non-tag part of `line` to IRC_BODY_MAX bytes, adds CRLF and
+ * writes it. */
+static void
+send_line(reed_irc_core_t *c, char *line, size_t len)
+{
+  size_t tags = 0;
+  reed_buf_t *b;
+
+  if (line[0] == '@') {
+    const char *sp = memchr(line, ' ', len);
+    tags = sp ? (size_t)(sp - line) + 1 : 0;
+  }
+  len = tags + reed__irc_utf8_cut(line + tags, len - tags, IRC_BODY_MAX);
+  memcpy(line + len, "\r\n", 2);
+  b = reed_buf_from(line, len + 2);
+  if (b == NULL)
+    return;
+  reed__irc_write_buf(c, b);
+  reed_buf_unref(b);
+}
+
+static void
+vsend(reed_irc_core_t *c, const char *pre, const char *fmt, va_list ap)
+{
+  static char line[IRC_READ_MAX + 8];
+  size_t cap = sizeof(line) - 2, n = 0;
+  int k;
+
+  if (pre != NULL)
+    n = reed_strlcpy(line, pre, cap);
+  if (n >= cap)
+    n = cap - 1;
+  k = vsnprintf(line + n, cap - n, fmt, ap);
+  if (k < 0)
+    return;
+  n += (size_t)k < cap - n ? (size_t)k : cap - n - 1;
+  send_line(c, line, n);
+}
+
+void
+reed__irc_send(reed_irc_core_t *c, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsend(c, NULL, fmt, ap);
+  va_end(ap);
+}
+
+const char *
+reed__irc_nick(const reed_irc_core_t *c)
+{
+  const char *n = c->session ? reed_session_nick(c->session) : NULL;
+
+  return (n != NULL && (c->state & IRC_ST_REG)) ? n : "*";
+}
+
+void
+reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
+{
+  char pre[160];
+  va_list ap;
+
+  snprintf(pre, sizeof(pre), ":%s %s %s ", c->server_name, num,
+           reed__irc_nick(c));
+  va_start(ap, fmt);
+  vsend(c, pre, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- Masks -----------------------------------------------------------------
+ */
+
+/* Copies `s` with every byte that cannot be in a mask part replaced. */
+static size_t
+put_clean(char *out, size_t size, const char *s, const char *fallback)
+{
+  size_t n = 0;
+
+  if (s == NULL || *s == '\0')
+    s = fallback;
+  for (; *s != '\0' && n + 1 < size && n < 64; s++) {
+    unsigned char ch = (unsigned char)*s;
+    bool bad = ch <= ' ' || ch == '!' || ch == '@' || ch == ',' || ch == 0x7f;
+    out[n++] = bad ? '_' : (char)ch;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* IRC users show their ident and host; members from other protocols show
+ * nick!account@origin-host (DESIGN.md), never assuming an IRC connection. */
+size_t
+reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size)
+{
+  bool irc = a->origin != NULL && strcmp(a->origin, "irc") == 0;
+  const char *user = irc ? a->user : a->account;
+  size_t n = put_clean(out, size, a->nick, "*");
+
+  if (n + 2 < size) {
+    out[n++] = '!';
+    n += put_clean(out + n, size - n, user, a->nick ? a->nick : "*");
+  }
+  if (n + 2 < size) {
+    out[n++] = '@';
+    n += put_clean(out + n, size - n, a->host,
+                   a->origin ? a->origin : "unknown");
+  }
+  out[n] = '\0';
+  return n;
+}
+
+int
+reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a)
+{
+  char mask[IRC_MASK_MAX];
+  size_t n = reed__irc_mask_str(a, mask, sizeof(mask));
+
+  return reed_buf_append(b, mask, n);
+}
+
+size_t
+reed__irc_split(char *buf, size_t size, const char *list, char **items,
+                size_t max)
+{
+  size_t n = 0;
+  char *p = buf, *save = NULL;
+
+  reed_strlcpy(buf, list, size);
+  for (char *t = strtok_r(p, ",", &save); t != NULL && n < max;
+       t = strtok_r(NULL, ",", &save))
+    items[n++] = t;
+  return n;
+}
+
+/* ---- Events ----------------------------------------------------------------
+ */
+
+typedef struct {
+  reed_irc_core_t *c;
+  const reed_event_t *ev;
+  uint32_t caps;
+  reed_buf_t *b;
+  char tags[REED_IRC_TAGS_MAX];
+  size_t tags_len;
+} render_t;
+
+static void
+tag_add(render_t *r, const char *key, const char *value)
+{
+  size_t room = sizeof(r->tags) - r->tags_len;
+  int k;
+
+  k = snprintf(r->tags + r->tags_len, room, "%s%s%s%s", r->tags_len ? ";" : "@",
+               key, value ? "=" : "", value ? value : "");
+  if (k > 0 && (size_t)k < room)
+    r->tags_len += (size_t)k;
+  else
+    r->tags[r->tags_len] = '\0';
+}
+
+static void
+build_tags(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  char v[64];
+
+  r->tags_len = 0;
+  r->tags[0] = '\0';
+  if ((r->caps & IRC_CAP_SERVER_TIME) && ev->ts_ms != 0) {
+    time_t t = (time_t)(ev->ts_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(v, sizeof(v), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, (unsigned)(ev->ts_ms % 1000));
+    tag_add(r, "time", v);
+  }
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->id != 0 &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG)) {
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->id);
+    tag_add(r, "msgid", v);
+  }
+  if ((r->caps & IRC_CAP_ACCOUNT_TAG) && ev->from.account != NULL)
+    tag_add(r, "account", ev->from.account);
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->client_tags != NULL &&
+      ev->client_tags[0] != '\0')
+    tag_add(r, ev->client_tags, NULL);
+  if (r->tags_len > 0)
+    r->tags[r->tags_len++] = ' ';
+  r->tags[r->tags_len] = '\0';
+}
+
+/* Appends tags and ":source " to r->b. */
+static int
+head(render_t *r)
+{
+  int rc = reed_buf_append(&r->b, r->tags, r->tags_len);
+
+  if (rc == 0)
+    rc = reed_buf_append(&r->b, ":", 1);
+  if (rc == 0 && r->ev->from.nick == NULL)
+    rc = reed_buf_printf(&r->b, "%s ", r->c->server_name);
+  else if (rc == 0) {
+    rc = reed__irc_append_mask(&r->b, &r->ev->from);
+    if (rc == 0)
+      rc = reed_buf_append(&r->b, " ", 1);
+  }
+  return rc;
+}
+
+/* Appends `text` cut to what is left of the line after `used` bytes. */
+static int
+append_cut(reed_buf_t **b, const char *text, size_t used)
+{
+  size_t len = text ? strlen(text) : 0;
+  size_t max = used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0;
+
+  return reed_buf_append(b, text ? text : "",
+                         reed__irc_utf8_cut(text, len, max));
+}
+
+static int
+crlf(render_t *r)
+{
+  return reed_buf_append(&r->b, "\r\n", 2);
+}
+
+/* One line: head, then `fmt` (the command and middle params), then an
+ * optional trailing parameter cut to fit. */
+static int line(render_t *r, const char *trailing, const char *fmt, ...)
+    REED_PRINTF(3, 4);
+static int
+line(render_t *r, const char *trailing, const char *fmt, ...)
+{
+  size_t start = r->b->len;
+  va_list ap;
+  int rc = head(r);
+
+  if (rc == 0) {
+    char mid[600];
+    va_start(ap, fmt);
+    vsnprintf(mid, sizeof(mid), fmt, ap);
+    va_end(ap);
+    rc = reed_buf_append(&r->b, mid, strlen(mid));
+  }
+  if (rc == 0 && trailing != NULL) {
+    size_t used = r->b->len - start - r->tags_len;
+    rc = reed_buf_append(&r->b, " :", 2);
+    if (rc == 0)
+      rc = append_cut(&r->b, trailing, used + 2);
+  }
+  return rc == 0 ? crlf(r) : rc;
+}
+
+/* The message text, one line per CR/LF-separated piece, each cut into as
+ * many lines as it needs: nothing from another protocol starts a line of
+ * its own, and nothing is lost. */
+static int
+message_lines(render_t *r, const char *cmd, const char *target)
+{
+  const reed_event_t *ev = r->ev;
+  bool action = ev->msg_kind == REED_MSG_ACTION;
+  const char *p = ev->text ? ev->text : "", *end = p + ev->text_len;
+  int rc = 0;
+
+  while (p < end && rc == 0) {
+    size_t n = strcspn(p, "\r\n"), start = r->b->len, used, k;
+    if (p + n > end)
+      n = (size_t)(end - p);
+    if (n == 0) {
+      p++;
+      continue;
+    }
+    rc = head(r);
+    if (rc == 0)
+      rc = reed_buf_printf(&r->b, "%s %s :%s", cmd, target,
+                           action ? "\001ACTION " : "");
+    used = r->b->len - start - r->tags_len + (action ? 1 : 0);
+    k = reed__irc_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
+    if (k == 0)
+      k = n; /* cannot happen with sane prefixes; never loop forever */
+    if (rc == 0)
+      rc = reed_buf_append(&r->b, p, k);
+    if (rc == 0 && action)
+      rc = reed_buf_append(&r->b, "\001", 1);
+    if (rc == 0)
+      rc = crlf(r);
+    p += k;
+  }
+  return rc;
+}
+
+static int
+render_message(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  const char *cmd = ev->msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
+  char target[REED_ROOM_MAX + 2];
+
+  if (ev->room != NULL)
+    snprintf(target, sizeof(target), "#%s", ev->room);
+  else
+    reed_strlcpy(target, ev->target ? ev->target : "*", sizeof(target));
+  return message_lines(r, cmd, target);
+}
+
+static int
+render_join(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+
+  if (r->caps & IRC_CAP_EXTENDED_JOIN)
+    return line(r, ev->from.realname ? ev->from.realname : "", "JOIN #%s %s",
+                ev->room, ev->from.account ? ev->from.account : "*");
+  return line(r, NULL, "JOIN #%s", ev->room);
+}
+
+static int
+render_mode(render_t *r)
+{
+  static const char letters[] = "ovbeIklmitsn";
+  const reed_event_t *ev = r->ev;
+  char modes[64], args[420];
+  size_t nm = 0, na = 0;
+  int sign = -1;
+
+  for (size_t i = 0; i < ev->n_modes && nm + 3 < sizeof(modes); i++) {
+    const reed_mode_change_t *mc = &ev->modes[i];
+    if ((int)mc->set != sign) {
+      modes[nm++] = mc->set ? '+' : '-';
+      sign = mc->set;
+    }
+    modes[nm++] = letters[mc->mode];
+    if (mc->arg != NULL && na + strlen(mc->arg) + 2 < sizeof(args))
+      na += (size_t)snprintf(args + na, sizeof(args) - na, " %s", mc->arg);
+  }
+  modes[nm] = '\0';
+  args[na] = '\0';
+  return line(r, NULL, "MODE #%s %s%s", ev->room, modes, args);
+}
+
+static bool
+for_me(const render_t *r, const char *nick)
+{
+  const char *mine = r->c->session ? reed_session_nick(r->c->session) : NULL;
+
+  return nick != NULL && mine != NULL && reed_casecmp(nick, mine) == 0;
+}
+
+static bool
+by_me(const render_t *r)
+{
+  return r->c->session != NULL &&
+         r->ev->from.session_id == reed_session_id(r->c->session);
+}
+
+static int
+render_other(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+
+  switch (ev->kind) {
+  case REED_EV_PART:
+    return line(r, ev->text && ev->text[0] ? ev->text : NULL, "PART #%s",
+                ev->room);
+  case REED_EV_QUIT:
+    return line(r, ev->text ? ev->text : "", "QUIT");
+  case REED_EV_NICK:
+    return line(r, ev->target, "NICK");
+  case REED_EV_TOPIC:
+    return line(r, ev->text ? ev->text : "", "TOPIC #%s", ev->room);
+  case REED_EV_KICK:
+    return line(r, ev->text ? ev->text : ev->target, "KICK #%s %s", ev->room,
+                ev->target);
+  case REED_EV_INVITE:
+    return line(r, NULL, "INVITE %s #%s", ev->target, ev->room);
+  case REED_EV_AWAY:
+    return line(r, ev->text && ev->text[0] ? ev->text : NULL, "AWAY");
+  case REED_EV_ACCOUNT:
+    return line(r, NULL, "ACCOUNT %s",
+                ev->from.account ? ev->from.account : "*");
+  case REED_EV_REALNAME:
+    return line(r, ev->text ? ev->text : "", "SETNAME");
+  case REED_EV_TAGMSG:
+    if (ev->room != NULL)
+      return line(r, NULL, "TAGMSG #%s", ev->room);
+    return line(r, NULL, "TAGMSG %s", ev->target ? ev->target : "*");
+  default:
+    return 0;
+  }
+}
+
+/* Whether this connection shows the event at all. */
+static bool
+wanted(const render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  uint32_t caps = r->caps;
+
+  if (!(r->c->state & IRC_ST_REG))
+    return false;
+  if (ev->echo && !(caps & IRC_CAP_ECHO_MESSAGE) &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
+    return false;
+  switch (ev->kind) {
+  case REED_EV_INVITE:
+    return for_me(r, ev->target) || (caps & IRC_CAP_INVITE_NOTIFY);
+  case REED_EV_AWAY:
+    return (caps & IRC_CAP_AWAY_NOTIFY) && !by_me(r);
+  case REED_EV_ACCOUNT:
+    return (caps & IRC_CAP_ACCOUNT_NOTIFY) != 0;
+  case REED_EV_REALNAME:
+    return (caps & IRC_CAP_SETNAME) != 0;
+  case REED_EV_TAGMSG:
+    return (caps & IRC_CAP_MESSAGE_TAGS) != 0;
+  case REED_EV_HOST:
+  case REED_EV_REDACT:
+  case REED_EV_KILL:
+    return false;
+  default:
+    return true;
+  }
+}
+
+static reed_buf_t *
+render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
+{
+  render_t *r = reed_malloc(sizeof(*r));
+  reed_buf_t *b = NULL;
+  int rc;
+
+  if (r == NULL)
+    return NULL;
+  *r = (render_t){.c = c, .ev = ev, .caps = caps, .b = reed_buf_new(256)};
+  if (r->b != NULL) {
+    build_tags(r);
+    rc = ev->kind == REED_EV_MESSAGE ? render_message(r)
+         : ev->kind == REED_EV_JOIN  ? render_join(r)
+         : ev->kind == REED_EV_MODE  ? render_mode(r)
+                                     : render_other(r);
+    if (rc == 0 && r->b->len > 0)
+      b = r->b;
+    else
+      reed_buf_unref(r->b);
+  }
+  reed_free(r);
+  return b;
+}
+
+static void
+on_kill(reed_irc_core_t *c, const reed_event_t *ev)
+{
+  char why[REED_REASON_MAX + 80];
+
+  snprintf(why, sizeof(why), "Killed (%s (%s))",
+           ev->from.nick ? ev->from.nick : c->server_name,
+           ev->text ? ev->text : "");
+  c->session = NULL; /* the model removes it after this event */
+  reed__irc_close(c, why);
+}
+
+void
+reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  reed_irc_core_t *c = ud;
+  uint32_t form = IRC_FORM_TAG | (c->caps & IRC_FORM_CAPS);
+  render_t probe = {.c = c, .ev = ev, .caps = c->caps};
+  reed_buf_t *b;
+
+  REED_UNUSED(s);
+  if (ev->kind == REED_EV_KILL) {
+    on_kill(c, ev);
+    return;
+  }
+  if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))
+    return;
+  b = reed_event_cache_get(ev, form);
+  if (b == NULL) {
+    b = render(c, ev, c->caps);
+    if (b == NULL)
+      return;
+    reed_event_cache_put(ev, form, reed_buf_ref(b));
+  }
+  reed__irc_write_buf(c, b);
+  reed_buf_unref(b);
+}

@@ -1,0 +1,216 @@
+/* The IRC core's internals, shared by its files and its unit tests. */
+#ifndef REED_IRC_INT_H
+#define REED_IRC_INT_H
+
+#include "../../server/model/model.h"
+#include "irc.h"
+
+#include <stdbool.h>
+
+/* ---- Config ([irc] section) ------------------------------------------------
+ */
+typedef struct reed_irc_strlist_s {
+  char **v;
+  size_t n;
+} reed_irc_strlist_t;
+
+typedef struct reed_irc_conf_s {
+  char *network;                   /* NETWORK= and the welcome line */
+  reed_irc_strlist_t motd;         /* one entry per line; empty: 422 */
+  long reg_timeout_ms;             /* registration must finish within this */
+  long ping_interval_ms;           /* idle time before the server PINGs */
+  long ping_timeout_ms;            /* then the time the client has to answer */
+  long flood_burst;                /* commands at once */
+  long flood_rate;                 /* commands per 10 seconds after the burst */
+  bool fakelag;                    /* delay flooders (else disconnect them) */
+  reed_irc_strlist_t flood_exempt; /* IPs never throttled */
+  long prereg_max_lines;           /* lines allowed before registering */
+  reed_irc_strlist_t opers;        /* "name password" pairs */
+  char *server_name;               /* until the [server] name reaches us */
+} reed_irc_conf_t;
+
+void reed__irc_conf_defaults(void *conf);
+void reed__irc_conf_cleanup(void *conf);
+extern const reed_directive_t reed__irc_directives[];
+
+/* ---- Capabilities ----------------------------------------------------------
+ */
+enum {
+  IRC_CAP_ACCOUNT_NOTIFY = 1u << 0,
+  IRC_CAP_ACCOUNT_TAG = 1u << 1,
+  IRC_CAP_AWAY_NOTIFY = 1u << 2,
+  IRC_CAP_CAP_NOTIFY = 1u << 3,
+  IRC_CAP_CHGHOST = 1u << 4,
+  IRC_CAP_ECHO_MESSAGE = 1u << 5,
+  IRC_CAP_EXTENDED_JOIN = 1u << 6,
+  IRC_CAP_INVITE_NOTIFY = 1u << 7,
+  IRC_CAP_MESSAGE_TAGS = 1u << 8,
+  IRC_CAP_MULTI_PREFIX = 1u << 9,
+  IRC_CAP_SASL = 1u << 10,
+  IRC_CAP_SERVER_TIME = 1u << 11,
+  IRC_CAP_SETNAME = 1u << 12,
+  IRC_CAP_USERHOST_IN_NAMES = 1u << 13,
+};
+
+/* The caps that change the bytes of a relayed event line: with the
+ * protocol tag they make the format-cache form. */
+#define IRC_FORM_CAPS                                                          \
+  (IRC_CAP_ACCOUNT_TAG | IRC_CAP_EXTENDED_JOIN | IRC_CAP_MESSAGE_TAGS |        \
+   IRC_CAP_SERVER_TIME)
+#define IRC_FORM_TAG 0x49000000u /* 'I' */
+
+/* ---- The core --------------------------------------------------------------
+ */
+enum {
+  IRC_ST_NICK = 1u << 0,   /* NICK given */
+  IRC_ST_USER = 1u << 1,   /* USER given */
+  IRC_ST_CAPNEG = 1u << 2, /* CAP LS/REQ seen, END not yet */
+  IRC_ST_REG = 1u << 3,    /* registered */
+  IRC_ST_CLOSED = 1u << 4, /* ERROR sent; input is ignored */
+  IRC_ST_INVIS = 1u << 5,  /* user mode +i */
+};
+
+#define IRC_READ_MAX (REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX)
+#define IRC_USER_MAX 16
+#define IRC_REALNAME_MAX 128
+
+typedef struct reed_irc_core_s {
+  reed_proto_env_t env;
+  reed_transport_t *tr;
+  reed_clock_t *clock;
+  const reed_irc_conf_t *conf;
+  const char *server_name;
+  reed_session_t *session; /* NULL once quit or killed */
+  uint32_t state;
+  uint32_t caps;
+  int cap_version;
+  char user[IRC_USER_MAX + 1];
+  char host[64];
+  char realname[IRC_REALNAME_MAX + 1];
+  char nick_wanted[REED_NICK_MAX + 1]; /* for 433 replies */
+  /* Partial input line (lazy: NULL while no partial line is pending). */
+  char *rbuf;
+  size_t rlen;
+  /* Flood control: a token bucket counted in milliseconds. */
+  uint64_t credit_ms, credit_at;
+  bool exempt, paused;
+  uint64_t lag_timer, reg_timer, ping_timer;
+  uint64_t last_rx_ms;
+  bool ping_out;
+  unsigned long prereg_lines;
+} reed_irc_core_t;
+
+/* irc_core.c */
+int reed__irc_conn_new(const reed_proto_env_t *env, void **core);
+ssize_t reed__irc_feed(void *core, const uint8_t *in, size_t len);
+void reed__irc_eof(void *core);
+void reed__irc_shutdown(void *core, int why);
+void reed__irc_conn_free(void *core);
+void reed__irc_tls_ready(void *core);
+/* Sends "ERROR :<reason>", quits the model session and closes. */
+void reed__irc_close(reed_irc_core_t *c, const char *reason);
+/* Completes registration once NICK and USER are in and CAP is done. */
+void reed__irc_try_register(reed_irc_core_t *c);
+const char *reed__irc_nick(const reed_irc_core_t *c);
+
+/* irc_cap.c */
+void reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m);
+
+/* irc_cmds.c: the table and the dispatcher. */
+typedef void (*reed_irc_cmd_fn)(reed_irc_core_t *c, const reed_irc_msg_t *m);
+enum { IRC_NEED_REG = 1, IRC_PRE_REG = 2 };
+typedef struct reed_irc_cmd_s {
+  const char *name;
+  reed_irc_cmd_fn fn;
+  unsigned flags;
+  unsigned min_params;
+  unsigned penalty; /* in commands' worth of flood credit */
+} reed_irc_cmd_t;
+const reed_irc_cmd_t *reed__irc_cmd_find(const char *name);
+size_t reed__irc_cmd_count(void);
+const reed_irc_cmd_t *reed__irc_cmd_at(size_t i);
+/* Runs one parsed line: 451/461/421, then the handler. */
+void reed__irc_dispatch(reed_irc_core_t *c, const reed_irc_msg_t *m);
+
+/* Error codes to numerics through one table. `ctx` distinguishes the few
+ * codes whose numeric depends on what was tried (sending vs joining). */
+enum { IRC_CTX_ANY = 0, IRC_CTX_SEND, IRC_CTX_JOIN };
+void reed__irc_reply_err(reed_irc_core_t *c, int err, int ctx,
+                         const char *subject, const char *subject2);
+
+/* The same, choosing the subjects for a room command: the nick for
+ * 401/432, nick and channel for 441/443, else the channel. */
+void reed__irc_reply_room_err(reed_irc_core_t *c, int err, int ctx,
+                              const char *chan, const char *nick);
+
+/* irc_fmt.c: output. */
+/* Writes one line (CRLF added; the non-tag part cut at 510 bytes on a UTF-8
+ * boundary). */
+void reed__irc_send(reed_irc_core_t *c, const char *fmt, ...) REED_PRINTF(2, 3);
+/* ":<server> <num> <nick or *> " + fmt. */
+void reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
+    REED_PRINTF(3, 4);
+void reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b);
+/* "nick!user@host" for an actor (sanitized) into out; returns its length.
+ * reed__irc_append_mask appends the same to a buffer. */
+#define IRC_MASK_MAX 200
+size_t reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size);
+int reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a);
+/* The model listener: renders an event for this connection. */
+void reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev);
+/* Room names: "#name" <-> "name"; NULL when not a valid IRC channel. */
+const char *reed__irc_room_of(const char *chan);
+/* Cuts a UTF-8 string to at most max bytes on a character boundary. */
+size_t reed__irc_utf8_cut(const char *s, size_t len, size_t max);
+
+/* Welcome burst and informational replies (irc_cmd_info.c). */
+void reed__irc_send_welcome(reed_irc_core_t *c);
+void reed__irc_send_isupport(reed_irc_core_t *c);
+void reed__irc_send_lusers(reed_irc_core_t *c);
+void reed__irc_send_motd(reed_irc_core_t *c);
+
+/* Splits a comma list into at most `max` items (in a copy held by buf). */
+size_t reed__irc_split(char *buf, size_t size, const char *list, char **items,
+                       size_t max);
+
+/* Channel helpers used by JOIN (irc_cmd_chan.c). */
+void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
+void reed__irc_send_names(reed_irc_core_t *c, const char *room);
+
+/* Command handlers, one per table row. */
+void reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_invite(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_join(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_lusers(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_mode(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_motd(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_notice(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_part(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_pass(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_ping(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_pong(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_privmsg(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_quit(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_setname(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_time(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_topic(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m);
+
+#define IRC_VERSION "reed-0.1"
+
+#endif
