@@ -108,7 +108,7 @@ reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what)
     sqlite3_reset(s);
     return 0;
   }
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
     sqlite3_reset(s);
     return REED_EEXIST;
   }
@@ -156,7 +156,7 @@ commit(reed_store_t *st)
 
   if (rc != 0)
     rollback(st);
-  return rc == REED_EEXIST ? REED_EIO : rc;
+  return rc;
 }
 
 int

@@ -53,8 +53,9 @@ sqlite3_stmt *reed__store_stmt(reed_store_t *st, reed__store_stmt_id id);
  * REED_ENOMEM when SQLite ran out of memory. */
 int reed__store_fail(reed_store_t *st, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored) and
- * resets it. Returns 0, or REED_EEXIST on a constraint violation, or the
- * result of reed__store_fail. */
+ * resets it. Returns 0, or REED_EEXIST (not logged) when a primary key or
+ * unique constraint refused the row, or the result of reed__store_fail for
+ * anything else (other constraints included). */
 int reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what);
 /* Runs SQL text (possibly several statements). 0 or REED_EIO (logged). */
 int reed__store_exec(reed_store_t *st, const char *sql);

@@ -12,7 +12,8 @@ record(void *ud, int level, const char *line)
 {
   store_fixture_t *f = ud;
 
-  REED_UNUSED(level);
+  if (getenv("STORE_TEST_LOG"))
+    fprintf(stderr, "log %d: %s\n", level, line);
   if (f->nlines < (int)REED_ARRAY_SIZE(f->lines))
     snprintf(f->lines[f->nlines++], sizeof(f->lines[0]), "%s", line);
 }

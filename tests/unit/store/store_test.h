@@ -13,7 +13,7 @@ typedef struct {
   char dir[64];
   char path[128];
   reed_log_t log;
-  char lines[16][256];
+  char lines[64][256];
   int nlines;
 } store_fixture_t;
 

@@ -463,3 +463,116 @@ TEST(persist_load_skips_bad_rows)
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
+
+TEST(persist_write_error_is_logged_for_that_row)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  uint64_t bad = 0, good = 0;
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "CREATE TRIGGER no_boom BEFORE INSERT ON messages"
+                         " WHEN CAST(NEW.text AS TEXT) = 'boom'"
+                         " BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "boom", 4, NULL, &bad), 0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", "still saved"), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "fine", 4, NULL, &good), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT(sf_logged(&p.f, "disk says no"));
+  ASSERT(sf_logged(&p.f, "not saved"));
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(sf_int(raw, "SELECT id FROM messages"), (long long)good);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms"
+                        " WHERE topic = 'still saved'"),
+            1);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_failed_commit_rolls_back)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  sqlite3 *db, *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  db = reed_store_sqlite(p.st);
+  /* A deferred foreign key makes COMMIT itself fail. */
+  ASSERT_EQ(sqlite3_exec(db,
+                         "PRAGMA foreign_keys=ON;"
+                         "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+                         "CREATE TABLE child(p INTEGER REFERENCES parent(id)"
+                         " DEFERRABLE INITIALLY DEFERRED);",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "lost", 4, NULL, NULL), 0);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO child VALUES(42)", NULL, NULL, NULL),
+            SQLITE_OK);
+  ASSERT_EQ(reed_store_turn_end(p.st), REED_EIO);
+  ASSERT(sf_logged(&p.f, "commit: FOREIGN KEY constraint failed"));
+  ASSERT(!reed_store_in_batch(p.st));
+  ASSERT(sqlite3_get_autocommit(db));
+  /* The next turn works. */
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "kept", 4, NULL, NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM child"), 0);
+  sqlite3_close(raw);
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_attach_out_of_memory)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  int ok = 0, failures = 0;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(reed_room_say(s, "Chat", 0, "x", 1, NULL, NULL), 0);
+  ASSERT_EQ(reed_tell(s, "Alice", 0, "me", 2, NULL, NULL), 0);
+  pf_stop(&p);
+  /* Allocation n fails during the load: attach says ENOMEM and everything
+   * it made is freed with the model. */
+  for (long n = 0; n < 200 && !ok; n++) {
+    reed_model_opts_t o = {.clock = &p.fc.clock};
+    reed_model_t *m;
+    reed_store_t *st = sf_open(&p.f);
+    int rc;
+
+    fc_init(&p.fc);
+    ASSERT_EQ(reed_model_new(&o, &m), 0);
+    reed_alloc_fail_after(n);
+    rc = reed_store_attach(st, m);
+    reed_alloc_fail_after(-1);
+    ASSERT(rc == 0 || rc == REED_ENOMEM);
+    ok = rc == 0;
+    failures += rc == REED_ENOMEM;
+    reed_model_free(m);
+    reed_store_close(st);
+    fc_cleanup(&p.fc);
+    ASSERT_EQ(reed_alloc_live(), 0);
+  }
+  ASSERT(ok);
+  ASSERT(failures >= 5);
+  sf_cleanup(&p.f);
+}
