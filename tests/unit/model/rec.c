@@ -151,7 +151,7 @@ fx_init_opts(fx_t *f, reed_model_opts_t *o)
 {
   f->live0 = reed_alloc_live();
   fc_init(&f->fc);
-  f->fc.wall_base = 1700000000000ull;
+  f->fc.wall_base = 1700000000000ull - f->fc.now;
   o->clock = &f->fc.clock;
   ASSERT_EQ(reed_model_new(o, &f->m), 0);
   rec_clear();

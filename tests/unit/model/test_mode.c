@@ -1,0 +1,230 @@
+/* Room modes: permissions, batches applied in order with one MODE event,
+ * no-ops, lists and their limits, and every error code. */
+#include "rec.h"
+
+#include <stdio.h>
+
+static void
+collect_list(void *ud, const char *mask, const char *by, uint64_t ms)
+{
+  char *out = ud;
+  size_t n = strlen(out);
+
+  snprintf(out + n, 256 - n, "%s/%s/%llu ", mask, by, (unsigned long long)ms);
+}
+
+TEST(mode_permissions)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+  reed_session_t *c = sess(&f, "s3", "irc", "carol");
+  reed_mode_change_t m = {.mode = REED_RMODE_MODERATED, .set = true};
+  reed_mode_change_t many[33];
+  size_t applied = 99;
+
+  ASSERT_EQ(reed_room_set_modes(a, "r", &m, 1, &applied), REED_ENOSUCHROOM);
+  ASSERT_EQ(applied, 0);
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  rec_clear();
+  ASSERT_EQ(reed_room_set_modes(b, "r", &m, 1, NULL), REED_ENOPRIV);
+  ASSERT_EQ(reed_room_set_modes(c, "r", &m, 1, NULL), REED_ENOTMEMBER);
+  ASSERT_EQ(reed_room_set_modes(b, "r", NULL, 0, NULL), 0);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(many); i++)
+    many[i] = m;
+  ASSERT_EQ(reed_room_set_modes(a, "r", many, 33, NULL), REED_EINVAL);
+  ASSERT_EQ(reed_room_set_modes(a, "r", NULL, 1, NULL), REED_EINVAL);
+  ASSERT_LINES(rec_take(), "");
+  reed_session_set_oper(c, true);
+  ASSERT_EQ(reed_room_set_modes(c, "r", &m, 1, NULL), 0);
+  ASSERT_LINES(rec_take(), "s1 MODE carol r +m\n"
+                           "s2 MODE carol r +m");
+  fx_done(&f);
+}
+
+TEST(mode_batch_one_event)
+{
+  fx_t f;
+  reed_room_view_t v;
+  reed_member_view_t mv;
+  size_t applied;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+  reed_mode_change_t ch[] = {
+      {.mode = REED_RMODE_MODERATED, .set = true},
+      {.mode = REED_RMODE_TOPICLOCK, .set = true},
+      {.mode = REED_RMODE_OP, .set = true, .arg = "BOB"},
+      {.mode = REED_RMODE_VOICE, .set = true, .arg = "bob"},
+      {.mode = REED_RMODE_KEY, .set = true, .arg = "s3cret"},
+      {.mode = REED_RMODE_LIMIT, .set = true, .arg = "05"},
+      {.mode = REED_RMODE_SECRET, .set = true},
+      {.mode = REED_RMODE_NOEXTERNAL, .set = false},
+      {.mode = REED_RMODE_MODERATED, .set = true}, /* repeat: no-op */
+      {.mode = REED_RMODE_OP, .set = true, .arg = "bob"},
+  };
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  rec_clear();
+  ASSERT_EQ(reed_room_set_modes(a, "r", ch, REED_ARRAY_SIZE(ch), &applied), 0);
+  ASSERT_EQ(applied, REED_ARRAY_SIZE(ch));
+  ASSERT_LINES(rec_take(),
+               "s1 MODE alice r +m +t +o bob +v bob +k s3cret +l 5 +s -n\n"
+               "s2 MODE alice r +m +t +o bob +v bob +k s3cret +l 5 +s -n");
+  reed_room_view(reed_room_find(f.m, "r"), &v);
+  ASSERT(v.moderated && v.topic_lock && v.secret && !v.no_external);
+  ASSERT_STR_EQ(v.key, "s3cret");
+  ASSERT_EQ(v.limit, 5);
+  ASSERT_EQ(reed_room_member(reed_room_find(f.m, "r"), "bob", &mv), 0);
+  ASSERT(mv.op && mv.voice);
+  /* Everything again: all no-ops, no event. */
+  ASSERT_EQ(reed_room_set_modes(a, "r", ch, REED_ARRAY_SIZE(ch), &applied), 0);
+  ASSERT_LINES(rec_take(), "");
+  reed_mode_change_t off[] = {
+      {.mode = REED_RMODE_KEY, .set = false},
+      {.mode = REED_RMODE_LIMIT, .set = false},
+      {.mode = REED_RMODE_KEY, .set = false},
+      {.mode = REED_RMODE_OP, .set = false, .arg = "alice"},
+  };
+  ASSERT_EQ(reed_room_set_modes(a, "r", off, 4, NULL), 0);
+  ASSERT_LINES(rec_take(), "s1 MODE alice r -k -l -o alice\n"
+                           "s2 MODE alice r -k -l -o alice");
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_MODERATED, false, NULL), REED_ENOPRIV);
+  fx_done(&f);
+}
+
+TEST(mode_stops_at_first_failure)
+{
+  fx_t f;
+  size_t applied;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  sess(&f, "s2", "irc", "bob");
+  reed_mode_change_t ch[] = {
+      {.mode = REED_RMODE_INVITEONLY, .set = true},
+      {.mode = REED_RMODE_OP, .set = true, .arg = "nobody"},
+      {.mode = REED_RMODE_MODERATED, .set = true},
+  };
+  static const struct {
+    reed_mode_change_t c;
+    int rc;
+  } bad[] = {
+      {{.mode = REED_RMODE_OP, .set = true, .arg = "bob"},
+       REED_ETARGETNOTMEMBER},
+      {{.mode = REED_RMODE_OP, .set = true, .arg = NULL}, REED_EBADMODE},
+      {{.mode = REED_RMODE_VOICE, .set = true, .arg = "1x"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_KEY, .set = true, .arg = "a b"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_KEY, .set = true, .arg = NULL}, REED_EBADMODE},
+      {{.mode = REED_RMODE_LIMIT, .set = true, .arg = "0"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_LIMIT, .set = true, .arg = "x"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_LIMIT, .set = true, .arg = "5x"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_LIMIT, .set = true, .arg = "9999999"},
+       REED_EBADMODE},
+      {{.mode = REED_RMODE_LIMIT, .set = true, .arg = NULL}, REED_EBADMODE},
+      {{.mode = REED_RMODE_BAN, .set = true, .arg = NULL}, REED_EBADMODE},
+      {{.mode = REED_RMODE_BAN, .set = true, .arg = "a b"}, REED_EBADMODE},
+      {{.mode = REED_RMODE_EXCEPT, .set = true, .arg = ""}, REED_EBADMODE},
+      {{.mode = (reed_room_mode_t)99, .set = true}, REED_EBADMODE},
+  };
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  rec_clear();
+  ASSERT_EQ(reed_room_set_modes(a, "r", ch, 3, &applied), REED_ENOSUCHNICK);
+  ASSERT_EQ(applied, 1);
+  ASSERT_LINES(rec_take(), "s1 MODE alice r +i");
+  for (size_t i = 0; i < REED_ARRAY_SIZE(bad); i++) {
+    applied = 9;
+    if (reed_room_set_modes(a, "r", &bad[i].c, 1, &applied) != bad[i].rc)
+      reed__test_fail(__FILE__, __LINE__, "bad mode case %zu", i);
+    ASSERT_EQ(applied, 0);
+  }
+  ASSERT_LINES(rec_take(), "");
+  fx_done(&f);
+}
+
+TEST(mode_lists)
+{
+  fx_t f;
+  char buf[256] = "";
+  size_t applied;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_mode_change_t ch[] = {
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "bob"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "BOB!*@*"}, /* dup */
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "u@h"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "x!y"},
+  };
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  rec_clear();
+  fc_advance(&f.fc, 3);
+  ASSERT_EQ(reed_room_set_modes(a, "r", ch, 4, &applied), REED_ELISTFULL);
+  ASSERT_EQ(applied, 3);
+  ASSERT_LINES(rec_take(), "s1 MODE alice r +b bob!*@* +b *!u@h");
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_BAN, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "bob!*@*/alice/1700000000003 *!u@h/alice/1700000000003 ");
+  buf[0] = '\0';
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_KEY, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "");
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_BAN, false, "nothere!*@*"), 0);
+  ASSERT_LINES(rec_take(), "");
+  reed_mode_change_t swap[] = {
+      {.mode = REED_RMODE_BAN, .set = false, .arg = "Bob!*@*"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "x!y"},
+      {.mode = REED_RMODE_INVEX, .set = true, .arg = "friend"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "pal"},
+  };
+  ASSERT_EQ(reed_room_set_modes(a, "r", swap, 4, NULL), 0);
+  ASSERT_LINES(rec_take(),
+               "s1 MODE alice r -b Bob!*@* +b x!y@* +I friend!*@* +e pal!*@*");
+  buf[0] = '\0';
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_BAN, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "*!u@h/alice/1700000000003 x!y@*/alice/1700000000003 ");
+  buf[0] = '\0';
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_INVEX, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "friend!*@*/alice/1700000000003 ");
+  buf[0] = '\0';
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_EXCEPT, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "pal!*@*/alice/1700000000003 ");
+  fx_done(&f);
+}
+
+TEST(moderated_room)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+  reed_session_t *c = sess(&f, "s3", "irc", "carol");
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(c, "r", NULL), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_MODERATED, true, NULL), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_VOICE, true, "bob"), 0);
+  rec_clear();
+  ASSERT_EQ(say(c, "r", "hi"), REED_EMODERATED);
+  ASSERT_EQ(say(b, "r", "hi"), 0);
+  ASSERT_EQ(say(a, "r", "hi"), 0);
+  reed_session_set_oper(c, true);
+  ASSERT_EQ(say(c, "r", "oper"), 0);
+  ASSERT_LINES(rec_take(), "s2 MSG bob r hi echo\n"
+                           "s1 MSG bob r hi\n"
+                           "s3 MSG bob r hi\n"
+                           "s1 MSG alice r hi echo\n"
+                           "s2 MSG alice r hi\n"
+                           "s3 MSG alice r hi\n"
+                           "s3 MSG carol r oper echo\n"
+                           "s1 MSG carol r oper\n"
+                           "s2 MSG carol r oper");
+  fx_done(&f);
+}
