@@ -1,0 +1,205 @@
+/* Room and message commands: Join, Leave, Say, Tell, SetTopic. Each checks
+ * the calling session's own join where amp-chat.md says so, then asks the
+ * model, whose result code maps through one table (amp_fmt.c). */
+#include "amp_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_tell(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a);
+
+/* ---- Join --------------------------------------------------------------- */
+
+typedef struct {
+  reed_buf_t *list;
+  bool more;
+  int err;
+} members_acc_t;
+
+static void
+add_member_nick(void *ud, const reed_member_view_t *mv)
+{
+  members_acc_t *acc = ud;
+  int rc;
+
+  if (acc->more || acc->err)
+    return;
+  rc = reed_amp_list_add(&acc->list, mv->who.nick, strlen(mv->who.nick));
+  if (rc == REED_ETOOBIG)
+    acc->more = true;
+  else if (rc < 0)
+    acc->err = rc;
+}
+
+static void
+answer_join(reed_amp_core_t *c, reed_room_t *r)
+{
+  reed_room_view_t v;
+  members_acc_t acc = {0};
+  reed_amp_enc_t e;
+
+  reed_room_view(r, &v);
+  reed_room_each_member(r, add_member_nick, &acc);
+  if (acc.err) {
+    reed_buf_unref(acc.list);
+    reed__amp_error_code(c, acc.err);
+    return;
+  }
+  reed_amp_enc_init(&e);
+  reed_amp_enc_str(&e, "room", v.name);
+  reed_amp_enc_str(&e, "topic", v.topic ? v.topic : "");
+  reed_amp_enc_put(&e, "members", acc.list ? acc.list->data : NULL,
+                   acc.list ? acc.list->len : 0);
+  reed_amp_enc_bool(&e, "more", acc.more);
+  if (acc.list)
+    reed_buf_unref(acc.list);
+  reed__amp_answer(c, &e);
+}
+
+void
+reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_room_t *r = reed_room_find(c->env.model, a->s[0]);
+  int rc;
+
+  if (r != NULL && reed_room_has_session(r, c->session)) {
+    answer_join(c, r); /* already in: same answer, no events */
+    return;
+  }
+  if (r == NULL && !c->conf->create_rooms) {
+    reed__amp_error(c, "NO_SUCH_ROOM", "no such room");
+    return;
+  }
+  rc = reed_room_join(c->session, a->s[0], a->set[1] ? a->s[1] : NULL);
+  if (rc < 0) {
+    reed__amp_error_code(c, rc);
+    return;
+  }
+  if ((r = reed_room_find(c->env.model, a->s[0])) == NULL) {
+    reed__amp_error_code(c, REED_EFATAL);
+    return;
+  }
+  answer_join(c, r);
+}
+
+/* ---- Membership checks shared by Leave, Say, SetTopic ------------------ */
+
+/* The room, when it exists and this session has joined it; otherwise the
+ * error is answered and NULL returned. */
+reed_room_t *
+reed__amp_joined_room(reed_amp_core_t *c, const char *name)
+{
+  reed_room_t *r = reed_room_find(c->env.model, name);
+
+  if (r == NULL) {
+    reed__amp_error(c, "NO_SUCH_ROOM", "no such room");
+    return NULL;
+  }
+  if (!reed_room_has_session(r, c->session)) {
+    reed__amp_error(c, "NOT_A_MEMBER", "you are not in that room");
+    return NULL;
+  }
+  return r;
+}
+
+void
+reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
+  reed_room_view_t v;
+  int rc;
+
+  if (r == NULL)
+    return;
+  reed_room_view(r, &v);
+  rc = reed_room_part(c->session, v.name, a->set[1] ? a->s[1] : NULL);
+  if (rc < 0)
+    reed__amp_error_code(c, rc);
+  else
+    reed__amp_answer_empty(c);
+}
+
+void
+reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
+  reed_room_view_t v;
+  int rc;
+
+  if (r == NULL)
+    return;
+  reed_room_view(r, &v);
+  rc = reed_room_set_topic(c->session, v.name, a->s[1]);
+  if (rc < 0)
+    reed__amp_error_code(c, rc);
+  else
+    reed__amp_answer_empty(c);
+}
+
+/* ---- Say and Tell ------------------------------------------------------- */
+
+static void
+answer_sent(reed_amp_core_t *c, uint64_t id)
+{
+  reed_amp_enc_t e;
+  char ids[24];
+
+  snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
+  reed_amp_enc_init(&e);
+  reed_amp_enc_str(&e, "id", ids);
+  reed_amp_enc_time(&e, "time", (int64_t)reed__amp_now_us(c));
+  reed__amp_answer(c, &e);
+}
+
+static int
+msg_kind(const amp_argv_t *a, size_t k)
+{
+  return a->set[k] ? (int)a->i[k] : REED_MSG_NORMAL;
+}
+
+void
+reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
+  reed_room_view_t v;
+  uint64_t id = 0;
+  int rc;
+
+  if (r == NULL)
+    return;
+  reed_room_view(r, &v);
+  rc = reed_room_say(c->session, v.name, msg_kind(a, 2), a->s[1], a->len[1],
+                     NULL, &id);
+  if (rc < 0)
+    reed__amp_error_code(c, rc);
+  else
+    answer_sent(c, id);
+}
+
+void
+reed__amp_cmd_tell(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_person_view_t pv;
+  uint64_t id = 0;
+  int rc;
+
+  /* A nick online through any protocol; an account's name is reserved as
+   * its nick, so an account with a session under another nick is found
+   * only by that nick (see the report to the model). */
+  if (reed_model_find_nick(c->env.model, a->s[0], &pv) < 0) {
+    reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
+    return;
+  }
+  rc = reed_tell(c->session, pv.who.nick, msg_kind(a, 2), a->s[1], a->len[1],
+                 NULL, &id);
+  if (rc == REED_ENOSUCHNICK)
+    reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
+  else if (rc < 0)
+    reed__amp_error_code(c, rc);
+  else
+    answer_sent(c, id);
+}

@@ -1,0 +1,261 @@
+/* Model events as AMP boxes (amp-chat.md section 5), the REED_E* to AMP
+ * error table, and kind names. One formatting per fan-out: the box body
+ * without _ask goes into the event's format cache, and each connection
+ * sends its own _ask prefix before a reference to it. */
+#include "amp_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The format-cache key of AMP bodies ('AMP' + version 1). */
+#define AMP_FORM 0x414d5001u
+
+/* ---- Errors ------------------------------------------------------------- */
+
+static const struct {
+  int err;
+  const char *code;
+} errmap[] = {
+    {REED_EAUTH, "UNAUTHORIZED"},
+    {REED_ENOACCOUNT, "UNAUTHORIZED"},
+    {REED_ETHROTTLED, "RATE_LIMITED"},
+    {REED_EACCOUNTEXISTS, "ACCOUNT_EXISTS"},
+    {REED_EREGCLOSED, "REGISTRATION_CLOSED"},
+    {REED_EBADACCOUNT, "BAD_REQUEST"},
+    {REED_EINVAL, "BAD_REQUEST"},
+    {REED_EBADNICK, "BAD_REQUEST"},
+    {REED_EBADROOM, "BAD_REQUEST"},
+    {REED_EBADTEXT, "BAD_REQUEST"},
+    {REED_EBADTOPIC, "BAD_REQUEST"},
+    {REED_EBADKEY, "FORBIDDEN"},
+    {REED_ENICKINUSE, "NICK_IN_USE"},
+    {REED_ENICKRESERVED, "NICK_IN_USE"},
+    {REED_ENICKMERGE, "NICK_IN_USE"},
+    {REED_ENOSUCHROOM, "NO_SUCH_ROOM"},
+    {REED_ENOTMEMBER, "NOT_A_MEMBER"},
+    {REED_ENOSUCHNICK, "NO_SUCH_USER"},
+    {REED_EBANNED, "FORBIDDEN"},
+    {REED_EINVITEONLY, "FORBIDDEN"},
+    {REED_EROOMFULL, "FORBIDDEN"},
+    {REED_EMODERATED, "FORBIDDEN"},
+    {REED_ENOPRIV, "FORBIDDEN"},
+    {REED_ENOEXTERNAL, "FORBIDDEN"},
+    {REED_ETOOMANYROOMS, "FORBIDDEN"},
+};
+
+void
+reed__amp_error_code(reed_amp_core_t *c, int err)
+{
+  for (size_t i = 0; i < REED_ARRAY_SIZE(errmap); i++) {
+    if (errmap[i].err == err) {
+      const char *desc = err == REED_EAUTH || err == REED_ENOACCOUNT
+                             ? "invalid username or password"
+                             : reed_strerror(err);
+      reed__amp_error(c, errmap[i].code, desc);
+      return;
+    }
+  }
+  /* An internal fault: UNKNOWN, then close, as Twisted does. */
+  reed_log(c->env.log, REED_LOG_ERROR, "amp: internal error %s",
+           reed_err_name(err));
+  reed__amp_error(c, "UNKNOWN", "Unknown Error");
+  reed__amp_close(c, "internal error");
+}
+
+const char *
+reed__amp_kind_name(int msg_kind)
+{
+  switch (msg_kind) {
+  case REED_MSG_ACTION:
+    return "action";
+  case REED_MSG_NOTICE:
+    return "notice";
+  default:
+    return "message";
+  }
+}
+
+/* ---- Event bodies ------------------------------------------------------- */
+
+static void
+put_who(reed_amp_enc_t *e, const char *nick_key, const reed_actor_t *a)
+{
+  reed_amp_enc_str(e, nick_key, a->nick ? a->nick : "");
+  if (a->account)
+    reed_amp_enc_str(e, "account", a->account);
+}
+
+static void
+body_receive(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  char id[24];
+
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->id);
+  reed_amp_enc_str(e, "_command", "Receive");
+  if (ev->room)
+    reed_amp_enc_str(e, "room", ev->room);
+  put_who(e, "sender", &ev->from);
+  reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
+  reed_amp_enc_put(e, "text", ev->text, ev->text_len);
+  if (ev->msg_kind != REED_MSG_NORMAL)
+    reed_amp_enc_str(e, "kind", reed__amp_kind_name(ev->msg_kind));
+  reed_amp_enc_time(e, "time", (int64_t)ev->ts_ms * 1000);
+  reed_amp_enc_str(e, "id", id);
+}
+
+static void
+body_joined(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  reed_amp_enc_str(e, "_command", "Joined");
+  reed_amp_enc_str(e, "room", ev->room);
+  put_who(e, "user", &ev->from);
+  reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
+}
+
+static void
+body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
+{
+  const char *kind = ev->kind == REED_EV_PART   ? "part"
+                     : ev->kind == REED_EV_KICK ? "kick"
+                                                : "quit";
+
+  reed_amp_enc_str(e, "_command", "Left");
+  reed_amp_enc_str(e, "room", room);
+  reed_amp_enc_str(e, "user",
+                   ev->kind == REED_EV_KICK
+                       ? ev->target
+                       : (ev->from.nick ? ev->from.nick : ""));
+  reed_amp_enc_str(e, "kind", kind);
+  if (ev->text != NULL)
+    reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
+  if (ev->kind == REED_EV_KICK && ev->from.nick)
+    reed_amp_enc_str(e, "by", ev->from.nick);
+}
+
+static void
+body_topic(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  reed_amp_enc_str(e, "_command", "TopicChanged");
+  reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "user", ev->from.nick ? ev->from.nick : "");
+  reed_amp_enc_put(e, "topic", ev->text ? ev->text : "", ev->text_len);
+  reed_amp_enc_time(e, "time", (int64_t)ev->ts_ms * 1000);
+}
+
+static void
+body_nick(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  reed_amp_enc_str(e, "_command", "NickChanged");
+  reed_amp_enc_str(e, "old", ev->from.nick ? ev->from.nick : "");
+  reed_amp_enc_str(e, "new", ev->target ? ev->target : "");
+  if (ev->from.account)
+    reed_amp_enc_str(e, "account", ev->from.account);
+  reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
+}
+
+/* Encodes the body of `ev` (room: for Left) or returns NULL when this kind
+ * is not shown over AMP. */
+static reed_buf_t *
+format(const reed_event_t *ev, const char *room)
+{
+  reed_amp_enc_t e;
+  reed_buf_t *b = NULL;
+
+  reed_amp_enc_init(&e);
+  switch (ev->kind) {
+  case REED_EV_MESSAGE:
+    body_receive(&e, ev);
+    break;
+  case REED_EV_JOIN:
+    body_joined(&e, ev);
+    break;
+  case REED_EV_PART:
+  case REED_EV_QUIT:
+  case REED_EV_KICK:
+    body_left(&e, ev, room);
+    break;
+  case REED_EV_TOPIC:
+    body_topic(&e, ev);
+    break;
+  case REED_EV_NICK:
+    body_nick(&e, ev);
+    break;
+  default:
+    reed_amp_enc_cleanup(&e);
+    return NULL;
+  }
+  return reed_amp_enc_finish(&e, &b) == 0 ? b : NULL;
+}
+
+/* Sends the cached body when this fan-out already formatted it. */
+static void
+send_cached(reed_amp_core_t *c, const reed_event_t *ev)
+{
+  reed_buf_t *b = reed_event_cache_get(ev, AMP_FORM);
+
+  if (b == NULL) {
+    if ((b = format(ev, ev->room)) == NULL)
+      return;
+    reed_event_cache_put(ev, AMP_FORM, reed_buf_ref(b));
+  }
+  reed__amp_send_event(c, b);
+  reed_buf_unref(b);
+}
+
+typedef struct {
+  reed_amp_core_t *c;
+  const reed_event_t *ev;
+} quit_ctx_t;
+
+static void
+quit_room(void *ud, const reed_room_t *r)
+{
+  quit_ctx_t *q = ud;
+  reed_member_view_t mv;
+  reed_room_view_t v;
+  reed_buf_t *b;
+
+  if (q->ev->from.nick == NULL ||
+      reed_room_member(r, q->ev->from.nick, &mv) != 0)
+    return;
+  reed_room_view(r, &v);
+  if ((b = format(q->ev, v.name)) != NULL) {
+    reed__amp_send_event(q->c, b);
+    reed_buf_unref(b);
+  }
+}
+
+static void
+on_kill(reed_amp_core_t *c, const reed_event_t *ev)
+{
+  char reason[REED_REASON_MAX + 32];
+
+  c->session = NULL; /* the model removes it after this fan-out */
+  snprintf(reason, sizeof(reason), "Killed: %.*s", (int)ev->text_len,
+           ev->text ? ev->text : "");
+  reed__amp_closing(c, reason);
+}
+
+static void
+on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  reed_amp_core_t *c = ud;
+
+  if (ev->kind == REED_EV_KILL) {
+    on_kill(c, ev);
+    return;
+  }
+  /* The acting session learns the outcome from its answer. */
+  if (c->closed || ev->echo || ev->from.session_id == reed_session_id(s))
+    return;
+  if (ev->kind == REED_EV_QUIT) {
+    quit_ctx_t q = {.c = c, .ev = ev};
+    reed_session_each_room(s, quit_room, &q);
+    return;
+  }
+  send_cached(c, ev);
+}
+
+const reed_session_listener_t reed__amp_listener = {
+    .on_event = on_event,
+};

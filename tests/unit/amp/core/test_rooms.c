@@ -1,0 +1,647 @@
+/* Room and message commands and the events they cause, through the fake
+ * transport with the real model: Join, Leave, Say, Tell, SetTopic,
+ * ListRooms, Members, SetNick, History, and kicks and kills from the model
+ * side (as another protocol would cause them). */
+#include "amp_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two logged-in clients, alice and bob, both in `lobby` (alice first). */
+typedef struct {
+  world_t w;
+  client_t a, b;
+} pair_t;
+
+static void
+pair_init(pair_t *p)
+{
+  tbox_t tb;
+
+  world_init(&p->w, 0);
+  world_account(&p->w, "alice", "pw");
+  world_account(&p->w, "bob", "pw");
+  cl_open(&p->w, &p->a);
+  cl_open(&p->w, &p->b);
+  cl_login(&p->a, "alice", "pw", NULL);
+  cl_login(&p->b, "bob", "pw", NULL);
+  cl_join(&p->a, "lobby");
+  cl_join(&p->b, "lobby");
+  expect_event(&p->a, "Joined", &tb);
+  tb_free(&tb);
+}
+
+static void
+pair_free(pair_t *p)
+{
+  cl_close(&p->a);
+  cl_close(&p->b);
+  world_free(&p->w);
+}
+
+/* The nicks of a ListOf(Unicode) value, comma-joined. */
+static void
+list_join(const tbox_t *tb, const char *key, char *out, size_t n)
+{
+  const char *v = tb_get(tb, key);
+  size_t vlen = 0, off = 0;
+  const uint8_t *p, *el;
+  size_t left, elen;
+
+  for (size_t i = 0; i < tb->n; i++)
+    if (strcmp(tb->k[i], key) == 0)
+      vlen = tb->vlen[i];
+  out[0] = '\0';
+  ASSERT(v != NULL);
+  p = (const uint8_t *)v;
+  left = vlen;
+  while (reed_amp_list_next(&p, &left, &el, &elen) == 1)
+    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
+                            (int)elen, (const char *)el);
+}
+
+static void
+s_join(void)
+{
+  world_t w;
+  client_t a, b;
+  tbox_t tb;
+  char members[256];
+
+  world_init(&w, 0);
+  world_account(&w, "alice", "pw");
+  world_account(&w, "bob", "pw");
+  cl_open(&w, &a);
+  cl_open(&w, &b);
+  cl_login(&a, "alice", "pw", NULL);
+  cl_login(&b, "bob", "pw", NULL);
+  cl_send(&a, "Join", "room", "#Lobby", NULL);
+  expect_answer(&a, &tb);
+  ASSERT_KEY(&tb, "room", "Lobby");
+  ASSERT_KEY(&tb, "topic", "");
+  ASSERT_KEY(&tb, "more", "False");
+  list_join(&tb, "members", members, sizeof(members));
+  ASSERT_STR_EQ(members, "alice");
+  tb_free(&tb);
+  cl_send(&b, "Join", "room", "lobby", NULL);
+  expect_answer(&b, &tb);
+  ASSERT_KEY(&tb, "room", "Lobby"); /* canonical */
+  list_join(&tb, "members", members, sizeof(members));
+  ASSERT_STR_EQ(members, "alice,bob");
+  tb_free(&tb);
+  expect_event(&a, "Joined", &tb);
+  ASSERT_KEY(&tb, "room", "Lobby");
+  ASSERT_KEY(&tb, "user", "bob");
+  ASSERT_KEY(&tb, "account", "bob");
+  ASSERT_KEY(&tb, "origin", "amp");
+  tb_free(&tb);
+  expect_none(&b); /* no event to the joiner */
+  /* Joining again: the same answer, no events. */
+  cl_send(&b, "Join", "room", "LOBBY", NULL);
+  expect_answer(&b, &tb);
+  list_join(&tb, "members", members, sizeof(members));
+  ASSERT_STR_EQ(members, "alice,bob");
+  tb_free(&tb);
+  expect_none(&a);
+  /* One leading '#' is stripped: ##x names room #x. */
+  cl_send(&a, "Join", "room", "##x", NULL);
+  expect_answer(&a, &tb);
+  ASSERT_KEY(&tb, "room", "#x");
+  tb_free(&tb);
+  cl_close(&a);
+  cl_close(&b);
+  world_free(&w);
+}
+
+TEST(join)
+{
+  run_chunked(s_join);
+}
+
+TEST(join_refused)
+{
+  pair_t p;
+  client_t c;
+  reed_mode_change_t key = {.mode = REED_RMODE_KEY, .set = true, .arg = "k1"};
+  tbox_t tb;
+
+  pair_init(&p);
+  world_account(&p.w, "carol", "pw");
+  cl_open(&p.w, &c);
+  cl_login(&c, "carol", "pw", NULL);
+  ASSERT_EQ(
+      reed_room_set_modes(session_of(&p.w, "alice"), "lobby", &key, 1, NULL),
+      0);
+  cl_send(&c, "Join", "room", "lobby", NULL);
+  expect_error(&c, "FORBIDDEN");
+  cl_send(&c, "Join", "room", "lobby", "key", "k2", NULL);
+  expect_error(&c, "FORBIDDEN");
+  cl_send(&c, "Join", "room", "lobby", "key", "k1", NULL);
+  expect_answer(&c, &tb);
+  tb_free(&tb);
+  p.w.conf.create_rooms = false;
+  cl_send(&c, "Join", "room", "elsewhere", NULL);
+  expect_error(&c, "NO_SUCH_ROOM");
+  cl_close(&c);
+  pair_free(&p);
+}
+
+static void
+s_say(void)
+{
+  pair_t p;
+  tbox_t ans, ev;
+  int64_t us;
+
+  pair_init(&p);
+  cl_send(&p.a, "Say", "room", "lobby", "text", "hi\nthere", NULL);
+  expect_answer(&p.a, &ans);
+  expect_none(&p.a); /* never its own message back */
+  expect_event(&p.b, "Receive", &ev);
+  ASSERT_KEY(&ev, "room", "lobby");
+  ASSERT_KEY(&ev, "sender", "alice");
+  ASSERT_KEY(&ev, "account", "alice");
+  ASSERT_KEY(&ev, "origin", "amp");
+  ASSERT_KEY(&ev, "text", "hi\nthere");
+  ASSERT_NO_KEY(&ev, "kind");
+  ASSERT_STR_EQ(tb_get(&ev, "id"), tb_get(&ans, "id"));
+  ASSERT_EQ(reed_amp_parse_time((const uint8_t *)tb_get(&ev, "time"), 32, &us),
+            0);
+  ASSERT_EQ(reed_amp_parse_time((const uint8_t *)tb_get(&ans, "time"), 32, &us),
+            0);
+  tb_free(&ans);
+  tb_free(&ev);
+  cl_send(&p.b, "Say", "room", "#lobby", "text", "waves", "kind", "action",
+          NULL);
+  expect_answer(&p.b, &ans);
+  tb_free(&ans);
+  expect_event(&p.a, "Receive", &ev);
+  ASSERT_KEY(&ev, "kind", "action");
+  ASSERT_KEY(&ev, "sender", "bob");
+  tb_free(&ev);
+  cl_send(&p.b, "Say", "room", "lobby", "text", "psst", "kind", "notice", NULL);
+  expect_answer(&p.b, &ans);
+  tb_free(&ans);
+  expect_event(&p.a, "Receive", &ev);
+  ASSERT_KEY(&ev, "kind", "notice");
+  tb_free(&ev);
+  cl_send(&p.a, "Say", "room", "nowhere", "text", "x", NULL);
+  expect_error(&p.a, "NO_SUCH_ROOM");
+  cl_join(&p.b, "other");
+  cl_send(&p.a, "Say", "room", "other", "text", "x", NULL);
+  expect_error(&p.a, "NOT_A_MEMBER");
+  expect_none(&p.b);
+  pair_free(&p);
+}
+
+TEST(say)
+{
+  run_chunked(s_say);
+}
+
+TEST(say_forbidden)
+{
+  pair_t p;
+  reed_mode_change_t mod = {.mode = REED_RMODE_MODERATED, .set = true};
+
+  pair_init(&p);
+  ASSERT_EQ(
+      reed_room_set_modes(session_of(&p.w, "alice"), "lobby", &mod, 1, NULL),
+      0);
+  cl_send(&p.b, "Say", "room", "lobby", "text", "x", NULL);
+  expect_error(&p.b, "FORBIDDEN");
+  expect_none(&p.a);
+  pair_free(&p);
+}
+
+/* A second session of alice gets her room messages (not her own). */
+TEST(say_reaches_other_sessions)
+{
+  pair_t p;
+  client_t a2;
+  tbox_t tb;
+
+  pair_init(&p);
+  cl_open(&p.w, &a2);
+  cl_login(&a2, "alice", "pw", NULL);
+  cl_join(&a2, "lobby");
+  expect_none(&p.b); /* the nick is already a member */
+  cl_send(&p.a, "Say", "room", "lobby", "text", "from a1", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  expect_none(&p.a);
+  expect_event(&a2, "Receive", &tb);
+  ASSERT_KEY(&tb, "sender", "alice");
+  tb_free(&tb);
+  expect_event(&p.b, "Receive", &tb);
+  tb_free(&tb);
+  /* Others see one Left, when the last session goes. */
+  cl_close(&a2);
+  expect_none(&p.b);
+  cl_send(&p.a, "Leave", "room", "lobby", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  expect_event(&p.b, "Left", &tb);
+  ASSERT_KEY(&tb, "kind", "part");
+  tb_free(&tb);
+  pair_free(&p);
+}
+
+static void
+s_tell(void)
+{
+  pair_t p;
+  client_t a2;
+  tbox_t ans, ev;
+
+  pair_init(&p);
+  cl_open(&p.w, &a2);
+  cl_login(&a2, "alice", "pw", NULL);
+  cl_send(&p.b, "Tell", "user", "ALICE", "text", "secret", NULL);
+  expect_answer(&p.b, &ans);
+  expect_event(&p.a, "Receive", &ev);
+  ASSERT_NO_KEY(&ev, "room");
+  ASSERT_KEY(&ev, "sender", "bob");
+  ASSERT_KEY(&ev, "text", "secret");
+  ASSERT_STR_EQ(tb_get(&ev, "id"), tb_get(&ans, "id"));
+  tb_free(&ev);
+  tb_free(&ans);
+  expect_event(&a2, "Receive", &ev); /* every session of the person */
+  tb_free(&ev);
+  expect_none(&p.b);
+  cl_send(&p.b, "Tell", "user", "nobody", "text", "x", NULL);
+  expect_error(&p.b, "NO_SUCH_USER");
+  /* A Tell to your own nick reaches only your other sessions. */
+  cl_send(&p.a, "Tell", "user", "alice", "text", "note to self", NULL);
+  expect_answer(&p.a, &ans);
+  tb_free(&ans);
+  expect_none(&p.a);
+  expect_event(&a2, "Receive", &ev);
+  ASSERT_KEY(&ev, "text", "note to self");
+  tb_free(&ev);
+  cl_close(&a2);
+  pair_free(&p);
+}
+
+TEST(tell)
+{
+  run_chunked(s_tell);
+}
+
+static void
+s_leave(void)
+{
+  pair_t p;
+  tbox_t tb;
+
+  pair_init(&p);
+  cl_send(&p.b, "Leave", "room", "lobby", "reason", "later", NULL);
+  expect_answer(&p.b, &tb);
+  ASSERT_EQ(tb.n, 1);
+  tb_free(&tb);
+  expect_none(&p.b);
+  expect_event(&p.a, "Left", &tb);
+  ASSERT_KEY(&tb, "room", "lobby");
+  ASSERT_KEY(&tb, "user", "bob");
+  ASSERT_KEY(&tb, "kind", "part");
+  ASSERT_KEY(&tb, "reason", "later");
+  tb_free(&tb);
+  cl_send(&p.b, "Leave", "room", "lobby", NULL);
+  expect_error(&p.b, "NOT_A_MEMBER");
+  cl_send(&p.b, "Leave", "room", "nowhere", NULL);
+  expect_error(&p.b, "NO_SUCH_ROOM");
+  pair_free(&p);
+}
+
+TEST(leave)
+{
+  run_chunked(s_leave);
+}
+
+static void
+s_topic(void)
+{
+  pair_t p;
+  tbox_t tb;
+  reed_mode_change_t lock = {.mode = REED_RMODE_TOPICLOCK, .set = true};
+
+  pair_init(&p);
+  fc_advance(&p.w.fc, 5000);
+  cl_send(&p.b, "SetTopic", "room", "lobby", "topic", "Welcome", NULL);
+  expect_answer(&p.b, &tb);
+  ASSERT_EQ(tb.n, 1);
+  tb_free(&tb);
+  expect_none(&p.b);
+  expect_event(&p.a, "TopicChanged", &tb);
+  ASSERT_KEY(&tb, "room", "lobby");
+  ASSERT_KEY(&tb, "user", "bob");
+  ASSERT_KEY(&tb, "topic", "Welcome");
+  ASSERT(tb_get(&tb, "time") != NULL);
+  tb_free(&tb);
+  cl_send(&p.a, "Join", "room", "lobby", NULL);
+  expect_answer(&p.a, &tb);
+  ASSERT_KEY(&tb, "topic", "Welcome");
+  tb_free(&tb);
+  ASSERT_EQ(
+      reed_room_set_modes(session_of(&p.w, "alice"), "lobby", &lock, 1, NULL),
+      0);
+  cl_send(&p.b, "SetTopic", "room", "lobby", "topic", "", NULL);
+  expect_error(&p.b, "FORBIDDEN");
+  cl_send(&p.a, "SetTopic", "room", "lobby", "topic", "", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  expect_event(&p.b, "TopicChanged", &tb);
+  ASSERT_KEY(&tb, "topic", "");
+  tb_free(&tb);
+  cl_send(&p.a, "SetTopic", "room", "nowhere", "topic", "x", NULL);
+  expect_error(&p.a, "NO_SUCH_ROOM");
+  cl_join(&p.a, "mine");
+  cl_send(&p.b, "SetTopic", "room", "mine", "topic", "x", NULL);
+  expect_error(&p.b, "NOT_A_MEMBER");
+  pair_free(&p);
+}
+
+TEST(set_topic)
+{
+  run_chunked(s_topic);
+}
+
+/* Entry `field` of each box of an AmpList value, comma-joined. */
+static void
+amplist_join(const tbox_t *tb, const char *key, const char *field, char *out,
+             size_t n)
+{
+  const uint8_t *p = NULL;
+  size_t len = 0, off = 0, used;
+  reed_amp_box_t box;
+
+  for (size_t i = 0; i < tb->n; i++) {
+    if (strcmp(tb->k[i], key) == 0) {
+      p = (const uint8_t *)tb->v[i];
+      len = tb->vlen[i];
+    }
+  }
+  ASSERT(p != NULL);
+  out[0] = '\0';
+  while (len > 0) {
+    const reed_amp_pair_t *f;
+    ASSERT_EQ(reed_amp_box_parse(p, len, &used, &box), 0);
+    f = reed_amp_box_get(&box, field);
+    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
+                            f ? (int)f->val_len : 1,
+                            f ? (const char *)f->val : "-");
+    p += used;
+    len -= used;
+  }
+}
+
+TEST(list_rooms)
+{
+  pair_t p;
+  tbox_t tb;
+  char names[256];
+  reed_mode_change_t sec = {.mode = REED_RMODE_SECRET, .set = true};
+
+  pair_init(&p);
+  cl_join(&p.a, "Zoo");
+  cl_join(&p.a, "apple");
+  cl_join(&p.a, "hidden");
+  ASSERT_EQ(
+      reed_room_set_modes(session_of(&p.w, "alice"), "hidden", &sec, 1, NULL),
+      0);
+  cl_send(&p.b, "ListRooms", NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "rooms", "name", names, sizeof(names));
+  ASSERT_STR_EQ(names, "apple,lobby,Zoo");
+  amplist_join(&tb, "rooms", "size", names, sizeof(names));
+  ASSERT_STR_EQ(names, "1,2,1");
+  ASSERT_NO_KEY(&tb, "next");
+  tb_free(&tb);
+  cl_send(&p.a, "ListRooms", "after", "Apple", NULL);
+  expect_answer(&p.a, &tb);
+  amplist_join(&tb, "rooms", "name", names, sizeof(names));
+  ASSERT_STR_EQ(names, "hidden,lobby,Zoo"); /* alice is in hidden */
+  tb_free(&tb);
+  pair_free(&p);
+}
+
+TEST(list_rooms_paging)
+{
+  pair_t p;
+  tbox_t tb;
+  char topic[REED_TOPIC_MAX + 1], name[16], *names = malloc(65536);
+  size_t pages = 0, total = 0;
+  const char *after = NULL;
+  char next[64] = "";
+  reed_session_t *bots[3];
+
+  memset(topic, 't', REED_TOPIC_MAX);
+  topic[REED_TOPIC_MAX] = '\0';
+  pair_init(&p);
+  /* Three model sessions (another protocol's users) fill 300 rooms. */
+  for (int k = 0; k < 3; k++) {
+    reed_session_info_t info = {.origin = "bot", .user = "b", .host = "h"};
+    char nick[8];
+    snprintf(nick, sizeof(nick), "bot%d", k);
+    ASSERT_EQ(reed_session_new(p.w.model, &info, &bots[k]), 0);
+    ASSERT_EQ(reed_session_set_nick(bots[k], nick), 0);
+    for (int i = 0; i < 100; i++) {
+      snprintf(name, sizeof(name), "r%03d", k * 100 + i);
+      ASSERT_EQ(reed_room_join(bots[k], name, NULL), 0);
+      ASSERT_EQ(reed_room_set_topic(bots[k], name, topic), 0);
+    }
+  }
+  p.w.conf.flood_burst = 100;
+  for (int guard = 0; guard < 10; guard++) {
+    if (after)
+      cl_send(&p.b, "ListRooms", "after", after, NULL);
+    else
+      cl_send(&p.b, "ListRooms", NULL);
+    expect_answer(&p.b, &tb);
+    amplist_join(&tb, "rooms", "name", names, 65536);
+    if (names[0] != '\0') {
+      total++;
+      for (char *c = names; *c; c++)
+        total += *c == ',';
+    }
+    pages++;
+    if (tb_get(&tb, "next") == NULL) {
+      tb_free(&tb);
+      break;
+    }
+    snprintf(next, sizeof(next), "%s", tb_get(&tb, "next"));
+    after = next;
+    tb_free(&tb);
+  }
+  if (pages < 2)
+    reed__test_fail(__FILE__, __LINE__, "%zu pages, %zu rooms", pages, total);
+  ASSERT_EQ(total, 301); /* the 300 rooms and lobby, each once */
+  for (int k = 0; k < 3; k++)
+    reed_session_quit(bots[k], "done");
+  free(names);
+  pair_free(&p);
+}
+
+TEST(members)
+{
+  pair_t p;
+  client_t a2;
+  tbox_t tb;
+  char s[256];
+
+  pair_init(&p);
+  cl_open(&p.w, &a2);
+  cl_login(&a2, "alice", "pw", NULL);
+  cl_join(&a2, "lobby");
+  cl_send(&p.b, "Members", "room", "#lobby", NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "members", "nick", s, sizeof(s));
+  ASSERT_STR_EQ(s, "alice,bob"); /* alice once, with two sessions */
+  amplist_join(&tb, "members", "account", s, sizeof(s));
+  ASSERT_STR_EQ(s, "alice,bob");
+  amplist_join(&tb, "members", "origin", s, sizeof(s));
+  ASSERT_STR_EQ(s, "amp,amp");
+  ASSERT_NO_KEY(&tb, "next");
+  tb_free(&tb);
+  cl_send(&p.b, "Members", "room", "lobby", "after", "alice", NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "members", "nick", s, sizeof(s));
+  ASSERT_STR_EQ(s, "bob");
+  tb_free(&tb);
+  cl_send(&p.b, "Members", "room", "nowhere", NULL);
+  expect_error(&p.b, "NO_SUCH_ROOM");
+  cl_close(&a2);
+  pair_free(&p);
+}
+
+TEST(set_nick)
+{
+  pair_t p;
+  client_t c;
+  tbox_t tb;
+
+  pair_init(&p);
+  world_account(&p.w, "carol", "pw");
+  cl_open(&p.w, &c);
+  cl_login(&c, "carol", "pw", NULL);
+  cl_send(&p.b, "SetNick", "nick", "bobby", NULL);
+  expect_answer(&p.b, &tb);
+  ASSERT_KEY(&tb, "nick", "bobby");
+  tb_free(&tb);
+  expect_none(&p.b);
+  expect_event(&p.a, "NickChanged", &tb);
+  ASSERT_KEY(&tb, "old", "bob");
+  ASSERT_KEY(&tb, "new", "bobby");
+  ASSERT_KEY(&tb, "account", "bob");
+  ASSERT_KEY(&tb, "origin", "amp");
+  tb_free(&tb);
+  expect_none(&c); /* shares no room */
+  cl_send(&p.b, "SetNick", "nick", "alice", NULL);
+  expect_error(&p.b, "NICK_IN_USE");
+  cl_send(&p.b, "SetNick", "nick", "carol", NULL);
+  expect_error(&p.b, "NICK_IN_USE");
+  cl_send(&p.b, "Say", "room", "lobby", "text", "x", NULL);
+  expect_answer(&p.b, &tb);
+  tb_free(&tb);
+  expect_event(&p.a, "Receive", &tb);
+  ASSERT_KEY(&tb, "sender", "bobby");
+  tb_free(&tb);
+  cl_close(&c);
+  pair_free(&p);
+}
+
+TEST(history)
+{
+  pair_t p;
+  tbox_t tb;
+  char ids[5][24], s[512];
+
+  pair_init(&p);
+  for (int i = 0; i < 5; i++) {
+    char text[8];
+    snprintf(text, sizeof(text), "m%d", i);
+    cl_send(&p.a, "Say", "room", "lobby", "text", text, "kind",
+            i == 2 ? "action" : "message", NULL);
+    expect_answer(&p.a, &tb);
+    snprintf(ids[i], sizeof(ids[i]), "%s", tb_get(&tb, "id"));
+    tb_free(&tb);
+    expect_event(&p.b, "Receive", &tb);
+    tb_free(&tb);
+  }
+  cl_send(&p.b, "History", "room", "lobby", NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "messages", "text", s, sizeof(s));
+  ASSERT_STR_EQ(s, "m0,m1,m2,m3,m4");
+  amplist_join(&tb, "messages", "kind", s, sizeof(s));
+  ASSERT_STR_EQ(s, "-,-,action,-,-");
+  amplist_join(&tb, "messages", "sender", s, sizeof(s));
+  ASSERT_STR_EQ(s, "alice,alice,alice,alice,alice");
+  amplist_join(&tb, "messages", "id", s, sizeof(s));
+  ASSERT(strstr(s, ids[0]) == s);
+  ASSERT_KEY(&tb, "more", "False");
+  tb_free(&tb);
+  cl_send(&p.b, "History", "room", "lobby", "limit", "2", NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "messages", "text", s, sizeof(s));
+  ASSERT_STR_EQ(s, "m3,m4");
+  ASSERT_KEY(&tb, "more", "True");
+  tb_free(&tb);
+  cl_send(&p.b, "History", "room", "lobby", "before", ids[3], "limit", "2",
+          NULL);
+  expect_answer(&p.b, &tb);
+  amplist_join(&tb, "messages", "text", s, sizeof(s));
+  ASSERT_STR_EQ(s, "m1,m2");
+  amplist_join(&tb, "messages", "id", s, sizeof(s));
+  ASSERT(strstr(s, ids[1]) != NULL && strstr(s, ids[2]) != NULL);
+  ASSERT_KEY(&tb, "more", "True");
+  tb_free(&tb);
+  cl_join(&p.a, "other");
+  cl_send(&p.b, "History", "room", "other", NULL);
+  expect_error(&p.b, "NOT_A_MEMBER");
+  cl_send(&p.b, "History", "room", "nowhere", NULL);
+  expect_error(&p.b, "NO_SUCH_ROOM");
+  pair_free(&p);
+}
+
+/* A kick from another protocol's operator: the kicked AMP user and the rest
+ * of the room get Left{kind: kick, by}. */
+TEST(kicked)
+{
+  pair_t p;
+  tbox_t tb;
+
+  pair_init(&p);
+  ASSERT_EQ(reed_room_kick(session_of(&p.w, "alice"), "lobby", "bob", "behave"),
+            0);
+  expect_event(&p.b, "Left", &tb);
+  ASSERT_KEY(&tb, "room", "lobby");
+  ASSERT_KEY(&tb, "user", "bob");
+  ASSERT_KEY(&tb, "kind", "kick");
+  ASSERT_KEY(&tb, "by", "alice");
+  ASSERT_KEY(&tb, "reason", "behave");
+  tb_free(&tb);
+  cl_send(&p.b, "Say", "room", "lobby", "text", "x", NULL);
+  expect_error(&p.b, "NOT_A_MEMBER");
+  pair_free(&p);
+}
+
+TEST(killed)
+{
+  pair_t p;
+  tbox_t tb;
+  reed_session_t *op;
+
+  pair_init(&p);
+  op = session_of(&p.w, "alice");
+  reed_session_set_oper(op, true);
+  ASSERT_EQ(reed_session_kill(op, "bob", "spam"), 0);
+  expect_event(&p.b, "Closing", &tb);
+  ASSERT(strstr(tb_get(&tb, "reason"), "spam") != NULL);
+  tb_free(&tb);
+  ASSERT(p.b.ft.closed);
+  expect_event(&p.a, "Left", &tb);
+  ASSERT_KEY(&tb, "kind", "quit");
+  tb_free(&tb);
+  pair_free(&p);
+}
