@@ -57,39 +57,41 @@ attr(cursor_t *c, char k)
   return v;
 }
 
-/* Decodes a saslname (=2C and =3D escapes) into a new string, or NULL when
- * it is empty, too long or badly escaped. */
-static char *
-saslname(const char *v)
+/* Decodes a saslname (=2C and =3D escapes) into a new string *out.
+ * Returns 0, REED_ESYNTAX (empty, too long, bad escape) or REED_ENOMEM. */
+static int
+saslname(const char *v, char **out)
 {
   size_t n = 0, len = strlen(v);
-  char *out;
+  bool bad = false;
+  char *d;
 
+  *out = NULL;
   if (len == 0 || len > NAME_MAX_BYTES * 3)
-    return NULL;
-  out = reed_malloc(len + 1);
-  if (out == NULL)
-    return NULL;
-  for (size_t i = 0; i < len; i++) {
+    return REED_ESYNTAX;
+  d = reed_malloc(len + 1);
+  if (d == NULL)
+    return REED_ENOMEM;
+  for (size_t i = 0; i < len && !bad; i++) {
     if (v[i] != '=') {
-      out[n++] = v[i];
-    } else if (strncmp(v + i, "=2C", 3) == 0) {
-      out[n++] = ',';
-      i += 2;
-    } else if (strncmp(v + i, "=3D", 3) == 0) {
-      out[n++] = '=';
-      i += 2;
-    } else {
-      reed_free(out);
-      return NULL;
+      d[n++] = v[i];
+      continue;
     }
+    if (strncmp(v + i, "=2C", 3) == 0)
+      d[n++] = ',';
+    else if (strncmp(v + i, "=3D", 3) == 0)
+      d[n++] = '=';
+    else
+      bad = true;
+    i += 2;
   }
-  out[n] = '\0';
-  if (n > NAME_MAX_BYTES) {
-    reed_free(out);
-    return NULL;
+  d[n] = '\0';
+  if (bad || n > NAME_MAX_BYTES) {
+    reed_free(d);
+    return REED_ESYNTAX;
   }
-  return out;
+  *out = d;
+  return 0;
 }
 
 static bool
@@ -109,6 +111,7 @@ static int
 parse_gs2(reed_sasl_t *s, cursor_t *c, char **authzid)
 {
   char *v;
+  int rc;
 
   *authzid = NULL;
   if (c->p[0] == 'p' && c->p[1] == '=')
@@ -123,8 +126,11 @@ parse_gs2(reed_sasl_t *s, cursor_t *c, char **authzid)
   }
   /* The authzid must end at the header's closing comma. */
   v = strchr(c->p, ',') != NULL ? attr(c, 'a') : NULL;
-  if (v == NULL || (*authzid = saslname(v)) == NULL)
-    return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM authzid is malformed");
+  rc = v != NULL ? saslname(v, authzid) : REED_ESYNTAX;
+  if (rc != 0)
+    return reed__sasl_fail(s, rc,
+                           rc == REED_ENOMEM ? "out of memory"
+                                             : "SCRAM authzid is malformed");
   return 0;
 }
 
@@ -133,6 +139,7 @@ static int
 parse_bare(reed_sasl_t *s, cursor_t *c, char **cnonce)
 {
   char *v;
+  int rc;
 
   if (c->p[0] == 'm' && c->p[1] == '=')
     return reed__sasl_fail(s, REED_EINVAL,
@@ -140,9 +147,11 @@ parse_bare(reed_sasl_t *s, cursor_t *c, char **cnonce)
   v = attr(c, 'n');
   if (v == NULL)
     return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM username missing");
-  s->authcid = saslname(v);
-  if (s->authcid == NULL)
-    return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM username is malformed");
+  rc = saslname(v, &s->authcid);
+  if (rc != 0)
+    return reed__sasl_fail(s, rc,
+                           rc == REED_ENOMEM ? "out of memory"
+                                             : "SCRAM username is malformed");
   v = attr(c, 'r');
   if (v == NULL || !nonce_valid(v))
     return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM nonce missing or bad");
@@ -183,7 +192,9 @@ lookup(reed_sasl_t *s)
   return 0;
 }
 
-static void
+/* The server's half of the nonce: the source's, or 18 random bytes in
+ * base64. Returns 0 or REED_ENOMEM. */
+static int
 server_nonce(reed_sasl_t *s, char out[SNONCE_MAX + 1])
 {
   uint8_t raw[18];
@@ -194,12 +205,15 @@ server_nonce(reed_sasl_t *s, char out[SNONCE_MAX + 1])
     s->src.nonce(s->src.ud, out, SNONCE_MAX + 1);
     out[SNONCE_MAX] = '\0';
     if (nonce_valid(out))
-      return;
+      return 0;
   }
   reed__auth_random(s->src.random, s->src.ud, raw, sizeof(raw));
   b = reed__auth_b64(raw, sizeof(raw));
-  reed_strlcpy(out, b ? b : "", SNONCE_MAX + 1);
+  if (b == NULL)
+    return REED_ENOMEM;
+  reed_strlcpy(out, b, SNONCE_MAX + 1);
   reed_free(b);
+  return 0;
 }
 
 /* Builds and keeps server-first; sets *out to a copy to send. */
@@ -211,7 +225,8 @@ server_first(reed_sasl_t *s, const char *cnonce, reed_buf_t **out)
   reed_buf_t *b = NULL;
   int rc = REED_ENOMEM;
 
-  server_nonce(s, snonce);
+  if (server_nonce(s, snonce) != 0)
+    return reed__sasl_fail(s, REED_ENOMEM, "out of memory");
   salt = reed__auth_b64(st->keys.salt, st->keys.salt_len);
   st->nonce = reed_malloc(strlen(cnonce) + strlen(snonce) + 1);
   if (salt != NULL && st->nonce != NULL) {
