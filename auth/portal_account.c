@@ -2,7 +2,7 @@
  * on the worker, stored on the loop, where the store commits at once), and
  * the synchronous variants the command line uses (it has no loop). */
 #include "portal_int.h"
-#include "../server/store/store.h"
+#include "../server/model/model.h"
 
 #include <string.h>
 
@@ -24,7 +24,7 @@ reed_portal_register(reed_portal_t *p, const char *name, const char *password,
 
   if (!p->registration_open)
     return REED_EREGCLOSED;
-  if (name == NULL || !reed_store_account_name_valid(name))
+  if (name == NULL || !reed_account_valid(name))
     return REED_EBADACCOUNT;
   if (reed_auth_password_valid(password, len) != 0 || cb == NULL)
     return REED_EINVAL;
@@ -118,7 +118,7 @@ reed_auth_account_add_src(const reed_credsrc_t *src, const char *name,
   reed_creds_t c;
   int rc;
 
-  if (name == NULL || !reed_store_account_name_valid(name))
+  if (name == NULL || !reed_account_valid(name))
     return REED_EBADACCOUNT;
   if (reed_auth_password_valid(password, len) != 0)
     return REED_EINVAL;

@@ -4,7 +4,6 @@
  * server runs reaches the model here, at its first login. */
 #include "portal_int.h"
 
-#ifdef REED_AUTH_HAVE_MODEL
 #include "../server/model/model.h"
 
 bool
@@ -25,20 +24,3 @@ reed__portal_realm(reed_portal_t *p, const char *account)
     reed_log(p->log, REED_LOG_WARN, "auth: cannot add account %s: %s", account,
              reed_strerror(rc));
 }
-#else
-/* Built without the model library: there is no model to tell. */
-bool
-reed__portal_model_has(reed_portal_t *p, const char *name)
-{
-  REED_UNUSED(p);
-  REED_UNUSED(name);
-  return false;
-}
-
-void
-reed__portal_realm(reed_portal_t *p, const char *account)
-{
-  REED_UNUSED(p);
-  REED_UNUSED(account);
-}
-#endif
