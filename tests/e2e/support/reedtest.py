@@ -17,6 +17,9 @@ import subprocess
 import tempfile
 import time
 
+# ReedServer.signal shadows the module inside the class body.
+_SIGTERM = signal.SIGTERM
+
 LISTEN_RE = re.compile(r"listening (\S+) (\S+) (\S+) (\S+)")
 
 DEFAULT_LISTENERS = {
@@ -25,11 +28,29 @@ DEFAULT_LISTENERS = {
 }
 
 
+def reed_bin():
+    return os.environ.get("REED_BIN", "reed")
+
+
+def built_modules():
+    """The protocol modules this reed was built with (`reed --version`)."""
+    out = subprocess.run([reed_bin(), "--version"], capture_output=True,
+                         text=True, timeout=10).stdout
+    for line in out.splitlines():
+        if line.startswith("modules:"):
+            return line.split()[1:]
+    return []
+
+
 class ReedServer:
     def __init__(self, listeners=None, extra_ini=None, data_dir=None,
                  startup_timeout=10.0):
-        self.bin = os.environ.get("REED_BIN", "reed")
-        self.listeners = listeners if listeners is not None else DEFAULT_LISTENERS
+        self.bin = reed_bin()
+        if listeners is None:
+            built = built_modules()
+            listeners = {p: eps for p, eps in DEFAULT_LISTENERS.items()
+                         if p in built}
+        self.listeners = listeners
         self.extra_ini = extra_ini or {}
         self.own_dir = data_dir is None
         base = os.environ.get("REED_TMP") or None
@@ -48,6 +69,7 @@ class ReedServer:
             sections.setdefault(proto, {})["listen"] = list(eps)
         for sec, kv in self.extra_ini.items():
             sections.setdefault(sec, {}).update(kv)
+        os.makedirs(self.dir, exist_ok=True)
         path = os.path.join(self.dir, "reed.ini")
         with open(path, "w") as f:
             for sec, kv in sections.items():
@@ -60,9 +82,11 @@ class ReedServer:
     def start(self):
         conf = self.write_config()
         self.ports = {}
+        # Unbuffered: select() must see every byte not yet read, which a
+        # buffered reader would have pulled into its own buffer.
         self.proc = subprocess.Popen([self.bin, "--config", conf],
                                      stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, bufsize=0)
         want = sum(len(v) for v in self.listeners.values())
         deadline = time.time() + self.startup_timeout
         while len(self.ports) < want:
@@ -88,7 +112,7 @@ class ReedServer:
     def signal(self, sig):
         self.proc.send_signal(sig)
 
-    def stop(self, sig=signal.SIGTERM, timeout=10.0):
+    def stop(self, sig=_SIGTERM, timeout=10.0):
         """Ends the server; returns its exit code (None if it had to be
         killed)."""
         if self.proc is None or self.proc.poll() is not None:
