@@ -65,11 +65,15 @@ reed__fan_begin(reed_model_t *m, reed_event_t *ev, reed_fmt_cache_t *cache)
 void
 reed__run_deferred(reed_model_t *m)
 {
+  if (m->running_deferred)
+    return; /* the outer loop picks up what this quit queued */
+  m->running_deferred = true;
   while (m->dying != NULL && m->depth == 0) {
     reed_session_t *s = m->dying;
     m->dying = s->pending_next;
     reed__session_do_quit(s, s->quit_reason);
   }
+  m->running_deferred = false;
 }
 
 void

@@ -186,7 +186,9 @@ reed_model_account_del(reed_model_t *m, const char *name)
     return REED_ENOACCOUNT;
   reed_free(a);
   m->n_accounts--;
+  reed__op_begin(m); /* sessions stay while the list is walked */
   log_out_persons(m, fold);
+  reed__op_end(m);
   return 0;
 }
 

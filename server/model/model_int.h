@@ -182,6 +182,7 @@ struct reed_model_s {
   reed_room_t *d_first, *d_last; /* dormant rooms, oldest first */
   reed__conv_t *c_first, *c_last;
   int depth;             /* fan-outs in progress */
+  bool running_deferred; /* reed__run_deferred is on the stack */
   reed_session_t *dying; /* quits deferred until the fan-out ends */
 };
 

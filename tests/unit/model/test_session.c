@@ -1,6 +1,8 @@
 /* Sessions, persons, accounts and the one nickname namespace. */
 #include "rec.h"
 
+#include <stdio.h>
+
 TEST(session_new_ids_and_views)
 {
   fx_t f;
@@ -388,5 +390,64 @@ TEST(quit_inside_fanout_is_deferred)
                            "s3 QUIT bob :queue full");
   ASSERT(reed_model_find_nick(f.m, "bob", &(reed_person_view_t){0}) ==
          REED_ENOSUCHNICK);
+  fx_done(&f);
+}
+
+static int heard;
+
+static void
+quit_on_anything(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  (void)ud;
+  (void)ev;
+  heard++;
+  reed_session_quit(s, "flood");
+}
+
+static void
+quit_on_logout(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  if (ev->kind == REED_EV_ACCOUNT && ev->from.account == NULL)
+    quit_on_anything(ud, s, ev);
+}
+
+TEST(many_quits_inside_fanouts)
+{
+  static const reed_session_listener_t l = {.on_event = quit_on_anything};
+  static const reed_session_listener_t lo = {.on_event = quit_on_logout};
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_info_t info = {.origin = "irc", .listener = &l};
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_model_account_add(f.m, "acct"), 0);
+  for (int i = 0; i < 200; i++) {
+    reed_session_t *s;
+    char nick[16];
+    snprintf(nick, sizeof(nick), "n%d", i);
+    ASSERT_EQ(reed_session_new(f.m, &info, &s), 0);
+    ASSERT_EQ(reed_session_set_nick(s, nick), 0);
+    if (i % 2)
+      ASSERT_EQ(reed_session_login(s, "acct"), 0); /* quits on ACCOUNT */
+    else
+      ASSERT_EQ(reed_room_join(s, "r", NULL), 0); /* quits on its JOIN */
+  }
+  ASSERT_EQ(reed_model_live_objects(f.m), 3);
+  rec_clear();
+  heard = 0;
+  info.listener = &lo;
+  for (int i = 0; i < 100; i++) {
+    reed_session_t *s;
+    char nick[16];
+    snprintf(nick, sizeof(nick), "m%d", i);
+    ASSERT_EQ(reed_session_new(f.m, &info, &s), 0);
+    ASSERT_EQ(reed_session_set_nick(s, nick), 0);
+    ASSERT_EQ(reed_session_login(s, "acct"), 0);
+  }
+  ASSERT_EQ(heard, 0);
+  ASSERT_EQ(reed_model_account_del(f.m, "acct"), 0);
+  ASSERT_EQ(heard, 100); /* each heard its ACCOUNT and quit afterwards */
+  ASSERT_EQ(reed_model_live_objects(f.m), 3);
   fx_done(&f);
 }
