@@ -123,7 +123,12 @@ int reed_auth_cert_fp_normalize(const char *in, char out[REED_CERT_FP_LEN + 1]);
  *   REED_EAUTHSTATE (step after the end), REED_ETHROTTLED, REED_ENOMEM.
  * After a negative code the exchange is over; reed_sasl_error() says why
  * in one sentence (for logs: clients get the same text for every
- * REED_EAUTH). */
+ * REED_EAUTH).
+ *
+ * Every mechanism here is client-first. When the client sent no initial
+ * response (IRC always; XMPP <auth/> without text), send an empty
+ * challenge and feed its next message; an empty initial response (XMPP
+ * "=", IRC "+") is a message of length 0. */
 enum {
   REED_SASL_CONTINUE = 1,
   REED_SASL_SUCCESS = 2,

@@ -86,7 +86,10 @@ check_opts(const reed_portal_opts_t *o)
       (o->creds != NULL && o->creds->get == NULL) || o->worker == NULL ||
       o->clock == NULL)
     return REED_EINVAL;
-  return reed_auth_hash_level_name(o->hash_level)[0] == 'u' ? REED_EINVAL : 0;
+  if (o->hash_level < REED_AUTH_HASH_MIN ||
+      o->hash_level > REED_AUTH_HASH_SENSITIVE)
+    return REED_EINVAL;
+  return 0;
 }
 
 int
@@ -292,10 +295,15 @@ unlink_job(reed_portal_t *p, reed__job_t *j)
 }
 
 static void
-verify_done(reed__job_t *j)
+verify_done(reed__job_t *j, int status)
 {
   reed_portal_t *p = j->portal;
 
+  /* The worker could not run the job (shutdown): no verdict, no count. */
+  if (status != 0) {
+    j->cb(j->ud, j->req_id, status, NULL);
+    return;
+  }
   if (j->rc == 0 && j->known) {
     reed__portal_succeeded(p, j->name);
     reed__portal_realm(p, j->creds.account);
@@ -316,12 +324,13 @@ job_done(void *arg, int status)
   if (j->portal != NULL)
     unlink_job(j->portal, j);
   if (j->portal != NULL && !j->cancelled) {
-    if (status != 0)
-      j->rc = status;
-    if (j->kind == REED__JOB_VERIFY)
-      verify_done(j);
-    else
+    if (j->kind == REED__JOB_VERIFY) {
+      verify_done(j, status);
+    } else {
+      if (status != 0)
+        j->rc = status;
       reed__portal_account_done(j);
+    }
   }
   reed__portal_job_free(j);
 }

@@ -595,3 +595,61 @@ TEST(cli_accounts_over_source)
   ASSERT(memsrc_find(&m, "dave") == NULL);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
+
+/* A worker that cannot run anything: submit fails, or done comes back
+ * with an error and the work never ran (shutdown). */
+typedef struct {
+  reed_worker_t w;
+  int submit_rc;
+} dead_worker_t;
+
+static int
+dead_submit(void *w, void (*work)(void *), void (*done)(void *, int), void *arg)
+{
+  dead_worker_t *d = w;
+
+  REED_UNUSED(work);
+  if (d->submit_rc != 0)
+    return d->submit_rc;
+  done(arg, REED_ECLOSED);
+  return 0;
+}
+
+TEST(portal_worker_failures)
+{
+  fix_t f;
+  dead_worker_t dead = {.w = {.submit = dead_submit}};
+  reed_portal_t *p;
+  reed_portal_opts_t o;
+  rec_t r = {0};
+
+  fix_init(&f, 0, true);
+  dead.w.w = &dead;
+  o = (reed_portal_opts_t){.creds = &f.src,
+                           .worker = &dead.w,
+                           .clock = &f.fc.clock,
+                           .registration_open = true};
+  ASSERT_EQ(reed_portal_new(&o, &p), 0);
+  /* No verdict and no failure counted, however often. */
+  for (int i = 0; i < 8; i++) {
+    ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, "10.0.0.1", record,
+                                         &r, 1),
+              0);
+    ASSERT_EQ(r.status, REED_ECLOSED);
+  }
+  ASSERT(!reed__portal_blocked(p, "alice", "10.0.0.1"));
+  ASSERT_EQ(reed__throttle_size(p->throttle), 0);
+  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, record, &r, 2), 0);
+  ASSERT_EQ(r.status, REED_ECLOSED);
+  ASSERT(memsrc_find(&f.mem, "bob") == NULL);
+  ASSERT_EQ(r.calls, 9);
+  dead.submit_rc = REED_ENOMEM;
+  ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
+            REED_ENOMEM);
+  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, record, &r, 2),
+            REED_ENOMEM);
+  ASSERT_EQ(r.calls, 9);
+  ASSERT_EQ(reed_portal_pending(p), 0);
+  reed_portal_free(p);
+  fix_done(&f);
+}
