@@ -228,6 +228,42 @@ first_from(const reed__ring_t *r, const ref_t *ref, bool strict)
   return lo;
 }
 
+static size_t
+min_sz(size_t a, size_t b)
+{
+  return a < b ? a : b;
+}
+
+/* Up to lim entries centred on the reference, shifted to stay inside. */
+static void
+around_range(const reed__ring_t *r, const ref_t *a, size_t lim, size_t *lo,
+             size_t *hi)
+{
+  size_t pivot = first_from(r, a, false);
+
+  *lo = pivot - min_sz(lim / 2, pivot);
+  *hi = min_sz(*lo + lim, r->n);
+  *lo = *hi > lim ? *hi - lim : 0;
+}
+
+/* Strictly between two references: the earliest lim when the first is
+ * older, else the latest lim (CHATHISTORY BETWEEN). */
+static void
+between_range(const reed__ring_t *r, const ref_t *a, const ref_t *b, size_t lim,
+              size_t *lo, size_t *hi)
+{
+  bool up = first_from(r, a, false) <= first_from(r, b, false);
+
+  *lo = first_from(r, up ? a : b, true);
+  *hi = first_from(r, up ? b : a, false);
+  if (*lo > *hi)
+    *lo = *hi;
+  if (up)
+    *hi = min_sz(*lo + lim, *hi);
+  else if (*hi - *lo > lim)
+    *lo = *hi - lim;
+}
+
 /* Picks the range [*lo, *hi) a query selects. */
 static int
 select_range(const reed__ring_t *r, const reed_hist_query_t *q, size_t *lo,
@@ -238,47 +274,27 @@ select_range(const reed__ring_t *r, const reed_hist_query_t *q, size_t *lo,
 
   *lo = 0;
   *hi = r->n;
+  if (q->dir != REED_HIST_LATEST && !a.set)
+    return REED_EINVAL;
   switch (q->dir) {
   case REED_HIST_LATEST:
-    if (a.set)
-      *lo = first_from(r, &a, true);
+    *lo = a.set ? first_from(r, &a, true) : 0;
     break;
   case REED_HIST_BEFORE:
-    if (!a.set)
-      return REED_EINVAL;
     *hi = first_from(r, &a, false);
     break;
   case REED_HIST_AFTER:
-    if (!a.set)
-      return REED_EINVAL;
     *lo = first_from(r, &a, true);
-    *hi = *lo + lim < r->n ? *lo + lim : r->n;
+    *hi = min_sz(*lo + lim, r->n);
     return 0;
-  case REED_HIST_AROUND: {
-    size_t pivot, nb;
-    if (!a.set)
-      return REED_EINVAL;
-    pivot = first_from(r, &a, false);
-    nb = lim / 2 < pivot ? lim / 2 : pivot;
-    *lo = pivot - nb;
-    *hi = *lo + lim < r->n ? *lo + lim : r->n;
-    *lo = *hi - *lo < lim ? (*hi > lim ? *hi - lim : 0) : *lo;
+  case REED_HIST_AROUND:
+    around_range(r, &a, lim, lo, hi);
     return 0;
-  }
-  case REED_HIST_BETWEEN: {
-    if (!a.set || !b.set)
+  case REED_HIST_BETWEEN:
+    if (!b.set)
       return REED_EINVAL;
-    bool up = first_from(r, &a, false) <= first_from(r, &b, false);
-    *lo = first_from(r, up ? &a : &b, true);
-    *hi = first_from(r, up ? &b : &a, false);
-    if (*lo > *hi)
-      *lo = *hi;
-    if (up) {
-      *hi = *lo + lim < *hi ? *lo + lim : *hi;
-      return 0;
-    }
-    break;
-  }
+    between_range(r, &a, &b, lim, lo, hi);
+    return 0;
   default:
     return REED_EINVAL;
   }

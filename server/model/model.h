@@ -180,7 +180,18 @@ typedef struct reed_event_s {
 
 /* Format cache: the first listener of an output form formats, the rest take
  * a reference. `form` is a protocol's key (protocol id and cap bits).
- * reed_event_cache_get returns a new reference or NULL; _put takes one. */
+ * reed_event_cache_get returns a new reference or NULL; _put takes one
+ * (keep your own with reed_buf_ref before putting). Deliveries that are
+ * one session's alone (a labelled echo, a carbon copy) have no cache: get
+ * returns NULL and put just drops the reference. A fan-out keeps up to 16
+ * forms; the cache and its buffers live until the fan-out ends.
+ *
+ * Sequenced (id and ts from the sequencer, reported to observers once):
+ * MESSAGE, JOIN, PART, QUIT, NICK, TOPIC, MODE, KICK, REDACT. The others
+ * (INVITE, AWAY, ACCOUNT, REALNAME, HOST, TAGMSG, KILL) have id 0 and the
+ * current wall time. The acting session gets its own MESSAGE and TAGMSG
+ * with `echo` set (and its label); NICK, JOIN, PART, TOPIC, MODE and KICK
+ * reach it as they reach everyone else. */
 reed_buf_t *reed_event_cache_get(const reed_event_t *ev, uint32_t form);
 void reed_event_cache_put(const reed_event_t *ev, uint32_t form,
                           reed_buf_t *buf);
@@ -210,8 +221,12 @@ typedef struct reed_session_info_s {
 
 int reed_session_new(reed_model_t *m, const reed_session_info_t *info,
                      reed_session_t **out);
-/* Leaves every room (one QUIT per room member that sees the person go) and
- * frees the session. `s` is invalid afterwards. */
+/* Leaves every room and frees the session; `s` is invalid afterwards.
+ * When it was the person's last session, everyone sharing a room with the
+ * person gets one QUIT; otherwise the rooms only this session was joined to
+ * get a PART with the reason. Safe from inside a listener: the quit then
+ * runs when the current operation's fan-out is over (the session gets no
+ * more events meanwhile). A reason that is not clean UTF-8 is dropped. */
 void reed_session_quit(reed_session_t *s, const char *reason);
 uint64_t reed_session_id(const reed_session_t *s);
 reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);
@@ -220,13 +235,20 @@ const char *reed_session_nick(const reed_session_t *s);
 const char *reed_session_account(const reed_session_t *s);
 void *reed_session_ud(const reed_session_t *s);
 
-/* Binds the session to an account after the portal said yes. If the
- * session's current nick is held by another person it keeps it only when it
- * is its own; returns 0, ENOACCOUNT. Emits ACCOUNT to shared rooms. */
+/* Binds the session to an account after the portal said yes. The session
+ * keeps its nick (if any); it shares the account's nick by setting it
+ * afterwards while in no room. Returns 0 (also when already logged in to
+ * that account), ENOACCOUNT, or EINVAL when logged in to another account.
+ * Emits ACCOUNT to the person's sessions and shared rooms (if it has a
+ * nick). */
 int reed_session_login(reed_session_t *s, const char *account);
 /* Sets or changes the nick (DESIGN.md rules). Returns 0 or EBADNICK,
  * ENICKINUSE, ENICKRESERVED, ENICKMERGE. Emits NICK to everyone who shares a
- * room with the person, and to every session of the person. */
+ * room with the person, and to every session of the person. A session's
+ * first nick emits nothing. Taking a nick another person of the same
+ * account holds is allowed only while none of the caller's person's
+ * sessions is in a room (ENICKMERGE otherwise): its sessions then join that
+ * person, and each one that had a nick gets a NICK event. */
 int reed_session_set_nick(reed_session_t *s, const char *nick);
 int reed_session_set_realname(reed_session_t *s, const char *realname);
 int reed_session_set_host(reed_session_t *s, const char *user,
@@ -240,40 +262,77 @@ void reed_session_set_copies(reed_session_t *s, bool on);
 /* Server operator: may override room permissions and kill. */
 void reed_session_set_oper(reed_session_t *s, bool oper);
 bool reed_session_is_oper(const reed_session_t *s);
-/* Removes every session of `nick`'s person: KILL to them, QUIT to others. */
+/* Removes every session of `nick`'s person: KILL to them, one QUIT to
+ * everyone sharing a room. 0, ENOPRIV (killer not oper), ENOSUCHNICK,
+ * EBADTEXT. The killer may kill itself; it is then freed on return. */
 int reed_session_kill(reed_session_t *killer, const char *nick,
                       const char *reason);
 
 /* ---- Rooms ---------------------------------------------------------------
  * All take the calling session; the room name is canonical or not yet
- * existing. */
+ * existing. A server operator passes every room permission check (bans,
+ * key, limit, invite-only, op, voice, moderated, no-external, topic lock).
+ * Reasons longer than REED_REASON_MAX are cut at a character boundary;
+ * reasons with control characters or bad UTF-8 are EBADTEXT. */
+/* Joins (creating the room, or waking its dormant state; the first member
+ * of an empty room becomes op). When another session of the person is
+ * already joined, only this session gets JOIN and no admission check runs.
+ * Returns 0, EBADROOM, EINVAL (the session has no nick), EALREADYMEMBER,
+ * ETOOMANYROOMS, EBANNED (unless excepted), EINVITEONLY (no invite, no
+ * invex), EBADKEY, EROOMFULL. */
 int reed_room_join(reed_session_t *s, const char *room, const char *key);
+/* PART to the whole room when it was the person's last joined session,
+ * else to this session alone. 0, ENOSUCHROOM, ENOTMEMBER, EBADTEXT. */
 int reed_room_part(reed_session_t *s, const char *room, const char *reason);
 /* Room message. On success *id_out (if not NULL) is its id. ENOSUCHROOM,
- * ENOTMEMBER/ENOEXTERNAL, EBANNED, EMODERATED, EBADTEXT. */
+ * EBADTEXT (empty, NUL, not UTF-8, over 16 KiB), EINVAL (msg_kind, tags or
+ * label with spaces or controls), ENOTMEMBER (another session of the
+ * person is joined, this one is not), ENOEXTERNAL (not a member of a room
+ * with no-external), EBANNED, EMODERATED (op and voice pass both). Every
+ * joined session of every member gets it; the sender an echo. */
 int reed_room_say(reed_session_t *s, const char *room, int msg_kind,
                   const char *text, size_t len, const reed_msg_extra_t *x,
                   uint64_t *id_out);
 /* Private message to the person holding `nick`: every session of theirs,
- * none of the sender's. ENOSUCHNICK. */
+ * none of the sender's (the sender gets its echo; its other sessions that
+ * asked for copies get one with `copy`). ENOSUCHNICK, EBADTEXT, EINVAL
+ * (also when the sender has no nick). */
 int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
               uint64_t *id_out);
-/* Client-only tags to a room or nick (target starts the room lookup first
- * when `is_room`). */
+/* Client-only tags to a room or nick, checked like a message to it; not
+ * sequenced or stored. EINVAL without x->client_tags, ENOSUCHROOM,
+ * ENOSUCHNICK and the room message codes. */
 int reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
                 const reed_msg_extra_t *x);
+/* NULL or "" clears. ENOSUCHROOM, ENOTMEMBER, ENOPRIV (topic lock, not
+ * op), EBADTOPIC (over 390 bytes, controls, bad UTF-8). */
 int reed_room_set_topic(reed_session_t *s, const char *room, const char *topic);
+/* Removes every session of the person; KICK to the room including them.
+ * ENOSUCHROOM, ENOTMEMBER, ENOPRIV, ENOSUCHNICK, ETARGETNOTMEMBER,
+ * EBADTEXT. */
 int reed_room_kick(reed_session_t *s, const char *room, const char *nick,
                    const char *reason);
+/* Lets the person in once past invite-only; INVITE to its sessions.
+ * ENOSUCHROOM, ENOTMEMBER, ENOPRIV (invite-only and not op), ENOSUCHNICK,
+ * EALREADYMEMBER. */
 int reed_room_invite(reed_session_t *s, const char *room, const char *nick);
 /* Applies changes in order; stops at the first failure and returns its code
  * (changes before it stay applied and are reported in one MODE event).
- * *applied (if not NULL) says how many were applied. */
+ * *applied (if not NULL) says how many were applied. Changes that change
+ * nothing are skipped silently (counted as applied, not reported). Masks
+ * are normalised (nick -> nick!*@*, user@host -> *!user@host, nick!user ->
+ * nick!user@*). ENOSUCHROOM, ENOTMEMBER, ENOPRIV, EINVAL (over 32 changes),
+ * EBADMODE (missing or bad argument, unknown mode, limit not 1..1000000),
+ * ENOSUCHNICK, ETARGETNOTMEMBER, ELISTFULL. */
 int reed_room_set_modes(reed_session_t *s, const char *room,
                         const reed_mode_change_t *changes, size_t n,
                         size_t *applied);
-/* Redacts a message the caller sent (or any, for a room operator). */
+/* Redacts a message the caller's person sent (or any, for a room operator
+ * or server operator). `target` names a room the caller is joined to, else
+ * a nick (private conversation). ENOSUCHMSG (not in the kept history),
+ * ENOPRIV, ENOTMEMBER, ENOSUCHNICK, EBADTEXT. REDACT goes to the room, or
+ * to both persons' sessions. */
 int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
                 const char *reason);
 
@@ -374,7 +433,11 @@ typedef struct reed_hist_query_s {
 } reed_hist_query_t;
 
 typedef void (*reed_hist_cb)(void *ud, const reed_hist_entry_t *e);
-/* Room history: the caller must be joined (ENOTMEMBER otherwise). */
+/* A limit of 0 means everything kept. BEFORE, AFTER and AROUND need a
+ * reference, BETWEEN two (EINVAL otherwise); AROUND includes the
+ * reference; BETWEEN excludes both and, when the first reference is the
+ * later one, returns the latest `limit` before it.
+ * Room history: the caller must be joined (ENOSUCHROOM, ENOTMEMBER). */
 int reed_history_room(reed_session_t *s, const char *room,
                       const reed_hist_query_t *q, reed_hist_cb cb, void *ud);
 /* Private history between the caller's person and `nick`'s (an account
