@@ -32,7 +32,7 @@ static const cap_def_t caps[] = {
 static bool
 offered(const reed_irc_core_t *c, const cap_def_t *d)
 {
-  return !d->needs_portal || c->env.portal != NULL;
+  return !d->needs_portal || c->env->portal != NULL;
 }
 
 static const cap_def_t *
@@ -73,7 +73,7 @@ cap_ls(reed_irc_core_t *c, const reed_irc_msg_t *m)
     c->caps |= IRC_CAP_CAP_NOTIFY; /* implied by 302 */
   }
   cap_list(c, 0, c->cap_version >= 302, list, sizeof(list));
-  reed__irc_send(c, ":%s CAP %s LS :%s", c->server_name, reed__irc_nick(c),
+  reed__irc_send(c, ":%s CAP %s LS :%s", IRC_SERVER(c), reed__irc_nick(c),
                  list);
 }
 
@@ -86,7 +86,7 @@ cap_list_enabled(reed_irc_core_t *c)
     list[0] = '\0';
   else
     cap_list(c, c->caps, false, list, sizeof(list));
-  reed__irc_send(c, ":%s CAP %s LIST :%s", c->server_name, reed__irc_nick(c),
+  reed__irc_send(c, ":%s CAP %s LIST :%s", IRC_SERVER(c), reed__irc_nick(c),
                  list);
 }
 
@@ -127,7 +127,7 @@ cap_req(reed_irc_core_t *c, const reed_irc_msg_t *m)
 
   if (ok)
     cap_apply(c, req, true);
-  reed__irc_send(c, ":%s CAP %s %s :%.400s", c->server_name, reed__irc_nick(c),
+  reed__irc_send(c, ":%s CAP %s %s :%.400s", IRC_SERVER(c), reed__irc_nick(c),
                  ok ? "ACK" : "NAK", req);
 }
 

@@ -105,7 +105,7 @@ reed__irc_cmd_part(reed_irc_core_t *c, const reed_irc_msg_t *m)
 void
 reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet)
 {
-  reed_room_t *r = reed_room_find(c->env.model, room);
+  reed_room_t *r = reed_room_find(c->env->model, room);
   reed_room_view_t v;
 
   if (r == NULL)
@@ -118,7 +118,7 @@ reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet)
   }
   reed__irc_num(c, "332", "#%s :%s", v.name, v.topic);
   reed__irc_num(c, "333", "#%s %s %llu", v.name,
-                v.topic_by ? v.topic_by : c->server_name,
+                v.topic_by ? v.topic_by : IRC_SERVER(c),
                 (unsigned long long)(v.topic_ms / 1000));
 }
 
@@ -126,7 +126,7 @@ reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet)
 static reed_room_t *
 visible_room(reed_irc_core_t *c, const char *room)
 {
-  reed_room_t *r = room ? reed_room_find(c->env.model, room) : NULL;
+  reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
   reed_room_view_t v;
 
   if (r == NULL)
@@ -224,7 +224,7 @@ reed__irc_send_names(reed_irc_core_t *c, const char *room)
   nm->c = c;
   snprintf(nm->head, sizeof(nm->head), "%c #%s", v.secret ? '@' : '=', v.name);
   /* ":server 353 nick = #chan :" takes the rest of the 510 bytes. */
-  nm->budget = REED_IRC_LINE_MAX - 2 - 16 - strlen(c->server_name) -
+  nm->budget = REED_IRC_LINE_MAX - 2 - 16 - strlen(IRC_SERVER(c)) -
                strlen(reed__irc_nick(c)) - strlen(nm->head);
   reed_room_each_member(r, names_member, nm);
   names_flush(nm);
@@ -280,7 +280,7 @@ reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
         list_room(c, r);
     }
   } else {
-    reed_model_each_room(c->env.model, list_room, c);
+    reed_model_each_room(c->env->model, list_room, c);
   }
   reed__irc_num(c, "323", ":End of /LIST");
 }

@@ -9,7 +9,7 @@
 static const char *
 network(const reed_irc_core_t *c)
 {
-  return c->conf->network ? c->conf->network : "reed";
+  return IRC_CONF(c)->network ? IRC_CONF(c)->network : "reed";
 }
 
 /* ISUPPORT tokens, at most 13 to a line (modern.ircdocs.horse). */
@@ -55,7 +55,7 @@ reed__irc_send_lusers(reed_irc_core_t *c)
 {
   reed_model_stats_t st;
 
-  reed_model_stats(c->env.model, &st);
+  reed_model_stats(c->env->model, &st);
   reed__irc_num(c, "251", ":There are %zu users and 0 invisible on 1 servers",
                 st.persons);
   reed__irc_num(c, "252", "%zu :IRC Operators online", st.opers);
@@ -70,13 +70,13 @@ reed__irc_send_lusers(reed_irc_core_t *c)
 void
 reed__irc_send_motd(reed_irc_core_t *c)
 {
-  const reed_irc_strlist_t *motd = &c->conf->motd;
+  const reed_irc_strlist_t *motd = &IRC_CONF(c)->motd;
 
   if (motd->n == 0) {
     reed__irc_num(c, "422", ":MOTD File is missing");
     return;
   }
-  reed__irc_num(c, "375", ":- %s Message of the day - ", c->server_name);
+  reed__irc_num(c, "375", ":- %s Message of the day - ", IRC_SERVER(c));
   for (size_t i = 0; i < motd->n; i++)
     reed__irc_num(c, "372", ":- %s", motd->v[i]);
   reed__irc_num(c, "376", ":End of /MOTD command.");
@@ -89,10 +89,10 @@ reed__irc_send_welcome(reed_irc_core_t *c)
 
   reed__irc_num(c, "001", ":Welcome to the %s IRC Network %s!%s@%s", network(c),
                 nick, c->user, c->host);
-  reed__irc_num(c, "002", ":Your host is %s, running version %s",
-                c->server_name, IRC_VERSION);
+  reed__irc_num(c, "002", ":Your host is %s, running version %s", IRC_SERVER(c),
+                IRC_VERSION);
   reed__irc_num(c, "003", ":This server was created at its last start");
-  reed__irc_num(c, "004", "%s %s io beIiklmnostv beIklov", c->server_name,
+  reed__irc_num(c, "004", "%s %s io beIiklmnostv beIklov", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_send_isupport(c);
   reed__irc_send_lusers(c);
@@ -118,7 +118,7 @@ reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
   reed__irc_num(c, "351", "%s %s :reed multi-protocol chat server", IRC_VERSION,
-                c->server_name);
+                IRC_SERVER(c));
   reed__irc_send_isupport(c);
 }
 
@@ -133,17 +133,17 @@ reed__irc_cmd_time(reed_irc_core_t *c, const reed_irc_msg_t *m)
   REED_UNUSED(m);
   gmtime_r(&t, &tm);
   strftime(human, sizeof(human), "%A %B %d %Y -- %H:%M:%S +00:00", &tm);
-  reed__irc_num(c, "391", "%s %lld 0 :%s", c->server_name, (long long)t, human);
+  reed__irc_num(c, "391", "%s %lld 0 :%s", IRC_SERVER(c), (long long)t, human);
 }
 
 void
 reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "256", "%s :Administrative info", c->server_name);
+  reed__irc_num(c, "256", "%s :Administrative info", IRC_SERVER(c));
   reed__irc_num(c, "257", ":%s", network(c));
   reed__irc_num(c, "258", ":reed server");
-  reed__irc_num(c, "259", ":admin@%s", c->server_name);
+  reed__irc_num(c, "259", ":admin@%s", IRC_SERVER(c));
 }
 
 void

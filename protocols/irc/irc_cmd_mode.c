@@ -81,7 +81,7 @@ list_entry(void *ud, const char *mask, const char *by, uint64_t ms)
   list_ctx_t *l = ud;
 
   reed__irc_num(l->c, l->num, "%s %s %s %llu", l->chan, mask,
-                by ? by : l->c->server_name, (unsigned long long)(ms / 1000));
+                by ? by : IRC_SERVER(l->c), (unsigned long long)(ms / 1000));
 }
 
 static void
@@ -153,7 +153,7 @@ static void
 channel_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const char *chan = m->params[0], *room = reed__irc_room_of(chan);
-  reed_room_t *r = room ? reed_room_find(c->env.model, room) : NULL;
+  reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
   changes_t cs = {.next_arg = 2};
   bool set = true, listed = false;
   size_t applied = 0;
@@ -203,7 +203,7 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
 
   if (reed_casecmp(m->params[0], nick) != 0) {
     reed_person_view_t pv;
-    if (reed_model_find_nick(c->env.model, m->params[0], &pv) < 0)
+    if (reed_model_find_nick(c->env->model, m->params[0], &pv) < 0)
       reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, m->params[0], NULL);
     else
       reed__irc_num(c, "502", ":Can't change mode for other users");

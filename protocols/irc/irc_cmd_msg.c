@@ -62,7 +62,7 @@ say_away(reed_irc_core_t *c, const char *nick)
 {
   reed_person_view_t pv;
 
-  if (reed_model_find_nick(c->env.model, nick, &pv) == 0 && pv.away != NULL)
+  if (reed_model_find_nick(c->env->model, nick, &pv) == 0 && pv.away != NULL)
     reed__irc_num(c, "301", "%s :%s", pv.who.nick, pv.away);
 }
 

@@ -77,7 +77,7 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
 void
 reed__irc_cmd_ping(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  reed__irc_send(c, ":%s PONG %s :%s", c->server_name, c->server_name,
+  reed__irc_send(c, ":%s PONG %s :%s", IRC_SERVER(c), IRC_SERVER(c),
                  m->params[0]);
 }
 
@@ -110,7 +110,7 @@ reed__irc_cmd_setname(reed_irc_core_t *c, const reed_irc_msg_t *m)
 
   if (rl > IRC_REALNAME_MAX) {
     reed__irc_send(c, ":%s FAIL SETNAME INVALID_REALNAME :Realname is too long",
-                   c->server_name);
+                   IRC_SERVER(c));
     return;
   }
   memcpy(c->realname, real, rl + 1);

@@ -59,7 +59,7 @@ reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m)
     for (char *t = strtok_r(buf, " ", &save); t;
          t = strtok_r(NULL, " ", &save)) {
       reed_person_view_t pv;
-      if (reed_model_find_nick(c->env.model, t, &pv) != 0 ||
+      if (reed_model_find_nick(c->env->model, t, &pv) != 0 ||
           n + strlen(pv.who.nick) + 2 >= 400)
         continue;
       n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "",
@@ -78,7 +78,7 @@ reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m)
   for (size_t i = 0; i < m->n_params && i < 5; i++) {
     reed_person_view_t pv;
     parts_t p;
-    if (reed_model_find_nick(c->env.model, m->params[i], &pv) != 0)
+    if (reed_model_find_nick(c->env->model, m->params[i], &pv) != 0)
       continue;
     mask_parts(&pv.who, &p);
     n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s%s=%c%s@%s",
@@ -104,7 +104,7 @@ who_line(reed_irc_core_t *c, const char *chan, const reed_actor_t *a,
 
   mask_parts(a, &p);
   reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s :0 %s", chan, p.user, p.host,
-                c->server_name, p.nick, away ? 'G' : 'H', oper ? "*" : "",
+                IRC_SERVER(c), p.nick, away ? 'G' : 'H', oper ? "*" : "",
                 op      ? "@"
                 : voice ? "+"
                         : "",
@@ -127,7 +127,7 @@ reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
 
   if (mask[0] == '#') {
     const char *room = reed__irc_room_of(mask);
-    reed_room_t *r = room ? reed_room_find(c->env.model, room) : NULL;
+    reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
     reed_room_view_t v;
     if (r != NULL) {
       reed_room_view(r, &v);
@@ -136,7 +136,7 @@ reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
         reed_room_each_member(r, who_member, &w);
       }
     }
-  } else if (reed_model_find_nick(c->env.model, mask, &pv) == 0) {
+  } else if (reed_model_find_nick(c->env->model, mask, &pv) == 0) {
     who_line(c, "*", &pv.who, pv.away, false, false, pv.oper);
   }
   reed__irc_num(c, "315", "%.64s :End of WHO list", mask);
@@ -184,10 +184,10 @@ whois_body(reed_irc_core_t *c, const reed_person_view_t *pv)
   mask_parts(&pv->who, &p);
   reed__irc_num(c, "311", "%s %s %s * :%s", p.nick, p.user, p.host,
                 pv->who.realname ? pv->who.realname : "");
-  reed_model_each_room_of(c->env.model, pv->who.nick, whois_room, &w);
+  reed_model_each_room_of(c->env->model, pv->who.nick, whois_room, &w);
   if (w.n > 0)
     reed__irc_num(c, "319", "%s :%s", p.nick, w.line);
-  reed__irc_num(c, "312", "%s %s :reed (%s)", p.nick, c->server_name,
+  reed__irc_num(c, "312", "%s %s :reed (%s)", p.nick, IRC_SERVER(c),
                 pv->who.origin ? pv->who.origin : "irc");
   if (pv->oper)
     reed__irc_num(c, "313", "%s :is an IRC operator", p.nick);
@@ -209,7 +209,7 @@ reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m)
   const char *nick = m->params[m->n_params > 1 ? 1 : 0];
   reed_person_view_t pv;
 
-  if (reed_model_find_nick(c->env.model, nick, &pv) != 0)
+  if (reed_model_find_nick(c->env->model, nick, &pv) != 0)
     reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, nick, NULL);
   else
     whois_body(c, &pv);
@@ -249,7 +249,7 @@ oper_match(const char *entry, const char *name, const char *pass)
 void
 reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const reed_irc_strlist_t *ops = &c->conf->opers;
+  const reed_irc_strlist_t *ops = &IRC_CONF(c)->opers;
   const char *nick = reed__irc_nick(c);
 
   if (ops->n == 0) {

@@ -4,6 +4,7 @@
  * ping timers, and the polite close. Commands live in irc_cmd_*.c. */
 #include "irc_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,8 +49,8 @@ ping_check(void *arg)
   reed_irc_core_t *c = arg;
   uint64_t now = c->clock->now_ms(c->clock->c);
   uint64_t idle = now - c->last_rx_ms;
-  uint64_t interval = (uint64_t)c->conf->ping_interval_ms;
-  uint64_t timeout = (uint64_t)c->conf->ping_timeout_ms;
+  uint64_t interval = reed__irc_ping_interval(c);
+  uint64_t timeout = reed__irc_ping_timeout(c);
   char why[64];
 
   c->ping_timer = 0;
@@ -61,7 +62,7 @@ ping_check(void *arg)
   }
   if (!c->ping_out && idle >= interval) {
     c->ping_out = true;
-    reed__irc_send(c, "PING :%s", c->server_name);
+    reed__irc_send(c, "PING :%s", IRC_SERVER(c));
     arm_ping(c, interval + timeout - idle);
     return;
   }
@@ -75,7 +76,7 @@ ping_check(void *arg)
 static uint64_t
 flood_step_ms(const reed_irc_core_t *c)
 {
-  long rate = c->conf->flood_rate > 0 ? c->conf->flood_rate : 1;
+  long rate = IRC_CONF(c)->flood_rate > 0 ? IRC_CONF(c)->flood_rate : 1;
 
   return (uint64_t)(10000 / rate);
 }
@@ -99,7 +100,7 @@ flood_charge(reed_irc_core_t *c, unsigned penalty)
 {
   uint64_t now = c->clock->now_ms(c->clock->c);
   uint64_t step = flood_step_ms(c), cost = step * penalty;
-  uint64_t cap = step * (uint64_t)c->conf->flood_burst;
+  uint64_t cap = step * (uint64_t)IRC_CONF(c)->flood_burst;
 
   if (c->exempt || penalty == 0 || !(c->state & IRC_ST_REG))
     return true;
@@ -111,7 +112,7 @@ flood_charge(reed_irc_core_t *c, unsigned penalty)
     c->credit_ms -= cost;
     return true;
   }
-  if (!c->conf->fakelag) {
+  if (!IRC_CONF(c)->fakelag) {
     reed__irc_close(c, "Excess Flood");
     return false;
   }
@@ -157,7 +158,7 @@ run_line(reed_irc_core_t *c, const char *line, size_t len)
     reed__irc_send(c,
                    ":%s FAIL %s INVALID_UTF8 :Message rejected, your "
                    "message contained invalid UTF-8",
-                   c->server_name, cmd ? cmd->name : "*");
+                   IRC_SERVER(c), cmd ? cmd->name : "*");
     return true;
   }
   reed__irc_dispatch(c, &m);
@@ -206,7 +207,7 @@ prereg_limit(reed_irc_core_t *c)
 {
   if (c->state & IRC_ST_REG)
     return false;
-  if (++c->prereg_lines <= (unsigned long)c->conf->prereg_max_lines)
+  if (++c->prereg_lines <= (unsigned long)IRC_CONF(c)->prereg_max_lines)
     return false;
   reed__irc_close(c, "Excess Flood");
   return true;
@@ -254,7 +255,7 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
       break;
     }
     if (!take_line(c, in + off, n))
-      return (ssize_t)off;
+      return (c->state & IRC_ST_CLOSED) ? (ssize_t)len : (ssize_t)off;
     off += n + 1;
   }
   return (ssize_t)len;
@@ -268,8 +269,9 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
 {
   reed_session_t *s = c->session;
 
-  if (c->state & IRC_ST_CLOSED)
+  if (c->state & (IRC_ST_CLOSED | IRC_ST_CLOSING))
     return;
+  c->state |= IRC_ST_CLOSING; /* a failing write must not come back here */
   reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
@@ -306,7 +308,7 @@ session_open(reed_irc_core_t *c)
       .ud = c,
   };
 
-  return reed_session_new(c->env.model, &info, &c->session);
+  return reed_session_new(c->env->model, &info, &c->session);
 }
 
 static void
@@ -322,13 +324,50 @@ init_peer(reed_irc_core_t *c)
     if (*p == ':' && p == c->host)
       *p = '0'; /* "::1" would read as a trailing parameter */
   }
-  c->exempt = peer != NULL && ip_exempt(c->conf, peer->ip);
+  c->exempt = peer != NULL && ip_exempt(IRC_CONF(c), peer->ip);
 }
 
-static const char *
-server_name_of(const reed_irc_conf_t *conf)
+const char *
+reed__irc_server_name(const reed_irc_core_t *c)
 {
-  return conf->server_name != NULL ? conf->server_name : "localhost";
+  const reed_server_conf_t *s = c->env->server_conf;
+
+  if (IRC_CONF(c)->server_name != NULL)
+    return IRC_CONF(c)->server_name;
+  return s != NULL && s->name != NULL ? s->name : "localhost";
+}
+
+static uint64_t
+pick(long own, const reed_irc_core_t *c, size_t server_off, uint64_t dflt)
+{
+  const reed_server_conf_t *s = c->env->server_conf;
+
+  if (own > 0)
+    return (uint64_t)own;
+  if (s != NULL)
+    return *(const uint64_t *)((const char *)s + server_off);
+  return dflt;
+}
+
+uint64_t
+reed__irc_reg_timeout(const reed_irc_core_t *c)
+{
+  return pick(IRC_CONF(c)->reg_timeout_ms, c,
+              offsetof(reed_server_conf_t, registration_timeout), 60000);
+}
+
+uint64_t
+reed__irc_ping_interval(const reed_irc_core_t *c)
+{
+  return pick(IRC_CONF(c)->ping_interval_ms, c,
+              offsetof(reed_server_conf_t, ping_interval), 120000);
+}
+
+uint64_t
+reed__irc_ping_timeout(const reed_irc_core_t *c)
+{
+  return pick(IRC_CONF(c)->ping_timeout_ms, c,
+              offsetof(reed_server_conf_t, ping_timeout), 60000);
 }
 
 int
@@ -340,19 +379,17 @@ reed__irc_conn_new(const reed_proto_env_t *env, void **core)
   *core = NULL;
   if (c == NULL)
     return REED_ENOMEM;
-  c->env = *env;
+  c->env = env;
   c->tr = env->transport;
   c->clock = env->clock;
-  c->conf = env->conf;
-  c->server_name = server_name_of(c->conf);
   init_peer(c);
   rc = session_open(c);
   if (rc < 0)
     goto fail;
   c->last_rx_ms = c->credit_at = c->clock->now_ms(c->clock->c);
-  c->credit_ms = flood_step_ms(c) * (uint64_t)c->conf->flood_burst;
-  c->reg_timer = c->clock->call_later(
-      c->clock->c, (uint64_t)c->conf->reg_timeout_ms, reg_timeout, c);
+  c->credit_ms = flood_step_ms(c) * (uint64_t)IRC_CONF(c)->flood_burst;
+  c->reg_timer = c->clock->call_later(c->clock->c, reed__irc_reg_timeout(c),
+                                      reg_timeout, c);
   if (c->reg_timer == 0) {
     rc = REED_ENOMEM;
     goto fail;
@@ -378,7 +415,7 @@ reed__irc_try_register(reed_irc_core_t *c)
   reed_session_set_realname(c->session, c->realname);
   c->state |= IRC_ST_REG;
   cancel_timer(c, &c->reg_timer);
-  arm_ping(c, (uint64_t)c->conf->ping_interval_ms);
+  arm_ping(c, reed__irc_ping_interval(c));
   reed__irc_send_welcome(c);
 }
 

@@ -36,10 +36,10 @@ reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
 {
   int rc;
 
-  if (c->state & IRC_ST_CLOSED && c->session == NULL)
+  if (c->state & IRC_ST_CLOSED)
     return;
   rc = c->tr->write(c->tr->t, b);
-  if (rc < 0 && !(c->state & IRC_ST_CLOSED))
+  if (rc < 0)
     reed__irc_close(c, "SendQ exceeded");
 }
 
@@ -106,7 +106,7 @@ reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
   char pre[160];
   va_list ap;
 
-  snprintf(pre, sizeof(pre), ":%s %s %s ", c->server_name, num,
+  snprintf(pre, sizeof(pre), ":%s %s %s ", IRC_SERVER(c), num,
            reed__irc_nick(c));
   va_start(ap, fmt);
   vsend(c, pre, fmt, ap);
@@ -245,7 +245,7 @@ head(render_t *r)
   if (rc == 0)
     rc = reed_buf_append(&r->b, ":", 1);
   if (rc == 0 && r->ev->from.nick == NULL)
-    rc = reed_buf_printf(&r->b, "%s ", r->c->server_name);
+    rc = reed_buf_printf(&r->b, "%s ", IRC_SERVER(r->c));
   else if (rc == 0) {
     rc = reed__irc_append_mask(&r->b, &r->ev->from);
     if (rc == 0)
@@ -499,7 +499,7 @@ on_kill(reed_irc_core_t *c, const reed_event_t *ev)
   char why[REED_REASON_MAX + 80];
 
   snprintf(why, sizeof(why), "Killed (%s (%s))",
-           ev->from.nick ? ev->from.nick : c->server_name,
+           ev->from.nick ? ev->from.nick : IRC_SERVER(c),
            ev->text ? ev->text : "");
   c->session = NULL; /* the model removes it after this event */
   reed__irc_close(c, why);

@@ -62,12 +62,13 @@ enum {
 /* ---- The core --------------------------------------------------------------
  */
 enum {
-  IRC_ST_NICK = 1u << 0,   /* NICK given */
-  IRC_ST_USER = 1u << 1,   /* USER given */
-  IRC_ST_CAPNEG = 1u << 2, /* CAP LS/REQ seen, END not yet */
-  IRC_ST_REG = 1u << 3,    /* registered */
-  IRC_ST_CLOSED = 1u << 4, /* ERROR sent; input is ignored */
-  IRC_ST_INVIS = 1u << 5,  /* user mode +i */
+  IRC_ST_NICK = 1u << 0,    /* NICK given */
+  IRC_ST_USER = 1u << 1,    /* USER given */
+  IRC_ST_CAPNEG = 1u << 2,  /* CAP LS/REQ seen, END not yet */
+  IRC_ST_REG = 1u << 3,     /* registered */
+  IRC_ST_CLOSED = 1u << 4,  /* ERROR sent; input is ignored */
+  IRC_ST_INVIS = 1u << 5,   /* user mode +i */
+  IRC_ST_CLOSING = 1u << 6, /* writing the ERROR line */
 };
 
 #define IRC_READ_MAX (REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX)
@@ -75,11 +76,9 @@ enum {
 #define IRC_REALNAME_MAX 128
 
 typedef struct reed_irc_core_s {
-  reed_proto_env_t env;
+  const reed_proto_env_t *env; /* net's, valid for the core's life */
   reed_transport_t *tr;
   reed_clock_t *clock;
-  const reed_irc_conf_t *conf;
-  const char *server_name;
   reed_session_t *session; /* NULL once quit or killed */
   uint32_t state;
   uint32_t caps;
@@ -99,6 +98,16 @@ typedef struct reed_irc_core_s {
   bool ping_out;
   unsigned long prereg_lines;
 } reed_irc_core_t;
+
+/* The config is read through the env on every use: a reload points the
+ * env at a new struct. */
+#define IRC_CONF(c) ((const reed_irc_conf_t *)(c)->env->conf)
+#define IRC_SERVER(c) reed__irc_server_name(c)
+const char *reed__irc_server_name(const reed_irc_core_t *c);
+/* Effective timeouts: [irc] when set, else [server], else built in. */
+uint64_t reed__irc_reg_timeout(const reed_irc_core_t *c);
+uint64_t reed__irc_ping_interval(const reed_irc_core_t *c);
+uint64_t reed__irc_ping_timeout(const reed_irc_core_t *c);
 
 /* irc_core.c */
 int reed__irc_conn_new(const reed_proto_env_t *env, void **core);

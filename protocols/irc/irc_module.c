@@ -136,7 +136,10 @@ set_bool(void *conf, const char *value, const reed_directive_t *d,
 const reed_directive_t reed__irc_directives[] = {
     {.key = "network", .set = set_str, .offset = OFF(network)},
     {.key = "server_name", .set = set_str, .offset = OFF(server_name)},
-    {.key = "motd", .set = set_list, .offset = OFF(motd)},
+    {.key = "motd",
+     .set = set_list,
+     .offset = OFF(motd),
+     .flags = REED_CONF_MULTI},
     {.key = "registration_timeout",
      .set = set_duration,
      .offset = OFF(reg_timeout_ms),
@@ -163,13 +166,19 @@ const reed_directive_t reed__irc_directives[] = {
      .min = 1,
      .max = 10000},
     {.key = "fakelag", .set = set_bool, .offset = OFF(fakelag)},
-    {.key = "flood_exempt", .set = set_list, .offset = OFF(flood_exempt)},
+    {.key = "flood_exempt",
+     .set = set_list,
+     .offset = OFF(flood_exempt),
+     .flags = REED_CONF_MULTI},
     {.key = "prereg_max_lines",
      .set = set_long,
      .offset = OFF(prereg_max_lines),
      .min = 8,
      .max = 100000},
-    {.key = "oper", .set = set_list, .offset = OFF(opers)},
+    {.key = "oper",
+     .set = set_list,
+     .offset = OFF(opers),
+     .flags = REED_CONF_MULTI},
     {.key = NULL},
 };
 
@@ -182,9 +191,6 @@ reed__irc_conf_defaults(void *conf)
   reed_irc_conf_t *c = conf;
 
   *c = (reed_irc_conf_t){
-      .reg_timeout_ms = 60000,
-      .ping_interval_ms = 120000,
-      .ping_timeout_ms = 60000,
       .flood_burst = 5,
       .flood_rate = 20, /* two a second */
       .fakelag = true,

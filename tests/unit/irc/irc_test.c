@@ -1,0 +1,136 @@
+#include "irc_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+itw_init(itw_t *w, size_t chunk)
+{
+  reed_model_opts_t opts = {.server_name = "irc.test"};
+
+  memset(w, 0, sizeof(*w));
+  w->chunk = chunk;
+  fc_init(&w->fc);
+  iw_init(&w->iw, 0);
+  opts.clock = &w->fc.clock;
+  ASSERT_EQ(reed_model_new(&opts, &w->model), 0);
+  reed_irc_module.conf_defaults(&w->conf);
+  w->conf.server_name = reed_strdup("irc.test");
+}
+
+void
+itw_connect(itw_t *w, int i)
+{
+  ft_init(&w->ft[i]);
+  w->env[i] = (reed_proto_env_t){
+      .transport = &w->ft[i].transport,
+      .clock = &w->fc.clock,
+      .worker = &w->iw.worker,
+      .model = w->model,
+      .conf = &w->conf,
+  };
+  ASSERT_EQ(reed_irc_module.conn_new(&w->env[i], &w->core[i]), 0);
+}
+
+static void
+resume(void *arg)
+{
+  itw_t *w = arg;
+
+  fc_advance(&w->fc, 100);
+}
+
+void
+itw_feed(itw_t *w, int i, const char *text)
+{
+  ASSERT(w->core[i] != NULL);
+  ASSERT_EQ(ft_feed_chunked(reed_irc_module.feed, w->core[i], text,
+                            strlen(text), w->chunk, resume, w),
+            0);
+}
+
+static void
+transcript_add(itw_t *w, int i, const char *s)
+{
+  size_t n = strlen(s) + 8;
+
+  if (w->tlen + n + 1 > w->tcap) {
+    w->tcap = (w->tlen + n + 1) * 2;
+    w->transcript = realloc(w->transcript, w->tcap);
+    ASSERT(w->transcript != NULL);
+  }
+  w->tlen += (size_t)snprintf(w->transcript + w->tlen, w->tcap - w->tlen,
+                              "[%d]%s", i, s);
+}
+
+const char *
+itw_take(itw_t *w, int i)
+{
+  const char *s = ft_take(&w->ft[i]);
+
+  transcript_add(w, i, s);
+  return s;
+}
+
+void
+itw_register(itw_t *w, int i, const char *nick)
+{
+  char line[128];
+  const char *out;
+
+  itw_connect(w, i);
+  snprintf(line, sizeof(line), "NICK %s\r\nUSER u%d 0 * :Real %s\r\n", nick, i,
+           nick);
+  itw_feed(w, i, line);
+  out = itw_take(w, i);
+  if (strstr(out, " 001 ") == NULL)
+    reed__test_fail(__FILE__, __LINE__, "no welcome for %s:\n%s", nick, out);
+}
+
+void
+itw_drop(itw_t *w, int i)
+{
+  if (w->core[i] == NULL)
+    return;
+  reed_irc_module.conn_free(w->core[i]);
+  w->core[i] = NULL;
+  itw_take(w, i);
+  ft_cleanup(&w->ft[i]);
+}
+
+void
+itw_finish(itw_t *w)
+{
+  for (int i = 0; i < ITW_CLIENTS; i++)
+    itw_drop(w, i);
+  ASSERT_EQ(reed_model_live_objects(w->model), 0);
+  ASSERT_EQ(fc_pending(&w->fc), 0);
+  reed_model_free(w->model);
+  reed_irc_module.conf_cleanup(&w->conf);
+  fc_cleanup(&w->fc);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+void
+itw_run_chunked(itw_scenario_fn scenario)
+{
+  static const size_t chunks[] = {0, 1, 2, 3, 7};
+  static itw_t w;
+  char *first = NULL;
+
+  for (size_t k = 0; k < REED_ARRAY_SIZE(chunks); k++) {
+    itw_init(&w, chunks[k]);
+    scenario(&w);
+    itw_finish(&w);
+    if (first == NULL) {
+      first = w.transcript;
+      continue;
+    }
+    if (w.tlen != strlen(first) || memcmp(first, w.transcript, w.tlen) != 0)
+      reed__test_fail(__FILE__, __LINE__,
+                      "chunk %zu changed the output:\n%s\n--- whole:\n%s",
+                      chunks[k], w.transcript, first);
+    free(w.transcript);
+  }
+  free(first);
+}

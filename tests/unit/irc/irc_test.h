@@ -1,0 +1,51 @@
+/* A small world for IRC core tests: the real model between a fake clock,
+ * an inline worker and fake transports, one per client. Scenarios run once
+ * per chunk size (whole, 1, 2, 3 and 7 bytes) and must give identical
+ * output every time. */
+#ifndef REED_TEST_IRC_H
+#define REED_TEST_IRC_H
+
+#include "../../../protocols/irc/irc_int.h"
+#include "fake_clock.h"
+#include "fake_transport.h"
+#include "harness.h"
+#include "inline_worker.h"
+
+#define ITW_CLIENTS 4
+
+typedef struct {
+  fake_clock_t fc;
+  inline_worker_t iw;
+  reed_model_t *model;
+  reed_irc_conf_t conf;
+  fake_transport_t ft[ITW_CLIENTS];
+  void *core[ITW_CLIENTS];
+  reed_proto_env_t env[ITW_CLIENTS]; /* net's envs outlive their cores */
+  size_t chunk;
+  char *transcript; /* every client's output, in order, for comparison */
+  size_t tlen, tcap;
+} itw_t;
+
+typedef void (*itw_scenario_fn)(itw_t *w);
+
+/* Model, clock and the default [irc] config (server name "irc.test"). */
+void itw_init(itw_t *w, size_t chunk);
+void itw_connect(itw_t *w, int i);
+/* Feeds `text` in the world's chunk size, letting the clock run while the
+ * core holds input back (fakelag). */
+void itw_feed(itw_t *w, int i, const char *text);
+/* Output of client i since the last take (also kept in the transcript). */
+const char *itw_take(itw_t *w, int i);
+/* Connects and registers with NICK and USER; drops the welcome burst. */
+void itw_register(itw_t *w, int i, const char *nick);
+/* Frees one client's core (the net layer's conn_free). */
+void itw_drop(itw_t *w, int i);
+/* Frees everything and asserts nothing is left: no model objects, no
+ * timers, no allocations. */
+void itw_finish(itw_t *w);
+/* Runs `scenario` at every chunk size and compares the transcripts. */
+void itw_run_chunked(itw_scenario_fn scenario);
+
+#define ITW_EXPECT(w, i, lines) ASSERT_LINES(itw_take((w), (i)), (lines))
+
+#endif

@@ -1,0 +1,228 @@
+/* PRIVMSG, NOTICE, TAGMSG and the IRCv3 tags on relayed lines; members from
+ * other protocols, driven straight through the model. */
+#include "irc_test.h"
+
+#include <string.h>
+
+static void
+two_in_room(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_feed(w, 1, "JOIN #room\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+}
+
+static void
+sc_privmsg(itw_t *w)
+{
+  two_in_room(w);
+  itw_register(w, 2, "carol");
+  itw_feed(w, 0, "PRIVMSG #room :hello all\r\nPRIVMSG bob :psst\r\n");
+  ITW_EXPECT(w, 0, "");
+  ITW_EXPECT(w, 1,
+             ":alice!~u0@127.0.0.1 PRIVMSG #room :hello all\n"
+             ":alice!~u0@127.0.0.1 PRIVMSG bob :psst");
+  /* Several targets; errors for each bad one. */
+  itw_feed(w, 0, "PRIVMSG bob,carol,ghost,#nope :x\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 401 alice ghost :No such nick/channel\n"
+             ":irc.test 401 alice #nope :No such nick/channel");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 PRIVMSG bob :x");
+  ITW_EXPECT(w, 2, ":alice!~u0@127.0.0.1 PRIVMSG carol :x");
+  itw_feed(w, 0, "PRIVMSG a,b,c,d,e :x\r\nPRIVMSG bob\r\nPRIVMSG bob :\r\n");
+  ASSERT(strstr(itw_take(w, 0),
+                ":irc.test 407 alice e :Too many recipients\r\n") != NULL);
+  /* +n (the default): outsiders cannot speak; NOTICE never answers. */
+  itw_feed(w, 2,
+           "PRIVMSG #room :hi\r\nNOTICE #room :hi\r\nNOTICE ghost :x\r\n");
+  ITW_EXPECT(w, 2, ":irc.test 404 carol #room :Cannot send to channel (+n)");
+  itw_feed(w, 1, "NOTICE #room :note\r\n");
+  ITW_EXPECT(w, 0, ":bob!~u1@127.0.0.1 NOTICE #room :note");
+}
+
+TEST(msg_privmsg_notice)
+{
+  itw_run_chunked(sc_privmsg);
+}
+
+static void
+sc_echo_and_tags(itw_t *w)
+{
+  two_in_room(w);
+  itw_feed(w, 0, "CAP REQ :echo-message message-tags server-time\r\n");
+  itw_take(w, 0);
+  itw_feed(w, 0,
+           "@+draft/reply=12;+typing=active;label=x PRIVMSG #room :hi\r\n");
+  ITW_EXPECT(w, 0,
+             "@time=2023-11-14T22:13:21.000Z;msgid=3;+draft/reply=12;"
+             "+typing=active :alice!~u0@127.0.0.1 PRIVMSG #room :hi");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 PRIVMSG #room :hi");
+  itw_feed(w, 1, "CAP REQ :message-tags\r\n");
+  itw_take(w, 1);
+  itw_feed(w, 0, "@+react=\\s:) TAGMSG #room\r\nTAGMSG #room\r\n");
+  ITW_EXPECT(w, 0,
+             "@time=2023-11-14T22:13:21.000Z;+react=\\s:) "
+             ":alice!~u0@127.0.0.1 TAGMSG #room");
+  ITW_EXPECT(w, 1, "@+react=\\s:) :alice!~u0@127.0.0.1 TAGMSG #room");
+  /* ACTION becomes the model's action kind and comes back as CTCP. */
+  itw_feed(w, 1, "PRIVMSG #room :\001ACTION waves\001\r\n");
+  ITW_EXPECT(w, 0,
+             "@time=2023-11-14T22:13:21.000Z;msgid=4 :bob!~u1@127.0.0.1 "
+             "PRIVMSG #room :\001ACTION waves\001");
+}
+
+TEST(msg_echo_and_tags)
+{
+  itw_run_chunked(sc_echo_and_tags);
+}
+
+static void
+sc_away(itw_t *w)
+{
+  two_in_room(w);
+  itw_feed(w, 1, "CAP REQ away-notify\r\n");
+  itw_take(w, 1);
+  itw_feed(w, 0, "AWAY :gone fishing\r\n");
+  ITW_EXPECT(w, 0, ":irc.test 306 alice :You have been marked as being away");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 AWAY :gone fishing");
+  itw_feed(w, 1, "PRIVMSG alice :there?\r\n");
+  ITW_EXPECT(w, 1, ":irc.test 301 bob alice :gone fishing");
+  itw_feed(w, 0, "AWAY\r\n");
+  ITW_EXPECT(w, 0,
+             ":bob!~u1@127.0.0.1 PRIVMSG alice :there?\n"
+             ":irc.test 305 alice :You are no longer marked as being away");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 AWAY");
+}
+
+TEST(msg_away)
+{
+  itw_run_chunked(sc_away);
+}
+
+/* ---- Members from other protocols ----------------------------------------
+ */
+
+typedef struct {
+  reed_session_t *s;
+  int events;
+} other_t;
+
+static void
+other_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  REED_UNUSED(s);
+  REED_UNUSED(ev);
+  ((other_t *)ud)->events++;
+}
+
+static const reed_session_listener_t other_listener = {
+    .on_event = other_event,
+};
+
+static void
+other_new(itw_t *w, other_t *o, const char *origin, const char *nick,
+          const char *account)
+{
+  reed_session_info_t info = {
+      .origin = origin,
+      .user = "phone",
+      .host = strcmp(origin, "xmpp") == 0 ? "xmpp.localhost" : NULL,
+      .ip = "127.0.0.2",
+      .realname = "Someone",
+      .listener = &other_listener,
+      .ud = o,
+  };
+
+  ASSERT_EQ(reed_session_new(w->model, &info, &o->s), 0);
+  if (account != NULL) {
+    ASSERT_EQ(reed_model_account_add(w->model, account), 0);
+    ASSERT_EQ(reed_session_login(o->s, account), 0);
+  }
+  ASSERT_EQ(reed_session_set_nick(o->s, nick), 0);
+}
+
+static void
+sc_cross_protocol(itw_t *w)
+{
+  other_t x = {0}, a = {0};
+  static const char multi[] = "line one\r\nline two\n\nQUIT :no";
+
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_take(w, 0);
+  other_new(w, &x, "xmpp", "xena", "xena");
+  other_new(w, &a, "amp", "ampy", NULL);
+  ASSERT_EQ(reed_room_join(x.s, "room", NULL), 0);
+  ASSERT_EQ(reed_room_join(a.s, "room", NULL), 0);
+  ITW_EXPECT(w, 0,
+             ":xena!xena@xmpp.localhost JOIN #room\n"
+             ":ampy!ampy@unknown JOIN #room");
+  /* CR/LF from another protocol never starts an IRC line of its own. */
+  ASSERT_EQ(reed_room_say(x.s, "room", REED_MSG_NORMAL, multi,
+                          sizeof(multi) - 1, NULL, NULL),
+            0);
+  ITW_EXPECT(w, 0,
+             ":xena!xena@xmpp.localhost PRIVMSG #room :line one\n"
+             ":xena!xena@xmpp.localhost PRIVMSG #room :line two\n"
+             ":xena!xena@xmpp.localhost PRIVMSG #room :QUIT :no");
+  itw_feed(w, 0, "PRIVMSG xena :hi from irc\r\nNAMES #room\r\n");
+  ASSERT_EQ(x.events, 4); /* alice's JOIN is before; ampy, 3 own, 1 tell */
+  ITW_EXPECT(w, 0,
+             ":irc.test 353 alice = #room :@alice xena ampy\n"
+             ":irc.test 366 alice #room :End of /NAMES list");
+  reed_session_quit(x.s, "gone");
+  reed_session_quit(a.s, NULL);
+  ITW_EXPECT(w, 0,
+             ":xena!xena@xmpp.localhost QUIT :gone\n"
+             ":ampy!ampy@unknown QUIT :");
+}
+
+TEST(msg_cross_protocol)
+{
+  itw_run_chunked(sc_cross_protocol);
+}
+
+static void
+sc_long_text(itw_t *w)
+{
+  other_t x = {0};
+  char text[1200];
+  const char *out, *p;
+  size_t total = 0, lines = 0;
+
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_take(w, 0);
+  other_new(w, &x, "xmpp", "xena", NULL);
+  ASSERT_EQ(reed_room_join(x.s, "room", NULL), 0);
+  itw_take(w, 0);
+  /* 1100 bytes of two-byte characters: split on character boundaries,
+   * every line within 512 bytes, nothing lost. */
+  for (size_t i = 0; i < 1100; i += 2)
+    memcpy(text + i, "\xc3\xa9", 2);
+  ASSERT_EQ(reed_room_say(x.s, "room", REED_MSG_NORMAL, text, 1100, NULL, NULL),
+            0);
+  out = itw_take(w, 0);
+  for (p = out; *p != '\0'; lines++) {
+    const char *eol = strstr(p, "\r\n"), *colon;
+    ASSERT(eol != NULL);
+    ASSERT((size_t)(eol - p) + 2 <= 512);
+    colon = strstr(p, " :");
+    ASSERT(colon != NULL && colon < eol);
+    ASSERT(
+        reed_utf8_valid((const uint8_t *)colon + 2, (size_t)(eol - colon - 2)));
+    total += (size_t)(eol - colon - 2);
+    p = eol + 2;
+  }
+  ASSERT_EQ(lines, 3);
+  ASSERT_EQ(total, 1100);
+  reed_session_quit(x.s, "bye");
+}
+
+TEST(msg_long_text_split)
+{
+  itw_run_chunked(sc_long_text);
+}

@@ -1,0 +1,209 @@
+/* Registration, CAP, the dispatcher's 451/461/421, PING and the timers. */
+#include "irc_test.h"
+
+#include <string.h>
+
+static void
+sc_welcome(itw_t *w)
+{
+  itw_connect(w, 0);
+  itw_feed(w, 0, "NICK alice\r\nUSER al 0 * :Alice A\r\n");
+  ITW_EXPECT(
+      w, 0,
+      ":irc.test 001 alice :Welcome to the reed IRC Network "
+      "alice!~al@127.0.0.1\n"
+      ":irc.test 002 alice :Your host is irc.test, running version reed-0.1\n"
+      ":irc.test 003 alice :This server was created at its last start\n"
+      ":irc.test 004 alice irc.test reed-0.1 io beIiklmnostv beIklov\n"
+      ":irc.test 005 alice AWAYLEN=390 CASEMAPPING=ascii CHANLIMIT=#:100 "
+      "CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# EXCEPTS INVEX "
+      "KICKLEN=390 MAXLIST=beI:100 MAXTARGETS=4 MODES=4 NETWORK=reed :are "
+      "supported by this server\n"
+      ":irc.test 005 alice NICKLEN=32 PREFIX=(ov)@+ "
+      "TARGMAX=NAMES:1,LIST:1,KICK:1,WHOIS:1,USERHOST:10,PRIVMSG:4,TAGMSG:4,"
+      "NOTICE:4 TOPICLEN=390 USERLEN=16 UTF8ONLY :are supported by this "
+      "server\n"
+      ":irc.test 251 alice :There are 1 users and 0 invisible on 1 servers\n"
+      ":irc.test 252 alice 0 :IRC Operators online\n"
+      ":irc.test 254 alice 0 :channels formed\n"
+      ":irc.test 255 alice :I have 1 clients and 0 servers\n"
+      ":irc.test 265 alice 1 1 :Current local users 1, max 1\n"
+      ":irc.test 266 alice 1 1 :Current global users 1, max 1\n"
+      ":irc.test 422 alice :MOTD File is missing");
+  ASSERT_STR_EQ(reed_session_nick(((reed_irc_core_t *)w->core[0])->session),
+                "alice");
+}
+
+TEST(reg_welcome)
+{
+  itw_run_chunked(sc_welcome);
+}
+
+static void
+sc_cap(itw_t *w)
+{
+  itw_connect(w, 0);
+  itw_feed(w, 0, "CAP LS 302\r\nNICK bob\r\nUSER b 0 * :Bob\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test CAP * LS :account-notify account-tag away-notify "
+             "cap-notify echo-message extended-join invite-notify "
+             "message-tags multi-prefix server-time setname "
+             "userhost-in-names");
+  /* All or nothing: one unknown cap refuses the whole request. */
+  itw_feed(w, 0, "CAP REQ :multi-prefix bogus\r\nCAP LIST\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test CAP * NAK :multi-prefix bogus\n"
+             ":irc.test CAP * LIST :cap-notify");
+  itw_feed(w, 0, "CAP REQ :multi-prefix server-time -cap-notify\r\n");
+  ITW_EXPECT(w, 0, ":irc.test CAP * ACK :multi-prefix server-time -cap-notify");
+  itw_feed(w, 0, "CAP END\r\n");
+  ASSERT(strstr(itw_take(w, 0), ":irc.test 001 bob :Welcome") != NULL);
+  itw_feed(w, 0, "CAP LIST\r\ncap frob\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test CAP bob LIST :multi-prefix server-time\n"
+             ":irc.test 410 bob frob :Invalid CAP command");
+}
+
+TEST(reg_cap_negotiation)
+{
+  itw_run_chunked(sc_cap);
+}
+
+static void
+sc_errors(itw_t *w)
+{
+  itw_connect(w, 0);
+  itw_feed(w, 0,
+           "JOIN #a\r\nFROB x\r\nUSER onlyone\r\nNICK\r\nNICK 1bad\r\n"
+           "CAP\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 451 * :You have not registered\n"
+             ":irc.test 421 * FROB :Unknown command\n"
+             ":irc.test 461 * USER :Not enough parameters\n"
+             ":irc.test 431 * :No nickname given\n"
+             ":irc.test 432 * 1bad :Erroneous nickname\n"
+             ":irc.test 461 * CAP :Not enough parameters");
+  itw_register(w, 1, "carol");
+  itw_feed(w, 0, "NICK Carol\r\n");
+  ITW_EXPECT(w, 0, ":irc.test 433 * Carol :Nickname is already in use");
+  itw_feed(w, 0, "NICK dave\r\nUSER d 0 * :Dave\r\n");
+  ASSERT(strstr(itw_take(w, 0), " 001 dave ") != NULL);
+  itw_feed(w, 0, "USER again 0 * :x\r\nPASS secret\r\nprivmsg\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 462 dave :You may not reregister\n"
+             ":irc.test 462 dave :You may not reregister\n"
+             ":irc.test 411 dave :No recipient given (PRIVMSG)");
+}
+
+TEST(reg_errors)
+{
+  itw_run_chunked(sc_errors);
+}
+
+static void
+sc_ping(itw_t *w)
+{
+  itw_register(w, 0, "pat");
+  itw_feed(w, 0, "PING :hello there\r\n");
+  ITW_EXPECT(w, 0, ":irc.test PONG irc.test :hello there");
+  /* Idle for the ping interval: the server asks; an answer keeps it. */
+  fc_advance(&w->fc, 120000);
+  ITW_EXPECT(w, 0, "PING :irc.test");
+  itw_feed(w, 0, "PONG :irc.test\r\n");
+  fc_advance(&w->fc, 119000);
+  ITW_EXPECT(w, 0, "");
+  fc_advance(&w->fc, 1000);
+  ITW_EXPECT(w, 0, "PING :irc.test");
+  fc_advance(&w->fc, 59999);
+  ASSERT(!w->ft[0].closed);
+  fc_advance(&w->fc, 1);
+  ITW_EXPECT(w, 0,
+             "ERROR :Closing Link: 127.0.0.1 (Ping timeout: 180 seconds)");
+  ASSERT(w->ft[0].closed);
+  ASSERT_STR_EQ(w->ft[0].close_reason, "Ping timeout: 180 seconds");
+}
+
+TEST(reg_ping_timeout)
+{
+  itw_run_chunked(sc_ping);
+}
+
+static void
+sc_reg_timeout(itw_t *w)
+{
+  itw_connect(w, 0);
+  itw_feed(w, 0, "NICK slow\r\n");
+  fc_advance(&w->fc, 59999);
+  ITW_EXPECT(w, 0, "");
+  fc_advance(&w->fc, 1);
+  ITW_EXPECT(w, 0, "ERROR :Closing Link: 127.0.0.1 (Registration timed out)");
+  ASSERT(w->ft[0].closed);
+  /* The nick is free again at once. */
+  itw_register(w, 1, "slow");
+}
+
+TEST(reg_timeout)
+{
+  itw_run_chunked(sc_reg_timeout);
+}
+
+static void
+sc_quit(itw_t *w)
+{
+  itw_register(w, 0, "qa");
+  itw_register(w, 1, "qb");
+  itw_feed(w, 0, "JOIN #q\r\n");
+  itw_feed(w, 1, "JOIN #q\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 0, "QUIT :bye now\r\nPRIVMSG #q :ignored\r\n");
+  ITW_EXPECT(w, 0, "ERROR :Closing Link: 127.0.0.1 (Quit: bye now)");
+  ITW_EXPECT(w, 1, ":qa!~u0@127.0.0.1 QUIT :Quit: bye now");
+  ASSERT(w->ft[0].closed);
+  /* The net layer frees the core later; nothing more is written. */
+  itw_drop(w, 0);
+  ITW_EXPECT(w, 1, "");
+}
+
+TEST(reg_quit)
+{
+  itw_run_chunked(sc_quit);
+}
+
+static void
+sc_eof(itw_t *w)
+{
+  itw_register(w, 0, "ea");
+  itw_register(w, 1, "eb");
+  itw_feed(w, 0, "JOIN #e\r\n");
+  itw_feed(w, 1, "JOIN #e\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  reed_irc_module.eof(w->core[0]);
+  ITW_EXPECT(w, 1, ":ea!~u0@127.0.0.1 QUIT :Connection closed");
+  reed_irc_module.shutdown(w->core[1], REED_SHUTDOWN_SERVER);
+  ITW_EXPECT(w, 1, "ERROR :Closing Link: 127.0.0.1 (Server shutting down)");
+  ASSERT(w->ft[1].closed);
+}
+
+TEST(reg_eof_and_shutdown)
+{
+  itw_run_chunked(sc_eof);
+}
+
+TEST(reg_command_table_sorted)
+{
+  size_t n = reed__irc_cmd_count();
+
+  ASSERT(n > 20);
+  for (size_t i = 1; i < n; i++)
+    ASSERT(strcmp(reed__irc_cmd_at(i - 1)->name, reed__irc_cmd_at(i)->name) <
+           0);
+  for (size_t i = 0; i < n; i++) {
+    ASSERT(reed__irc_cmd_find(reed__irc_cmd_at(i)->name) ==
+           reed__irc_cmd_at(i));
+  }
+  ASSERT(reed__irc_cmd_find("privmsg") == reed__irc_cmd_find("PRIVMSG"));
+  ASSERT(reed__irc_cmd_find("PRIVMSGX") == NULL);
+  ASSERT(reed__irc_cmd_find("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == NULL);
+}

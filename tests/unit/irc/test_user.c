@@ -1,0 +1,193 @@
+/* Commands about people and the server: NICK after registration, WHO,
+ * WHOIS, WHOWAS, ISON, USERHOST, MODE on users, SETNAME, OPER, KILL,
+ * LUSERS, MOTD, VERSION, TIME, ADMIN, INFO. */
+#include "irc_test.h"
+
+#include <string.h>
+
+static void
+sc_nick_change(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_register(w, 2, "carol");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_feed(w, 1, "JOIN #room\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 0, "NICK alicia\r\nNICK bob\r\nNICK alicia\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice!~u0@127.0.0.1 NICK :alicia\n"
+             ":irc.test 433 alicia bob :Nickname is already in use");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 NICK :alicia");
+  ITW_EXPECT(w, 2, ""); /* shares no room */
+  itw_feed(w, 1, "PRIVMSG alicia :new name?\r\n");
+  ITW_EXPECT(w, 0, ":bob!~u1@127.0.0.1 PRIVMSG alicia :new name?");
+}
+
+TEST(user_nick_change)
+{
+  itw_run_chunked(sc_nick_change);
+}
+
+static void
+sc_who_whois(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_feed(w, 1, "JOIN #room\r\nAWAY :lunch\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 0, "WHO #room\r\nWHO bob\r\nWHO nobody\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 352 alice #room ~u0 127.0.0.1 irc.test alice H@ :0 "
+             "Real alice\n"
+             ":irc.test 352 alice #room ~u1 127.0.0.1 irc.test bob G :0 Real "
+             "bob\n"
+             ":irc.test 315 alice #room :End of WHO list\n"
+             ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob G :0 Real bob\n"
+             ":irc.test 315 alice bob :End of WHO list\n"
+             ":irc.test 315 alice nobody :End of WHO list");
+  fc_advance(&w->fc, 5000);
+  itw_feed(w, 0, "WHOIS bob\r\nWHOIS ghost\r\nWHOWAS ghost\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 311 alice bob ~u1 127.0.0.1 * :Real bob\n"
+             ":irc.test 319 alice bob :#room\n"
+             ":irc.test 312 alice bob irc.test :reed (irc)\n"
+             ":irc.test 301 alice bob :lunch\n"
+             ":irc.test 317 alice bob 5 1700000001 :seconds idle, signon "
+             "time\n"
+             ":irc.test 318 alice bob :End of /WHOIS list\n"
+             ":irc.test 401 alice ghost :No such nick/channel\n"
+             ":irc.test 318 alice ghost :End of /WHOIS list\n"
+             ":irc.test 406 alice ghost :There was no such nickname\n"
+             ":irc.test 369 alice ghost :End of WHOWAS");
+  itw_feed(w, 0, "ISON bob ghost ALICE\r\nUSERHOST bob alice ghost\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 303 alice :bob alice\n"
+             ":irc.test 302 alice :bob=-~u1@127.0.0.1 alice=+~u0@127.0.0.1");
+}
+
+TEST(user_who_whois)
+{
+  itw_run_chunked(sc_who_whois);
+}
+
+static void
+sc_umode_setname(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_feed(w, 0,
+           "MODE alice\r\nMODE alice +i\r\nMODE alice +iZ\r\n"
+           "MODE alice\r\nMODE bob +i\r\nMODE ghost\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 221 alice +\n"
+             ":alice MODE alice :+i\n"
+             ":irc.test 501 alice :Unknown MODE flag\n"
+             ":irc.test 221 alice +i\n"
+             ":irc.test 502 alice :Can't change mode for other users\n"
+             ":irc.test 401 alice ghost :No such nick/channel");
+  itw_feed(w, 0, "JOIN #r\r\n");
+  itw_feed(w, 1, "CAP REQ setname\r\nJOIN #r\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 0, "SETNAME :Alice Liddell\r\n");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 SETNAME :Alice Liddell");
+  itw_feed(w, 1, "WHOIS alice\r\n");
+  ASSERT(strstr(itw_take(w, 1), " 311 bob alice ~u0 127.0.0.1 * :Alice "
+                                "Liddell\r\n") != NULL);
+}
+
+TEST(user_modes_setname)
+{
+  itw_run_chunked(sc_umode_setname);
+}
+
+static void
+sc_oper_kill(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_feed(w, 1, "JOIN #r\r\n");
+  itw_feed(w, 0, "JOIN #r\r\nOPER root wrong\r\nKILL bob :spam\r\n");
+  itw_take(w, 1);
+  ITW_EXPECT(w, 0,
+             ":alice!~u0@127.0.0.1 JOIN #r\n"
+             ":irc.test 353 alice = #r :@bob alice\n"
+             ":irc.test 366 alice #r :End of /NAMES list\n"
+             ":irc.test 464 alice :Password incorrect\n"
+             ":irc.test 481 alice :Permission Denied- You're not an IRC "
+             "operator");
+  itw_feed(w, 0, "OPER root s3cret\r\nKILL ghost :x\r\nKILL bob :spam\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 381 alice :You are now an IRC operator\n"
+             ":alice MODE alice :+o\n"
+             ":irc.test 401 alice ghost :No such nick/channel\n"
+             ":bob!~u1@127.0.0.1 QUIT :spam");
+  ITW_EXPECT(w, 1, "ERROR :Closing Link: 127.0.0.1 (Killed (alice (spam)))");
+  ASSERT(w->ft[1].closed);
+}
+
+static void
+sc_oper_kill_conf(itw_t *w)
+{
+  reed_conf_err_t err = {0};
+  const reed_directive_t *d = reed_irc_module.directives;
+
+  while (strcmp(d->key, "oper") != 0)
+    d++;
+  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  ASSERT_EQ(reed_irc_module.conf_check(&w->conf, &err), 0);
+  sc_oper_kill(w);
+}
+
+TEST(user_oper_kill)
+{
+  itw_run_chunked(sc_oper_kill_conf);
+}
+
+static void
+sc_info(itw_t *w)
+{
+  reed_conf_err_t err = {0};
+  const reed_directive_t *d = reed_irc_module.directives;
+
+  while (strcmp(d->key, "motd") != 0)
+    d++;
+  ASSERT_EQ(d->set(&w->conf, "Welcome to reed.", d, &err), 0);
+  ASSERT_EQ(d->set(&w->conf, "Be nice.", d, &err), 0);
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "MOTD\r\nLUSERS\r\nTIME\r\nADMIN\r\nINFO\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 375 alice :- irc.test Message of the day - \n"
+             ":irc.test 372 alice :- Welcome to reed.\n"
+             ":irc.test 372 alice :- Be nice.\n"
+             ":irc.test 376 alice :End of /MOTD command.\n"
+             ":irc.test 251 alice :There are 1 users and 0 invisible on 1 "
+             "servers\n"
+             ":irc.test 252 alice 0 :IRC Operators online\n"
+             ":irc.test 254 alice 0 :channels formed\n"
+             ":irc.test 255 alice :I have 1 clients and 0 servers\n"
+             ":irc.test 265 alice 1 1 :Current local users 1, max 1\n"
+             ":irc.test 266 alice 1 1 :Current global users 1, max 1\n"
+             ":irc.test 391 alice irc.test 1700000001 0 :Tuesday November 14 "
+             "2023 -- 22:13:21 +00:00\n"
+             ":irc.test 256 alice irc.test :Administrative info\n"
+             ":irc.test 257 alice :reed\n"
+             ":irc.test 258 alice :reed server\n"
+             ":irc.test 259 alice :admin@irc.test\n"
+             ":irc.test 371 alice :reed-0.1: IRC, XMPP and AMP clients in the "
+             "same rooms\n"
+             ":irc.test 374 alice :End of INFO list");
+  itw_feed(w, 0, "VERSION\r\n");
+  ASSERT(strstr(itw_take(w, 0), ":irc.test 351 alice reed-0.1 irc.test :reed "
+                                "multi-protocol chat server\r\n:irc.test 005 "
+                                "alice AWAYLEN=390 ") != NULL);
+}
+
+TEST(user_info_commands)
+{
+  itw_run_chunked(sc_info);
+}
