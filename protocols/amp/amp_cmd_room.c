@@ -148,10 +148,13 @@ answer_sent(reed_amp_core_t *c, uint64_t id)
   reed_amp_enc_t e;
   char ids[24];
 
+  int64_t us = c->echo_id == id ? (int64_t)c->echo_ts_ms * 1000
+                                : (int64_t)reed__amp_now_us(c);
+
   snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
   reed_amp_enc_init(&e);
   reed_amp_enc_str(&e, "id", ids);
-  reed_amp_enc_time(&e, "time", (int64_t)reed__amp_now_us(c));
+  reed_amp_enc_time(&e, "time", us);
   reed__amp_answer(c, &e);
 }
 

@@ -245,7 +245,12 @@ on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     on_kill(c, ev);
     return;
   }
-  /* The acting session learns the outcome from its answer. */
+  /* The acting session learns the outcome from its answer, which carries
+   * the message's own server time. */
+  if (ev->echo && ev->kind == REED_EV_MESSAGE) {
+    c->echo_id = ev->id;
+    c->echo_ts_ms = ev->ts_ms;
+  }
   if (c->closed || ev->echo || ev->from.session_id == reed_session_id(s))
     return;
   if (ev->kind == REED_EV_QUIT) {

@@ -80,6 +80,8 @@ struct reed_amp_core_s {
   uint64_t event_tag;   /* last _ask tag the server used */
   uint64_t answered;    /* answers to our events seen (matched) */
   uint64_t stray;       /* answers with tags we never used (ignored) */
+  uint64_t echo_id;     /* the last own message the model echoed ... */
+  uint64_t echo_ts_ms;  /* ... and its server time, for Say/Tell answers */
   uint64_t tokens;      /* flood bucket, in thousandths of a command */
   uint64_t refill_ms;   /* when tokens were last refilled */
   int refused;          /* RATE_LIMITED answers in a row */

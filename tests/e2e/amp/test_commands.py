@@ -1,0 +1,379 @@
+"""Every amp-chat R command and error, driven by Twisted's own amp client
+against the real reed binary (shared/protocols/amp-chat.md)."""
+import datetime
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from twisted.protocols import amp  # noqa: E402
+
+import ampchat as A  # noqa: E402
+from reedtest import ReedServer  # noqa: E402
+from runner import run  # noqa: E402
+
+SRV = None
+_n = [0]
+
+
+def port():
+    return SRV.port("amp", "tcp")
+
+
+def client():
+    return A.Client(port())
+
+
+def fresh(prefix="u"):
+    """A new account name, registered and logged in on a new client."""
+    _n[0] += 1
+    name = "%s%d" % (prefix, _n[0])
+    c = client()
+    r = c.call(A.Register, username=name, password="pw")
+    assert r == {"user": name, "nick": name}, r
+    return c, name
+
+
+def test_ping_before_login():
+    c = client()
+    r = c.call(A.Ping)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert abs((now - r["time"]).total_seconds()) < 30, r
+    c.close()
+
+
+def test_login():
+    c, name = fresh()
+    c.close()
+    d = client()
+    assert d.login(name.upper(), "pw") == {"user": name, "nick": name}
+    # A second session of the same account shares the default nick.
+    e = client()
+    assert e.login(name, "pw") == {"user": name, "nick": name}
+    assert e.call_error(A.Login, username=name, password="pw") is \
+        A.AlreadyLoggedIn
+    assert e.call_error(A.Register, username="zz" + name, password="pw") is \
+        A.AlreadyLoggedIn
+    d.close()
+    e.close()
+
+
+def test_login_errors():
+    c, name = fresh()
+    d = client()
+    assert d.call_error(A.Login, username=name, password="wrong") is \
+        A.Unauthorized
+    assert d.call_error(A.Login, username="nosuchuser", password="pw") is \
+        A.Unauthorized
+    # Another account's name, and a nick another person holds.
+    _, other = fresh()
+    assert d.call_error(A.Login, username=name, password="pw",
+                        nick=other) is A.NickInUse
+    r = d.login(name, "pw", nick="x" + name)
+    assert r["nick"] == "x" + name
+    g = client()
+    e, third = fresh()
+    e.close()
+    assert g.call_error(A.Login, username=third, password="pw",
+                        nick="x" + name) is A.NickInUse
+    g.close()
+    c.close()
+    d.close()
+
+
+def test_not_logged_in():
+    c = client()
+    for cmd, kw in [(A.Join, {"room": "x"}), (A.Say, {"room": "x",
+                                                      "text": "y"}),
+                    (A.Tell, {"user": "x", "text": "y"}),
+                    (A.Leave, {"room": "x"}),
+                    (A.SetTopic, {"room": "x", "topic": ""}),
+                    (A.ListRooms, {}), (A.Members, {"room": "x"}),
+                    (A.SetNick, {"nick": "x"}), (A.History, {"room": "x"})]:
+        assert c.call_error(cmd, **kw) is A.NotLoggedIn, cmd
+    c.close()
+
+
+def test_failed_logins_close():
+    c, name = fresh()
+    d = client()
+    for _ in range(5):
+        assert d.call_error(A.Login, username=name, password="no") is \
+            A.Unauthorized
+    d.expect("Closing")
+    assert d.wait_lost()
+    c.close()
+
+
+def test_register_errors():
+    c, name = fresh()
+    d = client()
+    assert d.call_error(A.Register, username=name.upper(),
+                        password="pw") is A.AccountExists
+    assert d.call_error(A.Register, username="9bad", password="pw") is \
+        A.BadRequest
+    assert d.call_error(A.Register, username="newbie1", password="pw",
+                        nick=name) is A.NickInUse
+    d.close()
+    c.close()
+
+
+def test_unhandled():
+    c = client()
+
+    class Frob(amp.Command):
+        arguments = []
+        response = []
+    try:
+        c.call(Frob)
+        raise AssertionError("no error")
+    except amp.UnhandledCommand:
+        pass
+    assert c.call(A.Ping)  # still connected
+    c.close()
+
+
+def test_join_say_receive():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    r = a.call(A.Join, room="#Hall")
+    assert r == {"room": "Hall", "topic": "", "members": [an],
+                 "more": False}, r
+    r = b.call(A.Join, room="hall")
+    assert r["room"] == "Hall" and sorted(r["members"]) == sorted([an, bn])
+    a.expect("Joined", room="Hall", user=bn, account=bn, origin=b"amp")
+    # Joining again: same answer, no event.
+    assert b.call(A.Join, room="HALL")["members"] == r["members"]
+    ans = a.call(A.Say, room="hall", text="hello\nworld")
+    ev = b.expect("Receive", room="Hall", sender=an, account=an,
+                  origin=b"amp", text="hello\nworld", kind=None)
+    assert ev["id"] == ans["id"] and ev["time"] == ans["time"], (ev, ans)
+    a.no_event()  # the sender never gets its own message
+    b.call(A.Say, room="Hall", text="waves", kind=b"action")
+    a.expect("Receive", sender=bn, kind=b"action")
+    b.call(A.Say, room="Hall", text="fyi", kind=b"notice")
+    a.expect("Receive", sender=bn, kind=b"notice")
+    assert a.call_error(A.Say, room="hall", text="x", kind=b"shout") is \
+        A.BadRequest
+    assert a.call_error(A.Say, room="nowhere", text="x") is A.NoSuchRoom
+    b.call(A.Join, room="bonly")
+    assert a.call_error(A.Say, room="bonly", text="x") is A.NotAMember
+    a.close()
+    b.expect("Left", room="Hall", user=an, kind=b"quit")
+    b.close()
+
+
+def test_other_sessions_get_room_messages():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a2 = client()
+    a2.login(an, "pw")
+    a.call(A.Join, room="multi")
+    b.call(A.Join, room="multi")
+    a.expect("Joined", user=bn)
+    a2.call(A.Join, room="multi")
+    b.no_event()  # alice's second session: no second Joined
+    a.no_event()
+    a.call(A.Say, room="multi", text="from one")
+    a2.expect("Receive", sender=an, text="from one")
+    b.expect("Receive", sender=an, text="from one")
+    a.no_event()
+    for c in (a, a2, b):
+        c.close()
+
+
+def test_tell():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    ans = a.call(A.Tell, user=bn, text="psst")
+    ev = b.expect("Receive", room=None, sender=an, text="psst")
+    assert ev["id"] == ans["id"]
+    assert a.call_error(A.Tell, user="nobody99", text="x") is A.NoSuchUser
+    a.no_event()
+    a.close()
+    b.close()
+
+
+def test_leave():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a.call(A.Join, room="lv")
+    b.call(A.Join, room="lv")
+    a.expect("Joined", user=bn)
+    assert b.call(A.Leave, room="lv", reason="bye") == {}
+    a.expect("Left", room="lv", user=bn, kind=b"part", reason="bye")
+    assert b.call_error(A.Leave, room="lv") is A.NotAMember
+    assert b.call_error(A.Leave, room="nowhere2") is A.NoSuchRoom
+    a.close()
+    b.close()
+
+
+def test_topic():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a.call(A.Join, room="tp")
+    b.call(A.Join, room="tp")
+    a.expect("Joined")
+    assert b.call(A.SetTopic, room="tp", topic="Hello all") == {}
+    a.expect("TopicChanged", room="tp", user=bn, topic="Hello all")
+    assert a.call(A.Join, room="tp")["topic"] == "Hello all"
+    assert b.call_error(A.SetTopic, room="tp", topic="a\nb") is A.BadRequest
+    assert b.call_error(A.SetTopic, room="tp", topic="x" * 391) is A.TooLong
+    assert b.call_error(A.SetTopic, room="nowhere3", topic="") is \
+        A.NoSuchRoom
+    a.call(A.Join, room="aonly")
+    assert b.call_error(A.SetTopic, room="aonly", topic="") is A.NotAMember
+    a.close()
+    b.close()
+
+
+def test_list_rooms_and_members():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a.call(A.Join, room="zlist")
+    a.call(A.Join, room="Alist")
+    b.call(A.Join, room="alist")
+    rooms = a.call(A.ListRooms)["rooms"]
+    names = [r["name"] for r in rooms]
+    assert names == sorted(names, key=str.lower), names
+    assert {"name": "Alist", "topic": "", "size": 2} in rooms, rooms
+    after = a.call(A.ListRooms, after="alist")["rooms"]
+    assert all(r["name"].lower() > "alist" for r in after), after
+    m = b.call(A.Members, room="#alist")
+    assert m["next"] is None
+    assert [x["nick"] for x in m["members"]] == sorted([an, bn])
+    assert all(x["origin"] == b"amp" for x in m["members"])
+    assert b.call_error(A.Members, room="nowhere4") is A.NoSuchRoom
+    a.close()
+    b.close()
+
+
+def test_set_nick():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a.call(A.Join, room="nk")
+    b.call(A.Join, room="nk")
+    a.expect("Joined")
+    assert b.call(A.SetNick, nick="z" + bn) == {"nick": "z" + bn}
+    a.expect("NickChanged", old=bn, new="z" + bn, account=bn, origin=b"amp")
+    assert b.call_error(A.SetNick, nick=an) is A.NickInUse
+    assert b.call_error(A.SetNick, nick="9x") is A.BadRequest
+    assert b.call_error(A.SetNick, nick="n" * 33) is A.TooLong
+    a.close()
+    b.close()
+
+
+def test_history():
+    a, an = fresh("a")
+    a.call(A.Join, room="hist")
+    ids = [a.call(A.Say, room="hist", text="m%d" % i)["id"] for i in range(5)]
+    h = a.call(A.History, room="hist")
+    assert [m["text"] for m in h["messages"]] == ["m%d" % i for i in range(5)]
+    assert [m["id"] for m in h["messages"]] == ids
+    assert h["more"] is False
+    h = a.call(A.History, room="hist", before=ids[3], limit=2)
+    assert [m["text"] for m in h["messages"]] == ["m1", "m2"] and h["more"]
+    b, bn = fresh("b")
+    assert b.call_error(A.History, room="hist") is A.NotAMember
+    a.close()
+    b.close()
+
+
+def test_bad_request_and_too_long():
+    a, an = fresh("a")
+    a.call(A.Join, room="br")
+    assert a.call_error(A.Say, room="br", text="") is A.BadRequest
+    assert a.call_error(A.Say, room="br", text="a\rb") is A.BadRequest
+    assert a.call_error(A.Say, room="br", text="x" * 4097) is A.TooLong
+    assert a.call(A.Say, room="br", text="x" * 4096)["id"]
+    assert a.call_error(A.Join, room="a b") is A.BadRequest
+    assert a.call_error(A.Join, room="r" * 64) is A.TooLong
+    assert a.call(A.Join, room="#" + "r" * 63)["room"] == "r" * 63
+    a.close()
+
+
+def test_rate_limited():
+    a, an = fresh("a")
+    seen = set()
+    for _ in range(30):
+        try:
+            a.call(A.ListRooms)
+            seen.add("ok")
+        except A.RateLimited:
+            seen.add("limited")
+    assert seen == {"ok", "limited"}, seen
+    assert a.call(A.Ping)  # exempt, and the connection stays
+    a.close()
+
+
+def test_quit():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    a.call(A.Join, room="qt")
+    b.call(A.Join, room="qt")
+    a.expect("Joined")
+    assert b.call(A.Quit, reason="gone fishing") == {}
+    assert b.wait_lost()
+    a.expect("Left", room="qt", user=bn, kind=b"quit", reason="gone fishing")
+    a.close()
+
+
+class PlainStartTLS(amp.Command):
+    """StartTLS on the wire without Twisted's client-side TLS switch, to see
+    the server's answer to a second one."""
+    commandName = b"StartTLS"
+    arguments = []
+    response = []
+    errors = {A.TlsError: b"TLS_ERROR"}
+
+
+def test_start_tls():
+    _, name = fresh("t")
+    a = client()
+    assert a.call(amp.StartTLS) == {}
+    assert a.call(A.Ping)["time"]  # the Ping went through TLS
+    cert = A.on_reactor(lambda: a.proto.transport.getPeerCertificate())
+    assert cert is not None, "no TLS on the connection"
+    assert a.call_error(PlainStartTLS) is A.TlsError
+    assert a.login(name, "pw")["user"] == name
+    a.close()
+
+
+def test_shutdown_closing():
+    srv = ReedServer()
+    srv.start()
+    try:
+        c = A.Client(srv.port("amp", "tcp"))
+        c.call(A.Register, username="shutme", password="pw")
+        srv.signal(signal.SIGTERM)
+        c.expect("Closing", timeout=10)
+        assert c.wait_lost(10)
+        assert srv.proc.wait(10) == 0
+    finally:
+        srv.stop()
+        srv.__exit__(None, None, None)
+
+
+def main():
+    global SRV
+    A.start_reactor()
+    # Many tests fail logins on purpose from one address: lift the
+    # portal's throttle above the per-connection limit under test.
+    with ReedServer(extra_ini={"server": {"auth_fail_limit": "1000"}}) as srv:
+        SRV = srv
+        rc = run([test_ping_before_login, test_login, test_login_errors,
+                  test_not_logged_in, test_failed_logins_close,
+                  test_register_errors, test_unhandled,
+                  test_join_say_receive,
+                  test_other_sessions_get_room_messages, test_tell,
+                  test_leave, test_topic, test_list_rooms_and_members,
+                  test_set_nick, test_history, test_bad_request_and_too_long,
+                  test_rate_limited, test_quit, test_start_tls,
+                  test_shutdown_closing])
+    A.stop_reactor()
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
