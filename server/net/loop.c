@@ -221,9 +221,9 @@ init_handles(reed_net_t *net)
   uv_signal_start(&net->sig_hup, on_signal, SIGHUP);
   uv_signal_start(&net->sig_term, on_signal, SIGTERM);
   uv_signal_start(&net->sig_int, on_signal, SIGINT);
-  /* None of these alone keeps the loop alive. */
-  for (size_t i = 0; i < REED_ARRAY_SIZE(hs); i++)
-    uv_unref(hs[i]);
+  /* The signal watchers stay referenced: with no listener and no timer,
+   * the loop then blocks until a signal instead of spinning. */
+  uv_unref((uv_handle_t *)&net->check);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include <openssl/pem.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,6 +242,37 @@ TEST(listen_errors)
   uv_tcp_getsockname(&net->listeners->io.tcp, (struct sockaddr *)&a, &len);
   ok.port = ntohs(a.sin_port);
   ASSERT_EQ(reed_net_listen(net, &ok), REED_EIO);
+  reed_net_free(net);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+static void *
+term_later(void *arg)
+{
+  REED_UNUSED(arg);
+  usleep(300 * 1000);
+  kill(getpid(), SIGTERM);
+  return NULL;
+}
+
+/* With nothing to do the loop blocks until a signal, and SIGTERM ends the
+ * run: a spinning loop would burn the whole 300 ms of CPU. */
+TEST(run_idle_blocks_until_sigterm)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  reed_net_t *net;
+  pthread_t th;
+  clock_t cpu;
+
+  quiet_log(&log);
+  ASSERT_EQ(reed_net_new(&opts, &net), 0);
+  cpu = clock();
+  ASSERT_EQ(pthread_create(&th, NULL, term_later, NULL), 0);
+  ASSERT_EQ(reed_net_run(net), 0);
+  cpu = clock() - cpu;
+  pthread_join(th, NULL);
+  ASSERT(cpu < CLOCKS_PER_SEC / 10);
   reed_net_free(net);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
