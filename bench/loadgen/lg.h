@@ -1,0 +1,115 @@
+/* bench: the IRC load generator's shared state. One process, one libuv
+ * loop, many client connections; see bench/README.md for the scenarios. */
+#ifndef REED_BENCH_LG_H
+#define REED_BENCH_LG_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "bline.h"
+#include "lg_hist.h"
+
+#define LG_LINE_MAX 2048
+
+enum lg_state {
+  LG_IDLE = 0,   /* not started */
+  LG_CONNECTING, /* TCP connect, then NICK/USER until 001 */
+  LG_READY,      /* registered */
+  LG_DEAD        /* closed, by us or the server */
+};
+
+typedef struct lg_s lg_t;
+
+typedef struct lg_client_s {
+  uv_tcp_t tcp;
+  uv_connect_t connect;
+  lg_t *lg;
+  uint32_t idx;
+  uint8_t state;
+  uint8_t closing;
+  uint16_t inlen;
+  uint8_t skipping; /* discarding the rest of an over-long line */
+  char in[LG_LINE_MAX];
+} lg_client_t;
+
+typedef struct lg_opts_s {
+  const char *host;
+  int port;
+  const char *scenario; /* connect, idle, room */
+  uint32_t clients;     /* connect and idle: connections to make */
+  uint32_t inflight;    /* handshakes in flight at most */
+  uint32_t senders;     /* room: members 0..senders-1 speak */
+  uint32_t messages;    /* room: per sender */
+  uint32_t window;      /* room, closed loop: unfinished messages per sender */
+  double rate;          /* room: messages per second in all, 0 = closed loop */
+  uint32_t size;        /* room: text length of each PRIVMSG */
+  uint32_t spread;      /* bind sources over 127.0.0.2.. (0 = do not bind) */
+  uint32_t stall_s;     /* give up after this long without progress */
+  int pid;              /* server PID for RSS, 0 = none */
+  const char *prefix;   /* nick prefix */
+  const char *channel;
+  const char *oper;      /* "name:password" for senders, or NULL */
+  const char *oper_mode; /* user mode senders set once opered, or NULL */
+} lg_opts_t;
+
+/* Counters for one room run: delivery bookkeeping, loss and order. */
+typedef struct lg_room_s {
+  uint64_t joins_seen, joins_expected;
+  uint64_t deliveries, expected;
+  uint64_t order_errors, bad_payload, self_echo, foreign;
+  uint32_t *last_seq; /* [receiver * senders + sender], seq + 1 of last */
+  uint32_t *done;     /* [sender * messages + seq], receivers so far */
+  uint32_t *sent, *complete;
+  uint32_t opered;
+  uint64_t t_join_start, t_join_end, t_send_start, t_last_delivery;
+  uv_timer_t pace;
+  uint64_t paced;
+  int stage;
+  lg_hist_t hist;
+} lg_room_t;
+
+struct lg_s {
+  uv_loop_t *loop;
+  lg_opts_t opt;
+  lg_client_t *clients;
+  uint32_t nclients;
+  uint32_t next, inflight, registered, failed, disconnects, pongs;
+  uint64_t t0_ns, t_start, t_registered, last_progress;
+  uint64_t server_errors;
+  long rss_before_kb, rss_after_kb;
+  int phase;
+  int result; /* exit status */
+  uv_timer_t tick, settle;
+  char last_error[256];
+  lg_room_t room;
+};
+
+/* Microseconds since the run started (uv_hrtime, not cached). */
+uint64_t lg_now_us(lg_t *lg);
+void lg_progress(lg_t *lg);
+
+/* lg_conn.c */
+void lg_conn_start_more(lg_t *lg);
+int lg_send(lg_client_t *c, const char *p, size_t len);
+int lg_sendf(lg_client_t *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void lg_conn_close_all(lg_t *lg);
+/* Closes one client, counting it failed or disconnected. */
+void lg_conn_kill(lg_client_t *c, const char *why);
+
+/* lg_main.c: called by lg_conn.c for each line a client receives. */
+void lg_on_line(lg_client_t *c, const bench_line_t *m);
+void lg_on_registered(lg_client_t *c);
+void lg_on_dead(lg_client_t *c, const char *why);
+
+/* lg_room.c */
+int lg_room_init(lg_t *lg);
+void lg_room_cleanup(lg_t *lg);
+void lg_room_start(lg_t *lg);
+void lg_room_on_line(lg_client_t *c, const bench_line_t *m);
+int lg_room_check(lg_t *lg);
+void lg_room_report(lg_t *lg);
+/* 1 when a delivery was lost, duplicated, out of order or malformed. */
+int lg_room_bad(lg_t *lg);
+
+#endif

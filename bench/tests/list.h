@@ -1,0 +1,6 @@
+TEST_ENTRY(line_table)
+TEST_ENTRY(line_rejects)
+TEST_ENTRY(line_param_limit)
+TEST_ENTRY(payload_table)
+TEST_ENTRY(hist_index_roundtrip)
+TEST_ENTRY(hist_quantiles)
