@@ -9,12 +9,13 @@ The server gets a fresh data dir, a config with every listener on port 0 at
 bounded; the server is ended by its own PID.
 """
 import os
+import queue
 import re
-import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 # ReedServer.signal shadows the module inside the class body.
@@ -82,11 +83,14 @@ class ReedServer:
     def start(self):
         conf = self.write_config()
         self.ports = {}
-        # Unbuffered: select() must see every byte not yet read, which a
-        # buffered reader would have pulled into its own buffer.
+        self.lines = queue.Queue()
         self.proc = subprocess.Popen([self.bin, "--config", conf],
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, bufsize=0)
+        # A thread drains the log all the time: a full pipe would block
+        # the server's logging, and with it the server.
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
         want = sum(len(v) for v in self.listeners.values())
         deadline = time.time() + self.startup_timeout
         while len(self.ports) < want:
@@ -98,13 +102,18 @@ class ReedServer:
                 self.ports[(m.group(1), m.group(2))] = int(m.group(4))
         return self
 
+    def _drain(self):
+        for raw in iter(self.proc.stderr.readline, b""):
+            line = raw.decode(errors="replace")
+            self.log_lines.append(line)
+            self.lines.put(line)
+
     def _readline(self, timeout):
-        r, _, _ = select.select([self.proc.stderr], [], [], max(0, timeout))
-        if not r:
+        """The next log line not yet returned, or None after timeout."""
+        try:
+            return self.lines.get(timeout=max(0, timeout))
+        except queue.Empty:
             return None
-        line = self.proc.stderr.readline().decode(errors="replace")
-        self.log_lines.append(line)
-        return line
 
     def port(self, proto, kind="tcp"):
         return self.ports[(proto, kind)]
@@ -135,6 +144,7 @@ class ReedServer:
     def __exit__(self, *exc):
         self.stop()
         if self.proc and self.proc.stderr:
+            self.reader.join(5)
             self.proc.stderr.close()
         if self.own_dir and not os.environ.get("REED_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
