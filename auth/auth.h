@@ -253,7 +253,13 @@ int reed_portal_new(const reed_portal_opts_t *opts, reed_portal_t **out);
 void reed_portal_free(reed_portal_t *p);
 /* Opens or closes registration (SIGHUP reload). */
 void reed_portal_set_registration(reed_portal_t *p, bool open);
+/* Sets the argon2id cost of new hashes and of the dummy verify; an
+ * unknown level is ignored. */
 void reed_portal_set_hash_level(reed_portal_t *p, int level);
+/* Failed-login limit and window (0 keeps the current value); counts
+ * already made stay. */
+void reed_portal_set_throttle(reed_portal_t *p, unsigned fail_limit,
+                              uint64_t fail_window_ms);
 /* Requests on the worker (tests, shutdown). */
 size_t reed_portal_pending(const reed_portal_t *p);
 

@@ -82,6 +82,9 @@ typedef struct reed__throttle_s reed__throttle_t;
 int reed__throttle_new(unsigned limit, uint64_t window_ms, size_t max,
                        reed__throttle_t **out);
 void reed__throttle_free(reed__throttle_t *t);
+/* New limit and window for every key (0 keeps the current one). */
+void reed__throttle_set(reed__throttle_t *t, unsigned limit,
+                        uint64_t window_ms);
 /* 1 when `key` has reached the limit in a window that has not passed. */
 int reed__throttle_blocked(reed__throttle_t *t, const char *key, uint64_t now);
 /* Counts a failure; 0 or REED_ENOMEM. */

@@ -156,6 +156,13 @@ reed_portal_set_hash_level(reed_portal_t *p, int level)
   make_dummy(p, level);
 }
 
+void
+reed_portal_set_throttle(reed_portal_t *p, unsigned fail_limit,
+                         uint64_t fail_window_ms)
+{
+  reed__throttle_set(p->throttle, fail_limit, fail_window_ms);
+}
+
 size_t
 reed_portal_pending(const reed_portal_t *p)
 {

@@ -47,6 +47,15 @@ reed__throttle_new(unsigned limit, uint64_t window_ms, size_t max,
   return 0;
 }
 
+void
+reed__throttle_set(reed__throttle_t *t, unsigned limit, uint64_t window_ms)
+{
+  if (limit != 0)
+    t->limit = limit;
+  if (window_ms != 0)
+    t->window = window_ms;
+}
+
 static void
 unlink_entry(reed__throttle_t *t, entry_t **pp)
 {

@@ -249,6 +249,17 @@ TEST(portal_custom_limits)
       reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
       0);
   ASSERT_EQ(r.status, 0);
+  /* Reloaded limits apply to the next attempt. */
+  reed_portal_set_throttle(p, 1, 0);
+  ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
+            0);
+  ASSERT_EQ(
+      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
+      REED_ETHROTTLED);
+  fc_advance(&f.fc, 10000);
+  ASSERT_EQ(
+      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
+      0);
   reed_portal_free(p);
   o.hash_level = 9;
   ASSERT_EQ(reed_portal_new(&o, &p), REED_EINVAL);
