@@ -16,6 +16,7 @@ typedef struct line_core_s {
 static line_core_t *cores[LINE_MAX_CORES];
 void (*line_stats_hook)(char *buf, size_t size);
 unsigned line_eofs;
+reed_buf_t *line_turn_buf;
 
 static void
 say(line_core_t *lc, const char *fmt, const char *arg)
@@ -124,6 +125,14 @@ command(line_core_t *lc, const char *line)
     say(lc, "%s", "BYE");
     lc->tp->close(lc->tp->t, "client quit");
     return 1;
+  } else if (strcmp(line, "TURN") == 0) {
+    reed_buf_t *b = reed_buf_from("turn:pending  \r\n", 16);
+    if (b != NULL && line_turn_buf == NULL) {
+      lc->tp->write(lc->tp->t, b);
+      line_turn_buf = b; /* our reference goes to the hook */
+    } else {
+      reed_buf_unref(b);
+    }
   } else if (strcmp(line, "FATAL") == 0) {
     return -1;
   } else {

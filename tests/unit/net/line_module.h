@@ -7,6 +7,9 @@
  *   STATS         "stats <what line_stats_hook prints>"
  *   QUIT          "BYE", then close
  *   FATAL         feed returns REED_EFATAL
+ *   TURN          "turn:pending  ", rewritten in place by the server's
+ *                 turn-end hook to "turn:committed" (so a client that
+ *                 reads "pending" saw output flushed before the hook)
  * A connection gets "hello <conn id>" first and "GOODBYE" on shutdown. */
 #ifndef REED_TEST_LINE_MODULE_H
 #define REED_TEST_LINE_MODULE_H
@@ -16,6 +19,8 @@
 extern const reed_protocol_module_t line_module;
 /* Set by the server: writes a one-line summary of the net's stats. */
 extern void (*line_stats_hook)(char *buf, size_t size);
+/* The buffer TURN wrote, until the turn-end hook takes it. */
+extern reed_buf_t *line_turn_buf;
 /* How many cores have seen eof / exist. */
 extern unsigned line_eofs;
 

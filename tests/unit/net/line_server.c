@@ -32,6 +32,18 @@ stats_hook(char *buf, size_t size)
            line_eofs);
 }
 
+/* Stands in for the store's commit: rewrites what TURN queued. */
+static void
+turn_end(void *ud)
+{
+  REED_UNUSED(ud);
+  if (line_turn_buf == NULL)
+    return;
+  memcpy(line_turn_buf->data, "turn:committed", 14);
+  reed_buf_unref(line_turn_buf);
+  line_turn_buf = NULL;
+}
+
 static void
 reload(void *ud)
 {
@@ -95,7 +107,8 @@ start_listeners(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-  reed_net_opts_t opts = {.log = &srv.log, .reload = reload, .ud = &srv};
+  reed_net_opts_t opts = {
+      .log = &srv.log, .turn_end = turn_end, .reload = reload, .ud = &srv};
   int rc;
 
   reed_log_init_stderr(&srv.log, REED_LOG_DEBUG);

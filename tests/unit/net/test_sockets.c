@@ -329,3 +329,24 @@ TEST(sigterm_polite_exit0)
   close(a);
   close(b);
 }
+
+/* The turn-end hook (the store's commit) runs before the turn's output is
+ * flushed: the hook rewrites the queued reply in place, so a client that
+ * reads "pending" got bytes flushed before the commit. */
+TEST(turn_end_before_flush)
+{
+  int a;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  for (int i = 0; i < 20; i++) {
+    cli_send(a, "TURN\r\n");
+    expect_line(a, "turn:committed");
+  }
+  /* Pipelined with another line in one packet. */
+  cli_send(a, "TURN\r\nx\r\n");
+  expect_line(a, "turn:committed");
+  expect_line(a, "echo: x");
+  close(a);
+  stop_ok();
+}
