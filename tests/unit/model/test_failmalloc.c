@@ -4,6 +4,8 @@
  * or a leak, whatever failed. */
 #include "rec.h"
 
+#include <stdio.h>
+
 static int events;
 
 /* Formats through the cache like a protocol, tolerating ENOMEM. */
@@ -71,10 +73,41 @@ rooms_and_messages(reed_model_t *m, reed_session_t *a, reed_session_t *b)
   TRY(reed_room_invite(a, "room", "carol"));
   TRY(reed_history_room(a, "room", &hq, ignore_entry, NULL));
   TRY(reed_history_private(b, "alice", &hq, ignore_entry, NULL));
+  TRY(reed_tagmsg(a, "room", true, &(reed_msg_extra_t){.client_tags = "+t"}));
+  TRY(reed_session_set_away(b, "away"));
+  TRY(reed_session_set_host(b, "user", "cloak"));
   TRY(reed_room_kick(a, "room", "bob", "bye"));
   TRY(reed_room_join(a, "second", NULL));
   TRY(reed_room_part(a, "room", NULL));
+  TRY(reed_room_join(a, "loaded", NULL));
+  TRY(reed_room_say(a, "loaded", 0, "new", 3, NULL, NULL));
+  TRY(reed_redact(a, "loaded", 100, NULL));
   (void)m;
+  return failed;
+}
+
+/* What the store does at start-up. */
+static int
+load_state(reed_model_t *m)
+{
+  reed_room_state_t st = {.name = "loaded", .topic = "t", .topic_by = "x"};
+  reed_hist_entry_t e = {.id = 100,
+                         .from = {.nick = "alice", .account = "alice"},
+                         .room = "loaded",
+                         .text = "old",
+                         .text_len = 3};
+  reed_hist_entry_t p = {.id = 101,
+                         .from = {.nick = "bob"},
+                         .target = "alice",
+                         .target_account = "alice",
+                         .text = "hi",
+                         .text_len = 2};
+  int failed = 0;
+
+  TRY(reed_room_load(m, &st));
+  TRY(reed_history_load(m, &e));
+  TRY(reed_history_load(m, &p));
+  reed_model_set_next_id(m, 102);
   return failed;
 }
 
@@ -90,6 +123,7 @@ scenario(fake_clock_t *fc)
   if (reed_model_new(&o, &m) != 0)
     return 1;
   TRY(reed_model_account_add(m, "alice"));
+  failed += load_state(m);
   a = new_session(m, "guest1", &failed);
   a2 = new_session(m, "guest2", &failed);
   b = new_session(m, "bob", &failed);
@@ -105,7 +139,10 @@ scenario(fake_clock_t *fc)
   else
     failed++;
   reed_session_quit(b, "quit");
-  reed_session_quit(c, NULL);
+  if (a != NULL && c != NULL) {
+    reed_session_set_oper(a, true);
+    TRY(reed_session_kill(a, "carol", "bye"));
+  }
   reed_model_free(m);
   return failed;
 }
@@ -125,6 +162,8 @@ TEST(failmalloc_join_say)
     ASSERT_EQ(reed_alloc_live(), live0);
   }
   ASSERT(clean);
+  printf("failmalloc: clean run after %ld failing allocation points\n", n - 1);
+  fflush(stdout);
   ASSERT(n > 20); /* the scenario allocates: early runs did fail */
   ASSERT(events > 0);
   ASSERT_EQ(fc_pending(&fc), 0);
