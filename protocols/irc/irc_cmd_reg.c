@@ -31,6 +31,15 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
     return;
   }
   rc = reed_session_set_nick(c->session, nick);
+  if (rc == REED_ENICKRESERVED && !(c->state & IRC_ST_REG)) {
+    /* Maybe SASL is about to log in to that account: decide at the end of
+     * registration. */
+    reed_strlcpy(c->nick_wanted, nick, sizeof(c->nick_wanted));
+    c->state |= IRC_ST_NICK;
+    reed__irc_try_register(c);
+    return;
+  }
+  c->nick_wanted[0] = '\0';
   if (rc < 0) {
     char shown[48];
     snprintf(shown, sizeof(shown), "%.40s", nick);

@@ -81,16 +81,32 @@ flood_step_ms(const reed_irc_core_t *c)
   return (uint64_t)(10000 / rate);
 }
 
+void
+reed__irc_resume(reed_irc_core_t *c)
+{
+  if (!c->paused || c->lag_timer != 0 || c->sasl_pending ||
+      (c->state & IRC_ST_CLOSED))
+    return;
+  c->paused = false;
+  c->tr->pause_reading(c->tr->t, false);
+}
+
+static void
+hold_input(reed_irc_core_t *c)
+{
+  if (!c->paused) {
+    c->paused = true;
+    c->tr->pause_reading(c->tr->t, true);
+  }
+}
+
 static void
 lag_done(void *arg)
 {
   reed_irc_core_t *c = arg;
 
   c->lag_timer = 0;
-  if (c->paused) {
-    c->paused = false;
-    c->tr->pause_reading(c->tr->t, false);
-  }
+  reed__irc_resume(c);
 }
 
 /* Returns true when the command may run now. Otherwise either pauses
@@ -116,10 +132,7 @@ flood_charge(reed_irc_core_t *c, unsigned penalty)
     reed__irc_close(c, "Excess Flood");
     return false;
   }
-  if (!c->paused) {
-    c->paused = true;
-    c->tr->pause_reading(c->tr->t, true);
-  }
+  hold_input(c);
   if (c->lag_timer == 0)
     c->lag_timer =
         c->clock->call_later(c->clock->c, cost - c->credit_ms, lag_done, c);
@@ -245,6 +258,10 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
   while (off < len && !(c->state & IRC_ST_CLOSED)) {
     const uint8_t *eol = find_eol(in + off, len - off);
     size_t n;
+    if (c->sasl_pending) {
+      hold_input(c); /* the portal is working: later lines wait */
+      return (ssize_t)off;
+    }
     if (eol == NULL) {
       stash(c, in + off, len - off);
       break;
@@ -280,6 +297,7 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
   cancel_timer(c, &c->reg_timer);
   cancel_timer(c, &c->ping_timer);
   cancel_timer(c, &c->lag_timer);
+  reed__irc_sasl_cleanup(c);
   drop_rbuf(c);
   c->tr->close(c->tr->t, reason);
 }
@@ -403,6 +421,27 @@ fail:
   return rc;
 }
 
+/* A nick reserved for an account was asked for before SASL could say who
+ * the client is: take it now, or ask for another. */
+static bool
+take_wanted_nick(reed_irc_core_t *c)
+{
+  int rc;
+
+  if (c->nick_wanted[0] == '\0')
+    return true;
+  rc = reed_session_set_nick(c->session, c->nick_wanted);
+  if (rc == 0) {
+    c->nick_wanted[0] = '\0';
+    return true;
+  }
+  reed__irc_reply_err(c, rc, IRC_CTX_ANY, c->nick_wanted, NULL);
+  c->nick_wanted[0] = '\0';
+  if (reed_session_nick(c->session) == NULL)
+    c->state &= ~IRC_ST_NICK;
+  return (c->state & IRC_ST_NICK) != 0;
+}
+
 void
 reed__irc_try_register(reed_irc_core_t *c)
 {
@@ -410,6 +449,12 @@ reed__irc_try_register(reed_irc_core_t *c)
 
   if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
       (c->state & need) != need || c->session == NULL)
+    return;
+  if (c->sasl != NULL) {
+    reed__irc_sasl_cleanup(c);
+    reed__irc_num(c, "906", ":SASL authentication aborted");
+  }
+  if (!take_wanted_nick(c))
     return;
   reed_session_set_host(c->session, c->user, c->host);
   reed_session_set_realname(c->session, c->realname);
@@ -434,6 +479,7 @@ reed__irc_eof(void *core)
   cancel_timer(c, &c->reg_timer);
   cancel_timer(c, &c->ping_timer);
   cancel_timer(c, &c->lag_timer);
+  reed__irc_sasl_cleanup(c);
 }
 
 void

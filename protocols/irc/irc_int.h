@@ -97,6 +97,14 @@ typedef struct reed_irc_core_s {
   uint64_t last_rx_ms;
   bool ping_out;
   unsigned long prereg_lines;
+  /* SASL (irc_sasl.c). While `sasl_pending` the portal is working and
+   * input is held back. */
+  struct reed_sasl_s *sasl;
+  char *sasl_buf; /* base64 collected so far */
+  size_t sasl_len;
+  bool sasl_pending, sasl_final, sasl_done, sasl_in_step, sasl_ready;
+  int sasl_status;
+  char sasl_account[REED_ACCOUNT_MAX + 1];
 } reed_irc_core_t;
 
 /* The config is read through the env on every use: a reload points the
@@ -121,6 +129,18 @@ void reed__irc_close(reed_irc_core_t *c, const char *reason);
 /* Completes registration once NICK and USER are in and CAP is done. */
 void reed__irc_try_register(reed_irc_core_t *c);
 const char *reed__irc_nick(const reed_irc_core_t *c);
+
+/* Resumes reading once nothing holds input back (fakelag, SASL). */
+void reed__irc_resume(reed_irc_core_t *c);
+
+/* irc_sasl.c */
+void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* Cancels a portal request in flight and frees the exchange. */
+void reed__irc_sasl_cleanup(reed_irc_core_t *c);
+/* Base64 with padding; out holds (len + 2) / 3 * 4 + 1 bytes. */
+size_t reed__irc_b64_encode(const uint8_t *in, size_t len, char *out);
+/* Strict decode; out holds len / 4 * 3 bytes. Length or REED_ESYNTAX. */
+ssize_t reed__irc_b64_decode(const char *in, size_t len, uint8_t *out);
 
 /* irc_cap.c */
 void reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -1,5 +1,7 @@
 #include "irc_test.h"
 
+#include "../../../auth/auth.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +29,9 @@ itw_connect(itw_t *w, int i)
       .clock = &w->fc.clock,
       .worker = &w->iw.worker,
       .model = w->model,
+      .portal = w->portal,
       .conf = &w->conf,
+      .conn_id = (uint64_t)i + 1,
   };
   ASSERT_EQ(reed_irc_module.conn_new(&w->env[i], &w->core[i]), 0);
 }
@@ -37,6 +41,7 @@ resume(void *arg)
 {
   itw_t *w = arg;
 
+  iw_run(&w->iw);
   fc_advance(&w->fc, 100);
 }
 
@@ -87,6 +92,53 @@ itw_register(itw_t *w, int i, const char *nick)
     reed__test_fail(__FILE__, __LINE__, "no welcome for %s:\n%s", nick, out);
 }
 
+static int
+mem_get(void *ud, const char *name, reed_creds_t *out)
+{
+  itw_t *w = ud;
+
+  for (size_t i = 0; i < w->n_accounts; i++) {
+    if (reed_casecmp(w->accounts[i].name, name) == 0) {
+      *out = *(reed_creds_t *)w->accounts[i].creds;
+      return 0;
+    }
+  }
+  return REED_ENOACCOUNT;
+}
+
+static void
+mem_add(itw_t *w, const char *name, const char *password)
+{
+  static const uint8_t salt[REED_SCRAM_SALT_LEN] = "0123456789abcdef";
+  reed_creds_t *c = malloc(sizeof(*c));
+
+  ASSERT(c != NULL);
+  ASSERT_EQ(reed_auth_creds_make(name, password, strlen(password),
+                                 REED_AUTH_HASH_MIN, salt, salt, c),
+            0);
+  reed_strlcpy(w->accounts[w->n_accounts].name, name,
+               sizeof(w->accounts[0].name));
+  w->accounts[w->n_accounts++].creds = c;
+}
+
+void
+itw_portal(itw_t *w, int deferred)
+{
+  reed_credsrc_t src = {.get = mem_get, .ud = w};
+  reed_portal_opts_t o = {
+      .creds = &src,
+      .worker = &w->iw.worker,
+      .clock = &w->fc.clock,
+      .model = w->model,
+      .registration_open = true,
+      .hash_level = REED_AUTH_HASH_MIN,
+  };
+
+  iw_init(&w->iw, deferred);
+  mem_add(w, "Alice", "pencil");
+  ASSERT_EQ(reed_portal_new(&o, &w->portal), 0);
+}
+
 void
 itw_drop(itw_t *w, int i)
 {
@@ -103,6 +155,13 @@ itw_finish(itw_t *w)
 {
   for (int i = 0; i < ITW_CLIENTS; i++)
     itw_drop(w, i);
+  if (w->portal != NULL) {
+    iw_run(&w->iw);
+    reed_portal_free(w->portal);
+  }
+  for (size_t i = 0; i < w->n_accounts; i++)
+    free(w->accounts[i].creds);
+  ASSERT_EQ(iw_pending(&w->iw), 0);
   ASSERT_EQ(reed_model_live_objects(w->model), 0);
   ASSERT_EQ(fc_pending(&w->fc), 0);
   reed_model_free(w->model);

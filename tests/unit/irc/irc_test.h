@@ -22,6 +22,12 @@ typedef struct {
   void *core[ITW_CLIENTS];
   reed_proto_env_t env[ITW_CLIENTS]; /* net's envs outlive their cores */
   size_t chunk;
+  struct reed_portal_s *portal; /* itw_portal */
+  struct {
+    char name[REED_ACCOUNT_MAX + 1];
+    void *creds; /* reed_creds_t */
+  } accounts[4];
+  size_t n_accounts;
   char *transcript; /* every client's output, in order, for comparison */
   size_t tlen, tcap;
 } itw_t;
@@ -38,6 +44,13 @@ void itw_feed(itw_t *w, int i, const char *text);
 const char *itw_take(itw_t *w, int i);
 /* Connects and registers with NICK and USER; drops the welcome burst. */
 void itw_register(itw_t *w, int i, const char *nick);
+/* Gives new connections a portal over an in-memory credential source
+ * with one account, Alice / pencil (the account is not in the model until
+ * its first login, as for an account added with `reed account add`). The
+ * worker is deferred when `deferred`: hashes run when the feed helper lets
+ * time pass. */
+void itw_portal(itw_t *w, int deferred);
+
 /* Frees one client's core (the net layer's conn_free). */
 void itw_drop(itw_t *w, int i);
 /* Frees everything and asserts nothing is left: no model objects, no

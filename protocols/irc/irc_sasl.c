@@ -1,0 +1,317 @@
+/* SASL over IRC (IRCv3 sasl-3.1/3.2): AUTHENTICATE with base64 in
+ * 400-byte chunks, mechanisms run by the portal (PLAIN, SCRAM-SHA-256,
+ * EXTERNAL from this TLS session's certificate). While the portal hashes a
+ * password on the worker, input is held back (feed stops, reading paused)
+ * and the answer comes back through the callback. Numerics 900, 903, 904,
+ * 905, 906, 907, 908. */
+#include "irc_int.h"
+
+#include "../../auth/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define IRC_SASL_CHUNK 400
+/* Base64 of REED_SASL_INPUT_MAX bytes. */
+#define IRC_SASL_B64_MAX (((REED_SASL_INPUT_MAX + 2) / 3) * 4)
+
+/* ---- Base64 (RFC 4648, with padding) ---------------------------------------
+ */
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t
+reed__irc_b64_encode(const uint8_t *in, size_t len, char *out)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < len; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16;
+    if (i + 1 < len)
+      v |= (uint32_t)in[i + 1] << 8;
+    if (i + 2 < len)
+      v |= in[i + 2];
+    out[n++] = b64[(v >> 18) & 63];
+    out[n++] = b64[(v >> 12) & 63];
+    out[n++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+    out[n++] = i + 2 < len ? b64[v & 63] : '=';
+  }
+  out[n] = '\0';
+  return n;
+}
+
+static int
+b64_val(char ch)
+{
+  const char *p = ch ? strchr(b64, ch) : NULL;
+
+  return p ? (int)(p - b64) : -1;
+}
+
+/* Strict decode: length a multiple of 4, padding only at the end. Returns
+ * the decoded length or REED_ESYNTAX. `out` holds len / 4 * 3 bytes. */
+ssize_t
+reed__irc_b64_decode(const char *in, size_t len, uint8_t *out)
+{
+  size_t n = 0;
+
+  if (len % 4 != 0)
+    return REED_ESYNTAX;
+  for (size_t i = 0; i < len; i += 4) {
+    int v[4];
+    bool last = i + 4 == len;
+    for (int k = 0; k < 4; k++)
+      v[k] = b64_val(in[i + k]);
+    if (v[0] < 0 || v[1] < 0 || (v[2] < 0 && !(last && in[i + 2] == '=')) ||
+        (v[3] < 0 && !(last && in[i + 3] == '=')) || (v[2] < 0 && v[3] >= 0))
+      return REED_ESYNTAX;
+    out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
+    if (v[2] >= 0)
+      out[n++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
+    if (v[3] >= 0)
+      out[n++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
+  }
+  return (ssize_t)n;
+}
+
+/* ---- The exchange ----------------------------------------------------------
+ */
+
+static void
+sasl_end(reed_irc_core_t *c)
+{
+  reed_sasl_free(c->sasl);
+  c->sasl = NULL;
+  c->sasl_final = false;
+  reed_free(c->sasl_buf);
+  c->sasl_buf = NULL;
+  c->sasl_len = 0;
+}
+
+void
+reed__irc_sasl_cleanup(reed_irc_core_t *c)
+{
+  if (c->sasl_pending && c->env->portal != NULL)
+    reed_portal_cancel(c->env->portal, c->env->conn_id);
+  c->sasl_pending = c->sasl_ready = false;
+  sasl_end(c);
+}
+
+static void
+fail(reed_irc_core_t *c, const char *num, const char *text)
+{
+  sasl_end(c);
+  reed__irc_num(c, num, ":%s", text);
+}
+
+static void
+send_mechs(reed_irc_core_t *c)
+{
+  reed__irc_num(c, "908",
+                "PLAIN,SCRAM-SHA-256,EXTERNAL :are available SASL "
+                "mechanisms");
+}
+
+/* Sends server data as AUTHENTICATE lines of 400 base64 bytes, ending with
+ * "+" when the last one was full (or the data empty). */
+static void
+send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
+{
+  char *enc;
+  size_t n = 0, off = 0;
+
+  if (data == NULL || data->len == 0) {
+    reed__irc_send(c, "AUTHENTICATE +");
+    return;
+  }
+  enc = reed_malloc((data->len + 2) / 3 * 4 + 1);
+  if (enc == NULL) {
+    fail(c, "904", "SASL authentication failed");
+    return;
+  }
+  n = reed__irc_b64_encode(data->data, data->len, enc);
+  for (; off < n; off += IRC_SASL_CHUNK)
+    reed__irc_send(c, "AUTHENTICATE %.*s", IRC_SASL_CHUNK, enc + off);
+  if (n % IRC_SASL_CHUNK == 0)
+    reed__irc_send(c, "AUTHENTICATE +");
+  reed_free(enc);
+}
+
+static void
+logged_in(reed_irc_core_t *c, const char *account)
+{
+  char mask[IRC_MASK_MAX];
+  const char *nick = c->session ? reed_session_nick(c->session) : NULL;
+
+  sasl_end(c);
+  if (c->session == NULL || reed_session_login(c->session, account) < 0) {
+    reed__irc_num(c, "904", ":SASL authentication failed");
+    return;
+  }
+  c->sasl_done = true;
+  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
+           c->user[0] ? c->user : "*", c->host);
+  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
+                account);
+  reed__irc_num(c, "903", ":SASL authentication successful");
+}
+
+static void
+portal_result(reed_irc_core_t *c)
+{
+  c->sasl_pending = c->sasl_ready = false;
+  if (c->sasl_status == 0 && c->sasl_account[0] != '\0')
+    logged_in(c, c->sasl_account);
+  else
+    fail(c, "904", "SASL authentication failed");
+  reed__irc_resume(c);
+}
+
+/* The portal's answer. It may come inside reed_portal_sasl_step (an inline
+ * worker): then it is kept and handled once the step has returned, so the
+ * exchange is never freed under the portal's feet. */
+static void
+portal_done(void *ud, uint64_t req_id, int status, const char *account)
+{
+  reed_irc_core_t *c = ud;
+
+  REED_UNUSED(req_id);
+  c->sasl_status = status;
+  reed_strlcpy(c->sasl_account, account ? account : "",
+               sizeof(c->sasl_account));
+  c->sasl_ready = true;
+  if (!c->sasl_in_step)
+    portal_result(c);
+}
+
+static void
+step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
+{
+  switch (rc) {
+  case REED_SASL_CONTINUE:
+    send_challenge(c, out);
+    break;
+  case REED_SASL_SUCCESS:
+    if (out != NULL && out->len > 0) {
+      c->sasl_final = true; /* SCRAM's v=: the client answers "+" */
+      send_challenge(c, out);
+    } else {
+      logged_in(c, reed_sasl_account(c->sasl));
+    }
+    break;
+  case REED_SASL_PENDING:
+    c->sasl_pending = true;
+    if (c->sasl_ready)
+      portal_result(c);
+    break;
+  case REED_ETOOBIG:
+    fail(c, "905", "SASL message too long");
+    break;
+  default:
+    fail(c, "904", "SASL authentication failed");
+  }
+  reed_buf_unref(out);
+}
+
+/* The client's whole message is in: decode it and step the mechanism. */
+static void
+client_message(reed_irc_core_t *c)
+{
+  uint8_t *raw = reed_malloc(c->sasl_len / 4 * 3 + 1);
+  reed_buf_t *out = NULL;
+  ssize_t n;
+  int rc;
+
+  if (raw == NULL) {
+    fail(c, "904", "SASL authentication failed");
+    return;
+  }
+  n = reed__irc_b64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
+  reed_free(c->sasl_buf);
+  c->sasl_buf = NULL;
+  c->sasl_len = 0;
+  if (n < 0) {
+    reed_free(raw);
+    fail(c, "904", "SASL authentication failed");
+    return;
+  }
+  if (c->sasl_final) {
+    reed_free(raw);
+    c->sasl_final = false;
+    logged_in(c, reed_sasl_account(c->sasl));
+    return;
+  }
+  c->sasl_in_step = true;
+  rc = reed_portal_sasl_step(c->sasl, raw, (size_t)n, &out, portal_done, c,
+                             c->env->conn_id);
+  c->sasl_in_step = false;
+  reed_free(raw);
+  step_result(c, rc, out);
+}
+
+/* Collects one 400-byte chunk ("+" is empty); a shorter chunk ends it. */
+static void
+client_chunk(reed_irc_core_t *c, const char *arg)
+{
+  size_t len = strcmp(arg, "+") == 0 ? 0 : strlen(arg);
+  char *nb;
+
+  if (len > IRC_SASL_CHUNK || c->sasl_len + len > IRC_SASL_B64_MAX) {
+    fail(c, "905", "SASL message too long");
+    return;
+  }
+  if (len > 0) {
+    nb = reed_realloc(c->sasl_buf, c->sasl_len + len + 1);
+    if (nb == NULL) {
+      fail(c, "904", "SASL authentication failed");
+      return;
+    }
+    memcpy(nb + c->sasl_len, arg, len);
+    c->sasl_buf = nb;
+    c->sasl_len += len;
+  }
+  if (len < IRC_SASL_CHUNK)
+    client_message(c);
+}
+
+static void
+start(reed_irc_core_t *c, const char *mech)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  int rc = reed_portal_sasl_new(c->env->portal, mech, peer ? peer->ip : NULL,
+                                peer ? peer->cert_fp : NULL, &c->sasl);
+
+  if (rc < 0) {
+    c->sasl = NULL;
+    send_mechs(c);
+    fail(c, "904", "SASL authentication failed");
+    return;
+  }
+  reed__irc_send(c, "AUTHENTICATE +");
+}
+
+void
+reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *arg = m->params[0];
+
+  if (!(c->caps & IRC_CAP_SASL) || c->env->portal == NULL) {
+    reed__irc_num(c, "904", ":SASL authentication failed");
+    return;
+  }
+  if (strcmp(arg, "*") == 0) {
+    if (c->sasl == NULL)
+      reed__irc_num(c, "906", ":SASL authentication aborted");
+    else
+      fail(c, "906", "SASL authentication aborted");
+    return;
+  }
+  if (c->sasl_done) {
+    reed__irc_num(c, "907", ":You have already authenticated using SASL");
+    return;
+  }
+  if (c->sasl == NULL)
+    start(c, arg);
+  else
+    client_chunk(c, arg);
+}
