@@ -252,10 +252,35 @@ join_apply(reed_room_t *r, reed_session_t *s, reed__member_t *mem,
   reed__fan_end(m, &cache);
 }
 
+/* Frees what a join allocated; a member not linked yet is the join's own.
+ * A room it woke goes back to sleep. */
+static void
+join_undo(reed_room_t *r, reed__member_t *mem, reed__join_t *j)
+{
+  reed_free(j);
+  if (mem != NULL && mem->room == NULL)
+    reed_free(mem);
+  if (r != NULL)
+    reed__room_maybe_empty(r);
+}
+
+/* Allocates the join (and the member, when new) and wakes the room. */
+static int
+join_prepare(reed_session_t *s, const char *room, reed_room_t **r,
+             reed__member_t **mem, reed__join_t **j)
+{
+  *j = reed_calloc(1, sizeof(**j));
+  if (*mem == NULL)
+    *mem = reed_calloc(1, sizeof(**mem));
+  if (*j != NULL && *mem != NULL && reed__room_activate(s->m, room, r) == 0)
+    return 0;
+  join_undo(*r, *mem, *j);
+  return REED_ENOMEM;
+}
+
 int
 reed_room_join(reed_session_t *s, const char *room, const char *key)
 {
-  reed_model_t *m = s->m;
   reed_room_t *r;
   reed__member_t *mem;
   reed__join_t *j;
@@ -266,27 +291,17 @@ reed_room_join(reed_session_t *s, const char *room, const char *key)
     return rc;
   if (mem == NULL && r != NULL && (rc = admit(r, s, key)) != 0)
     return rc;
-  j = reed_calloc(1, sizeof(*j));
-  if (mem == NULL)
-    mem = reed_calloc(1, sizeof(*mem));
-  else if (j == NULL)
-    return REED_ENOMEM;
-  if (j == NULL || mem == NULL || (rc = reed__room_activate(m, room, &r)))
-    goto fail;
+  if ((rc = join_prepare(s, room, &r, &mem, &j)) != 0)
+    return rc;
   reed__actor(s, &ev.from);
   ev.room = r->name;
-  if ((rc = reed__sequence(m, &ev)) != 0)
-    goto fail;
+  if ((rc = reed__sequence(s->m, &ev)) != 0) {
+    join_undo(r, mem, j);
+    return rc;
+  }
   mem->p = s->p;
   join_apply(r, s, mem, j, &ev);
   return 0;
-fail:
-  reed_free(j);
-  if (mem != NULL && mem->room == NULL)
-    reed_free(mem);
-  if (r != NULL)
-    reed__room_maybe_empty(r);
-  return rc ? rc : REED_ENOMEM;
 }
 
 int
