@@ -357,6 +357,10 @@ limits_of(const reed_server_conf_t *s)
                         : 0,
       .max_connections =
           s->max_connections > 0 ? (unsigned)s->max_connections : 0,
+      /* A TLS handshake is part of registering. */
+      .handshake_timeout_ms = s->registration_timeout < UINT32_MAX
+                                  ? (unsigned)s->registration_timeout
+                                  : UINT32_MAX,
   };
 }
 

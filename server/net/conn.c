@@ -43,8 +43,15 @@ begin_close(reed_conn_t *c, const char *reason, bool copy)
   c->flags |= CONN_CLOSING;
   set_reason(c, reason, copy);
   uv_read_stop(&c->io.s);
-  c->close_deadline = uv_now(&net->loop) + net->limits.close_timeout_ms;
-  reed__net_arm_sweep(net, c->close_deadline);
+  reed__conn_set_deadline(c, net->limits.close_timeout_ms);
+}
+
+void
+reed__conn_set_deadline(reed_conn_t *c, uint64_t ms)
+{
+  c->deadline = ms ? uv_now(&c->net->loop) + ms : 0;
+  if (c->deadline != 0)
+    reed__net_arm_sweep(c->net, c->deadline);
 }
 
 void
@@ -264,6 +271,7 @@ tp_start_tls(void *t)
   if (reed__tls_conn_start(c, c->net->ctx) != 0)
     return REED_ETLS;
   c->flags |= CONN_STARTTLS;
+  reed__conn_set_deadline(c, c->net->limits.handshake_timeout_ms);
   return 0;
 }
 
@@ -564,6 +572,7 @@ reed__conn_accept(reed_lsock_t *lst)
       reed__conn_abort(c, "TLS unavailable");
       return;
     }
+    reed__conn_set_deadline(c, lst->net->limits.handshake_timeout_ms);
   } else if (reed__conn_start_core(c) < 0) {
     return;
   }

@@ -98,16 +98,31 @@ on_check(uv_check_t *h)
  */
 static void on_sweep(uv_timer_t *t);
 
+/* One timer serves every deadline. It fires at most every SWEEP_MIN_MS, so
+ * a flood of connections with deadlines a millisecond apart costs a few
+ * scans a second, not one per connection. */
+#define SWEEP_MIN_MS 100
+
 void
 reed__net_arm_sweep(reed_net_t *net, uint64_t deadline)
 {
   uint64_t now = uv_now(&net->loop);
   uint64_t due = deadline > now ? deadline - now : 0;
 
+  if (due < SWEEP_MIN_MS)
+    due = SWEEP_MIN_MS;
   if (uv_is_active((uv_handle_t *)&net->sweep) &&
       uv_timer_get_due_in(&net->sweep) <= due)
     return;
   uv_timer_start(&net->sweep, on_sweep, due, 0);
+}
+
+static const char *
+expired_reason(const reed_conn_t *c)
+{
+  if (c->flags & CONN_CLOSING)
+    return c->reason ? c->reason : "close timed out";
+  return "TLS handshake timed out";
 }
 
 static void
@@ -117,14 +132,15 @@ on_sweep(uv_timer_t *t)
   uint64_t now = uv_now(&net->loop), next = 0;
 
   for (reed_conn_t *c = net->conns; c != NULL; c = c->next) {
-    if (!(c->flags & CONN_CLOSING) || (c->flags & CONN_UVCLOSED))
+    if (c->deadline == 0 || (c->flags & CONN_UVCLOSED))
       continue;
-    if (c->close_deadline <= now) {
-      reed__conn_abort(c, c->reason ? c->reason : "close timed out");
+    if (c->deadline <= now) {
+      c->deadline = 0;
+      reed__conn_abort(c, expired_reason(c));
       continue;
     }
-    if (next == 0 || c->close_deadline < next)
-      next = c->close_deadline;
+    if (next == 0 || c->deadline < next)
+      next = c->deadline;
   }
   if (next != 0)
     reed__net_arm_sweep(net, next);
@@ -236,6 +252,8 @@ apply_limit_defaults(reed_net_limits_t *l)
     l->sendq = REED_NET_DEFAULT_SENDQ;
   if (l->close_timeout_ms == 0)
     l->close_timeout_ms = REED_NET_DEFAULT_CLOSE_TIMEOUT_MS;
+  if (l->handshake_timeout_ms == 0)
+    l->handshake_timeout_ms = REED_NET_DEFAULT_HANDSHAKE_TIMEOUT_MS;
 }
 
 int

@@ -36,11 +36,13 @@ typedef struct reed_net_limits_s {
   unsigned max_per_ip;       /* concurrent connections from one address */
   unsigned max_connections;  /* concurrent connections in all */
   unsigned close_timeout_ms; /* time a closing connection gets to flush */
+  unsigned handshake_timeout_ms; /* time a TLS handshake may take */
 } reed_net_limits_t;
 
 #define REED_NET_DEFAULT_RECVQ (64u * 1024u)
 #define REED_NET_DEFAULT_SENDQ (1024u * 1024u)
 #define REED_NET_DEFAULT_CLOSE_TIMEOUT_MS 2000u
+#define REED_NET_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000u
 
 typedef struct reed_net_opts_s {
   reed_log_t *log; /* borrowed; must outlive the net */

@@ -89,7 +89,7 @@ struct reed_conn_s {
   reed_conn_t *dirty_next, *work_next;
   const char *reason; /* static text or reason_buf */
   char *reason_buf;
-  uint64_t close_deadline;
+  uint64_t deadline; /* closing: flush by then; handshaking: finish by then */
   uint32_t flags;
   bool kind_tls; /* accepted on an ssl listener */
   reed_outq_t outq;
@@ -160,6 +160,7 @@ void reed__net_mark_dirty(reed_conn_t *c);
 void reed__net_mark_work(reed_conn_t *c);
 void reed__net_wake(reed_net_t *net);
 void reed__net_arm_sweep(reed_net_t *net, uint64_t deadline);
+void reed__conn_set_deadline(reed_conn_t *c, uint64_t ms);
 
 /* conn.c */
 void reed__conn_accept(reed_lsock_t *lst);

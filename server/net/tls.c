@@ -188,6 +188,8 @@ static void
 handshake_done(reed_conn_t *c)
 {
   c->tls->done = true;
+  if (!(c->flags & CONN_CLOSING))
+    c->deadline = 0;
   fill_fingerprint(c);
   if (release_plain(c) != 0) {
     reed__conn_abort(c, "SendQ exceeded");

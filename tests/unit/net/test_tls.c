@@ -194,3 +194,40 @@ TEST(sighup_new_cert)
   close(plain);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
 }
+
+/* A TLS handshake that never finishes (direct or after STARTTLS) is cut at
+ * the handshake timeout; finished ones are not. */
+TEST(tls_handshake_timeout)
+{
+  certs_t server;
+  char line[128];
+  tcli_t a;
+  int idle, stalled;
+
+  make_certs(&server, "localhost");
+  {
+    const char *const args[] = {"--tcp",     "127.0.0.1", "--ssl",
+                                "127.0.0.1", "--cert",    server.cert,
+                                "--key",     server.key,  "--handshake-timeout",
+                                "300",       NULL};
+    srv_start(&srv, args);
+  }
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tline(&a, "hello 1");
+  idle = cli_tcp(srv.ssl_port);
+  stalled = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(stalled, line, sizeof(line)) > 0);
+  cli_send(stalled, "STARTTLS\r\n");
+  ASSERT(cli_line(stalled, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "PROCEED");
+  ASSERT(cli_wait_eof(idle, 5000));
+  ASSERT(cli_wait_eof(stalled, 5000));
+  ASSERT(srv_wait_log(&srv, "TLS handshake timed out", 2000));
+  /* The finished handshake is well past the timeout and still served. */
+  tcli_send(&a, "still\r\n");
+  tline(&a, "echo: still");
+  close(idle);
+  close(stalled);
+  tcli_close(&a);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+}
