@@ -4,6 +4,7 @@
 #include "model_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static size_t
 slen(const char *s)
@@ -466,6 +467,92 @@ reed_history_private(reed_session_t *s, const char *nick,
   return query(&c->ring, q, cb, ud);
 }
 
+static void
+party_key(const char *account, const char *nick, char *out, size_t size)
+{
+  char fold[REED_NICK_MAX + 1];
+  bool acct = account != NULL && reed_account_valid(account);
+
+  reed_casefold(fold, acct ? account : nick, sizeof(fold));
+  snprintf(out, size, "%s:%s", acct ? "a" : "n", fold);
+}
+
+/* Does this conversation key (a sorted pair) include `me`? */
+static bool
+conv_has(const char *key, const char *me)
+{
+  size_t n = strlen(me);
+  const char *sp = strchr(key, ' ');
+
+  return (sp && (size_t)(sp - key) == n && strncmp(key, me, n) == 0) ||
+         (sp && strcmp(sp + 1, me) == 0);
+}
+
+/* The other party's nick in a stored message of a conversation with me. */
+static const char *
+peer_of(const reed__hmsg_t *h, const char *me)
+{
+  char k[REED_NICK_MAX + 3];
+
+  party_key(h->account, h->nick, k, sizeof(k));
+  return strcmp(k, me) == 0 ? h->target : h->nick;
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+  const reed__hmsg_t *x = *(const reed__hmsg_t *const *)a;
+  const reed__hmsg_t *y = *(const reed__hmsg_t *const *)b;
+
+  if (x->ts_ms != y->ts_ms)
+    return x->ts_ms < y->ts_ms ? 1 : -1;
+  return x->id < y->id ? 1 : (x->id > y->id ? -1 : 0);
+}
+
+/* The latest message of each conversation of `me` within the window. */
+static size_t
+latest_of_convs(reed_model_t *m, const char *me, uint64_t from_ms,
+                uint64_t to_ms, const reed__hmsg_t **v)
+{
+  size_t n = 0;
+
+  for (reed__conv_t *c = m->c_first; c; c = c->next) {
+    const reed__hmsg_t *h;
+    if (c->ring.n == 0 || !conv_has(c->key, me))
+      continue;
+    h = at(&c->ring, c->ring.n - 1);
+    if ((from_ms && h->ts_ms < from_ms) || (to_ms && h->ts_ms > to_ms))
+      continue;
+    v[n++] = h;
+  }
+  return n;
+}
+
+int
+reed_history_targets(reed_session_t *s, uint64_t from_ms, uint64_t to_ms,
+                     size_t limit,
+                     void (*cb)(void *ud, const char *peer, uint64_t last_ms),
+                     void *ud)
+{
+  char me[REED_NICK_MAX + 3];
+  const reed__hmsg_t **v;
+  size_t n;
+
+  if (cb == NULL || (s->p->nick[0] == '\0' && s->p->account[0] == '\0'))
+    return REED_EINVAL;
+  if (s->m->n_convs == 0)
+    return 0;
+  if ((v = reed_malloc(s->m->n_convs * sizeof(*v))) == NULL)
+    return REED_ENOMEM;
+  reed__person_hkey(s->p, me, sizeof(me));
+  n = latest_of_convs(s->m, me, from_ms, to_ms, v);
+  qsort(v, n, sizeof(*v), newest_first);
+  for (size_t i = 0; i < n && (limit == 0 || i < limit); i++)
+    cb(ud, peer_of(v[i], me), v[i]->ts_ms);
+  reed_free(v);
+  return 0;
+}
+
 static int
 entry_check(const reed_hist_entry_t *e)
 {
@@ -476,16 +563,6 @@ entry_check(const reed_hist_entry_t *e)
   if (e->room != NULL)
     return reed_room_name_valid(e->room) ? 0 : REED_EBADROOM;
   return reed_nick_valid(e->target) ? 0 : REED_EINVAL;
-}
-
-static void
-party_key(const char *account, const char *nick, char *out, size_t size)
-{
-  char fold[REED_NICK_MAX + 1];
-  bool acct = account != NULL && reed_account_valid(account);
-
-  reed_casefold(fold, acct ? account : nick, sizeof(fold));
-  snprintf(out, size, "%s:%s", acct ? "a" : "n", fold);
 }
 
 static reed__ring_t *

@@ -444,6 +444,13 @@ int reed_history_room(reed_session_t *s, const char *room,
  * name also works when the peer is offline). */
 int reed_history_private(reed_session_t *s, const char *nick,
                          const reed_hist_query_t *q, reed_hist_cb cb, void *ud);
+/* CHATHISTORY TARGETS: the private conversations of the caller's person
+ * whose latest message is within [from_ms, to_ms] (0: unbounded), newest
+ * first, at most `limit` (0: all). `peer` is the other party's nick as
+ * the latest message shows it. 0 or EINVAL (no nick, no callback). */
+int reed_history_targets(
+    reed_session_t *s, uint64_t from_ms, uint64_t to_ms, size_t limit,
+    void (*cb)(void *ud, const char *peer, uint64_t last_ms), void *ud);
 /* Loader: appends a stored message (oldest first) without events. */
 int reed_history_load(reed_model_t *m, const reed_hist_entry_t *e);
 

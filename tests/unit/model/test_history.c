@@ -282,3 +282,58 @@ TEST(history_entries_carry_fields)
   ASSERT_EQ(n, 1);
   fx_done(&f);
 }
+
+static void
+collect_target(void *ud, const char *peer, uint64_t last_ms)
+{
+  size_t n = strlen(got);
+
+  (void)ud;
+  snprintf(got + n, sizeof(got) - n, "%s@%llu ", peer,
+           (unsigned long long)(last_ms - 1700000000000ull));
+}
+
+TEST(history_targets)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "a", "alice", "alice");
+  reed_session_t *c = sess(&f, "c", "irc", "carol");
+  reed_session_t *d = sess(&f, "d", "irc", "dave");
+  reed_session_t *n = sess(&f, "n", "irc", NULL);
+  sess(&f, "b", "irc", "bob");
+  sess(&f, "e", "irc", "erin");
+
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(a, 0, 0, 0, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "");
+  fc_advance(&f.fc, 1000);
+  ASSERT_EQ(tell(a, "bob", "1"), 0);
+  fc_advance(&f.fc, 1000);
+  ASSERT_EQ(tell(c, "alice", "2"), 0);
+  ASSERT_EQ(tell(d, "erin", "x"), 0);
+  fc_advance(&f.fc, 1000);
+  ASSERT_EQ(tell(a, "carol", "3"), 0);
+  fc_advance(&f.fc, 1000);
+  ASSERT_EQ(tell(a, "bob", "4"), 0);
+  ASSERT_STR_EQ(qp(a, "carol", 0), "2:2 4:3 "); /* a read reorders the LRU */
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(a, 0, 0, 0, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "bob@4000 carol@3000 ");
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(a, 0, 0, 1, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "bob@4000 ");
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(a, 1700000000000ull + 2500,
+                                 1700000000000ull + 3500, 0, collect_target,
+                                 NULL),
+            0);
+  ASSERT_STR_EQ(got, "carol@3000 ");
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(c, 0, 0, 0, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "alice@3000 ");
+  ASSERT_EQ(reed_history_targets(n, 0, 0, 0, collect_target, NULL),
+            REED_EINVAL);
+  ASSERT_EQ(reed_history_targets(a, 0, 0, 0, NULL, NULL), REED_EINVAL);
+  fx_done(&f);
+}
