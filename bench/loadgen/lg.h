@@ -55,6 +55,12 @@ typedef struct lg_opts_s {
 /* Counters for one room run: delivery bookkeeping, loss and order. */
 typedef struct lg_room_s {
   uint64_t joins_seen, joins_expected;
+  /* Who knows whom: bit j of row i is set once member i has seen member j
+   * in a JOIN or in its NAMES reply; the join phase ends when every row is
+   * full. This holds whatever the server's order, duplicates included. */
+  uint64_t *known;
+  uint32_t *nknown;
+  uint32_t row_words, members_complete;
   uint64_t deliveries, expected;
   uint64_t order_errors, bad_payload, self_echo, foreign;
   uint32_t *last_seq; /* [receiver * senders + sender], seq + 1 of last */

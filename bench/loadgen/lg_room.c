@@ -1,8 +1,9 @@
-/* bench: the room scenario. Every member joins one channel; the time until
- * each JOIN has reached every member is the join time (the k-th joiner sees
- * the joins of members k..N, so N(N+1)/2 JOIN lines in all, whatever the
- * order). Then senders 0..S-1 send numbered, timestamped PRIVMSGs; each
- * receiver checks that every sender's numbers arrive once and in order. */
+/* bench: the room scenario. Every member joins one channel; the join time
+ * lasts until every member knows every other one, from the JOINs it saw and
+ * its NAMES reply (the k-th joiner is told of the first k-1 in NAMES and
+ * sees the joins of members k..N: N(N+1)/2 JOIN lines in all). Then senders
+ * 0..S-1 send numbered, timestamped PRIVMSGs; each receiver checks that every
+ * sender's numbers arrive once and in order. */
 #include "lg.h"
 
 #include "base.h"
@@ -28,7 +29,11 @@ lg_room_init(lg_t *lg)
   r->done = reed_calloc(s * k + 1, sizeof(*r->done));
   r->sent = reed_calloc(s, sizeof(*r->sent));
   r->complete = reed_calloc(s, sizeof(*r->complete));
-  if (!r->last_seq || !r->done || !r->sent || !r->complete)
+  r->row_words = (uint32_t)((m + 63) / 64);
+  r->known = reed_calloc(m * r->row_words, sizeof(*r->known));
+  r->nknown = reed_calloc(m, sizeof(*r->nknown));
+  if (!r->last_seq || !r->done || !r->sent || !r->complete || !r->known ||
+      !r->nknown)
     return REED_ENOMEM;
   r->joins_expected = m * (m + 1) / 2;
   r->expected = s * k * (m - 1);
@@ -47,7 +52,10 @@ lg_room_cleanup(lg_t *lg)
   reed_free(r->done);
   reed_free(r->sent);
   reed_free(r->complete);
-  r->last_seq = r->done = r->sent = r->complete = NULL;
+  reed_free(r->known);
+  reed_free(r->nknown);
+  r->last_seq = r->done = r->sent = r->complete = r->nknown = NULL;
+  r->known = NULL;
 }
 
 void
@@ -159,7 +167,7 @@ lg_room_check(lg_t *lg)
 {
   lg_room_t *r = &lg->room;
 
-  if (r->stage == ST_JOIN && r->joins_seen >= r->joins_expected) {
+  if (r->stage == ST_JOIN && r->members_complete >= members(lg)) {
     r->t_join_end = lg_now_us(lg);
     if (lg->opt.oper)
       start_oper(lg);
@@ -216,13 +224,81 @@ on_privmsg(lg_client_t *c, const bench_line_t *m)
     advance(lg, pl.sender);
 }
 
+/* Our nicks are the prefix and the member's index; -1 for anyone else. */
+static long
+nick_index(const lg_t *lg, bench_view_t nick)
+{
+  size_t plen = strlen(lg->opt.prefix), i;
+  long v = 0;
+
+  if (nick.len <= plen || nick.len > plen + 9 ||
+      memcmp(nick.p, lg->opt.prefix, plen) != 0)
+    return -1;
+  for (i = plen; i < nick.len; i++) {
+    if (nick.p[i] < '0' || nick.p[i] > '9')
+      return -1;
+    v = v * 10 + (nick.p[i] - '0');
+  }
+  return v < (long)members(lg) ? v : -1;
+}
+
+static void
+learn(lg_client_t *c, bench_view_t nick)
+{
+  lg_room_t *r = &c->lg->room;
+  long j = nick_index(c->lg, nick);
+  uint64_t *row, bit;
+
+  if (j < 0)
+    return;
+  row = r->known + (size_t)c->idx * r->row_words;
+  bit = 1ull << (j % 64);
+  if (row[j / 64] & bit)
+    return;
+  row[j / 64] |= bit;
+  if (++r->nknown[c->idx] == members(c->lg))
+    r->members_complete++;
+}
+
+/* 353 <me> <type> <channel> :[prefix]nick [prefix]nick ... */
+static void
+on_names(lg_client_t *c, const bench_line_t *m)
+{
+  bench_view_t list, nick;
+  const char *p, *end, *sp;
+
+  if (m->nparams < 4 || !bench_view_eq(m->params[2], c->lg->opt.channel))
+    return;
+  list = m->params[3];
+  for (p = list.p, end = list.p + list.len; p < end; p = sp + 1) {
+    sp = memchr(p, ' ', (size_t)(end - p));
+    sp = sp ? sp : end;
+    nick = (bench_view_t){p, (size_t)(sp - p)};
+    while (nick.len && strchr("~&@%+", nick.p[0])) {
+      nick.p++;
+      nick.len--;
+    }
+    learn(c, nick);
+  }
+}
+
+static void
+on_join(lg_client_t *c, const bench_line_t *m)
+{
+  c->lg->room.joins_seen++;
+  if (m->nparams >= 1 && bench_view_eq(m->params[0], c->lg->opt.channel))
+    learn(c, m->nick);
+}
+
 void
 lg_room_on_line(lg_client_t *c, const bench_line_t *m)
 {
   if (bench_view_eq(m->command, "PRIVMSG"))
     on_privmsg(c, m);
   else if (bench_view_eq(m->command, "JOIN"))
-    c->lg->room.joins_seen++;
+    on_join(c, m);
+  else if (bench_view_eq(m->command, "353"))
+    on_names(c, m);
   else if (bench_view_eq(m->command, "381"))
     c->lg->room.opered++;
 }

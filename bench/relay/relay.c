@@ -175,7 +175,9 @@ flush_one(rconn_t *c)
   if (n < 0) {
     conn_close(c);
   } else if ((size_t)n == c->outlen) {
-    c->outlen = 0;
+    reed_free(c->out); /* an idle connection holds no output buffer */
+    c->out = NULL;
+    c->outlen = c->outcap = 0;
   } else {
     write_rest(c, (size_t)n);
   }
@@ -287,6 +289,36 @@ sendf(rconn_t *c, const char *fmt, ...)
     out_append(c, line, (size_t)n);
 }
 
+/* The member list for a joiner, in 353 lines of about 400 bytes, then 366:
+ * a client learns of the members that joined before it from these. */
+static void
+send_names(rconn_t *c, rchan_t *ch)
+{
+  char line[512];
+  size_t head, n, len;
+  uint32_t k;
+
+  head = (size_t)snprintf(line, sizeof(line), ":relay 353 %s = %s :", c->nick,
+                          ch->name);
+  n = head;
+  for (k = 0; k < ch->n; k++) {
+    len = strlen(ch->m[k]->nick);
+    if (n + len + 3 > 420) {
+      memcpy(line + n - 1, "\r\n", 2);
+      out_append(c, line, n + 1);
+      n = head;
+    }
+    memcpy(line + n, ch->m[k]->nick, len);
+    n += len;
+    line[n++] = ' ';
+  }
+  if (n > head) {
+    memcpy(line + n - 1, "\r\n", 2);
+    out_append(c, line, n + 1);
+  }
+  sendf(c, ":relay 366 %s %s :End of /NAMES list.\r\n", c->nick, ch->name);
+}
+
 static void
 cmd_join(rconn_t *c, bench_view_t list)
 {
@@ -304,6 +336,7 @@ cmd_join(rconn_t *c, bench_view_t list)
       int n = snprintf(line, sizeof(line), ":%s!u@relay JOIN %s\r\n", c->nick,
                        ch->name);
       chan_send(ch, NULL, line, (size_t)n);
+      send_names(c, ch);
     }
   }
 }

@@ -1,0 +1,110 @@
+#!/bin/sh
+# bench/peers/start.sh NAME DIR PORT: writes NAME's benchmark config into
+# DIR and runs the server in the foreground on 127.0.0.1:PORT (the caller
+# backgrounds it and keeps the PID). Every peer gets generous limits as its
+# own documentation allows: no per-IP or connection-rate limits, no fakelag
+# or flood penalty for normal traffic, big send queues, no DNS or ident
+# lookups, so the benchmark measures throughput, not throttling.
+#
+# Binaries: RELAY_BIN (bench's relay), REED_BIN, ERGO_BIN, NGIRCD_BIN
+# (default /usr/sbin/ngircd), INSPIRCD_BIN (default /usr/sbin/inspircd).
+set -eu
+name=$1 dir=$2 port=$3
+mkdir -p "$dir"
+
+ngircd_conf() {
+  cat >"$dir/ngircd.conf" <<CONF
+[Global]
+	Name = bench.ngircd
+	Info = reed bench
+	Listen = 127.0.0.1
+	Ports = $port
+	MotdPhrase = bench
+	PidFile = $dir/ngircd.pid
+[Limits]
+	MaxConnections = 0
+	MaxConnectionsIP = 0
+	MaxJoins = 0
+	MaxNickLength = 30
+	MaxPenaltyTime = 0
+	PingTimeout = 600
+	PongTimeout = 600
+[Options]
+	DNS = no
+	Ident = no
+	PAM = no
+	RequireAuthPing = no
+[Operator]
+	Name = bench
+	Password = bench
+CONF
+}
+
+inspircd_conf() {
+  echo bench >"$dir/motd"
+  cat >"$dir/inspircd.conf" <<CONF
+<server name="bench.inspircd" description="reed bench" network="bench">
+<admin name="bench" nick="bench" email="bench@localhost">
+<bind address="127.0.0.1" port="$port" type="clients">
+<connect name="bench" allow="*" timeout="60" pingfreq="600"
+         hardsendq="1G" softsendq="64M" recvq="1M"
+         threshold="1000000" commandrate="100000000" fakelag="no"
+         localmax="100000" globalmax="100000" maxconnwarn="no"
+         maxchans="100" resolvehostnames="no" useident="no"
+         limit="100000">
+<class name="Bench" commands="*" privs="users/flood/no-throttle users/flood/increased-buffers" usermodes="*" chanmodes="*">
+<type name="Bench" classes="Bench">
+<oper name="bench" password="bench" host="*@*" type="Bench">
+<files motd="$dir/motd">
+<pid file="$dir/inspircd.pid">
+<channels users="100" opers="100">
+<limits maxnick="30">
+<performance softlimit="20000" somaxconn="4096" clonesonconnect="no"
+             quietbursts="yes">
+<options syntaxhints="no" announcets="yes" exemptchanops="">
+<security maxtargets="20" userstats="Pu">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default"
+     target="$dir/inspircd.log">
+CONF
+}
+
+ergo_conf() {
+  [ -n "${ERGO_SRC:-}" ] || { echo "ERGO_SRC is not set" >&2; exit 2; }
+  cp "$ERGO_SRC/ergo.motd" "$dir/ergo.motd"
+  /usr/bin/python3 "$(dirname "$0")/ergo_conf.py" "$ERGO_SRC/default.yaml" \
+    "$dir" "$port" >"$dir/ergo.yaml"
+}
+
+reed_conf() {
+  cat >"$dir/reed.ini" <<CONF
+[server]
+name = bench.reed
+data_dir = $dir/data
+registration = open
+log_level = warn
+password_hash = min
+max_connections = 100000
+max_connections_per_ip = 100000
+sendq = 64m
+ping_interval = 10m
+ping_timeout = 10m
+
+[irc]
+listen = tcp:$port:interface=127.0.0.1
+flood_burst = 10000
+flood_rate = 10000
+fakelag = no
+CONF
+}
+
+case $name in
+relay) exec "${RELAY_BIN:?}" "$port" ;;
+ngircd) ngircd_conf && exec "${NGIRCD_BIN:-/usr/sbin/ngircd}" -n -f "$dir/ngircd.conf" ;;
+inspircd)
+  inspircd_conf
+  exec "${INSPIRCD_BIN:-/usr/sbin/inspircd}" --nofork --runasroot \
+    --config "$dir/inspircd.conf" ;;
+ergo) ergo_conf && cd "$dir" && exec "${ERGO_BIN:?}" run --conf "$dir/ergo.yaml" ;;
+reed) reed_conf && exec "${REED_BIN:?}" --config "$dir/reed.ini" ;;
+*) echo "unknown server $name" >&2; exit 2 ;;
+esac
