@@ -265,6 +265,7 @@ redact_private(reed_session_t *s, reed__person_t *peer, uint64_t id,
   if (!own_message(h, s))
     return REED_ENOPRIV;
   ev->target = peer->nick;
+  ev->target_account = peer->account[0] ? peer->account : NULL;
   if ((rc = reed__sequence(s->m, ev)) != 0)
     return rc;
   reed__ring_remove(&c->ring, id);

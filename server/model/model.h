@@ -250,11 +250,17 @@ int reed_session_login(reed_session_t *s, const char *account);
  * sessions is in a room (ENICKMERGE otherwise): its sessions then join that
  * person, and each one that had a nick gets a NICK event. */
 int reed_session_set_nick(reed_session_t *s, const char *nick);
+/* REALNAME, HOST and AWAY go to the person's sessions and everyone sharing
+ * a room with it (nobody while the session has no nick). Real names and
+ * away texts are up to 390 bytes of UTF-8 without controls (EBADTEXT);
+ * user and host are 1..255 bytes without spaces or controls (EINVAL). */
 int reed_session_set_realname(reed_session_t *s, const char *realname);
 int reed_session_set_host(reed_session_t *s, const char *user,
                           const char *host);
-/* Away belongs to the person; NULL or "" clears it. */
+/* Away belongs to the person; NULL or "" clears it (no event when it was
+ * not set). */
 int reed_session_set_away(reed_session_t *s, const char *text);
+/* The bot flag belongs to the person; no event. */
 int reed_session_set_bot(reed_session_t *s, bool bot);
 /* Sessions that ask for copies (XMPP carbons) get, with copy set, the
  * private messages their person's other sessions send. */
