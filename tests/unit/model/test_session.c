@@ -451,3 +451,35 @@ TEST(many_quits_inside_fanouts)
   ASSERT_EQ(reed_model_live_objects(f.m), 3);
   fx_done(&f);
 }
+
+TEST(self_kill_and_quit_on_own_echo)
+{
+  static const reed_session_listener_t l = {.on_event = quit_on_msg};
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *op = sess(&f, "op", "irc", "oper");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+  reed_session_info_t info = {
+      .origin = "irc", .listener = &l, .ud = (void *)"s3"};
+  reed_session_t *c;
+
+  ASSERT_EQ(reed_session_new(f.m, &info, &c), 0);
+  ASSERT_EQ(reed_session_set_nick(c, "carol"), 0);
+  ASSERT_EQ(reed_room_join(op, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(c, "r", NULL), 0);
+  quitter = c;
+  rec_clear();
+  ASSERT_EQ(say(c, "r", "last words"), 0); /* c quits on its own echo */
+  ASSERT_LINES(rec_take(), "s3 MSG carol r last words echo\n"
+                           "op MSG carol r last words\n"
+                           "s2 MSG carol r last words\n"
+                           "op QUIT carol :queue full\n"
+                           "s2 QUIT carol :queue full");
+  reed_session_set_oper(op, true);
+  ASSERT_EQ(reed_session_kill(op, "oper", "self"), 0); /* op is gone */
+  ASSERT_LINES(rec_take(), "op KILL oper oper :self\n"
+                           "s2 QUIT oper :self");
+  ASSERT_EQ(reed_model_live_objects(f.m), 3);
+  fx_done(&f);
+}
