@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FLUSH_IOVS 16
+#define FLUSH_IOVS 64
+#define FLUSH_ROUNDS 16 /* try_write calls per connection and turn */
 
 static const char refuse_fmt[] = "ERROR :Closing link: %s\r\n";
 
@@ -168,24 +169,43 @@ start_write(reed_conn_t *c)
   }
 }
 
-static void
-try_write(reed_conn_t *c)
+/* Writes one batch of the queue without blocking; returns the bytes the
+ * kernel took, or < 0 after cutting the connection. */
+static ssize_t
+try_write_batch(reed_conn_t *c, size_t *offered)
 {
   reed_iov_t iov[FLUSH_IOVS];
   uv_buf_t bufs[FLUSH_IOVS];
   size_t n = reed__outq_peek(&c->outq, iov, FLUSH_IOVS);
   int rc;
 
-  for (size_t i = 0; i < n; i++)
+  *offered = 0;
+  for (size_t i = 0; i < n; i++) {
     bufs[i] = uv_buf_init((char *)iov[i].base, (unsigned)iov[i].len);
+    *offered += iov[i].len;
+  }
   rc = uv_try_write(&c->io.s, bufs, (unsigned)n);
   if (rc == UV_EAGAIN)
-    rc = 0;
-  if (rc < 0) {
+    return 0;
+  if (rc < 0)
     reed__conn_abort(c, uv_strerror(rc));
-    return;
+  return rc;
+}
+
+/* uv_try_write while the kernel takes whole batches; a write request only
+ * for what remains. */
+static void
+try_write(reed_conn_t *c)
+{
+  for (int round = 0; round < FLUSH_ROUNDS && c->outq.bytes > 0; round++) {
+    size_t offered;
+    ssize_t n = try_write_batch(c, &offered);
+    if (n < 0)
+      return;
+    reed__outq_consume(&c->outq, (size_t)n);
+    if ((size_t)n < offered)
+      break;
   }
-  reed__outq_consume(&c->outq, (size_t)rc);
   if (c->outq.bytes > 0)
     start_write(c);
 }

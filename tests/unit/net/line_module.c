@@ -125,6 +125,13 @@ command(line_core_t *lc, const char *line)
     say(lc, "%s", "BYE");
     lc->tp->close(lc->tp->t, "client quit");
     return 1;
+  } else if (strncmp(line, "REPEAT ", 7) == 0) {
+    unsigned long n = strtoul(line + 7, NULL, 10);
+    for (unsigned long i = 0; i < n; i++) {
+      char num[32];
+      snprintf(num, sizeof(num), "%lu", i);
+      say(lc, "r %s", num);
+    }
   } else if (strcmp(line, "TURN") == 0) {
     reed_buf_t *b = reed_buf_from("turn:pending  \r\n", 16);
     if (b != NULL && line_turn_buf == NULL) {

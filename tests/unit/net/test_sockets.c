@@ -350,3 +350,22 @@ TEST(turn_end_before_flush)
   close(a);
   stop_ok();
 }
+
+/* Thousands of small buffers queued in one turn arrive whole and in order
+ * (many uv_try_write batches, then a write request for the rest). */
+TEST(many_small_writes_in_order)
+{
+  char want[32];
+  int a;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  cli_send(a, "REPEAT 20000\r\nafter\r\n");
+  for (int i = 0; i < 20000; i++) {
+    snprintf(want, sizeof(want), "r %d", i);
+    expect_line(a, want);
+  }
+  expect_line(a, "echo: after");
+  close(a);
+  stop_ok();
+}
