@@ -24,6 +24,10 @@ void reed__auth_random(void (*rnd)(void *, uint8_t *, size_t), void *ud,
 /* 0 if equal, in time independent of the contents. */
 int reed__auth_ct_eq(const void *a, const void *b, size_t n);
 
+/* libsodium's argon2id limits for a REED_AUTH_HASH_* level; 0 or
+ * REED_EINVAL. */
+int reed__auth_limits(int level, unsigned long long *ops, size_t *mem);
+
 /* ---- Names (ASCII casemapping, as the model's) ----------------------------
  */
 int reed__auth_casecmp(const char *a, const char *b);

@@ -45,25 +45,8 @@ make_dummy(reed_portal_t *p, int level)
   unsigned long long ops;
   size_t mem;
 
-  switch (level) {
-  case REED_AUTH_HASH_MIN:
-    ops = crypto_pwhash_OPSLIMIT_MIN, mem = crypto_pwhash_MEMLIMIT_MIN;
-    break;
-  case REED_AUTH_HASH_INTERACTIVE:
-    ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    break;
-  case REED_AUTH_HASH_MODERATE:
-    ops = crypto_pwhash_OPSLIMIT_MODERATE;
-    mem = crypto_pwhash_MEMLIMIT_MODERATE;
-    break;
-  case REED_AUTH_HASH_SENSITIVE:
-    ops = crypto_pwhash_OPSLIMIT_SENSITIVE;
-    mem = crypto_pwhash_MEMLIMIT_SENSITIVE;
-    break;
-  default:
+  if (reed__auth_limits(level, &ops, &mem) != 0)
     return REED_EINVAL;
-  }
   reed__portal_random(p, salt, sizeof(salt));
   reed__portal_random(p, hash, sizeof(hash));
   sodium_bin2base64(s64, sizeof(s64), salt, sizeof(salt),

@@ -28,8 +28,8 @@ reed_auth_hash_level_name(int level)
   return level_names[level];
 }
 
-static int
-limits(int level, unsigned long long *ops, size_t *mem)
+int
+reed__auth_limits(int level, unsigned long long *ops, size_t *mem)
 {
   switch (level) {
   case REED_AUTH_HASH_MIN:
@@ -71,7 +71,7 @@ reed_auth_pwhash(int level, const char *password, size_t len,
   unsigned long long ops;
   size_t mem;
 
-  if (limits(level, &ops, &mem) != 0 ||
+  if (reed__auth_limits(level, &ops, &mem) != 0 ||
       reed_auth_password_valid(password, len) != 0)
     return REED_EINVAL;
   if (crypto_pwhash_str(out, password, len, ops, mem) != 0)

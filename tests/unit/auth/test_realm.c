@@ -56,6 +56,7 @@ static void
 mfix_done(mfix_t *f)
 {
   reed_portal_free(f->p);
+  ASSERT_EQ(reed_model_live_objects(f->m), 0);
   reed_model_free(f->m);
   ASSERT_EQ(fc_pending(&f->fc), 0);
   fc_cleanup(&f->fc);
