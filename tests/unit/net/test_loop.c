@@ -276,3 +276,52 @@ TEST(run_idle_blocks_until_sigterm)
   reed_net_free(net);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
+
+static void
+shutdown_cb(void *arg)
+{
+  reed_net_shutdown(arg);
+}
+
+static int
+connect_port(reed_net_t *net)
+{
+  struct sockaddr_in a;
+  int len = sizeof(a), fd;
+
+  uv_tcp_getsockname(&net->listeners->io.tcp, (struct sockaddr *)&a, &len);
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT(fd >= 0);
+  ASSERT(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+  return fd;
+}
+
+/* Allocation N fails (and every one after it) while a client connects,
+ * talks and the server shuts down: no crash, and everything is freed. */
+TEST(failmalloc_connection)
+{
+  reed_net_listen_t spec = {
+      .module = &line_module, .kind = REED_LISTEN_TCP, .address = "127.0.0.1"};
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  long base = reed_alloc_live();
+
+  quiet_log(&log);
+  for (long k = 0; k < 40; k++) {
+    reed_net_t *net;
+    reed_clock_t *clk;
+    ASSERT_EQ(reed_net_new(&opts, &net), 0);
+    ASSERT_EQ(reed_net_listen(net, &spec), 0);
+    clk = reed_net_clock(net);
+    ASSERT(clk->call_later(clk->c, 50, shutdown_cb, net) != 0);
+    int fd = connect_port(net);
+    const char *talk = "one\r\nBROADCAST two\r\npartial";
+    ASSERT(send(fd, talk, strlen(talk), 0) == (ssize_t)strlen(talk));
+    reed_alloc_fail_after(k);
+    reed_net_run(net);
+    reed_alloc_fail_after(-1);
+    close(fd);
+    reed_net_free(net);
+    ASSERT_EQ(reed_alloc_live(), base);
+  }
+}
