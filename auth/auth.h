@@ -96,8 +96,10 @@ int reed_auth_creds_make(const char *account, const char *password, size_t len,
                          int level, const uint8_t salt256[REED_SCRAM_SALT_LEN],
                          const uint8_t salt1[REED_SCRAM_SALT_LEN],
                          reed_creds_t *out);
-/* 0 if a password is acceptable (1..REED_AUTH_PASSWORD_MAX bytes of UTF-8,
- * no NUL, no CR or LF), else REED_EINVAL. */
+/* 0 if a new password is acceptable (1..REED_AUTH_PASSWORD_MAX bytes of
+ * UTF-8 without ASCII control characters), else REED_EINVAL. SCRAM keys
+ * are derived from the UTF-8 bytes as given: full SASLprep (NFKC) is not
+ * applied, which matters only for passwords it would change. */
 int reed_auth_password_valid(const char *password, size_t len);
 /* Normalizes a certificate fingerprint: 64 hex digits, colons allowed and
  * stripped, lowercased into out. Returns 0 or REED_EINVAL. */

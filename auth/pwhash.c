@@ -58,9 +58,11 @@ reed_auth_password_valid(const char *password, size_t len)
 {
   if (password == NULL || len == 0 || len > REED_AUTH_PASSWORD_MAX)
     return REED_EINVAL;
-  if (memchr(password, '\0', len) || memchr(password, '\r', len) ||
-      memchr(password, '\n', len))
-    return REED_EINVAL;
+  /* SASLprep (RFC 4013) prohibits ASCII control characters, so a client
+   * could never send them in SCRAM. */
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)password[i] < 0x20 || password[i] == 0x7f)
+      return REED_EINVAL;
   return reed_utf8_valid((const uint8_t *)password, len) ? 0 : REED_EINVAL;
 }
 

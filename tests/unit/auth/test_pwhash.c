@@ -69,6 +69,11 @@ TEST(password_rules)
       {"pen\0cil", 7, REED_EINVAL},
       {"pen\ncil", 7, REED_EINVAL},
       {"pen\rcil", 7, REED_EINVAL},
+      {"pen\tcil", 7, REED_EINVAL},
+      {"pen\x7f"
+       "cil",
+       7, REED_EINVAL},
+      {"pen cil~", 8, 0},
       {"pen\xff"
        "cil",
        7, REED_EINVAL},
