@@ -269,7 +269,9 @@ size_t reed_portal_pending(const reed_portal_t *p);
  * account name (the avatar: bind it with reed_session_login), or a REED_E*
  * code and NULL. `account` is borrowed for the call. The caller passed
  * `req_id` and looks its session up again here: it may have gone (or call
- * reed_portal_cancel when it goes). */
+ * reed_portal_cancel when it goes). With an inline worker (tests) the
+ * callback runs before the request call returns; with libuv's it always
+ * comes on a later loop turn. */
 typedef void (*reed_portal_cb)(void *ud, uint64_t req_id, int status,
                                const char *account);
 
