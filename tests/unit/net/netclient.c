@@ -1,9 +1,11 @@
 /* Test helpers for server/net over real loopback sockets. */
+#define _GNU_SOURCE /* nftw */
 #include "netclient.h"
 #include "harness.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <netinet/in.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -349,6 +351,9 @@ pem_fingerprint(const char *path, char *out)
   X509_free(x);
 }
 
+static char tmpdirs[8][256];
+static size_t ntmpdirs;
+
 void
 make_tmpdir(char *out, size_t n)
 {
@@ -356,4 +361,23 @@ make_tmpdir(char *out, size_t n)
 
   snprintf(out, n, "%s/reed-net-XXXXXX", base && *base ? base : "/tmp");
   ASSERT(mkdtemp(out) != NULL);
+  if (ntmpdirs < 8)
+    snprintf(tmpdirs[ntmpdirs++], sizeof(tmpdirs[0]), "%s", out);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+void
+tmp_cleanup(void)
+{
+  for (size_t i = 0; i < ntmpdirs; i++)
+    nftw(tmpdirs[i], rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+  ntmpdirs = 0;
 }

@@ -58,7 +58,10 @@ void tcli_close(tcli_t *c);
 
 /* Lowercase hex SHA-256 of the certificate in a PEM file into out[65]. */
 void pem_fingerprint(const char *path, char *out);
-/* A fresh directory under the test's temp dir. */
+/* A fresh directory under $TMPDIR (or /tmp), remembered for tmp_cleanup. */
 void make_tmpdir(char *out, size_t n);
+/* Removes every directory make_tmpdir made in this process (on success;
+ * a failed test leaves them for a look). */
+void tmp_cleanup(void);
 
 #endif

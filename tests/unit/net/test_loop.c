@@ -77,6 +77,7 @@ TEST(selfsigned_generates)
   ASSERT_EQ(reed_net_selfsigned(dir, "other", cert, key, sizeof(cert)), 0);
   pem_fingerprint(cert, fp2);
   ASSERT(strcmp(fp1, fp2) != 0);
+  tmp_cleanup();
 }
 
 TEST(selfsigned_bad_args)
@@ -119,6 +120,7 @@ TEST(set_tls_errors)
   ASSERT_EQ(reed_net_set_tls(net, ocert, key), REED_ETLS);
   ASSERT(net->ctx == good);
   reed_net_free(net);
+  tmp_cleanup();
 }
 
 typedef struct {

@@ -98,6 +98,7 @@ TEST(unix_socket_echo)
   stop_ok();
   /* The socket file is removed at close. */
   ASSERT(access(path, F_OK) != 0);
+  tmp_cleanup();
 }
 
 TEST(ipv6_echo)

@@ -71,6 +71,7 @@ TEST(tls_echo_fingerprint)
   tcli_close(&a);
   tcli_close(&b);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
 
 TEST(tls_rejects_old_versions)
@@ -91,6 +92,7 @@ TEST(tls_rejects_old_versions)
   tline(&a, "hello 2");
   tcli_close(&a);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
 
 TEST(tls_garbage_handshake)
@@ -109,6 +111,7 @@ TEST(tls_garbage_handshake)
   tline(&a, "hello 2");
   tcli_close(&a);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
 
 TEST(starttls_upgrade)
@@ -139,6 +142,7 @@ TEST(starttls_upgrade)
   tline(&t, "NO TLS");
   tcli_close(&t);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
 
 /* Replaces dst's files with src's (rename, as a deploy would). */
@@ -193,6 +197,7 @@ TEST(sighup_new_cert)
   tcli_close(&b);
   close(plain);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
 
 /* A TLS handshake that never finishes (direct or after STARTTLS) is cut at
@@ -209,7 +214,7 @@ TEST(tls_handshake_timeout)
     const char *const args[] = {"--tcp",     "127.0.0.1", "--ssl",
                                 "127.0.0.1", "--cert",    server.cert,
                                 "--key",     server.key,  "--handshake-timeout",
-                                "300",       NULL};
+                                "1000",      NULL};
     srv_start(&srv, args);
   }
   ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
@@ -230,4 +235,5 @@ TEST(tls_handshake_timeout)
   close(stalled);
   tcli_close(&a);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
 }
