@@ -584,6 +584,10 @@ reed__conn_accept(reed_lsock_t *lst)
     return;
   }
   fill_peer(c);
+  /* Output is already batched once per loop turn; Nagle would only add
+   * latency to interactive lines. */
+  if (c->io.h.type == UV_TCP)
+    uv_tcp_nodelay(&c->io.tcp, 1);
   if (!check_limits(c))
     return;
   if (c->kind_tls) {
