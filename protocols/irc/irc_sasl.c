@@ -143,6 +143,11 @@ logged_in(reed_irc_core_t *c, const char *account)
   char mask[IRC_MASK_MAX];
   const char *nick = c->session ? reed_session_nick(c->session) : NULL;
 
+  /* `account` may belong to the exchange that sasl_end frees. */
+  if (account != c->sasl_account)
+    reed_strlcpy(c->sasl_account, account ? account : "",
+                 sizeof(c->sasl_account));
+  account = c->sasl_account;
   sasl_end(c);
   if (c->session == NULL || reed_session_login(c->session, account) < 0) {
     reed__irc_num(c, "904", ":SASL authentication failed");

@@ -161,6 +161,37 @@ TEST(sasl_reserved_nick)
   itw_run_chunked(sc_reserved_nick);
 }
 
+/* EXTERNAL takes the fingerprint of this connection's certificate only. */
+static void
+sc_external(itw_t *w)
+{
+  itw_portal(w, 0);
+  itw_connect(w, 0);
+  itw_connect(w, 1);
+  memset(w->ft[0].peer.cert_fp, 'a', 64);
+  itw_feed(w, 1,
+           "CAP REQ sasl\r\nAUTHENTICATE EXTERNAL\r\n"
+           "AUTHENTICATE +\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test CAP * ACK :sasl\n"
+             "AUTHENTICATE +\n"
+             ":irc.test 904 * :SASL authentication failed");
+  itw_feed(w, 0,
+           "CAP REQ sasl\r\nAUTHENTICATE EXTERNAL\r\n"
+           "AUTHENTICATE +\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test CAP * ACK :sasl\n"
+             "AUTHENTICATE +\n"
+             ":irc.test 900 * *!*@127.0.0.1 Alice :You are now logged in as "
+             "Alice\n"
+             ":irc.test 903 * :SASL authentication successful");
+}
+
+TEST(sasl_external)
+{
+  itw_run_chunked(sc_external);
+}
+
 TEST(sasl_base64)
 {
   static const struct {
