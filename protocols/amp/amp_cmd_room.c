@@ -183,22 +183,62 @@ reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a)
     answer_sent(c, id);
 }
 
+typedef struct {
+  const char *account;
+  char nick[REED_NICK_MAX + 1];
+} account_find_t;
+
+static void
+match_member(void *ud, const reed_member_view_t *mv)
+{
+  account_find_t *f = ud;
+
+  if (f->nick[0] == '\0' && mv->who.account != NULL &&
+      reed_casecmp(mv->who.account, f->account) == 0)
+    reed_strlcpy(f->nick, mv->who.nick, sizeof(f->nick));
+}
+
+static void
+match_room(void *ud, const reed_room_t *r)
+{
+  if (((account_find_t *)ud)->nick[0] == '\0')
+    reed_room_each_member(r, match_member, ud);
+}
+
+/* Resolves Tell's `user`: a nick online through any protocol, then an
+ * account with an online session. The model has no lookup of a person by
+ * account, so an account whose sessions all use other nicks is found
+ * through the rooms it is in (see the report). */
+static bool
+resolve_user(reed_amp_core_t *c, const char *user, char *nick, size_t n)
+{
+  reed_person_view_t pv;
+  account_find_t f = {.account = user};
+
+  if (reed_model_find_nick(c->env.model, user, &pv) == 0) {
+    reed_strlcpy(nick, pv.who.nick, n);
+    return true;
+  }
+  if (!reed_model_account_exists(c->env.model, user))
+    return false;
+  reed_model_each_room(c->env.model, match_room, &f);
+  reed_strlcpy(nick, f.nick, n);
+  return f.nick[0] != '\0';
+}
+
 void
 reed__amp_cmd_tell(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_person_view_t pv;
+  char nick[REED_NICK_MAX + 1];
   uint64_t id = 0;
   int rc;
 
-  /* A nick online through any protocol; an account's name is reserved as
-   * its nick, so an account with a session under another nick is found
-   * only by that nick (see the report to the model). */
-  if (reed_model_find_nick(c->env.model, a->s[0], &pv) < 0) {
+  if (!resolve_user(c, a->s[0], nick, sizeof(nick))) {
     reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
     return;
   }
-  rc = reed_tell(c->session, pv.who.nick, msg_kind(a, 2), a->s[1], a->len[1],
-                 NULL, &id);
+  rc = reed_tell(c->session, nick, msg_kind(a, 2), a->s[1], a->len[1], NULL,
+                 &id);
   if (rc == REED_ENOSUCHNICK)
     reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
   else if (rc < 0)

@@ -355,6 +355,24 @@ def test_shutdown_closing():
         srv.__exit__(None, None, None)
 
 
+def test_registration_closed_and_no_starttls():
+    srv = ReedServer(extra_ini={"server": {"registration": "closed"},
+                                "amp": {"starttls": "no",
+                                        "login_timeout": "2s"}})
+    srv.start()
+    try:
+        c = A.Client(srv.port("amp", "tcp"))
+        assert c.call_error(A.Register, username="newone", password="pw") \
+            is A.RegistrationClosed
+        assert c.call_error(PlainStartTLS) is A.TlsError
+        # The shortened login timeout closes this connection politely.
+        c.expect("Closing", reason="Login timeout", timeout=10)
+        assert c.wait_lost(10)
+    finally:
+        srv.stop()
+        srv.__exit__(None, None, None)
+
+
 def main():
     global SRV
     A.start_reactor()
@@ -370,7 +388,8 @@ def main():
                   test_leave, test_topic, test_list_rooms_and_members,
                   test_set_nick, test_history, test_bad_request_and_too_long,
                   test_rate_limited, test_quit, test_start_tls,
-                  test_shutdown_closing])
+                  test_shutdown_closing,
+                  test_registration_closed_and_no_starttls])
     A.stop_reactor()
     return rc
 

@@ -925,3 +925,79 @@ TEST(failmalloc_login_join)
     world_free(&w);
   }
 }
+
+static reed_conf_section_t
+amp_section(void)
+{
+  const reed_protocol_module_t *m = &reed_amp_module;
+
+  return (reed_conf_section_t){
+      .name = m->name,
+      .directives = m->directives,
+      .conf_size = m->conf_size,
+      .defaults = m->conf_defaults,
+      .check = m->conf_check,
+      .cleanup = m->conf_cleanup,
+      .default_endpoints = m->default_endpoints,
+  };
+}
+
+/* The [amp] section through the real config loader. */
+TEST(config_directives)
+{
+  reed_conf_section_t sec = amp_section();
+  reed_config_t *cfg = NULL;
+  reed_conf_err_t err;
+  const reed_amp_conf_t *c;
+  const reed_listener_t *l;
+  size_t n;
+
+  ASSERT_EQ(reed_config_load_string("t.ini", "[amp]\n", &sec, 1, &cfg, &err),
+            0);
+  c = reed_config_module(cfg, "amp");
+  ASSERT(c != NULL);
+  ASSERT_EQ(c->login_timeout_ms, 60000);
+  ASSERT_EQ(c->flood_burst, 20);
+  ASSERT_EQ(c->flood_rate, 5);
+  ASSERT_EQ(c->max_login_failures, 5);
+  ASSERT(c->create_rooms && c->starttls);
+  l = reed_config_listeners(cfg, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_STR_EQ(l[0].spec, "tcp:7227:interface=127.0.0.1");
+  reed_config_free(cfg);
+  ASSERT_EQ(reed_config_load_string("t.ini",
+                                    "[amp]\nlogin_timeout = 90s\n"
+                                    "flood_burst = 50\ncreate_rooms = no\n"
+                                    "starttls = off\n",
+                                    &sec, 1, &cfg, &err),
+            0);
+  c = reed_config_module(cfg, "amp");
+  ASSERT_EQ(c->login_timeout_ms, 90000);
+  ASSERT_EQ(c->flood_burst, 50);
+  ASSERT(!c->create_rooms && !c->starttls);
+  reed_config_free(cfg);
+  ASSERT(reed_config_load_string("t.ini", "[amp]\nflood_burst = 0\n", &sec, 1,
+                                 &cfg, &err) < 0);
+  ASSERT_STR_EQ(err.key, "flood_burst");
+  ASSERT(reed_config_load_string("t.ini", "[amp]\nlogin_timeout = 10ms\n", &sec,
+                                 1, &cfg, &err) < 0);
+  ASSERT(reed_config_load_string("t.ini", "[amp]\nbogus = 1\n", &sec, 1, &cfg,
+                                 &err) < 0);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+/* login_timeout = 0: no timer at all. */
+TEST(no_login_timeout)
+{
+  world_t w;
+  client_t a;
+
+  world_init(&w, 0);
+  w.conf.login_timeout_ms = 0;
+  cl_open(&w, &a);
+  ASSERT_EQ(fc_pending(&w.fc), 0);
+  fc_advance(&w.fc, 3600 * 1000);
+  ASSERT(!a.ft.closed);
+  cl_close(&a);
+  world_free(&w);
+}

@@ -645,3 +645,33 @@ TEST(killed)
   tb_free(&tb);
   pair_free(&p);
 }
+
+/* Tell by account name reaches a person whose nick is not the account's
+ * name. */
+TEST(tell_by_account)
+{
+  pair_t p;
+  client_t c;
+  tbox_t tb;
+
+  pair_init(&p);
+  world_account(&p.w, "carol", "pw");
+  cl_open(&p.w, &c);
+  cl_login(&c, "carol", "pw", "cee");
+  cl_send(&p.a, "Tell", "user", "carol", "text", "by account", NULL);
+  expect_error(&p.a, "NO_SUCH_USER"); /* in no room: not found (report) */
+  cl_join(&c, "lobby");
+  expect_event(&p.a, "Joined", &tb);
+  tb_free(&tb);
+  expect_event(&p.b, "Joined", &tb);
+  tb_free(&tb);
+  cl_send(&p.a, "Tell", "user", "Carol", "text", "by account", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  expect_event(&c, "Receive", &tb);
+  ASSERT_KEY(&tb, "sender", "alice");
+  ASSERT_KEY(&tb, "text", "by account");
+  tb_free(&tb);
+  cl_close(&c);
+  pair_free(&p);
+}
