@@ -398,7 +398,9 @@ static void
 resume(reed_conn_t *c)
 {
   feed_held(c);
-  if (c->tls != NULL && c->inbuf.len == 0)
+  /* Records may wait in the TLS buffers even when some held input is left
+   * (a partial line that the next record completes). */
+  if (c->tls != NULL && can_feed(c))
     reed__tls_pump(c);
   if (can_feed(c) || (c->core == NULL && !(c->flags & CONN_CLOSING)))
     uv_read_start(&c->io.s, on_alloc, on_read);

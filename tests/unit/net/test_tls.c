@@ -5,7 +5,10 @@
 #include "net.h"
 #include "netclient.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -233,6 +236,33 @@ TEST(tls_handshake_timeout)
   tline(&a, "echo: still");
   close(idle);
   close(stalled);
+  tcli_close(&a);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
+}
+
+/* Input held while paused is fed again on resume together with TLS records
+ * still waiting in OpenSSL's buffers: here the record that completes a held
+ * partial line. */
+TEST(tls_pause_resume_records)
+{
+  certs_t server;
+  tcli_t a;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tline(&a, "hello 1");
+  /* Two records in one TCP segment, so one read hands both to OpenSSL. */
+  int on = 1, off = 0;
+  setsockopt(a.fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
+  tcli_send(&a, "PAUSE 200\r\nA\r\nB");
+  tcli_send(&a, "\r\n");
+  setsockopt(a.fd, IPPROTO_TCP, TCP_CORK, &off, sizeof(off));
+  tline(&a, "paused");
+  tline(&a, "resumed");
+  tline(&a, "echo: A");
+  tline(&a, "echo: B");
   tcli_close(&a);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
   tmp_cleanup();
