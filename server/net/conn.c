@@ -320,20 +320,41 @@ can_feed(const reed_conn_t *c)
   return c->core != NULL && !(c->flags & (CONN_PAUSED | CONN_CLOSING));
 }
 
+/* After STARTTLS began inside a feed, what followed the command is the
+ * client's handshake: it goes to TLS, not to the core. */
+static void
+starttls_rest(reed_conn_t *c, const uint8_t *p, size_t n)
+{
+  reed_inbuf_t rest = c->inbuf;
+
+  /* Detached first: the TLS input path may hold plaintext again. */
+  c->inbuf = (reed_inbuf_t){0};
+  if (p != NULL && n > 0)
+    reed__tls_input(c, p, n);
+  else if (rest.len > 0)
+    reed__tls_input(c, rest.p, rest.len);
+  reed__inbuf_clear(&rest);
+}
+
 /* Feeds held input until it is gone, the core pauses, or it stops
  * consuming. */
 static void
 feed_held(reed_conn_t *c)
 {
   while (c->inbuf.len > 0 && can_feed(c)) {
+    bool plain = c->tls == NULL;
     ssize_t r = c->module->feed(c->core, c->inbuf.p, c->inbuf.len);
     if (r < 0) {
       reed__conn_close(c, "protocol error", false);
       return;
     }
+    reed__inbuf_consume(&c->inbuf, (size_t)r);
+    if (plain && c->tls != NULL) {
+      starttls_rest(c, NULL, 0);
+      return;
+    }
     if (r == 0)
       return;
-    reed__inbuf_consume(&c->inbuf, (size_t)r);
   }
 }
 
@@ -354,8 +375,7 @@ reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n)
   if (r < 0) {
     reed__conn_close(c, "protocol error", false);
   } else if ((size_t)r < n && plain && c->tls != NULL) {
-    /* STARTTLS began inside this feed: the rest is the handshake. */
-    reed__tls_input(c, p + r, n - (size_t)r);
+    starttls_rest(c, p + r, n - (size_t)r);
   } else if ((size_t)r < n) {
     hold(c, p + r, n - (size_t)r);
   }

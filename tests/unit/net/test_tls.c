@@ -267,3 +267,47 @@ TEST(tls_pause_resume_records)
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
   tmp_cleanup();
 }
+
+/* The client's ClientHello right behind STARTTLS in the same packet, while
+ * the connection's input is held (paused): the bytes after the command go
+ * to TLS, not to the core. */
+TEST(starttls_pipelined_hello)
+{
+  certs_t server;
+  char line[256], pkt[4096];
+  tcli_t t = {.fd = -1};
+  int fd;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  fd = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  /* A ClientHello made in memory, sent with the commands in one write. */
+  t.ctx = SSL_CTX_new(TLS_client_method());
+  t.ssl = SSL_new(t.ctx);
+  SSL_set_bio(t.ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  ASSERT(SSL_connect(t.ssl) == -1);
+  const char *cmds = "PAUSE 100\r\nSTARTTLS\r\n";
+  size_t len = strlen(cmds);
+  memcpy(pkt, cmds, len);
+  int hello =
+      BIO_read(SSL_get_wbio(t.ssl), pkt + len, (int)(sizeof(pkt) - len));
+  ASSERT(hello > 0);
+  ASSERT(send(fd, pkt, len + (size_t)hello, 0) == (ssize_t)(len + hello));
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "paused");
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "resumed");
+  ASSERT(cli_line(fd, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "PROCEED");
+  /* The rest of the handshake over the socket itself. */
+  SSL_set_fd(t.ssl, fd);
+  t.fd = fd;
+  ASSERT(SSL_connect(t.ssl) == 1);
+  tline(&t, "TLS OK");
+  tcli_send(&t, "PEER\r\n");
+  tline(&t, "peer 127.0.0.1 tls=1 fp=-");
+  tcli_close(&t);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
+}
