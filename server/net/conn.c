@@ -622,7 +622,8 @@ reed__conn_accept(reed_lsock_t *lst)
   } else if (reed__conn_start_core(c) < 0) {
     return;
   }
-  if (!(c->flags & CONN_CLOSING))
+  /* A core may have closed or paused already in conn_new. */
+  if (!(c->flags & (CONN_CLOSING | CONN_PAUSED)))
     uv_read_start(&c->io.s, on_alloc, on_read);
 }
 

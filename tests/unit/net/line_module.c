@@ -17,6 +17,7 @@ static line_core_t *cores[LINE_MAX_CORES];
 void (*line_stats_hook)(char *buf, size_t size);
 unsigned line_eofs;
 reed_buf_t *line_turn_buf;
+unsigned line_connect_pause_ms;
 
 static void
 say(line_core_t *lc, const char *fmt, const char *arg)
@@ -31,6 +32,8 @@ say(line_core_t *lc, const char *fmt, const char *arg)
   lc->tp->write(lc->tp->t, b);
   reed_buf_unref(b);
 }
+
+static void resume(void *arg);
 
 static int
 line_conn_new(const reed_proto_env_t *env, void **core)
@@ -50,6 +53,11 @@ line_conn_new(const reed_proto_env_t *env, void **core)
   }
   snprintf(id, sizeof(id), "%llu", (unsigned long long)env->conn_id);
   say(lc, "hello %s", id);
+  if (line_connect_pause_ms > 0) {
+    lc->tp->pause_reading(lc->tp->t, true);
+    lc->resume_timer = env->clock->call_later(
+        env->clock->c, line_connect_pause_ms, resume, lc);
+  }
   *core = lc;
   return 0;
 }

@@ -22,6 +22,8 @@ extern const reed_protocol_module_t line_module;
 extern void (*line_stats_hook)(char *buf, size_t size);
 /* The buffer TURN wrote, until the turn-end hook takes it. */
 extern reed_buf_t *line_turn_buf;
+/* When nonzero, a new connection starts paused for this many ms. */
+extern unsigned line_connect_pause_ms;
 /* How many cores have seen eof / exist. */
 extern unsigned line_eofs;
 

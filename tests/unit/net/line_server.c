@@ -3,7 +3,7 @@
  *   net_line_server [--tcp ADDR] [--ssl ADDR] [--unix PATH]
  *                   [--cert F --key F] [--sendq N] [--recvq N]
  *                   [--max-per-ip N] [--max-conns N]
- *                   [--handshake-timeout MS]
+ *                   [--handshake-timeout MS] [--connect-pause MS]
  * Every TCP/SSL listener binds port 0. SIGHUP reloads --cert/--key. */
 #include "line_module.h"
 #include "net.h"
@@ -82,6 +82,8 @@ parse_limits(int argc, char **argv, reed_net_limits_t *lim)
       lim->max_connections = (unsigned)v;
     else if (strcmp(argv[i], "--handshake-timeout") == 0)
       lim->handshake_timeout_ms = (unsigned)v;
+    else if (strcmp(argv[i], "--connect-pause") == 0)
+      line_connect_pause_ms = (unsigned)v;
     else if (strcmp(argv[i], "--cert") == 0)
       srv.cert = argv[i + 1];
     else if (strcmp(argv[i], "--key") == 0)

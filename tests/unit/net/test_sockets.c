@@ -370,3 +370,29 @@ TEST(many_small_writes_in_order)
   close(a);
   stop_ok();
 }
+
+/* A core that pauses in conn_new is not read until it resumes: a client
+ * that writes more than the read buffer holds meanwhile waits in the
+ * kernel instead of being cut, and everything arrives in order. */
+TEST(paused_from_connect)
+{
+  char lines[4000], want[64];
+  size_t len = 0;
+  int a;
+
+  START("--tcp", "127.0.0.1", "--recvq", "1024", "--connect-pause", "200");
+  a = cli_tcp(srv.tcp_port);
+  expect_line(a, "hello 1");
+  for (int i = 0; i < 100; i++)
+    len += (size_t)snprintf(lines + len, sizeof(lines) - len,
+                            "line %03d of the early burst\r\n", i);
+  ASSERT(len > 2048);
+  cli_send(a, lines);
+  expect_line(a, "resumed");
+  for (int i = 0; i < 100; i++) {
+    snprintf(want, sizeof(want), "echo: line %03d of the early burst", i);
+    expect_line(a, want);
+  }
+  close(a);
+  stop_ok();
+}
