@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static srv_t srv;
@@ -395,4 +396,48 @@ TEST(paused_from_connect)
   }
   close(a);
   stop_ok();
+}
+
+TEST(sigint_polite_exit0)
+{
+  int a;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  kill(srv.pid, SIGINT);
+  expect_line(a, "GOODBYE");
+  ASSERT(cli_wait_eof(a, 5000));
+  ASSERT_EQ(srv_stop(&srv, 0, 3000), 0);
+  close(a);
+}
+
+/* A client that does not read cannot hold the shutdown: its queue gets the
+ * close timeout (2 s by default), then it is cut and reed exits 0. */
+TEST(sigterm_with_stuck_reader)
+{
+  struct timespec t0, t1;
+  int a, b;
+
+  START("--tcp", "127.0.0.1", "--sendq", "33554432");
+  a = cli_tcp_rcvbuf(srv.tcp_port, 4096);
+  expect_line(a, "hello 1");
+  b = connect_hello();
+  /* About 5 MB for a, which reads nothing: more than the kernel holds. */
+  cli_send(a, "REPEAT 600000\r\n");
+  char line[256];
+  bool queued = false;
+  for (int i = 0; i < 100 && !queued; i++) {
+    cli_send(b, "STATS\r\n");
+    ASSERT(cli_line(b, line, sizeof(line)) > 0);
+    queued = strstr(line, "queued=0 ") == NULL; /* a's queue is not empty */
+  }
+  ASSERT(queued);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 6000), 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ASSERT(t1.tv_sec - t0.tv_sec < 5);
+  ASSERT(srv_wait_log(&srv, "conn 1 127.0.0.1 closed: server shutting down",
+                      1000));
+  close(a);
+  close(b);
 }
