@@ -2,6 +2,7 @@
  * (PBKDF2 through OpenSSL). Pure and synchronous; the portal decides where
  * these run (the worker), the CLI runs them inline. */
 #include "auth_int.h"
+#include "../server/store/store.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -149,33 +150,11 @@ reed_auth_creds_make(const char *account, const char *password, size_t len,
   return rc;
 }
 
-static int
-hexval(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
+/* One grammar for fingerprints everywhere: the store's (64 hex digits, or
+ * 32 colon-separated pairs), lowercased. */
 int
 reed_auth_cert_fp_normalize(const char *in, char out[REED_CERT_FP_LEN + 1])
 {
-  size_t n = 0;
-
   out[0] = '\0';
-  if (in == NULL)
-    return REED_EINVAL;
-  for (; *in; in++) {
-    if (*in == ':')
-      continue;
-    if (hexval((unsigned char)*in) < 0 || n == REED_CERT_FP_LEN)
-      return REED_EINVAL;
-    out[n++] = "0123456789abcdef"[hexval((unsigned char)*in)];
-  }
-  out[n] = '\0';
-  return n == REED_CERT_FP_LEN ? 0 : REED_EINVAL;
+  return reed_store_fpr_normalize(in, out);
 }
