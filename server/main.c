@@ -230,8 +230,12 @@ account_with_password(app_t *a, const account_cmd_t *c)
   char pw[REED_AUTH_PASSWORD_MAX + 2];
   int level = a->cfg->server.password_hash, rc;
 
-  if ((rc = read_password(pw, sizeof(pw))) != 0)
+  if ((rc = read_password(pw, sizeof(pw))) != 0) {
+    fprintf(stderr, "reed: %s\n",
+            rc == REED_ETOOBIG ? "the password is too long"
+                               : "no password given on standard input");
     return rc;
+  }
   if (strcmp(c->action, "add") == 0)
     rc = reed_auth_account_add(a->store, c->name, pw, strlen(pw), level);
   else
