@@ -154,15 +154,26 @@ auth_started(reed_amp_core_t *c, int rc)
   }
 }
 
-static void
+/* Keeps what the answer needs once the portal calls back. Returns 0 or
+ * REED_ENOMEM. */
+static int
 auth_begin(reed_amp_core_t *c, const amp_argv_t *a, bool reg)
 {
-  memcpy(c->pending_ask, c->ask, sizeof(c->ask));
-  c->pending_has_ask = c->has_ask;
-  c->pending_register = reg;
+  reed_free(c->pending_ask);
   reed_free(c->pending_nick);
-  c->pending_nick = a->set[2] ? reed_strdup(a->s[2]) : NULL;
+  c->pending_ask = NULL;
+  c->pending_nick = NULL;
+  c->pending_has_ask = c->has_ask;
+  c->pending_ask_len = c->ask_len;
+  if (c->has_ask && (c->pending_ask = reed_malloc(c->ask_len + 1)) == NULL)
+    return REED_ENOMEM;
+  if (c->has_ask)
+    memcpy(c->pending_ask, c->ask, c->ask_len);
+  if (a->set[2] && (c->pending_nick = reed_strdup(a->s[2])) == NULL)
+    return REED_ENOMEM;
+  c->pending_register = reg;
   c->auth_pending = true;
+  return 0;
 }
 
 static const char *
@@ -179,7 +190,10 @@ cmd_login(reed_amp_core_t *c, const amp_argv_t *a)
 {
   int rc;
 
-  auth_begin(c, a, false);
+  if ((rc = auth_begin(c, a, false)) < 0) {
+    reed__amp_error_code(c, rc);
+    return;
+  }
   rc = reed_portal_login_password(c->env.portal, a->s[0], a->s[1], a->len[1],
                                   peer_ip(c), portal_cb, c, c->env.conn_id);
   auth_started(c, rc);
@@ -208,7 +222,10 @@ cmd_register(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error(c, "NICK_IN_USE", "that nick is in use");
     return;
   }
-  auth_begin(c, a, true);
+  if ((rc = auth_begin(c, a, true)) < 0) {
+    reed__amp_error_code(c, rc);
+    return;
+  }
   rc = reed_portal_register(c->env.portal, a->s[0], a->s[1], a->len[1], NULL,
                             portal_cb, c, c->env.conn_id);
   auth_started(c, rc);
@@ -242,9 +259,12 @@ reed__amp_auth_done(reed_amp_core_t *c, int status, const char *account)
 {
   int rc;
 
-  memcpy(c->ask, c->pending_ask, sizeof(c->ask));
+  c->ask = c->pending_ask;
+  c->ask_len = c->pending_ask_len;
   c->has_ask = c->pending_has_ask;
-  if (status < 0) {
+  if (c->closed) {
+    /* Closed while the hash ran (login timeout, shutdown): no session. */
+  } else if (status < 0) {
     auth_failed(c, status);
   } else if ((rc = reed__amp_session_start(c, account, c->pending_nick)) < 0) {
     reed__amp_error_code(c, rc);
@@ -255,7 +275,10 @@ reed__amp_auth_done(reed_amp_core_t *c, int status, const char *account)
     answer_login(c);
   }
   reed_free(c->pending_nick);
+  reed_free(c->pending_ask);
   c->pending_nick = NULL;
+  c->pending_ask = NULL;
+  c->has_ask = false;
   resume(c);
 }
 

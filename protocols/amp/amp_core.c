@@ -78,7 +78,7 @@ reed__amp_answer(reed_amp_core_t *c, reed_amp_enc_t *e)
     reed_amp_enc_cleanup(e);
     return;
   }
-  reed_amp_enc_str(e, "_answer", c->ask);
+  reed_amp_enc_put(e, "_answer", c->ask, c->ask_len);
   write_box(c, e);
 }
 
@@ -99,7 +99,7 @@ reed__amp_error(reed_amp_core_t *c, const char *code, const char *desc)
   if (!c->has_ask)
     return;
   reed_amp_enc_init(&e);
-  reed_amp_enc_str(&e, "_error", c->ask);
+  reed_amp_enc_put(&e, "_error", c->ask, c->ask_len);
   reed_amp_enc_str(&e, "_error_code", code);
   reed_amp_enc_str(&e, "_error_description", desc);
   write_box(c, &e);
@@ -315,22 +315,15 @@ parse_args(reed_amp_core_t *c, const amp_cmd_t *cmd, const reed_amp_box_t *box,
 
 /* ---- Dispatch ----------------------------------------------------------- */
 
+/* The tag goes back verbatim, whatever its bytes and length. */
 static void
 set_ask(reed_amp_core_t *c, const reed_amp_box_t *box)
 {
   const reed_amp_pair_t *ask = reed_amp_box_get(box, "_ask");
-  size_t n;
 
   c->has_ask = ask != NULL;
-  if (ask == NULL)
-    return;
-  /* Twisted's tags are short hex; a longer one is kept whole when it fits
-   * and otherwise cut, which no well-formed peer sends. */
-  n = ask->val_len < sizeof(c->ask) - 1 ? ask->val_len : sizeof(c->ask) - 1;
-  memcpy(c->ask, ask->val, n);
-  c->ask[n] = '\0';
-  if (n != ask->val_len || memchr(c->ask, 0, n) != NULL)
-    c->has_ask = false;
+  c->ask = ask ? ask->val : NULL;
+  c->ask_len = ask ? ask->val_len : 0;
 }
 
 /* An answer or error from the client to one of our events. We never wait
@@ -537,5 +530,6 @@ reed__amp_conn_free(void *core)
   end_session(c, "Connection closed");
   reed_amp_decoder_cleanup(&c->dec);
   reed_free(c->pending_nick);
+  reed_free(c->pending_ask);
   reed_free(c);
 }

@@ -86,13 +86,15 @@ struct reed_amp_core_s {
   uint64_t refill_ms;   /* when tokens were last refilled */
   int refused;          /* RATE_LIMITED answers in a row */
   int failures;         /* failed Login/Register attempts */
-  char ask[64];         /* the current request's _ask, when has_ask */
+  const uint8_t *ask;   /* the current request's _ask (borrowed) ... */
+  size_t ask_len;       /* ... valid while has_ask */
   bool has_ask;         /* the current request wants an answer */
   bool auth_pending;    /* Login/Register on the worker: input paused */
   bool paused;          /* pause_reading(true) was called */
   bool closed;          /* close requested: ignore further input */
   bool tls_started;     /* StartTLS answered */
-  char pending_ask[64]; /* the paused request's _ask */
+  uint8_t *pending_ask; /* the paused request's _ask (owned), or NULL */
+  size_t pending_ask_len;
   bool pending_has_ask;
   char *pending_nick; /* nick asked for by the paused Login/Register */
   bool pending_register;

@@ -1001,3 +1001,71 @@ TEST(no_login_timeout)
   cl_close(&a);
   world_free(&w);
 }
+
+/* The login timeout fires while the hash is still on the worker: the
+ * connection closes and the late result makes no session. */
+TEST(timeout_while_hashing)
+{
+  world_t w;
+  client_t a;
+  tbox_t tb;
+  reed_model_stats_t st;
+
+  world_init(&w, 1);
+  world_account(&w, "alice", "pw");
+  cl_open(&w, &a);
+  cl_send(&a, "Login", "username", "alice", "password", "pw", NULL);
+  fc_advance(&w.fc, 60000);
+  expect_event(&a, "Closing", &tb);
+  tb_free(&tb);
+  ASSERT(a.ft.closed);
+  iw_run(&w.iw);
+  expect_none(&a);
+  reed_model_stats(w.model, &st);
+  ASSERT_EQ(st.sessions, 0);
+  cl_close(&a);
+  world_free(&w);
+}
+
+/* Any _ask comes back verbatim: long, or with NUL and high bytes, also
+ * across a Login that waits for the worker. */
+TEST(ask_tags_verbatim)
+{
+  static const char *const cmds[] = {"Ping", "Login"};
+  uint8_t tag[300];
+  world_t w;
+  client_t a;
+
+  for (size_t i = 0; i < sizeof(tag); i++)
+    tag[i] = (uint8_t)(i * 7);
+  world_init(&w, 1);
+  world_account(&w, "alice", "pw");
+  cl_open(&w, &a);
+  for (size_t k = 0; k < 2; k++) {
+    reed_amp_enc_t e;
+    reed_buf_t *b = NULL;
+    reed_amp_box_t box;
+    size_t used;
+    const reed_amp_pair_t *ans;
+
+    reed_amp_enc_init(&e);
+    reed_amp_enc_put(&e, "_ask", tag, sizeof(tag));
+    reed_amp_enc_str(&e, "_command", cmds[k]);
+    reed_amp_enc_str(&e, "username", "alice");
+    reed_amp_enc_str(&e, "password", "pw");
+    ASSERT_EQ(reed_amp_enc_finish(&e, &b), 0);
+    cl_feed(&a, b->data, b->len);
+    reed_buf_unref(b);
+    cl_resume(&a);
+    ASSERT_EQ(reed_amp_decode(&a.dec, (const uint8_t *)a.ft.out + a.seen,
+                              a.ft.out_len - a.seen, &used, &box),
+              1);
+    a.seen += used;
+    ans = reed_amp_box_get(&box, "_answer");
+    ASSERT(ans != NULL);
+    ASSERT_EQ(ans->val_len, sizeof(tag));
+    ASSERT_MEM_EQ(ans->val, tag, sizeof(tag));
+  }
+  cl_close(&a);
+  world_free(&w);
+}
