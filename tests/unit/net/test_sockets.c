@@ -412,7 +412,7 @@ TEST(sigint_polite_exit0)
 }
 
 /* A client that does not read cannot hold the shutdown: its queue gets the
- * close timeout (2 s by default), then it is cut and reed exits 0. */
+ * close timeout (2 s by default), then it is cut and the server exits 0. */
 TEST(sigterm_with_stuck_reader)
 {
   struct timespec t0, t1;
@@ -433,9 +433,11 @@ TEST(sigterm_with_stuck_reader)
   }
   ASSERT(queued);
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 6000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 15000), 0);
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  ASSERT(t1.tv_sec - t0.tv_sec < 5);
+  /* 2 s of close timeout plus freeing 600000 queued buffers, which takes
+   * a while under ASan on a busy machine; a hang would be far longer. */
+  ASSERT(t1.tv_sec - t0.tv_sec < 12);
   ASSERT(srv_wait_log(&srv, "conn 1 127.0.0.1 closed: server shutting down",
                       1000));
   close(a);
