@@ -34,13 +34,18 @@ class Bot:
         return [e for e in self.events if e.type == etype and pred(e)]
 
 
-def pump(reactor, cond, timeout=10.0):
+BOTS = []
+
+
+def pump(reactor, cond, timeout=15.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
         reactor.process_once(0.05)
         if cond():
             return True
-    raise AssertionError("condition not met in %.0fs" % timeout)
+    seen = {b.nick: [(e.type, e.target, e.arguments) for e in b.events[-12:]]
+            for b in BOTS}
+    raise AssertionError("condition not met in %.0fs: %r" % (timeout, seen))
 
 
 def main():
@@ -52,9 +57,11 @@ def main():
         b = Bot(reactor, "bob", port)
         c = Bot(reactor, "carol", srv.port("irc", "ssl"), tls=True)
         bots = (a, b, c)
+        BOTS.extend(bots)
         pump(reactor, lambda: all(x.seen("welcome") for x in bots))
-        for x in bots:
+        for x in bots:  # one after the other: alice creates the channel
             x.conn.join("#e2e")
+            pump(reactor, lambda: x.seen("endofnames"))
         pump(reactor, lambda: len(a.seen("join")) == 3)
         names = a.seen("namreply")[0].arguments[2].split()
         assert names == ["@alice"], names
