@@ -1,8 +1,35 @@
 /* Concurrent connections per address: a small chained hash table of
- * counters, an entry living only while its address has connections. */
+ * counters, an entry living only while its address has connections. An
+ * IPv6 client usually owns a whole /64, so IPv6 addresses count per /64
+ * prefix; an IPv4-mapped IPv6 address counts as its IPv4 address. */
 #include "net_int.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
+
+int
+reed__ip_key(const char *ip, char *key, size_t size)
+{
+  struct in6_addr a6;
+  struct in_addr a4;
+
+  if (inet_pton(AF_INET, ip, &a4) == 1)
+    return inet_ntop(AF_INET, &a4, key, (socklen_t)size) ? 0 : REED_EINVAL;
+  if (inet_pton(AF_INET6, ip, &a6) != 1)
+    return REED_EINVAL;
+  if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+    memcpy(&a4, &a6.s6_addr[12], 4);
+    return inet_ntop(AF_INET, &a4, key, (socklen_t)size) ? 0 : REED_EINVAL;
+  }
+  memset(&a6.s6_addr[8], 0, 8);
+  if (inet_ntop(AF_INET6, &a6, key, (socklen_t)size) == NULL)
+    return REED_EINVAL;
+  if (strlen(key) + 4 >= size)
+    return REED_EINVAL;
+  strcat(key, "/64");
+  return 0;
+}
 
 struct reed_ipcount_s {
   struct reed_ipcount_s *next;
@@ -31,10 +58,15 @@ ip_slot(reed_net_t *net, const char *ip)
 }
 
 int
-reed__ip_acquire(reed_net_t *net, const char *ip, unsigned max)
+reed__ip_acquire(reed_net_t *net, const char *addr, unsigned max)
 {
   struct reed_ipcount_s **p, *e;
-  size_t len = strlen(ip);
+  char ip[INET6_ADDRSTRLEN + 4];
+  size_t len;
+
+  if (reed__ip_key(addr, ip, sizeof(ip)) != 0)
+    reed_strlcpy(ip, addr, sizeof(ip));
+  len = strlen(ip);
 
   if (net->ips == NULL &&
       (net->ips = reed_calloc(REED_NET_IP_BUCKETS, sizeof(*net->ips))) == NULL)
@@ -56,12 +88,15 @@ reed__ip_acquire(reed_net_t *net, const char *ip, unsigned max)
 }
 
 void
-reed__ip_release(reed_net_t *net, const char *ip)
+reed__ip_release(reed_net_t *net, const char *addr)
 {
   struct reed_ipcount_s **p, *e;
+  char ip[INET6_ADDRSTRLEN + 4];
 
   if (net->ips == NULL)
     return;
+  if (reed__ip_key(addr, ip, sizeof(ip)) != 0)
+    reed_strlcpy(ip, addr, sizeof(ip));
   p = ip_slot(net, ip);
   if ((e = *p) == NULL || --e->count > 0)
     return;

@@ -173,7 +173,10 @@ void reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n);
 int reed__conn_start_core(reed_conn_t *c);
 size_t reed__conn_footprint(const reed_conn_t *c);
 
-/* ipcount.c: concurrent connections per address. */
+/* ipcount.c: concurrent connections per address. reed__ip_key writes the
+ * counting key of a numeric address: IPv4 as is, IPv4-mapped IPv6 as IPv4,
+ * other IPv6 as its /64 ("2001:db8:1:2::/64"). 0 or REED_EINVAL. */
+int reed__ip_key(const char *ip, char *key, size_t size);
 int reed__ip_acquire(reed_net_t *net, const char *ip, unsigned max);
 void reed__ip_release(reed_net_t *net, const char *ip);
 void reed__ip_free_all(reed_net_t *net);

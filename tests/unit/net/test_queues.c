@@ -199,3 +199,62 @@ TEST(inbuf_consume)
   ASSERT(b.p == NULL && b.cap == 0);
   ASSERT_EQ(reed_alloc_live(), live);
 }
+
+TEST(ip_key_table)
+{
+  static const struct {
+    const char *ip, *key;
+  } cases[] = {
+      {"127.0.0.1", "127.0.0.1"},
+      {"10.1.2.3", "10.1.2.3"},
+      {"::ffff:10.1.2.3", "10.1.2.3"},
+      {"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+      {"2001:db8:1:2::ffff", "2001:db8:1:2::/64"},
+      {"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+      {"::1", "::/64"},
+      {"fe80::1", "fe80::/64"},
+      {"unix", NULL},
+      {"", NULL},
+      {"1.2.3", NULL},
+      {"1.2.3.4.5", NULL},
+      {"2001:db8::1::2", NULL},
+  };
+  char key[64];
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    int rc = reed__ip_key(cases[i].ip, key, sizeof(key));
+    if (cases[i].key == NULL) {
+      ASSERT_EQ(rc, REED_EINVAL);
+      continue;
+    }
+    ASSERT_EQ(rc, 0);
+    ASSERT_STR_EQ(key, cases[i].key);
+  }
+  /* A key that does not fit is refused, not truncated. */
+  ASSERT_EQ(reed__ip_key("2001:db8:1:2::1", key, 12), REED_EINVAL);
+}
+
+/* Two addresses of one IPv6 /64 share a counter; another /64 does not. */
+TEST(ip_limit_per_prefix)
+{
+  reed_net_t net;
+  long live = reed_alloc_live();
+
+  memset(&net, 0, sizeof(net));
+  ASSERT_EQ(reed__ip_acquire(&net, "2001:db8:1:2::1", 2), 0);
+  ASSERT_EQ(reed__ip_acquire(&net, "2001:db8:1:2::99", 2), 0);
+  ASSERT_EQ(reed__ip_acquire(&net, "2001:db8:1:2:ffff::1", 2), REED_ELIMIT);
+  ASSERT_EQ(reed__ip_acquire(&net, "2001:db8:1:3::1", 2), 0);
+  ASSERT_EQ(reed__ip_acquire(&net, "10.0.0.1", 1), 0);
+  ASSERT_EQ(reed__ip_acquire(&net, "::ffff:10.0.0.1", 1), REED_ELIMIT);
+  reed__ip_release(&net, "2001:db8:1:2::99");
+  ASSERT_EQ(reed__ip_acquire(&net, "2001:db8:1:2:ffff::1", 2), 0);
+  reed__ip_release(&net, "2001:db8:1:2::1");
+  reed__ip_release(&net, "2001:db8:1:2:ffff::1");
+  reed__ip_release(&net, "2001:db8:1:3::1");
+  reed__ip_release(&net, "10.0.0.1");
+  reed__ip_release(&net, "10.0.0.1"); /* unknown now: ignored */
+  /* Entries go with their last connection; only the table remains. */
+  reed__ip_free_all(&net);
+  ASSERT_EQ(reed_alloc_live(), live);
+}
