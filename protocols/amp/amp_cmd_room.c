@@ -16,6 +16,7 @@ void reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a);
 
 typedef struct {
   reed_buf_t *list;
+  const char *self; /* listed first, so it is there even when cut */
   bool more;
   int err;
 } members_acc_t;
@@ -26,7 +27,7 @@ add_member_nick(void *ud, const reed_member_view_t *mv)
   members_acc_t *acc = ud;
   int rc;
 
-  if (acc->more || acc->err)
+  if (acc->more || acc->err || reed_casecmp(mv->who.nick, acc->self) == 0)
     return;
   rc = reed_amp_list_add(&acc->list, mv->who.nick, strlen(mv->who.nick));
   if (rc == REED_ETOOBIG)
@@ -39,10 +40,11 @@ static void
 answer_join(reed_amp_core_t *c, reed_room_t *r)
 {
   reed_room_view_t v;
-  members_acc_t acc = {0};
+  members_acc_t acc = {.self = reed_session_nick(c->session)};
   reed_amp_enc_t e;
 
   reed_room_view(r, &v);
+  acc.err = reed_amp_list_add(&acc.list, acc.self, strlen(acc.self));
   reed_room_each_member(r, add_member_nick, &acc);
   if (acc.err) {
     reed_buf_unref(acc.list);

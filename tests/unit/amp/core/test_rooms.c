@@ -88,7 +88,7 @@ s_join(void)
   expect_answer(&b, &tb);
   ASSERT_KEY(&tb, "room", "Lobby"); /* canonical */
   list_join(&tb, "members", members, sizeof(members));
-  ASSERT_STR_EQ(members, "alice,bob");
+  ASSERT_STR_EQ(members, "bob,alice"); /* self first */
   tb_free(&tb);
   expect_event(&a, "Joined", &tb);
   ASSERT_KEY(&tb, "room", "Lobby");
@@ -101,7 +101,7 @@ s_join(void)
   cl_send(&b, "Join", "room", "LOBBY", NULL);
   expect_answer(&b, &tb);
   list_join(&tb, "members", members, sizeof(members));
-  ASSERT_STR_EQ(members, "alice,bob");
+  ASSERT_STR_EQ(members, "bob,alice");
   tb_free(&tb);
   expect_none(&a);
   /* One leading '#' is stripped: ##x names room #x. */
@@ -674,4 +674,62 @@ TEST(tell_by_account)
   tb_free(&tb);
   cl_close(&c);
   pair_free(&p);
+}
+
+/* A room too big for one value: Join says more=True (self listed first)
+ * and Members pages through every nick once with `next`. */
+TEST(big_room_paging)
+{
+  enum { BOTS = 7000 };
+  static reed_session_t *bots[BOTS];
+  client_t a;
+  world_t w;
+  tbox_t tb;
+  char *s = malloc(1 << 17), next[64] = "";
+  size_t seen = 0, pages = 0;
+
+  world_init(&w, 0);
+  world_account(&w, "alice", "pw");
+  for (int k = 0; k < BOTS; k++) {
+    reed_session_info_t info = {.origin = "bot", .user = "b", .host = "h"};
+    char nick[16];
+    snprintf(nick, sizeof(nick), "bot%05d", k);
+    ASSERT_EQ(reed_session_new(w.model, &info, &bots[k]), 0);
+    ASSERT_EQ(reed_session_set_nick(bots[k], nick), 0);
+    ASSERT_EQ(reed_room_join(bots[k], "big", NULL), 0);
+  }
+  cl_open(&w, &a);
+  cl_login(&a, "alice", "pw", NULL);
+  cl_send(&a, "Join", "room", "big", NULL);
+  expect_answer(&a, &tb);
+  ASSERT_KEY(&tb, "more", "True");
+  list_join(&tb, "members", s, 1 << 17);
+  ASSERT(strncmp(s, "alice,bot00000,", 15) == 0);
+  tb_free(&tb);
+  w.conf.flood_burst = 1000;
+  for (int guard = 0; guard < 20; guard++) {
+    if (next[0])
+      cl_send(&a, "Members", "room", "big", "after", next, NULL);
+    else
+      cl_send(&a, "Members", "room", "big", NULL);
+    expect_answer(&a, &tb);
+    amplist_join(&tb, "members", "nick", s, 1 << 17);
+    pages++;
+    seen += 1;
+    for (char *c = s; *c; c++)
+      seen += *c == ',';
+    if (tb_get(&tb, "next") == NULL) {
+      tb_free(&tb);
+      break;
+    }
+    snprintf(next, sizeof(next), "%s", tb_get(&tb, "next"));
+    tb_free(&tb);
+  }
+  ASSERT(pages >= 2);
+  ASSERT_EQ(seen, BOTS + 1);
+  for (int k = 0; k < BOTS; k++)
+    reed_session_quit(bots[k], "done");
+  free(s);
+  cl_close(&a);
+  world_free(&w);
 }
