@@ -34,11 +34,33 @@ reed__sequence(reed_model_t *m, reed_event_t *ev)
   return 0;
 }
 
+/* Observers removed during a dispatch leave a hole (on_change NULL) so the
+ * indexes of the loop stay valid; the outermost dispatch compacts. The
+ * count is read once, so observers added meanwhile wait for the next
+ * change. */
+static void
+compact_observers(reed_model_t *m)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < m->n_observers; i++)
+    if (m->observers[i].on_change != NULL)
+      m->observers[n++] = m->observers[i];
+  m->n_observers = n;
+  m->observer_holes = false;
+}
+
 void
 reed__observe(reed_model_t *m, const reed_event_t *ev)
 {
-  for (size_t i = 0; i < m->n_observers; i++)
-    m->observers[i].on_change(m->observers[i].ud, ev);
+  size_t n = m->n_observers;
+
+  m->observing++;
+  for (size_t i = 0; i < n; i++)
+    if (m->observers[i].on_change != NULL)
+      m->observers[i].on_change(m->observers[i].ud, ev);
+  if (--m->observing == 0 && m->observer_holes)
+    compact_observers(m);
 }
 
 int
@@ -46,10 +68,42 @@ reed_model_add_observer(reed_model_t *m, const reed_model_observer_t *o)
 {
   if (m == NULL || o == NULL || o->on_change == NULL)
     return REED_EINVAL;
+  if (m->n_observers == REED__OBSERVERS && m->observer_holes &&
+      m->observing == 0)
+    compact_observers(m);
   if (m->n_observers == REED__OBSERVERS)
     return REED_ELIMIT;
   m->observers[m->n_observers++] = *o;
   return 0;
+}
+
+int
+reed_model_remove_observer(reed_model_t *m, const reed_model_observer_t *o)
+{
+  if (m == NULL || o == NULL || o->on_change == NULL)
+    return REED_EINVAL;
+  for (size_t i = 0; i < m->n_observers; i++) {
+    reed_model_observer_t *x = &m->observers[i];
+    if (x->on_change != o->on_change || x->ud != o->ud)
+      continue;
+    x->on_change = NULL;
+    m->observer_holes = true;
+    if (m->observing == 0)
+      compact_observers(m);
+    return 0;
+  }
+  return REED_ENOTFOUND;
+}
+
+/* Tells the observers that want to know that the model is going away. */
+void
+reed__observers_model_free(reed_model_t *m)
+{
+  for (size_t i = 0; i < m->n_observers; i++)
+    if (m->observers[i].on_change != NULL &&
+        m->observers[i].on_model_free != NULL)
+      m->observers[i].on_model_free(m->observers[i].ud);
+  m->n_observers = 0;
 }
 
 void

@@ -79,6 +79,7 @@ reed_model_free(reed_model_t *m)
 {
   if (m == NULL)
     return;
+  reed__observers_model_free(m);
   free_rooms(m->r_first);
   free_rooms(m->d_first);
   while (m->s_first != NULL)

@@ -200,12 +200,24 @@ typedef struct reed_session_listener_s {
   void (*on_event)(void *ud, reed_session_t *s, const reed_event_t *ev);
 } reed_session_listener_t;
 
-/* A model-wide observer sees every sequenced change once (the store). */
+/* A model-wide observer sees every sequenced change once (the store).
+ * on_model_free (optional) is called from reed_model_free, after which the
+ * observer must not use the model: an observer that outlives the model
+ * (a store closed after it) learns there that it has nothing to detach. */
 typedef struct reed_model_observer_s {
   void (*on_change)(void *ud, const reed_event_t *ev);
   void *ud;
+  void (*on_model_free)(void *ud);
 } reed_model_observer_t;
+/* Adds an observer (copied). Returns 0 or one of: REED_EINVAL (no
+ * on_change), REED_ELIMIT (8 observers already). */
 int reed_model_add_observer(reed_model_t *m, const reed_model_observer_t *o);
+/* Removes the first observer with the same on_change and ud (the store
+ * does it when closed before the model is freed). Safe from inside an
+ * observer: an observer removed during a change is not called for it
+ * again, and one added during a change first sees the next change.
+ * Returns 0 or one of: REED_EINVAL, REED_ENOTFOUND. */
+int reed_model_remove_observer(reed_model_t *m, const reed_model_observer_t *o);
 
 /* ---- Sessions --------------------------------------------------------------
  */

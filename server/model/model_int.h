@@ -175,6 +175,8 @@ struct reed_model_s {
   uint64_t next_id, next_session_id, mark_gen;
   reed_model_observer_t observers[REED__OBSERVERS];
   size_t n_observers;
+  int observing;       /* reed__observe calls in progress */
+  bool observer_holes; /* removed during a dispatch: compact afterwards */
   reed__map_t accounts, nicks, rooms, sessions, convs;
   size_t n_accounts, n_persons, n_sessions, n_rooms, n_dormant, n_convs;
   reed_session_t *s_first, *s_last;
@@ -203,6 +205,8 @@ void reed__actor(const reed_session_t *s, reed_actor_t *a);
 /* Stamps ev through the sequencer; 0 or its error. */
 int reed__sequence(reed_model_t *m, reed_event_t *ev);
 void reed__observe(reed_model_t *m, const reed_event_t *ev);
+/* Calls each observer's on_model_free and forgets them all. */
+void reed__observers_model_free(reed_model_t *m);
 void reed__fan_begin(reed_model_t *m, reed_event_t *ev,
                      reed_fmt_cache_t *cache);
 void reed__fan_end(reed_model_t *m, reed_fmt_cache_t *cache);

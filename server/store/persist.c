@@ -437,6 +437,24 @@ load(reed_store_t *st)
   return rc;
 }
 
+/* The model is being freed: nothing to detach from any more. */
+static void
+on_model_free(void *ud)
+{
+  reed_store_t *st = ud;
+
+  st->model = NULL;
+}
+
+void
+reed__store_detach(reed_store_t *st)
+{
+  if (st->model == NULL)
+    return;
+  reed_model_remove_observer(st->model, &st->observer);
+  st->model = NULL;
+}
+
 int
 reed_store_attach(reed_store_t *st, reed_model_t *m)
 {
@@ -450,7 +468,11 @@ reed_store_attach(reed_store_t *st, reed_model_t *m)
   st->model = m;
   rc = load(st);
   if (rc == 0) {
-    st->observer = (reed_model_observer_t){.on_change = on_change, .ud = st};
+    st->observer = (reed_model_observer_t){
+        .on_change = on_change,
+        .ud = st,
+        .on_model_free = on_model_free,
+    };
     rc = reed_model_add_observer(m, &st->observer);
   }
   if (rc != 0)

@@ -418,6 +418,7 @@ reed_store_close(reed_store_t *st)
 {
   if (st == NULL)
     return;
+  reed__store_detach(st);
   if (st->db != NULL)
     reed_store_turn_end(st);
   for (size_t i = 0; i < STMT__COUNT; i++)

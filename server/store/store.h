@@ -41,10 +41,10 @@ typedef struct reed_store_s reed_store_t;
  * database, cannot switch to WAL, a migration failed), REED_ECONFIG (the
  * schema is newer than this build). */
 int reed_store_open(const char *path, reed_log_t *log, reed_store_t **out);
-/* Commits a pending batch and closes the database. NULL is ignored. The
- * model has no way to remove an observer, so an attached store must be
- * closed only after the model stops changing (free the model first, or
- * make no model calls after the close). */
+/* Commits a pending batch, detaches from the model (when attached and
+ * not yet freed) and closes the database. NULL is ignored. The model and
+ * the store may be freed in either order: after the close the model goes
+ * on without persistence; a model freed first tells the store so. */
 void reed_store_close(reed_store_t *st);
 
 /* ---- Migrations ------------------------------------------------------------

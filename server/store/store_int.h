@@ -67,6 +67,9 @@ int reed__store_txn_end(reed_store_t *st, int rc);
 /* ASCII casefold of an account name into dst (size REED_ACCOUNT_MAX + 1). */
 void reed__store_fold(char *dst, const char *src);
 
+/* Removes the store's observer from its model (when still attached). */
+void reed__store_detach(reed_store_t *st);
+
 /* The store's own schema (schema.c). */
 extern const reed_store_migration_t reed__store_schema[];
 extern const size_t reed__store_schema_len;

@@ -18,8 +18,7 @@ typedef struct {
 
 /* Opens the store, makes a model and attaches (asserting success). */
 void pf_start(pf_t *p);
-/* Commits, frees the model and closes the store (in that order: the
- * model has no way to drop an observer). */
+/* Commits, frees the model and closes the store. */
 void pf_stop(pf_t *p);
 /* pf_stop then pf_start on the same database. */
 void pf_restart(pf_t *p);

@@ -576,3 +576,35 @@ TEST(persist_attach_out_of_memory)
   ASSERT(failures >= 5);
   sf_cleanup(&p.f);
 }
+
+TEST(persist_close_before_model_free)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "saved", 5, NULL, NULL), 0);
+  /* Closing commits the batch and detaches: the model goes on alone. */
+  reed_store_close(p.st);
+  p.st = NULL;
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "unsaved", 7, NULL, NULL), 0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms"), 0);
+  sqlite3_close(raw);
+  reed_model_free(p.m);
+  fc_cleanup(&p.fc);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  /* The other order: the model tells the store it is gone. */
+  pf_start(&p);
+  reed_model_free(p.m);
+  reed_store_close(p.st);
+  fc_cleanup(&p.fc);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
