@@ -1,6 +1,7 @@
 /* Listeners: bind, listen, log the `listening ...` line, accept. */
 #include "net_int.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,6 +103,22 @@ free_unbound(uv_handle_t *h)
   reed_free(l);
 }
 
+/* "cannot listen for irc on tcp 127.0.0.1 6667: address already in use" */
+static void
+log_bind_error(reed_net_t *net, const reed_net_listen_t *spec, int rc)
+{
+  char where[300];
+
+  if (spec->kind == REED_LISTEN_UNIX)
+    snprintf(where, sizeof(where), "%s", spec->path);
+  else
+    snprintf(where, sizeof(where), "%s %u",
+             spec->address && *spec->address ? spec->address : "0.0.0.0",
+             (unsigned)spec->port);
+  reed_log(net->log, REED_LOG_ERROR, "cannot listen for %s on %s %s: %s",
+           spec->module->name, kind_names[spec->kind], where, uv_strerror(rc));
+}
+
 static int
 check_spec(reed_net_t *net, const reed_net_listen_t *spec)
 {
@@ -158,10 +175,7 @@ reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec)
     rc = uv_listen(&l->io.s, spec->backlog > 0 ? spec->backlog : 128,
                    on_connection);
   if (rc != 0) {
-    reed_log(net->log, REED_LOG_ERROR, "cannot listen for %s on %s %s %s: %s",
-             spec->module->name, kind_names[spec->kind],
-             spec->path ? spec->path : (spec->address ? spec->address : ""),
-             spec->kind == REED_LISTEN_UNIX ? "-" : "port", uv_strerror(rc));
+    log_bind_error(net, spec, rc);
     if (l->io.h.loop != NULL)
       uv_close(&l->io.h, free_unbound);
     else
