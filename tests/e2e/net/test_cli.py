@@ -1,7 +1,11 @@
-"""The small command-line surface: --version, --help, usage errors."""
+"""The small command-line surface: --version, --help, usage errors, and a
+start that fails (a busy port) exiting non-zero with the endpoint named."""
+import os
+import socket
 import subprocess
+import tempfile
 
-from reedtest import reed_bin
+from reedtest import built_modules, reed_bin
 
 
 def run(*args):
@@ -20,7 +24,31 @@ def main():
                 ["account", "add"], ["account", "cert", "add", "x"]):
         r = run(*bad)
         assert r.returncode == 2 and "usage:" in r.stderr, (bad, r)
+    busy_port()
     print("ok")
+
+
+def busy_port():
+    mods = built_modules()
+    if not mods:
+        return
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    d = tempfile.mkdtemp(prefix="reed-e2e-cli-",
+                         dir=os.environ.get("REED_TMP"))
+    conf = os.path.join(d, "reed.ini")
+    with open(conf, "w") as f:
+        f.write("[server]\ndata_dir = %s\n[%s]\nlisten = tcp:%d:"
+                "interface=127.0.0.1\n" % (os.path.join(d, "data"), mods[0],
+                                            port))
+    r = run("--config", conf)
+    busy.close()
+    assert r.returncode == 1, r
+    want = "cannot listen for %s on tcp 127.0.0.1 %d: address already in use" \
+        % (mods[0], port)
+    assert want in r.stderr, r
 
 
 if __name__ == "__main__":
