@@ -373,6 +373,19 @@ def test_registration_closed_and_no_starttls():
         srv.__exit__(None, None, None)
 
 
+def test_room_creation_disabled():
+    srv = ReedServer(extra_ini={"amp": {"create_rooms": "no"}})
+    srv.start()
+    try:
+        c = A.Client(srv.port("amp", "tcp"))
+        c.call(A.Register, username="nocreate", password="pw")
+        assert c.call_error(A.Join, room="newroom") is A.NoSuchRoom
+        c.close()
+    finally:
+        srv.stop()
+        srv.__exit__(None, None, None)
+
+
 def main():
     global SRV
     A.start_reactor()
@@ -389,7 +402,8 @@ def main():
                   test_set_nick, test_history, test_bad_request_and_too_long,
                   test_rate_limited, test_quit, test_start_tls,
                   test_shutdown_closing,
-                  test_registration_closed_and_no_starttls])
+                  test_registration_closed_and_no_starttls,
+                  test_room_creation_disabled])
     A.stop_reactor()
     return rc
 

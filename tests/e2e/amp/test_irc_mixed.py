@@ -160,6 +160,32 @@ def test_part_and_quit():
     dave.close()
 
 
+def test_irc_modes_forbid_amp():
+    """Room settings made on IRC apply to AMP: a key (+k), moderation (+m)
+    and the topic lock (+t) give FORBIDDEN; the right key lets in."""
+    carol, cn = irc_user()
+    alice, an = amp_user()
+    carol.conn.join("#mix7")  # carol is the operator
+    carol.take("join", nick=cn)
+    carol.conn.mode("#mix7", "+k sesame")
+    carol.take("mode", nick=cn)
+    assert alice.call_error(A.Join, room="mix7") is A.Forbidden
+    assert alice.call_error(A.Join, room="mix7", key="wrong") is A.Forbidden
+    assert alice.call(A.Join, room="mix7", key="sesame")["room"] == "mix7"
+    carol.conn.mode("#mix7", "+mt")
+    carol.take("mode", nick=cn)
+    assert alice.call_error(A.Say, room="mix7", text="hello?") is \
+        A.Forbidden
+    assert alice.call_error(A.SetTopic, room="mix7", topic="mine") is \
+        A.Forbidden
+    carol.conn.mode("#mix7", "+v " + an)  # voice lets alice speak
+    carol.take("mode", nick=cn)
+    alice.call(A.Say, room="mix7", text="thanks")
+    carol.take("pubmsg", nick=an, args=["thanks"])
+    carol.close()
+    alice.close()
+
+
 def test_one_nick_namespace():
     carol, cn = irc_user()
     alice, an = amp_user()
@@ -241,6 +267,7 @@ def main():
         SRV = srv
         rc = run([test_join_both_ways, test_messages_both_ways, test_actions,
                   test_topic_both_ways, test_kick, test_part_and_quit,
+                  test_irc_modes_forbid_amp,
                   test_one_nick_namespace, test_text_safety])
     A.stop_reactor()
     return rc

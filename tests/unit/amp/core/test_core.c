@@ -902,7 +902,23 @@ TEST(send_queue_full)
   world_free(&w);
 }
 
-/* Login and Join with allocation N failing: no crash and no leak. */
+/* Counts the answers and errors in a client's output. */
+static int
+count_replies(client_t *cl)
+{
+  tbox_t tb;
+  int n = 0;
+
+  while (cl_recv(cl, &tb)) {
+    n += tb_get(&tb, "_answer") != NULL || tb_get(&tb, "_error") != NULL;
+    tb_free(&tb);
+  }
+  return n;
+}
+
+/* Login, Join and Say with allocation N (and every later one) failing: no
+ * crash, no leak, and never a silent stall: either all three are answered
+ * or the connection is closed. */
 TEST(failmalloc_login_join)
 {
   for (long n = 0; n < 400; n++) {
@@ -921,9 +937,34 @@ TEST(failmalloc_login_join)
     reed_amp_module.feed(a.core, buf->data, buf->len);
     reed_alloc_fail_after(-1);
     reed_buf_unref(buf);
+    if (count_replies(&a) != 3 && !a.ft.closed)
+      reed__test_fail(__FILE__, __LINE__, "n=%ld: stalled", n);
     cl_close(&a);
     world_free(&w);
   }
+}
+
+/* An internal fault (a code with no AMP meaning) is answered UNKNOWN, with
+ * a description, and the connection is closed, as Twisted does. */
+TEST(internal_fault_unknown)
+{
+  static const uint8_t tag[] = "t9";
+  world_t w;
+  client_t a;
+  reed_amp_core_t *c;
+
+  world_init(&w, 0);
+  cl_open(&w, &a);
+  c = a.core;
+  c->ask = tag;
+  c->ask_len = 2;
+  c->has_ask = true;
+  snprintf(a.last_tag, sizeof(a.last_tag), "t9");
+  reed__amp_error_code(c, REED_EIO);
+  expect_error(&a, "UNKNOWN");
+  ASSERT(a.ft.closed);
+  cl_close(&a);
+  world_free(&w);
 }
 
 static reed_conf_section_t
