@@ -26,8 +26,11 @@ Environment:
   IRCTEST_DEBUG_LOGS   1: also stream reed's log to pytest's output
 """
 
+import atexit
+import ctypes
 import os
 import re
+import signal
 import shutil
 import subprocess
 import time
@@ -47,6 +50,30 @@ DEFAULT_BIN = "/work/main/build/irctest-release/server/reed"
 STARTUP_TIMEOUT_S = 20.0
 CLI_TIMEOUT_S = 30.0
 LISTEN_RE = re.compile(r"listening irc (tcp|ssl) \S+ (\d+)")
+PR_SET_PDEATHSIG = 1
+
+# Servers started by this pytest process and not yet killed. unittest runs
+# no tearDown when setUp skips or fails after the server started (irctest's
+# bot_mode setUp skips without BOT, for instance), so run() ends the
+# previous test's leftover here; tests in one process run one at a time.
+_live: "Set[ReedController]" = set()
+
+
+def _kill_leftovers() -> None:
+    for ctl in list(_live):
+        ctl.kill()
+
+
+atexit.register(_kill_leftovers)
+
+
+def _child_setup() -> None:
+    """In the child: own process group (irctest kills the group), and
+    SIGTERM when the pytest process dies (a per-test timeout that ends
+    the worker would otherwise leave reed running)."""
+    os.setsid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 def reed_bin() -> str:
@@ -158,6 +185,8 @@ class ReedController(BaseServerController, DirectoryBasedController):
     ) -> None:
         if websocket_hostname is not None or websocket_port is not None:
             raise NotImplementedByController("Websocket")
+        _kill_leftovers()
+        self._test_id = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
         assert self.proc is None
         self.port = port
         self.hostname = hostname
@@ -185,7 +214,13 @@ class ReedController(BaseServerController, DirectoryBasedController):
             cmd = []
         cmd += [reed_bin(), "--config", str(self.config_path)]
         self._log_fd = open(self.log_path, "wb")
-        self.proc = self.execute(cmd, stdout=subprocess.DEVNULL, stderr=self._log_fd)
+        self.proc = self.execute(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log_fd,
+            preexec_fn=_child_setup,
+        )
+        _live.add(self)
         self._wait_listening()
 
     def _check_config_or_skip(self, feature: str) -> None:
@@ -241,12 +276,12 @@ class ReedController(BaseServerController, DirectoryBasedController):
         logdir = os.environ.get("REED_IRCTEST_LOGDIR")
         if not logdir or not self.directory or not self.log_path.exists():
             return
-        test = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", test)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", getattr(self, "_test_id", "unknown"))
         Path(logdir).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.log_path, Path(logdir) / f"{name}.log")
 
     def kill(self) -> None:
+        _live.discard(self)
         try:
             if self.proc:
                 self.kill_proc()
