@@ -24,6 +24,11 @@ static const reed_irc_cmd_t cmds[] = {
      .flags = IRC_NEED_REG,
      .penalty = 1},
     {.name = "CAP", .fn = reed__irc_cmd_cap, .min_params = 1, .penalty = 0},
+    {.name = "CHATHISTORY",
+     .fn = reed__irc_cmd_chathistory,
+     .flags = IRC_NEED_REG,
+     .min_params = 3,
+     .penalty = 2},
     {.name = "INFO",
      .fn = reed__irc_cmd_info,
      .flags = IRC_NEED_REG,
@@ -205,6 +210,16 @@ reed__irc_dispatch(reed_irc_core_t *c, const reed_irc_msg_t *m)
     return;
   }
   cmd->fn(c, m);
+}
+
+/* The labeled form of dispatch: everything the command makes for this
+ * connection is one labeled response. */
+void
+reed__irc_dispatch_labeled(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  reed__irc_label_begin(c, m);
+  reed__irc_dispatch(c, m);
+  reed__irc_label_end(c);
 }
 
 /* ---- Model results to numerics ---------------------------------------------

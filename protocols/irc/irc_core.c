@@ -174,7 +174,7 @@ run_line(reed_irc_core_t *c, const char *line, size_t len)
                    IRC_SERVER(c), cmd ? cmd->name : "*");
     return true;
   }
-  reed__irc_dispatch(c, &m);
+  reed__irc_dispatch_labeled(c, &m);
   return true;
 }
 
@@ -289,6 +289,7 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
   if (c->state & (IRC_ST_CLOSED | IRC_ST_CLOSING))
     return;
   c->state |= IRC_ST_CLOSING; /* a failing write must not come back here */
+  reed__irc_label_end(c);
   reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
@@ -504,5 +505,6 @@ reed__irc_conn_free(void *core)
     return;
   reed__irc_eof(c);
   drop_rbuf(c);
+  reed_buf_unref(c->capture);
   reed_free(c);
 }

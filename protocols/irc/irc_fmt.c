@@ -38,6 +38,11 @@ reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
 
   if (c->state & IRC_ST_CLOSED)
     return;
+  if (c->capture != NULL) {
+    if (reed_buf_append(&c->capture, b->data, b->len) == 0)
+      return;
+    reed__irc_label_end(c); /* no memory: send what there is, unlabeled */
+  }
   rc = c->tr->write(c->tr->t, b);
   if (rc < 0)
     reed__irc_close(c, "SendQ exceeded");
@@ -491,6 +496,12 @@ render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
   }
   reed_free(r);
   return b;
+}
+
+reed_buf_t *
+reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev)
+{
+  return render(c, ev, c->caps);
 }
 
 static void

@@ -50,6 +50,9 @@ enum {
   IRC_CAP_SERVER_TIME = 1u << 11,
   IRC_CAP_SETNAME = 1u << 12,
   IRC_CAP_USERHOST_IN_NAMES = 1u << 13,
+  IRC_CAP_BATCH = 1u << 14,
+  IRC_CAP_LABELED_RESPONSE = 1u << 15,
+  IRC_CAP_CHATHISTORY = 1u << 16,
 };
 
 /* The caps that change the bytes of a relayed event line: with the
@@ -105,6 +108,10 @@ typedef struct reed_irc_core_s {
   bool sasl_pending, sasl_final, sasl_done, sasl_in_step, sasl_ready;
   int sasl_status;
   char sasl_account[REED_ACCOUNT_MAX + 1];
+  /* labeled-response: lines captured while a labeled command runs. */
+  reed_buf_t *capture;
+  char label[72];
+  unsigned batch_seq;
 } reed_irc_core_t;
 
 /* The config is read through the env on every use: a reload points the
@@ -133,6 +140,15 @@ const char *reed__irc_nick(const reed_irc_core_t *c);
 /* Resumes reading once nothing holds input back (fakelag, SASL). */
 void reed__irc_resume(reed_irc_core_t *c);
 
+/* irc_batch.c: batches and labeled-response. */
+void reed__irc_batch_id(reed_irc_core_t *c, char *id, size_t size);
+/* Writes each CRLF line of `lines`, adding `tag` (NULL: none) to each. */
+void reed__irc_write_lines(reed_irc_core_t *c, const reed_buf_t *lines,
+                           const char *tag);
+void reed__irc_label_begin(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* Sends what the labeled command produced: ACK, one line or a batch. */
+void reed__irc_label_end(reed_irc_core_t *c);
+
 /* irc_sasl.c */
 void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Cancels a portal request in flight and frees the exchange. */
@@ -160,6 +176,8 @@ size_t reed__irc_cmd_count(void);
 const reed_irc_cmd_t *reed__irc_cmd_at(size_t i);
 /* Runs one parsed line: 451/461/421, then the handler. */
 void reed__irc_dispatch(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* The same inside a labeled response when the line has a label. */
+void reed__irc_dispatch_labeled(reed_irc_core_t *c, const reed_irc_msg_t *m);
 
 /* Error codes to numerics through one table. `ctx` distinguishes the few
  * codes whose numeric depends on what was tried (sending vs joining). */
@@ -185,6 +203,8 @@ void reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b);
 #define IRC_MASK_MAX 200
 size_t reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size);
 int reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a);
+/* Formats an event as this connection shows it (a new buffer, or NULL). */
+reed_buf_t *reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev);
 /* The model listener: renders an event for this connection. */
 void reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev);
 /* Room names: "#name" <-> "name"; NULL when not a valid IRC channel. */
@@ -208,6 +228,7 @@ void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
 /* Command handlers, one per table row. */
 void reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_invite(reed_irc_core_t *c, const reed_irc_msg_t *m);

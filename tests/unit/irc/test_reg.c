@@ -16,10 +16,11 @@ sc_welcome(itw_t *w)
       ":irc.test 003 alice :This server was created at its last start\n"
       ":irc.test 004 alice irc.test reed-0.1 io beIiklmnostv beIklov\n"
       ":irc.test 005 alice AWAYLEN=390 CASEMAPPING=ascii CHANLIMIT=#:100 "
-      "CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# EXCEPTS INVEX "
-      "KICKLEN=390 MAXLIST=beI:100 MAXTARGETS=4 MODES=4 NETWORK=reed :are "
+      "CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# CHATHISTORY=100 "
+      "EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 MAXTARGETS=4 MODES=4 :are "
       "supported by this server\n"
-      ":irc.test 005 alice NICKLEN=32 PREFIX=(ov)@+ "
+      ":irc.test 005 alice MSGREFTYPES=msgid,timestamp NETWORK=reed "
+      "NICKLEN=32 PREFIX=(ov)@+ "
       "TARGMAX=NAMES:1,LIST:1,KICK:1,WHOIS:1,USERHOST:10,PRIVMSG:4,TAGMSG:4,"
       "NOTICE:4 TOPICLEN=390 USERLEN=16 UTF8ONLY :are supported by this "
       "server\n"
@@ -46,9 +47,9 @@ sc_cap(itw_t *w)
   itw_feed(w, 0, "CAP LS 302\r\nNICK bob\r\nUSER b 0 * :Bob\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test CAP * LS :account-notify account-tag away-notify "
-             "cap-notify echo-message extended-join invite-notify "
-             "message-tags multi-prefix server-time setname "
-             "userhost-in-names");
+             "batch cap-notify draft/chathistory echo-message extended-join "
+             "invite-notify labeled-response message-tags multi-prefix "
+             "server-time setname userhost-in-names");
   /* All or nothing: one unknown cap refuses the whole request. */
   itw_feed(w, 0, "CAP REQ :multi-prefix bogus\r\nCAP LIST\r\n");
   ITW_EXPECT(w, 0,
