@@ -125,13 +125,19 @@ plan_member(reed_room_t *r, batch_t *b, const reed_mode_change_t *c, plan_t *pl)
 }
 
 static bool
-mask_present(const reed_room_t *r, const batch_t *b, int l, const char *mask)
+list_has(const reed_room_t *r, int l, const char *mask)
 {
-  bool v = false;
-
   for (const reed__mask_t *e = r->lists[l].first; e; e = e->next)
     if (reed_casecmp(e->mask, mask) == 0)
-      v = true;
+      return true;
+  return false;
+}
+
+static bool
+mask_present(const reed_room_t *r, const batch_t *b, int l, const char *mask)
+{
+  bool v = list_has(r, l, mask);
+
   for (size_t i = 0; i < b->n; i++)
     if (b->plan[i].list == l && reed_casecmp(b->plan[i].arg, mask) == 0)
       v = b->plan[i].c.set;
@@ -381,5 +387,46 @@ reed_room_set_modes(reed_session_t *s, const char *room,
     *applied = rc ? i - 1 : i;
   batch_free(b);
   reed_free(b);
+  return rc;
+}
+
+/* ---- The loader ------------------------------------------------------------
+ */
+static int
+load_list_check(const reed_model_t *m, reed_room_t *r, int l, const char *mask)
+{
+  if (list_has(r, l, mask))
+    return REED_EEXIST;
+  if (r->lists[l].n >= m->max_list_entries)
+    return REED_ELISTFULL;
+  return 0;
+}
+
+int
+reed_room_load_list(reed_model_t *m, const char *room, reed_room_mode_t which,
+                    const char *mask, const char *by, uint64_t ms)
+{
+  char norm[REED__MASK_MAX + 1];
+  int l = list_of(which);
+  reed_room_t *r;
+  reed__mask_t *e;
+  int rc;
+
+  if (!reed_room_name_valid(room))
+    return REED_EBADROOM;
+  if (l < 0 || mask == NULL || mask_normalize(mask, norm, sizeof(norm)) != 0)
+    return REED_EINVAL;
+  if (by != NULL && by[0] != '\0' && !reed__field_valid(by, REED__FIELD_MAX))
+    return REED_EINVAL;
+  if ((r = reed__room_get_or_new(m, room)) == NULL)
+    return REED_ENOMEM;
+  rc = load_list_check(m, r, l, norm);
+  if (rc == 0 && (e = mask_new(norm, by ? by : "")) == NULL)
+    rc = REED_ENOMEM;
+  if (rc == 0) {
+    e->ms = ms;
+    list_append(&r->lists[l], e);
+  }
+  reed__room_evict_dormant(m);
   return rc;
 }

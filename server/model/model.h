@@ -481,5 +481,16 @@ typedef struct reed_room_state_s {
   size_t limit;
 } reed_room_state_t;
 int reed_room_load(reed_model_t *m, const reed_room_state_t *st);
+/* Loader: appends an entry to a room's BAN, EXCEPT or INVEX list without
+ * events, as set by `by` (a nick; NULL or "" when unknown) at `ms`. The
+ * room is made (dormant) when the model does not know it yet. The mask is
+ * normalised as reed_room_set_modes does. Entries keep the order they are
+ * loaded in; the list's bound (max_list_entries) applies. Returns 0 or one
+ * of: REED_EBADROOM, REED_EINVAL (not a list mode, bad mask or setter),
+ * REED_EEXIST (the list has that mask, in any case), REED_ELISTFULL,
+ * REED_ENOMEM. */
+int reed_room_load_list(reed_model_t *m, const char *room,
+                        reed_room_mode_t which, const char *mask,
+                        const char *by, uint64_t ms);
 
 #endif

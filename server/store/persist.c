@@ -176,8 +176,90 @@ save_room(reed_store_t *st, const char *name)
   return reed__store_step_done(st, s, "save room");
 }
 
-/* Member and list modes (op, voice, bans) are not room settings the store
- * keeps; the rest are. */
+/* ---- Ban, exception and invite-exception lists ---------------------------
+ */
+static const char *
+list_name(reed_room_mode_t mode)
+{
+  switch (mode) {
+  case REED_RMODE_BAN:
+    return "ban";
+  case REED_RMODE_EXCEPT:
+    return "except";
+  case REED_RMODE_INVEX:
+    return "invex";
+  default:
+    return NULL;
+  }
+}
+
+static reed_room_mode_t
+list_mode(const char *name)
+{
+  if (name != NULL && strcmp(name, "ban") == 0)
+    return REED_RMODE_BAN;
+  if (name != NULL && strcmp(name, "except") == 0)
+    return REED_RMODE_EXCEPT;
+  if (name != NULL && strcmp(name, "invex") == 0)
+    return REED_RMODE_INVEX;
+  return REED_RMODE_KEY; /* not a list: the model refuses it */
+}
+
+/* Adds (set) or removes one list entry. The model has already applied the
+ * change, so its event carries the normalised mask, the setter and the
+ * time the model keeps. */
+static int
+save_list_entry(reed_store_t *st, const reed_event_t *ev,
+                const reed_mode_change_t *c, const char *room)
+{
+  char mask[256];
+  sqlite3_stmt *s;
+
+  if (c->arg == NULL)
+    return 0;
+  fold(mask, c->arg, sizeof(mask));
+  s = reed__store_stmt(st, c->set ? STMT_LIST_INSERT : STMT_LIST_DELETE);
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_text(s, 1, room, -1, SQLITE_STATIC);
+  if (!c->set) {
+    sqlite3_bind_text(s, 2, list_name(c->mode), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, mask, -1, SQLITE_STATIC);
+    return reed__store_step_done(st, s, "remove list entry");
+  }
+  sqlite3_bind_text(s, 2, ev->room, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, list_name(c->mode), -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, mask, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 5, c->arg, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 6, ev->from.nick ? ev->from.nick : "", -1,
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(s, 7, (sqlite3_int64)ev->ts_ms);
+  return reed__store_step_done(st, s, "save list entry");
+}
+
+/* Every list change of a MODE event; the first failure is returned, the
+ * other entries are still saved. */
+static int
+save_lists(reed_store_t *st, const reed_event_t *ev)
+{
+  char room[REED_ROOM_MAX + 1];
+  int rc = 0;
+
+  if (ev->room == NULL)
+    return 0;
+  fold(room, ev->room, sizeof(room));
+  for (size_t i = 0; i < ev->n_modes; i++) {
+    int one = 0;
+    if (list_name(ev->modes[i].mode) != NULL)
+      one = save_list_entry(st, ev, &ev->modes[i], room);
+    if (rc == 0)
+      rc = one;
+  }
+  return rc;
+}
+
+/* Member and list modes (op, voice, bans) are not room settings; the rest
+ * are. */
 static bool
 touches_settings(const reed_event_t *ev)
 {
@@ -199,6 +281,15 @@ redact(reed_store_t *st, uint64_t id)
 }
 
 static int
+save_mode(reed_store_t *st, const reed_event_t *ev)
+{
+  int rc = save_lists(st, ev);
+  int rc2 = touches_settings(ev) ? save_room(st, ev->room) : 0;
+
+  return rc != 0 ? rc : rc2;
+}
+
+static int
 persist(reed_store_t *st, const reed_event_t *ev)
 {
   switch (ev->kind) {
@@ -207,7 +298,7 @@ persist(reed_store_t *st, const reed_event_t *ev)
   case REED_EV_TOPIC:
     return save_room(st, ev->room);
   case REED_EV_MODE:
-    return touches_settings(ev) ? save_room(st, ev->room) : 0;
+    return save_mode(st, ev);
   case REED_EV_REDACT:
     return redact(st, ev->ref_id);
   default:
@@ -237,7 +328,7 @@ on_change(void *ud, const reed_event_t *ev)
  */
 typedef struct {
   reed_store_t *st;
-  size_t accounts, rooms, messages;
+  size_t accounts, rooms, list_entries, messages;
 } load_t;
 
 typedef int (*row_fn)(load_t *ld, sqlite3_stmt *s);
@@ -374,6 +465,9 @@ static const char sql_history[] =
     " user, host, kind, text, tags FROM (SELECT *, row_number() OVER"
     " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages)"
     " WHERE rn <= CASE WHEN room IS NULL THEN ?2 ELSE ?1 END ORDER BY id";
+static const char sql_lists[] =
+    "SELECT room_name, list, mask, set_by, set_ms FROM room_lists"
+    " ORDER BY seq";
 static const char sql_last_id[] =
     "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'last_id'), 0),"
     " coalesce((SELECT max(id) FROM messages), 0))";
@@ -391,6 +485,22 @@ bare_room_row(load_t *ld, sqlite3_stmt *s)
 }
 
 static int
+list_row(load_t *ld, sqlite3_stmt *s)
+{
+  const char *room = col_text(s, 0), *list = col_text(s, 1);
+  const char *mask = col_text(s, 2);
+  char name[400];
+  int rc =
+      reed_room_load_list(ld->st->model, room, list_mode(list), mask,
+                          col_text(s, 3), (uint64_t)sqlite3_column_int64(s, 4));
+
+  if (rc != 0)
+    snprintf(name, sizeof(name), "%s %s of %s", list ? list : "?",
+             mask ? mask : "?", room ? room : "?");
+  return loaded(ld, rc, "list entry", name, &ld->list_entries);
+}
+
+static int
 load_all(load_t *ld)
 {
   reed_store_t *st = ld->st;
@@ -400,6 +510,8 @@ load_all(load_t *ld)
     rc = each_row(ld, sql_rooms, 0, 0, room_row);
   if (rc == 0)
     rc = each_row(ld, sql_bare_rooms, 0, 0, bare_room_row);
+  if (rc == 0)
+    rc = each_row(ld, sql_lists, 0, 0, list_row);
   if (rc == 0)
     rc = each_row(ld, sql_history, (sqlite3_int64)(st->keep_room / 2),
                   (sqlite3_int64)(st->keep_private / 2), history_row);
@@ -432,8 +544,9 @@ load(reed_store_t *st)
   reed__store_exec(st, rc == 0 ? "COMMIT" : "ROLLBACK");
   if (rc == 0)
     reed_log(st->log, REED_LOG_INFO,
-             "store: loaded %zu accounts, %zu rooms, %zu messages", ld.accounts,
-             ld.rooms, ld.messages);
+             "store: loaded %zu accounts, %zu rooms, %zu list entries, %zu"
+             " messages",
+             ld.accounts, ld.rooms, ld.list_entries, ld.messages);
   return rc;
 }
 

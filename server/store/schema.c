@@ -55,7 +55,23 @@ static const char step1[] =
     " WITHOUT ROWID;"
     "INSERT INTO meta(key, value) VALUES('last_id', 0);";
 
+/* Ban, exception and invite-exception lists of rooms. seq keeps the order
+ * entries were set in; a list holds a mask once, compared folded. */
+static const char step2[] =
+    "CREATE TABLE room_lists("
+    " seq INTEGER PRIMARY KEY,"
+    " room TEXT NOT NULL," /* folded room name */
+    " room_name TEXT NOT NULL,"
+    " list TEXT NOT NULL," /* 'ban', 'except' or 'invex' */
+    " folded TEXT NOT NULL,"
+    " mask TEXT NOT NULL,"
+    " set_by TEXT NOT NULL,"
+    " set_ms INTEGER NOT NULL,"
+    " UNIQUE(room, list, folded)"
+    ");";
+
 const reed_store_migration_t reed__store_schema[] = {
     {.sql = step1},
+    {.sql = step2},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

@@ -68,6 +68,11 @@ static const char *const stmt_sql[STMT__COUNT] = {
         " member_limit = excluded.member_limit",
     [STMT_META_SET_ID] = "UPDATE meta SET value = max(value, ?1)"
                          " WHERE key = 'last_id'",
+    [STMT_LIST_INSERT] =
+        "INSERT OR REPLACE INTO room_lists(room, room_name, list, folded,"
+        " mask, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_LIST_DELETE] = "DELETE FROM room_lists"
+                         " WHERE room = ?1 AND list = ?2 AND folded = ?3",
 };
 
 int

@@ -31,6 +31,8 @@ typedef enum {
   STMT_MSG_REDACT,
   STMT_ROOM_UPSERT,
   STMT_META_SET_ID,
+  STMT_LIST_INSERT,
+  STMT_LIST_DELETE,
   STMT__COUNT
 } reed__store_stmt_id;
 

@@ -228,3 +228,89 @@ TEST(moderated_room)
                            "s2 MSG carol r oper");
   fx_done(&f);
 }
+
+TEST(room_load_list_errors)
+{
+  static const struct {
+    const char *room;
+    reed_room_mode_t which;
+    const char *mask, *by;
+    int rc;
+  } cases[] = {
+      {"r", REED_RMODE_BAN, "bob", "alice", 0},
+      {"R", REED_RMODE_BAN, "BOB!*@*", "x", REED_EEXIST},
+      {"r", REED_RMODE_BAN, "u@h", NULL, 0},
+      {"r", REED_RMODE_BAN, "third", "x", REED_ELISTFULL},
+      {"r", REED_RMODE_EXCEPT, "third", "", 0},
+      {"bad room", REED_RMODE_BAN, "m", "x", REED_EBADROOM},
+      {NULL, REED_RMODE_BAN, "m", "x", REED_EBADROOM},
+      {"r", REED_RMODE_KEY, "m", "x", REED_EINVAL},
+      {"r", REED_RMODE_OP, "m", "x", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, NULL, "x", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, "", "x", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, "a b", "x", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, "a\x01", "x", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, "ok", "bad by", REED_EINVAL},
+      {"r", REED_RMODE_INVEX, "ok", "bad\n", REED_EINVAL},
+  };
+  char buf[256] = "";
+  fx_t f;
+  fx_init(&f);
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    int rc = reed_room_load_list(f.m, cases[i].room, cases[i].which,
+                                 cases[i].mask, cases[i].by, 10 + i);
+    if (rc != cases[i].rc)
+      reed__test_fail(__FILE__, __LINE__, "case %zu: %d, want %d", i, rc,
+                      cases[i].rc);
+  }
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_BAN, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "bob!*@*/alice/10 *!u@h//12 ");
+  buf[0] = '\0';
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_EXCEPT, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "third!*@*//14 ");
+  fx_done(&f);
+}
+
+TEST(room_load_list_enforced)
+{
+  reed_room_state_t st = {.name = "Club", .invite_only = true};
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *bob = sess(&f, "s1", "irc", "bob");
+  reed_session_t *pal = sess(&f, "s2", "irc", "pal");
+  reed_session_t *fr = sess(&f, "s3", "irc", "friend");
+  reed_session_t *x = sess(&f, "s4", "irc", "xavier");
+
+  ASSERT_EQ(reed_room_load(f.m, &st), 0);
+  /* Loaded before the room exists: it is made dormant. */
+  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_BAN, "*!*@s1.example",
+                                "op", 1),
+            0);
+  ASSERT(reed_room_find(f.m, "open") == NULL);
+  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_BAN, "pal", "op", 2),
+            0);
+  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_EXCEPT, "pal", "op", 3),
+            0);
+  ASSERT_EQ(
+      reed_room_load_list(f.m, "club", REED_RMODE_INVEX, "friend", "op", 4), 0);
+  ASSERT_EQ(reed_room_join(bob, "open", NULL), REED_EBANNED);
+  ASSERT_EQ(reed_room_join(pal, "open", NULL), 0);
+  ASSERT_EQ(reed_room_join(x, "open", NULL), 0);
+  ASSERT_EQ(reed_room_join(x, "club", NULL), REED_EINVITEONLY);
+  ASSERT_EQ(reed_room_join(fr, "club", NULL), 0);
+  /* Loaded entries are ordinary entries: the op (pal, first in) removes
+   * one in another case, and bob gets in. */
+  ASSERT_EQ(mode1(x, "open", REED_RMODE_BAN, false, "*!*@S1.example"),
+            REED_ENOPRIV);
+  rec_clear();
+  ASSERT_EQ(mode1(pal, "open", REED_RMODE_BAN, false, "*!*@S1.example"), 0);
+  ASSERT_LINES(rec_take(), "s2 MODE pal open -b *!*@S1.example\n"
+                           "s4 MODE pal open -b *!*@S1.example");
+  ASSERT_EQ(reed_room_join(bob, "open", NULL), 0);
+  fx_done(&f);
+}

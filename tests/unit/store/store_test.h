@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 
+/* The version of the store's own schema this build migrates to. */
+#define SF_STORE_VERSION 2
+
 typedef struct {
   char dir[64];
   char path[128];

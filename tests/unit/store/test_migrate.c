@@ -1,5 +1,6 @@
 /* Opening, configuration and versioned migrations per owner. */
 #include "harness.h"
+#include "store_int.h"
 #include "store_test.h"
 
 #include <stdio.h>
@@ -14,7 +15,7 @@ TEST(open_fresh_is_wal)
 
   sf_init(&f);
   st = sf_open(&f);
-  ASSERT_EQ(reed_store_schema_version(st, "store"), 1);
+  ASSERT_EQ(reed_store_schema_version(st, "store"), SF_STORE_VERSION);
   ASSERT_EQ(reed_store_schema_version(st, "irc"), 0);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "PRAGMA synchronous"), 1);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "PRAGMA busy_timeout"), 5000);
@@ -24,8 +25,9 @@ TEST(open_fresh_is_wal)
   sf_text(raw, "PRAGMA journal_mode", mode, sizeof(mode));
   ASSERT_STR_EQ(mode, "wal");
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                        " ('accounts','certs','rooms','messages','meta')"),
-            5);
+                        " ('accounts','certs','rooms','messages','meta',"
+                        " 'room_lists')"),
+            6);
   sqlite3_close(raw);
   reed_store_close(st);
   ASSERT_EQ(reed_alloc_live(), 0);
@@ -43,7 +45,7 @@ TEST(open_reopen_keeps_schema_and_data)
   ASSERT_EQ(reed_store_account_create(st, &rec), 0);
   reed_store_close(st);
   st = sf_open(&f);
-  ASSERT_EQ(reed_store_schema_version(st, "store"), 1);
+  ASSERT_EQ(reed_store_schema_version(st, "store"), SF_STORE_VERSION);
   ASSERT_EQ(reed_store_account_get(st, "alice", &got), 0);
   ASSERT_STR_EQ(got.name, "Alice");
   reed_store_close(st);
@@ -135,7 +137,7 @@ TEST(migrate_module_steps_once)
   ASSERT_EQ(reed_store_migrate(st, "xmpp", xmpp_v1, 1), 0);
   ASSERT_EQ(reed_store_schema_version(st, "xmpp"), 1);
   ASSERT_EQ(reed_store_migrate(st, "irc", irc_v3, 1), REED_ECONFIG);
-  ASSERT_EQ(reed_store_schema_version(st, "store"), 1);
+  ASSERT_EQ(reed_store_schema_version(st, "store"), SF_STORE_VERSION);
   reed_store_close(st);
   sf_cleanup(&f);
 }
@@ -236,5 +238,45 @@ TEST(close_commits_pending_batch)
   raw = sf_raw(&f);
   ASSERT_EQ(sf_int(raw, "SELECT x FROM irc_a"), 7);
   sqlite3_close(raw);
+  sf_cleanup(&f);
+}
+
+/* A database made by a build that knew only step 1 of the store's schema
+ * is brought up to date with its rows kept. */
+TEST(migrate_store_from_version_1)
+{
+  store_fixture_t f;
+  reed_store_t *st;
+  reed_account_rec_t got;
+  sqlite3 *raw;
+
+  sf_init(&f);
+  ASSERT_EQ(sqlite3_open(f.path, &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "CREATE TABLE schema_version(owner TEXT PRIMARY KEY,"
+                         " version INTEGER NOT NULL) WITHOUT ROWID;"
+                         "INSERT INTO schema_version VALUES('store', 1);",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, reed__store_schema[0].sql, NULL, NULL, NULL),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "INSERT INTO accounts(folded, name, created_ms,"
+                         " pwhash) VALUES('old', 'Old', 3, 'h');"
+                         "INSERT INTO rooms(folded, name) VALUES('r', 'R');",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  st = sf_open(&f);
+  ASSERT_EQ(reed_store_schema_version(st, "store"), SF_STORE_VERSION);
+  ASSERT_EQ(reed_store_account_get(st, "old", &got), 0);
+  ASSERT_STR_EQ(got.name, "Old");
+  ASSERT_EQ(got.created_ms, 3);
+  ASSERT_STR_EQ(got.pwhash, "h");
+  ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM rooms"), 1);
+  ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM room_lists"),
+            0);
+  reed_store_close(st);
+  ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&f);
 }

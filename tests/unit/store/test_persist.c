@@ -608,3 +608,153 @@ TEST(persist_close_before_model_free)
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
 }
+
+static void
+list_cb(void *ud, const char *mask, const char *by, uint64_t ms)
+{
+  char *out = ud;
+  size_t n = strlen(out);
+
+  snprintf(out + n, 512 - n, "%s/%s/%llu ", mask, by, (unsigned long long)ms);
+}
+
+static void
+list_of(pf_t *p, const char *room, reed_room_mode_t which, char out[512])
+{
+  reed_room_t *r = reed_room_find(p->m, room);
+
+  ASSERT(r != NULL);
+  out[0] = '\0';
+  reed_room_each_list(r, which, list_cb, out);
+}
+
+static const char list_sql[] =
+    "SELECT group_concat(printf('%s|%s|%s|%s|%s|%s|%d', room, room_name,"
+    " list, folded, mask, set_by, set_ms), ' ') FROM (SELECT * FROM"
+    " room_lists ORDER BY seq)";
+
+TEST(persist_room_lists)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "*!*@Host.Example"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "bob"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "Carol"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "dave"},
+      {.mode = REED_RMODE_INVEX, .set = true, .arg = "dave"},
+      {.mode = REED_RMODE_INVITEONLY, .set = true},
+  };
+  pf_t p = {0};
+  reed_session_t *a, *s;
+  sqlite3 *raw;
+  char out[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Chat", set, REED_ARRAY_SIZE(set), NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  sf_text(raw, list_sql, out, sizeof(out));
+  ASSERT_STR_EQ(out, "chat|Chat|ban|*!*@host.example|*!*@Host.Example|Alice|"
+                     "1700000001000 "
+                     "chat|Chat|ban|bob!*@*|bob!*@*|Alice|1700000001000 "
+                     "chat|Chat|except|carol!*@*|Carol!*@*|Alice|1700000001000 "
+                     "chat|Chat|except|dave!*@*|dave!*@*|Alice|1700000001000 "
+                     "chat|Chat|invex|dave!*@*|dave!*@*|Alice|1700000001000");
+  /* Removal in another case; a list-only change in another room (no
+   * settings row), set later. */
+  fc_advance(&p.fc, 5);
+  ASSERT_EQ(reed_room_set_modes(
+                a, "Chat",
+                &(reed_mode_change_t){.mode = REED_RMODE_BAN, .arg = "BOB!*@*"},
+                1, NULL),
+            0);
+  ASSERT_EQ(reed_room_join(a, "Bans", NULL), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Bans",
+                                &(reed_mode_change_t){.mode = REED_RMODE_BAN,
+                                                      .set = true,
+                                                      .arg = "eve"},
+                                1, NULL),
+            0);
+  ASSERT_EQ(reed_room_part(a, "Bans", NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM room_lists"
+                        " WHERE folded = 'bob!*@*'"),
+            0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms WHERE folded = 'bans'"), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT set_ms FROM room_lists WHERE room = 'bans'"),
+            1700000001005ll);
+  sqlite3_close(raw);
+
+  pf_restart(&p);
+  /* Everyone here is on host.example: banned unless excepted, and the
+   * room is invite-only unless on the invite-exception list. */
+  s = pf_session(&p, "Bob", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), REED_EBANNED);
+  s = pf_session(&p, "Carol", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), REED_EINVITEONLY);
+  s = pf_session(&p, "Dave", NULL);
+  ASSERT_EQ(reed_room_join(s, "chat", NULL), 0);
+  list_of(&p, "Chat", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "*!*@Host.Example/Alice/1700000001000 ");
+  list_of(&p, "Chat", REED_RMODE_EXCEPT, out);
+  ASSERT_STR_EQ(out, "Carol!*@*/Alice/1700000001000 "
+                     "dave!*@*/Alice/1700000001000 ");
+  list_of(&p, "Chat", REED_RMODE_INVEX, out);
+  ASSERT_STR_EQ(out, "dave!*@*/Alice/1700000001000 ");
+  s = pf_session(&p, "Eve", NULL);
+  ASSERT_EQ(reed_room_join(s, "bans", NULL), REED_EBANNED);
+  s = pf_session(&p, "Frank", NULL);
+  ASSERT_EQ(reed_room_join(s, "bans", NULL), 0);
+  list_of(&p, "Bans", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "eve!*@*/Alice/1700000001005 ");
+  /* Changes after the restart are saved too. */
+  ASSERT_EQ(reed_room_set_modes(
+                s, "Bans",
+                &(reed_mode_change_t){.mode = REED_RMODE_BAN, .arg = "EVE"}, 1,
+                NULL),
+            0);
+  pf_restart(&p);
+  s = pf_session(&p, "Eve", NULL);
+  ASSERT_EQ(reed_room_join(s, "bans", NULL), 0);
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
+
+TEST(persist_room_lists_bad_rows_skipped)
+{
+  pf_t p = {0};
+  reed_session_t *s;
+  sqlite3 *raw;
+  char out[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  pf_stop(&p);
+  raw = sf_raw(&p.f);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "INSERT INTO room_lists(room, room_name, list, folded,"
+                         " mask, set_by, set_ms) VALUES"
+                         " ('r', 'R', 'ban', 'a!*@*', 'a!*@*', 'x', 1),"
+                         " ('r', 'R', 'quiet', 'b!*@*', 'b!*@*', 'x', 2),"
+                         " ('r', 'R', 'ban', 'c d', 'c d', 'x', 3),"
+                         " ('bad room', 'bad room', 'ban', 'e', 'e', 'x', 4),"
+                         " ('r', 'R', 'ban', 'f!*@*', 'f!*@*', 'x', 5);",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  p.f.nlines = 0;
+  pf_start(&p);
+  ASSERT(sf_logged(&p.f, "list entry quiet b!*@* of R not loaded"));
+  ASSERT(sf_logged(&p.f, "list entry ban c d of R not loaded"));
+  ASSERT(sf_logged(&p.f, "of bad room not loaded"));
+  ASSERT(sf_logged(&p.f, "2 list entries"));
+  s = pf_session(&p, "Zed", NULL);
+  ASSERT_EQ(reed_room_join(s, "r", NULL), 0);
+  list_of(&p, "r", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "a!*@*/x/1 f!*@*/x/5 ");
+  pf_stop(&p);
+  sf_cleanup(&p.f);
+}
