@@ -215,12 +215,15 @@ reed__conn_flush(reed_conn_t *c)
 {
   if (c->flags & (CONN_UVCLOSED | CONN_WORK))
     return;
+  if (!(c->flags & CONN_ABORT) && reed__tls_encrypt(c) != 0)
+    reed__conn_abort(c, "TLS error");
   if (!(c->flags & CONN_ABORT) && c->wreq == NULL && c->outq.bytes > 0)
     try_write(c);
   if (c->flags & (CONN_DIRTY | CONN_WORK))
     return; /* marked again meanwhile: the next pass decides */
   if ((c->flags & CONN_ABORT) ||
-      ((c->flags & CONN_CLOSING) && c->outq.bytes == 0 && c->wreq == NULL))
+      ((c->flags & CONN_CLOSING) && c->outq.bytes == 0 && c->wreq == NULL &&
+       reed__tls_queued(c) == 0))
     reed__conn_uvclose(c);
 }
 

@@ -188,6 +188,10 @@ void reed__tls_conn_free(reed_conn_t *c);
 void reed__tls_input(reed_conn_t *c, const uint8_t *p, size_t n);
 void reed__tls_pump(reed_conn_t *c);
 int reed__tls_write(reed_conn_t *c, reed_buf_t *buf);
+/* Encrypts what was written (once the handshake is done) into the send
+ * queue. 0 or REED_ETLS. */
+int reed__tls_encrypt(reed_conn_t *c);
+size_t reed__tls_queued(const reed_conn_t *c);
 int reed__tls_drain(reed_conn_t *c, size_t limit);
 void reed__tls_close_notify(reed_conn_t *c);
 bool reed__tls_handshaking(const reed_conn_t *c);

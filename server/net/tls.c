@@ -10,11 +10,15 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <stdio.h>
+#include <string.h>
+
+/* Plaintext per SSL_write: one full TLS record. */
+#define TLS_CHUNK 16384
 
 struct reed_tls_s {
   SSL *ssl;
   BIO *rbio, *wbio;
-  reed_outq_t plain; /* written before the handshake finished */
+  reed_outq_t plain; /* written, not yet encrypted */
   bool done;
 };
 
@@ -132,26 +136,60 @@ reed__tls_drain(reed_conn_t *c, size_t limit)
   return rc;
 }
 
-static int
-encrypt(reed_conn_t *c, reed_buf_t *buf, size_t limit)
-{
-  if (buf->len == 0)
-    return 0;
-  if (SSL_write(c->tls->ssl, buf->data, (int)buf->len) <= 0) {
-    ERR_clear_error();
-    return REED_ETLS;
-  }
-  return reed__tls_drain(c, limit);
-}
-
+/* Queues plaintext; it is encrypted at flush time, so the writes of one
+ * loop turn share TLS records. The send-queue limit counts plaintext and
+ * ciphertext waiting together. */
 int
 reed__tls_write(reed_conn_t *c, reed_buf_t *buf)
 {
-  size_t limit = c->net->limits.sendq;
+  size_t limit = c->net->limits.sendq, wire = c->outq.bytes;
 
-  if (!c->tls->done)
-    return reed__outq_push(&c->tls->plain, buf, limit);
-  return encrypt(c, buf, limit);
+  if (buf->len == 0)
+    return 0;
+  if (limit > 0 && wire >= limit)
+    return REED_EQUEUEFULL;
+  return reed__outq_push(&c->tls->plain, buf, limit > 0 ? limit - wire : 0);
+}
+
+/* Copies up to TLS_CHUNK queued plaintext bytes into chunk. */
+static size_t
+gather(const reed_outq_t *q, uint8_t *chunk)
+{
+  size_t len = 0;
+
+  for (uint32_t i = 0; i < q->count && len < TLS_CHUNK; i++) {
+    const reed_outq_ent_t *e = &q->ents[(q->head + i) % q->cap];
+    size_t avail = e->buf->len - e->off;
+    size_t k = avail < TLS_CHUNK - len ? avail : TLS_CHUNK - len;
+    memcpy(chunk + len, e->buf->data + e->off, k);
+    len += k;
+  }
+  return len;
+}
+
+int
+reed__tls_encrypt(reed_conn_t *c)
+{
+  reed_tls_t *t = c->tls;
+  uint8_t chunk[TLS_CHUNK];
+
+  if (t == NULL || !t->done || t->plain.bytes == 0)
+    return 0;
+  while (t->plain.bytes > 0) {
+    size_t len = gather(&t->plain, chunk);
+    if (SSL_write(t->ssl, chunk, (int)len) <= 0) {
+      ERR_clear_error();
+      return REED_ETLS;
+    }
+    reed__outq_consume(&t->plain, len);
+  }
+  return reed__tls_drain(c, 0);
+}
+
+size_t
+reed__tls_queued(const reed_conn_t *c)
+{
+  return c->tls != NULL ? c->tls->plain.bytes : 0;
 }
 
 static void
@@ -169,21 +207,6 @@ fill_fingerprint(reed_conn_t *c)
     snprintf(c->peer.cert_fp + 2 * i, 3, "%02x", md[i]);
 }
 
-/* Sends what was written while the handshake ran. */
-static int
-release_plain(reed_conn_t *c)
-{
-  reed_outq_t *q = &c->tls->plain;
-  int rc = 0;
-
-  while (q->count > 0 && rc == 0) {
-    rc = encrypt(c, q->ents[q->head].buf, c->net->limits.sendq);
-    reed__outq_consume(q, q->ents[q->head].buf->len);
-  }
-  reed__outq_clear(q);
-  return rc;
-}
-
 static void
 handshake_done(reed_conn_t *c)
 {
@@ -191,10 +214,7 @@ handshake_done(reed_conn_t *c)
   if (!(c->flags & CONN_CLOSING))
     c->deadline = 0;
   fill_fingerprint(c);
-  if (release_plain(c) != 0) {
-    reed__conn_abort(c, "SendQ exceeded");
-    return;
-  }
+  reed__net_mark_dirty(c); /* what was written meanwhile can go now */
   if (c->flags & CONN_STARTTLS) {
     if (c->core != NULL && c->module->tls_ready != NULL)
       c->module->tls_ready(c->core);
@@ -268,6 +288,8 @@ reed__tls_close_notify(reed_conn_t *c)
 {
   if (c->tls == NULL || !c->tls->done)
     return;
+  /* The last records first, then close_notify. */
+  reed__tls_encrypt(c);
   SSL_shutdown(c->tls->ssl);
   ERR_clear_error();
   reed__tls_drain(c, 0);

@@ -361,3 +361,79 @@ TEST(connect_close_soak)
   ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
   tmp_cleanup();
 }
+
+/* The writes of one loop turn share TLS records (up to 16 KiB each) instead
+ * of one record per write; every byte still arrives, in order. */
+TEST(tls_coalesced_records)
+{
+  static char got[65536], want[65536];
+  size_t glen = 0, wlen = 0;
+  certs_t server;
+  tcli_t a;
+  int n;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tline(&a, "hello 1");
+  tcli_send(&a, "REPEAT 3000\r\n");
+  /* One SSL_read returns at most one record: many lines in it. */
+  n = SSL_read(a.ssl, got, sizeof(got) - 1);
+  ASSERT(n > 1000);
+  glen = (size_t)n;
+  tcli_send(&a, "done\r\n");
+  for (int i = 0; i < 3000; i++)
+    wlen += (size_t)snprintf(want + wlen, sizeof(want) - wlen, "r %d\r\n", i);
+  wlen += (size_t)snprintf(want + wlen, sizeof(want) - wlen, "echo: done\r\n");
+  while (glen < wlen &&
+         (n = SSL_read(a.ssl, got + glen, (int)(sizeof(got) - glen))) > 0)
+    glen += (size_t)n;
+  ASSERT_EQ(glen, wlen);
+  ASSERT_MEM_EQ(got, want, wlen);
+  tcli_close(&a);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
+}
+
+/* A TLS client that stops reading is cut at its send-queue limit (queued
+ * plaintext and ciphertext count together) while a plain one goes on. */
+TEST(tls_slow_reader_cut)
+{
+  certs_t server;
+  char cmd[1100], line[1200];
+  bool cut = false;
+  tcli_t slow;
+  int fast;
+
+  make_certs(&server, "localhost");
+  {
+    const char *const args[] = {"--tcp",   "127.0.0.1", "--ssl", "127.0.0.1",
+                                "--cert",  server.cert, "--key", server.key,
+                                "--sendq", "65536",     NULL};
+    srv_start(&srv, args);
+  }
+  ASSERT_EQ(
+      tcli_start(&slow, cli_tcp_rcvbuf(srv.ssl_port, 4096), NULL, NULL, 0), 0);
+  tline(&slow, "hello 1");
+  fast = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(fast, line, sizeof(line)) > 0);
+  memset(cmd, 'x', sizeof(cmd));
+  memcpy(cmd, "BROADCAST ", 10);
+  memcpy(cmd + 1010, "\r\n", 3);
+  for (int i = 0; i < 2500 && !cut; i++) {
+    for (int k = 0; k < 16; k++)
+      cli_send(fast, cmd);
+    for (int k = 0; k < 16; k++)
+      ASSERT(cli_line(fast, line, sizeof(line)) == 1000);
+    srv_drain(&srv);
+    cut = strstr(srv.log, "conn 1 127.0.0.1 closed: SendQ exceeded") != NULL;
+  }
+  ASSERT(cut);
+  cli_send(fast, "still here\r\n");
+  ASSERT(cli_line(fast, line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "echo: still here");
+  close(fast);
+  tcli_close(&slow);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  tmp_cleanup();
+}
