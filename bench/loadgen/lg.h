@@ -45,6 +45,7 @@ typedef struct lg_opts_s {
   uint32_t size;        /* room: text length of each PRIVMSG */
   uint32_t spread;      /* bind sources over 127.0.0.2.. (0 = do not bind) */
   uint32_t stall_s;     /* give up after this long without progress */
+  uint32_t deadline_s;  /* give up after this long in all (0 = never) */
   int pid;              /* server PID for RSS, 0 = none */
   const char *prefix;   /* nick prefix */
   const char *channel;
@@ -84,7 +85,8 @@ struct lg_s {
   uint64_t server_errors;
   long rss_before_kb, rss_after_kb;
   int phase;
-  int result; /* exit status */
+  int result;    /* exit status */
+  int timed_out; /* stopped by the stall or deadline limit */
   uv_timer_t tick, settle;
   char last_error[256];
   lg_room_t room;

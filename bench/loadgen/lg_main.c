@@ -87,7 +87,8 @@ finish(lg_t *lg, int failed_run)
   report_common(lg);
   if (is_room(lg))
     lg_room_report(lg);
-  printf(" phase=%s ok=%d\n", phase_names[lg->phase], !failed_run);
+  printf(" phase=%s timed_out=%d ok=%d\n", phase_names[lg->phase],
+         lg->timed_out, !failed_run);
   fflush(stdout);
   lg->phase = PH_DONE;
   lg->result = failed_run;
@@ -210,11 +211,18 @@ static void
 on_tick(uv_timer_t *t)
 {
   lg_t *lg = t->data;
-  uint64_t idle = lg_now_us(lg) - lg->last_progress;
+  uint64_t now = lg_now_us(lg), idle = now - lg->last_progress;
 
   if (idle > (uint64_t)lg->opt.stall_s * 1000000) {
     fprintf(stderr, "loadgen: no progress for %us in phase %s\n",
             lg->opt.stall_s, phase_names[lg->phase]);
+    lg->timed_out = 1;
+    finish(lg, 1);
+  } else if (lg->opt.deadline_s &&
+             now - lg->t_start > (uint64_t)lg->opt.deadline_s * 1000000) {
+    fprintf(stderr, "loadgen: deadline of %us passed in phase %s\n",
+            lg->opt.deadline_s, phase_names[lg->phase]);
+    lg->timed_out = 1;
     finish(lg, 1);
   }
 }
@@ -222,21 +230,34 @@ on_tick(uv_timer_t *t)
 static void
 usage(void)
 {
-  fprintf(stderr,
-          "usage: reed-loadgen --port P --scenario connect|idle|room\n"
-          "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
-          "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
-          "  [--spread A] [--stall S] [--pid PID] [--prefix P]\n"
-          "  [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n");
+  fprintf(
+      stderr,
+      "usage: reed-loadgen --port P --scenario connect|idle|room\n"
+      "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
+      "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
+      "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
+      "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n");
 }
 
-static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},     {"port", 1, 0, 'p'},      {"scenario", 1, 0, 's'},
-    {"clients", 1, 0, 'n'},  {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'}, {"window", 1, 0, 'w'},    {"rate", 1, 0, 'r'},
-    {"size", 1, 0, 'z'},     {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},      {"prefix", 1, 0, 'x'},    {"channel", 1, 0, 'c'},
-    {"oper", 1, 0, 'o'},     {"oper-mode", 1, 0, 'O'}, {0, 0, 0, 0}};
+static const struct option longopts[] = {{"host", 1, 0, 'h'},
+                                         {"port", 1, 0, 'p'},
+                                         {"scenario", 1, 0, 's'},
+                                         {"clients", 1, 0, 'n'},
+                                         {"inflight", 1, 0, 'k'},
+                                         {"senders", 1, 0, 'S'},
+                                         {"messages", 1, 0, 'm'},
+                                         {"window", 1, 0, 'w'},
+                                         {"rate", 1, 0, 'r'},
+                                         {"size", 1, 0, 'z'},
+                                         {"spread", 1, 0, 'a'},
+                                         {"stall", 1, 0, 't'},
+                                         {"pid", 1, 0, 'P'},
+                                         {"prefix", 1, 0, 'x'},
+                                         {"channel", 1, 0, 'c'},
+                                         {"oper", 1, 0, 'o'},
+                                         {"oper-mode", 1, 0, 'O'},
+                                         {"deadline", 1, 0, 'D'},
+                                         {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)

@@ -90,7 +90,7 @@ ping_interval = 10m
 ping_timeout = 10m
 
 [irc]
-listen = tcp:$port:interface=127.0.0.1
+listen = tcp:$port:interface=127.0.0.1:backlog=4096
 flood_burst = 10000
 flood_rate = 10000
 fakelag = no

@@ -1,0 +1,293 @@
+"""Turns bench/run.sh's raw RESULT lines into bench/RESULTS.md: per point,
+the median of the runs for each server and its ratio to the relay, plus
+reed's issue-9 targets checked against the same run.
+
+usage: report.py MACHINE.txt POINTS.txt RAW.txt > RESULTS.md
+"""
+import statistics
+import sys
+
+SERVERS = ["relay", "reed", "ngircd", "inspircd", "ergo"]
+
+NOTES = """\
+- The load generator and the server share the machine's two cores (with
+  whatever else runs: see the load average above). The relay's figures are
+  the ceiling of load generator plus server here, so the ratios matter more
+  than the absolute numbers. ergo (Go) can spread over both cores; reed,
+  ngircd, InspIRCd and the relay run one thread.
+- Setup: points other than `connect` register their clients with 1,000
+  handshakes in flight, except ngircd (8): ngircd listens with a fixed
+  backlog of 10, and a larger burst loses SYNs to retransmission back-off
+  (1 s, 3 s, 7 s, ...) and gets some connections reset. The `connect` point
+  uses 1,000 in flight for every server, so ngircd's figure there shows
+  exactly that.
+- InspIRCd 3 completes a registration only in its once-a-second background
+  pass, so its connect rate comes in batches per second.
+- Idle memory is the server's RSS growth over 10,000 registered clients
+  divided by the clients; for the relay it is only a reference (it keeps a
+  1 KiB read buffer per connection).
+- The big room stops at the run's deadline (`--deadline`); a server that
+  has not shown every join to everyone by then is listed as "> the time
+  reached", and its fan-out in that room is not measured.
+- Peers run with the generous limits their documentation allows (see
+  bench/README.md and bench/peers/start.sh); everything else is their
+  default configuration (ergo keeps its in-memory channel history and IP
+  cloaking, for example).
+"""
+
+
+def read_kv(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                out[k] = v
+    return out
+
+
+def read_points(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            name, args = line.rstrip("\n").split(": ", 1)
+            out[name] = args
+    return out
+
+
+def read_raw(path):
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if len(words) < 4 or words[3] != "RESULT":
+                continue
+            kv = dict(w.split("=", 1) for w in words[4:] if "=" in w)
+            runs.setdefault((words[0], words[1]), []).append(kv)
+    return runs
+
+
+def med(runs, key):
+    vals = []
+    for r in runs:
+        try:
+            vals.append(float(r[key]))
+        except (KeyError, ValueError):
+            pass
+    return statistics.median(vals) if vals else None
+
+
+def total(runs, key):
+    return int(sum(float(r.get(key, 0) or 0) for r in runs))
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(v, ref, digits=2):
+    if v is None or not ref:
+        return "n/a"
+    return f"{v / ref:.{digits}f}"
+
+
+def ok_runs(runs):
+    good = sum(1 for r in runs if r.get("ok") == "1")
+    return f"{good}/{len(runs)}"
+
+
+def notes_for(runs):
+    bad = [r for r in runs if r.get("ok") != "1"]
+    if not bad:
+        return ""
+    r = bad[0]
+    return "phase " + r.get("phase", "?") + (
+        f", loss {r['loss']}" if r.get("loss", "0") != "0" else "") + (
+        f", failed {r['failed']}" if r.get("failed", "0") != "0" else "") + (
+        f", disconnects {r['disconnects']}"
+        if r.get("disconnects", "0") != "0" else "")
+
+
+def table(rows, head):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def section_idle(runs_of):
+    rows = []
+    for s in SERVERS:
+        rs = runs_of(s)
+        if rs:
+            rows.append([s, fmt(med(rs, "bytes_per_client")),
+                         fmt(med(rs, "rss_after_kb")), ok_runs(rs),
+                         notes_for(rs)])
+    return table(rows, ["server", "bytes per idle client", "RSS after (KiB)",
+                        "runs ok", "notes"])
+
+
+def section_connect(runs_of):
+    ref = med(runs_of("relay"), "connect_per_s")
+    rows = []
+    for s in SERVERS:
+        rs = runs_of(s)
+        if rs:
+            v = med(rs, "connect_per_s")
+            rows.append([s, fmt(v), ratio(v, ref), str(total(rs, "failed")),
+                         ok_runs(rs), notes_for(rs)])
+    return table(rows, ["server", "registrations/s", "x relay",
+                        "failures (all runs)", "runs ok", "notes"])
+
+
+def join_time(rs):
+    """The median join time in ms and whether it is only a lower bound: a
+    run stopped by its deadline before every join was seen gives a bound."""
+    done = [r for r in rs if r.get("join_done", "1") == "1"]
+    if done:
+        return med(done, "join_ms"), False
+    return med(rs, "join_ms"), True
+
+
+def section_room(runs_of, join=False):
+    ref = med(runs_of("relay"), "deliveries_per_s")
+    ref_join = med(runs_of("relay"), "join_ms")
+    rows = []
+    for s in SERVERS:
+        rs = runs_of(s)
+        if not rs:
+            continue
+        v = med(rs, "deliveries_per_s")
+        row = [s]
+        if join:
+            j, bound = join_time(rs)
+            row += [("> " if bound else "") + fmt(j and j / 1000, 1),
+                    ("> " if bound else "") + ratio(j, ref_join, 1)]
+        row += [fmt(v), ratio(v, ref), fmt(med(rs, "p50_us") and
+                                           med(rs, "p50_us") / 1000, 2),
+                fmt(med(rs, "p99_us") and med(rs, "p99_us") / 1000, 2),
+                str(total(rs, "loss")), str(total(rs, "order_errors")),
+                ok_runs(rs), notes_for(rs)]
+        rows.append(row)
+    head = ["server"]
+    if join:
+        head += ["all joins seen (s)", "x relay (time)"]
+    head += ["deliveries/s", "x relay", "p50 ms", "p99 ms", "lost",
+             "out of order", "runs ok", "notes"]
+    return table(rows, head)
+
+
+def section_light(runs_of):
+    ref = med(runs_of("relay"), "p99_us")
+    rows = []
+    for s in SERVERS:
+        rs = runs_of(s)
+        if rs:
+            p99 = med(rs, "p99_us")
+            rows.append([s, fmt(med(rs, "p50_us") and
+                                med(rs, "p50_us") / 1000, 2),
+                         fmt(p99 and p99 / 1000, 2), ratio(p99, ref),
+                         str(total(rs, "loss")), ok_runs(rs), notes_for(rs)])
+    return table(rows, ["server", "p50 ms", "p99 ms", "p99 x relay", "lost",
+                        "runs ok", "notes"])
+
+
+def verdict(cond):
+    if cond is None:
+        return "not measured"
+    return "met" if cond else "not met"
+
+
+def targets(runs_of):
+    def m(s, p, k):
+        return med(runs_of(s, p), k)
+
+    def r(p, k):
+        a, b = m("reed", p, k), m("relay", p, k)
+        return a / b if a is not None and b else None
+
+    out = []
+    for p in ("fan100", "fan1000"):
+        x = r(p, "deliveries_per_s")
+        out.append([f"fan-out {p} >= 0.5 x relay (stretch 0.7)",
+                    ratio(x, 1), verdict(None if x is None else x >= 0.5)])
+    idle = m("reed", "idle", "bytes_per_client")
+    out.append(["idle memory <= 2 KiB per client (stretch 1 KiB)",
+                fmt(idle) + " B", verdict(None if idle is None
+                                          else idle <= 2048)])
+    x = r("connect", "connect_per_s")
+    fails = total(runs_of("reed", "connect"), "failed")
+    out.append(["connect+register >= 0.25 x relay, no failures",
+                ratio(x, 1) + f", {fails} failed",
+                verdict(None if x is None else x >= 0.25 and fails == 0)])
+    x = r("light", "p99_us")
+    out.append(["light-load p99 <= 1.5 x relay", ratio(x, 1),
+                verdict(None if x is None else x <= 1.5)])
+    mine, bound = join_time(runs_of("reed", "bigroom"))
+    peers = [join_time(runs_of(s, "bigroom"))[0]
+             for s in ("ngircd", "inspircd", "ergo")]
+    peers = [v for v in peers if v is not None]
+    ahead = (None if mine is None or not peers
+             else not bound and mine < min(peers))
+    out.append(["big room ahead of every peer (time until all joins seen)",
+                ("> " if bound else "") + fmt(mine and mine / 1000, 1) + " s",
+                verdict(ahead)])
+    return table(out, ["reed target (issue 9)", "measured", "verdict"])
+
+
+def main():
+    machine = read_kv(sys.argv[1])
+    points = read_points(sys.argv[2])
+    raw = read_raw(sys.argv[3])
+
+    def runs_of(s, p=None):
+        return raw.get((s, p or current[0]), [])
+
+    current = [None]
+    print("# reed benchmark results (issue 9)\n")
+    print("Written by `bench/run.sh` (see bench/README.md); do not edit by "
+          "hand. Medians of " + machine.get("runs", "?") + " runs, each on "
+          "a fresh server process; ratios are to the trivial relay measured "
+          "in the same run (the ceiling of this machine).\n")
+    if machine.get("quick") == "1":
+        print("**Quick sizes (-q): not the issue's points.**\n")
+    print("## Machine\n")
+    for k in ("date", "cpu", "cores", "mem", "kernel", "load_start",
+              "load_end", "reed", "ngircd", "inspircd", "ergo"):
+        print(f"- {k}: {machine.get(k, '?')}")
+    print("\n## Points (load generator arguments)\n")
+    for p, a in points.items():
+        print(f"- `{p}`: `reed-loadgen {a}`")
+    print("\n## reed against its targets\n")
+    print(targets(runs_of))
+    print("\n## Notes\n")
+    sys.stdout.write(NOTES)
+    sections = [("idle", "Idle memory per registered client",
+                 section_idle),
+                ("connect", "Connect + register, 1,000 handshakes in flight",
+                 section_connect),
+                ("fan100", "Fan-out, 100 members x 10 senders",
+                 section_room),
+                ("fan1000", "Fan-out, 1,000 members x 2 senders",
+                 section_room),
+                ("light", "Light load (5 messages/s, 100 members)",
+                 section_light),
+                ("bigroom", "Big room: 5,000 members join, then fan-out",
+                 lambda f: section_room(f, join=True))]
+    for p, title, fn in sections:
+        if p not in points:
+            continue
+        current[0] = p
+        print(f"\n## {title}\n")
+        print(fn(runs_of))
+    print("\n## Raw results\n")
+    print("```")
+    with open(sys.argv[3]) as f:
+        sys.stdout.write(f.read())
+    print("```")
+
+
+if __name__ == "__main__":
+    main()
