@@ -34,6 +34,37 @@ reed__store_fold(char *dst, const char *src)
   dst[i] = '\0';
 }
 
+/* Bytes that never appear in an address: ASCII controls, space, DEL. */
+static bool
+email_bytes_ok(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c <= ' ' || c == 0x7f)
+      return false;
+  }
+  return reed_utf8_valid((const uint8_t *)s, n) != 0;
+}
+
+bool
+reed_store_email_valid(const char *email)
+{
+  size_t n = email ? strnlen(email, REED_STORE_EMAIL_MAX + 1) : 0;
+  const char *at;
+
+  if (n < 3 || n > REED_STORE_EMAIL_MAX || !email_bytes_ok(email, n))
+    return false;
+  at = strrchr(email, '@');
+  return at != NULL && at != email && at - email <= 64 && at[1] != '\0';
+}
+
+static bool
+email_ok(const char *email, size_t cap)
+{
+  return email[0] == '\0' ||
+         (strnlen(email, cap) < cap && reed_store_email_valid(email));
+}
+
 static bool
 scram_ok(const reed_scram_keys_t *k)
 {
@@ -48,6 +79,8 @@ check_rec(const reed_account_rec_t *rec)
   if (strnlen(rec->pwhash, sizeof(rec->pwhash)) > REED_STORE_PWHASH_MAX)
     return REED_EINVAL;
   if (!scram_ok(&rec->scram_sha256) || !scram_ok(&rec->scram_sha1))
+    return REED_EINVAL;
+  if (!email_ok(rec->email, sizeof(rec->email)))
     return REED_EINVAL;
   return 0;
 }
@@ -105,6 +138,7 @@ read_rec(sqlite3_stmt *s, reed_account_rec_t *out)
 {
   const char *name = (const char *)sqlite3_column_text(s, 0);
   const char *hash = (const char *)sqlite3_column_text(s, 2);
+  const char *email;
 
   memset(out, 0, sizeof(*out));
   reed_strlcpy(out->name, name ? name : "", sizeof(out->name));
@@ -112,6 +146,8 @@ read_rec(sqlite3_stmt *s, reed_account_rec_t *out)
   reed_strlcpy(out->pwhash, hash ? hash : "", sizeof(out->pwhash));
   read_scram(s, 3, &out->scram_sha256);
   read_scram(s, 7, &out->scram_sha1);
+  email = (const char *)sqlite3_column_text(s, 11);
+  reed_strlcpy(out->email, email ? email : "", sizeof(out->email));
 }
 
 static int
@@ -125,6 +161,8 @@ insert_account(reed_store_t *st, const reed_account_rec_t *rec)
     return REED_EIO;
   reed__store_fold(folded, rec->name);
   bind_rec(s, folded, rec);
+  if (rec->email[0] != '\0')
+    sqlite3_bind_text(s, 13, rec->email, -1, SQLITE_STATIC);
   rc = reed__store_step_done(st, s, "create account");
   return rc == REED_EEXIST ? REED_EACCOUNTEXISTS : rc;
 }
@@ -206,6 +244,37 @@ reed_store_account_set_creds(reed_store_t *st, const reed_account_rec_t *rec)
   if (rc != 0)
     return rc;
   return reed__store_txn_end(st, update_creds(st, rec));
+}
+
+static int
+update_email(reed_store_t *st, const char *name, const char *email)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_ACCOUNT_SET_EMAIL);
+  char folded[REED_ACCOUNT_MAX + 1];
+
+  if (s == NULL)
+    return REED_EIO;
+  reed__store_fold(folded, name);
+  sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+  if (email != NULL && email[0] != '\0')
+    sqlite3_bind_text(s, 2, email, -1, SQLITE_STATIC);
+  return change_account(st, s, "set email");
+}
+
+int
+reed_store_account_set_email(reed_store_t *st, const char *name,
+                             const char *email)
+{
+  int rc;
+
+  if (!reed_store_account_name_valid(name))
+    return REED_EBADACCOUNT;
+  if (email != NULL && email[0] != '\0' && !reed_store_email_valid(email))
+    return REED_EINVAL;
+  rc = reed__store_txn_begin(st);
+  if (rc != 0)
+    return rc;
+  return reed__store_txn_end(st, update_email(st, name, email));
 }
 
 static int

@@ -70,8 +70,12 @@ static const char step2[] =
     " UNIQUE(room, list, folded)"
     ");";
 
+/* An optional contact address per account (NULL when none). */
+static const char step3[] = "ALTER TABLE accounts ADD COLUMN email TEXT;";
+
 const reed_store_migration_t reed__store_schema[] = {
     {.sql = step1},
     {.sql = step2},
+    {.sql = step3},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

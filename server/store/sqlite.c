@@ -19,20 +19,22 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_ACCOUNT_INSERT] =
         "INSERT INTO accounts(folded, name, created_ms, pwhash,"
         " s256_salt, s256_iter, s256_stored, s256_server,"
-        " s1_salt, s1_iter, s1_stored, s1_server)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        " s1_salt, s1_iter, s1_stored, s1_server, email)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [STMT_ACCOUNT_GET] =
         "SELECT name, created_ms, pwhash, s256_salt, s256_iter, s256_stored,"
-        " s256_server, s1_salt, s1_iter, s1_stored, s1_server"
+        " s256_server, s1_salt, s1_iter, s1_stored, s1_server, email"
         " FROM accounts WHERE folded = ?1",
     [STMT_ACCOUNT_SET_CREDS] =
         "UPDATE accounts SET pwhash = ?4, s256_salt = ?5, s256_iter = ?6,"
         " s256_stored = ?7, s256_server = ?8, s1_salt = ?9, s1_iter = ?10,"
         " s1_stored = ?11, s1_server = ?12 WHERE folded = ?1",
     [STMT_ACCOUNT_DELETE] = "DELETE FROM accounts WHERE folded = ?1",
+    [STMT_ACCOUNT_SET_EMAIL] =
+        "UPDATE accounts SET email = ?2 WHERE folded = ?1",
     [STMT_ACCOUNT_LIST] =
         "SELECT name, created_ms, pwhash, s256_salt, s256_iter, s256_stored,"
-        " s256_server, s1_salt, s1_iter, s1_stored, s1_server"
+        " s256_server, s1_salt, s1_iter, s1_stored, s1_server, email"
         " FROM accounts ORDER BY folded",
     [STMT_CERT_DELETE_ACCOUNT] = "DELETE FROM certs WHERE account = ?1",
     [STMT_CERT_INSERT] = "INSERT INTO certs(fpr, account) VALUES(?1, ?2)",

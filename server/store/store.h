@@ -85,21 +85,32 @@ typedef struct reed_scram_keys_s {
   uint8_t server_key[REED_SCRAM_SHA256_LEN];
 } reed_scram_keys_t;
 
+#define REED_STORE_EMAIL_MAX 254
+
 typedef struct reed_account_rec_s {
   char name[REED_ACCOUNT_MAX + 1];
   uint64_t created_ms; /* set by the caller; stored as given */
   char pwhash[REED_STORE_PWHASH_MAX + 1]; /* argon2id encoded string */
   reed_scram_keys_t scram_sha256;
   reed_scram_keys_t scram_sha1;
+  /* Optional contact address ("" when none), checked with
+   * reed_store_email_valid. Written by create and set_email only. */
+  char email[REED_STORE_EMAIL_MAX + 1];
 } reed_account_rec_t;
+
+/* An email address the store accepts: 3..254 bytes of UTF-8 without
+ * spaces or control characters, with an '@' that has 1..64 bytes before
+ * it and a domain after it. Only the shape is checked (nothing is sent). */
+bool reed_store_email_valid(const char *email);
 
 /* Account name grammar of DESIGN.md (1-32 of letters, digits, '_', '-',
  * starting with a letter); the same rule as reed_account_valid. */
 bool reed_store_account_name_valid(const char *name);
 
-/* Creates an account and commits before returning. Returns 0 or one of:
- * REED_EBADACCOUNT, REED_EINVAL (pwhash too long or a salt_len above
- * REED_STORE_SALT_MAX), REED_EACCOUNTEXISTS (same name in any case),
+/* Creates an account (with rec->email unless "") and commits before
+ * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_EINVAL (pwhash
+ * too long, a salt_len above REED_STORE_SALT_MAX, an email that is not
+ * "" and not valid), REED_EACCOUNTEXISTS (same name in any case),
  * REED_EIO. */
 int reed_store_account_create(reed_store_t *st, const reed_account_rec_t *rec);
 /* Reads an account by name (any case) into *out. Returns 0 or one of:
@@ -107,11 +118,16 @@ int reed_store_account_create(reed_store_t *st, const reed_account_rec_t *rec);
 int reed_store_account_get(reed_store_t *st, const char *name,
                            reed_account_rec_t *out);
 /* Replaces the credentials (pwhash and both SCRAM entries) of the account
- * named rec->name; created_ms and the name's case are kept. Commits before
- * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_EINVAL,
+ * named rec->name; created_ms, the email and the name's case are kept. Commits
+ * before returning. Returns 0 or one of: REED_EBADACCOUNT, REED_EINVAL,
  * REED_ENOACCOUNT, REED_EIO. */
 int reed_store_account_set_creds(reed_store_t *st,
                                  const reed_account_rec_t *rec);
+/* Sets (or with NULL or "", clears) an account's email; commits before
+ * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_EINVAL (not a
+ * valid email), REED_ENOACCOUNT, REED_EIO. */
+int reed_store_account_set_email(reed_store_t *st, const char *name,
+                                 const char *email);
 /* Deletes an account and its certificate fingerprints; commits before
  * returning. Returns 0 or one of: REED_EBADACCOUNT, REED_ENOACCOUNT,
  * REED_EIO. */

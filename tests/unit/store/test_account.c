@@ -48,6 +48,7 @@ assert_rec_eq(const reed_account_rec_t *a, const reed_account_rec_t *b)
   ASSERT_EQ(a->scram_sha1.iterations, b->scram_sha1.iterations);
   ASSERT_MEM_EQ(a->scram_sha1.stored_key, b->scram_sha1.stored_key, 20);
   ASSERT_MEM_EQ(a->scram_sha1.server_key, b->scram_sha1.server_key, 20);
+  ASSERT_STR_EQ(a->email, b->email);
 }
 
 TEST(account_create_get_roundtrip)
@@ -477,6 +478,119 @@ TEST(cert_add_lookup_del)
   ASSERT_EQ(reed_store_cert_lookup(st, fpr_a, name), 0);
   ASSERT_STR_EQ(name, "ivy");
   ASSERT(sqlite3_get_autocommit(reed_store_sqlite(st)));
+  reed_store_close(st);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&f);
+}
+
+TEST(email_grammar_table)
+{
+  char long_ok[255], long_bad[256], local65[80];
+  static const struct {
+    const char *in;
+    bool ok;
+  } cases[] = {
+      {"a@b", true},
+      {"alice@example.org", true},
+      {"first.last+tag@sub.example.co", true},
+      {"\"odd@local\"@example.org", true}, /* the last '@' splits */
+      {"j\xc3\xb6rg@example.de", true},    /* UTF-8 (RFC 6531) */
+      {NULL, false},
+      {"", false},
+      {"ab", false},
+      {"@example.org", false},
+      {"alice@", false},
+      {"alice", false},
+      {"*", false},
+      {"al ice@example.org", false},
+      {"alice@exa\tmple.org", false},
+      {"alice@example.org\r\n", false},
+      {"alice\x7f@example.org", false},
+      {"alice@\xc3\x28.org", false}, /* not UTF-8 */
+  };
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++)
+    if (reed_store_email_valid(cases[i].in) != cases[i].ok)
+      reed__test_fail(__FILE__, __LINE__, "case %zu (%s): want %d", i,
+                      cases[i].in ? cases[i].in : "NULL", cases[i].ok);
+  /* 254 bytes pass, 255 do not; the part before '@' is 1..64 bytes. */
+  memset(long_ok, 'a', sizeof(long_ok));
+  memcpy(long_ok, "x@", 2);
+  long_ok[254] = '\0';
+  ASSERT(reed_store_email_valid(long_ok));
+  memset(long_bad, 'a', sizeof(long_bad));
+  memcpy(long_bad, "x@", 2);
+  long_bad[255] = '\0';
+  ASSERT(!reed_store_email_valid(long_bad));
+  memset(local65, 'l', sizeof(local65));
+  snprintf(local65 + 64, sizeof(local65) - 64, "@ex.org");
+  ASSERT(reed_store_email_valid(local65));
+  local65[64] = 'l';
+  snprintf(local65 + 65, sizeof(local65) - 65, "@ex.org");
+  ASSERT(!reed_store_email_valid(local65));
+}
+
+static void
+list_emails(void *ud, const reed_account_rec_t *rec)
+{
+  char *out = ud;
+  size_t n = strlen(out);
+
+  snprintf(out + n, 256 - n, "%s=%s ", rec->name, rec->email);
+}
+
+TEST(account_email)
+{
+  store_fixture_t f;
+  reed_store_t *st;
+  reed_account_rec_t rec, got;
+  char out[256] = "";
+  sqlite3 *raw;
+
+  sf_init(&f);
+  st = sf_open(&f);
+  fill_rec(&rec, "Alice", 1);
+  reed_strlcpy(rec.email, "alice@example.org", sizeof(rec.email));
+  ASSERT_EQ(reed_store_account_create(st, &rec), 0);
+  fill_rec(&rec, "bob", 2);
+  ASSERT_EQ(reed_store_account_create(st, &rec), 0);
+  memset(&got, 0xee, sizeof(got));
+  ASSERT_EQ(reed_store_account_get(st, "alice", &got), 0);
+  ASSERT_STR_EQ(got.email, "alice@example.org");
+  ASSERT_EQ(reed_store_account_list(st, list_emails, out), 0);
+  ASSERT_STR_EQ(out, "Alice=alice@example.org bob= ");
+  raw = sf_raw(&f);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM accounts WHERE email IS NULL"),
+            1);
+  /* New credentials keep the email. */
+  fill_rec(&rec, "ALICE", 3);
+  ASSERT_EQ(reed_store_account_set_creds(st, &rec), 0);
+  ASSERT_EQ(reed_store_account_get(st, "alice", &got), 0);
+  ASSERT_STR_EQ(got.email, "alice@example.org");
+  ASSERT_STR_EQ(got.pwhash, rec.pwhash);
+  /* Set, change and clear; committed at once. */
+  ASSERT_EQ(reed_store_account_set_email(st, "BOB", "bob@example.net"), 0);
+  sf_text(raw, "SELECT email FROM accounts WHERE folded = 'bob'", out,
+          sizeof(out));
+  ASSERT_STR_EQ(out, "bob@example.net");
+  ASSERT_EQ(reed_store_account_set_email(st, "alice", NULL), 0);
+  ASSERT_EQ(reed_store_account_set_email(st, "bob", ""), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM accounts WHERE email IS NULL"),
+            2);
+  /* Errors. */
+  ASSERT_EQ(reed_store_account_set_email(st, "carol", "c@example.org"),
+            REED_ENOACCOUNT);
+  ASSERT_EQ(reed_store_account_set_email(st, "9x", "c@example.org"),
+            REED_EBADACCOUNT);
+  ASSERT_EQ(reed_store_account_set_email(st, "bob", "no-at"), REED_EINVAL);
+  fill_rec(&rec, "carol", 4);
+  reed_strlcpy(rec.email, "not an address", sizeof(rec.email));
+  ASSERT_EQ(reed_store_account_create(st, &rec), REED_EINVAL);
+  memset(rec.email, 'a', sizeof(rec.email)); /* no terminator */
+  rec.email[1] = '@';
+  ASSERT_EQ(reed_store_account_create(st, &rec), REED_EINVAL);
+  ASSERT_EQ(reed_store_account_get(st, "carol", &got), REED_ENOACCOUNT);
+  sqlite3_close(raw);
   reed_store_close(st);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&f);

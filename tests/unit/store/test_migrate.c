@@ -273,6 +273,10 @@ TEST(migrate_store_from_version_1)
   ASSERT_STR_EQ(got.name, "Old");
   ASSERT_EQ(got.created_ms, 3);
   ASSERT_STR_EQ(got.pwhash, "h");
+  ASSERT_STR_EQ(got.email, "");
+  ASSERT_EQ(reed_store_account_set_email(st, "old", "old@example.org"), 0);
+  ASSERT_EQ(reed_store_account_get(st, "OLD", &got), 0);
+  ASSERT_STR_EQ(got.email, "old@example.org");
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM rooms"), 1);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM room_lists"),
             0);
