@@ -1,0 +1,386 @@
+/* The networked transport's libuv adapter: resolves and connects, feeds
+ * what it reads to the sans-IO client (bot_irc.c), writes with
+ * uv_try_write and queues the rest, and implements reed_clock_t on
+ * uv_timer handles. Everything is freed once the loop has run every close
+ * callback. */
+#include "bot_irc_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+typedef struct uvbot_s uvbot_t;
+
+typedef struct uvtimer_s {
+  uv_timer_t h;
+  uint64_t id;
+  reed_timer_cb cb;
+  void *arg;
+  uvbot_t *ub;
+  struct uvtimer_s *next;
+} uvtimer_t;
+
+struct uvbot_s {
+  reed__bot_irc_t irc; /* first: a reed_bot_t * is a uvbot_t * */
+  uv_loop_t *loop;
+  reed_clock_t clock;
+  reed_log_t log;
+  uvtimer_t *timers;
+  uint64_t next_id;
+  uv_tcp_t *tcp;
+  int tcp_closing;
+  uv_getaddrinfo_t *gai;
+  uv_connect_t connect_req;
+  const char *close_reason;
+  int pending; /* handles and requests whose callback has not run */
+  int freeing;
+};
+
+static void maybe_free(uvbot_t *ub);
+
+/* ---- reed_clock_t on uv timers ------------------------------------------- */
+static uint64_t
+clk_now(void *c)
+{
+  return uv_now(((uvbot_t *)c)->loop);
+}
+
+static uint64_t
+clk_wall(void *c)
+{
+  uv_timeval64_t tv;
+
+  REED_UNUSED(c);
+  if (uv_gettimeofday(&tv) != 0)
+    return 0;
+  return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+static void
+timer_closed(uv_handle_t *h)
+{
+  uvtimer_t *t = h->data;
+  uvbot_t *ub = t->ub;
+
+  reed_free(t);
+  ub->pending--;
+  maybe_free(ub);
+}
+
+static void
+timer_unlink_close(uvtimer_t *t)
+{
+  uvtimer_t **pp = &t->ub->timers;
+
+  while (*pp && *pp != t)
+    pp = &(*pp)->next;
+  if (*pp)
+    *pp = t->next;
+  uv_timer_stop(&t->h);
+  uv_close((uv_handle_t *)&t->h, timer_closed);
+}
+
+static void
+timer_fired(uv_timer_t *h)
+{
+  uvtimer_t *t = h->data;
+
+  timer_unlink_close(t);
+  t->cb(t->arg);
+}
+
+static uint64_t
+clk_call_later(void *c, uint64_t ms, reed_timer_cb cb, void *arg)
+{
+  uvbot_t *ub = c;
+  uvtimer_t *t = reed_calloc(1, sizeof(*t));
+
+  if (t == NULL)
+    return 0;
+  *t = (uvtimer_t){.id = ++ub->next_id, .cb = cb, .arg = arg, .ub = ub};
+  uv_timer_init(ub->loop, &t->h);
+  t->h.data = t;
+  ub->pending++;
+  uv_timer_start(&t->h, timer_fired, ms, 0);
+  t->next = ub->timers;
+  ub->timers = t;
+  return t->id;
+}
+
+static void
+clk_cancel(void *c, uint64_t id)
+{
+  uvbot_t *ub = c;
+
+  for (uvtimer_t *t = ub->timers; t; t = t->next) {
+    if (t->id == id) {
+      timer_unlink_close(t);
+      return;
+    }
+  }
+}
+
+/* ---- The connection -------------------------------------------------------
+ */
+static void
+tcp_closed(uv_handle_t *h)
+{
+  uvbot_t *ub = h->data;
+  const char *why = ub->close_reason ? ub->close_reason : "connection closed";
+
+  reed_free(h);
+  ub->tcp = NULL;
+  ub->tcp_closing = 0;
+  ub->pending--;
+  if (!ub->freeing)
+    reed__bot_irc_closed(&ub->irc, why);
+  maybe_free(ub);
+}
+
+static void
+shutdown_done(uv_shutdown_t *req, int status)
+{
+  uv_handle_t *h = (uv_handle_t *)req->handle;
+
+  REED_UNUSED(status);
+  reed_free(req);
+  uv_close(h, tcp_closed);
+}
+
+/* Closes the connection after what was written; tcp_closed reports it. */
+static void
+drop(uvbot_t *ub, const char *reason)
+{
+  uv_shutdown_t *req;
+
+  if (ub->tcp == NULL || ub->tcp_closing)
+    return;
+  ub->tcp_closing = 1;
+  if (ub->close_reason == NULL)
+    ub->close_reason = reason;
+  uv_read_stop((uv_stream_t *)ub->tcp);
+  req = reed_malloc(sizeof(*req));
+  if (req == NULL ||
+      uv_shutdown(req, (uv_stream_t *)ub->tcp, shutdown_done) != 0) {
+    reed_free(req);
+    uv_close((uv_handle_t *)ub->tcp, tcp_closed);
+  }
+}
+
+static void
+on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+  static char slab[16384];
+
+  REED_UNUSED(h);
+  REED_UNUSED(hint);
+  /* One thread, and feed copies what it keeps: a static slab will do. */
+  buf->base = slab;
+  buf->len = sizeof(slab);
+}
+
+static void
+on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+  uvbot_t *ub = s->data;
+
+  if (n > 0)
+    reed__bot_irc_feed(&ub->irc, buf->base, (size_t)n);
+  else if (n < 0)
+    drop(ub, n == UV_EOF ? "closed by the server" : uv_strerror((int)n));
+}
+
+static void
+write_done(uv_write_t *req, int status)
+{
+  uvbot_t *ub = req->data;
+
+  reed_free(req);
+  ub->pending--;
+  if (status < 0 && !ub->freeing)
+    drop(ub, uv_strerror(status));
+  maybe_free(ub);
+}
+
+static int
+io_write(void *io, const char *data, size_t len)
+{
+  uvbot_t *ub = io;
+  uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+  uv_write_t *req;
+  int n;
+
+  if (ub->tcp == NULL || ub->tcp_closing)
+    return REED_ECLOSED;
+  n = uv_try_write((uv_stream_t *)ub->tcp, &b, 1);
+  if (n == UV_EAGAIN)
+    n = 0;
+  if (n < 0) {
+    drop(ub, uv_strerror(n));
+    return REED_EIO;
+  }
+  if ((size_t)n == len)
+    return 0;
+  req = reed_malloc(sizeof(*req) + len - (size_t)n);
+  if (req == NULL)
+    return REED_ENOMEM;
+  memcpy(req + 1, data + n, len - (size_t)n);
+  req->data = ub;
+  b = uv_buf_init((char *)(req + 1), (unsigned)(len - (size_t)n));
+  ub->pending++;
+  uv_write(req, (uv_stream_t *)ub->tcp, &b, 1, write_done);
+  return 0;
+}
+
+static void
+io_close(void *io)
+{
+  drop(io, "closed by the bot");
+}
+
+static void
+on_connect(uv_connect_t *req, int status)
+{
+  uvbot_t *ub = req->data;
+
+  ub->pending--;
+  if (ub->freeing) {
+    maybe_free(ub);
+    return;
+  }
+  if (status < 0) {
+    ub->close_reason = "connect failed";
+    ub->tcp_closing = 1;
+    uv_close((uv_handle_t *)ub->tcp, tcp_closed);
+    return;
+  }
+  uv_read_start((uv_stream_t *)ub->tcp, on_alloc, on_read);
+  reed__bot_irc_connected(&ub->irc);
+}
+
+static int
+start_connect(uvbot_t *ub, const struct sockaddr *addr)
+{
+  ub->tcp = reed_malloc(sizeof(*ub->tcp));
+  if (ub->tcp == NULL)
+    return REED_ENOMEM;
+  uv_tcp_init(ub->loop, ub->tcp);
+  ub->tcp->data = ub;
+  ub->pending++; /* the handle */
+  ub->connect_req.data = ub;
+  if (uv_tcp_connect(&ub->connect_req, ub->tcp, addr, on_connect) != 0) {
+    ub->close_reason = "connect failed";
+    ub->tcp_closing = 1;
+    uv_close((uv_handle_t *)ub->tcp, tcp_closed);
+    return 0;
+  }
+  ub->pending++; /* the request */
+  return 0;
+}
+
+static void
+on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *ai)
+{
+  uvbot_t *ub = req->data;
+
+  reed_free(req);
+  ub->gai = NULL;
+  ub->pending--;
+  if (ub->freeing || status < 0 || ai == NULL ||
+      start_connect(ub, ai->ai_addr) != 0) {
+    if (!ub->freeing)
+      reed__bot_irc_closed(&ub->irc, "cannot resolve the server");
+  }
+  uv_freeaddrinfo(ai);
+  maybe_free(ub);
+}
+
+static int
+io_connect(void *io)
+{
+  uvbot_t *ub = io;
+  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+  char port[8];
+
+  ub->close_reason = NULL;
+  ub->gai = reed_malloc(sizeof(*ub->gai));
+  if (ub->gai == NULL)
+    return REED_ENOMEM;
+  ub->gai->data = ub;
+  snprintf(port, sizeof(port), "%u", (unsigned)ub->irc.port);
+  if (uv_getaddrinfo(ub->loop, ub->gai, on_resolved, ub->irc.host, port,
+                     &hints) != 0) {
+    reed_free(ub->gai);
+    ub->gai = NULL;
+    return REED_EIO;
+  }
+  ub->pending++;
+  return 0;
+}
+
+/* ---- Public ---------------------------------------------------------------
+ */
+static void
+maybe_free(uvbot_t *ub)
+{
+  if (ub->freeing && ub->pending == 0)
+    reed_free(ub);
+}
+
+REED_EXTERN int
+reed_bot_irc_new(struct uv_loop_s *loop, const reed_bot_irc_opts_t *opts,
+                 reed_bot_t **out)
+{
+  uvbot_t *ub;
+  reed__bot_irc_io_t io = {
+      .write = io_write, .connect = io_connect, .close = io_close};
+  int rc;
+
+  if (loop == NULL || out == NULL)
+    return REED_EINVAL;
+  ub = reed_calloc(1, sizeof(*ub));
+  if (ub == NULL)
+    return REED_ENOMEM;
+  ub->loop = loop;
+  ub->clock = (reed_clock_t){.now_ms = clk_now,
+                             .wall_ms = clk_wall,
+                             .call_later = clk_call_later,
+                             .cancel = clk_cancel,
+                             .c = ub};
+  reed_log_init_stderr(&ub->log, REED_LOG_INFO);
+  io.io = ub;
+  rc = reed__bot_irc_init(&ub->irc, opts, &io, &ub->clock, &ub->log);
+  if (rc != 0) {
+    reed_free(ub);
+    return rc;
+  }
+  *out = &ub->irc.bot;
+  return 0;
+}
+
+REED_EXTERN int
+reed_bot_irc_start(reed_bot_t *bot)
+{
+  if (bot == NULL)
+    return REED_EINVAL;
+  return reed__bot_irc_start((reed__bot_irc_t *)bot);
+}
+
+REED_EXTERN void
+reed_bot_irc_free(reed_bot_t *bot)
+{
+  uvbot_t *ub = (uvbot_t *)bot;
+
+  if (ub == NULL)
+    return;
+  ub->freeing = 1;
+  reed__bot_irc_cleanup(&ub->irc);
+  if (ub->gai)
+    uv_cancel((uv_req_t *)ub->gai);
+  if (ub->tcp && !ub->tcp_closing) {
+    ub->tcp_closing = 1;
+    uv_close((uv_handle_t *)ub->tcp, tcp_closed);
+  }
+  reed_log_flush(&ub->log);
+  maybe_free(ub);
+}

@@ -1,0 +1,91 @@
+/* The example bot as a networked IRC client:
+ *
+ *   example_bot HOST PORT NICK ROOM
+ *
+ * SASL PLAIN credentials come from REED_BOT_SASL_USER and
+ * REED_BOT_SASL_PASS when set. SIGINT or SIGTERM makes the bot quit
+ * politely; the loop then ends and the bot is freed. */
+#include "example_bot.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <uv.h>
+
+static reed_bot_t *bot;
+static uv_signal_t sigs[2];
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+  (void)h;
+  (void)signum;
+  reed_bot_quit(bot, "shutting down");
+  for (int i = 0; i < 2; i++)
+    uv_close((uv_handle_t *)&sigs[i], NULL);
+}
+
+static int
+on_disconnected(reed_bot_t *b, const reed_bot_event_t *ev, void *ud)
+{
+  (void)b;
+  (void)ud;
+  fprintf(stderr, "example bot: disconnected (%s), retry in %llu ms\n",
+          ev->text ? ev->text : "?", (unsigned long long)ev->retry_ms);
+  if (ev->retry_ms == 0)
+    for (int i = 0; i < 2; i++)
+      if (!uv_is_closing((uv_handle_t *)&sigs[i]))
+        uv_close((uv_handle_t *)&sigs[i], NULL);
+  return REED_BOT_KEEP;
+}
+
+static int
+on_connected(reed_bot_t *b, const reed_bot_event_t *ev, void *ud)
+{
+  (void)ev;
+  (void)ud;
+  fprintf(stderr, "example bot: connected as %s\n", reed_bot_nick(b));
+  return REED_BOT_KEEP;
+}
+
+int
+main(int argc, char **argv)
+{
+  uv_loop_t *loop = uv_default_loop();
+  reed_bot_irc_opts_t opts = {0};
+  reed_bot_filter_t disc = {.kind = REED_BOT_EV_DISCONNECTED};
+  reed_bot_filter_t conn = {.kind = REED_BOT_EV_CONNECTED};
+  int rc;
+
+  if (argc != 5) {
+    fprintf(stderr, "usage: %s HOST PORT NICK ROOM\n", argv[0]);
+    return 2;
+  }
+  opts.host = argv[1];
+  opts.port = (uint16_t)atoi(argv[2]);
+  opts.nick = argv[3];
+  opts.sasl_user = getenv("REED_BOT_SASL_USER");
+  opts.sasl_pass = opts.sasl_user ? getenv("REED_BOT_SASL_PASS") : NULL;
+  rc = reed_bot_irc_new(loop, &opts, &bot);
+  if (rc == 0)
+    rc = example_bot_setup(bot, argv[4]);
+  if (rc == 0)
+    rc = reed_bot_on(bot, &disc, on_disconnected, NULL);
+  if (rc == 0)
+    rc = reed_bot_on(bot, &conn, on_connected, NULL);
+  if (rc == 0)
+    rc = reed_bot_irc_start(bot);
+  if (rc != 0) {
+    fprintf(stderr, "example bot: %s\n", reed_bot_strerror(rc));
+    return 1;
+  }
+  for (int i = 0; i < 2; i++) {
+    uv_signal_init(loop, &sigs[i]);
+    uv_signal_start(&sigs[i], on_signal, i ? SIGTERM : SIGINT);
+  }
+  uv_run(loop, UV_RUN_DEFAULT);
+  reed_bot_irc_free(bot);
+  uv_run(loop, UV_RUN_DEFAULT);
+  uv_loop_close(loop);
+  return 0;
+}
