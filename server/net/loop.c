@@ -311,10 +311,11 @@ reed_net_free(reed_net_t *net)
       reed__conn_uvclose(c);
   }
   net->dirty = net->work = NULL;
-  reed__clock_close_all(net);
-  /* Connections and timers have their own close callbacks; the rest are
-   * the net's embedded handles. */
+  /* The connections' close callbacks free their cores, which may cancel
+   * (or even start) timers; only then do the remaining timers go. */
   uv_run(&net->loop, UV_RUN_NOWAIT);
+  reed__clock_close_all(net);
+  /* What is left are the net's embedded handles. */
   uv_walk(&net->loop, close_any, NULL);
   while (uv_loop_close(&net->loop) == UV_EBUSY)
     uv_run(&net->loop, UV_RUN_ONCE);
