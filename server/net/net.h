@@ -13,7 +13,31 @@
  * re-feeds of resumed connections, then the turn-end hook (main points it at
  * the store, which commits the turn's rows), then every connection with
  * pending output is flushed with uv_try_write, a write request being queued
- * only for what remains. */
+ * only for what remains.
+ *
+ * What a core can rely on (protocols/proto.h's interface, as net runs it):
+ *   - conn_new gets an env that stays valid until conn_free; on SIGHUP its
+ *     conf and server_conf are pointed at the new config, so read them
+ *     through the env, never copy them. On an ssl listener conn_new runs
+ *     after the TLS handshake (peer()->tls and cert_fp are already set) and
+ *     tls_ready is not called.
+ *   - feed is called only while not paused. What it does not consume is
+ *     kept (up to `recvq` bytes, else the connection is cut) and fed again
+ *     with the next bytes, or on resume; while paused nothing more is read
+ *     from the socket. A negative return closes this connection, flushing
+ *     what was written.
+ *   - write takes a reference; REED_EQUEUEFULL means the connection is
+ *     being cut ("SendQ exceeded"). Writes after close return
+ *     REED_ECLOSED.
+ *   - close(reason) flushes, then closes; eof is not called after it. When
+ *     the peer goes or net cuts the connection, eof is called once, at the
+ *     end of the loop turn (never inside another core's call).
+ *   - start_tls: what was written before goes out in clear, what is
+ *     written after is encrypted once the handshake is done; bytes after
+ *     the command in the same feed (a pipelined ClientHello) are TLS.
+ *     tls_ready follows the handshake.
+ *   - shutdown(REED_SHUTDOWN_SERVER) on SIGTERM, then net closes; conn_free
+ *     is called exactly once, from the connection's uv_close callback. */
 #ifndef REED_NET_H
 #define REED_NET_H
 
