@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -562,12 +563,30 @@ teardown(app_t *a)
   reed_config_free(a->cfg);
 }
 
+/* Connections need descriptors: raise the soft limit as far as the hard
+ * one allows (max_connections plus some for files and listeners). */
+static void
+raise_fd_limit(app_t *a)
+{
+  struct rlimit rl;
+  rlim_t want = (rlim_t)a->cfg->server.max_connections + 64;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+    return;
+  rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+    reed_log(&a->log, REED_LOG_WARN,
+             "open files limited to %llu: fewer than max_connections",
+             (unsigned long long)rl.rlim_cur);
+}
+
 static int
 start(app_t *a)
 {
   const reed_server_conf_t *s = &a->cfg->server;
   reed_net_services_t svc;
 
+  raise_fd_limit(a);
   if (open_store(a) != 0 || start_net(a) != 0)
     return 1;
   if (start_model(a) != 0 || start_portal(a) != 0)
