@@ -5,6 +5,7 @@
     summarize.py --failures REPORT.xml    each failing test and the first line
                                           of its assertion, by module
     summarize.py --skips REPORT.xml       skip reasons, most frequent first
+    summarize.py --diff OLD.xml NEW.xml   tests whose outcome changed
 
 Errors count as failures; expected failures (xfail) as skips.
 Exit status of --counts: 0 nothing failed and something ran, 1 otherwise,
@@ -38,7 +39,27 @@ def first_line(text):
     return "(no message)"
 
 
+def diff(old_path, new_path):
+    try:
+        old = {name: outcome for name, outcome, _ in cases(old_path)}
+        new = {name: (outcome, detail) for name, outcome, detail in cases(new_path)}
+    except (OSError, ET.ParseError) as e:
+        print(f"cannot read a report: {e}", file=sys.stderr)
+        return 2
+    for name in sorted(set(old) | set(new)):
+        before = old.get(name, "absent")
+        after, detail = new.get(name, ("absent", ""))
+        if before != after:
+            line = f"{before} -> {after}: {name}"
+            if after == "failed":
+                line += f"\n    {first_line(detail)}"
+            print(line)
+    return 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--diff":
+        return diff(sys.argv[2], sys.argv[3])
     if len(sys.argv) != 3 or sys.argv[1] not in ("--counts", "--failures", "--skips"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
