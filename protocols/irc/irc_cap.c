@@ -19,6 +19,7 @@ static const cap_def_t caps[] = {
     {"away-notify", IRC_CAP_AWAY_NOTIFY, false},
     {"batch", IRC_CAP_BATCH, false},
     {"cap-notify", IRC_CAP_CAP_NOTIFY, false},
+    {"draft/account-registration", IRC_CAP_ACCOUNT_REGISTRATION, true},
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
     {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
@@ -62,6 +63,8 @@ cap_list(const reed_irc_core_t *c, uint32_t only, bool values, char *out,
     n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? " " : "", d->name);
     if (values && d->bit == IRC_CAP_SASL)
       n += (size_t)snprintf(out + n, cap - n, "=PLAIN,SCRAM-SHA-256,EXTERNAL");
+    if (values && d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
+      n += (size_t)snprintf(out + n, cap - n, "=before-connect");
   }
   return n;
 }

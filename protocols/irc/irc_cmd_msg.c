@@ -114,8 +114,11 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
     reed__irc_num(c, "407", "%s :Too many recipients", targets[IRC_TARGMAX]);
     nt = IRC_TARGMAX;
   }
-  for (size_t i = 0; i < nt && c->session != NULL; i++)
+  for (size_t i = 0; i < nt && c->session != NULL; i++) {
+    if (!notice && reed__irc_nickserv(c, targets[i], m->params[1]))
+      continue;
     send_one(c, targets[i], &t, &x, notice);
+  }
 }
 
 void

@@ -53,6 +53,7 @@ enum {
   IRC_CAP_BATCH = 1u << 14,
   IRC_CAP_LABELED_RESPONSE = 1u << 15,
   IRC_CAP_CHATHISTORY = 1u << 16,
+  IRC_CAP_ACCOUNT_REGISTRATION = 1u << 17,
 };
 
 /* The caps that change the bytes of a relayed event line: with the
@@ -108,6 +109,7 @@ typedef struct reed_irc_core_s {
   bool sasl_pending, sasl_final, sasl_done, sasl_in_step, sasl_ready;
   int sasl_status;
   char sasl_account[REED_ACCOUNT_MAX + 1];
+  void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
   /* labeled-response: lines captured while a labeled command runs. */
   reed_buf_t *capture;
   char label[72];
@@ -149,7 +151,18 @@ void reed__irc_label_begin(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Sends what the labeled command produced: ACK, one line or a batch. */
 void reed__irc_label_end(reed_irc_core_t *c);
 
-/* irc_sasl.c */
+/* irc_sasl.c: the portal's asynchronous answers. begin returns the
+ * callback to pass to the portal; end says whether the call is waiting for
+ * it (input is held back until it comes). */
+typedef void (*reed_irc_auth_fn)(reed_irc_core_t *c, int status,
+                                 const char *account);
+typedef void (*reed_irc_portal_cb)(void *ud, uint64_t req_id, int status,
+                                   const char *account);
+reed_irc_portal_cb reed__irc_portal_begin(reed_irc_core_t *c,
+                                          reed_irc_auth_fn fn);
+void reed__irc_portal_end(reed_irc_core_t *c, bool waiting);
+/* Binds the account, then 900 and 903 (SASL). */
+void reed__irc_logged_in(reed_irc_core_t *c, const char *account);
 void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Cancels a portal request in flight and frees the exchange. */
 void reed__irc_sasl_cleanup(reed_irc_core_t *c);
@@ -228,6 +241,10 @@ void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
 /* Command handlers, one per table row. */
 void reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* PRIVMSG NickServ: REGISTER and IDENTIFY; true when it was for NickServ. */
+bool reed__irc_nickserv(reed_irc_core_t *c, const char *target,
+                        const char *text);
 void reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m);

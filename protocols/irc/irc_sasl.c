@@ -137,8 +137,8 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
   reed_free(enc);
 }
 
-static void
-logged_in(reed_irc_core_t *c, const char *account)
+void
+reed__irc_logged_in(reed_irc_core_t *c, const char *account)
 {
   char mask[IRC_MASK_MAX];
   const char *nick = c->session ? reed_session_nick(c->session) : NULL;
@@ -161,20 +161,21 @@ logged_in(reed_irc_core_t *c, const char *account)
   reed__irc_num(c, "903", ":SASL authentication successful");
 }
 
+/* ---- Portal calls
+ * ------------------------------------------------------------ A portal request
+ * answers through a callback, maybe inside the call (an inline worker): then
+ * the answer is kept and handled once the call has returned, so nothing is
+ * freed under the portal's feet. Until it is handled, input is held back (feed
+ * checks sasl_pending). */
+
 static void
 portal_result(reed_irc_core_t *c)
 {
   c->sasl_pending = c->sasl_ready = false;
-  if (c->sasl_status == 0 && c->sasl_account[0] != '\0')
-    logged_in(c, c->sasl_account);
-  else
-    fail(c, "904", "SASL authentication failed");
+  c->auth_fn(c, c->sasl_status, c->sasl_account);
   reed__irc_resume(c);
 }
 
-/* The portal's answer. It may come inside reed_portal_sasl_step (an inline
- * worker): then it is kept and handled once the step has returned, so the
- * exchange is never freed under the portal's feet. */
 static void
 portal_done(void *ud, uint64_t req_id, int status, const char *account)
 {
@@ -189,6 +190,33 @@ portal_done(void *ud, uint64_t req_id, int status, const char *account)
     portal_result(c);
 }
 
+reed_irc_portal_cb
+reed__irc_portal_begin(reed_irc_core_t *c, reed_irc_auth_fn fn)
+{
+  c->auth_fn = fn;
+  c->sasl_in_step = true;
+  c->sasl_ready = false;
+  return portal_done;
+}
+
+void
+reed__irc_portal_end(reed_irc_core_t *c, bool waiting)
+{
+  c->sasl_in_step = false;
+  c->sasl_pending = waiting;
+  if (waiting && c->sasl_ready)
+    portal_result(c);
+}
+
+static void
+sasl_answer(reed_irc_core_t *c, int status, const char *account)
+{
+  if (status == 0 && account[0] != '\0')
+    reed__irc_logged_in(c, account);
+  else
+    fail(c, "904", "SASL authentication failed");
+}
+
 static void
 step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
 {
@@ -201,14 +229,11 @@ step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
       c->sasl_final = true; /* SCRAM's v=: the client answers "+" */
       send_challenge(c, out);
     } else {
-      logged_in(c, reed_sasl_account(c->sasl));
+      reed__irc_logged_in(c, reed_sasl_account(c->sasl));
     }
     break;
   case REED_SASL_PENDING:
-    c->sasl_pending = true;
-    if (c->sasl_ready)
-      portal_result(c);
-    break;
+    break; /* handled by reed__irc_portal_end */
   case REED_ETOOBIG:
     fail(c, "905", "SASL message too long");
     break;
@@ -224,6 +249,7 @@ client_message(reed_irc_core_t *c)
 {
   uint8_t *raw = reed_malloc(c->sasl_len / 4 * 3 + 1);
   reed_buf_t *out = NULL;
+  reed_irc_portal_cb cb;
   ssize_t n;
   int rc;
 
@@ -243,15 +269,15 @@ client_message(reed_irc_core_t *c)
   if (c->sasl_final) {
     reed_free(raw);
     c->sasl_final = false;
-    logged_in(c, reed_sasl_account(c->sasl));
+    reed__irc_logged_in(c, reed_sasl_account(c->sasl));
     return;
   }
-  c->sasl_in_step = true;
-  rc = reed_portal_sasl_step(c->sasl, raw, (size_t)n, &out, portal_done, c,
+  cb = reed__irc_portal_begin(c, sasl_answer);
+  rc = reed_portal_sasl_step(c->sasl, raw, (size_t)n, &out, cb, c,
                              c->env->conn_id);
-  c->sasl_in_step = false;
   reed_free(raw);
   step_result(c, rc, out);
+  reed__irc_portal_end(c, rc == REED_SASL_PENDING);
 }
 
 /* Collects one 400-byte chunk ("+" is empty); a shorter chunk ends it. */

@@ -121,6 +121,28 @@ mem_add(itw_t *w, const char *name, const char *password)
   w->accounts[w->n_accounts++].creds = c;
 }
 
+static int
+mem_create(void *ud, const reed_creds_t *creds, const char *email)
+{
+  itw_t *w = ud;
+  reed_creds_t *c;
+
+  REED_UNUSED(email);
+  for (size_t i = 0; i < w->n_accounts; i++) {
+    if (reed_casecmp(w->accounts[i].name, creds->account) == 0)
+      return REED_EACCOUNTEXISTS;
+  }
+  if (w->n_accounts == REED_ARRAY_SIZE(w->accounts))
+    return REED_EIO;
+  c = malloc(sizeof(*c));
+  ASSERT(c != NULL);
+  *c = *creds;
+  reed_strlcpy(w->accounts[w->n_accounts].name, creds->account,
+               sizeof(w->accounts[0].name));
+  w->accounts[w->n_accounts++].creds = c;
+  return 0;
+}
+
 /* One registered certificate: 64 'a's is Alice's. */
 static int
 mem_cert(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
@@ -135,7 +157,8 @@ mem_cert(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
 void
 itw_portal(itw_t *w, int deferred)
 {
-  reed_credsrc_t src = {.get = mem_get, .cert_account = mem_cert, .ud = w};
+  reed_credsrc_t src = {
+      .get = mem_get, .create = mem_create, .cert_account = mem_cert, .ud = w};
   reed_portal_opts_t o = {
       .creds = &src,
       .worker = &w->iw.worker,

@@ -223,3 +223,65 @@ TEST(sasl_base64)
       reed__test_fail(__FILE__, __LINE__, "accepted %s", bad[i]);
   }
 }
+
+static void
+sc_register(itw_t *w)
+{
+  itw_portal(w, 1);
+  itw_connect(w, 0);
+  itw_feed(w, 0, "CAP LS 302\r\nNICK newbie\r\nUSER n 0 * :N\r\n");
+  ASSERT(strstr(itw_take(w, 0),
+                " draft/account-registration=before-connect ") != NULL);
+  itw_feed(w, 0, "REGISTER * * hunter22\r\nPING :next\r\nCAP END\r\n");
+  {
+    const char *out = itw_take(w, 0);
+    ASSERT(strncmp(out,
+                   ":irc.test REGISTER SUCCESS newbie :Account created\r\n"
+                   ":irc.test 900 * newbie!~n@127.0.0.1 newbie :You are now "
+                   "logged in as newbie\r\n"
+                   ":irc.test PONG irc.test :next\r\n"
+                   ":irc.test 001 newbie ",
+                   strlen(":irc.test REGISTER SUCCESS newbie :Account "
+                          "created\r\n:irc.test 900 * newbie!~n@127.0.0.1 "
+                          "newbie :You are now logged in as newbie\r\n"
+                          ":irc.test PONG irc.test :next\r\n:irc.test 001 "
+                          "newbie ")) == 0);
+  }
+  itw_feed(w, 0, "REGISTER other * pw\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test FAIL REGISTER ALREADY_AUTHENTICATED other :You are "
+             "logged in");
+  itw_register(w, 1, "second");
+  itw_feed(w, 1, "REGISTER Newbie * pw2\r\nREGISTER 9bad * pw\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test FAIL REGISTER ACCOUNT_EXISTS Newbie :account already "
+             "exists\n"
+             ":irc.test FAIL REGISTER BAD_ACCOUNT_NAME 9bad :invalid account "
+             "name");
+  /* NickServ: IDENTIFY to the new account from a third connection. */
+  itw_register(w, 2, "third");
+  itw_feed(w, 2,
+           "PRIVMSG NickServ :IDENTIFY newbie wrong\r\n"
+           "PRIVMSG nickserv :IDENTIFY newbie hunter22\r\n"
+           "PRIVMSG NickServ :frob\r\n");
+  ITW_EXPECT(w, 2,
+             ":NickServ!NickServ@services.irc.test NOTICE third :Invalid "
+             "account credentials\n"
+             ":NickServ!NickServ@services.irc.test NOTICE third :You are now "
+             "identified\n"
+             ":irc.test 900 third third!~u2@127.0.0.1 newbie :You are now "
+             "logged in as newbie\n"
+             ":NickServ!NickServ@services.irc.test NOTICE third :Commands: "
+             "REGISTER <password> [email], IDENTIFY [account] <password>");
+  itw_feed(w, 1, "PRIVMSG NickServ :REGISTER s3cond\r\n");
+  ITW_EXPECT(w, 1,
+             ":NickServ!NickServ@services.irc.test NOTICE second :Account "
+             "created\n"
+             ":irc.test 900 second second!~u1@127.0.0.1 second :You are now "
+             "logged in as second");
+}
+
+TEST(sasl_register_and_nickserv)
+{
+  itw_run_chunked(sc_register);
+}

@@ -1,0 +1,187 @@
+/* Accounts from IRC: draft/account-registration's REGISTER, and NickServ's
+ * REGISTER and IDENTIFY as a convenience for clients without SASL. Both go
+ * through the portal (argon2id on the worker); input waits meanwhile. */
+#include "irc_int.h"
+
+#include "../../auth/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void
+reg_fail(reed_irc_core_t *c, const char *code, const char *account,
+         const char *text)
+{
+  reed__irc_send(c, ":%s FAIL REGISTER %s %s :%s", IRC_SERVER(c), code, account,
+                 text);
+}
+
+static const char *
+reg_code(int err)
+{
+  switch (err) {
+  case REED_EACCOUNTEXISTS:
+    return "ACCOUNT_EXISTS";
+  case REED_EBADACCOUNT:
+    return "BAD_ACCOUNT_NAME";
+  case REED_EREGCLOSED:
+    return "DISALLOWED";
+  case REED_EINVAL:
+    return "UNACCEPTABLE_PASSWORD";
+  default:
+    return "TEMPORARILY_UNAVAILABLE";
+  }
+}
+
+static void
+bind_account(reed_irc_core_t *c, const char *account)
+{
+  char mask[IRC_MASK_MAX];
+  const char *nick = reed_session_nick(c->session);
+
+  if (reed_session_login(c->session, account) < 0)
+    return;
+  c->sasl_done = true;
+  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
+           c->user[0] ? c->user : "*", c->host);
+  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
+                account);
+}
+
+static void
+register_answer(reed_irc_core_t *c, int status, const char *account)
+{
+  if (status != 0 || c->session == NULL) {
+    reg_fail(c, reg_code(status), account[0] ? account : "*",
+             reed_strerror(status));
+    return;
+  }
+  reed__irc_send(c, ":%s REGISTER SUCCESS %s :Account created", IRC_SERVER(c),
+                 account);
+  bind_account(c, account);
+}
+
+/* Starts a registration; `answer` gets the result. */
+static void
+start_register(reed_irc_core_t *c, const char *account, const char *email,
+               const char *password, reed_irc_auth_fn answer)
+{
+  reed_irc_portal_cb cb = reed__irc_portal_begin(c, answer);
+  int rc =
+      reed_portal_register(c->env->portal, account, password, strlen(password),
+                           email, cb, c, c->env->conn_id);
+
+  reed__irc_portal_end(c, rc == 0);
+  if (rc < 0)
+    answer(c, rc, account);
+}
+
+void
+reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *account = m->params[0], *email = m->params[1];
+  const char *nick = reed_session_nick(c->session);
+
+  if (c->env->portal == NULL) {
+    reg_fail(c, "TEMPORARILY_UNAVAILABLE", account, "No accounts here");
+    return;
+  }
+  if (reed_session_account(c->session) != NULL) {
+    reg_fail(c, "ALREADY_AUTHENTICATED", account, "You are logged in");
+    return;
+  }
+  if (strcmp(account, "*") == 0) {
+    if (nick == NULL) {
+      reg_fail(c, "BAD_ACCOUNT_NAME", account, "Choose a nick first");
+      return;
+    }
+    account = nick;
+  }
+  start_register(c, account, strcmp(email, "*") == 0 ? NULL : email,
+                 m->params[2], register_answer);
+}
+
+/* ---- NickServ --------------------------------------------------------------
+ */
+
+static void
+ns_notice(reed_irc_core_t *c, const char *text)
+{
+  reed__irc_send(c, ":NickServ!NickServ@services.%s NOTICE %s :%s",
+                 IRC_SERVER(c), reed__irc_nick(c), text);
+}
+
+static void
+ns_register_answer(reed_irc_core_t *c, int status, const char *account)
+{
+  if (status != 0 || c->session == NULL) {
+    ns_notice(c, reed_strerror(status));
+    return;
+  }
+  ns_notice(c, "Account created");
+  bind_account(c, account);
+}
+
+static void
+ns_identify_answer(reed_irc_core_t *c, int status, const char *account)
+{
+  if (status != 0 || c->session == NULL || account[0] == '\0') {
+    ns_notice(c, "Invalid account credentials");
+    return;
+  }
+  ns_notice(c, "You are now identified");
+  bind_account(c, account);
+}
+
+static void
+ns_identify(reed_irc_core_t *c, const char *account, const char *password)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  reed_irc_portal_cb cb = reed__irc_portal_begin(c, ns_identify_answer);
+  int rc = reed_portal_login_password(c->env->portal, account, password,
+                                      strlen(password), peer ? peer->ip : NULL,
+                                      cb, c, c->env->conn_id);
+
+  reed__irc_portal_end(c, rc == 0);
+  if (rc < 0)
+    ns_identify_answer(c, rc, "");
+}
+
+/* "REGISTER password [email]" or "IDENTIFY [account] password". */
+static void
+ns_command(reed_irc_core_t *c, char *text)
+{
+  char *save = NULL, *cmd = strtok_r(text, " ", &save);
+  char *a1 = strtok_r(NULL, " ", &save), *a2 = strtok_r(NULL, " ", &save);
+  const char *nick = reed_session_nick(c->session);
+
+  if (cmd == NULL || a1 == NULL || nick == NULL) {
+    ns_notice(c, "Commands: REGISTER <password> [email], IDENTIFY "
+                 "[account] <password>");
+  } else if (c->env->portal == NULL) {
+    ns_notice(c, "No accounts here");
+  } else if (reed_session_account(c->session) != NULL) {
+    ns_notice(c, "You are already logged in");
+  } else if (strcasecmp(cmd, "REGISTER") == 0) {
+    start_register(c, nick, a2, a1, ns_register_answer);
+  } else if (strcasecmp(cmd, "IDENTIFY") == 0) {
+    ns_identify(c, a2 ? a1 : nick, a2 ? a2 : a1);
+  } else {
+    ns_notice(c, "Unknown command");
+  }
+}
+
+bool
+reed__irc_nickserv(reed_irc_core_t *c, const char *target, const char *text)
+{
+  char buf[REED_IRC_LINE_MAX];
+
+  if (strcasecmp(target, "NickServ") != 0 ||
+      reed_model_find_nick(c->env->model, "NickServ",
+                           &(reed_person_view_t){0}) == 0)
+    return false;
+  reed_strlcpy(buf, text, sizeof(buf));
+  ns_command(c, buf);
+  return true;
+}
