@@ -65,14 +65,14 @@ answer_join(reed_amp_core_t *c, reed_room_t *r)
 void
 reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_room_t *r = reed_room_find(c->env.model, a->s[0]);
+  reed_room_t *r = reed_room_find(c->env->model, a->s[0]);
   int rc;
 
   if (r != NULL && reed_room_has_session(r, c->session)) {
     answer_join(c, r); /* already in: same answer, no events */
     return;
   }
-  if (r == NULL && !c->conf->create_rooms) {
+  if (r == NULL && !reed__amp_conf(c)->create_rooms) {
     reed__amp_error(c, "NO_SUCH_ROOM", "no such room");
     return;
   }
@@ -81,7 +81,7 @@ reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error_code(c, rc);
     return;
   }
-  if ((r = reed_room_find(c->env.model, a->s[0])) == NULL) {
+  if ((r = reed_room_find(c->env->model, a->s[0])) == NULL) {
     reed__amp_error_code(c, REED_EFATAL);
     return;
   }
@@ -95,7 +95,7 @@ reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a)
 reed_room_t *
 reed__amp_joined_room(reed_amp_core_t *c, const char *name)
 {
-  reed_room_t *r = reed_room_find(c->env.model, name);
+  reed_room_t *r = reed_room_find(c->env->model, name);
 
   if (r == NULL) {
     reed__amp_error(c, "NO_SUCH_ROOM", "no such room");
@@ -217,13 +217,13 @@ resolve_user(reed_amp_core_t *c, const char *user, char *nick, size_t n)
   reed_person_view_t pv;
   account_find_t f = {.account = user};
 
-  if (reed_model_find_nick(c->env.model, user, &pv) == 0) {
+  if (reed_model_find_nick(c->env->model, user, &pv) == 0) {
     reed_strlcpy(nick, pv.who.nick, n);
     return true;
   }
-  if (!reed_model_account_exists(c->env.model, user))
+  if (!reed_model_account_exists(c->env->model, user))
     return false;
-  reed_model_each_room(c->env.model, match_room, &f);
+  reed_model_each_room(c->env->model, match_room, &f);
   reed_strlcpy(nick, f.nick, n);
   return f.nick[0] != '\0';
 }

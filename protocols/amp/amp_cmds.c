@@ -132,7 +132,7 @@ auth_failed(reed_amp_core_t *c, int err)
     reed__amp_error(c, "UNAUTHORIZED", "invalid username or password");
   else
     reed__amp_error_code(c, err);
-  if (++c->failures >= c->conf->max_login_failures && !c->closed)
+  if (++c->failures >= reed__amp_conf(c)->max_login_failures && !c->closed)
     reed__amp_closing(c, "Too many failed logins");
 }
 
@@ -141,7 +141,7 @@ auth_failed(reed_amp_core_t *c, int err)
 static void
 auth_started(reed_amp_core_t *c, int rc)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
 
   if (rc < 0) {
     c->auth_pending = false;
@@ -179,7 +179,7 @@ auth_begin(reed_amp_core_t *c, const amp_argv_t *a, bool reg)
 static const char *
 peer_ip(reed_amp_core_t *c)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
   const reed_peer_t *p = t->peer ? t->peer(t->t) : NULL;
 
   return p ? p->ip : NULL;
@@ -194,8 +194,8 @@ cmd_login(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error_code(c, rc);
     return;
   }
-  rc = reed_portal_login_password(c->env.portal, a->s[0], a->s[1], a->len[1],
-                                  peer_ip(c), portal_cb, c, c->env.conn_id);
+  rc = reed_portal_login_password(c->env->portal, a->s[0], a->s[1], a->len[1],
+                                  peer_ip(c), portal_cb, c, c->env->conn_id);
   auth_started(c, rc);
 }
 
@@ -208,9 +208,9 @@ nick_free_for(reed_amp_core_t *c, const char *nick, const char *account)
 
   if (reed_casecmp(nick, account) == 0)
     return true;
-  if (reed_model_account_exists(c->env.model, nick))
+  if (reed_model_account_exists(c->env->model, nick))
     return false;
-  return reed_model_find_nick(c->env.model, nick, &pv) != 0;
+  return reed_model_find_nick(c->env->model, nick, &pv) != 0;
 }
 
 static void
@@ -226,8 +226,8 @@ cmd_register(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error_code(c, rc);
     return;
   }
-  rc = reed_portal_register(c->env.portal, a->s[0], a->s[1], a->len[1], NULL,
-                            portal_cb, c, c->env.conn_id);
+  rc = reed_portal_register(c->env->portal, a->s[0], a->s[1], a->len[1], NULL,
+                            portal_cb, c, c->env->conn_id);
   auth_started(c, rc);
 }
 
@@ -245,7 +245,7 @@ answer_login(reed_amp_core_t *c)
 static void
 resume(reed_amp_core_t *c)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
 
   c->auth_pending = false;
   if (c->paused) {
@@ -270,7 +270,7 @@ reed__amp_auth_done(reed_amp_core_t *c, int status, const char *account)
     reed__amp_error_code(c, rc);
   } else {
     if (c->login_timer)
-      c->env.clock->cancel(c->env.clock->c, c->login_timer);
+      c->env->clock->cancel(c->env->clock->c, c->login_timer);
     c->login_timer = 0;
     answer_login(c);
   }
@@ -286,8 +286,8 @@ int
 reed__amp_session_start(reed_amp_core_t *c, const char *account,
                         const char *nick)
 {
-  const reed_peer_t *peer = c->env.transport->peer
-                                ? c->env.transport->peer(c->env.transport->t)
+  const reed_peer_t *peer = c->env->transport->peer
+                                ? c->env->transport->peer(c->env->transport->t)
                                 : NULL;
   reed_session_info_t info = {
       .origin = "amp",
@@ -299,7 +299,7 @@ reed__amp_session_start(reed_amp_core_t *c, const char *account,
       .ud = c,
   };
   reed_session_t *s;
-  int rc = reed_session_new(c->env.model, &info, &s);
+  int rc = reed_session_new(c->env->model, &info, &s);
 
   if (rc < 0)
     return rc;
@@ -318,7 +318,7 @@ reed__amp_session_start(reed_amp_core_t *c, const char *account,
 static void
 cmd_start_tls(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
   const reed_peer_t *peer = t->peer ? t->peer(t->t) : NULL;
 
   REED_UNUSED(a);
@@ -326,7 +326,7 @@ cmd_start_tls(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error(c, "TLS_ERROR", "TLS is already active");
     return;
   }
-  if (!c->conf->starttls || t->start_tls == NULL) {
+  if (!reed__amp_conf(c)->starttls || t->start_tls == NULL) {
     reed__amp_error(c, "TLS_ERROR", "TLS not available");
     return;
   }

@@ -25,10 +25,16 @@ reed__amp_conf_defaults(reed_amp_conf_t *c)
   *c = default_conf;
 }
 
+const reed_amp_conf_t *
+reed__amp_conf(const reed_amp_core_t *c)
+{
+  return c->env->conf ? c->env->conf : &default_conf;
+}
+
 uint64_t
 reed__amp_now_us(const reed_amp_core_t *c)
 {
-  reed_clock_t *clk = c->env.clock;
+  reed_clock_t *clk = c->env->clock;
 
   return clk->wall_ms(clk->c) * 1000;
 }
@@ -38,7 +44,7 @@ reed__amp_now_us(const reed_amp_core_t *c)
 void
 reed__amp_write(reed_amp_core_t *c, reed_buf_t *b)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
 
   if (!c->closed && t->write(t->t, b) < 0)
     c->closed = true; /* over the send-queue limit: net is closing it */
@@ -48,7 +54,7 @@ reed__amp_write(reed_amp_core_t *c, reed_buf_t *b)
 void
 reed__amp_close(reed_amp_core_t *c, const char *reason)
 {
-  reed_transport_t *t = c->env.transport;
+  reed_transport_t *t = c->env->transport;
 
   if (c->closed)
     return;
@@ -63,7 +69,7 @@ write_box(reed_amp_core_t *c, reed_amp_enc_t *e)
   int rc = reed_amp_enc_finish(e, &b);
 
   if (rc < 0) {
-    reed_log(c->env.log, REED_LOG_ERROR, "amp: cannot encode a box: %s",
+    reed_log(c->env->log, REED_LOG_ERROR, "amp: cannot encode a box: %s",
              reed_strerror(rc));
     reed__amp_close(c, "internal error");
     return;
@@ -150,10 +156,10 @@ reed__amp_closing(reed_amp_core_t *c, const char *reason)
 static bool
 take_token(reed_amp_core_t *c)
 {
-  uint64_t now = c->env.clock->now_ms(c->env.clock->c);
-  uint64_t cap = (uint64_t)c->conf->flood_burst * TOKEN;
+  uint64_t now = c->env->clock->now_ms(c->env->clock->c);
+  uint64_t cap = (uint64_t)reed__amp_conf(c)->flood_burst * TOKEN;
 
-  c->tokens += (now - c->refill_ms) * (uint64_t)c->conf->flood_rate;
+  c->tokens += (now - c->refill_ms) * (uint64_t)reed__amp_conf(c)->flood_rate;
   c->refill_ms = now;
   if (c->tokens > cap)
     c->tokens = cap;
@@ -167,7 +173,7 @@ static void
 rate_limited(reed_amp_core_t *c)
 {
   reed__amp_error(c, "RATE_LIMITED", "too many commands, slow down");
-  if (++c->refused >= c->conf->flood_limit)
+  if (++c->refused >= reed__amp_conf(c)->flood_limit)
     reed__amp_closing(c, "Excess flood");
 }
 
@@ -460,14 +466,13 @@ reed__amp_conn_new(const reed_proto_env_t *env, void **core)
 
   if (c == NULL)
     return REED_ENOMEM;
-  c->env = *env;
-  c->conf = env->conf ? env->conf : &default_conf;
+  c->env = env;
   reed_amp_decoder_init(&c->dec);
-  c->tokens = (uint64_t)c->conf->flood_burst * TOKEN;
+  c->tokens = (uint64_t)reed__amp_conf(c)->flood_burst * TOKEN;
   c->refill_ms = clk->now_ms(clk->c);
-  if (c->conf->login_timeout_ms > 0) {
-    c->login_timer =
-        clk->call_later(clk->c, c->conf->login_timeout_ms, login_timeout, c);
+  if (reed__amp_conf(c)->login_timeout_ms > 0) {
+    c->login_timer = clk->call_later(
+        clk->c, reed__amp_conf(c)->login_timeout_ms, login_timeout, c);
     if (c->login_timer == 0) {
       reed_free(c);
       return REED_ENOMEM;
@@ -524,9 +529,9 @@ reed__amp_conn_free(void *core)
   if (c == NULL)
     return;
   if (c->login_timer)
-    c->env.clock->cancel(c->env.clock->c, c->login_timer);
-  if (c->auth_pending && c->env.portal)
-    reed_portal_cancel(c->env.portal, c->env.conn_id);
+    c->env->clock->cancel(c->env->clock->c, c->login_timer);
+  if (c->auth_pending && c->env->portal)
+    reed_portal_cancel(c->env->portal, c->env->conn_id);
   end_session(c, "Connection closed");
   reed_amp_decoder_cleanup(&c->dec);
   reed_free(c->pending_nick);

@@ -56,7 +56,7 @@ reed__amp_error_code(reed_amp_core_t *c, int err)
     }
   }
   /* An internal fault: UNKNOWN, then close, as Twisted does. */
-  reed_log(c->env.log, REED_LOG_ERROR, "amp: internal error %s",
+  reed_log(c->env->log, REED_LOG_ERROR, "amp: internal error %s",
            reed_err_name(err));
   reed__amp_error(c, "UNKNOWN", "Unknown Error");
   reed__amp_close(c, "internal error");

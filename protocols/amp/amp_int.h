@@ -72,8 +72,9 @@ const amp_cmd_t *reed__amp_cmd_find(const uint8_t *name, size_t len);
 
 /* ---- The per-connection core ------------------------------------------- */
 struct reed_amp_core_s {
-  reed_proto_env_t env;
-  const reed_amp_conf_t *conf;
+  /* The connection's env, owned by net for the connection's life; read
+   * through this pointer because a reload replaces env->conf. */
+  const reed_proto_env_t *env;
   reed_amp_decoder_t dec;
   reed_session_t *session; /* NULL until Login */
   uint64_t login_timer;
@@ -123,6 +124,8 @@ void reed__amp_auth_done(reed_amp_core_t *c, int status, const char *account);
 int reed__amp_session_start(reed_amp_core_t *c, const char *account,
                             const char *nick);
 uint64_t reed__amp_now_us(const reed_amp_core_t *c);
+/* The [amp] settings in force (the defaults when there is no section). */
+const reed_amp_conf_t *reed__amp_conf(const reed_amp_core_t *c);
 
 /* The room `name` when this session has joined it; otherwise NULL, with
  * NO_SUCH_ROOM or NOT_A_MEMBER answered. */

@@ -148,7 +148,7 @@ reed__amp_cmd_list_rooms(reed_amp_core_t *c, const amp_argv_t *a)
 {
   entries_t es = {.c = c};
 
-  reed_model_each_room(c->env.model, collect_room, &es);
+  reed_model_each_room(c->env->model, collect_room, &es);
   answer_page(c, &es, a->set[0] ? a->s[0] : NULL, "rooms", enc_room);
   entries_free(&es);
 }
@@ -180,7 +180,7 @@ enc_member(const entry_t *e, reed_amp_enc_t *enc)
 void
 reed__amp_cmd_members(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_room_t *r = reed_room_find(c->env.model, a->s[0]);
+  reed_room_t *r = reed_room_find(c->env->model, a->s[0]);
   entries_t es = {.c = c};
   reed_room_view_t v;
 

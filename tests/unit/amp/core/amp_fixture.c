@@ -120,13 +120,11 @@ world_account(world_t *w, const char *name, const char *password)
 void
 cl_open(world_t *w, client_t *cl)
 {
-  reed_proto_env_t env;
-
   memset(cl, 0, sizeof(*cl));
   cl->w = w;
   ft_init(&cl->ft);
   reed_amp_decoder_init(&cl->dec);
-  env = (reed_proto_env_t){
+  cl->env = (reed_proto_env_t){
       .transport = &cl->ft.transport,
       .clock = &w->fc.clock,
       .worker = &w->iw.worker,
@@ -136,7 +134,7 @@ cl_open(world_t *w, client_t *cl)
       .log = &w->log,
       .conn_id = ++w->next_conn,
   };
-  ASSERT_EQ(reed_amp_module.conn_new(&env, &cl->core), 0);
+  ASSERT_EQ(reed_amp_module.conn_new(&cl->env, &cl->core), 0);
 }
 
 void

@@ -43,6 +43,7 @@ typedef struct {
 typedef struct client_s {
   world_t *w;
   fake_transport_t ft;
+  reed_proto_env_t env; /* the core reads it for its whole life */
   void *core;
   reed_amp_decoder_t dec;
   size_t seen; /* bytes of ft.out already decoded */

@@ -1110,3 +1110,30 @@ TEST(ask_tags_verbatim)
   cl_close(&a);
   world_free(&w);
 }
+
+/* A reload replaces env->conf under a live connection (net updates the
+ * pointer); the core reads the new settings from then on. */
+TEST(reload_replaces_conf)
+{
+  world_t w;
+  client_t a;
+  reed_amp_conf_t *fresh = malloc(sizeof(*fresh));
+  tbox_t tb;
+
+  world_init(&w, 0);
+  world_account(&w, "alice", "pw");
+  cl_open(&w, &a);
+  cl_login(&a, "alice", "pw", NULL);
+  *fresh = w.conf;
+  fresh->create_rooms = false;
+  a.env.conf = fresh;
+  memset(&w.conf, 0xff, sizeof(w.conf)); /* the old one is garbage now */
+  cl_send(&a, "Join", "room", "brandnew", NULL);
+  expect_error(&a, "NO_SUCH_ROOM");
+  cl_send(&a, "Ping", NULL);
+  expect_answer(&a, &tb);
+  tb_free(&tb);
+  cl_close(&a);
+  free(fresh);
+  world_free(&w);
+}
