@@ -154,6 +154,17 @@ reed_model_account_exists(const reed_model_t *m, const char *name)
   return reed__map_get(&m->accounts, fold) != NULL;
 }
 
+void
+reed_model_each_account(const reed_model_t *m,
+                        void (*cb)(void *ud, const char *name), void *ud)
+{
+  for (size_t i = 0; i < m->accounts.cap; i++) {
+    const reed__account_t *a = m->accounts.slots[i].val;
+    if (m->accounts.slots[i].key != NULL && a != NULL)
+      cb(ud, a->name);
+  }
+}
+
 /* Turns every person of the account into a guest and tells whoever sees
  * them (ACCOUNT with a NULL account). */
 static void

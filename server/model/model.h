@@ -90,6 +90,10 @@ int reed_model_account_add(reed_model_t *m, const char *name);
 /* Forgets an account; its live sessions become guests. 0 or ENOACCOUNT. */
 int reed_model_account_del(reed_model_t *m, const char *name);
 bool reed_model_account_exists(const reed_model_t *m, const char *name);
+/* Calls cb with the name of every account the model knows, in no
+ * particular order. cb must not add or delete accounts. */
+void reed_model_each_account(const reed_model_t *m,
+                             void (*cb)(void *ud, const char *name), void *ud);
 
 /* ---- Events --------------------------------------------------------------
  */

@@ -580,6 +580,8 @@ reed_store_attach(reed_store_t *st, reed_model_t *m)
     return rc;
   st->model = m;
   rc = load(st);
+  if (rc == 0)
+    rc = reed__store_sync_mark(st);
   if (rc == 0) {
     st->observer = (reed_model_observer_t){
         .on_change = on_change,

@@ -73,6 +73,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_LIST_INSERT] =
         "INSERT OR REPLACE INTO room_lists(room, room_name, list, folded,"
         " mask, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_DATA_VERSION] = "PRAGMA data_version",
+    [STMT_ACCOUNT_NAMES] = "SELECT folded, name FROM accounts ORDER BY folded",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",
 };

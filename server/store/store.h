@@ -183,6 +183,18 @@ int reed_store_attach(reed_store_t *st, reed_model_t *m);
 void reed_store_set_history_keep(reed_store_t *st, size_t per_room,
                                  size_t per_private);
 
+/* Brings accounts changed by another process (`reed account add|del`
+ * while the server runs) into the attached model: names added there are
+ * reserved here, and names deleted there are forgotten (their sessions
+ * become guests, with ACCOUNT events, as reed_model_account_del does).
+ * Cheap enough for every loop turn: without `force` it looks at most once
+ * a second (on the model's clock), and then only reads SQLite's data
+ * version, comparing the accounts only when another connection committed
+ * since the last look. Call it from the loop, outside any model call (it
+ * emits events). Returns 0 or one of: REED_EINVAL (not attached),
+ * REED_ENOMEM, REED_EIO. */
+int reed_store_sync_accounts(reed_store_t *st, bool force);
+
 /* Commits the rows this loop turn produced (nothing to do when no batch is
  * open). Returns 0 or REED_EIO (the batch is rolled back and logged). */
 int reed_store_turn_end(reed_store_t *st);

@@ -33,6 +33,8 @@ typedef enum {
   STMT_ROOM_UPSERT,
   STMT_META_SET_ID,
   STMT_LIST_INSERT,
+  STMT_DATA_VERSION,
+  STMT_ACCOUNT_NAMES,
   STMT_LIST_DELETE,
   STMT__COUNT
 } reed__store_stmt_id;
@@ -47,6 +49,10 @@ struct reed_store_s {
   reed_model_t *model;
   reed_model_observer_t observer;
   size_t keep_room, keep_private;
+  /* Account sync (sync.c): the data version the model's accounts match
+   * and when it was last read (the model clock's ms). */
+  long long data_version;
+  uint64_t sync_ms;
 };
 
 /* Returns the cached statement `id`, reset and with bindings cleared, or
@@ -70,6 +76,8 @@ int reed__store_txn_end(reed_store_t *st, int rc);
 /* ASCII casefold of an account name into dst (size REED_ACCOUNT_MAX + 1). */
 void reed__store_fold(char *dst, const char *src);
 
+/* Records the data version and time after the load (sync.c). */
+int reed__store_sync_mark(reed_store_t *st);
 /* Removes the store's observer from its model (when still attached). */
 void reed__store_detach(reed_store_t *st);
 

@@ -122,3 +122,34 @@ TEST(tables_under_load)
   ASSERT_EQ(reed_model_live_objects(f.m), 0);
   fx_done(&f);
 }
+
+static void
+count_account(void *ud, const char *name)
+{
+  char *out = ud;
+
+  /* Order is unspecified: mark each expected name once. */
+  if (strcmp(name, "Alice") == 0)
+    out[0]++;
+  else if (strcmp(name, "bob") == 0)
+    out[1]++;
+  else
+    out[2]++;
+}
+
+TEST(each_account_lists_names)
+{
+  fx_t f;
+  char seen[3] = {0};
+  fx_init(&f);
+
+  reed_model_each_account(f.m, count_account, seen);
+  ASSERT(seen[0] == 0 && seen[1] == 0 && seen[2] == 0);
+  ASSERT_EQ(reed_model_account_add(f.m, "Alice"), 0);
+  ASSERT_EQ(reed_model_account_add(f.m, "bob"), 0);
+  ASSERT_EQ(reed_model_account_add(f.m, "carol"), 0);
+  ASSERT_EQ(reed_model_account_del(f.m, "CAROL"), 0);
+  reed_model_each_account(f.m, count_account, seen);
+  ASSERT(seen[0] == 1 && seen[1] == 1 && seen[2] == 0);
+  fx_done(&f);
+}
