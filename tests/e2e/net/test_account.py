@@ -6,6 +6,7 @@ certificate registered by `reed account cert add`."""
 import base64
 import hashlib
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -147,6 +148,7 @@ def main():
         if "irc" in built_modules():
             login_while_running(srv, srv_conf, d)
         assert srv.proc.poll() is None
+    shutil.rmtree(d, ignore_errors=True)
     print("ok")
 
 

@@ -1,6 +1,7 @@
 """`reed --check-config FILE`: a broken file names file, line and key and
 exits non-zero; a good one exits 0."""
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -42,6 +43,7 @@ def main():
     r = subprocess.run([reed_bin(), "--config", os.path.join(d, "bad0.ini")],
                        capture_output=True, text=True, timeout=20)
     assert r.returncode != 0 and "bogus_key" in r.stderr, r
+    shutil.rmtree(d, ignore_errors=True)
     print("ok")
 
 

@@ -1,6 +1,7 @@
 """The small command-line surface: --version, --help, usage errors, and a
 start that fails (a busy port) exiting non-zero with the endpoint named."""
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -45,6 +46,7 @@ def busy_port():
                                             port))
     r = run("--config", conf)
     busy.close()
+    shutil.rmtree(d, ignore_errors=True)
     assert r.returncode == 1, r
     want = "cannot listen for %s on tcp 127.0.0.1 %d: address already in use" \
         % (mods[0], port)

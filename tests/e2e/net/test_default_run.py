@@ -7,6 +7,7 @@ This is the one e2e test that binds the embedded default's fixed ports.
 If one is busy (another build's run of this same test), it waits and tries
 again, a bounded number of times."""
 import os
+import shutil
 import select
 import signal
 import stat
@@ -99,6 +100,7 @@ def main():
     assert "CN = localhost" in out, out
     year = int(out.split("notAfter=")[1].split()[3])
     assert year >= time.gmtime().tm_year + 9, out
+    shutil.rmtree(cwd, ignore_errors=True)
     print("ok: %d listeners, exit 0 in %.2fs" % (len(seen), took))
 
 
