@@ -8,6 +8,7 @@
 #   -s  servers among: relay reed ngircd inspircd ergo (all found)
 #   -p  points among: idle connect fan100 fan1000 light bigroom (all)
 # Environment: BUILD (build/bench-release), LOADGEN, RELAY_BIN, REED_BIN,
+# REED_COMMIT (the commit REED_BIN was built from, for the report),
 # ERGO_BIN and ERGO_SRC (ergo's source tree: default.yaml, ergo.motd),
 # NGIRCD_BIN, INSPIRCD_BIN, BENCH_PORT (first port, 17200).
 set -eu
@@ -135,7 +136,7 @@ run_one() { # server point run
   echo "mem=$(free -m | awk '/Mem:/ {print $2}') MiB"
   echo "kernel=$(uname -r)"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "reed=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "reed=${REED_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "ngircd=$("$NGIRCD_BIN" -V 2>&1 | head -n 1 || true)"
   echo "inspircd=$("$INSPIRCD_BIN" --version 2>&1 | head -n 1 || true)"
   echo "ergo=$("$ERGO_BIN" --version 2>&1 | head -n 1 || true)"
