@@ -733,3 +733,33 @@ TEST(big_room_paging)
   cl_close(&a);
   world_free(&w);
 }
+
+/* SetNick changes the nick of every session that shares it; the other
+ * session of the account learns it with one NickChanged. */
+TEST(set_nick_shared)
+{
+  world_t w;
+  client_t a1, a2;
+  tbox_t tb;
+
+  world_init(&w, 0);
+  world_account(&w, "alice", "pw");
+  cl_open(&w, &a1);
+  cl_open(&w, &a2);
+  cl_login(&a1, "alice", "pw", NULL);
+  cl_login(&a2, "alice", "pw", NULL);
+  cl_send(&a1, "SetNick", "nick", "ally", NULL);
+  expect_answer(&a1, &tb);
+  tb_free(&tb);
+  expect_none(&a1);
+  expect_event(&a2, "NickChanged", &tb);
+  ASSERT_KEY(&tb, "old", "alice");
+  ASSERT_KEY(&tb, "new", "ally");
+  tb_free(&tb);
+  expect_none(&a2);
+  ASSERT_STR_EQ(reed_session_nick(((reed_amp_core_t *)a2.core)->session),
+                "ally");
+  cl_close(&a1);
+  cl_close(&a2);
+  world_free(&w);
+}
