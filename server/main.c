@@ -402,12 +402,31 @@ same_modules(const reed_config_t *old, const reed_config_t *cfg)
   return true;
 }
 
+static bool
+same_listeners(const reed_config_t *old, const reed_config_t *cfg)
+{
+  size_t n_old = 0, n_new = 0;
+  const reed_listener_t *lo = reed_config_listeners(old, &n_old);
+  const reed_listener_t *ln = reed_config_listeners(cfg, &n_new);
+
+  if (n_old != n_new)
+    return false;
+  for (size_t i = 0; i < n_old; i++)
+    if (strcmp(lo[i].module, ln[i].module) != 0 ||
+        strcmp(lo[i].spec, ln[i].spec) != 0)
+      return false;
+  return true;
+}
+
 static void
 apply_config(app_t *a, reed_config_t *cfg)
 {
   reed_net_limits_t lim = limits_of(&cfg->server);
 
   reed_net_set_limits(a->net, &lim);
+  if (!same_listeners(a->cfg, cfg))
+    reed_log(&a->log, REED_LOG_WARN,
+             "reload: listener changes take effect at the next start");
   reed_portal_set_registration(a->portal, cfg->server.registration ==
                                               REED_REGISTRATION_OPEN);
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);

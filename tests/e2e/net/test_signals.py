@@ -112,6 +112,18 @@ def main():
         for _, _, s in tls:
             assert still_open(s)
 
+        # A new listener is not started by a reload, and reed says so.
+        ini = os.path.join(srv.dir, "reed.ini")
+        with open(ini) as f:
+            text = f.read()
+        header = "[%s]\n" % mods[0]
+        with open(ini, "w") as f:
+            f.write(text.replace(
+                header, header + "listen = tcp:0:interface=127.0.0.1\n", 1))
+        srv.signal(signal.SIGHUP)
+        assert wait_log(srv, "listener changes take effect at the next start")
+        assert srv.proc.poll() is None
+
         # A broken config on reload is reported and changes nothing.
         with open(os.path.join(srv.dir, "reed.ini"), "a") as f:
             f.write("[server]\nbogus_key = 1\n")
