@@ -260,6 +260,80 @@ def test_text_safety():
     alice.close()
 
 
+class RawIrc:
+    """IRCv3 over a raw socket (python3-irc has no CAP): message-tags and
+    draft/chathistory, to compare ids."""
+
+    def __init__(self, port, nick):
+        import socket
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+        self.send("CAP LS 302")
+        self.send("CAP REQ :message-tags batch server-time draft/chathistory")
+        self.send("NICK " + nick)
+        self.send("USER %s 0 * :%s" % (nick, nick))
+        self.send("CAP END")
+        self.until(lambda line: " 001 " in line)
+
+    def send(self, line):
+        self.s.sendall(line.encode() + b"\r\n")
+
+    def lines(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line.decode()
+
+    def until(self, pred, limit=500):
+        seen = []
+        for _ in range(limit):
+            line = self.lines()
+            seen.append(line)
+            if line.startswith("PING "):
+                self.send("PONG " + line[5:])
+            if pred(line):
+                return line, seen
+        raise AssertionError("not seen: %r" % seen[-10:])
+
+    def close(self):
+        self.s.close()
+
+
+def tags_of(line):
+    if not line.startswith("@"):
+        return {}
+    return dict(kv.split("=", 1) if "=" in kv else (kv, "")
+                for kv in line[1:].split(" ", 1)[0].split(";"))
+
+
+def test_same_ids_everywhere():
+    """A message has one id: the AMP answer, the IRC msgid, AMP History and
+    IRC CHATHISTORY all show it."""
+    alice, an = amp_user()
+    en = name("erin")
+    erin = RawIrc(SRV.port("irc", "tcp"), en)
+    erin.send("JOIN #ids")
+    erin.until(lambda line: " JOIN " in line)
+    alice.call(A.Join, room="ids")
+    said = alice.call(A.Say, room="ids", text="numbered")
+    line, _ = erin.until(lambda line: "PRIVMSG #ids :numbered" in line)
+    assert tags_of(line).get("msgid") == said["id"].decode(), line
+    erin.send("PRIVMSG #ids :from irc")
+    ev = alice.expect("Receive", sender=en, text="from irc")
+    hist = alice.call(A.History, room="ids")["messages"]
+    assert [m["id"] for m in hist] == [said["id"], ev["id"]], hist
+    erin.send("CHATHISTORY LATEST #ids * 10")
+    _, seen = erin.until(lambda line: line.startswith("BATCH -") or
+                         (line.startswith(":") and " BATCH -" in line))
+    ids = [tags_of(x).get("msgid") for x in seen if " PRIVMSG #ids " in x]
+    assert ids == [said["id"].decode(), ev["id"].decode()], seen
+    erin.close()
+    alice.close()
+
+
 def main():
     global SRV
     A.start_reactor()
@@ -268,7 +342,8 @@ def main():
         rc = run([test_join_both_ways, test_messages_both_ways, test_actions,
                   test_topic_both_ways, test_kick, test_part_and_quit,
                   test_irc_modes_forbid_amp,
-                  test_one_nick_namespace, test_text_safety])
+                  test_one_nick_namespace, test_text_safety,
+                  test_same_ids_everywhere])
     A.stop_reactor()
     return rc
 
