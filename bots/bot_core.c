@@ -34,6 +34,8 @@ reed__bot_init(reed_bot_t *bot, const reed__bot_ops_t *ops, void *t,
   bot->clock = clock;
   bot->log = log;
   reed_strlcpy(bot->prefix, "!", sizeof(bot->prefix));
+  bot->cmd_max = 12;
+  bot->cmd_window_ms = 60000;
 }
 
 REED_EXTERN const char *
@@ -316,6 +318,56 @@ reed__bot_parse_command(const reed_bot_t *bot, const char *text, char *name,
   return 1;
 }
 
+static reed__bot_rate_t *
+rate_slot(reed_bot_t *bot, const char *nick)
+{
+  reed__bot_rate_t *victim = NULL;
+
+  /* The nick's slot, else an empty one, else the oldest window. */
+  for (size_t i = 0; i < REED__BOT_RATE_SLOTS; i++) {
+    reed__bot_rate_t *r = &bot->rate[i];
+    if (r->nick[0] && same_name(r->nick, nick))
+      return r;
+    if (victim == NULL ||
+        (victim->nick[0] && (!r->nick[0] || r->start_ms < victim->start_ms)))
+      victim = r;
+  }
+  memset(victim, 0, sizeof(*victim));
+  reed_strlcpy(victim->nick, nick, sizeof(victim->nick));
+  return victim;
+}
+
+/* 1 when this nick may run one more command now. */
+static int
+command_allowed(reed_bot_t *bot, const char *nick)
+{
+  uint64_t now;
+  reed__bot_rate_t *r;
+
+  if (bot->cmd_max == 0 || nick == NULL || bot->clock == NULL)
+    return 1;
+  now = bot->clock->now_ms(bot->clock->c);
+  r = rate_slot(bot, nick);
+  if (r->count == 0 || now - r->start_ms >= bot->cmd_window_ms) {
+    r->start_ms = now;
+    r->count = 0;
+  }
+  if (++r->count == bot->cmd_max + 1 && bot->log)
+    reed_log(bot->log, REED_LOG_WARN, "bot: ignoring commands from %s", nick);
+  return r->count <= bot->cmd_max;
+}
+
+REED_EXTERN int
+reed_bot_set_command_rate(reed_bot_t *bot, unsigned max, uint64_t window_ms)
+{
+  if (bot == NULL || (max > 0 && window_ms == 0))
+    return REED_EINVAL;
+  bot->cmd_max = max;
+  bot->cmd_window_ms = window_ms;
+  memset(bot->rate, 0, sizeof(bot->rate));
+  return 0;
+}
+
 void
 reed__bot_dispatch(reed_bot_t *bot, const reed_bot_event_t *ev)
 {
@@ -325,7 +377,8 @@ reed__bot_dispatch(reed_bot_t *bot, const reed_bot_event_t *ev)
   dispatch_one(bot, ev);
   if (ev->kind != REED_BOT_EV_MESSAGE || ev->self ||
       !reed__bot_parse_command(bot, ev->text, name, sizeof(name), args,
-                               sizeof(args)))
+                               sizeof(args)) ||
+      !command_allowed(bot, ev->nick))
     return;
   cmd = *ev;
   cmd.kind = REED_BOT_EV_COMMAND;

@@ -44,6 +44,16 @@ typedef struct reed__bot_timer_s {
   struct reed__bot_timer_s *next;
 } reed__bot_timer_t;
 
+#define REED__BOT_RATE_SLOTS 32
+
+/* Commands counted per nick in the current window (a small LRU table:
+ * a nick not in it starts a fresh window). */
+typedef struct reed__bot_rate_s {
+  char nick[65];
+  uint64_t start_ms;
+  unsigned count;
+} reed__bot_rate_t;
+
 struct reed_bot_s {
   const reed__bot_ops_t *ops;
   void *t;
@@ -56,6 +66,9 @@ struct reed_bot_s {
   int closed; /* reed_bot_quit was called */
   char prefix[9];
   void *ud;
+  unsigned cmd_max;
+  uint64_t cmd_window_ms;
+  reed__bot_rate_t rate[REED__BOT_RATE_SLOTS];
 };
 
 void reed__bot_init(reed_bot_t *bot, const reed__bot_ops_t *ops, void *t,

@@ -444,6 +444,7 @@ give_up(reed__bot_irc_t *irc, const char *why)
   ev.ts_ms = reed_bot_wall_ms(&irc->bot);
   irc->state = REED__BOT_IRC_DONE;
   irc->bot.closed = 1;
+  reed__bot_stop_timers(&irc->bot);
   stop_connection_timers(irc);
   irc->io.close(irc->io.io);
   reed__bot_dispatch(&irc->bot, &ev);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define QUEUE_MAX 4096
+#define SEND_BURST 10
+#define SEND_REFILL_MS 200
 
 typedef struct local_ev_s {
   reed_bot_event_t ev; /* its strings live after the struct */
@@ -26,6 +28,8 @@ typedef struct local_s {
   size_t queued;
   unsigned long dropped;
   uint64_t flush_timer;
+  unsigned tokens; /* messages the bot may send now */
+  uint64_t tokens_ms;
 } local_t;
 
 /* ---- Event copies -----------------------------------------------------------
@@ -266,6 +270,26 @@ op_part(void *t, const char *room, const char *reason)
   return sess(t) ? reed_room_part(sess(t), room + 1, reason) : REED_ECLOSED;
 }
 
+/* A token bucket, so that a buggy bot cannot flood a room: one token per
+ * message, SEND_BURST at most, one more every SEND_REFILL_MS. */
+static int
+take_token(local_t *l)
+{
+  reed_clock_t *c = l->bot.clock;
+  uint64_t now = c->now_ms(c->c);
+
+  while (l->tokens < SEND_BURST && now - l->tokens_ms >= SEND_REFILL_MS) {
+    l->tokens++;
+    l->tokens_ms += SEND_REFILL_MS;
+  }
+  if (l->tokens == SEND_BURST)
+    l->tokens_ms = now;
+  if (l->tokens == 0)
+    return 0;
+  l->tokens--;
+  return 1;
+}
+
 static int
 op_msg(void *t, const char *target, int kind, const char *text)
 {
@@ -273,6 +297,8 @@ op_msg(void *t, const char *target, int kind, const char *text)
 
   if (s == NULL)
     return REED_ECLOSED;
+  if (!take_token(t))
+    return REED_EQUEUEFULL;
   if (target[0] == '#')
     return reed_room_say(s, target + 1, kind, text, strlen(text), NULL, NULL);
   return reed_tell(s, target, kind, text, strlen(text), NULL, NULL);
@@ -353,6 +379,8 @@ reed_bot_local_new(struct reed_model_s *model, struct reed_clock_s *clock,
     return REED_ENOMEM;
   reed__bot_init(&l->bot, &local_ops, l, clock, log);
   l->model = model;
+  l->tokens = SEND_BURST;
+  l->tokens_ms = clock->now_ms(clock->c);
   info.ud = l;
   rc = reed_session_new(model, &info, &l->session);
   if (rc != 0) {

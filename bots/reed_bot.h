@@ -155,6 +155,16 @@ REED_EXTERN int reed_bot_timer_off(reed_bot_t *bot, reed_bot_timer_cb cb,
  * REED_BOT_EINVAL   empty, too long, or contains a space or control */
 REED_EXTERN int reed_bot_set_prefix(reed_bot_t *bot, const char *prefix);
 
+/* Commands per nick: at most `max` COMMAND events from one nick in any
+ * `window_ms` (default 12 a minute, as Limnoria); past that, that nick's
+ * commands are not dispatched until its window ends (its MESSAGE events
+ * still are), so nobody can use the bot to flood. max 0 turns it off.
+ *
+ * Returns 0 or one of:
+ * REED_BOT_EINVAL   bot is NULL, or window_ms is 0 while max is not */
+REED_EXTERN int reed_bot_set_command_rate(reed_bot_t *bot, unsigned max,
+                                          uint64_t window_ms);
+
 /* The bot's current nick (valid until the next call into the bot), or NULL
  * before it has one. */
 REED_EXTERN const char *reed_bot_nick(const reed_bot_t *bot);
@@ -168,9 +178,11 @@ REED_EXTERN void *reed_bot_ud(const reed_bot_t *bot);
  * Texts are UTF-8 without CR, LF or NUL (REED_BOT_EINVAL otherwise). The
  * network transport queues the line behind a flood-safe token bucket (a
  * burst of 5, then one line per second) and returns 0 once it is queued;
- * the in-process transport calls reed's model and returns its answer. Long
- * texts are split into several lines on the network. Every action returns
- * REED_BOT_ECLOSED when the bot is not connected. */
+ * the in-process transport calls reed's model and returns its answer, and
+ * lets a bot send a burst of 10 messages, then 5 a second (more return
+ * REED_BOT_EQUEUEFULL). Long texts are split into several lines on the
+ * network. Every action returns REED_BOT_ECLOSED when the bot is not
+ * connected. */
 
 /* Joins a room ("#name"); key may be NULL. The network transport rejoins
  * the rooms it is in after a reconnect.
@@ -216,9 +228,10 @@ REED_EXTERN int reed_bot_kick(reed_bot_t *bot, const char *room,
 /* Changes the bot's nick (the first nick in-process).
  * Returns 0 or one of: EINVAL, EBADNICK, ENICKINUSE, ECLOSED, EQUEUEFULL. */
 REED_EXTERN int reed_bot_set_nick(reed_bot_t *bot, const char *nick);
-/* Leaves the server for good: no reconnect, no more actions (ECLOSED).
- * Handlers and timers stay installed until the bot is freed, but timers
- * stop. Returns 0 or ECLOSED (already quit). */
+/* Leaves the server for good: no reconnect, no more actions (ECLOSED), no
+ * DISCONNECTED event. Its timers are removed; handlers stay installed
+ * until the bot is freed. Lines still waiting in the network transport's
+ * queue are dropped. Returns 0 or ECLOSED (already quit). */
 REED_EXTERN int reed_bot_quit(reed_bot_t *bot, const char *reason);
 
 /* ---- Networked transport: libreed-bot ------------------------------------

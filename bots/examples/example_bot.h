@@ -3,7 +3,7 @@
 #ifndef REED_EXAMPLE_BOT_H
 #define REED_EXAMPLE_BOT_H
 
-#include "../reed_bot.h"
+#include "reed_bot.h"
 
 /* Installs the commands and joins `room` once connected. Returns 0 or the
  * first failing reed_bot_* code. */

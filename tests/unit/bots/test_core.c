@@ -136,6 +136,15 @@ note_once(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
   return REED_BOT_REMOVE;
 }
 
+static int
+greedy_count(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
+{
+  (void)bot;
+  (void)ev;
+  (*(int *)ud)++;
+  return REED_BOT_KEEP;
+}
+
 static void
 msg(reed_bot_t *bot, const char *nick, const char *room, const char *text)
 {
@@ -436,5 +445,46 @@ TEST(core_actions_check_arguments)
   ASSERT_STR_EQ(reed_bot_nick(&f.bot), "bot");
   reed_bot_set_ud(&f.bot, &f);
   ASSERT(reed_bot_ud(&f.bot) == &f);
+  teardown(&f);
+}
+
+TEST(core_command_rate)
+{
+  fixture_t f;
+  reed_bot_filter_t cmds = {.kind = REED_BOT_EV_COMMAND};
+  reed_bot_filter_t msgs = {.kind = REED_BOT_EV_MESSAGE};
+  int n_cmd = 0, n_msg = 0;
+  char nick[16];
+
+  setup(&f);
+  ASSERT_EQ(reed_bot_on(&f.bot, &cmds, greedy_count, &n_cmd), 0);
+  ASSERT_EQ(reed_bot_on(&f.bot, &msgs, greedy_count, &n_msg), 0);
+  for (int i = 0; i < 15; i++)
+    msg(&f.bot, i % 2 ? "ALICE" : "alice", "#r", "!x");
+  ASSERT_EQ(n_cmd, 12); /* 12 a minute by default, case-insensitively */
+  ASSERT_EQ(n_msg, 15); /* messages still arrive */
+  msg(&f.bot, "bob", "#r", "!x");
+  ASSERT_EQ(n_cmd, 13); /* others are not affected */
+  fc_advance(&f.fc, 59999);
+  msg(&f.bot, "alice", "#r", "!x");
+  ASSERT_EQ(n_cmd, 13);
+  fc_advance(&f.fc, 1);
+  msg(&f.bot, "alice", "#r", "!x");
+  ASSERT_EQ(n_cmd, 14); /* a new window */
+  /* 40 other nicks push alice out of the 32-slot table: a fresh window. */
+  for (int i = 0; i < 40; i++) {
+    snprintf(nick, sizeof(nick), "n%d", i);
+    msg(&f.bot, nick, "#r", "!x");
+  }
+  ASSERT_EQ(n_cmd, 54);
+  ASSERT_EQ(reed_bot_set_command_rate(&f.bot, 2, 0), REED_BOT_EINVAL);
+  ASSERT_EQ(reed_bot_set_command_rate(&f.bot, 2, 1000), 0);
+  for (int i = 0; i < 5; i++)
+    msg(&f.bot, "carol", "#r", "!x");
+  ASSERT_EQ(n_cmd, 56);
+  ASSERT_EQ(reed_bot_set_command_rate(&f.bot, 0, 0), 0);
+  for (int i = 0; i < 50; i++)
+    msg(&f.bot, "carol", "#r", "!x");
+  ASSERT_EQ(n_cmd, 106);
   teardown(&f);
 }

@@ -282,6 +282,14 @@ TEST(irc_sasl_plain)
   free(f);
 }
 
+static int
+tick(reed_bot_t *bot, void *ud)
+{
+  (void)bot;
+  (void)ud;
+  return REED_BOT_KEEP;
+}
+
 TEST(irc_sasl_failure_is_final)
 {
   reed_bot_irc_opts_t o = {.host = "h",
@@ -292,6 +300,7 @@ TEST(irc_sasl_failure_is_final)
   fx_t *f = calloc(1, sizeof(*f));
 
   fx_init(f, &o);
+  ASSERT_EQ(reed_bot_every(&f->irc.bot, 1000, tick, NULL), 0);
   reed__bot_irc_start(&f->irc);
   reed__bot_irc_connected(&f->irc);
   feed(f, ":srv CAP * ACK :sasl\r\nAUTHENTICATE +\r\n"
@@ -300,6 +309,7 @@ TEST(irc_sasl_failure_is_final)
   ASSERT_EQ(f->closes, 1);
   ASSERT_LINES(f->events, "2 nick=- acct=- room=- target=- "
                           "text=SASL authentication failed self=0\n");
+  ASSERT_EQ(fc_pending(&f->fc), 0); /* the bot's timers stop too */
   reed__bot_irc_closed(&f->irc, "closed");
   fc_advance(&f->fc, 3600000);
   ASSERT_EQ(f->connects, 1); /* never again */

@@ -6,6 +6,7 @@
 #include "fake_clock.h"
 #include "harness.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 
 typedef struct {
@@ -280,4 +281,46 @@ TEST(local_plugin_failures)
             REED_BOT_EINVAL);
   reed_bot_plugin_unload(NULL);
   world_free(&w);
+}
+
+TEST(local_send_rate)
+{
+  world_t w;
+  reed_bot_t *bot;
+
+  world_init(&w);
+  ASSERT_EQ(reed_bot_local_new(w.m, &w.fc.clock, NULL, &bot), 0);
+  ASSERT_EQ(reed_bot_set_nick(bot, "rbot"), 0);
+  ASSERT_EQ(reed_bot_join(bot, "#bots", NULL), 0);
+  for (int i = 0; i < 10; i++)
+    ASSERT_EQ(reed_bot_say(bot, "#bots", "x"), 0);
+  ASSERT_EQ(reed_bot_say(bot, "#bots", "x"), REED_BOT_EQUEUEFULL);
+  ASSERT_EQ(reed_bot_tell(bot, "alice", "x"), REED_BOT_EQUEUEFULL);
+  fc_advance(&w.fc, 199);
+  ASSERT_EQ(reed_bot_say(bot, "#bots", "x"), REED_BOT_EQUEUEFULL);
+  fc_advance(&w.fc, 1);
+  ASSERT_EQ(reed_bot_say(bot, "#bots", "x"), 0);
+  ASSERT_EQ(reed_bot_say(bot, "#bots", "x"), REED_BOT_EQUEUEFULL);
+  fc_advance(&w.fc, 10000);
+  for (int i = 0; i < 10; i++)
+    ASSERT_EQ(reed_bot_tell(bot, "alice", "y"), 0);
+  ASSERT_EQ(reed_bot_tell(bot, "alice", "y"), REED_BOT_EQUEUEFULL);
+  reed_bot_local_free(bot);
+  world_free(&w);
+}
+
+/* libreed-bot exports the API and hides everything else (base included). */
+TEST(lib_exports_only_api)
+{
+  void *dl = dlopen(REED_BOT_SHARED_LIB, RTLD_NOW | RTLD_LOCAL);
+
+  ASSERT(dl != NULL);
+  ASSERT(dlsym(dl, "reed_bot_on") != NULL);
+  ASSERT(dlsym(dl, "reed_bot_irc_new") != NULL);
+  ASSERT(dlsym(dl, "reed_bot_set_command_rate") != NULL);
+  ASSERT(dlsym(dl, "reed_malloc") == NULL);
+  ASSERT(dlsym(dl, "reed__bot_dispatch") == NULL);
+  ASSERT(dlsym(dl, "reed__bot_irc_parse") == NULL);
+  ASSERT(dlsym(dl, "reed_bot_local_new") == NULL);
+  dlclose(dl);
 }
