@@ -559,3 +559,36 @@ TEST(irc_bad_options)
   }
   fc_cleanup(&fc);
 }
+
+static int
+quit_now(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
+{
+  (void)ev;
+  (void)ud;
+  ASSERT_EQ(reed_bot_quit(bot, "asked to"), 0);
+  return REED_BOT_KEEP;
+}
+
+TEST(irc_quit_from_handler)
+{
+  fx_t *f = calloc(1, sizeof(*f));
+  reed_bot_filter_t quit_cmd = {.command = "quit"};
+
+  fx_ready(f, NULL);
+  ASSERT_EQ(reed_bot_on(&f->irc.bot, &quit_cmd, quit_now, NULL), 0);
+  ASSERT_EQ(reed_bot_every(&f->irc.bot, 1000, tick, NULL), 0);
+  feed(f, ":al!a@h PRIVMSG #c :!quit\r\n:al!a@h PRIVMSG #c :after\r\n");
+  ASSERT_LINES(take(f), "QUIT :asked to\n");
+  ASSERT_EQ(f->closes, 1);
+  ASSERT_EQ(fc_pending(&f->fc), 0);
+  reed__bot_irc_closed(&f->irc, "closed");
+  /* "after" never arrives, nor a DISCONNECTED for the bot's own quit. */
+  ASSERT_LINES(f->events,
+               "3 nick=al acct=- room=#c target=- text=!quit self=0\n"
+               "6 nick=al acct=- room=#c target=- text=!quit self=0 cmd\n");
+  fc_advance(&f->fc, 600000);
+  ASSERT_EQ(f->connects, 1);
+  ASSERT_EQ(reed_bot_join(&f->irc.bot, "#c", NULL), REED_BOT_ECLOSED);
+  fx_free(f);
+  free(f);
+}
