@@ -31,6 +31,8 @@ reed__sequence(reed_model_t *m, reed_event_t *ev)
     return rc;
   ev->id = c.id;
   ev->ts_ms = c.ts_ms;
+  if (c.id > m->last_id)
+    m->last_id = c.id;
   return 0;
 }
 

@@ -444,6 +444,28 @@ peer_key(reed_model_t *m, const char *nick, char *out, size_t size)
   return 0;
 }
 
+/* Where a person's private history starts: a guest's at its floor. */
+static uint64_t
+floor_of(const reed__person_t *p)
+{
+  return p->account[0] == '\0' ? p->hist_floor : 0;
+}
+
+/* The part of a ring after `floor` (ids grow along a ring), as a view
+ * that shares the ring's storage. */
+static reed__ring_t
+ring_after(const reed__ring_t *r, uint64_t floor)
+{
+  ref_t ref = {.set = true, .is_id = true, .v = floor};
+  size_t k = floor ? first_from(r, &ref, true) : 0;
+  reed__ring_t v = *r;
+
+  if (r->cap > 0)
+    v.head = (r->head + k) % r->cap;
+  v.n = r->n - k;
+  return v;
+}
+
 int
 reed_history_private(reed_session_t *s, const char *nick,
                      const reed_hist_query_t *q, reed_hist_cb cb, void *ud)
@@ -464,7 +486,8 @@ reed_history_private(reed_session_t *s, const char *nick,
     reed__ring_t empty = {0};
     return query(&empty, q, cb, ud);
   }
-  return query(&c->ring, q, cb, ud);
+  reed__ring_t mine = ring_after(&c->ring, floor_of(s->p));
+  return query(&mine, q, cb, ud);
 }
 
 static void
@@ -511,8 +534,8 @@ newest_first(const void *a, const void *b)
 
 /* The latest message of each conversation of `me` within the window. */
 static size_t
-latest_of_convs(reed_model_t *m, const char *me, uint64_t from_ms,
-                uint64_t to_ms, const reed__hmsg_t **v)
+latest_of_convs(reed_model_t *m, const char *me, uint64_t floor,
+                uint64_t from_ms, uint64_t to_ms, const reed__hmsg_t **v)
 {
   size_t n = 0;
 
@@ -521,6 +544,8 @@ latest_of_convs(reed_model_t *m, const char *me, uint64_t from_ms,
     if (c->ring.n == 0 || !conv_has(c->key, me))
       continue;
     h = at(&c->ring, c->ring.n - 1);
+    if (h->id <= floor)
+      continue; /* a guest's: from before it held the nick */
     if ((from_ms && h->ts_ms < from_ms) || (to_ms && h->ts_ms > to_ms))
       continue;
     v[n++] = h;
@@ -545,7 +570,7 @@ reed_history_targets(reed_session_t *s, uint64_t from_ms, uint64_t to_ms,
   if ((v = reed_malloc(s->m->n_convs * sizeof(*v))) == NULL)
     return REED_ENOMEM;
   reed__person_hkey(s->p, me, sizeof(me));
-  n = latest_of_convs(s->m, me, from_ms, to_ms, v);
+  n = latest_of_convs(s->m, me, floor_of(s->p), from_ms, to_ms, v);
   qsort(v, n, sizeof(*v), newest_first);
   for (size_t i = 0; i < n && (limit == 0 || i < limit); i++)
     cb(ud, peer_of(v[i], me), v[i]->ts_ms);

@@ -113,6 +113,8 @@ void
 reed_model_set_next_id(reed_model_t *m, uint64_t next)
 {
   m->next_id = next;
+  if (next > 0 && next - 1 > m->last_id)
+    m->last_id = next - 1;
 }
 
 reed_clock_t *
@@ -179,6 +181,7 @@ log_out_persons(reed_model_t *m, const char *fold)
     if (p->account[0] == '\0' || strcmp(pf, fold) != 0)
       continue;
     p->account[0] = '\0';
+    reed__person_guest_floor(p);
     reed__actor(p->s_first, &ev.from);
     reed__emit_sharing(m, p, &ev);
   }

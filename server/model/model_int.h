@@ -85,6 +85,10 @@ typedef struct reed__person_s {
   bool bot;
   bool gone; /* killed: its sessions leave without further events */
   uint64_t signon_ms, idle_ms;
+  /* A guest's private history is keyed by its nick, which others held
+   * before: it sees only messages sequenced after this id (the last one
+   * handed out when it took the nick or became a guest). */
+  uint64_t hist_floor;
 } reed__person_t;
 
 struct reed_session_s {
@@ -173,6 +177,7 @@ struct reed_model_s {
   size_t max_dormant, max_convs;
   reed_sequencer_t seq;
   uint64_t next_id, next_session_id, mark_gen;
+  uint64_t last_id; /* the highest id the sequencer handed out */
   reed_model_observer_t observers[REED__OBSERVERS];
   size_t n_observers;
   int observing;       /* reed__observe calls in progress */
@@ -245,6 +250,8 @@ void reed__quit_person(reed_session_t *s, const char *reason);
 void reed__session_free(reed_session_t *s);
 /* The sorted key of the persons of two parties for private history. */
 void reed__person_hkey(const reed__person_t *p, char *out, size_t size);
+/* A guest's history starts now (it took a nick, or lost its account). */
+void reed__person_guest_floor(reed__person_t *p);
 
 /* ---- Rooms and members (room.c, member.c) ---------------------------------
  */

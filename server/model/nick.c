@@ -79,6 +79,7 @@ rename_person(reed__person_t *p, reed_session_t *s, const char *nick)
   reed_strlcpy(p->nick, nick, sizeof(p->nick));
   reed_strlcpy(p->fold, fold, sizeof(p->fold));
   reed__map_put(&m->nicks, p->fold, p); /* reserved above */
+  reed__person_guest_floor(p);
   if (old[0] == '\0')
     return 0;
   ev.target = p->nick;

@@ -58,6 +58,13 @@ reed__person_remove_session(reed__person_t *p, reed_session_t *s)
 }
 
 void
+reed__person_guest_floor(reed__person_t *p)
+{
+  if (p->account[0] == '\0')
+    p->hist_floor = p->m->last_id;
+}
+
+void
 reed__person_hkey(const reed__person_t *p, char *out, size_t size)
 {
   char fold[REED_NICK_MAX + 1];

@@ -232,8 +232,10 @@ TEST(history_load)
   reed_session_t *b = sess(&f, "b", "irc", "bob");
   ASSERT_EQ(reed_room_join(a, "loaded", NULL), 0);
   ASSERT_STR_EQ(q(a, "loaded", REED_HIST_LATEST, 0, 0, 5), "7:old ");
-  ASSERT_STR_EQ(qp(b, "alice", 5), "8:hey ");
+  /* Alice reads her conversation with the guest bob of before; the guest
+   * bob of now does not. */
   ASSERT_STR_EQ(qp(a, "bob", 5), "8:hey ");
+  ASSERT_STR_EQ(qp(b, "alice", 5), "");
   reed_hist_entry_t bad = e;
   bad.text_len = 0;
   ASSERT_EQ(reed_history_load(f.m, &bad), REED_EBADTEXT);
@@ -335,5 +337,49 @@ TEST(history_targets)
   ASSERT_EQ(reed_history_targets(n, 0, 0, 0, collect_target, NULL),
             REED_EINVAL);
   ASSERT_EQ(reed_history_targets(a, 0, 0, 0, NULL, NULL), REED_EINVAL);
+  fx_done(&f);
+}
+
+/* A guest's private history is keyed by its nick: whoever takes the nick
+ * later must not read what an earlier holder said or was told. */
+TEST(history_private_guest_nick_reused)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "a", "alice", "alice");
+  reed_session_t *g = sess(&f, "g", "irc", "guest1");
+  reed_session_t *x;
+
+  ASSERT_EQ(tell(g, "alice", "secret"), 0);
+  ASSERT_EQ(tell(a, "guest1", "reply"), 0);
+  ASSERT_STR_EQ(qp(g, "alice", 0), "1:secret 2:reply ");
+  reed_session_quit(g, NULL);
+  /* Alice keeps the conversation with the guest who left. */
+  ASSERT_STR_EQ(qp(a, "guest1", 0), "1:secret 2:reply ");
+  /* A new guest with that nick, directly or by a rename, sees none of it. */
+  g = sess(&f, "g2", "irc", "GUEST1");
+  ASSERT_STR_EQ(qp(g, "alice", 0), "");
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(g, 0, 0, 0, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "");
+  ASSERT_EQ(tell(g, "alice", "hello"), 0);
+  ASSERT_STR_EQ(qp(g, "alice", 0), "4:hello "); /* 3 was the QUIT */
+  got[0] = '\0';
+  ASSERT_EQ(reed_history_targets(g, 0, 0, 0, collect_target, NULL), 0);
+  ASSERT_STR_EQ(got, "alice@0 ");
+  ASSERT_STR_EQ(qp(a, "guest1", 0), "1:secret 2:reply 4:hello ");
+  reed_session_quit(g, NULL);
+  x = sess(&f, "x", "irc", "other");
+  ASSERT_EQ(reed_session_set_nick(x, "guest1"), 0);
+  ASSERT_STR_EQ(qp(x, "alice", 0), "");
+  /* Logging in ends the guest view: the account's history is whole. */
+  ASSERT_EQ(tell(x, "alice", "as guest"), 0);
+  ASSERT_EQ(reed_model_account_add(f.m, "acct"), 0);
+  ASSERT_EQ(reed_session_login(x, "acct"), 0);
+  ASSERT_EQ(tell(a, "guest1", "to acct"), 0);
+  ASSERT_STR_EQ(qp(x, "alice", 0), "8:to acct ");
+  /* And an account deleted under a session makes it a guest anew. */
+  ASSERT_EQ(reed_model_account_del(f.m, "acct"), 0);
+  ASSERT_STR_EQ(qp(x, "alice", 0), "");
   fx_done(&f);
 }
