@@ -342,13 +342,19 @@ account_main(app_t *a, int argc, char **argv)
 
 /* ---- The server ------------------------------------------------------------
  */
+/* The end of every loop turn: accounts changed by `reed account ...` in
+ * another process reach the model (at most one look a second), then the
+ * turn's rows are committed, before net flushes the turn's output. */
 static void
 turn_end(void *ud)
 {
   app_t *a = ud;
 
-  if (a->store != NULL)
-    reed_store_turn_end(a->store);
+  if (a->store == NULL)
+    return;
+  if (a->model != NULL)
+    reed_store_sync_accounts(a->store, false);
+  reed_store_turn_end(a->store);
 }
 
 static reed_net_limits_t
