@@ -164,6 +164,16 @@ link_join(reed__member_t *mem, reed__join_t *j, reed_session_t *s)
   mem->n_joins++;
 }
 
+/* Is this invite the person's? A guest's key is its nick, so an invite
+ * given before the guest took the nick was for an earlier holder. */
+static bool
+invite_is_for(const reed__mask_t *e, const reed__person_t *p, const char *key)
+{
+  if (strcmp(e->mask, key) != 0)
+    return false;
+  return p->account[0] != '\0' || e->seq >= p->hist_floor;
+}
+
 /* Finds (and with `take`, removes) the invite of the person. */
 static bool
 invite_find(reed_room_t *r, const reed__person_t *p, bool take)
@@ -173,7 +183,7 @@ invite_find(reed_room_t *r, const reed__person_t *p, bool take)
   reed__person_hkey(p, key, sizeof(key));
   for (reed__mask_t **pp = &r->invites.first; *pp; pp = &(*pp)->next) {
     reed__mask_t *e = *pp;
-    if (strcmp(e->mask, key) != 0)
+    if (!invite_is_for(e, p, key))
       continue;
     if (take) {
       *pp = e->next;
@@ -386,6 +396,23 @@ reed_room_kick(reed_session_t *s, const char *room, const char *nick,
   return rc;
 }
 
+/* Drops an earlier nick holder's invite under the same key. */
+static void
+invite_drop_stale(reed_room_t *r, const char *key)
+{
+  for (reed__mask_t **pp = &r->invites.first; *pp; pp = &(*pp)->next) {
+    reed__mask_t *e = *pp;
+    if (strcmp(e->mask, key) != 0)
+      continue;
+    *pp = e->next;
+    r->invites.n--;
+    reed_free(e->mask);
+    reed_free(e->by);
+    reed_free(e);
+    return;
+  }
+}
+
 static int
 invite_add(reed_room_t *r, const reed__person_t *p, const char *by)
 {
@@ -395,6 +422,7 @@ invite_add(reed_room_t *r, const reed__person_t *p, const char *by)
   if (invite_find(r, p, false))
     return 0;
   reed__person_hkey(p, key, sizeof(key));
+  invite_drop_stale(r, key);
   e = reed_calloc(1, sizeof(*e));
   if (e == NULL || (e->mask = reed_strdup(key)) == NULL ||
       (e->by = reed_strdup(by)) == NULL) {
@@ -403,6 +431,7 @@ invite_add(reed_room_t *r, const reed__person_t *p, const char *by)
     reed_free(e);
     return REED_ENOMEM;
   }
+  e->seq = r->m->last_id;
   for (pp = &r->invites.first; *pp; pp = &(*pp)->next)
     ;
   *pp = e;

@@ -376,3 +376,36 @@ TEST(dormant_rooms_are_bounded)
   ASSERT_STR_EQ(v.topic, "r3");
   fx_done(&f);
 }
+
+/* An invite to a guest is for that guest: a later holder of the nick does
+ * not inherit it. An account's invite follows the account. */
+TEST(invite_is_for_the_guest_not_the_nick)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *c = sess(&f, "s2", "irc", "carol");
+  reed_session_t *d = sess_acct(&f, "s3", "dave", "dave");
+  reed_session_t *x;
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_INVITEONLY, true, NULL), 0);
+  ASSERT_EQ(reed_room_invite(a, "r", "carol"), 0);
+  ASSERT_EQ(reed_room_invite(a, "r", "dave"), 0);
+  reed_session_quit(c, NULL);
+  reed_session_quit(d, NULL);
+  c = sess(&f, "s4", "irc", "CAROL");
+  ASSERT_EQ(reed_room_join(c, "r", NULL), REED_EINVITEONLY);
+  x = sess(&f, "s5", "irc", "other");
+  reed_session_quit(c, NULL);
+  ASSERT_EQ(reed_session_set_nick(x, "carol"), 0);
+  ASSERT_EQ(reed_room_join(x, "r", NULL), REED_EINVITEONLY);
+  d = sess_acct(&f, "s6", "dave", "dave");
+  ASSERT_EQ(reed_room_join(d, "r", NULL), 0);
+  /* Invited again, the new carol gets in, once. */
+  ASSERT_EQ(reed_room_invite(a, "r", "carol"), 0);
+  ASSERT_EQ(reed_room_join(x, "r", NULL), 0);
+  ASSERT_EQ(reed_room_part(x, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(x, "r", NULL), REED_EINVITEONLY);
+  fx_done(&f);
+}
