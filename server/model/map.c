@@ -106,6 +106,24 @@ shift_back(reed__map_t *mp, size_t hole)
   mp->slots[hole] = (reed__slot_t){0};
 }
 
+/* Gives memory back after a peak: below 1/8 full, the table shrinks to
+ * about 1/4 full (growth happens at 3/4, so a size that goes up and down
+ * does not rehash every time). A failed shrink keeps the table as it is.
+ * The smaller table still has room for one more key, so a put after a
+ * reserve and a delete cannot fail. */
+static void
+maybe_shrink(reed__map_t *mp)
+{
+  size_t cap = REED__MAP_MIN_CAP;
+
+  if (mp->cap <= REED__MAP_MIN_CAP || mp->n * 8 >= mp->cap)
+    return;
+  while (cap < 4 * mp->n)
+    cap *= 2;
+  if (cap < mp->cap)
+    rehash(mp, cap);
+}
+
 void *
 reed__map_del(reed__map_t *mp, const char *key)
 {
@@ -120,6 +138,7 @@ reed__map_del(reed__map_t *mp, const char *key)
   val = mp->slots[i].val;
   mp->n--;
   shift_back(mp, i);
+  maybe_shrink(mp);
   return val;
 }
 

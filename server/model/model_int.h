@@ -31,7 +31,12 @@ typedef struct reed__map_s {
   size_t cap, n;
 } reed__map_t;
 
-/* Makes room for `extra` more keys, so a later put cannot fail. */
+/* Tables shrink when deletions leave them mostly empty, never below this
+ * capacity. */
+#define REED__MAP_MIN_CAP 64
+
+/* Makes room for `extra` more keys, so a later put cannot fail (a delete
+ * in between does not take that room away). */
 int reed__map_reserve(reed__map_t *mp, size_t extra);
 /* Inserts or replaces; the key must live as long as the entry. */
 int reed__map_put(reed__map_t *mp, const char *key, void *val);
