@@ -318,9 +318,11 @@ def on_reactor(fn, *a, timeout=10.0, **kw):
 class Client:
     """A synchronous handle on a ChatClient connected to reed."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", tls=False):
         def connect():
             cc = protocol.ClientCreator(reactor, ChatClient)
+            if tls:  # reed's self-signed test certificate: no verification
+                return cc.connectSSL(host, port, ssl.CertificateOptions())
             return cc.connectTCP(host, port)
         self.proto = on_reactor(connect)
 

@@ -429,6 +429,22 @@ def test_reload_keeps_connections():
         srv.__exit__(None, None, None)
 
 
+def test_ssl_listener():
+    """An ssl: listener: TLS from the first byte, so StartTLS is TLS_ERROR."""
+    srv = ReedServer(listeners={"amp": ["ssl:0:interface=127.0.0.1"]})
+    srv.start()
+    try:
+        c = A.Client(srv.port("amp", "ssl"), tls=True)
+        assert c.call(A.Ping)["time"]
+        assert c.call_error(PlainStartTLS) is A.TlsError
+        assert c.call(A.Register, username="secure1", password="pw")
+        assert c.call(A.Join, room="safe")["members"] == ["secure1"]
+        c.close()
+    finally:
+        srv.stop()
+        srv.__exit__(None, None, None)
+
+
 def main():
     global SRV
     A.start_reactor()
@@ -447,7 +463,7 @@ def main():
                   test_shutdown_closing,
                   test_registration_closed_and_no_starttls,
                   test_room_creation_disabled,
-                  test_reload_keeps_connections])
+                  test_reload_keeps_connections, test_ssl_listener])
     A.stop_reactor()
     return rc
 
