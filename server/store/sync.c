@@ -151,29 +151,34 @@ reconcile(reed_store_t *st)
   return rc;
 }
 
+/* The model's monotonic time (its wall clock when it has none). */
+static uint64_t
+now_ms(const reed_store_t *st)
+{
+  reed_clock_t *c = reed_model_clock(st->model);
+
+  return c->now_ms != NULL ? c->now_ms(c->c) : c->wall_ms(c->c);
+}
+
 /* Remembers the data version the model's picture of the accounts matches
  * (after the load). */
 int
 reed__store_sync_mark(reed_store_t *st)
 {
-  reed_clock_t *c = reed_model_clock(st->model);
-
-  st->sync_ms = c->now_ms(c->c);
+  st->sync_ms = now_ms(st);
   return data_version(st, &st->data_version);
 }
 
 int
 reed_store_sync_accounts(reed_store_t *st, bool force)
 {
-  reed_clock_t *c;
   long long v = 0;
   uint64_t now;
   int rc;
 
   if (st == NULL || st->model == NULL)
     return REED_EINVAL;
-  c = reed_model_clock(st->model);
-  now = c->now_ms(c->c);
+  now = now_ms(st);
   if (!force && now - st->sync_ms < SYNC_INTERVAL_MS)
     return 0;
   st->sync_ms = now;

@@ -547,6 +547,12 @@ TEST(persist_attach_out_of_memory)
   s = pf_session(&p, "Alice", "alice");
   ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
   ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
+  ASSERT_EQ(reed_room_set_modes(s, "Chat",
+                                &(reed_mode_change_t){.mode = REED_RMODE_BAN,
+                                                      .set = true,
+                                                      .arg = "evil"},
+                                1, NULL),
+            0);
   for (int i = 0; i < 5; i++)
     ASSERT_EQ(reed_room_say(s, "Chat", 0, "x", 1, NULL, NULL), 0);
   ASSERT_EQ(reed_tell(s, "Alice", 0, "me", 2, NULL, NULL), 0);
