@@ -11,6 +11,7 @@ _Static_assert(REED_BOT_EQUEUEFULL == REED_EQUEUEFULL, "codes match");
 _Static_assert(REED_BOT_ENOTFOUND == REED_ENOTFOUND, "codes match");
 _Static_assert(REED_BOT_ETOOBIG == REED_ETOOBIG, "codes match");
 _Static_assert(REED_BOT_ECLOSED == REED_ECLOSED, "codes match");
+_Static_assert(REED_BOT_ETLS == REED_ETLS, "codes match");
 _Static_assert(REED_BOT_EAUTH == REED_EAUTH, "codes match");
 _Static_assert(REED_BOT_EBADNICK == REED_EBADNICK, "codes match");
 _Static_assert(REED_BOT_ENICKINUSE == REED_ENICKINUSE, "codes match");

@@ -4,6 +4,7 @@
  * uv_timer handles. Everything is freed once the loop has run every close
  * callback. */
 #include "bot_irc_int.h"
+#include "bot_tls.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +32,13 @@ struct uvbot_s {
   int tcp_closing;
   uv_getaddrinfo_t *gai;
   uv_connect_t connect_req;
-  const char *close_reason;
-  int pending; /* handles and requests whose callback has not run */
+  char close_reason[160];   /* "" until the first reason */
+  void *tls_ctx;            /* NULL without TLS */
+  reed__bot_tls_t *tls;     /* this connection's, once TCP is up */
+  struct addrinfo *ai_list; /* while connecting: the addresses to try */
+  struct addrinfo *ai_cur;
+  int try_next; /* the attempt on ai_cur failed: try the next address */
+  int pending;  /* handles and requests whose callback has not run */
   int freeing;
 };
 
@@ -122,18 +128,37 @@ clk_cancel(void *c, uint64_t id)
 
 /* ---- The connection -------------------------------------------------------
  */
+static int try_connect(uvbot_t *ub);
+
+static void
+forget_addresses(uvbot_t *ub)
+{
+  if (ub->ai_list)
+    uv_freeaddrinfo(ub->ai_list);
+  ub->ai_list = ub->ai_cur = NULL;
+}
+
 static void
 tcp_closed(uv_handle_t *h)
 {
   uvbot_t *ub = h->data;
-  const char *why = ub->close_reason ? ub->close_reason : "connection closed";
 
   reed_free(h);
   ub->tcp = NULL;
   ub->tcp_closing = 0;
   ub->pending--;
+  reed__bot_tls_free(ub->tls);
+  ub->tls = NULL;
+  if (ub->try_next && !ub->freeing) {
+    ub->try_next = 0;
+    ub->ai_cur = ub->ai_cur->ai_next;
+    if (try_connect(ub) == 0)
+      return;
+  }
+  forget_addresses(ub);
   if (!ub->freeing)
-    reed__bot_irc_closed(&ub->irc, why);
+    reed__bot_irc_closed(&ub->irc, ub->close_reason[0] ? ub->close_reason
+                                                       : "connection closed");
   maybe_free(ub);
 }
 
@@ -156,8 +181,8 @@ drop(uvbot_t *ub, const char *reason)
   if (ub->tcp == NULL || ub->tcp_closing)
     return;
   ub->tcp_closing = 1;
-  if (ub->close_reason == NULL)
-    ub->close_reason = reason;
+  if (ub->close_reason[0] == '\0')
+    reed_strlcpy(ub->close_reason, reason, sizeof(ub->close_reason));
   uv_read_stop((uv_stream_t *)ub->tcp);
   req = reed_malloc(sizeof(*req));
   if (req == NULL ||
@@ -183,10 +208,15 @@ static void
 on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
   uvbot_t *ub = s->data;
+  int rc;
 
-  if (n > 0)
+  if (n > 0 && ub->tls) {
+    rc = reed__bot_tls_feed(ub->tls, buf->base, (size_t)n);
+    if (rc != 0)
+      drop(ub, reed__bot_tls_error(ub->tls));
+  } else if (n > 0) {
     reed__bot_irc_feed(&ub->irc, buf->base, (size_t)n);
-  else if (n < 0)
+  } else if (n < 0)
     drop(ub, n == UV_EOF ? "closed by the server" : uv_strerror((int)n));
 }
 
@@ -202,8 +232,9 @@ write_done(uv_write_t *req, int status)
   maybe_free(ub);
 }
 
+/* Bytes for the socket (ciphertext with TLS). */
 static int
-io_write(void *io, const char *data, size_t len)
+raw_write(void *io, const char *data, size_t len)
 {
   uvbot_t *ub = io;
   uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
@@ -232,10 +263,52 @@ io_write(void *io, const char *data, size_t len)
   return 0;
 }
 
+static int
+io_write(void *io, const char *data, size_t len)
+{
+  uvbot_t *ub = io;
+  int rc;
+
+  if (ub->tls == NULL)
+    return raw_write(io, data, len);
+  if (ub->tcp == NULL || ub->tcp_closing)
+    return REED_ECLOSED;
+  rc = reed__bot_tls_write(ub->tls, data, len);
+  if (rc != 0)
+    drop(ub, reed__bot_tls_error(ub->tls));
+  return rc;
+}
+
 static void
 io_close(void *io)
 {
   drop(io, "closed by the bot");
+}
+
+static void
+tls_plain(void *ud, const char *data, size_t len)
+{
+  reed__bot_irc_feed(&((uvbot_t *)ud)->irc, data, len);
+}
+
+static void
+tls_ready(void *ud)
+{
+  reed__bot_irc_connected(&((uvbot_t *)ud)->irc);
+}
+
+static void
+tls_begin(uvbot_t *ub)
+{
+  reed__bot_tls_io_t io = {
+      .send = raw_write, .plain = tls_plain, .ready = tls_ready, .ud = ub};
+
+  if (reed__bot_tls_new(ub->tls_ctx, ub->irc.host, &io, &ub->tls) != 0) {
+    drop(ub, "TLS set-up failed");
+    return;
+  }
+  if (reed__bot_tls_start(ub->tls) != 0)
+    drop(ub, reed__bot_tls_error(ub->tls));
 }
 
 static void
@@ -249,18 +322,28 @@ on_connect(uv_connect_t *req, int status)
     return;
   }
   if (status < 0) {
-    ub->close_reason = "connect failed";
+    reed_strlcpy(ub->close_reason, uv_strerror(status),
+                 sizeof(ub->close_reason));
     ub->tcp_closing = 1;
+    ub->try_next = 1;
     uv_close((uv_handle_t *)ub->tcp, tcp_closed);
     return;
   }
+  forget_addresses(ub);
   uv_read_start((uv_stream_t *)ub->tcp, on_alloc, on_read);
-  reed__bot_irc_connected(&ub->irc);
+  if (ub->tls_ctx == NULL)
+    reed__bot_irc_connected(&ub->irc);
+  else
+    tls_begin(ub);
 }
 
+/* Connects to ai_cur; a failure moves on to the next address (from
+ * tcp_closed). Returns 0 while an attempt is under way, else an error. */
 static int
-start_connect(uvbot_t *ub, const struct sockaddr *addr)
+try_connect(uvbot_t *ub)
 {
+  if (ub->ai_cur == NULL)
+    return REED_ENOTFOUND;
   ub->tcp = reed_malloc(sizeof(*ub->tcp));
   if (ub->tcp == NULL)
     return REED_ENOMEM;
@@ -268,9 +351,11 @@ start_connect(uvbot_t *ub, const struct sockaddr *addr)
   ub->tcp->data = ub;
   ub->pending++; /* the handle */
   ub->connect_req.data = ub;
-  if (uv_tcp_connect(&ub->connect_req, ub->tcp, addr, on_connect) != 0) {
-    ub->close_reason = "connect failed";
+  if (uv_tcp_connect(&ub->connect_req, ub->tcp, ub->ai_cur->ai_addr,
+                     on_connect) != 0) {
+    reed_strlcpy(ub->close_reason, "connect failed", sizeof(ub->close_reason));
     ub->tcp_closing = 1;
+    ub->try_next = 1;
     uv_close((uv_handle_t *)ub->tcp, tcp_closed);
     return 0;
   }
@@ -286,12 +371,13 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *ai)
   reed_free(req);
   ub->gai = NULL;
   ub->pending--;
-  if (ub->freeing || status < 0 || ai == NULL ||
-      start_connect(ub, ai->ai_addr) != 0) {
+  ub->ai_list = ub->ai_cur = status == 0 ? ai : NULL;
+  if (ub->freeing || try_connect(ub) != 0) {
+    forget_addresses(ub);
     if (!ub->freeing)
-      reed__bot_irc_closed(&ub->irc, "cannot resolve the server");
+      reed__bot_irc_closed(&ub->irc, status < 0 ? "cannot resolve the server"
+                                                : "cannot connect");
   }
-  uv_freeaddrinfo(ai);
   maybe_free(ub);
 }
 
@@ -302,7 +388,7 @@ io_connect(void *io)
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
   char port[8];
 
-  ub->close_reason = NULL;
+  ub->close_reason[0] = '\0';
   ub->gai = reed_malloc(sizeof(*ub->gai));
   if (ub->gai == NULL)
     return REED_ENOMEM;
@@ -323,8 +409,24 @@ io_connect(void *io)
 static void
 maybe_free(uvbot_t *ub)
 {
-  if (ub->freeing && ub->pending == 0)
+  if (ub->freeing && ub->pending == 0) {
+    reed__bot_tls_ctx_free(ub->tls_ctx);
     reed_free(ub);
+  }
+}
+
+static int
+tls_setup(uvbot_t *ub, const reed_bot_irc_opts_t *opts)
+{
+  ub->tls_ctx = reed__bot_tls_ctx_new(opts->tls_ca_file, opts->tls_insecure);
+  if (ub->tls_ctx == NULL)
+    return REED_ETLS;
+  if (opts->tls_insecure)
+    reed_log(&ub->log, REED_LOG_WARN,
+             "bot: TLS certificate checks are OFF for %s: anyone on the "
+             "path can read and change this connection",
+             opts->host);
+  return 0;
 }
 
 REED_EXTERN int
@@ -350,7 +452,11 @@ reed_bot_irc_new(struct uv_loop_s *loop, const reed_bot_irc_opts_t *opts,
   reed_log_init_stderr(&ub->log, REED_LOG_INFO);
   io.io = ub;
   rc = reed__bot_irc_init(&ub->irc, opts, &io, &ub->clock, &ub->log);
+  if (rc == 0 && opts->tls)
+    rc = tls_setup(ub, opts);
   if (rc != 0) {
+    if (ub->irc.bot.clock)
+      reed__bot_irc_cleanup(&ub->irc);
     reed_free(ub);
     return rc;
   }

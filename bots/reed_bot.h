@@ -46,6 +46,7 @@ typedef struct reed_bot_s reed_bot_t;
 #define REED_BOT_EQUEUEFULL (-3)   /* the send queue is full: rate limited */
 #define REED_BOT_ENOTFOUND (-5)    /* no such handler, timer or symbol */
 #define REED_BOT_ETOOBIG (-8)      /* text or name too long */
+#define REED_BOT_ETLS (-11)        /* TLS set-up failed (CA file?) */
 #define REED_BOT_ECLOSED (-13)     /* not connected (or already quit) */
 #define REED_BOT_EAUTH (-20)       /* SASL failed */
 #define REED_BOT_EBADNICK (-40)    /* erroneous nickname */
@@ -247,6 +248,9 @@ typedef struct reed_bot_irc_opts_s {
   const char *password;  /* server PASS, or NULL */
   const char *sasl_user; /* SASL PLAIN when set (with sasl_pass) */
   const char *sasl_pass;
+  int tls;                   /* 1: TLS (verified unless tls_insecure) */
+  const char *tls_ca_file;   /* PEM CAs to trust; NULL: the system's */
+  int tls_insecure;          /* 1: no certificate check (logged loudly) */
   uint64_t reconnect_min_ms; /* first reconnect delay (default 1000) */
   uint64_t reconnect_max_ms; /* cap (default 300000) */
   int no_jitter;             /* 1: exact delays (tests) */
@@ -255,7 +259,10 @@ typedef struct reed_bot_irc_opts_s {
 /* Creates a networked bot on `loop`; it starts connecting when
  * reed_bot_irc_start is called. Options are copied.
  * Returns 0 or one of: REED_BOT_EINVAL (no host or a bad nick),
- * REED_BOT_ENOMEM. */
+ * REED_BOT_ETLS (the TLS context or CA file could not be set up),
+ * REED_BOT_ENOMEM. With TLS, the server's certificate must chain to a
+ * trusted CA and name the host (or IP address) given; a failed check is a
+ * DISCONNECTED whose text says why, and the bot retries with backoff. */
 REED_EXTERN int reed_bot_irc_new(struct uv_loop_s *loop,
                                  const reed_bot_irc_opts_t *opts,
                                  reed_bot_t **out);

@@ -3,13 +3,16 @@
  *   example_bot HOST PORT NICK ROOM
  *
  * SASL PLAIN credentials come from REED_BOT_SASL_USER and
- * REED_BOT_SASL_PASS when set. SIGINT or SIGTERM makes the bot quit
- * politely; the loop then ends and the bot is freed. */
+ * REED_BOT_SASL_PASS when set. REED_BOT_TLS=1 connects with TLS, verified
+ * against the system's CAs or those in REED_BOT_TLS_CA (a PEM file);
+ * REED_BOT_TLS_INSECURE=1 turns the certificate check off. SIGINT or SIGTERM
+ * makes the bot quit politely; the loop then ends and the bot is freed. */
 #include "example_bot.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <uv.h>
 
 static reed_bot_t *bot;
@@ -48,6 +51,14 @@ on_connected(reed_bot_t *b, const reed_bot_event_t *ev, void *ud)
   return REED_BOT_KEEP;
 }
 
+static int
+env_flag(const char *name)
+{
+  const char *v = getenv(name);
+
+  return v != NULL && strcmp(v, "1") == 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,6 +77,9 @@ main(int argc, char **argv)
   opts.nick = argv[3];
   opts.sasl_user = getenv("REED_BOT_SASL_USER");
   opts.sasl_pass = opts.sasl_user ? getenv("REED_BOT_SASL_PASS") : NULL;
+  opts.tls = env_flag("REED_BOT_TLS");
+  opts.tls_insecure = env_flag("REED_BOT_TLS_INSECURE");
+  opts.tls_ca_file = getenv("REED_BOT_TLS_CA");
   rc = reed_bot_irc_new(loop, &opts, &bot);
   if (rc == 0)
     rc = example_bot_setup(bot, argv[4]);
