@@ -72,7 +72,7 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t rl;
 
   clean_user(c->user, sizeof(c->user), m->params[0]);
-  if (c->user[1] == '\0') {
+  if (c->user[1] == '\0' || real[0] == '\0') {
     reed__irc_num(c, "461", "USER :Not enough parameters");
     return;
   }

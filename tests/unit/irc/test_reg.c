@@ -76,14 +76,15 @@ sc_errors(itw_t *w)
   itw_connect(w, 0);
   itw_feed(w, 0,
            "JOIN #a\r\nFROB x\r\nUSER onlyone\r\nNICK\r\nNICK 1bad\r\n"
-           "CAP\r\n");
+           "CAP\r\nUSER u 0 * :\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test 451 * :You have not registered\n"
              ":irc.test 421 * FROB :Unknown command\n"
              ":irc.test 461 * USER :Not enough parameters\n"
              ":irc.test 431 * :No nickname given\n"
              ":irc.test 432 * 1bad :Erroneous nickname\n"
-             ":irc.test 461 * CAP :Not enough parameters");
+             ":irc.test 461 * CAP :Not enough parameters\n"
+             ":irc.test 461 * USER :Not enough parameters");
   itw_register(w, 1, "carol");
   itw_feed(w, 0, "NICK Carol\r\n");
   ITW_EXPECT(w, 0, ":irc.test 433 * Carol :Nickname is already in use");
