@@ -7,7 +7,7 @@ usage: report.py MACHINE.txt POINTS.txt RAW.txt > RESULTS.md
 import statistics
 import sys
 
-SERVERS = ["relay", "reed", "ngircd", "inspircd", "ergo"]
+SERVERS = ["relay", "reed", "ngircd", "inspircd", "ergo", "reed-amp"]
 
 NOTES = """\
 - The load generator and the server share the machine's two cores (with
@@ -260,8 +260,10 @@ def main():
     print("\n## Points (load generator arguments)\n")
     for p, a in points.items():
         print(f"- `{p}`: `reed-loadgen {a}`")
-    print("\n## reed against its targets\n")
-    print(targets(runs_of))
+    if any(p in points for p in ("idle", "connect", "fan100", "fan1000",
+                                 "light", "bigroom")):
+        print("\n## reed against its targets\n")
+        print(targets(runs_of))
     print("\n## Notes\n")
     sys.stdout.write(NOTES)
     sections = [("idle", "Idle memory per registered client",
@@ -275,7 +277,13 @@ def main():
                 ("light", "Light load (5 messages/s, 100 members)",
                  section_light),
                 ("bigroom", "Big room: 5,000 members join, then fan-out",
-                 lambda f: section_room(f, join=True))]
+                 lambda f: section_room(f, join=True)),
+                ("amp_idle", "AMP (issue 10): idle memory per registered "
+                 "and logged-in client", section_idle),
+                ("amp_fan100", "AMP (issue 10): fan-out, 100 members x 10 "
+                 "senders", section_room),
+                ("amp_fan1000", "AMP (issue 10): fan-out, 1,000 members x 2 "
+                 "senders", section_room)]
     for p, title, fn in sections:
         if p not in points:
             continue

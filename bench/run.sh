@@ -5,8 +5,11 @@
 #
 # usage: bench/run.sh [-r RUNS] [-s "SERVERS"] [-p "POINTS"] [-o OUT.md] [-q]
 #   -r  runs per point (3); -q quick sizes, for trying the harness
-#   -s  servers among: relay reed ngircd inspircd ergo (all found)
-#   -p  points among: idle connect fan100 fan1000 light bigroom (all)
+#   -s  servers among: relay reed ngircd inspircd ergo (all found), and
+#       reed-amp (reed's AMP listener; only for the amp_* points)
+#   -p  points among: idle connect fan100 fan1000 light bigroom (all), and
+#       amp_idle amp_fan100 amp_fan1000 (issue 10: AMP clients that Register,
+#       then idle, or Join and Say; run with -s reed-amp)
 # Environment: BUILD (build/bench-release), LOADGEN, RELAY_BIN, REED_BIN,
 # REED_COMMIT (the commit REED_BIN was built from, for the report),
 # ERGO_BIN and ERGO_SRC (ergo's source tree: default.yaml, ergo.motd),
@@ -51,6 +54,9 @@ point_args() {
     fan1000) echo "--scenario room --clients 300 --senders 2 --messages 50 --window 20" ;;
     light) echo "--scenario room --clients 20 --senders 2 --messages 5 --rate 10" ;;
     bigroom) echo "--scenario room --clients 500 --senders 2 --messages 10 --window 10" ;;
+    amp_idle) echo "--proto amp --scenario idle --clients 200" ;;
+    amp_fan100) echo "--proto amp --scenario room --clients 100 --senders 10 --messages 50 --window 20" ;;
+    amp_fan1000) echo "--proto amp --scenario room --clients 300 --senders 2 --messages 50 --window 20" ;;
     esac
     return
   fi
@@ -61,6 +67,9 @@ point_args() {
   fan1000) echo "--scenario room --clients 1000 --senders 2 --messages 250 --window 20" ;;
   light) echo "--scenario room --clients 100 --senders 2 --messages 10 --rate 5" ;;
   bigroom) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 90" ;;
+  amp_idle) echo "--proto amp --scenario idle --clients 2000 --stall 60" ;;
+  amp_fan100) echo "--proto amp --scenario room --clients 100 --senders 10 --messages 500 --window 20" ;;
+  amp_fan1000) echo "--proto amp --scenario room --clients 1000 --senders 2 --messages 250 --window 20 --stall 60" ;;
   esac
 }
 
@@ -75,7 +84,7 @@ setup_inflight() { # server point
 server_bin() {
   case $1 in
   relay) echo "$RELAY_BIN" ;;
-  reed) echo "$REED_BIN" ;;
+  reed | reed-amp) echo "$REED_BIN" ;;
   ngircd) echo "$NGIRCD_BIN" ;;
   inspircd) echo "$INSPIRCD_BIN" ;;
   ergo) echo "$ERGO_BIN" ;;
@@ -117,7 +126,7 @@ run_one() { # server point run
   fi
   sleep 0.5
   extra=""
-  [ "$2" = idle ] && extra="--pid $pid"
+  case $2 in idle | amp_idle) extra="--pid $pid" ;; esac
   # shellcheck disable=SC2046
   [ "$2" = connect ] || extra="$extra --inflight $(setup_inflight "$1" "$2")"
   "$LOADGEN" --port "$port" --prefix "b$3" --channel "#bench$3" \
@@ -146,6 +155,10 @@ run_one() { # server point run
 
 for point in $points; do
   for s in $servers; do
+    case $point:$s in # AMP points run on reed-amp only, IRC points never
+    amp_*:reed-amp | [!a]*:[!r]* | [!a]*:reed | [!a]*:relay) ;;
+    *) continue ;;
+    esac
     bin=$(server_bin "$s")
     if [ ! -x "$bin" ]; then
       echo "$s $point 0 RESULT ok=0 phase=missing" >>"$raw"

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "bamp.h"
 #include "bline.h"
 #include "lg_hist.h"
 
@@ -29,10 +30,14 @@ typedef struct lg_client_s {
   uint8_t closing;
   uint16_t inlen;
   uint8_t skipping; /* discarding the rest of an over-long line */
+  uint8_t *abuf;    /* AMP: a partial box, allocated while one is pending */
+  uint32_t alen, acap;
   char in[LG_LINE_MAX];
 } lg_client_t;
 
 typedef struct lg_opts_s {
+  const char *proto;    /* irc or amp */
+  const char *password; /* amp: each client Registers with it */
   const char *host;
   int port;
   const char *scenario; /* connect, idle, room */
@@ -109,12 +114,36 @@ void lg_conn_kill(lg_client_t *c, const char *why);
 void lg_on_line(lg_client_t *c, const bench_line_t *m);
 void lg_on_registered(lg_client_t *c);
 void lg_on_dead(lg_client_t *c, const char *why);
+void lg_on_pong(lg_client_t *c);
+/* A server error for this client (text for the report); a client still
+ * registering is closed and counted as failed. */
+void lg_on_error(lg_client_t *c, bench_view_t what, bench_view_t text);
+
+/* The protocol seam: each scenario step in IRC or AMP terms. */
+void lg_proto_register(lg_client_t *c);
+void lg_proto_ping(lg_client_t *c);
+void lg_proto_join(lg_client_t *c);
+void lg_proto_say(lg_client_t *c, const char *text, size_t len);
+
+/* lg_amp.c */
+int lg_amp_is(const lg_t *lg);
+void lg_amp_register(lg_client_t *c);
+void lg_amp_ping(lg_client_t *c);
+void lg_amp_join(lg_client_t *c);
+void lg_amp_say(lg_client_t *c, const char *text, size_t len);
+void lg_amp_feed(lg_client_t *c, const char *p, size_t n);
+void lg_amp_free(lg_client_t *c);
 
 /* lg_room.c */
 int lg_room_init(lg_t *lg);
 void lg_room_cleanup(lg_t *lg);
 void lg_room_start(lg_t *lg);
 void lg_room_on_line(lg_client_t *c, const bench_line_t *m);
+/* Protocol-neutral room events: a member seen (JOIN, NAMES, Joined,
+ * members), a join counted, a message text received. */
+void lg_room_learn(lg_client_t *c, bench_view_t nick);
+void lg_room_joined(lg_client_t *c, bench_view_t nick);
+void lg_room_message(lg_client_t *c, bench_view_t text);
 int lg_room_check(lg_t *lg);
 void lg_room_report(lg_t *lg);
 /* 1 when a delivery was lost, duplicated, out of order or malformed. */

@@ -79,6 +79,7 @@ client_close(lg_client_t *c)
   if (c->closing)
     return;
   c->closing = 1;
+  lg_amp_free(c);
   uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
@@ -172,7 +173,10 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     lg_progress(c->lg);
     return;
   }
-  feed(c, buf->base, (size_t)nread);
+  if (lg_amp_is(c->lg))
+    lg_amp_feed(c, buf->base, (size_t)nread);
+  else
+    feed(c, buf->base, (size_t)nread);
   lg_progress(c->lg);
 }
 
@@ -189,8 +193,44 @@ on_connect(uv_connect_t *req, int status)
   if (c->state == LG_DEAD)
     return;
   uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-  lg_sendf(c, "NICK %s%u\r\nUSER b%u 0 * :reed bench\r\n", c->lg->opt.prefix,
-           c->idx, c->idx);
+  lg_proto_register(c);
+}
+
+void
+lg_proto_register(lg_client_t *c)
+{
+  if (lg_amp_is(c->lg))
+    lg_amp_register(c);
+  else
+    lg_sendf(c, "NICK %s%u\r\nUSER b%u 0 * :reed bench\r\n", c->lg->opt.prefix,
+             c->idx, c->idx);
+}
+
+void
+lg_proto_ping(lg_client_t *c)
+{
+  if (lg_amp_is(c->lg))
+    lg_amp_ping(c);
+  else
+    lg_sendf(c, "PING :sync\r\n");
+}
+
+void
+lg_proto_join(lg_client_t *c)
+{
+  if (lg_amp_is(c->lg))
+    lg_amp_join(c);
+  else
+    lg_sendf(c, "JOIN %s\r\n", c->lg->opt.channel);
+}
+
+void
+lg_proto_say(lg_client_t *c, const char *text, size_t len)
+{
+  if (lg_amp_is(c->lg))
+    lg_amp_say(c, text, len);
+  else
+    lg_sendf(c, "PRIVMSG %s :%.*s\r\n", c->lg->opt.channel, (int)len, text);
 }
 
 /* Binds the source address to 127.0.0.(2 + i % spread), letting connect()

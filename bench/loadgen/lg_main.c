@@ -116,7 +116,7 @@ start_sync(lg_t *lg)
   lg->phase = PH_SYNC;
   for (i = 0; i < lg->nclients; i++)
     if (lg->clients[i].state == LG_READY)
-      lg_sendf(&lg->clients[i], "PING :sync\r\n");
+      lg_proto_ping(&lg->clients[i]);
 }
 
 static void
@@ -177,15 +177,21 @@ lg_on_dead(lg_client_t *c, const char *why)
              why);
 }
 
-static void
-note_error(lg_client_t *c, const bench_line_t *m)
+void
+lg_on_pong(lg_client_t *c)
 {
-  bench_view_t last = m->nparams ? m->params[m->nparams - 1] : m->command;
+  c->lg->pongs++;
+}
 
+void
+lg_on_error(lg_client_t *c, bench_view_t what, bench_view_t text)
+{
   c->lg->server_errors++;
   snprintf(c->lg->last_error, sizeof(c->lg->last_error),
-           "client %u got %.*s: %.*s", c->idx, (int)m->command.len,
-           m->command.p, (int)(last.len > 160 ? 160 : last.len), last.p);
+           "client %u got %.*s: %.*s", c->idx, (int)what.len, what.p,
+           (int)(text.len > 160 ? 160 : text.len), text.p);
+  if (c->state == LG_CONNECTING) /* registration will not complete */
+    lg_conn_kill(c, c->lg->last_error);
 }
 
 void
@@ -194,13 +200,11 @@ lg_on_line(lg_client_t *c, const bench_line_t *m)
   char k = m->command.len == 3 ? m->command.p[0] : 0;
 
   if (bench_view_eq(m->command, "PONG")) {
-    c->lg->pongs++;
+    lg_on_pong(c);
   } else if (bench_view_eq(m->command, "ERROR") || k == '4' || k == '5') {
-    if (bench_view_eq(m->command, "422")) /* no MOTD is fine */
-      return;
-    note_error(c, m);
-    if (c->state == LG_CONNECTING) /* 001 will not come */
-      lg_conn_kill(c, c->lg->last_error);
+    if (!bench_view_eq(m->command, "422")) /* no MOTD is fine */
+      lg_on_error(c, m->command,
+                  m->nparams ? m->params[m->nparams - 1] : m->command);
     return;
   }
   if (is_room(c->lg))
@@ -239,25 +243,14 @@ usage(void)
       "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n");
 }
 
-static const struct option longopts[] = {{"host", 1, 0, 'h'},
-                                         {"port", 1, 0, 'p'},
-                                         {"scenario", 1, 0, 's'},
-                                         {"clients", 1, 0, 'n'},
-                                         {"inflight", 1, 0, 'k'},
-                                         {"senders", 1, 0, 'S'},
-                                         {"messages", 1, 0, 'm'},
-                                         {"window", 1, 0, 'w'},
-                                         {"rate", 1, 0, 'r'},
-                                         {"size", 1, 0, 'z'},
-                                         {"spread", 1, 0, 'a'},
-                                         {"stall", 1, 0, 't'},
-                                         {"pid", 1, 0, 'P'},
-                                         {"prefix", 1, 0, 'x'},
-                                         {"channel", 1, 0, 'c'},
-                                         {"oper", 1, 0, 'o'},
-                                         {"oper-mode", 1, 0, 'O'},
-                                         {"deadline", 1, 0, 'D'},
-                                         {0, 0, 0, 0}};
+static const struct option longopts[] = {
+    {"host", 1, 0, 'h'},     {"port", 1, 0, 'p'},      {"scenario", 1, 0, 's'},
+    {"clients", 1, 0, 'n'},  {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
+    {"messages", 1, 0, 'm'}, {"window", 1, 0, 'w'},    {"rate", 1, 0, 'r'},
+    {"size", 1, 0, 'z'},     {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
+    {"pid", 1, 0, 'P'},      {"prefix", 1, 0, 'x'},    {"channel", 1, 0, 'c'},
+    {"oper", 1, 0, 'o'},     {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
+    {"proto", 1, 0, 'I'},    {"password", 1, 0, 'W'},  {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
@@ -296,6 +289,15 @@ set_opt(lg_opts_t *o, int ch, const char *v)
   case 'r':
     o->rate = strtod(v, NULL);
     break;
+  case 'D':
+    o->deadline_s = num(v);
+    break;
+  case 'I':
+    o->proto = v;
+    break;
+  case 'W':
+    o->password = v;
+    break;
   case 'z':
     o->size = num(v);
     break;
@@ -328,7 +330,9 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
 {
   int ch;
 
-  *o = (lg_opts_t){.host = "127.0.0.1",
+  *o = (lg_opts_t){.proto = "irc",
+                   .password = "bench-password",
+                   .host = "127.0.0.1",
                    .scenario = "room",
                    .clients = 100,
                    .inflight = 1000,
@@ -347,6 +351,8 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
   if (o->port <= 0 || o->clients == 0 || o->inflight == 0 ||
       (strcmp(o->scenario, "connect") && strcmp(o->scenario, "idle") &&
        strcmp(o->scenario, "room")))
+    return -1;
+  if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp"))
     return -1;
   if (o->senders == 0 || o->senders > o->clients || o->window == 0 ||
       o->size < 40 || o->size > 400 || strlen(o->prefix) > 8)

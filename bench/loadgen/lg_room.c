@@ -67,7 +67,7 @@ lg_room_start(lg_t *lg)
   lg->room.t_join_start = lg_now_us(lg);
   for (i = 0; i < lg->nclients; i++)
     if (lg->clients[i].state == LG_READY)
-      lg_sendf(&lg->clients[i], "JOIN %s\r\n", lg->opt.channel);
+      lg_proto_join(&lg->clients[i]);
 }
 
 static void
@@ -83,15 +83,15 @@ send_one(lg_t *lg, uint32_t sid)
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
   lg_room_t *r = &lg->room;
-  char text[64];
-  int n;
+  char text[512];
+  int n, k;
 
   n = snprintf(text, sizeof(text), "%u %u %llu ", sid, r->sent[sid],
                (unsigned long long)lg_now_us(lg));
   r->sent[sid]++;
-  n = (int)lg->opt.size > n ? (int)lg->opt.size - n : 0;
-  lg_sendf(&lg->clients[sid], "PRIVMSG %s :%s%.*s\r\n", lg->opt.channel, text,
-           n, pad);
+  k = (int)lg->opt.size > n ? (int)lg->opt.size - n : 0;
+  memcpy(text + n, pad, (size_t)k);
+  lg_proto_say(&lg->clients[sid], text, (size_t)(n + k));
 }
 
 /* Closed loop: keep `window` unfinished messages per sender. */
@@ -192,8 +192,8 @@ advance(lg_t *lg, uint32_t sid)
     pump(lg, sid);
 }
 
-static void
-on_privmsg(lg_client_t *c, const bench_line_t *m)
+void
+lg_room_message(lg_client_t *c, bench_view_t text)
 {
   lg_t *lg = c->lg;
   lg_room_t *r = &lg->room;
@@ -201,8 +201,8 @@ on_privmsg(lg_client_t *c, const bench_line_t *m)
   uint32_t *last, *done;
   uint64_t now;
 
-  if (m->nparams < 2 || bench_payload_parse(m->params[1], &pl) < 0 ||
-      pl.sender >= lg->opt.senders || pl.seq >= lg->opt.messages) {
+  if (bench_payload_parse(text, &pl) < 0 || pl.sender >= lg->opt.senders ||
+      pl.seq >= lg->opt.messages) {
     r->bad_payload++;
     return;
   }
@@ -242,8 +242,8 @@ nick_index(const lg_t *lg, bench_view_t nick)
   return v < (long)members(lg) ? v : -1;
 }
 
-static void
-learn(lg_client_t *c, bench_view_t nick)
+void
+lg_room_learn(lg_client_t *c, bench_view_t nick)
 {
   lg_room_t *r = &c->lg->room;
   long j = nick_index(c->lg, nick);
@@ -278,25 +278,25 @@ on_names(lg_client_t *c, const bench_line_t *m)
       nick.p++;
       nick.len--;
     }
-    learn(c, nick);
+    lg_room_learn(c, nick);
   }
 }
 
-static void
-on_join(lg_client_t *c, const bench_line_t *m)
+void
+lg_room_joined(lg_client_t *c, bench_view_t nick)
 {
   c->lg->room.joins_seen++;
-  if (m->nparams >= 1 && bench_view_eq(m->params[0], c->lg->opt.channel))
-    learn(c, m->nick);
+  lg_room_learn(c, nick);
 }
 
 void
 lg_room_on_line(lg_client_t *c, const bench_line_t *m)
 {
-  if (bench_view_eq(m->command, "PRIVMSG"))
-    on_privmsg(c, m);
-  else if (bench_view_eq(m->command, "JOIN"))
-    on_join(c, m);
+  if (bench_view_eq(m->command, "PRIVMSG") && m->nparams >= 2)
+    lg_room_message(c, m->params[1]);
+  else if (bench_view_eq(m->command, "JOIN") && m->nparams >= 1 &&
+           bench_view_eq(m->params[0], c->lg->opt.channel))
+    lg_room_joined(c, m->nick);
   else if (bench_view_eq(m->command, "353"))
     on_names(c, m);
   else if (bench_view_eq(m->command, "381"))

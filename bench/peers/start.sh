@@ -97,7 +97,30 @@ fakelag = no
 CONF
 }
 
+reed_amp_conf() {
+  cat >"$dir/reed.ini" <<CONF
+[server]
+name = bench.reed
+data_dir = $dir/data
+registration = open
+log_level = warn
+password_hash = min
+max_connections = 100000
+max_connections_per_ip = 100000
+sendq = 64m
+ping_interval = 10m
+ping_timeout = 10m
+
+[amp]
+listen = tcp:$port:interface=127.0.0.1:backlog=4096
+flood_burst = 10000
+flood_rate = 10000
+flood_limit = 100000
+CONF
+}
+
 case $name in
+reed-amp) reed_amp_conf && exec "${REED_BIN:?}" --config "$dir/reed.ini" ;;
 relay) exec "${RELAY_BIN:?}" "$port" ;;
 ngircd) ngircd_conf && exec "${NGIRCD_BIN:-/usr/sbin/ngircd}" -n -f "$dir/ngircd.conf" ;;
 inspircd)

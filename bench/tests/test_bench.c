@@ -164,3 +164,96 @@ TEST(hist_quantiles)
   lg_hist_add(&h, 1ull << 62);
   ASSERT(lg_hist_quantile(&h, 1.0) == 1ull << 62);
 }
+
+/* ---- AMP framing ------------------------------------------------------- */
+
+#include "bamp.h"
+
+/* Sum(a=13) from research/amp.md, byte for byte. */
+static const uint8_t sum_box[] =
+    "\0\4_ask\0\0011\0\10_command\0\3Sum\0\1a\0\00213"
+    "\0\0";
+
+TEST(amp_parse_table)
+{
+  static const struct {
+    const uint8_t *in;
+    size_t len;
+    ssize_t rc;
+    int pairs;
+  } cases[] = {
+      {sum_box, sizeof(sum_box) - 1, sizeof(sum_box) - 1, 3},
+      {sum_box, sizeof(sum_box) - 2, 0, 0},         /* end marker cut */
+      {sum_box, 1, 0, 0},                           /* half a length */
+      {sum_box, 9, 0, 0},                           /* value cut */
+      {(const uint8_t *)"\0\0", 2, REED_EPROTO, 0}, /* empty box */
+      {(const uint8_t *)"\1\0", 2, REED_EPROTO, 0}, /* key over 255 */
+      {(const uint8_t *)"\0\1k\0\0\0\0", 7, 7, 1},  /* empty value */
+      {(const uint8_t *)"", 0, 0, 0},
+  };
+  bench_amp_box_t box;
+  size_t i;
+
+  for (i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    ASSERT_EQ(bench_amp_parse(cases[i].in, cases[i].len, &box), cases[i].rc);
+    if (cases[i].rc > 0)
+      ASSERT_EQ(box.n, cases[i].pairs);
+  }
+}
+
+TEST(amp_roundtrip_and_get)
+{
+  uint8_t buf[256];
+  bench_amp_box_t box;
+  bench_view_t v;
+  size_t n = 0;
+
+  ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "_ask", "1", 1), 0);
+  ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "_command", "Sum", 3), 0);
+  ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "a", "13", 2), 0);
+  ASSERT_EQ(bench_amp_end(buf, sizeof(buf), &n), 0);
+  ASSERT_EQ(n, sizeof(sum_box) - 1);
+  ASSERT_MEM_EQ(buf, sum_box, n);
+  ASSERT_EQ(bench_amp_parse(buf, n, &box), (ssize_t)n);
+  ASSERT_EQ(bench_amp_get(&box, "_command", &v), 1);
+  assert_view(v, "Sum");
+  ASSERT_EQ(bench_amp_get(&box, "b", &v), 0);
+  /* Too long for the buffer, or for AMP. */
+  ASSERT_EQ(bench_amp_put(buf, 8, &n, "k", "v", 1), REED_ETOOBIG);
+  n = 0;
+  ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "", "v", 1), REED_ETOOBIG);
+  ASSERT_EQ(n, 0);
+}
+
+TEST(amp_pair_limit)
+{
+  static uint8_t buf[BENCH_AMP_MAXPAIRS * 8 + 16];
+  bench_amp_box_t box;
+  size_t n = 0;
+  int i;
+
+  for (i = 0; i < BENCH_AMP_MAXPAIRS; i++)
+    ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "k", "v", 1), 0);
+  ASSERT_EQ(bench_amp_end(buf, sizeof(buf), &n), 0);
+  ASSERT_EQ(bench_amp_parse(buf, n, &box), (ssize_t)n);
+  ASSERT_EQ(box.n, BENCH_AMP_MAXPAIRS);
+  n -= 2;
+  ASSERT_EQ(bench_amp_put(buf, sizeof(buf), &n, "k", "v", 1), 0);
+  ASSERT_EQ(bench_amp_end(buf, sizeof(buf), &n), 0);
+  ASSERT_EQ(bench_amp_parse(buf, n, &box), REED_EPROTO);
+}
+
+TEST(amp_list_walk)
+{
+  bench_view_t list = {"\0\3ann\0\0\0\2bo", 11}, e;
+  bench_view_t cut = {"\0\5ab", 4};
+
+  ASSERT_EQ(bench_amp_list_next(&list, &e), 1);
+  assert_view(e, "ann");
+  ASSERT_EQ(bench_amp_list_next(&list, &e), 1);
+  assert_view(e, "");
+  ASSERT_EQ(bench_amp_list_next(&list, &e), 1);
+  assert_view(e, "bo");
+  ASSERT_EQ(bench_amp_list_next(&list, &e), 0);
+  ASSERT_EQ(bench_amp_list_next(&cut, &e), REED_EPROTO);
+}
