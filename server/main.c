@@ -8,6 +8,9 @@
  *   reed account cert add|del [--config FILE] NAME FINGERPRINT
  *   reed --version | --help */
 #include "../auth/auth.h"
+#ifdef REED_HAVE_BOTS
+#include "../bots/reed_bot.h"
+#endif
 #include "../config/config.h"
 #include "model/model.h"
 #include "net/net.h"
@@ -26,6 +29,7 @@
 #define REED_VERSION "0.0.0"
 #endif
 #define MAX_MODULES 16
+#define MAX_PLUGINS 32
 #define PATH_MAX_LEN 4096
 
 extern const reed_protocol_module_t *const reed_protocol_modules[];
@@ -54,6 +58,10 @@ typedef struct app_s {
   reed_store_t *store;
   reed_portal_t *portal;
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
+#ifdef REED_HAVE_BOTS
+  reed_bot_plugin_t *plugins[MAX_PLUGINS];
+#endif
+  size_t n_plugins;
 } app_t;
 
 /* ---- Modules and config ----------------------------------------------------
@@ -444,8 +452,46 @@ apply_config(app_t *a, reed_config_t *cfg)
   a->log.min_level = cfg->server.log_level;
 }
 
-/* SIGHUP: a new config (same modules enabled), then the certificates. New
- * listeners and data-dir changes take a restart. */
+/* ---- Bot plugins ------------------------------------------------------------
+ * Shared objects named by `plugin` keys in [server], each with an in-process
+ * bot attached to the model; a plugin that fails to load is logged and
+ * left out. */
+static void
+load_plugins(app_t *a)
+{
+#ifdef REED_HAVE_BOTS
+  const reed_strlist_t *pl = &a->cfg->server.plugins;
+
+  for (size_t i = 0; i < pl->n && a->n_plugins < MAX_PLUGINS; i++) {
+    reed_bot_plugin_t *p = NULL;
+    int rc = reed_bot_plugin_load(pl->v[i], a->model, reed_net_clock(a->net),
+                                  &a->log, &p);
+    if (rc != 0) {
+      reed_log(&a->log, REED_LOG_ERROR, "plugin %s not loaded: %s", pl->v[i],
+               reed_bot_strerror(rc));
+      continue;
+    }
+    a->plugins[a->n_plugins++] = p;
+    reed_log(&a->log, REED_LOG_INFO, "plugin %s loaded", pl->v[i]);
+  }
+#else
+  if (a->cfg->server.plugins.n > 0)
+    reed_log(&a->log, REED_LOG_WARN, "plugins ignored: built without bots");
+#endif
+}
+
+static void
+unload_plugins(app_t *a)
+{
+#ifdef REED_HAVE_BOTS
+  while (a->n_plugins > 0)
+    reed_bot_plugin_unload(a->plugins[--a->n_plugins]);
+#endif
+}
+
+/* SIGHUP: a new config (same modules enabled), then the certificates and
+ * the bot plugins (the old ones unloaded, the configured ones loaded
+ * again). New listeners and data-dir changes take a restart. */
 static void
 reload(void *ud)
 {
@@ -468,6 +514,8 @@ reload(void *ud)
   }
   if (setup_tls(a, &a->cfg->server) == 0)
     reed_log(&a->log, REED_LOG_INFO, "reload: certificate %s loaded", a->cert);
+  unload_plugins(a);
+  load_plugins(a);
 }
 
 static int
@@ -577,7 +625,9 @@ start_listeners(app_t *a)
 static void
 teardown(app_t *a)
 {
-  /* Connections (and their cores) go first, then what they used. */
+  /* Bots and connections (with their cores) go first, then what they
+   * used. */
+  unload_plugins(a);
   reed_net_free(a->net);
   if (a->portal != NULL)
     reed_portal_free(a->portal);
@@ -625,7 +675,10 @@ start(app_t *a)
       .server_conf = s,
   };
   reed_net_set_services(a->net, &svc);
-  return start_listeners(a) == 0 ? 0 : 1;
+  if (start_listeners(a) != 0)
+    return 1;
+  load_plugins(a);
+  return 0;
 }
 
 static int
