@@ -1137,3 +1137,47 @@ TEST(reload_replaces_conf)
   free(fresh);
   world_free(&w);
 }
+
+/* Login's own argument rules, before any hash runs. */
+TEST(login_arg_errors)
+{
+  static const struct {
+    const char *user, *pw, *nick, *code;
+  } cases[] = {
+      {"a234567890123456789012345678901234", "pw", NULL, "TOO_LONG"},
+      {"9lives", "pw", NULL, "BAD_REQUEST"},
+      {"al ice", "pw", NULL, "BAD_REQUEST"},
+      {"", "pw", NULL, "BAD_REQUEST"},
+      {"alice", "", NULL, "BAD_REQUEST"},
+      {"alice", "pw", "", "BAD_REQUEST"},
+      {"alice", "pw", "bad nick", "BAD_REQUEST"},
+      {"alice", "pw", "n23456789012345678901234567890123", "TOO_LONG"},
+  };
+  char *long_pw = malloc(514);
+  world_t w;
+  client_t a;
+
+  memset(long_pw, 'p', 513);
+  long_pw[513] = '\0';
+  world_init(&w, 1); /* a hash would stay queued: none may start */
+  world_account(&w, "alice", "pw");
+  cl_open(&w, &a);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    if (cases[i].nick)
+      cl_send(&a, "Login", "username", cases[i].user, "password", cases[i].pw,
+              "nick", cases[i].nick, NULL);
+    else
+      cl_send(&a, "Login", "username", cases[i].user, "password", cases[i].pw,
+              NULL);
+    expect_error(&a, cases[i].code);
+  }
+  cl_send(&a, "Login", "username", "alice", "password", long_pw, NULL);
+  expect_error(&a, "TOO_LONG");
+  cl_send(&a, "Login", "username", "alice", NULL);
+  expect_error(&a, "BAD_REQUEST");
+  ASSERT_EQ(iw_pending(&w.iw), 0);
+  ASSERT(!a.ft.closed); /* argument errors are not failed logins */
+  free(long_pw);
+  cl_close(&a);
+  world_free(&w);
+}
