@@ -125,12 +125,25 @@ prune(reed_store_t *st, const char *conv, size_t keep)
   return reed__store_step_done(st, s, "prune history");
 }
 
+/* A private message between two guests is not stored: once the server
+ * restarts, nobody can read it (a guest sees only what was said while it
+ * held its nick, and no account was a party), so a row would only grow
+ * the file and keep their words on disk. */
+static bool
+between_guests(const reed_event_t *ev)
+{
+  return ev->room == NULL && ev->from.account == NULL &&
+         ev->target_account == NULL;
+}
+
 static int
 save_message(reed_store_t *st, const reed_event_t *ev)
 {
   char conv[CONV_MAX];
   int rc;
 
+  if (between_guests(ev))
+    return 0;
   conv_key(ev, conv, sizeof(conv));
   rc = insert_message(st, ev, conv);
   if (rc != 0)

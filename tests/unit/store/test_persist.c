@@ -88,7 +88,7 @@ TEST(persist_room_message_row)
 TEST(persist_private_message_rows)
 {
   pf_t p = {0};
-  reed_session_t *a, *b, *g;
+  reed_session_t *a, *b, *g, *h;
   uint64_t id1 = 0, id2 = 0, id3 = 0;
   sqlite3 *raw;
   char row[512];
@@ -112,6 +112,12 @@ TEST(persist_private_message_rows)
   row_of(raw, id3, row, sizeof(row));
   ASSERT_STR_EQ(row, "1700000001000|p:alice ~guest1|-|Alice|alice|Guest1|-|"
                      "irc|u_Guest1|host.example|0|hi|-");
+  /* Between two guests: nobody could read it after a restart. */
+  h = pf_session(&p, "Guest2", NULL);
+  ASSERT_EQ(reed_tell(g, "guest2", REED_MSG_NORMAL, "yo", 2, NULL, &id3), 0);
+  ASSERT_EQ(reed_tell(h, "guest1", REED_MSG_NORMAL, "hey", 3, NULL, &id3), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 3);
   sqlite3_close(raw);
   pf_stop(&p);
   sf_cleanup(&p.f);
