@@ -4,6 +4,8 @@
  * plugin's undefined references resolve to them at dlopen. */
 #include "bot_int.h"
 
+#include "../server/model/model.h"
+
 #include <dlfcn.h>
 #include <string.h>
 
@@ -86,4 +88,79 @@ reed_bot_t *
 reed_bot_plugin_bot(reed_bot_plugin_t *p)
 {
   return p ? p->bot : NULL;
+}
+
+/* ---- The config's set of plugins --------------------------------------------
+ */
+struct reed_bot_host_s {
+  reed_model_t *model;
+  reed_clock_t *clock;
+  reed_log_t *log;
+  reed_bot_plugin_t **plugins;
+  size_t n;
+};
+
+int
+reed_bot_host_new(struct reed_model_s *model, struct reed_clock_s *clock,
+                  struct reed_log_s *log, reed_bot_host_t **out)
+{
+  reed_bot_host_t *h;
+
+  if (model == NULL || clock == NULL || out == NULL)
+    return REED_EINVAL;
+  h = reed_calloc(1, sizeof(*h));
+  if (h == NULL)
+    return REED_ENOMEM;
+  *h = (reed_bot_host_t){.model = model, .clock = clock, .log = log};
+  *out = h;
+  return 0;
+}
+
+static void
+unload_all(reed_bot_host_t *h)
+{
+  for (size_t i = 0; i < h->n; i++)
+    reed_bot_plugin_unload(h->plugins[i]);
+  reed_free(h->plugins);
+  h->plugins = NULL;
+  h->n = 0;
+}
+
+int
+reed_bot_host_reload(reed_bot_host_t *h, const char *const *paths, size_t n)
+{
+  int first = 0;
+
+  if (h == NULL || (n > 0 && paths == NULL))
+    return REED_EINVAL;
+  unload_all(h);
+  if (n == 0)
+    return 0;
+  h->plugins = reed_calloc(n, sizeof(*h->plugins));
+  if (h->plugins == NULL)
+    return REED_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    int rc = reed_bot_plugin_load(paths[i], h->model, h->clock, h->log,
+                                  &h->plugins[h->n]);
+    if (rc == 0)
+      h->n++;
+    else if (first == 0)
+      first = rc;
+  }
+  return first;
+}
+
+size_t
+reed_bot_host_count(const reed_bot_host_t *h)
+{
+  return h ? h->n : 0;
+}
+
+void
+reed_bot_host_free(reed_bot_host_t *h)
+{
+  if (h == NULL)
+    return;
+  unload_all(h);
+  reed_free(h);
 }

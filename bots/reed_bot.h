@@ -316,6 +316,25 @@ void reed_bot_plugin_unload(reed_bot_plugin_t *p);
 /* The plugin's bot (for tests and logs). */
 reed_bot_t *reed_bot_plugin_bot(reed_bot_plugin_t *p);
 
+/* The plugins named in reed's config, as one set: what the reed executable
+ * keeps from start to exit. */
+typedef struct reed_bot_host_s reed_bot_host_t;
+
+/* An empty set. Returns 0 or one of: REED_BOT_EINVAL, REED_BOT_ENOMEM. */
+int reed_bot_host_new(struct reed_model_s *model, struct reed_clock_s *clock,
+                      struct reed_log_s *log, reed_bot_host_t **out);
+/* At start and on SIGHUP: unloads every plugin of the set (each one's
+ * handlers and timers go before its code), then loads `paths` in order. A
+ * plugin that fails to load is logged and left out; the others load.
+ * Returns 0, or the code of the first plugin that failed (see
+ * reed_bot_plugin_load), or REED_BOT_ENOMEM (nothing loaded). */
+int reed_bot_host_reload(reed_bot_host_t *h, const char *const *paths,
+                         size_t n);
+/* Plugins loaded now. */
+size_t reed_bot_host_count(const reed_bot_host_t *h);
+/* Unloads everything and frees the set (before the model is freed). */
+void reed_bot_host_free(reed_bot_host_t *h);
+
 #ifdef __cplusplus
 }
 #endif

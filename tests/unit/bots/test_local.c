@@ -397,3 +397,45 @@ TEST(local_failmalloc)
   }
   ASSERT(ok); /* the loop reached a run where everything succeeded */
 }
+
+/* reed's start and SIGHUP: the set of plugins is replaced as a whole; the
+ * old ones' handlers and timers are gone before the new ones load. */
+TEST(local_host_reload)
+{
+  world_t w;
+  reed_bot_host_t *h;
+  const char *one[] = {REED_BOT_EXAMPLE_PLUGIN};
+  const char *mixed[] = {REED_BOT_FAIL_PLUGIN, REED_BOT_EXAMPLE_PLUGIN,
+                         "/nonexistent.so"};
+
+  world_init(&w);
+  ASSERT_EQ(reed_bot_host_new(w.m, &w.fc.clock, NULL, &h), 0);
+  ASSERT_EQ(reed_bot_host_reload(h, one, 1), 0);
+  ASSERT_EQ(reed_bot_host_count(h), 1);
+  fc_advance(&w.fc, 0);
+  fc_advance(&w.fc, 60000);
+  say(&w, "!uptime");
+  fc_advance(&w.fc, 0);
+  ASSERT(strstr(w.heard, "MESSAGE timebot bot bots up 1 minutes\n"));
+  w.heard[0] = '\0';
+  /* Reload: the failing plugin and the missing file are left out; the
+   * example comes back fresh (its minute counter starts again). */
+  ASSERT_EQ(reed_bot_host_reload(h, mixed, 3), REED_BOT_EINVAL);
+  ASSERT_EQ(reed_bot_host_count(h), 1);
+  fc_advance(&w.fc, 0);
+  say(&w, "!uptime");
+  fc_advance(&w.fc, 0);
+  ASSERT_LINES(w.heard, "QUIT timebot bot - bot unloaded\n"
+                        "JOIN failbot bot bots -\n"
+                        "QUIT failbot bot - bot unloaded\n"
+                        "JOIN timebot bot bots -\n"
+                        "MESSAGE timebot bot bots up 0 minutes\n");
+  w.heard[0] = '\0';
+  ASSERT_EQ(reed_bot_host_reload(h, NULL, 0), 0);
+  ASSERT_EQ(reed_bot_host_count(h), 0);
+  ASSERT_EQ(fc_pending(&w.fc), 0);
+  ASSERT_EQ(reed_bot_host_reload(h, one, 1), 0);
+  reed_bot_host_free(h); /* unloads what is loaded */
+  ASSERT_EQ(fc_pending(&w.fc), 0);
+  world_free(&w);
+}
