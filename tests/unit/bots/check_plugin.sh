@@ -8,7 +8,7 @@ if [ "$needed" != "libc.so.6" ]; then
   echo "$so needs: $needed"; exit 1
 fi
 exports=$(readelf --dyn-syms -W "$so" |
-  awk '$5 == "GLOBAL" && $7 != "UND" { print $8 }')
+  awk '$5 == "GLOBAL" && $6 == "DEFAULT" && $7 != "UND" { print $8 }')
 if [ "$exports" != "reed_bot_plugin_init" ]; then
   echo "$so exports: $exports"; exit 1
 fi
