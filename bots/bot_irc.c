@@ -1,5 +1,6 @@
 /* The networked transport's IRC client, sans-IO: registration (PASS, CAP
- * REQ sasl + SASL PLAIN when configured, NICK, USER, nick collisions),
+ * LS 302 asking for sasl when configured and account-tag when offered,
+ * SASL PLAIN, NICK, USER, nick collisions, the IRCv3 bot mode),
  * PING/PONG and a keepalive, server lines turned into bot events, bot
  * actions turned into lines behind a token bucket, and reconnects with
  * backoff. Bytes come in through reed__bot_irc_feed and go out through
@@ -416,7 +417,8 @@ reed__bot_irc_connected(reed__bot_irc_t *irc)
   irc->state = REED__BOT_IRC_REGISTERING;
   irc->in_len = 0;
   irc->in_discard = 0;
-  irc->sasl_done = 0;
+  irc->cap_sasl = 0;
+  irc->cap_account = 0;
   irc->nick_tries = 0;
   irc->ping_sent = 0;
   irc->last_rx_ms = now(irc);
@@ -425,8 +427,7 @@ reed__bot_irc_connected(reed__bot_irc_t *irc)
     snprintf(line, sizeof(line), "PASS %s", irc->password);
     write_now(irc, line);
   }
-  if (irc->sasl_user)
-    write_now(irc, "CAP REQ :sasl");
+  write_now(irc, "CAP LS 302");
   send_nick(irc);
   snprintf(line, sizeof(line), "USER %s 0 * :%s", irc->user, irc->realname);
   write_now(irc, line);
@@ -497,15 +498,81 @@ on_welcome(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
   reed__bot_dispatch(&irc->bot, &ev);
 }
 
+/* 1 when the space-separated list holds `cap` (or "cap=value"). */
+static int
+has_cap(const char *list, const char *cap)
+{
+  size_t n = strlen(cap);
+
+  for (const char *p = list; *p;) {
+    size_t len = strcspn(p, " ");
+    if (len >= n && strncmp(p, cap, n) == 0 && (len == n || p[n] == '='))
+      return 1;
+    p += len;
+    while (*p == ' ')
+      p++;
+  }
+  return 0;
+}
+
+/* CAP LS (maybe several lines, "*" before the last): ask for sasl when
+ * configured and account-tag when offered, or end negotiation. */
+static void
+on_cap_ls(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
+{
+  const char *caps = m->params[m->n_params - 1];
+  char req[64];
+  int sasl = irc->sasl_user != NULL;
+
+  irc->cap_sasl |= has_cap(caps, "sasl");
+  irc->cap_account |= has_cap(caps, "account-tag");
+  if (m->n_params > 3 && strcmp(m->params[2], "*") == 0)
+    return; /* more to come */
+  if (irc->sasl_user && !irc->cap_sasl) {
+    give_up(irc, "the server does not offer SASL");
+    return;
+  }
+  if (!sasl && !irc->cap_account) {
+    write_now(irc, "CAP END");
+    return;
+  }
+  snprintf(req, sizeof(req), "CAP REQ :%s%s%s", sasl ? "sasl" : "",
+           sasl && irc->cap_account ? " " : "",
+           irc->cap_account ? "account-tag" : "");
+  write_now(irc, req);
+}
+
 static void
 on_cap(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
 {
-  if (m->n_params < 3 || irc->sasl_user == NULL)
+  const char *sub = m->n_params > 1 ? m->params[1] : "";
+
+  if (m->n_params < 3 || irc->state != REED__BOT_IRC_REGISTERING)
     return;
-  if (strcmp(m->params[1], "ACK") == 0 && strstr(m->params[2], "sasl"))
-    write_now(irc, "AUTHENTICATE PLAIN");
-  else if (strcmp(m->params[1], "NAK") == 0)
-    give_up(irc, "the server does not offer SASL");
+  if (strcmp(sub, "LS") == 0) {
+    on_cap_ls(irc, m);
+  } else if (strcmp(sub, "ACK") == 0) {
+    if (irc->sasl_user && has_cap(m->params[2], "sasl"))
+      write_now(irc, "AUTHENTICATE PLAIN");
+    else
+      write_now(irc, "CAP END");
+  } else if (strcmp(sub, "NAK") == 0) {
+    if (irc->sasl_user)
+      give_up(irc, "the server refused SASL");
+    else
+      write_now(irc, "CAP END");
+  }
+}
+
+/* ISUPPORT BOT=<mode>: the bot marks itself as one (IRCv3 bot mode). */
+static void
+on_isupport(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
+{
+  for (size_t i = 1; i + 1 < m->n_params; i++) {
+    const char *t = m->params[i];
+    if (strncmp(t, "BOT=", 4) == 0 && t[4] && !t[5] && t[4] != ' ')
+      sendf(irc, "MODE %s +%c", irc->nick, t[4]);
+  }
 }
 
 static void
@@ -515,13 +582,16 @@ on_numeric(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m, int num)
   case 1:
     on_welcome(irc, m);
     break;
+  case 5:
+    if (irc->state == REED__BOT_IRC_READY)
+      on_isupport(irc, m);
+    break;
   case 432:
   case 433:
     if (irc->state == REED__BOT_IRC_REGISTERING)
       next_nick(irc);
     break;
   case 903:
-    irc->sasl_done = 1;
     write_now(irc, "CAP END");
     break;
   case 902:

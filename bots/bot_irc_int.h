@@ -67,8 +67,8 @@ typedef struct reed__bot_irc_s {
   char want_nick[65];
   char nick[65];
   int nick_tries;
-  int sasl_done;
-  char *in; /* REED__BOT_IRC_IN_MAX bytes */
+  int cap_sasl, cap_account; /* offered in CAP LS */
+  char *in;                  /* REED__BOT_IRC_IN_MAX bytes */
   size_t in_len;
   int in_discard; /* dropping the rest of an over-long line */
   char *rooms[REED__BOT_IRC_ROOMS_MAX];

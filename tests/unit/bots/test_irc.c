@@ -190,23 +190,25 @@ fx_ready(fx_t *f, const reed_bot_irc_opts_t *o)
 
 TEST(irc_register_and_events)
 {
-  static const char script[] = ":srv NOTICE * :*** Looking up your hostname\r\n"
-                               "PING :tok1\r\n"
-                               ":srv 001 bot :Welcome\r\n"
-                               ":srv 005 bot CHANTYPES=# :are supported\r\n"
-                               ":bot!bot@h JOIN #c\r\n"
-                               "@account=alice :al!a@h JOIN :#c\r\n"
-                               ":al!a@h PRIVMSG #c :hello\r\n"
-                               ":al!a@h PRIVMSG bot :!time please\n"
-                               ":al!a@h NOTICE #c :note\r\n"
-                               ":al!a@h TOPIC #c :new topic\r\n"
-                               ":al!a@h NICK :al2\r\n"
-                               ":al2!a@h KICK #c bot :out\r\n"
-                               ":al2!a@h INVITE bot :#d\r\n"
-                               ":al2!a@h PART #c :bye\r\n"
-                               ":al2!a@h QUIT :gone\r\n"
-                               ":srv PRIVMSG #c :server text is no message\r\n"
-                               "garbage \x01 line\r\n";
+  static const char script[] =
+      ":srv NOTICE * :*** Looking up your hostname\r\n"
+      "PING :tok1\r\n"
+      ":srv CAP * LS :multi-prefix\r\n"
+      ":srv 001 bot :Welcome\r\n"
+      ":srv 005 bot CHANTYPES=# BOT=B :are supported\r\n"
+      ":bot!bot@h JOIN #c\r\n"
+      "@account=alice :al!a@h JOIN :#c\r\n"
+      ":al!a@h PRIVMSG #c :hello\r\n"
+      ":al!a@h PRIVMSG bot :!time please\n"
+      ":al!a@h NOTICE #c :note\r\n"
+      ":al!a@h TOPIC #c :new topic\r\n"
+      ":al!a@h NICK :al2\r\n"
+      ":al2!a@h KICK #c bot :out\r\n"
+      ":al2!a@h INVITE bot :#d\r\n"
+      ":al2!a@h PART #c :bye\r\n"
+      ":al2!a@h QUIT :gone\r\n"
+      ":srv PRIVMSG #c :server text is no message\r\n"
+      "garbage \x01 line\r\n";
   static const size_t chunks[] = {0, 1, 2, 3, 7};
   char first_out[2048] = "", first_events[4096] = "";
 
@@ -221,7 +223,8 @@ TEST(irc_register_and_events)
     for (size_t i = 0; i < len; i += step)
       reed__bot_irc_feed(&f->irc, script + i, len - i < step ? len - i : step);
     if (c == 0) {
-      ASSERT_LINES(f->out, "NICK bot\nUSER bot 0 * :reed bot\nPONG :tok1\n");
+      ASSERT_LINES(f->out, "CAP LS 302\nNICK bot\nUSER bot 0 * :reed bot\n"
+                           "PONG :tok1\nCAP END\nMODE bot +B\n");
       ASSERT_LINES(f->events,
                    "1 nick=bot acct=- room=- target=- text=- self=1\n"
                    "7 nick=bot acct=- room=#c target=- text=- self=1\n"
@@ -266,9 +269,13 @@ TEST(irc_sasl_plain)
   fx_init(f, &o);
   reed__bot_irc_start(&f->irc);
   reed__bot_irc_connected(&f->irc);
-  ASSERT_LINES(take(f), "PASS srvpass\nCAP REQ :sasl\nNICK bot\n"
+  ASSERT_LINES(take(f), "PASS srvpass\nCAP LS 302\nNICK bot\n"
                         "USER ident 0 * :Real Name\n");
-  feed(f, ":srv CAP * ACK :sasl\r\n");
+  feed(f, ":srv CAP * LS * :multi-prefix sasl=PLAIN,EXTERNAL\r\n");
+  ASSERT_STR_EQ(take(f), ""); /* more to come */
+  feed(f, ":srv CAP * LS :account-tag\r\n");
+  ASSERT_LINES(take(f), "CAP REQ :sasl account-tag\n");
+  feed(f, ":srv CAP * ACK :sasl account-tag\r\n");
   ASSERT_LINES(take(f), "AUTHENTICATE PLAIN\n");
   feed(f, "AUTHENTICATE +\r\n");
   /* base64("\0bot\0secret") */
@@ -449,7 +456,8 @@ TEST(irc_reconnect_backoff_and_rejoin)
   ASSERT_EQ(f->connects, 6);
   reed__bot_irc_connected(&f->irc);
   feed(f, ":srv 001 bot :Welcome back\r\n");
-  ASSERT_LINES(take(f), "NICK bot\nUSER bot 0 * :reed bot\nJOIN #a\n");
+  ASSERT_LINES(take(f),
+               "CAP LS 302\nNICK bot\nUSER bot 0 * :reed bot\nJOIN #a\n");
   /* After a stable minute the backoff starts again at 1 s. */
   fc_advance(&f->fc, 60000);
   f->events[0] = '\0';
@@ -591,4 +599,43 @@ TEST(irc_quit_from_handler)
   ASSERT_EQ(reed_bot_join(&f->irc.bot, "#c", NULL), REED_BOT_ECLOSED);
   fx_free(f);
   free(f);
+}
+
+TEST(irc_cap_negotiation)
+{
+  static const struct {
+    int sasl;
+    const char *server, *expect;
+    int gives_up;
+  } cases[] = {
+      {0, ":s CAP * LS :multi-prefix\r\n", "CAP END\n", 0},
+      {0, ":s CAP * LS :account-tag sasl\r\n", "CAP REQ :account-tag\n", 0},
+      {0, ":s CAP * LS :account-tag\r\n:s CAP * ACK :account-tag\r\n",
+       "CAP REQ :account-tag\nCAP END\n", 0},
+      {0, ":s CAP * LS :account-tag\r\n:s CAP * NAK :account-tag\r\n",
+       "CAP REQ :account-tag\nCAP END\n", 0},
+      {1, ":s CAP * LS :multi-prefix\r\n", "", 1},
+      {1, ":s CAP * LS :sasl\r\n:s CAP * NAK :sasl\r\n", "CAP REQ :sasl\n", 1},
+      {1, ":s CAP * LS :sasl=PLAIN\r\n", "CAP REQ :sasl\n", 0},
+      {0, ":s 421 * CAP :Unknown command\r\n:s 001 bot :hi\r\n", "", 0},
+  };
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    reed_bot_irc_opts_t o = {.host = "h", .nick = "bot", .no_jitter = 1};
+    fx_t *f = calloc(1, sizeof(*f));
+    if (cases[i].sasl) {
+      o.sasl_user = "bot";
+      o.sasl_pass = "pw";
+    }
+    fx_init(f, &o);
+    reed__bot_irc_start(&f->irc);
+    reed__bot_irc_connected(&f->irc);
+    take(f);
+    feed(f, cases[i].server);
+    ASSERT_LINES(take(f), cases[i].expect);
+    ASSERT_EQ(f->closes, cases[i].gives_up);
+    ASSERT_EQ(f->irc.state == REED__BOT_IRC_DONE, cases[i].gives_up);
+    fx_free(f);
+    free(f);
+  }
 }
