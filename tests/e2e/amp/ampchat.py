@@ -3,7 +3,6 @@ twisted.protocols.amp, plus a small synchronous harness: each client runs
 on the one reactor in a background thread, and tests call it with bounded
 waits. Every wait is bounded; nothing sleeps for a fixed time to pass."""
 import queue
-import socket
 import threading
 
 from twisted.internet import defer, protocol, reactor, ssl
@@ -370,11 +369,6 @@ class Client:
         return self.proto.lost.wait(timeout)
 
 
-def raw_socket(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    return s
-
-
 def box(**kv):
     """Encodes one AMP box from str/bytes keyword values (sorted, as Twisted
     does)."""
@@ -382,17 +376,3 @@ def box(**kv):
     for k, v in kv.items():
         b[k.encode()] = v if isinstance(v, bytes) else v.encode()
     return b.serialize()
-
-
-def read_boxes(sock, n, timeout=5.0):
-    """Reads n boxes from a raw socket with Twisted's own parser."""
-    sock.settimeout(timeout)
-    data = b""
-    boxes = []
-    while len(boxes) < n:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-        boxes = amp.parseString(data)
-    return boxes

@@ -1,6 +1,5 @@
 """A tiny bounded test runner for the AMP end-to-end scripts: runs each
 test function, prints ok/FAIL lines, exits 1 if any failed."""
-import sys
 import traceback
 
 
