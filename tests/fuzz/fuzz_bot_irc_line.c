@@ -2,7 +2,8 @@
  * line is parsed on its own (the result must be consistent), then the
  * whole input is fed to a registered client split at a fuzzed point, the
  * clock runs, and everything is freed. No crash, no leak, output lines are
- * whole and at most 512 bytes. */
+ * whole and at most 512 bytes. The last parameter of each line also goes
+ * through the command parser (name without spaces, args trimmed). */
 #include "../../bots/bot_irc_int.h"
 #include "fake_clock.h"
 
@@ -11,6 +12,21 @@
 
 static reed__bot_irc_msg_t msg;
 static reed__bot_irc_t irc;
+
+static void
+check_command(const char *text)
+{
+  char name[33], args[512];
+  size_t n;
+
+  if (!reed__bot_parse_command(&irc.bot, text, name, sizeof(name), args,
+                               sizeof(args)))
+    return;
+  n = strlen(args);
+  if (name[0] == '\0' || strchr(name, ' ') || args[0] == ' ' ||
+      (n > 0 && args[n - 1] == ' '))
+    abort();
+}
 
 static void
 check_parse(const char *line, size_t len)
@@ -26,6 +42,8 @@ check_parse(const char *line, size_t len)
     if (msg.params[i] == NULL || strchr(msg.params[i], '\n'))
       abort();
   reed__bot_irc_tag(&msg, "account", v, sizeof(v));
+  if (msg.n_params > 0)
+    check_command(msg.params[msg.n_params - 1]);
 }
 
 static size_t line_start, out_len;
@@ -79,16 +97,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   fake_clock_t fc;
   size_t cut = size ? data[0] % (size + 1) : 0;
 
+  fc_init(&fc);
+  line_start = out_len = 0;
+  if (reed__bot_irc_init(&irc, &o, &io, &fc.clock, NULL) != 0)
+    abort();
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
     check_parse(p, len);
     p += len + 1;
   }
-  fc_init(&fc);
-  line_start = out_len = 0;
-  if (reed__bot_irc_init(&irc, &o, &io, &fc.clock, NULL) != 0)
-    abort();
   reed_bot_on(&irc.bot, NULL, answer, NULL);
   reed__bot_irc_start(&irc);
   reed__bot_irc_connected(&irc);
