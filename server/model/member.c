@@ -233,6 +233,8 @@ join_check(reed_session_t *s, const char *room, reed_room_t **r,
   }
   if (s->n_joins >= s->m->max_rooms)
     return REED_ETOOMANYROOMS;
+  if (*r == NULL)
+    return reed__room_fetch(s->m, room, r);
   return 0;
 }
 

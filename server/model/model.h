@@ -301,7 +301,8 @@ int reed_session_kill(reed_session_t *killer, const char *nick,
  * already joined, only this session gets JOIN and no admission check runs.
  * Returns 0, EBADROOM, EINVAL (the session has no nick), EALREADYMEMBER,
  * ETOOMANYROOMS, EBANNED (unless excepted), EINVITEONLY (no invite, no
- * invex), EBADKEY, EROOMFULL. */
+ * invex), EBADKEY, EROOMFULL, or the room source's error (see
+ * reed_model_set_room_source). */
 int reed_room_join(reed_session_t *s, const char *room, const char *key);
 /* PART to the whole room when it was the person's last joined session,
  * else to this session alone. 0, ENOSUCHROOM, ENOTMEMBER, EBADTEXT. */
@@ -485,6 +486,19 @@ typedef struct reed_room_state_s {
   size_t limit;
 } reed_room_state_t;
 int reed_room_load(reed_model_t *m, const reed_room_state_t *st);
+/* A room the model does not hold (never loaded, or its dormant state was
+ * evicted: max_dormant_rooms) may still have saved state. Before a join
+ * creates such a room, the model calls `load` with its name; the source
+ * brings the room in with the loaders (reed_room_load,
+ * reed_room_load_list, reed_history_load) and returns 0, also when it has
+ * nothing. Any other return fails the join with that code. `load` must
+ * not call anything else of the model. NULL (or a NULL load) removes the
+ * source. The store sets itself as the source when attached. */
+typedef struct reed_room_source_s {
+  int (*load)(void *ud, reed_model_t *m, const char *room);
+  void *ud;
+} reed_room_source_t;
+void reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src);
 /* Loader: appends an entry to a room's BAN, EXCEPT or INVEX list without
  * events, as set by `by` (a nick; NULL or "" when unknown) at `ms`. The
  * room is made (dormant) when the model does not know it yet. The mask is

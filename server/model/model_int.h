@@ -182,6 +182,7 @@ struct reed_model_s {
   size_t room_history, private_history, max_rooms, max_list_entries;
   size_t max_dormant, max_convs;
   reed_sequencer_t seq;
+  reed_room_source_t room_src;
   uint64_t next_id, next_session_id, mark_gen;
   uint64_t last_id; /* the highest id the sequencer handed out */
   reed_model_observer_t observers[REED__OBSERVERS];
@@ -299,6 +300,10 @@ void reed__conv_key(const char *a, const char *b, char *out, size_t size);
 reed__conv_t *reed__conv_get(reed_model_t *m, const char *key, bool create);
 #define REED__CONV_KEY_MAX (2 * (REED_NICK_MAX + 2) + 2)
 
+/* room.c: the room with that name; when the model does not hold it, the
+ * room source (if any) may load it first. 0 with *out NULL for a room
+ * nobody knows, or the source's error. */
+int reed__room_fetch(reed_model_t *m, const char *name, reed_room_t **out);
 /* room.c: the room with that name, made dormant if it does not exist. */
 reed_room_t *reed__room_get_or_new(reed_model_t *m, const char *name);
 

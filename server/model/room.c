@@ -73,6 +73,30 @@ room_new(reed_model_t *m, const char *name)
   return r;
 }
 
+int
+reed__room_fetch(reed_model_t *m, const char *name, reed_room_t **out)
+{
+  int rc;
+
+  *out = reed__room_get(m, name);
+  if (*out != NULL || m->room_src.load == NULL)
+    return 0;
+  rc = m->room_src.load(m->room_src.ud, m, name);
+  if (rc != 0)
+    return rc;
+  *out = reed__room_get(m, name);
+  return 0;
+}
+
+void
+reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src)
+{
+  if (src != NULL && src->load != NULL)
+    m->room_src = *src;
+  else
+    m->room_src = (reed_room_source_t){0};
+}
+
 reed_room_t *
 reed__room_get_or_new(reed_model_t *m, const char *name)
 {

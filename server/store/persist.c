@@ -352,14 +352,27 @@ col_text(sqlite3_stmt *s, int col)
   return (const char *)sqlite3_column_text(s, col);
 }
 
-/* Runs a query with up to two integer parameters and calls fn per row;
- * stops at the first error fn returns. */
+/* Calls fn for each row of a bound statement, then finalizes it; stops at
+ * the first error fn returns. */
+static int
+run_rows(load_t *ld, sqlite3_stmt *s, row_fn fn)
+{
+  int rc = 0, step = SQLITE_DONE;
+
+  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
+    rc = fn(ld, s);
+  if (rc == 0 && step != SQLITE_DONE)
+    rc = reed__store_fail(ld->st, "load");
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* Runs a query with up to two integer parameters. */
 static int
 each_row(load_t *ld, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
          row_fn fn)
 {
   sqlite3_stmt *s = NULL;
-  int rc = 0, step = SQLITE_DONE;
 
   if (sqlite3_prepare_v2(ld->st->db, sql, -1, &s, NULL) != SQLITE_OK)
     return reed__store_fail(ld->st, "load");
@@ -367,12 +380,22 @@ each_row(load_t *ld, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
     sqlite3_bind_int64(s, 1, p1);
     sqlite3_bind_int64(s, 2, p2);
   }
-  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW)
-    rc = fn(ld, s);
-  if (rc == 0 && step != SQLITE_DONE)
-    rc = reed__store_fail(ld->st, "load");
-  sqlite3_finalize(s);
-  return rc;
+  return run_rows(ld, s, fn);
+}
+
+/* Runs a query about one room: ?1 its folded name, ?2 (if any) a limit. */
+static int
+each_room_row(load_t *ld, const char *sql, const char *folded,
+              sqlite3_int64 limit, row_fn fn)
+{
+  sqlite3_stmt *s = NULL;
+
+  if (sqlite3_prepare_v2(ld->st->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return reed__store_fail(ld->st, "load room");
+  sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count(s) >= 2)
+    sqlite3_bind_int64(s, 2, limit);
+  return run_rows(ld, s, fn);
 }
 
 /* A row the model refuses is logged and skipped; only ENOMEM stops the
@@ -513,6 +536,53 @@ list_row(load_t *ld, sqlite3_stmt *s)
   return loaded(ld, rc, "list entry", name, &ld->list_entries);
 }
 
+/* ---- One room, when a join asks for a room the model does not hold ------
+ * (its dormant state was evicted, or it was never loaded). */
+static const char sql_room_one[] =
+    "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
+    " invite_only, topic_lock, secret, no_external, room_key, member_limit"
+    " FROM rooms WHERE folded = ?1";
+static const char sql_lists_one[] =
+    "SELECT room_name, list, mask, set_by, set_ms FROM room_lists"
+    " WHERE room = ?1 ORDER BY seq";
+static const char sql_history_one[] =
+    "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
+    " user, host, kind, text, tags FROM (SELECT * FROM messages"
+    " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
+
+static int
+load_room_rows(load_t *ld, const char *folded)
+{
+  int rc = each_room_row(ld, sql_room_one, folded, 0, room_row);
+
+  if (rc == 0)
+    rc = each_room_row(ld, sql_lists_one, folded, 0, list_row);
+  if (rc == 0)
+    rc = each_room_row(ld, sql_history_one, folded,
+                       (sqlite3_int64)(ld->st->keep_room / 2), history_row);
+  return rc;
+}
+
+/* The model's room source: brings in what the store has of `room`. */
+static int
+load_room(void *ud, reed_model_t *m, const char *room)
+{
+  reed_store_t *st = ud;
+  load_t ld = {.st = st};
+  char folded[REED_ROOM_MAX + 1];
+  int rc;
+
+  if (m != st->model)
+    return 0;
+  fold(folded, room, sizeof(folded));
+  rc = load_room_rows(&ld, folded);
+  if (rc == 0 && ld.rooms + ld.list_entries + ld.messages > 0)
+    reed_log(st->log, REED_LOG_INFO,
+             "store: room %s loaded again (%zu list entries, %zu messages)",
+             room, ld.list_entries, ld.messages);
+  return rc;
+}
+
 static int
 load_all(load_t *ld)
 {
@@ -577,6 +647,7 @@ reed__store_detach(reed_store_t *st)
 {
   if (st->model == NULL)
     return;
+  reed_model_set_room_source(st->model, NULL);
   reed_model_remove_observer(st->model, &st->observer);
   st->model = NULL;
 }
@@ -603,6 +674,9 @@ reed_store_attach(reed_store_t *st, reed_model_t *m)
     };
     rc = reed_model_add_observer(m, &st->observer);
   }
+  if (rc == 0)
+    reed_model_set_room_source(
+        m, &(reed_room_source_t){.load = load_room, .ud = st});
   if (rc != 0)
     st->model = NULL;
   return rc;

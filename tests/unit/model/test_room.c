@@ -409,3 +409,72 @@ TEST(invite_is_for_the_guest_not_the_nick)
   ASSERT_EQ(reed_room_join(x, "r", NULL), REED_EINVITEONLY);
   fx_done(&f);
 }
+
+typedef struct {
+  int calls, rc;
+  char last[REED_ROOM_MAX + 1];
+} src_t;
+
+/* A source that knows one saved room, "Vault" with a key and a ban. */
+static int
+src_load(void *ud, reed_model_t *m, const char *room)
+{
+  src_t *src = ud;
+  reed_room_state_t st = {.name = "Vault", .key = "k", .topic = "kept"};
+
+  src->calls++;
+  snprintf(src->last, sizeof(src->last), "%s", room);
+  if (src->rc != 0)
+    return src->rc;
+  if (reed_casecmp(room, "vault") != 0)
+    return 0;
+  ASSERT_EQ(reed_room_load(m, &st), 0);
+  ASSERT_EQ(reed_room_load_list(m, "Vault", REED_RMODE_BAN, "*!*@s2.example",
+                                "op", 1),
+            0);
+  return 0;
+}
+
+TEST(room_source_loads_unknown_rooms)
+{
+  reed_model_opts_t o = {.max_dormant_rooms = 1};
+  src_t src = {0};
+  reed_room_view_t v;
+  fx_t f;
+  fx_init_opts(&f, &o);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+
+  reed_model_set_room_source(
+      f.m, &(reed_room_source_t){.load = src_load, .ud = &src});
+  /* Unknown: asked once; nothing saved, so a fresh room. */
+  ASSERT_EQ(reed_room_join(a, "Fresh", NULL), 0);
+  ASSERT_EQ(src.calls, 1);
+  ASSERT_STR_EQ(src.last, "Fresh");
+  ASSERT_EQ(reed_room_join(b, "fresh", NULL), 0); /* in memory: not asked */
+  ASSERT_EQ(src.calls, 1);
+  /* Saved state comes in before the admission checks. */
+  ASSERT_EQ(reed_room_join(a, "VAULT", NULL), REED_EBADKEY);
+  ASSERT_EQ(src.calls, 2);
+  ASSERT_EQ(reed_room_join(b, "vault", "k"), REED_EBANNED);
+  ASSERT_EQ(src.calls, 2); /* dormant now: in memory */
+  ASSERT_EQ(reed_room_join(a, "vault", "k"), 0);
+  reed_room_view(reed_room_find(f.m, "vault"), &v);
+  ASSERT_STR_EQ(v.name, "Vault");
+  ASSERT_STR_EQ(v.topic, "kept");
+  ASSERT_EQ(reed_room_part(a, "vault", NULL), 0);
+  /* Evicted (one dormant room kept), it is asked for again. */
+  ASSERT_EQ(reed_room_join(a, "other", NULL), 0);
+  ASSERT_EQ(reed_room_part(a, "other", NULL), 0);
+  ASSERT_EQ(reed_room_join(a, "vault", NULL), REED_EBADKEY);
+  ASSERT_EQ(src.calls, 4);
+  /* An error fails the join and makes no room. */
+  src.rc = REED_EIO;
+  ASSERT_EQ(reed_room_join(a, "broken", NULL), REED_EIO);
+  ASSERT(reed_room_find(f.m, "broken") == NULL);
+  /* Without a source, unknown rooms are simply fresh. */
+  reed_model_set_room_source(f.m, NULL);
+  ASSERT_EQ(reed_room_join(a, "broken", NULL), 0);
+  ASSERT_EQ(src.calls, 5);
+  fx_done(&f);
+}

@@ -26,6 +26,7 @@ pf_start(pf_t *p)
       .server_name = "reed.test",
       .room_history = p->room_history,
       .private_history = p->private_history,
+      .max_dormant_rooms = p->max_dormant,
   };
 
   fc_init(&p->fc);

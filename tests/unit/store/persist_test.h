@@ -14,6 +14,7 @@ typedef struct {
   reed_store_t *st;
   size_t room_history, private_history; /* model rings (0: default) */
   size_t keep_room, keep_private;       /* store bounds (0: default) */
+  size_t max_dormant;                   /* model's dormant rooms (0: default) */
 } pf_t;
 
 /* Opens the store, makes a model and attaches (asserting success). */

@@ -770,3 +770,62 @@ TEST(persist_room_lists_bad_rows_skipped)
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
+
+/* A room whose dormant state the model evicted comes back from the store
+ * at the next join, settings, lists and history included. */
+TEST(persist_evicted_room_comes_back)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_KEY, .set = true, .arg = "k3y"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "bob"},
+  };
+  pf_t p = {.max_dormant = 1};
+  reed_session_t *a, *s;
+  hist_t h = {.n = 0};
+  reed_room_view_t v;
+  char out[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Vault", NULL), 0);
+  ASSERT_EQ(reed_room_set_topic(a, "Vault", "kept"), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Vault", set, 2, NULL), 0);
+  ASSERT_EQ(reed_room_say(a, "Vault", 0, "m1", 2, NULL, NULL), 0);
+  ASSERT_EQ(reed_room_part(a, "Vault", NULL), 0);
+  /* Two more rooms empty out: the model keeps one dormant room. */
+  ASSERT_EQ(reed_room_join(a, "A", NULL), 0);
+  ASSERT_EQ(reed_room_part(a, "A", NULL), 0);
+  ASSERT_EQ(reed_room_join(a, "B", NULL), 0);
+  ASSERT_EQ(reed_room_part(a, "B", NULL), 0);
+  ASSERT(!sf_logged(&p.f, "loaded again"));
+  s = pf_session(&p, "Bob", NULL);
+  ASSERT_EQ(reed_room_join(s, "vault", "k3y"), REED_EBANNED);
+  ASSERT(sf_logged(&p.f, "room vault loaded again (1 list entries, 1"
+                         " messages)"));
+  s = pf_session(&p, "Carol", NULL);
+  ASSERT_EQ(reed_room_join(s, "VAULT", NULL), REED_EBADKEY);
+  ASSERT_EQ(reed_room_join(s, "VAULT", "k3y"), 0);
+  reed_room_view(reed_room_find(p.m, "vault"), &v);
+  ASSERT_STR_EQ(v.name, "Vault");
+  ASSERT_STR_EQ(v.topic, "kept");
+  list_of(&p, "vault", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "bob!*@*/Alice/1700000001000 ");
+  ASSERT_EQ(reed_history_room(s, "vault", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 1);
+  ASSERT_STR_EQ(h.texts[0], "m1");
+  /* A room the store never saw is simply new. */
+  ASSERT_EQ(reed_room_join(s, "Nowhere", NULL), 0);
+  ASSERT(!sf_logged(&p.f, "room Nowhere loaded again"));
+  /* Closed first, the store is no longer asked. */
+  reed_store_close(p.st);
+  p.st = NULL;
+  ASSERT_EQ(reed_room_part(s, "vault", NULL), 0);
+  ASSERT_EQ(reed_room_join(s, "A", NULL), 0);
+  ASSERT_EQ(reed_room_part(s, "A", NULL), 0);
+  ASSERT_EQ(reed_room_join(s, "vault", NULL), 0);
+  reed_model_free(p.m);
+  fc_cleanup(&p.fc);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
