@@ -114,10 +114,15 @@ if [ "$tier" = core ] && [ ${#paths[@]} -gt 0 ]; then
     for m in "${core_modules[@]}"; do paths+=("irctest/server_tests/$m"); done
 fi
 
+# A private TMPDIR: irctest keeps its reserved-ports file and the per-test
+# server directories there, so another irctest run on the machine cannot
+# touch this one's (its workers share it, as they must).
+scratch="$(mktemp -d -t reed-irctest.XXXXXX)" || exit 2
+cleanup="rm -rf '$scratch'"
 if [ -z "$junit" ]; then
-    junit="$(mktemp --suffix=.xml)"
-    trap 'rm -f "$junit"' EXIT
+    junit="$scratch/report.xml"
 fi
+trap "$cleanup" EXIT
 
 extra=()
 if "$py" -c 'import pytest_timeout' 2>/dev/null; then
@@ -136,7 +141,7 @@ export PYTHONPATH="$here:$checkout${PYTHONPATH:+:$PYTHONPATH}"
 started=$(date +%s)
 (
     cd "$checkout" &&
-    "$py" -m pytest -p no:cacheprovider -q -rfE \
+    TMPDIR="$scratch" "$py" -m pytest -p no:cacheprovider -q -rfE \
         --controller reed_controller \
         "${extra[@]}" \
         --junitxml="$junit" \
