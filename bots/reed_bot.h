@@ -136,6 +136,7 @@ REED_EXTERN int reed_bot_off(reed_bot_t *bot, reed_bot_handler_cb cb, void *ud);
  *
  * Returns 0 or one of:
  * REED_BOT_EINVAL   bot or cb is NULL, or ms is 0
+ * REED_BOT_ECLOSED  the bot has quit
  * REED_BOT_ENOMEM   out of memory */
 REED_EXTERN int reed_bot_every(reed_bot_t *bot, uint64_t ms,
                                reed_bot_timer_cb cb, void *ud);
