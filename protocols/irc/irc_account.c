@@ -38,9 +38,10 @@ static void
 bind_account(reed_irc_core_t *c, const char *account)
 {
   char mask[IRC_MASK_MAX];
-  const char *nick = reed_session_nick(c->session);
+  const char *nick = reed__irc_own_nick(c);
 
-  if (reed_session_login(c->session, account) < 0)
+  if (reed__irc_ensure_session(c) < 0 ||
+      reed_session_login(c->session, account) < 0)
     return;
   c->sasl_done = true;
   snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
@@ -52,7 +53,7 @@ bind_account(reed_irc_core_t *c, const char *account)
 static void
 register_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  if (status != 0 || c->session == NULL) {
+  if (status != 0 || (c->state & IRC_ST_CLOSED)) {
     reg_fail(c, reg_code(status), account[0] ? account : "*",
              reed_strerror(status));
     return;
@@ -81,13 +82,13 @@ void
 reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const char *account = m->params[0], *email = m->params[1];
-  const char *nick = reed_session_nick(c->session);
+  const char *nick = reed__irc_own_nick(c);
 
   if (c->env->portal == NULL) {
     reg_fail(c, "TEMPORARILY_UNAVAILABLE", account, "No accounts here");
     return;
   }
-  if (reed_session_account(c->session) != NULL) {
+  if (c->session != NULL && reed_session_account(c->session) != NULL) {
     reg_fail(c, "ALREADY_AUTHENTICATED", account, "You are logged in");
     return;
   }
@@ -115,7 +116,7 @@ ns_notice(reed_irc_core_t *c, const char *text)
 static void
 ns_register_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  if (status != 0 || c->session == NULL) {
+  if (status != 0 || (c->state & IRC_ST_CLOSED)) {
     ns_notice(c, reed_strerror(status));
     return;
   }
@@ -126,7 +127,7 @@ ns_register_answer(reed_irc_core_t *c, int status, const char *account)
 static void
 ns_identify_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  if (status != 0 || c->session == NULL || account[0] == '\0') {
+  if (status != 0 || (c->state & IRC_ST_CLOSED) || account[0] == '\0') {
     ns_notice(c, "Invalid account credentials");
     return;
   }
@@ -154,14 +155,14 @@ ns_command(reed_irc_core_t *c, char *text)
 {
   char *save = NULL, *cmd = strtok_r(text, " ", &save);
   char *a1 = strtok_r(NULL, " ", &save), *a2 = strtok_r(NULL, " ", &save);
-  const char *nick = reed_session_nick(c->session);
+  const char *nick = reed__irc_own_nick(c);
 
   if (cmd == NULL || a1 == NULL || nick == NULL) {
     ns_notice(c, "Commands: REGISTER <password> [email], IDENTIFY "
                  "[account] <password>");
   } else if (c->env->portal == NULL) {
     ns_notice(c, "No accounts here");
-  } else if (reed_session_account(c->session) != NULL) {
+  } else if (c->session != NULL && reed_session_account(c->session)) {
     ns_notice(c, "You are already logged in");
   } else if (strcasecmp(cmd, "REGISTER") == 0) {
     start_register(c, nick, a2, a1, ns_register_answer);

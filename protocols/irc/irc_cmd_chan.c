@@ -298,7 +298,9 @@ reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t nn =
       reed__irc_split(nbuf, sizeof(nbuf), m->params[1], nicks, IRC_LIST_MAX);
 
-  if (reason != NULL) {
+  if (reason == NULL || reason[0] == '\0')
+    reason = reed__irc_nick(c); /* the kicker's nick, as IRC servers do */
+  {
     size_t k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
     memcpy(rbuf, reason, k);
     rbuf[k] = '\0';

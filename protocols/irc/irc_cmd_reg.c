@@ -14,6 +14,38 @@ reed__irc_cmd_pass(reed_irc_core_t *c, const reed_irc_msg_t *m)
   REED_UNUSED(m);
 }
 
+static void
+nick_error(reed_irc_core_t *c, int rc, const char *nick)
+{
+  char shown[48];
+
+  snprintf(shown, sizeof(shown), "%.40s", nick);
+  reed__irc_reply_err(c, rc, IRC_CTX_ANY, shown, NULL);
+}
+
+/* Before registration the nick is only checked and kept; the model takes
+ * it when registration completes. A nick held by an account is kept too:
+ * SASL may log in to that account first (DESIGN.md: sessions of one
+ * account share its nick). */
+static void
+nick_prereg(reed_irc_core_t *c, const char *nick)
+{
+  reed_person_view_t pv;
+
+  if (!reed_nick_valid(nick)) {
+    nick_error(c, REED_EBADNICK, nick);
+    return;
+  }
+  if (reed_model_find_nick(c->env->model, nick, &pv) == 0 &&
+      pv.who.account == NULL) {
+    nick_error(c, REED_ENICKINUSE, nick);
+    return;
+  }
+  reed_strlcpy(c->nick_wanted, nick, sizeof(c->nick_wanted));
+  c->state |= IRC_ST_NICK;
+  reed__irc_try_register(c);
+}
+
 void
 reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
@@ -25,29 +57,18 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_num(c, "431", ":No nickname given");
     return;
   }
+  if (!(c->state & IRC_ST_REG)) {
+    nick_prereg(c, nick);
+    return;
+  }
   if (cur != NULL && strcmp(cur, nick) == 0) {
     c->state |= IRC_ST_NICK;
     reed__irc_try_register(c);
     return;
   }
   rc = reed_session_set_nick(c->session, nick);
-  if (rc == REED_ENICKRESERVED && !(c->state & IRC_ST_REG)) {
-    /* Maybe SASL is about to log in to that account: decide at the end of
-     * registration. */
-    reed_strlcpy(c->nick_wanted, nick, sizeof(c->nick_wanted));
-    c->state |= IRC_ST_NICK;
-    reed__irc_try_register(c);
-    return;
-  }
-  c->nick_wanted[0] = '\0';
-  if (rc < 0) {
-    char shown[48];
-    snprintf(shown, sizeof(shown), "%.40s", nick);
-    reed__irc_reply_err(c, rc, IRC_CTX_ANY, shown, NULL);
-    return;
-  }
-  c->state |= IRC_ST_NICK;
-  reed__irc_try_register(c);
+  if (rc < 0)
+    nick_error(c, rc, nick);
 }
 
 /* Keeps the characters an ident may hold, prefixed with '~' (no identd). */
@@ -71,11 +92,13 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   const char *real = m->params[3];
   size_t rl;
 
-  clean_user(c->user, sizeof(c->user), m->params[0]);
-  if (c->user[1] == '\0' || real[0] == '\0') {
+  if (m->params[0][0] == '\0' || real[0] == '\0') {
     reed__irc_num(c, "461", "USER :Not enough parameters");
     return;
   }
+  clean_user(c->user, sizeof(c->user), m->params[0]);
+  if (c->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
+    reed_strlcpy(c->user, "~u", sizeof(c->user));
   rl = reed__irc_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
   memcpy(c->realname, real, rl);
   c->realname[rl] = '\0';

@@ -93,22 +93,53 @@ reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m)
 
 typedef struct {
   reed_irc_core_t *c;
-  const char *chan;
+  const char *chan; /* shown as the channel of every reply */
+  const char *mask; /* NULL: every member */
+  char (*seen)[REED_NICK_MAX + 1];
+  size_t n_seen, max_seen;
 } who_t;
 
 static void
 who_line(reed_irc_core_t *c, const char *chan, const reed_actor_t *a,
          const char *away, bool op, bool voice, bool oper)
 {
+  bool multi = (c->caps & IRC_CAP_MULTI_PREFIX) != 0;
+  char prefix[4] = "";
   parts_t p;
 
+  if (op)
+    strcat(prefix, "@");
+  if (voice && (multi || !op))
+    strcat(prefix, "+");
   mask_parts(a, &p);
   reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s :0 %s", chan, p.user, p.host,
                 IRC_SERVER(c), p.nick, away ? 'G' : 'H', oper ? "*" : "",
-                op      ? "@"
-                : voice ? "+"
-                        : "",
-                a->realname ? a->realname : "");
+                prefix, a->realname ? a->realname : "");
+}
+
+/* Each person once: a mask query walks every room. */
+static bool
+seen_before(who_t *w, const char *nick)
+{
+  for (size_t i = 0; i < w->n_seen; i++) {
+    if (reed_casecmp(w->seen[i], nick) == 0)
+      return true;
+  }
+  if (w->n_seen == w->max_seen)
+    return true; /* bounded: later matches are left out */
+  reed_strlcpy(w->seen[w->n_seen++], nick, sizeof(w->seen[0]));
+  return false;
+}
+
+static bool
+who_matches(const char *mask, const reed_actor_t *a)
+{
+  char full[IRC_MASK_MAX];
+
+  reed__irc_mask_str(a, full, sizeof(full));
+  return reed_mask_match(mask, a->nick ? a->nick : "") ||
+         reed_mask_match(mask, full) ||
+         (a->realname != NULL && reed_mask_match(mask, a->realname));
 }
 
 static void
@@ -116,7 +147,55 @@ who_member(void *ud, const reed_member_view_t *mv)
 {
   who_t *w = ud;
 
-  who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, false);
+  if (w->mask == NULL) {
+    who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, false);
+    return;
+  }
+  if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
+      seen_before(w, mv->who.nick))
+    return;
+  who_line(w->c, "*", &mv->who, mv->away, false, false, false);
+}
+
+static void
+who_room(void *ud, const reed_room_t *r)
+{
+  who_t *w = ud;
+  reed_room_view_t v;
+
+  reed_room_view(r, &v);
+  if (!v.secret || reed_room_has_session(r, w->c->session))
+    reed_room_each_member(r, who_member, w);
+}
+
+static void
+who_channel(reed_irc_core_t *c, const char *mask)
+{
+  const char *room = reed__irc_room_of(mask);
+  reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
+  reed_room_view_t v;
+  char chan[REED_ROOM_MAX + 2];
+
+  if (r == NULL)
+    return;
+  reed_room_view(r, &v);
+  if (v.secret && !reed_room_has_session(r, c->session))
+    return;
+  snprintf(chan, sizeof(chan), "#%s", v.name);
+  reed_room_each_member(r, who_member, &(who_t){.c = c, .chan = chan});
+}
+
+/* A glob over the people in visible rooms (WHO *, WHO coolni*). */
+static void
+who_glob(reed_irc_core_t *c, const char *mask)
+{
+  who_t w = {.c = c, .mask = mask, .max_seen = 1000};
+
+  w.seen = reed_malloc(w.max_seen * sizeof(*w.seen));
+  if (w.seen == NULL)
+    return;
+  reed_model_each_room(c->env->model, who_room, &w);
+  reed_free(w.seen);
 }
 
 void
@@ -125,20 +204,12 @@ reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
   const char *mask = m->n_params > 0 ? m->params[0] : "*";
   reed_person_view_t pv;
 
-  if (mask[0] == '#') {
-    const char *room = reed__irc_room_of(mask);
-    reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
-    reed_room_view_t v;
-    if (r != NULL) {
-      reed_room_view(r, &v);
-      if (!v.secret || reed_room_has_session(r, c->session)) {
-        who_t w = {.c = c, .chan = mask};
-        reed_room_each_member(r, who_member, &w);
-      }
-    }
-  } else if (reed_model_find_nick(c->env->model, mask, &pv) == 0) {
+  if (mask[0] == '#')
+    who_channel(c, mask);
+  else if (reed_model_find_nick(c->env->model, mask, &pv) == 0)
     who_line(c, "*", &pv.who, pv.away, false, false, pv.oper);
-  }
+  else if (strpbrk(mask, "*?") != NULL)
+    who_glob(c, strcmp(mask, "0") == 0 ? "*" : mask);
   reed__irc_num(c, "315", "%.64s :End of WHO list", mask);
 }
 

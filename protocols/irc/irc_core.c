@@ -313,20 +313,25 @@ ip_exempt(const reed_irc_conf_t *conf, const char *ip)
   return false;
 }
 
-static int
-session_open(reed_irc_core_t *c)
+/* The model session is made when registration completes (or when SASL
+ * logs in first), so an unregistered connection is no user yet: LUSERS
+ * counts stay right and an idle connection costs less. */
+int
+reed__irc_ensure_session(reed_irc_core_t *c)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
   reed_session_info_t info = {
       .origin = "irc",
-      .user = "~u",
+      .user = c->user[0] ? c->user : "~u",
       .host = c->host,
       .ip = peer ? peer->ip : "",
-      .realname = "",
+      .realname = c->realname,
       .listener = &listener,
       .ud = c,
   };
 
+  if (c->session != NULL)
+    return 0;
   return reed_session_new(c->env->model, &info, &c->session);
 }
 
@@ -393,7 +398,6 @@ int
 reed__irc_conn_new(const reed_proto_env_t *env, void **core)
 {
   reed_irc_core_t *c = reed_calloc(1, sizeof(*c));
-  int rc;
 
   *core = NULL;
   if (c == NULL)
@@ -402,35 +406,26 @@ reed__irc_conn_new(const reed_proto_env_t *env, void **core)
   c->tr = env->transport;
   c->clock = env->clock;
   init_peer(c);
-  rc = session_open(c);
-  if (rc < 0)
-    goto fail;
   c->last_rx_ms = c->credit_at = c->clock->now_ms(c->clock->c);
   c->credit_ms = flood_step_ms(c) * (uint64_t)IRC_CONF(c)->flood_burst;
   c->reg_timer = c->clock->call_later(c->clock->c, reed__irc_reg_timeout(c),
                                       reg_timeout, c);
   if (c->reg_timer == 0) {
-    rc = REED_ENOMEM;
-    goto fail;
+    reed_free(c);
+    return REED_ENOMEM;
   }
   *core = c;
   return 0;
-fail:
-  if (c->session != NULL)
-    reed_session_quit(c->session, "");
-  reed_free(c);
-  return rc;
 }
 
-/* A nick reserved for an account was asked for before SASL could say who
- * the client is: take it now, or ask for another. */
+/* Takes the nick asked for before registration, or asks for another. */
 static bool
 take_wanted_nick(reed_irc_core_t *c)
 {
   int rc;
 
   if (c->nick_wanted[0] == '\0')
-    return true;
+    return reed_session_nick(c->session) != NULL;
   rc = reed_session_set_nick(c->session, c->nick_wanted);
   if (rc == 0) {
     c->nick_wanted[0] = '\0';
@@ -449,8 +444,12 @@ reed__irc_try_register(reed_irc_core_t *c)
   uint32_t need = IRC_ST_NICK | IRC_ST_USER;
 
   if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
-      (c->state & need) != need || c->session == NULL)
+      (c->state & need) != need)
     return;
+  if (reed__irc_ensure_session(c) < 0) {
+    reed__irc_close(c, "Out of memory");
+    return;
+  }
   if (c->sasl != NULL) {
     reed__irc_sasl_cleanup(c);
     reed__irc_num(c, "906", ":SASL authentication aborted");

@@ -98,6 +98,16 @@ reed__irc_send(reed_irc_core_t *c, const char *fmt, ...)
 }
 
 const char *
+reed__irc_own_nick(const reed_irc_core_t *c)
+{
+  const char *n = c->session ? reed_session_nick(c->session) : NULL;
+
+  if (n == NULL && c->nick_wanted[0] != '\0')
+    n = c->nick_wanted;
+  return n;
+}
+
+const char *
 reed__irc_nick(const reed_irc_core_t *c)
 {
   const char *n = c->session ? reed_session_nick(c->session) : NULL;
@@ -314,6 +324,10 @@ message_lines(render_t *r, const char *cmd, const char *target)
   const char *p = ev->text ? ev->text : "", *end = p + ev->text_len;
   int rc = 0;
 
+  /* Text from an IRC client fit its own 512-byte line: relayed whole, as
+   * ergo does, even when the source makes the line longer. */
+  bool whole = ev->from.origin != NULL && strcmp(ev->from.origin, "irc") == 0;
+
   while (p < end && rc == 0) {
     size_t n = strcspn(p, "\r\n"), start = r->b->len, used, k;
     if (p + n > end)
@@ -328,8 +342,8 @@ message_lines(render_t *r, const char *cmd, const char *target)
                            action ? "\001ACTION " : "");
     used = r->b->len - start - r->tags_len + (action ? 1 : 0);
     k = reed__irc_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
-    if (k == 0)
-      k = n; /* cannot happen with sane prefixes; never loop forever */
+    if (k == 0 || whole)
+      k = n; /* (k == 0 cannot happen with sane prefixes; never loop) */
     if (rc == 0)
       rc = reed_buf_append(&r->b, p, k);
     if (rc == 0 && action)
@@ -359,11 +373,20 @@ static int
 render_join(render_t *r)
 {
   const reed_event_t *ev = r->ev;
+  reed_person_view_t pv;
+  int rc;
 
   if (r->caps & IRC_CAP_EXTENDED_JOIN)
-    return line(r, ev->from.realname ? ev->from.realname : "", "JOIN #%s %s",
-                ev->room, ev->from.account ? ev->from.account : "*");
-  return line(r, NULL, "JOIN #%s", ev->room);
+    rc = line(r, ev->from.realname ? ev->from.realname : "", "JOIN #%s %s",
+              ev->room, ev->from.account ? ev->from.account : "*");
+  else
+    rc = line(r, NULL, "JOIN #%s", ev->room);
+  /* away-notify: someone away who joins is announced as away at once. */
+  if (rc == 0 && (r->caps & IRC_CAP_AWAY_NOTIFY) && ev->from.nick != NULL &&
+      reed_model_find_nick(r->c->env->model, ev->from.nick, &pv) == 0 &&
+      pv.away != NULL)
+    rc = line(r, pv.away, "AWAY");
+  return rc;
 }
 
 static int
@@ -441,6 +464,13 @@ render_other(render_t *r)
   }
 }
 
+/* A private message to one's own nick: the echo is also the delivery. */
+static bool
+to_self(const render_t *r)
+{
+  return r->ev->room == NULL && for_me(r, r->ev->target);
+}
+
 /* Whether this connection shows the event at all. */
 static bool
 wanted(const render_t *r)
@@ -451,7 +481,8 @@ wanted(const render_t *r)
   if (!(r->c->state & IRC_ST_REG))
     return false;
   if (ev->echo && !(caps & IRC_CAP_ECHO_MESSAGE) &&
-      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG) &&
+      !to_self(r))
     return false;
   switch (ev->kind) {
   case REED_EV_INVITE:
@@ -539,5 +570,13 @@ reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     reed_event_cache_put(ev, form, reed_buf_ref(b));
   }
   reed__irc_write_buf(c, b);
+  /* With echo-message, a message to oneself arrives and echoes: twice. */
+  if (ev->echo && (c->caps & IRC_CAP_ECHO_MESSAGE) && to_self(&probe) &&
+      !(c->state & IRC_ST_CLOSED))
+    reed__irc_write_buf(c, b);
+  /* With echo-message, a message to oneself arrives and echoes: twice. */
+  if (ev->echo && (c->caps & IRC_CAP_ECHO_MESSAGE) && to_self(&probe) &&
+      !(c->state & IRC_ST_CLOSED))
+    reed__irc_write_buf(c, b);
   reed_buf_unref(b);
 }

@@ -60,7 +60,7 @@ enum {
  * protocol tag they make the format-cache form. */
 #define IRC_FORM_CAPS                                                          \
   (IRC_CAP_ACCOUNT_TAG | IRC_CAP_EXTENDED_JOIN | IRC_CAP_MESSAGE_TAGS |        \
-   IRC_CAP_SERVER_TIME)
+   IRC_CAP_SERVER_TIME | IRC_CAP_AWAY_NOTIFY)
 #define IRC_FORM_TAG 0x49000000u /* 'I' */
 
 /* ---- The core --------------------------------------------------------------
@@ -127,6 +127,10 @@ uint64_t reed__irc_ping_interval(const reed_irc_core_t *c);
 uint64_t reed__irc_ping_timeout(const reed_irc_core_t *c);
 
 /* irc_core.c */
+/* Makes the model session if there is none yet: 0 or REED_ENOMEM. */
+int reed__irc_ensure_session(reed_irc_core_t *c);
+/* The nick this connection has, or asked for before registering. */
+const char *reed__irc_own_nick(const reed_irc_core_t *c);
 int reed__irc_conn_new(const reed_proto_env_t *env, void **core);
 ssize_t reed__irc_feed(void *core, const uint8_t *in, size_t len);
 void reed__irc_eof(void *core);

@@ -141,7 +141,7 @@ void
 reed__irc_logged_in(reed_irc_core_t *c, const char *account)
 {
   char mask[IRC_MASK_MAX];
-  const char *nick = c->session ? reed_session_nick(c->session) : NULL;
+  const char *nick = reed__irc_own_nick(c);
 
   /* `account` may belong to the exchange that sasl_end frees. */
   if (account != c->sasl_account)
@@ -149,7 +149,8 @@ reed__irc_logged_in(reed_irc_core_t *c, const char *account)
                  sizeof(c->sasl_account));
   account = c->sasl_account;
   sasl_end(c);
-  if (c->session == NULL || reed_session_login(c->session, account) < 0) {
+  if (reed__irc_ensure_session(c) < 0 ||
+      reed_session_login(c->session, account) < 0) {
     reed__irc_num(c, "904", ":SASL authentication failed");
     return;
   }

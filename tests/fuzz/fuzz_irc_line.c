@@ -87,7 +87,9 @@ feed(world_t *w, int i, const void *p, size_t n)
     abort();
 }
 
-/* Every line written is CRLF-terminated and its non-tag part fits. */
+/* Every line written is CRLF-terminated and its non-tag part fits (a
+ * message from an IRC client is relayed whole: its 510 bytes plus the
+ * source's mask). */
 static void
 check_output(const fake_transport_t *ft)
 {
@@ -99,7 +101,7 @@ check_output(const fake_transport_t *ft)
       abort();
     if (*p == '@')
       body = memchr(p, ' ', (size_t)(nl - p)) + 1;
-    if ((size_t)(nl + 1 - body) > REED_IRC_LINE_MAX)
+    if ((size_t)(nl + 1 - body) > REED_IRC_LINE_MAX + IRC_MASK_MAX)
       abort();
     p = nl + 1;
   }
