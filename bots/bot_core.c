@@ -112,6 +112,22 @@ nick_ok(const char *nick)
   return 1;
 }
 
+/* Room keys: 1..32 bytes without space, comma or controls. */
+static int
+key_ok(const char *key)
+{
+  size_t len = strlen(key);
+
+  if (len == 0 || len > 32)
+    return 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)key[i];
+    if (c <= ' ' || c == ',' || c == 0x7f)
+      return 0;
+  }
+  return 1;
+}
+
 static int
 opt_text_ok(const char *text)
 {
@@ -590,7 +606,7 @@ reed_bot_join(reed_bot_t *bot, const char *room, const char *key)
 
   if (rc == 0)
     rc = room_arg(room);
-  if (rc == 0 && key && (!nick_ok(key) || strlen(key) > 32))
+  if (rc == 0 && key && !key_ok(key))
     rc = REED_EINVAL;
   return rc ? rc : bot->ops->join(bot->t, room, key);
 }

@@ -264,7 +264,8 @@ op_msg(void *t, const char *target, int kind, const char *text)
 
   if (irc->state != REED__BOT_IRC_READY)
     return REED_ECLOSED;
-  if ((len + max - 1) / max > REED__BOT_IRC_QUEUE_MAX - irc->q_len)
+  /* Cuts at character boundaries give up to 3 bytes less per line. */
+  if ((len + max - 4) / (max - 3) > REED__BOT_IRC_QUEUE_MAX - irc->q_len)
     return REED_EQUEUEFULL;
   while (len > 0 && rc == 0) {
     size_t n = utf8_cut(text, len, max);

@@ -401,6 +401,8 @@ TEST(core_actions_check_arguments)
   ASSERT_EQ(reed_bot_say(&f.bot, NULL, "x"), REED_BOT_EINVAL);
   ASSERT_EQ(reed_bot_join(&f.bot, "#a,#b", NULL), REED_BOT_EBADROOM);
   ASSERT_EQ(reed_bot_join(&f.bot, "#a", "k y"), REED_BOT_EINVAL);
+  ASSERT_EQ(reed_bot_join(&f.bot, "#a", ""), REED_BOT_EINVAL);
+  ASSERT_EQ(reed_bot_join(&f.bot, "#a", "k,y"), REED_BOT_EINVAL);
   ASSERT_EQ(reed_bot_tell(&f.bot, "#r", "x"), REED_BOT_EINVAL);
   ASSERT_EQ(reed_bot_tell(&f.bot, "a b", "x"), REED_BOT_EINVAL);
   ASSERT_EQ(reed_bot_set_nick(&f.bot, "a b"), REED_BOT_EBADNICK);
@@ -409,7 +411,7 @@ TEST(core_actions_check_arguments)
   ASSERT_EQ(reed_bot_reply(&f.bot, &none, "x"), REED_BOT_EINVAL);
   ASSERT_STR_EQ(f.r.log, "");
 
-  ASSERT_EQ(reed_bot_join(&f.bot, "#r", "key"), 0);
+  ASSERT_EQ(reed_bot_join(&f.bot, "#r", "k@y!"), 0);
   ASSERT_EQ(reed_bot_say(&f.bot, "#r", "hello \xc3\xa9"), 0);
   ASSERT_EQ(reed_bot_reply(&f.bot, &priv, "p"), 0);
   ASSERT_EQ(reed_bot_reply(&f.bot, &room, "q"), 0);
@@ -428,7 +430,7 @@ TEST(core_actions_check_arguments)
   ASSERT_EQ(reed_bot_say(&f.bot, "#r", "late"), REED_BOT_ECLOSED);
   ASSERT_EQ(reed_bot_quit(&f.bot, NULL), REED_BOT_ECLOSED);
   ASSERT_EQ(reed_bot_every(&f.bot, 10, tick_until3, NULL), REED_BOT_ECLOSED);
-  ASSERT_LINES(f.r.log, "join #r key\n"
+  ASSERT_LINES(f.r.log, "join #r k@y!\n"
                         "msg #r hello \xc3\xa9\n"
                         "msg al p\n"
                         "msg #r q\n"
