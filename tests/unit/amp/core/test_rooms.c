@@ -272,6 +272,16 @@ s_tell(void)
   expect_none(&p.b);
   cl_send(&p.b, "Tell", "user", "nobody", "text", "x", NULL);
   expect_error(&p.b, "NO_SUCH_USER");
+  /* An outgoing Tell is not copied to the sender's other sessions. */
+  cl_send(&p.a, "Tell", "user", "bob", "text", "hi bob", "kind", "action",
+          NULL);
+  expect_answer(&p.a, &ans);
+  tb_free(&ans);
+  expect_event(&p.b, "Receive", &ev);
+  ASSERT_KEY(&ev, "kind", "action");
+  tb_free(&ev);
+  expect_none(&a2);
+  expect_none(&p.a);
   /* A Tell to your own nick reaches only your other sessions. */
   cl_send(&p.a, "Tell", "user", "alice", "text", "note to self", NULL);
   expect_answer(&p.a, &ans);
