@@ -621,7 +621,7 @@ fill_actor(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m,
            reed_bot_event_t *ev, char *account, size_t size)
 {
   ev->nick = m->nick;
-  ev->origin = "irc";
+  ev->origin = NULL; /* IRC does not say which protocol a person uses */
   ev->self = same(m->nick, irc->nick);
   ev->ts_ms = reed_bot_wall_ms(&irc->bot);
   if (reed__bot_irc_tag(m, "account", account, size) && account[0] &&

@@ -85,7 +85,8 @@ typedef struct reed_bot_event_s {
   reed_bot_event_kind_t kind;
   const char *nick;    /* who did it (NULL for CONNECTED/DISCONNECTED) */
   const char *account; /* their account when known, else NULL */
-  const char *origin;  /* "irc", "xmpp", "amp", "bot" in-process; NULL */
+  const char *origin;  /* in-process: "irc", "xmpp", "amp" or "bot"; NULL
+                          on the network (IRC does not tell) */
   const char *room;    /* "#name", or NULL (private, QUIT, NICK) */
   const char *target;  /* NICK: new nick; KICK: kicked nick */
   const char *text;    /* message, reason or topic; NULL when none */
