@@ -73,30 +73,6 @@ room_new(reed_model_t *m, const char *name)
   return r;
 }
 
-int
-reed__room_fetch(reed_model_t *m, const char *name, reed_room_t **out)
-{
-  int rc;
-
-  *out = reed__room_get(m, name);
-  if (*out != NULL || m->room_src.load == NULL)
-    return 0;
-  rc = m->room_src.load(m->room_src.ud, m, name);
-  if (rc != 0)
-    return rc;
-  *out = reed__room_get(m, name);
-  return 0;
-}
-
-void
-reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src)
-{
-  if (src != NULL && src->load != NULL)
-    m->room_src = *src;
-  else
-    m->room_src = (reed_room_source_t){0};
-}
-
 reed_room_t *
 reed__room_get_or_new(reed_model_t *m, const char *name)
 {
@@ -140,16 +116,50 @@ reed__room_free(reed_room_t *r)
   reed_free(r);
 }
 
+/* Forgets a dormant room and everything it kept. */
+static void
+drop_dormant(reed_model_t *m, reed_room_t *r)
+{
+  list_unlink(r, &m->d_first, &m->d_last);
+  reed__map_del(&m->rooms, r->fold);
+  m->n_dormant--;
+  reed__room_free(r);
+}
+
 void
 reed__room_evict_dormant(reed_model_t *m)
 {
-  while (m->n_dormant > m->max_dormant && m->d_first != NULL) {
-    reed_room_t *r = m->d_first;
-    list_unlink(r, &m->d_first, &m->d_last);
-    reed__map_del(&m->rooms, r->fold);
-    m->n_dormant--;
-    reed__room_free(r);
-  }
+  while (m->n_dormant > m->max_dormant && m->d_first != NULL)
+    drop_dormant(m, m->d_first);
+}
+
+int
+reed__room_fetch(reed_model_t *m, const char *name, reed_room_t **out)
+{
+  int rc;
+
+  *out = reed__room_get(m, name);
+  if (*out != NULL || m->room_src.load == NULL)
+    return 0;
+  rc = m->room_src.load(m->room_src.ud, m, name);
+  *out = reed__room_get(m, name);
+  if (rc == 0)
+    return 0;
+  /* Half a room (its bans missing, say) must not stay: the next join asks
+   * the source again. */
+  if (*out != NULL && !(*out)->active)
+    drop_dormant(m, *out);
+  *out = NULL;
+  return rc;
+}
+
+void
+reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src)
+{
+  if (src != NULL && src->load != NULL)
+    m->room_src = *src;
+  else
+    m->room_src = (reed_room_source_t){0};
 }
 
 int

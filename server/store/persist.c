@@ -376,10 +376,10 @@ each_row(load_t *ld, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
 
   if (sqlite3_prepare_v2(ld->st->db, sql, -1, &s, NULL) != SQLITE_OK)
     return reed__store_fail(ld->st, "load");
-  if (sqlite3_bind_parameter_count(s) >= 2) {
+  if (sqlite3_bind_parameter_count(s) >= 1)
     sqlite3_bind_int64(s, 1, p1);
+  if (sqlite3_bind_parameter_count(s) >= 2)
     sqlite3_bind_int64(s, 2, p2);
-  }
   return run_rows(ld, s, fn);
 }
 
@@ -485,40 +485,16 @@ next_id_row(load_t *ld, sqlite3_stmt *s)
 }
 
 static const char sql_accounts[] = "SELECT name FROM accounts ORDER BY folded";
-static const char sql_rooms[] =
-    "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
-    " invite_only, topic_lock, secret, no_external, room_key, member_limit"
-    " FROM rooms ORDER BY created_ms, folded";
-/* Rooms that have history but no saved settings get a bare room first. */
-static const char sql_bare_rooms[] =
-    "SELECT room, min(ts_ms) FROM messages WHERE room IS NOT NULL"
-    " AND substr(conv, 3) NOT IN (SELECT folded FROM rooms)"
-    " GROUP BY conv ORDER BY min(id)";
-/* The newest ?1 rows per room and ?2 per private conversation, oldest
- * first. */
-static const char sql_history[] =
+/* The newest ?1 rows of each private conversation, oldest first. Rooms
+ * are loaded one by one when someone joins them (load_room). */
+static const char sql_private_history[] =
     "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
     " user, host, kind, text, tags FROM (SELECT *, row_number() OVER"
-    " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages)"
-    " WHERE rn <= CASE WHEN room IS NULL THEN ?2 ELSE ?1 END ORDER BY id";
-static const char sql_lists[] =
-    "SELECT room_name, list, mask, set_by, set_ms FROM room_lists"
-    " ORDER BY seq";
+    " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages"
+    " WHERE room IS NULL) WHERE rn <= ?1 ORDER BY id";
 static const char sql_last_id[] =
     "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'last_id'), 0),"
     " coalesce((SELECT max(id) FROM messages), 0))";
-
-static int
-bare_room_row(load_t *ld, sqlite3_stmt *s)
-{
-  reed_room_state_t rs = {
-      .name = col_text(s, 0),
-      .created_ms = (uint64_t)sqlite3_column_int64(s, 1),
-  };
-
-  return loaded(ld, reed_room_load(ld->st->model, &rs), "room", rs.name,
-                &ld->rooms);
-}
 
 static int
 list_row(load_t *ld, sqlite3_stmt *s)
@@ -537,7 +513,7 @@ list_row(load_t *ld, sqlite3_stmt *s)
 }
 
 /* ---- One room, when a join asks for a room the model does not hold ------
- * (its dormant state was evicted, or it was never loaded). */
+ * (not loaded yet since the start, or its dormant state was evicted). */
 static const char sql_room_one[] =
     "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
     " invite_only, topic_lock, secret, no_external, room_key, member_limit"
@@ -578,8 +554,8 @@ load_room(void *ud, reed_model_t *m, const char *room)
   rc = load_room_rows(&ld, folded);
   if (rc == 0 && ld.rooms + ld.list_entries + ld.messages > 0)
     reed_log(st->log, REED_LOG_INFO,
-             "store: room %s loaded again (%zu list entries, %zu messages)",
-             room, ld.list_entries, ld.messages);
+             "store: room %s loaded (%zu list entries, %zu messages)", room,
+             ld.list_entries, ld.messages);
   return rc;
 }
 
@@ -590,14 +566,8 @@ load_all(load_t *ld)
   int rc = each_row(ld, sql_accounts, 0, 0, account_row);
 
   if (rc == 0)
-    rc = each_row(ld, sql_rooms, 0, 0, room_row);
-  if (rc == 0)
-    rc = each_row(ld, sql_bare_rooms, 0, 0, bare_room_row);
-  if (rc == 0)
-    rc = each_row(ld, sql_lists, 0, 0, list_row);
-  if (rc == 0)
-    rc = each_row(ld, sql_history, (sqlite3_int64)(st->keep_room / 2),
-                  (sqlite3_int64)(st->keep_private / 2), history_row);
+    rc = each_row(ld, sql_private_history,
+                  (sqlite3_int64)(st->keep_private / 2), 0, history_row);
   if (rc == 0)
     rc = each_row(ld, sql_last_id, 0, 0, next_id_row);
   return rc;
@@ -627,9 +597,8 @@ load(reed_store_t *st)
   reed__store_exec(st, rc == 0 ? "COMMIT" : "ROLLBACK");
   if (rc == 0)
     reed_log(st->log, REED_LOG_INFO,
-             "store: loaded %zu accounts, %zu rooms, %zu list entries, %zu"
-             " messages",
-             ld.accounts, ld.rooms, ld.list_entries, ld.messages);
+             "store: loaded %zu accounts, %zu private messages", ld.accounts,
+             ld.messages);
   return rc;
 }
 

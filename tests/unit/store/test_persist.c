@@ -448,24 +448,32 @@ TEST(persist_load_skips_bad_rows)
   ASSERT_EQ(sqlite3_exec(raw,
                          "INSERT INTO accounts(folded, name, created_ms,"
                          " pwhash) VALUES('9bad', '9bad', 0, '');"
-                         "INSERT INTO rooms(folded, name) VALUES"
-                         " ('bad room', 'bad room');"
+                         "INSERT INTO rooms(folded, name, room_key) VALUES"
+                         " ('odd', 'Odd', 'bad key');"
                          "INSERT INTO messages(id, ts_ms, conv, room, nick,"
-                         " kind, text) VALUES(1000, 0, 'r:bad room',"
-                         " 'bad room', 'x', 0, 'lost');",
+                         " kind, text) VALUES(1000, 0, 'r:odd',"
+                         " 'Odd', 'x y', 0, 'lost'),"
+                         " (1001, 0, 'r:odd', 'Odd', 'x', 0, 'kept');",
                          NULL, NULL, NULL),
             SQLITE_OK);
   sqlite3_close(raw);
   p.f.nlines = 0;
   pf_start(&p);
   ASSERT(sf_logged(&p.f, "account 9bad not loaded"));
-  ASSERT(sf_logged(&p.f, "room bad room not loaded"));
   ASSERT(reed_model_account_exists(p.m, "alice"));
   s = pf_session(&p, "Alice", "alice");
   ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
   ASSERT_EQ(reed_history_room(s, "Chat", &latest, hist_cb, &h), 0);
   ASSERT_EQ(h.n, 1);
   ASSERT_STR_EQ(h.texts[0], "ok");
+  /* A room whose settings row the model refuses: the rest still comes. */
+  ASSERT_EQ(reed_room_join(s, "odd", NULL), 0);
+  ASSERT(sf_logged(&p.f, "room Odd not loaded"));
+  ASSERT(sf_logged(&p.f, "message 1000 not loaded"));
+  memset(&h, 0, sizeof(h));
+  ASSERT_EQ(reed_history_room(s, "odd", &latest, hist_cb, &h), 0);
+  ASSERT_EQ(h.n, 1);
+  ASSERT_STR_EQ(h.texts[0], "kept");
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
@@ -752,19 +760,17 @@ TEST(persist_room_lists_bad_rows_skipped)
                          " ('r', 'R', 'ban', 'a!*@*', 'a!*@*', 'x', 1),"
                          " ('r', 'R', 'quiet', 'b!*@*', 'b!*@*', 'x', 2),"
                          " ('r', 'R', 'ban', 'c d', 'c d', 'x', 3),"
-                         " ('bad room', 'bad room', 'ban', 'e', 'e', 'x', 4),"
                          " ('r', 'R', 'ban', 'f!*@*', 'f!*@*', 'x', 5);",
                          NULL, NULL, NULL),
             SQLITE_OK);
   sqlite3_close(raw);
   p.f.nlines = 0;
   pf_start(&p);
-  ASSERT(sf_logged(&p.f, "list entry quiet b!*@* of R not loaded"));
-  ASSERT(sf_logged(&p.f, "list entry ban c d of R not loaded"));
-  ASSERT(sf_logged(&p.f, "of bad room not loaded"));
-  ASSERT(sf_logged(&p.f, "2 list entries"));
   s = pf_session(&p, "Zed", NULL);
   ASSERT_EQ(reed_room_join(s, "r", NULL), 0);
+  ASSERT(sf_logged(&p.f, "list entry quiet b!*@* of R not loaded"));
+  ASSERT(sf_logged(&p.f, "list entry ban c d of R not loaded"));
+  ASSERT(sf_logged(&p.f, "room r loaded (2 list entries, 0 messages)"));
   list_of(&p, "r", REED_RMODE_BAN, out);
   ASSERT_STR_EQ(out, "a!*@*/x/1 f!*@*/x/5 ");
   pf_stop(&p);
@@ -798,10 +804,10 @@ TEST(persist_evicted_room_comes_back)
   ASSERT_EQ(reed_room_part(a, "A", NULL), 0);
   ASSERT_EQ(reed_room_join(a, "B", NULL), 0);
   ASSERT_EQ(reed_room_part(a, "B", NULL), 0);
-  ASSERT(!sf_logged(&p.f, "loaded again"));
+  ASSERT(!sf_logged(&p.f, "room vault loaded"));
   s = pf_session(&p, "Bob", NULL);
   ASSERT_EQ(reed_room_join(s, "vault", "k3y"), REED_EBANNED);
-  ASSERT(sf_logged(&p.f, "room vault loaded again (1 list entries, 1"
+  ASSERT(sf_logged(&p.f, "room vault loaded (1 list entries, 1"
                          " messages)"));
   s = pf_session(&p, "Carol", NULL);
   ASSERT_EQ(reed_room_join(s, "VAULT", NULL), REED_EBADKEY);
@@ -816,7 +822,7 @@ TEST(persist_evicted_room_comes_back)
   ASSERT_STR_EQ(h.texts[0], "m1");
   /* A room the store never saw is simply new. */
   ASSERT_EQ(reed_room_join(s, "Nowhere", NULL), 0);
-  ASSERT(!sf_logged(&p.f, "room Nowhere loaded again"));
+  ASSERT(!sf_logged(&p.f, "room Nowhere loaded"));
   /* Closed first, the store is no longer asked. */
   reed_store_close(p.st);
   p.st = NULL;
@@ -827,5 +833,51 @@ TEST(persist_evicted_room_comes_back)
   reed_model_free(p.m);
   fc_cleanup(&p.fc);
   ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
+
+/* Allocation n fails while a join loads a saved room: the join says
+ * ENOMEM and leaves nothing half loaded, so a later join gets it all. */
+TEST(persist_room_load_out_of_memory)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_KEY, .set = true, .arg = "k"},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "bob"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "carol"},
+  };
+  pf_t p = {0};
+  reed_session_t *s;
+  int ok = 0, failures = 0;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
+  ASSERT_EQ(reed_room_set_modes(s, "Chat", set, 3, NULL), 0);
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(reed_room_say(s, "Chat", 0, "x", 1, NULL, NULL), 0);
+  pf_stop(&p);
+  for (long n = 0; n < 300 && !ok; n++) {
+    reed_session_t *bob, *carol;
+    int rc;
+
+    pf_start(&p);
+    bob = pf_session(&p, "Bob", NULL);
+    carol = pf_session(&p, "Carol", NULL);
+    reed_alloc_fail_after(n);
+    rc = reed_room_join(carol, "chat", "k");
+    reed_alloc_fail_after(-1);
+    ASSERT(rc == 0 || rc == REED_ENOMEM);
+    ok = rc == 0;
+    failures += rc == REED_ENOMEM;
+    /* Whatever happened, the room's bans hold. */
+    ASSERT_EQ(reed_room_join(bob, "chat", "k"), REED_EBANNED);
+    ASSERT_EQ(reed_room_join(carol, "chat", "k"), ok ? REED_EALREADYMEMBER : 0);
+    pf_stop(&p);
+    ASSERT_EQ(reed_alloc_live(), 0);
+  }
+  ASSERT(ok);
+  ASSERT(failures >= 5);
   sf_cleanup(&p.f);
 }
