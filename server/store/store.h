@@ -167,17 +167,21 @@ int reed_store_cert_list(reed_store_t *st, const char *account,
                          void (*cb)(void *ud, const char *fpr), void *ud);
 
 /* ---- Model persistence -----------------------------------------------------
- * reed_store_attach loads what the store holds into a fresh model (account
- * names, rooms' settings and ban/exception/invite-exception lists,
- * history oldest first, the next message id), then registers an observer
- * that turns each sequenced change into rows of the current batch, and a
- * room source: a room the model evicted while dormant (or never loaded)
- * is read back from the database when someone joins it. History rows are
- * bounded per room and per private conversation (reed_store_set_history_keep;
- * by default 2000 per room and 400 per conversation, twice the model's default
- * rings): older rows are pruned in the same batch. The model must outlive the
- * store's use of it; attach at most once. Returns 0 or one of: REED_EINVAL
- * (already attached), REED_ENOMEM, REED_EIO. */
+ * reed_store_attach loads into a fresh model the account names, the
+ * private conversations' history (oldest first) and the next message id,
+ * then registers an observer that turns each sequenced change into rows of
+ * the current batch, and sets itself as the model's room source: a room
+ * is read from the database (settings, ban/exception/invite-exception
+ * lists, recent history) when a join asks for a room the model does not
+ * hold (not loaded yet, or its dormant state evicted), so start-up does
+ * not hold every room in memory. History rows are bounded per room and per
+ * private conversation (reed_store_set_history_keep; by default 2000 per
+ * room and 400 per conversation, twice the model's default rings): older
+ * rows are pruned in the same batch. Private messages between two guests
+ * are not stored (after a restart nobody could read them). The model and
+ * the store may be freed in either order (reed_store_close). Attach at
+ * most once. Returns 0 or one of: REED_EINVAL (already attached),
+ * REED_ENOMEM, REED_EIO. */
 int reed_store_attach(reed_store_t *st, reed_model_t *m);
 /* Sets how many history rows are kept per room and per private
  * conversation (0 keeps the current value). Call before attach: the loader
