@@ -68,7 +68,10 @@ typedef struct reed_protocol_module_s {
   void (*conf_defaults)(void *conf);
   int (*conf_check)(const void *conf, reed_conf_err_t *err);
   void (*conf_cleanup)(void *conf);
-  /* Creates a core for a new connection; may write a greeting. */
+  /* Creates a core for a new connection; may write a greeting. The core
+   * may keep `env` for the life of the connection and must read its config
+   * through env->conf and env->server_conf each time: net repoints them on
+   * a SIGHUP reload, and the old structs are freed. */
   int (*conn_new)(const reed_proto_env_t *env, void **core);
   /* Returns len, or fewer bytes while paused (the adapter keeps the rest and
    * feeds it again on resume), or < 0 (REED_EFATAL class): close this
