@@ -639,3 +639,37 @@ TEST(irc_cap_negotiation)
     free(f);
   }
 }
+
+static int
+note_retry(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
+{
+  (void)bot;
+  *(uint64_t *)ud = ev->retry_ms;
+  return REED_BOT_KEEP;
+}
+
+TEST(irc_reconnect_jitter)
+{
+  reed_bot_irc_opts_t o = {.host = "h", .nick = "bot"}; /* jitter on */
+  reed_bot_filter_t disc = {.kind = REED_BOT_EV_DISCONNECTED};
+  fx_t *f = calloc(1, sizeof(*f));
+  uint64_t retry = 0, base = 1000, first = 0;
+  int differ = 0;
+
+  fx_init(f, &o);
+  ASSERT_EQ(reed_bot_on(&f->irc.bot, &disc, note_retry, &retry), 0);
+  reed__bot_irc_start(&f->irc);
+  for (int i = 0; i < 12; i++) {
+    reed__bot_irc_closed(&f->irc, "refused");
+    ASSERT(retry >= base - base / 5 && retry <= base + base / 5);
+    if (i == 0)
+      first = retry;
+    differ |= retry * 1000 / base != first;
+    fc_advance(&f->fc, retry); /* the next attempt starts */
+    base = base * 2 > 300000 ? 300000 : base * 2;
+  }
+  ASSERT(differ); /* the delays are spread, not lockstep */
+  ASSERT_EQ(f->connects, 13);
+  fx_free(f);
+  free(f);
+}
