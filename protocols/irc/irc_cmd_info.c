@@ -63,10 +63,9 @@ reed__irc_send_lusers(reed_irc_core_t *c)
   reed__irc_num(c, "252", "%zu :IRC Operators online", st.opers);
   reed__irc_num(c, "254", "%zu :channels formed", st.rooms);
   reed__irc_num(c, "255", ":I have %zu clients and 0 servers", st.sessions);
-  reed__irc_num(c, "265", "%zu %zu :Current local users %zu, max %zu",
-                st.sessions, st.sessions, st.sessions, st.sessions);
-  reed__irc_num(c, "266", "%zu %zu :Current global users %zu, max %zu",
-                st.sessions, st.sessions, st.sessions, st.sessions);
+  /* The optional counts are left out: the model keeps no maximum. */
+  reed__irc_num(c, "265", ":Current local users: %zu", st.sessions);
+  reed__irc_num(c, "266", ":Current global users: %zu", st.sessions);
 }
 
 void

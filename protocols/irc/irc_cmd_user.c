@@ -142,19 +142,29 @@ who_matches(const char *mask, const reed_actor_t *a)
          (a->realname != NULL && reed_mask_match(mask, a->realname));
 }
 
+static bool
+is_oper(reed_irc_core_t *c, const char *nick)
+{
+  reed_person_view_t pv;
+
+  return nick != NULL && reed_model_find_nick(c->env->model, nick, &pv) == 0 &&
+         pv.oper;
+}
+
 static void
 who_member(void *ud, const reed_member_view_t *mv)
 {
   who_t *w = ud;
+  bool oper = is_oper(w->c, mv->who.nick);
 
   if (w->mask == NULL) {
-    who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, false);
+    who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, oper);
     return;
   }
   if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
       seen_before(w, mv->who.nick))
     return;
-  who_line(w->c, "*", &mv->who, mv->away, false, false, false);
+  who_line(w->c, "*", &mv->who, mv->away, false, false, oper);
 }
 
 static void

@@ -219,6 +219,34 @@ tag_add(render_t *r, const char *key, const char *value)
     r->tags[r->tags_len] = '\0';
 }
 
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+  for (; s != NULL && *s != '\0'; s++)
+    h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+/* The sequencer's id; a TAGMSG (which the model does not sequence) gets
+ * one derived from what identifies it, the same for every recipient and
+ * every output form. */
+static bool
+event_msgid(const reed_event_t *ev, char *v, size_t size)
+{
+  uint64_t h = 0xcbf29ce484222325ull;
+
+  if (ev->id != 0) {
+    snprintf(v, size, "%llu", (unsigned long long)ev->id);
+    return true;
+  }
+  if (ev->kind != REED_EV_TAGMSG)
+    return false;
+  h = fnv1a(fnv1a(fnv1a(h, ev->client_tags), ev->room), ev->target);
+  snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
+           (unsigned long long)ev->from.session_id, (unsigned long long)h);
+  return true;
+}
+
 static void
 build_tags(render_t *r)
 {
@@ -236,11 +264,10 @@ build_tags(render_t *r)
              tm.tm_min, tm.tm_sec, (unsigned)(ev->ts_ms % 1000));
     tag_add(r, "time", v);
   }
-  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->id != 0 &&
-      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG)) {
-    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->id);
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG) &&
+      event_msgid(ev, v, sizeof(v)))
     tag_add(r, "msgid", v);
-  }
   if ((r->caps & IRC_CAP_ACCOUNT_TAG) && ev->from.account != NULL)
     tag_add(r, "account", ev->from.account);
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->client_tags != NULL &&
@@ -535,6 +562,21 @@ reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev)
   return render(c, ev, c->caps);
 }
 
+/* Writes around a labeled response being collected: a message to oneself
+ * is a delivery, not part of the command's answer. */
+static void
+write_delivery(reed_irc_core_t *c, reed_buf_t *b)
+{
+  reed_buf_t *capture = c->capture;
+
+  c->capture = NULL;
+  reed__irc_write_buf(c, b);
+  if (c->state & IRC_ST_CLOSED)
+    reed_buf_unref(capture);
+  else
+    c->capture = capture;
+}
+
 static void
 on_kill(reed_irc_core_t *c, const reed_event_t *ev)
 {
@@ -569,14 +611,14 @@ reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
       return;
     reed_event_cache_put(ev, form, reed_buf_ref(b));
   }
-  reed__irc_write_buf(c, b);
-  /* With echo-message, a message to oneself arrives and echoes: twice. */
-  if (ev->echo && (c->caps & IRC_CAP_ECHO_MESSAGE) && to_self(&probe) &&
-      !(c->state & IRC_ST_CLOSED))
+  if (ev->echo && to_self(&probe)) {
+    /* A message to oneself: the model sends it once, as the echo. It is
+     * the delivery, and with echo-message the echo too. */
+    write_delivery(c, b);
+    if ((c->caps & IRC_CAP_ECHO_MESSAGE) && !(c->state & IRC_ST_CLOSED))
+      reed__irc_write_buf(c, b);
+  } else {
     reed__irc_write_buf(c, b);
-  /* With echo-message, a message to oneself arrives and echoes: twice. */
-  if (ev->echo && (c->caps & IRC_CAP_ECHO_MESSAGE) && to_self(&probe) &&
-      !(c->state & IRC_ST_CLOSED))
-    reed__irc_write_buf(c, b);
+  }
   reed_buf_unref(b);
 }

@@ -41,6 +41,9 @@ sc_privmsg(itw_t *w)
   ITW_EXPECT(w, 2, ":irc.test 404 carol #room :Cannot send to channel (+n)");
   itw_feed(w, 1, "NOTICE #room :note\r\n");
   ITW_EXPECT(w, 0, ":bob!~u1@127.0.0.1 NOTICE #room :note");
+  /* A message to oneself arrives once without echo-message. */
+  itw_feed(w, 0, "PRIVMSG Alice :memo\r\n");
+  ITW_EXPECT(w, 0, ":alice!~u0@127.0.0.1 PRIVMSG alice :memo");
 }
 
 TEST(msg_privmsg_notice)
@@ -64,9 +67,12 @@ sc_echo_and_tags(itw_t *w)
   itw_take(w, 1);
   itw_feed(w, 0, "@+react=\\s:) TAGMSG #room\r\nTAGMSG #room\r\n");
   ITW_EXPECT(w, 0,
-             "@time=2023-11-14T22:13:21.000Z;+react=\\s:) "
+             "@time=2023-11-14T22:13:21.000Z;msgid=t18bcfe56be8-1-"
+             "fb60d7bf9a98ae1f;+react=\\s:) :alice!~u0@127.0.0.1 TAGMSG #room");
+  /* The TAGMSG's derived msgid is the same for every recipient. */
+  ITW_EXPECT(w, 1,
+             "@msgid=t18bcfe56be8-1-fb60d7bf9a98ae1f;+react=\\s:) "
              ":alice!~u0@127.0.0.1 TAGMSG #room");
-  ITW_EXPECT(w, 1, "@+react=\\s:) :alice!~u0@127.0.0.1 TAGMSG #room");
   /* ACTION becomes the model's action kind and comes back as CTCP. */
   itw_feed(w, 1, "PRIVMSG #room :\001ACTION waves\001\r\n");
   ITW_EXPECT(w, 0,

@@ -28,8 +28,8 @@ sc_welcome(itw_t *w)
       ":irc.test 252 alice 0 :IRC Operators online\n"
       ":irc.test 254 alice 0 :channels formed\n"
       ":irc.test 255 alice :I have 1 clients and 0 servers\n"
-      ":irc.test 265 alice 1 1 :Current local users 1, max 1\n"
-      ":irc.test 266 alice 1 1 :Current global users 1, max 1\n"
+      ":irc.test 265 alice :Current local users: 1\n"
+      ":irc.test 266 alice :Current global users: 1\n"
       ":irc.test 422 alice :MOTD File is missing");
   ASSERT_STR_EQ(reed_session_nick(((reed_irc_core_t *)w->core[0])->session),
                 "alice");

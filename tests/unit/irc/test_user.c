@@ -39,16 +39,25 @@ sc_who_whois(itw_t *w)
   itw_feed(w, 1, "JOIN #room\r\nAWAY :lunch\r\n");
   itw_take(w, 0);
   itw_take(w, 1);
-  itw_feed(w, 0, "WHO #room\r\nWHO bob\r\nWHO nobody\r\n");
+  itw_feed(w, 0, "WHO #ROOM\r\nWHO bob\r\nWHO nobody\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test 352 alice #room ~u0 127.0.0.1 irc.test alice H@ :0 "
              "Real alice\n"
              ":irc.test 352 alice #room ~u1 127.0.0.1 irc.test bob G :0 Real "
              "bob\n"
-             ":irc.test 315 alice #room :End of WHO list\n"
+             ":irc.test 315 alice #ROOM :End of WHO list\n"
              ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob G :0 Real bob\n"
              ":irc.test 315 alice bob :End of WHO list\n"
              ":irc.test 315 alice nobody :End of WHO list");
+  /* Globs walk the people in visible rooms, each once. */
+  itw_feed(w, 0, "WHO b*\r\nWHO *Real*\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob G :0 Real bob\n"
+             ":irc.test 315 alice b* :End of WHO list\n"
+             ":irc.test 352 alice * ~u0 127.0.0.1 irc.test alice H :0 Real "
+             "alice\n"
+             ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob G :0 Real bob\n"
+             ":irc.test 315 alice *Real* :End of WHO list");
   fc_advance(&w->fc, 5000);
   itw_feed(w, 0, "WHOIS bob\r\nWHOIS ghost\r\nWHOWAS ghost\r\n");
   ITW_EXPECT(w, 0,
@@ -170,8 +179,8 @@ sc_info(itw_t *w)
              ":irc.test 252 alice 0 :IRC Operators online\n"
              ":irc.test 254 alice 0 :channels formed\n"
              ":irc.test 255 alice :I have 1 clients and 0 servers\n"
-             ":irc.test 265 alice 1 1 :Current local users 1, max 1\n"
-             ":irc.test 266 alice 1 1 :Current global users 1, max 1\n"
+             ":irc.test 265 alice :Current local users: 1\n"
+             ":irc.test 266 alice :Current global users: 1\n"
              ":irc.test 391 alice irc.test 1700000001 0 :Tuesday November 14 "
              "2023 -- 22:13:21 +00:00\n"
              ":irc.test 256 alice irc.test :Administrative info\n"

@@ -32,6 +32,11 @@ sc_labeled(itw_t *w)
              "@label=e :alice!~u0@127.0.0.1 PRIVMSG bob :again\n"
              ":irc.test 353 alice = #r :@alice\n"
              ":irc.test 366 alice #r :End of /NAMES list");
+  /* To oneself: the delivery, then the labeled echo; no batch. */
+  itw_feed(w, 0, "@label=s PRIVMSG alice :me\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice!~u0@127.0.0.1 PRIVMSG alice :me\n"
+             "@label=s :alice!~u0@127.0.0.1 PRIVMSG alice :me");
   /* The label is ignored without the cap. */
   itw_feed(w, 1, "@label=z PING :q\r\n");
   ITW_EXPECT(w, 1,
