@@ -108,6 +108,25 @@ stats(line_core_t *lc)
   say(lc, "stats %s", line);
 }
 
+/* "n [width]": n lines "r <i>", each padded with dots to width bytes. */
+static void
+repeat(line_core_t *lc, const char *args)
+{
+  char *end, text[2048];
+  unsigned long n = strtoul(args, &end, 10);
+  unsigned long width = strtoul(end, NULL, 10);
+
+  if (width >= sizeof(text))
+    width = sizeof(text) - 1;
+  for (unsigned long i = 0; i < n; i++) {
+    int len = snprintf(text, sizeof(text), "r %lu", i);
+    while ((unsigned long)len < width)
+      text[len++] = '.';
+    text[len] = '\0';
+    say(lc, "%s", text);
+  }
+}
+
 /* Handles one line; returns 1 when the core paused, -1 on FATAL. */
 static int
 command(line_core_t *lc, const char *line)
@@ -134,12 +153,7 @@ command(line_core_t *lc, const char *line)
     lc->tp->close(lc->tp->t, "client quit");
     return 1;
   } else if (strncmp(line, "REPEAT ", 7) == 0) {
-    unsigned long n = strtoul(line + 7, NULL, 10);
-    for (unsigned long i = 0; i < n; i++) {
-      char num[32];
-      snprintf(num, sizeof(num), "%lu", i);
-      say(lc, "r %s", num);
-    }
+    repeat(lc, line + 7);
   } else if (strcmp(line, "TURN") == 0) {
     reed_buf_t *b = reed_buf_from("turn:pending  \r\n", 16);
     if (b != NULL && line_turn_buf == NULL) {

@@ -6,7 +6,8 @@
  *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
  *   STATS         "stats <what line_stats_hook prints>"
  *   QUIT          "BYE", then close
- *   REPEAT n      n lines "r 0" .. "r n-1", each its own buffer
+ *   REPEAT n [w]  n lines "r 0" .. "r n-1", each its own buffer, padded
+ *                 with dots to w bytes
  *   FATAL         feed returns REED_EFATAL
  *   TURN          "turn:pending  ", rewritten in place by the server's
  *                 turn-end hook to "turn:committed" (so a client that
