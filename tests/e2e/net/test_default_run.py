@@ -12,7 +12,6 @@ import select
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 
