@@ -73,9 +73,25 @@ static const char step2[] =
 /* An optional contact address per account (NULL when none). */
 static const char step3[] = "ALTER TABLE accounts ADD COLUMN email TEXT;";
 
+/* Every account created or deleted, by any connection (the command line
+ * in another process included), in order: a running server replays what
+ * it has not seen (reed_store_sync_accounts), so a name deleted and
+ * created again logs the old sessions out. */
+static const char step4[] =
+    "CREATE TABLE account_log("
+    " seq INTEGER PRIMARY KEY,"
+    " op TEXT NOT NULL," /* 'add' or 'del' */
+    " name TEXT NOT NULL"
+    ");"
+    "CREATE TRIGGER account_log_add AFTER INSERT ON accounts BEGIN"
+    " INSERT INTO account_log(op, name) VALUES('add', NEW.name); END;"
+    "CREATE TRIGGER account_log_del AFTER DELETE ON accounts BEGIN"
+    " INSERT INTO account_log(op, name) VALUES('del', OLD.name); END;";
+
 const reed_store_migration_t reed__store_schema[] = {
     {.sql = step1},
     {.sql = step2},
     {.sql = step3},
+    {.sql = step4},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

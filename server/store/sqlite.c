@@ -75,6 +75,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
         " mask, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_ACCOUNT_NAMES] = "SELECT folded, name FROM accounts ORDER BY folded",
+    [STMT_ACCOUNT_LOG_AFTER] = "SELECT seq, op, name FROM account_log"
+                               " WHERE seq > ?1 ORDER BY seq",
+    [STMT_ACCOUNT_LOG_LAST] = "SELECT coalesce(max(seq), 0) FROM account_log",
+    [STMT_ACCOUNT_LOG_PRUNE] = "DELETE FROM account_log WHERE seq <= ?1",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",
 };
@@ -200,6 +204,22 @@ save_last_id(reed_store_t *st)
   return reed__store_step_done(st, s, "save last id");
 }
 
+/* The account log rows the model has applied are needed no more (one
+ * server uses a database): they go with the next batch. */
+static void
+prune_account_log(reed_store_t *st)
+{
+  sqlite3_stmt *s;
+
+  if (st->log_seq <= st->log_pruned)
+    return;
+  if ((s = reed__store_stmt(st, STMT_ACCOUNT_LOG_PRUNE)) == NULL)
+    return;
+  sqlite3_bind_int64(s, 1, st->log_seq);
+  if (reed__store_step_done(st, s, "prune account log") == 0)
+    st->log_pruned = st->log_seq;
+}
+
 int
 reed_store_turn_end(reed_store_t *st)
 {
@@ -210,6 +230,8 @@ reed_store_turn_end(reed_store_t *st)
   st->in_batch = false;
   if (st->batch_last_id != 0)
     rc = save_last_id(st);
+  if (rc == 0)
+    prune_account_log(st); /* logged; the batch commits regardless */
   if (rc == 0)
     return commit(st);
   rollback(st);

@@ -193,12 +193,17 @@ void reed_store_set_history_keep(reed_store_t *st, size_t per_room,
  * while the server runs) into the attached model: names added there are
  * reserved here, and names deleted there are forgotten (their sessions
  * become guests, with ACCOUNT events, as reed_model_account_del does).
- * Cheap enough for every loop turn: without `force` it looks at most once
- * a second (on the model's clock), and then only reads SQLite's data
- * version, comparing the accounts only when another connection committed
- * since the last look. Call it from the loop, outside any model call (it
- * emits events). Returns 0 or one of: REED_EINVAL (not attached),
- * REED_ENOMEM, REED_EIO. */
+ * Triggers log each account created or deleted, and the changes are
+ * replayed in order, so a name deleted and created again between two
+ * looks still logs the old sessions out. Cheap enough for every loop
+ * turn: without `force` it looks at most once a second (on the model's
+ * clock), and then only reads SQLite's data version, reading the log only
+ * when another connection committed since the last look. `force` compares
+ * the whole accounts table with the model at once. Changes made through
+ * this store are the caller's to tell the model (auth's realm does). Call
+ * it from the loop, outside any model call (it emits events). Returns 0
+ * or one of: REED_EINVAL (not attached), REED_ENOMEM (the next call
+ * resumes), REED_EIO. */
 int reed_store_sync_accounts(reed_store_t *st, bool force);
 
 /* Commits the rows this loop turn produced (nothing to do when no batch is

@@ -35,6 +35,9 @@ typedef enum {
   STMT_LIST_INSERT,
   STMT_DATA_VERSION,
   STMT_ACCOUNT_NAMES,
+  STMT_ACCOUNT_LOG_AFTER,
+  STMT_ACCOUNT_LOG_LAST,
+  STMT_ACCOUNT_LOG_PRUNE,
   STMT_LIST_DELETE,
   STMT__COUNT
 } reed__store_stmt_id;
@@ -53,6 +56,8 @@ struct reed_store_s {
    * and when it was last read (the model clock's ms). */
   long long data_version;
   uint64_t sync_ms;
+  long long log_seq;    /* the last account_log row applied to the model */
+  long long log_pruned; /* rows up to here are deleted */
 };
 
 /* Returns the cached statement `id`, reset and with bindings cleared, or

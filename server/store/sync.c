@@ -1,8 +1,11 @@
 /* Accounts changed by another process (`reed account add|del` while the
- * server runs) reach the running model here: the store compares the
- * accounts table with the names the model knows and adds or forgets the
- * difference. PRAGMA data_version tells, cheaply, whether any other
- * connection committed since the last look, so the check can run often. */
+ * server runs) reach the running model here. Triggers log every account
+ * created or deleted (account_log, schema step 4); the store replays the
+ * rows it has not applied yet, in order, so a name deleted and created
+ * again logs its old sessions out. PRAGMA data_version tells, cheaply,
+ * whether any other connection committed since the last look, so the
+ * check can run often. A forced sync compares the whole accounts table
+ * with the names the model knows instead. */
 #include "store_int.h"
 
 #include <stdlib.h>
@@ -160,13 +163,94 @@ now_ms(const reed_store_t *st)
   return c->now_ms != NULL ? c->now_ms(c->c) : c->wall_ms(c->c);
 }
 
-/* Remembers the data version the model's picture of the accounts matches
- * (after the load). */
+static int
+log_last(reed_store_t *st, long long *out)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_ACCOUNT_LOG_LAST);
+  int rc = 0;
+
+  if (s == NULL)
+    return REED_EIO;
+  if (sqlite3_step(s) == SQLITE_ROW)
+    *out = sqlite3_column_int64(s, 0);
+  else
+    rc = reed__store_fail(st, "read account log");
+  sqlite3_reset(s);
+  return rc;
+}
+
+/* Applies one logged account change to the model. */
+static int
+apply_logged(reed_store_t *st, const char *op, const char *name)
+{
+  int rc;
+
+  if (op == NULL || name == NULL)
+    return 0;
+  if (strcmp(op, "del") == 0) {
+    if (reed_model_account_del(st->model, name) == 0)
+      reed_log(st->log, REED_LOG_INFO, "store: account %s was deleted", name);
+    return 0;
+  }
+  if (reed_model_account_exists(st->model, name))
+    return 0;
+  rc = reed_model_account_add(st->model, name);
+  if (rc == REED_ENOMEM)
+    return rc;
+  if (rc != 0)
+    reed_log(st->log, REED_LOG_WARN, "store: account %s not loaded: %s", name,
+             reed_strerror(rc));
+  return 0;
+}
+
+/* Applies the account_log rows after st->log_seq, in order; st->log_seq
+ * follows each applied row, so a failure resumes there next time. */
+static int
+replay_log(reed_store_t *st)
+{
+  sqlite3_stmt *s = reed__store_stmt(st, STMT_ACCOUNT_LOG_AFTER);
+  int rc = 0, step = SQLITE_DONE;
+
+  if (s == NULL)
+    return REED_EIO;
+  sqlite3_bind_int64(s, 1, st->log_seq);
+  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    rc = apply_logged(st, (const char *)sqlite3_column_text(s, 1),
+                      (const char *)sqlite3_column_text(s, 2));
+    if (rc == 0)
+      st->log_seq = sqlite3_column_int64(s, 0);
+  }
+  if (rc == 0 && step != SQLITE_DONE)
+    rc = reed__store_fail(st, "read account log");
+  sqlite3_reset(s);
+  return rc;
+}
+
+/* Remembers the data version and the account log position the model's
+ * picture of the accounts matches (after the load). */
 int
 reed__store_sync_mark(reed_store_t *st)
 {
+  int rc = log_last(st, &st->log_seq);
+
   st->sync_ms = now_ms(st);
-  return data_version(st, &st->data_version);
+  if (rc == 0)
+    rc = data_version(st, &st->data_version);
+  return rc;
+}
+
+/* The whole table against the model, then the log position after it. */
+static int
+full_sync(reed_store_t *st)
+{
+  long long last = 0;
+  int rc = log_last(st, &last);
+
+  if (rc == 0)
+    rc = reconcile(st);
+  if (rc == 0)
+    st->log_seq = last;
+  return rc;
 }
 
 int
@@ -186,7 +270,7 @@ reed_store_sync_accounts(reed_store_t *st, bool force)
     return rc;
   if (!force && v == st->data_version)
     return 0;
-  rc = reconcile(st);
+  rc = force ? full_sync(st) : replay_log(st);
   if (rc == 0)
     st->data_version = v;
   return rc;

@@ -26,8 +26,8 @@ TEST(open_fresh_is_wal)
   ASSERT_STR_EQ(mode, "wal");
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM sqlite_master WHERE name IN"
                         " ('accounts','certs','rooms','messages','meta',"
-                        " 'room_lists')"),
-            6);
+                        " 'room_lists', 'account_log')"),
+            7);
   sqlite3_close(raw);
   reed_store_close(st);
   ASSERT_EQ(reed_alloc_live(), 0);
@@ -280,6 +280,16 @@ TEST(migrate_store_from_version_1)
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM rooms"), 1);
   ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM room_lists"),
             0);
+  /* Accounts made after the migration are logged; older ones are not. */
+  ASSERT_EQ(reed_store_account_create(
+                st, &(reed_account_rec_t){.name = "New", .created_ms = 1}),
+            0);
+  ASSERT_EQ(sf_int(reed_store_sqlite(st),
+                   "SELECT count(*) FROM account_log WHERE op = 'add'"
+                   " AND name = 'New'"),
+            1);
+  ASSERT_EQ(sf_int(reed_store_sqlite(st), "SELECT count(*) FROM account_log"),
+            1);
   reed_store_close(st);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&f);

@@ -141,3 +141,74 @@ TEST(sync_errors_and_out_of_memory)
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
 }
+
+/* Deleted and created again between two looks: the old sessions are
+ * logged out (the log keeps the order), and the name is reserved again. */
+TEST(sync_replays_delete_then_create)
+{
+  pf_t p = {0};
+  reed_session_t *a;
+  sqlite3 *raw;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  other_del(&p, "alice");
+  other_add(&p, "Alice");
+  fc_advance(&p.fc, 1000);
+  ASSERT_EQ(reed_store_sync_accounts(p.st, false), 0);
+  ASSERT(reed_session_account(a) == NULL);
+  ASSERT(reed_model_account_exists(p.m, "alice"));
+  ASSERT(sf_logged(&p.f, "account alice was deleted"));
+  /* Applied rows go with the next batch. */
+  raw = sf_raw(&p.f);
+  ASSERT(sf_int(raw, "SELECT count(*) FROM account_log") >= 2);
+  ASSERT_EQ(reed_room_say(a, "Chat", 0, "x", 1, NULL, NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM account_log"), 0);
+  sqlite3_close(raw);
+  /* Nothing new: nothing replayed, nothing changes. */
+  fc_advance(&p.fc, 1000);
+  ASSERT_EQ(reed_store_sync_accounts(p.st, false), 0);
+  ASSERT(reed_model_account_exists(p.m, "alice"));
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
+
+TEST(sync_replay_out_of_memory_resumes)
+{
+  pf_t p = {0};
+  int ok = 0, failures = 0;
+
+  sf_init(&p.f);
+  pf_start(&p);
+  for (int i = 0; i < 40; i++) {
+    char name[16];
+    snprintf(name, sizeof(name), "user%02d", i);
+    other_add(&p, name);
+    if (i % 4 == 0)
+      other_del(&p, name);
+  }
+  for (long n = 0; n < 100 && !ok; n++) {
+    int rc;
+    fc_advance(&p.fc, 1000);
+    reed_alloc_fail_after(n);
+    rc = reed_store_sync_accounts(p.st, false);
+    reed_alloc_fail_after(-1);
+    ASSERT(rc == 0 || rc == REED_ENOMEM);
+    failures += rc == REED_ENOMEM;
+    ok = rc == 0;
+  }
+  ASSERT(ok);
+  ASSERT(failures >= 2);
+  for (int i = 0; i < 40; i++) {
+    char name[16];
+    snprintf(name, sizeof(name), "user%02d", i);
+    ASSERT(reed_model_account_exists(p.m, name) == (i % 4 != 0));
+  }
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
