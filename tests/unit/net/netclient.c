@@ -84,7 +84,7 @@ port_after(srv_t *s, const char *prefix)
 {
   int port = -1;
 
-  if (!srv_wait_log(s, prefix, 10000))
+  if (!srv_wait_log(s, prefix, WAIT_MS))
     reed__test_fail(__FILE__, __LINE__, "no \"%s\" in:\n%s", prefix, s->log);
   sscanf(s->log + s->logpos, " %d", &port);
   return port;
@@ -128,7 +128,7 @@ srv_start(srv_t *s, const char *const *args)
       continue;
     snprintf(want, sizeof(want), "listening line %s %s", kind, args[i + 1]);
     if (strcmp(kind, "unix") == 0)
-      ASSERT(srv_wait_log(s, want, 10000));
+      ASSERT(srv_wait_log(s, want, WAIT_MS));
     else if (strcmp(kind, "tcp") == 0)
       s->tcp_port = port_after(s, want);
     else

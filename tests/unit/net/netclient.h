@@ -9,6 +9,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* How long a test waits for something that should happen at once: a bound
+ * against hangs, not a timing assertion (ASan on a loaded machine is
+ * slow). */
+#define WAIT_MS 20000
+
 typedef struct srv_s {
   pid_t pid;
   int errfd;

@@ -61,7 +61,7 @@ wait_held(int fd, size_t held)
 static void
 stop_ok(void)
 {
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
 }
 
 TEST(tcp_echo_partial_lines)
@@ -199,7 +199,7 @@ TEST(slow_reader_cut)
   ASSERT(strstr(line, "conns=1 ") != NULL);
   ASSERT(strstr(line, "cut=1 ") != NULL);
   ASSERT(strstr(line, "eofs=1") != NULL); /* its core was told */
-  ASSERT(cli_wait_eof(slow, 5000));
+  ASSERT(cli_wait_eof(slow, WAIT_MS));
   close(slow);
   close(fast);
   stop_ok();
@@ -214,14 +214,14 @@ TEST(per_ip_limit)
   b = connect_hello();
   c = cli_tcp(srv.tcp_port);
   expect_line(c, "ERROR :Closing link: too many connections from your address");
-  ASSERT(cli_wait_eof(c, 5000));
+  ASSERT(cli_wait_eof(c, WAIT_MS));
   close(c);
-  ASSERT(srv_wait_log(&srv, "refused 127.0.0.1", 5000));
+  ASSERT(srv_wait_log(&srv, "refused 127.0.0.1", WAIT_MS));
   /* The others are unaffected; once one leaves there is room again. */
   cli_send(a, "ping\r\n");
   expect_line(a, "echo: ping");
   close(b);
-  ASSERT(srv_wait_log(&srv, "closed: connection closed by peer", 5000));
+  ASSERT(srv_wait_log(&srv, "closed: connection closed by peer", WAIT_MS));
   c = connect_hello();
   cli_send(c, "ping\r\n");
   expect_line(c, "echo: ping");
@@ -238,7 +238,7 @@ TEST(global_limit)
   a = connect_hello();
   c = cli_tcp(srv.tcp_port);
   expect_line(c, "ERROR :Closing link: too many connections");
-  ASSERT(cli_wait_eof(c, 5000));
+  ASSERT(cli_wait_eof(c, WAIT_MS));
   close(c);
   cli_send(a, "ping\r\n");
   expect_line(a, "echo: ping");
@@ -263,8 +263,8 @@ TEST(recvq_limit)
   memset(junk, 'j', sizeof(junk) - 1);
   junk[sizeof(junk) - 1] = '\0';
   cli_send(a, junk);
-  ASSERT(cli_wait_eof(a, 5000));
-  ASSERT(srv_wait_log(&srv, "closed: input buffer exceeded", 5000));
+  ASSERT(cli_wait_eof(a, WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "closed: input buffer exceeded", WAIT_MS));
   cli_send(b, "STATS\r\n");
   char line[256];
   ASSERT(cli_line(b, line, sizeof(line)) > 0);
@@ -282,8 +282,8 @@ TEST(fatal_closes_only_that)
   a = connect_hello();
   b = connect_hello();
   cli_send(a, "FATAL\r\n");
-  ASSERT(cli_wait_eof(a, 5000));
-  ASSERT(srv_wait_log(&srv, "closed: protocol error", 5000));
+  ASSERT(cli_wait_eof(a, WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "closed: protocol error", WAIT_MS));
   cli_send(b, "ping\r\n");
   expect_line(b, "echo: ping");
   close(a);
@@ -330,8 +330,8 @@ TEST(quit_flushes_then_closes)
   cli_send(a, "one\r\nQUIT\r\nnever\r\n");
   expect_line(a, "echo: one");
   expect_line(a, "BYE");
-  ASSERT(cli_wait_eof(a, 5000));
-  ASSERT(srv_wait_log(&srv, "closed: client quit", 5000));
+  ASSERT(cli_wait_eof(a, WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "closed: client quit", WAIT_MS));
   close(a);
   stop_ok();
 }
@@ -346,10 +346,10 @@ TEST(sigterm_polite_exit0)
   kill(srv.pid, SIGTERM);
   expect_line(a, "GOODBYE");
   expect_line(b, "GOODBYE");
-  ASSERT(cli_wait_eof(a, 5000));
-  ASSERT(cli_wait_eof(b, 5000));
+  ASSERT(cli_wait_eof(a, WAIT_MS));
+  ASSERT(cli_wait_eof(b, WAIT_MS));
   /* Exit 0 also says every allocation was freed (see line_server.c). */
-  ASSERT_EQ(srv_stop(&srv, 0, 3000), 0);
+  ASSERT_EQ(srv_stop(&srv, 0, WAIT_MS), 0);
   close(a);
   close(b);
 }
@@ -428,8 +428,8 @@ TEST(sigint_polite_exit0)
   a = connect_hello();
   kill(srv.pid, SIGINT);
   expect_line(a, "GOODBYE");
-  ASSERT(cli_wait_eof(a, 5000));
-  ASSERT_EQ(srv_stop(&srv, 0, 3000), 0);
+  ASSERT(cli_wait_eof(a, WAIT_MS));
+  ASSERT_EQ(srv_stop(&srv, 0, WAIT_MS), 0);
   close(a);
 }
 
@@ -461,7 +461,7 @@ TEST(sigterm_with_stuck_reader)
    * would be far longer. */
   ASSERT(t1.tv_sec - t0.tv_sec < 12);
   ASSERT(srv_wait_log(&srv, "conn 1 127.0.0.1 closed: server shutting down",
-                      1000));
+                      WAIT_MS));
   close(a);
   close(b);
 }

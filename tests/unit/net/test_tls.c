@@ -73,7 +73,7 @@ TEST(tls_echo_fingerprint)
   tline(&b, want);
   tcli_close(&a);
   tcli_close(&b);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -87,14 +87,14 @@ TEST(tls_rejects_old_versions)
   ASSERT(tcli_start(&a, cli_tcp(srv.ssl_port), NULL, NULL, TLS1_1_VERSION) !=
          0);
   tcli_close(&a);
-  ASSERT(srv_wait_log(&srv, "TLS handshake failed", 5000));
+  ASSERT(srv_wait_log(&srv, "TLS handshake failed", WAIT_MS));
   /* TLS 1.2 itself is fine. */
   ASSERT_EQ(tcli_start(&a, cli_tcp(srv.ssl_port), NULL, NULL, TLS1_2_VERSION),
             0);
   ASSERT_EQ(SSL_version(a.ssl), TLS1_2_VERSION);
   tline(&a, "hello 2");
   tcli_close(&a);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -108,12 +108,12 @@ TEST(tls_garbage_handshake)
   start_tls_server(&server);
   fd = cli_tcp(srv.ssl_port);
   cli_send(fd, "NICK plaintext\r\nUSER on a tls port\r\n");
-  ASSERT(cli_wait_eof(fd, 5000));
+  ASSERT(cli_wait_eof(fd, WAIT_MS));
   close(fd);
   ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
   tline(&a, "hello 2");
   tcli_close(&a);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -144,7 +144,7 @@ TEST(starttls_upgrade)
   tline(&t, "PROCEED");
   tline(&t, "NO TLS");
   tcli_close(&t);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -183,7 +183,7 @@ TEST(sighup_new_cert)
 
   install_cert(&next, &live);
   kill(srv.pid, SIGHUP);
-  ASSERT(srv_wait_log(&srv, "reloaded certificate", 5000));
+  ASSERT(srv_wait_log(&srv, "reloaded certificate", WAIT_MS));
 
   /* New handshakes use the new certificate... */
   ASSERT_EQ(tcli_connect(&b, srv.ssl_port, NULL, NULL), 0);
@@ -199,7 +199,7 @@ TEST(sighup_new_cert)
   tcli_close(&a);
   tcli_close(&b);
   close(plain);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -217,7 +217,7 @@ TEST(tls_handshake_timeout)
     const char *const args[] = {"--tcp",     "127.0.0.1", "--ssl",
                                 "127.0.0.1", "--cert",    server.cert,
                                 "--key",     server.key,  "--handshake-timeout",
-                                "1000",      NULL};
+                                "3000",      NULL};
     srv_start(&srv, args);
   }
   ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
@@ -228,16 +228,16 @@ TEST(tls_handshake_timeout)
   cli_send(stalled, "STARTTLS\r\n");
   ASSERT(cli_line(stalled, line, sizeof(line)) > 0);
   ASSERT_STR_EQ(line, "PROCEED");
-  ASSERT(cli_wait_eof(idle, 5000));
-  ASSERT(cli_wait_eof(stalled, 5000));
-  ASSERT(srv_wait_log(&srv, "TLS handshake timed out", 2000));
+  ASSERT(cli_wait_eof(idle, WAIT_MS));
+  ASSERT(cli_wait_eof(stalled, WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "TLS handshake timed out", WAIT_MS));
   /* The finished handshake is well past the timeout and still served. */
   tcli_send(&a, "still\r\n");
   tline(&a, "echo: still");
   close(idle);
   close(stalled);
   tcli_close(&a);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -264,7 +264,7 @@ TEST(tls_pause_resume_records)
   tline(&a, "echo: A");
   tline(&a, "echo: B");
   tcli_close(&a);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -308,7 +308,7 @@ TEST(starttls_pipelined_hello)
   tcli_send(&t, "PEER\r\n");
   tline(&t, "peer 127.0.0.1 tls=1 fp=-");
   tcli_close(&t);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -358,7 +358,7 @@ TEST(connect_close_soak)
   }
   ASSERT(settled);
   close(probe);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -391,7 +391,7 @@ TEST(tls_coalesced_records)
   ASSERT_EQ(glen, wlen);
   ASSERT_MEM_EQ(got, want, wlen);
   tcli_close(&a);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
 
@@ -434,6 +434,6 @@ TEST(tls_slow_reader_cut)
   ASSERT_STR_EQ(line, "echo: still here");
   close(fast);
   tcli_close(&slow);
-  ASSERT_EQ(srv_stop(&srv, SIGTERM, 5000), 0);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
 }
