@@ -352,10 +352,10 @@ col_text(sqlite3_stmt *s, int col)
   return (const char *)sqlite3_column_text(s, col);
 }
 
-/* Calls fn for each row of a bound statement, then finalizes it; stops at
- * the first error fn returns. */
+/* Calls fn for each row of a bound statement; stops at the first error fn
+ * returns. */
 static int
-run_rows(load_t *ld, sqlite3_stmt *s, row_fn fn)
+step_rows(load_t *ld, sqlite3_stmt *s, row_fn fn)
 {
   int rc = 0, step = SQLITE_DONE;
 
@@ -363,6 +363,15 @@ run_rows(load_t *ld, sqlite3_stmt *s, row_fn fn)
     rc = fn(ld, s);
   if (rc == 0 && step != SQLITE_DONE)
     rc = reed__store_fail(ld->st, "load");
+  return rc;
+}
+
+/* step_rows, then finalizes a statement prepared for this load. */
+static int
+run_rows(load_t *ld, sqlite3_stmt *s, row_fn fn)
+{
+  int rc = step_rows(ld, s, fn);
+
   sqlite3_finalize(s);
   return rc;
 }
@@ -383,19 +392,24 @@ each_row(load_t *ld, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
   return run_rows(ld, s, fn);
 }
 
-/* Runs a query about one room: ?1 its folded name, ?2 (if any) a limit. */
+/* Runs a cached query about one room: ?1 its folded name, ?2 (if any) a
+ * limit. Joins of rooms not in memory run these, so they are prepared
+ * once. */
 static int
-each_room_row(load_t *ld, const char *sql, const char *folded,
+each_room_row(load_t *ld, reed__store_stmt_id id, const char *folded,
               sqlite3_int64 limit, row_fn fn)
 {
-  sqlite3_stmt *s = NULL;
+  sqlite3_stmt *s = reed__store_stmt(ld->st, id);
+  int rc;
 
-  if (sqlite3_prepare_v2(ld->st->db, sql, -1, &s, NULL) != SQLITE_OK)
-    return reed__store_fail(ld->st, "load room");
+  if (s == NULL)
+    return REED_EIO;
   sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
   if (sqlite3_bind_parameter_count(s) >= 2)
     sqlite3_bind_int64(s, 2, limit);
-  return run_rows(ld, s, fn);
+  rc = step_rows(ld, s, fn);
+  sqlite3_reset(s);
+  return rc;
 }
 
 /* A row the model refuses is logged and skipped; only ENOMEM stops the
@@ -514,27 +528,15 @@ list_row(load_t *ld, sqlite3_stmt *s)
 
 /* ---- One room, when a join asks for a room the model does not hold ------
  * (not loaded yet since the start, or its dormant state was evicted). */
-static const char sql_room_one[] =
-    "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
-    " invite_only, topic_lock, secret, no_external, room_key, member_limit"
-    " FROM rooms WHERE folded = ?1";
-static const char sql_lists_one[] =
-    "SELECT room_name, list, mask, set_by, set_ms FROM room_lists"
-    " WHERE room = ?1 ORDER BY seq";
-static const char sql_history_one[] =
-    "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
-    " user, host, kind, text, tags FROM (SELECT * FROM messages"
-    " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
-
 static int
 load_room_rows(load_t *ld, const char *folded)
 {
-  int rc = each_room_row(ld, sql_room_one, folded, 0, room_row);
+  int rc = each_room_row(ld, STMT_ROOM_ONE, folded, 0, room_row);
 
   if (rc == 0)
-    rc = each_room_row(ld, sql_lists_one, folded, 0, list_row);
+    rc = each_room_row(ld, STMT_LISTS_ONE, folded, 0, list_row);
   if (rc == 0)
-    rc = each_room_row(ld, sql_history_one, folded,
+    rc = each_room_row(ld, STMT_HISTORY_ONE, folded,
                        (sqlite3_int64)(ld->st->keep_room / 2), history_row);
   return rc;
 }

@@ -79,6 +79,18 @@ static const char *const stmt_sql[STMT__COUNT] = {
                                " WHERE seq > ?1 ORDER BY seq",
     [STMT_ACCOUNT_LOG_LAST] = "SELECT coalesce(max(seq), 0) FROM account_log",
     [STMT_ACCOUNT_LOG_PRUNE] = "DELETE FROM account_log WHERE seq <= ?1",
+    /* One room, loaded when a join asks for a room the model does not
+     * hold (persist.c, load_room). */
+    [STMT_ROOM_ONE] =
+        "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
+        " invite_only, topic_lock, secret, no_external, room_key, member_limit"
+        " FROM rooms WHERE folded = ?1",
+    [STMT_LISTS_ONE] = "SELECT room_name, list, mask, set_by, set_ms"
+                       " FROM room_lists WHERE room = ?1 ORDER BY seq",
+    [STMT_HISTORY_ONE] =
+        "SELECT id, ts_ms, room, target, target_account, nick, account,"
+        " origin, user, host, kind, text, tags FROM (SELECT * FROM messages"
+        " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",
 };
