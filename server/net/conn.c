@@ -9,6 +9,7 @@
 
 #define FLUSH_IOVS 64
 #define FLUSH_ROUNDS 16 /* try_write calls per connection and turn */
+#define KEEPALIVE_S 300 /* idle seconds before TCP keepalive probes */
 
 static const char refuse_fmt[] = "ERROR :Closing link: %s\r\n";
 
@@ -610,9 +611,12 @@ reed__conn_accept(reed_lsock_t *lst)
   }
   fill_peer(c);
   /* Output is already batched once per loop turn; Nagle would only add
-   * latency to interactive lines. */
-  if (c->io.h.type == UV_TCP)
+   * latency to interactive lines. Keepalive finds peers that vanished
+   * without a word, for protocols that do not ping. */
+  if (c->io.h.type == UV_TCP) {
     uv_tcp_nodelay(&c->io.tcp, 1);
+    uv_tcp_keepalive(&c->io.tcp, 1, KEEPALIVE_S);
+  }
   if (!check_limits(c))
     return;
   if (c->kind_tls) {
