@@ -3,7 +3,9 @@
  * protocol, so member lists are built from the model's actors. */
 #include "irc_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define IRC_LIST_MAX 32 /* channels or nicks taken from one comma list */
@@ -206,20 +208,19 @@ names_member(void *ud, const reed_member_view_t *mv)
   nm->line[nm->len] = '\0';
 }
 
-void
-reed__irc_send_names(reed_irc_core_t *c, const char *room)
+/* The 353 lines of one room; false when the caller may not see it. */
+static bool
+names_lines(reed_irc_core_t *c, const char *room)
 {
   reed_room_t *r = visible_room(c, room);
   names_t *nm;
   reed_room_view_t v;
 
-  if (r == NULL) {
-    reed__irc_num(c, "366", "#%s :End of /NAMES list", room);
-    return;
-  }
+  if (r == NULL)
+    return false;
   nm = reed_calloc(1, sizeof(*nm));
   if (nm == NULL)
-    return;
+    return false;
   reed_room_view(r, &v);
   nm->c = c;
   snprintf(nm->head, sizeof(nm->head), "%c #%s", v.secret ? '@' : '=', v.name);
@@ -228,59 +229,126 @@ reed__irc_send_names(reed_irc_core_t *c, const char *room)
                strlen(reed__irc_nick(c)) - strlen(nm->head);
   reed_room_each_member(r, names_member, nm);
   names_flush(nm);
-  reed__irc_num(c, "366", "#%s :End of /NAMES list", v.name);
   reed_free(nm);
+  return true;
 }
 
 void
+reed__irc_send_names(reed_irc_core_t *c, const char *room)
+{
+  reed_room_t *r = reed_room_find(c->env->model, room);
+  reed_room_view_t v;
+
+  names_lines(c, room);
+  if (r != NULL)
+    reed_room_view(r, &v);
+  reed__irc_num(c, "366", "#%s :End of /NAMES list", r ? v.name : room);
+}
+
+/* NAMES #a,#b: the 353s of each room, then one 366 naming the list. */
+void
 reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const char *room;
+  char buf[REED_IRC_LINE_MAX];
+  char *chans[IRC_LIST_MAX];
+  size_t nc;
 
   if (m->n_params == 0) {
     reed__irc_num(c, "366", "* :End of /NAMES list");
     return;
   }
-  room = reed__irc_room_of(m->params[0]);
-  if (room == NULL) {
-    reed__irc_num(c, "366", "%.64s :End of /NAMES list", m->params[0]);
+  nc = reed__irc_split(buf, sizeof(buf), m->params[0], chans, IRC_LIST_MAX);
+  if (nc == 1 && reed__irc_room_of(chans[0]) != NULL) {
+    reed__irc_send_names(c, reed__irc_room_of(chans[0]));
     return;
   }
-  reed__irc_send_names(c, room);
+  for (size_t i = 0; i < nc; i++) {
+    const char *room = reed__irc_room_of(chans[i]);
+    if (room != NULL)
+      names_lines(c, room);
+  }
+  reed__irc_num(c, "366", "%.300s :End of /NAMES list", m->params[0]);
 }
 
 /* ---- LIST ------------------------------------------------------------------
  */
 
+/* ELIST=MNU: "<n" and ">n" on the member count, a mask, "!mask". */
+typedef struct {
+  reed_irc_core_t *c;
+  size_t min, max; /* members strictly above min and below max */
+  const char *mask;
+  bool negate;
+} list_filter_t;
+
+static bool
+list_wanted(const list_filter_t *f, const reed_room_view_t *v)
+{
+  char chan[REED_ROOM_MAX + 2];
+
+  if (v->members <= f->min || v->members >= f->max)
+    return false;
+  if (f->mask == NULL)
+    return true;
+  snprintf(chan, sizeof(chan), "#%s", v->name);
+  return reed_mask_match(f->mask, chan) != f->negate;
+}
+
 static void
 list_room(void *ud, const reed_room_t *r)
 {
-  reed_irc_core_t *c = ud;
+  list_filter_t *f = ud;
+  reed_irc_core_t *c = f->c;
   reed_room_view_t v;
 
   reed_room_view(r, &v);
   if (v.secret && !reed_room_has_session(r, c->session))
     return;
+  if (!list_wanted(f, &v))
+    return;
   reed__irc_num(c, "322", "#%s %zu :%s", v.name, v.members,
                 v.topic ? v.topic : "");
+}
+
+static void
+list_filters(list_filter_t *f, const char *arg, char *buf, size_t size)
+{
+  char *save = NULL;
+
+  reed_strlcpy(buf, arg, size);
+  for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (t[0] == '>')
+      f->min = (size_t)strtoul(t + 1, NULL, 10);
+    else if (t[0] == '<')
+      f->max = (size_t)strtoul(t + 1, NULL, 10);
+    else if (t[0] == '!')
+      f->mask = t + 1, f->negate = true;
+    else
+      f->mask = t;
+  }
 }
 
 void
 reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
+  list_filter_t f = {.c = c, .max = SIZE_MAX};
+  char buf[REED_IRC_LINE_MAX];
+
   reed__irc_num(c, "321", "Channel :Users  Name");
-  if (m->n_params > 0 && m->params[0][0] == '#') {
-    char cbuf[REED_IRC_LINE_MAX];
+  if (m->n_params > 0 && m->params[0][0] == '#' &&
+      strpbrk(m->params[0], "*?") == NULL) {
     char *chans[IRC_LIST_MAX];
     size_t nc =
-        reed__irc_split(cbuf, sizeof(cbuf), m->params[0], chans, IRC_LIST_MAX);
+        reed__irc_split(buf, sizeof(buf), m->params[0], chans, IRC_LIST_MAX);
     for (size_t i = 0; i < nc; i++) {
       reed_room_t *r = visible_room(c, reed__irc_room_of(chans[i]));
       if (r != NULL)
-        list_room(c, r);
+        list_room(&f, r);
     }
   } else {
-    reed_model_each_room(c->env->model, list_room, c);
+    if (m->n_params > 0)
+      list_filters(&f, m->params[0], buf, sizeof(buf));
+    reed_model_each_room(c->env->model, list_room, &f);
   }
   reed__irc_num(c, "323", ":End of /LIST");
 }
@@ -288,30 +356,43 @@ reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
 /* ---- KICK, INVITE ----------------------------------------------------------
  */
 
+static void
+kick_one(reed_irc_core_t *c, const char *chan, const char *nick,
+         const char *reason)
+{
+  const char *room = reed__irc_room_of(chan);
+  int rc =
+      room ? reed_room_kick(c->session, room, nick, reason) : REED_ENOSUCHROOM;
+
+  if (rc < 0)
+    reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, nick);
+}
+
+/* KICK #c a,b (one channel, several nicks) or KICK #c,#d a,b (pairs). */
 void
 reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const char *chan = m->params[0], *room = reed__irc_room_of(chan);
   const char *reason = m->n_params > 2 ? m->params[2] : NULL;
-  char nbuf[REED_IRC_LINE_MAX], rbuf[REED_REASON_MAX + 1];
-  char *nicks[IRC_LIST_MAX];
+  char cbuf[REED_IRC_LINE_MAX], nbuf[REED_IRC_LINE_MAX];
+  char rbuf[REED_REASON_MAX + 1];
+  char *chans[IRC_LIST_MAX], *nicks[IRC_LIST_MAX];
+  size_t nc =
+      reed__irc_split(cbuf, sizeof(cbuf), m->params[0], chans, IRC_LIST_MAX);
   size_t nn =
       reed__irc_split(nbuf, sizeof(nbuf), m->params[1], nicks, IRC_LIST_MAX);
+  size_t k;
 
+  if (nc == 0 || nn == 0 || (nc != 1 && nc != nn)) {
+    reed__irc_num(c, "461", "KICK :Not enough parameters");
+    return;
+  }
   if (reason == NULL || reason[0] == '\0')
     reason = reed__irc_nick(c); /* the kicker's nick, as IRC servers do */
-  {
-    size_t k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
-    memcpy(rbuf, reason, k);
-    rbuf[k] = '\0';
-    reason = rbuf;
-  }
-  for (size_t i = 0; i < nn && c->session != NULL; i++) {
-    int rc = room ? reed_room_kick(c->session, room, nicks[i], reason)
-                  : REED_ENOSUCHROOM;
-    if (rc < 0)
-      reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, nicks[i]);
-  }
+  k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
+  memcpy(rbuf, reason, k);
+  rbuf[k] = '\0';
+  for (size_t i = 0; i < nn && c->session != NULL; i++)
+    kick_one(c, chans[nc == 1 ? 0 : i], nicks[i], rbuf);
 }
 
 void

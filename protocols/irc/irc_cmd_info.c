@@ -19,12 +19,14 @@ reed__irc_send_isupport(reed_irc_core_t *c)
   char net[96], line[400];
   const char *tok[] = {
       "AWAYLEN=390",
+      "BOT=B",
       "CASEMAPPING=ascii",
       "CHANLIMIT=#:100",
       "CHANMODES=beI,k,l,imnst",
       "CHANNELLEN=64",
       "CHANTYPES=#",
       "CHATHISTORY=100",
+      "ELIST=MNU",
       "EXCEPTS",
       "INVEX",
       "KICKLEN=390",
@@ -35,7 +37,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       net,
       "NICKLEN=32",
       "PREFIX=(ov)@+",
-      "TARGMAX=NAMES:1,LIST:1,KICK:1,WHOIS:1,USERHOST:10,PRIVMSG:4,"
+      "TARGMAX=NAMES:32,LIST:32,KICK:32,WHOIS:1,USERHOST:10,PRIVMSG:4,"
       "TAGMSG:4,NOTICE:4",
       "TOPICLEN=390",
       "USERLEN=16",
@@ -93,7 +95,7 @@ reed__irc_send_welcome(reed_irc_core_t *c)
   reed__irc_num(c, "002", ":Your host is %s, running version %s", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_num(c, "003", ":This server was created at its last start");
-  reed__irc_num(c, "004", "%s %s io beIiklmnostv beIklov", IRC_SERVER(c),
+  reed__irc_num(c, "004", "%s %s Bio beIiklmnostv beIklov", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_send_isupport(c);
   reed__irc_send_lusers(c);
@@ -154,4 +156,49 @@ reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m)
   reed__irc_num(c, "371", ":%s: IRC, XMPP and AMP clients in the same rooms",
                 IRC_VERSION);
   reed__irc_num(c, "374", ":End of INFO list");
+}
+
+/* HELP and HELPOP: the commands this server knows (704/705/706), or 524. */
+static void
+help_index(reed_irc_core_t *c)
+{
+  char line[400];
+  size_t n = 0, count = reed__irc_cmd_count();
+
+  reed__irc_num(c, "704", "* :reed understands these commands:");
+  for (size_t i = 0; i < count; i++) {
+    const char *name = reed__irc_cmd_at(i)->name;
+    if (n + strlen(name) + 2 > 300) {
+      reed__irc_num(c, "705", "* :%s", line);
+      n = 0;
+    }
+    n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "",
+                          name);
+  }
+  if (n > 0)
+    reed__irc_num(c, "705", "* :%s", line);
+  reed__irc_num(c, "706", "* :End of /HELP");
+}
+
+void
+reed__irc_cmd_help(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const reed_irc_cmd_t *cmd;
+
+  if (m->n_params == 0 || m->params[0][0] == '\0') {
+    help_index(c);
+    return;
+  }
+  cmd = reed__irc_cmd_find(m->params[0]);
+  if (cmd == NULL) {
+    reed__irc_num(c, "524", "%.32s :No help available on this topic",
+                  m->params[0]);
+    return;
+  }
+  reed__irc_num(c, "704", "%s :** Help for %s **", cmd->name, cmd->name);
+  reed__irc_num(c, "705",
+                "%s :Syntax and numerics: "
+                "https://modern.ircdocs.horse/#%s-message",
+                cmd->name, cmd->name);
+  reed__irc_num(c, "706", "%s :End of /HELP", cmd->name);
 }

@@ -184,13 +184,22 @@ channel_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
 /* ---- User modes ------------------------------------------------------------
  */
 
+static bool
+is_bot(reed_irc_core_t *c)
+{
+  reed_person_view_t pv;
+
+  return reed_model_find_nick(c->env->model, reed__irc_nick(c), &pv) == 0 &&
+         pv.who.bot;
+}
+
 static void
 send_umodes(reed_irc_core_t *c)
 {
   bool oper = c->session && reed_session_is_oper(c->session);
 
-  reed__irc_num(c, "221", "+%s%s", (c->state & IRC_ST_INVIS) ? "i" : "",
-                oper ? "o" : "");
+  reed__irc_num(c, "221", "+%s%s%s", is_bot(c) ? "B" : "",
+                (c->state & IRC_ST_INVIS) ? "i" : "", oper ? "o" : "");
 }
 
 static void
@@ -216,13 +225,16 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
   for (const char *p = m->params[1]; *p != '\0' && n + 3 < sizeof(done); p++) {
     if (*p == '+' || *p == '-') {
       set = *p == '+';
+    } else if (*p == 'B' && set != is_bot(c)) {
+      reed_session_set_bot(c->session, set);
+      n += (size_t)snprintf(done + n, sizeof(done) - n, "%cB", set ? '+' : '-');
     } else if (*p == 'i' && set != !!(c->state & IRC_ST_INVIS)) {
       c->state ^= IRC_ST_INVIS;
       n += (size_t)snprintf(done + n, sizeof(done) - n, "%ci", set ? '+' : '-');
     } else if (*p == 'o' && !set && reed_session_is_oper(c->session)) {
       reed_session_set_oper(c->session, false);
       n += (size_t)snprintf(done + n, sizeof(done) - n, "-o");
-    } else if (*p != 'i' && *p != 'o') {
+    } else if (*p != 'i' && *p != 'o' && *p != 'B') {
       reed__irc_num(c, "501", ":Unknown MODE flag");
     }
   }

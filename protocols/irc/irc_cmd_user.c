@@ -112,9 +112,9 @@ who_line(reed_irc_core_t *c, const char *chan, const reed_actor_t *a,
   if (voice && (multi || !op))
     strcat(prefix, "+");
   mask_parts(a, &p);
-  reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s :0 %s", chan, p.user, p.host,
+  reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s%s :0 %s", chan, p.user, p.host,
                 IRC_SERVER(c), p.nick, away ? 'G' : 'H', oper ? "*" : "",
-                prefix, a->realname ? a->realname : "");
+                a->bot ? "B" : "", prefix, a->realname ? a->realname : "");
 }
 
 /* Each person once: a mask query walks every room. */
@@ -272,6 +272,8 @@ whois_body(reed_irc_core_t *c, const reed_person_view_t *pv)
                 pv->who.origin ? pv->who.origin : "irc");
   if (pv->oper)
     reed__irc_num(c, "313", "%s :is an IRC operator", p.nick);
+  if (pv->who.bot)
+    reed__irc_num(c, "335", "%s :is a bot", p.nick);
   if (pv->away)
     reed__irc_num(c, "301", "%s :%s", p.nick, pv->away);
   if (pv->who.account)

@@ -270,6 +270,9 @@ build_tags(render_t *r)
     tag_add(r, "msgid", v);
   if ((r->caps & IRC_CAP_ACCOUNT_TAG) && ev->from.account != NULL)
     tag_add(r, "account", ev->from.account);
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->from.bot &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
+    tag_add(r, "bot", NULL);
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->client_tags != NULL &&
       ev->client_tags[0] != '\0')
     tag_add(r, ev->client_tags, NULL);

@@ -244,6 +244,7 @@ void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
 void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
 /* Command handlers, one per table row. */
+void reed__irc_cmd_help(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* PRIVMSG NickServ: REGISTER and IDENTIFY; true when it was for NickServ. */

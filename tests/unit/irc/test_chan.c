@@ -196,6 +196,9 @@ sc_kick_invite(itw_t *w)
              ":alice!~u0@127.0.0.1 KICK #room bob :behave\n"
              ":irc.test 441 alice carol #room :They aren't on that channel");
   ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 KICK #room bob :behave");
+  /* Pairs of channels and nicks; unequal lists are refused. */
+  itw_feed(w, 0, "KICK #room,#room carol\r\n");
+  ITW_EXPECT(w, 0, ":irc.test 461 alice KICK :Not enough parameters");
   itw_feed(w, 0, "MODE #room +i\r\nINVITE carol #room\r\n");
   ITW_EXPECT(w, 0,
              ":alice!~u0@127.0.0.1 MODE #room +i\n"

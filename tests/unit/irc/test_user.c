@@ -98,6 +98,20 @@ sc_umode_setname(itw_t *w)
              ":irc.test 221 alice +i\n"
              ":irc.test 502 alice :Can't change mode for other users\n"
              ":irc.test 401 alice ghost :No such nick/channel");
+  /* Bot mode: +B, 335 in WHOIS, B in WHO, the bot tag on messages. */
+  itw_feed(w, 0, "MODE alice +B\r\nMODE alice\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice MODE alice :+B\n"
+             ":irc.test 221 alice +Bi");
+  itw_feed(w, 1, "CAP REQ message-tags\r\nWHOIS alice\r\nWHO alice\r\n");
+  {
+    const char *out = itw_take(w, 1);
+    ASSERT(strstr(out, ":irc.test 335 bob alice :is a bot\r\n") != NULL);
+    ASSERT(strstr(out, " irc.test alice HB :0 ") != NULL);
+  }
+  itw_feed(w, 0, "PRIVMSG bob :beep\r\nMODE alice -B\r\n");
+  ITW_EXPECT(w, 1, "@msgid=1;bot :alice!~u0@127.0.0.1 PRIVMSG bob :beep");
+  itw_take(w, 0);
   itw_feed(w, 0, "JOIN #r\r\n");
   itw_feed(w, 1, "CAP REQ setname\r\nJOIN #r\r\n");
   itw_take(w, 0);
@@ -194,6 +208,48 @@ sc_info(itw_t *w)
   ASSERT(strstr(itw_take(w, 0), ":irc.test 351 alice reed-0.1 irc.test :reed "
                                 "multi-protocol chat server\r\n:irc.test 005 "
                                 "alice AWAYLEN=390 ") != NULL);
+}
+
+static void
+sc_help_list(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "HELP PRIVMSG\r\nHELPOP nosuch\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 704 alice PRIVMSG :** Help for PRIVMSG **\n"
+             ":irc.test 705 alice PRIVMSG :Syntax and numerics: "
+             "https://modern.ircdocs.horse/#PRIVMSG-message\n"
+             ":irc.test 706 alice PRIVMSG :End of /HELP\n"
+             ":irc.test 524 alice nosuch :No help available on this topic");
+  itw_feed(w, 0, "HELP\r\n");
+  ASSERT(strstr(itw_take(w, 0), " 705 alice * :ADMIN AUTHENTICATE AWAY ") !=
+         NULL);
+  /* LIST filters (ELIST=MNU) and NAMES with several channels. */
+  itw_register(w, 1, "bob");
+  itw_feed(w, 0, "JOIN #one,#two,#three\r\n");
+  itw_feed(w, 1, "JOIN #two\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 1, "LIST >1\r\nLIST #t*\r\nLIST !#t*\r\nNAMES #one,#two\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test 321 bob Channel :Users  Name\n"
+             ":irc.test 322 bob #two 2 :\n"
+             ":irc.test 323 bob :End of /LIST\n"
+             ":irc.test 321 bob Channel :Users  Name\n"
+             ":irc.test 322 bob #two 2 :\n"
+             ":irc.test 322 bob #three 1 :\n"
+             ":irc.test 323 bob :End of /LIST\n"
+             ":irc.test 321 bob Channel :Users  Name\n"
+             ":irc.test 322 bob #one 1 :\n"
+             ":irc.test 323 bob :End of /LIST\n"
+             ":irc.test 353 bob = #one :@alice\n"
+             ":irc.test 353 bob = #two :@alice bob\n"
+             ":irc.test 366 bob #one,#two :End of /NAMES list");
+}
+
+TEST(user_help_list_names)
+{
+  itw_run_chunked(sc_help_list);
 }
 
 TEST(user_info_commands)

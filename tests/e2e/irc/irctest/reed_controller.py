@@ -17,6 +17,7 @@ from typing import Optional, Set, Type
 
 from irctest.basecontrollers import BaseServerController, DirectoryBasedController
 from irctest.runner import NotImplementedByController
+from irctest.specifications import OptionalBehaviors
 
 TEMPLATE = """[server]
 name = My.Little.Server
@@ -39,6 +40,18 @@ class ReedController(BaseServerController, DirectoryBasedController):
     supported_sasl_mechanisms: Set[str] = {"PLAIN", "SCRAM-SHA-256"}
     supports_sts = False
     nickserv = "NickServ"
+    # Declared behaviours turn irctest's skips into failures: only what
+    # reed really does.
+    optional_behaviors = frozenset([
+        OptionalBehaviors.BAN_EXCEPTION_MODE,
+        OptionalBehaviors.CAP_REQ_MINUS,
+        OptionalBehaviors.INVITE_EXCEPTION_MODE,
+        OptionalBehaviors.MULTI_KICK,
+        OptionalBehaviors.MULTI_NAMES_COMMAND,
+        OptionalBehaviors.ELIST_M,
+        OptionalBehaviors.ELIST_N,
+        OptionalBehaviors.ELIST_U,
+    ])
 
     def run(
         self,
