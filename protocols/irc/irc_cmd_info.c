@@ -42,6 +42,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "TOPICLEN=390",
       "USERLEN=16",
       "UTF8ONLY",
+      "WHOX",
   };
   size_t i = 0;
 

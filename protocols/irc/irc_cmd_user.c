@@ -91,30 +91,130 @@ reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m)
 /* ---- WHO -------------------------------------------------------------------
  */
 
+/* What a WHO reply shows of one person. */
+typedef struct {
+  const char *chan;
+  const reed_actor_t *a;
+  const char *away;
+  bool op, voice, oper;
+  uint64_t idle_s;
+} who_info_t;
+
 typedef struct {
   reed_irc_core_t *c;
   const char *chan; /* shown as the channel of every reply */
   const char *mask; /* NULL: every member */
+  const char *whox; /* WHOX field letters, or NULL for 352 */
+  const char *token;
   char (*seen)[REED_NICK_MAX + 1];
   size_t n_seen, max_seen;
 } who_t;
 
 static void
-who_line(reed_irc_core_t *c, const char *chan, const reed_actor_t *a,
-         const char *away, bool op, bool voice, bool oper)
+who_flags(const reed_irc_core_t *c, const who_info_t *wi, char *out,
+          size_t size)
 {
   bool multi = (c->caps & IRC_CAP_MULTI_PREFIX) != 0;
-  char prefix[4] = "";
+
+  snprintf(out, size, "%c%s%s%s%s", wi->away ? 'G' : 'H', wi->oper ? "*" : "",
+           wi->a->bot ? "B" : "", wi->op ? "@" : "",
+           wi->voice && (multi || !wi->op) ? "+" : "");
+}
+
+/* 354 (WHOX): the fields asked for, always in the order tcuihsnfdlaor. */
+static void
+whox_line(reed_irc_core_t *c, const who_t *w, const who_info_t *wi,
+          const parts_t *p, const char *flags)
+{
+  char line[REED_IRC_LINE_MAX];
+  size_t n = 0;
+  const char *order = "tcuihsnfdlaor";
+
+  for (const char *f = order; *f != '\0'; f++) {
+    const char *v = NULL;
+    char num[24];
+    if (strchr(w->whox, *f) == NULL)
+      continue;
+    switch (*f) {
+    case 't':
+      v = w->token ? w->token : "0";
+      break;
+    case 'c':
+      v = wi->chan;
+      break;
+    case 'u':
+      v = p->user;
+      break;
+    case 'i':
+      v = "255.255.255.255";
+      break;
+    case 'h':
+      v = p->host;
+      break;
+    case 's':
+      v = IRC_SERVER(c);
+      break;
+    case 'n':
+      v = p->nick;
+      break;
+    case 'f':
+      v = flags;
+      break;
+    case 'd':
+      v = "0";
+      break;
+    case 'l':
+      snprintf(num, sizeof(num), "%llu", (unsigned long long)wi->idle_s);
+      v = num;
+      break;
+    case 'a':
+      v = wi->a->account ? wi->a->account : "0";
+      break;
+    case 'o':
+      v = "n/a";
+      break;
+    case 'r':
+      v = NULL;
+      break;
+    }
+    if (v != NULL)
+      n +=
+          (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "", v);
+  }
+  if (strchr(w->whox, 'r') != NULL)
+    snprintf(line + n, sizeof(line) - n, "%s:%s", n ? " " : "",
+             wi->a->realname ? wi->a->realname : "");
+  reed__irc_num(c, "354", "%s", line);
+}
+
+static void
+who_reply(reed_irc_core_t *c, const who_t *w, const who_info_t *wi)
+{
+  char flags[16];
   parts_t p;
 
-  if (op)
-    strcat(prefix, "@");
-  if (voice && (multi || !op))
-    strcat(prefix, "+");
-  mask_parts(a, &p);
-  reed__irc_num(c, "352", "%s %s %s %s %s %c%s%s%s :0 %s", chan, p.user, p.host,
-                IRC_SERVER(c), p.nick, away ? 'G' : 'H', oper ? "*" : "",
-                a->bot ? "B" : "", prefix, a->realname ? a->realname : "");
+  mask_parts(wi->a, &p);
+  who_flags(c, wi, flags, sizeof(flags));
+  if (w != NULL && w->whox != NULL) {
+    whox_line(c, w, wi, &p, flags);
+    return;
+  }
+  reed__irc_num(c, "352", "%s %s %s %s %s %s :0 %s", wi->chan, p.user, p.host,
+                IRC_SERVER(c), p.nick, flags,
+                wi->a->realname ? wi->a->realname : "");
+}
+
+/* Fills what only the person view knows: oper and idle time. */
+static void
+person_extra(reed_irc_core_t *c, const char *nick, who_info_t *wi)
+{
+  reed_person_view_t pv;
+  uint64_t now = c->clock->wall_ms(c->clock->c);
+
+  if (nick == NULL || reed_model_find_nick(c->env->model, nick, &pv) != 0)
+    return;
+  wi->oper = pv.oper;
+  wi->idle_s = now > pv.idle_since_ms ? (now - pv.idle_since_ms) / 1000 : 0;
 }
 
 /* Each person once: a mask query walks every room. */
@@ -142,29 +242,21 @@ who_matches(const char *mask, const reed_actor_t *a)
          (a->realname != NULL && reed_mask_match(mask, a->realname));
 }
 
-static bool
-is_oper(reed_irc_core_t *c, const char *nick)
-{
-  reed_person_view_t pv;
-
-  return nick != NULL && reed_model_find_nick(c->env->model, nick, &pv) == 0 &&
-         pv.oper;
-}
-
 static void
 who_member(void *ud, const reed_member_view_t *mv)
 {
   who_t *w = ud;
-  bool oper = is_oper(w->c, mv->who.nick);
+  who_info_t wi = {.chan = w->chan, .a = &mv->who, .away = mv->away};
 
   if (w->mask == NULL) {
-    who_line(w->c, w->chan, &mv->who, mv->away, mv->op, mv->voice, oper);
+    wi.op = mv->op;
+    wi.voice = mv->voice;
+  } else if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
+             seen_before(w, mv->who.nick)) {
     return;
   }
-  if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
-      seen_before(w, mv->who.nick))
-    return;
-  who_line(w->c, "*", &mv->who, mv->away, false, false, oper);
+  person_extra(w->c, mv->who.nick, &wi);
+  who_reply(w->c, w, &wi);
 }
 
 static void
@@ -179,8 +271,9 @@ who_room(void *ud, const reed_room_t *r)
 }
 
 static void
-who_channel(reed_irc_core_t *c, const char *mask)
+who_channel(who_t *w, const char *mask)
 {
+  reed_irc_core_t *c = w->c;
   const char *room = reed__irc_room_of(mask);
   reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
   reed_room_view_t v;
@@ -192,34 +285,65 @@ who_channel(reed_irc_core_t *c, const char *mask)
   if (v.secret && !reed_room_has_session(r, c->session))
     return;
   snprintf(chan, sizeof(chan), "#%s", v.name);
-  reed_room_each_member(r, who_member, &(who_t){.c = c, .chan = chan});
+  w->chan = chan;
+  reed_room_each_member(r, who_member, w);
 }
 
 /* A glob over the people in visible rooms (WHO *, WHO coolni*). */
 static void
-who_glob(reed_irc_core_t *c, const char *mask)
+who_glob(who_t *w, const char *mask)
 {
-  who_t w = {.c = c, .mask = mask, .max_seen = 1000};
-
-  w.seen = reed_malloc(w.max_seen * sizeof(*w.seen));
-  if (w.seen == NULL)
+  w->chan = "*";
+  w->mask = mask;
+  w->max_seen = 1000;
+  w->seen = reed_malloc(w->max_seen * sizeof(*w->seen));
+  if (w->seen == NULL)
     return;
-  reed_model_each_room(c->env->model, who_room, &w);
-  reed_free(w.seen);
+  reed_model_each_room(w->c->env->model, who_room, w);
+  reed_free(w->seen);
+}
+
+static void
+who_nick(who_t *w, const reed_person_view_t *pv)
+{
+  who_info_t wi = {.chan = "*", .a = &pv->who, .away = pv->away};
+
+  person_extra(w->c, pv->who.nick, &wi);
+  who_reply(w->c, w, &wi);
+}
+
+/* "%fields[,token]" (WHOX) in the second parameter. */
+static void
+parse_whox(const reed_irc_msg_t *m, who_t *w, char *buf, size_t size)
+{
+  char *comma;
+
+  if (m->n_params < 2 || m->params[1][0] != '%')
+    return;
+  reed_strlcpy(buf, m->params[1] + 1, size);
+  comma = strchr(buf, ',');
+  if (comma != NULL) {
+    *comma = '\0';
+    w->token = comma + 1;
+  }
+  w->whox = buf;
 }
 
 void
 reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const char *mask = m->n_params > 0 ? m->params[0] : "*";
+  who_t w = {.c = c};
   reed_person_view_t pv;
+  char whox[64];
 
+  parse_whox(m, &w, whox, sizeof(whox));
   if (mask[0] == '#')
-    who_channel(c, mask);
+    who_channel(&w, mask);
   else if (reed_model_find_nick(c->env->model, mask, &pv) == 0)
-    who_line(c, "*", &pv.who, pv.away, false, false, pv.oper);
-  else if (strpbrk(mask, "*?") != NULL)
-    who_glob(c, strcmp(mask, "0") == 0 ? "*" : mask);
+    who_nick(&w, &pv);
+  else if (strpbrk(mask, "*?") != NULL || strcmp(mask, "0") == 0)
+    who_glob(&w, strcmp(mask, "0") == 0 ? "*" : mask);
   reed__irc_num(c, "315", "%.64s :End of WHO list", mask);
 }
 

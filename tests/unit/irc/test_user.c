@@ -49,6 +49,14 @@ sc_who_whois(itw_t *w)
              ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob G :0 Real bob\n"
              ":irc.test 315 alice bob :End of WHO list\n"
              ":irc.test 315 alice nobody :End of WHO list");
+  /* WHOX: the fields asked for, in the fixed order, with the token. */
+  itw_feed(w, 0, "WHO bob %rnatfcu,42\r\nWHO #room %n\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 354 alice 42 * ~u1 bob G 0 :Real bob\n"
+             ":irc.test 315 alice bob :End of WHO list\n"
+             ":irc.test 354 alice alice\n"
+             ":irc.test 354 alice bob\n"
+             ":irc.test 315 alice #room :End of WHO list");
   /* Globs walk the people in visible rooms, each once. */
   itw_feed(w, 0, "WHO b*\r\nWHO *Real*\r\n");
   ITW_EXPECT(w, 0,
@@ -65,7 +73,7 @@ sc_who_whois(itw_t *w)
              ":irc.test 319 alice bob :#room\n"
              ":irc.test 312 alice bob irc.test :reed (irc)\n"
              ":irc.test 301 alice bob :lunch\n"
-             ":irc.test 317 alice bob 5 1700000001 :seconds idle, signon "
+             ":irc.test 317 alice bob 6 1700000001 :seconds idle, signon "
              "time\n"
              ":irc.test 318 alice bob :End of /WHOIS list\n"
              ":irc.test 401 alice ghost :No such nick/channel\n"
