@@ -185,47 +185,18 @@ reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a)
     answer_sent(c, id);
 }
 
-typedef struct {
-  const char *account;
-  char nick[REED_NICK_MAX + 1];
-} account_find_t;
-
-static void
-match_member(void *ud, const reed_member_view_t *mv)
-{
-  account_find_t *f = ud;
-
-  if (f->nick[0] == '\0' && mv->who.account != NULL &&
-      reed_casecmp(mv->who.account, f->account) == 0)
-    reed_strlcpy(f->nick, mv->who.nick, sizeof(f->nick));
-}
-
-static void
-match_room(void *ud, const reed_room_t *r)
-{
-  if (((account_find_t *)ud)->nick[0] == '\0')
-    reed_room_each_member(r, match_member, ud);
-}
-
 /* Resolves Tell's `user`: a nick online through any protocol, then an
- * account with an online session. The model has no lookup of a person by
- * account, so an account whose sessions all use other nicks is found
- * through the rooms it is in (see the report). */
+ * account with an online session, whatever nick that session uses. */
 static bool
 resolve_user(reed_amp_core_t *c, const char *user, char *nick, size_t n)
 {
   reed_person_view_t pv;
-  account_find_t f = {.account = user};
 
-  if (reed_model_find_nick(c->env->model, user, &pv) == 0) {
-    reed_strlcpy(nick, pv.who.nick, n);
-    return true;
-  }
-  if (!reed_model_account_exists(c->env->model, user))
+  if (reed_model_find_nick(c->env->model, user, &pv) != 0 &&
+      reed_model_find_account(c->env->model, user, &pv) != 0)
     return false;
-  reed_model_each_room(c->env->model, match_room, &f);
-  reed_strlcpy(nick, f.nick, n);
-  return f.nick[0] != '\0';
+  reed_strlcpy(nick, pv.who.nick, n);
+  return true;
 }
 
 void

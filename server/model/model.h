@@ -414,6 +414,12 @@ typedef struct reed_person_view_s {
 /* Fills the view of whoever holds `nick`; 0 or ENOSUCHNICK. */
 int reed_model_find_nick(reed_model_t *m, const char *nick,
                          reed_person_view_t *out);
+/* Fills the view of an online person logged in to `account`, whatever
+ * nick its sessions use (when several persons share the account, the one
+ * of its earliest session); 0 or ENOSUCHNICK (no such account online, or
+ * not a valid account name). */
+int reed_model_find_account(reed_model_t *m, const char *account,
+                            reed_person_view_t *out);
 /* Rooms a nick's person is in (any of its sessions). */
 void reed_model_each_room_of(reed_model_t *m, const char *nick,
                              void (*cb)(void *ud, const reed_room_t *r),

@@ -363,13 +363,9 @@ reed_model_each_room_of(reed_model_t *m, const char *nick,
     cb(ud, mem->room);
 }
 
-int
-reed_model_find_nick(reed_model_t *m, const char *nick, reed_person_view_t *out)
+static void
+person_view(const reed__person_t *p, reed_person_view_t *out)
 {
-  reed__person_t *p = reed__person_by_nick(m, nick);
-
-  if (p == NULL)
-    return REED_ENOSUCHNICK;
   *out = (reed_person_view_t){
       .away = p->away,
       .sessions = p->n_sessions,
@@ -379,5 +375,42 @@ reed_model_find_nick(reed_model_t *m, const char *nick, reed_person_view_t *out)
   reed__actor(p->s_first, &out->who);
   for (const reed_session_t *s = p->s_first; s; s = s->p_next)
     out->oper = out->oper || s->oper;
+}
+
+int
+reed_model_find_nick(reed_model_t *m, const char *nick, reed_person_view_t *out)
+{
+  reed__person_t *p = reed__person_by_nick(m, nick);
+
+  if (p == NULL)
+    return REED_ENOSUCHNICK;
+  person_view(p, out);
+  return 0;
+}
+
+/* The person of the earliest live session logged in to the account. */
+static reed__person_t *
+person_by_account(const reed_model_t *m, const char *account)
+{
+  for (const reed_session_t *s = m->s_first; s; s = s->all_next) {
+    const reed__person_t *p = s->p;
+    if (!s->dead && !p->gone && p->account[0] != '\0' &&
+        reed_casecmp(p->account, account) == 0)
+      return s->p;
+  }
+  return NULL;
+}
+
+int
+reed_model_find_account(reed_model_t *m, const char *account,
+                        reed_person_view_t *out)
+{
+  reed__person_t *p;
+
+  if (account == NULL || !reed_account_valid(account))
+    return REED_ENOSUCHNICK;
+  if ((p = person_by_account(m, account)) == NULL)
+    return REED_ENOSUCHNICK;
+  person_view(p, out);
   return 0;
 }

@@ -196,6 +196,19 @@ def test_tell():
     b.close()
 
 
+def test_tell_by_account_in_no_shared_room():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    assert b.call(A.SetNick, nick="q" + bn) == {"nick": "q" + bn}
+    b.call(A.Join, room="elsewhere" + bn)
+    ans = a.call(A.Tell, user=bn.upper(), text="by account")
+    ev = b.expect("Receive", room=None, sender=an, text="by account")
+    assert ev["id"] == ans["id"]
+    b.close()
+    assert a.call_error(A.Tell, user=bn, text="gone") is A.NoSuchUser
+    a.close()
+
+
 def test_leave():
     a, an = fresh("a")
     b, bn = fresh("b")

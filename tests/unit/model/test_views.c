@@ -84,6 +84,33 @@ TEST(person_view_and_idle)
   fx_done(&f);
 }
 
+TEST(find_account_whatever_nick)
+{
+  reed_person_view_t pv;
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a1 = sess_acct(&f, "a1", "alice", "ally");
+  reed_session_t *a2 = sess_acct(&f, "a2", "alice", "al2");
+  sess(&f, "b", "irc", "bob");
+  ASSERT_EQ(reed_model_account_add(f.m, "carol"), 0);
+
+  ASSERT_EQ(reed_model_find_nick(f.m, "alice", &pv), REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_model_find_account(f.m, "ALICE", &pv), 0);
+  ASSERT_STR_EQ(pv.who.nick, "ally"); /* the earliest session's person */
+  ASSERT_STR_EQ(pv.who.account, "alice");
+  ASSERT_EQ(pv.sessions, 1);
+  ASSERT_EQ(reed_model_find_account(f.m, "bob", &pv), REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_model_find_account(f.m, "carol", &pv), REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_model_find_account(f.m, "1bad", &pv), REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_model_find_account(f.m, NULL, &pv), REED_ENOSUCHNICK);
+  reed_session_quit(a1, NULL);
+  ASSERT_EQ(reed_model_find_account(f.m, "alice", &pv), 0);
+  ASSERT_STR_EQ(pv.who.nick, "al2");
+  reed_session_quit(a2, NULL);
+  ASSERT_EQ(reed_model_find_account(f.m, "alice", &pv), REED_ENOSUCHNICK);
+  fx_done(&f);
+}
+
 /* Enough names to grow and shrink every table several times. */
 TEST(tables_under_load)
 {

@@ -657,7 +657,8 @@ TEST(killed)
 }
 
 /* Tell by account name reaches a person whose nick is not the account's
- * name. */
+ * name, also when it shares no room with the sender; an account that is
+ * not online, or a name that is neither, is NO_SUCH_USER. */
 TEST(tell_by_account)
 {
   pair_t p;
@@ -666,22 +667,23 @@ TEST(tell_by_account)
 
   pair_init(&p);
   world_account(&p.w, "carol", "pw");
+  world_account(&p.w, "dave", "pw");
   cl_open(&p.w, &c);
   cl_login(&c, "carol", "pw", "cee");
-  cl_send(&p.a, "Tell", "user", "carol", "text", "by account", NULL);
-  expect_error(&p.a, "NO_SUCH_USER"); /* in no room: not found (report) */
-  cl_join(&c, "lobby");
-  expect_event(&p.a, "Joined", &tb);
-  tb_free(&tb);
-  expect_event(&p.b, "Joined", &tb);
-  tb_free(&tb);
   cl_send(&p.a, "Tell", "user", "Carol", "text", "by account", NULL);
   expect_answer(&p.a, &tb);
   tb_free(&tb);
   expect_event(&c, "Receive", &tb);
   ASSERT_KEY(&tb, "sender", "alice");
   ASSERT_KEY(&tb, "text", "by account");
+  ASSERT_NO_KEY(&tb, "room");
   tb_free(&tb);
+  expect_none(&p.b);
+  cl_send(&p.a, "Tell", "user", "dave", "text", "offline", NULL);
+  expect_error(&p.a, "NO_SUCH_USER");
+  cl_send(&p.a, "Tell", "user", "nobody", "text", "x", NULL);
+  expect_error(&p.a, "NO_SUCH_USER");
+  expect_none(&c);
   cl_close(&c);
   pair_free(&p);
 }
