@@ -115,9 +115,11 @@ body_joined(reed_amp_enc_t *e, const reed_event_t *ev)
 static void
 body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
 {
-  const char *kind = ev->kind == REED_EV_PART   ? "part"
-                     : ev->kind == REED_EV_KICK ? "kick"
-                                                : "quit";
+  /* A PART caused by a session quitting (its person stays online) is the
+   * quitting of that connection: amp-chat.md shows it as quit. */
+  const char *kind = ev->kind == REED_EV_PART && !ev->quitting ? "part"
+                     : ev->kind == REED_EV_KICK                ? "kick"
+                                                               : "quit";
 
   reed_amp_enc_str(e, "_command", "Left");
   reed_amp_enc_str(e, "room", room);

@@ -180,6 +180,10 @@ typedef struct reed_event_s {
   reed_fmt_cache_t *cache;    /* per fan-out format cache */
   const char *target_account; /* private MESSAGE: the target's account */
   bool copy; /* a copy of the person's own private message (carbons) */
+  /* PART: the session left because it quit (reed_session_quit) while its
+   * person stays online through another session; the rooms it leaves are
+   * the ones where it was the person's last joined session. */
+  bool quitting;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -240,9 +244,10 @@ int reed_session_new(reed_model_t *m, const reed_session_info_t *info,
 /* Leaves every room and frees the session; `s` is invalid afterwards.
  * When it was the person's last session, everyone sharing a room with the
  * person gets one QUIT; otherwise the rooms only this session was joined to
- * get a PART with the reason. Safe from inside a listener: the quit then
- * runs when the current operation's fan-out is over (the session gets no
- * more events meanwhile). A reason that is not clean UTF-8 is dropped. */
+ * get a PART with the reason and `quitting` set. Safe from inside a listener:
+ * the quit then runs when the current operation's fan-out is over (the session
+ * gets no more events meanwhile). A reason that is not clean UTF-8 is dropped.
+ */
 void reed_session_quit(reed_session_t *s, const char *reason);
 uint64_t reed_session_id(const reed_session_t *s);
 reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);

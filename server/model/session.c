@@ -192,7 +192,7 @@ static void
 part_rooms(reed_session_t *s, const char *reason)
 {
   for (reed__join_t *j = s->j_first; j; j = j->s_next) {
-    reed_event_t ev = {.kind = REED_EV_PART, .text = reason};
+    reed_event_t ev = {.kind = REED_EV_PART, .text = reason, .quitting = true};
     if (j->mem->n_joins != 1)
       continue;
     ev.room = j->mem->room->name;

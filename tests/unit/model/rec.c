@@ -141,6 +141,8 @@ on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     logf_(" label=%s", ev->label);
   if (ev->copy)
     logf_(" copy");
+  if (ev->quitting)
+    logf_(" quitting");
   logf_("\n");
 }
 

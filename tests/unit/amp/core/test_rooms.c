@@ -656,6 +656,58 @@ TEST(killed)
   pair_free(&p);
 }
 
+/* A session that quits (Quit, or its connection lost) while its person
+ * stays online through another one is shown as Left kind quit in the rooms
+ * where it was the person's last session, and not at all where another of
+ * its sessions stays; a Leave is still kind part. */
+TEST(quit_of_one_session_shows_quit)
+{
+  pair_t p;
+  client_t a2, a3;
+  tbox_t tb;
+
+  pair_init(&p);
+  cl_open(&p.w, &a2);
+  cl_login(&a2, "alice", "pw", NULL);
+  cl_join(&a2, "lobby");
+  cl_join(&a2, "side");
+  cl_join(&p.b, "side");
+  expect_event(&a2, "Joined", &tb);
+  ASSERT_KEY(&tb, "user", "bob");
+  tb_free(&tb);
+  expect_none(&p.a);
+  cl_send(&a2, "Quit", "reason", "phone died", NULL);
+  expect_answer(&a2, &tb);
+  tb_free(&tb);
+  expect_event(&p.b, "Left", &tb);
+  ASSERT_KEY(&tb, "room", "side");
+  ASSERT_KEY(&tb, "user", "alice");
+  ASSERT_KEY(&tb, "kind", "quit");
+  ASSERT_KEY(&tb, "reason", "phone died");
+  tb_free(&tb);
+  expect_none(&p.b); /* nothing for lobby, where alice stays */
+  expect_none(&p.a);
+  cl_close(&a2);
+  cl_open(&p.w, &a3);
+  cl_login(&a3, "alice", "pw", NULL);
+  cl_join(&a3, "side");
+  expect_event(&p.b, "Joined", &tb);
+  tb_free(&tb);
+  cl_close(&a3); /* connection lost */
+  expect_event(&p.b, "Left", &tb);
+  ASSERT_KEY(&tb, "room", "side");
+  ASSERT_KEY(&tb, "kind", "quit");
+  tb_free(&tb);
+  expect_none(&p.b);
+  cl_send(&p.a, "Leave", "room", "lobby", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  expect_event(&p.b, "Left", &tb);
+  ASSERT_KEY(&tb, "kind", "part");
+  tb_free(&tb);
+  pair_free(&p);
+}
+
 /* Tell by account name reaches a person whose nick is not the account's
  * name, also when it shares no room with the sender; an account that is
  * not online, or a name that is neither, is NO_SUCH_USER. */
