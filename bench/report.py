@@ -21,14 +21,20 @@ NOTES = """\
   (1 s, 3 s, 7 s, ...) and gets some connections reset. The `connect` point
   uses 1,000 in flight for every server, so ngircd's figure there shows
   exactly that.
+- Closed-loop fan-out is bounded by the load generator too: one thread
+  reads every member's socket, so at 1,000 members a server that packs
+  more lines into each write (fewer reads for the client) can beat the
+  relay, which flushes every loop turn. Ratios near or above 1 there mean
+  "as fast as this machine's client can read", not faster than possible.
 - InspIRCd 3 completes a registration only in its once-a-second background
   pass, so its connect rate comes in batches per second.
 - Idle memory is the server's RSS growth over 10,000 registered clients
   divided by the clients; for the relay it is only a reference (it keeps a
   1 KiB read buffer per connection).
-- The big room stops at the run's deadline (`--deadline`); a server that
-  has not shown every join to everyone by then is listed as "> the time
-  reached", and its fan-out in that room is not measured.
+- The big room stops at the run's deadline (`--deadline`, counted from the
+  first connection, so setup is included); a server that has not shown
+  every join to everyone by then is listed as "> the time reached", and
+  its fan-out in that room is not measured.
 - Peers run with the generous limits their documentation allows (see
   bench/README.md and bench/peers/start.sh); everything else is their
   default configuration (ergo keeps its in-memory channel history and IP
@@ -103,6 +109,8 @@ def notes_for(runs):
     if not bad:
         return ""
     r = bad[0]
+    if not join_done(r):
+        return "deadline reached before every join was seen"
     return "phase " + r.get("phase", "?") + (
         f", loss {r['loss']}" if r.get("loss", "0") != "0" else "") + (
         f", failed {r['failed']}" if r.get("failed", "0") != "0" else "") + (
@@ -142,10 +150,19 @@ def section_connect(runs_of):
                         "failures (all runs)", "runs ok", "notes"])
 
 
+def join_done(r):
+    """Whether the run saw every join. Loadgens before join_done was
+    printed are read from their other fields: a run stopped by its deadline
+    with no delivery at all never started sending, so never saw them all."""
+    if "join_done" in r:
+        return r["join_done"] == "1"
+    return not (r.get("timed_out") == "1" and r.get("deliveries") == "0")
+
+
 def join_time(rs):
     """The median join time in ms and whether it is only a lower bound: a
     run stopped by its deadline before every join was seen gives a bound."""
-    done = [r for r in rs if r.get("join_done", "1") == "1"]
+    done = [r for r in rs if join_done(r)]
     if done:
         return med(done, "join_ms"), False
     return med(rs, "join_ms"), True
@@ -159,17 +176,22 @@ def section_room(runs_of, join=False):
         rs = runs_of(s)
         if not rs:
             continue
-        v = med(rs, "deliveries_per_s")
+        sent = [r for r in rs if join_done(r)]
+        v = med(sent, "deliveries_per_s")
         row = [s]
         if join:
             j, bound = join_time(rs)
             row += [("> " if bound else "") + fmt(j and j / 1000, 1),
                     ("> " if bound else "") + ratio(j, ref_join, 1)]
-        row += [fmt(v), ratio(v, ref), fmt(med(rs, "p50_us") and
-                                           med(rs, "p50_us") / 1000, 2),
-                fmt(med(rs, "p99_us") and med(rs, "p99_us") / 1000, 2),
-                str(total(rs, "loss")), str(total(rs, "order_errors")),
-                ok_runs(rs), notes_for(rs)]
+        if sent:
+            row += [fmt(v), ratio(v, ref),
+                    fmt(med(sent, "p50_us") and med(sent, "p50_us") / 1000, 2),
+                    fmt(med(sent, "p99_us") and med(sent, "p99_us") / 1000, 2),
+                    str(total(sent, "loss")),
+                    str(total(sent, "order_errors"))]
+        else:
+            row += ["not reached"] + ["n/a"] * 5
+        row += [ok_runs(rs), notes_for(rs)]
         rows.append(row)
     head = ["server"]
     if join:
