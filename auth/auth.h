@@ -204,7 +204,9 @@ const char *reed_sasl_error(const reed_sasl_t *s);
  * Where the portal's checker finds accounts. Names are compared
  * case-insensitively (ASCII); the record keeps the canonical spelling.
  *   get:      0 and *out, or REED_ENOACCOUNT;
- *   create:   0, REED_EACCOUNTEXISTS; `email` may be NULL;
+ *   create:   0, REED_EACCOUNTEXISTS; `email` may be NULL (none), else
+ *             the store checker keeps it (REED_EINVAL when it is not
+ *             reed_store_email_valid; "" and "*" are none);
  *   set:      replaces the credentials of out->account; 0, ENOACCOUNT;
  *   del:      0, REED_ENOACCOUNT;
  *   cert_add: 0, ENOACCOUNT, REED_EEXIST (registered to someone);
@@ -295,7 +297,9 @@ int reed_portal_login_cert(reed_portal_t *p, const char *cert_fp,
  * and adds the name to the model. Returns 0 (cb follows with 0 or
  * REED_EACCOUNTEXISTS / REED_EIO / REED_ENOMEM), or at once
  * REED_EREGCLOSED, REED_EBADACCOUNT, REED_EACCOUNTEXISTS, REED_EINVAL (bad
- * password) or REED_ENOMEM. `email` may be NULL. */
+ * password, or an email that reed_store_email_valid refuses) or
+ * REED_ENOMEM. `email` NULL, "" or "*" means none; the credential source
+ * gets NULL then. */
 int reed_portal_register(reed_portal_t *p, const char *name,
                          const char *password, size_t len, const char *email,
                          reed_portal_cb cb, void *ud, uint64_t req_id);

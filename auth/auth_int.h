@@ -33,6 +33,11 @@ int reed__auth_limits(int level, unsigned long long *ops, size_t *mem);
 int reed__auth_casecmp(const char *a, const char *b);
 void reed__auth_fold(char *dst, const char *src, size_t size);
 
+/* Registration's email: NULL, "" and "*" (IRC's account-registration says
+ * "*" for none) set *out to NULL; an address the store accepts
+ * (reed_store_email_valid) is passed through. 0 or REED_EINVAL. */
+int reed__auth_email(const char *email, const char **out);
+
 /* ---- SASL ------------------------------------------------------------------
  */
 enum {

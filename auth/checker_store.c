@@ -60,15 +60,29 @@ st_get(void *ud, const char *name, reed_creds_t *out)
   return 0;
 }
 
+int
+reed__auth_email(const char *email, const char **out)
+{
+  *out = NULL;
+  if (email == NULL || email[0] == '\0' || strcmp(email, "*") == 0)
+    return 0;
+  if (!reed_store_email_valid(email))
+    return REED_EINVAL;
+  *out = email;
+  return 0;
+}
+
 static int
 st_create(void *ud, const reed_creds_t *c, const char *email)
 {
   reed_account_rec_t r;
   int rc;
 
-  /* The store keeps no email yet; registration accepts one anyway. */
-  REED_UNUSED(email);
+  if (reed__auth_email(email, &email) != 0)
+    return REED_EINVAL;
   rec_from_creds(&r, c);
+  if (email != NULL)
+    reed_strlcpy(r.email, email, sizeof(r.email));
   rc = reed_store_account_create(ud, &r);
   OPENSSL_cleanse(&r, sizeof(r));
   return rc;

@@ -26,7 +26,8 @@ reed_portal_register(reed_portal_t *p, const char *name, const char *password,
     return REED_EREGCLOSED;
   if (name == NULL || !reed_account_valid(name))
     return REED_EBADACCOUNT;
-  if (reed_auth_password_valid(password, len) != 0 || cb == NULL)
+  if (reed_auth_password_valid(password, len) != 0 || cb == NULL ||
+      reed__auth_email(email, &email) != 0)
     return REED_EINVAL;
   rc = p->creds.get(p->creds.ud, name, &old);
   if (rc == 0 || reed__portal_model_has(p, name))

@@ -332,23 +332,29 @@ TEST(portal_register)
 TEST(portal_register_refusals)
 {
   static const struct {
-    const char *name, *pw;
+    const char *name, *pw, *email;
     int rc;
   } cases[] = {
-      {"alice", "whatever", REED_EACCOUNTEXISTS},
-      {"ALICE", "whatever", REED_EACCOUNTEXISTS},
-      {"1abc", "whatever", REED_EBADACCOUNT},
-      {"", "whatever", REED_EBADACCOUNT},
-      {"a b", "whatever", REED_EBADACCOUNT},
-      {"abcdefghijabcdefghijabcdefghijabc", "whatever", REED_EBADACCOUNT},
-      {"bob", "", REED_EINVAL},
-      {"bob", "two\nlines", REED_EINVAL},
+      {"alice", "whatever", NULL, REED_EACCOUNTEXISTS},
+      {"ALICE", "whatever", NULL, REED_EACCOUNTEXISTS},
+      {"1abc", "whatever", NULL, REED_EBADACCOUNT},
+      {"", "whatever", NULL, REED_EBADACCOUNT},
+      {"a b", "whatever", NULL, REED_EBADACCOUNT},
+      {"abcdefghijabcdefghijabcdefghijabc", "whatever", NULL, REED_EBADACCOUNT},
+      {"bob", "", NULL, REED_EINVAL},
+      {"bob", "two\nlines", NULL, REED_EINVAL},
+      {"bob", "whatever", "no-at-sign", REED_EINVAL},
+      {"bob", "whatever", "@example.org", REED_EINVAL},
+      {"bob", "whatever", "bob@", REED_EINVAL},
+      {"bob", "whatever", "a b@example.org", REED_EINVAL},
+      {"bob", "whatever", "bob@exa\nmple.org", REED_EINVAL},
+      {"bob", "whatever", "**", REED_EINVAL},
   };
   fix_t f;
 
   fix_init(&f, 0, true);
   for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++)
-    ASSERT_EQ(reg(&f, cases[i].name, cases[i].pw, NULL), cases[i].rc);
+    ASSERT_EQ(reg(&f, cases[i].name, cases[i].pw, cases[i].email), cases[i].rc);
   ASSERT_EQ(f.r.calls, 0);
   ASSERT_EQ(f.mem.creates, 0);
   reed_portal_set_registration(f.p, false);
@@ -356,6 +362,24 @@ TEST(portal_register_refusals)
   reed_portal_set_registration(f.p, true);
   ASSERT_EQ(reg(&f, "bob", "hunter22", NULL), 0);
   ASSERT_EQ(f.r.status, 0);
+  fix_done(&f);
+}
+
+/* No email is NULL, "" or "*" (IRC's account-registration): the source
+ * gets none. */
+TEST(portal_register_without_email)
+{
+  static const char *const none[] = {NULL, "", "*"};
+  static const char *const names[] = {"bob", "carol", "dave"};
+  fix_t f;
+
+  fix_init(&f, 0, true);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(none); i++) {
+    ASSERT_EQ(reg(&f, names[i], "hunter22", none[i]), 0);
+    ASSERT_EQ(f.r.status, 0);
+    ASSERT(memsrc_find(&f.mem, names[i]) != NULL);
+    ASSERT_STR_EQ(memsrc_find(&f.mem, names[i])->email, "");
+  }
   fix_done(&f);
 }
 

@@ -152,6 +152,51 @@ TEST(store_certs)
   sfix_done(&f);
 }
 
+/* Registration's email reaches the store's record; none is ""; an address
+ * the store refuses fails at once (the portal) or at the source (direct). */
+TEST(store_register_keeps_email)
+{
+  static const struct {
+    const char *name, *email, *stored;
+  } cases[] = {
+      {"ann", "ann@example.org", "ann@example.org"},
+      {"ben", "*", ""},
+      {"cat", "", ""},
+      {"dan", NULL, ""},
+  };
+  char long_email[300];
+  reed_account_rec_t rec;
+  reed_credsrc_t src;
+  reed_creds_t c;
+  sfix_t f;
+
+  sfix_init(&f);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    ASSERT_EQ(reed_portal_register(f.p, cases[i].name, "pw", 2, cases[i].email,
+                                   record, &f, 2),
+              0);
+    ASSERT_EQ(f.status, 0);
+    ASSERT_EQ(reed_store_account_get(f.st, cases[i].name, &rec), 0);
+    ASSERT_STR_EQ(rec.email, cases[i].stored);
+  }
+  ASSERT_EQ(reed_portal_register(f.p, "eve", "pw", 2, "eve", record, &f, 2),
+            REED_EINVAL);
+  memset(long_email, 'x', sizeof(long_email) - 1);
+  long_email[sizeof(long_email) - 1] = '\0';
+  long_email[3] = '@';
+  ASSERT_EQ(
+      reed_portal_register(f.p, "eve", "pw", 2, long_email, record, &f, 2),
+      REED_EINVAL);
+  /* The source itself refuses (rather than cutting) a bad address. */
+  reed_auth_store_credsrc(f.st, &src);
+  memset(&c, 0, sizeof(c));
+  reed_strlcpy(c.account, "eve", sizeof(c.account));
+  ASSERT_EQ(src.create(src.ud, &c, long_email), REED_EINVAL);
+  ASSERT_EQ(src.create(src.ud, &c, "eve@"), REED_EINVAL);
+  ASSERT_EQ(reed_store_account_get(f.st, "eve", &rec), REED_ENOACCOUNT);
+  sfix_done(&f);
+}
+
 TEST(store_register_and_scram)
 {
   sfix_t f;
