@@ -78,26 +78,51 @@ start_register(reed_irc_core_t *c, const char *account, const char *email,
     answer(c, rc, account);
 }
 
+/* Why REGISTER cannot go ahead, or NULL. `account` is the name asked for
+ * (already "*"-resolved). */
+static const char *
+register_refusal(reed_irc_core_t *c, const char *account, const char *email,
+                 const char **text)
+{
+  const char *nick = reed__irc_own_nick(c);
+  reed_person_view_t pv;
+
+  *text = "";
+  if (c->env->portal == NULL)
+    return *text = "No accounts here", "TEMPORARILY_UNAVAILABLE";
+  if (c->session != NULL && reed_session_account(c->session) != NULL)
+    return *text = "You are logged in", "ALREADY_AUTHENTICATED";
+  if (!(c->state & IRC_ST_REG) && !IRC_CONF(c)->register_before_connect)
+    return *text = "Finish connecting first", "COMPLETE_CONNECTION_REQUIRED";
+  if (account[0] == '\0')
+    return *text = "Choose a nick first", "BAD_ACCOUNT_NAME";
+  if (nick != NULL && reed_casecmp(account, nick) != 0)
+    return *text = "The account name must be your nick",
+           "ACCOUNT_NAME_MUST_BE_NICK";
+  /* No land grabs: a nick someone else is using is not for the taking. */
+  if (reed_model_find_nick(c->env->model, account, &pv) == 0 &&
+      (c->session == NULL || pv.who.session_id != reed_session_id(c->session)))
+    return *text = "That name is in use", "ACCOUNT_EXISTS";
+  if (IRC_CONF(c)->register_requires_email && strcmp(email, "*") == 0)
+    return *text = "An email address is required", "INVALID_EMAIL";
+  return NULL;
+}
+
 void
 reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const char *account = m->params[0], *email = m->params[1];
-  const char *nick = reed__irc_own_nick(c);
+  const char *account = m->params[0], *email = m->params[1], *text;
+  const char *code;
 
-  if (c->env->portal == NULL) {
-    reg_fail(c, "TEMPORARILY_UNAVAILABLE", account, "No accounts here");
-    return;
-  }
-  if (c->session != NULL && reed_session_account(c->session) != NULL) {
-    reg_fail(c, "ALREADY_AUTHENTICATED", account, "You are logged in");
-    return;
-  }
   if (strcmp(account, "*") == 0) {
-    if (nick == NULL) {
-      reg_fail(c, "BAD_ACCOUNT_NAME", account, "Choose a nick first");
-      return;
-    }
-    account = nick;
+    account = reed__irc_own_nick(c);
+    if (account == NULL)
+      account = c->nick_tried;
+  }
+  code = register_refusal(c, account, email, &text);
+  if (code != NULL) {
+    reg_fail(c, code, account[0] ? account : "*", text);
+    return;
   }
   start_register(c, account, strcmp(email, "*") == 0 ? NULL : email,
                  m->params[2], register_answer);

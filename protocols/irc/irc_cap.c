@@ -49,6 +49,21 @@ cap_find(const reed_irc_core_t *c, const char *name, size_t len)
   return NULL;
 }
 
+/* draft/account-registration's value: "before-connect", "email-required"
+ * as configured. */
+static size_t
+reg_cap_value(const reed_irc_core_t *c, char *out, size_t size)
+{
+  bool before = IRC_CONF(c)->register_before_connect;
+  bool email = IRC_CONF(c)->register_requires_email;
+
+  if (!before && !email)
+    return 0;
+  return (size_t)snprintf(out, size, "=%s%s%s", before ? "before-connect" : "",
+                          before && email ? "," : "",
+                          email ? "email-required" : "");
+}
+
 static size_t
 cap_list(const reed_irc_core_t *c, uint32_t only, bool values, char *out,
          size_t cap)
@@ -64,7 +79,7 @@ cap_list(const reed_irc_core_t *c, uint32_t only, bool values, char *out,
     if (values && d->bit == IRC_CAP_SASL)
       n += (size_t)snprintf(out + n, cap - n, "=PLAIN,SCRAM-SHA-256,EXTERNAL");
     if (values && d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
-      n += (size_t)snprintf(out + n, cap - n, "=before-connect");
+      n += reg_cap_value(c, out + n, cap - n);
   }
   return n;
 }

@@ -138,6 +138,16 @@ run_query(reed_irc_core_t *c, const char *target, const reed_hist_query_t *q,
   return reed_history_private(c->session, target, q, hist_entry, o);
 }
 
+/* The caller must be in the room to read it. */
+static bool
+room_readable(reed_irc_core_t *c, const char *target)
+{
+  const char *room = reed__irc_room_of(target);
+  reed_room_t *r = room ? reed_room_find(c->env->model, room) : NULL;
+
+  return r != NULL && reed_room_has_session(r, c->session);
+}
+
 void
 reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
@@ -154,6 +164,11 @@ reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   if (!make_query(sub, m, &q)) {
     fail(c, "INVALID_PARAMS", sub->name, target, "Invalid parameters");
+    return;
+  }
+  if (target[0] == '#' && !room_readable(c, target)) {
+    fail(c, "INVALID_TARGET", sub->name, target,
+         "Messages could not be retrieved");
     return;
   }
   if (c->caps & IRC_CAP_BATCH) {

@@ -57,6 +57,7 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_num(c, "431", ":No nickname given");
     return;
   }
+  reed_strlcpy(c->nick_tried, nick, sizeof(c->nick_tried));
   if (!(c->state & IRC_ST_REG)) {
     nick_prereg(c, nick);
     return;

@@ -27,6 +27,8 @@ typedef struct reed_irc_conf_s {
   long prereg_max_lines;           /* lines allowed before registering */
   reed_irc_strlist_t opers;        /* "name password" pairs */
   char *server_name;               /* until the [server] name reaches us */
+  bool register_before_connect;    /* REGISTER before registration ends */
+  bool register_requires_email;    /* REGISTER needs an email address */
 } reed_irc_conf_t;
 
 void reed__irc_conf_defaults(void *conf);
@@ -90,7 +92,8 @@ typedef struct reed_irc_core_s {
   char user[IRC_USER_MAX + 1];
   char host[64];
   char realname[IRC_REALNAME_MAX + 1];
-  char nick_wanted[REED_NICK_MAX + 1]; /* for 433 replies */
+  char nick_wanted[REED_NICK_MAX + 1]; /* asked for before registering */
+  char nick_tried[REED_NICK_MAX + 1];  /* the last NICK, even refused */
   /* Partial input line (lazy: NULL while no partial line is pending). */
   char *rbuf;
   size_t rlen;

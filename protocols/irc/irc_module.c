@@ -175,6 +175,12 @@ const reed_directive_t reed__irc_directives[] = {
      .offset = OFF(prereg_max_lines),
      .min = 8,
      .max = 100000},
+    {.key = "register_before_connect",
+     .set = set_bool,
+     .offset = OFF(register_before_connect)},
+    {.key = "register_requires_email",
+     .set = set_bool,
+     .offset = OFF(register_requires_email)},
     {.key = "oper",
      .set = set_list,
      .offset = OFF(opers),
@@ -195,6 +201,7 @@ reed__irc_conf_defaults(void *conf)
       .flood_rate = 20, /* two a second */
       .fakelag = true,
       .prereg_max_lines = 128,
+      .register_before_connect = true,
   };
 }
 

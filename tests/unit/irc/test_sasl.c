@@ -252,12 +252,17 @@ sc_register(itw_t *w)
              ":irc.test FAIL REGISTER ALREADY_AUTHENTICATED other :You are "
              "logged in");
   itw_register(w, 1, "second");
-  itw_feed(w, 1, "REGISTER Newbie * pw2\r\nREGISTER 9bad * pw\r\n");
+  itw_feed(w, 1, "REGISTER Newbie * pw2\r\n");
   ITW_EXPECT(w, 1,
-             ":irc.test FAIL REGISTER ACCOUNT_EXISTS Newbie :account already "
-             "exists\n"
-             ":irc.test FAIL REGISTER BAD_ACCOUNT_NAME 9bad :invalid account "
-             "name");
+             ":irc.test FAIL REGISTER ACCOUNT_NAME_MUST_BE_NICK Newbie :The "
+             "account name must be your nick");
+  /* No land grabs: a nick in use is not registered by someone else. */
+  itw_connect(w, 3);
+  itw_feed(w, 3, "NICK newbie\r\nREGISTER * * pw3\r\n");
+  ITW_EXPECT(w, 3,
+             ":irc.test FAIL REGISTER ACCOUNT_EXISTS newbie :That name is in "
+             "use");
+  itw_drop(w, 3);
   /* NickServ: IDENTIFY to the new account from a third connection. */
   itw_register(w, 2, "third");
   itw_feed(w, 2,

@@ -32,6 +32,8 @@ listen = {listen}
 {tls_listen}oper = operuser operpassword
 flood_exempt = 127.0.0.1
 flood_exempt = ::1
+register_before_connect = {before_connect}
+register_requires_email = {requires_email}
 """
 
 
@@ -77,8 +79,14 @@ class ReedController(BaseServerController, DirectoryBasedController):
         kind = "ssl" if ssl else "tcp"
         listen = "%s:%d:interface=%s" % (kind, port, hostname)
         with self.open_file("reed.ini") as fd:
-            fd.write(TEMPLATE.format(data_dir=self.directory / "data",
-                                     listen=listen, tls_listen=""))
+            cfg = self.test_config
+            fd.write(TEMPLATE.format(
+                data_dir=self.directory / "data", listen=listen,
+                tls_listen="",
+                before_connect="yes" if cfg.account_registration_before_connect
+                else "no",
+                requires_email="yes" if cfg.account_registration_requires_email
+                else "no"))
         self.config_path = self.directory / "reed.ini"
         self.proc = self.execute(
             [os.environ.get("REED_BIN", "reed"), "--config", self.config_path])
@@ -93,9 +101,9 @@ class ReedController(BaseServerController, DirectoryBasedController):
         username: str,
         password: Optional[str] = None,
     ) -> None:
-        # draft/account-registration from a throwaway nick, so the account
-        # name's own nick stays free for the test. A password too long for
-        # one IRC line goes through `reed account add` instead.
+        # draft/account-registration as the account's own nick, after
+        # connecting; the client quits, so the nick is free again. A
+        # password too long for one IRC line goes through `reed account add`.
         assert password
         if len(password.encode()) > 512:
             raise NotImplementedByController(
@@ -104,12 +112,13 @@ class ReedController(BaseServerController, DirectoryBasedController):
             self._register_cli(username, password)
             return
         client = case.addClient(show_io=False)
-        case.sendLine(client, "NICK regtmp%d" % client)
+        case.sendLine(client, "NICK " + username)
         case.sendLine(client, "USER r e g :user")
         while case.getRegistrationMessage(client).command != "001":
             pass
         case.getMessages(client)
-        case.sendLine(client, "REGISTER %s * %s" % (username, password))
+        case.sendLine(client, "REGISTER * %s %s" % (
+            "reg@example.com", password))
         msg = case.getMessage(client)
         if msg.command != "REGISTER" or msg.params[0] != "SUCCESS":
             raise AssertionError("REGISTER failed: %r" % (msg,))
