@@ -8,7 +8,11 @@
  *     itself, and matching ignores case on both sides;
  *   - the model takes both strings as nicks, room names, keys, masks and
  *     texts without crashing or leaking, and accepts a name exactly when
- *     its grammar says it is valid. */
+ *     its grammar says it is valid;
+ *   - the list loader takes the first string as a ban mask set by the
+ *     second: a loaded entry is listed once with its setter and time, and
+ *     is then a duplicate in any case; a room name is refused exactly when
+ *     its grammar says so. */
 #include "base.h"
 #include "model.h"
 
@@ -110,6 +114,63 @@ session_ops(reed_session_t *s, const char *a, const char *b)
   reed_room_part(s, b, a);
 }
 
+typedef struct {
+  int n;
+  char mask[MAX_IN + 16], by[MAX_IN + 1];
+  uint64_t ms;
+} list_seen_t;
+
+static void
+list_entry(void *ud, const char *mask, const char *by, uint64_t ms)
+{
+  list_seen_t *l = ud;
+
+  l->n++;
+  check(strlen(mask) < sizeof(l->mask) && strlen(by) < sizeof(l->by));
+  strcpy(l->mask, mask);
+  strcpy(l->by, by);
+  l->ms = ms;
+}
+
+/* The loaded ban as an operator sees it after joining (which wakes the
+ * dormant room), and the same mask in upper case loaded again. */
+static void
+check_loaded(reed_model_t *m, bool loaded, const char *by)
+{
+  reed_session_info_t info = {.origin = "irc"};
+  list_seen_t l = {0};
+  reed_session_t *s;
+
+  if (reed_session_new(m, &info, &s) != 0)
+    abort();
+  reed_session_set_oper(s, true); /* passes the ban */
+  check(reed_session_set_nick(s, "fuzzer") == 0);
+  check(reed_room_join(s, "loaded", NULL) == 0);
+  reed_room_each_list(reed_room_find(m, "loaded"), REED_RMODE_BAN, list_entry,
+                      &l);
+  check(l.n == (loaded ? 1 : 0));
+  if (loaded) {
+    check(strcmp(l.by, by) == 0 && l.ms == 7);
+    for (char *p = l.mask; *p; p++)
+      if (*p >= 'a' && *p <= 'z')
+        *p = (char)(*p - 'a' + 'A');
+    check(reed_room_load_list(m, "loaded", REED_RMODE_BAN, l.mask, NULL, 8) ==
+          REED_EEXIST);
+  }
+  reed_session_quit(s, NULL);
+}
+
+static void
+load_list_ops(reed_model_t *m, const char *a, const char *b)
+{
+  int rc = reed_room_load_list(m, "loaded", REED_RMODE_BAN, a, b, 7);
+
+  check(rc == 0 || rc == REED_EINVAL);
+  check_loaded(m, rc == 0, b);
+  rc = reed_room_load_list(m, b, REED_RMODE_EXCEPT, "x!y@z", NULL, 1);
+  check(rc == (reed_room_name_valid(b) ? 0 : REED_EBADROOM));
+}
+
 /* Every operation either succeeds or fails cleanly; nothing leaks. */
 static void
 model_ops(const char *a, const char *b)
@@ -122,6 +183,7 @@ model_ops(const char *a, const char *b)
 
   if (reed_model_new(&o, &m) != 0)
     abort();
+  load_list_ops(m, a, b);
   check((reed_model_account_add(m, a) == 0) == reed_account_valid(a));
   if (reed_session_new(m, &info, &s) != 0)
     abort();
