@@ -31,6 +31,7 @@ itw_connect(itw_t *w, int i)
       .model = w->model,
       .portal = w->portal,
       .conf = &w->conf,
+      .server_conf = w->server_conf,
       .conn_id = (uint64_t)i + 1,
   };
   ASSERT_EQ(reed_irc_module.conn_new(&w->env[i], &w->core[i]), 0);

@@ -21,6 +21,7 @@ typedef struct {
   fake_transport_t ft[ITW_CLIENTS];
   void *core[ITW_CLIENTS];
   reed_proto_env_t env[ITW_CLIENTS]; /* net's envs outlive their cores */
+  const void *server_conf;           /* reed_server_conf_t, or NULL */
   size_t chunk;
   struct reed_portal_s *portal; /* itw_portal */
   struct {

@@ -218,6 +218,54 @@ TEST(chan_kick_invite)
   itw_run_chunked(sc_kick_invite);
 }
 
+/* NAMES of a big room: many 353 lines, each within 512 bytes, every
+ * member listed once. Members come straight through the model. */
+static const reed_session_listener_t quiet = {0};
+
+static void
+sc_names_big(itw_t *w)
+{
+  reed_session_t *s[60];
+  const char *out, *p;
+  size_t names = 0, lines = 0;
+
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "JOIN #big\r\n");
+  itw_take(w, 0);
+  for (int i = 0; i < 60; i++) {
+    char nick[40];
+    reed_session_info_t info = {.origin = "amp", .listener = &quiet};
+    snprintf(nick, sizeof(nick), "member%02d_with_a_long_nick_xx", i);
+    ASSERT_EQ(reed_session_new(w->model, &info, &s[i]), 0);
+    ASSERT_EQ(reed_session_set_nick(s[i], nick), 0);
+    ASSERT_EQ(reed_room_join(s[i], "big", NULL), 0);
+  }
+  itw_take(w, 0);
+  itw_feed(w, 0, "NAMES #big\r\n");
+  out = itw_take(w, 0);
+  for (p = out; *p != '\0'; lines++) {
+    const char *eol = strstr(p, "\r\n");
+    ASSERT(eol != NULL);
+    ASSERT((size_t)(eol - p) + 2 <= 512);
+    if (strncmp(p, ":irc.test 353 ", 14) == 0) {
+      for (const char *q = strstr(p, " :") + 2; q < eol; q++)
+        names += *q == ' ';
+      names++;
+    }
+    p = eol + 2;
+  }
+  ASSERT(lines > 4);
+  ASSERT_EQ(names, 61);
+  ASSERT(strstr(out, " member59_with_a_long_nick_xx") != NULL);
+  for (int i = 0; i < 60; i++)
+    reed_session_quit(s[i], NULL);
+}
+
+TEST(chan_names_big_room)
+{
+  itw_run_chunked(sc_names_big);
+}
+
 static void
 sc_list(itw_t *w)
 {

@@ -1,6 +1,8 @@
 /* Registration, CAP, the dispatcher's 451/461/421, PING and the timers. */
 #include "irc_test.h"
 
+#include "../../../config/config.h"
+
 #include <string.h>
 
 static void
@@ -191,6 +193,36 @@ sc_eof(itw_t *w)
 TEST(reg_eof_and_shutdown)
 {
   itw_run_chunked(sc_eof);
+}
+
+/* Without [irc] overrides, the server name and the timeouts come from the
+ * [server] section. */
+static void
+sc_server_conf(itw_t *w)
+{
+  static reed_server_conf_t sc = {.name = "srv.example",
+                                  .registration_timeout = 5000,
+                                  .ping_interval = 10000,
+                                  .ping_timeout = 2000};
+
+  reed_free(w->conf.server_name);
+  w->conf.server_name = NULL;
+  w->server_conf = &sc;
+  itw_connect(w, 0);
+  itw_feed(w, 0, "NICK early\r\nPING :x\r\n");
+  ITW_EXPECT(w, 0, ":srv.example PONG srv.example :x");
+  fc_advance(&w->fc, 5000);
+  ITW_EXPECT(w, 0, "ERROR :Closing Link: 127.0.0.1 (Registration timed out)");
+  itw_register(w, 1, "later");
+  fc_advance(&w->fc, 10000);
+  ITW_EXPECT(w, 1, "PING :srv.example");
+  fc_advance(&w->fc, 2000);
+  ITW_EXPECT(w, 1, "ERROR :Closing Link: 127.0.0.1 (Ping timeout: 12 seconds)");
+}
+
+TEST(reg_server_conf)
+{
+  itw_run_chunked(sc_server_conf);
 }
 
 TEST(reg_command_table_sorted)
