@@ -290,3 +290,31 @@ TEST(sasl_register_and_nickserv)
 {
   itw_run_chunked(sc_register);
 }
+
+/* Two IRC connections of one account share its nick (DESIGN.md): the
+ * second takes it at registration, and both get what is said to it. */
+static void
+sc_shared_nick(itw_t *w)
+{
+  static const char login[] =
+      "CAP REQ sasl\r\nNICK alice\r\nUSER a 0 * :A\r\nAUTHENTICATE PLAIN\r\n"
+      "AUTHENTICATE AEFsaWNlAHBlbmNpbA==\r\nCAP END\r\n";
+
+  itw_portal(w, 0);
+  itw_connect(w, 0);
+  itw_feed(w, 0, login);
+  ASSERT(strstr(itw_take(w, 0), " 001 alice ") != NULL);
+  itw_connect(w, 1);
+  itw_feed(w, 1, login);
+  ASSERT(strstr(itw_take(w, 1), " 001 alice ") != NULL);
+  itw_register(w, 2, "bob");
+  itw_feed(w, 2, "PRIVMSG alice :to both\r\nNICK alice\r\n");
+  ITW_EXPECT(w, 0, ":bob!~u2@127.0.0.1 PRIVMSG alice :to both");
+  ITW_EXPECT(w, 1, ":bob!~u2@127.0.0.1 PRIVMSG alice :to both");
+  ITW_EXPECT(w, 2, ":irc.test 433 bob alice :Nickname is already in use");
+}
+
+TEST(sasl_shared_nick)
+{
+  itw_run_chunked(sc_shared_nick);
+}
