@@ -164,17 +164,26 @@ reed_auth_account_del_src(const reed_credsrc_t *src, const char *name)
   return src->del(src->ud, name);
 }
 
+/* A certificate command's arguments: the fingerprint normalized into
+ * norm, and an account name. 0, REED_EINVAL or REED_ENOACCOUNT. */
+static int
+cert_args(const char *name, const char *fp, char norm[REED_CERT_FP_LEN + 1])
+{
+  if (reed_auth_cert_fp_normalize(fp, norm) != 0)
+    return REED_EINVAL;
+  if (name == NULL || *name == '\0')
+    return REED_ENOACCOUNT;
+  return 0;
+}
+
 int
 reed_auth_cert_add_src(const reed_credsrc_t *src, const char *name,
                        const char *fp)
 {
   char norm[REED_CERT_FP_LEN + 1];
+  int rc = cert_args(name, fp, norm);
 
-  if (reed_auth_cert_fp_normalize(fp, norm) != 0)
-    return REED_EINVAL;
-  if (name == NULL || *name == '\0')
-    return REED_ENOACCOUNT;
-  return src->cert_add(src->ud, name, norm);
+  return rc != 0 ? rc : src->cert_add(src->ud, name, norm);
 }
 
 int
@@ -182,10 +191,7 @@ reed_auth_cert_del_src(const reed_credsrc_t *src, const char *name,
                        const char *fp)
 {
   char norm[REED_CERT_FP_LEN + 1];
+  int rc = cert_args(name, fp, norm);
 
-  if (reed_auth_cert_fp_normalize(fp, norm) != 0)
-    return REED_EINVAL;
-  if (name == NULL || *name == '\0')
-    return REED_ENOACCOUNT;
-  return src->cert_del(src->ud, name, norm);
+  return rc != 0 ? rc : src->cert_del(src->ud, name, norm);
 }

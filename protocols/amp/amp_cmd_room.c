@@ -108,17 +108,22 @@ reed__amp_joined_room(reed_amp_core_t *c, const char *name)
   return r;
 }
 
-void
-reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a)
+/* The view of a room the caller is joined to (its canonical name for the
+ * model's calls), or false after answering the error. */
+static bool
+joined_view(reed_amp_core_t *c, const char *name, reed_room_view_t *v)
 {
-  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
-  reed_room_view_t v;
-  int rc;
+  reed_room_t *r = reed__amp_joined_room(c, name);
 
-  if (r == NULL)
-    return;
-  reed_room_view(r, &v);
-  rc = reed_room_part(c->session, v.name, a->set[1] ? a->s[1] : NULL);
+  if (r != NULL)
+    reed_room_view(r, v);
+  return r != NULL;
+}
+
+/* An empty answer, or the model's error. */
+static void
+answer_rc(reed_amp_core_t *c, int rc)
+{
   if (rc < 0)
     reed__amp_error_code(c, rc);
   else
@@ -126,20 +131,22 @@ reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a)
 }
 
 void
+reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  reed_room_view_t v;
+
+  if (joined_view(c, a->s[0], &v))
+    answer_rc(c,
+              reed_room_part(c->session, v.name, a->set[1] ? a->s[1] : NULL));
+}
+
+void
 reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
   reed_room_view_t v;
-  int rc;
 
-  if (r == NULL)
-    return;
-  reed_room_view(r, &v);
-  rc = reed_room_set_topic(c->session, v.name, a->s[1]);
-  if (rc < 0)
-    reed__amp_error_code(c, rc);
-  else
-    reed__amp_answer_empty(c);
+  if (joined_view(c, a->s[0], &v))
+    answer_rc(c, reed_room_set_topic(c->session, v.name, a->s[1]));
 }
 
 /* ---- Say and Tell ------------------------------------------------------- */
@@ -169,14 +176,12 @@ msg_kind(const amp_argv_t *a, size_t k)
 void
 reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a)
 {
-  reed_room_t *r = reed__amp_joined_room(c, a->s[0]);
   reed_room_view_t v;
   uint64_t id = 0;
   int rc;
 
-  if (r == NULL)
+  if (!joined_view(c, a->s[0], &v))
     return;
-  reed_room_view(r, &v);
   rc = reed_room_say(c->session, v.name, msg_kind(a, 2), a->s[1], a->len[1],
                      NULL, &id);
   if (rc < 0)

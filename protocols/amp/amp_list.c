@@ -25,6 +25,18 @@ typedef struct {
   int err;
 } entries_t;
 
+/* Answers with e, or with err (dropping e) when building it failed. */
+static void
+answer_or_error(reed_amp_core_t *c, reed_amp_enc_t *e, int err)
+{
+  if (err != 0) {
+    reed_amp_enc_cleanup(e);
+    reed__amp_error_code(c, err);
+  } else {
+    reed__amp_answer(c, e);
+  }
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
@@ -108,12 +120,7 @@ answer_page(reed_amp_core_t *c, entries_t *es, const char *after,
     reed_amp_enc_str(&e, "next", es->v[last].f[0]);
   if (list)
     reed_buf_unref(list);
-  if (es->err) {
-    reed_amp_enc_cleanup(&e);
-    reed__amp_error_code(c, es->err);
-    return;
-  }
-  reed__amp_answer(c, &e);
+  answer_or_error(c, &e, es->err);
 }
 
 /* ---- ListRooms ---------------------------------------------------------- */
@@ -259,12 +266,7 @@ answer_history(reed_amp_core_t *c, hist_acc_t *acc, size_t limit)
   reed_amp_enc_bool(&e, "more", more);
   if (list)
     reed_buf_unref(list);
-  if (acc->err) {
-    reed_amp_enc_cleanup(&e);
-    reed__amp_error_code(c, acc->err);
-    return;
-  }
-  reed__amp_answer(c, &e);
+  answer_or_error(c, &e, acc->err);
 }
 
 void

@@ -100,30 +100,26 @@ reed__text_clean(const char *s, size_t len)
   return reed_utf8_valid((const uint8_t *)s, len) && !has_control(s, len);
 }
 
+/* 1..max bytes of clean UTF-8 without any of the `banned` bytes. */
+static bool
+token_valid(const char *s, size_t max, const char *banned)
+{
+  size_t n = s != NULL ? strnlen(s, max + 1) : 0;
+
+  return n > 0 && n <= max && reed__text_clean(s, n) &&
+         strpbrk(s, banned) == NULL;
+}
+
 bool
 reed_room_name_valid(const char *name)
 {
-  size_t n;
-
-  if (name == NULL || name[0] == '\0')
-    return false;
-  n = strlen(name);
-  if (n > REED_ROOM_MAX || !reed__text_clean(name, n))
-    return false;
-  return strpbrk(name, " ,:@/\\") == NULL;
+  return token_valid(name, REED_ROOM_MAX, " ,:@/\\");
 }
 
 bool
 reed_room_key_valid(const char *key)
 {
-  size_t n;
-
-  if (key == NULL || key[0] == '\0')
-    return false;
-  n = strlen(key);
-  if (n > REED_KEY_MAX || !reed__text_clean(key, n))
-    return false;
-  return strpbrk(key, " ,") == NULL;
+  return token_valid(key, REED_KEY_MAX, " ,");
 }
 
 bool

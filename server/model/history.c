@@ -352,15 +352,7 @@ reed__conv_key(const char *a, const char *b, char *out, size_t size)
 static void
 conv_unlink(reed_model_t *m, reed__conv_t *c)
 {
-  if (c->prev)
-    c->prev->next = c->next;
-  else
-    m->c_first = c->next;
-  if (c->next)
-    c->next->prev = c->prev;
-  else
-    m->c_last = c->prev;
-  c->prev = c->next = NULL;
+  REED__DL_UNLINK(m->c_first, m->c_last, c, prev, next);
 }
 
 static void

@@ -60,22 +60,8 @@ member_unlink(reed__member_t *mem)
   reed_room_t *r = mem->room;
   reed__person_t *p = mem->p;
 
-  if (mem->r_prev)
-    mem->r_prev->r_next = mem->r_next;
-  else
-    r->mem_first = mem->r_next;
-  if (mem->r_next)
-    mem->r_next->r_prev = mem->r_prev;
-  else
-    r->mem_last = mem->r_prev;
-  if (mem->p_prev)
-    mem->p_prev->p_next = mem->p_next;
-  else
-    p->mem_first = mem->p_next;
-  if (mem->p_next)
-    mem->p_next->p_prev = mem->p_prev;
-  else
-    p->mem_last = mem->p_prev;
+  REED__DL_UNLINK(r->mem_first, r->mem_last, mem, r_prev, r_next);
+  REED__DL_UNLINK(p->mem_first, p->mem_last, mem, p_prev, p_next);
   r->n_members--;
   p->n_members--;
 }
@@ -86,22 +72,8 @@ reed__join_remove(reed__join_t *j)
   reed__member_t *mem = j->mem;
   reed_session_t *s = j->s;
 
-  if (j->s_prev)
-    j->s_prev->s_next = j->s_next;
-  else
-    s->j_first = j->s_next;
-  if (j->s_next)
-    j->s_next->s_prev = j->s_prev;
-  else
-    s->j_last = j->s_prev;
-  if (j->m_prev)
-    j->m_prev->m_next = j->m_next;
-  else
-    mem->j_first = j->m_next;
-  if (j->m_next)
-    j->m_next->m_prev = j->m_prev;
-  else
-    mem->j_last = j->m_prev;
+  REED__DL_UNLINK(s->j_first, s->j_last, j, s_prev, s_next);
+  REED__DL_UNLINK(mem->j_first, mem->j_last, j, m_prev, m_next);
   s->n_joins--;
   mem->n_joins--;
   reed_free(j);
@@ -127,18 +99,8 @@ link_member(reed_room_t *r, reed__member_t *mem)
   reed__person_t *p = mem->p;
 
   mem->room = r;
-  mem->r_prev = r->mem_last;
-  if (r->mem_last)
-    r->mem_last->r_next = mem;
-  else
-    r->mem_first = mem;
-  r->mem_last = mem;
-  mem->p_prev = p->mem_last;
-  if (p->mem_last)
-    p->mem_last->p_next = mem;
-  else
-    p->mem_first = mem;
-  p->mem_last = mem;
+  REED__DL_APPEND(r->mem_first, r->mem_last, mem, r_prev, r_next);
+  REED__DL_APPEND(p->mem_first, p->mem_last, mem, p_prev, p_next);
   r->n_members++;
   p->n_members++;
 }
@@ -148,18 +110,8 @@ link_join(reed__member_t *mem, reed__join_t *j, reed_session_t *s)
 {
   j->s = s;
   j->mem = mem;
-  j->s_prev = s->j_last;
-  if (s->j_last)
-    s->j_last->s_next = j;
-  else
-    s->j_first = j;
-  s->j_last = j;
-  j->m_prev = mem->j_last;
-  if (mem->j_last)
-    mem->j_last->m_next = j;
-  else
-    mem->j_first = j;
-  mem->j_last = j;
+  REED__DL_APPEND(s->j_first, s->j_last, j, s_prev, s_next);
+  REED__DL_APPEND(mem->j_first, mem->j_last, j, m_prev, m_next);
   s->n_joins++;
   mem->n_joins++;
 }

@@ -61,10 +61,13 @@ message_event(reed_session_t *s, int kind, const char *text, size_t len,
   reed__actor(s, &ev->from);
 }
 
-/* Sequences ev into a history slot prepared in `ring`. */
+/* Sequences s's message ev into a history slot prepared in `ring`, and
+ * tells the caller its id (id_out may be NULL). */
 static int
-sequence_into(reed_model_t *m, reed__ring_t *ring, reed_event_t *ev)
+sequence_into(reed_session_t *s, reed__ring_t *ring, reed_event_t *ev,
+              uint64_t *id_out)
 {
+  reed_model_t *m = s->m;
   reed_hist_entry_t e;
   reed__hmsg_t *h;
   int rc;
@@ -79,6 +82,9 @@ sequence_into(reed_model_t *m, reed__ring_t *ring, reed_event_t *ev)
   reed__hmsg_stamp(h, ev);
   reed__ring_push(ring, h);
   reed__observe(m, ev);
+  s->p->idle_ms = ev->ts_ms;
+  if (id_out != NULL)
+    *id_out = ev->id;
   return 0;
 }
 
@@ -100,11 +106,8 @@ reed_room_say(reed_session_t *s, const char *room, int msg_kind,
     return rc;
   message_event(s, msg_kind, text, len, x, &ev);
   ev.room = r->name;
-  if ((rc = sequence_into(m, &r->hist, &ev)) != 0)
+  if ((rc = sequence_into(s, &r->hist, &ev, id_out)) != 0)
     return rc;
-  s->p->idle_ms = ev.ts_ms;
-  if (id_out != NULL)
-    *id_out = ev.id;
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
   reed__send_room(m, r, &ev);
@@ -159,11 +162,8 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
   message_event(s, msg_kind, text, len, x, &ev);
   ev.target = peer->nick;
   ev.target_account = peer->account[0] ? peer->account : NULL;
-  if ((rc = sequence_into(m, &c->ring, &ev)) != 0)
+  if ((rc = sequence_into(s, &c->ring, &ev, id_out)) != 0)
     return rc;
-  s->p->idle_ms = ev.ts_ms;
-  if (id_out != NULL)
-    *id_out = ev.id;
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
   reed__send_person(m, peer, &ev);

@@ -18,6 +18,33 @@
 #define REED__FORMS 16
 #define REED__OBSERVERS 8
 
+/* Intrusive doubly-linked lists: `first` and `last` are the list's ends,
+ * `prev` and `next` the names of the node's link fields (a node is on
+ * several lists through different fields). Unlinking clears the node's
+ * links. The arguments are evaluated more than once: pass plain names. */
+#define REED__DL_APPEND(first, last, node, prev, next)                         \
+  do {                                                                         \
+    (node)->next = NULL;                                                       \
+    (node)->prev = (last);                                                     \
+    if ((last) != NULL)                                                        \
+      (last)->next = (node);                                                   \
+    else                                                                       \
+      (first) = (node);                                                        \
+    (last) = (node);                                                           \
+  } while (0)
+#define REED__DL_UNLINK(first, last, node, prev, next)                         \
+  do {                                                                         \
+    if ((node)->prev != NULL)                                                  \
+      (node)->prev->next = (node)->next;                                       \
+    else                                                                       \
+      (first) = (node)->next;                                                  \
+    if ((node)->next != NULL)                                                  \
+      (node)->next->prev = (node)->prev;                                       \
+    else                                                                       \
+      (last) = (node)->prev;                                                   \
+    (node)->prev = (node)->next = NULL;                                        \
+  } while (0)
+
 /* ---- Hash map: open addressing, borrowed string keys --------------------
  */
 typedef struct reed__slot_s {

@@ -125,12 +125,34 @@ reed_session_set_nick(reed_session_t *s, const char *nick)
   return rename_person(s->p, s, nick);
 }
 
+/* Tells the person's sessions and everyone sharing a room with it about a
+ * change `s` made (nobody while the person has no nick). */
+static void
+announce(reed_session_t *s, reed_event_kind_t kind, const char *text)
+{
+  reed_event_t ev = {
+      .kind = kind, .text = text, .text_len = text ? strlen(text) : 0};
+
+  if (s->p->nick[0] == '\0')
+    return;
+  reed__actor(s, &ev.from);
+  reed__emit_sharing(s->m, s->p, &ev);
+}
+
+/* Real names and away texts: up to 390 bytes of UTF-8 without controls. */
+static bool
+person_text_ok(const char *text)
+{
+  size_t n = strlen(text);
+
+  return n <= REED_REASON_MAX && reed__text_clean(text, n);
+}
+
 int
 reed_session_login(reed_session_t *s, const char *account)
 {
   reed__account_t *a;
   char fold[REED_ACCOUNT_MAX + 1];
-  reed_event_t ev = {.kind = REED_EV_ACCOUNT};
 
   if (!reed_account_valid(account))
     return REED_ENOACCOUNT;
@@ -143,10 +165,7 @@ reed_session_login(reed_session_t *s, const char *account)
   if (s->p->n_sessions > 1)
     return REED_EINVAL;
   reed_strlcpy(s->p->account, a->name, sizeof(s->p->account));
-  if (s->p->nick[0] == '\0')
-    return 0;
-  reed__actor(s, &ev.from);
-  reed__emit_sharing(s->m, s->p, &ev);
+  announce(s, REED_EV_ACCOUNT, NULL);
   return 0;
 }
 
@@ -154,22 +173,15 @@ int
 reed_session_set_realname(reed_session_t *s, const char *realname)
 {
   char *copy;
-  reed_event_t ev = {.kind = REED_EV_REALNAME};
 
-  if (realname == NULL || strlen(realname) > REED_REASON_MAX ||
-      !reed__text_clean(realname, strlen(realname)))
+  if (realname == NULL || !person_text_ok(realname))
     return REED_EBADTEXT;
   copy = reed_strdup(realname);
   if (copy == NULL)
     return REED_ENOMEM;
   reed_free(s->realname);
   s->realname = copy;
-  if (s->p->nick[0] == '\0')
-    return 0;
-  reed__actor(s, &ev.from);
-  ev.text = copy;
-  ev.text_len = strlen(copy);
-  reed__emit_sharing(s->m, s->p, &ev);
+  announce(s, REED_EV_REALNAME, copy);
   return 0;
 }
 
@@ -177,7 +189,6 @@ int
 reed_session_set_host(reed_session_t *s, const char *user, const char *host)
 {
   char *u, *h;
-  reed_event_t ev = {.kind = REED_EV_HOST};
 
   if (!reed__field_valid(user, REED__FIELD_MAX) ||
       !reed__field_valid(host, REED__FIELD_MAX))
@@ -193,10 +204,7 @@ reed_session_set_host(reed_session_t *s, const char *user, const char *host)
   reed_free(s->host);
   s->user = u;
   s->host = h;
-  if (s->p->nick[0] == '\0')
-    return 0;
-  reed__actor(s, &ev.from);
-  reed__emit_sharing(s->m, s->p, &ev);
+  announce(s, REED_EV_HOST, NULL);
   return 0;
 }
 
@@ -205,10 +213,9 @@ reed_session_set_away(reed_session_t *s, const char *text)
 {
   reed__person_t *p = s->p;
   char *copy = NULL;
-  reed_event_t ev = {.kind = REED_EV_AWAY};
 
   if (text != NULL && text[0] != '\0') {
-    if (strlen(text) > REED_REASON_MAX || !reed__text_clean(text, strlen(text)))
+    if (!person_text_ok(text))
       return REED_EBADTEXT;
     if ((copy = reed_strdup(text)) == NULL)
       return REED_ENOMEM;
@@ -217,12 +224,7 @@ reed_session_set_away(reed_session_t *s, const char *text)
     return 0;
   reed_free(p->away);
   p->away = copy;
-  if (p->nick[0] == '\0')
-    return 0;
-  reed__actor(s, &ev.from);
-  ev.text = copy;
-  ev.text_len = copy ? strlen(copy) : 0;
-  reed__emit_sharing(s->m, p, &ev);
+  announce(s, REED_EV_AWAY, copy);
   return 0;
 }
 

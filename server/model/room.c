@@ -27,27 +27,13 @@ reed_room_find(reed_model_t *m, const char *name)
 static void
 list_unlink(reed_room_t *r, reed_room_t **first, reed_room_t **last)
 {
-  if (r->prev)
-    r->prev->next = r->next;
-  else
-    *first = r->next;
-  if (r->next)
-    r->next->prev = r->prev;
-  else
-    *last = r->prev;
-  r->prev = r->next = NULL;
+  REED__DL_UNLINK(*first, *last, r, prev, next);
 }
 
 static void
 list_append(reed_room_t *r, reed_room_t **first, reed_room_t **last)
 {
-  r->next = NULL;
-  r->prev = *last;
-  if (*last)
-    (*last)->next = r;
-  else
-    *first = r;
-  *last = r;
+  REED__DL_APPEND(*first, *last, r, prev, next);
 }
 
 /* A new dormant room with the defaults of a fresh room. */

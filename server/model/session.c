@@ -32,28 +32,14 @@ void
 reed__person_add_session(reed__person_t *p, reed_session_t *s)
 {
   s->p = p;
-  s->p_next = NULL;
-  s->p_prev = p->s_last;
-  if (p->s_last)
-    p->s_last->p_next = s;
-  else
-    p->s_first = s;
-  p->s_last = s;
+  REED__DL_APPEND(p->s_first, p->s_last, s, p_prev, p_next);
   p->n_sessions++;
 }
 
 void
 reed__person_remove_session(reed__person_t *p, reed_session_t *s)
 {
-  if (s->p_prev)
-    s->p_prev->p_next = s->p_next;
-  else
-    p->s_first = s->p_next;
-  if (s->p_next)
-    s->p_next->p_prev = s->p_prev;
-  else
-    p->s_last = s->p_prev;
-  s->p_prev = s->p_next = NULL;
+  REED__DL_UNLINK(p->s_first, p->s_last, s, p_prev, p_next);
   p->n_sessions--;
 }
 
@@ -118,12 +104,7 @@ strings_copy(reed_session_t *s, const reed_session_info_t *info)
 static void
 link_session(reed_model_t *m, reed_session_t *s)
 {
-  s->all_prev = m->s_last;
-  if (m->s_last)
-    m->s_last->all_next = s;
-  else
-    m->s_first = s;
-  m->s_last = s;
+  REED__DL_APPEND(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions++;
 }
 
@@ -170,14 +151,7 @@ reed__session_free(reed_session_t *s)
   reed__person_t *p = s->p;
 
   reed__map_del(&m->sessions, s->idkey);
-  if (s->all_prev)
-    s->all_prev->all_next = s->all_next;
-  else
-    m->s_first = s->all_next;
-  if (s->all_next)
-    s->all_next->all_prev = s->all_prev;
-  else
-    m->s_last = s->all_prev;
+  REED__DL_UNLINK(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions--;
   reed__person_remove_session(p, s);
   if (p->n_sessions == 0)
