@@ -279,6 +279,15 @@ def main():
     for k in ("date", "cpu", "cores", "mem", "kernel", "load_start",
               "load_end", "reed", "ngircd", "inspircd", "ergo"):
         print(f"- {k}: {machine.get(k, '?')}")
+    print("\n## Commands\n")
+    print("`" + machine.get("command", "bench/run.sh") + "`, with REED_BIN, "
+          "LOADGEN and RELAY_BIN built (CMAKE_BUILD_TYPE=Release) from the "
+          "commit above. For each run of each point it starts a fresh "
+          "server with `bench/peers/start.sh NAME DIR PORT` and runs "
+          "`reed-loadgen --port PORT --prefix b<run> --channel '#bench<run>' "
+          "<point arguments>`, adding `--pid <server pid>` for the idle "
+          "points and, except for `connect`, `--inflight 1000` (ngircd: 8) "
+          "for the setup.")
     print("\n## Points (load generator arguments)\n")
     for p, a in points.items():
         print(f"- `{p}`: `reed-loadgen {a}`")

@@ -25,6 +25,7 @@ export ERGO_BIN=${ERGO_BIN:-/work/peers/ergo-bin/ergo}
 export ERGO_SRC=${ERGO_SRC:-/work/peers/ergo-src}
 export NGIRCD_BIN=${NGIRCD_BIN:-/usr/sbin/ngircd}
 export INSPIRCD_BIN=${INSPIRCD_BIN:-/usr/sbin/inspircd}
+args="$*"
 runs=3 servers="relay reed ngircd inspircd ergo" quick=0
 points="idle connect fan100 fan1000 light bigroom"
 out=$here/RESULTS.md
@@ -139,6 +140,7 @@ run_one() { # server point run
 }
 
 {
+  echo "command=bench/run.sh $args"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "cores=$(nproc)"
