@@ -350,6 +350,27 @@ def test_quit():
     a.close()
 
 
+def test_lost_second_session_is_a_quit_where_it_was_the_last():
+    a, an = fresh("a")
+    b, bn = fresh("b")
+    b2 = client()
+    b2.login(bn, "pw")
+    for room in ("q2both", "q2side"):
+        a.call(A.Join, room=room)
+    b.call(A.Join, room="q2both")
+    a.expect("Joined", room="q2both", user=bn)
+    b2.call(A.Join, room="q2both")
+    b2.call(A.Join, room="q2side")
+    a.expect("Joined", room="q2side", user=bn)
+    b2.close()  # connection lost; b keeps the person online
+    a.expect("Left", room="q2side", user=bn, kind=b"quit")
+    a.no_event()  # nothing for q2both, where b stays
+    assert b.call(A.Leave, room="q2both") == {}
+    a.expect("Left", room="q2both", user=bn, kind=b"part")
+    a.close()
+    b.close()
+
+
 class PlainStartTLS(amp.Command):
     """StartTLS on the wire without Twisted's client-side TLS switch, to see
     the server's answer to a second one."""
@@ -470,9 +491,12 @@ def main():
                   test_register_errors, test_unhandled,
                   test_join_say_receive,
                   test_other_sessions_get_room_messages, test_tell,
+                  test_tell_by_account_in_no_shared_room,
                   test_leave, test_topic, test_list_rooms_and_members,
                   test_set_nick, test_history, test_bad_request_and_too_long,
-                  test_rate_limited, test_flood_disconnects, test_quit, test_start_tls,
+                  test_rate_limited, test_flood_disconnects, test_quit,
+                  test_lost_second_session_is_a_quit_where_it_was_the_last,
+                  test_start_tls,
                   test_shutdown_closing,
                   test_registration_closed_and_no_starttls,
                   test_room_creation_disabled,
