@@ -268,7 +268,13 @@ def main():
         return raw.get((s, p or current[0]), [])
 
     current = [None]
-    print("# reed benchmark results (issue 9)\n")
+    amp_only = all(p.startswith("amp_") for p in points)
+    if amp_only:
+        print("# reed AMP benchmark results (issue 10)\n")
+        print("The relay speaks IRC only, so these points have no ratio "
+              "column of their own; RESULTS.md has the IRC points.\n")
+    else:
+        print("# reed benchmark results (issue 9)\n")
     print("Written by `bench/run.sh` (see bench/README.md); do not edit by "
           "hand. Medians of " + machine.get("runs", "?") + " runs, each on "
           "a fresh server process; ratios are to the trivial relay measured "
