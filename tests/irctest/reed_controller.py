@@ -75,7 +75,7 @@ atexit.register(_kill_leftovers)
 OPTIONAL_KEYS = {
     "password": "x",
     "register_before_connect": "yes",
-    "register_email_required": "no",
+    "register_requires_email": "no",
 }
 _known_keys: Dict[str, bool] = {}
 
@@ -210,14 +210,14 @@ class ReedController(BaseServerController, DirectoryBasedController):
             extra.append(f"password = {password}")
         cfg = self.test_config
         if cfg.account_registration_requires_email:
-            if not reed_knows("register_email_required"):
+            if not reed_knows("register_requires_email"):
                 raise NotImplementedByController(
                     "account registration requiring an email: reed has no "
-                    "[irc] register_email_required directive"
+                    "[irc] register_requires_email directive"
                 )
-            extra.append("register_email_required = yes")
-        elif reed_knows("register_email_required"):
-            extra.append("register_email_required = no")
+            extra.append("register_requires_email = yes")
+        elif reed_knows("register_requires_email"):
+            extra.append("register_requires_email = no")
         # irctest's default is "no REGISTER before connection"; without the
         # directive reed always allows it (before-connect), which only
         # RegisterBeforeConnectDisallowedTestCase notices.
