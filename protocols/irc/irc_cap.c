@@ -21,6 +21,7 @@ static const cap_def_t caps[] = {
     {"cap-notify", IRC_CAP_CAP_NOTIFY, false},
     {"draft/account-registration", IRC_CAP_ACCOUNT_REGISTRATION, true},
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
+    {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
     {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
     {"invite-notify", IRC_CAP_INVITE_NOTIFY, false},

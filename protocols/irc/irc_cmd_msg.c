@@ -4,6 +4,7 @@
 #include "irc_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define IRC_TARGMAX 4
@@ -150,4 +151,58 @@ reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
   rc = reed_tagmsg(c->session, room ? room : target, room != NULL, &x);
   if (rc < 0)
     reed__irc_reply_room_err(c, rc, IRC_CTX_SEND, target, target);
+}
+
+/* ---- REDACT (draft/message-redaction)
+ * ----------------------------------------
+ */
+
+static void
+redact_fail(reed_irc_core_t *c, int rc, const char *target, const char *msgid)
+{
+  const char *srv = IRC_SERVER(c);
+
+  if (rc == REED_ENOSUCHMSG)
+    reed__irc_send(c,
+                   ":%s FAIL REDACT UNKNOWN_MSGID %s %s :This message does "
+                   "not exist or is too old",
+                   srv, target, msgid);
+  else if (rc == REED_ENOPRIV)
+    reed__irc_send(c,
+                   ":%s FAIL REDACT REDACT_FORBIDDEN %s %s :You are not "
+                   "allowed to delete this message",
+                   srv, target, msgid);
+  else
+    reed__irc_send(c,
+                   ":%s FAIL REDACT INVALID_TARGET %s :You cannot delete "
+                   "messages from %s",
+                   srv, target, target);
+}
+
+void
+reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  const char *target = m->params[0], *msgid = m->params[1];
+  const char *reason = m->n_params > 2 ? m->params[2] : NULL;
+  const char *name = target;
+  char *end;
+  unsigned long long id = strtoull(msgid, &end, 10);
+  int rc;
+
+  reed_person_view_t pv;
+
+  if (target[0] == '#'
+          ? (name = reed__irc_room_of(target)) == NULL ||
+                reed_room_find(c->env->model, name) == NULL
+          : reed_model_find_nick(c->env->model, target, &pv) != 0) {
+    redact_fail(c, REED_ENOSUCHROOM, target, msgid);
+    return;
+  }
+  if (*end != '\0' || id == 0 || msgid[0] == '-') {
+    redact_fail(c, REED_ENOSUCHMSG, target, msgid);
+    return;
+  }
+  rc = reed_redact(c->session, name, id, reason);
+  if (rc < 0)
+    redact_fail(c, rc, target, msgid);
 }

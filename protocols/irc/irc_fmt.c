@@ -489,6 +489,12 @@ render_other(render_t *r)
     if (ev->room != NULL)
       return line(r, NULL, "TAGMSG #%s", ev->room);
     return line(r, NULL, "TAGMSG %s", ev->target ? ev->target : "*");
+  case REED_EV_REDACT:
+    if (ev->room != NULL)
+      return line(r, ev->text, "REDACT #%s %llu", ev->room,
+                  (unsigned long long)ev->ref_id);
+    return line(r, ev->text, "REDACT %s %llu", ev->target ? ev->target : "*",
+                (unsigned long long)ev->ref_id);
   default:
     return 0;
   }
@@ -525,8 +531,9 @@ wanted(const render_t *r)
     return (caps & IRC_CAP_SETNAME) != 0;
   case REED_EV_TAGMSG:
     return (caps & IRC_CAP_MESSAGE_TAGS) != 0;
-  case REED_EV_HOST:
   case REED_EV_REDACT:
+    return (caps & IRC_CAP_MESSAGE_REDACTION) != 0;
+  case REED_EV_HOST:
   case REED_EV_KILL:
     return false;
   default:

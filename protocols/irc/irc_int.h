@@ -56,6 +56,7 @@ enum {
   IRC_CAP_LABELED_RESPONSE = 1u << 15,
   IRC_CAP_CHATHISTORY = 1u << 16,
   IRC_CAP_ACCOUNT_REGISTRATION = 1u << 17,
+  IRC_CAP_MESSAGE_REDACTION = 1u << 18,
 };
 
 /* The caps that change the bytes of a relayed event line: with the
@@ -247,6 +248,7 @@ void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
 void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
 /* Command handlers, one per table row. */
+void reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_help(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -156,3 +156,45 @@ TEST(v3_chathistory_private)
 {
   itw_run_chunked(sc_history_private);
 }
+
+/* draft/message-redaction: REDACT by the author or a room operator, shown
+ * to members with the cap, gone from history afterwards. */
+static void
+sc_redact(itw_t *w)
+{
+  history_setup(w); /* alice (op) and bob in #h; m1..m5 are ids 3..7 */
+  itw_register(w, 2, "carol");
+  itw_feed(w, 2, "JOIN #h\r\n");
+  itw_feed(w, 1, "CAP REQ draft/message-redaction\r\n");
+  itw_take(w, 1);
+  itw_take(w, 2);
+  itw_take(w, 0);
+  itw_feed(w, 2,
+           "REDACT #h 3 :not mine\r\nREDACT #h 99\r\nREDACT #h x\r\n"
+           "REDACT #nope 3\r\n");
+  ITW_EXPECT(w, 2,
+             ":irc.test FAIL REDACT REDACT_FORBIDDEN #h 3 :You are not allowed "
+             "to delete this message\n"
+             ":irc.test FAIL REDACT UNKNOWN_MSGID #h 99 :This message does not "
+             "exist or is too old\n"
+             ":irc.test FAIL REDACT UNKNOWN_MSGID #h x :This message does not "
+             "exist or is too old\n"
+             ":irc.test FAIL REDACT INVALID_TARGET #nope :You cannot delete "
+             "messages from #nope");
+  itw_feed(w, 0, "REDACT #h 3 :oops\r\n");
+  ITW_EXPECT(w, 1,
+             "@time=2023-11-14T22:13:26.000Z :alice!~u0@127.0.0.1 "
+             "REDACT #h 3 :oops");
+  ITW_EXPECT(w, 2, ""); /* no cap, nothing shown */
+  itw_feed(w, 1, "CHATHISTORY BEFORE #h msgid=5 10\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test BATCH +b1 chathistory #h\n"
+             "@batch=b1;time=2023-11-14T22:13:23.000Z;msgid=4 "
+             ":alice!~u0@127.0.0.1 PRIVMSG #h :m2\n"
+             ":irc.test BATCH -b1");
+}
+
+TEST(v3_redact)
+{
+  itw_run_chunked(sc_redact);
+}
