@@ -232,3 +232,29 @@ TEST(msg_long_text_split)
 {
   itw_run_chunked(sc_long_text);
 }
+
+/* account-notify and extended-join: a member who identifies later (here
+ * through NickServ) is announced with ACCOUNT; a join shows the account. */
+static void
+sc_account_notify(itw_t *w)
+{
+  itw_portal(w, 0);
+  itw_register(w, 0, "carol");
+  itw_register(w, 1, "alice");
+  itw_feed(w, 0, "CAP REQ :account-notify extended-join\r\nJOIN #a\r\n");
+  itw_feed(w, 1, "JOIN #a\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 1,
+           "PRIVMSG NickServ :IDENTIFY Alice pencil\r\nPART #a\r\n"
+           "JOIN #a\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice!~u1@127.0.0.1 ACCOUNT Alice\n"
+             ":alice!~u1@127.0.0.1 PART #a\n"
+             ":alice!~u1@127.0.0.1 JOIN #a Alice :Real alice");
+}
+
+TEST(msg_account_notify)
+{
+  itw_run_chunked(sc_account_notify);
+}
