@@ -258,3 +258,57 @@ TEST(msg_account_notify)
 {
   itw_run_chunked(sc_account_notify);
 }
+
+/* Fan-out formats once per output form: recipients with the same caps get
+ * the very same buffer; another form gets its own. */
+static itw_t *rec_world;
+static reed_buf_t *last_buf[ITW_CLIENTS];
+static int (*ft_write_orig)(void *t, reed_buf_t *buf);
+
+static int
+recording_write(void *t, reed_buf_t *buf)
+{
+  for (int i = 0; i < ITW_CLIENTS; i++) {
+    /* Held, so a freed buffer's address cannot come back for another. */
+    if (t == &rec_world->ft[i] && last_buf[i] == NULL)
+      last_buf[i] = reed_buf_ref(buf);
+  }
+  return ft_write_orig(t, buf);
+}
+
+static void
+sc_format_cache(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_register(w, 2, "carol");
+  itw_register(w, 3, "dave");
+  itw_feed(w, 3, "CAP REQ server-time\r\n");
+  for (int i = 0; i < ITW_CLIENTS; i++)
+    itw_feed(w, i, "JOIN #fan\r\n");
+  for (int i = 0; i < ITW_CLIENTS; i++) {
+    itw_take(w, i);
+    ft_write_orig = w->ft[i].transport.write;
+    w->ft[i].transport.write = recording_write;
+  }
+  rec_world = w;
+  itw_feed(w, 0, "PRIVMSG #fan :one format\r\n");
+  ASSERT(last_buf[1] != NULL && last_buf[1] == last_buf[2]);
+  ASSERT(last_buf[3] != NULL && last_buf[3] != last_buf[1]);
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 PRIVMSG #fan :one format");
+  ITW_EXPECT(w, 2, ":alice!~u0@127.0.0.1 PRIVMSG #fan :one format");
+  ITW_EXPECT(w, 3,
+             "@time=2023-11-14T22:13:21.000Z :alice!~u0@127.0.0.1 "
+             "PRIVMSG #fan :one format");
+  for (int i = 0; i < ITW_CLIENTS; i++) {
+    w->ft[i].transport.write = ft_write_orig;
+    if (last_buf[i] != NULL)
+      reed_buf_unref(last_buf[i]);
+    last_buf[i] = NULL;
+  }
+}
+
+TEST(msg_format_cache_shared)
+{
+  itw_run_chunked(sc_format_cache);
+}
