@@ -11,7 +11,10 @@ controller uses: server name My.Little.Server, an oper block
 operuser/operpassword, open registration, no flood limits or per-IP limits
 for the test clients), starts `reed --config FILE` in its own process group
 and waits for reed's `listening irc ...` line. kill() (irctest's tearDown)
-ends the process group and removes the directory.
+ends the process group and removes the directory. Settings a test asks for
+(a connection password, REGISTER before connection, email required) are
+written as [irc] directives when this reed knows them; otherwise the test
+skips with the directive named (NotImplementedByController).
 
 Accounts (registerUser, for the tests marked `services`) are made with
 reed's own CLI, `reed account add --config FILE NAME` with the password on
@@ -51,6 +54,7 @@ DEFAULT_BIN = "/work/main/build/irctest-release/server/reed"
 STARTUP_TIMEOUT_S = 20.0
 CLI_TIMEOUT_S = 30.0
 CLI_RETRIES = 20
+GROUP_EXIT_S = 10.0
 LISTEN_RE = re.compile(r"listening irc (tcp|ssl) \S+ (\d+)")
 PR_SET_PDEATHSIG = 1
 
@@ -328,11 +332,31 @@ class ReedController(BaseServerController, DirectoryBasedController):
         Path(logdir).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.log_path, Path(logdir) / f"{name}.log")
 
+    def _wait_group_gone(self, pgid: int) -> None:
+        """Bounded wait until every process of the group has exited: under
+        `faketime`, the process irctest waits for is faketime, and reed
+        (its child) may still be removing its database files, which would
+        race the removal of the directory."""
+        deadline = time.monotonic() + GROUP_EXIT_S
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pgid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.01)
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
     def kill(self) -> None:
         _live.discard(self)
         try:
             if self.proc:
+                pgid = self.proc.pid  # the leader: _child_setup calls setsid()
                 self.kill_proc()
+                self._wait_group_gone(pgid)
             self._save_log()
         finally:
             if getattr(self, "_log_fd", None) is not None:
