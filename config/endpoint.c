@@ -219,7 +219,7 @@ static int
 convert_inet(ep_parse_t *p, reed_endpoint_t *ep)
 {
   const char *iface = p->vals[P_INTERFACE];
-  long port;
+  long port = 0;
   int rc;
 
   if (p->vals[P_PORT] == NULL)
