@@ -31,7 +31,7 @@ typedef struct reed_portal_s reed_portal_t;
 typedef struct reed_sasl_s reed_sasl_t;
 
 #define REED_AUTH_NAME_MAX 32      /* account names (DESIGN.md) */
-#define REED_AUTH_PASSWORD_MAX 512 /* bytes of a password */
+#define REED_AUTH_PASSWORD_MAX 1024 /* bytes of a password */
 #define REED_SASL_INPUT_MAX 2048   /* bytes of one client SASL message */
 #define REED_PWHASH_STRLEN 128     /* crypto_pwhash_STRBYTES */
 #define REED_SCRAM_SALT_MAX 64

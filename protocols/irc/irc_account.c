@@ -4,6 +4,7 @@
 #include "irc_int.h"
 
 #include "../../auth/auth.h"
+#include "../../server/store/store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,8 @@ register_refusal(reed_irc_core_t *c, const char *account, const char *email,
     return *text = "That name is in use", "ACCOUNT_EXISTS";
   if (IRC_CONF(c)->register_requires_email && strcmp(email, "*") == 0)
     return *text = "An email address is required", "INVALID_EMAIL";
+  if (strcmp(email, "*") != 0 && !reed_store_email_valid(email))
+    return *text = "That is not an email address", "INVALID_EMAIL";
   return NULL;
 }
 

@@ -9,7 +9,7 @@
 
 typedef struct {
   const char *name;
-  uint32_t bit;
+  uint32_t bit;      /* 0: listed but not requestable (sts) */
   bool needs_portal; /* offered only when SASL can run */
 } cap_def_t;
 
@@ -31,12 +31,23 @@ static const cap_def_t caps[] = {
     {"sasl", IRC_CAP_SASL, true},
     {"server-time", IRC_CAP_SERVER_TIME, false},
     {"setname", IRC_CAP_SETNAME, false},
+    {"sts", 0, false},
     {"userhost-in-names", IRC_CAP_USERHOST_IN_NAMES, false},
 };
+
+/* STS (IRCv3 sts): a plain connection learns the TLS port, a TLS one the
+ * policy's duration; nothing is listed without an `sts_port`. */
+static bool
+sts_offered(const reed_irc_core_t *c)
+{
+  return IRC_CONF(c)->sts_port > 0;
+}
 
 static bool
 offered(const reed_irc_core_t *c, const cap_def_t *d)
 {
+  if (d->bit == 0)
+    return sts_offered(c);
   return !d->needs_portal || c->env->portal != NULL;
 }
 
@@ -45,71 +56,101 @@ cap_find(const reed_irc_core_t *c, const char *name, size_t len)
 {
   for (size_t i = 0; i < REED_ARRAY_SIZE(caps); i++) {
     if (strlen(caps[i].name) == len && memcmp(caps[i].name, name, len) == 0)
-      return offered(c, &caps[i]) ? &caps[i] : NULL;
+      return offered(c, &caps[i]) && caps[i].bit != 0 ? &caps[i] : NULL;
   }
   return NULL;
 }
 
 /* draft/account-registration's value: "before-connect", "email-required"
  * as configured. */
-static size_t
+static void
 reg_cap_value(const reed_irc_core_t *c, char *out, size_t size)
 {
   bool before = IRC_CONF(c)->register_before_connect;
   bool email = IRC_CONF(c)->register_requires_email;
 
-  if (!before && !email)
-    return 0;
-  return (size_t)snprintf(out, size, "=%s%s%s", before ? "before-connect" : "",
-                          before && email ? "," : "",
-                          email ? "email-required" : "");
+  if (before || email)
+    snprintf(out, size, "%s%s%s", before ? "before-connect" : "",
+             before && email ? "," : "", email ? "email-required" : "");
 }
 
-static size_t
-cap_list(const reed_irc_core_t *c, uint32_t only, bool values, char *out,
-         size_t cap)
+static void
+sts_value(const reed_irc_core_t *c, char *out, size_t size)
 {
-  size_t n = 0;
+  const reed_irc_conf_t *conf = IRC_CONF(c);
 
+  if (!c->tr->peer(c->tr->t)->tls)
+    snprintf(out, size, "port=%ld", conf->sts_port);
+  else
+    snprintf(out, size, "duration=%ld%s", conf->sts_duration_ms / 1000,
+             conf->sts_preload ? ",preload" : "");
+}
+
+/* A cap's value for CAP LS 302, "" when it has none. */
+static void
+cap_value(const reed_irc_core_t *c, const cap_def_t *d, char *out, size_t size)
+{
   out[0] = '\0';
+  if (d->bit == IRC_CAP_SASL)
+    reed_strlcpy(out, "PLAIN,SCRAM-SHA-256,EXTERNAL", size);
+  else if (d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
+    reg_cap_value(c, out, size);
+  else if (d->bit == 0)
+    sts_value(c, out, size);
+}
+
+/* Sends the offered caps (those in `only`, when not 0) in lines of at most
+ * ~400 bytes of list: with 302 every line but the last has a "*" before
+ * the list (CAP LS and LIST continuation). */
+static void
+cap_send(reed_irc_core_t *c, const char *sub, uint32_t only, bool values)
+{
+  char list[420], value[96];
+  size_t n = 0;
+  bool multi = c->cap_version >= 302;
+
+  list[0] = '\0';
   for (size_t i = 0; i < REED_ARRAY_SIZE(caps); i++) {
     const cap_def_t *d = &caps[i];
+    char item[160];
+    size_t len;
     if (!offered(c, d) || (only && !(only & d->bit)))
       continue;
-    n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? " " : "", d->name);
-    if (values && d->bit == IRC_CAP_SASL)
-      n += (size_t)snprintf(out + n, cap - n, "=PLAIN,SCRAM-SHA-256,EXTERNAL");
-    if (values && d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
-      n += reg_cap_value(c, out + n, cap - n);
+    value[0] = '\0';
+    if (values)
+      cap_value(c, d, value, sizeof(value));
+    len = (size_t)snprintf(item, sizeof(item), "%s%s%s", d->name,
+                           value[0] ? "=" : "", value);
+    if (multi && n > 0 && n + 1 + len > 400) {
+      reed__irc_send(c, ":%s CAP %s %s * :%s", IRC_SERVER(c), reed__irc_nick(c),
+                     sub, list);
+      n = 0;
+    }
+    if (n + 1 + len < sizeof(list))
+      n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? " " : "",
+                            item);
   }
-  return n;
+  reed__irc_send(c, ":%s CAP %s %s :%s", IRC_SERVER(c), reed__irc_nick(c), sub,
+                 list);
 }
 
 static void
 cap_ls(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  char list[400];
-
   if (m->n_params > 1 && strtol(m->params[1], NULL, 10) >= 302) {
     c->cap_version = 302;
     c->caps |= IRC_CAP_CAP_NOTIFY; /* implied by 302 */
   }
-  cap_list(c, 0, c->cap_version >= 302, list, sizeof(list));
-  reed__irc_send(c, ":%s CAP %s LS :%s", IRC_SERVER(c), reed__irc_nick(c),
-                 list);
+  cap_send(c, "LS", 0, c->cap_version >= 302);
 }
 
 static void
 cap_list_enabled(reed_irc_core_t *c)
 {
-  char list[400];
-
   if (c->caps == 0)
-    list[0] = '\0';
+    reed__irc_send(c, ":%s CAP %s LIST :", IRC_SERVER(c), reed__irc_nick(c));
   else
-    cap_list(c, c->caps, false, list, sizeof(list));
-  reed__irc_send(c, ":%s CAP %s LIST :%s", IRC_SERVER(c), reed__irc_nick(c),
-                 list);
+    cap_send(c, "LIST", c->caps, false);
 }
 
 /* Applies every change of a REQ or none: returns false on any unknown cap. */

@@ -5,13 +5,33 @@
 #include <stdio.h>
 #include <string.h>
 
+bool
+reed__irc_secret_eq(const char *secret, const char *given)
+{
+  size_t n = strlen(secret);
+  unsigned char diff = 0;
+
+  if (strlen(given) != n)
+    return false;
+  for (size_t i = 0; i < n; i++) /* constant time over the secret */
+    diff |= (unsigned char)(secret[i] ^ given[i]);
+  return diff == 0;
+}
+
+/* Without a configured password PASS is accepted and ignored, as ergo does.
+ * With one, the last PASS before registration decides; registration then
+ * checks it (reed__irc_try_register). */
 void
 reed__irc_cmd_pass(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  /* No server password is configured: PASS is accepted and ignored, as
-   * ergo does without one. */
-  REED_UNUSED(c);
-  REED_UNUSED(m);
+  const char *want = IRC_CONF(c)->password;
+
+  if (want == NULL)
+    return;
+  if (reed__irc_secret_eq(want, m->params[0]))
+    c->state |= IRC_ST_PASS;
+  else
+    c->state &= ~(uint32_t)IRC_ST_PASS;
 }
 
 static void

@@ -438,19 +438,10 @@ static bool
 oper_match(const char *entry, const char *name, const char *pass)
 {
   size_t nl = strlen(name);
-  const char *p;
-  unsigned char diff = 0;
-  size_t pl;
 
   if (strncmp(entry, name, nl) != 0 || entry[nl] != ' ')
     return false;
-  p = entry + nl + 1;
-  pl = strlen(p);
-  if (pl != strlen(pass))
-    return false;
-  for (size_t i = 0; i < pl; i++) /* constant time over the password */
-    diff |= (unsigned char)(p[i] ^ pass[i]);
-  return diff == 0;
+  return reed__irc_secret_eq(entry + nl + 1, pass);
 }
 
 void

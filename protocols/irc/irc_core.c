@@ -446,6 +446,11 @@ reed__irc_try_register(reed_irc_core_t *c)
   if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
       (c->state & need) != need)
     return;
+  if (IRC_CONF(c)->password != NULL && !(c->state & IRC_ST_PASS)) {
+    reed__irc_num(c, "464", ":Password incorrect");
+    reed__irc_close(c, "Bad password");
+    return;
+  }
   if (reed__irc_ensure_session(c) < 0) {
     reed__irc_close(c, "Out of memory");
     return;

@@ -29,6 +29,10 @@ typedef struct reed_irc_conf_s {
   char *server_name;               /* until the [server] name reaches us */
   bool register_before_connect;    /* REGISTER before registration ends */
   bool register_requires_email;    /* REGISTER needs an email address */
+  char *password;                  /* connection password (PASS); NULL: none */
+  long sts_port;                   /* STS: the TLS port to upgrade to; 0 off */
+  long sts_duration_ms;            /* STS: how long clients keep the policy */
+  bool sts_preload;                /* STS: the policy may be preloaded */
 } reed_irc_conf_t;
 
 void reed__irc_conf_defaults(void *conf);
@@ -76,6 +80,7 @@ enum {
   IRC_ST_CLOSED = 1u << 4,  /* ERROR sent; input is ignored */
   IRC_ST_INVIS = 1u << 5,   /* user mode +i */
   IRC_ST_CLOSING = 1u << 6, /* writing the ERROR line */
+  IRC_ST_PASS = 1u << 7,    /* PASS matched the connection password */
 };
 
 #define IRC_READ_MAX (REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX)
@@ -143,6 +148,9 @@ void reed__irc_conn_free(void *core);
 void reed__irc_tls_ready(void *core);
 /* Sends "ERROR :<reason>", quits the model session and closes. */
 void reed__irc_close(reed_irc_core_t *c, const char *reason);
+/* Compares a configured secret with what a client gave, in time that does
+ * not depend on where they differ. */
+bool reed__irc_secret_eq(const char *secret, const char *given);
 /* Completes registration once NICK and USER are in and CAP is done. */
 void reed__irc_try_register(reed_irc_core_t *c);
 const char *reed__irc_nick(const reed_irc_core_t *c);

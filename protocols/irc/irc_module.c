@@ -181,6 +181,18 @@ const reed_directive_t reed__irc_directives[] = {
     {.key = "register_requires_email",
      .set = set_bool,
      .offset = OFF(register_requires_email)},
+    {.key = "password", .set = set_str, .offset = OFF(password)},
+    {.key = "sts_port",
+     .set = set_long,
+     .offset = OFF(sts_port),
+     .min = 1,
+     .max = 65535},
+    {.key = "sts_duration",
+     .set = set_duration,
+     .offset = OFF(sts_duration_ms),
+     .min = 0,
+     .max = 63072000000L},
+    {.key = "sts_preload", .set = set_bool, .offset = OFF(sts_preload)},
     {.key = "oper",
      .set = set_list,
      .offset = OFF(opers),
@@ -202,6 +214,7 @@ reed__irc_conf_defaults(void *conf)
       .fakelag = true,
       .prereg_max_lines = 128,
       .register_before_connect = true,
+      .sts_duration_ms = 2592000000L, /* 30 days */
   };
 }
 
@@ -221,10 +234,11 @@ reed__irc_conf_cleanup(void *conf)
 
   reed_free(c->network);
   reed_free(c->server_name);
+  reed_free(c->password);
   list_free(&c->motd);
   list_free(&c->flood_exempt);
   list_free(&c->opers);
-  c->network = c->server_name = NULL;
+  c->network = c->server_name = c->password = NULL;
 }
 
 static int

@@ -226,6 +226,96 @@ TEST(reg_server_conf)
   itw_run_chunked(sc_server_conf);
 }
 
+/* CAP LS 302 lines stay short: a long list continues with "*" lines.
+ * STS lists the TLS port on a plain connection and the policy's duration
+ * on a TLS one; it cannot be requested. */
+static void
+sc_cap_sts(itw_t *w)
+{
+  const char *out, *line;
+  size_t lines = 0;
+
+  w->conf.sts_port = 6697;
+  w->conf.sts_preload = true;
+  itw_portal(w, 0);
+  itw_connect(w, 0);
+  itw_feed(w, 0, "CAP LS 302\r\n");
+  out = itw_take(w, 0);
+  for (line = out; *line != '\0'; lines++) {
+    const char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    ASSERT(len < 510);
+    if (eol != NULL && eol[1] != '\0')
+      ASSERT(strncmp(line, ":irc.test CAP * LS * :", 22) == 0);
+    else
+      ASSERT(strncmp(line, ":irc.test CAP * LS :", 20) == 0);
+    line += len + (eol != NULL);
+  }
+  ASSERT(lines >= 1);
+  ASSERT(strstr(out, " sts=port=6697") != NULL);
+  ASSERT(strstr(out, " sasl=PLAIN,SCRAM-SHA-256,EXTERNAL") != NULL);
+  ASSERT(strstr(out, " userhost-in-names") != NULL);
+  itw_feed(w, 0, "CAP REQ sts\r\n");
+  ITW_EXPECT(w, 0, ":irc.test CAP * NAK :sts");
+
+  itw_connect(w, 1);
+  w->ft[1].peer.tls = true;
+  itw_feed(w, 1, "CAP LS 302\r\n");
+  ASSERT(strstr(itw_take(w, 1), " sts=duration=2592000,preload") != NULL);
+  /* Without the 302 values, the name alone. */
+  itw_connect(w, 2);
+  itw_feed(w, 2, "CAP LS\r\n");
+  out = itw_take(w, 2);
+  ASSERT(strstr(out, " sts ") != NULL && strstr(out, "sts=") == NULL);
+}
+
+TEST(reg_cap_sts)
+{
+  itw_run_chunked(sc_cap_sts);
+}
+
+/* A connection password: registration needs the last PASS to match; a
+ * missing or wrong one gets 464 and the connection is closed. */
+static void
+sc_password(itw_t *w)
+{
+  const char *out;
+
+  w->conf.password = reed_strdup("open sesame");
+  itw_connect(w, 0);
+  itw_feed(w, 0, "PASS :open sesame\r\nNICK pw\r\nUSER u 0 * :P W\r\n");
+  out = itw_take(w, 0);
+  ASSERT(strstr(out, ":irc.test 001 pw ") != NULL);
+  itw_feed(w, 0, "PASS again\r\n");
+  ITW_EXPECT(w, 0, ":irc.test 462 pw :You may not reregister");
+
+  itw_connect(w, 1);
+  itw_feed(w, 1, "NICK nopw\r\nUSER u 0 * :x\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test 464 * :Password incorrect\n"
+             "ERROR :Closing Link: 127.0.0.1 (Bad password)");
+  ASSERT(w->ft[1].closed);
+
+  /* The last PASS counts: a right one followed by a wrong one fails. */
+  itw_connect(w, 2);
+  itw_feed(w, 2,
+           "PASS :open sesame\r\nPASS open\r\nNICK bad\r\n"
+           "USER u 0 * :x\r\n");
+  ITW_EXPECT(w, 2,
+             ":irc.test 464 * :Password incorrect\n"
+             "ERROR :Closing Link: 127.0.0.1 (Bad password)");
+  ASSERT(w->ft[2].closed);
+  /* The refused nicks were never taken. */
+  itw_connect(w, 3);
+  itw_feed(w, 3, "PASS :open sesame\r\nNICK nopw\r\nUSER u 0 * :x\r\n");
+  ASSERT(strstr(itw_take(w, 3), ":irc.test 001 nopw ") != NULL);
+}
+
+TEST(reg_password)
+{
+  itw_run_chunked(sc_password);
+}
+
 TEST(reg_command_table_sorted)
 {
   size_t n = reed__irc_cmd_count();

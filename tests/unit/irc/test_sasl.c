@@ -252,6 +252,10 @@ sc_register(itw_t *w)
              ":irc.test FAIL REGISTER ALREADY_AUTHENTICATED other :You are "
              "logged in");
   itw_register(w, 1, "second");
+  itw_feed(w, 1, "REGISTER second not-an-address pw2\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test FAIL REGISTER INVALID_EMAIL second :That is not an "
+             "email address");
   itw_feed(w, 1, "REGISTER Newbie * pw2\r\n");
   ITW_EXPECT(w, 1,
              ":irc.test FAIL REGISTER ACCOUNT_NAME_MUST_BE_NICK Newbie :The "
