@@ -10,6 +10,7 @@
 #define S(field) offsetof(reed_server_conf_t, field)
 #define MS 1000L
 #define MAX_FILE (16L << 20)
+enum { LOAD_SKIP_UNKNOWN = 1, LOAD_READ_FILES = 2 };
 #define MAX_LISTENERS 1024
 
 static const char *const registration_names[] = {"closed", "open", NULL};
@@ -151,6 +152,7 @@ typedef struct {
   size_t n_sects;
   sect_t *cur;      /* NULL before the first header */
   int skip_unknown; /* the embedded default skips unknown modules */
+  int read_files;   /* a config file: read the files it names (motd) */
   int skipping;
   reed_conf_err_t *err;
 } loader_t;
@@ -516,6 +518,36 @@ loader_cleanup(loader_t *ld)
   reed_free(ld->sects);
 }
 
+static int read_file(const char *path, char **text, size_t *len,
+                     reed_conf_err_t *err);
+
+/* The MOTD file is read with the config, so a reload picks up its new
+ * text and a missing file is reported like any other bad key. */
+static int
+load_motd(loader_t *ld)
+{
+  reed_server_conf_t *sv = &ld->cfg->server;
+  size_t len;
+  int rc;
+
+  if (!ld->read_files || sv->motd == NULL)
+    return 0;
+  rc = read_file(sv->motd, &sv->motd_text, &len, ld->err);
+  if (rc == 0) {
+    sv->motd_text[len] = '\0'; /* read_all leaves room for it */
+    if (len > REED_MOTD_MAX)
+      rc = reed__conf_errf(ld->err, "larger than %d bytes", REED_MOTD_MAX);
+    else if (!reed_utf8_valid((const uint8_t *)sv->motd_text, len))
+      rc = reed__conf_errf(ld->err, "not UTF-8 text");
+    else
+      return 0;
+  }
+  reed_free(sv->motd_text);
+  sv->motd_text = NULL;
+  return at(ld, rc == REED_ENOMEM ? rc : REED_ECONFIG,
+            line_of(&ld->sects[0], "motd"), "motd");
+}
+
 static int
 load(loader_t *ld, const char *text, size_t len)
 {
@@ -528,6 +560,8 @@ load(loader_t *ld, const char *text, size_t len)
   if (rc == 0)
     rc = check_server(ld);
   if (rc == 0)
+    rc = load_motd(ld);
+  if (rc == 0)
     rc = check_modules(ld);
   if (rc == 0)
     rc = check_listeners(ld);
@@ -536,11 +570,13 @@ load(loader_t *ld, const char *text, size_t len)
 
 static int
 load_text(const char *name, const char *text, size_t len,
-          const reed_conf_section_t *sections, size_t n, int skip_unknown,
+          const reed_conf_section_t *sections, size_t n, int flags,
           reed_config_t **out, reed_conf_err_t *err)
 {
   reed_conf_err_t dummy;
-  loader_t ld = {.skip_unknown = skip_unknown, .err = err ? err : &dummy};
+  loader_t ld = {.skip_unknown = flags & LOAD_SKIP_UNKNOWN,
+                 .read_files = flags & LOAD_READ_FILES,
+                 .err = err ? err : &dummy};
   int rc;
 
   *ld.err = (reed_conf_err_t){.line = 0};
@@ -574,8 +610,8 @@ reed_config_load_default(const reed_conf_section_t *sections, size_t n_sections,
                          reed_config_t **cfg, reed_conf_err_t *err)
 {
   return load_text("(default)", reed__config_default_text,
-                   strlen(reed__config_default_text), sections, n_sections, 1,
-                   cfg, err);
+                   strlen(reed__config_default_text), sections, n_sections,
+                   LOAD_SKIP_UNKNOWN, cfg, err);
 }
 
 const char *
@@ -584,7 +620,8 @@ reed_config_default_text(void)
   return reed__config_default_text;
 }
 
-/* Reads all of f (at most MAX_FILE bytes) into a reed_malloc'd buffer. */
+/* Reads all of f (at most MAX_FILE bytes) into a reed_malloc'd buffer,
+ * which has room for a NUL after the text. */
 static int
 read_all(FILE *f, char **text, size_t *len)
 {
@@ -652,7 +689,8 @@ reed_config_load_file(const char *path, const reed_conf_section_t *sections,
   rc = read_file(path, &text, &len, err);
   if (rc != 0)
     return rc;
-  rc = load_text(path, text, len, sections, n_sections, 0, cfg, err);
+  rc = load_text(path, text, len, sections, n_sections, LOAD_READ_FILES, cfg,
+                 err);
   reed_free(text);
   return rc;
 }
@@ -680,6 +718,7 @@ reed_config_free(reed_config_t *cfg)
     reed_endpoint_cleanup(&cfg->listeners[i].ep);
   }
   free_fields(&cfg->server, server_directives);
+  reed_free(cfg->server.motd_text);
   reed_free(cfg->listeners);
   reed_free(cfg->modules);
   reed_free(cfg->file);

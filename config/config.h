@@ -180,6 +180,8 @@ enum {
   REED_PWHASH_SENSITIVE = 3,
 };
 
+#define REED_MOTD_MAX 65536 /* bytes of the [server] motd file */
+
 /* The [server] section. Strings are owned by the config; tls_cert, tls_key
  * and motd are NULL when unset. */
 typedef struct reed_server_conf_s {
@@ -203,7 +205,8 @@ typedef struct reed_server_conf_s {
   int auth_fail_limit;           /* 5 failures ... */
   uint64_t auth_fail_window;     /* ... per 60s window (ms) */
   char *motd;                    /* path of a text file, or NULL */
-  reed_strlist_t plugins;        /* bot plugin .so paths */
+  char *motd_text; /* its text, read with a config file; NULL otherwise */
+  reed_strlist_t plugins; /* bot plugin .so paths */
 } reed_server_conf_t;
 
 /* One listener: which module, the endpoint as written, parsed, and where. */

@@ -2,6 +2,8 @@
  * commands: LUSERS, MOTD, VERSION, TIME, ADMIN, INFO. */
 #include "irc_int.h"
 
+#include "../../config/config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -71,18 +73,42 @@ reed__irc_send_lusers(reed_irc_core_t *c)
   reed__irc_num(c, "266", ":Current global users: %zu", st.sessions);
 }
 
+/* The [server] motd file's text, one 372 per line; lines are cut at 400
+ * bytes on a character boundary. */
+static void
+send_motd_text(reed_irc_core_t *c, const char *text)
+{
+  while (*text != '\0') {
+    size_t len = strcspn(text, "\n"), shown = len;
+    if (shown > 0 && text[shown - 1] == '\r')
+      shown--;
+    if (shown > 400) {
+      shown = 400;
+      while (shown > 0 && ((unsigned char)text[shown] & 0xc0) == 0x80)
+        shown--;
+    }
+    reed__irc_num(c, "372", ":- %.*s", (int)shown, text);
+    text += len + (text[len] == '\n');
+  }
+}
+
+/* [irc] motd lines when set, else the [server] motd file. */
 void
 reed__irc_send_motd(reed_irc_core_t *c)
 {
   const reed_irc_strlist_t *motd = &IRC_CONF(c)->motd;
+  const reed_server_conf_t *sc = c->env->server_conf;
+  const char *text = sc != NULL ? sc->motd_text : NULL;
 
-  if (motd->n == 0) {
+  if (motd->n == 0 && text == NULL) {
     reed__irc_num(c, "422", ":MOTD File is missing");
     return;
   }
   reed__irc_num(c, "375", ":- %s Message of the day - ", IRC_SERVER(c));
   for (size_t i = 0; i < motd->n; i++)
     reed__irc_num(c, "372", ":- %s", motd->v[i]);
+  if (motd->n == 0)
+    send_motd_text(c, text);
   reed__irc_num(c, "376", ":End of /MOTD command.");
 }
 

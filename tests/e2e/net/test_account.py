@@ -48,8 +48,12 @@ def round_trip(conf):
     assert r.returncode == 0, r
     r = account(conf, "passwd", "alice", password="")
     assert r.returncode != 0 and "no password" in r.stderr, r
-    r = account(conf, "passwd", "alice", password="x" * 600 + "\n")
+    r = account(conf, "passwd", "alice", password="x" * 1100 + "\n")
     assert r.returncode != 0 and "too long" in r.stderr, r
+    r = account(conf, "passwd", "alice", password="y" * 1024 + "\n")
+    assert r.returncode == 0, r
+    r = account(conf, "passwd", "alice", password="n3w\n")
+    assert r.returncode == 0, r
     r = account(conf, "passwd", "nobody", password="n3w\n")
     assert r.returncode != 0, r
     r = account(conf, "cert", "add", "alice", FP)

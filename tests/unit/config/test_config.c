@@ -452,6 +452,62 @@ TEST(config_load_and_check_file)
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
+/* A config file's [server] motd names a text file that is read with it;
+ * a missing file, a bad encoding or an oversized file is an error on the
+ * motd line. Strings (no file) keep only the path. */
+TEST(config_motd_file_is_read)
+{
+  char path[] = "/tmp/reed-config-motd-XXXXXX";
+  char motd[] = "/tmp/reed-motd-XXXXXX";
+  char text[200];
+  static char big[REED_MOTD_MAX + 2];
+  reed_config_t *cfg;
+  reed_conf_err_t err;
+  int fd = mkstemp(path), fd2 = mkstemp(motd);
+
+  ASSERT(fd >= 0 && fd2 >= 0);
+  close(fd);
+  close(fd2);
+  snprintf(text, sizeof(text), "[server]\nname = m.test\nmotd = %s\n", motd);
+  write_file(path, text);
+  write_file(motd, "Welcome\r\nto reed\n");
+  ASSERT_EQ(reed_config_load_file(path, sections, REED_ARRAY_SIZE(sections),
+                                  &cfg, &err),
+            0);
+  ASSERT_STR_EQ(cfg->server.motd_text, "Welcome\r\nto reed\n");
+  reed_config_free(cfg);
+
+  write_file(motd, "caf\xc3 bad\n");
+  ASSERT_EQ(reed_config_load_file(path, sections, REED_ARRAY_SIZE(sections),
+                                  &cfg, &err),
+            REED_ECONFIG);
+  ASSERT(cfg == NULL);
+  ASSERT_EQ(err.line, 3);
+  ASSERT_STR_EQ(err.key, "motd");
+  ASSERT_STR_EQ(err.msg, "not UTF-8 text");
+
+  memset(big, 'x', sizeof(big) - 1);
+  write_file(motd, big);
+  ASSERT_EQ(reed_config_load_file(path, sections, REED_ARRAY_SIZE(sections),
+                                  &cfg, &err),
+            REED_ECONFIG);
+  ASSERT_STR_EQ(err.msg, "larger than 65536 bytes");
+
+  unlink(motd);
+  ASSERT_EQ(reed_config_load_file(path, sections, REED_ARRAY_SIZE(sections),
+                                  &cfg, &err),
+            REED_ECONFIG);
+  ASSERT_STR_EQ(err.key, "motd");
+  ASSERT(strstr(err.msg, "cannot open") != NULL);
+
+  ASSERT_EQ(reed_config_load_string("s.ini", text, sections,
+                                    REED_ARRAY_SIZE(sections), &cfg, &err),
+            0);
+  ASSERT(cfg->server.motd_text == NULL);
+  reed_config_free(cfg);
+  unlink(path);
+}
+
 TEST(config_long_value_in_file)
 {
   /* libinih would cut this at 200 bytes; reed keeps all of it. */
@@ -525,13 +581,13 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 36\n"
-                   "irc ssl:6697:interface=\\:\\: 37\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 38\n"
-                   "xmpp tcp:5222:interface=0.0.0.0 41\n"
+  ASSERT_LINES(ls, "irc tcp:6667 38\n"
+                   "irc ssl:6697:interface=\\:\\: 39\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 40\n"
+                   "xmpp tcp:5222:interface=0.0.0.0 43\n"
                    "xmpp ssl:5223:interface=0.0.0.0:certKey=/etc/reed/xmpp.pem:"
-                   "privateKey=/etc/reed/xmpp.key 42\n"
-                   "amp tcp:7227:interface=127.0.0.1 45\n");
+                   "privateKey=/etc/reed/xmpp.key 44\n"
+                   "amp tcp:7227:interface=127.0.0.1 47\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);

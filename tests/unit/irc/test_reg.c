@@ -196,15 +196,16 @@ TEST(reg_eof_and_shutdown)
   itw_run_chunked(sc_eof);
 }
 
-/* Without [irc] overrides, the server name and the timeouts come from the
- * [server] section. */
+/* Without [irc] overrides, the server name, the timeouts and the MOTD come
+ * from the [server] section. */
 static void
 sc_server_conf(itw_t *w)
 {
   static reed_server_conf_t sc = {.name = "srv.example",
                                   .registration_timeout = 5000,
                                   .ping_interval = 10000,
-                                  .ping_timeout = 2000};
+                                  .ping_timeout = 2000,
+                                  .motd_text = "Line one\r\n\nLine three"};
 
   reed_free(w->conf.server_name);
   w->conf.server_name = NULL;
@@ -215,6 +216,13 @@ sc_server_conf(itw_t *w)
   fc_advance(&w->fc, 5000);
   ITW_EXPECT(w, 0, "ERROR :Closing Link: 127.0.0.1 (Registration timed out)");
   itw_register(w, 1, "later");
+  itw_feed(w, 1, "MOTD\r\n");
+  ITW_EXPECT(w, 1,
+             ":srv.example 375 later :- srv.example Message of the day - \n"
+             ":srv.example 372 later :- Line one\n"
+             ":srv.example 372 later :- \n"
+             ":srv.example 372 later :- Line three\n"
+             ":srv.example 376 later :End of /MOTD command.");
   fc_advance(&w->fc, 10000);
   ITW_EXPECT(w, 1, "PING :srv.example");
   fc_advance(&w->fc, 2000);
