@@ -1,10 +1,9 @@
-/* The networked transport's IRC client, sans-IO: registration (PASS, CAP
- * LS 302 asking for sasl when configured and account-tag when offered,
- * SASL PLAIN, NICK, USER, nick collisions, the IRCv3 bot mode),
- * PING/PONG and a keepalive, server lines turned into bot events, bot
- * actions turned into lines behind a token bucket, and reconnects with
- * backoff. Bytes come in through reed__bot_irc_feed and go out through
- * reed__bot_irc_io_t; time is the bot's reed_clock_t. */
+/* The networked transport's IRC client, sans-IO: input split into lines
+ * and routed (registration to bot_irc_reg.c, events to bot_irc_events.c),
+ * PING/PONG and a keepalive, bot actions turned into lines behind a token
+ * bucket, the rooms to rejoin, and reconnects with backoff. Bytes come in
+ * through reed__bot_irc_feed and go out through reed__bot_irc_io_t; time
+ * is the bot's reed_clock_t. */
 #include "bot_irc_int.h"
 
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #define PING_AFTER_MS 120000
 #define DEAD_AFTER_MS 240000
 #define STABLE_MS 60000
-#define LINE_BUDGET 510
 
 static const reed__bot_ops_t irc_ops;
 
@@ -24,15 +22,15 @@ of_bot(void *t)
   return t;
 }
 
-static uint64_t
-now(const reed__bot_irc_t *irc)
+uint64_t
+reed__bot_irc_now(const reed__bot_irc_t *irc)
 {
   reed_clock_t *c = irc->bot.clock;
   return c->now_ms(c->c);
 }
 
-static int
-same(const char *a, const char *b)
+int
+reed__bot_irc_same(const char *a, const char *b)
 {
   if (a == NULL || b == NULL)
     return 0;
@@ -48,10 +46,10 @@ same(const char *a, const char *b)
 /* ---- Output -----------------------------------------------------------------
  * Registration, PONG and QUIT go straight out; actions wait in the queue
  * for a token (a burst of 5, then one a second). */
-static int
-write_now(reed__bot_irc_t *irc, const char *line)
+int
+reed__bot_irc_write_now(reed__bot_irc_t *irc, const char *line)
 {
-  char buf[LINE_BUDGET + 2];
+  char buf[REED__BOT_IRC_LINE_BUDGET + 2];
   int n = snprintf(buf, sizeof(buf), "%s\r\n", line);
 
   if (n < 0 || (size_t)n >= sizeof(buf))
@@ -73,7 +71,7 @@ drain_fire(void *arg)
 static void
 refill(reed__bot_irc_t *irc)
 {
-  uint64_t t = now(irc);
+  uint64_t t = reed__bot_irc_now(irc);
 
   while (irc->tokens < REED__BOT_IRC_BURST &&
          t - irc->tokens_ms >= REED__BOT_IRC_REFILL_MS) {
@@ -110,9 +108,9 @@ drain(reed__bot_irc_t *irc)
     irc->tokens--;
   }
   if (irc->q_len > 0 && irc->drain_timer == 0)
-    irc->drain_timer =
-        c->call_later(c->c, irc->tokens_ms + REED__BOT_IRC_REFILL_MS - now(irc),
-                      drain_fire, irc);
+    irc->drain_timer = c->call_later(
+        c->c, irc->tokens_ms + REED__BOT_IRC_REFILL_MS - reed__bot_irc_now(irc),
+        drain_fire, irc);
 }
 
 static void
@@ -145,12 +143,10 @@ enqueue(reed__bot_irc_t *irc, const char *line, size_t len)
   return 0;
 }
 
-static int sendf(reed__bot_irc_t *irc, const char *fmt, ...) REED_PRINTF(2, 3);
-
-static int
-sendf(reed__bot_irc_t *irc, const char *fmt, ...)
+int
+reed__bot_irc_sendf(reed__bot_irc_t *irc, const char *fmt, ...)
 {
-  char line[LINE_BUDGET + 1];
+  char line[REED__BOT_IRC_LINE_BUDGET + 1];
   va_list ap;
   int n, rc;
 
@@ -173,7 +169,7 @@ static int
 room_index(const reed__bot_irc_t *irc, const char *room)
 {
   for (int i = 0; i < REED__BOT_IRC_ROOMS_MAX; i++)
-    if (irc->rooms[i] && same(irc->rooms[i], room))
+    if (irc->rooms[i] && reed__bot_irc_same(irc->rooms[i], room))
       return i;
   return -1;
 }
@@ -192,8 +188,8 @@ room_remember(reed__bot_irc_t *irc, const char *room)
   return REED_ELIMIT;
 }
 
-static void
-room_forget(reed__bot_irc_t *irc, const char *room)
+void
+reed__bot_irc_room_forget(reed__bot_irc_t *irc, const char *room)
 {
   int i = room_index(irc, room);
 
@@ -209,8 +205,8 @@ static int
 op_join(void *t, const char *room, const char *key)
 {
   reed__bot_irc_t *irc = of_bot(t);
-  int rc =
-      key ? sendf(irc, "JOIN %s %s", room, key) : sendf(irc, "JOIN %s", room);
+  int rc = key ? reed__bot_irc_sendf(irc, "JOIN %s %s", room, key)
+               : reed__bot_irc_sendf(irc, "JOIN %s", room);
 
   return rc ? rc : room_remember(irc, room);
 }
@@ -219,11 +215,11 @@ static int
 op_part(void *t, const char *room, const char *reason)
 {
   reed__bot_irc_t *irc = of_bot(t);
-  int rc = reason ? sendf(irc, "PART %s :%s", room, reason)
-                  : sendf(irc, "PART %s", room);
+  int rc = reason ? reed__bot_irc_sendf(irc, "PART %s :%s", room, reason)
+                  : reed__bot_irc_sendf(irc, "PART %s", room);
 
   if (rc == 0)
-    room_forget(irc, room);
+    reed__bot_irc_room_forget(irc, room);
   return rc;
 }
 
@@ -234,7 +230,9 @@ text_budget(const reed__bot_irc_t *irc, const char *cmd, const char *target)
   size_t used = 1 + strlen(irc->nick) + 1 + strlen(irc->user) + 1 + 64 + 1 +
                 strlen(cmd) + 1 + strlen(target) + 2 + 9;
 
-  return used < LINE_BUDGET - 16 ? LINE_BUDGET - used : 16;
+  return used < REED__BOT_IRC_LINE_BUDGET - 16
+             ? REED__BOT_IRC_LINE_BUDGET - used
+             : 16;
 }
 
 /* The longest prefix of text within max bytes that ends on a character
@@ -269,7 +267,8 @@ op_msg(void *t, const char *target, int kind, const char *text)
     return REED_EQUEUEFULL;
   while (len > 0 && rc == 0) {
     size_t n = utf8_cut(text, len, max);
-    rc = sendf(irc, "%s %s :%s%.*s%s", cmd, target, pre, (int)n, text, post);
+    rc = reed__bot_irc_sendf(irc, "%s %s :%s%.*s%s", cmd, target, pre, (int)n,
+                             text, post);
     text += n;
     len -= n;
   }
@@ -279,7 +278,7 @@ op_msg(void *t, const char *target, int kind, const char *text)
 static int
 op_set_topic(void *t, const char *room, const char *topic)
 {
-  return sendf(of_bot(t), "TOPIC %s :%s", room, topic);
+  return reed__bot_irc_sendf(of_bot(t), "TOPIC %s :%s", room, topic);
 }
 
 static int
@@ -288,8 +287,8 @@ op_kick(void *t, const char *room, const char *nick, const char *reason)
   reed__bot_irc_t *irc = of_bot(t);
 
   if (reason)
-    return sendf(irc, "KICK %s %s :%s", room, nick, reason);
-  return sendf(irc, "KICK %s %s", room, nick);
+    return reed__bot_irc_sendf(irc, "KICK %s %s :%s", room, nick, reason);
+  return reed__bot_irc_sendf(irc, "KICK %s %s", room, nick);
 }
 
 static int
@@ -301,13 +300,11 @@ op_set_nick(void *t, const char *nick)
 
   if (strlen(nick) > 32)
     return REED_EBADNICK;
-  rc = sendf(irc, "NICK %s", nick);
+  rc = reed__bot_irc_sendf(irc, "NICK %s", nick);
   if (rc == 0)
     reed_strlcpy(irc->want_nick, nick, sizeof(irc->want_nick));
   return rc;
 }
-
-static void stop_connection_timers(reed__bot_irc_t *irc);
 
 static int
 op_quit(void *t, const char *reason)
@@ -318,14 +315,14 @@ op_quit(void *t, const char *reason)
 
   irc->state = REED__BOT_IRC_DONE;
   queue_clear(irc);
-  stop_connection_timers(irc);
+  reed__bot_irc_stop_timers(irc);
   if (irc->reconnect_timer)
     c->cancel(c->c, irc->reconnect_timer);
   irc->reconnect_timer = 0;
   if (was == REED__BOT_IRC_READY || was == REED__BOT_IRC_REGISTERING) {
-    char line[LINE_BUDGET];
+    char line[REED__BOT_IRC_LINE_BUDGET];
     snprintf(line, sizeof(line), "QUIT :%s", reason ? reason : "bye");
-    write_now(irc, line);
+    reed__bot_irc_write_now(irc, line);
     irc->io.close(irc->io.io);
   } else if (was == REED__BOT_IRC_CONNECTING) {
     irc->io.close(irc->io.io);
@@ -340,6 +337,13 @@ op_nick(void *t)
   return irc->nick[0] ? irc->nick : NULL;
 }
 
+int
+reed__bot_irc_say(reed__bot_irc_t *irc, const char *target, int kind,
+                  const char *text)
+{
+  return op_msg(irc, target, kind, text);
+}
+
 static const reed__bot_ops_t irc_ops = {
     .join = op_join,
     .part = op_part,
@@ -351,456 +355,13 @@ static const reed__bot_ops_t irc_ops = {
     .nick = op_nick,
 };
 
-/* ---- Registration -----------------------------------------------------------
- */
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-base64(const unsigned char *in, size_t len, char *out)
-{
-  size_t i, o = 0;
-
-  for (i = 0; i + 2 < len; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-    out[o++] = b64[v >> 18];
-    out[o++] = b64[(v >> 12) & 63];
-    out[o++] = b64[(v >> 6) & 63];
-    out[o++] = b64[v & 63];
-  }
-  if (i < len) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < len)
-      v |= (uint32_t)in[i + 1] << 8;
-    out[o++] = b64[v >> 18];
-    out[o++] = b64[(v >> 12) & 63];
-    out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-    out[o++] = '=';
-  }
-  out[o] = '\0';
-}
-
-static void
-send_sasl_plain(reed__bot_irc_t *irc)
-{
-  unsigned char raw[300];
-  char enc[404], line[420];
-  size_t u = strlen(irc->sasl_user), p = strlen(irc->sasl_pass);
-
-  /* authzid empty: NUL authcid NUL passwd (RFC 4616). Lengths were
-   * checked at init, so this fits one 400-byte AUTHENTICATE chunk. */
-  raw[0] = '\0';
-  memcpy(raw + 1, irc->sasl_user, u);
-  raw[1 + u] = '\0';
-  memcpy(raw + 2 + u, irc->sasl_pass, p);
-  base64(raw, 2 + u + p, enc);
-  snprintf(line, sizeof(line), "AUTHENTICATE %s", enc);
-  write_now(irc, line);
-}
-
-static void
-send_nick(reed__bot_irc_t *irc)
-{
-  char line[80];
-
-  snprintf(line, sizeof(line), "NICK %s", irc->nick);
-  write_now(irc, line);
-}
-
-static void keepalive_fire(void *arg);
-
-void
-reed__bot_irc_connected(reed__bot_irc_t *irc)
-{
-  reed_clock_t *c = irc->bot.clock;
-  char line[LINE_BUDGET];
-
-  irc->state = REED__BOT_IRC_REGISTERING;
-  irc->in_len = 0;
-  irc->in_discard = 0;
-  irc->cap_sasl = 0;
-  irc->cap_account = 0;
-  irc->nick_tries = 0;
-  irc->ping_sent = 0;
-  irc->last_rx_ms = now(irc);
-  reed_strlcpy(irc->nick, irc->want_nick, sizeof(irc->nick));
-  if (irc->password) {
-    snprintf(line, sizeof(line), "PASS %s", irc->password);
-    write_now(irc, line);
-  }
-  write_now(irc, "CAP LS 302");
-  send_nick(irc);
-  snprintf(line, sizeof(line), "USER %s 0 * :%s", irc->user, irc->realname);
-  write_now(irc, line);
-  irc->keepalive_timer = c->call_later(c->c, KEEPALIVE_MS, keepalive_fire, irc);
-}
-
-/* A fatal registration failure: no reconnect. */
-static void
-give_up(reed__bot_irc_t *irc, const char *why)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_DISCONNECTED, .text = why};
-
-  if (irc->bot.log)
-    reed_log(irc->bot.log, REED_LOG_ERROR, "bot: %s", why);
-  ev.ts_ms = reed_bot_wall_ms(&irc->bot);
-  irc->state = REED__BOT_IRC_DONE;
-  irc->bot.closed = 1;
-  reed__bot_stop_timers(&irc->bot);
-  stop_connection_timers(irc);
-  irc->io.close(irc->io.io);
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-/* 433/432 while registering: try nick_, nick__, ... then nick + digits. */
-static void
-next_nick(reed__bot_irc_t *irc)
-{
-  size_t n = strlen(irc->want_nick);
-
-  irc->nick_tries++;
-  if (irc->nick_tries > 10) {
-    give_up(irc, "no usable nick");
-    return;
-  }
-  if (irc->nick_tries <= 3 && n + (size_t)irc->nick_tries < 30) {
-    snprintf(irc->nick, sizeof(irc->nick), "%s%.*s", irc->want_nick,
-             irc->nick_tries, "___");
-  } else {
-    irc->rng = irc->rng * 1103515245u + 12345u;
-    snprintf(irc->nick, sizeof(irc->nick), "%.24s%u", irc->want_nick,
-             (irc->rng >> 8) % 100000u);
-  }
-  send_nick(irc);
-}
-
-static void
-rejoin(reed__bot_irc_t *irc)
-{
-  for (int i = 0; i < REED__BOT_IRC_ROOMS_MAX; i++)
-    if (irc->rooms[i])
-      sendf(irc, "JOIN %s", irc->rooms[i]);
-}
-
-static void
-on_welcome(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_CONNECTED, .self = 1};
-
-  if (m->n_params > 0 && strlen(m->params[0]) < sizeof(irc->nick))
-    reed_strlcpy(irc->nick, m->params[0], sizeof(irc->nick));
-  irc->state = REED__BOT_IRC_READY;
-  irc->ready_ms = now(irc);
-  irc->tokens = REED__BOT_IRC_BURST;
-  irc->tokens_ms = irc->ready_ms;
-  rejoin(irc);
-  ev.nick = irc->nick;
-  ev.ts_ms = reed_bot_wall_ms(&irc->bot);
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-/* 1 when the space-separated list holds `cap` (or "cap=value"). */
-static int
-has_cap(const char *list, const char *cap)
-{
-  size_t n = strlen(cap);
-
-  for (const char *p = list; *p;) {
-    size_t len = strcspn(p, " ");
-    if (len >= n && strncmp(p, cap, n) == 0 && (len == n || p[n] == '='))
-      return 1;
-    p += len;
-    while (*p == ' ')
-      p++;
-  }
-  return 0;
-}
-
-/* CAP LS (maybe several lines, "*" before the last): ask for sasl when
- * configured and account-tag when offered, or end negotiation. */
-static void
-on_cap_ls(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  const char *caps = m->params[m->n_params - 1];
-  char req[64];
-  int sasl = irc->sasl_user != NULL;
-
-  irc->cap_sasl |= has_cap(caps, "sasl");
-  irc->cap_account |= has_cap(caps, "account-tag");
-  if (m->n_params > 3 && strcmp(m->params[2], "*") == 0)
-    return; /* more to come */
-  if (irc->sasl_user && !irc->cap_sasl) {
-    give_up(irc, "the server does not offer SASL");
-    return;
-  }
-  if (!sasl && !irc->cap_account) {
-    write_now(irc, "CAP END");
-    return;
-  }
-  snprintf(req, sizeof(req), "CAP REQ :%s%s%s", sasl ? "sasl" : "",
-           sasl && irc->cap_account ? " " : "",
-           irc->cap_account ? "account-tag" : "");
-  write_now(irc, req);
-}
-
-static void
-on_cap(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  const char *sub = m->n_params > 1 ? m->params[1] : "";
-
-  if (m->n_params < 3 || irc->state != REED__BOT_IRC_REGISTERING)
-    return;
-  if (strcmp(sub, "LS") == 0) {
-    on_cap_ls(irc, m);
-  } else if (strcmp(sub, "ACK") == 0) {
-    if (irc->sasl_user && has_cap(m->params[2], "sasl"))
-      write_now(irc, "AUTHENTICATE PLAIN");
-    else
-      write_now(irc, "CAP END");
-  } else if (strcmp(sub, "NAK") == 0) {
-    if (irc->sasl_user)
-      give_up(irc, "the server refused SASL");
-    else
-      write_now(irc, "CAP END");
-  }
-}
-
-/* ISUPPORT BOT=<mode>: the bot marks itself as one (IRCv3 bot mode). */
-static void
-on_isupport(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  for (size_t i = 1; i + 1 < m->n_params; i++) {
-    const char *t = m->params[i];
-    if (strncmp(t, "BOT=", 4) == 0 && t[4] && !t[5] && t[4] != ' ')
-      sendf(irc, "MODE %s +%c", irc->nick, t[4]);
-  }
-}
-
-static void
-on_numeric(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m, int num)
-{
-  switch (num) {
-  case 1:
-    on_welcome(irc, m);
-    break;
-  case 5:
-    if (irc->state == REED__BOT_IRC_READY)
-      on_isupport(irc, m);
-    break;
-  case 432:
-  case 433:
-    if (irc->state == REED__BOT_IRC_REGISTERING)
-      next_nick(irc);
-    break;
-  case 903:
-    write_now(irc, "CAP END");
-    break;
-  case 902:
-  case 904:
-  case 905:
-  case 906:
-  case 908:
-    if (irc->state == REED__BOT_IRC_REGISTERING)
-      give_up(irc, "SASL authentication failed");
-    break;
-  default:
-    break;
-  }
-}
-
-/* ---- Server lines to bot events -------------------------------------------
- */
-static int
-is_room(const char *target)
-{
-  return target[0] == '#' || target[0] == '&';
-}
-
-static void
-fill_actor(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m,
-           reed_bot_event_t *ev, char *account, size_t size)
-{
-  ev->nick = m->nick;
-  ev->origin = NULL; /* IRC does not say which protocol a person uses */
-  ev->self = same(m->nick, irc->nick);
-  ev->ts_ms = reed_bot_wall_ms(&irc->bot);
-  if (reed__bot_irc_tag(m, "account", account, size) && account[0] &&
-      strcmp(account, "*") != 0)
-    ev->account = account;
-}
-
-/* CTCP: ACTION is an event; VERSION and PING are answered; the rest (DCC
- * included) is ignored. Returns 1 when text was CTCP. */
-static int
-ctcp(reed__bot_irc_t *irc, reed_bot_event_t *ev, const char *text,
-     int is_notice)
-{
-  char body[LINE_BUDGET], reply[LINE_BUDGET + 16];
-  size_t n = strlen(text + 1);
-
-  if (text[0] != '\001')
-    return 0;
-  if (n > 0 && text[n] == '\001')
-    n--;
-  snprintf(body, sizeof(body), "%.*s", (int)n, text + 1);
-  if (strncmp(body, "ACTION ", 7) == 0 && !is_notice) {
-    ev->kind = REED_BOT_EV_ACTION;
-    ev->text = body + 7;
-    reed__bot_dispatch(&irc->bot, ev);
-  } else if (!is_notice && strcmp(body, "VERSION") == 0) {
-    op_msg(irc, ev->nick, REED__BOT_MSG_NOTICE, "\001VERSION reed-bot\001");
-  } else if (!is_notice && strncmp(body, "PING", 4) == 0) {
-    snprintf(reply, sizeof(reply), "\001%s\001", body);
-    op_msg(irc, ev->nick, REED__BOT_MSG_NOTICE, reply);
-  }
-  return 1;
-}
-
-static void
-on_privmsg(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m, int notice)
-{
-  reed_bot_event_t ev = {0};
-  char account[64];
-
-  if (m->n_params < 2 || m->user == NULL)
-    return; /* server notices and malformed lines */
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  ev.kind = notice ? REED_BOT_EV_NOTICE : REED_BOT_EV_MESSAGE;
-  ev.room = is_room(m->params[0]) ? m->params[0] : NULL;
-  ev.text = m->params[1];
-  if (ctcp(irc, &ev, m->params[1], notice))
-    return;
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-static void
-on_membership(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m,
-              reed_bot_event_kind_t kind)
-{
-  reed_bot_event_t ev = {.kind = kind};
-  char account[64];
-
-  if (m->nick == NULL || m->n_params < 1)
-    return;
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  if (kind == REED_BOT_EV_QUIT) {
-    ev.text = m->params[0];
-  } else {
-    ev.room = m->params[0];
-    ev.text = m->n_params > 1 ? m->params[1] : NULL;
-  }
-  if (kind == REED_BOT_EV_JOIN)
-    ev.text = NULL;
-  if (kind == REED_BOT_EV_PART && ev.self)
-    room_forget(irc, ev.room);
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-static void
-on_nick(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_NICK};
-  char account[64], old[65];
-
-  if (m->nick == NULL || m->n_params < 1)
-    return;
-  reed_strlcpy(old, m->nick, sizeof(old));
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  ev.nick = old;
-  ev.target = m->params[0];
-  if (ev.self && strlen(m->params[0]) < sizeof(irc->nick))
-    reed_strlcpy(irc->nick, m->params[0], sizeof(irc->nick));
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-static void
-on_topic(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_TOPIC};
-  char account[64];
-
-  if (m->nick == NULL || m->n_params < 2)
-    return;
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  ev.room = m->params[0];
-  ev.text = m->params[1];
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-static void
-on_kick(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_KICK};
-  char account[64];
-
-  if (m->nick == NULL || m->n_params < 2)
-    return;
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  ev.room = m->params[0];
-  ev.target = m->params[1];
-  ev.text = m->n_params > 2 ? m->params[2] : NULL;
-  ev.self = same(ev.target, irc->nick);
-  if (ev.self)
-    room_forget(irc, ev.room);
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
-static void
-on_invite(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  reed_bot_event_t ev = {.kind = REED_BOT_EV_INVITE};
-  char account[64];
-
-  if (m->nick == NULL || m->n_params < 2)
-    return;
-  fill_actor(irc, m, &ev, account, sizeof(account));
-  ev.target = m->params[0];
-  ev.room = m->params[1];
-  ev.self = 0;
-  reed__bot_dispatch(&irc->bot, &ev);
-}
-
 static void
 on_ping(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
 {
-  char line[LINE_BUDGET];
+  char line[REED__BOT_IRC_LINE_BUDGET];
 
   snprintf(line, sizeof(line), "PONG :%s", m->n_params > 0 ? m->params[0] : "");
-  write_now(irc, line);
-}
-
-static const struct {
-  const char *command;
-  reed_bot_event_kind_t kind;
-} membership[] = {
-    {"JOIN", REED_BOT_EV_JOIN},
-    {"PART", REED_BOT_EV_PART},
-    {"QUIT", REED_BOT_EV_QUIT},
-};
-
-static int
-on_named(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m)
-{
-  const char *c = m->command;
-
-  for (size_t i = 0; i < REED_ARRAY_SIZE(membership); i++)
-    if (strcmp(c, membership[i].command) == 0) {
-      on_membership(irc, m, membership[i].kind);
-      return 1;
-    }
-  if (strcmp(c, "PRIVMSG") == 0 || strcmp(c, "NOTICE") == 0)
-    on_privmsg(irc, m, c[0] == 'N');
-  else if (strcmp(c, "NICK") == 0)
-    on_nick(irc, m);
-  else if (strcmp(c, "TOPIC") == 0)
-    on_topic(irc, m);
-  else if (strcmp(c, "KICK") == 0)
-    on_kick(irc, m);
-  else if (strcmp(c, "INVITE") == 0)
-    on_invite(irc, m);
-  else
-    return 0;
-  return 1;
+  reed__bot_irc_write_now(irc, line);
 }
 
 /* Registration commands come before READY; events only after it. */
@@ -816,20 +377,21 @@ on_line(reed__bot_irc_t *irc, const char *line, size_t len)
   if (strcmp(c, "PING") == 0)
     on_ping(irc, m);
   else if (strcmp(c, "CAP") == 0)
-    on_cap(irc, m);
+    reed__bot_irc_on_cap(irc, m);
   else if (strcmp(c, "AUTHENTICATE") == 0 && irc->sasl_user &&
            m->n_params > 0 && strcmp(m->params[0], "+") == 0)
-    send_sasl_plain(irc);
+    reed__bot_irc_on_authenticate(irc);
   else if (c[0] >= '0' && c[0] <= '9' && strlen(c) == 3)
-    on_numeric(irc, m, (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
+    reed__bot_irc_on_numeric(
+        irc, m, (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0'));
   else if (irc->state == REED__BOT_IRC_READY)
-    on_named(irc, m);
+    reed__bot_irc_on_event(irc, m);
 }
 
 void
 reed__bot_irc_feed(reed__bot_irc_t *irc, const char *data, size_t len)
 {
-  irc->last_rx_ms = now(irc);
+  irc->last_rx_ms = reed__bot_irc_now(irc);
   irc->ping_sent = 0;
   for (size_t i = 0; i < len; i++) {
     if (irc->state == REED__BOT_IRC_DONE || irc->in == NULL)
@@ -854,7 +416,7 @@ keepalive_fire(void *arg)
 {
   reed__bot_irc_t *irc = arg;
   reed_clock_t *c = irc->bot.clock;
-  uint64_t idle = now(irc) - irc->last_rx_ms;
+  uint64_t idle = reed__bot_irc_now(irc) - irc->last_rx_ms;
 
   irc->keepalive_timer = 0;
   if (idle >= DEAD_AFTER_MS) {
@@ -862,14 +424,22 @@ keepalive_fire(void *arg)
     return;
   }
   if (idle >= PING_AFTER_MS && !irc->ping_sent) {
-    write_now(irc, "PING :reed-bot");
+    reed__bot_irc_write_now(irc, "PING :reed-bot");
     irc->ping_sent = 1;
   }
   irc->keepalive_timer = c->call_later(c->c, KEEPALIVE_MS, keepalive_fire, irc);
 }
 
-static void
-stop_connection_timers(reed__bot_irc_t *irc)
+void
+reed__bot_irc_keepalive_start(reed__bot_irc_t *irc)
+{
+  reed_clock_t *c = irc->bot.clock;
+
+  irc->keepalive_timer = c->call_later(c->c, KEEPALIVE_MS, keepalive_fire, irc);
+}
+
+void
+reed__bot_irc_stop_timers(reed__bot_irc_t *irc)
 {
   reed_clock_t *c = irc->bot.clock;
 
@@ -898,7 +468,7 @@ next_delay(reed__bot_irc_t *irc, int was_ready)
 {
   uint64_t d;
 
-  if (was_ready && now(irc) - irc->ready_ms >= STABLE_MS)
+  if (was_ready && reed__bot_irc_now(irc) - irc->ready_ms >= STABLE_MS)
     irc->delay_ms = 0;
   d = irc->delay_ms ? irc->delay_ms * 2 : irc->delay_min_ms;
   if (d > irc->delay_max_ms)
@@ -917,7 +487,7 @@ reed__bot_irc_closed(reed__bot_irc_t *irc, const char *reason)
   reed_bot_event_t ev = {.kind = REED_BOT_EV_DISCONNECTED, .text = reason};
   int was_ready = irc->state == REED__BOT_IRC_READY;
 
-  stop_connection_timers(irc);
+  reed__bot_irc_stop_timers(irc);
   queue_clear(irc);
   if (irc->state == REED__BOT_IRC_DONE || irc->state == REED__BOT_IRC_IDLE)
     return;
@@ -1004,7 +574,7 @@ reed__bot_irc_cleanup(reed__bot_irc_t *irc)
 
   if (c) {
     queue_clear(irc);
-    stop_connection_timers(irc);
+    reed__bot_irc_stop_timers(irc);
     if (irc->reconnect_timer)
       c->cancel(c->c, irc->reconnect_timer);
     irc->reconnect_timer = 0;

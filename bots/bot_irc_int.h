@@ -98,4 +98,32 @@ void reed__bot_irc_feed(reed__bot_irc_t *irc, const char *data, size_t len);
  * reconnect is scheduled unless the bot quit. */
 void reed__bot_irc_closed(reed__bot_irc_t *irc, const char *reason);
 
+/* ---- Shared by the client's files ----------------------------------------
+ * bot_irc.c: output, rooms, timers; bot_irc_reg.c: registration;
+ * bot_irc_events.c: server lines to bot events. */
+#define REED__BOT_IRC_LINE_BUDGET 510
+
+uint64_t reed__bot_irc_now(const reed__bot_irc_t *irc);
+/* Nicks and rooms compared under ascii casemapping; 0 when either is NULL. */
+int reed__bot_irc_same(const char *a, const char *b);
+/* Registration, PONG and QUIT lines go out at once (CR LF added). */
+int reed__bot_irc_write_now(reed__bot_irc_t *irc, const char *line);
+/* Action lines wait for a token; 0 or ECLOSED, ETOOBIG, EQUEUEFULL. */
+int reed__bot_irc_sendf(reed__bot_irc_t *irc, const char *fmt, ...)
+    REED_PRINTF(2, 3);
+/* A message split to fit lines, as the bot's msg action sends it. */
+int reed__bot_irc_say(reed__bot_irc_t *irc, const char *target, int kind,
+                      const char *text);
+void reed__bot_irc_room_forget(reed__bot_irc_t *irc, const char *room);
+void reed__bot_irc_keepalive_start(reed__bot_irc_t *irc);
+void reed__bot_irc_stop_timers(reed__bot_irc_t *irc);
+
+void reed__bot_irc_on_cap(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m);
+/* AUTHENTICATE + from the server: the PLAIN response. */
+void reed__bot_irc_on_authenticate(reed__bot_irc_t *irc);
+void reed__bot_irc_on_numeric(reed__bot_irc_t *irc,
+                              const reed__bot_irc_msg_t *m, int num);
+/* A named command after registration; 1 when it was an event. */
+int reed__bot_irc_on_event(reed__bot_irc_t *irc, const reed__bot_irc_msg_t *m);
+
 #endif
