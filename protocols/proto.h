@@ -78,7 +78,11 @@ typedef struct reed_protocol_module_s {
    * connection only. Input split at any byte gives identical results. */
   ssize_t (*feed)(void *core, const uint8_t *in, size_t len);
   void (*tls_ready)(void *core);
-  void (*eof)(void *core);               /* peer gone: quit with a reason */
+  /* The connection is gone: the peer closed it, or net cut it (a read
+   * or write error, a full send queue, a deadline). `reason` says which,
+   * as a user may read it ("Connection closed", "SendQ exceeded", ...);
+   * the core quits its session with it. */
+  void (*eof)(void *core, const char *reason);
   void (*shutdown)(void *core, int why); /* SIGTERM: polite goodbye */
   void (*conn_free)(void *core);
 } reed_protocol_module_t;

@@ -500,11 +500,11 @@ end_session(reed_amp_core_t *c, const char *reason)
 }
 
 void
-reed__amp_eof(void *core)
+reed__amp_eof(void *core, const char *reason)
 {
   reed_amp_core_t *c = core;
 
-  end_session(c, "Connection closed");
+  end_session(c, reason != NULL ? reason : "Connection closed");
   c->closed = true;
 }
 

@@ -135,7 +135,7 @@ reed_room_t *reed__amp_joined_room(reed_amp_core_t *c, const char *name);
 int reed__amp_conn_new(const reed_proto_env_t *env, void **core);
 ssize_t reed__amp_feed(void *core, const uint8_t *in, size_t len);
 void reed__amp_tls_ready(void *core);
-void reed__amp_eof(void *core);
+void reed__amp_eof(void *core, const char *reason);
 void reed__amp_shutdown(void *core, int why);
 void reed__amp_conn_free(void *core);
 

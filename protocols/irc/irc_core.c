@@ -470,7 +470,7 @@ reed__irc_try_register(reed_irc_core_t *c)
 }
 
 void
-reed__irc_eof(void *core)
+reed__irc_eof(void *core, const char *reason)
 {
   reed_irc_core_t *c = core;
   reed_session_t *s = c->session;
@@ -480,7 +480,7 @@ reed__irc_eof(void *core)
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
   if (s != NULL)
-    reed_session_quit(s, "Connection closed");
+    reed_session_quit(s, reason != NULL ? reason : "Connection closed");
   cancel_timer(c, &c->reg_timer);
   cancel_timer(c, &c->ping_timer);
   cancel_timer(c, &c->lag_timer);
@@ -507,7 +507,7 @@ reed__irc_conn_free(void *core)
 
   if (c == NULL)
     return;
-  reed__irc_eof(c);
+  reed__irc_eof(c, NULL);
   drop_rbuf(c);
   reed_buf_unref(c->capture);
   reed_free(c);

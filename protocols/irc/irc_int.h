@@ -142,7 +142,7 @@ int reed__irc_ensure_session(reed_irc_core_t *c);
 const char *reed__irc_own_nick(const reed_irc_core_t *c);
 int reed__irc_conn_new(const reed_proto_env_t *env, void **core);
 ssize_t reed__irc_feed(void *core, const uint8_t *in, size_t len);
-void reed__irc_eof(void *core);
+void reed__irc_eof(void *core, const char *reason);
 void reed__irc_shutdown(void *core, int why);
 void reed__irc_conn_free(void *core);
 void reed__irc_tls_ready(void *core);

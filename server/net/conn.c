@@ -430,6 +430,25 @@ resume(reed_conn_t *c)
     uv_read_start(&c->io.s, on_alloc, on_read);
 }
 
+/* The reason a core quits with: the peer's own close is "Connection
+ * closed"; net's reasons ("SendQ exceeded", uv's "connection reset by
+ * peer") go as they are, with a capital first letter. */
+static void
+tell_eof(reed_conn_t *c)
+{
+  const char *r = c->reason;
+  char shown[128];
+
+  if (r == NULL || strcmp(r, "closed") == 0 ||
+      strcmp(r, "connection closed by peer") == 0 ||
+      strcmp(r, "TLS closed by peer") == 0)
+    r = "Connection closed";
+  reed_strlcpy(shown, r, sizeof(shown));
+  if (shown[0] >= 'a' && shown[0] <= 'z')
+    shown[0] = (char)(shown[0] - 'a' + 'A');
+  c->module->eof(c->core, shown);
+}
+
 void
 reed__conn_do_work(reed_conn_t *c)
 {
@@ -438,7 +457,7 @@ reed__conn_do_work(reed_conn_t *c)
   if (c->flags & CONN_NEED_EOF) {
     c->flags &= ~(CONN_NEED_EOF | CONN_REFEED);
     if (c->core != NULL && c->module->eof != NULL)
-      c->module->eof(c->core);
+      tell_eof(c);
   } else if (c->flags & CONN_REFEED) {
     c->flags &= ~CONN_REFEED;
     resume(c);

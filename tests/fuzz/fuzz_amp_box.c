@@ -125,7 +125,7 @@ drive_core(const uint8_t *data, size_t size, size_t chunk)
     pos += (size_t)r;
   }
   check_output(&ft);
-  reed_amp_module.eof(core);
+  reed_amp_module.eof(core, "Connection closed");
   reed_amp_module.conn_free(core);
   reed_model_free(m);
   fc_cleanup(&fc);

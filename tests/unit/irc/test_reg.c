@@ -184,8 +184,8 @@ sc_eof(itw_t *w)
   itw_feed(w, 1, "JOIN #e\r\n");
   itw_take(w, 0);
   itw_take(w, 1);
-  reed_irc_module.eof(w->core[0]);
-  ITW_EXPECT(w, 1, ":ea!~u0@127.0.0.1 QUIT :Connection closed");
+  reed_irc_module.eof(w->core[0], "SendQ exceeded");
+  ITW_EXPECT(w, 1, ":ea!~u0@127.0.0.1 QUIT :SendQ exceeded");
   reed_irc_module.shutdown(w->core[1], REED_SHUTDOWN_SERVER);
   ITW_EXPECT(w, 1, "ERROR :Closing Link: 127.0.0.1 (Server shutting down)");
   ASSERT(w->ft[1].closed);

@@ -16,6 +16,7 @@ typedef struct line_core_s {
 static line_core_t *cores[LINE_MAX_CORES];
 void (*line_stats_hook)(char *buf, size_t size);
 unsigned line_eofs;
+char line_eof_reason[64];
 reed_buf_t *line_turn_buf;
 unsigned line_connect_pause_ms;
 
@@ -206,9 +207,10 @@ line_tls_ready(void *core)
 }
 
 static void
-line_eof(void *core)
+line_eof(void *core, const char *reason)
 {
   REED_UNUSED(core);
+  reed_strlcpy(line_eof_reason, reason, sizeof(line_eof_reason));
   line_eofs++;
 }
 

@@ -27,5 +27,7 @@ extern reed_buf_t *line_turn_buf;
 extern unsigned line_connect_pause_ms;
 /* How many cores have seen eof / exist. */
 extern unsigned line_eofs;
+/* The reason the last eof gave. */
+extern char line_eof_reason[64];
 
 #endif

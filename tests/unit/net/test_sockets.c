@@ -198,7 +198,8 @@ TEST(slow_reader_cut)
   ASSERT(cli_line(fast, line, sizeof(line)) > 0);
   ASSERT(strstr(line, "conns=1 ") != NULL);
   ASSERT(strstr(line, "cut=1 ") != NULL);
-  ASSERT(strstr(line, "eofs=1") != NULL); /* its core was told */
+  ASSERT(strstr(line, "eofs=1") != NULL); /* its core was told why */
+  ASSERT(strstr(line, "last_eof=SendQ exceeded") != NULL);
   ASSERT(cli_wait_eof(slow, WAIT_MS));
   close(slow);
   close(fast);
@@ -208,6 +209,7 @@ TEST(slow_reader_cut)
 TEST(per_ip_limit)
 {
   int a, b, c;
+  char line[512];
 
   START("--tcp", "127.0.0.1", "--max-per-ip", "2");
   a = connect_hello();
@@ -222,6 +224,9 @@ TEST(per_ip_limit)
   expect_line(a, "echo: ping");
   close(b);
   ASSERT(srv_wait_log(&srv, "closed: connection closed by peer", WAIT_MS));
+  cli_send(a, "STATS\r\n");
+  ASSERT(cli_line(a, line, sizeof(line)) > 0);
+  ASSERT(strstr(line, "last_eof=Connection closed") != NULL);
   c = connect_hello();
   cli_send(c, "ping\r\n");
   expect_line(c, "echo: ping");

@@ -142,7 +142,7 @@ cl_close(client_t *cl)
 {
   if (cl->freed)
     return;
-  reed_amp_module.eof(cl->core);
+  reed_amp_module.eof(cl->core, "Connection closed");
   reed_amp_module.conn_free(cl->core);
   reed_amp_decoder_cleanup(&cl->dec);
   ft_cleanup(&cl->ft);
