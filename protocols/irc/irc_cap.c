@@ -22,6 +22,7 @@ static const cap_def_t caps[] = {
     {"draft/account-registration", IRC_CAP_ACCOUNT_REGISTRATION, true},
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},
+    {"draft/pre-away", IRC_CAP_PRE_AWAY, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
     {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
     {"invite-notify", IRC_CAP_INVITE_NOTIFY, false},

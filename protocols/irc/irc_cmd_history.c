@@ -11,10 +11,8 @@
 
 #define IRC_HISTORY_MAX 100
 
-/* "msgid=N", "timestamp=YYYY-MM-DDThh:mm:ss[.sss]Z" or "*" (when allowed).
- * Returns false when the reference is not one of those. */
-static bool
-parse_ref(const char *s, bool star_ok, uint64_t *id, uint64_t *ts)
+bool
+reed__irc_parse_ref(const char *s, bool star_ok, uint64_t *id, uint64_t *ts)
 {
   struct tm tm = {0};
   unsigned ms = 0;
@@ -114,9 +112,11 @@ make_query(const sub_t *sub, const reed_irc_msg_t *m, reed_hist_query_t *q)
   if (m->n_params < 3 + sub->refs)
     return false;
   *q = (reed_hist_query_t){.dir = sub->dir};
-  if (!parse_ref(m->params[2], sub->dir == REED_HIST_LATEST, &q->id, &q->ts))
+  if (!reed__irc_parse_ref(m->params[2], sub->dir == REED_HIST_LATEST, &q->id,
+                           &q->ts))
     return false;
-  if (sub->refs == 2 && !parse_ref(m->params[3], false, &q->id2, &q->ts2))
+  if (sub->refs == 2 &&
+      !reed__irc_parse_ref(m->params[3], false, &q->id2, &q->ts2))
     return false;
   lim = m->params[2 + sub->refs];
   limit = strtol(lim, &end, 10);
@@ -158,6 +158,10 @@ reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m)
   char id[16] = "";
   int rc;
 
+  if (strcasecmp(m->params[0], "TARGETS") == 0) {
+    reed__irc_chathistory_targets(c, m);
+    return;
+  }
   if (sub == NULL) {
     fail(c, "INVALID_PARAMS", m->params[0], "*", "Unknown subcommand");
     return;

@@ -67,23 +67,40 @@ say_away(reed_irc_core_t *c, const char *nick)
     reed__irc_num(c, "301", "%s :%s", pv.who.nick, pv.away);
 }
 
+/* STATUSMSG: "@#chan" reaches the ops, "+#chan" voice and op; with both
+ * prefixes the wider audience wins. Returns the channel part of target. */
+const char *
+reed__irc_statusmsg(const char *target, int *audience)
+{
+  *audience = REED_AUDIENCE_ALL;
+  for (; *target == '@' || *target == '+'; target++) {
+    if (*target == '+' || *audience == REED_AUDIENCE_ALL)
+      *audience = *target == '+' ? REED_AUDIENCE_VOICE : REED_AUDIENCE_OP;
+  }
+  return target;
+}
+
 static void
 send_one(reed_irc_core_t *c, const char *target, const text_t *t,
-         const reed_msg_extra_t *x, bool notice)
+         const reed_msg_extra_t *x0, bool notice)
 {
-  const char *room = target[0] == '#' ? reed__irc_room_of(target) : NULL;
+  reed_msg_extra_t x = *x0;
+  const char *chan = reed__irc_statusmsg(target, &x.audience);
+  const char *room = chan[0] == '#' ? reed__irc_room_of(chan) : NULL;
   int rc;
 
-  if (target[0] == '#')
-    rc = room ? reed_room_say(c->session, room, t->kind, t->text, t->len, x,
+  if (chan[0] == '#')
+    rc = room ? reed_room_say(c->session, room, t->kind, t->text, t->len, &x,
                               NULL)
               : REED_ENOSUCHROOM;
+  else if (chan != target)
+    rc = REED_ENOSUCHNICK; /* a status prefix on a nick */
   else
-    rc = reed_tell(c->session, target, t->kind, t->text, t->len, x, NULL);
+    rc = reed_tell(c->session, target, t->kind, t->text, t->len, &x, NULL);
   if (rc < 0 && !notice)
     reed__irc_reply_room_err(c, rc == REED_ENOSUCHROOM ? REED_ENOSUCHNICK : rc,
                              IRC_CTX_SEND, target, target);
-  else if (rc == 0 && !notice && target[0] != '#')
+  else if (rc == 0 && !notice && chan[0] != '#')
     say_away(c, target);
 }
 
@@ -138,13 +155,15 @@ void
 reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   char tags[REED_IRC_CLIENT_TAGS_MAX + 1];
-  const char *target = m->params[0], *room = NULL;
+  const char *target = m->params[0], *room = NULL, *chan;
   reed_msg_extra_t x = {.client_tags = client_tags(c, m, tags, sizeof(tags))};
   int rc;
 
   if (x.client_tags == NULL)
     return; /* nothing to relay */
-  if (target[0] == '#' && (room = reed__irc_room_of(target)) == NULL) {
+  chan = reed__irc_statusmsg(target, &x.audience);
+  if ((chan[0] == '#' && (room = reed__irc_room_of(chan)) == NULL) ||
+      (chan != target && room == NULL)) {
     reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, target, NULL);
     return;
   }

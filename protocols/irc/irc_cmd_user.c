@@ -29,21 +29,72 @@ mask_parts(const reed_actor_t *a, parts_t *p)
   }
 }
 
+/* draft/pre-away: an AWAY before registration is kept here and applied
+ * once the session has its nick (reed__irc_apply_pre_away). */
+static void
+pre_away(reed_irc_core_t *c, const char *text)
+{
+  reed_free(c->pre_away);
+  c->pre_away = text ? reed_strdup(text) : NULL;
+  if (text != NULL && c->pre_away == NULL)
+    return;
+  if (text != NULL)
+    reed__irc_num(c, "306", ":You have been marked as being away");
+  else
+    reed__irc_num(c, "305", ":You are no longer marked as being away");
+}
+
+/* "AWAY *" (pre-away) says the user is not present for no stated reason;
+ * it never replaces an away message a person already has. */
+static void
+set_away(reed_irc_core_t *c, const char *text)
+{
+  reed_person_view_t pv;
+  const char *nick = reed_session_nick(c->session);
+
+  if (strcmp(text, "*") == 0 && nick != NULL &&
+      reed_model_find_nick(c->env->model, nick, &pv) == 0 && pv.away != NULL)
+    return;
+  reed_session_set_away(c->session, text);
+}
+
+void
+reed__irc_apply_pre_away(reed_irc_core_t *c)
+{
+  if (c->pre_away == NULL)
+    return;
+  set_away(c, c->pre_away);
+  reed_free(c->pre_away);
+  c->pre_away = NULL;
+}
+
 void
 reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   char text[REED_REASON_MAX + 1];
+  bool reg = (c->state & IRC_ST_REG) != 0;
+  bool clear = m->n_params == 0 || m->params[0][0] == '\0';
   size_t n;
 
-  if (m->n_params == 0 || m->params[0][0] == '\0') {
+  if (!reg && !(c->caps & IRC_CAP_PRE_AWAY)) {
+    reed__irc_num(c, "451", ":You have not registered");
+    return;
+  }
+  if (!clear) {
+    n = reed__irc_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
+    memcpy(text, m->params[0], n);
+    text[n] = '\0';
+  }
+  if (!reg) {
+    pre_away(c, clear ? NULL : text);
+    return;
+  }
+  if (clear) {
     reed_session_set_away(c->session, NULL);
     reed__irc_num(c, "305", ":You are no longer marked as being away");
     return;
   }
-  n = reed__irc_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
-  memcpy(text, m->params[0], n);
-  text[n] = '\0';
-  reed_session_set_away(c->session, text);
+  set_away(c, text);
   reed__irc_num(c, "306", ":You have been marked as being away");
 }
 

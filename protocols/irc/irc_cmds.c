@@ -19,10 +19,7 @@ static const reed_irc_cmd_t cmds[] = {
      .fn = reed__irc_cmd_authenticate,
      .min_params = 1,
      .penalty = 0},
-    {.name = "AWAY",
-     .fn = reed__irc_cmd_away,
-     .flags = IRC_NEED_REG,
-     .penalty = 1},
+    {.name = "AWAY", .fn = reed__irc_cmd_away, .penalty = 1}, /* pre-away */
     {.name = "CAP", .fn = reed__irc_cmd_cap, .min_params = 1, .penalty = 0},
     {.name = "CHATHISTORY",
      .fn = reed__irc_cmd_chathistory,

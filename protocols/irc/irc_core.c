@@ -467,6 +467,7 @@ reed__irc_try_register(reed_irc_core_t *c)
   cancel_timer(c, &c->reg_timer);
   arm_ping(c, reed__irc_ping_interval(c));
   reed__irc_send_welcome(c);
+  reed__irc_apply_pre_away(c);
 }
 
 void
@@ -510,5 +511,6 @@ reed__irc_conn_free(void *core)
   reed__irc_eof(c, NULL);
   drop_rbuf(c);
   reed_buf_unref(c->capture);
+  reed_free(c->pre_away);
   reed_free(c);
 }

@@ -385,15 +385,24 @@ message_lines(render_t *r, const char *cmd, const char *target)
   return rc;
 }
 
+/* STATUSMSG: a message for part of a room keeps its "@#chan" target. */
+static const char *
+status_prefix(const reed_event_t *ev)
+{
+  if (ev->audience == REED_AUDIENCE_OP)
+    return "@";
+  return ev->audience == REED_AUDIENCE_VOICE ? "+" : "";
+}
+
 static int
 render_message(render_t *r)
 {
   const reed_event_t *ev = r->ev;
   const char *cmd = ev->msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
-  char target[REED_ROOM_MAX + 2];
+  char target[REED_ROOM_MAX + 3];
 
   if (ev->room != NULL)
-    snprintf(target, sizeof(target), "#%s", ev->room);
+    snprintf(target, sizeof(target), "%s#%s", status_prefix(ev), ev->room);
   else
     reed_strlcpy(target, ev->target ? ev->target : "*", sizeof(target));
   return message_lines(r, cmd, target);
@@ -487,7 +496,7 @@ render_other(render_t *r)
     return line(r, ev->text ? ev->text : "", "SETNAME");
   case REED_EV_TAGMSG:
     if (ev->room != NULL)
-      return line(r, NULL, "TAGMSG #%s", ev->room);
+      return line(r, NULL, "TAGMSG %s#%s", status_prefix(ev), ev->room);
     return line(r, NULL, "TAGMSG %s", ev->target ? ev->target : "*");
   case REED_EV_REDACT:
     if (ev->room != NULL)

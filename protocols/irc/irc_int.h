@@ -61,6 +61,9 @@ enum {
   IRC_CAP_CHATHISTORY = 1u << 16,
   IRC_CAP_ACCOUNT_REGISTRATION = 1u << 17,
   IRC_CAP_MESSAGE_REDACTION = 1u << 18,
+  IRC_CAP_PRE_AWAY = 1u << 24,
+  IRC_CAP_READ_MARKER = 1u << 25,
+  IRC_CAP_MULTILINE = 1u << 26,
 };
 
 /* The caps that change the bytes of a relayed event line: with the
@@ -123,6 +126,7 @@ typedef struct reed_irc_core_s {
   reed_buf_t *capture;
   char label[72];
   unsigned batch_seq;
+  char *pre_away; /* draft/pre-away: AWAY text given before registering */
 } reed_irc_core_t;
 
 /* The config is read through the env on every use: a reload points the
@@ -251,6 +255,11 @@ void reed__irc_send_motd(reed_irc_core_t *c);
 size_t reed__irc_split(char *buf, size_t size, const char *list, char **items,
                        size_t max);
 
+/* STATUSMSG prefixes ("@#chan", "+#chan") of a message target: sets
+ * *audience (reed_audience_t) and returns the target without them
+ * (irc_cmd_msg.c). */
+const char *reed__irc_statusmsg(const char *target, int *audience);
+
 /* Channel helpers used by JOIN (irc_cmd_chan.c). */
 void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
 void reed__irc_send_names(reed_irc_core_t *c, const char *room);
@@ -264,7 +273,17 @@ void reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m);
 bool reed__irc_nickserv(reed_irc_core_t *c, const char *target,
                         const char *text);
 void reed__irc_cmd_chathistory(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* "msgid=N", "timestamp=YYYY-MM-DDThh:mm:ss[.sss]Z" or "*" (when star_ok):
+ * false when the reference is none of those (irc_cmd_history.c). */
+bool reed__irc_parse_ref(const char *s, bool star_ok, uint64_t *id,
+                         uint64_t *ts);
+/* CHATHISTORY TARGETS (irc_cmd_targets.c). */
+void reed__irc_chathistory_targets(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* "YYYY-MM-DDThh:mm:ss.sssZ" (server-time's form); out holds 64 bytes. */
+void reed__irc_time_str(uint64_t ms, char *out, size_t size);
 void reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* Applies a pre-registration AWAY once registered (irc_cmd_user.c). */
+void reed__irc_apply_pre_away(reed_irc_core_t *c);
 void reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_invite(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m);

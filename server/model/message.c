@@ -11,6 +11,8 @@ extra_valid(const reed_msg_extra_t *x)
 {
   if (x == NULL)
     return true;
+  if (x->audience < REED_AUDIENCE_ALL || x->audience > REED_AUDIENCE_OP)
+    return false;
   if (x->client_tags && !reed__field_valid(x->client_tags, REED__TAGS_MAX))
     return false;
   return x->label == NULL || reed__field_valid(x->label, REED__FIELD_MAX);
@@ -88,6 +90,47 @@ sequence_into(reed_session_t *s, reed__ring_t *ring, reed_event_t *ev,
   return 0;
 }
 
+/* A message for part of a room: sequenced, not kept (reed_event_t). */
+static int
+sequence_only(reed_session_t *s, reed_event_t *ev, uint64_t *id_out)
+{
+  int rc = reed__sequence(s->m, ev);
+
+  if (rc != 0)
+    return rc;
+  s->p->idle_ms = ev->ts_ms;
+  if (id_out != NULL)
+    *id_out = ev->id;
+  return 0;
+}
+
+/* Does this member belong to the audience? */
+static bool
+in_audience(const reed__member_t *mem, int audience)
+{
+  switch (audience) {
+  case REED_AUDIENCE_OP:
+    return mem->op;
+  case REED_AUDIENCE_VOICE:
+    return mem->op || mem->voice;
+  default:
+    return true;
+  }
+}
+
+static void
+send_audience(reed_model_t *m, reed_room_t *r, const reed_event_t *ev)
+{
+  if (ev->audience == REED_AUDIENCE_ALL) {
+    reed__send_room(m, r, ev);
+    return;
+  }
+  for (reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
+    if (in_audience(mem, ev->audience))
+      for (reed__join_t *j = mem->j_first; j; j = j->m_next)
+        reed__send(m, j->s, ev);
+}
+
 int
 reed_room_say(reed_session_t *s, const char *room, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
@@ -106,11 +149,15 @@ reed_room_say(reed_session_t *s, const char *room, int msg_kind,
     return rc;
   message_event(s, msg_kind, text, len, x, &ev);
   ev.room = r->name;
-  if ((rc = sequence_into(s, &r->hist, &ev, id_out)) != 0)
+  ev.audience = x ? x->audience : REED_AUDIENCE_ALL;
+  rc = ev.audience == REED_AUDIENCE_ALL
+           ? sequence_into(s, &r->hist, &ev, id_out)
+           : sequence_only(s, &ev, id_out);
+  if (rc != 0)
     return rc;
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
-  reed__send_room(m, r, &ev);
+  send_audience(m, r, &ev);
   reed__fan_end(m, &cache);
   return 0;
 }
@@ -188,7 +235,7 @@ tagmsg_room(reed_session_t *s, const char *room, reed_event_t *ev,
   ev->room = r->name;
   reed__fan_begin(m, ev, &cache);
   reed__send_echo(m, s, ev, label);
-  reed__send_room(m, r, ev);
+  send_audience(m, r, ev);
   reed__fan_end(m, &cache);
   return 0;
 }
@@ -208,6 +255,7 @@ reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
   reed__actor(s, &ev.from);
   ev.client_tags = x->client_tags;
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  ev.audience = is_room ? x->audience : REED_AUDIENCE_ALL;
   if (is_room)
     return tagmsg_room(s, target, &ev, x->label);
   if ((peer = reed__person_by_nick(m, target)) == NULL)

@@ -154,9 +154,18 @@ typedef struct reed_actor_s {
 
 /* A protocol's opaque client tags (IRC "+draft/reply=..." and the like),
  * carried unchanged to every protocol that understands them. */
+/* Who in a room gets a message: everyone (the default), or only members
+ * with voice or op, or only ops (IRC's STATUSMSG, `PRIVMSG @#room`). */
+typedef enum {
+  REED_AUDIENCE_ALL = 0,
+  REED_AUDIENCE_VOICE, /* voice or op */
+  REED_AUDIENCE_OP,
+} reed_audience_t;
+
 typedef struct reed_msg_extra_s {
   const char *client_tags; /* NULL or "key=value;key2" */
   const char *label;       /* echoed back to the sender only; not stored */
+  int audience;            /* reed_audience_t; rooms only */
 } reed_msg_extra_t;
 
 typedef struct reed_fmt_cache_s reed_fmt_cache_t;
@@ -184,6 +193,10 @@ typedef struct reed_event_s {
    * person stays online through another session; the rooms it leaves are
    * the ones where it was the person's last joined session. */
   bool quitting;
+  /* MESSAGE, TAGMSG in a room: reed_audience_t. A message for part of a
+   * room is sequenced (it has an id and a time) but kept in no history
+   * and not reported to observers, as ergo does with STATUSMSG. */
+  int audience;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -317,7 +330,9 @@ int reed_room_part(reed_session_t *s, const char *room, const char *reason);
  * label with spaces or controls), ENOTMEMBER (another session of the
  * person is joined, this one is not), ENOEXTERNAL (not a member of a room
  * with no-external), EBANNED, EMODERATED (op and voice pass both). Every
- * joined session of every member gets it; the sender an echo. */
+ * joined session of every member gets it; the sender an echo. With
+ * x->audience set, only the members with that status get it (and the
+ * sender its echo); it is not kept in history (see reed_event_t). */
 int reed_room_say(reed_session_t *s, const char *room, int msg_kind,
                   const char *text, size_t len, const reed_msg_extra_t *x,
                   uint64_t *id_out);

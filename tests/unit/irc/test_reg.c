@@ -22,7 +22,7 @@ sc_welcome(itw_t *w)
       "CHATHISTORY=100 ELIST=MNU EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 "
       ":are supported by this server\n"
       ":irc.test 005 alice MAXTARGETS=4 MODES=4 MSGREFTYPES=msgid,timestamp "
-      "NETWORK=reed NICKLEN=32 PREFIX=(ov)@+ "
+      "NETWORK=reed NICKLEN=32 PREFIX=(ov)@+ STATUSMSG=@+ "
       "TARGMAX=NAMES:32,LIST:32,KICK:32,WHOIS:1,USERHOST:10,PRIVMSG:4,"
       "TAGMSG:4,NOTICE:4 TOPICLEN=390 USERLEN=16 UTF8ONLY WHOX :are supported "
       "by this server\n"
@@ -50,7 +50,8 @@ sc_cap(itw_t *w)
   ITW_EXPECT(w, 0,
              ":irc.test CAP * LS :account-notify account-tag away-notify "
              "batch cap-notify draft/chathistory draft/message-redaction "
-             "echo-message extended-join invite-notify labeled-response "
+             "draft/pre-away echo-message extended-join invite-notify "
+             "labeled-response "
              "message-tags multi-prefix server-time setname "
              "userhost-in-names");
   /* All or nothing: one unknown cap refuses the whole request. */
