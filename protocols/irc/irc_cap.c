@@ -23,6 +23,7 @@ static const cap_def_t caps[] = {
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},
     {"draft/pre-away", IRC_CAP_PRE_AWAY, false},
+    {"draft/read-marker", IRC_CAP_READ_MARKER, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
     {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
     {"invite-notify", IRC_CAP_INVITE_NOTIFY, false},

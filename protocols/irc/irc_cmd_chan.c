@@ -45,6 +45,8 @@ part_all(reed_irc_core_t *c)
   reed_free(rn);
 }
 
+static void names_reply(reed_irc_core_t *c, const char *room, bool joined);
+
 static void
 join_one(reed_irc_core_t *c, const char *chan, const char *key)
 {
@@ -63,7 +65,7 @@ join_one(reed_irc_core_t *c, const char *chan, const char *key)
     return;
   }
   reed__irc_send_topic(c, room, true);
-  reed__irc_send_names(c, room);
+  names_reply(c, room, true);
 }
 
 void
@@ -233,8 +235,9 @@ names_lines(reed_irc_core_t *c, const char *room)
   return true;
 }
 
-void
-reed__irc_send_names(reed_irc_core_t *c, const char *room)
+/* After a JOIN, draft/read-marker's MARKREAD comes before the 366. */
+static void
+names_reply(reed_irc_core_t *c, const char *room, bool joined)
 {
   reed_room_t *r = reed_room_find(c->env->model, room);
   reed_room_view_t v;
@@ -242,7 +245,15 @@ reed__irc_send_names(reed_irc_core_t *c, const char *room)
   names_lines(c, room);
   if (r != NULL)
     reed_room_view(r, &v);
+  if (joined && (c->caps & IRC_CAP_READ_MARKER))
+    reed__irc_send_markread(c, r ? v.name : room, true);
   reed__irc_num(c, "366", "#%s :End of /NAMES list", r ? v.name : room);
+}
+
+void
+reed__irc_send_names(reed_irc_core_t *c, const char *room)
+{
+  names_reply(c, room, false);
 }
 
 /* NAMES #a,#b: the 353s of each room, then one 366 naming the list. */

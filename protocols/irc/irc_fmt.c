@@ -542,6 +542,8 @@ wanted(const render_t *r)
     return (caps & IRC_CAP_MESSAGE_TAGS) != 0;
   case REED_EV_REDACT:
     return (caps & IRC_CAP_MESSAGE_REDACTION) != 0;
+  case REED_EV_READ_MARKER:
+    return (caps & IRC_CAP_READ_MARKER) != 0;
   case REED_EV_HOST:
   case REED_EV_KILL:
     return false;
@@ -562,10 +564,13 @@ render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
   *r = (render_t){.c = c, .ev = ev, .caps = caps, .b = reed_buf_new(256)};
   if (r->b != NULL) {
     build_tags(r);
-    rc = ev->kind == REED_EV_MESSAGE ? render_message(r)
-         : ev->kind == REED_EV_JOIN  ? render_join(r)
-         : ev->kind == REED_EV_MODE  ? render_mode(r)
-                                     : render_other(r);
+    if (ev->kind == REED_EV_READ_MARKER)
+      rc = reed__irc_markread_line(c, ev, &r->b); /* no tags */
+    else
+      rc = ev->kind == REED_EV_MESSAGE ? render_message(r)
+           : ev->kind == REED_EV_JOIN  ? render_join(r)
+           : ev->kind == REED_EV_MODE  ? render_mode(r)
+                                       : render_other(r);
     if (rc == 0 && r->b->len > 0)
       b = r->b;
     else

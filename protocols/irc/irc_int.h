@@ -264,6 +264,15 @@ const char *reed__irc_statusmsg(const char *target, int *audience);
 void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
 void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
+/* draft/read-marker (irc_cmd_markread.c): MARKREAD with this session's
+ * marker of a room (name without '#') or nick, and the line of a
+ * READ_MARKER event appended to *b. */
+void reed__irc_send_markread(reed_irc_core_t *c, const char *target,
+                             bool is_room);
+int reed__irc_markread_line(reed_irc_core_t *c, const reed_event_t *ev,
+                            reed_buf_t **b);
+void reed__irc_cmd_markread(reed_irc_core_t *c, const reed_irc_msg_t *m);
+
 /* Command handlers, one per table row. */
 void reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_help(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -85,6 +85,7 @@ reed_model_free(reed_model_t *m)
   while (m->s_first != NULL)
     reed__session_free(m->s_first);
   reed__conv_free_all(m);
+  reed__read_markers_free_all(m);
   free_accounts(&m->accounts);
   reed__map_cleanup(&m->nicks);
   reed__map_cleanup(&m->rooms);

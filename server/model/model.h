@@ -114,6 +114,10 @@ typedef enum {
   REED_EV_REDACT,   /* ref_id redacted in room (or private); text=reason */
   REED_EV_TAGMSG,   /* client-only tags, no text (typing, reactions) */
   REED_EV_KILL,     /* this session is being removed: text = reason */
+  /* draft/read-marker: the account's marker for room (or target, a nick)
+   * moved to ts_ms. Goes to the account's own sessions only (a guest's:
+   * its session); observers see it for accounts. Not sequenced. */
+  REED_EV_READ_MARKER,
 } reed_event_kind_t;
 
 enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
@@ -502,6 +506,29 @@ int reed_history_targets(
     void (*cb)(void *ud, const char *peer, uint64_t last_ms), void *ud);
 /* Loader: appends a stored message (oldest first) without events. */
 int reed_history_load(reed_model_t *m, const reed_hist_entry_t *e);
+
+/* ---- Read markers (draft/read-marker) ------------------------------------
+ * Per account (a guest: per session) and per target, a room or a nick
+ * compared under the casemapping: the time (ms) of the last message the
+ * user has read. A marker never goes back. At most REED_READ_MARKERS_MAX
+ * targets per account: past that, the one read longest ago is forgotten.
+ * Markers are private: no other person ever sees them. */
+#define REED_READ_MARKERS_MAX 256
+/* Moves the marker of `target` to ts_ms unless it is there or later
+ * already; *out_ms (if not NULL) is the marker after the call. When it
+ * moved, READ_MARKER goes to every session of the account (the caller's
+ * included) and, for an account, to the observers. Returns 0 or one of:
+ * REED_EINVAL (ts_ms 0, not a valid room name or nick), REED_ENOMEM. */
+int reed_read_marker_set(reed_session_t *s, const char *target, bool is_room,
+                         uint64_t ts_ms, uint64_t *out_ms);
+/* The marker of `target` for the caller's account (or guest session), 0
+ * when there is none. */
+uint64_t reed_read_marker_get(reed_session_t *s, const char *target,
+                              bool is_room);
+/* Loader: an account's stored marker, without events (a later one wins).
+ * Returns 0 or one of: REED_EINVAL, REED_ENOMEM. */
+int reed_read_marker_load(reed_model_t *m, const char *account,
+                          const char *target, bool is_room, uint64_t ts_ms);
 
 /* Persistent room settings the store saves and restores. */
 typedef struct reed_room_state_s {

@@ -217,6 +217,7 @@ struct reed_model_s {
   int observing;       /* reed__observe calls in progress */
   bool observer_holes; /* removed during a dispatch: compact afterwards */
   reed__map_t accounts, nicks, rooms, sessions, convs;
+  reed__map_t markers; /* read markers by owner (read_marker.c) */
   size_t n_accounts, n_persons, n_sessions, n_rooms, n_dormant, n_convs;
   reed_session_t *s_first, *s_last;
   reed_room_t *r_first, *r_last; /* active rooms, creation order */
@@ -326,6 +327,12 @@ void reed__conv_free_all(reed_model_t *m);
 void reed__conv_key(const char *a, const char *b, char *out, size_t size);
 reed__conv_t *reed__conv_get(reed_model_t *m, const char *key, bool create);
 #define REED__CONV_KEY_MAX (2 * (REED_NICK_MAX + 2) + 2)
+
+/* ---- Read markers (read_marker.c) ----------------------------------------
+ */
+/* Drops a guest session's markers (when the session is freed). */
+void reed__read_markers_forget_session(reed_session_t *s);
+void reed__read_markers_free_all(reed_model_t *m);
 
 /* room.c: the room with that name; when the model does not hold it, the
  * room source (if any) may load it first. 0 with *out NULL for a room

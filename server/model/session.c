@@ -151,6 +151,7 @@ reed__session_free(reed_session_t *s)
   reed__person_t *p = s->p;
 
   reed__map_del(&m->sessions, s->idkey);
+  reed__read_markers_forget_session(s);
   REED__DL_UNLINK(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions--;
   reed__person_remove_session(p, s);

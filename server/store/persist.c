@@ -314,6 +314,8 @@ persist(reed_store_t *st, const reed_event_t *ev)
     return save_mode(st, ev);
   case REED_EV_REDACT:
     return redact(st, ev->ref_id);
+  case REED_EV_READ_MARKER:
+    return reed__store_save_read_marker(st, ev);
   default:
     return 0;
   }
@@ -566,7 +568,10 @@ load_all(load_t *ld)
 {
   reed_store_t *st = ld->st;
   int rc = each_row(ld, sql_accounts, 0, 0, account_row);
+  size_t markers = 0;
 
+  if (rc == 0)
+    rc = reed__store_load_read_markers(st, &markers);
   if (rc == 0)
     rc = each_row(ld, sql_private_history,
                   (sqlite3_int64)(st->keep_private / 2), 0, history_row);

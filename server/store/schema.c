@@ -88,10 +88,23 @@ static const char step4[] =
     "CREATE TRIGGER account_log_del AFTER DELETE ON accounts BEGIN"
     " INSERT INTO account_log(op, name) VALUES('del', OLD.name); END;";
 
+/* draft/read-marker: per account (folded) and target ("#" and the folded
+ * room, or the folded nick), the time of the last message read; `name` is
+ * the target as last set. Rows go with their account. */
+static const char step5[] =
+    "CREATE TABLE read_markers("
+    " account TEXT NOT NULL,"
+    " target TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " is_room INTEGER NOT NULL,"
+    " ts_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(account, target)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER read_markers_del AFTER DELETE ON accounts BEGIN"
+    " DELETE FROM read_markers WHERE account = OLD.folded; END;";
+
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1},
-    {.sql = step2},
-    {.sql = step3},
-    {.sql = step4},
+    {.sql = step1}, {.sql = step2}, {.sql = step3},
+    {.sql = step4}, {.sql = step5},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

@@ -89,6 +89,11 @@ int reed__store_sync_mark(reed_store_t *st);
 /* Removes the store's observer from its model (when still attached). */
 void reed__store_detach(reed_store_t *st);
 
+/* Read markers (read_marker.c): saves an account's READ_MARKER event, and
+ * loads every stored marker into the model (*count is increased). */
+int reed__store_save_read_marker(reed_store_t *st, const reed_event_t *ev);
+int reed__store_load_read_markers(reed_store_t *st, size_t *count);
+
 /* The store's own schema (schema.c). */
 extern const reed_store_migration_t reed__store_schema[];
 extern const size_t reed__store_schema_len;

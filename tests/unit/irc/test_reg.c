@@ -50,7 +50,8 @@ sc_cap(itw_t *w)
   ITW_EXPECT(w, 0,
              ":irc.test CAP * LS :account-notify account-tag away-notify "
              "batch cap-notify draft/chathistory draft/message-redaction "
-             "draft/pre-away echo-message extended-join invite-notify "
+             "draft/pre-away draft/read-marker echo-message extended-join "
+             "invite-notify "
              "labeled-response "
              "message-tags multi-prefix server-time setname "
              "userhost-in-names");

@@ -41,8 +41,23 @@ rec_clear(void)
 }
 
 static const char *const kinds[] = {
-    "MSG",    "JOIN", "PART",    "QUIT",     "NICK", "TOPIC",  "MODE",   "KICK",
-    "INVITE", "AWAY", "ACCOUNT", "REALNAME", "HOST", "REDACT", "TAGMSG", "KILL",
+    "MSG",
+    "JOIN",
+    "PART",
+    "QUIT",
+    "NICK",
+    "TOPIC",
+    "MODE",
+    "KICK",
+    "INVITE",
+    "AWAY",
+    "ACCOUNT",
+    "REALNAME",
+    "HOST",
+    "REDACT",
+    "TAGMSG",
+    "KILL",
+    [REED_EV_READ_MARKER] = "READ",
 };
 
 static const char *const mode_names[] = {
@@ -102,6 +117,10 @@ log_body(const reed_event_t *ev)
   case REED_EV_TAGMSG:
     logf_(" %s %s", ev->room ? ev->room : ev->target, ev->client_tags);
     break;
+  case REED_EV_READ_MARKER:
+    logf_(" %s%s %llu", ev->room ? "#" : "", ev->room ? ev->room : ev->target,
+          (unsigned long long)ev->ts_ms);
+    break;
   default:
     if (ev->room)
       logf_(" %s", ev->room);
@@ -130,7 +149,7 @@ static void
 on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
 {
   (void)s;
-  ASSERT(ev->kind <= REED_EV_KILL);
+  ASSERT(ev->kind <= REED_EV_READ_MARKER);
   use_cache(ev);
   logf_("%s %s %s", (const char *)ud, kinds[ev->kind],
         ev->from.nick ? ev->from.nick : "*");
