@@ -19,6 +19,7 @@ static const cap_def_t caps[] = {
     {"away-notify", IRC_CAP_AWAY_NOTIFY, false},
     {"batch", IRC_CAP_BATCH, false},
     {"cap-notify", IRC_CAP_CAP_NOTIFY, false},
+    {"chghost", IRC_CAP_CHGHOST, false},
     {"draft/account-registration", IRC_CAP_ACCOUNT_REGISTRATION, true},
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},

@@ -529,3 +529,26 @@ reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m)
   if (rc < 0)
     reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
 }
+
+/* CHGHOST <nick> <host> (an oper's, as in InspIRCd): the host every session
+ * of that person shows; clients with the chghost cap see CHGHOST. */
+void
+reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  int rc;
+
+  if (!reed_session_is_oper(c->session)) {
+    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    return;
+  }
+  rc = reed_session_chghost(c->session, m->params[0], m->params[1]);
+  if (rc == REED_EINVAL)
+    reed__irc_send(c, ":%s FAIL CHGHOST INVALID_HOST %.64s :Invalid host",
+                   IRC_SERVER(c), m->params[1]);
+  else if (rc < 0)
+    reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
+  else
+    reed__irc_send(c, ":%s NOTICE %s :%.64s now shows the host %.64s",
+                   IRC_SERVER(c), reed__irc_nick(c), m->params[0],
+                   m->params[1]);
+}

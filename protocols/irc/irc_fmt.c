@@ -494,6 +494,8 @@ render_other(render_t *r)
                 ev->from.account ? ev->from.account : "*");
   case REED_EV_REALNAME:
     return line(r, ev->text ? ev->text : "", "SETNAME");
+  case REED_EV_HOST:
+    return line(r, NULL, "CHGHOST %s %s", ev->target, ev->text);
   case REED_EV_TAGMSG:
     if (ev->room != NULL)
       return line(r, NULL, "TAGMSG %s#%s", status_prefix(ev), ev->room);
@@ -545,6 +547,7 @@ wanted(const render_t *r)
   case REED_EV_READ_MARKER:
     return (caps & IRC_CAP_READ_MARKER) != 0;
   case REED_EV_HOST:
+    return (caps & IRC_CAP_CHGHOST) != 0;
   case REED_EV_KILL:
     return false;
   default:

@@ -110,7 +110,7 @@ typedef enum {
   REED_EV_AWAY,     /* text = away message, NULL when back */
   REED_EV_ACCOUNT,  /* from.account logged in (or NULL: logged out) */
   REED_EV_REALNAME, /* text = new real name */
-  REED_EV_HOST,     /* from.user/from.host changed */
+  REED_EV_HOST,     /* from.user/host as they were; target, text: new ones */
   REED_EV_REDACT,   /* ref_id redacted in room (or private); text=reason */
   REED_EV_TAGMSG,   /* client-only tags, no text (typing, reactions) */
   REED_EV_KILL,     /* this session is being removed: text = reason */
@@ -295,6 +295,12 @@ int reed_session_set_nick(reed_session_t *s, const char *nick);
 int reed_session_set_realname(reed_session_t *s, const char *realname);
 int reed_session_set_host(reed_session_t *s, const char *user,
                           const char *host);
+/* A server operator changes the host that others see for every session of
+ * `nick`'s person (IRC CHGHOST); one HOST goes to its sessions and to
+ * everyone sharing a room with it. 0, ENOPRIV (not an oper), ENOSUCHNICK,
+ * EINVAL (host as for reed_session_set_host). */
+int reed_session_chghost(reed_session_t *oper, const char *nick,
+                         const char *host);
 /* Away belongs to the person; NULL or "" clears it (no event when it was
  * not set). */
 int reed_session_set_away(reed_session_t *s, const char *text);

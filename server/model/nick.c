@@ -185,10 +185,27 @@ reed_session_set_realname(reed_session_t *s, const char *realname)
   return 0;
 }
 
+/* Emits HOST for person p, as `as` was known before the change (the
+ * actor's strings are borrowed: the caller frees the old ones after). */
+static void
+announce_host(reed_session_t *as, reed_actor_t *was, const char *user,
+              const char *host)
+{
+  reed_event_t ev = {.kind = REED_EV_HOST,
+                     .from = *was,
+                     .target = user,
+                     .text = host,
+                     .text_len = strlen(host)};
+
+  if (as->p->nick[0] != '\0')
+    reed__emit_sharing(as->m, as->p, &ev);
+}
+
 int
 reed_session_set_host(reed_session_t *s, const char *user, const char *host)
 {
-  char *u, *h;
+  char *u, *h, *old_u = s->user, *old_h = s->host;
+  reed_actor_t was;
 
   if (!reed__field_valid(user, REED__FIELD_MAX) ||
       !reed__field_valid(host, REED__FIELD_MAX))
@@ -200,11 +217,61 @@ reed_session_set_host(reed_session_t *s, const char *user, const char *host)
     reed_free(h);
     return REED_ENOMEM;
   }
-  reed_free(s->user);
-  reed_free(s->host);
+  reed__actor(s, &was);
   s->user = u;
   s->host = h;
-  announce(s, REED_EV_HOST, NULL);
+  announce_host(s, &was, u, h);
+  reed_free(old_u);
+  reed_free(old_h);
+  return 0;
+}
+
+/* n copies of host; all or nothing. */
+static int
+copy_hosts(const char *host, char **copies, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if ((copies[i] = reed_strdup(host)) == NULL) {
+      while (i > 0)
+        reed_free(copies[--i]);
+      return REED_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+int
+reed_session_chghost(reed_session_t *oper, const char *nick, const char *host)
+{
+  reed__person_t *p;
+  reed_session_t *s;
+  reed_actor_t was;
+  char **hosts;
+  size_t n, i = 0;
+
+  if (!oper->oper)
+    return REED_ENOPRIV;
+  p = reed__person_by_nick(oper->m, nick);
+  if (p == NULL || p->gone)
+    return REED_ENOSUCHNICK;
+  if (!reed__field_valid(host, REED__FIELD_MAX))
+    return REED_EINVAL;
+  n = p->n_sessions;
+  if ((hosts = reed_calloc(n * 2, sizeof(*hosts))) == NULL)
+    return REED_ENOMEM;
+  if (copy_hosts(host, hosts, n) < 0) {
+    reed_free(hosts);
+    return REED_ENOMEM;
+  }
+  reed__actor(p->s_first, &was);
+  for (s = p->s_first; s != NULL; s = s->p_next, i++) {
+    hosts[n + i] = s->host; /* freed after the event */
+    s->host = hosts[i];
+  }
+  announce_host(p->s_first, &was, p->s_first->user, p->s_first->host);
+  for (i = 0; i < n; i++)
+    reed_free(hosts[n + i]);
+  reed_free(hosts);
   return 0;
 }
 

@@ -49,10 +49,9 @@ sc_cap(itw_t *w)
   itw_feed(w, 0, "CAP LS 302\r\nNICK bob\r\nUSER b 0 * :Bob\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test CAP * LS :account-notify account-tag away-notify "
-             "batch cap-notify draft/chathistory draft/message-redaction "
-             "draft/pre-away draft/read-marker echo-message extended-join "
-             "invite-notify "
-             "labeled-response "
+             "batch cap-notify chghost draft/chathistory "
+             "draft/message-redaction draft/pre-away draft/read-marker "
+             "echo-message extended-join invite-notify labeled-response "
              "message-tags multi-prefix server-time setname "
              "userhost-in-names");
   /* All or nothing: one unknown cap refuses the whole request. */

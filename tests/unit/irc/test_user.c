@@ -179,6 +179,51 @@ TEST(user_oper_kill)
   itw_run_chunked(sc_oper_kill_conf);
 }
 
+/* An oper's CHGHOST: members with the chghost cap see the new host as
+ * CHGHOST from the old mask; the others see nothing, but WHO shows it. */
+static void
+sc_chghost(itw_t *w)
+{
+  reed_conf_err_t err = {0};
+  const reed_directive_t *d = reed_irc_module.directives;
+
+  while (strcmp(d->key, "oper") != 0)
+    d++;
+  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_register(w, 2, "carol");
+  itw_feed(w, 1, "CAP REQ chghost\r\nJOIN #r\r\n");
+  itw_feed(w, 2, "JOIN #r\r\n");
+  itw_feed(w, 0, "CHGHOST carol vhost.example\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 481 alice :Permission Denied- You're not an IRC "
+             "operator");
+  itw_feed(w, 0,
+           "OPER root s3cret\r\nCHGHOST carol :bad host\r\n"
+           "CHGHOST nobody x\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 381 alice :You are now an IRC operator\n"
+             ":alice MODE alice :+o\n"
+             ":irc.test FAIL CHGHOST INVALID_HOST bad host :Invalid host\n"
+             ":irc.test 401 alice nobody :No such nick/channel");
+  itw_take(w, 1);
+  itw_take(w, 2);
+  itw_feed(w, 0, "CHGHOST carol vhost.example\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test NOTICE alice :carol now shows the host vhost.example");
+  ITW_EXPECT(w, 1, ":carol!~u2@127.0.0.1 CHGHOST ~u2 vhost.example");
+  ITW_EXPECT(w, 2, "");
+  itw_feed(w, 1, "PRIVMSG #r :hi\r\n");
+  itw_feed(w, 2, "PRIVMSG #r :hello\r\n");
+  ITW_EXPECT(w, 1, ":carol!~u2@vhost.example PRIVMSG #r :hello");
+}
+
+TEST(user_chghost)
+{
+  itw_run_chunked(sc_chghost);
+}
+
 static void
 sc_info(itw_t *w)
 {

@@ -108,8 +108,9 @@ log_body(const reed_event_t *ev)
     logf_(" %s", ev->from.account ? ev->from.account : "*");
     break;
   case REED_EV_HOST:
-    logf_(" %s@%s", ev->from.user, ev->from.host);
-    break;
+    logf_(" %s@%s -> %s@%s", ev->from.user, ev->from.host, ev->target,
+          ev->text);
+    return;
   case REED_EV_REDACT:
     logf_(" %s %llu", ev->room ? ev->room : ev->target,
           (unsigned long long)ev->ref_id);

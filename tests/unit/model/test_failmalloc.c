@@ -76,6 +76,8 @@ rooms_and_messages(reed_model_t *m, reed_session_t *a, reed_session_t *b)
   TRY(reed_tagmsg(a, "room", true, &(reed_msg_extra_t){.client_tags = "+t"}));
   TRY(reed_session_set_away(b, "away"));
   TRY(reed_session_set_host(b, "user", "cloak"));
+  reed_session_set_oper(a, true);
+  TRY(reed_session_chghost(a, "bob", "vhost"));
   TRY(reed_room_kick(a, "room", "bob", "bye"));
   TRY(reed_room_join(a, "second", NULL));
   TRY(reed_room_part(a, "room", NULL));

@@ -310,18 +310,28 @@ TEST(away_realname_host_bot)
   ASSERT_EQ(reed_session_set_host(a, "al", "bad host"), REED_EINVAL);
   ASSERT_EQ(reed_session_set_host(a, NULL, "h"), REED_EINVAL);
   ASSERT_EQ(reed_session_set_bot(a, true), 0);
+  /* An oper's CHGHOST changes every session of the person. */
+  ASSERT_EQ(reed_session_chghost(b, "alice", "vhost.example"), REED_ENOPRIV);
+  reed_session_set_oper(b, true);
+  ASSERT_EQ(reed_session_chghost(b, "nobody", "v"), REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_session_chghost(b, "alice", "bad host"), REED_EINVAL);
+  ASSERT_EQ(reed_session_chghost(b, "ALICE", "vhost.example"), 0);
   ASSERT_LINES(rec_take(), "s1 AWAY alice :lunch\n"
                            "s2 AWAY alice :lunch\n"
                            "s1 AWAY alice\n"
                            "s2 AWAY alice\n"
                            "s1 REALNAME alice :Alice A.\n"
                            "s2 REALNAME alice :Alice A.\n"
-                           "s1 HOST alice al@cloak.example\n"
-                           "s2 HOST alice al@cloak.example");
+                           "s1 HOST alice s1@s1.example -> al@cloak.example\n"
+                           "s2 HOST alice s1@s1.example -> al@cloak.example\n"
+                           "s1 HOST alice al@cloak.example -> "
+                           "al@vhost.example\n"
+                           "s2 HOST alice al@cloak.example -> "
+                           "al@vhost.example");
   ASSERT_EQ(reed_model_find_nick(f.m, "alice", &pv), 0);
   ASSERT(pv.who.bot);
   ASSERT_STR_EQ(pv.who.realname, "Alice A.");
-  ASSERT_STR_EQ(pv.who.host, "cloak.example");
+  ASSERT_STR_EQ(pv.who.host, "vhost.example");
   ASSERT_STR_EQ(pv.who.origin, "irc");
   ASSERT(pv.away == NULL);
   /* Without a nick nobody is told. */
