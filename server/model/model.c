@@ -30,6 +30,8 @@ apply_opts(reed_model_t *m, const reed_model_opts_t *o)
   m->max_list_entries = or_default(o->max_list_entries, 100);
   m->max_dormant = or_default(o->max_dormant_rooms, 10000);
   m->max_convs = or_default(o->max_private_convs, 10000);
+  m->was.max = or_default(o->nick_history, 1000);
+  m->max_watches = or_default(o->max_watches, 100);
   m->next_id = 1;
   reed_model_set_sequencer(m, NULL);
 }
@@ -86,11 +88,13 @@ reed_model_free(reed_model_t *m)
     reed__session_free(m->s_first);
   reed__conv_free_all(m);
   reed__read_markers_free_all(m);
+  reed__nick_history_free(m);
   free_accounts(&m->accounts);
   reed__map_cleanup(&m->nicks);
   reed__map_cleanup(&m->rooms);
   reed__map_cleanup(&m->sessions);
   reed__map_cleanup(&m->convs);
+  reed__map_cleanup(&m->watched); /* emptied as the sessions went */
   reed_free(m->server_name);
   reed_free(m);
 }
@@ -184,7 +188,7 @@ log_out_persons(reed_model_t *m, const char *fold)
     p->account[0] = '\0';
     reed__person_guest_floor(p);
     reed__actor(p->s_first, &ev.from);
-    reed__emit_sharing(m, p, &ev);
+    reed__emit_sharing_watched(m, p, &ev);
   }
 }
 

@@ -71,6 +71,8 @@ typedef struct reed_model_opts_s {
   size_t max_list_entries;  /* per ban/except/invex list (default 100) */
   size_t max_dormant_rooms; /* empty rooms whose state is kept (10000) */
   size_t max_private_convs; /* private histories kept, LRU (10000) */
+  size_t nick_history;      /* nicks gone out of use kept (default 1000) */
+  size_t max_watches;       /* nicks a session may watch (default 100) */
 } reed_model_opts_t;
 
 int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
@@ -118,6 +120,8 @@ typedef enum {
    * moved to ts_ms. Goes to the account's own sessions only (a guest's:
    * its session); observers see it for accounts. Not sequenced. */
   REED_EV_READ_MARKER,
+  REED_EV_PRESENCE, /* a watched nick (target) came into use or went out of
+                       use (online); to its watchers only */
 } reed_event_kind_t;
 
 enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
@@ -201,6 +205,13 @@ typedef struct reed_event_s {
    * room is sequenced (it has an id and a time) but kept in no history
    * and not reported to observers, as ergo does with STATUSMSG. */
   int audience;
+  /* PRESENCE: the nick came into use (else it went out of use). */
+  bool online;
+  /* This delivery reaches the session because it watches from.nick
+   * (reed_session_watch), not through a shared room or its own person:
+   * PRESENCE always; AWAY, ACCOUNT, REALNAME and HOST for a watcher that
+   * shares no room with the person. */
+  bool watch;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -213,10 +224,10 @@ typedef struct reed_event_s {
  *
  * Sequenced (id and ts from the sequencer, reported to observers once):
  * MESSAGE, JOIN, PART, QUIT, NICK, TOPIC, MODE, KICK, REDACT. The others
- * (INVITE, AWAY, ACCOUNT, REALNAME, HOST, TAGMSG, KILL) have id 0 and the
- * current wall time. The acting session gets its own MESSAGE and TAGMSG
- * with `echo` set (and its label); NICK, JOIN, PART, TOPIC, MODE and KICK
- * reach it as they reach everyone else. */
+ * (INVITE, AWAY, ACCOUNT, REALNAME, HOST, TAGMSG, KILL, PRESENCE) have id
+ * 0 and the current wall time. The acting session gets its own MESSAGE
+ * and TAGMSG with `echo` set (and its label); NICK, JOIN, PART, TOPIC, MODE
+ * and KICK reach it as they reach everyone else. */
 reed_buf_t *reed_event_cache_get(const reed_event_t *ev, uint32_t form);
 void reed_event_cache_put(const reed_event_t *ev, uint32_t form,
                           reed_buf_t *buf);
@@ -535,6 +546,52 @@ uint64_t reed_read_marker_get(reed_session_t *s, const char *target,
  * Returns 0 or one of: REED_EINVAL, REED_ENOMEM. */
 int reed_read_marker_load(reed_model_t *m, const char *account,
                           const char *target, bool is_room, uint64_t ts_ms);
+
+/* ---- Nick history (WHOWAS) --------------------------------------------------
+ * A bounded, server-wide record of nicks that went out of use: the
+ * person's last session quit or was killed, a nick change away from it (a
+ * change of case is not one), or a merge of a person into another person
+ * of its account. opts.nick_history entries are kept (default 1000), the
+ * oldest evicted first. An entry that cannot be allocated is not kept. */
+typedef struct reed_nick_was_s {
+  reed_actor_t who; /* the nick as held; account, origin, user, host,
+                       realname of the session that let it go */
+  uint64_t ts_ms;   /* when it went out of use */
+} reed_nick_was_t;
+/* Calls cb for the entries of `nick` (casefolded), newest first, at most
+ * `limit` of them (0: all). Entries are borrowed for the call; cb must not
+ * change the model. Returns 0, or REED_ENOSUCHNICK when there is none (also
+ * for a string that is not a valid nick). */
+int reed_model_nick_history(const reed_model_t *m, const char *nick,
+                            size_t limit,
+                            void (*cb)(void *ud, const reed_nick_was_t *e),
+                            void *ud);
+
+/* ---- Presence watching (MONITOR) --------------------------------------------
+ * A session may watch up to opts.max_watches nicks (default 100), held or
+ * not, by any protocol's person. Each watching session gets PRESENCE with
+ * `watch` set when a watched nick comes into use (a person's first nick, a
+ * nick change to it) or goes out of use (the person's last session quits
+ * or is killed, a nick change away from it, a merge into another person):
+ * target is the nick as held, `online` says which, and `from` is the
+ * holder (its user and host when online). A change of case is neither.
+ * While the nick is held, the holder's AWAY, ACCOUNT, REALNAME and HOST
+ * reach its watchers too, with `watch` set, once per session: a watcher
+ * that shares a room with the person gets the room's delivery instead.
+ * Watchers are found through a map keyed by the folded nick, never by a
+ * scan of sessions. Watches are freed with the session. */
+/* Adds `nick` (kept as given). Returns 0 (also when already watched) or
+ * one of: REED_EBADNICK, REED_ELISTFULL (the session watches the limit),
+ * REED_ENOMEM. */
+int reed_session_watch(reed_session_t *s, const char *nick);
+/* Removes `nick` (casefolded). Returns 0 or REED_ENOTFOUND. */
+int reed_session_unwatch(reed_session_t *s, const char *nick);
+void reed_session_unwatch_all(reed_session_t *s);
+/* Calls cb with each watched nick, as given, in the order added. */
+void reed_session_each_watch(const reed_session_t *s,
+                             void (*cb)(void *ud, const char *nick), void *ud);
+size_t reed_session_watch_count(const reed_session_t *s);
+size_t reed_model_watch_limit(const reed_model_t *m);
 
 /* Persistent room settings the store saves and restores. */
 typedef struct reed_room_state_s {

@@ -104,6 +104,29 @@ typedef struct reed__account_s {
 typedef struct reed__member_s reed__member_t;
 typedef struct reed__join_s reed__join_t;
 
+/* ---- Watches (watch.c) and nick history (nick_history.c) ------------------
+ * A watched nick is one map entry (keyed by its fold) with the list of
+ * watches on it; a watch is on that list and on its session's list. */
+typedef struct reed__watched_s reed__watched_t;
+typedef struct reed__watch_s {
+  reed_session_t *s;
+  reed__watched_t *w;
+  struct reed__watch_s *w_prev, *w_next; /* the watchers of one nick */
+  struct reed__watch_s *s_prev, *s_next; /* one session's, order added */
+  char nick[REED_NICK_MAX + 1];          /* as the session gave it */
+} reed__watch_t;
+
+struct reed__watched_s {
+  char fold[REED_NICK_MAX + 1]; /* the map key */
+  reed__watch_t *first, *last;
+};
+
+typedef struct reed__was_s reed__was_t;
+typedef struct reed__was_ring_s {
+  reed__was_t **e; /* allocated at the first entry, `max` slots */
+  size_t max, head, n;
+} reed__was_ring_t;
+
 typedef struct reed__person_s {
   reed_model_t *m;
   char nick[REED_NICK_MAX + 1]; /* "" until the first nick */
@@ -140,6 +163,8 @@ struct reed_session_s {
   reed__join_t *j_first, *j_last;
   size_t n_joins;
   uint64_t mark;
+  reed__watch_t *w_first, *w_last;
+  size_t n_watches;
 };
 
 struct reed__join_s {
@@ -226,6 +251,9 @@ struct reed_model_s {
   int depth;             /* fan-outs in progress */
   bool running_deferred; /* reed__run_deferred is on the stack */
   reed_session_t *dying; /* quits deferred until the fan-out ends */
+  reed__map_t watched;   /* folded nick -> reed__watched_t */
+  size_t max_watches;
+  reed__was_ring_t was; /* nick history */
 };
 
 /* ---- Strings ------------------------------------------------------------- */
@@ -287,6 +315,25 @@ void reed__session_free(reed_session_t *s);
 void reed__person_hkey(const reed__person_t *p, char *out, size_t size);
 /* A guest's history starts now (it took a nick, or lost its account). */
 void reed__person_guest_floor(reed__person_t *p);
+
+/* ---- Presence (watch.c, nick_history.c) ----------------------------------
+ */
+/* `s` let go of `nick` (its person keeps no session with it, or changed
+ * away): records it in the nick history and tells the nick's watchers. */
+void reed__nick_gone(reed_session_t *s, const char *nick);
+/* `s`'s person now holds its nick: tells the nick's watchers. */
+void reed__nick_came(reed_session_t *s);
+/* Sends ev, with `watch` set, to the watchers of the nick folded as
+ * `fold`; inside a fan-out, so a session already reached is skipped. */
+void reed__watch_send(reed_model_t *m, const char *fold,
+                      const reed_event_t *ev);
+/* reed__emit_sharing, then the person's watchers in the same fan-out. */
+void reed__emit_sharing_watched(reed_model_t *m, reed__person_t *p,
+                                reed_event_t *ev);
+void reed__watch_session_free(reed_session_t *s);
+/* Keeps an entry for `nick` with s's user, host, realname and account. */
+void reed__nick_history_record(reed_session_t *s, const char *nick);
+void reed__nick_history_free(reed_model_t *m);
 
 /* ---- Rooms and members (room.c, member.c) ---------------------------------
  */

@@ -37,11 +37,13 @@ merge_into(reed__person_t *from, reed__person_t *to)
   reed_model_t *m = from->m;
   reed_fmt_cache_t cache;
   reed_event_t ev = {.kind = REED_EV_NICK, .target = to->nick};
-  bool tell = from->nick[0] != '\0';
+  bool tell = from->nick[0] != '\0', same;
+  char old[REED_NICK_MAX + 1];
 
   reed__actor(from->s_first, &ev.from);
   ev.from.nick = from->nick;
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
+  reed__op_begin(m); /* quits asked for meanwhile wait until the end */
   reed__fan_begin(m, &ev, &cache);
   while (from->s_first != NULL) {
     reed_session_t *s = from->s_first;
@@ -51,7 +53,26 @@ merge_into(reed__person_t *from, reed__person_t *to)
       reed__send(m, s, &ev);
   }
   reed__fan_end(m, &cache);
+  reed_strlcpy(old, from->nick, sizeof(old));
+  same = strcmp(from->fold, to->fold) == 0;
   reed__person_free(from);
+  if (tell && !same) /* from's nick is free now */
+    reed__nick_gone(to->s_last, old);
+  reed__op_end(m);
+}
+
+/* After a rename: the old nick went out of use and the new one came in,
+ * unless only its case changed. */
+static void
+renamed(reed_session_t *s, const char *old)
+{
+  char fold[REED_NICK_MAX + 1];
+
+  reed_casefold(fold, old, sizeof(fold));
+  if (strcmp(fold, s->p->fold) == 0)
+    return;
+  reed__nick_gone(s, old);
+  reed__nick_came(s);
 }
 
 /* Renames p to nick (free, or p's own in another case) after the
@@ -80,11 +101,16 @@ rename_person(reed__person_t *p, reed_session_t *s, const char *nick)
   reed_strlcpy(p->fold, fold, sizeof(p->fold));
   reed__map_put(&m->nicks, p->fold, p); /* reserved above */
   reed__person_guest_floor(p);
-  if (old[0] == '\0')
+  if (old[0] == '\0') {
+    reed__nick_came(s);
     return 0;
+  }
   ev.target = p->nick;
   reed__observe(m, &ev);
+  reed__op_begin(m); /* s stays while the watchers learn of it */
   reed__emit_sharing(m, p, &ev);
+  renamed(s, old);
+  reed__op_end(m);
   return 0;
 }
 
@@ -136,7 +162,7 @@ announce(reed_session_t *s, reed_event_kind_t kind, const char *text)
   if (s->p->nick[0] == '\0')
     return;
   reed__actor(s, &ev.from);
-  reed__emit_sharing(s->m, s->p, &ev);
+  reed__emit_sharing_watched(s->m, s->p, &ev);
 }
 
 /* Real names and away texts: up to 390 bytes of UTF-8 without controls. */
@@ -198,7 +224,7 @@ announce_host(reed_session_t *as, reed_actor_t *was, const char *user,
                      .text_len = strlen(host)};
 
   if (as->p->nick[0] != '\0')
-    reed__emit_sharing(as->m, as->p, &ev);
+    reed__emit_sharing_watched(as->m, as->p, &ev);
 }
 
 int

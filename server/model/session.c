@@ -152,6 +152,7 @@ reed__session_free(reed_session_t *s)
 
   reed__map_del(&m->sessions, s->idkey);
   reed__read_markers_forget_session(s);
+  reed__watch_session_free(s);
   REED__DL_UNLINK(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions--;
   reed__person_remove_session(p, s);
@@ -212,6 +213,8 @@ reed__session_do_quit(reed_session_t *s, const char *reason)
     reed__quit_person(s, why);
   while (s->j_first != NULL)
     reed__join_remove(s->j_first);
+  if (s->p->n_sessions == 1 && s->p->nick[0] != '\0')
+    reed__nick_gone(s, s->p->nick); /* the person goes with this session */
   s->m->depth--;
   reed__session_free(s);
   reed__run_deferred(m);

@@ -58,6 +58,7 @@ static const char *const kinds[] = {
     "TAGMSG",
     "KILL",
     [REED_EV_READ_MARKER] = "READ",
+    [REED_EV_PRESENCE] = "PRESENCE",
 };
 
 static const char *const mode_names[] = {
@@ -111,6 +112,11 @@ log_body(const reed_event_t *ev)
     logf_(" %s@%s -> %s@%s", ev->from.user, ev->from.host, ev->target,
           ev->text);
     return;
+  case REED_EV_PRESENCE:
+    logf_(" %s %s", ev->target, ev->online ? "on" : "off");
+    if (ev->online)
+      logf_(" %s@%s", ev->from.user, ev->from.host);
+    break;
   case REED_EV_REDACT:
     logf_(" %s %llu", ev->room ? ev->room : ev->target,
           (unsigned long long)ev->ref_id);
@@ -150,7 +156,7 @@ static void
 on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
 {
   (void)s;
-  ASSERT(ev->kind <= REED_EV_READ_MARKER);
+  ASSERT((size_t)ev->kind < REED_ARRAY_SIZE(kinds));
   use_cache(ev);
   logf_("%s %s %s", (const char *)ud, kinds[ev->kind],
         ev->from.nick ? ev->from.nick : "*");
@@ -163,6 +169,8 @@ on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     logf_(" copy");
   if (ev->quitting)
     logf_(" quitting");
+  if (ev->watch)
+    logf_(" watch");
   logf_("\n");
 }
 
