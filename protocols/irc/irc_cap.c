@@ -27,6 +27,7 @@ static const cap_def_t caps[] = {
     {"draft/read-marker", IRC_CAP_READ_MARKER, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
     {"extended-join", IRC_CAP_EXTENDED_JOIN, false},
+    {"extended-monitor", IRC_CAP_EXTENDED_MONITOR, false},
     {"invite-notify", IRC_CAP_INVITE_NOTIFY, false},
     {"labeled-response", IRC_CAP_LABELED_RESPONSE, false},
     {"message-tags", IRC_CAP_MESSAGE_TAGS, false},

@@ -18,7 +18,7 @@ network(const reed_irc_core_t *c)
 void
 reed__irc_send_isupport(reed_irc_core_t *c)
 {
-  char net[96], line[400];
+  char net[96], mon[32], line[400];
   const char *tok[] = {
       "AWAYLEN=390",
       "BOT=B",
@@ -35,6 +35,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "MAXLIST=beI:100",
       "MAXTARGETS=4",
       "MODES=4",
+      mon,
       "MSGREFTYPES=msgid,timestamp",
       net,
       "NICKLEN=32",
@@ -50,6 +51,8 @@ reed__irc_send_isupport(reed_irc_core_t *c)
   size_t i = 0;
 
   snprintf(net, sizeof(net), "NETWORK=%s", network(c));
+  snprintf(mon, sizeof(mon), "MONITOR=%zu",
+           reed_model_watch_limit(c->env->model));
   while (i < REED_ARRAY_SIZE(tok)) {
     size_t n = 0;
     for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++)

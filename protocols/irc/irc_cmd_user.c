@@ -1,6 +1,6 @@
-/* Commands about people: AWAY, ISON, USERHOST, WHO, WHOIS, WHOWAS, OPER
- * and KILL. A person may be connected through any protocol; everything
- * shown comes from the model's views. */
+/* Commands about people: AWAY, ISON, USERHOST, WHO, WHOIS, OPER and KILL
+ * (WHOWAS is in irc_cmd_whowas.c). A person may be connected through any
+ * protocol; everything shown comes from the model's views. */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -472,14 +472,6 @@ reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m)
   else
     whois_body(c, &pv);
   reed__irc_num(c, "318", "%.64s :End of /WHOIS list", nick);
-}
-
-void
-reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m)
-{
-  /* No nick history is kept yet. */
-  reed__irc_num(c, "406", "%.64s :There was no such nickname", m->params[0]);
-  reed__irc_num(c, "369", "%.64s :End of WHOWAS", m->params[0]);
 }
 
 /* ---- OPER, KILL ------------------------------------------------------------

@@ -459,10 +459,12 @@ reed__irc_try_register(reed_irc_core_t *c)
     reed__irc_sasl_cleanup(c);
     reed__irc_num(c, "906", ":SASL authentication aborted");
   }
-  if (!take_wanted_nick(c))
-    return;
+  /* Set before the nick, while nobody can see the session: no HOST or
+   * REALNAME event reaches its watchers (MONITOR) along with its 730. */
   reed_session_set_host(c->session, c->user, c->host);
   reed_session_set_realname(c->session, c->realname);
+  if (!take_wanted_nick(c))
+    return;
   c->state |= IRC_ST_REG;
   cancel_timer(c, &c->reg_timer);
   arm_ping(c, reed__irc_ping_interval(c));

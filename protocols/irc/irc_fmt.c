@@ -527,6 +527,8 @@ wanted(const render_t *r)
 
   if (!(r->c->state & IRC_ST_REG))
     return false;
+  if (ev->watch && !(caps & IRC_CAP_EXTENDED_MONITOR))
+    return false; /* only extended-monitor shows what watching brings */
   if (ev->echo && !(caps & IRC_CAP_ECHO_MESSAGE) &&
       (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG) &&
       !to_self(r))
@@ -627,6 +629,10 @@ reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
   REED_UNUSED(s);
   if (ev->kind == REED_EV_KILL) {
     on_kill(c, ev);
+    return;
+  }
+  if (ev->kind == REED_EV_PRESENCE) {
+    reed__irc_on_presence(c, ev);
     return;
   }
   if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))

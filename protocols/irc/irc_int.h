@@ -64,6 +64,7 @@ enum {
   IRC_CAP_PRE_AWAY = 1u << 24,
   IRC_CAP_READ_MARKER = 1u << 25,
   IRC_CAP_MULTILINE = 1u << 26,
+  IRC_CAP_EXTENDED_MONITOR = 1u << 19,
 };
 
 /* The caps that change the bytes of a relayed event line: with the
@@ -324,6 +325,9 @@ void reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_monitor(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* irc_cmd_monitor.c: a watched nick came or went (730 / 731). */
+void reed__irc_on_presence(reed_irc_core_t *c, const reed_event_t *ev);
 
 #define IRC_VERSION "reed-0.1"
 

@@ -21,8 +21,9 @@ sc_welcome(itw_t *w)
       "CHANLIMIT=#:100 CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# "
       "CHATHISTORY=100 ELIST=MNU EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 "
       ":are supported by this server\n"
-      ":irc.test 005 alice MAXTARGETS=4 MODES=4 MSGREFTYPES=msgid,timestamp "
-      "NETWORK=reed NICKLEN=32 PREFIX=(ov)@+ STATUSMSG=@+ "
+      ":irc.test 005 alice MAXTARGETS=4 MODES=4 MONITOR=100 "
+      "MSGREFTYPES=msgid,timestamp NETWORK=reed NICKLEN=32 PREFIX=(ov)@+ "
+      "STATUSMSG=@+ "
       "TARGMAX=NAMES:32,LIST:32,KICK:32,WHOIS:1,USERHOST:10,PRIVMSG:4,"
       "TAGMSG:4,NOTICE:4 TOPICLEN=390 USERLEN=16 UTF8ONLY WHOX :are supported "
       "by this server\n"
@@ -51,7 +52,8 @@ sc_cap(itw_t *w)
              ":irc.test CAP * LS :account-notify account-tag away-notify "
              "batch cap-notify chghost draft/chathistory "
              "draft/message-redaction draft/pre-away draft/read-marker "
-             "echo-message extended-join invite-notify labeled-response "
+             "echo-message extended-join extended-monitor invite-notify "
+             "labeled-response "
              "message-tags multi-prefix server-time setname "
              "userhost-in-names");
   /* All or nothing: one unknown cap refuses the whole request. */
