@@ -538,8 +538,8 @@ wanted(const render_t *r)
     return for_me(r, ev->target) || (caps & IRC_CAP_INVITE_NOTIFY);
   case REED_EV_AWAY:
     return (caps & IRC_CAP_AWAY_NOTIFY) && !by_me(r);
-  case REED_EV_ACCOUNT:
-    return (caps & IRC_CAP_ACCOUNT_NOTIFY) != 0;
+  case REED_EV_ACCOUNT: /* the session that logged in has its 900 */
+    return (caps & IRC_CAP_ACCOUNT_NOTIFY) && !by_me(r);
   case REED_EV_REALNAME:
     return (caps & IRC_CAP_SETNAME) != 0;
   case REED_EV_TAGMSG:

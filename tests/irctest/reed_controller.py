@@ -121,8 +121,8 @@ class ReedController(BaseServerController, DirectoryBasedController):
 
     # What reed must have according to its specification (issue 9): a test
     # that finds one of these missing fails instead of skipping, so the
-    # figure counts missing features. Anything not listed here (sts,
-    # extended-monitor, ...) skips when reed does not offer it.
+    # figure counts missing features. Anything not listed here (sts, ...)
+    # skips when reed does not offer it.
     capabilities = frozenset(
         (
             Capabilities.ACCOUNT_NOTIFY,
@@ -131,6 +131,7 @@ class ReedController(BaseServerController, DirectoryBasedController):
             Capabilities.BATCH,
             Capabilities.ECHO_MESSAGE,
             Capabilities.EXTENDED_JOIN,
+            Capabilities.EXTENDED_MONITOR,
             Capabilities.LABELED_RESPONSE,
             Capabilities.MESSAGE_REDACTION,
             Capabilities.MESSAGE_TAGS,

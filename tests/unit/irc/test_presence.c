@@ -207,3 +207,35 @@ TEST(presence_extended_monitor)
 {
   itw_run_chunked(sc_extended_monitor);
 }
+
+/* ACCOUNT after registration: the watcher with extended-monitor and
+ * account-notify sees it; the session that logged in has its 900 only
+ * (irctest's AuthenticatedExtendedMonitorTestCase). */
+static void
+sc_extended_monitor_account(itw_t *w)
+{
+  itw_portal(w, 0);
+  itw_connect(w, 0);
+  itw_feed(w, 0,
+           "CAP LS 302\r\nCAP REQ :extended-monitor account-notify\r\n"
+           "NICK foo\r\nUSER u0 0 * :Real foo\r\nCAP END\r\nMONITOR + bar\r\n");
+  itw_take(w, 0);
+  itw_connect(w, 1);
+  itw_feed(w, 1,
+           "CAP LS 302\r\nCAP REQ :account-notify sasl\r\n"
+           "NICK bar\r\nUSER u1 0 * :Real bar\r\nCAP END\r\n");
+  itw_take(w, 1);
+  ITW_EXPECT(w, 0, ":irc.test 730 foo :bar!~u1@127.0.0.1");
+  itw_feed(w, 1, "AUTHENTICATE PLAIN\r\nAUTHENTICATE AEFsaWNlAHBlbmNpbA==\r\n");
+  ITW_EXPECT(w, 1,
+             "AUTHENTICATE +\n"
+             ":irc.test 900 bar bar!~u1@127.0.0.1 Alice :You are now logged "
+             "in as Alice\n"
+             ":irc.test 903 bar :SASL authentication successful");
+  ITW_EXPECT(w, 0, ":bar!~u1@127.0.0.1 ACCOUNT Alice");
+}
+
+TEST(presence_extended_monitor_account)
+{
+  itw_run_chunked(sc_extended_monitor_account);
+}
