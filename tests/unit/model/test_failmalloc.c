@@ -31,6 +31,13 @@ ignore_entry(void *ud, const reed_hist_entry_t *e)
   (void)e;
 }
 
+static void
+ignore_was(void *ud, const reed_nick_was_t *e)
+{
+  (void)ud;
+  (void)e;
+}
+
 #define TRY(x)                                                                 \
   do {                                                                         \
     if ((x) != 0)                                                              \
@@ -132,6 +139,10 @@ scenario(fake_clock_t *fc)
   a2 = new_session(m, "guest2", &failed);
   b = new_session(m, "bob", &failed);
   c = new_session(m, "carol", &failed);
+  if (c != NULL) { /* watches and the nick history (MONITOR, WHOWAS) */
+    TRY(reed_session_watch(c, "bob"));
+    TRY(reed_session_watch(c, "guest1"));
+  }
   if (a && a2) {
     TRY(reed_session_login(a, "alice"));
     TRY(reed_session_set_nick(a, "alice"));
@@ -143,6 +154,7 @@ scenario(fake_clock_t *fc)
   else
     failed++;
   reed_session_quit(b, "quit");
+  TRY(reed_model_nick_history(m, "bob", 0, ignore_was, NULL));
   if (a != NULL && c != NULL) {
     reed_session_set_oper(a, true);
     TRY(reed_session_kill(a, "carol", "bye"));
