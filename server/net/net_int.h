@@ -9,12 +9,19 @@
 #include <uv.h>
 
 /* ---- Bounded queues (outq.c, pure) ---------------------------------------
- * The send queue holds references to shared buffers; the read buffer holds
- * input a core has not consumed yet. Both allocate on first use and free
- * their storage when they become empty. */
+ * The send queue holds references to large shared buffers and copies small
+ * ones (lines) into chunks of its own, so a turn's many lines leave in a
+ * few large writes rather than one iovec each; the read buffer holds input
+ * a core has not consumed yet. Both allocate on first use and free their
+ * storage when they become empty. */
+#define REED_OUTQ_COPY_MAX 1024   /* buffers up to this size are copied */
+#define REED_OUTQ_CHUNK_MIN 1024  /* a chunk's size when little is queued */
+#define REED_OUTQ_CHUNK_MAX 16384 /* ... and when much is */
+
 typedef struct reed_outq_ent_s {
   reed_buf_t *buf;
-  size_t off;
+  uint32_t off;
+  uint32_t own; /* a chunk of this queue: later small buffers append */
 } reed_outq_ent_t;
 
 typedef struct reed_outq_s {
@@ -28,8 +35,10 @@ typedef struct reed_iov_s {
   size_t len;
 } reed_iov_t;
 
-/* Adds a reference to buf; REED_EQUEUEFULL when the queue would pass
- * `limit` bytes (0: no limit), REED_ENOMEM. Empty buffers are skipped. */
+/* Queues buf's bytes (a reference, or a copy into the queue's last chunk
+ * for a small one); REED_EQUEUEFULL when the queue would pass `limit`
+ * bytes (0: no limit), REED_ENOMEM. Empty buffers are skipped. The bytes
+ * of a chunk already shown by peek never move: only its tail grows. */
 int reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit);
 /* Fills at most `max` views of the queued bytes in order; returns how many. */
 size_t reed__outq_peek(const reed_outq_t *q, reed_iov_t *iov, size_t max);

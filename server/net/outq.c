@@ -1,10 +1,13 @@
-/* Bounded queues, pure: the send queue of buffer references (a ring that
- * grows by doubling) and the read buffer of unconsumed input. Both allocate
- * on first use and free their storage as soon as they are empty, so an idle
- * connection holds none. */
+/* Bounded queues, pure: the send queue (a ring that grows by doubling, of
+ * references to large buffers and of chunks that small ones are copied
+ * into) and the read buffer of unconsumed input. Both allocate on first use
+ * and free their storage as soon as they are empty, so an idle connection
+ * holds none. */
 #include "net_int.h"
 
 #include <string.h>
+
+static void outq_release_if_empty(reed_outq_t *q);
 
 static int
 outq_grow(reed_outq_t *q)
@@ -23,6 +26,59 @@ outq_grow(reed_outq_t *q)
   return 0;
 }
 
+/* The chunk that small buffers can be appended to, or NULL. */
+static reed_buf_t *
+outq_tail_chunk(const reed_outq_t *q, size_t len)
+{
+  const reed_outq_ent_t *e;
+
+  if (q->count == 0)
+    return NULL;
+  e = &q->ents[(q->head + q->count - 1) % q->cap];
+  return e->own && e->buf->cap - e->buf->len >= len ? e->buf : NULL;
+}
+
+/* Chunks grow with what is queued: a quiet connection gets a small one, a
+ * busy one fewer and larger writes. */
+static size_t
+outq_chunk_size(const reed_outq_t *q, size_t len)
+{
+  size_t want = q->bytes * 2;
+
+  if (want < REED_OUTQ_CHUNK_MIN)
+    want = REED_OUTQ_CHUNK_MIN;
+  if (want > REED_OUTQ_CHUNK_MAX)
+    want = REED_OUTQ_CHUNK_MAX;
+  return want < len ? len : want;
+}
+
+static int
+outq_append(reed_outq_t *q, reed_buf_t *buf, bool copy)
+{
+  reed_buf_t *chunk = copy ? outq_tail_chunk(q, buf->len) : NULL;
+
+  if (chunk == NULL) {
+    if (q->count == q->cap && outq_grow(q) != 0)
+      return REED_ENOMEM;
+    chunk = copy ? reed_buf_new(outq_chunk_size(q, buf->len)) : NULL;
+    if (copy && chunk == NULL) {
+      outq_release_if_empty(q);
+      return REED_ENOMEM;
+    }
+    q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){
+        .buf = copy ? chunk : reed_buf_ref(buf),
+        .own = copy,
+    };
+    q->count++;
+  }
+  if (copy) {
+    memcpy(chunk->data + chunk->len, buf->data, buf->len);
+    chunk->len += buf->len;
+  }
+  q->bytes += buf->len;
+  return 0;
+}
+
 int
 reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit)
 {
@@ -30,15 +86,7 @@ reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit)
     return 0;
   if (limit > 0 && (buf->len > limit || q->bytes > limit - buf->len))
     return REED_EQUEUEFULL;
-  if (q->count == q->cap && outq_grow(q) != 0)
-    return REED_ENOMEM;
-  q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){
-      .buf = reed_buf_ref(buf),
-      .off = 0,
-  };
-  q->count++;
-  q->bytes += buf->len;
-  return 0;
+  return outq_append(q, buf, buf->len <= REED_OUTQ_COPY_MAX);
 }
 
 size_t
@@ -72,7 +120,7 @@ reed__outq_consume(reed_outq_t *q, size_t n)
     reed_outq_ent_t *e = &q->ents[q->head];
     size_t left = e->buf->len - e->off;
     if (n < left) {
-      e->off += n;
+      e->off += (uint32_t)n;
       q->bytes -= n;
       return;
     }

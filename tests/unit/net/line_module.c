@@ -156,7 +156,13 @@ command(line_core_t *lc, const char *line)
   } else if (strncmp(line, "REPEAT ", 7) == 0) {
     repeat(lc, line + 7);
   } else if (strcmp(line, "TURN") == 0) {
-    reed_buf_t *b = reed_buf_from("turn:pending  \r\n", 16);
+    reed_buf_t *b = reed_buf_new(14 + LINE_TURN_PAD + 2);
+    if (b != NULL) {
+      memcpy(b->data, "turn:pending  ", 14);
+      memset(b->data + 14, '.', LINE_TURN_PAD);
+      memcpy(b->data + 14 + LINE_TURN_PAD, "\r\n", 2);
+      b->len = 14 + LINE_TURN_PAD + 2;
+    }
     if (b != NULL && line_turn_buf == NULL) {
       lc->tp->write(lc->tp->t, b);
       line_turn_buf = b; /* our reference goes to the hook */

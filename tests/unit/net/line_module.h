@@ -21,8 +21,12 @@
 extern const reed_protocol_module_t line_module;
 /* Set by the server: writes a one-line summary of the net's stats. */
 extern void (*line_stats_hook)(char *buf, size_t size);
-/* The buffer TURN wrote, until the turn-end hook takes it. */
+/* The buffer TURN wrote, until the turn-end hook takes it: "turn:pending  "
+ * and LINE_TURN_PAD dots, larger than what a send queue copies
+ * (REED_OUTQ_COPY_MAX), so the queue holds the buffer itself and the hook's
+ * rewrite shows whether the turn ended before the flush. */
 extern reed_buf_t *line_turn_buf;
+#define LINE_TURN_PAD 1100
 /* When nonzero, a new connection starts paused for this many ms. */
 extern unsigned line_connect_pause_ms;
 /* How many cores have seen eof / exist. */

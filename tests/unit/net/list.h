@@ -1,4 +1,7 @@
 TEST_ENTRY(outq_push_consume)
+TEST_ENTRY(outq_large_by_reference)
+TEST_ENTRY(outq_chunk_stable_while_in_flight)
+TEST_ENTRY(outq_chunks_bounded)
 TEST_ENTRY(outq_limit_table)
 TEST_ENTRY(outq_ring_order)
 TEST_ENTRY(outq_enomem)

@@ -1,6 +1,7 @@
 /* server/net end to end over loopback: the line server as a child process,
  * driven by plain and unix-socket clients. */
 #include "harness.h"
+#include "line_module.h"
 #include "netclient.h"
 
 #include <arpa/inet.h>
@@ -364,17 +365,21 @@ TEST(sigterm_polite_exit0)
  * reads "pending" got bytes flushed before the commit. */
 TEST(turn_end_before_flush)
 {
+  char committed[14 + LINE_TURN_PAD + 1];
   int a;
 
+  memcpy(committed, "turn:committed", 14);
+  memset(committed + 14, '.', LINE_TURN_PAD);
+  committed[14 + LINE_TURN_PAD] = '\0';
   START("--tcp", "127.0.0.1");
   a = connect_hello();
   for (int i = 0; i < 20; i++) {
     cli_send(a, "TURN\r\n");
-    expect_line(a, "turn:committed");
+    expect_line(a, committed);
   }
   /* Pipelined with another line in one packet. */
   cli_send(a, "TURN\r\nx\r\n");
-  expect_line(a, "turn:committed");
+  expect_line(a, committed);
   expect_line(a, "echo: x");
   close(a);
   stop_ok();
