@@ -185,22 +185,8 @@ names_flush(names_t *nm)
 }
 
 static void
-names_member(void *ud, const reed_member_view_t *mv)
+names_add(names_t *nm, const char *entry, size_t n)
 {
-  names_t *nm = ud;
-  uint32_t caps = nm->c->caps;
-  char entry[IRC_MASK_MAX + 4];
-  size_t n = 0;
-
-  if (mv->op)
-    entry[n++] = '@';
-  if (mv->voice && (n == 0 || (caps & IRC_CAP_MULTI_PREFIX)))
-    entry[n++] = '+';
-  if (caps & IRC_CAP_USERHOST_IN_NAMES)
-    n += reed__irc_mask_str(&mv->who, entry + n, sizeof(entry) - n);
-  else
-    n += (size_t)snprintf(entry + n, sizeof(entry) - n, "%s",
-                          mv->who.nick ? mv->who.nick : "*");
   if (nm->len > 0 && nm->len + 1 + n > nm->budget)
     names_flush(nm);
   if (nm->len > 0)
@@ -208,6 +194,42 @@ names_member(void *ud, const reed_member_view_t *mv)
   memcpy(nm->line + nm->len, entry, n);
   nm->len += n;
   nm->line[nm->len] = '\0';
+}
+
+static size_t
+names_prefix(const names_t *nm, bool op, bool voice, char *entry)
+{
+  size_t n = 0;
+
+  if (op)
+    entry[n++] = '@';
+  if (voice && (n == 0 || (nm->c->caps & IRC_CAP_MULTI_PREFIX)))
+    entry[n++] = '+';
+  return n;
+}
+
+/* userhost-in-names: the full mask of each member. */
+static void
+names_member(void *ud, const reed_member_view_t *mv)
+{
+  names_t *nm = ud;
+  char entry[IRC_MASK_MAX + 4];
+  size_t n = names_prefix(nm, mv->op, mv->voice, entry);
+
+  n += reed__irc_mask_str(&mv->who, entry + n, sizeof(entry) - n);
+  names_add(nm, entry, n);
+}
+
+static void
+names_nick(void *ud, const char *nick, bool op, bool voice)
+{
+  names_t *nm = ud;
+  char entry[REED_NICK_MAX + 4];
+  size_t n = names_prefix(nm, op, voice, entry);
+  size_t k = strnlen(nick, REED_NICK_MAX);
+
+  memcpy(entry + n, nick, k);
+  names_add(nm, entry, n + k);
 }
 
 /* The 353 lines of one room; false when the caller may not see it. */
@@ -229,7 +251,10 @@ names_lines(reed_irc_core_t *c, const char *room)
   /* ":server 353 nick = #chan :" takes the rest of the 510 bytes. */
   nm->budget = REED_IRC_LINE_MAX - 2 - 16 - strlen(IRC_SERVER(c)) -
                strlen(reed__irc_nick(c)) - strlen(nm->head);
-  reed_room_each_member(r, names_member, nm);
+  if (c->caps & IRC_CAP_USERHOST_IN_NAMES)
+    reed_room_each_member(r, names_member, nm);
+  else
+    reed_room_each_nick(r, names_nick, nm);
   names_flush(nm);
   reed_free(nm);
   return true;

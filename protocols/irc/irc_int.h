@@ -99,6 +99,9 @@ typedef struct reed_irc_core_s {
   uint32_t state;
   uint32_t caps;
   int cap_version;
+  /* labeled-response: lines captured while a labeled command runs. Up here
+   * with the fields every delivery reads, in the core's first cache line. */
+  reed_buf_t *capture;
   char user[IRC_USER_MAX + 1];
   char host[64];
   char realname[IRC_REALNAME_MAX + 1];
@@ -123,9 +126,7 @@ typedef struct reed_irc_core_s {
   int sasl_status;
   char sasl_account[REED_ACCOUNT_MAX + 1];
   void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
-  /* labeled-response: lines captured while a labeled command runs. */
-  reed_buf_t *capture;
-  char label[72];
+  char label[72]; /* labeled-response (capture above) */
   unsigned batch_seq;
   char *pre_away; /* draft/pre-away: AWAY text given before registering */
 } reed_irc_core_t;

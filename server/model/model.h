@@ -427,6 +427,13 @@ void reed_room_view(const reed_room_t *r, reed_room_view_t *v);
 void reed_room_each_member(const reed_room_t *r,
                            void (*cb)(void *ud, const reed_member_view_t *mv),
                            void *ud);
+/* Calls cb for each member in join order with only its nick ("*" before it
+ * has one) and prefixes: a plain member list of a big room reads far less
+ * memory than through reed_room_each_member. */
+void reed_room_each_nick(const reed_room_t *r,
+                         void (*cb)(void *ud, const char *nick, bool op,
+                                    bool voice),
+                         void *ud);
 /* Calls cb for each room, in creation order. */
 void reed_model_each_room(reed_model_t *m,
                           void (*cb)(void *ud, const reed_room_t *r), void *ud);

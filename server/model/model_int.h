@@ -147,6 +147,11 @@ typedef struct reed__person_s {
 } reed__person_t;
 
 struct reed_session_s {
+  /* What every fan-out reads, in the first cache line. */
+  const reed_session_listener_t *listener;
+  void *ud;
+  uint64_t mark;
+  bool oper, dead, copies, queued;
   reed_model_t *m;
   uint64_t id;
   char idkey[24];
@@ -155,14 +160,10 @@ struct reed_session_s {
   reed_session_t *all_prev, *all_next;
   const char *origin;
   char *user, *host, *ip, *realname;
-  const reed_session_listener_t *listener;
-  void *ud;
-  bool oper, dead, copies, queued;
   char *quit_reason;
   reed_session_t *pending_next;
   reed__join_t *j_first, *j_last;
   size_t n_joins;
-  uint64_t mark;
   reed__watch_t *w_first, *w_last;
   size_t n_watches;
 };

@@ -284,6 +284,15 @@ reed_room_each_member(const reed_room_t *r,
 }
 
 void
+reed_room_each_nick(const reed_room_t *r,
+                    void (*cb)(void *ud, const char *nick, bool op, bool voice),
+                    void *ud)
+{
+  for (const reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
+    cb(ud, mem->p->nick[0] ? mem->p->nick : "*", mem->op, mem->voice);
+}
+
+void
 reed_model_each_room(reed_model_t *m,
                      void (*cb)(void *ud, const reed_room_t *r), void *ud)
 {

@@ -20,14 +20,18 @@
 
 typedef struct reed_outq_ent_s {
   reed_buf_t *buf;
-  uint32_t off;
-  uint32_t own; /* a chunk of this queue: later small buffers append */
+  size_t off;
 } reed_outq_ent_t;
 
 typedef struct reed_outq_s {
   reed_outq_ent_t *ents; /* ring of cap entries, NULL when empty */
   uint32_t head, count, cap;
   size_t bytes;
+  /* The last entry when it is a chunk of this queue, which small buffers
+   * append to; its fill and size are mirrored here so that a push reads
+   * nothing outside the connection (a fan-out touches thousands). */
+  reed_buf_t *tail;
+  uint32_t tail_len, tail_cap;
 } reed_outq_t;
 
 typedef struct reed_iov_s {
@@ -87,23 +91,25 @@ enum {
 };
 
 struct reed_conn_s {
-  reed_stream_t io;
+  /* What a fan-out touches for every line it queues, first and together:
+   * with thousands of connections each is a cache miss of its own. */
+  reed_transport_t transport;
   reed_net_t *net;
+  uint32_t flags;
+  bool kind_tls; /* accepted on an ssl listener */
+  reed_tls_t *tls;
+  reed_outq_t outq;
+  reed_conn_t *dirty_next, *work_next;
+  reed_stream_t io;
   const reed_protocol_module_t *module;
   void *core;
-  reed_tls_t *tls;
   uv_write_t *wreq; /* the write in flight, if any */
   size_t inflight;
   reed_conn_t *prev, *next; /* every connection */
-  reed_conn_t *dirty_next, *work_next;
-  const char *reason; /* static text or reason_buf */
+  const char *reason;       /* static text or reason_buf */
   char *reason_buf;
   uint64_t deadline; /* closing: flush by then; handshaking: finish by then */
-  uint32_t flags;
-  bool kind_tls; /* accepted on an ssl listener */
-  reed_outq_t outq;
   reed_inbuf_t inbuf;
-  reed_transport_t transport;
   reed_proto_env_t env;
   reed_peer_t peer;
 };

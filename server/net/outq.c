@@ -26,18 +26,6 @@ outq_grow(reed_outq_t *q)
   return 0;
 }
 
-/* The chunk that small buffers can be appended to, or NULL. */
-static reed_buf_t *
-outq_tail_chunk(const reed_outq_t *q, size_t len)
-{
-  const reed_outq_ent_t *e;
-
-  if (q->count == 0)
-    return NULL;
-  e = &q->ents[(q->head + q->count - 1) % q->cap];
-  return e->own && e->buf->cap - e->buf->len >= len ? e->buf : NULL;
-}
-
 /* Chunks grow with what is queued: a quiet connection gets a small one, a
  * busy one fewer and larger writes. */
 static size_t
@@ -52,30 +40,42 @@ outq_chunk_size(const reed_outq_t *q, size_t len)
   return want < len ? len : want;
 }
 
-static int
-outq_append(reed_outq_t *q, reed_buf_t *buf, bool copy)
+/* Appends a copy of buf to the tail chunk; false when it does not fit. */
+static bool
+outq_copy_to_tail(reed_outq_t *q, const reed_buf_t *buf)
 {
-  reed_buf_t *chunk = copy ? outq_tail_chunk(q, buf->len) : NULL;
+  if (q->tail == NULL || q->tail_cap - q->tail_len < buf->len)
+    return false;
+  memcpy(q->tail->data + q->tail_len, buf->data, buf->len);
+  q->tail_len += (uint32_t)buf->len;
+  q->tail->len = q->tail_len;
+  q->bytes += buf->len;
+  return true;
+}
 
-  if (chunk == NULL) {
-    if (q->count == q->cap && outq_grow(q) != 0)
-      return REED_ENOMEM;
-    chunk = copy ? reed_buf_new(outq_chunk_size(q, buf->len)) : NULL;
-    if (copy && chunk == NULL) {
-      outq_release_if_empty(q);
-      return REED_ENOMEM;
-    }
-    q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){
-        .buf = copy ? chunk : reed_buf_ref(buf),
-        .own = copy,
-    };
-    q->count++;
+/* A new entry: buf itself, or (copy) a new chunk holding its bytes. */
+static int
+outq_new_entry(reed_outq_t *q, reed_buf_t *buf, bool copy)
+{
+  reed_buf_t *b;
+
+  if (q->count == q->cap && outq_grow(q) != 0)
+    return REED_ENOMEM;
+  b = copy ? reed_buf_new(outq_chunk_size(q, buf->len)) : reed_buf_ref(buf);
+  if (b == NULL) {
+    outq_release_if_empty(q);
+    return REED_ENOMEM;
   }
   if (copy) {
-    memcpy(chunk->data + chunk->len, buf->data, buf->len);
-    chunk->len += buf->len;
+    memcpy(b->data, buf->data, buf->len);
+    b->len = buf->len;
   }
+  q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){.buf = b};
+  q->count++;
   q->bytes += buf->len;
+  q->tail = copy ? b : NULL;
+  q->tail_len = copy ? (uint32_t)b->len : 0;
+  q->tail_cap = copy ? (uint32_t)b->cap : 0;
   return 0;
 }
 
@@ -86,7 +86,9 @@ reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit)
     return 0;
   if (limit > 0 && (buf->len > limit || q->bytes > limit - buf->len))
     return REED_EQUEUEFULL;
-  return outq_append(q, buf, buf->len <= REED_OUTQ_COPY_MAX);
+  if (buf->len <= REED_OUTQ_COPY_MAX && outq_copy_to_tail(q, buf))
+    return 0;
+  return outq_new_entry(q, buf, buf->len <= REED_OUTQ_COPY_MAX);
 }
 
 size_t
@@ -120,12 +122,14 @@ reed__outq_consume(reed_outq_t *q, size_t n)
     reed_outq_ent_t *e = &q->ents[q->head];
     size_t left = e->buf->len - e->off;
     if (n < left) {
-      e->off += (uint32_t)n;
+      e->off += n;
       q->bytes -= n;
       return;
     }
     n -= left;
     q->bytes -= left;
+    if (e->buf == q->tail)
+      q->tail = NULL;
     reed_buf_unref(e->buf);
     q->head = (q->head + 1) % q->cap;
     q->count--;

@@ -61,6 +61,47 @@ TEST(member_shows_earliest_joined_session)
   fx_done(&f);
 }
 
+static void
+collect_nick(void *ud, const char *nick, bool op, bool voice)
+{
+  char *out = ud;
+  size_t n = strlen(out);
+
+  snprintf(out + n, 128 - n, "%s%s%s ", op ? "@" : "", voice ? "+" : "", nick);
+}
+
+static void
+collect_view(void *ud, const reed_member_view_t *mv)
+{
+  collect_nick(ud, mv->who.nick, mv->op, mv->voice);
+}
+
+/* The light member list agrees with the full one: join order, prefixes,
+ * and the current nick after a change. */
+TEST(each_nick_matches_each_member)
+{
+  fx_t f;
+  char light[128] = "", full[128] = "";
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "xmpp", "bob");
+  reed_session_t *c = sess(&f, "s3", "amp", "carol");
+  reed_mode_change_t v = {.mode = REED_RMODE_VOICE, .set = true, .arg = "c"};
+  reed_room_t *r;
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(c, "r", NULL), 0);
+  ASSERT_EQ(reed_session_set_nick(c, "c"), 0); /* renamed while joined */
+  r = reed_room_find(f.m, "r");
+  ASSERT_EQ(reed_room_set_modes(a, "r", &v, 1, NULL), 0);
+  reed_room_each_nick(r, collect_nick, light);
+  reed_room_each_member(r, collect_view, full);
+  ASSERT_STR_EQ(light, "@alice bob +c ");
+  ASSERT_STR_EQ(light, full);
+  fx_done(&f);
+}
+
 TEST(person_view_and_idle)
 {
   fx_t f;
