@@ -1,16 +1,17 @@
 /* reed_clock_t over libuv: now_ms is uv_now (cached per loop iteration),
- * wall_ms the real-time clock, and each call_later one uv_timer_t found by
- * its id in a chained hash table, so cancel never follows a stale
- * pointer. */
+ * wall_ms the real-time clock. call_later makes a small entry, found by its
+ * id in a chained hash table (so cancel never follows a stale pointer) and
+ * ordered by (due, id) in a binary heap; one uv_timer_t is armed for the
+ * earliest, so timers that fall due together run in the order they were
+ * made, as separate libuv timers did. */
 #include "net_int.h"
 
 #include <time.h>
 
 struct reed_uvtimer_s {
-  uv_timer_t t;
-  reed_net_t *net;
-  reed_uvtimer_t *next;
-  uint64_t id;
+  reed_uvtimer_t *next; /* hash chain */
+  uint64_t id, due;
+  size_t pos; /* index in the heap */
   reed_timer_cb cb;
   void *arg;
 };
@@ -26,14 +27,13 @@ table_grow(reed_timer_table_t *tt)
 {
   size_t n = tt->nbuckets ? tt->nbuckets * 2 : 64;
   reed_uvtimer_t **b = reed_calloc(n, sizeof(*b));
-  reed_timer_table_t nt = {.buckets = b, .nbuckets = n};
 
   if (b == NULL)
     return REED_ENOMEM;
   for (size_t i = 0; i < tt->nbuckets; i++) {
     while (tt->buckets[i] != NULL) {
       reed_uvtimer_t *tm = tt->buckets[i];
-      size_t s = slot(&nt, tm->id);
+      size_t s = (size_t)(tm->id * 0x9E3779B97F4A7C15ull >> 20) & (n - 1);
       tt->buckets[i] = tm->next;
       tm->next = b[s];
       b[s] = tm;
@@ -45,8 +45,9 @@ table_grow(reed_timer_table_t *tt)
   return 0;
 }
 
+/* Unlinks the entry with that id from the hash table; NULL if none. */
 static reed_uvtimer_t *
-table_take(reed_timer_table_t *tt, uint64_t id)
+table_unlink(reed_timer_table_t *tt, uint64_t id)
 {
   reed_uvtimer_t **p;
 
@@ -56,30 +57,155 @@ table_take(reed_timer_table_t *tt, uint64_t id)
     if ((*p)->id == id) {
       reed_uvtimer_t *tm = *p;
       *p = tm->next;
-      tt->count--;
       return tm;
     }
   }
   return NULL;
 }
 
-static void
-free_timer(uv_handle_t *h)
+/* ---- The heap ------------------------------------------------------------
+ */
+static bool
+earlier(const reed_uvtimer_t *a, const reed_uvtimer_t *b)
 {
-  reed_free(h->data);
+  return a->due < b->due || (a->due == b->due && a->id < b->id);
 }
 
 static void
-on_timer(uv_timer_t *t)
+heap_set(reed_timer_table_t *tt, size_t i, reed_uvtimer_t *tm)
 {
-  reed_uvtimer_t *tm = t->data;
-  reed_net_t *net = tm->net;
-  reed_timer_cb cb = tm->cb;
-  void *arg = tm->arg;
+  tt->heap[i] = tm;
+  tm->pos = i;
+}
 
-  table_take(&net->timers, tm->id);
-  uv_close((uv_handle_t *)&tm->t, free_timer);
-  cb(arg);
+static void
+heap_up(reed_timer_table_t *tt, size_t i)
+{
+  reed_uvtimer_t *tm = tt->heap[i];
+
+  while (i > 0 && earlier(tm, tt->heap[(i - 1) / 2])) {
+    heap_set(tt, i, tt->heap[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  heap_set(tt, i, tm);
+}
+
+static void
+heap_down(reed_timer_table_t *tt, size_t i)
+{
+  reed_uvtimer_t *tm = tt->heap[i];
+
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= tt->count)
+      break;
+    if (c + 1 < tt->count && earlier(tt->heap[c + 1], tt->heap[c]))
+      c++;
+    if (!earlier(tt->heap[c], tm))
+      break;
+    heap_set(tt, i, tt->heap[c]);
+    i = c;
+  }
+  heap_set(tt, i, tm);
+}
+
+/* Room for one more entry in the heap and, at the usual load, the table. */
+static int
+reserve(reed_timer_table_t *tt)
+{
+  if (tt->count >= tt->nbuckets * 2 && table_grow(tt) != 0)
+    return REED_ENOMEM;
+  if (tt->count == tt->heap_cap) {
+    size_t cap = tt->heap_cap ? tt->heap_cap * 2 : 64;
+    reed_uvtimer_t **h = reed_realloc(tt->heap, cap * sizeof(*h));
+    if (h == NULL)
+      return REED_ENOMEM;
+    tt->heap = h;
+    tt->heap_cap = cap;
+  }
+  return 0;
+}
+
+/* Takes an entry out of the heap (it is already out of the table). */
+static void
+heap_remove(reed_timer_table_t *tt, reed_uvtimer_t *tm)
+{
+  size_t i = tm->pos;
+  reed_uvtimer_t *last = tt->heap[--tt->count];
+
+  if (i == tt->count)
+    return;
+  heap_set(tt, i, last);
+  if (i > 0 && earlier(last, tt->heap[(i - 1) / 2]))
+    heap_up(tt, i);
+  else
+    heap_down(tt, i);
+}
+
+/* Shrinks the heap's storage once it is mostly empty, so a burst of
+ * timers does not stay allocated. */
+static void
+heap_trim(reed_timer_table_t *tt)
+{
+  reed_uvtimer_t **h;
+  size_t cap = tt->heap_cap / 2;
+
+  if (tt->count == 0) {
+    reed_free(tt->heap);
+    tt->heap = NULL;
+    tt->heap_cap = 0;
+    return;
+  }
+  if (tt->heap_cap <= 64 || tt->count * 4 > tt->heap_cap)
+    return;
+  if ((h = reed_realloc(tt->heap, cap * sizeof(*h))) != NULL) {
+    tt->heap = h;
+    tt->heap_cap = cap;
+  }
+}
+
+/* ---- libuv ---------------------------------------------------------------
+ */
+static void on_uv_timer(uv_timer_t *t);
+
+/* Arms the one uv timer for the earliest entry, or stops it. */
+static void
+arm(reed_net_t *net)
+{
+  reed_timer_table_t *tt = &net->timers;
+  uint64_t now = uv_now(&net->loop);
+
+  if (tt->count == 0) {
+    uv_timer_stop(&tt->uv);
+    return;
+  }
+  uv_timer_start(&tt->uv, on_uv_timer,
+                 tt->heap[0]->due > now ? tt->heap[0]->due - now : 0, 0);
+}
+
+/* Runs the entries that are due, in order. Entries made meanwhile (even
+ * with no delay) wait for the next pass, as libuv timers started from a
+ * timer callback do, so a timer that re-arms itself cannot spin here. */
+static void
+on_uv_timer(uv_timer_t *t)
+{
+  reed_net_t *net = t->data;
+  reed_timer_table_t *tt = &net->timers;
+  uint64_t now = uv_now(&net->loop), last_id = tt->next_id;
+
+  while (tt->count > 0 && tt->heap[0]->due <= now &&
+         tt->heap[0]->id <= last_id) {
+    reed_uvtimer_t *tm = tt->heap[0];
+    reed_timer_cb cb = tm->cb;
+    void *arg = tm->arg;
+    table_unlink(tt, tm->id);
+    heap_remove(tt, tm);
+    reed_free(tm);
+    cb(arg);
+  }
+  heap_trim(tt);
+  if (!tt->closed)
+    arm(net);
   reed__net_wake(net);
 }
 
@@ -104,21 +230,27 @@ uvc_call_later(void *c, uint64_t ms, reed_timer_cb cb, void *arg)
 {
   reed_net_t *net = c;
   reed_timer_table_t *tt = &net->timers;
+  uint64_t now = uv_now(&net->loop);
   reed_uvtimer_t *tm;
   size_t s;
 
-  if (tt->count >= tt->nbuckets * 2 && table_grow(tt) != 0)
+  if (tt->closed || reserve(tt) != 0)
     return 0;
   if ((tm = reed_malloc(sizeof(*tm))) == NULL)
     return 0;
-  *tm = (reed_uvtimer_t){.net = net, .id = ++tt->next_id, .cb = cb, .arg = arg};
-  uv_timer_init(&net->loop, &tm->t);
-  tm->t.data = tm;
+  *tm = (reed_uvtimer_t){
+      .id = ++tt->next_id,
+      .due = ms < UINT64_MAX - now ? now + ms : UINT64_MAX,
+      .cb = cb,
+      .arg = arg,
+  };
   s = slot(tt, tm->id);
   tm->next = tt->buckets[s];
   tt->buckets[s] = tm;
-  tt->count++;
-  uv_timer_start(&tm->t, on_timer, ms, 0);
+  tt->heap[tt->count++] = tm;
+  heap_up(tt, tt->count - 1);
+  if (tt->heap[0] == tm)
+    arm(net);
   return tm->id;
 }
 
@@ -126,12 +258,18 @@ static void
 uvc_cancel(void *c, uint64_t id)
 {
   reed_net_t *net = c;
-  reed_uvtimer_t *tm = table_take(&net->timers, id);
+  reed_timer_table_t *tt = &net->timers;
+  reed_uvtimer_t *tm = table_unlink(tt, id);
+  bool first;
 
   if (tm == NULL)
     return;
-  uv_timer_stop(&tm->t);
-  uv_close((uv_handle_t *)&tm->t, free_timer);
+  first = tm->pos == 0;
+  heap_remove(tt, tm);
+  reed_free(tm);
+  heap_trim(tt);
+  if (first && !tt->closed)
+    arm(net);
 }
 
 void
@@ -144,20 +282,23 @@ reed__clock_init(reed_net_t *net)
       .cancel = uvc_cancel,
       .c = net,
   };
+  uv_timer_init(&net->loop, &net->timers.uv);
+  net->timers.uv.data = net;
 }
 
+/* Frees every pending timer; the uv timer itself is one of the net's
+ * embedded handles, closed with them. */
 void
 reed__clock_close_all(reed_net_t *net)
 {
   reed_timer_table_t *tt = &net->timers;
 
-  for (size_t i = 0; i < tt->nbuckets; i++) {
-    while (tt->buckets[i] != NULL) {
-      reed_uvtimer_t *tm = tt->buckets[i];
-      tt->buckets[i] = tm->next;
-      uv_close((uv_handle_t *)&tm->t, free_timer);
-    }
-  }
+  uv_timer_stop(&tt->uv);
+  for (size_t i = 0; i < tt->count; i++)
+    reed_free(tt->heap[i]);
+  reed_free(tt->heap);
   reed_free(tt->buckets);
-  *tt = (reed_timer_table_t){.next_id = tt->next_id};
+  tt->heap = tt->buckets = NULL;
+  tt->heap_cap = tt->nbuckets = tt->count = 0;
+  tt->closed = true;
 }

@@ -130,10 +130,18 @@ struct reed_lsock_s {
  */
 typedef struct reed_uvtimer_s reed_uvtimer_t;
 
+/* Every timer is a small entry, found by id in a chained hash table and
+ * ordered by due time in a binary heap; one uv_timer_t waits for the
+ * earliest. (A uv_timer_t each cost an idle IRC client, whose ping timer
+ * is always pending, 150 bytes more.) */
 typedef struct reed_timer_table_s {
   reed_uvtimer_t **buckets;
   size_t nbuckets, count;
   uint64_t next_id;
+  reed_uvtimer_t **heap; /* count entries, earliest first */
+  size_t heap_cap;
+  uv_timer_t uv;
+  bool closed; /* after reed__clock_close_all: no new timers */
 } reed_timer_table_t;
 
 #define REED_NET_IP_BUCKETS 256

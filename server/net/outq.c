@@ -31,7 +31,7 @@ outq_grow(reed_outq_t *q)
 static size_t
 outq_chunk_size(const reed_outq_t *q, size_t len)
 {
-  size_t want = q->bytes * 2;
+  size_t want = q->bytes;
 
   if (want < REED_OUTQ_CHUNK_MIN)
     want = REED_OUTQ_CHUNK_MIN;

@@ -170,6 +170,96 @@ TEST(clock_order_cancel)
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
+/* Many timers through the heap: they fire in (delay, creation) order,
+ * cancelled ones never, and the heap's storage is gone once all ran. */
+typedef struct {
+  reed_net_t *net;
+  int fired[600], n, want;
+} heap_test_t;
+
+static heap_test_t ht;
+
+static void
+heap_fired(void *arg)
+{
+  ht.fired[ht.n++] = (int)(intptr_t)arg;
+  if (ht.n == ht.want)
+    reed_net_shutdown(ht.net);
+}
+
+static int
+delay_of(int i)
+{
+  return (i * 7919) % 40;
+}
+
+TEST(clock_heap_order_many)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  reed_clock_t *clk;
+  uint64_t ids[600];
+
+  quiet_log(&log);
+  memset(&ht, 0, sizeof(ht));
+  ASSERT_EQ(reed_net_new(&opts, &ht.net), 0);
+  clk = reed_net_clock(ht.net);
+  for (int i = 0; i < 600; i++) {
+    ids[i] = clk->call_later(clk->c, (uint64_t)delay_of(i), heap_fired,
+                             (void *)(intptr_t)i);
+    ASSERT(ids[i] != 0);
+  }
+  for (int i = 0; i < 600; i += 3)
+    clk->cancel(clk->c, ids[i]);
+  ht.want = 400;
+  ASSERT_EQ(ht.net->timers.count, 400);
+  reed_net_run(ht.net);
+  ASSERT_EQ(ht.n, 400);
+  for (int k = 0; k < ht.n; k++) {
+    ASSERT(ht.fired[k] % 3 != 0);
+    if (k > 0) {
+      int a = ht.fired[k - 1], b = ht.fired[k];
+      ASSERT(delay_of(a) < delay_of(b) ||
+             (delay_of(a) == delay_of(b) && a < b));
+    }
+  }
+  ASSERT_EQ(ht.net->timers.count, 0);
+  ASSERT(ht.net->timers.heap == NULL);
+  reed_net_free(ht.net);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+/* A timer that re-arms itself with no delay runs once per pass, so the
+ * loop goes on (here: until it has run five times). */
+static void
+rearm_zero(void *arg)
+{
+  reed_clock_t *clk = reed_net_clock(ht.net);
+
+  REED_UNUSED(arg);
+  if (++ht.n == 5)
+    reed_net_shutdown(ht.net);
+  else
+    ASSERT(clk->call_later(clk->c, 0, rearm_zero, NULL) != 0);
+}
+
+TEST(clock_rearm_zero_terminates)
+{
+  reed_log_t log;
+  reed_net_opts_t opts = {.log = &log};
+  reed_clock_t *clk;
+
+  quiet_log(&log);
+  memset(&ht, 0, sizeof(ht));
+  ASSERT_EQ(reed_net_new(&opts, &ht.net), 0);
+  clk = reed_net_clock(ht.net);
+  ASSERT(clk->call_later(clk->c, 0, rearm_zero, NULL) != 0);
+  reed_net_run(ht.net);
+  ASSERT_EQ(ht.n, 5);
+  reed_net_free(ht.net);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
 typedef struct {
   reed_net_t *net;
   pthread_t loop_thread, work_thread;
