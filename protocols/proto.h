@@ -15,10 +15,11 @@ typedef struct reed_portal_s reed_portal_t;
 typedef struct reed_store_s reed_store_t;
 
 /* What a connection knows about its peer. */
+/* Addresses are INET6_ADDRSTRLEN (46) bytes: every connection keeps one. */
 typedef struct reed_peer_s {
-  char ip[64]; /* numeric address, "unix" for unix sockets */
+  char ip[46]; /* numeric address, "unix" for unix sockets */
+  char local_ip[46];
   uint16_t port;
-  char local_ip[64];
   uint16_t local_port;
   bool tls;
   /* SHA-256 of the client certificate on this TLS session, lowercase hex,

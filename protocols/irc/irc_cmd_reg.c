@@ -121,8 +121,11 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   if (c->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
     reed_strlcpy(c->user, "~u", sizeof(c->user));
   rl = reed__irc_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
-  memcpy(c->realname, real, rl);
-  c->realname[rl] = '\0';
+  reed_free(c->realname);
+  if ((c->realname = reed_strndup(real, rl)) == NULL) {
+    reed__irc_close(c, "Out of memory");
+    return;
+  }
   c->state |= IRC_ST_USER;
   reed__irc_try_register(c);
 }
@@ -166,6 +169,5 @@ reed__irc_cmd_setname(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c));
     return;
   }
-  memcpy(c->realname, real, rl + 1);
   reed_session_set_realname(c->session, real);
 }

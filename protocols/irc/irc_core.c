@@ -325,7 +325,7 @@ reed__irc_ensure_session(reed_irc_core_t *c)
       .user = c->user[0] ? c->user : "~u",
       .host = c->host,
       .ip = peer ? peer->ip : "",
-      .realname = c->realname,
+      .realname = c->realname ? c->realname : "",
       .listener = &listener,
       .ud = c,
   };
@@ -462,9 +462,12 @@ reed__irc_try_register(reed_irc_core_t *c)
   /* Set before the nick, while nobody can see the session: no HOST or
    * REALNAME event reaches its watchers (MONITOR) along with its 730. */
   reed_session_set_host(c->session, c->user, c->host);
-  reed_session_set_realname(c->session, c->realname);
+  reed_session_set_realname(c->session, c->realname ? c->realname : "");
   if (!take_wanted_nick(c))
     return;
+  /* Registered: from now on only the session keeps the realname. */
+  reed_free(c->realname);
+  c->realname = NULL;
   c->state |= IRC_ST_REG;
   cancel_timer(c, &c->reg_timer);
   arm_ping(c, reed__irc_ping_interval(c));
@@ -514,5 +517,6 @@ reed__irc_conn_free(void *core)
   drop_rbuf(c);
   reed_buf_unref(c->capture);
   reed_free(c->pre_away);
+  reed_free(c->realname);
   reed_free(c);
 }

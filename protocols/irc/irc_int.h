@@ -104,7 +104,9 @@ typedef struct reed_irc_core_s {
   reed_buf_t *capture;
   char user[IRC_USER_MAX + 1];
   char host[64];
-  char realname[IRC_REALNAME_MAX + 1];
+  /* From USER until registration completes; then only the session keeps
+   * it (an idle registered client costs that much less). */
+  char *realname;
   char nick_wanted[REED_NICK_MAX + 1]; /* asked for before registering */
   char nick_tried[REED_NICK_MAX + 1];  /* the last NICK, even refused */
   /* Partial input line (lazy: NULL while no partial line is pending). */
