@@ -54,12 +54,54 @@ reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s)
   return false;
 }
 
+/* Room in r->mems for one more member, taken before anything is linked
+ * so that linking cannot fail. */
+static int
+mems_reserve(reed_room_t *r)
+{
+  size_t cap = r->mems_cap ? r->mems_cap * 2 : 4;
+  reed__member_t **a;
+
+  if (r->n_members < r->mems_cap)
+    return 0;
+  if ((a = reed_realloc(r->mems, cap * sizeof(*a))) == NULL)
+    return REED_ENOMEM;
+  r->mems = a;
+  r->mems_cap = cap;
+  return 0;
+}
+
+/* Takes mem out of r->mems, keeping the order; the array shrinks when
+ * mostly empty and goes with the last member. */
+static void
+mems_remove(reed_room_t *r, const reed__member_t *mem)
+{
+  size_t n = r->n_members, i = n;
+  reed__member_t **a;
+
+  while (i > 0 && r->mems[i - 1] != mem)
+    i--;
+  if (i == 0)
+    return;
+  memmove(&r->mems[i - 1], &r->mems[i], (n - i) * sizeof(*r->mems));
+  if (n == 1) {
+    reed_free(r->mems);
+    r->mems = NULL;
+    r->mems_cap = 0;
+  } else if (r->mems_cap > 16 && (n - 1) * 4 <= r->mems_cap &&
+             (a = reed_realloc(r->mems, r->mems_cap / 2 * sizeof(*a)))) {
+    r->mems = a;
+    r->mems_cap /= 2;
+  }
+}
+
 static void
 member_unlink(reed__member_t *mem)
 {
   reed_room_t *r = mem->room;
   reed__person_t *p = mem->p;
 
+  mems_remove(r, mem);
   REED__DL_UNLINK(r->mem_first, r->mem_last, mem, r_prev, r_next);
   REED__DL_UNLINK(p->mem_first, p->mem_last, mem, p_prev, p_next);
   r->n_members--;
@@ -99,6 +141,7 @@ link_member(reed_room_t *r, reed__member_t *mem)
   reed__person_t *p = mem->p;
 
   mem->room = r;
+  r->mems[r->n_members] = mem; /* reserved by join_prepare */
   REED__DL_APPEND(r->mem_first, r->mem_last, mem, r_prev, r_next);
   REED__DL_APPEND(p->mem_first, p->mem_last, mem, p_prev, p_next);
   r->n_members++;
@@ -236,7 +279,8 @@ join_prepare(reed_session_t *s, const char *room, reed_room_t **r,
   *j = reed_calloc(1, sizeof(**j));
   if (*mem == NULL)
     *mem = reed_calloc(1, sizeof(**mem));
-  if (*j != NULL && *mem != NULL && reed__room_activate(s->m, room, r) == 0)
+  if (*j != NULL && *mem != NULL && reed__room_activate(s->m, room, r) == 0 &&
+      ((*mem)->room != NULL || mems_reserve(*r) == 0))
     return 0;
   join_undo(*r, *mem, *j);
   return REED_ENOMEM;

@@ -18,6 +18,13 @@
 #define REED__FORMS 16
 #define REED__OBSERVERS 8
 
+/* A hint to fetch what a loop will read a few steps on. */
+#if defined(__GNUC__) || defined(__clang__)
+#define REED__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define REED__PREFETCH(p) ((void)(p))
+#endif
+
 /* Intrusive doubly-linked lists: `first` and `last` are the list's ends,
  * `prev` and `next` the names of the node's link fields (a node is on
  * several lists through different fields). Unlinking clears the node's
@@ -208,6 +215,11 @@ struct reed_room_s {
   reed_room_t *prev, *next; /* active list, or the dormant LRU list */
   reed__member_t *mem_first, *mem_last;
   size_t n_members;
+  /* The members again, in join order, as an array (NULL when none): a
+   * fan-out reads ahead through it, where the list would make every
+   * member a cache miss waiting on the one before. */
+  reed__member_t **mems;
+  size_t mems_cap;
   bool has_topic;
   char topic[REED_TOPIC_MAX + 1];
   char *topic_by;

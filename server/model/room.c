@@ -99,6 +99,7 @@ reed__room_free(reed_room_t *r)
   reed__masklist_clear(&r->invites);
   reed__ring_cleanup(&r->hist);
   reed_free(r->topic_by);
+  reed_free(r->mems);
   reed_free(r);
 }
 
@@ -288,8 +289,14 @@ reed_room_each_nick(const reed_room_t *r,
                     void (*cb)(void *ud, const char *nick, bool op, bool voice),
                     void *ud)
 {
-  for (const reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
+  for (size_t i = 0; i < r->n_members; i++) {
+    const reed__member_t *mem = r->mems[i];
+    if (i + 8 < r->n_members)
+      REED__PREFETCH(r->mems[i + 8]);
+    if (i + 4 < r->n_members)
+      REED__PREFETCH(r->mems[i + 4]->p);
     cb(ud, mem->p->nick[0] ? mem->p->nick : "*", mem->op, mem->voice);
+  }
 }
 
 void
