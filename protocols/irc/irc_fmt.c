@@ -557,16 +557,17 @@ wanted(const render_t *r)
   }
 }
 
+/* The render state lives on the stack: an 8 KiB block allocated and freed
+ * per relayed event made glibc grow and trim the heap top (a brk call) for
+ * nearly every message. */
 static reed_buf_t *
 render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
 {
-  render_t *r = reed_malloc(sizeof(*r));
+  render_t rs = {.c = c, .ev = ev, .caps = caps, .b = reed_buf_new(256)};
+  render_t *r = &rs;
   reed_buf_t *b = NULL;
   int rc;
 
-  if (r == NULL)
-    return NULL;
-  *r = (render_t){.c = c, .ev = ev, .caps = caps, .b = reed_buf_new(256)};
   if (r->b != NULL) {
     build_tags(r);
     if (ev->kind == REED_EV_READ_MARKER)
@@ -581,7 +582,6 @@ render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
     else
       reed_buf_unref(r->b);
   }
-  reed_free(r);
   return b;
 }
 
