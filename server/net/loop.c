@@ -3,6 +3,9 @@
  * deadlines and the shutdown sequence. */
 #include "net_int.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -256,6 +259,19 @@ apply_limit_defaults(reed_net_limits_t *l)
     l->handshake_timeout_ms = REED_NET_DEFAULT_HANDSHAKE_TIMEOUT_MS;
 }
 
+/* The store's statements allocate and free blocks of several KiB for every
+ * message, and glibc gives the heap top back past 128 KiB free by default:
+ * a brk call (and page faults after it) for nearly every message. Keeping
+ * up to 512 KiB of free top (51 bytes a client at 10,000) bounds what
+ * that costs in memory. */
+static void
+tune_malloc(void)
+{
+#ifdef __GLIBC__
+  mallopt(M_TRIM_THRESHOLD, 512 << 10);
+#endif
+}
+
 int
 reed_net_new(const reed_net_opts_t *opts, reed_net_t **out)
 {
@@ -277,6 +293,7 @@ reed_net_new(const reed_net_opts_t *opts, reed_net_t **out)
   reed__clock_init(net);
   reed__worker_init(net);
   signal(SIGPIPE, SIG_IGN);
+  tune_malloc();
   *out = net;
   return 0;
 
