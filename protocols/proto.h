@@ -23,8 +23,9 @@ typedef struct reed_peer_s {
   uint16_t local_port;
   bool tls;
   /* SHA-256 of the client certificate on this TLS session, lowercase hex,
-   * "" when none was presented. */
-  char cert_fp[65];
+   * "" when none was presented; never NULL. (The hex lives with the TLS
+   * state: a plain connection does not carry 65 bytes for it.) */
+  const char *cert_fp;
 } reed_peer_t;
 
 /* Twisted ITransport; the real one lives in server/net, the fake one in

@@ -62,13 +62,20 @@ void
 reed__irc_label_begin(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const char *label = reed_irc_msg_tag(m, "label");
+  char esc[72];
 
   if (!(c->caps & IRC_CAP_LABELED_RESPONSE) || label == NULL ||
       label[0] == '\0' || strlen(label) > 64)
     return;
   c->capture = reed_buf_new(512);
-  if (c->capture != NULL)
-    reed_irc_tag_escape(c->label, sizeof(c->label), label);
+  if (c->capture == NULL)
+    return;
+  reed_irc_tag_escape(esc, sizeof(esc), label);
+  reed_free(c->label);
+  if ((c->label = reed_strdup(esc)) == NULL) {
+    reed_buf_unref(c->capture); /* no memory: the command goes unlabeled */
+    c->capture = NULL;
+  }
 }
 
 static size_t
@@ -92,6 +99,8 @@ reed__irc_label_end(reed_irc_core_t *c)
     return;
   c->capture = NULL;
   snprintf(tag, sizeof(tag), "label=%s", c->label);
+  reed_free(c->label);
+  c->label = NULL;
   n = count_lines(cap);
   if (n == 0) {
     reed__irc_send(c, "@%s :%s ACK", tag, IRC_SERVER(c));

@@ -518,5 +518,6 @@ reed__irc_conn_free(void *core)
   reed_buf_unref(c->capture);
   reed_free(c->pre_away);
   reed_free(c->realname);
+  reed_free(c->label);
   reed_free(c);
 }

@@ -128,7 +128,7 @@ typedef struct reed_irc_core_s {
   int sasl_status;
   char sasl_account[REED_ACCOUNT_MAX + 1];
   void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
-  char label[72]; /* labeled-response (capture above) */
+  char *label; /* labeled-response: escaped, while capture is set */
   unsigned batch_seq;
   char *pre_away; /* draft/pre-away: AWAY text given before registering */
 } reed_irc_core_t;

@@ -603,6 +603,7 @@ conn_new(reed_lsock_t *lst)
     return NULL;
   }
   c->io.h.data = c;
+  c->peer.cert_fp = "";
   c->net = net;
   c->module = lst->module;
   c->kind_tls = lst->kind == REED_LISTEN_SSL;

@@ -20,6 +20,7 @@ struct reed_tls_s {
   BIO *rbio, *wbio;
   reed_outq_t plain; /* written, not yet encrypted */
   bool done;
+  char cert_fp[65]; /* what peer.cert_fp points to */
 };
 
 /* Any client certificate is accepted: it authenticates nothing by itself,
@@ -112,6 +113,7 @@ reed__tls_conn_free(reed_conn_t *c)
   reed__outq_clear(&c->tls->plain);
   reed_free(c->tls);
   c->tls = NULL;
+  c->peer.cert_fp = "";
 }
 
 /* Moves ciphertext from wbio to the send queue; REED_EQUEUEFULL past
@@ -200,11 +202,12 @@ fill_fingerprint(reed_conn_t *c)
   unsigned int len = 0;
 
   c->peer.tls = true;
-  c->peer.cert_fp[0] = '\0';
+  c->tls->cert_fp[0] = '\0';
+  c->peer.cert_fp = c->tls->cert_fp;
   if (x == NULL || X509_digest(x, EVP_sha256(), md, &len) != 1 || len != 32)
     return;
   for (unsigned i = 0; i < len; i++)
-    snprintf(c->peer.cert_fp + 2 * i, 3, "%02x", md[i]);
+    snprintf(c->tls->cert_fp + 2 * i, 3, "%02x", md[i]);
 }
 
 static void

@@ -66,6 +66,7 @@ ft_init(fake_transport_t *ft)
   ft->peer.port = 40000;
   reed_strlcpy(ft->peer.local_ip, "127.0.0.1", sizeof(ft->peer.local_ip));
   ft->peer.local_port = 6667;
+  ft->peer.cert_fp = ft->cert_fp;
   ft->transport.write = ft_write;
   ft->transport.close = ft_close;
   ft->transport.pause_reading = ft_pause;

@@ -9,7 +9,8 @@
 typedef struct {
   reed_transport_t transport; /* hand &ft.transport to the core */
   reed_peer_t peer;
-  char *out; /* everything written, NUL-terminated */
+  char cert_fp[65]; /* peer.cert_fp points here */
+  char *out;        /* everything written, NUL-terminated */
   size_t out_len, out_cap;
   size_t read_pos; /* for ft_take */
   int closed;

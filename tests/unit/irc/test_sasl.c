@@ -168,7 +168,7 @@ sc_external(itw_t *w)
   itw_portal(w, 0);
   itw_connect(w, 0);
   itw_connect(w, 1);
-  memset(w->ft[0].peer.cert_fp, 'a', 64);
+  memset(w->ft[0].cert_fp, 'a', 64);
   itw_feed(w, 1,
            "CAP REQ sasl\r\nAUTHENTICATE EXTERNAL\r\n"
            "AUTHENTICATE +\r\n");
