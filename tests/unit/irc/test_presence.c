@@ -239,3 +239,35 @@ TEST(presence_extended_monitor_account)
 {
   itw_run_chunked(sc_extended_monitor_account);
 }
+
+/* CHGHOST of a watched nick that shares no channel: shown with
+ * extended-monitor and chghost, not with chghost alone. */
+static void
+sc_extended_monitor_chghost(itw_t *w)
+{
+  reed_conf_err_t err = {0};
+  const reed_directive_t *d = reed_irc_module.directives;
+
+  while (strcmp(d->key, "oper") != 0)
+    d++;
+  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  itw_register(w, 0, "op");
+  itw_register(w, 1, "watcher");
+  itw_register(w, 2, "plain");
+  itw_register(w, 3, "bob");
+  itw_feed(w, 1, "CAP REQ :extended-monitor chghost\r\nMONITOR + bob\r\n");
+  itw_feed(w, 2, "CAP REQ :chghost\r\nMONITOR + bob\r\n");
+  itw_take(w, 1);
+  itw_take(w, 2);
+  itw_feed(w, 0, "OPER root s3cret\r\nCHGHOST bob vhost.example\r\n");
+  ITW_EXPECT(w, 1, ":bob!~u3@127.0.0.1 CHGHOST ~u3 vhost.example");
+  ITW_EXPECT(w, 2, "");
+  itw_feed(w, 3, "QUIT\r\n");
+  ITW_EXPECT(w, 1, ":irc.test 731 watcher :bob");
+  ITW_EXPECT(w, 2, ":irc.test 731 plain :bob");
+}
+
+TEST(presence_extended_monitor_chghost)
+{
+  itw_run_chunked(sc_extended_monitor_chghost);
+}
