@@ -122,7 +122,7 @@ monitor_add(reed_irc_core_t *c, const char *targets)
   status_init(&st, c);
   reed_strlcpy(buf, targets, sizeof(buf));
   for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    int rc = nf > 0 ? REED_ELISTFULL : reed_session_watch(c->session, t);
+    int rc = reed_session_watch(c->session, t); /* 0 if already there */
     if (rc == REED_EBADNICK)
       reed__irc_num(c, "432", "%.40s :Erroneous nickname", t);
     else if (rc == REED_ELISTFULL)
