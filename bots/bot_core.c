@@ -330,6 +330,8 @@ reed__bot_parse_command(const reed_bot_t *bot, const char *text, char *name,
     alen--;
   if (alen >= args_size)
     alen = args_size - 1;
+  while (alen > 0 && p[alen - 1] == ' ') /* the cut may end in spaces */
+    alen--;
   memcpy(args, p, alen);
   args[alen] = '\0';
   return 1;
