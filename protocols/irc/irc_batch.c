@@ -15,7 +15,7 @@ write_tagged(reed_irc_core_t *c, const char *line, size_t len, const char *tag)
   const char *sp = has_tags ? memchr(line, ' ', len) : NULL;
   reed_buf_t *b;
 
-  if (has_tags && sp != NULL && strncmp(tag, "batch=", 6) == 0) {
+  if (tag != NULL && has_tags && sp != NULL && strncmp(tag, "batch=", 6) == 0) {
     size_t tl = (size_t)(sp - line);
     char tags[REED_IRC_TAGS_MAX];
     snprintf(tags, sizeof(tags), ";%.*s;", (int)tl - 1, line + 1);
@@ -88,6 +88,37 @@ count_lines(const reed_buf_t *b)
   return n;
 }
 
+/* A response that is one draft/multiline batch (an echoed multiline
+ * message) carries the label on its opening BATCH alone (the spec's
+ * labeled-response rule for multiline). */
+static bool
+one_multiline_batch(const reed_buf_t *b)
+{
+  const char *p = (const char *)b->data, *nl = memchr(p, '\n', b->len);
+  size_t n = nl ? (size_t)(nl - p) : b->len;
+  char first[REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX];
+
+  if (nl == NULL || n >= sizeof(first))
+    return false;
+  memcpy(first, p, n);
+  first[n] = '\0';
+  return strstr(first, " BATCH +") != NULL &&
+         strstr(first, " draft/multiline ") != NULL;
+}
+
+static void
+write_first_tagged(reed_irc_core_t *c, const reed_buf_t *b, const char *tag)
+{
+  const char *p = (const char *)b->data, *nl = memchr(p, '\n', b->len);
+  size_t n = (size_t)(nl - p) + 1;
+  reed_buf_t *rest = reed_buf_from(p + n, b->len - n);
+
+  write_tagged(c, p, n, tag);
+  if (rest != NULL)
+    reed__irc_write_lines(c, rest, NULL);
+  reed_buf_unref(rest);
+}
+
 void
 reed__irc_label_end(reed_irc_core_t *c)
 {
@@ -104,6 +135,8 @@ reed__irc_label_end(reed_irc_core_t *c)
   n = count_lines(cap);
   if (n == 0) {
     reed__irc_send(c, "@%s :%s ACK", tag, IRC_SERVER(c));
+  } else if (one_multiline_batch(cap)) {
+    write_first_tagged(c, cap, tag);
   } else if (n == 1 || !(c->caps & IRC_CAP_BATCH)) {
     reed__irc_write_lines(c, cap, n == 1 ? tag : NULL);
   } else {

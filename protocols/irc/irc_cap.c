@@ -23,6 +23,7 @@ static const cap_def_t caps[] = {
     {"draft/account-registration", IRC_CAP_ACCOUNT_REGISTRATION, true},
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},
+    {"draft/multiline", IRC_CAP_MULTILINE, false},
     {"draft/pre-away", IRC_CAP_PRE_AWAY, false},
     {"draft/read-marker", IRC_CAP_READ_MARKER, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},
@@ -99,6 +100,9 @@ cap_value(const reed_irc_core_t *c, const cap_def_t *d, char *out, size_t size)
     reed_strlcpy(out, "PLAIN,SCRAM-SHA-256,EXTERNAL", size);
   else if (d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
     reg_cap_value(c, out, size);
+  else if (d->bit == IRC_CAP_MULTILINE)
+    snprintf(out, size, "max-bytes=%d,max-lines=%d", IRC_ML_MAX_BYTES,
+             IRC_ML_MAX_LINES);
   else if (d->bit == 0)
     sts_value(c, out, size);
 }

@@ -10,9 +10,9 @@
 #define IRC_TARGMAX 4
 
 /* "+key=escaped;+key2" from the client-only tags, "" when none. */
-static const char *
-client_tags(const reed_irc_core_t *c, const reed_irc_msg_t *m, char *out,
-            size_t size)
+const char *
+reed__irc_client_tags(const reed_irc_core_t *c, const reed_irc_msg_t *m,
+                      char *out, size_t size)
 {
   size_t n = 0;
 
@@ -125,7 +125,7 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
     return;
   }
   t = message_text(m->params[1], notice ? REED_MSG_NOTICE : REED_MSG_NORMAL);
-  x.client_tags = client_tags(c, m, tags, sizeof(tags));
+  x.client_tags = reed__irc_client_tags(c, m, tags, sizeof(tags));
   nt = reed__irc_split(tbuf, sizeof(tbuf), m->params[0], targets,
                        IRC_TARGMAX + 1);
   if (nt > IRC_TARGMAX) {
@@ -156,7 +156,8 @@ reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   char tags[REED_IRC_CLIENT_TAGS_MAX + 1];
   const char *target = m->params[0], *room = NULL, *chan;
-  reed_msg_extra_t x = {.client_tags = client_tags(c, m, tags, sizeof(tags))};
+  reed_msg_extra_t x = {.client_tags =
+                            reed__irc_client_tags(c, m, tags, sizeof(tags))};
   int rc;
 
   if (x.client_tags == NULL)

@@ -20,6 +20,11 @@ static const reed_irc_cmd_t cmds[] = {
      .min_params = 1,
      .penalty = 0},
     {.name = "AWAY", .fn = reed__irc_cmd_away, .penalty = 1}, /* pre-away */
+    {.name = "BATCH",
+     .fn = reed__irc_cmd_batch,
+     .flags = IRC_NEED_REG,
+     .min_params = 1,
+     .penalty = 0},
     {.name = "CAP", .fn = reed__irc_cmd_cap, .min_params = 1, .penalty = 0},
     {.name = "CHATHISTORY",
      .fn = reed__irc_cmd_chathistory,

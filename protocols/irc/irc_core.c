@@ -174,6 +174,8 @@ run_line(reed_irc_core_t *c, const char *line, size_t len)
                    IRC_SERVER(c), cmd ? cmd->name : "*");
     return true;
   }
+  if (reed__irc_multiline_take(c, &m))
+    return true;
   reed__irc_dispatch_labeled(c, &m);
   return true;
 }
@@ -519,5 +521,6 @@ reed__irc_conn_free(void *core)
   reed_free(c->pre_away);
   reed_free(c->realname);
   reed_free(c->label);
+  reed__irc_multiline_free(c);
   reed_free(c);
 }

@@ -405,6 +405,9 @@ render_message(render_t *r)
     snprintf(target, sizeof(target), "%s#%s", status_prefix(ev), ev->room);
   else
     reed_strlcpy(target, ev->target ? ev->target : "*", sizeof(target));
+  if (reed__irc_is_multiline(ev))
+    return reed__irc_render_multiline(r->c, ev, r->caps, r->tags, r->tags_len,
+                                      target, &r->b);
   return message_lines(r, cmd, target);
 }
 
@@ -637,6 +640,8 @@ reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
   }
   if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))
     return;
+  if (reed__irc_is_multiline(ev)) /* a batch or not */
+    form |= c->caps & (IRC_CAP_MULTILINE | IRC_CAP_BATCH);
   b = reed_event_cache_get(ev, form);
   if (b == NULL) {
     b = render(c, ev, c->caps);

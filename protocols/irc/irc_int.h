@@ -131,6 +131,7 @@ typedef struct reed_irc_core_s {
   char *label; /* labeled-response: escaped, while capture is set */
   unsigned batch_seq;
   char *pre_away; /* draft/pre-away: AWAY text given before registering */
+  struct reed_irc_ml_s *ml; /* an open draft/multiline batch, or NULL */
 } reed_irc_core_t;
 
 /* The config is read through the env on every use: a reload points the
@@ -276,6 +277,27 @@ void reed__irc_send_markread(reed_irc_core_t *c, const char *target,
 int reed__irc_markread_line(reed_irc_core_t *c, const reed_event_t *ev,
                             reed_buf_t **b);
 void reed__irc_cmd_markread(reed_irc_core_t *c, const reed_irc_msg_t *m);
+
+/* draft/multiline (irc_multiline.c, irc_multiline_fmt.c). */
+#define IRC_ML_MAX_BYTES 4096
+#define IRC_ML_MAX_LINES 100
+/* A line of an open batch (tagged batch=ref): collected, or refused with
+ * FAIL BATCH; true when the line was taken (not to be dispatched). */
+bool reed__irc_multiline_take(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_multiline_free(reed_irc_core_t *c);
+void reed__irc_cmd_batch(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* A MESSAGE with more than one line (LF, CR or soft breaks). */
+bool reed__irc_is_multiline(const reed_event_t *ev);
+/* Appends the lines of such a message: `tags` is the first line's tag
+ * section ("" or "@...; " with its space), target the IRC target. */
+int reed__irc_render_multiline(reed_irc_core_t *c, const reed_event_t *ev,
+                               uint32_t caps, const char *tags, size_t tags_len,
+                               const char *target, reed_buf_t **b);
+/* "+key=escaped;+key2" from a line's client-only tags (with message-tags),
+ * in out; NULL when none (irc_cmd_msg.c). */
+const char *reed__irc_client_tags(const reed_irc_core_t *c,
+                                  const reed_irc_msg_t *m, char *out,
+                                  size_t size);
 
 /* Command handlers, one per table row. */
 void reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m);

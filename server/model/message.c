@@ -13,9 +13,23 @@ extra_valid(const reed_msg_extra_t *x)
     return true;
   if (x->audience < REED_AUDIENCE_ALL || x->audience > REED_AUDIENCE_OP)
     return false;
+  if (x->n_soft_breaks > REED_SOFT_BREAKS_MAX ||
+      (x->n_soft_breaks > 0 && x->soft_breaks == NULL))
+    return false;
   if (x->client_tags && !reed__field_valid(x->client_tags, REED__TAGS_MAX))
     return false;
   return x->label == NULL || reed__field_valid(x->label, REED__FIELD_MAX);
+}
+
+/* Soft breaks lie inside the text, ascending. */
+static bool
+breaks_valid(const reed_msg_extra_t *x, size_t len)
+{
+  for (size_t i = 0; x != NULL && i < x->n_soft_breaks; i++)
+    if (x->soft_breaks[i] == 0 || x->soft_breaks[i] >= len ||
+        (i > 0 && x->soft_breaks[i] <= x->soft_breaks[i - 1]))
+      return false;
+  return true;
 }
 
 static int
@@ -23,7 +37,9 @@ message_check(int kind, const char *text, size_t len, const reed_msg_extra_t *x)
 {
   if (kind < REED_MSG_NORMAL || kind > REED_MSG_NOTICE || !extra_valid(x))
     return REED_EINVAL;
-  return reed__text_valid(text, len) ? 0 : REED_EBADTEXT;
+  if (!reed__text_valid(text, len))
+    return REED_EBADTEXT;
+  return breaks_valid(x, len) ? 0 : REED_EINVAL;
 }
 
 /* May this session speak in the room? */
@@ -59,6 +75,8 @@ message_event(reed_session_t *s, int kind, const char *text, size_t len,
       .text_len = len,
       .msg_kind = kind,
       .client_tags = x ? x->client_tags : NULL,
+      .soft_breaks = x ? x->soft_breaks : NULL,
+      .n_soft_breaks = x ? x->n_soft_breaks : 0,
   };
   reed__actor(s, &ev->from);
 }

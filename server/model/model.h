@@ -174,7 +174,15 @@ typedef struct reed_msg_extra_s {
   const char *client_tags; /* NULL or "key=value;key2" */
   const char *label;       /* echoed back to the sender only; not stored */
   int audience;            /* reed_audience_t; rooms only */
+  /* Offsets in the text, ascending, where the sender's client split a line
+   * without a line feed (IRC draft/multiline-concat), at most
+   * REED_SOFT_BREAKS_MAX: a protocol that shows lines may split there.
+   * Carried on the live event only; history keeps the text alone. */
+  const size_t *soft_breaks;
+  size_t n_soft_breaks;
 } reed_msg_extra_t;
+
+#define REED_SOFT_BREAKS_MAX 128
 
 typedef struct reed_fmt_cache_s reed_fmt_cache_t;
 
@@ -212,6 +220,9 @@ typedef struct reed_event_s {
    * PRESENCE always; AWAY, ACCOUNT, REALNAME and HOST for a watcher that
    * shares no room with the person. */
   bool watch;
+  /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
+  const size_t *soft_breaks;
+  size_t n_soft_breaks;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take

@@ -51,8 +51,10 @@ sc_cap(itw_t *w)
   ITW_EXPECT(w, 0,
              ":irc.test CAP * LS :account-notify account-tag away-notify "
              "batch cap-notify chghost draft/chathistory "
-             "draft/message-redaction draft/pre-away draft/read-marker "
-             "echo-message extended-join extended-monitor invite-notify "
+             "draft/message-redaction "
+             "draft/multiline=max-bytes=4096,max-lines=100 draft/pre-away "
+             "draft/read-marker echo-message extended-join extended-monitor "
+             "invite-notify "
              "labeled-response "
              "message-tags multi-prefix server-time setname "
              "userhost-in-names");
