@@ -309,13 +309,35 @@ reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m)
 /* ---- LIST ------------------------------------------------------------------
  */
 
-/* ELIST=MNU: "<n" and ">n" on the member count, a mask, "!mask". */
+/* ELIST=CMNTU: "<n" and ">n" on the member count, a mask, "!mask", and
+ * "C<n", "C>n", "T<n", "T>n" on the minutes since the room was created or
+ * its topic set. */
+typedef struct {
+  uint64_t lo, hi; /* an age strictly above lo and below hi, in ms */
+  bool set;
+} age_filter_t;
+
 typedef struct {
   reed_irc_core_t *c;
   size_t min, max; /* members strictly above min and below max */
   const char *mask;
   bool negate;
+  uint64_t now_ms;
+  age_filter_t created, topic;
 } list_filter_t;
+
+static bool
+age_ok(const age_filter_t *a, uint64_t now, uint64_t when)
+{
+  uint64_t age;
+
+  if (!a->set)
+    return true;
+  if (when == 0 || when > now)
+    return false;
+  age = now - when;
+  return age > a->lo && age < a->hi;
+}
 
 static bool
 list_wanted(const list_filter_t *f, const reed_room_view_t *v)
@@ -323,6 +345,9 @@ list_wanted(const list_filter_t *f, const reed_room_view_t *v)
   char chan[REED_ROOM_MAX + 2];
 
   if (v->members <= f->min || v->members >= f->max)
+    return false;
+  if (!age_ok(&f->created, f->now_ms, v->created_ms) ||
+      !age_ok(&f->topic, f->now_ms, v->topic ? v->topic_ms : 0))
     return false;
   if (f->mask == NULL)
     return true;
@@ -346,6 +371,21 @@ list_room(void *ud, const reed_room_t *r)
                 v.topic ? v.topic : "");
 }
 
+/* "<n" or ">n" minutes, n up to a year. */
+static void
+age_filter(age_filter_t *a, const char *t)
+{
+  unsigned long min = strtoul(t + 1, NULL, 10);
+  uint64_t ms = (uint64_t)(min > 525600 ? 525600 : min) * 60000;
+
+  if (!a->set)
+    *a = (age_filter_t){.lo = 0, .hi = UINT64_MAX, .set = true};
+  if (t[0] == '<')
+    a->hi = ms;
+  else if (t[0] == '>')
+    a->lo = ms;
+}
+
 static void
 list_filters(list_filter_t *f, const char *arg, char *buf, size_t size)
 {
@@ -353,7 +393,11 @@ list_filters(list_filter_t *f, const char *arg, char *buf, size_t size)
 
   reed_strlcpy(buf, arg, size);
   for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    if (t[0] == '>')
+    if ((t[0] == 'C' || t[0] == 'c') && (t[1] == '<' || t[1] == '>'))
+      age_filter(&f->created, t + 1);
+    else if ((t[0] == 'T' || t[0] == 't') && (t[1] == '<' || t[1] == '>'))
+      age_filter(&f->topic, t + 1);
+    else if (t[0] == '>')
       f->min = (size_t)strtoul(t + 1, NULL, 10);
     else if (t[0] == '<')
       f->max = (size_t)strtoul(t + 1, NULL, 10);
@@ -367,7 +411,8 @@ list_filters(list_filter_t *f, const char *arg, char *buf, size_t size)
 void
 reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  list_filter_t f = {.c = c, .max = SIZE_MAX};
+  list_filter_t f = {
+      .c = c, .max = SIZE_MAX, .now_ms = c->clock->wall_ms(c->clock->c)};
   char buf[REED_IRC_LINE_MAX];
 
   reed__irc_num(c, "321", "Channel :Users  Name");

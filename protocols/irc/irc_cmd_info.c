@@ -9,6 +9,14 @@
 #include <time.h>
 
 static const char *
+description(const reed_irc_core_t *c)
+{
+  const char *d = IRC_CONF(c)->description;
+
+  return d != NULL ? d : "reed multi-protocol chat server";
+}
+
+static const char *
 network(const reed_irc_core_t *c)
 {
   return IRC_CONF(c)->network ? IRC_CONF(c)->network : "reed";
@@ -28,7 +36,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "CHANNELLEN=64",
       "CHANTYPES=#",
       "CHATHISTORY=100",
-      "ELIST=MNU",
+      "ELIST=CMNTU",
       "EXCEPTS",
       "INVEX",
       "KICKLEN=390",
@@ -151,9 +159,19 @@ void
 reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "351", "%s %s :reed multi-protocol chat server", IRC_VERSION,
-                IRC_SERVER(c));
+  reed__irc_num(c, "351", "%s %s :%s", IRC_VERSION, IRC_SERVER(c),
+                description(c));
   reed__irc_send_isupport(c);
+}
+
+/* One server, no links: itself at hop count 0. */
+void
+reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  REED_UNUSED(m);
+  reed__irc_num(c, "364", "%s %s :0 %s", IRC_SERVER(c), IRC_SERVER(c),
+                description(c));
+  reed__irc_num(c, "365", "* :End of /LINKS list");
 }
 
 void

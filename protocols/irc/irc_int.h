@@ -30,6 +30,7 @@ typedef struct reed_irc_conf_s {
   bool register_before_connect;    /* REGISTER before registration ends */
   bool register_requires_email;    /* REGISTER needs an email address */
   char *password;                  /* connection password (PASS); NULL: none */
+  char *description;               /* LINKS and VERSION; NULL: built in */
   long sts_port;                   /* STS: the TLS port to upgrade to; 0 off */
   long sts_duration_ms;            /* STS: how long clients keep the policy */
   bool sts_preload;                /* STS: the policy may be preloaded */
@@ -326,6 +327,7 @@ void reed__irc_cmd_join(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_lusers(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_mode(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -182,6 +182,7 @@ const reed_directive_t reed__irc_directives[] = {
      .set = set_bool,
      .offset = OFF(register_requires_email)},
     {.key = "password", .set = set_str, .offset = OFF(password)},
+    {.key = "description", .set = set_str, .offset = OFF(description)},
     {.key = "sts_port",
      .set = set_long,
      .offset = OFF(sts_port),
@@ -235,10 +236,11 @@ reed__irc_conf_cleanup(void *conf)
   reed_free(c->network);
   reed_free(c->server_name);
   reed_free(c->password);
+  reed_free(c->description);
   list_free(&c->motd);
   list_free(&c->flood_exempt);
   list_free(&c->opers);
-  c->network = c->server_name = c->password = NULL;
+  c->network = c->server_name = c->password = c->description = NULL;
 }
 
 static int

@@ -198,6 +198,8 @@ class ReedController(BaseServerController, DirectoryBasedController):
             "fakelag = no",
             "flood_exempt = 127.0.0.1",
             "oper = operuser operpassword",
+            # irctest's LINKS test expects this server description.
+            "description = test server",
         ] + irc_extra
         return "\n".join(lines) + "\n"
 

@@ -19,7 +19,7 @@ sc_welcome(itw_t *w)
       ":irc.test 004 alice irc.test reed-0.1 Bio beIiklmnostv beIklov\n"
       ":irc.test 005 alice AWAYLEN=390 BOT=B CASEMAPPING=ascii "
       "CHANLIMIT=#:100 CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# "
-      "CHATHISTORY=100 ELIST=MNU EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 "
+      "CHATHISTORY=100 ELIST=CMNTU EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 "
       ":are supported by this server\n"
       ":irc.test 005 alice MAXTARGETS=4 MODES=4 MONITOR=100 "
       "MSGREFTYPES=msgid,timestamp NETWORK=reed NICKLEN=32 PREFIX=(ov)@+ "

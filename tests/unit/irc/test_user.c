@@ -261,6 +261,11 @@ sc_info(itw_t *w)
   ASSERT(strstr(itw_take(w, 0), ":irc.test 351 alice reed-0.1 irc.test :reed "
                                 "multi-protocol chat server\r\n:irc.test 005 "
                                 "alice AWAYLEN=390 ") != NULL);
+  itw_feed(w, 0, "LINKS\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 364 alice irc.test irc.test :0 reed multi-protocol "
+             "chat server\n"
+             ":irc.test 365 alice * :End of /LINKS list");
 }
 
 static void
@@ -303,6 +308,41 @@ sc_help_list(itw_t *w)
 TEST(user_help_list_names)
 {
   itw_run_chunked(sc_help_list);
+}
+
+/* ELIST C and T: minutes since a room was created or its topic set. */
+static void
+sc_list_ages(itw_t *w)
+{
+  static const char *const end = ":irc.test 323 bob :End of /LIST";
+  char want[512];
+
+  itw_register(w, 0, "bob");
+  itw_feed(w, 0, "JOIN #old\r\nTOPIC #old :first\r\n");
+  for (int i = 0; i < 3; i++) { /* a line a minute keeps pings away */
+    fc_advance(&w->fc, 60000);
+    itw_feed(w, 0, "PING :x\r\n");
+  }
+  itw_feed(w, 0, "JOIN #new\r\nTOPIC #new :second\r\nJOIN #bare\r\n");
+  fc_advance(&w->fc, 60000);
+  itw_take(w, 0);
+  itw_feed(w, 0, "LIST C>2\r\nLIST C<2\r\nLIST T<2\r\nLIST C<0,T>0\r\n");
+  snprintf(want, sizeof(want),
+           ":irc.test 321 bob Channel :Users  Name\n"
+           ":irc.test 322 bob #old 1 :first\n%s\n"
+           ":irc.test 321 bob Channel :Users  Name\n"
+           ":irc.test 322 bob #new 1 :second\n"
+           ":irc.test 322 bob #bare 1 :\n%s\n"
+           ":irc.test 321 bob Channel :Users  Name\n"
+           ":irc.test 322 bob #new 1 :second\n%s\n"
+           ":irc.test 321 bob Channel :Users  Name\n%s",
+           end, end, end, end);
+  ITW_EXPECT(w, 0, want);
+}
+
+TEST(user_list_ages)
+{
+  itw_run_chunked(sc_list_ages);
 }
 
 TEST(user_info_commands)
