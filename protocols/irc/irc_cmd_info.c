@@ -134,7 +134,7 @@ reed__irc_send_welcome(reed_irc_core_t *c)
   reed__irc_num(c, "002", ":Your host is %s, running version %s", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_num(c, "003", ":This server was created at its last start");
-  reed__irc_num(c, "004", "%s %s Bio beIiklmnostv beIklov", IRC_SERVER(c),
+  reed__irc_num(c, "004", "%s %s Biow beIiklmnostv beIklov", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_send_isupport(c);
   reed__irc_send_lusers(c);

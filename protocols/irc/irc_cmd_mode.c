@@ -198,8 +198,11 @@ send_umodes(reed_irc_core_t *c)
 {
   bool oper = c->session && reed_session_is_oper(c->session);
 
-  reed__irc_num(c, "221", "+%s%s%s", is_bot(c) ? "B" : "",
-                (c->state & IRC_ST_INVIS) ? "i" : "", oper ? "o" : "");
+  bool wallops = c->session && reed_session_announcements(c->session);
+
+  reed__irc_num(c, "221", "+%s%s%s%s", is_bot(c) ? "B" : "",
+                (c->state & IRC_ST_INVIS) ? "i" : "", oper ? "o" : "",
+                wallops ? "w" : "");
 }
 
 static void
@@ -231,10 +234,13 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
     } else if (*p == 'i' && set != !!(c->state & IRC_ST_INVIS)) {
       c->state ^= IRC_ST_INVIS;
       n += (size_t)snprintf(done + n, sizeof(done) - n, "%ci", set ? '+' : '-');
+    } else if (*p == 'w' && set != reed_session_announcements(c->session)) {
+      reed_session_set_announcements(c->session, set);
+      n += (size_t)snprintf(done + n, sizeof(done) - n, "%cw", set ? '+' : '-');
     } else if (*p == 'o' && !set && reed_session_is_oper(c->session)) {
       reed_session_set_oper(c->session, false);
       n += (size_t)snprintf(done + n, sizeof(done) - n, "-o");
-    } else if (*p != 'i' && *p != 'o' && *p != 'B') {
+    } else if (strchr("ioBw", *p) == NULL) {
       reed__irc_num(c, "501", ":Unknown MODE flag");
     }
   }

@@ -544,3 +544,20 @@ reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c), reed__irc_nick(c), m->params[0],
                    m->params[1]);
 }
+
+/* WALLOPS :text (an oper's): to every user with mode +w, in any protocol
+ * that shows announcements, and back to the sender. */
+void
+reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m)
+{
+  int rc;
+
+  if (!reed_session_is_oper(c->session)) {
+    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    return;
+  }
+  rc = reed_model_announce(c->session, m->params[0]);
+  if (rc < 0)
+    reed__irc_send(c, ":%s FAIL WALLOPS INVALID_TEXT :%s", IRC_SERVER(c),
+                   reed_strerror(rc));
+}

@@ -499,6 +499,8 @@ render_other(render_t *r)
     return line(r, ev->text ? ev->text : "", "SETNAME");
   case REED_EV_HOST:
     return line(r, NULL, "CHGHOST %s %s", ev->target, ev->text);
+  case REED_EV_ANNOUNCE:
+    return line(r, ev->text, "WALLOPS");
   case REED_EV_TAGMSG:
     if (ev->room != NULL)
       return line(r, NULL, "TAGMSG %s#%s", status_prefix(ev), ev->room);

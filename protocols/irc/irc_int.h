@@ -328,6 +328,7 @@ void reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_lusers(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_mode(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -122,6 +122,8 @@ typedef enum {
   REED_EV_READ_MARKER,
   REED_EV_PRESENCE, /* a watched nick (target) came into use or went out of
                        use (online); to its watchers only */
+  REED_EV_ANNOUNCE, /* an operator's announcement (text) to the sessions that
+                       asked for them; not sequenced */
 } reed_event_kind_t;
 
 enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
@@ -331,6 +333,15 @@ int reed_session_set_bot(reed_session_t *s, bool bot);
 /* Sessions that ask for copies (XMPP carbons) get, with copy set, the
  * private messages their person's other sessions send. */
 void reed_session_set_copies(reed_session_t *s, bool on);
+/* Operator announcements (IRC WALLOPS): a session that asks for them gets
+ * ANNOUNCE, whatever its protocol; off for a new session. */
+void reed_session_set_announcements(reed_session_t *s, bool on);
+bool reed_session_announcements(const reed_session_t *s);
+/* An operator's announcement: ANNOUNCE to every session that asked for
+ * them, and to the sender. 0, ENOPRIV (not an oper), EINVAL (no nick),
+ * EBADTEXT (empty, over 390 bytes, controls, bad UTF-8). O(sessions): an
+ * operator's tool, not a chat path. */
+int reed_model_announce(reed_session_t *oper, const char *text);
 /* Server operator: may override room permissions and kill. */
 void reed_session_set_oper(reed_session_t *s, bool oper);
 bool reed_session_is_oper(const reed_session_t *s);

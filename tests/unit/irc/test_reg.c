@@ -16,7 +16,7 @@ sc_welcome(itw_t *w)
       "alice!~al@127.0.0.1\n"
       ":irc.test 002 alice :Your host is irc.test, running version reed-0.1\n"
       ":irc.test 003 alice :This server was created at its last start\n"
-      ":irc.test 004 alice irc.test reed-0.1 Bio beIiklmnostv beIklov\n"
+      ":irc.test 004 alice irc.test reed-0.1 Biow beIiklmnostv beIklov\n"
       ":irc.test 005 alice AWAYLEN=390 BOT=B CASEMAPPING=ascii "
       "CHANLIMIT=#:100 CHANMODES=beI,k,l,imnst CHANNELLEN=64 CHANTYPES=# "
       "CHATHISTORY=100 ELIST=CMNTU EXCEPTS INVEX KICKLEN=390 MAXLIST=beI:100 "

@@ -224,6 +224,40 @@ TEST(user_chghost)
   itw_run_chunked(sc_chghost);
 }
 
+/* WALLOPS: an oper's text to users with +w, and back to the sender. */
+static void
+sc_wallops(itw_t *w)
+{
+  reed_conf_err_t err = {0};
+  const reed_directive_t *d = reed_irc_module.directives;
+
+  while (strcmp(d->key, "oper") != 0)
+    d++;
+  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_register(w, 2, "carol");
+  itw_feed(w, 1, "MODE bob +w\r\nMODE bob\r\n");
+  ITW_EXPECT(w, 1,
+             ":bob MODE bob :+w\n"
+             ":irc.test 221 bob +w");
+  itw_feed(w, 0, "WALLOPS :hi\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 481 alice :Permission Denied- You're not an IRC "
+             "operator");
+  itw_feed(w, 0, "OPER root s3cret\r\n");
+  itw_take(w, 0);
+  itw_feed(w, 0, "WALLOPS :server restart at noon\r\n");
+  ITW_EXPECT(w, 0, ":alice!~u0@127.0.0.1 WALLOPS :server restart at noon");
+  ITW_EXPECT(w, 1, ":alice!~u0@127.0.0.1 WALLOPS :server restart at noon");
+  ITW_EXPECT(w, 2, "");
+}
+
+TEST(user_wallops)
+{
+  itw_run_chunked(sc_wallops);
+}
+
 static void
 sc_info(itw_t *w)
 {

@@ -59,6 +59,7 @@ static const char *const kinds[] = {
     "KILL",
     [REED_EV_READ_MARKER] = "READ",
     [REED_EV_PRESENCE] = "PRESENCE",
+    [REED_EV_ANNOUNCE] = "ANNOUNCE",
 };
 
 static const char *const mode_names[] = {

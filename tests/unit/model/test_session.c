@@ -343,6 +343,38 @@ TEST(away_realname_host_bot)
   fx_done(&f);
 }
 
+/* Operator announcements reach the sessions that asked, in any protocol,
+ * and the sender, once each. */
+TEST(announce_to_those_who_asked)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "amp", "bob");
+  reed_session_t *c = sess(&f, "s3", "irc", "carol");
+  reed_session_t *n = sess(&f, "s4", "irc", NULL);
+
+  ASSERT_EQ(reed_model_announce(a, "hi"), REED_ENOPRIV);
+  reed_session_set_oper(a, true);
+  reed_session_set_oper(n, true);
+  reed_session_set_announcements(b, true);
+  ASSERT(reed_session_announcements(b));
+  ASSERT(!reed_session_announcements(c));
+  ASSERT_EQ(reed_model_announce(a, ""), REED_EBADTEXT);
+  ASSERT_EQ(reed_model_announce(a, "two\nlines"), REED_EBADTEXT);
+  ASSERT_EQ(reed_model_announce(n, "no nick"), REED_EINVAL);
+  rec_clear();
+  ASSERT_EQ(reed_model_announce(a, "restart at noon"), 0);
+  ASSERT_LINES(rec_take(), "s1 ANNOUNCE alice :restart at noon\n"
+                           "s2 ANNOUNCE alice :restart at noon");
+  reed_session_set_announcements(a, true);
+  reed_session_set_announcements(b, false);
+  ASSERT_EQ(reed_model_announce(a, "again"), 0);
+  ASSERT_LINES(rec_take(), "s1 ANNOUNCE alice :again");
+  (void)c;
+  fx_done(&f);
+}
+
 TEST(stats_count_everything)
 {
   fx_t f;
