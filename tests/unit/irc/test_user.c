@@ -161,8 +161,10 @@ sc_oper_kill(itw_t *w)
   ASSERT(w->ft[1].closed);
 }
 
+/* Sets `oper = root s3cret` through the [irc] directive, as a config file
+ * would. */
 static void
-sc_oper_kill_conf(itw_t *w)
+oper_conf(itw_t *w)
 {
   reed_conf_err_t err = {0};
   const reed_directive_t *d = reed_irc_module.directives;
@@ -171,6 +173,12 @@ sc_oper_kill_conf(itw_t *w)
     d++;
   ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
   ASSERT_EQ(reed_irc_module.conf_check(&w->conf, &err), 0);
+}
+
+static void
+sc_oper_kill_conf(itw_t *w)
+{
+  oper_conf(w);
   sc_oper_kill(w);
 }
 
@@ -184,12 +192,7 @@ TEST(user_oper_kill)
 static void
 sc_chghost(itw_t *w)
 {
-  reed_conf_err_t err = {0};
-  const reed_directive_t *d = reed_irc_module.directives;
-
-  while (strcmp(d->key, "oper") != 0)
-    d++;
-  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  oper_conf(w);
   itw_register(w, 0, "alice");
   itw_register(w, 1, "bob");
   itw_register(w, 2, "carol");
@@ -228,12 +231,7 @@ TEST(user_chghost)
 static void
 sc_wallops(itw_t *w)
 {
-  reed_conf_err_t err = {0};
-  const reed_directive_t *d = reed_irc_module.directives;
-
-  while (strcmp(d->key, "oper") != 0)
-    d++;
-  ASSERT_EQ(d->set(&w->conf, "root s3cret", d, &err), 0);
+  oper_conf(w);
   itw_register(w, 0, "alice");
   itw_register(w, 1, "bob");
   itw_register(w, 2, "carol");
