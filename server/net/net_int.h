@@ -15,7 +15,7 @@
  * a core has not consumed yet. Both allocate on first use and free their
  * storage when they become empty. */
 #define REED_OUTQ_COPY_MAX 1024   /* buffers up to this size are copied */
-#define REED_OUTQ_CHUNK_MIN 1024  /* a chunk's size when little is queued */
+#define REED_OUTQ_CHUNK_MIN 256   /* a chunk's size when little is queued */
 #define REED_OUTQ_CHUNK_MAX 16384 /* ... and when much is */
 
 typedef struct reed_outq_ent_s {
