@@ -24,6 +24,7 @@ static const cap_def_t caps[] = {
     {"draft/chathistory", IRC_CAP_CHATHISTORY, false},
     {"draft/message-redaction", IRC_CAP_MESSAGE_REDACTION, false},
     {"draft/multiline", IRC_CAP_MULTILINE, false},
+    {"draft/no-implicit-names", IRC_CAP_NO_IMPLICIT_NAMES, false},
     {"draft/pre-away", IRC_CAP_PRE_AWAY, false},
     {"draft/read-marker", IRC_CAP_READ_MARKER, false},
     {"echo-message", IRC_CAP_ECHO_MESSAGE, false},

@@ -47,6 +47,18 @@ part_all(reed_irc_core_t *c)
 
 static void names_reply(reed_irc_core_t *c, const char *room, bool joined);
 
+/* draft/no-implicit-names: a JOIN gets no NAMES, but still its MARKREAD. */
+static void
+joined_markread(reed_irc_core_t *c, const char *room)
+{
+  reed_room_t *r = reed_room_find(c->env->model, room);
+  reed_room_view_t v;
+
+  if (r != NULL)
+    reed_room_view(r, &v);
+  reed__irc_send_markread(c, r ? v.name : room, true);
+}
+
 static void
 join_one(reed_irc_core_t *c, const char *chan, const char *key)
 {
@@ -65,7 +77,10 @@ join_one(reed_irc_core_t *c, const char *chan, const char *key)
     return;
   }
   reed__irc_send_topic(c, room, true);
-  names_reply(c, room, true);
+  if (!(c->caps & IRC_CAP_NO_IMPLICIT_NAMES))
+    names_reply(c, room, true);
+  else if (c->caps & IRC_CAP_READ_MARKER)
+    joined_markread(c, room);
 }
 
 void

@@ -66,6 +66,7 @@ enum {
   IRC_CAP_READ_MARKER = 1u << 25,
   IRC_CAP_MULTILINE = 1u << 26,
   IRC_CAP_EXTENDED_MONITOR = 1u << 19,
+  IRC_CAP_NO_IMPLICIT_NAMES = 1u << 20,
 };
 
 /* The caps that change the bytes of a relayed event line: with the

@@ -79,6 +79,15 @@ sc_names(itw_t *w)
              ":irc.test 353 bob = #room :@alice!~u0@127.0.0.1 "
              "@+bob!~u1@127.0.0.1\n"
              ":irc.test 366 bob #room :End of /NAMES list");
+  /* draft/no-implicit-names: a JOIN without its NAMES; NAMES still works. */
+  itw_feed(w, 1,
+           "CAP REQ draft/no-implicit-names\r\nJOIN #other\r\n"
+           "NAMES #other\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test CAP bob ACK :draft/no-implicit-names\n"
+             ":bob!~u1@127.0.0.1 JOIN #other\n"
+             ":irc.test 353 bob = #other :@bob!~u1@127.0.0.1\n"
+             ":irc.test 366 bob #other :End of /NAMES list");
 }
 
 TEST(chan_names)

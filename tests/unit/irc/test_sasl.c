@@ -12,8 +12,12 @@ sc_plain(itw_t *w)
   itw_portal(w, 0);
   itw_connect(w, 0);
   itw_feed(w, 0, "CAP LS 302\r\nNICK alice\r\nUSER a 0 * :A\r\n");
-  ASSERT(strstr(itw_take(w, 0),
-                " sasl=PLAIN,SCRAM-SHA-256,EXTERNAL server-time ") != NULL);
+  {
+    /* The list may continue on another line: find the token anywhere. */
+    const char *out = itw_take(w, 0);
+    ASSERT(strstr(out, " sasl=PLAIN,SCRAM-SHA-256,EXTERNAL ") != NULL ||
+           strstr(out, ":sasl=PLAIN,SCRAM-SHA-256,EXTERNAL ") != NULL);
+  }
   itw_feed(w, 0,
            "CAP REQ :sasl\r\nAUTHENTICATE PLAIN\r\n"
            "AUTHENTICATE AEFsaWNlAHBlbmNpbA==\r\n");
