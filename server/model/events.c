@@ -239,7 +239,8 @@ reed__emit_room(reed_model_t *m, reed_room_t *r, reed_event_t *ev)
 }
 
 void
-reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev)
+reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev,
+                   bool watchers)
 {
   reed_fmt_cache_t cache;
 
@@ -247,6 +248,8 @@ reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev)
     ev->ts_ms = m->clock->wall_ms(m->clock->c);
   reed__fan_begin(m, ev, &cache);
   reed__send_sharing(m, p, ev);
+  if (watchers && p->nick[0] != '\0')
+    reed__watch_send(m, p->fold, ev);
   reed__fan_end(m, &cache);
 }
 

@@ -188,7 +188,7 @@ log_out_persons(reed_model_t *m, const char *fold)
     p->account[0] = '\0';
     reed__person_guest_floor(p);
     reed__actor(p->s_first, &ev.from);
-    reed__emit_sharing_watched(m, p, &ev);
+    reed__emit_sharing(m, p, &ev, true);
   }
 }
 

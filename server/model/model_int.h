@@ -308,8 +308,10 @@ void reed__send_sharing(reed_model_t *m, reed__person_t *p,
                         const reed_event_t *ev);
 /* Sequences, observes and fans out to the room in one step. */
 int reed__emit_room(reed_model_t *m, reed_room_t *r, reed_event_t *ev);
-/* Fans out a non-sequenced event to p's sharers (no observer). */
-void reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev);
+/* Fans out a non-sequenced event to p's sharers (no observer), and with
+ * `watchers` to the watchers of p's nick in the same fan-out. */
+void reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev,
+                        bool watchers);
 
 /* ---- Persons and sessions (session.c, nick.c) ---------------------------- */
 reed__person_t *reed__person_new(reed_model_t *m);
@@ -340,9 +342,6 @@ void reed__nick_came(reed_session_t *s);
  * `fold`; inside a fan-out, so a session already reached is skipped. */
 void reed__watch_send(reed_model_t *m, const char *fold,
                       const reed_event_t *ev);
-/* reed__emit_sharing, then the person's watchers in the same fan-out. */
-void reed__emit_sharing_watched(reed_model_t *m, reed__person_t *p,
-                                reed_event_t *ev);
 void reed__watch_session_free(reed_session_t *s);
 /* Keeps an entry for `nick` with s's user, host, realname and account. */
 void reed__nick_history_record(reed_session_t *s, const char *nick);

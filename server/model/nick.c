@@ -108,7 +108,7 @@ rename_person(reed__person_t *p, reed_session_t *s, const char *nick)
   ev.target = p->nick;
   reed__observe(m, &ev);
   reed__op_begin(m); /* s stays while the watchers learn of it */
-  reed__emit_sharing(m, p, &ev);
+  reed__emit_sharing(m, p, &ev, false);
   renamed(s, old);
   reed__op_end(m);
   return 0;
@@ -162,7 +162,7 @@ announce(reed_session_t *s, reed_event_kind_t kind, const char *text)
   if (s->p->nick[0] == '\0')
     return;
   reed__actor(s, &ev.from);
-  reed__emit_sharing_watched(s->m, s->p, &ev);
+  reed__emit_sharing(s->m, s->p, &ev, true);
 }
 
 /* Real names and away texts: up to 390 bytes of UTF-8 without controls. */
@@ -224,7 +224,7 @@ announce_host(reed_session_t *as, reed_actor_t *was, const char *user,
                      .text_len = strlen(host)};
 
   if (as->p->nick[0] != '\0')
-    reed__emit_sharing_watched(as->m, as->p, &ev);
+    reed__emit_sharing(as->m, as->p, &ev, true);
 }
 
 int

@@ -141,20 +141,6 @@ reed__watch_send(reed_model_t *m, const char *fold, const reed_event_t *ev)
     reed__send(m, w->s, &wev);
 }
 
-void
-reed__emit_sharing_watched(reed_model_t *m, reed__person_t *p, reed_event_t *ev)
-{
-  reed_fmt_cache_t cache;
-
-  if (ev->ts_ms == 0)
-    ev->ts_ms = m->clock->wall_ms(m->clock->c);
-  reed__fan_begin(m, ev, &cache);
-  reed__send_sharing(m, p, ev);
-  if (p->nick[0] != '\0')
-    reed__watch_send(m, p->fold, ev);
-  reed__fan_end(m, &cache);
-}
-
 /* PRESENCE about `nick` (held by s's person now, or until now) to the
  * watchers of its fold, in a fan-out of its own. */
 static void
