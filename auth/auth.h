@@ -19,7 +19,7 @@
 #ifndef REED_AUTH_H
 #define REED_AUTH_H
 
-#include "../server/base/base.h"
+#include "base.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
-/* The store-backed checker: a reed_credsrc_t over server/store's accounts
+/* The store-backed checker: a reed_credsrc_t over core/store's accounts
  * and certificate fingerprints, and the command line's account functions
  * on top of it. Every call reads or writes the database at once. */
 #include "auth_int.h"
-#include "../server/store/store.h"
+#include "store.h"
 
 #include <openssl/crypto.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * on the worker, stored on the loop, where the store commits at once), and
  * the synchronous variants the command line uses (it has no loop). */
 #include "portal_int.h"
-#include "../server/model/model.h"
+#include "model.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * (PBKDF2 through OpenSSL). Pure and synchronous; the portal decides where
  * these run (the worker), the CLI runs them inline. */
 #include "auth_int.h"
-#include "../server/store/store.h"
+#include "store.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -4,7 +4,7 @@
  * server runs reaches the model here, at its first login. */
 #include "portal_int.h"
 
-#include "../server/model/model.h"
+#include "model.h"
 
 bool
 reed__portal_model_has(reed_portal_t *p, const char *name)

@@ -4,7 +4,7 @@
 
 #include "reed_bot.h"
 
-#include "../server/base/base.h"
+#include "base.h"
 
 enum { REED__BOT_MSG_NORMAL, REED__BOT_MSG_ACTION, REED__BOT_MSG_NOTICE };
 

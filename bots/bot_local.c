@@ -6,7 +6,7 @@
  * the bot and "name" to the model. */
 #include "bot_int.h"
 
-#include "../server/model/model.h"
+#include "model.h"
 
 #include <string.h>
 

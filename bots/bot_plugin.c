@@ -4,7 +4,7 @@
  * plugin's undefined references resolve to them at dlopen. */
 #include "bot_int.h"
 
-#include "../server/model/model.h"
+#include "model.h"
 
 #include <dlfcn.h>
 #include <string.h>

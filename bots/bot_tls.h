@@ -3,7 +3,7 @@
 #ifndef REED_BOT_TLS_H
 #define REED_BOT_TLS_H
 
-#include "../server/base/base.h"
+#include "base.h"
 
 typedef struct reed__bot_tls_s reed__bot_tls_t;
 

@@ -18,11 +18,11 @@ function(reed_add_unit_tests part)
   set(exe test_${part})
   add_executable(${exe} ${T_SOURCES} ${REED_SUPPORT_SOURCES})
   target_include_directories(${exe} PRIVATE
-    ${CMAKE_SOURCE_DIR}/tests/support ${CMAKE_SOURCE_DIR}/server/base)
+    ${CMAKE_SOURCE_DIR}/tests/support ${CMAKE_SOURCE_DIR}/core/base)
   target_compile_definitions(${exe} PRIVATE
     REED_TEST_LIST="${list_h}"
     REED_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  target_link_libraries(${exe} PRIVATE ${T_LIBS} reed_base)
+  target_link_libraries(${exe} PRIVATE ${T_LIBS} reed_proto reed_base)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list_h})
   file(STRINGS ${list_h} entries REGEX "^TEST_ENTRY\\(")
   foreach(e ${entries})
@@ -52,6 +52,6 @@ function(reed_add_fuzz name)
     add_test(NAME fuzz_replay.${name} COMMAND ${exe} ${corpus})
   endif()
   target_include_directories(${exe} PRIVATE
-    ${CMAKE_SOURCE_DIR}/tests/support ${CMAKE_SOURCE_DIR}/server/base)
-  target_link_libraries(${exe} PRIVATE ${F_LIBS} reed_base)
+    ${CMAKE_SOURCE_DIR}/tests/support ${CMAKE_SOURCE_DIR}/core/base)
+  target_link_libraries(${exe} PRIVATE ${F_LIBS} reed_proto reed_base)
 endfunction()

@@ -10,7 +10,7 @@
 #ifndef REED_CONFIG_H
 #define REED_CONFIG_H
 
-#include "../server/base/base.h"
+#include "base.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
 #ifndef REED_PROTO_H
 #define REED_PROTO_H
 
-#include "../config/config.h"
-#include "../server/base/base.h"
+#include "config.h"
+#include "base.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -7,14 +7,14 @@
  *   reed account list [--config FILE]
  *   reed account cert add|del [--config FILE] NAME FINGERPRINT
  *   reed --version | --help */
-#include "../auth/auth.h"
+#include "auth.h"
 #ifdef REED_HAVE_BOTS
-#include "../bots/reed_bot.h"
+#include "reed_bot.h"
 #endif
-#include "../config/config.h"
-#include "model/model.h"
-#include "net/net.h"
-#include "store/store.h"
+#include "config.h"
+#include "model.h"
+#include "net.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>

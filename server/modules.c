@@ -2,7 +2,7 @@
  * build has, NULL-terminated. server/CMakeLists.txt defines REED_HAVE_<P>
  * for each protocol library that exists, so reed builds whether or not a
  * protocol has landed yet. */
-#include "../protocols/proto.h"
+#include "proto.h"
 
 #ifdef REED_HAVE_IRC
 extern const reed_protocol_module_t reed_irc_module;

@@ -8,8 +8,8 @@
 #ifndef REED_AMP_H
 #define REED_AMP_H
 
-#include "../../server/base/base.h"
-#include "../proto.h"
+#include "base.h"
+#include "proto.h"
 
 #include <stdbool.h>
 #include <stdint.h>

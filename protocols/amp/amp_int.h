@@ -3,8 +3,8 @@
 #ifndef REED_AMP_INT_H
 #define REED_AMP_INT_H
 
-#include "../../auth/auth.h"
-#include "../../server/model/model.h"
+#include "auth.h"
+#include "model.h"
 #include "amp.h"
 
 /* [amp] settings (amp-chat.md sections 4 and 6). */

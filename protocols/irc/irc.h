@@ -8,7 +8,7 @@
 #ifndef REED_IRC_H
 #define REED_IRC_H
 
-#include "../proto.h"
+#include "proto.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * through the portal (argon2id on the worker); input waits meanwhile. */
 #include "irc_int.h"
 
-#include "../../auth/auth.h"
-#include "../../server/store/store.h"
+#include "auth.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * commands: LUSERS, MOTD, VERSION, TIME, ADMIN, INFO. */
 #include "irc_int.h"
 
-#include "../../config/config.h"
+#include "config.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef REED_IRC_INT_H
 #define REED_IRC_INT_H
 
-#include "../../server/model/model.h"
+#include "model.h"
 #include "irc.h"
 
 #include <stdbool.h>

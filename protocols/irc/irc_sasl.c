@@ -6,7 +6,7 @@
  * 905, 906, 907, 908. */
 #include "irc_int.h"
 
-#include "../../auth/auth.h"
+#include "auth.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -41,7 +41,7 @@
 #ifndef REED_NET_H
 #define REED_NET_H
 
-#include "../../protocols/proto.h"
+#include "proto.h"
 
 #include <stdbool.h>
 #include <stddef.h>

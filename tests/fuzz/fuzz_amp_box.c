@@ -5,10 +5,10 @@
  * (REED_FUZZ_AMP_CORE), the same bytes then drive a logged-in connection
  * over the real model, through the fake transport and clock, and the
  * output must be well-formed boxes. */
-#include "../../protocols/amp/amp.h"
+#include "amp.h"
 #ifdef REED_FUZZ_AMP_CORE
-#include "../../protocols/amp/amp_int.h"
-#include "../../server/model/model.h"
+#include "amp_int.h"
+#include "model.h"
 #include "fake_clock.h"
 #include "fake_transport.h"
 #endif

@@ -4,7 +4,7 @@
  * clock runs, and everything is freed. No crash, no leak, output lines are
  * whole and at most 512 bytes. The last parameter of each line also goes
  * through the command parser (name without spaces, args trimmed). */
-#include "../../bots/bot_irc_int.h"
+#include "bot_irc_int.h"
 #include "fake_clock.h"
 
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  *    a fake clock and fake transports: nothing crashes, every line written
  *    ends in CRLF within the limits, and after the cores are freed the
  *    model, the clock and the allocator hold nothing. */
-#include "../../protocols/irc/irc_int.h"
+#include "irc_int.h"
 #include "fake_clock.h"
 #include "fake_transport.h"
 #include "inline_worker.h"

@@ -4,7 +4,7 @@
 #ifndef REED_TEST_FAKE_TRANSPORT_H
 #define REED_TEST_FAKE_TRANSPORT_H
 
-#include "../../protocols/proto.h"
+#include "proto.h"
 
 typedef struct {
   reed_transport_t transport; /* hand &ft.transport to the core */

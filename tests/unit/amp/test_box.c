@@ -1,7 +1,7 @@
 /* The AMP box codec: framing limits at every split point, and every
  * argument type against Twisted's own encodings (vectors produced with
  * python3-twisted 22.4). */
-#include "../../../protocols/amp/amp.h"
+#include "amp.h"
 #include "harness.h"
 
 #include <stdlib.h>

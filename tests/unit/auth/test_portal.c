@@ -1,6 +1,6 @@
 /* The portal over an in-memory credential source, with the fake clock and
  * the inline worker (immediate and deferred). */
-#include "../../../auth/portal_int.h"
+#include "portal_int.h"
 #include "auth_test.h"
 #include "fake_clock.h"
 #include "harness.h"

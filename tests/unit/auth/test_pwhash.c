@@ -1,8 +1,8 @@
 /* Password hashing, SCRAM key derivation, fingerprints and the throttle
  * table. */
 #define _GNU_SOURCE /* memmem */
-#include "../../../auth/auth_int.h"
-#include "../../../config/config.h"
+#include "auth_int.h"
+#include "config.h"
 #include "auth_test.h"
 #include "harness.h"
 

@@ -1,7 +1,7 @@
 /* The realm with the real model: registration adds the name, a login of
  * an account the model has not seen yet (added by the command line) adds
  * it, and the avatar binds with reed_session_login. */
-#include "../../../server/model/model.h"
+#include "model.h"
 #include "auth_test.h"
 #include "fake_clock.h"
 #include "harness.h"

@@ -1,7 +1,7 @@
 /* The store-backed checker and the command line's account functions over
  * a real SQLite store in a temporary directory. */
 #define _GNU_SOURCE /* memmem */
-#include "../../../server/store/store.h"
+#include "store.h"
 #include "auth_test.h"
 #include "fake_clock.h"
 #include "harness.h"

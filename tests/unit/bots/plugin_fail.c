@@ -1,7 +1,7 @@
 /* Test plugins: with FAIL_INIT, an init that installs a handler and a
  * timer and joins a room, then refuses the load; without it, no init at
  * all. */
-#include "../../../bots/reed_bot.h"
+#include "reed_bot.h"
 
 #ifdef FAIL_INIT
 static int

@@ -1,7 +1,7 @@
 /* The sans-IO bot core with a recording transport and the fake clock:
  * filters, keep/remove, changes during dispatch, commands, timers and the
  * actions' argument checks. */
-#include "../../../bots/bot_int.h"
+#include "bot_int.h"
 #include "fake_clock.h"
 #include "harness.h"
 

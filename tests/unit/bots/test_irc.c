@@ -1,6 +1,6 @@
 /* The networked transport without sockets: its line parser (table), and
  * the IRC client fed bytes through a recording io and the fake clock. */
-#include "../../../bots/bot_irc_int.h"
+#include "bot_irc_int.h"
 #include "fake_clock.h"
 #include "harness.h"
 

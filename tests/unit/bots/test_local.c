@@ -1,8 +1,8 @@
 /* The in-process transport against the real model (fake clock): a bot
  * joins a room, a human session says "!time", the bot answers; plugins are
  * loaded with dlopen and unloaded without leaving handlers or timers. */
-#include "../../../bots/bot_int.h"
-#include "../../../server/model/model.h"
+#include "bot_int.h"
+#include "model.h"
 #include "fake_clock.h"
 #include "harness.h"
 

@@ -1,6 +1,6 @@
 #include "irc_test.h"
 
-#include "../../../auth/auth.h"
+#include "auth.h"
 
 #include <stdlib.h>
 #include <string.h>

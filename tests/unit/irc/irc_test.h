@@ -5,7 +5,7 @@
 #ifndef REED_TEST_IRC_H
 #define REED_TEST_IRC_H
 
-#include "../../../protocols/irc/irc_int.h"
+#include "irc_int.h"
 #include "fake_clock.h"
 #include "fake_transport.h"
 #include "harness.h"

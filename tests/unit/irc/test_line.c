@@ -1,7 +1,7 @@
 /* The IRC line parser and serializer, table-driven: the IRCv3 parser-tests
  * cases (ircdocs/parser-tests, msg-split.yaml and msg-join.yaml, CC0)
  * transcribed into C, then reed's own limit cases. */
-#include "../../../protocols/irc/irc.h"
+#include "irc.h"
 #include "harness.h"
 
 typedef struct {

@@ -1,7 +1,7 @@
 /* Registration, CAP, the dispatcher's 451/461/421, PING and the timers. */
 #include "irc_test.h"
 
-#include "../../../config/config.h"
+#include "config.h"
 
 #include <string.h>
 

@@ -4,10 +4,10 @@
 #ifndef REED_TEST_AMP_FIXTURE_H
 #define REED_TEST_AMP_FIXTURE_H
 
-#include "../../../../auth/auth.h"
-#include "../../../../protocols/amp/amp.h"
-#include "../../../../protocols/amp/amp_int.h"
-#include "../../../../server/model/model.h"
+#include "auth.h"
+#include "amp.h"
+#include "amp_int.h"
+#include "model.h"
 #include "fake_clock.h"
 #include "fake_transport.h"
 #include "harness.h"

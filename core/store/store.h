@@ -27,8 +27,8 @@
 #ifndef REED_STORE_H
 #define REED_STORE_H
 
-#include "../base/base.h"
-#include "../model/model.h"
+#include "base.h"
+#include "model.h"
 
 #include <stdbool.h>
 

@@ -18,7 +18,7 @@
 #ifndef REED_MODEL_H
 #define REED_MODEL_H
 
-#include "../base/base.h"
+#include "base.h"
 
 #include <stdbool.h>
 

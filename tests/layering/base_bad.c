@@ -1,0 +1,3 @@
+/* Violation: base may not include the model. */
+#include "base.h"
+#include "model.h"

@@ -1,0 +1,3 @@
+/* Violation: the model may not include the store (a floor above it). */
+#include "model.h"
+#include "store.h"
