@@ -1,6 +1,6 @@
 #!/bin/sh
 # The model includes libc, server/base and its own files, nothing else;
-# base includes libc only (shared/DESIGN.md: arrows point down).
+# base includes libc only (docs/design.md, The arrows: they point down).
 set -eu
 cd "$(dirname "$0")/.."
 bad=0
