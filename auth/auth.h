@@ -30,7 +30,7 @@ typedef struct reed_store_s reed_store_t;
 typedef struct reed_portal_s reed_portal_t;
 typedef struct reed_sasl_s reed_sasl_t;
 
-#define REED_AUTH_NAME_MAX 32       /* account names (DESIGN.md) */
+#define REED_AUTH_NAME_MAX 32       /* account names (docs/design.md) */
 #define REED_AUTH_PASSWORD_MAX 1024 /* bytes of a password */
 #define REED_SASL_INPUT_MAX 2048    /* bytes of one client SASL message */
 #define REED_PWHASH_STRLEN 128      /* crypto_pwhash_STRBYTES */

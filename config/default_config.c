@@ -1,4 +1,4 @@
-/* The embedded default config (shared/DESIGN.md, Config): what `reed` runs
+/* The embedded default config (docs/design.md, Config): what `reed` runs
  * with no --config. Everything listens on 127.0.0.1 only, which is why
  * registration is open here while a config file that leaves it out gets
  * `closed`. The XMPP domain and MUC service are the xmpp module's own

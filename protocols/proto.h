@@ -1,5 +1,5 @@
 /* The protocol-module interface shared by server/net and the protocols
- * (STYLE.md section 4). A module is a sans-IO core: bytes in through feed,
+ * (docs/design.md, section 4). A module is a sans-IO core: bytes in via feed,
  * model calls out; model events in, bytes out through the transport. */
 #ifndef REED_PROTO_H
 #define REED_PROTO_H

@@ -1,5 +1,5 @@
 /* The reed executable: the command line, the account subcommands and the
- * server's start-up and teardown (shared/DESIGN.md, The command line).
+ * server's start-up and teardown (docs/design.md, The command line).
  *
  *   reed [--config FILE]
  *   reed --check-config FILE

@@ -1,4 +1,4 @@
-/* The static protocol-module table (STYLE.md section 4): the modules this
+/* The static protocol-module table (docs/design.md): the modules this
  * build has, NULL-terminated. server/CMakeLists.txt defines REED_HAVE_<P>
  * for each protocol library that exists, so reed builds whether or not a
  * protocol has landed yet. */

@@ -1,8 +1,8 @@
 /* bench: the little AMP (twisted.protocols.amp) framing the load generator
  * needs to speak reed's amp-chat: parse one box from the front of a byte
  * buffer, build boxes, walk a ListOf value. Pure functions; the views
- * point into the caller's buffer. Limits follow shared/protocols/
- * amp-chat.md: keys 1-255 bytes, at most BENCH_AMP_MAXPAIRS pairs. */
+ * point into the caller's buffer. Limits follow docs/amp.md (section
+ * 2): keys 1-255 bytes, at most BENCH_AMP_MAXPAIRS pairs. */
 #ifndef REED_BENCH_AMP_H
 #define REED_BENCH_AMP_H
 

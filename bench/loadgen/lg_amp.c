@@ -1,5 +1,5 @@
 /* bench: the load generator's AMP side, speaking reed's amp-chat
- * (shared/protocols/amp-chat.md): Register instead of NICK/USER, Ping,
+ * (docs/amp.md): Register instead of NICK/USER, Ping,
  * Join, Say; Receive and Joined events feed the same room bookkeeping as
  * IRC's PRIVMSG and JOIN. Every event carries _ask and gets an empty
  * answer, batched per read as a Twisted client's would be per write. */

@@ -169,7 +169,7 @@ TEST(hist_quantiles)
 
 #include "bamp.h"
 
-/* Sum(a=13) from research/amp.md, byte for byte. */
+/* Sum(a=13), the example box of Twisted's amp.py, byte for byte. */
 static const uint8_t sum_box[] =
     "\0\4_ask\0\0011\0\10_command\0\3Sum\0\1a\0\00213"
     "\0\0";

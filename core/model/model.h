@@ -7,7 +7,7 @@
  * what happened through the listener each session registers. Listeners only
  * enqueue output; they never call back into the model.
  *
- * Identity rules (shared/DESIGN.md): an account name is reserved as a nick
+ * Identity rules (docs/design.md): an account name is reserved as a nick
  * for that account; a nick belongs to one person (an account, or one guest
  * session); several sessions of one account may share its nick. Rooms are
  * created by the first join. Every room change and every message passes
@@ -304,7 +304,7 @@ void *reed_session_ud(const reed_session_t *s);
  * Emits ACCOUNT to the person's sessions and shared rooms (if it has a
  * nick). */
 int reed_session_login(reed_session_t *s, const char *account);
-/* Sets or changes the nick (DESIGN.md rules). Returns 0 or EBADNICK,
+/* Sets or changes the nick (docs/design.md rules). Returns 0 or EBADNICK,
  * ENICKINUSE, ENICKRESERVED, ENICKMERGE. Emits NICK to everyone who shares a
  * room with the person, and to every session of the person. A session's
  * first nick emits nothing. Taking a nick another person of the same

@@ -1,14 +1,14 @@
 /* reed's store: SQLite in WAL mode in the data dir. Accounts with their
  * credentials and client-certificate fingerprints, rooms' persistent
  * settings and message history, under a versioned schema that protocol
- * modules extend with migrations of their own (shared/DESIGN.md,
+ * modules extend with migrations of their own (docs/design.md,
  * Persistence).
  *
  * Durability. The database runs in WAL mode with synchronous=NORMAL: a
  * COMMIT has written its WAL frames to the operating system before it
  * returns, so a committed transaction survives kill -9 of the process (the
- * promise DESIGN.md makes); only an operating-system crash or power loss
- * may roll back the last few commits, and never corrupts the database.
+ * promise docs/design.md makes); only an operating-system crash or power
+ * loss may roll back the last few commits, and never corrupts the file.
  * busy_timeout is 5 s, so `reed account ...` in another process and a
  * running server share the file; write transactions start with BEGIN
  * IMMEDIATE so a waiting writer uses that timeout instead of failing.
@@ -103,7 +103,7 @@ typedef struct reed_account_rec_s {
  * it and a domain after it. Only the shape is checked (nothing is sent). */
 bool reed_store_email_valid(const char *email);
 
-/* Account name grammar of DESIGN.md (1-32 of letters, digits, '_', '-',
+/* Account name grammar of docs/design.md (1-32 of letters, digits, '_', '-',
  * starting with a letter); the same rule as reed_account_valid. */
 bool reed_store_account_name_valid(const char *name);
 

@@ -1,5 +1,5 @@
-/* reed's AMP module: Twisted's AMP framing (shared/research/amp.md) carrying
- * the amp-chat v1 command set (shared/protocols/amp-chat.md).
+/* reed's AMP module: Twisted's AMP framing (docs/amp.md section 2) carrying
+ * the amp-chat v1 command set (docs/amp.md).
  *
  * Two layers are public. The box codec is pure and symmetric: it decodes
  * and encodes requests, answers and errors in either direction, so bots and
@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ---- Limits (amp-chat.md section 1) ------------------------------------ */
+/* ---- Limits (docs/amp.md section 2) ------------------------------------ */
 #define REED_AMP_MAX_KEY 255
 #define REED_AMP_MAX_VALUE 65535
 #define REED_AMP_MAX_PAIRS 64
@@ -124,7 +124,7 @@ int reed_amp_parse_bool(const uint8_t *p, size_t len, bool *out);
 int reed_amp_parse_time(const uint8_t *p, size_t len, int64_t *us);
 /* Writes the 32-byte form of `us` (UTC, "+00:00") and a NUL to out[33]. */
 void reed_amp_format_time(int64_t us, char out[REED_AMP_TIME_LEN + 1]);
-/* Unicode as amp-chat.md defines it: valid UTF-8 without NUL. */
+/* Unicode as docs/amp.md defines it: valid UTF-8 without NUL. */
 bool reed_amp_unicode_valid(const uint8_t *p, size_t len);
 
 /* ListOf: each element is [u16 length][bytes]. next returns 1 with the next

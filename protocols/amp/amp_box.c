@@ -231,7 +231,7 @@ on_val_len(reed_amp_decoder_t *d, unsigned vlen)
 }
 
 /* One step of the state machine (a byte-level machine, so longer than the
- * usual function, as STYLE.md allows). Returns bytes consumed (> 0), or a
+ * usual function, as docs/design.md allows). Returns bytes consumed, or a
  * negative code, and sets *done when the terminator was read. */
 static long
 step(reed_amp_decoder_t *d, const uint8_t *in, size_t len, bool *done)

@@ -1,5 +1,5 @@
 /* Room and message commands: Join, Leave, Say, Tell, SetTopic. Each checks
- * the calling session's own join where amp-chat.md says so, then asks the
+ * the calling session's own join where docs/amp.md says so, then asks the
  * model, whose result code maps through one table (amp_fmt.c). */
 #include "amp_int.h"
 

@@ -1,5 +1,5 @@
 /* The AMP chat core of one connection: feeding boxes in order, the
- * dispatcher's check order (amp-chat.md section 2), replies, flood control,
+ * dispatcher's check order (docs/amp.md section 4), replies, flood control,
  * the login timeout and the connection's end. */
 #include "amp_int.h"
 

@@ -1,4 +1,4 @@
-/* Model events as AMP boxes (amp-chat.md section 5), the REED_E* to AMP
+/* Model events as AMP boxes (docs/amp.md section 8), the REED_E* to AMP
  * error table, and kind names. One formatting per fan-out: the box body
  * without _ask goes into the event's format cache, and each connection
  * sends its own _ask prefix before a reference to it. */
@@ -116,7 +116,7 @@ static void
 body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
 {
   /* A PART caused by a session quitting (its person stays online) is the
-   * quitting of that connection: amp-chat.md shows it as quit. */
+   * quitting of that connection: docs/amp.md shows it as quit. */
   const char *kind = ev->kind == REED_EV_PART && !ev->quitting ? "part"
                      : ev->kind == REED_EV_KICK                ? "kick"
                                                                : "quit";

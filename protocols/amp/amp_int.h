@@ -7,7 +7,7 @@
 #include "model.h"
 #include "amp.h"
 
-/* [amp] settings (amp-chat.md sections 4 and 6). */
+/* [amp] settings (docs/amp.md sections 6 and 10). */
 typedef struct reed_amp_conf_s {
   uint64_t login_timeout_ms; /* close a connection not logged in by then */
   int flood_burst;           /* token bucket size */
@@ -142,7 +142,7 @@ void reed__amp_conn_free(void *core);
 /* The model listener (amp_fmt.c). */
 extern const reed_session_listener_t reed__amp_listener;
 
-/* Names as amp-chat.md writes them. */
+/* Names as docs/amp.md writes them. */
 const char *reed__amp_kind_name(int msg_kind);
 
 #endif

@@ -1,5 +1,5 @@
 /* The AMP module as server/net sees it: the [amp] section and the
- * per-connection entry points (STYLE.md section 4). */
+ * per-connection entry points (docs/design.md, section 4). */
 #include "amp_int.h"
 
 #include <stddef.h>

@@ -45,7 +45,7 @@ nick_error(reed_irc_core_t *c, int rc, const char *nick)
 
 /* Before registration the nick is only checked and kept; the model takes
  * it when registration completes. A nick held by an account is kept too:
- * SASL may log in to that account first (DESIGN.md: sessions of one
+ * SASL may log in to that account first (docs/design.md: sessions of one
  * account share its nick). */
 static void
 nick_prereg(reed_irc_core_t *c, const char *nick)

@@ -1,4 +1,4 @@
-"""amp-chat v1 (shared/protocols/amp-chat.md) declared for Twisted's own
+"""amp-chat v1 (docs/amp.md) declared for Twisted's own
 twisted.protocols.amp, plus a small synchronous harness: each client runs
 on the one reactor in a background thread, and tests call it with bounded
 waits. Every wait is bounded; nothing sleeps for a fixed time to pass."""

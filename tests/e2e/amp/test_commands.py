@@ -1,5 +1,5 @@
 """Every amp-chat R command and error, driven by Twisted's own amp client
-against the real reed binary (shared/protocols/amp-chat.md)."""
+against the real reed binary (docs/amp.md)."""
 import datetime
 import os
 import signal

@@ -1,6 +1,6 @@
 #!/bin/sh
 # check_plugin.sh PLUGIN.so: a bot plugin links against nothing of reed
-# (libc only) and exports only reed_bot_plugin_init (DESIGN.md, Bots).
+# (libc only) and exports only reed_bot_plugin_init (docs/design.md, Bots).
 set -eu
 so=$1
 needed=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')

@@ -299,7 +299,7 @@ TEST(sasl_register_and_nickserv)
   itw_run_chunked(sc_register);
 }
 
-/* Two IRC connections of one account share its nick (DESIGN.md): the
+/* Two IRC connections of one account share its nick (docs/design.md): the
  * second takes it at registration, and both get what is said to it. */
 static void
 sc_shared_nick(itw_t *w)
