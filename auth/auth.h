@@ -232,18 +232,43 @@ typedef struct reed_credsrc_s {
  * process is seen at the next login. `st` is borrowed. */
 void reed_auth_store_credsrc(reed_store_t *st, reed_credsrc_t *out);
 
+/* Failed-login throttling. Failures are counted in three tables, each in
+ * a fixed window that starts at the first failure: per (account, address),
+ * per address (any account) and per account (any address); an address is
+ * an IPv4 address or an IPv6 /64. A login attempt is
+ *   refused (REED_ETHROTTLED at once, no hash) when its address has
+ *     `address_limit` failures or its (account, address) `pair_limit`;
+ *   otherwise slowed when any of the three has `delay_after` failures or
+ *     more: its answer, success or not, comes `delay_ms` later, doubled for
+ *     each failure beyond, capped at `delay_max_ms` (the largest of the
+ *     three wins).
+ * Failures of one account from other addresses only slow it: they never
+ * refuse its owner. A success forgets its (account, address) failures
+ * (and takes them off the address's and the account's counts). Each table
+ * holds at most `max_entries` keys (expired first, then the oldest
+ * window). Every decision is logged once per (account, address, window);
+ * an address refused for every account, once per (address, window).
+ * A field of 0 takes the default in parentheses. */
+typedef struct reed_portal_throttle_s {
+  uint64_t window_ms;     /* (600000: 10 minutes) */
+  unsigned delay_after;   /* (3) */
+  uint64_t delay_ms;      /* (250) */
+  uint64_t delay_max_ms;  /* (4000) */
+  unsigned pair_limit;    /* (10) */
+  unsigned address_limit; /* (20) */
+  size_t max_entries;     /* per table (10000) */
+} reed_portal_throttle_t;
+
 typedef struct reed_portal_opts_s {
   reed_store_t *store;         /* the checker's accounts, unless creds */
   const reed_credsrc_t *creds; /* copied; overrides store (tests) */
   reed_worker_t *worker;       /* argon2id runs here */
-  reed_clock_t *clock;         /* throttle windows */
+  reed_clock_t *clock;         /* throttle windows and delays */
   reed_log_t *log;             /* may be NULL */
   reed_model_t *model;         /* accounts are added here; may be NULL */
   bool registration_open;
-  int hash_level;              /* REED_AUTH_HASH_* */
-  unsigned fail_limit;         /* failures per window (0: 5) */
-  uint64_t fail_window_ms;     /* (0: 60000) */
-  size_t throttle_max_entries; /* tracked keys (0: 10000) */
+  int hash_level; /* REED_AUTH_HASH_* */
+  reed_portal_throttle_t throttle;
   /* Random bytes (salts, nonces, the portal secret); NULL: libsodium. */
   void (*random)(void *ud, uint8_t *buf, size_t n);
   void *random_ud;
@@ -252,7 +277,8 @@ typedef struct reed_portal_opts_s {
 /* Creates a portal. Returns 0, REED_EINVAL or REED_ENOMEM. */
 int reed_portal_new(const reed_portal_opts_t *opts, reed_portal_t **out);
 /* Frees the portal. Requests still on the worker are orphaned: their
- * results are dropped and their callbacks never run. Every reed_sasl_t
+ * results are dropped and their callbacks never run (nor do those of
+ * answers being slowed). Every reed_sasl_t
  * made by the portal must be freed first. */
 void reed_portal_free(reed_portal_t *p);
 /* Opens or closes registration (SIGHUP reload). */
@@ -260,10 +286,10 @@ void reed_portal_set_registration(reed_portal_t *p, bool open);
 /* Sets the argon2id cost of new hashes and of the dummy verify; an
  * unknown level is ignored. */
 void reed_portal_set_hash_level(reed_portal_t *p, int level);
-/* Failed-login limit and window (0 keeps the current value); counts
+/* New throttle figures (a field of 0 keeps the current value); counts
  * already made stay. */
-void reed_portal_set_throttle(reed_portal_t *p, unsigned fail_limit,
-                              uint64_t fail_window_ms);
+void reed_portal_set_throttle(reed_portal_t *p,
+                              const reed_portal_throttle_t *t);
 /* Requests on the worker (tests, shutdown). */
 size_t reed_portal_pending(const reed_portal_t *p);
 
@@ -279,7 +305,8 @@ typedef void (*reed_portal_cb)(void *ud, uint64_t req_id, int status,
 
 /* Username + password (SASL PLAIN, AMP Login, NickServ IDENTIFY). The
  * argon2id verify runs on the worker, and for an unknown account a dummy
- * verify of the same cost runs too. Returns 0 (cb will be called exactly
+ * verify of the same cost runs too; a slowed attempt waits on the clock
+ * first. Returns 0 (cb will be called exactly
  * once, unless cancelled), or at once REED_ETHROTTLED (no hash runs),
  * REED_EINVAL (no name or password) or REED_ENOMEM. The result is 0 or
  * REED_EAUTH. `ip` may be NULL. */
@@ -319,10 +346,16 @@ int reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
                          const char *cert_fp, reed_sasl_t **out);
 /* reed_sasl_step for a portal exchange: PLAIN's password goes to
  * reed_portal_login_password, so this returns REED_SASL_PENDING and `cb`
- * gets the result; the other codes are reed_sasl_step's. */
+ * gets the result; a slowed SCRAM verdict (success or REED_EAUTH) also
+ * comes as REED_SASL_PENDING and then `cb`; the other codes are
+ * reed_sasl_step's. */
 int reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
                           reed_buf_t **out, reed_portal_cb cb, void *ud,
                           uint64_t req_id);
+/* After `cb` said 0 for a REED_SASL_PENDING step: the additional data to
+ * send with success, as reed_sasl_step's *out with REED_SASL_SUCCESS
+ * (SCRAM's "v=..."), or NULL (PLAIN). The caller owns it. */
+reed_buf_t *reed_portal_sasl_success_data(reed_sasl_t *s);
 
 /* ---- Accounts for the command line ----------------------------------------
  * Synchronous (the CLI has no loop): hashing runs inline at `level`, and

@@ -72,6 +72,7 @@ struct reed_sasl_s {
   /* Set when the portal made this exchange. */
   reed_portal_t *portal;
   char *ip;
+  reed_buf_t *success_out; /* a slowed SCRAM success's "v=..." */
 };
 
 /* Ends the exchange with `rc` and a reason; returns rc. */
@@ -82,23 +83,43 @@ int reed__sasl_scram_step(reed_sasl_t *s, const uint8_t *in, size_t len,
 void reed__sasl_scram_cleanup(reed_sasl_t *s);
 int reed__sasl_external_step(reed_sasl_t *s, const uint8_t *in, size_t len);
 
-/* ---- Throttle (throttle.c) -------------------------------------------------
- * Failed attempts per key within a fixed window that starts at the first
- * failure. The table holds at most `max` keys: expired ones are swept when
- * it is full, and the oldest window is evicted if none has expired. */
+/* ---- Throttle table (throttle.c) -------------------------------------------
+ * Counters by key in a fixed window that starts when the key is first
+ * counted. At most `max` keys: expired ones go first, then the oldest. */
 typedef struct reed__throttle_s reed__throttle_t;
 
-int reed__throttle_new(unsigned limit, uint64_t window_ms, size_t max,
+typedef struct reed__tcount_s {
+  uint64_t start;  /* when this window began */
+  unsigned count;  /* failures in it */
+  unsigned logged; /* REED__TLOG_* decisions already logged in it */
+} reed__tcount_t;
+
+enum { REED__TLOG_DELAY = 1, REED__TLOG_REFUSE = 2 };
+
+/* `seed` is crypto_shorthash_KEYBYTES (16) random bytes. 0 or
+ * REED_ENOMEM. */
+int reed__throttle_new(uint64_t window_ms, size_t max, const uint8_t *seed,
                        reed__throttle_t **out);
 void reed__throttle_free(reed__throttle_t *t);
-/* New limit and window for every key (0 keeps the current one). */
-void reed__throttle_set(reed__throttle_t *t, unsigned limit,
-                        uint64_t window_ms);
-/* 1 when `key` has reached the limit in a window that has not passed. */
-int reed__throttle_blocked(reed__throttle_t *t, const char *key, uint64_t now);
-/* Counts a failure; 0 or REED_ENOMEM. */
-int reed__throttle_fail(reed__throttle_t *t, const char *key, uint64_t now);
+/* New window and cap (0 keeps the current one); evicts down to the cap. */
+void reed__throttle_set(reed__throttle_t *t, uint64_t window_ms, size_t max);
+/* The key's counter in a window that has not passed, or NULL. Valid until
+ * the next call on the table. */
+reed__tcount_t *reed__throttle_get(reed__throttle_t *t, const char *key,
+                                   uint64_t now);
+/* The same, making a zeroed counter when there is none; NULL on no
+ * memory. */
+reed__tcount_t *reed__throttle_touch(reed__throttle_t *t, const char *key,
+                                     uint64_t now);
 void reed__throttle_clear(reed__throttle_t *t, const char *key);
 size_t reed__throttle_size(const reed__throttle_t *t);
+
+/* ---- Address groups (throttle_addr.c) --------------------------------------
+ * The throttle's notion of "one address": an IPv4 address as is (also when
+ * written IPv4-mapped), an IPv6 address by its /64 (one subscriber's
+ * prefix: "2001:db8:1:2::/64"), anything else ("unix", a name) as given;
+ * NULL or "" is "-". Writes at most REED__ADDR_GROUP_MAX bytes. */
+#define REED__ADDR_GROUP_MAX 64
+void reed__auth_addr_group(const char *ip, char out[REED__ADDR_GROUP_MAX]);
 
 #endif

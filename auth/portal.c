@@ -2,8 +2,9 @@
  * The checker reads the credential source (the store); the argon2id
  * verify runs on the worker and its result comes back on the loop; the
  * realm hands back the canonical account name. Failed logins are
- * throttled per claimed name and per address, and an unknown name runs a
- * dummy verify of the same cost, so neither the answer nor its timing
+ * throttled (portal_throttle.c): a refused attempt is answered at once, a
+ * slowed one waits on the clock before its hash runs. An unknown name runs
+ * a dummy verify of the same cost, so neither the answer nor its timing
  * tells a wrong password from an unknown account. */
 #include "portal_int.h"
 
@@ -11,10 +12,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-#define DEFAULT_FAIL_LIMIT 5
-#define DEFAULT_FAIL_WINDOW_MS 60000
-#define DEFAULT_THROTTLE_MAX 10000
 
 void
 reed__portal_random(void *ud, uint8_t *buf, size_t n)
@@ -98,12 +95,8 @@ reed_portal_new(const reed_portal_opts_t *o, reed_portal_t **out)
   p->registration_open = o->registration_open;
   p->random = o->random;
   p->random_ud = o->random_ud;
-  rc = reed__throttle_new(
-      o->fail_limit ? o->fail_limit : DEFAULT_FAIL_LIMIT,
-      o->fail_window_ms ? o->fail_window_ms : DEFAULT_FAIL_WINDOW_MS,
-      o->throttle_max_entries ? o->throttle_max_entries : DEFAULT_THROTTLE_MAX,
-      &p->throttle);
-  if (rc != 0)
+  p->tf = o->throttle;
+  if ((rc = reed__portal_throttle_new(p)) != 0)
     goto fail;
   reed__portal_random(p, p->secret, sizeof(p->secret));
   make_dummy(p, o->hash_level);
@@ -119,10 +112,18 @@ reed_portal_free(reed_portal_t *p)
 {
   if (p == NULL)
     return;
-  /* Jobs still on the worker free themselves when they come back. */
-  for (reed__job_t *j = p->jobs; j != NULL; j = j->next)
-    j->portal = NULL;
-  reed__throttle_free(p->throttle);
+  /* Jobs still on the worker free themselves when they come back; those
+   * waiting on the clock go now. */
+  for (reed__job_t *j = p->jobs, *next; j != NULL; j = next) {
+    next = j->next;
+    if (j->timer != 0) {
+      p->clock->cancel(p->clock->c, j->timer);
+      reed__portal_job_free(j);
+    } else {
+      j->portal = NULL;
+    }
+  }
+  reed__portal_throttle_free(p);
   OPENSSL_cleanse(p->secret, sizeof(p->secret));
   reed_free(p);
 }
@@ -139,82 +140,10 @@ reed_portal_set_hash_level(reed_portal_t *p, int level)
   make_dummy(p, level);
 }
 
-void
-reed_portal_set_throttle(reed_portal_t *p, unsigned fail_limit,
-                         uint64_t fail_window_ms)
-{
-  reed__throttle_set(p->throttle, fail_limit, fail_window_ms);
-}
-
 size_t
 reed_portal_pending(const reed_portal_t *p)
 {
   return p->n_jobs;
-}
-
-void
-reed_portal_cancel(reed_portal_t *p, uint64_t req_id)
-{
-  for (reed__job_t *j = p->jobs; j != NULL; j = j->next)
-    if (j->req_id == req_id)
-      j->cancelled = true;
-}
-
-/* ---- Throttle keys -------------------------------------------------------
- */
-static void
-name_key(char *key, size_t size, const char *name)
-{
-  char folded[REED_AUTH_NAME_MAX * 8 + 1];
-
-  reed__auth_fold(folded, name, sizeof(folded));
-  snprintf(key, size, "a:%s", folded);
-}
-
-bool
-reed__portal_blocked(reed_portal_t *p, const char *name, const char *ip)
-{
-  uint64_t now = reed__portal_now(p);
-  char key[300];
-
-  if (ip != NULL && *ip) {
-    snprintf(key, sizeof(key), "i:%s", ip);
-    if (reed__throttle_blocked(p->throttle, key, now))
-      return true;
-  }
-  if (name == NULL)
-    return false;
-  name_key(key, sizeof(key), name);
-  return reed__throttle_blocked(p->throttle, key, now);
-}
-
-void
-reed__portal_failed(reed_portal_t *p, const char *name, const char *ip,
-                    const char *why)
-{
-  uint64_t now = reed__portal_now(p);
-  char key[300];
-
-  if (ip != NULL && *ip) {
-    snprintf(key, sizeof(key), "i:%s", ip);
-    reed__throttle_fail(p->throttle, key, now);
-  }
-  if (name != NULL) {
-    name_key(key, sizeof(key), name);
-    reed__throttle_fail(p->throttle, key, now);
-  }
-  if (p->log != NULL)
-    reed_log(p->log, REED_LOG_INFO, "auth: failed login for %.64s from %s: %s",
-             name ? name : "?", ip && *ip ? ip : "?", why);
-}
-
-void
-reed__portal_succeeded(reed_portal_t *p, const char *name)
-{
-  char key[300];
-
-  name_key(key, sizeof(key), name);
-  reed__throttle_clear(p->throttle, key);
 }
 
 /* ---- Jobs ------------------------------------------------------------------
@@ -284,6 +213,24 @@ unlink_job(reed_portal_t *p, reed__job_t *j)
   p->n_jobs--;
 }
 
+/* Drops every pending request with this id: one on the worker is marked
+ * and dropped when it comes back, one on the clock goes now. */
+void
+reed_portal_cancel(reed_portal_t *p, uint64_t req_id)
+{
+  for (reed__job_t *j = p->jobs, *next; j != NULL; j = next) {
+    next = j->next;
+    if (j->req_id != req_id)
+      continue;
+    j->cancelled = true;
+    if (j->timer != 0) {
+      p->clock->cancel(p->clock->c, j->timer);
+      unlink_job(p, j);
+      reed__portal_job_free(j);
+    }
+  }
+}
+
 static void
 verify_done(reed__job_t *j, int status)
 {
@@ -295,7 +242,7 @@ verify_done(reed__job_t *j, int status)
     return;
   }
   if (j->rc == 0 && j->known) {
-    reed__portal_succeeded(p, j->name);
+    reed__portal_succeeded(p, j->name, j->ip);
     reed__portal_realm(p, j->creds.account);
     j->cb(j->ud, j->req_id, 0, j->creds.account);
     return;
@@ -325,22 +272,61 @@ job_done(void *arg, int status)
   reed__portal_job_free(j);
 }
 
-int
-reed__portal_job_submit(reed_portal_t *p, reed__job_t *j)
+static void
+link_job(reed_portal_t *p, reed__job_t *j)
 {
-  int rc;
-
   j->next = p->jobs;
   if (p->jobs != NULL)
     p->jobs->prev = j;
   p->jobs = j;
   p->n_jobs++;
+}
+
+int
+reed__portal_job_submit(reed_portal_t *p, reed__job_t *j)
+{
+  int rc;
+
+  link_job(p, j);
   rc = p->worker->submit(p->worker->w, job_work, job_done, j);
   if (rc != 0) {
     unlink_job(p, j);
     reed__portal_job_free(j);
   }
   return rc;
+}
+
+/* The clock says a slowed job's time has come. */
+static void
+job_due(void *arg)
+{
+  reed__job_t *j = arg;
+  reed_portal_t *p = j->portal;
+  int rc = 0;
+
+  j->timer = 0;
+  if (j->kind == REED__JOB_VERIFY &&
+      (rc = p->worker->submit(p->worker->w, job_work, job_done, j)) == 0)
+    return;
+  unlink_job(p, j);
+  if (j->kind == REED__JOB_ANSWER)
+    j->cb(j->ud, j->req_id, j->rc, j->rc == 0 ? j->creds.account : NULL);
+  else
+    j->cb(j->ud, j->req_id, rc, NULL);
+  reed__portal_job_free(j);
+}
+
+int
+reed__portal_job_later(reed_portal_t *p, reed__job_t *j, uint64_t ms)
+{
+  link_job(p, j);
+  j->timer = p->clock->call_later(p->clock->c, ms, job_due, j);
+  if (j->timer == 0) {
+    unlink_job(p, j);
+    reed__portal_job_free(j);
+    return REED_ENOMEM;
+  }
+  return 0;
 }
 
 /* ---- Username + password -------------------------------------------------
@@ -350,6 +336,7 @@ reed_portal_login_password(reed_portal_t *p, const char *name,
                            const char *password, size_t len, const char *ip,
                            reed_portal_cb cb, void *ud, uint64_t req_id)
 {
+  reed__verdict_t v;
   reed__job_t *j;
   int rc;
 
@@ -357,7 +344,8 @@ reed_portal_login_password(reed_portal_t *p, const char *name,
       password == NULL || len == 0 || len > REED_AUTH_PASSWORD_MAX ||
       cb == NULL)
     return REED_EINVAL;
-  if (reed__portal_blocked(p, name, ip))
+  v = reed__portal_verdict(p, name, ip);
+  if (v.refused)
     return REED_ETHROTTLED;
   j = reed__portal_job_new(p, REED__JOB_VERIFY, name, password, len, cb, ud,
                            req_id);
@@ -373,5 +361,7 @@ reed_portal_login_password(reed_portal_t *p, const char *name,
     reed__portal_job_free(j);
     return rc;
   }
+  if (v.delay_ms > 0)
+    return reed__portal_job_later(p, j, v.delay_ms);
   return reed__portal_job_submit(p, j);
 }

@@ -9,9 +9,11 @@ typedef enum {
   REED__JOB_VERIFY,
   REED__JOB_REGISTER,
   REED__JOB_PASSWD,
+  REED__JOB_ANSWER, /* a slowed verdict: rc and creds.account, no work */
 } reed__job_kind_t;
 
-/* One request on the worker. `work` touches only the fields it owns
+/* One request on the worker, or waiting on the clock (`timer`) before it
+ * goes there or is answered. `work` touches only the fields it owns
  * (password, pwhash, level, salts -> rc, creds); everything else is the
  * loop's. `portal` is NULL once the portal is gone (orphaned). */
 typedef struct reed__job_s {
@@ -22,7 +24,8 @@ typedef struct reed__job_s {
   reed_portal_cb cb;
   void *ud;
   bool cancelled;
-  bool known; /* VERIFY: the account exists */
+  uint64_t timer; /* clock id while slowed, else 0 */
+  bool known;     /* VERIFY: the account exists */
   char name[REED_AUTH_NAME_MAX * 8 + 1];
   char ip[64];
   char *email;
@@ -47,7 +50,10 @@ struct reed_portal_s {
   uint8_t secret[32];
   void (*random)(void *ud, uint8_t *buf, size_t n);
   void *random_ud;
-  reed__throttle_t *throttle;
+  reed_portal_throttle_t tf; /* the figures, defaults filled in */
+  reed__throttle_t *pairs;   /* "address\naccount" */
+  reed__throttle_t *addrs;   /* address group */
+  reed__throttle_t *accts;   /* folded account name */
   reed__job_t *jobs;
   size_t n_jobs;
 };
@@ -60,6 +66,9 @@ reed__job_t *reed__portal_job_new(reed_portal_t *p, reed__job_kind_t kind,
 void reed__portal_job_free(reed__job_t *j);
 /* Links the job and hands it to the worker; frees it on failure. */
 int reed__portal_job_submit(reed_portal_t *p, reed__job_t *j);
+/* Links the job and starts it after `ms` on the clock: a VERIFY goes to
+ * the worker then, an ANSWER calls back. Frees it on failure. */
+int reed__portal_job_later(reed_portal_t *p, reed__job_t *j, uint64_t ms);
 void reed__portal_random(void *ud, uint8_t *buf, size_t n);
 uint64_t reed__portal_now(const reed_portal_t *p);
 /* The realm: makes sure the model knows the account (it may have been
@@ -67,11 +76,26 @@ uint64_t reed__portal_now(const reed_portal_t *p);
 void reed__portal_realm(reed_portal_t *p, const char *account);
 /* True when the model already knows the name (any case). */
 bool reed__portal_model_has(reed_portal_t *p, const char *name);
-/* Throttle keys and bookkeeping for a claimed name and an address. */
-bool reed__portal_blocked(reed_portal_t *p, const char *name, const char *ip);
+/* ---- Throttle policy (portal_throttle.c) ----------------------------------
+ * See reed_portal_throttle_t. */
+typedef struct reed__verdict_s {
+  bool refused;
+  uint64_t delay_ms; /* when not refused: how long to hold the answer */
+} reed__verdict_t;
+
+/* Fills unset figures with defaults. */
+void reed__portal_throttle_defaults(reed_portal_throttle_t *t);
+int reed__portal_throttle_new(reed_portal_t *p);
+void reed__portal_throttle_free(reed_portal_t *p);
+/* The verdict for an attempt at `name` (NULL: not known yet, only the
+ * address counts) from `ip`; logs it once per window. */
+reed__verdict_t reed__portal_verdict(reed_portal_t *p, const char *name,
+                                     const char *ip);
+/* Counts a failure (name may be NULL) and logs it. */
 void reed__portal_failed(reed_portal_t *p, const char *name, const char *ip,
                          const char *why);
-void reed__portal_succeeded(reed_portal_t *p, const char *name);
+/* Forgets the failures of (name, ip). */
+void reed__portal_succeeded(reed_portal_t *p, const char *name, const char *ip);
 /* Finishes REGISTER and PASSWD jobs on the loop (portal_account.c). */
 void reed__portal_account_done(reed__job_t *j);
 

@@ -1,6 +1,8 @@
 /* SASL through the portal: the mechanisms read credentials from the
- * portal's source, PLAIN's password goes to the worker, and failures count
- * against the claimed name and the client's address. */
+ * portal's source, PLAIN's password goes to the worker, failures count
+ * against the claimed name and the client's address, and a slowed SCRAM
+ * verdict waits on the clock. EXTERNAL proves a certificate, which cannot
+ * be guessed: it is neither throttled nor counted. */
 #include "portal_int.h"
 
 #include <openssl/crypto.h>
@@ -77,6 +79,17 @@ plain_verify(reed_sasl_t *s, reed_portal_cb cb, void *ud, uint64_t req_id)
   return REED_SASL_PENDING;
 }
 
+/* EXTERNAL (or an exchange the portal did not make): no throttle. */
+static int
+portal_external(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
+{
+  int rc = reed_sasl_step(s, in, len, out);
+
+  if (rc == REED_SASL_SUCCESS && s->portal != NULL)
+    reed__portal_realm(s->portal, s->account);
+  return rc;
+}
+
 static int
 throttled(reed_sasl_t *s, reed_buf_t **out)
 {
@@ -85,32 +98,78 @@ throttled(reed_sasl_t *s, reed_buf_t **out)
   return reed__sasl_fail(s, REED_ETHROTTLED, "too many failed logins");
 }
 
+/* Holds a SCRAM verdict (REED_SASL_SUCCESS or REED_EAUTH) for `ms`, then
+ * gives it to `cb`; success's data waits in the exchange. If no job can
+ * be made the verdict is given at once. */
+static int
+hold(reed_sasl_t *s, int rc, reed_buf_t **out, uint64_t ms, reed_portal_cb cb,
+     void *ud, uint64_t req_id)
+{
+  reed__job_t *j = reed__portal_job_new(s->portal, REED__JOB_ANSWER, "", "", 0,
+                                        cb, ud, req_id);
+
+  if (j == NULL)
+    return rc;
+  j->rc = rc == REED_SASL_SUCCESS ? 0 : rc;
+  reed_strlcpy(j->creds.account, s->account, sizeof(j->creds.account));
+  if (reed__portal_job_later(s->portal, j, ms) != 0)
+    return rc;
+  reed_buf_unref(s->success_out);
+  s->success_out = *out;
+  *out = NULL;
+  return REED_SASL_PENDING;
+}
+
+static bool
+refused(reed_portal_t *p, const char *name, const char *ip)
+{
+  return reed__portal_verdict(p, name, ip).refused;
+}
+
 int
 reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
                       reed_buf_t **out, reed_portal_cb cb, void *ud,
                       uint64_t req_id)
 {
   reed_portal_t *p = s->portal;
+  uint64_t delay = 0;
   int rc;
 
   *out = NULL;
-  if (p == NULL)
-    return reed_sasl_step(s, in, len, out);
-  if (s->state == REED__SASL_START && reed__portal_blocked(p, NULL, s->ip))
+  if (p == NULL || s->mech == REED_MECH_EXTERNAL)
+    return portal_external(s, in, len, out);
+  if (s->state == REED__SASL_START && refused(p, NULL, s->ip))
     return throttled(s, out);
+  if (s->state == REED__SASL_WAIT_FINAL) {
+    reed__verdict_t v = reed__portal_verdict(p, s->authcid, s->ip);
+    if (v.refused)
+      return throttled(s, out);
+    delay = v.delay_ms;
+  }
   rc = reed_sasl_step(s, in, len, out);
-  if (rc == REED_SASL_CONTINUE && reed__portal_blocked(p, s->authcid, NULL))
+  if (rc == REED_SASL_CONTINUE && refused(p, s->authcid, s->ip))
     return throttled(s, out);
   if (rc == REED_SASL_PASSWORD)
     return cb != NULL ? plain_verify(s, cb, ud, req_id)
                       : reed__sasl_fail(s, REED_EINVAL, "no callback");
   if (rc == REED_SASL_SUCCESS) {
-    reed__portal_succeeded(p, s->account);
+    reed__portal_succeeded(p, s->account, s->ip);
     reed__portal_realm(p, s->account);
-  } else if (rc == REED_EAUTH && s->mech != REED_MECH_EXTERNAL) {
+  } else if (rc == REED_EAUTH) {
     reed__portal_failed(p, s->authcid, s->ip, s->why);
   }
+  if (delay > 0 && cb != NULL && (rc == REED_SASL_SUCCESS || rc == REED_EAUTH))
+    return hold(s, rc, out, delay, cb, ud, req_id);
   return rc;
+}
+
+reed_buf_t *
+reed_portal_sasl_success_data(reed_sasl_t *s)
+{
+  reed_buf_t *b = s->success_out;
+
+  s->success_out = NULL;
+  return b;
 }
 
 int

@@ -104,6 +104,7 @@ reed_sasl_free(reed_sasl_t *s)
   reed__sasl_scram_cleanup(s);
   reed_free(s->authcid);
   reed_free(s->ip);
+  reed_buf_unref(s->success_out);
   OPENSSL_cleanse(s, sizeof(*s));
   reed_free(s);
 }

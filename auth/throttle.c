@@ -1,67 +1,81 @@
-/* Failed-login throttling: a chained hash of keys ("a:account", "i:ip"),
- * each with a failure count in a fixed window that starts at its first
- * failure. Bounded: at most `max` keys; when full, expired windows are
- * swept and, if none expired, the oldest window is evicted. */
+/* A bounded table of failure counters in fixed windows (the throttle's
+ * storage). Each entry counts within a window that starts when the entry is
+ * made; entries sit on a list in the order they were made, which is the
+ * order their windows end in, so expiry sweeps from the head and a full
+ * table evicts the head (the oldest window): both O(1) per insert. Buckets
+ * are chosen by SipHash under a random key, so names an attacker picks
+ * cannot pile into one chain. */
 #include "auth_int.h"
 
+#include <sodium.h>
 #include <string.h>
 
-#define NBUCKETS 256
-
 typedef struct entry_s {
-  struct entry_s *next;
-  uint64_t start;
-  unsigned count;
+  struct entry_s *chain;       /* bucket */
+  struct entry_s *prev, *next; /* age, oldest first */
+  reed__tcount_t c;
   char key[];
 } entry_t;
 
 struct reed__throttle_s {
-  unsigned limit;
   uint64_t window;
-  size_t max, size;
-  entry_t *buckets[NBUCKETS];
+  size_t max, size, nbuckets;
+  entry_t *head, *tail;
+  entry_t **buckets;
+  uint8_t seed[crypto_shorthash_KEYBYTES];
 };
 
-static unsigned
-hash(const char *key)
+static size_t
+bucket_of(const reed__throttle_t *t, const char *key)
 {
-  unsigned h = 2166136261u;
+  uint8_t h[crypto_shorthash_BYTES];
+  uint64_t v;
 
-  for (; *key; key++)
-    h = (h ^ (unsigned char)*key) * 16777619u;
-  return h % NBUCKETS;
+  crypto_shorthash(h, (const unsigned char *)key, strlen(key), t->seed);
+  memcpy(&v, h, sizeof(v));
+  return (size_t)(v & (t->nbuckets - 1));
 }
 
 int
-reed__throttle_new(unsigned limit, uint64_t window_ms, size_t max,
+reed__throttle_new(uint64_t window_ms, size_t max, const uint8_t *seed,
                    reed__throttle_t **out)
 {
   reed__throttle_t *t = reed_calloc(1, sizeof(*t));
 
-  *out = t;
+  *out = NULL;
   if (t == NULL)
     return REED_ENOMEM;
-  t->limit = limit;
+  t->nbuckets = 64;
+  while (t->nbuckets < max && t->nbuckets < 65536)
+    t->nbuckets *= 2;
+  t->buckets = reed_calloc(t->nbuckets, sizeof(*t->buckets));
+  if (t->buckets == NULL) {
+    reed_free(t);
+    return REED_ENOMEM;
+  }
+  memcpy(t->seed, seed, sizeof(t->seed));
   t->window = window_ms;
-  t->max = max;
+  t->max = max > 0 ? max : 1;
+  *out = t;
   return 0;
 }
 
-void
-reed__throttle_set(reed__throttle_t *t, unsigned limit, uint64_t window_ms)
-{
-  if (limit != 0)
-    t->limit = limit;
-  if (window_ms != 0)
-    t->window = window_ms;
-}
-
 static void
-unlink_entry(reed__throttle_t *t, entry_t **pp)
+unlink_entry(reed__throttle_t *t, entry_t *e)
 {
-  entry_t *e = *pp;
+  entry_t **pp = &t->buckets[bucket_of(t, e->key)];
 
-  *pp = e->next;
+  while (*pp != e)
+    pp = &(*pp)->chain;
+  *pp = e->chain;
+  if (e->prev != NULL)
+    e->prev->next = e->next;
+  else
+    t->head = e->next;
+  if (e->next != NULL)
+    e->next->prev = e->prev;
+  else
+    t->tail = e->prev;
   reed_free(e);
   t->size--;
 }
@@ -71,98 +85,98 @@ reed__throttle_free(reed__throttle_t *t)
 {
   if (t == NULL)
     return;
-  for (size_t i = 0; i < NBUCKETS; i++)
-    while (t->buckets[i] != NULL)
-      unlink_entry(t, &t->buckets[i]);
+  while (t->head != NULL)
+    unlink_entry(t, t->head);
+  reed_free(t->buckets);
   reed_free(t);
 }
 
 static bool
 expired(const reed__throttle_t *t, const entry_t *e, uint64_t now)
 {
-  return now - e->start >= t->window;
+  return now - e->c.start >= t->window;
 }
 
-static entry_t **
-find(reed__throttle_t *t, const char *key)
-{
-  entry_t **pp = &t->buckets[hash(key)];
-
-  while (*pp != NULL && strcmp((*pp)->key, key) != 0)
-    pp = &(*pp)->next;
-  return pp;
-}
-
-int
-reed__throttle_blocked(reed__throttle_t *t, const char *key, uint64_t now)
-{
-  entry_t **pp = find(t, key);
-
-  if (*pp == NULL)
-    return 0;
-  if (expired(t, *pp, now)) {
-    unlink_entry(t, pp);
-    return 0;
-  }
-  return (*pp)->count >= t->limit;
-}
-
-/* Makes room for one more key: sweep expired ones, else evict the oldest. */
+/* Drops expired entries from the head, then the oldest while over max. */
 static void
-make_room(reed__throttle_t *t, uint64_t now)
+sweep(reed__throttle_t *t, uint64_t now, size_t max)
 {
-  entry_t **oldest = NULL;
-
-  for (size_t i = 0; i < NBUCKETS; i++) {
-    entry_t **pp = &t->buckets[i];
-    while (*pp != NULL) {
-      if (expired(t, *pp, now)) {
-        unlink_entry(t, pp);
-        continue;
-      }
-      if (oldest == NULL || (*pp)->start < (*oldest)->start)
-        oldest = pp;
-      pp = &(*pp)->next;
-    }
-  }
-  if (t->size >= t->max && oldest != NULL)
-    unlink_entry(t, oldest);
+  while (t->head != NULL && expired(t, t->head, now))
+    unlink_entry(t, t->head);
+  while (t->size > max)
+    unlink_entry(t, t->head);
 }
 
-int
-reed__throttle_fail(reed__throttle_t *t, const char *key, uint64_t now)
+void
+reed__throttle_set(reed__throttle_t *t, uint64_t window_ms, size_t max)
 {
-  entry_t **pp = find(t, key), *e;
-  size_t len = strlen(key);
+  if (window_ms != 0)
+    t->window = window_ms;
+  if (max != 0)
+    t->max = max;
+  /* Every entry shares the window, so the list stays in order of ends. */
+  while (t->size > t->max)
+    unlink_entry(t, t->head);
+}
 
-  if (*pp != NULL && !expired(t, *pp, now)) {
-    (*pp)->count++;
-    return 0;
+static entry_t *
+find(reed__throttle_t *t, const char *key, uint64_t now)
+{
+  entry_t *e = t->buckets[bucket_of(t, key)];
+
+  while (e != NULL && strcmp(e->key, key) != 0)
+    e = e->chain;
+  if (e != NULL && expired(t, e, now)) {
+    unlink_entry(t, e);
+    return NULL;
   }
-  if (*pp != NULL)
-    unlink_entry(t, pp);
-  if (t->size >= t->max)
-    make_room(t, now);
-  e = reed_malloc(sizeof(*e) + len + 1);
+  return e;
+}
+
+reed__tcount_t *
+reed__throttle_get(reed__throttle_t *t, const char *key, uint64_t now)
+{
+  entry_t *e = find(t, key, now);
+
+  return e != NULL ? &e->c : NULL;
+}
+
+reed__tcount_t *
+reed__throttle_touch(reed__throttle_t *t, const char *key, uint64_t now)
+{
+  entry_t *e = find(t, key, now);
+  size_t len = strlen(key), b;
+
+  if (e != NULL)
+    return &e->c;
+  sweep(t, now, t->max - 1);
+  e = reed_calloc(1, sizeof(*e) + len + 1);
   if (e == NULL)
-    return REED_ENOMEM;
+    return NULL;
   memcpy(e->key, key, len + 1);
-  e->start = now;
-  e->count = 1;
-  pp = &t->buckets[hash(key)];
-  e->next = *pp;
-  *pp = e;
+  e->c.start = now;
+  b = bucket_of(t, key);
+  e->chain = t->buckets[b];
+  t->buckets[b] = e;
+  e->prev = t->tail;
+  if (t->tail != NULL)
+    t->tail->next = e;
+  else
+    t->head = e;
+  t->tail = e;
   t->size++;
-  return 0;
+  return &e->c;
 }
 
 void
 reed__throttle_clear(reed__throttle_t *t, const char *key)
 {
-  entry_t **pp = find(t, key);
+  entry_t *e = t->buckets[bucket_of(t, key)];
 
-  if (*pp != NULL)
-    unlink_entry(t, pp);
+  while (e != NULL && strcmp(e->key, key) != 0)
+    e = e->chain;
+  if (e != NULL)
+    unlink_entry(t, e);
 }
 
 size_t

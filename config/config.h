@@ -202,8 +202,13 @@ typedef struct reed_server_conf_s {
   int history_room;              /* 1000 */
   int history_private;           /* 200 */
   int max_rooms_per_session;     /* 100 */
-  int auth_fail_limit;           /* 5 failures ... */
-  uint64_t auth_fail_window;     /* ... per 60s window (ms) */
+  int auth_fail_limit;           /* 10: one account from one address */
+  int auth_fail_address_limit;   /* 20: one address, any account */
+  int auth_fail_delay_after;     /* 3: failures before answers slow down */
+  uint64_t auth_fail_delay;      /* ms, 250ms: doubled per failure ... */
+  uint64_t auth_fail_delay_max;  /* ... up to this, ms, 4s */
+  uint64_t auth_fail_window;     /* ms, 10m: every count's window */
+  int auth_throttle_entries;     /* 10000 keys per throttle table */
   char *motd;                    /* path of a text file, or NULL */
   char *motd_text; /* its text, read with a config file; NULL otherwise */
   reed_strlist_t plugins; /* bot plugin .so paths */

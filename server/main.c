@@ -432,10 +432,25 @@ same_listeners(const reed_config_t *old, const reed_config_t *cfg)
   return true;
 }
 
+static reed_portal_throttle_t
+throttle_of(const reed_server_conf_t *s)
+{
+  return (reed_portal_throttle_t){
+      .window_ms = s->auth_fail_window,
+      .delay_after = (unsigned)s->auth_fail_delay_after,
+      .delay_ms = s->auth_fail_delay,
+      .delay_max_ms = s->auth_fail_delay_max,
+      .pair_limit = (unsigned)s->auth_fail_limit,
+      .address_limit = (unsigned)s->auth_fail_address_limit,
+      .max_entries = (size_t)s->auth_throttle_entries,
+  };
+}
+
 static void
 apply_config(app_t *a, reed_config_t *cfg)
 {
   reed_net_limits_t lim = limits_of(&cfg->server);
+  reed_portal_throttle_t tf = throttle_of(&cfg->server);
 
   reed_net_set_limits(a->net, &lim);
   if (!same_listeners(a->cfg, cfg))
@@ -444,6 +459,7 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_registration(a->portal, cfg->server.registration ==
                                               REED_REGISTRATION_OPEN);
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);
+  reed_portal_set_throttle(a->portal, &tf);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {
     const reed_protocol_module_t *m = reed_protocol_modules[i];
     reed_net_update_conf(a->net, &cfg->server, m,
@@ -572,8 +588,7 @@ start_portal(app_t *a)
       .model = a->model,
       .registration_open = s->registration == REED_REGISTRATION_OPEN,
       .hash_level = s->password_hash,
-      .fail_limit = s->auth_fail_limit > 0 ? (unsigned)s->auth_fail_limit : 0,
-      .fail_window_ms = s->auth_fail_window,
+      .throttle = throttle_of(s),
   };
 
   return reed_portal_new(&po, &a->portal);

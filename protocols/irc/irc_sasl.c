@@ -209,13 +209,23 @@ reed__irc_portal_end(reed_irc_core_t *c, bool waiting)
     portal_result(c);
 }
 
+/* A slowed SCRAM success still sends its "v=" first (as step_result). */
 static void
 sasl_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  if (status == 0 && account[0] != '\0')
+  reed_buf_t *data = status == 0 && c->sasl != NULL
+                         ? reed_portal_sasl_success_data(c->sasl)
+                         : NULL;
+
+  if (data != NULL) {
+    c->sasl_final = true;
+    send_challenge(c, data);
+    reed_buf_unref(data);
+  } else if (status == 0 && account[0] != '\0') {
     reed__irc_logged_in(c, account);
-  else
+  } else {
     fail(c, "904", "SASL authentication failed");
+  }
 }
 
 static void

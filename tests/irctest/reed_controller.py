@@ -189,6 +189,8 @@ class ReedController(BaseServerController, DirectoryBasedController):
             "max_connections_per_ip = 0",
             # No login throttling: tests log in and fail on purpose.
             "auth_fail_limit = 1000",
+            "auth_fail_address_limit = 1000",
+            "auth_fail_delay_after = 1000",
             "auth_fail_window = 1s",
             "",
             "[irc]",

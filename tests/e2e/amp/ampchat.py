@@ -317,12 +317,17 @@ def on_reactor(fn, *a, timeout=10.0, **kw):
 class Client:
     """A synchronous handle on a ChatClient connected to reed."""
 
-    def __init__(self, port, host="127.0.0.1", tls=False):
+    def __init__(self, port, host="127.0.0.1", tls=False, source=None):
+        # source: the local address to connect from (127.0.0.2 is loopback
+        # too), for tests that need clients on different addresses.
+        bind = (source, 0) if source else None
+
         def connect():
             cc = protocol.ClientCreator(reactor, ChatClient)
             if tls:  # reed's self-signed test certificate: no verification
-                return cc.connectSSL(host, port, ssl.CertificateOptions())
-            return cc.connectTCP(host, port)
+                return cc.connectSSL(host, port, ssl.CertificateOptions(),
+                                     bindAddress=bind)
+            return cc.connectTCP(host, port, bindAddress=bind)
         self.proto = on_reactor(connect)
 
     def call(self, cmd, **kw):

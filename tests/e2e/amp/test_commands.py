@@ -494,7 +494,9 @@ def main():
     A.start_reactor()
     # Many tests fail logins on purpose from one address: lift the
     # portal's throttle above the per-connection limit under test.
-    with ReedServer(extra_ini={"server": {"auth_fail_limit": "1000"}}) as srv:
+    lift = {"auth_fail_limit": "1000", "auth_fail_address_limit": "1000",
+            "auth_fail_delay_after": "1000"}
+    with ReedServer(extra_ini={"server": lift}) as srv:
         SRV = srv
         rc = run([test_ping_before_login, test_login, test_login_errors,
                   test_not_logged_in, test_failed_logins_close,

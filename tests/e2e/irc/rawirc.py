@@ -11,8 +11,13 @@ import time
 
 
 class RawClient:
-    def __init__(self, port, tls=False, host="127.0.0.1", timeout=10.0):
-        sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, port, tls=False, host="127.0.0.1", timeout=10.0,
+                 source=None):
+        # source: the local address to connect from (127.0.0.2 is loopback
+        # too), for tests that need clients on different addresses.
+        sock = socket.create_connection(
+            (host, port), timeout=timeout,
+            source_address=(source, 0) if source else None)
         if tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False

@@ -158,117 +158,6 @@ TEST(portal_login_bad_arguments)
   fix_done(&f);
 }
 
-TEST(portal_throttle_account)
-{
-  fix_t f;
-
-  fix_init(&f, 1, false);
-  for (int i = 0; i < 5; i++) {
-    char ip[32];
-    snprintf(ip, sizeof(ip), "10.0.0.%d", i);
-    ASSERT_EQ(login(&f, "alice", "wrong", ip), 0);
-    ASSERT_EQ(iw_run(&f.iw), 1);
-    ASSERT_EQ(f.r.status, REED_EAUTH);
-    fc_advance(&f.fc, 1000);
-  }
-  /* Throttled at once, without running a hash, even with the right
-   * password and from a new address; any case of the name. */
-  ASSERT_EQ(login(&f, "alice", "pencil", "10.9.9.9"), REED_ETHROTTLED);
-  ASSERT_EQ(login(&f, "ALICE", "pencil", NULL), REED_ETHROTTLED);
-  ASSERT_EQ(iw_pending(&f.iw), 0);
-  ASSERT_EQ(f.r.calls, 5);
-  /* The window started at the first failure, 5 s ago. */
-  fc_advance(&f.fc, 54999);
-  ASSERT_EQ(login(&f, "alice", "pencil", NULL), REED_ETHROTTLED);
-  fc_advance(&f.fc, 1);
-  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
-  ASSERT_EQ(iw_run(&f.iw), 1);
-  ASSERT_EQ(f.r.status, 0);
-  fix_done(&f);
-}
-
-TEST(portal_throttle_ip)
-{
-  fix_t f;
-
-  fix_init(&f, 0, false);
-  for (int i = 0; i < 5; i++) {
-    char name[32];
-    snprintf(name, sizeof(name), "user%d", i);
-    ASSERT_EQ(login(&f, name, "x", "192.0.2.7"), 0);
-    ASSERT_EQ(f.r.status, REED_EAUTH);
-  }
-  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.7"), REED_ETHROTTLED);
-  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.8"), 0);
-  ASSERT_EQ(f.r.status, 0);
-  fc_advance(&f.fc, 60000);
-  ASSERT_EQ(login(&f, "alice", "pencil", "192.0.2.7"), 0);
-  fix_done(&f);
-}
-
-TEST(portal_success_resets_account_count)
-{
-  fix_t f;
-
-  fix_init(&f, 0, false);
-  for (int i = 0; i < 4; i++)
-    ASSERT_EQ(login(&f, "alice", "wrong", NULL), 0);
-  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
-  ASSERT_EQ(f.r.status, 0);
-  for (int i = 0; i < 4; i++)
-    ASSERT_EQ(login(&f, "alice", "wrong", NULL), 0);
-  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0);
-  ASSERT_EQ(f.r.status, 0);
-  fix_done(&f);
-}
-
-TEST(portal_custom_limits)
-{
-  fix_t f;
-  reed_portal_t *p;
-  rec_t r = {0};
-  reed_portal_opts_t o;
-
-  fix_init(&f, 0, false);
-  o = (reed_portal_opts_t){
-      .creds = &f.src,
-      .worker = &f.iw.worker,
-      .clock = &f.fc.clock,
-      .hash_level = REED_AUTH_HASH_MIN,
-      .fail_limit = 2,
-      .fail_window_ms = 10000,
-  };
-  ASSERT_EQ(reed_portal_new(&o, &p), 0);
-  for (int i = 0; i < 2; i++)
-    ASSERT_EQ(
-        reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1), 0);
-  ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
-            REED_ETHROTTLED);
-  fc_advance(&f.fc, 10000);
-  ASSERT_EQ(
-      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
-      0);
-  ASSERT_EQ(r.status, 0);
-  /* Reloaded limits apply to the next attempt. */
-  reed_portal_set_throttle(p, 1, 0);
-  ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
-            0);
-  ASSERT_EQ(
-      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
-      REED_ETHROTTLED);
-  fc_advance(&f.fc, 10000);
-  ASSERT_EQ(
-      reed_portal_login_password(p, "alice", "pencil", 6, NULL, record, &r, 1),
-      0);
-  reed_portal_free(p);
-  o.hash_level = 9;
-  ASSERT_EQ(reed_portal_new(&o, &p), REED_EINVAL);
-  o.hash_level = 0;
-  o.creds = NULL;
-  ASSERT_EQ(reed_portal_new(&o, &p), REED_EINVAL);
-  fix_done(&f);
-}
-
 TEST(portal_cancel_and_free_while_pending)
 {
   fix_t f;
@@ -462,26 +351,6 @@ TEST(portal_sasl_plain)
   fix_done(&f);
 }
 
-TEST(portal_sasl_plain_throttled)
-{
-  fix_t f;
-  reed_sasl_t *s;
-  reed_buf_t *out;
-
-  fix_init(&f, 0, false);
-  for (int i = 0; i < 5; i++) {
-    ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
-    ASSERT_EQ(sasl_step(s, "\0alice\0nope", 11, &out, &f.r), REED_SASL_PENDING);
-    ASSERT_EQ(f.r.status, REED_EAUTH);
-    reed_sasl_free(s);
-  }
-  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.2", NULL, &s), 0);
-  ASSERT_EQ(sasl_step(s, "\0alice\0pencil", 13, &out, &f.r), REED_ETHROTTLED);
-  ASSERT_EQ(f.r.calls, 5);
-  reed_sasl_free(s);
-  fix_done(&f);
-}
-
 /* A SCRAM-SHA-256 or SHA-1 exchange through the portal with the test's
  * client; returns the final code. */
 static int
@@ -534,24 +403,6 @@ TEST(portal_sasl_scram)
             REED_EAUTH);
   /* No hash ran: SCRAM uses the stored keys only. */
   ASSERT_EQ(f.r.calls, 0);
-  fix_done(&f);
-}
-
-TEST(portal_sasl_scram_throttled)
-{
-  fix_t f;
-
-  fix_init(&f, 0, false);
-  for (int i = 0; i < 5; i++)
-    ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "wrong", NULL),
-              REED_EAUTH);
-  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", NULL),
-            REED_ETHROTTLED);
-  /* PLAIN with the right password is throttled too (same account). */
-  ASSERT_EQ(login(&f, "alice", "pencil", NULL), REED_ETHROTTLED);
-  fc_advance(&f.fc, 60000);
-  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", NULL),
-            REED_SASL_SUCCESS);
   fix_done(&f);
 }
 
@@ -672,8 +523,9 @@ TEST(portal_worker_failures)
               0);
     ASSERT_EQ(r.status, REED_ECLOSED);
   }
-  ASSERT(!reed__portal_blocked(p, "alice", "10.0.0.1"));
-  ASSERT_EQ(reed__throttle_size(p->throttle), 0);
+  ASSERT(!reed__portal_verdict(p, "alice", "10.0.0.1").refused);
+  ASSERT_EQ(reed__throttle_size(p->addrs), 0);
+  ASSERT_EQ(reed__throttle_size(p->pairs), 0);
   ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, record, &r, 2), 0);
   ASSERT_EQ(r.status, REED_ECLOSED);
   ASSERT(memsrc_find(&f.mem, "bob") == NULL);

@@ -1,5 +1,4 @@
-/* Password hashing, SCRAM key derivation, fingerprints and the throttle
- * table. */
+/* Password hashing, SCRAM key derivation and fingerprints. */
 #define _GNU_SOURCE /* memmem */
 #include "auth_int.h"
 #include "config.h"
@@ -155,47 +154,4 @@ TEST(cert_fingerprints)
     if (cases[i].out != NULL)
       ASSERT_STR_EQ(out, cases[i].out);
   }
-}
-
-TEST(throttle_window)
-{
-  reed__throttle_t *t;
-
-  ASSERT_EQ(reed__throttle_new(3, 1000, 100, &t), 0);
-  for (int i = 0; i < 3; i++) {
-    ASSERT_EQ(reed__throttle_blocked(t, "a:x", 10 + i), 0);
-    ASSERT_EQ(reed__throttle_fail(t, "a:x", 10 + i), 0);
-  }
-  ASSERT_EQ(reed__throttle_blocked(t, "a:x", 500), 1);
-  ASSERT_EQ(reed__throttle_blocked(t, "a:y", 500), 0);
-  ASSERT_EQ(reed__throttle_blocked(t, "a:x", 1009), 1);
-  /* The window started at the first failure (10). */
-  ASSERT_EQ(reed__throttle_blocked(t, "a:x", 1010), 0);
-  ASSERT_EQ(reed__throttle_size(t), 0);
-  ASSERT_EQ(reed__throttle_fail(t, "a:x", 2000), 0);
-  reed__throttle_clear(t, "a:x");
-  ASSERT_EQ(reed__throttle_size(t), 0);
-  reed__throttle_free(t);
-  ASSERT_EQ(reed_alloc_live(), 0);
-}
-
-TEST(throttle_bounded)
-{
-  reed__throttle_t *t;
-  char key[32];
-
-  ASSERT_EQ(reed__throttle_new(1, 1000, 8, &t), 0);
-  for (int i = 0; i < 100; i++) {
-    snprintf(key, sizeof(key), "i:10.0.0.%d", i);
-    ASSERT_EQ(reed__throttle_fail(t, key, (uint64_t)i), 0);
-    ASSERT(reed__throttle_size(t) <= 8);
-  }
-  /* The newest keys stay, the oldest were evicted. */
-  ASSERT_EQ(reed__throttle_blocked(t, "i:10.0.0.99", 100), 1);
-  ASSERT_EQ(reed__throttle_blocked(t, "i:10.0.0.0", 100), 0);
-  /* Once windows expire they are swept to make room. */
-  ASSERT_EQ(reed__throttle_fail(t, "i:new", 5000), 0);
-  ASSERT_EQ(reed__throttle_size(t), 1);
-  reed__throttle_free(t);
-  ASSERT_EQ(reed_alloc_live(), 0);
 }

@@ -136,8 +136,13 @@ TEST(config_server_defaults)
   ASSERT_EQ(s->history_room, 1000);
   ASSERT_EQ(s->history_private, 200);
   ASSERT_EQ(s->max_rooms_per_session, 100);
-  ASSERT_EQ(s->auth_fail_limit, 5);
-  ASSERT_EQ(s->auth_fail_window, 60000);
+  ASSERT_EQ(s->auth_fail_limit, 10);
+  ASSERT_EQ(s->auth_fail_address_limit, 20);
+  ASSERT_EQ(s->auth_fail_delay_after, 3);
+  ASSERT_EQ(s->auth_fail_delay, 250);
+  ASSERT_EQ(s->auth_fail_delay_max, 4000);
+  ASSERT_EQ(s->auth_fail_window, 600000);
+  ASSERT_EQ(s->auth_throttle_entries, 10000);
   ASSERT_EQ(s->plugins.n, 0);
   ASSERT(reed_config_module(cfg, "irc") == NULL);
   ASSERT(reed_config_module(cfg, "xmpp") == NULL);
@@ -171,6 +176,11 @@ TEST(config_server_all_keys)
                              "max_rooms_per_session = 7\n"
                              "auth_fail_limit = 3\n"
                              "auth_fail_window = 1500ms\n"
+                             "auth_fail_address_limit = 7\n"
+                             "auth_fail_delay_after = 2\n"
+                             "auth_fail_delay = 10ms\n"
+                             "auth_fail_delay_max = 1s\n"
+                             "auth_throttle_entries = 500\n"
                              "motd = /etc/reed/motd.txt\n"
                              "plugin = /usr/lib/reed/a.so\n"
                              "plugin = /usr/lib/reed/b.so\n";
@@ -199,6 +209,11 @@ TEST(config_server_all_keys)
   ASSERT_EQ(s->max_rooms_per_session, 7);
   ASSERT_EQ(s->auth_fail_limit, 3);
   ASSERT_EQ(s->auth_fail_window, 1500);
+  ASSERT_EQ(s->auth_fail_address_limit, 7);
+  ASSERT_EQ(s->auth_fail_delay_after, 2);
+  ASSERT_EQ(s->auth_fail_delay, 10);
+  ASSERT_EQ(s->auth_fail_delay_max, 1000);
+  ASSERT_EQ(s->auth_throttle_entries, 500);
   ASSERT_STR_EQ(s->motd, "/etc/reed/motd.txt");
   ASSERT_EQ(s->plugins.n, 2);
   ASSERT_STR_EQ(s->plugins.v[1], "/usr/lib/reed/b.so");
@@ -239,7 +254,9 @@ static const struct {
     {"[server]\nping_timeout = 2h\n",
      "t.ini:2: ping_timeout: '2h' is out of range 1000..3600000"},
     {"[server]\nauth_fail_limit = 0\n",
-     "t.ini:2: auth_fail_limit: '0' is out of range 1..1000"},
+     "t.ini:2: auth_fail_limit: '0' is out of range 1..100000"},
+    {"[server]\nauth_throttle_entries = 5\n",
+     "t.ini:2: auth_throttle_entries: '5' is out of range 100..10000000"},
     {"[server]\nname =\n", "t.ini:2: name: empty value"},
     {"[server]\nname = irc example\n",
      "t.ini:2: name: 'irc example' is not a host name (letters, digits, '.', "
@@ -583,10 +600,10 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 38\n"
-                   "irc ssl:6697:interface=\\:\\: 39\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 40\n"
-                   "amp tcp:7227:interface=127.0.0.1 49\n");
+  ASSERT_LINES(ls, "irc tcp:6667 43\n"
+                   "irc ssl:6697:interface=\\:\\: 44\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 45\n"
+                   "amp tcp:7227:interface=127.0.0.1 54\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);
