@@ -1,10 +1,12 @@
 #include "world.h"
 
 #include "../../server/model/model.h"
+#include "../../server/store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The running tw_run_chunked pass: its chunk size and the transcripts of
  * the worlds freed in it, one after the other. */
@@ -50,6 +52,46 @@ quiet(void *ud, int level, const char *line)
   REED_UNUSED(line);
 }
 
+static void
+store_path(const tw_t *w, const char *suffix, char *out, size_t n)
+{
+  snprintf(out, n, "%s/reed.db%s", w->store_dir, suffix);
+}
+
+static void
+open_store(tw_t *w)
+{
+  char path[96];
+
+  reed_strlcpy(w->store_dir, "/tmp/reed-world-XXXXXX", sizeof(w->store_dir));
+  ASSERT(mkdtemp(w->store_dir) != NULL);
+  store_path(w, "", path, sizeof(path));
+  ASSERT_EQ(reed_store_open(path, &w->log, &w->store), 0);
+  ASSERT_EQ(reed_store_attach(w->store, w->model), 0);
+}
+
+static void
+close_store(tw_t *w)
+{
+  static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+  char path[96];
+
+  reed_store_close(w->store);
+  w->store = NULL;
+  for (size_t i = 0; i < REED_ARRAY_SIZE(suffixes); i++) {
+    store_path(w, suffixes[i], path, sizeof(path));
+    unlink(path);
+  }
+  ASSERT_EQ(rmdir(w->store_dir), 0);
+}
+
+void
+tw_turn_end(tw_t *w)
+{
+  if (w->store != NULL)
+    ASSERT_EQ(reed_store_turn_end(w->store), 0);
+}
+
 void
 tw_init(tw_t *w, const tw_opts_t *o)
 {
@@ -74,6 +116,8 @@ tw_init(tw_t *w, const tw_opts_t *o)
   ASSERT(w->conf != NULL);
   if (w->module->conf_defaults != NULL)
     w->module->conf_defaults(w->conf);
+  if (o->store)
+    open_store(w);
   if (o->portal)
     tw_portal(w);
 }
@@ -148,6 +192,8 @@ tw_free(tw_t *w)
   ASSERT_EQ(iw_pending(w->iw), 0);
   ASSERT_EQ(reed_model_live_objects(w->model), 0);
   ASSERT_EQ(fc_pending(w->fc), 0);
+  if (w->store != NULL)
+    close_store(w);
   reed_model_free(w->model);
   if (w->module->conf_cleanup != NULL)
     w->module->conf_cleanup(w->conf);
@@ -193,6 +239,7 @@ tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft)
       .worker = &w->iw->worker,
       .model = w->model,
       .portal = w->portal,
+      .store = w->store,
       .conf = w->conf,
       .server_conf = w->server_conf,
       .log = &w->log,
@@ -245,6 +292,7 @@ pump(tw_client_t *c)
     ASSERT((size_t)r <= n);
     consume(c, (size_t)r);
     if ((size_t)r < n) {
+      ASSERT(c->ft->paused); /* the feed contract: short only while paused */
       if (w->on_pause == NULL)
         return 0;
       w->on_pause(w);
@@ -257,13 +305,16 @@ ssize_t
 tw_send_bytes(tw_client_t *c, const void *bytes, size_t len)
 {
   bool waiting = c->held_len > 0; /* paused: keep the order */
+  ssize_t rc;
   uint8_t *nb = realloc(c->held, c->held_len + len + 1);
 
   ASSERT(nb != NULL);
   c->held = nb;
   memcpy(c->held + c->held_len, bytes, len);
   c->held_len += len;
-  return waiting ? 0 : pump(c);
+  rc = waiting ? 0 : pump(c);
+  tw_turn_end(c->w);
+  return rc;
 }
 
 ssize_t
@@ -278,6 +329,7 @@ tw_resume(tw_client_t *c)
   iw_run(c->w->iw);
   if (!c->ft->paused)
     pump(c);
+  tw_turn_end(c->w);
 }
 
 const char *

@@ -41,6 +41,7 @@ typedef struct tw_opts_s {
   const char *server_name; /* the model's; "reed.test" when NULL */
   bool portal;             /* a portal over w->mem now (else tw_portal) */
   bool deferred_worker;    /* jobs wait for iw_run or tw_resume */
+  bool store; /* a SQLite store in a fresh temp dir, attached to the model */
   /* Called when a core holds input back (returns less than it was fed),
    * before the rest is fed again: a fixture lets time pass there (IRC's
    * fakelag). NULL: the rest waits in the client until tw_resume. */
@@ -69,6 +70,7 @@ struct tw_s {
   inline_worker_t *iw;
   reed_model_t *model;
   reed_portal_t *portal; /* NULL unless asked for */
+  reed_store_t *store;   /* NULL unless asked for */
   memsrc_t mem;          /* the portal's accounts */
   reed_credsrc_t src;
   reed_log_t log;          /* quiet below errors */
@@ -80,6 +82,7 @@ struct tw_s {
   uint64_t next_conn;
   char *transcript;
   size_t tlen, tcap;
+  char store_dir[64];
   bool heap, own_conf;
   fake_clock_t own_fc;
   inline_worker_t own_iw;
@@ -89,11 +92,16 @@ struct tw_s {
  * is the running tw_run_chunked pass's, 0 outside one. */
 void tw_init(tw_t *w, const tw_opts_t *opts);
 tw_t *tw_new(const tw_opts_t *opts);
-/* Drops every client still open, runs the worker's jobs, frees the portal
- * and the model and asserts nothing is left: no model object, no timer, no
- * job, no allocation. Hands the transcript to the running pass. */
+/* Drops every client still open, runs the worker's jobs, frees the portal,
+ * the store (and its temp dir) and the model and asserts nothing is left: no
+ * model object, no timer, no job, no allocation. Hands the transcript to the
+ * running pass. */
 void tw_free(tw_t *w);
 
+/* Ends the loop turn as net does: the store commits the turn's rows.
+ * tw_send_bytes and tw_resume end theirs; a test that calls the model or
+ * the clock directly calls this before it reads the database. */
+void tw_turn_end(tw_t *w);
 /* Creates the portal (registration open, minimum hash cost) over w->mem;
  * clients opened afterwards get it. */
 void tw_portal(tw_t *w);

@@ -1,6 +1,7 @@
 /* The protocol world on two small fake modules: clients on the heap, the
  * chunked rerun really feeding every size and failing a core whose output
  * depends on the split, and input held while a core pauses. */
+#include "../../../server/store/store.h"
 #include "echo_module.h"
 #include "world.h"
 
@@ -130,4 +131,20 @@ TEST(held_input_waits_for_resume)
   tw_send(a, "wait\nafter\n");
   tw_expect(a, "echo: wait\nresumed\necho: after");
   tw_free(w);
+}
+
+TEST(store_in_a_temp_dir)
+{
+  tw_t *w = tw_new(&(tw_opts_t){.module = &echo_module, .store = true});
+  tw_client_t *a = tw_client(w, "a");
+  char dir[sizeof(w->store_dir)];
+
+  ASSERT(w->store != NULL);
+  ASSERT(a->env.store == w->store);
+  ASSERT(reed_store_schema_version(w->store, "store") > 0);
+  reed_strlcpy(dir, w->store_dir, sizeof(dir));
+  ASSERT_EQ(access(dir, F_OK), 0);
+  tw_send(a, "hi\n");
+  tw_free(w);
+  ASSERT(access(dir, F_OK) != 0); /* removed with the world */
 }
