@@ -112,7 +112,7 @@ tw_init(tw_t *w, const tw_opts_t *o)
   ASSERT_EQ(reed_model_new(&mo, &w->model), 0);
   memsrc_init(&w->mem, &w->src);
   w->own_conf = o->conf == NULL;
-  w->conf = w->own_conf ? calloc(1, w->module->conf_size) : o->conf;
+  w->conf = w->own_conf ? calloc(1, w->module->conf_size + 1) : o->conf;
   ASSERT(w->conf != NULL);
   if (w->module->conf_defaults != NULL)
     w->module->conf_defaults(w->conf);

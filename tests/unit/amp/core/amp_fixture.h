@@ -1,7 +1,7 @@
 /* A world for AMP core tests: the real model and portal between a fake
  * clock, an inline worker and fake transports (tests/support/world.h).
- * Clients speak AMP through
- * the same codec (it is symmetric), so every assertion reads real boxes. */
+ * Clients speak AMP through the same codec (it is symmetric), so every
+ * assertion reads real boxes. */
 #ifndef REED_TEST_AMP_FIXTURE_H
 #define REED_TEST_AMP_FIXTURE_H
 
@@ -11,8 +11,8 @@
 #include "../../../../server/model/model.h"
 #include "world.h"
 
-/* The world (tests/support/world.h) running reed_amp_module with a portal,
- * its clock, worker and [amp] config kept here for the tests to read. */
+/* The world running reed_amp_module with a portal; the clock, the worker
+ * and the [amp] config live here (lent to tw), so tests read w.fc, w.conf. */
 typedef struct world_s {
   fake_clock_t fc;
   inline_worker_t iw;
@@ -42,8 +42,9 @@ typedef struct client_s {
 } client_t;
 
 void world_init(world_t *w, int deferred_worker);
-/* Frees the portal and model and asserts nothing leaked. */
+/* Frees the portal and model and asserts nothing is left (tw_free). */
 void world_free(world_t *w);
+/* An account in the credential source and in the model. */
 void world_account(world_t *w, const char *name, const char *password);
 
 void cl_open(world_t *w, client_t *cl);
