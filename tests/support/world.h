@@ -1,8 +1,9 @@
 /* The protocol world: what a protocol core's unit tests run in, for any
- * reed_protocol_module_t. The real model (and a portal over the in-memory
- * credential source, when asked) between a fake clock, an inline worker and
- * one fake transport per client; every test ends by asserting nothing is
- * left (no model object, timer, job or allocation).
+ * reed_protocol_module_t. The real model (and, when asked, a portal over
+ * the in-memory credential source and a SQLite store in a temp dir) between
+ * a fake clock, an inline worker and one fake transport per client; every test
+ * ends by asserting nothing is left (no model object, timer, job or
+ * allocation).
  *
  *   tw_t *w = tw_new(&(tw_opts_t){.module = &reed_xmpp_module,
  *                                 .portal = true});
@@ -12,10 +13,11 @@
  *   tw_expect(a, "<stream:features>...");
  *   tw_free(w);
  *
- * Input goes to the core in the world's chunk size, so a scenario run by
- * tw_run_chunked is fed whole and 1, 2, 3 and 7 bytes at a time; every
- * byte each client received (cut where the test took it) and every close
- * reason goes to a transcript, and the transcripts of all runs must be
+ * and a scenario `void sc(void *arg)` doing the same runs as
+ * tw_run_chunked(sc, arg). Input goes to the core in the world's chunk size, so
+ * a scenario run by tw_run_chunked is fed whole and 1, 2, 3 and 7 bytes at a
+ * time; every byte each client received (cut where the test took it) and every
+ * close reason goes to a transcript, and the transcripts of all runs must be
  * identical (the feed contract: input split at any byte gives identical
  * results).
  *
@@ -109,9 +111,11 @@ void tw_portal(tw_t *w);
  * account made with `reed account add`, the model learns it at login). */
 void tw_account(tw_t *w, const char *name, const char *password);
 
-/* Opens a client: a fresh transport (`ft` lent, or the client's own),
- * then the module's conn_new (which may write a greeting). Returns
- * conn_new's result; on failure the client is not in the world. */
+/* Opens a client in the caller's storage `c`, which stays in the world's
+ * list until tw_free and must live that long: a fresh transport (`ft`
+ * lent, or the client's own), then the module's conn_new (which may write
+ * a greeting). Returns conn_new's result; on failure the client is not in
+ * the world. */
 int tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft);
 /* tw_open on a client the world allocates, asserting success. */
 tw_client_t *tw_client(tw_t *w, const char *name);
