@@ -94,13 +94,14 @@ m_cert_del(void *ud, const char *name, const char *fp)
   return 0;
 }
 
+/* "" (no certificate) names no account, however many have none. */
 static int
 m_cert_account(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
 {
   memsrc_t *m = ud;
 
   for (int i = 0; i < MEMSRC_ACCOUNTS; i++) {
-    if (m->acc[i].used && strcmp(m->acc[i].fp, fp) == 0) {
+    if (m->acc[i].used && fp[0] != '\0' && strcmp(m->acc[i].fp, fp) == 0) {
       snprintf(account, REED_AUTH_NAME_MAX + 1, "%s", m->acc[i].creds.account);
       return 0;
     }
