@@ -9,6 +9,7 @@
 #   and run over the corpus.
 set(REED_SUPPORT_SOURCES
   ${CMAKE_SOURCE_DIR}/tests/support/harness.c
+  ${CMAKE_SOURCE_DIR}/tests/support/check.c
   ${CMAKE_SOURCE_DIR}/tests/support/fake_clock.c
   ${CMAKE_SOURCE_DIR}/tests/support/inline_worker.c
   ${CMAKE_SOURCE_DIR}/tests/support/fake_transport.c)
