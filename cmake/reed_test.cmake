@@ -1,5 +1,6 @@
 # reed_add_unit_tests(<part> SOURCES ... LIBS ...)
-#   Builds test_<part> from the sources plus tests/support, reads
+#   Builds test_<part> from the sources plus tests/support (the harness and
+#   fakes; REED_WORLD_SOURCES and REED_MEMSRC_SOURCES on request), reads
 #   tests/unit/<part>/list.h and registers one ctest "<part>.<name>" per
 #   TEST_ENTRY(name) line.
 # reed_add_fuzz(<name> LIBS ... [SOURCES extra.c])
@@ -8,9 +9,16 @@
 #   and run over the corpus.
 set(REED_SUPPORT_SOURCES
   ${CMAKE_SOURCE_DIR}/tests/support/harness.c
+  ${CMAKE_SOURCE_DIR}/tests/support/check.c
   ${CMAKE_SOURCE_DIR}/tests/support/fake_clock.c
   ${CMAKE_SOURCE_DIR}/tests/support/inline_worker.c
   ${CMAKE_SOURCE_DIR}/tests/support/fake_transport.c)
+# The in-memory credential source (needs reed_auth) and the protocol world
+# (needs a protocol module, the model and auth): parts that use them add
+# these to their SOURCES.
+set(REED_MEMSRC_SOURCES ${CMAKE_SOURCE_DIR}/tests/support/memsrc.c)
+set(REED_WORLD_SOURCES ${REED_MEMSRC_SOURCES}
+  ${CMAKE_SOURCE_DIR}/tests/support/world.c)
 
 function(reed_add_unit_tests part)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})

@@ -105,28 +105,3 @@ ft_clear(fake_transport_t *ft)
   if (ft->out)
     ft->out[0] = '\0';
 }
-
-ssize_t
-ft_feed_chunked(ft_feed_fn feed, void *core, const void *bytes, size_t len,
-                size_t chunk, void (*resume)(void *), void *resume_arg)
-{
-  const uint8_t *p = bytes;
-  size_t off = 0;
-
-  if (chunk == 0)
-    chunk = len ? len : 1;
-  while (off < len) {
-    size_t n = len - off < chunk ? len - off : chunk;
-    ssize_t r = feed(core, p + off, n);
-    if (r < 0)
-      return r;
-    if ((size_t)r < n) {
-      /* The core paused: let the test's resume run, then refeed the rest. */
-      if (resume == NULL)
-        return 0;
-      resume(resume_arg);
-    }
-    off += (size_t)r;
-  }
-  return 0;
-}

@@ -30,12 +30,4 @@ const char *ft_take(fake_transport_t *ft);
 /* Forgets all output. */
 void ft_clear(fake_transport_t *ft);
 
-/* Feeds `len` bytes to `feed(core, ...)` in chunks of `chunk` bytes (0 for
- * whole), refeeding what a paused core left unconsumed after `resume` (may
- * be NULL) has run. Returns the first negative feed result, or 0. */
-typedef ssize_t (*ft_feed_fn)(void *core, const uint8_t *in, size_t len);
-ssize_t ft_feed_chunked(ft_feed_fn feed, void *core, const void *bytes,
-                        size_t len, size_t chunk, void (*resume)(void *),
-                        void *resume_arg);
-
 #endif

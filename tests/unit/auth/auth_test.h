@@ -1,31 +1,11 @@
-/* Shared fixtures of the auth tests: an in-memory credential source, a
- * SCRAM client written from RFC 5802 over OpenSSL (independent of auth's
- * own helpers), and small byte helpers. */
+/* Shared fixtures of the auth tests: the in-memory credential source
+ * (tests/support/memsrc.h), a SCRAM client written from RFC 5802 over OpenSSL
+ * (independent of auth's own helpers), and small byte helpers. */
 #ifndef REED_AUTH_TEST_H
 #define REED_AUTH_TEST_H
 
 #include "auth.h"
-
-#define MEM_ACCOUNTS 8
-
-typedef struct mem_account_s {
-  bool used;
-  reed_creds_t creds;
-  char email[64];
-  char fp[REED_CERT_FP_LEN + 1];
-} mem_account_t;
-
-typedef struct memsrc_s {
-  mem_account_t acc[MEM_ACCOUNTS];
-  int gets, creates, sets;
-  int fail_get; /* a code get returns instead (0: none) */
-} memsrc_t;
-
-/* A credential source over `m` (zeroed first). */
-void memsrc_init(memsrc_t *m, reed_credsrc_t *src);
-/* Adds an account with the password's real credentials (min cost). */
-void memsrc_add(memsrc_t *m, const char *name, const char *password);
-mem_account_t *memsrc_find(memsrc_t *m, const char *name);
+#include "memsrc.h"
 
 /* A SCRAM client: builds client-final for `password` from the messages so
  * far, and the server signature it expects. Returns a malloc'd string. */

@@ -1,15 +1,14 @@
-/* A small world for IRC core tests: the real model between a fake clock,
- * an inline worker and fake transports, one per client. Scenarios run once
+/* The IRC core's tests in the protocol world (tests/support/world.h): the
+ * world runs reed_irc_module with the default [irc] config (server name
+ * "irc.test"); clients are numbered 0..ITW_CLIENTS-1 and their transports,
+ * cores and the config keep the fields the tests read. Scenarios run once
  * per chunk size (whole, 1, 2, 3 and 7 bytes) and must give identical
  * output every time. */
 #ifndef REED_TEST_IRC_H
 #define REED_TEST_IRC_H
 
 #include "irc_int.h"
-#include "fake_clock.h"
-#include "fake_transport.h"
-#include "harness.h"
-#include "inline_worker.h"
+#include "world.h"
 
 #define ITW_CLIENTS 4
 
@@ -19,23 +18,17 @@ typedef struct {
   reed_model_t *model;
   reed_irc_conf_t conf;
   fake_transport_t ft[ITW_CLIENTS];
-  void *core[ITW_CLIENTS];
-  reed_proto_env_t env[ITW_CLIENTS]; /* net's envs outlive their cores */
-  const void *server_conf;           /* reed_server_conf_t, or NULL */
-  size_t chunk;
+  void *core[ITW_CLIENTS]; /* the clients' cores, NULL when not connected */
+  const void *server_conf; /* reed_server_conf_t for new clients, or NULL */
   struct reed_portal_s *portal; /* itw_portal */
-  struct {
-    char name[REED_ACCOUNT_MAX + 1];
-    void *creds; /* reed_creds_t */
-  } accounts[4];
-  size_t n_accounts;
-  char *transcript; /* every client's output, in order, for comparison */
-  size_t tlen, tcap;
+  tw_t tw;
+  tw_client_t cl[ITW_CLIENTS];
 } itw_t;
 
 typedef void (*itw_scenario_fn)(itw_t *w);
 
-/* Model, clock and the default [irc] config (server name "irc.test"). */
+/* Model, clock and the default [irc] config (server name "irc.test"), fed
+ * `chunk` bytes at a time (0: whole). */
 void itw_init(itw_t *w, size_t chunk);
 void itw_connect(itw_t *w, int i);
 /* Feeds `text` in the world's chunk size, letting the clock run while the
@@ -45,11 +38,11 @@ void itw_feed(itw_t *w, int i, const char *text);
 const char *itw_take(itw_t *w, int i);
 /* Connects and registers with NICK and USER; drops the welcome burst. */
 void itw_register(itw_t *w, int i, const char *nick);
-/* Gives new connections a portal over an in-memory credential source
- * with one account, Alice / pencil (the account is not in the model until
- * its first login, as for an account added with `reed account add`). The
- * worker is deferred when `deferred`: hashes run when the feed helper lets
- * time pass. */
+/* Gives new connections a portal over the world's credential source with
+ * one account, Alice / pencil, whose certificate fingerprint is 64 'a's
+ * (the account is not in the model until its first login, as for an
+ * account added with `reed account add`). The worker is deferred when
+ * `deferred`: hashes run when the feed helper lets time pass. */
 void itw_portal(itw_t *w, int deferred);
 
 /* Frees one client's core (the net layer's conn_free). */

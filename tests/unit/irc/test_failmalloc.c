@@ -10,27 +10,15 @@ static bool
 scenario(itw_t *w, long fail_at)
 {
   reed_irc_core_t *c;
-  reed_proto_env_t env;
 
   itw_register(w, 1, "bob");
   itw_feed(w, 1, "JOIN #f\r\n");
-  ft_init(&w->ft[0]);
-  env = (reed_proto_env_t){
-      .transport = &w->ft[0].transport,
-      .clock = &w->fc.clock,
-      .worker = &w->iw.worker,
-      .model = w->model,
-      .conf = &w->conf,
-      .conn_id = 1,
-  };
-  w->env[0] = env;
   reed_alloc_fail_after(fail_at);
-  if (reed_irc_module.conn_new(&w->env[0], &w->core[0]) != 0) {
+  if (tw_open(&w->tw, &w->cl[0], "0", &w->ft[0]) != 0) {
     reed_alloc_fail_after(-1);
-    w->core[0] = NULL;
-    ft_cleanup(&w->ft[0]);
     return false;
   }
+  w->core[0] = w->cl[0].core;
   c = w->core[0];
   reed_irc_module.feed(c, (const uint8_t *)"NICK al", 7);
   reed_irc_module.feed(
@@ -55,7 +43,6 @@ TEST(failmalloc_register_join)
     itw_init(&w, 0);
     clean = scenario(&w, n);
     itw_finish(&w);
-    free(w.transcript);
     if (clean)
       break;
   }

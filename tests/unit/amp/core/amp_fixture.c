@@ -6,112 +6,31 @@
 #include <string.h>
 #include <strings.h>
 
-size_t amp_chunk;
-
-/* ---- An in-memory credential source ------------------------------------ */
-
-static reed_creds_t *
-mem_find(memcreds_t *m, const char *name)
-{
-  for (size_t i = 0; i < m->n; i++)
-    if (strcasecmp(m->acc[i].account, name) == 0)
-      return &m->acc[i];
-  return NULL;
-}
-
-static int
-m_get(void *ud, const char *name, reed_creds_t *out)
-{
-  reed_creds_t *c = mem_find(ud, name);
-
-  if (c == NULL)
-    return REED_ENOACCOUNT;
-  *out = *c;
-  return 0;
-}
-
-static int
-m_create(void *ud, const reed_creds_t *c, const char *email)
-{
-  memcreds_t *m = ud;
-
-  REED_UNUSED(email);
-  if (mem_find(m, c->account) != NULL)
-    return REED_EACCOUNTEXISTS;
-  if (m->n == MEM_ACCOUNTS)
-    return REED_EIO;
-  m->acc[m->n++] = *c;
-  return 0;
-}
-
-static int
-m_set(void *ud, const reed_creds_t *c)
-{
-  reed_creds_t *old = mem_find(ud, c->account);
-
-  if (old == NULL)
-    return REED_ENOACCOUNT;
-  *old = *c;
-  return 0;
-}
-
-static void
-quiet(void *ud, int level, const char *line)
-{
-  REED_UNUSED(ud);
-  REED_UNUSED(level);
-  REED_UNUSED(line);
-}
-
 void
 world_init(world_t *w, int deferred_worker)
 {
-  reed_model_opts_t mo = {.server_name = "reed.test"};
-  reed_portal_opts_t po = {.hash_level = REED_AUTH_HASH_MIN,
-                           .registration_open = true};
-
   memset(w, 0, sizeof(*w));
-  fc_init(&w->fc);
-  iw_init(&w->iw, deferred_worker);
-  w->log = (reed_log_t){.emit = quiet, .min_level = REED_LOG_ERROR};
-  mo.clock = &w->fc.clock;
-  mo.log = &w->log;
-  ASSERT_EQ(reed_model_new(&mo, &w->model), 0);
-  w->creds = (reed_credsrc_t){
-      .get = m_get, .create = m_create, .set = m_set, .ud = &w->mem};
-  po.creds = &w->creds;
-  po.worker = &w->iw.worker;
-  po.clock = &w->fc.clock;
-  po.log = &w->log;
-  po.model = w->model;
-  ASSERT_EQ(reed_portal_new(&po, &w->portal), 0);
+  tw_init(&w->tw, &(tw_opts_t){.module = &reed_amp_module,
+                               .portal = true,
+                               .deferred_worker = deferred_worker,
+                               .conf = &w->conf,
+                               .fc = &w->fc,
+                               .iw = &w->iw});
+  w->model = w->tw.model;
+  w->portal = w->tw.portal;
   reed__amp_conf_defaults(&w->conf);
 }
 
 void
 world_free(world_t *w)
 {
-  reed_model_stats_t st;
-
-  iw_run(&w->iw);
-  reed_portal_free(w->portal);
-  reed_model_stats(w->model, &st);
-  ASSERT_EQ(st.sessions, 0);
-  reed_model_free(w->model);
-  fc_cleanup(&w->fc);
-  ASSERT_EQ(reed_alloc_live(), 0);
+  tw_free(&w->tw);
 }
 
 void
 world_account(world_t *w, const char *name, const char *password)
 {
-  uint8_t s1[REED_SCRAM_SALT_LEN] = {1}, s2[REED_SCRAM_SALT_LEN] = {2};
-  reed_creds_t c;
-
-  ASSERT_EQ(reed_auth_creds_make(name, password, strlen(password),
-                                 REED_AUTH_HASH_MIN, s1, s2, &c),
-            0);
-  ASSERT_EQ(m_create(&w->mem, &c, NULL), 0);
+  tw_account(&w->tw, name, password);
   ASSERT_EQ(reed_model_account_add(w->model, name), 0);
 }
 
@@ -120,97 +39,36 @@ world_account(world_t *w, const char *name, const char *password)
 void
 cl_open(world_t *w, client_t *cl)
 {
+  char name[24];
+
   memset(cl, 0, sizeof(*cl));
   cl->w = w;
-  ft_init(&cl->ft);
   reed_amp_decoder_init(&cl->dec);
-  cl->env = (reed_proto_env_t){
-      .transport = &cl->ft.transport,
-      .clock = &w->fc.clock,
-      .worker = &w->iw.worker,
-      .model = w->model,
-      .portal = w->portal,
-      .conf = &w->conf,
-      .log = &w->log,
-      .conn_id = ++w->next_conn,
-  };
-  ASSERT_EQ(reed_amp_module.conn_new(&cl->env, &cl->core), 0);
+  snprintf(name, sizeof(name), "%llu", (unsigned long long)w->tw.next_conn + 1);
+  ASSERT_EQ(tw_open(&w->tw, &cl->cl, name, &cl->ft), 0);
+  cl->core = cl->cl.core;
 }
 
 void
 cl_close(client_t *cl)
 {
-  if (cl->freed)
+  if (cl->cl.core == NULL)
     return;
-  reed_amp_module.eof(cl->core, "Connection closed");
-  reed_amp_module.conn_free(cl->core);
+  tw_eof(&cl->cl, "Connection closed");
+  tw_drop(&cl->cl);
   reed_amp_decoder_cleanup(&cl->dec);
-  ft_cleanup(&cl->ft);
-  free(cl->held);
-  cl->held = NULL;
-  cl->freed = true;
-}
-
-static void
-hold(client_t *cl, const uint8_t *p, size_t n)
-{
-  uint8_t *nb = malloc(cl->held_len + n + 1);
-
-  ASSERT(nb != NULL);
-  memcpy(nb, p, n);
-  if (cl->held_len)
-    memcpy(nb + n, cl->held, cl->held_len);
-  free(cl->held);
-  cl->held = nb;
-  cl->held_len += n;
 }
 
 ssize_t
 cl_feed(client_t *cl, const void *bytes, size_t len)
 {
-  const uint8_t *p = bytes;
-  size_t off = 0, chunk = amp_chunk ? amp_chunk : (len ? len : 1);
-
-  if (cl->held_len) { /* paused: keep the order */
-    uint8_t *nb = malloc(cl->held_len + len + 1);
-    ASSERT(nb != NULL);
-    memcpy(nb, cl->held, cl->held_len);
-    memcpy(nb + cl->held_len, bytes, len);
-    free(cl->held);
-    cl->held = nb;
-    cl->held_len += len;
-    return 0;
-  }
-  while (off < len) {
-    size_t n = len - off < chunk ? len - off : chunk;
-    ssize_t r = reed_amp_module.feed(cl->core, p + off, n);
-    if (r < 0)
-      return r;
-    off += (size_t)r;
-    if ((size_t)r < n) {
-      ASSERT(cl->ft.paused);
-      hold(cl, p + off, len - off);
-      return 0;
-    }
-  }
-  return 0;
+  return tw_send_bytes(&cl->cl, bytes, len);
 }
 
 void
 cl_resume(client_t *cl)
 {
-  uint8_t *held;
-  size_t len;
-
-  iw_run(&cl->w->iw);
-  if (cl->held_len == 0 || cl->ft.paused)
-    return;
-  held = cl->held;
-  len = cl->held_len;
-  cl->held = NULL;
-  cl->held_len = 0;
-  cl_feed(cl, held, len);
-  free(held);
+  tw_resume(&cl->cl);
 }
 
 static void
@@ -424,16 +282,16 @@ cl_join(client_t *cl, const char *room)
   tb_free(&tb);
 }
 
+static void
+call(void *fn)
+{
+  (*(void (**)(void))fn)();
+}
+
 void
 run_chunked(void (*fn)(void))
 {
-  static const size_t sizes[] = {0, 1, 3, 7};
-
-  for (size_t i = 0; i < REED_ARRAY_SIZE(sizes); i++) {
-    amp_chunk = sizes[i];
-    fn();
-  }
-  amp_chunk = 0;
+  tw_run_chunked(call, &fn);
 }
 
 reed_session_t *

@@ -1,6 +1,7 @@
 /* A world for AMP core tests: the real model and portal between a fake
- * clock, an inline worker and fake transports. Clients speak AMP through
- * the same codec (it is symmetric), so every assertion reads real boxes. */
+ * clock, an inline worker and fake transports (tests/support/world.h).
+ * Clients speak AMP through the same codec (it is symmetric), so every
+ * assertion reads real boxes. */
 #ifndef REED_TEST_AMP_FIXTURE_H
 #define REED_TEST_AMP_FIXTURE_H
 
@@ -8,28 +9,17 @@
 #include "amp.h"
 #include "amp_int.h"
 #include "model.h"
-#include "fake_clock.h"
-#include "fake_transport.h"
-#include "harness.h"
-#include "inline_worker.h"
+#include "world.h"
 
-#define MEM_ACCOUNTS 16
-
-typedef struct {
-  reed_creds_t acc[MEM_ACCOUNTS];
-  size_t n;
-} memcreds_t;
-
+/* The world running reed_amp_module with a portal; the clock, the worker
+ * and the [amp] config live here (lent to tw), so tests read w.fc, w.conf. */
 typedef struct world_s {
   fake_clock_t fc;
   inline_worker_t iw;
   reed_model_t *model;
   reed_portal_t *portal;
-  memcreds_t mem;
-  reed_credsrc_t creds;
   reed_amp_conf_t conf;
-  reed_log_t log;
-  uint64_t next_conn;
+  tw_t tw;
 } world_t;
 
 /* A received box, copied out of the decoder. */
@@ -42,31 +32,26 @@ typedef struct {
 
 typedef struct client_s {
   world_t *w;
-  fake_transport_t ft;
-  reed_proto_env_t env; /* the core reads it for its whole life */
-  void *core;
+  fake_transport_t ft; /* lent to cl */
+  void *core;          /* cl.core */
+  tw_client_t cl;
   reed_amp_decoder_t dec;
   size_t seen; /* bytes of ft.out already decoded */
   unsigned tag;
   char last_tag[16];
-  uint8_t *held; /* input a paused core left unconsumed */
-  size_t held_len;
-  bool freed;
 } client_t;
 
-/* Chunk size every feed uses (0: whole writes); tests rerun at several. */
-extern size_t amp_chunk;
-
 void world_init(world_t *w, int deferred_worker);
-/* Frees the portal and model and asserts nothing leaked. */
+/* Frees the portal and model and asserts nothing is left (tw_free). */
 void world_free(world_t *w);
+/* An account in the credential source and in the model. */
 void world_account(world_t *w, const char *name, const char *password);
 
 void cl_open(world_t *w, client_t *cl);
 /* Peer gone (eof) then conn_free. */
 void cl_close(client_t *cl);
-/* Feeds bytes as net would: in amp_chunk pieces, holding what a paused
- * core leaves. */
+/* Feeds bytes as net would: in the world's chunk size, holding what a
+ * paused core leaves. */
 ssize_t cl_feed(client_t *cl, const void *bytes, size_t len);
 /* Runs the worker's queued jobs and refeeds held input. */
 void cl_resume(client_t *cl);
@@ -99,7 +84,8 @@ void expect_none_(client_t *cl, const char *file, int line);
 #define ASSERT_KEY(tb, key, val) ASSERT_STR_EQ(tb_get(tb, key), val)
 #define ASSERT_NO_KEY(tb, key) ASSERT(tb_get(tb, key) == NULL)
 
-/* Runs fn once per chunk size (whole, 1, 3, 7 bytes). */
+/* Runs fn once per chunk size (whole, 1, 2, 3, 7 bytes) and compares what
+ * every client received (tw_run_chunked). */
 void run_chunked(void (*fn)(void));
 
 /* The model session behind a nick. */

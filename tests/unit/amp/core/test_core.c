@@ -747,7 +747,7 @@ s_pipelined_login(void)
   reed_buf_unref(buf);
   ASSERT_EQ(a.ft.out_len, 0);
   ASSERT(a.ft.paused);
-  ASSERT(a.held_len > 0);
+  ASSERT(a.cl.held_len > 0);
   ASSERT_EQ(iw_pending(&w.iw), 1);
   cl_resume(&a);
   ASSERT(!a.ft.paused);

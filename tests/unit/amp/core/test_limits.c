@@ -259,7 +259,7 @@ TEST(reload_replaces_conf)
   cl_login(&a, "alice", "pw", NULL);
   *fresh = w.conf;
   fresh->create_rooms = false;
-  a.env.conf = fresh;
+  a.cl.env.conf = fresh;
   memset(&w.conf, 0xff, sizeof(w.conf)); /* the old one is garbage now */
   cl_send(&a, "Join", "room", "brandnew", NULL);
   expect_error(&a, "NO_SUCH_ROOM");

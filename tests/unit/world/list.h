@@ -1,0 +1,5 @@
+TEST_ENTRY(heap_clients)
+TEST_ENTRY(rerun_feeds_every_size)
+TEST_ENTRY(rerun_catches_a_split_sensitive_core)
+TEST_ENTRY(held_input_waits_for_resume)
+TEST_ENTRY(store_in_a_temp_dir)
