@@ -108,7 +108,7 @@ send_motd_text(reed_irc_core_t *c, const char *text)
 void
 reed__irc_send_motd(reed_irc_core_t *c)
 {
-  const reed_irc_strlist_t *motd = &IRC_CONF(c)->motd;
+  const reed_strlist_t *motd = &IRC_CONF(c)->motd;
   const reed_server_conf_t *sc = c->env->server_conf;
   const char *text = sc != NULL ? sc->motd_text : NULL;
 

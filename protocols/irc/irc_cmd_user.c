@@ -490,7 +490,7 @@ oper_match(const char *entry, const char *name, const char *pass)
 void
 reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const reed_irc_strlist_t *ops = &IRC_CONF(c)->opers;
+  const reed_strlist_t *ops = &IRC_CONF(c)->opers;
   const char *nick = reed__irc_nick(c);
 
   if (ops->n == 0) {

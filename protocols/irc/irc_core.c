@@ -76,7 +76,7 @@ ping_check(void *arg)
 static uint64_t
 flood_step_ms(const reed_irc_core_t *c)
 {
-  long rate = IRC_CONF(c)->flood_rate > 0 ? IRC_CONF(c)->flood_rate : 1;
+  int rate = IRC_CONF(c)->flood_rate > 0 ? IRC_CONF(c)->flood_rate : 1;
 
   return (uint64_t)(10000 / rate);
 }
@@ -364,7 +364,7 @@ reed__irc_server_name(const reed_irc_core_t *c)
 }
 
 static uint64_t
-pick(long own, const reed_irc_core_t *c, size_t server_off, uint64_t dflt)
+pick(uint64_t own, const reed_irc_core_t *c, size_t server_off, uint64_t dflt)
 {
   const reed_server_conf_t *s = c->env->server_conf;
 

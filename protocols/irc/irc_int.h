@@ -9,31 +9,26 @@
 
 /* ---- Config ([irc] section) ------------------------------------------------
  */
-typedef struct reed_irc_strlist_s {
-  char **v;
-  size_t n;
-} reed_irc_strlist_t;
-
 typedef struct reed_irc_conf_s {
-  char *network;                   /* NETWORK= and the welcome line */
-  reed_irc_strlist_t motd;         /* one entry per line; empty: 422 */
-  long reg_timeout_ms;             /* registration must finish within this */
-  long ping_interval_ms;           /* idle time before the server PINGs */
-  long ping_timeout_ms;            /* then the time the client has to answer */
-  long flood_burst;                /* commands at once */
-  long flood_rate;                 /* commands per 10 seconds after the burst */
-  bool fakelag;                    /* delay flooders (else disconnect them) */
-  reed_irc_strlist_t flood_exempt; /* IPs never throttled */
-  long prereg_max_lines;           /* lines allowed before registering */
-  reed_irc_strlist_t opers;        /* "name password" pairs */
-  char *server_name;               /* until the [server] name reaches us */
-  bool register_before_connect;    /* REGISTER before registration ends */
-  bool register_requires_email;    /* REGISTER needs an email address */
-  char *password;                  /* connection password (PASS); NULL: none */
-  char *description;               /* LINKS and VERSION; NULL: built in */
-  long sts_port;                   /* STS: the TLS port to upgrade to; 0 off */
-  long sts_duration_ms;            /* STS: how long clients keep the policy */
-  bool sts_preload;                /* STS: the policy may be preloaded */
+  char *network;                /* NETWORK= and the welcome line */
+  reed_strlist_t motd;          /* one entry per line; empty: 422 */
+  uint64_t reg_timeout_ms;      /* registration must finish within this */
+  uint64_t ping_interval_ms;    /* idle time before the server PINGs */
+  uint64_t ping_timeout_ms;     /* then the time the client has to answer */
+  int flood_burst;              /* commands at once */
+  int flood_rate;               /* commands per 10 seconds after the burst */
+  bool fakelag;                 /* delay flooders (else disconnect them) */
+  reed_strlist_t flood_exempt;  /* IPs never throttled */
+  int prereg_max_lines;         /* lines allowed before registering */
+  reed_strlist_t opers;         /* "name password" pairs */
+  char *server_name;            /* until the [server] name reaches us */
+  bool register_before_connect; /* REGISTER before registration ends */
+  bool register_requires_email; /* REGISTER needs an email address */
+  char *password;               /* connection password (PASS); NULL: none */
+  char *description;            /* LINKS and VERSION; NULL: built in */
+  int sts_port;                 /* STS: the TLS port to upgrade to; 0 off */
+  uint64_t sts_duration_ms;     /* STS: how long clients keep the policy */
+  bool sts_preload;             /* STS: the policy may be preloaded */
 } reed_irc_conf_t;
 
 void reed__irc_conf_defaults(void *conf);

@@ -257,6 +257,8 @@ TEST(limits_directives)
       {"fakelag", "maybe", REED_ECONFIG},
       {"network", "ExampleNet", 0},
       {"network", "", REED_ECONFIG},
+      {"motd", "", 0}, /* a blank MOTD line */
+      {"sts_duration", "0", 0},
   };
   reed_irc_conf_t conf;
 
