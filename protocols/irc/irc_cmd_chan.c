@@ -172,7 +172,7 @@ reed__irc_cmd_topic(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_send_topic(c, room, false);
     return;
   }
-  n = reed__irc_utf8_cut(m->params[1], strlen(m->params[1]), REED_TOPIC_MAX);
+  n = reed_utf8_cut(m->params[1], strlen(m->params[1]), REED_TOPIC_MAX);
   memcpy(topic, m->params[1], n);
   topic[n] = '\0';
   rc = reed_room_set_topic(c->session, room, topic);
@@ -484,7 +484,7 @@ reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   if (reason == NULL || reason[0] == '\0')
     reason = reed__irc_nick(c); /* the kicker's nick, as IRC servers do */
-  k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
+  k = reed_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
   memcpy(rbuf, reason, k);
   rbuf[k] = '\0';
   for (size_t i = 0; i < nn && c->session != NULL; i++)

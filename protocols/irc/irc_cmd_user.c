@@ -81,7 +81,7 @@ reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m)
     return;
   }
   if (!clear) {
-    n = reed__irc_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
+    n = reed_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
     memcpy(text, m->params[0], n);
     text[n] = '\0';
   }

@@ -10,19 +10,6 @@
 
 #define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
 
-size_t
-reed__irc_utf8_cut(const char *s, size_t len, size_t max)
-{
-  size_t n;
-
-  if (len <= max)
-    return len;
-  n = max;
-  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-    n--;
-  return n;
-}
-
 const char *
 reed__irc_room_of(const char *chan)
 {
@@ -60,7 +47,7 @@ send_line(reed_irc_core_t *c, char *line, size_t len)
     const char *sp = memchr(line, ' ', len);
     tags = sp ? (size_t)(sp - line) + 1 : 0;
   }
-  len = tags + reed__irc_utf8_cut(line + tags, len - tags, IRC_BODY_MAX);
+  len = tags + reed_utf8_cut(line + tags, len - tags, IRC_BODY_MAX);
   memcpy(line + len, "\r\n", 2);
   b = reed_buf_from(line, len + 2);
   if (b == NULL)
@@ -306,8 +293,7 @@ append_cut(reed_buf_t **b, const char *text, size_t used)
   size_t len = text ? strlen(text) : 0;
   size_t max = used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0;
 
-  return reed_buf_append(b, text ? text : "",
-                         reed__irc_utf8_cut(text, len, max));
+  return reed_buf_append(b, text ? text : "", reed_utf8_cut(text, len, max));
 }
 
 static int
@@ -371,7 +357,7 @@ message_lines(render_t *r, const char *cmd, const char *target)
       rc = reed_buf_printf(&r->b, "%s %s :%s", cmd, target,
                            action ? "\001ACTION " : "");
     used = r->b->len - start - r->tags_len + (action ? 1 : 0);
-    k = reed__irc_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
+    k = reed_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
     if (k == 0 || whole)
       k = n; /* (k == 0 cannot happen with sane prefixes; never loop) */
     if (rc == 0)

@@ -244,8 +244,6 @@ reed_buf_t *reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev);
 void reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev);
 /* Room names: "#name" <-> "name"; NULL when not a valid IRC channel. */
 const char *reed__irc_room_of(const char *chan);
-/* Cuts a UTF-8 string to at most max bytes on a character boundary. */
-size_t reed__irc_utf8_cut(const char *s, size_t len, size_t max);
 
 /* Welcome burst and informational replies (irc_cmd_info.c). */
 void reed__irc_send_welcome(reed_irc_core_t *c);
