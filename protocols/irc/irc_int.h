@@ -185,6 +185,10 @@ reed_irc_portal_cb reed__irc_portal_begin(reed_irc_core_t *c,
 void reed__irc_portal_end(reed_irc_core_t *c, bool waiting);
 /* Binds the account, then 900 and 903 (SASL). */
 void reed__irc_logged_in(reed_irc_core_t *c, const char *account);
+/* Logs the session (made now if need be) in as `account` and sends 900
+ * RPL_LOGGEDIN, the one place it is built (SASL, REGISTER and VERIFY).
+ * Returns 0, or the model's error with nothing sent. */
+int reed__irc_bind_account(reed_irc_core_t *c, const char *account);
 void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Cancels a portal request in flight and frees the exchange. */
 void reed__irc_sasl_cleanup(reed_irc_core_t *c);

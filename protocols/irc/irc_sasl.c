@@ -137,28 +137,36 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
   reed_free(enc);
 }
 
-void
-reed__irc_logged_in(reed_irc_core_t *c, const char *account)
+int
+reed__irc_bind_account(reed_irc_core_t *c, const char *account)
 {
   char mask[IRC_MASK_MAX];
   const char *nick = reed__irc_own_nick(c);
+  int rc = reed__irc_ensure_session(c);
 
+  if (rc < 0 || (rc = reed_session_login(c->session, account)) < 0)
+    return rc;
+  c->sasl_done = true;
+  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
+           c->user[0] ? c->user : "*", c->host);
+  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
+                account);
+  return 0;
+}
+
+void
+reed__irc_logged_in(reed_irc_core_t *c, const char *account)
+{
   /* `account` may belong to the exchange that sasl_end frees. */
   if (account != c->sasl_account)
     reed_strlcpy(c->sasl_account, account ? account : "",
                  sizeof(c->sasl_account));
   account = c->sasl_account;
   sasl_end(c);
-  if (reed__irc_ensure_session(c) < 0 ||
-      reed_session_login(c->session, account) < 0) {
+  if (reed__irc_bind_account(c, account) < 0) {
     reed__irc_num(c, "904", ":SASL authentication failed");
     return;
   }
-  c->sasl_done = true;
-  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
-           c->user[0] ? c->user : "*", c->host);
-  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
-                account);
   reed__irc_num(c, "903", ":SASL authentication successful");
 }
 
