@@ -2,8 +2,8 @@
  * `+` adds targets and answers 730/731 for them (734 for those past the
  * limit), `-` removes, `C` clears, `L` lists (732, 733), `S` shows each
  * target's status. Replies are comma lists split to fit the line. The
- * model's PRESENCE events become 730/731 here too; extended-monitor is a
- * filter in irc_fmt.c (`watch` deliveries need the cap). */
+ * model's PRESENCE events become 730/731 in irc_fmt.c; extended-monitor is
+ * a filter there too (`watch` deliveries need the cap). */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -199,24 +199,4 @@ reed__irc_cmd_monitor(reed_irc_core_t *c, const reed_irc_msg_t *m)
     monitor_status(c);
   else
     reed__irc_num(c, "400", "MONITOR %.16s :Unknown subcommand", sub);
-}
-
-/* ---- PRESENCE -> 730 / 731
- * --------------------------------------------------- The numeric names the
- * recipient, so it is formatted per watcher (a nick has few watchers) rather
- * than through the fan-out's cache. */
-void
-reed__irc_on_presence(reed_irc_core_t *c, const reed_event_t *ev)
-{
-  char mask[IRC_MASK_MAX];
-
-  if (!(c->state & IRC_ST_REG) || (c->state & IRC_ST_CLOSED) ||
-      ev->target == NULL)
-    return;
-  if (ev->online) {
-    reed__irc_mask_str(&ev->from, mask, sizeof(mask));
-    reed__irc_num(c, "730", ":%s", mask);
-  } else {
-    reed__irc_num(c, "731", ":%s", ev->target);
-  }
 }

@@ -64,6 +64,7 @@ ping_check(void *arg)
     c->ping_out = true;
     reed__irc_send(c, "PING :%s", IRC_SERVER(c));
     arm_ping(c, interval + timeout - idle);
+    reed__irc_check_write(c);
     return;
   }
   arm_ping(c, (c->ping_out ? interval + timeout : interval) - idle);
@@ -249,15 +250,12 @@ take_line(reed_irc_core_t *c, const uint8_t *in, size_t n)
   return true;
 }
 
-ssize_t
-reed__irc_feed(void *core, const uint8_t *in, size_t len)
+static ssize_t
+feed_lines(reed_irc_core_t *c, const uint8_t *in, size_t len)
 {
-  reed_irc_core_t *c = core;
   size_t off = 0;
 
-  c->last_rx_ms = c->clock->now_ms(c->clock->c);
-  c->ping_out = false;
-  while (off < len && !(c->state & IRC_ST_CLOSED)) {
+  while (off < len && !(c->state & IRC_ST_CLOSED) && !c->write_failed) {
     const uint8_t *eol = find_eol(in + off, len - off);
     size_t n;
     if (c->sasl_pending) {
@@ -280,6 +278,19 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
   return (ssize_t)len;
 }
 
+ssize_t
+reed__irc_feed(void *core, const uint8_t *in, size_t len)
+{
+  reed_irc_core_t *c = core;
+  ssize_t n;
+
+  c->last_rx_ms = c->clock->now_ms(c->clock->c);
+  c->ping_out = false;
+  n = feed_lines(c, in, len);
+  reed__irc_check_write(c);
+  return (c->state & IRC_ST_CLOSED) ? (ssize_t)len : n;
+}
+
 /* ---- Lifecycle -------------------------------------------------------------
  */
 
@@ -290,7 +301,8 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
 
   if (c->state & (IRC_ST_CLOSED | IRC_ST_CLOSING))
     return;
-  c->state |= IRC_ST_CLOSING; /* a failing write must not come back here */
+  c->state |= IRC_ST_CLOSING;
+  c->write_failed = false; /* the ERROR line is still tried */
   reed__irc_label_end(c);
   reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
   c->state |= IRC_ST_CLOSED;

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
 #define CONCAT "draft/multiline-concat"
 
 bool

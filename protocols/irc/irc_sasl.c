@@ -183,6 +183,7 @@ portal_result(reed_irc_core_t *c)
   c->sasl_pending = c->sasl_ready = false;
   c->auth_fn(c, c->sasl_status, c->sasl_account);
   reed__irc_resume(c);
+  reed__irc_check_write(c);
 }
 
 static void
