@@ -225,6 +225,6 @@ reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m)
       reed__irc_try_register(c);
     }
   } else {
-    reed__irc_num(c, "410", "%.32s :Invalid CAP command", sub);
+    reed__irc_num(c, ERR_INVALIDCAPCMD, "%.32s :Invalid CAP command", sub);
   }
 }

@@ -74,7 +74,7 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   if (nick[0] == '\0') {
-    reed__irc_num(c, "431", ":No nickname given");
+    reed__irc_num(c, ERR_NONICKNAMEGIVEN, ":No nickname given");
     return;
   }
   reed_strlcpy(c->nick_tried, nick, sizeof(c->nick_tried));
@@ -114,7 +114,7 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t rl;
 
   if (m->params[0][0] == '\0' || real[0] == '\0') {
-    reed__irc_num(c, "461", "USER :Not enough parameters");
+    reed__irc_num(c, ERR_NEEDMOREPARAMS, "USER :Not enough parameters");
     return;
   }
   clean_user(c->user, sizeof(c->user), m->params[0]);

@@ -160,7 +160,7 @@ run_line(reed_irc_core_t *c, const char *line, size_t len)
 
   if (rc == REED_ETOOBIG || rc == REED_ELIMIT ||
       (rc == 0 && client_tags_too_long(&m))) {
-    reed__irc_num(c, "417", ":Input line was too long");
+    reed__irc_num(c, ERR_INPUTTOOLONG, ":Input line was too long");
     return true;
   }
   if (rc < 0)
@@ -461,7 +461,7 @@ reed__irc_try_register(reed_irc_core_t *c)
       (c->state & need) != need)
     return;
   if (IRC_CONF(c)->password != NULL && !(c->state & IRC_ST_PASS)) {
-    reed__irc_num(c, "464", ":Password incorrect");
+    reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
     reed__irc_close(c, "Bad password");
     return;
   }
@@ -471,7 +471,7 @@ reed__irc_try_register(reed_irc_core_t *c)
   }
   if (c->sasl != NULL) {
     reed__irc_sasl_cleanup(c);
-    reed__irc_num(c, "906", ":SASL authentication aborted");
+    reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
   }
   /* Set before the nick, while nobody can see the session: no HOST or
    * REALNAME event reaches its watchers (MONITOR) along with its 730. */

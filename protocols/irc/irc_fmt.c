@@ -397,9 +397,9 @@ on_presence(reed_irc_core_t *c, const reed_event_t *ev)
     return;
   if (ev->online) {
     reed__irc_mask_str(&ev->from, mask, sizeof(mask));
-    reed__irc_num(c, "730", ":%s", mask);
+    reed__irc_num(c, RPL_MONONLINE, ":%s", mask);
   } else {
-    reed__irc_num(c, "731", ":%s", ev->target);
+    reed__irc_num(c, RPL_MONOFFLINE, ":%s", ev->target);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "../../server/model/model.h"
 #include "irc.h"
+#include "irc_numerics.h"
 
 #include <stdbool.h>
 

@@ -107,7 +107,7 @@ fail(reed_irc_core_t *c, const char *num, const char *text)
 static void
 send_mechs(reed_irc_core_t *c)
 {
-  reed__irc_num(c, "908",
+  reed__irc_num(c, RPL_SASLMECHS,
                 "PLAIN,SCRAM-SHA-256,EXTERNAL :are available SASL "
                 "mechanisms");
 }
@@ -126,7 +126,7 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
   }
   enc = reed_malloc((data->len + 2) / 3 * 4 + 1);
   if (enc == NULL) {
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   n = reed__irc_b64_encode(data->data, data->len, enc);
@@ -149,8 +149,8 @@ reed__irc_bind_account(reed_irc_core_t *c, const char *account)
   c->sasl_done = true;
   snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
            c->user[0] ? c->user : "*", c->host);
-  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
-                account);
+  reed__irc_num(c, RPL_LOGGEDIN, "%s %s :You are now logged in as %s", mask,
+                account, account);
   return 0;
 }
 
@@ -164,10 +164,10 @@ reed__irc_logged_in(reed_irc_core_t *c, const char *account)
   account = c->sasl_account;
   sasl_end(c);
   if (reed__irc_bind_account(c, account) < 0) {
-    reed__irc_num(c, "904", ":SASL authentication failed");
+    reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
     return;
   }
-  reed__irc_num(c, "903", ":SASL authentication successful");
+  reed__irc_num(c, RPL_SASLSUCCESS, ":SASL authentication successful");
 }
 
 /* ---- Portal calls
@@ -224,7 +224,7 @@ sasl_answer(reed_irc_core_t *c, int status, const char *account)
   if (status == 0 && account[0] != '\0')
     reed__irc_logged_in(c, account);
   else
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
 }
 
 static void
@@ -245,10 +245,10 @@ step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
   case REED_SASL_PENDING:
     break; /* handled by reed__irc_portal_end */
   case REED_ETOOBIG:
-    fail(c, "905", "SASL message too long");
+    fail(c, ERR_SASLTOOLONG, "SASL message too long");
     break;
   default:
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
   }
   reed_buf_unref(out);
 }
@@ -264,7 +264,7 @@ client_message(reed_irc_core_t *c)
   int rc;
 
   if (raw == NULL) {
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   n = reed__irc_b64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
@@ -273,7 +273,7 @@ client_message(reed_irc_core_t *c)
   c->sasl_len = 0;
   if (n < 0) {
     reed_free(raw);
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   if (c->sasl_final) {
@@ -298,13 +298,13 @@ client_chunk(reed_irc_core_t *c, const char *arg)
   char *nb;
 
   if (len > IRC_SASL_CHUNK || c->sasl_len + len > IRC_SASL_B64_MAX) {
-    fail(c, "905", "SASL message too long");
+    fail(c, ERR_SASLTOOLONG, "SASL message too long");
     return;
   }
   if (len > 0) {
     nb = reed_realloc(c->sasl_buf, c->sasl_len + len + 1);
     if (nb == NULL) {
-      fail(c, "904", "SASL authentication failed");
+      fail(c, ERR_SASLFAIL, "SASL authentication failed");
       return;
     }
     memcpy(nb + c->sasl_len, arg, len);
@@ -325,7 +325,7 @@ start(reed_irc_core_t *c, const char *mech)
   if (rc < 0) {
     c->sasl = NULL;
     send_mechs(c);
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   reed__irc_send(c, "AUTHENTICATE +");
@@ -337,18 +337,19 @@ reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m)
   const char *arg = m->params[0];
 
   if (!(c->caps & IRC_CAP_SASL) || c->env->portal == NULL) {
-    reed__irc_num(c, "904", ":SASL authentication failed");
+    reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
     return;
   }
   if (strcmp(arg, "*") == 0) {
     if (c->sasl == NULL)
-      reed__irc_num(c, "906", ":SASL authentication aborted");
+      reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
     else
-      fail(c, "906", "SASL authentication aborted");
+      fail(c, ERR_SASLABORTED, "SASL authentication aborted");
     return;
   }
   if (c->sasl_done) {
-    reed__irc_num(c, "907", ":You have already authenticated using SASL");
+    reed__irc_num(c, ERR_SASLALREADY,
+                  ":You have already authenticated using SASL");
     return;
   }
   if (c->sasl == NULL)
