@@ -235,21 +235,6 @@ text_budget(const reed__bot_irc_t *irc, const char *cmd, const char *target)
              : 16;
 }
 
-/* The longest prefix of text within max bytes that ends on a character
- * boundary. */
-static size_t
-utf8_cut(const char *text, size_t len, size_t max)
-{
-  size_t n;
-
-  if (len <= max)
-    return len;
-  n = max;
-  while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-    n--;
-  return n > 0 ? n : max;
-}
-
 static int
 op_msg(void *t, const char *target, int kind, const char *text)
 {
@@ -266,7 +251,9 @@ op_msg(void *t, const char *target, int kind, const char *text)
   if ((len + max - 4) / (max - 3) > REED__BOT_IRC_QUEUE_MAX - irc->q_len)
     return REED_EQUEUEFULL;
   while (len > 0 && rc == 0) {
-    size_t n = utf8_cut(text, len, max);
+    /* text is valid UTF-8 (bot_core checked it) and max >= 16, so the
+     * cut is never 0. */
+    size_t n = reed_utf8_cut(text, len, max);
     rc = reed__bot_irc_sendf(irc, "%s %s :%s%.*s%s", cmd, target, pre, (int)n,
                              text, post);
     text += n;

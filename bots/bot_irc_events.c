@@ -1,10 +1,92 @@
-/* The networked transport's server lines turned into bot events: messages
- * and notices (CTCP ACTION, VERSION and PING), joins, parts, quits, nick
- * changes, topics, kicks and invites. */
+/* The networked transport's server lines turned into bot events: each line
+ * parsed by the IRC module's codec and read as a client reads it, then
+ * messages and notices (CTCP ACTION, VERSION and PING), joins, parts,
+ * quits, nick changes, topics, kicks and invites. */
 #include "bot_irc_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+_Static_assert(REED__BOT_IRC_LINE_MAX < sizeof(((reed_irc_msg_t *)0)->buf),
+               "a bot line fits the codec's buffer");
+
+/* ---- One line --------------------------------------------------------------
+ * The codec is strict about what a server must never send (NUL, CR, LF, an
+ * empty source or tag key); the client adds what would be unsafe to act
+ * on: a command that is not one plain word, a source without a nick. */
+
+static int
+command_ok(const char *c)
+{
+  size_t n = 0;
+
+  for (; c[n]; n++) {
+    unsigned char ch = (unsigned char)c[n];
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+          (ch >= '0' && ch <= '9')))
+      return 0;
+  }
+  return n > 0 && n <= 32;
+}
+
+/* Splits the source (NUL-terminated in m->line.buf) into nick!user@host. */
+static int
+split_source(reed__bot_irc_msg_t *m)
+{
+  char *src, *bang, *at;
+
+  m->nick = m->user = m->host = NULL;
+  if (m->line.source == NULL)
+    return 0;
+  src = m->line.buf + (m->line.source - m->line.buf);
+  m->nick = src;
+  if ((at = strchr(src, '@')) != NULL) {
+    *at = '\0';
+    m->host = at + 1;
+  }
+  if ((bang = strchr(src, '!')) != NULL) {
+    *bang = '\0';
+    m->user = bang + 1;
+  }
+  return *m->nick ? 0 : REED_ESYNTAX;
+}
+
+int
+reed__bot_irc_parse(const char *line, size_t len, reed__bot_irc_msg_t *m)
+{
+  int rc;
+
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    len--;
+  if (len > REED__BOT_IRC_LINE_MAX)
+    return REED_ETOOBIG;
+  rc = reed_irc_line_parse_server(line, len, &m->line);
+  if (rc == 0 && !command_ok(m->line.command))
+    rc = REED_ESYNTAX;
+  if (rc == 0)
+    rc = split_source(m);
+  if (rc != 0)
+    return rc;
+  m->command = m->line.command;
+  m->n_params = m->line.n_params;
+  memcpy(m->params, m->line.params, m->n_params * sizeof(m->params[0]));
+  return 0;
+}
+
+int
+reed__bot_irc_tag(const reed__bot_irc_msg_t *m, const char *key, char *out,
+                  size_t size)
+{
+  const char *v = reed_irc_msg_tag(&m->line, key);
+
+  if (size == 0 || v == NULL)
+    return 0;
+  reed_strlcpy(out, v, size);
+  return 1;
+}
+
+/* ---- Events ----------------------------------------------------------------
+ */
 
 static int
 is_room(const char *target)

@@ -4,26 +4,30 @@
 #ifndef REED_BOT_IRC_INT_H
 #define REED_BOT_IRC_INT_H
 
+#include "irc_line.h"
 #include "bot_int.h"
 
-/* ---- One IRC line (RFC 1459 / IRCv3 message tags), parsed in place ----- */
+/* ---- One IRC line, as the client reads it ------------------------------
+ * The IRC module's own codec parses (protocols/irc/irc_line.h, base only,
+ * compiled into libreed-bot); the client adds what it needs on top: the
+ * source split into nick, user and host, and a plain command word. */
 #define REED__BOT_IRC_LINE_MAX 8703 /* 8191 bytes of tags + 512 */
-#define REED__BOT_IRC_PARAMS 15
+#define REED__BOT_IRC_PARAMS REED_IRC_PARAMS_MAX
 
 typedef struct reed__bot_irc_msg_s {
-  const char *tags; /* raw, without '@'; NULL when none */
-  const char *nick; /* prefix: nick or server name; NULL when none */
-  const char *user; /* NULL when the prefix had no '!' */
-  const char *host; /* NULL when the prefix had no '@' */
-  const char *command;
-  const char *params[REED__BOT_IRC_PARAMS];
+  reed_irc_msg_t line; /* the parse; tags through reed__bot_irc_tag */
+  const char *nick;    /* prefix: nick or server name; NULL when none */
+  const char *user;    /* NULL when the prefix had no '!' */
+  const char *host;    /* NULL when the prefix had no '@' */
+  const char *command; /* line.command */
+  const char *params[REED__BOT_IRC_PARAMS]; /* line.params */
   size_t n_params;
-  char buf[REED__BOT_IRC_LINE_MAX + 1];
 } reed__bot_irc_msg_t;
 
 /* Parses one line without its CR LF (a trailing CR or LF is ignored).
  * Returns 0 or one of: REED_ETOOBIG (over REED__BOT_IRC_LINE_MAX),
- * REED_ESYNTAX (NUL, empty, no command, a bad prefix or command). */
+ * REED_ESYNTAX (NUL, empty, no command, a bad prefix or command, a bad tag
+ * section), REED_ELIMIT (more tags than the codec keeps). */
 int reed__bot_irc_parse(const char *line, size_t len, reed__bot_irc_msg_t *m);
 /* Copies the value of tag `key` (unescaped) into out; 1 when present. */
 int reed__bot_irc_tag(const reed__bot_irc_msg_t *m, const char *key, char *out,

@@ -69,7 +69,7 @@ reed_conf_set_str(void *conf, const char *value, const reed_directive_t *d,
   char **field = FIELD(conf, d, char *);
   char *copy;
 
-  if (*value == '\0')
+  if (*value == '\0' && !(d->flags & REED_CONF_EMPTY))
     return reed__conf_errf(err, "empty value");
   if (d->max > 0 && strlen(value) > (size_t)d->max)
     return reed__conf_errf(err, "value longer than %ld bytes", d->max);
@@ -215,7 +215,7 @@ reed_conf_set_strlist(void *conf, const char *value, const reed_directive_t *d,
   reed_strlist_t *l = FIELD(conf, d, reed_strlist_t);
   char **v, *copy;
 
-  if (*value == '\0')
+  if (*value == '\0' && !(d->flags & REED_CONF_EMPTY))
     return reed__conf_errf(err, "empty value");
   if (d->max > 0 && strlen(value) > (size_t)d->max)
     return reed__conf_errf(err, "value longer than %ld bytes", d->max);
@@ -250,6 +250,13 @@ reed__conf_free_field(void *conf, const reed_directive_t *d)
     reed_free(l->v);
     *l = (reed_strlist_t){.n = 0};
   }
+}
+
+void
+reed_conf_fields_free(void *conf, const reed_directive_t *dirs)
+{
+  for (size_t i = 0; dirs != NULL && dirs[i].key != NULL; i++)
+    reed__conf_free_field(conf, &dirs[i]);
 }
 
 size_t

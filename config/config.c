@@ -187,13 +187,6 @@ typedef struct {
   reed_conf_err_t *err;
 } loader_t;
 
-static void
-free_fields(void *conf, const reed_directive_t *dirs)
-{
-  for (size_t i = 0; dirs != NULL && dirs[i].key != NULL; i++)
-    reed__conf_free_field(conf, &dirs[i]);
-}
-
 /* Fills err's line and key; passes rc through. */
 static int
 at(loader_t *ld, int rc, int line, const char *key)
@@ -309,7 +302,7 @@ enable_module(loader_t *ld, size_t m)
 
   if (rc != 0) {
     if (s->conf != NULL)
-      free_fields(s->conf, sec->directives);
+      reed_conf_fields_free(s->conf, sec->directives);
     reed_free(s->conf);
     s->conf = NULL;
     return rc;
@@ -740,14 +733,14 @@ reed_config_free(reed_config_t *cfg)
       continue;
     if (sec->cleanup != NULL)
       sec->cleanup(conf);
-    free_fields(conf, sec->directives);
+    reed_conf_fields_free(conf, sec->directives);
     reed_free(conf);
   }
   for (size_t i = 0; i < cfg->n_listeners; i++) {
     reed_free(cfg->listeners[i].spec);
     reed_endpoint_cleanup(&cfg->listeners[i].ep);
   }
-  free_fields(&cfg->server, server_directives);
+  reed_conf_fields_free(&cfg->server, server_directives);
   reed_free(cfg->server.motd_text);
   reed_free(cfg->listeners);
   reed_free(cfg->modules);

@@ -37,6 +37,9 @@ enum {
    * to the setter in order). reed_conf_set_strlist is always repeatable;
    * any other key given twice is an error naming the first line. */
   REED_CONF_MULTI = 1u << 0,
+  /* reed_conf_set_str and reed_conf_set_strlist also take an empty value
+   * (a blank MOTD line). */
+  REED_CONF_EMPTY = 1u << 1,
 };
 
 /* One INI key of a section (nginx ngx_command_t): key, setter, offsetof.
@@ -64,7 +67,8 @@ typedef struct reed_directive_s {
  * REED_ENOMEM. Numeric bounds come from d->min and d->max when
  * d->min < d->max. */
 
-/* char *: a copy of a non-empty value (d->max > 0 bounds its length). */
+/* char *: a copy of a non-empty value (d->max > 0 bounds its length;
+ * REED_CONF_EMPTY allows ""). */
 int reed_conf_set_str(void *conf, const char *value, const reed_directive_t *d,
                       reed_conf_err_t *err);
 /* int: a decimal integer, optionally signed. */
@@ -88,9 +92,16 @@ typedef struct reed_strlist_s {
   char **v;
   size_t n;
 } reed_strlist_t;
-/* reed_strlist_t: appends a copy of a non-empty value. */
+/* reed_strlist_t: appends a copy of a non-empty value (REED_CONF_EMPTY
+ * allows ""). */
 int reed_conf_set_strlist(void *conf, const char *value,
                           const reed_directive_t *d, reed_conf_err_t *err);
+
+/* Frees the reed_conf_set_str and reed_conf_set_strlist fields of `conf`
+ * named by the NULL-key terminated `dirs`, leaving them NULL and empty, so
+ * a second call does nothing. reed_config_free does this for every
+ * section; a module's own cleanup may call it for a conf it filled itself. */
+void reed_conf_fields_free(void *conf, const reed_directive_t *dirs);
 
 /* ---- INI parser
  * -------------------------------------------------------------- Lines are

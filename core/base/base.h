@@ -174,5 +174,10 @@ void reed_log_flush(reed_log_t *log);
 size_t reed_strlcpy(char *dst, const char *src, size_t size);
 /* 1 if `p[0..len)` is valid UTF-8 (no overlongs, no surrogates). */
 int reed_utf8_valid(const uint8_t *p, size_t len);
+/* The length of the longest prefix of s[0..len) within `max` bytes that
+ * does not split a UTF-8 character (it backs off over continuation bytes):
+ * len when len <= max, else at most max, and 0 when the first character
+ * alone is longer than max. */
+size_t reed_utf8_cut(const char *s, size_t len, size_t max);
 
 #endif

@@ -59,3 +59,16 @@ reed_utf8_valid(const uint8_t *p, size_t len)
   }
   return 1;
 }
+
+size_t
+reed_utf8_cut(const char *s, size_t len, size_t max)
+{
+  size_t n;
+
+  if (len <= max)
+    return len;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}

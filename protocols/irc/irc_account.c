@@ -36,22 +36,6 @@ reg_code(int err)
 }
 
 static void
-bind_account(reed_irc_core_t *c, const char *account)
-{
-  char mask[IRC_MASK_MAX];
-  const char *nick = reed__irc_own_nick(c);
-
-  if (reed__irc_ensure_session(c) < 0 ||
-      reed_session_login(c->session, account) < 0)
-    return;
-  c->sasl_done = true;
-  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
-           c->user[0] ? c->user : "*", c->host);
-  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
-                account);
-}
-
-static void
 register_answer(reed_irc_core_t *c, int status, const char *account)
 {
   if (status != 0 || (c->state & IRC_ST_CLOSED)) {
@@ -61,7 +45,7 @@ register_answer(reed_irc_core_t *c, int status, const char *account)
   }
   reed__irc_send(c, ":%s REGISTER SUCCESS %s :Account created", IRC_SERVER(c),
                  account);
-  bind_account(c, account);
+  reed__irc_bind_account(c, account);
 }
 
 /* Starts a registration; `answer` gets the result. */
@@ -149,7 +133,7 @@ ns_register_answer(reed_irc_core_t *c, int status, const char *account)
     return;
   }
   ns_notice(c, "Account created");
-  bind_account(c, account);
+  reed__irc_bind_account(c, account);
 }
 
 static void
@@ -160,7 +144,7 @@ ns_identify_answer(reed_irc_core_t *c, int status, const char *account)
     return;
   }
   ns_notice(c, "You are now identified");
-  bind_account(c, account);
+  reed__irc_bind_account(c, account);
 }
 
 static void

@@ -2,6 +2,7 @@
  * cap-notify): LS, LIST, REQ (all or nothing), END. */
 #include "irc_int.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +87,9 @@ sts_value(const reed_irc_core_t *c, char *out, size_t size)
   const reed_irc_conf_t *conf = IRC_CONF(c);
 
   if (!c->tr->peer(c->tr->t)->tls)
-    snprintf(out, size, "port=%ld", conf->sts_port);
+    snprintf(out, size, "port=%d", conf->sts_port);
   else
-    snprintf(out, size, "duration=%ld%s", conf->sts_duration_ms / 1000,
+    snprintf(out, size, "duration=%" PRIu64 "%s", conf->sts_duration_ms / 1000,
              conf->sts_preload ? ",preload" : "");
 }
 
@@ -224,6 +225,6 @@ reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m)
       reed__irc_try_register(c);
     }
   } else {
-    reed__irc_num(c, "410", "%.32s :Invalid CAP command", sub);
+    reed__irc_num(c, ERR_INVALIDCAPCMD, "%.32s :Invalid CAP command", sub);
   }
 }

@@ -132,11 +132,11 @@ reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet)
   reed_room_view(r, &v);
   if (v.topic == NULL || v.topic[0] == '\0') {
     if (!quiet)
-      reed__irc_num(c, "331", "#%s :No topic is set", v.name);
+      reed__irc_num(c, RPL_NOTOPIC, "#%s :No topic is set", v.name);
     return;
   }
-  reed__irc_num(c, "332", "#%s :%s", v.name, v.topic);
-  reed__irc_num(c, "333", "#%s %s %llu", v.name,
+  reed__irc_num(c, RPL_TOPIC, "#%s :%s", v.name, v.topic);
+  reed__irc_num(c, RPL_TOPICWHOTIME, "#%s %s %llu", v.name,
                 v.topic_by ? v.topic_by : IRC_SERVER(c),
                 (unsigned long long)(v.topic_ms / 1000));
 }
@@ -172,7 +172,7 @@ reed__irc_cmd_topic(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_send_topic(c, room, false);
     return;
   }
-  n = reed__irc_utf8_cut(m->params[1], strlen(m->params[1]), REED_TOPIC_MAX);
+  n = reed_utf8_cut(m->params[1], strlen(m->params[1]), REED_TOPIC_MAX);
   memcpy(topic, m->params[1], n);
   topic[n] = '\0';
   rc = reed_room_set_topic(c->session, room, topic);
@@ -195,7 +195,7 @@ names_flush(names_t *nm)
 {
   if (nm->len == 0)
     return;
-  reed__irc_num(nm->c, "353", "%s :%s", nm->head, nm->line);
+  reed__irc_num(nm->c, RPL_NAMREPLY, "%s :%s", nm->head, nm->line);
   nm->len = 0;
 }
 
@@ -287,7 +287,8 @@ names_reply(reed_irc_core_t *c, const char *room, bool joined)
     reed_room_view(r, &v);
   if (joined && (c->caps & IRC_CAP_READ_MARKER))
     reed__irc_send_markread(c, r ? v.name : room, true);
-  reed__irc_num(c, "366", "#%s :End of /NAMES list", r ? v.name : room);
+  reed__irc_num(c, RPL_ENDOFNAMES, "#%s :End of /NAMES list",
+                r ? v.name : room);
 }
 
 void
@@ -305,7 +306,7 @@ reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t nc;
 
   if (m->n_params == 0) {
-    reed__irc_num(c, "366", "* :End of /NAMES list");
+    reed__irc_num(c, RPL_ENDOFNAMES, "* :End of /NAMES list");
     return;
   }
   nc = reed__irc_split(buf, sizeof(buf), m->params[0], chans, IRC_LIST_MAX);
@@ -318,7 +319,7 @@ reed__irc_cmd_names(reed_irc_core_t *c, const reed_irc_msg_t *m)
     if (room != NULL)
       names_lines(c, room);
   }
-  reed__irc_num(c, "366", "%.300s :End of /NAMES list", m->params[0]);
+  reed__irc_num(c, RPL_ENDOFNAMES, "%.300s :End of /NAMES list", m->params[0]);
 }
 
 /* ---- LIST ------------------------------------------------------------------
@@ -382,7 +383,7 @@ list_room(void *ud, const reed_room_t *r)
     return;
   if (!list_wanted(f, &v))
     return;
-  reed__irc_num(c, "322", "#%s %zu :%s", v.name, v.members,
+  reed__irc_num(c, RPL_LIST, "#%s %zu :%s", v.name, v.members,
                 v.topic ? v.topic : "");
 }
 
@@ -430,7 +431,7 @@ reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
       .c = c, .max = SIZE_MAX, .now_ms = c->clock->wall_ms(c->clock->c)};
   char buf[REED_IRC_LINE_MAX];
 
-  reed__irc_num(c, "321", "Channel :Users  Name");
+  reed__irc_num(c, RPL_LISTSTART, "Channel :Users  Name");
   if (m->n_params > 0 && m->params[0][0] == '#' &&
       strpbrk(m->params[0], "*?") == NULL) {
     char *chans[IRC_LIST_MAX];
@@ -446,7 +447,7 @@ reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m)
       list_filters(&f, m->params[0], buf, sizeof(buf));
     reed_model_each_room(c->env->model, list_room, &f);
   }
-  reed__irc_num(c, "323", ":End of /LIST");
+  reed__irc_num(c, RPL_LISTEND, ":End of /LIST");
 }
 
 /* ---- KICK, INVITE ----------------------------------------------------------
@@ -479,12 +480,12 @@ reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t k;
 
   if (nc == 0 || nn == 0 || (nc != 1 && nc != nn)) {
-    reed__irc_num(c, "461", "KICK :Not enough parameters");
+    reed__irc_num(c, ERR_NEEDMOREPARAMS, "KICK :Not enough parameters");
     return;
   }
   if (reason == NULL || reason[0] == '\0')
     reason = reed__irc_nick(c); /* the kicker's nick, as IRC servers do */
-  k = reed__irc_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
+  k = reed_utf8_cut(reason, strlen(reason), REED_REASON_MAX);
   memcpy(rbuf, reason, k);
   rbuf[k] = '\0';
   for (size_t i = 0; i < nn && c->session != NULL; i++)
@@ -502,5 +503,5 @@ reed__irc_cmd_invite(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_reply_room_err(c, rc, IRC_CTX_ANY, chan, nick);
     return;
   }
-  reed__irc_num(c, "341", "%s %s", nick, chan);
+  reed__irc_num(c, RPL_INVITING, "%s %s", nick, chan);
 }

@@ -65,7 +65,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
     size_t n = 0;
     for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++)
       n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", tok[i]);
-    reed__irc_num(c, "005", "%s:are supported by this server", line);
+    reed__irc_num(c, RPL_ISUPPORT, "%s:are supported by this server", line);
   }
 }
 
@@ -75,14 +75,16 @@ reed__irc_send_lusers(reed_irc_core_t *c)
   reed_model_stats_t st;
 
   reed_model_stats(c->env->model, &st);
-  reed__irc_num(c, "251", ":There are %zu users and 0 invisible on 1 servers",
+  reed__irc_num(c, RPL_LUSERCLIENT,
+                ":There are %zu users and 0 invisible on 1 servers",
                 st.persons);
-  reed__irc_num(c, "252", "%zu :IRC Operators online", st.opers);
-  reed__irc_num(c, "254", "%zu :channels formed", st.rooms);
-  reed__irc_num(c, "255", ":I have %zu clients and 0 servers", st.sessions);
+  reed__irc_num(c, RPL_LUSEROP, "%zu :IRC Operators online", st.opers);
+  reed__irc_num(c, RPL_LUSERCHANNELS, "%zu :channels formed", st.rooms);
+  reed__irc_num(c, RPL_LUSERME, ":I have %zu clients and 0 servers",
+                st.sessions);
   /* The optional counts are left out: the model keeps no maximum. */
-  reed__irc_num(c, "265", ":Current local users: %zu", st.sessions);
-  reed__irc_num(c, "266", ":Current global users: %zu", st.sessions);
+  reed__irc_num(c, RPL_LOCALUSERS, ":Current local users: %zu", st.sessions);
+  reed__irc_num(c, RPL_GLOBALUSERS, ":Current global users: %zu", st.sessions);
 }
 
 /* The [server] motd file's text, one 372 per line; lines are cut at 400
@@ -99,7 +101,7 @@ send_motd_text(reed_irc_core_t *c, const char *text)
       while (shown > 0 && ((unsigned char)text[shown] & 0xc0) == 0x80)
         shown--;
     }
-    reed__irc_num(c, "372", ":- %.*s", (int)shown, text);
+    reed__irc_num(c, RPL_MOTD, ":- %.*s", (int)shown, text);
     text += len + (text[len] == '\n');
   }
 }
@@ -108,20 +110,20 @@ send_motd_text(reed_irc_core_t *c, const char *text)
 void
 reed__irc_send_motd(reed_irc_core_t *c)
 {
-  const reed_irc_strlist_t *motd = &IRC_CONF(c)->motd;
+  const reed_strlist_t *motd = &IRC_CONF(c)->motd;
   const reed_server_conf_t *sc = c->env->server_conf;
   const char *text = sc != NULL ? sc->motd_text : NULL;
 
   if (motd->n == 0 && text == NULL) {
-    reed__irc_num(c, "422", ":MOTD File is missing");
+    reed__irc_num(c, ERR_NOMOTD, ":MOTD File is missing");
     return;
   }
-  reed__irc_num(c, "375", ":- %s Message of the day - ", IRC_SERVER(c));
+  reed__irc_num(c, RPL_MOTDSTART, ":- %s Message of the day - ", IRC_SERVER(c));
   for (size_t i = 0; i < motd->n; i++)
-    reed__irc_num(c, "372", ":- %s", motd->v[i]);
+    reed__irc_num(c, RPL_MOTD, ":- %s", motd->v[i]);
   if (motd->n == 0)
     send_motd_text(c, text);
-  reed__irc_num(c, "376", ":End of /MOTD command.");
+  reed__irc_num(c, RPL_ENDOFMOTD, ":End of /MOTD command.");
 }
 
 void
@@ -129,12 +131,12 @@ reed__irc_send_welcome(reed_irc_core_t *c)
 {
   const char *nick = reed__irc_nick(c);
 
-  reed__irc_num(c, "001", ":Welcome to the %s IRC Network %s!%s@%s", network(c),
-                nick, c->user, c->host);
-  reed__irc_num(c, "002", ":Your host is %s, running version %s", IRC_SERVER(c),
-                IRC_VERSION);
-  reed__irc_num(c, "003", ":This server was created at its last start");
-  reed__irc_num(c, "004", "%s %s Biow beIiklmnostv beIklov", IRC_SERVER(c),
+  reed__irc_num(c, RPL_WELCOME, ":Welcome to the %s IRC Network %s!%s@%s",
+                network(c), nick, c->user, c->host);
+  reed__irc_num(c, RPL_YOURHOST, ":Your host is %s, running version %s",
+                IRC_SERVER(c), IRC_VERSION);
+  reed__irc_num(c, RPL_CREATED, ":This server was created at its last start");
+  reed__irc_num(c, RPL_MYINFO, "%s %s Biow beIiklmnostv beIklov", IRC_SERVER(c),
                 IRC_VERSION);
   reed__irc_send_isupport(c);
   reed__irc_send_lusers(c);
@@ -159,7 +161,7 @@ void
 reed__irc_cmd_version(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "351", "%s %s :%s", IRC_VERSION, IRC_SERVER(c),
+  reed__irc_num(c, RPL_VERSION, "%s %s :%s", IRC_VERSION, IRC_SERVER(c),
                 description(c));
   reed__irc_send_isupport(c);
 }
@@ -169,9 +171,9 @@ void
 reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "364", "%s %s :0 %s", IRC_SERVER(c), IRC_SERVER(c),
+  reed__irc_num(c, RPL_LINKS, "%s %s :0 %s", IRC_SERVER(c), IRC_SERVER(c),
                 description(c));
-  reed__irc_num(c, "365", "* :End of /LINKS list");
+  reed__irc_num(c, RPL_ENDOFLINKS, "* :End of /LINKS list");
 }
 
 void
@@ -185,26 +187,27 @@ reed__irc_cmd_time(reed_irc_core_t *c, const reed_irc_msg_t *m)
   REED_UNUSED(m);
   gmtime_r(&t, &tm);
   strftime(human, sizeof(human), "%A %B %d %Y -- %H:%M:%S +00:00", &tm);
-  reed__irc_num(c, "391", "%s %lld 0 :%s", IRC_SERVER(c), (long long)t, human);
+  reed__irc_num(c, RPL_TIME, "%s %lld 0 :%s", IRC_SERVER(c), (long long)t,
+                human);
 }
 
 void
 reed__irc_cmd_admin(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "256", "%s :Administrative info", IRC_SERVER(c));
-  reed__irc_num(c, "257", ":%s", network(c));
-  reed__irc_num(c, "258", ":reed server");
-  reed__irc_num(c, "259", ":admin@%s", IRC_SERVER(c));
+  reed__irc_num(c, RPL_ADMINME, "%s :Administrative info", IRC_SERVER(c));
+  reed__irc_num(c, RPL_ADMINLOC1, ":%s", network(c));
+  reed__irc_num(c, RPL_ADMINLOC2, ":reed server");
+  reed__irc_num(c, RPL_ADMINEMAIL, ":admin@%s", IRC_SERVER(c));
 }
 
 void
 reed__irc_cmd_info(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   REED_UNUSED(m);
-  reed__irc_num(c, "371", ":%s: IRC, XMPP and AMP clients in the same rooms",
+  reed__irc_num(c, RPL_INFO, ":%s: IRC, XMPP and AMP clients in the same rooms",
                 IRC_VERSION);
-  reed__irc_num(c, "374", ":End of INFO list");
+  reed__irc_num(c, RPL_ENDOFINFO, ":End of INFO list");
 }
 
 /* HELP and HELPOP: the commands this server knows (704/705/706), or 524. */
@@ -214,19 +217,19 @@ help_index(reed_irc_core_t *c)
   char line[400];
   size_t n = 0, count = reed__irc_cmd_count();
 
-  reed__irc_num(c, "704", "* :reed understands these commands:");
+  reed__irc_num(c, RPL_HELPSTART, "* :reed understands these commands:");
   for (size_t i = 0; i < count; i++) {
     const char *name = reed__irc_cmd_at(i)->name;
     if (n + strlen(name) + 2 > 300) {
-      reed__irc_num(c, "705", "* :%s", line);
+      reed__irc_num(c, RPL_HELPTXT, "* :%s", line);
       n = 0;
     }
     n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "",
                           name);
   }
   if (n > 0)
-    reed__irc_num(c, "705", "* :%s", line);
-  reed__irc_num(c, "706", "* :End of /HELP");
+    reed__irc_num(c, RPL_HELPTXT, "* :%s", line);
+  reed__irc_num(c, RPL_ENDOFHELP, "* :End of /HELP");
 }
 
 void
@@ -240,14 +243,15 @@ reed__irc_cmd_help(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   cmd = reed__irc_cmd_find(m->params[0]);
   if (cmd == NULL) {
-    reed__irc_num(c, "524", "%.32s :No help available on this topic",
+    reed__irc_num(c, ERR_HELPNOTFOUND, "%.32s :No help available on this topic",
                   m->params[0]);
     return;
   }
-  reed__irc_num(c, "704", "%s :** Help for %s **", cmd->name, cmd->name);
-  reed__irc_num(c, "705",
+  reed__irc_num(c, RPL_HELPSTART, "%s :** Help for %s **", cmd->name,
+                cmd->name);
+  reed__irc_num(c, RPL_HELPTXT,
                 "%s :Syntax and numerics: "
                 "https://modern.ircdocs.horse/#%s-message",
                 cmd->name, cmd->name);
-  reed__irc_num(c, "706", "%s :End of /HELP", cmd->name);
+  reed__irc_num(c, RPL_ENDOFHELP, "%s :End of /HELP", cmd->name);
 }

@@ -1,8 +1,9 @@
 /* draft/read-marker: MARKREAD <target> [timestamp=...] gets or moves the
  * account's read marker for a channel or a nick (kept by the model, stored
  * for accounts, shared by every session of the account in any protocol),
- * and the MARKREAD lines the server sends: the answer, the one after a
- * JOIN's names, and the model's READ_MARKER event. */
+ * and the MARKREAD line this session's marker makes: the answer and the
+ * one after a JOIN's names. The model's READ_MARKER event is rendered in
+ * irc_fmt.c. */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -15,42 +16,15 @@ fail(reed_irc_core_t *c, const char *code, const char *args, const char *text)
                  args[0] ? " " : "", text);
 }
 
-/* "timestamp=..." or "*" for a marker (0: none) into out (64 bytes). */
-static void
-marker_str(uint64_t ts, char *out, size_t size)
-{
-  char t[64];
-
-  if (ts == 0) {
-    reed_strlcpy(out, "*", size);
-    return;
-  }
-  reed__irc_time_str(ts, t, sizeof(t));
-  snprintf(out, size, "timestamp=%s", t);
-}
-
 void
 reed__irc_send_markread(reed_irc_core_t *c, const char *target, bool is_room)
 {
   char v[80];
 
-  marker_str(reed_read_marker_get(c->session, target, is_room), v, sizeof(v));
+  reed__irc_marker_str(reed_read_marker_get(c->session, target, is_room), v,
+                       sizeof(v));
   reed__irc_send(c, ":%s MARKREAD %s%s %s", IRC_SERVER(c), is_room ? "#" : "",
                  target, v);
-}
-
-int
-reed__irc_markread_line(reed_irc_core_t *c, const reed_event_t *ev,
-                        reed_buf_t **b)
-{
-  char v[80];
-
-  marker_str(ev->ts_ms, v, sizeof(v));
-  if (ev->room != NULL)
-    return reed_buf_printf(b, ":%s MARKREAD #%s %s\r\n", IRC_SERVER(c),
-                           ev->room, v);
-  return reed_buf_printf(b, ":%s MARKREAD %s %s\r\n", IRC_SERVER(c),
-                         ev->target ? ev->target : "*", v);
 }
 
 /* The model's name for an IRC target: a room without its '#', or a nick. */

@@ -65,8 +65,8 @@ send_modes(reed_irc_core_t *c, reed_room_t *r)
     snprintf(args, sizeof(args), " %s", member ? v.key : "*");
   if (v.limit)
     snprintf(args + strlen(args), sizeof(args) - strlen(args), " %zu", v.limit);
-  reed__irc_num(c, "324", "#%s %s%s", v.name, modes, args);
-  reed__irc_num(c, "329", "#%s %llu", v.name,
+  reed__irc_num(c, RPL_CHANNELMODEIS, "#%s %s%s", v.name, modes, args);
+  reed__irc_num(c, RPL_CREATIONTIME, "#%s %llu", v.name,
                 (unsigned long long)(v.created_ms / 1000));
 }
 
@@ -89,9 +89,9 @@ send_list(reed_irc_core_t *c, reed_room_t *r, const char *chan,
           reed_room_mode_t which)
 {
   static const char *const nums[][3] = {
-      {"367", "368", "End of channel ban list"},
-      {"348", "349", "End of channel exception list"},
-      {"346", "347", "End of channel invite list"},
+      {RPL_BANLIST, RPL_ENDOFBANLIST, "End of channel ban list"},
+      {RPL_EXCEPTLIST, RPL_ENDOFEXCEPTLIST, "End of channel exception list"},
+      {RPL_INVITELIST, RPL_ENDOFINVITELIST, "End of channel invite list"},
   };
   size_t k = which == REED_RMODE_BAN ? 0 : which == REED_RMODE_EXCEPT ? 1 : 2;
   list_ctx_t l = {.c = c, .num = nums[k][0], .chan = chan};
@@ -124,7 +124,7 @@ add_change(reed_irc_core_t *c, const reed_irc_msg_t *m, changes_t *cs, bool set,
   const char *arg = NULL;
 
   if (d == NULL) {
-    reed__irc_num(c, "472", "%c :is unknown mode char to me", letter);
+    reed__irc_num(c, ERR_UNKNOWNMODE, "%c :is unknown mode char to me", letter);
     return false;
   }
   if (d->arg == 'a' || d->arg == 'l' || (d->arg == 's' && set))
@@ -138,7 +138,8 @@ add_change(reed_irc_core_t *c, const reed_irc_msg_t *m, changes_t *cs, bool set,
   if (arg == NULL && (d->arg == 'a' || (d->arg == 's' && set)))
     return true; /* a missing argument drops that letter, as ergo does */
   if (d->mode == REED_RMODE_KEY && set && !reed_room_key_valid(arg)) {
-    reed__irc_num(c, "525", "%s :Key is not well-formed", m->params[0]);
+    reed__irc_num(c, ERR_INVALIDKEY, "%s :Key is not well-formed",
+                  m->params[0]);
     return false;
   }
   if (d->mode == REED_RMODE_LIMIT && set && strtol(arg, NULL, 10) <= 0)
@@ -200,7 +201,7 @@ send_umodes(reed_irc_core_t *c)
 
   bool wallops = c->session && reed_session_announcements(c->session);
 
-  reed__irc_num(c, "221", "+%s%s%s%s", is_bot(c) ? "B" : "",
+  reed__irc_num(c, RPL_UMODEIS, "+%s%s%s%s", is_bot(c) ? "B" : "",
                 (c->state & IRC_ST_INVIS) ? "i" : "", oper ? "o" : "",
                 wallops ? "w" : "");
 }
@@ -218,7 +219,8 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
     if (reed_model_find_nick(c->env->model, m->params[0], &pv) < 0)
       reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, m->params[0], NULL);
     else
-      reed__irc_num(c, "502", ":Can't change mode for other users");
+      reed__irc_num(c, ERR_USERSDONTMATCH,
+                    ":Can't change mode for other users");
     return;
   }
   if (m->n_params < 2) {
@@ -241,7 +243,7 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
       reed_session_set_oper(c->session, false);
       n += (size_t)snprintf(done + n, sizeof(done) - n, "-o");
     } else if (strchr("ioBw", *p) == NULL) {
-      reed__irc_num(c, "501", ":Unknown MODE flag");
+      reed__irc_num(c, ERR_UMODEUNKNOWNFLAG, ":Unknown MODE flag");
     }
   }
   if (n > 0)

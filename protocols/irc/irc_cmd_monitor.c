@@ -2,8 +2,8 @@
  * `+` adds targets and answers 730/731 for them (734 for those past the
  * limit), `-` removes, `C` clears, `L` lists (732, 733), `S` shows each
  * target's status. Replies are comma lists split to fit the line. The
- * model's PRESENCE events become 730/731 here too; extended-monitor is a
- * filter in irc_fmt.c (`watch` deliveries need the cap). */
+ * model's PRESENCE events become 730/731 in irc_fmt.c; extended-monitor is
+ * a filter there too (`watch` deliveries need the cap). */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -66,8 +66,8 @@ typedef struct {
 static void
 status_init(status_t *st, reed_irc_core_t *c)
 {
-  numlist_init(&st->on, c, "730");
-  numlist_init(&st->off, c, "731");
+  numlist_init(&st->on, c, RPL_MONONLINE);
+  numlist_init(&st->off, c, RPL_MONOFFLINE);
 }
 
 /* Online targets show the holder's mask, offline ones the target. */
@@ -108,7 +108,7 @@ list_full(reed_irc_core_t *c, const char *rest)
     if (comma != NULL)
       *comma = '\0';
   }
-  reed__irc_num(c, "734", "%zu %s :Monitor list is full",
+  reed__irc_num(c, ERR_MONLISTFULL, "%zu %s :Monitor list is full",
                 reed_model_watch_limit(c->env->model), shown);
 }
 
@@ -124,7 +124,7 @@ monitor_add(reed_irc_core_t *c, const char *targets)
   for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
     int rc = reed_session_watch(c->session, t); /* 0 if already there */
     if (rc == REED_EBADNICK)
-      reed__irc_num(c, "432", "%.40s :Erroneous nickname", t);
+      reed__irc_num(c, ERR_ERRONEUSNICKNAME, "%.40s :Erroneous nickname", t);
     else if (rc == REED_ELISTFULL)
       nf += (size_t)snprintf(full + nf, sizeof(full) - nf, "%s%s",
                              nf ? "," : "", t);
@@ -159,10 +159,10 @@ monitor_list(reed_irc_core_t *c)
 {
   numlist_t l;
 
-  numlist_init(&l, c, "732");
+  numlist_init(&l, c, RPL_MONLIST);
   reed_session_each_watch(c->session, list_add, &l);
   numlist_flush(&l);
-  reed__irc_num(c, "733", ":End of MONITOR list");
+  reed__irc_num(c, RPL_ENDOFMONLIST, ":End of MONITOR list");
 }
 
 static void
@@ -184,7 +184,7 @@ reed__irc_cmd_monitor(reed_irc_core_t *c, const reed_irc_msg_t *m)
   if (c->session == NULL)
     return;
   if (list_op && (m->n_params < 2 || m->params[1][0] == '\0')) {
-    reed__irc_num(c, "461", "MONITOR :Not enough parameters");
+    reed__irc_num(c, ERR_NEEDMOREPARAMS, "MONITOR :Not enough parameters");
     return;
   }
   if (strcmp(sub, "+") == 0)
@@ -198,25 +198,6 @@ reed__irc_cmd_monitor(reed_irc_core_t *c, const reed_irc_msg_t *m)
   else if (strcasecmp(sub, "S") == 0)
     monitor_status(c);
   else
-    reed__irc_num(c, "400", "MONITOR %.16s :Unknown subcommand", sub);
-}
-
-/* ---- PRESENCE -> 730 / 731
- * --------------------------------------------------- The numeric names the
- * recipient, so it is formatted per watcher (a nick has few watchers) rather
- * than through the fan-out's cache. */
-void
-reed__irc_on_presence(reed_irc_core_t *c, const reed_event_t *ev)
-{
-  char mask[IRC_MASK_MAX];
-
-  if (!(c->state & IRC_ST_REG) || (c->state & IRC_ST_CLOSED) ||
-      ev->target == NULL)
-    return;
-  if (ev->online) {
-    reed__irc_mask_str(&ev->from, mask, sizeof(mask));
-    reed__irc_num(c, "730", ":%s", mask);
-  } else {
-    reed__irc_num(c, "731", ":%s", ev->target);
-  }
+    reed__irc_num(c, ERR_UNKNOWNERROR, "MONITOR %.16s :Unknown subcommand",
+                  sub);
 }

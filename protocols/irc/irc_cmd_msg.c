@@ -64,7 +64,7 @@ say_away(reed_irc_core_t *c, const char *nick)
   reed_person_view_t pv;
 
   if (reed_model_find_nick(c->env->model, nick, &pv) == 0 && pv.away != NULL)
-    reed__irc_num(c, "301", "%s :%s", pv.who.nick, pv.away);
+    reed__irc_num(c, RPL_AWAY, "%s :%s", pv.who.nick, pv.away);
 }
 
 /* STATUSMSG: "@#chan" reaches the ops, "+#chan" voice and op; with both
@@ -116,12 +116,12 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
 
   if (m->n_params < 1 || m->params[0][0] == '\0') {
     if (!notice)
-      reed__irc_num(c, "411", ":No recipient given (%s)", cmd);
+      reed__irc_num(c, ERR_NORECIPIENT, ":No recipient given (%s)", cmd);
     return;
   }
   if (m->n_params < 2 || m->params[1][0] == '\0') {
     if (!notice)
-      reed__irc_num(c, "412", ":No text to send");
+      reed__irc_num(c, ERR_NOTEXTTOSEND, ":No text to send");
     return;
   }
   t = message_text(m->params[1], notice ? REED_MSG_NOTICE : REED_MSG_NORMAL);
@@ -129,7 +129,8 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
   nt = reed__irc_split(tbuf, sizeof(tbuf), m->params[0], targets,
                        IRC_TARGMAX + 1);
   if (nt > IRC_TARGMAX) {
-    reed__irc_num(c, "407", "%s :Too many recipients", targets[IRC_TARGMAX]);
+    reed__irc_num(c, ERR_TOOMANYTARGETS, "%s :Too many recipients",
+                  targets[IRC_TARGMAX]);
     nt = IRC_TARGMAX;
   }
   for (size_t i = 0; i < nt && c->session != NULL; i++) {

@@ -74,7 +74,7 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   if (nick[0] == '\0') {
-    reed__irc_num(c, "431", ":No nickname given");
+    reed__irc_num(c, ERR_NONICKNAMEGIVEN, ":No nickname given");
     return;
   }
   reed_strlcpy(c->nick_tried, nick, sizeof(c->nick_tried));
@@ -114,13 +114,13 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t rl;
 
   if (m->params[0][0] == '\0' || real[0] == '\0') {
-    reed__irc_num(c, "461", "USER :Not enough parameters");
+    reed__irc_num(c, ERR_NEEDMOREPARAMS, "USER :Not enough parameters");
     return;
   }
   clean_user(c->user, sizeof(c->user), m->params[0]);
   if (c->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
     reed_strlcpy(c->user, "~u", sizeof(c->user));
-  rl = reed__irc_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
+  rl = reed_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
   reed_free(c->realname);
   if ((c->realname = reed_strndup(real, rl)) == NULL) {
     reed__irc_close(c, "Out of memory");
@@ -154,7 +154,7 @@ reed__irc_cmd_quit(reed_irc_core_t *c, const reed_irc_msg_t *m)
     snprintf(why, sizeof(why), "Quit: %s", m->params[0]);
   else
     snprintf(why, sizeof(why), "Quit:");
-  why[reed__irc_utf8_cut(why, strlen(why), REED_REASON_MAX)] = '\0';
+  why[reed_utf8_cut(why, strlen(why), REED_REASON_MAX)] = '\0';
   reed__irc_close(c, why);
 }
 

@@ -24,18 +24,6 @@ typedef struct {
   reed_session_t *s;
 } targets_t;
 
-void
-reed__irc_time_str(uint64_t ms, char *out, size_t size)
-{
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-
-  gmtime_r(&t, &tm);
-  snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-           (unsigned)(ms % 1000));
-}
-
 static void
 add(targets_t *t, const char *prefix, const char *name, uint64_t ts)
 {

@@ -39,9 +39,9 @@ pre_away(reed_irc_core_t *c, const char *text)
   if (text != NULL && c->pre_away == NULL)
     return;
   if (text != NULL)
-    reed__irc_num(c, "306", ":You have been marked as being away");
+    reed__irc_num(c, RPL_NOWAWAY, ":You have been marked as being away");
   else
-    reed__irc_num(c, "305", ":You are no longer marked as being away");
+    reed__irc_num(c, RPL_UNAWAY, ":You are no longer marked as being away");
 }
 
 /* "AWAY *" (pre-away) says the user is not present for no stated reason;
@@ -77,11 +77,11 @@ reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t n;
 
   if (!reg && !(c->caps & IRC_CAP_PRE_AWAY)) {
-    reed__irc_num(c, "451", ":You have not registered");
+    reed__irc_num(c, ERR_NOTREGISTERED, ":You have not registered");
     return;
   }
   if (!clear) {
-    n = reed__irc_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
+    n = reed_utf8_cut(m->params[0], strlen(m->params[0]), REED_REASON_MAX);
     memcpy(text, m->params[0], n);
     text[n] = '\0';
   }
@@ -91,11 +91,11 @@ reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   if (clear) {
     reed_session_set_away(c->session, NULL);
-    reed__irc_num(c, "305", ":You are no longer marked as being away");
+    reed__irc_num(c, RPL_UNAWAY, ":You are no longer marked as being away");
     return;
   }
   set_away(c, text);
-  reed__irc_num(c, "306", ":You have been marked as being away");
+  reed__irc_num(c, RPL_NOWAWAY, ":You have been marked as being away");
 }
 
 void
@@ -117,7 +117,7 @@ reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m)
                             pv.who.nick);
     }
   }
-  reed__irc_num(c, "303", ":%s", out);
+  reed__irc_num(c, RPL_ISON, ":%s", out);
 }
 
 void
@@ -136,7 +136,7 @@ reed__irc_cmd_userhost(reed_irc_core_t *c, const reed_irc_msg_t *m)
                           n ? " " : "", p.nick, pv.oper ? "*" : "",
                           pv.away ? '-' : '+', p.user, p.host);
   }
-  reed__irc_num(c, "302", ":%s", out);
+  reed__irc_num(c, RPL_USERHOST, ":%s", out);
 }
 
 /* ---- WHO -------------------------------------------------------------------
@@ -235,7 +235,7 @@ whox_line(reed_irc_core_t *c, const who_t *w, const who_info_t *wi,
   if (strchr(w->whox, 'r') != NULL)
     snprintf(line + n, sizeof(line) - n, "%s:%s", n ? " " : "",
              wi->a->realname ? wi->a->realname : "");
-  reed__irc_num(c, "354", "%s", line);
+  reed__irc_num(c, RPL_WHOSPCRPL, "%s", line);
 }
 
 static void
@@ -250,8 +250,8 @@ who_reply(reed_irc_core_t *c, const who_t *w, const who_info_t *wi)
     whox_line(c, w, wi, &p, flags);
     return;
   }
-  reed__irc_num(c, "352", "%s %s %s %s %s %s :0 %s", wi->chan, p.user, p.host,
-                IRC_SERVER(c), p.nick, flags,
+  reed__irc_num(c, RPL_WHOREPLY, "%s %s %s %s %s %s :0 %s", wi->chan, p.user,
+                p.host, IRC_SERVER(c), p.nick, flags,
                 wi->a->realname ? wi->a->realname : "");
 }
 
@@ -395,7 +395,7 @@ reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m)
     who_nick(&w, &pv);
   else if (strpbrk(mask, "*?") != NULL || strcmp(mask, "0") == 0)
     who_glob(&w, strcmp(mask, "0") == 0 ? "*" : mask);
-  reed__irc_num(c, "315", "%.64s :End of WHO list", mask);
+  reed__irc_num(c, RPL_ENDOFWHO, "%.64s :End of WHO list", mask);
 }
 
 /* ---- WHOIS -----------------------------------------------------------------
@@ -438,23 +438,24 @@ whois_body(reed_irc_core_t *c, const reed_person_view_t *pv)
   parts_t p;
 
   mask_parts(&pv->who, &p);
-  reed__irc_num(c, "311", "%s %s %s * :%s", p.nick, p.user, p.host,
+  reed__irc_num(c, RPL_WHOISUSER, "%s %s %s * :%s", p.nick, p.user, p.host,
                 pv->who.realname ? pv->who.realname : "");
   reed_model_each_room_of(c->env->model, pv->who.nick, whois_room, &w);
   if (w.n > 0)
-    reed__irc_num(c, "319", "%s :%s", p.nick, w.line);
-  reed__irc_num(c, "312", "%s %s :reed (%s)", p.nick, IRC_SERVER(c),
+    reed__irc_num(c, RPL_WHOISCHANNELS, "%s :%s", p.nick, w.line);
+  reed__irc_num(c, RPL_WHOISSERVER, "%s %s :reed (%s)", p.nick, IRC_SERVER(c),
                 pv->who.origin ? pv->who.origin : "irc");
   if (pv->oper)
-    reed__irc_num(c, "313", "%s :is an IRC operator", p.nick);
+    reed__irc_num(c, RPL_WHOISOPERATOR, "%s :is an IRC operator", p.nick);
   if (pv->who.bot)
-    reed__irc_num(c, "335", "%s :is a bot", p.nick);
+    reed__irc_num(c, RPL_WHOISBOT, "%s :is a bot", p.nick);
   if (pv->away)
-    reed__irc_num(c, "301", "%s :%s", p.nick, pv->away);
+    reed__irc_num(c, RPL_AWAY, "%s :%s", p.nick, pv->away);
   if (pv->who.account)
-    reed__irc_num(c, "330", "%s %s :is logged in as", p.nick, pv->who.account);
+    reed__irc_num(c, RPL_WHOISACCOUNT, "%s %s :is logged in as", p.nick,
+                  pv->who.account);
   reed__irc_num(
-      c, "317", "%s %llu %llu :seconds idle, signon time", p.nick,
+      c, RPL_WHOISIDLE, "%s %llu %llu :seconds idle, signon time", p.nick,
       (unsigned long long)((now > pv->idle_since_ms ? now - pv->idle_since_ms
                                                     : 0) /
                            1000),
@@ -471,7 +472,7 @@ reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_reply_err(c, REED_ENOSUCHNICK, IRC_CTX_ANY, nick, NULL);
   else
     whois_body(c, &pv);
-  reed__irc_num(c, "318", "%.64s :End of /WHOIS list", nick);
+  reed__irc_num(c, RPL_ENDOFWHOIS, "%.64s :End of /WHOIS list", nick);
 }
 
 /* ---- OPER, KILL ------------------------------------------------------------
@@ -490,22 +491,22 @@ oper_match(const char *entry, const char *name, const char *pass)
 void
 reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  const reed_irc_strlist_t *ops = &IRC_CONF(c)->opers;
+  const reed_strlist_t *ops = &IRC_CONF(c)->opers;
   const char *nick = reed__irc_nick(c);
 
   if (ops->n == 0) {
-    reed__irc_num(c, "491", ":No O-lines for your host");
+    reed__irc_num(c, ERR_NOOPERHOST, ":No O-lines for your host");
     return;
   }
   for (size_t i = 0; i < ops->n; i++) {
     if (oper_match(ops->v[i], m->params[0], m->params[1])) {
       reed_session_set_oper(c->session, true);
-      reed__irc_num(c, "381", ":You are now an IRC operator");
+      reed__irc_num(c, RPL_YOUREOPER, ":You are now an IRC operator");
       reed__irc_send(c, ":%s MODE %s :+o", nick, nick);
       return;
     }
   }
-  reed__irc_num(c, "464", ":Password incorrect");
+  reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
 }
 
 void
@@ -514,7 +515,8 @@ reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   if (!reed_session_is_oper(c->session)) {
-    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    reed__irc_num(c, ERR_NOPRIVILEGES,
+                  ":Permission Denied- You're not an IRC operator");
     return;
   }
   rc = reed_session_kill(c->session, m->params[0], m->params[1]);
@@ -530,7 +532,8 @@ reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   if (!reed_session_is_oper(c->session)) {
-    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    reed__irc_num(c, ERR_NOPRIVILEGES,
+                  ":Permission Denied- You're not an IRC operator");
     return;
   }
   rc = reed_session_chghost(c->session, m->params[0], m->params[1]);
@@ -553,7 +556,8 @@ reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   if (!reed_session_is_oper(c->session)) {
-    reed__irc_num(c, "481", ":Permission Denied- You're not an IRC operator");
+    reed__irc_num(c, ERR_NOPRIVILEGES,
+                  ":Permission Denied- You're not an IRC operator");
     return;
   }
   rc = reed_model_announce(c->session, m->params[0]);

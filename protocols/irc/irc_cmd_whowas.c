@@ -38,12 +38,13 @@ entry(void *ud, const reed_nick_was_t *e)
     user = bang + 1;
     host = at + 1;
   }
-  reed__irc_num(c, "314", "%s %s %s * :%s", mask, user, host,
+  reed__irc_num(c, RPL_WHOWASUSER, "%s %s %s * :%s", mask, user, host,
                 e->who.realname ? e->who.realname : "");
   if (e->who.account != NULL)
-    reed__irc_num(c, "330", "%s %s :was logged in as", mask, e->who.account);
+    reed__irc_num(c, RPL_WHOISACCOUNT, "%s %s :was logged in as", mask,
+                  e->who.account);
   when(e->ts_ms, ts, sizeof(ts));
-  reed__irc_num(c, "312", "%s %s :%s", mask, IRC_SERVER(c), ts);
+  reed__irc_num(c, RPL_WHOISSERVER, "%s %s :%s", mask, IRC_SERVER(c), ts);
 }
 
 /* "WHOWAS nick 3": at most 3 entries; 0, a negative number or none: all. */
@@ -67,12 +68,13 @@ reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t limit = count_of(m);
 
   if (n == 0) {
-    reed__irc_num(c, "431", ":No nickname given");
+    reed__irc_num(c, ERR_NONICKNAMEGIVEN, ":No nickname given");
     return;
   }
   for (size_t i = 0; i < n; i++) {
     if (reed_model_nick_history(c->env->model, nicks[i], limit, entry, c) != 0)
-      reed__irc_num(c, "406", "%.64s :There was no such nickname", nicks[i]);
+      reed__irc_num(c, ERR_WASNOSUCHNICK, "%.64s :There was no such nickname",
+                    nicks[i]);
   }
-  reed__irc_num(c, "369", "%.400s :End of WHOWAS", m->params[0]);
+  reed__irc_num(c, RPL_ENDOFWHOWAS, "%.400s :End of WHOWAS", m->params[0]);
 }

@@ -236,19 +236,20 @@ reed__irc_dispatch(reed_irc_core_t *c, const reed_irc_msg_t *m)
   bool reg = (c->state & IRC_ST_REG) != 0;
 
   if (cmd == NULL) {
-    reed__irc_num(c, "421", "%.32s :Unknown command", m->command);
+    reed__irc_num(c, ERR_UNKNOWNCOMMAND, "%.32s :Unknown command", m->command);
     return;
   }
   if ((cmd->flags & IRC_NEED_REG) && !reg) {
-    reed__irc_num(c, "451", ":You have not registered");
+    reed__irc_num(c, ERR_NOTREGISTERED, ":You have not registered");
     return;
   }
   if ((cmd->flags & IRC_PRE_REG) && reg) {
-    reed__irc_num(c, "462", ":You may not reregister");
+    reed__irc_num(c, ERR_ALREADYREGISTERED, ":You may not reregister");
     return;
   }
   if (m->n_params < cmd->min_params) {
-    reed__irc_num(c, "461", "%s :Not enough parameters", cmd->name);
+    reed__irc_num(c, ERR_NEEDMOREPARAMS, "%s :Not enough parameters",
+                  cmd->name);
     return;
   }
   cmd->fn(c, m);
@@ -274,32 +275,45 @@ typedef struct {
 } err_row_t;
 
 static const err_row_t errs[] = {
-    {REED_EBADNICK, IRC_CTX_ANY, "432", "Erroneous nickname"},
-    {REED_ENICKINUSE, IRC_CTX_ANY, "433", "Nickname is already in use"},
-    {REED_ENICKRESERVED, IRC_CTX_ANY, "433",
+    {REED_EBADNICK, IRC_CTX_ANY, ERR_ERRONEUSNICKNAME, "Erroneous nickname"},
+    {REED_ENICKINUSE, IRC_CTX_ANY, ERR_NICKNAMEINUSE,
+     "Nickname is already in use"},
+    {REED_ENICKRESERVED, IRC_CTX_ANY, ERR_NICKNAMEINUSE,
      "Nickname is reserved by a different account"},
-    {REED_ENICKMERGE, IRC_CTX_ANY, "433", "Nickname is already in use"},
-    {REED_ENOSUCHNICK, IRC_CTX_ANY, "401", "No such nick/channel"},
-    {REED_ENOSUCHROOM, IRC_CTX_ANY, "403", "No such channel"},
-    {REED_EBADROOM, IRC_CTX_ANY, "403", "No such channel"},
-    {REED_ENOTMEMBER, IRC_CTX_SEND, "404", "Cannot send to channel"},
-    {REED_ENOTMEMBER, IRC_CTX_ANY, "442", "You're not on that channel"},
-    {REED_EBANNED, IRC_CTX_SEND, "404", "Cannot send to channel (+b)"},
-    {REED_EBANNED, IRC_CTX_ANY, "474", "Cannot join channel (+b)"},
-    {REED_EINVITEONLY, IRC_CTX_ANY, "473", "Cannot join channel (+i)"},
-    {REED_EBADKEY, IRC_CTX_ANY, "475", "Cannot join channel (+k)"},
-    {REED_EROOMFULL, IRC_CTX_ANY, "471", "Cannot join channel (+l)"},
-    {REED_ENOPRIV, IRC_CTX_ANY, "482", "You're not channel operator"},
-    {REED_EMODERATED, IRC_CTX_ANY, "404", "Cannot send to channel (+m)"},
-    {REED_ENOEXTERNAL, IRC_CTX_ANY, "404", "Cannot send to channel (+n)"},
-    {REED_ETARGETNOTMEMBER, IRC_CTX_ANY, "441", "They aren't on that channel"},
-    {REED_EALREADYMEMBER, IRC_CTX_ANY, "443", "is already on channel"},
-    {REED_ETOOMANYROOMS, IRC_CTX_ANY, "405",
+    {REED_ENICKMERGE, IRC_CTX_ANY, ERR_NICKNAMEINUSE,
+     "Nickname is already in use"},
+    {REED_ENOSUCHNICK, IRC_CTX_ANY, ERR_NOSUCHNICK, "No such nick/channel"},
+    {REED_ENOSUCHROOM, IRC_CTX_ANY, ERR_NOSUCHCHANNEL, "No such channel"},
+    {REED_EBADROOM, IRC_CTX_ANY, ERR_NOSUCHCHANNEL, "No such channel"},
+    {REED_ENOTMEMBER, IRC_CTX_SEND, ERR_CANNOTSENDTOCHAN,
+     "Cannot send to channel"},
+    {REED_ENOTMEMBER, IRC_CTX_ANY, ERR_NOTONCHANNEL,
+     "You're not on that channel"},
+    {REED_EBANNED, IRC_CTX_SEND, ERR_CANNOTSENDTOCHAN,
+     "Cannot send to channel (+b)"},
+    {REED_EBANNED, IRC_CTX_ANY, ERR_BANNEDFROMCHAN, "Cannot join channel (+b)"},
+    {REED_EINVITEONLY, IRC_CTX_ANY, ERR_INVITEONLYCHAN,
+     "Cannot join channel (+i)"},
+    {REED_EBADKEY, IRC_CTX_ANY, ERR_BADCHANNELKEY, "Cannot join channel (+k)"},
+    {REED_EROOMFULL, IRC_CTX_ANY, ERR_CHANNELISFULL,
+     "Cannot join channel (+l)"},
+    {REED_ENOPRIV, IRC_CTX_ANY, ERR_CHANOPRIVSNEEDED,
+     "You're not channel operator"},
+    {REED_EMODERATED, IRC_CTX_ANY, ERR_CANNOTSENDTOCHAN,
+     "Cannot send to channel (+m)"},
+    {REED_ENOEXTERNAL, IRC_CTX_ANY, ERR_CANNOTSENDTOCHAN,
+     "Cannot send to channel (+n)"},
+    {REED_ETARGETNOTMEMBER, IRC_CTX_ANY, ERR_USERNOTINCHANNEL,
+     "They aren't on that channel"},
+    {REED_EALREADYMEMBER, IRC_CTX_ANY, ERR_USERONCHANNEL,
+     "is already on channel"},
+    {REED_ETOOMANYROOMS, IRC_CTX_ANY, ERR_TOOMANYCHANNELS,
      "You have joined too many channels"},
-    {REED_EBADTEXT, IRC_CTX_ANY, "412", "No text to send"},
-    {REED_ELISTFULL, IRC_CTX_ANY, "478", "Channel list is full"},
-    {REED_EBADMODE, IRC_CTX_ANY, "696", "Invalid mode parameter"},
-    {REED_EBADTOPIC, IRC_CTX_ANY, "417", "Topic is invalid"},
+    {REED_EBADTEXT, IRC_CTX_ANY, ERR_NOTEXTTOSEND, "No text to send"},
+    {REED_ELISTFULL, IRC_CTX_ANY, ERR_BANLISTFULL, "Channel list is full"},
+    {REED_EBADMODE, IRC_CTX_ANY, ERR_INVALIDMODEPARAM,
+     "Invalid mode parameter"},
+    {REED_EBADTOPIC, IRC_CTX_ANY, ERR_INPUTTOOLONG, "Topic is invalid"},
 };
 
 static const err_row_t *
@@ -325,7 +339,7 @@ reed__irc_reply_err(reed_irc_core_t *c, int err, int ctx, const char *subject,
   const err_row_t *row = err_find(err, ctx);
 
   if (row == NULL) {
-    reed__irc_num(c, "400", "%s :%s", subject ? subject : "*",
+    reed__irc_num(c, ERR_UNKNOWNERROR, "%s :%s", subject ? subject : "*",
                   reed_strerror(err));
     return;
   }

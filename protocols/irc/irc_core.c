@@ -64,6 +64,7 @@ ping_check(void *arg)
     c->ping_out = true;
     reed__irc_send(c, "PING :%s", IRC_SERVER(c));
     arm_ping(c, interval + timeout - idle);
+    reed__irc_check_write(c);
     return;
   }
   arm_ping(c, (c->ping_out ? interval + timeout : interval) - idle);
@@ -76,7 +77,7 @@ ping_check(void *arg)
 static uint64_t
 flood_step_ms(const reed_irc_core_t *c)
 {
-  long rate = IRC_CONF(c)->flood_rate > 0 ? IRC_CONF(c)->flood_rate : 1;
+  int rate = IRC_CONF(c)->flood_rate > 0 ? IRC_CONF(c)->flood_rate : 1;
 
   return (uint64_t)(10000 / rate);
 }
@@ -159,7 +160,7 @@ run_line(reed_irc_core_t *c, const char *line, size_t len)
 
   if (rc == REED_ETOOBIG || rc == REED_ELIMIT ||
       (rc == 0 && client_tags_too_long(&m))) {
-    reed__irc_num(c, "417", ":Input line was too long");
+    reed__irc_num(c, ERR_INPUTTOOLONG, ":Input line was too long");
     return true;
   }
   if (rc < 0)
@@ -249,15 +250,12 @@ take_line(reed_irc_core_t *c, const uint8_t *in, size_t n)
   return true;
 }
 
-ssize_t
-reed__irc_feed(void *core, const uint8_t *in, size_t len)
+static ssize_t
+feed_lines(reed_irc_core_t *c, const uint8_t *in, size_t len)
 {
-  reed_irc_core_t *c = core;
   size_t off = 0;
 
-  c->last_rx_ms = c->clock->now_ms(c->clock->c);
-  c->ping_out = false;
-  while (off < len && !(c->state & IRC_ST_CLOSED)) {
+  while (off < len && !(c->state & IRC_ST_CLOSED) && !c->write_failed) {
     const uint8_t *eol = find_eol(in + off, len - off);
     size_t n;
     if (c->sasl_pending) {
@@ -280,6 +278,19 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
   return (ssize_t)len;
 }
 
+ssize_t
+reed__irc_feed(void *core, const uint8_t *in, size_t len)
+{
+  reed_irc_core_t *c = core;
+  ssize_t n;
+
+  c->last_rx_ms = c->clock->now_ms(c->clock->c);
+  c->ping_out = false;
+  n = feed_lines(c, in, len);
+  reed__irc_check_write(c);
+  return (c->state & IRC_ST_CLOSED) ? (ssize_t)len : n;
+}
+
 /* ---- Lifecycle -------------------------------------------------------------
  */
 
@@ -290,7 +301,8 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
 
   if (c->state & (IRC_ST_CLOSED | IRC_ST_CLOSING))
     return;
-  c->state |= IRC_ST_CLOSING; /* a failing write must not come back here */
+  c->state |= IRC_ST_CLOSING;
+  c->write_failed = false; /* the ERROR line is still tried */
   reed__irc_label_end(c);
   reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
   c->state |= IRC_ST_CLOSED;
@@ -364,7 +376,7 @@ reed__irc_server_name(const reed_irc_core_t *c)
 }
 
 static uint64_t
-pick(long own, const reed_irc_core_t *c, size_t server_off, uint64_t dflt)
+pick(uint64_t own, const reed_irc_core_t *c, size_t server_off, uint64_t dflt)
 {
   const reed_server_conf_t *s = c->env->server_conf;
 
@@ -449,7 +461,7 @@ reed__irc_try_register(reed_irc_core_t *c)
       (c->state & need) != need)
     return;
   if (IRC_CONF(c)->password != NULL && !(c->state & IRC_ST_PASS)) {
-    reed__irc_num(c, "464", ":Password incorrect");
+    reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
     reed__irc_close(c, "Bad password");
     return;
   }
@@ -459,7 +471,7 @@ reed__irc_try_register(reed_irc_core_t *c)
   }
   if (c->sasl != NULL) {
     reed__irc_sasl_cleanup(c);
-    reed__irc_num(c, "906", ":SASL authentication aborted");
+    reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
   }
   /* Set before the nick, while nobody can see the session: no HOST or
    * REALNAME event reaches its watchers (MONITOR) along with its 730. */

@@ -1,197 +1,11 @@
-/* Output: replies and numerics for this connection, and model events
- * rendered as IRC lines. A relayed event is formatted once per output form
- * (IRC plus the caps that change its bytes) and shared through the event's
- * format cache; the form never depends on the recipient. */
+/* The renderer: model events as IRC lines for this connection, on the
+ * output primitives of irc_out.c. A relayed event is formatted once per
+ * output form (IRC plus the caps that change its bytes) and shared through
+ * the event's format cache; the form never depends on the recipient. */
 #include "irc_int.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
-
-size_t
-reed__irc_utf8_cut(const char *s, size_t len, size_t max)
-{
-  size_t n;
-
-  if (len <= max)
-    return len;
-  n = max;
-  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-    n--;
-  return n;
-}
-
-const char *
-reed__irc_room_of(const char *chan)
-{
-  if (chan == NULL || chan[0] != '#' || !reed_room_name_valid(chan + 1))
-    return NULL;
-  return chan + 1;
-}
-
-void
-reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
-{
-  int rc;
-
-  if (c->state & IRC_ST_CLOSED)
-    return;
-  if (c->capture != NULL) {
-    if (reed_buf_append(&c->capture, b->data, b->len) == 0)
-      return;
-    reed__irc_label_end(c); /* no memory: send what there is, unlabeled */
-  }
-  rc = c->tr->write(c->tr->t, b);
-  if (rc < 0)
-    reed__irc_close(c, "SendQ exceeded");
-}
-
-/* Cuts the non-tag part of `line` to IRC_BODY_MAX bytes, adds CRLF and
- * writes it. */
-static void
-send_line(reed_irc_core_t *c, char *line, size_t len)
-{
-  size_t tags = 0;
-  reed_buf_t *b;
-
-  if (line[0] == '@') {
-    const char *sp = memchr(line, ' ', len);
-    tags = sp ? (size_t)(sp - line) + 1 : 0;
-  }
-  len = tags + reed__irc_utf8_cut(line + tags, len - tags, IRC_BODY_MAX);
-  memcpy(line + len, "\r\n", 2);
-  b = reed_buf_from(line, len + 2);
-  if (b == NULL)
-    return;
-  reed__irc_write_buf(c, b);
-  reed_buf_unref(b);
-}
-
-static void
-vsend(reed_irc_core_t *c, const char *pre, const char *fmt, va_list ap)
-{
-  static char line[IRC_READ_MAX + 8];
-  size_t cap = sizeof(line) - 2, n = 0;
-  int k;
-
-  if (pre != NULL)
-    n = reed_strlcpy(line, pre, cap);
-  if (n >= cap)
-    n = cap - 1;
-  k = vsnprintf(line + n, cap - n, fmt, ap);
-  if (k < 0)
-    return;
-  n += (size_t)k < cap - n ? (size_t)k : cap - n - 1;
-  send_line(c, line, n);
-}
-
-void
-reed__irc_send(reed_irc_core_t *c, const char *fmt, ...)
-{
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsend(c, NULL, fmt, ap);
-  va_end(ap);
-}
-
-const char *
-reed__irc_own_nick(const reed_irc_core_t *c)
-{
-  const char *n = c->session ? reed_session_nick(c->session) : NULL;
-
-  if (n == NULL && c->nick_wanted[0] != '\0')
-    n = c->nick_wanted;
-  return n;
-}
-
-const char *
-reed__irc_nick(const reed_irc_core_t *c)
-{
-  const char *n = c->session ? reed_session_nick(c->session) : NULL;
-
-  return (n != NULL && (c->state & IRC_ST_REG)) ? n : "*";
-}
-
-void
-reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
-{
-  char pre[160];
-  va_list ap;
-
-  snprintf(pre, sizeof(pre), ":%s %s %s ", IRC_SERVER(c), num,
-           reed__irc_nick(c));
-  va_start(ap, fmt);
-  vsend(c, pre, fmt, ap);
-  va_end(ap);
-}
-
-/* ---- Masks -----------------------------------------------------------------
- */
-
-/* Copies `s` with every byte that cannot be in a mask part replaced. */
-static size_t
-put_clean(char *out, size_t size, const char *s, const char *fallback)
-{
-  size_t n = 0;
-
-  if (s == NULL || *s == '\0')
-    s = fallback;
-  for (; *s != '\0' && n + 1 < size && n < 64; s++) {
-    unsigned char ch = (unsigned char)*s;
-    bool bad = ch <= ' ' || ch == '!' || ch == '@' || ch == ',' || ch == 0x7f;
-    out[n++] = bad ? '_' : (char)ch;
-  }
-  out[n] = '\0';
-  return n;
-}
-
-/* IRC users show their ident and host; members from other protocols show
- * nick!account@origin-host (docs/design.md), never assuming an IRC link. */
-size_t
-reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size)
-{
-  bool irc = a->origin != NULL && strcmp(a->origin, "irc") == 0;
-  const char *user = irc ? a->user : a->account;
-  size_t n = put_clean(out, size, a->nick, "*");
-
-  if (n + 2 < size) {
-    out[n++] = '!';
-    n += put_clean(out + n, size - n, user, a->nick ? a->nick : "*");
-  }
-  if (n + 2 < size) {
-    out[n++] = '@';
-    n += put_clean(out + n, size - n, a->host,
-                   a->origin ? a->origin : "unknown");
-  }
-  out[n] = '\0';
-  return n;
-}
-
-int
-reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a)
-{
-  char mask[IRC_MASK_MAX];
-  size_t n = reed__irc_mask_str(a, mask, sizeof(mask));
-
-  return reed_buf_append(b, mask, n);
-}
-
-size_t
-reed__irc_split(char *buf, size_t size, const char *list, char **items,
-                size_t max)
-{
-  size_t n = 0;
-  char *p = buf, *save = NULL;
-
-  reed_strlcpy(buf, list, size);
-  for (char *t = strtok_r(p, ",", &save); t != NULL && n < max;
-       t = strtok_r(NULL, ",", &save))
-    items[n++] = t;
-  return n;
-}
 
 /* ---- Events ----------------------------------------------------------------
  */
@@ -256,12 +70,7 @@ build_tags(render_t *r)
   r->tags_len = 0;
   r->tags[0] = '\0';
   if ((r->caps & IRC_CAP_SERVER_TIME) && ev->ts_ms != 0) {
-    time_t t = (time_t)(ev->ts_ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(v, sizeof(v), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, (unsigned)(ev->ts_ms % 1000));
+    reed__irc_time_str(ev->ts_ms, v, sizeof(v));
     tag_add(r, "time", v);
   }
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) &&
@@ -306,8 +115,7 @@ append_cut(reed_buf_t **b, const char *text, size_t used)
   size_t len = text ? strlen(text) : 0;
   size_t max = used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0;
 
-  return reed_buf_append(b, text ? text : "",
-                         reed__irc_utf8_cut(text, len, max));
+  return reed_buf_append(b, text ? text : "", reed_utf8_cut(text, len, max));
 }
 
 static int
@@ -371,7 +179,7 @@ message_lines(render_t *r, const char *cmd, const char *target)
       rc = reed_buf_printf(&r->b, "%s %s :%s", cmd, target,
                            action ? "\001ACTION " : "");
     used = r->b->len - start - r->tags_len + (action ? 1 : 0);
-    k = reed__irc_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
+    k = reed_utf8_cut(p, n, used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 0);
     if (k == 0 || whole)
       k = n; /* (k == 0 cannot happen with sane prefixes; never loop) */
     if (rc == 0)
@@ -562,6 +370,39 @@ wanted(const render_t *r)
   }
 }
 
+/* draft/read-marker: READ_MARKER as MARKREAD, without tags. */
+static int
+markread_line(reed_irc_core_t *c, const reed_event_t *ev, reed_buf_t **b)
+{
+  char v[80];
+
+  reed__irc_marker_str(ev->ts_ms, v, sizeof(v));
+  if (ev->room != NULL)
+    return reed_buf_printf(b, ":%s MARKREAD #%s %s\r\n", IRC_SERVER(c),
+                           ev->room, v);
+  return reed_buf_printf(b, ":%s MARKREAD %s %s\r\n", IRC_SERVER(c),
+                         ev->target ? ev->target : "*", v);
+}
+
+/* MONITOR: PRESENCE as 730 / 731. The numeric names the recipient, so it
+ * is formatted per watcher (a nick has few watchers) rather than through
+ * the fan-out's cache. */
+static void
+on_presence(reed_irc_core_t *c, const reed_event_t *ev)
+{
+  char mask[IRC_MASK_MAX];
+
+  if (!(c->state & IRC_ST_REG) || (c->state & IRC_ST_CLOSED) ||
+      ev->target == NULL)
+    return;
+  if (ev->online) {
+    reed__irc_mask_str(&ev->from, mask, sizeof(mask));
+    reed__irc_num(c, RPL_MONONLINE, ":%s", mask);
+  } else {
+    reed__irc_num(c, RPL_MONOFFLINE, ":%s", ev->target);
+  }
+}
+
 /* The render state lives on the stack: an 8 KiB block allocated and freed
  * per relayed event made glibc grow and trim the heap top (a brk call) for
  * nearly every message. */
@@ -576,7 +417,7 @@ render(reed_irc_core_t *c, const reed_event_t *ev, uint32_t caps)
   if (r->b != NULL) {
     build_tags(r);
     if (ev->kind == REED_EV_READ_MARKER)
-      rc = reed__irc_markread_line(c, ev, &r->b); /* no tags */
+      rc = markread_line(c, ev, &r->b); /* no tags */
     else
       rc = ev->kind == REED_EV_MESSAGE ? render_message(r)
            : ev->kind == REED_EV_JOIN  ? render_join(r)
@@ -605,7 +446,7 @@ write_delivery(reed_irc_core_t *c, reed_buf_t *b)
 
   c->capture = NULL;
   reed__irc_write_buf(c, b);
-  if (c->state & IRC_ST_CLOSED)
+  if ((c->state & IRC_ST_CLOSED) || c->write_failed)
     reed_buf_unref(capture);
   else
     c->capture = capture;
@@ -623,21 +464,19 @@ on_kill(reed_irc_core_t *c, const reed_event_t *ev)
   reed__irc_close(c, why);
 }
 
-void
-reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+static void
+deliver(reed_irc_core_t *c, const reed_event_t *ev)
 {
-  reed_irc_core_t *c = ud;
   uint32_t form = IRC_FORM_TAG | (c->caps & IRC_FORM_CAPS);
   render_t probe = {.c = c, .ev = ev, .caps = c->caps};
   reed_buf_t *b;
 
-  REED_UNUSED(s);
   if (ev->kind == REED_EV_KILL) {
     on_kill(c, ev);
     return;
   }
   if (ev->kind == REED_EV_PRESENCE) {
-    reed__irc_on_presence(c, ev);
+    on_presence(c, ev);
     return;
   }
   if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))
@@ -655,10 +494,20 @@ reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     /* A message to oneself: the model sends it once, as the echo. It is
      * the delivery, and with echo-message the echo too. */
     write_delivery(c, b);
-    if ((c->caps & IRC_CAP_ECHO_MESSAGE) && !(c->state & IRC_ST_CLOSED))
+    if ((c->caps & IRC_CAP_ECHO_MESSAGE) && !c->write_failed)
       reed__irc_write_buf(c, b);
   } else {
     reed__irc_write_buf(c, b);
   }
   reed_buf_unref(b);
+}
+
+void
+reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  reed_irc_core_t *c = ud;
+
+  REED_UNUSED(s);
+  deliver(c, ev);
+  reed__irc_check_write(c);
 }

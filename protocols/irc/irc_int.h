@@ -4,36 +4,32 @@
 
 #include "model.h"
 #include "irc.h"
+#include "irc_numerics.h"
 
 #include <stdbool.h>
 
 /* ---- Config ([irc] section) ------------------------------------------------
  */
-typedef struct reed_irc_strlist_s {
-  char **v;
-  size_t n;
-} reed_irc_strlist_t;
-
 typedef struct reed_irc_conf_s {
-  char *network;                   /* NETWORK= and the welcome line */
-  reed_irc_strlist_t motd;         /* one entry per line; empty: 422 */
-  long reg_timeout_ms;             /* registration must finish within this */
-  long ping_interval_ms;           /* idle time before the server PINGs */
-  long ping_timeout_ms;            /* then the time the client has to answer */
-  long flood_burst;                /* commands at once */
-  long flood_rate;                 /* commands per 10 seconds after the burst */
-  bool fakelag;                    /* delay flooders (else disconnect them) */
-  reed_irc_strlist_t flood_exempt; /* IPs never throttled */
-  long prereg_max_lines;           /* lines allowed before registering */
-  reed_irc_strlist_t opers;        /* "name password" pairs */
-  char *server_name;               /* until the [server] name reaches us */
-  bool register_before_connect;    /* REGISTER before registration ends */
-  bool register_requires_email;    /* REGISTER needs an email address */
-  char *password;                  /* connection password (PASS); NULL: none */
-  char *description;               /* LINKS and VERSION; NULL: built in */
-  long sts_port;                   /* STS: the TLS port to upgrade to; 0 off */
-  long sts_duration_ms;            /* STS: how long clients keep the policy */
-  bool sts_preload;                /* STS: the policy may be preloaded */
+  char *network;                /* NETWORK= and the welcome line */
+  reed_strlist_t motd;          /* one entry per line; empty: 422 */
+  uint64_t reg_timeout_ms;      /* registration must finish within this */
+  uint64_t ping_interval_ms;    /* idle time before the server PINGs */
+  uint64_t ping_timeout_ms;     /* then the time the client has to answer */
+  int flood_burst;              /* commands at once */
+  int flood_rate;               /* commands per 10 seconds after the burst */
+  bool fakelag;                 /* delay flooders (else disconnect them) */
+  reed_strlist_t flood_exempt;  /* IPs never throttled */
+  int prereg_max_lines;         /* lines allowed before registering */
+  reed_strlist_t opers;         /* "name password" pairs */
+  char *server_name;            /* until the [server] name reaches us */
+  bool register_before_connect; /* REGISTER before registration ends */
+  bool register_requires_email; /* REGISTER needs an email address */
+  char *password;               /* connection password (PASS); NULL: none */
+  char *description;            /* LINKS and VERSION; NULL: built in */
+  int sts_port;                 /* STS: the TLS port to upgrade to; 0 off */
+  uint64_t sts_duration_ms;     /* STS: how long clients keep the policy */
+  bool sts_preload;             /* STS: the policy may be preloaded */
 } reed_irc_conf_t;
 
 void reed__irc_conf_defaults(void *conf);
@@ -90,6 +86,7 @@ enum {
 };
 
 #define IRC_READ_MAX (REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX)
+#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2) /* a line without CRLF */
 #define IRC_USER_MAX 16
 #define IRC_REALNAME_MAX 128
 
@@ -101,6 +98,9 @@ typedef struct reed_irc_core_s {
   uint32_t state;
   uint32_t caps;
   int cap_version;
+  /* A write failed (SendQ): later writes are dropped, and the entry point
+   * closes through reed__irc_check_write. */
+  bool write_failed;
   /* labeled-response: lines captured while a labeled command runs. Up here
    * with the fields every delivery reads, in the core's first cache line. */
   reed_buf_t *capture;
@@ -190,6 +190,10 @@ reed_irc_portal_cb reed__irc_portal_begin(reed_irc_core_t *c,
 void reed__irc_portal_end(reed_irc_core_t *c, bool waiting);
 /* Binds the account, then 900 and 903 (SASL). */
 void reed__irc_logged_in(reed_irc_core_t *c, const char *account);
+/* Logs the session (made now if need be) in as `account` and sends 900
+ * RPL_LOGGEDIN, the one place it is built (SASL, REGISTER and VERIFY).
+ * Returns 0, or the model's error with nothing sent. */
+int reed__irc_bind_account(reed_irc_core_t *c, const char *account);
 void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Cancels a portal request in flight and frees the exchange. */
 void reed__irc_sasl_cleanup(reed_irc_core_t *c);
@@ -230,27 +234,39 @@ void reed__irc_reply_err(reed_irc_core_t *c, int err, int ctx,
 void reed__irc_reply_room_err(reed_irc_core_t *c, int err, int ctx,
                               const char *chan, const char *nick);
 
-/* irc_fmt.c: output. */
+/* irc_out.c: output primitives. */
 /* Writes one line (CRLF added; the non-tag part cut at 510 bytes on a UTF-8
  * boundary). */
 void reed__irc_send(reed_irc_core_t *c, const char *fmt, ...) REED_PRINTF(2, 3);
 /* ":<server> <num> <nick or *> " + fmt. */
 void reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
     REED_PRINTF(3, 4);
+/* Writes b (or captures it for labeled-response). A failed write sets
+ * c->write_failed and nothing else: from then on writes are dropped. */
 void reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b);
+/* Closes with "SendQ exceeded" when a write failed. Every entry point into
+ * the core that may write calls it once its work is done: feed, the model
+ * listener, the ping timer, a portal answer. */
+void reed__irc_check_write(reed_irc_core_t *c);
 /* "nick!user@host" for an actor (sanitized) into out; returns its length.
  * reed__irc_append_mask appends the same to a buffer. */
 #define IRC_MASK_MAX 200
 size_t reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size);
 int reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a);
-/* Formats an event as this connection shows it (a new buffer, or NULL). */
-reed_buf_t *reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev);
-/* The model listener: renders an event for this connection. */
-void reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev);
 /* Room names: "#name" <-> "name"; NULL when not a valid IRC channel. */
 const char *reed__irc_room_of(const char *chan);
-/* Cuts a UTF-8 string to at most max bytes on a character boundary. */
-size_t reed__irc_utf8_cut(const char *s, size_t len, size_t max);
+/* "YYYY-MM-DDThh:mm:ss.sssZ" (server-time's form); out holds 64 bytes. */
+void reed__irc_time_str(uint64_t ms, char *out, size_t size);
+/* A read marker as MARKREAD shows it: "timestamp=..." or "*" (0: none);
+ * out holds 80 bytes. */
+void reed__irc_marker_str(uint64_t ts, char *out, size_t size);
+
+/* irc_fmt.c: the renderer. */
+/* Formats an event as this connection shows it (a new buffer, or NULL). */
+reed_buf_t *reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev);
+/* The model listener: renders an event for this connection (PRESENCE as
+ * MONITOR's 730/731, READ_MARKER as MARKREAD, KILL as a close). */
+void reed__irc_on_event(void *ud, reed_session_t *s, const reed_event_t *ev);
 
 /* Welcome burst and informational replies (irc_cmd_info.c). */
 void reed__irc_send_welcome(reed_irc_core_t *c);
@@ -272,12 +288,9 @@ void reed__irc_send_topic(reed_irc_core_t *c, const char *room, bool quiet);
 void reed__irc_send_names(reed_irc_core_t *c, const char *room);
 
 /* draft/read-marker (irc_cmd_markread.c): MARKREAD with this session's
- * marker of a room (name without '#') or nick, and the line of a
- * READ_MARKER event appended to *b. */
+ * marker of a room (name without '#') or nick. */
 void reed__irc_send_markread(reed_irc_core_t *c, const char *target,
                              bool is_room);
-int reed__irc_markread_line(reed_irc_core_t *c, const reed_event_t *ev,
-                            reed_buf_t **b);
 void reed__irc_cmd_markread(reed_irc_core_t *c, const reed_irc_msg_t *m);
 
 /* draft/multiline (irc_multiline.c, irc_multiline_fmt.c). */
@@ -316,8 +329,6 @@ bool reed__irc_parse_ref(const char *s, bool star_ok, uint64_t *id,
                          uint64_t *ts);
 /* CHATHISTORY TARGETS (irc_cmd_targets.c). */
 void reed__irc_chathistory_targets(reed_irc_core_t *c, const reed_irc_msg_t *m);
-/* "YYYY-MM-DDThh:mm:ss.sssZ" (server-time's form); out holds 64 bytes. */
-void reed__irc_time_str(uint64_t ms, char *out, size_t size);
 void reed__irc_cmd_away(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Applies a pre-registration AWAY once registered (irc_cmd_user.c). */
 void reed__irc_apply_pre_away(reed_irc_core_t *c);
@@ -355,8 +366,6 @@ void reed__irc_cmd_who(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_whois(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_whowas(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_monitor(reed_irc_core_t *c, const reed_irc_msg_t *m);
-/* irc_cmd_monitor.c: a watched nick came or went (730 / 731). */
-void reed__irc_on_presence(reed_irc_core_t *c, const reed_event_t *ev);
 
 #define IRC_VERSION "reed-0.1"
 

@@ -1,7 +1,7 @@
 /* The IRC line parser and serializer: pure functions, no allocation beyond
  * the output buffer. Grammar: RFC 1459 section 2.3.1 (one or more spaces
  * between atoms) and IRCv3 message-tags (tag value escaping). */
-#include "irc.h"
+#include "irc_line.h"
 
 #include <string.h>
 
@@ -134,9 +134,9 @@ has_forbidden_byte(const char *line, size_t len)
 }
 
 /* Cuts off and parses the tag section at m->buf; returns where the rest
- * starts, or NULL with *rc set. */
+ * starts, or NULL with *rc set. `strict` applies the tag section's limit. */
 static char *
-parse_tag_section(reed_irc_msg_t *m, int *rc)
+parse_tag_section(reed_irc_msg_t *m, bool strict, int *rc)
 {
   char *p = m->buf + 1, *rest;
 
@@ -147,7 +147,7 @@ parse_tag_section(reed_irc_msg_t *m, int *rc)
   }
   *rest = '\0';
   m->tags_len = (size_t)(rest - p);
-  if (m->tags_len + 2 > REED_IRC_TAGS_MAX) {
+  if (strict && m->tags_len + 2 > REED_IRC_TAGS_MAX) {
     *rc = REED_ETOOBIG;
     return NULL;
   }
@@ -155,8 +155,8 @@ parse_tag_section(reed_irc_msg_t *m, int *rc)
   return *rc < 0 ? NULL : rest + 1;
 }
 
-int
-reed_irc_line_parse(const char *line, size_t len, reed_irc_msg_t *m)
+static int
+parse(const char *line, size_t len, reed_irc_msg_t *m, bool strict)
 {
   char *p = m->buf;
   int rc = 0;
@@ -169,10 +169,10 @@ reed_irc_line_parse(const char *line, size_t len, reed_irc_msg_t *m)
     return REED_ESYNTAX;
   memcpy(m->buf, line, len);
   m->buf[len] = '\0';
-  if (*p == '@' && (p = parse_tag_section(m, &rc)) == NULL)
+  if (*p == '@' && (p = parse_tag_section(m, strict, &rc)) == NULL)
     return rc;
   m->line_len = strlen(p);
-  if (m->line_len + 2 > REED_IRC_LINE_MAX)
+  if (strict && m->line_len + 2 > REED_IRC_LINE_MAX)
     return REED_ETOOBIG;
   p = skip_spaces(p);
   if (*p == ':') {
@@ -188,6 +188,18 @@ reed_irc_line_parse(const char *line, size_t len, reed_irc_msg_t *m)
     return REED_ESYNTAX;
   m->command = p;
   return parse_params(m, cut_token(p));
+}
+
+int
+reed_irc_line_parse(const char *line, size_t len, reed_irc_msg_t *m)
+{
+  return parse(line, len, m, true);
+}
+
+int
+reed_irc_line_parse_server(const char *line, size_t len, reed_irc_msg_t *m)
+{
+  return parse(line, len, m, false);
 }
 
 const char *

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
 #define CONCAT "draft/multiline-concat"
 
 struct reed_irc_ml_s {

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2)
 #define CONCAT "draft/multiline-concat"
 
 bool
@@ -65,7 +64,7 @@ put_piece(ml_out_t *o, const char *p, size_t n, bool concat)
   size_t room = used < IRC_BODY_MAX ? IRC_BODY_MAX - used : 1;
 
   do {
-    size_t k = reed__irc_utf8_cut(p, n, room);
+    size_t k = reed_utf8_cut(p, n, room);
     if (k == 0)
       k = n < room ? n : room; /* never loop */
     put(o, p, k, concat);

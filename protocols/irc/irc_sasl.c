@@ -107,7 +107,7 @@ fail(reed_irc_core_t *c, const char *num, const char *text)
 static void
 send_mechs(reed_irc_core_t *c)
 {
-  reed__irc_num(c, "908",
+  reed__irc_num(c, RPL_SASLMECHS,
                 "PLAIN,SCRAM-SHA-256,EXTERNAL :are available SASL "
                 "mechanisms");
 }
@@ -126,7 +126,7 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
   }
   enc = reed_malloc((data->len + 2) / 3 * 4 + 1);
   if (enc == NULL) {
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   n = reed__irc_b64_encode(data->data, data->len, enc);
@@ -137,29 +137,37 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
   reed_free(enc);
 }
 
-void
-reed__irc_logged_in(reed_irc_core_t *c, const char *account)
+int
+reed__irc_bind_account(reed_irc_core_t *c, const char *account)
 {
   char mask[IRC_MASK_MAX];
   const char *nick = reed__irc_own_nick(c);
+  int rc = reed__irc_ensure_session(c);
 
+  if (rc < 0 || (rc = reed_session_login(c->session, account)) < 0)
+    return rc;
+  c->sasl_done = true;
+  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
+           c->user[0] ? c->user : "*", c->host);
+  reed__irc_num(c, RPL_LOGGEDIN, "%s %s :You are now logged in as %s", mask,
+                account, account);
+  return 0;
+}
+
+void
+reed__irc_logged_in(reed_irc_core_t *c, const char *account)
+{
   /* `account` may belong to the exchange that sasl_end frees. */
   if (account != c->sasl_account)
     reed_strlcpy(c->sasl_account, account ? account : "",
                  sizeof(c->sasl_account));
   account = c->sasl_account;
   sasl_end(c);
-  if (reed__irc_ensure_session(c) < 0 ||
-      reed_session_login(c->session, account) < 0) {
-    reed__irc_num(c, "904", ":SASL authentication failed");
+  if (reed__irc_bind_account(c, account) < 0) {
+    reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
     return;
   }
-  c->sasl_done = true;
-  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
-           c->user[0] ? c->user : "*", c->host);
-  reed__irc_num(c, "900", "%s %s :You are now logged in as %s", mask, account,
-                account);
-  reed__irc_num(c, "903", ":SASL authentication successful");
+  reed__irc_num(c, RPL_SASLSUCCESS, ":SASL authentication successful");
 }
 
 /* ---- Portal calls
@@ -175,6 +183,7 @@ portal_result(reed_irc_core_t *c)
   c->sasl_pending = c->sasl_ready = false;
   c->auth_fn(c, c->sasl_status, c->sasl_account);
   reed__irc_resume(c);
+  reed__irc_check_write(c);
 }
 
 static void
@@ -224,7 +233,7 @@ sasl_answer(reed_irc_core_t *c, int status, const char *account)
   } else if (status == 0 && account[0] != '\0') {
     reed__irc_logged_in(c, account);
   } else {
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
   }
 }
 
@@ -246,10 +255,10 @@ step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
   case REED_SASL_PENDING:
     break; /* handled by reed__irc_portal_end */
   case REED_ETOOBIG:
-    fail(c, "905", "SASL message too long");
+    fail(c, ERR_SASLTOOLONG, "SASL message too long");
     break;
   default:
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
   }
   reed_buf_unref(out);
 }
@@ -265,7 +274,7 @@ client_message(reed_irc_core_t *c)
   int rc;
 
   if (raw == NULL) {
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   n = reed__irc_b64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
@@ -274,7 +283,7 @@ client_message(reed_irc_core_t *c)
   c->sasl_len = 0;
   if (n < 0) {
     reed_free(raw);
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   if (c->sasl_final) {
@@ -299,13 +308,13 @@ client_chunk(reed_irc_core_t *c, const char *arg)
   char *nb;
 
   if (len > IRC_SASL_CHUNK || c->sasl_len + len > IRC_SASL_B64_MAX) {
-    fail(c, "905", "SASL message too long");
+    fail(c, ERR_SASLTOOLONG, "SASL message too long");
     return;
   }
   if (len > 0) {
     nb = reed_realloc(c->sasl_buf, c->sasl_len + len + 1);
     if (nb == NULL) {
-      fail(c, "904", "SASL authentication failed");
+      fail(c, ERR_SASLFAIL, "SASL authentication failed");
       return;
     }
     memcpy(nb + c->sasl_len, arg, len);
@@ -326,7 +335,7 @@ start(reed_irc_core_t *c, const char *mech)
   if (rc < 0) {
     c->sasl = NULL;
     send_mechs(c);
-    fail(c, "904", "SASL authentication failed");
+    fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
   reed__irc_send(c, "AUTHENTICATE +");
@@ -338,18 +347,19 @@ reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m)
   const char *arg = m->params[0];
 
   if (!(c->caps & IRC_CAP_SASL) || c->env->portal == NULL) {
-    reed__irc_num(c, "904", ":SASL authentication failed");
+    reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
     return;
   }
   if (strcmp(arg, "*") == 0) {
     if (c->sasl == NULL)
-      reed__irc_num(c, "906", ":SASL authentication aborted");
+      reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
     else
-      fail(c, "906", "SASL authentication aborted");
+      fail(c, ERR_SASLABORTED, "SASL authentication aborted");
     return;
   }
   if (c->sasl_done) {
-    reed__irc_num(c, "907", ":You have already authenticated using SASL");
+    reed__irc_num(c, ERR_SASLALREADY,
+                  ":You have already authenticated using SASL");
     return;
   }
   if (c->sasl == NULL)

@@ -1,9 +1,11 @@
-/* The bot's IRC line parser and client on arbitrary server bytes: each
- * line is parsed on its own (the result must be consistent), then the
- * whole input is fed to a registered client split at a fuzzed point, the
- * clock runs, and everything is freed. No crash, no leak, output lines are
- * whole and at most 512 bytes. The last parameter of each line also goes
- * through the command parser (name without spaces, args trimmed). */
+/* The bots' reading of IRC lines (the IRC module's codec, through
+ * reed_irc_line_parse_server, plus the client's source split and command
+ * check) and the client, on arbitrary server bytes: each line is parsed on
+ * its own (the result must be consistent), then the whole input is fed to
+ * a registered client split at a fuzzed point, the clock runs, and
+ * everything is freed. No crash, no leak, output lines are whole and at
+ * most 512 bytes. The last parameter of each line also goes through the
+ * command parser (name without spaces, args trimmed). */
 #include "bot_irc_int.h"
 #include "fake_clock.h"
 
@@ -36,7 +38,8 @@ check_parse(const char *line, size_t len)
   if (reed__bot_irc_parse(line, len, &msg) != 0)
     return;
   if (msg.command == NULL || msg.command[0] == '\0' ||
-      msg.n_params > REED__BOT_IRC_PARAMS)
+      msg.n_params > REED__BOT_IRC_PARAMS || msg.command != msg.line.command ||
+      (msg.line.source != NULL && (msg.nick == NULL || msg.nick[0] == '\0')))
     abort();
   for (size_t i = 0; i < msg.n_params; i++)
     if (msg.params[i] == NULL || strchr(msg.params[i], '\n'))

@@ -107,6 +107,32 @@ TEST(utf8_table)
       reed__test_fail(__FILE__, __LINE__, "case %zu", i);
 }
 
+TEST(utf8_cut_table)
+{
+  static const struct {
+    const char *in;
+    size_t max, cut;
+  } cases[] = {
+      {"", 0, 0},
+      {"abc", 3, 3},         /* fits */
+      {"abc", 10, 3},        /* fits with room */
+      {"abcdef", 4, 4},      /* ASCII cuts anywhere */
+      {"ab", 0, 0},          /* nothing fits */
+      {"caf\xc3\xa9", 4, 3}, /* before the 2-byte e-acute */
+      {"caf\xc3\xa9", 5, 5},
+      {"\xe2\x82\xac\xe2\x82\xac", 5, 3}, /* euro signs */
+      {"\xe2\x82\xac\xe2\x82\xac", 6, 6},
+      {"\xf0\x9f\x98\x80x", 3, 0}, /* one 4-byte char > max */
+      {"\xf0\x9f\x98\x80x", 4, 4},
+      {"a\xf0\x9f\x98\x80", 4, 1},
+  };
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++)
+    if (reed_utf8_cut(cases[i].in, strlen(cases[i].in), cases[i].max) !=
+        cases[i].cut)
+      reed__test_fail(__FILE__, __LINE__, "case %zu", i);
+}
+
 TEST(strlcpy_truncates)
 {
   char b[4];

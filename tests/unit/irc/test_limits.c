@@ -237,6 +237,32 @@ TEST(limits_sendq_full)
   itw_run_chunked(sc_sendq);
 }
 
+/* A write that fails outside a fan-out closes too: the server's PING from
+ * the ping timer, and a command's own replies (the rest of the input is
+ * not read). */
+static void
+sc_sendq_own(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_feed(w, 0, "JOIN #s\r\n");
+  itw_take(w, 0);
+  ft_set_full(&w->ft[0], 1);
+  fc_advance(&w->fc, 120000);
+  ASSERT(w->ft[0].closed);
+  ASSERT_STR_EQ(w->ft[0].close_reason, "SendQ exceeded");
+  ft_set_full(&w->ft[1], 1);
+  itw_feed(w, 1, "LUSERS\r\nJOIN #t\r\n");
+  ASSERT(w->ft[1].closed);
+  ASSERT_STR_EQ(w->ft[1].close_reason, "SendQ exceeded");
+  ASSERT(reed_room_find(w->model, "t") == NULL);
+}
+
+TEST(limits_sendq_full_own_writes)
+{
+  itw_run_chunked(sc_sendq_own);
+}
+
 TEST(limits_directives)
 {
   static const struct {
@@ -257,6 +283,8 @@ TEST(limits_directives)
       {"fakelag", "maybe", REED_ECONFIG},
       {"network", "ExampleNet", 0},
       {"network", "", REED_ECONFIG},
+      {"motd", "", 0}, /* a blank MOTD line */
+      {"sts_duration", "0", 0},
   };
   reed_irc_conf_t conf;
 

@@ -349,17 +349,21 @@ make_line(char *buf, size_t tag_bytes, size_t line_bytes)
   return n + line_bytes;
 }
 
+/* rc: reed_irc_line_parse; server_rc: reed_irc_line_parse_server, which
+ * only needs the whole line to fit its buffer (8704 bytes). */
 static const struct {
   size_t tag_bytes, line_bytes;
-  int rc;
+  int rc, server_rc;
 } limit_cases[] = {
-    {0, 510, 0},                /* 512 with CRLF */
-    {0, 511, REED_ETOOBIG},     /* one byte over */
-    {8189, 510, 0},             /* 8191 with '@' and the space */
-    {8190, 510, REED_ETOOBIG},  /* tag section one over */
-    {8189, 511, REED_ETOOBIG},  /* tags fine, the rest over */
-    {4094, 100, 0},             /* parser leaves 4094 to the core */
-    {20000, 100, REED_ETOOBIG}, /* far over everything */
+    {0, 510, 0, 0},               /* 512 with CRLF */
+    {0, 511, REED_ETOOBIG, 0},    /* one byte over */
+    {8189, 510, 0, 0},            /* 8191 with '@' and the space */
+    {8190, 510, REED_ETOOBIG, 0}, /* tag section one over */
+    {8189, 511, REED_ETOOBIG, 0}, /* tags fine, the rest over */
+    {4094, 100, 0, 0},            /* parser leaves 4094 to the core */
+    {20000, 100, REED_ETOOBIG, REED_ETOOBIG}, /* far over everything */
+    {0, 8704, REED_ETOOBIG, 0},               /* a server's longest line */
+    {0, 8705, REED_ETOOBIG, REED_ETOOBIG},    /* one byte over */
 };
 
 TEST(line_limits)
@@ -373,6 +377,11 @@ TEST(line_limits)
     int rc = reed_irc_line_parse(buf, n, &m);
     if (rc != limit_cases[i].rc)
       reed__test_fail(__FILE__, __LINE__, "case %zu: rc %d", i, rc);
+    if (rc == 0)
+      ASSERT_EQ(m.tags_len, limit_cases[i].tag_bytes);
+    rc = reed_irc_line_parse_server(buf, n, &m);
+    if (rc != limit_cases[i].server_rc)
+      reed__test_fail(__FILE__, __LINE__, "case %zu: server rc %d", i, rc);
     if (rc == 0)
       ASSERT_EQ(m.tags_len, limit_cases[i].tag_bytes);
   }

@@ -1,0 +1,77 @@
+/* Internal to the reed executable (server/): the process's state and
+ * the steps its files share. main.c reads the command line and runs the
+ * server (start-up order, the loop, the turn-end hook); startup.c holds
+ * each start-up and teardown step and the config and module glue;
+ * reload.c applies SIGHUP; cli_account.c runs `reed account ...`. */
+#ifndef REED_APP_INT_H
+#define REED_APP_INT_H
+
+#include "auth.h"
+#ifdef REED_HAVE_BOTS
+#include "reed_bot.h"
+#endif
+#include "config.h"
+#include "model.h"
+#include "net.h"
+#include "store.h"
+
+#ifndef REED_VERSION
+#define REED_VERSION "0.0.0"
+#endif
+#define MAX_MODULES 16
+#define MAX_PLUGINS 32
+#define PATH_MAX_LEN 4096
+
+extern const reed_protocol_module_t *const reed_protocol_modules[];
+
+/* The process: config, the parts it started, the loaded plugins. */
+typedef struct app_s {
+  reed_log_t log;
+  reed_conf_section_t sections[MAX_MODULES];
+  size_t n_sections;
+  const char *config_path; /* NULL: the embedded default */
+  reed_config_t *cfg;
+  reed_net_t *net;
+  reed_model_t *model;
+  reed_store_t *store;
+  reed_portal_t *portal;
+  char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
+#ifdef REED_HAVE_BOTS
+  reed_bot_plugin_t *plugins[MAX_PLUGINS];
+#endif
+  size_t n_plugins;
+} app_t;
+
+/* startup.c: config and modules. */
+/* The module table as config sections, into a->sections. */
+void reed__app_build_sections(app_t *a);
+const reed_protocol_module_t *reed__app_module_named(const char *name);
+/* Loads the file or the default; prints the error and returns it. */
+int reed__app_load_config(app_t *a, reed_config_t **out);
+/* --check-config: prints the verdict; returns the exit status. */
+int reed__app_check_config(app_t *a, const char *path);
+
+/* startup.c: start-up and teardown steps. */
+/* Creates the data dir and opens the store (errors printed). */
+int reed__app_open_store(app_t *a);
+reed_net_limits_t reed__app_limits_of(const reed_server_conf_t *s);
+/* The failed-login throttle's figures ([server] auth_*). */
+reed_portal_throttle_t reed__app_throttle_of(const reed_server_conf_t *s);
+/* The configured certificate, or the one generated in the data dir. */
+int reed__app_setup_tls(app_t *a, const reed_server_conf_t *s);
+int reed__app_start_model(app_t *a);
+int reed__app_start_portal(app_t *a);
+int reed__app_start_listeners(app_t *a);
+void reed__app_raise_fd_limit(app_t *a);
+void reed__app_load_plugins(app_t *a);
+void reed__app_unload_plugins(app_t *a);
+void reed__app_teardown(app_t *a);
+
+/* reload.c: the SIGHUP hook (net's reload callback; ud is the app_t). */
+void reed__app_reload(void *ud);
+
+/* cli_account.c: `reed account ...` (argv after "account"). Returns the
+ * exit status; 2 is a usage error, for which main prints the usage. */
+int reed__app_account_main(app_t *a, int argc, char **argv);
+
+#endif

@@ -1,0 +1,187 @@
+/* `reed account add|passwd|del|list|cert`: account commands on the store,
+ * whether or not a server is running (a running one sees the change at the
+ * next login). */
+#include "app_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* ---- Account subcommands ---------------------------------------------------
+ */
+static void
+strip_eol(char *s)
+{
+  size_t n = strlen(s);
+
+  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+    s[--n] = '\0';
+}
+
+static int
+prompt_password(char *buf, size_t n)
+{
+  struct termios old, quiet;
+  FILE *tty = fopen("/dev/tty", "r+");
+  int ok;
+
+  if (tty == NULL)
+    return REED_EIO;
+  fputs("Password: ", tty);
+  fflush(tty);
+  tcgetattr(fileno(tty), &old);
+  quiet = old;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+  ok = fgets(buf, (int)n, tty) != NULL;
+  tcsetattr(fileno(tty), TCSAFLUSH, &old);
+  fputs("\n", tty);
+  fclose(tty);
+  return ok ? 0 : REED_EIO;
+}
+
+/* The password from stdin when it is not a terminal, else a prompt
+ * without echo. */
+static int
+read_password(char *buf, size_t n)
+{
+  int rc = 0;
+
+  buf[0] = '\0';
+  if (isatty(STDIN_FILENO))
+    rc = prompt_password(buf, n);
+  else if (fgets(buf, (int)n, stdin) == NULL)
+    rc = REED_EINVAL;
+  if (rc != 0)
+    return rc;
+  if (strchr(buf, '\n') == NULL && strlen(buf) + 1 >= n)
+    return REED_ETOOBIG;
+  strip_eol(buf);
+  return 0;
+}
+
+static void
+print_account(void *ud, const reed_account_rec_t *rec)
+{
+  REED_UNUSED(ud);
+  printf("%s\n", rec->name);
+}
+
+typedef struct account_cmd_s {
+  const char *action; /* add passwd del list cert-add cert-del */
+  const char *name, *fp;
+} account_cmd_t;
+
+static int
+account_with_password(app_t *a, const account_cmd_t *c)
+{
+  char pw[REED_AUTH_PASSWORD_MAX + 2];
+  int level = a->cfg->server.password_hash, rc;
+
+  if ((rc = read_password(pw, sizeof(pw))) != 0) {
+    fprintf(stderr, "reed: %s\n",
+            rc == REED_ETOOBIG ? "the password is too long"
+                               : "no password given on standard input");
+    return rc;
+  }
+  if (strcmp(c->action, "add") == 0)
+    rc = reed_auth_account_add(a->store, c->name, pw, strlen(pw), level);
+  else
+    rc = reed_auth_account_passwd(a->store, c->name, pw, strlen(pw), level);
+  memset(pw, 0, sizeof(pw));
+  return rc;
+}
+
+static int
+account_run(app_t *a, const account_cmd_t *c)
+{
+  if (strcmp(c->action, "add") == 0 || strcmp(c->action, "passwd") == 0)
+    return account_with_password(a, c);
+  if (strcmp(c->action, "del") == 0)
+    return reed_auth_account_del(a->store, c->name);
+  if (strcmp(c->action, "list") == 0)
+    return reed_store_account_list(a->store, print_account, NULL);
+  if (strcmp(c->action, "cert-add") == 0)
+    return reed_auth_cert_add(a->store, c->name, c->fp);
+  return reed_auth_cert_del(a->store, c->name, c->fp);
+}
+
+static const char *const account_done[][2] = {
+    {"add", "added"},
+    {"passwd", "password changed"},
+    {"del", "deleted"},
+    {"cert-add", "certificate added"},
+    {"cert-del", "certificate removed"},
+};
+
+static void
+account_report(const account_cmd_t *c, int rc)
+{
+  if (rc != 0) {
+    fprintf(stderr, "reed: account %s%s%s: %s\n", c->action, c->name ? " " : "",
+            c->name ? c->name : "", reed_strerror(rc));
+    return;
+  }
+  for (size_t i = 0; i < REED_ARRAY_SIZE(account_done); i++)
+    if (strcmp(c->action, account_done[i][0]) == 0)
+      printf("account %s: %s\n", c->name, account_done[i][1]);
+}
+
+/* Parses `account ...` (argv after "account"); --config may be anywhere.
+ * Returns 0 or REED_EINVAL. */
+static int
+parse_account(app_t *a, int argc, char **argv, account_cmd_t *c)
+{
+  const char *pos[4];
+  int n = 0;
+  static char action[16];
+
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+      a->config_path = argv[++i];
+    else if (n < 4)
+      pos[n++] = argv[i];
+    else
+      return REED_EINVAL;
+  }
+  if (n >= 1 && strcmp(pos[0], "cert") == 0) {
+    if (n != 4 || (strcmp(pos[1], "add") && strcmp(pos[1], "del")))
+      return REED_EINVAL;
+    snprintf(action, sizeof(action), "cert-%s", pos[1]);
+    *c = (account_cmd_t){.action = action, .name = pos[2], .fp = pos[3]};
+    return 0;
+  }
+  if (n == 1 && strcmp(pos[0], "list") == 0) {
+    *c = (account_cmd_t){.action = "list"};
+    return 0;
+  }
+  if (n == 2 && (!strcmp(pos[0], "add") || !strcmp(pos[0], "passwd") ||
+                 !strcmp(pos[0], "del"))) {
+    *c = (account_cmd_t){.action = pos[0], .name = pos[1]};
+    return 0;
+  }
+  return REED_EINVAL;
+}
+
+int
+reed__app_account_main(app_t *a, int argc, char **argv)
+{
+  account_cmd_t c;
+  int rc;
+
+  if (parse_account(a, argc, argv, &c) != 0)
+    return 2;
+  if (reed__app_load_config(a, &a->cfg) != 0)
+    return 1;
+  reed_log_init_stderr(&a->log, REED_LOG_WARN);
+  if (reed__app_open_store(a) != 0) {
+    reed_config_free(a->cfg);
+    return 1;
+  }
+  rc = account_run(a, &c);
+  account_report(&c, rc);
+  reed_store_close(a->store);
+  reed_config_free(a->cfg);
+  return rc == 0 ? 0 : 1;
+}
