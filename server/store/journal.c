@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define CHUNK_MIN 4096
+/* A journal that grew past this in a burst gives the memory back. */
+#define KEEP_MAX (256 * 1024)
 
 struct reed__jchunk_s {
   reed__jchunk_t *next;
@@ -26,11 +28,16 @@ arena_alloc(reed__journal_t *j, size_t n)
   while (c != NULL && c->cap - c->used < need)
     c = j->cur = c->next;
   if (c == NULL) {
-    size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
+    /* Each new chunk doubles what the journal holds, so a big turn takes
+     * a few allocations, not one per 4 KiB. */
+    size_t cap = j->total > CHUNK_MIN ? j->total : CHUNK_MIN;
+    if (cap < need)
+      cap = need;
     c = reed_malloc(sizeof(*c) + cap);
     if (c == NULL)
       return NULL;
     *c = (reed__jchunk_t){.cap = cap};
+    j->total += cap;
     /* New chunks go last, so a reset walks them in order again. */
     reed__jchunk_t **tail = &j->first;
     while (*tail != NULL)
@@ -150,15 +157,17 @@ reed__journal_reset(reed__journal_t *j)
   j->cur = j->first;
 }
 
-/* After a burst, a journal grown past a few chunks goes back to one. */
+/* After a burst, an empty journal grown past KEEP_MAX goes back to its
+ * first chunk. */
 void
 reed__journal_trim(reed__journal_t *j)
 {
   reed__jchunk_t *c = j->first ? j->first->next : NULL;
 
-  if (j->n != 0 || c == NULL || c->next == NULL)
+  if (j->n != 0 || c == NULL || j->total <= KEEP_MAX)
     return;
   j->first->next = NULL;
+  j->total = j->first->cap;
   while (c != NULL) {
     reed__jchunk_t *next = c->next;
     reed_free(c);

@@ -252,7 +252,10 @@ bool reed_store_held(const reed_store_t *st);
  * (0: do not look). Default REED_STORE_MIN_FREE_DEFAULT. */
 void reed_store_set_min_free(reed_store_t *st, uint64_t bytes);
 /* Opens the turn's batch now (when none is open), so a module's own writes
- * through reed_store_sqlite join it. Returns 0 or REED_EIO. */
+ * through reed_store_sqlite join it. Returns 0 or one of: REED_EIO,
+ * REED_EUNAVAILABLE (degraded: write nothing now). A module's own rows are
+ * not journaled: a failed commit loses them (the module is told by
+ * reed_store_turn_end's result and reed_store_degraded). */
 int reed_store_batch_begin(reed_store_t *st);
 /* True while a batch is open. */
 bool reed_store_in_batch(const reed_store_t *st);

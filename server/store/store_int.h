@@ -52,6 +52,7 @@ typedef struct reed__journal_s {
   reed_event_t *evs;
   size_t n, cap;
   reed__jchunk_t *first, *cur;
+  size_t total; /* bytes of every chunk */
 } reed__journal_t;
 
 /* Copies ev into the journal; returns the copy (valid until the next
