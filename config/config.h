@@ -201,6 +201,7 @@ typedef struct reed_server_conf_s {
   uint64_t ping_timeout;         /* ms, 60s */
   int history_room;              /* 1000 */
   int history_private;           /* 200 */
+  size_t store_min_free;         /* bytes the data dir keeps free, 1m */
   int max_rooms_per_session;     /* 100 */
   int auth_fail_limit;           /* 5 failures ... */
   uint64_t auth_fail_window;     /* ... per 60s window (ms) */

@@ -482,6 +482,7 @@ apply_config(app_t *a, reed_config_t *cfg)
                          reed_config_module(cfg, m->name));
   }
   a->log.min_level = cfg->server.log_level;
+  reed_store_set_min_free(a->store, cfg->server.store_min_free);
 }
 
 /* ---- Bot plugins ------------------------------------------------------------
@@ -585,6 +586,7 @@ start_model(app_t *a)
     return rc;
   reed_store_set_history_keep(a->store, 2 * (size_t)s->history_room,
                               2 * (size_t)s->history_private);
+  reed_store_set_min_free(a->store, s->store_min_free);
   rc = reed_store_attach(a->store, a->model);
   if (rc != 0)
     reed_log(&a->log, REED_LOG_ERROR, "cannot load the store: %s",
