@@ -327,3 +327,41 @@ TEST(degraded_read_marker_written_at_recovery)
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
+
+/* Allocation n fails while a turn's messages are journaled and the commit
+ * fails: no crash, no leak, and the store still recovers. A change that
+ * could not be journaled is logged (it cannot be written again). */
+TEST(degraded_out_of_memory_while_journaling)
+{
+  bool clean = false;
+  int lost = 0;
+
+  for (long n = 0; n < 60 && !clean; n++) {
+    pf_t p = {0};
+    reed_session_t *s;
+    hook_t h;
+    int said = 0;
+
+    sf_init(&p.f);
+    pf_start(&p);
+    s = pf_session(&p, "Alice", "alice");
+    ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+    ASSERT_EQ(reed_store_turn_end(p.st), 0);
+    inject(&p, &h, 0, 1);
+    reed_alloc_fail_after(n);
+    for (int i = 0; i < 4; i++)
+      said += reed_room_say(s, "Chat", 0, "text", 4, NULL, NULL) == 0;
+    reed_alloc_fail_after(-1);
+    ASSERT(reed_store_turn_end(p.st) != 0 || said == 0);
+    clean = said == 4 && !sf_logged(&p.f, "not journaled");
+    lost += sf_logged(&p.f, "not journaled");
+    fc_advance(&p.fc, REED_STORE_RETRY_MS);
+    ASSERT_EQ(reed_store_turn_end(p.st), 0);
+    ASSERT(!reed_store_degraded(p.st));
+    pf_stop(&p);
+    sf_cleanup(&p.f);
+    ASSERT_EQ(reed_alloc_live(), 0);
+  }
+  ASSERT(clean);
+  ASSERT(lost > 0);
+}
