@@ -212,6 +212,7 @@ typedef struct reed_server_conf_s {
   uint64_t ping_timeout;         /* ms, 60s */
   int history_room;              /* 1000 */
   int history_private;           /* 200 */
+  size_t store_min_free;         /* bytes the data dir keeps free, 1m */
   int max_rooms_per_session;     /* 100 */
   int auth_fail_limit;           /* 10: one account from one address */
   int auth_fail_address_limit;   /* 20: one address, any account */

@@ -34,6 +34,8 @@ typedef struct app_s {
   reed_net_t *net;
   reed_model_t *model;
   reed_store_t *store;
+  bool store_degraded;  /* as last announced */
+  uint64_t store_timer; /* wakes the loop for the store's retry */
   reed_portal_t *portal;
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
 #ifdef REED_HAVE_BOTS

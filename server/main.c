@@ -28,6 +28,35 @@ static const char usage_text[] =
 
 /* ---- The server ------------------------------------------------------------
  */
+static void
+store_timer_fired(void *arg)
+{
+  app_t *a = arg;
+
+  a->store_timer = 0; /* the turn this timer ends retries */
+}
+
+/* The store's degraded state (store.h): output waits while a failed batch
+ * is held; operators who asked for announcements hear when it starts and
+ * ends; a timer wakes an idle loop for the retry. */
+static void
+watch_store(app_t *a)
+{
+  bool degraded = reed_store_degraded(a->store);
+  reed_clock_t *clk = reed_net_clock(a->net);
+
+  reed_net_hold_output(a->net, reed_store_held(a->store));
+  if (degraded != a->store_degraded && a->model != NULL)
+    reed_model_announce_server(
+        a->model, degraded ? "The store cannot write: messages and room "
+                             "changes are refused until it can again"
+                           : "The store writes again");
+  a->store_degraded = degraded;
+  if (degraded && a->store_timer == 0)
+    a->store_timer =
+        clk->call_later(clk->c, REED_STORE_RETRY_MS, store_timer_fired, a);
+}
+
 /* The end of every loop turn: accounts changed by `reed account ...` in
  * another process reach the model (at most one look a second), then the
  * turn's rows are committed, before net flushes the turn's output. */
@@ -41,6 +70,7 @@ turn_end(void *ud)
   if (a->model != NULL)
     reed_store_sync_accounts(a->store, false);
   reed_store_turn_end(a->store);
+  watch_store(a);
 }
 
 static int

@@ -52,6 +52,7 @@ apply_config(app_t *a, reed_config_t *cfg)
                          reed_config_module(cfg, m->name));
   }
   a->log.min_level = cfg->server.log_level;
+  reed_store_set_min_free(a->store, cfg->server.store_min_free);
 }
 
 /* SIGHUP: a new config (same modules enabled), then the certificates and

@@ -220,6 +220,7 @@ reed__app_start_model(app_t *a)
     return rc;
   reed_store_set_history_keep(a->store, 2 * (size_t)s->history_room,
                               2 * (size_t)s->history_private);
+  reed_store_set_min_free(a->store, s->store_min_free);
   rc = reed_store_attach(a->store, a->model);
   if (rc != 0)
     reed_log(&a->log, REED_LOG_ERROR, "cannot load the store: %s",

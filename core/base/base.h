@@ -68,6 +68,7 @@
   X(ETOOMANYROOMS, -60, "too many rooms joined")                               \
   X(ENOSUCHMSG, -61, "no such message")                                        \
   X(ELISTFULL, -62, "list is full")                                            \
+  X(EUNAVAILABLE, -63, "temporarily unavailable")                              \
   X(EFATAL, -100, "fatal error for this connection")                           \
   X(EPROTO, -101, "protocol violation")
 

@@ -115,6 +115,12 @@ reed_model_set_sequencer(reed_model_t *m, const reed_sequencer_t *seq)
 }
 
 void
+reed_model_sequencer(const reed_model_t *m, reed_sequencer_t *out)
+{
+  *out = m->seq;
+}
+
+void
 reed_model_set_next_id(reed_model_t *m, uint64_t next)
 {
   m->next_id = next;

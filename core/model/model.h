@@ -81,6 +81,10 @@ void reed_model_free(reed_model_t *m);
 /* Rooms + persons + sessions alive, for leak checks in tests. */
 size_t reed_model_live_objects(const reed_model_t *m);
 void reed_model_set_sequencer(reed_model_t *m, const reed_sequencer_t *seq);
+/* The sequencer in use (the default one unless set), so a sequencer set
+ * in front of it (the store's, which refuses changes it cannot write) can
+ * hand the changes it lets through to the one it replaced. */
+void reed_model_sequencer(const reed_model_t *m, reed_sequencer_t *out);
 /* Message ids go up from here (the store's loader sets last id + 1). */
 void reed_model_set_next_id(reed_model_t *m, uint64_t next);
 reed_clock_t *reed_model_clock(const reed_model_t *m);
@@ -342,6 +346,10 @@ bool reed_session_announcements(const reed_session_t *s);
  * EBADTEXT (empty, over 390 bytes, controls, bad UTF-8). O(sessions): an
  * operator's tool, not a chat path. */
 int reed_model_announce(reed_session_t *oper, const char *text);
+/* The server's own announcement (no person behind it: from.nick is NULL),
+ * to every session that asked for announcements: the store's degraded
+ * state, say. Call it outside any model call. EBADTEXT as above. */
+int reed_model_announce_server(reed_model_t *m, const char *text);
 /* Server operator: may override room permissions and kill. */
 void reed_session_set_oper(reed_session_t *s, bool oper);
 bool reed_session_is_oper(const reed_session_t *s);

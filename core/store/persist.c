@@ -173,7 +173,7 @@ bind_room_view(sqlite3_stmt *s, const reed_room_view_t *v, const char *folded)
 static int
 save_room(reed_store_t *st, const char *name)
 {
-  reed_room_t *r = name ? reed_room_find(st->model, name) : NULL;
+  reed_room_t *r = name && st->model ? reed_room_find(st->model, name) : NULL;
   char folded[REED_ROOM_MAX + 1];
   reed_room_view_t v;
   sqlite3_stmt *s;
@@ -302,8 +302,16 @@ save_mode(reed_store_t *st, const reed_event_t *ev)
   return rc != 0 ? rc : rc2;
 }
 
-static int
-persist(reed_store_t *st, const reed_event_t *ev)
+bool
+reed__store_writes_rows(int kind)
+{
+  return kind == REED_EV_MESSAGE || kind == REED_EV_TOPIC ||
+         kind == REED_EV_MODE || kind == REED_EV_REDACT ||
+         kind == REED_EV_READ_MARKER;
+}
+
+int
+reed__store_persist(reed_store_t *st, const reed_event_t *ev)
 {
   switch (ev->kind) {
   case REED_EV_MESSAGE:
@@ -321,22 +329,60 @@ persist(reed_store_t *st, const reed_event_t *ev)
   }
 }
 
+/* Copies a change that writes rows into the journal (for a retry after a
+ * failed commit); returns what to write from. */
+static const reed_event_t *
+journal(reed_store_t *st, const reed_event_t *ev)
+{
+  const reed_event_t *copy;
+
+  if (!reed__store_writes_rows((int)ev->kind))
+    return ev;
+  if ((copy = reed__journal_add(&st->journal, ev)) != NULL)
+    return copy;
+  st->journal_lost = true;
+  reed_log(st->log, REED_LOG_ERROR,
+           "store: change %llu not journaled (out of memory)",
+           (unsigned long long)ev->id);
+  return ev;
+}
+
 /* Every sequenced change opens the turn's batch, if only to record its id
- * (meta.last_id) so ids never repeat after a restart. */
+ * (meta.last_id) so ids never repeat after a restart. While degraded the
+ * change only waits in the journal. A row that cannot be written fails
+ * the whole batch: SQLite may have rolled it back already. */
 static void
 on_change(void *ud, const reed_event_t *ev)
 {
   reed_store_t *st = ud;
-  int rc = reed_store_batch_begin(st);
+  const reed_event_t *e = journal(st, ev);
+  int rc;
 
-  if (rc == 0) {
-    if (ev->id > st->batch_last_id)
-      st->batch_last_id = ev->id;
-    rc = persist(st, ev);
-  }
-  if (rc != 0)
+  if (ev->id > st->batch_last_id)
+    st->batch_last_id = ev->id;
+  if (st->degraded || st->batch_failed)
+    return;
+  rc = reed_store_batch_begin(st);
+  if (rc == 0)
+    rc = reed__store_persist(st, e);
+  if (rc != 0 && !reed__store_row_refused(st, ev))
+    st->batch_failed = true;
+}
+
+/* A row the database refuses by rule (a constraint or trigger) is undone
+ * alone and logged: it would be refused again, so the rest of the batch
+ * goes on. Anything else (a full disk, an I/O error) may have rolled the
+ * batch back, and fails it. */
+bool
+reed__store_row_refused(reed_store_t *st, const reed_event_t *ev)
+{
+  bool refused = (sqlite3_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT &&
+                 !sqlite3_get_autocommit(st->db);
+
+  if (refused)
     reed_log(st->log, REED_LOG_ERROR, "store: change %llu (kind %d) not saved",
              (unsigned long long)ev->id, (int)ev->kind);
+  return refused;
 }
 
 /* ---- The loader ------------------------------------------------------------
@@ -623,6 +669,7 @@ reed__store_detach(reed_store_t *st)
 {
   if (st->model == NULL)
     return;
+  reed__store_gate_detach(st);
   reed_model_set_room_source(st->model, NULL);
   reed_model_remove_observer(st->model, &st->observer);
   st->model = NULL;
@@ -653,6 +700,8 @@ reed_store_attach(reed_store_t *st, reed_model_t *m)
   if (rc == 0)
     reed_model_set_room_source(
         m, &(reed_room_source_t){.load = load_room, .ud = st});
+  if (rc == 0)
+    rc = reed__store_gate_attach(st);
   if (rc != 0)
     st->model = NULL;
   return rc;

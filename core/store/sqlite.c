@@ -3,6 +3,7 @@
  * changes) and versioned migrations per owner. */
 #include "store_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS 5000
@@ -100,8 +101,9 @@ reed__store_fail(reed_store_t *st, const char *what)
 {
   int code = sqlite3_errcode(st->db);
 
-  reed_log(st->log, REED_LOG_ERROR, "store: %s: %s", what,
+  snprintf(st->last_error, sizeof(st->last_error), "%s: %s", what,
            sqlite3_errmsg(st->db));
+  reed_log(st->log, REED_LOG_ERROR, "store: %s", st->last_error);
   return code == SQLITE_NOMEM ? REED_ENOMEM : REED_EIO;
 }
 
@@ -167,23 +169,31 @@ run_stmt(reed_store_t *st, reed__store_stmt_id id, const char *what)
 /* Undoes a failed transaction. SQLite may already have rolled back by
  * itself (after an I/O or memory error), so only roll back while one is
  * open. */
-static void
-rollback(reed_store_t *st)
+void
+reed__store_rollback(reed_store_t *st)
 {
   if (!sqlite3_get_autocommit(st->db))
     run_stmt(st, STMT_ROLLBACK, "rollback");
 }
 
-static int
-commit(reed_store_t *st)
+int
+reed__store_commit(reed_store_t *st)
 {
   int rc = run_stmt(st, STMT_COMMIT, "commit");
 
   if (rc != 0)
-    rollback(st);
+    reed__store_rollback(st);
   return rc;
 }
 
+int
+reed__store_begin(reed_store_t *st)
+{
+  return run_stmt(st, STMT_BEGIN, "begin");
+}
+
+/* In the degraded state no batch opens: changes wait in the journal for
+ * the retry (degraded.c). */
 int
 reed_store_batch_begin(reed_store_t *st)
 {
@@ -191,11 +201,12 @@ reed_store_batch_begin(reed_store_t *st)
 
   if (st->in_batch)
     return 0;
+  if (st->degraded)
+    return REED_EUNAVAILABLE;
   rc = run_stmt(st, STMT_BEGIN, "begin batch");
   if (rc != 0)
     return rc;
   st->in_batch = true;
-  st->batch_last_id = 0;
   return 0;
 }
 
@@ -205,8 +216,8 @@ reed_store_in_batch(const reed_store_t *st)
   return st->in_batch;
 }
 
-static int
-save_last_id(reed_store_t *st)
+int
+reed__store_save_last_id(reed_store_t *st)
 {
   sqlite3_stmt *s = reed__store_stmt(st, STMT_META_SET_ID);
 
@@ -218,8 +229,8 @@ save_last_id(reed_store_t *st)
 
 /* The account log rows the model has applied are needed no more (one
  * server uses a database): they go with the next batch. */
-static void
-prune_account_log(reed_store_t *st)
+void
+reed__store_prune_account_log(reed_store_t *st)
 {
   sqlite3_stmt *s;
 
@@ -237,24 +248,25 @@ reed_store_turn_end(reed_store_t *st)
 {
   int rc = 0;
 
-  if (!st->in_batch)
-    return 0;
-  st->in_batch = false;
-  if (st->batch_last_id != 0)
-    rc = save_last_id(st);
-  if (rc == 0)
-    prune_account_log(st); /* logged; the batch commits regardless */
-  if (rc == 0)
-    return commit(st);
-  rollback(st);
+  st->space_checked = false;
+  if (st->in_batch || st->batch_failed)
+    rc = reed__store_commit_batch(st);
+  else if (st->degraded)
+    rc = reed__store_retry(st, false);
+  if (rc == 0 && st->held)
+    rc = REED_EUNAVAILABLE;
   return rc;
 }
 
+/* An account change commits the open batch first, so its own commit
+ * never takes the turn's rows along; a failed batch fails the change. */
 int
 reed__store_txn_begin(reed_store_t *st)
 {
-  int rc = reed_store_turn_end(st);
+  int rc = 0;
 
+  if (st->in_batch || st->batch_failed)
+    rc = reed__store_commit_batch(st);
   if (rc != 0)
     return rc;
   return run_stmt(st, STMT_BEGIN, "begin");
@@ -264,10 +276,10 @@ int
 reed__store_txn_end(reed_store_t *st, int rc)
 {
   if (rc != 0) {
-    rollback(st);
+    reed__store_rollback(st);
     return rc;
   }
-  return commit(st);
+  return reed__store_commit(st);
 }
 
 struct sqlite3 *
@@ -439,7 +451,10 @@ reed_store_open(const char *path, reed_log_t *log, reed_store_t **out)
   st->log = log;
   st->keep_room = 2000;
   st->keep_private = 400;
-  rc = open_db(st, path);
+  st->min_free = REED_STORE_MIN_FREE_DEFAULT;
+  rc = reed__store_set_dir(st, path);
+  if (rc == 0)
+    rc = open_db(st, path);
   if (rc != 0)
     goto fail;
   rc = configure(st);
@@ -461,11 +476,20 @@ reed_store_close(reed_store_t *st)
 {
   if (st == NULL)
     return;
-  reed__store_detach(st);
   if (st->db != NULL)
     reed_store_turn_end(st);
+  /* A last try for changes still waiting (the model is still there to
+   * read room settings from, when it is). */
+  if (st->db != NULL && st->degraded)
+    reed__store_retry(st, true);
+  if (st->journal.n > 0)
+    reed_log(st->log, REED_LOG_ERROR,
+             "store: closed with %zu changes not saved", st->journal.n);
+  reed__store_detach(st);
   for (size_t i = 0; i < STMT__COUNT; i++)
     sqlite3_finalize(st->stmts[i]);
   sqlite3_close(st->db);
+  reed__journal_free(&st->journal);
+  reed_free(st->dir);
   reed_free(st);
 }

@@ -206,11 +206,56 @@ void reed_store_set_history_keep(reed_store_t *st, size_t per_room,
  * resumes), REED_EIO. */
 int reed_store_sync_accounts(reed_store_t *st, bool force);
 
+/* ---- The degraded state ----------------------------------------------------
+ * When the store cannot write, nothing that depends on an unwritten row is
+ * acknowledged, and the store says so instead of failing silently:
+ *
+ * - Before it fails. At the first change of a loop turn that needs a row
+ *   (a message, a topic, a mode change, a redaction), the store looks at
+ *   the free space of the data dir's filesystem (statvfs, once per turn);
+ *   below reed_store_set_min_free's figure it enters the degraded state.
+ * - When a commit fails (disk full, I/O error, anything SQLite reports),
+ *   SQLite has rolled the whole batch back. The store keeps a copy of every
+ *   change of the batch (its journal), enters the degraded state and holds
+ *   the batch: reed_store_held is true, and the caller (net, through
+ *   main.c) sends no output at all until the batch is written, so no echo,
+ *   labeled response or delivery of that turn reaches anyone first.
+ *
+ * While degraded, the store's sequencer gate (set in front of the model's
+ * sequencer at attach) refuses changes that need a row with
+ * REED_EUNAVAILABLE, before the model applies or sends anything: the
+ * sender gets its protocol's "temporarily unavailable" error and nobody
+ * sees the change. Changes that need no row go on (joins, parts, quits,
+ * nick changes, kicks, invites, away): their only write is the last id,
+ * kept for the retry. Read markers (not sequenced) are kept in memory and
+ * in the journal and written at the retry; they are lost if reed stops
+ * first. Reads (history, member lists, WHO) never write.
+ *
+ * The store retries once a second (on a loop turn: the caller arms a
+ * timer while degraded) when the filesystem has the minimum free again:
+ * it writes the journal in one transaction and leaves the state when that
+ * commits. Entering and leaving are logged once each ("store degraded:
+ * <why>", "store recovered"). */
+#define REED_STORE_MIN_FREE_DEFAULT (1024 * 1024)
+#define REED_STORE_RETRY_MS 1000
+
 /* Commits the rows this loop turn produced (nothing to do when no batch is
- * open). Returns 0 or REED_EIO (the batch is rolled back and logged). */
+ * open); in the degraded state, retries when a retry is due. Returns 0, or
+ * one of: REED_EIO (this turn's commit failed: the batch is held),
+ * REED_EUNAVAILABLE (a held batch is still not written). */
 int reed_store_turn_end(reed_store_t *st);
+/* True while degraded (see above). */
+bool reed_store_degraded(const reed_store_t *st);
+/* True while a failed batch waits for its retry: send no output. */
+bool reed_store_held(const reed_store_t *st);
+/* Bytes the data dir's filesystem must have free for the store to write
+ * (0: do not look). Default REED_STORE_MIN_FREE_DEFAULT. */
+void reed_store_set_min_free(reed_store_t *st, uint64_t bytes);
 /* Opens the turn's batch now (when none is open), so a module's own writes
- * through reed_store_sqlite join it. Returns 0 or REED_EIO. */
+ * through reed_store_sqlite join it. Returns 0 or one of: REED_EIO,
+ * REED_EUNAVAILABLE (degraded: write nothing now). A module's own rows are
+ * not journaled: a failed commit loses them (the module is told by
+ * reed_store_turn_end's result and reed_store_degraded). */
 int reed_store_batch_begin(reed_store_t *st);
 /* True while a batch is open. */
 bool reed_store_in_batch(const reed_store_t *st);

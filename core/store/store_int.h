@@ -45,13 +45,43 @@ typedef enum {
   STMT__COUNT
 } reed__store_stmt_id;
 
+/* The batch journal (journal.c): copies of the changes written since the
+ * last commit, in order, for a retry after a failed commit. */
+typedef struct reed__jchunk_s reed__jchunk_t;
+typedef struct reed__journal_s {
+  reed_event_t *evs;
+  size_t n, cap;
+  reed__jchunk_t *first, *cur;
+  size_t total; /* bytes of every chunk */
+} reed__journal_t;
+
+/* Copies ev into the journal; returns the copy (valid until the next
+ * reset), or NULL when out of memory. */
+const reed_event_t *reed__journal_add(reed__journal_t *j,
+                                      const reed_event_t *ev);
+void reed__journal_reset(reed__journal_t *j);
+void reed__journal_trim(reed__journal_t *j);
+void reed__journal_free(reed__journal_t *j);
+
 struct reed_store_s {
   sqlite3 *db;
   reed_log_t *log;
   sqlite3_stmt *stmts[STMT__COUNT];
   bool in_batch;
-  /* Highest sequenced id seen in the open batch (0 when none). */
+  /* Highest sequenced id seen since the last commit (0 when none). */
   uint64_t batch_last_id;
+  /* The degraded state (degraded.c). batch_failed: a row of the open
+   * batch could not be written, so the batch must not commit as is.
+   * held: a commit failed with rows that output of that turn depends on;
+   * they wait in the journal. journal_lost: a change could not be
+   * journaled (out of memory), so a retry cannot restore everything. */
+  reed__journal_t journal;
+  bool degraded, held, batch_failed, journal_lost, space_checked;
+  uint64_t retry_ms;   /* the next retry, on the model's monotonic clock */
+  uint64_t min_free;   /* bytes the data dir's filesystem must keep free */
+  char *dir;           /* the database's directory, for statvfs */
+  char last_error[96]; /* SQLite's message of the last failure */
+  reed_sequencer_t next_seq; /* the sequencer the store's gate replaced */
   reed_model_t *model;
   reed_model_observer_t observer;
   size_t keep_room, keep_private;
@@ -83,6 +113,29 @@ int reed__store_txn_begin(reed_store_t *st);
 int reed__store_txn_end(reed_store_t *st, int rc);
 /* ASCII casefold of an account name into dst (size REED_ACCOUNT_MAX + 1). */
 void reed__store_fold(char *dst, const char *src);
+
+/* Writes one change's rows (persist.c). */
+int reed__store_persist(reed_store_t *st, const reed_event_t *ev);
+/* After persist failed: true when the database refused that row alone
+ * (logged), false when the batch failed. */
+bool reed__store_row_refused(reed_store_t *st, const reed_event_t *ev);
+/* True for the changes whose rows persist() writes. */
+bool reed__store_writes_rows(int kind);
+/* The degraded state (degraded.c). */
+int reed__store_commit_batch(reed_store_t *st);
+int reed__store_retry(reed_store_t *st, bool now);
+void reed__store_degrade(reed_store_t *st, const char *why, bool held);
+int reed__store_gate_attach(reed_store_t *st);
+void reed__store_gate_detach(reed_store_t *st);
+int reed__store_set_dir(reed_store_t *st, const char *path);
+/* sqlite.c: BEGIN IMMEDIATE, saving the last id, COMMIT, ROLLBACK. */
+int reed__store_begin(reed_store_t *st);
+int reed__store_save_last_id(reed_store_t *st);
+int reed__store_commit(reed_store_t *st);
+void reed__store_rollback(reed_store_t *st);
+void reed__store_prune_account_log(reed_store_t *st);
+/* The model's monotonic time (sync.c). */
+uint64_t reed__store_now_ms(const reed_store_t *st);
 
 /* Records the data version and time after the load (sync.c). */
 int reed__store_sync_mark(reed_store_t *st);

@@ -155,8 +155,8 @@ reconcile(reed_store_t *st)
 }
 
 /* The model's monotonic time (its wall clock when it has none). */
-static uint64_t
-now_ms(const reed_store_t *st)
+uint64_t
+reed__store_now_ms(const reed_store_t *st)
 {
   reed_clock_t *c = reed_model_clock(st->model);
 
@@ -233,7 +233,7 @@ reed__store_sync_mark(reed_store_t *st)
 {
   int rc = log_last(st, &st->log_seq);
 
-  st->sync_ms = now_ms(st);
+  st->sync_ms = reed__store_now_ms(st);
   if (rc == 0)
     rc = data_version(st, &st->data_version);
   return rc;
@@ -262,7 +262,7 @@ reed_store_sync_accounts(reed_store_t *st, bool force)
 
   if (st == NULL || st->model == NULL)
     return REED_EINVAL;
-  now = now_ms(st);
+  now = reed__store_now_ms(st);
   if (!force && now - st->sync_ms < SYNC_INTERVAL_MS)
     return 0;
   st->sync_ms = now;

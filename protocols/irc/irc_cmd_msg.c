@@ -97,7 +97,9 @@ send_one(reed_irc_core_t *c, const char *target, const text_t *t,
     rc = REED_ENOSUCHNICK; /* a status prefix on a nick */
   else
     rc = reed_tell(c->session, target, t->kind, t->text, t->len, &x, NULL);
-  if (rc < 0 && !notice)
+  /* NOTICE gets no error replies, but a NOTICE that is not stored is
+   * not lost silently either. */
+  if (rc < 0 && (!notice || rc == REED_EUNAVAILABLE))
     reed__irc_reply_room_err(c, rc == REED_ENOSUCHROOM ? REED_ENOSUCHNICK : rc,
                              IRC_CTX_SEND, target, target);
   else if (rc == 0 && !notice && chan[0] != '#')
@@ -188,6 +190,8 @@ redact_fail(reed_irc_core_t *c, int rc, const char *target, const char *msgid)
                    ":%s FAIL REDACT UNKNOWN_MSGID %s %s :This message does "
                    "not exist or is too old",
                    srv, target, msgid);
+  else if (rc == REED_EUNAVAILABLE)
+    reed__irc_reply_err(c, rc, IRC_CTX_ANY, target, NULL);
   else if (rc == REED_ENOPRIV)
     reed__irc_send(c,
                    ":%s FAIL REDACT REDACT_FORBIDDEN %s %s :You are not "

@@ -252,6 +252,7 @@ reed__irc_dispatch(reed_irc_core_t *c, const reed_irc_msg_t *m)
                   cmd->name);
     return;
   }
+  c->cmd = cmd->name;
   cmd->fn(c, m);
 }
 
@@ -332,12 +333,27 @@ err_find(int err, int ctx)
   return any;
 }
 
+/* The store cannot write (a full disk): IRCv3 standard replies' generic
+ * TEMPORARILY_UNAVAILABLE, with the target as context. */
+static void
+unavailable(reed_irc_core_t *c, const char *subject)
+{
+  reed__irc_send(c,
+                 ":%s FAIL %s TEMPORARILY_UNAVAILABLE %s :Not saved: "
+                 "the server cannot store this now, try again later",
+                 IRC_SERVER(c), c->cmd ? c->cmd : "*", subject ? subject : "*");
+}
+
 void
 reed__irc_reply_err(reed_irc_core_t *c, int err, int ctx, const char *subject,
                     const char *subject2)
 {
   const err_row_t *row = err_find(err, ctx);
 
+  if (err == REED_EUNAVAILABLE) {
+    unavailable(c, subject);
+    return;
+  }
   if (row == NULL) {
     reed__irc_num(c, ERR_UNKNOWNERROR, "%s :%s", subject ? subject : "*",
                   reed_strerror(err));

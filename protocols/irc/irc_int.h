@@ -134,6 +134,7 @@ typedef struct reed_irc_core_s {
   unsigned batch_seq;
   char *pre_away; /* draft/pre-away: AWAY text given before registering */
   struct reed_irc_ml_s *ml; /* an open draft/multiline batch, or NULL */
+  const char *cmd;          /* the command being dispatched, for FAIL replies */
 } reed_irc_core_t;
 
 /* The config is read through the env on every use: a reload points the

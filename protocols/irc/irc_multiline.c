@@ -106,7 +106,7 @@ ml_send(reed_irc_core_t *c, struct reed_irc_ml_s *ml)
     rc = REED_ENOSUCHNICK;
   else
     rc = reed_tell(c->session, ml->target, kind, ml->text, ml->len, &x, NULL);
-  if (rc < 0 && kind != REED_MSG_NOTICE)
+  if (rc < 0 && (kind != REED_MSG_NOTICE || rc == REED_EUNAVAILABLE))
     reed__irc_reply_room_err(c, rc, IRC_CTX_SEND, ml->target, ml->target);
 }
 

@@ -82,6 +82,16 @@ flush_dirty(reed_net_t *net)
   }
 }
 
+/* Shutting down while output is held: what is held must not go out, so
+ * the connections close without it. */
+static void
+drop_held(reed_net_t *net)
+{
+  for (reed_conn_t *c = net->conns; c != NULL; c = c->next)
+    reed__conn_abort(c, "server shutting down");
+  flush_dirty(net);
+}
+
 static void
 on_check(uv_check_t *h)
 {
@@ -90,8 +100,12 @@ on_check(uv_check_t *h)
   run_work(net);
   if (net->turn_end != NULL)
     net->turn_end(net->ud);
-  flush_dirty(net);
-  if (net->work == NULL && net->dirty == NULL && net->idle_on) {
+  if (!net->hold)
+    flush_dirty(net);
+  else if (net->state != NET_RUNNING)
+    drop_held(net);
+  /* Held output waits for a timer or input, not a spinning loop. */
+  if (net->work == NULL && (net->dirty == NULL || net->hold) && net->idle_on) {
     net->idle_on = false;
     uv_idle_stop(&net->idle);
   }
@@ -365,6 +379,19 @@ reed_worker_t *
 reed_net_worker(reed_net_t *net)
 {
   return &net->worker;
+}
+
+void
+reed_net_hold_output(reed_net_t *net, bool hold)
+{
+  if (net->hold == hold)
+    return;
+  net->hold = hold;
+  reed_log(net->log, hold ? REED_LOG_WARN : REED_LOG_INFO,
+           hold ? "output held until the store has written it"
+                : "output released");
+  if (!hold)
+    reed__net_wake(net);
 }
 
 void

@@ -158,6 +158,13 @@ void reed_net_shutdown(reed_net_t *net);
 
 void reed_net_stats(const reed_net_t *net, reed_net_stats_t *st);
 
+/* While held, no connection's output is written: it stays queued (up to
+ * the send queue limit), and is flushed at the first turn end after the
+ * hold is lifted. The turn-end hook sets it when the store could not
+ * commit the rows the turn's output depends on (a shutdown meanwhile
+ * closes connections without their held output). */
+void reed_net_hold_output(reed_net_t *net, bool hold);
+
 /* Ensures `dir`/cert.pem and `dir`/key.pem exist: when either is missing,
  * generates an EC P-256 key (mode 0600) and a self-signed certificate for
  * CN=`cn` valid ten years. Paths are written to cert_out/key_out (size

@@ -175,6 +175,7 @@ struct reed_net_s {
   size_t workers_pending;
   int state;
   bool idle_on;
+  bool hold; /* reed_net_hold_output */
   uint8_t rbuf[64 * 1024];
 };
 

@@ -371,6 +371,10 @@ TEST(announce_to_those_who_asked)
   reed_session_set_announcements(b, false);
   ASSERT_EQ(reed_model_announce(a, "again"), 0);
   ASSERT_LINES(rec_take(), "s1 ANNOUNCE alice :again");
+  /* The server's own: no sender, to those who asked only. */
+  ASSERT_EQ(reed_model_announce_server(f.m, "a\rb"), REED_EBADTEXT);
+  ASSERT_EQ(reed_model_announce_server(f.m, "store degraded"), 0);
+  ASSERT_LINES(rec_take(), "s1 ANNOUNCE * :store degraded");
   (void)c;
   fx_done(&f);
 }

@@ -18,6 +18,7 @@ void (*line_stats_hook)(char *buf, size_t size);
 unsigned line_eofs;
 char line_eof_reason[64];
 reed_buf_t *line_turn_buf;
+bool line_hold;
 unsigned line_connect_pause_ms;
 
 static void
@@ -169,6 +170,8 @@ command(line_core_t *lc, const char *line)
     } else {
       reed_buf_unref(b);
     }
+  } else if (strcmp(line, "HOLD") == 0 || strcmp(line, "RELEASE") == 0) {
+    line_hold = line[0] == 'H';
   } else if (strcmp(line, "FATAL") == 0) {
     return -1;
   } else {

@@ -9,6 +9,7 @@
  *   REPEAT n [w]  n lines "r 0" .. "r n-1", each its own buffer, padded
  *                 with dots to w bytes
  *   FATAL         feed returns REED_EFATAL
+ *   HOLD, RELEASE set line_hold (no answer)
  *   TURN          "turn:pending  ", rewritten in place by the server's
  *                 turn-end hook to "turn:committed" (so a client that
  *                 reads "pending" saw output flushed before the hook)
@@ -27,6 +28,10 @@ extern void (*line_stats_hook)(char *buf, size_t size);
  * rewrite shows whether the turn ended before the flush. */
 extern reed_buf_t *line_turn_buf;
 #define LINE_TURN_PAD 1100
+/* HOLD and RELEASE (no answer) set this; the server's turn-end hook holds
+ * the net's output while it is set, as main does while the store holds a
+ * failed batch. */
+extern bool line_hold;
 /* When nonzero, a new connection starts paused for this many ms. */
 extern unsigned line_connect_pause_ms;
 /* How many cores have seen eof / exist. */

@@ -39,6 +39,7 @@ static void
 turn_end(void *ud)
 {
   REED_UNUSED(ud);
+  reed_net_hold_output(srv.net, line_hold);
   if (line_turn_buf == NULL)
     return;
   memcpy(line_turn_buf->data, "turn:committed", 14);

@@ -385,6 +385,32 @@ TEST(turn_end_before_flush)
   stop_ok();
 }
 
+/* While the turn-end hook holds output (the store could not commit), no
+ * connection's output leaves: another client's STATS, read in a later
+ * turn, still finds the held line queued. Released, it all goes out in
+ * order. */
+TEST(held_output_waits_for_release)
+{
+  char line[512];
+  int a, b;
+
+  START("--tcp", "127.0.0.1");
+  a = connect_hello();
+  b = connect_hello();
+  cli_send(a, "HOLD\r\nx\r\n");
+  ASSERT(srv_wait_log(&srv, "output held", WAIT_MS));
+  cli_send(b, "STATS\r\nRELEASE\r\n");
+  expect_line(a, "echo: x");
+  ASSERT(cli_line(b, line, sizeof(line)) > 0);
+  ASSERT(strstr(line, " queued=9 ") != NULL); /* "echo: x\r\n" */
+  ASSERT(srv_wait_log(&srv, "output released", WAIT_MS));
+  cli_send(a, "y\r\n");
+  expect_line(a, "echo: y");
+  close(a);
+  close(b);
+  stop_ok();
+}
+
 /* Thousands of small buffers queued in one turn arrive whole and in order
  * (many uv_try_write batches, then a write request for the rest). */
 TEST(many_small_writes_in_order)

@@ -539,11 +539,17 @@ TEST(persist_failed_commit_rolls_back)
   ASSERT(sf_logged(&p.f, "commit: FOREIGN KEY constraint failed"));
   ASSERT(!reed_store_in_batch(p.st));
   ASSERT(sqlite3_get_autocommit(db));
-  /* The next turn works. */
+  /* The batch is held (its message was not lost: the store writes it
+   * again at the retry), and messages are refused until then. */
+  ASSERT(reed_store_held(p.st));
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "refused", 7, NULL, NULL),
+            REED_EUNAVAILABLE);
+  fc_advance(&p.fc, REED_STORE_RETRY_MS);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "kept", 4, NULL, NULL), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   raw = sf_raw(&p.f);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 2);
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM child"), 0);
   sqlite3_close(raw);
   pf_stop(&p);

@@ -215,6 +215,39 @@ TEST(say_forbidden)
   pair_free(&p);
 }
 
+/* Refuses what needs a stored row, as the store's gate does while it
+ * cannot write. */
+static reed_sequencer_t next_seq;
+
+static int
+refuse_order(void *ud, reed_change_t *c)
+{
+  REED_UNUSED(ud);
+  if (c->kind == REED_EV_MESSAGE || c->kind == REED_EV_TOPIC)
+    return REED_EUNAVAILABLE;
+  return next_seq.order(next_seq.s, c);
+}
+
+TEST(say_unavailable)
+{
+  pair_t p;
+
+  pair_init(&p);
+  reed_model_sequencer(p.w.model, &next_seq);
+  reed_model_set_sequencer(p.w.model,
+                           &(reed_sequencer_t){.order = refuse_order});
+  cl_send(&p.b, "Say", "room", "lobby", "text", "x", NULL);
+  expect_error(&p.b, "UNAVAILABLE");
+  cl_send(&p.b, "Tell", "user", "alice", "text", "x", NULL);
+  expect_error(&p.b, "UNAVAILABLE");
+  cl_send(&p.b, "SetTopic", "room", "lobby", "topic", "x", NULL);
+  expect_error(&p.b, "UNAVAILABLE");
+  expect_none(&p.a);
+  ASSERT(!p.b.ft.closed); /* the connection stays */
+  reed_model_set_sequencer(p.w.model, &next_seq);
+  pair_free(&p);
+}
+
 /* A second session of alice gets her room messages (not her own). */
 TEST(say_reaches_other_sessions)
 {
