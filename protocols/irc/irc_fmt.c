@@ -447,8 +447,9 @@ render_mode(render_t *r)
       sign = mc->set;
     }
     modes[nm++] = letters[mc->mode];
-    if (mc->arg != NULL && na + strlen(mc->arg) + 2 < sizeof(args))
-      na += (size_t)snprintf(args + na, sizeof(args) - na, " %s", mc->arg);
+    if (mc->arg != NULL && na + strlen(mc->arg) + 5 < sizeof(args))
+      na += (size_t)snprintf(args + na, sizeof(args) - na, " %s%s",
+                             mc->account ? IRC_EXTBAN_ACCOUNT : "", mc->arg);
   }
   modes[nm] = '\0';
   args[na] = '\0';

@@ -140,6 +140,9 @@ typedef struct reed_irc_core_s {
  * env at a new struct. */
 #define IRC_CONF(c) ((const reed_irc_conf_t *)(c)->env->conf)
 #define IRC_SERVER(c) reed__irc_server_name(c)
+/* An account entry of a ban/exception/invite list as IRC shows it
+ * (ISUPPORT EXTBAN=$,a and ACCOUNTEXTBAN=a): `$a:NAME`. */
+#define IRC_EXTBAN_ACCOUNT "$a:"
 const char *reed__irc_server_name(const reed_irc_core_t *c);
 /* Effective timeouts: [irc] when set, else [server], else built in. */
 uint64_t reed__irc_reg_timeout(const reed_irc_core_t *c);

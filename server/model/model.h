@@ -132,9 +132,9 @@ enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
 typedef enum {
   REED_RMODE_OP,     /* arg: nick */
   REED_RMODE_VOICE,  /* arg: nick */
-  REED_RMODE_BAN,    /* arg: mask nick!user@host */
-  REED_RMODE_EXCEPT, /* arg: mask */
-  REED_RMODE_INVEX,  /* arg: mask */
+  REED_RMODE_BAN,    /* arg: mask nick!user@host, or an account */
+  REED_RMODE_EXCEPT, /* arg: mask or account */
+  REED_RMODE_INVEX,  /* arg: mask or account */
   REED_RMODE_KEY,    /* arg: key (when set) */
   REED_RMODE_LIMIT,  /* arg: decimal limit (when set) */
   REED_RMODE_MODERATED,
@@ -148,6 +148,11 @@ typedef struct reed_mode_change_s {
   reed_room_mode_t mode;
   bool set;
   const char *arg;
+  /* BAN, EXCEPT, INVEX: arg names an account, not a mask. An account
+   * entry matches every session logged in to that account (compared
+   * under the casemapping), whatever its nick, host or protocol: XMPP's
+   * outcast list of bare JIDs, AMP's accounts, IRC's `$a:` extban. */
+  bool account;
 } reed_mode_change_t;
 
 /* Who did something, as every protocol needs to show it. */
@@ -408,9 +413,10 @@ int reed_room_invite(reed_session_t *s, const char *room, const char *nick);
  * *applied (if not NULL) says how many were applied. Changes that change
  * nothing are skipped silently (counted as applied, not reported). Masks
  * are normalised (nick -> nick!*@*, user@host -> *!user@host, nick!user ->
- * nick!user@*). ENOSUCHROOM, ENOTMEMBER, ENOPRIV, EINVAL (over 32 changes),
- * EBADMODE (missing or bad argument, unknown mode, limit not 1..1000000),
- * ENOSUCHNICK, ETARGETNOTMEMBER, ELISTFULL. */
+ * nick!user@*); an account entry must be a valid account name (EBADMODE)
+ * and is kept as given. ENOSUCHROOM, ENOTMEMBER, ENOPRIV, EINVAL (over 32
+ * changes), EBADMODE (missing or bad argument, unknown mode, limit
+ * not 1..1000000), ENOSUCHNICK, ETARGETNOTMEMBER, ELISTFULL. */
 int reed_room_set_modes(reed_session_t *s, const char *room,
                         const reed_mode_change_t *changes, size_t n,
                         size_t *applied);
@@ -459,10 +465,16 @@ void reed_room_each_nick(const reed_room_t *r,
 /* Calls cb for each room, in creation order. */
 void reed_model_each_room(reed_model_t *m,
                           void (*cb)(void *ud, const reed_room_t *r), void *ud);
-/* Entries of a list mode (BAN, EXCEPT, INVEX): mask, set_by, set_ms. */
+/* An entry of a list mode (BAN, EXCEPT, INVEX). */
+typedef struct reed_list_entry_s {
+  const char *mask; /* nick!user@host, or the account name when `account` */
+  bool account;
+  const char *by; /* the setter's nick; "" when unknown */
+  uint64_t ms;    /* when it was set */
+} reed_list_entry_t;
+/* Calls cb for each entry of a list mode, in the order they were set. */
 void reed_room_each_list(const reed_room_t *r, reed_room_mode_t which,
-                         void (*cb)(void *ud, const char *mask, const char *by,
-                                    uint64_t ms),
+                         void (*cb)(void *ud, const reed_list_entry_t *e),
                          void *ud);
 /* Is session s joined to room? Is nick a member? Member view of nick. */
 bool reed_room_has_session(const reed_room_t *r, const reed_session_t *s);
@@ -647,13 +659,14 @@ void reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src);
 /* Loader: appends an entry to a room's BAN, EXCEPT or INVEX list without
  * events, as set by `by` (a nick; NULL or "" when unknown) at `ms`. The
  * room is made (dormant) when the model does not know it yet. The mask is
- * normalised as reed_room_set_modes does. Entries keep the order they are
+ * normalised as reed_room_set_modes does; with `account` it is an account
+ * name instead (kept as given). Entries keep the order they are
  * loaded in; the list's bound (max_list_entries) applies. Returns 0 or one
  * of: REED_EBADROOM, REED_EINVAL (not a list mode, bad mask or setter),
  * REED_EEXIST (the list has that mask, in any case), REED_ELISTFULL,
  * REED_ENOMEM. */
 int reed_room_load_list(reed_model_t *m, const char *room,
-                        reed_room_mode_t which, const char *mask,
+                        reed_room_mode_t which, const char *mask, bool account,
                         const char *by, uint64_t ms);
 
 #endif

@@ -195,6 +195,7 @@ struct reed__member_s {
 
 typedef struct reed__mask_s {
   char *mask, *by;
+  bool account; /* lists: mask is an account name */
   uint64_t ms;
   uint64_t seq; /* invites: the model's last id when it was given */
   struct reed__mask_s *next;

@@ -247,6 +247,7 @@ save_list_entry(reed_store_t *st, const reed_event_t *ev,
   sqlite3_bind_text(s, 6, ev->from.nick ? ev->from.nick : "", -1,
                     SQLITE_STATIC);
   sqlite3_bind_int64(s, 7, (sqlite3_int64)ev->ts_ms);
+  sqlite3_bind_int(s, 8, c->account);
   return reed__store_step_done(st, s, "save list entry");
 }
 
@@ -518,9 +519,9 @@ list_row(load_t *ld, sqlite3_stmt *s)
   const char *room = col_text(s, 0), *list = col_text(s, 1);
   const char *mask = col_text(s, 2);
   char name[400];
-  int rc =
-      reed_room_load_list(ld->st->model, room, list_mode(list), mask,
-                          col_text(s, 3), (uint64_t)sqlite3_column_int64(s, 4));
+  int rc = reed_room_load_list(ld->st->model, room, list_mode(list), mask,
+                               sqlite3_column_int(s, 5) != 0, col_text(s, 3),
+                               (uint64_t)sqlite3_column_int64(s, 4));
 
   if (rc != 0)
     snprintf(name, sizeof(name), "%s %s of %s", list ? list : "?",

@@ -72,7 +72,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
                          " WHERE key = 'last_id'",
     [STMT_LIST_INSERT] =
         "INSERT OR REPLACE INTO room_lists(room, room_name, list, folded,"
-        " mask, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        " mask, set_by, set_ms, account)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_ACCOUNT_NAMES] = "SELECT folded, name FROM accounts ORDER BY folded",
     [STMT_ACCOUNT_LOG_AFTER] = "SELECT seq, op, name FROM account_log"
@@ -85,8 +86,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
         "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
         " invite_only, topic_lock, secret, no_external, room_key, member_limit"
         " FROM rooms WHERE folded = ?1",
-    [STMT_LISTS_ONE] = "SELECT room_name, list, mask, set_by, set_ms"
-                       " FROM room_lists WHERE room = ?1 ORDER BY seq",
+    [STMT_LISTS_ONE] = "SELECT room_name, list, mask, set_by, set_ms,"
+                       " account FROM room_lists WHERE room = ?1"
+                       " ORDER BY seq",
     [STMT_HISTORY_ONE] =
         "SELECT id, ts_ms, room, target, target_account, nick, account,"
         " origin, user, host, kind, text, tags FROM (SELECT * FROM messages"

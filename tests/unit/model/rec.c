@@ -73,7 +73,7 @@ log_modes(const reed_event_t *ev)
     const reed_mode_change_t *c = &ev->modes[i];
     logf_(" %c%s", c->set ? '+' : '-', mode_names[c->mode]);
     if (c->arg)
-      logf_(" %s", c->arg);
+      logf_(" %s%s", c->account ? "account:" : "", c->arg);
   }
 }
 

@@ -114,8 +114,9 @@ load_state(reed_model_t *m)
   int failed = 0;
 
   TRY(reed_room_load(m, &st));
-  TRY(reed_room_load_list(m, "loaded", REED_RMODE_BAN, "bad!*@*", "x", 1));
-  TRY(reed_room_load_list(m, "lists", REED_RMODE_EXCEPT, "ok", NULL, 2));
+  TRY(reed_room_load_list(m, "loaded", REED_RMODE_BAN, "bad!*@*", false, "x",
+                          1));
+  TRY(reed_room_load_list(m, "lists", REED_RMODE_EXCEPT, "ok", false, NULL, 2));
   TRY(reed_history_load(m, &e));
   TRY(reed_history_load(m, &p));
   reed_model_set_next_id(m, 102);

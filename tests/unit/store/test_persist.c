@@ -630,12 +630,13 @@ TEST(persist_close_before_model_free)
 }
 
 static void
-list_cb(void *ud, const char *mask, const char *by, uint64_t ms)
+list_cb(void *ud, const reed_list_entry_t *e)
 {
   char *out = ud;
   size_t n = strlen(out);
 
-  snprintf(out + n, 512 - n, "%s/%s/%llu ", mask, by, (unsigned long long)ms);
+  snprintf(out + n, 512 - n, "%s%s/%s/%llu ", e->account ? "account:" : "",
+           e->mask, e->by, (unsigned long long)e->ms);
 }
 
 static void
@@ -652,6 +653,63 @@ static const char list_sql[] =
     "SELECT group_concat(printf('%s|%s|%s|%s|%s|%s|%d', room, room_name,"
     " list, folded, mask, set_by, set_ms), ' ') FROM (SELECT * FROM"
     " room_lists ORDER BY seq)";
+
+/* Account entries survive a restart as account entries: the account is
+ * kept out under any nick, a mask of the same text is another entry. */
+TEST(persist_account_bans)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "Mallory", .account = true},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "mallory"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "Trent", .account = true},
+  };
+  pf_t p = {0};
+  reed_session_t *a, *s;
+  sqlite3 *raw;
+  char out[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Chat", set, REED_ARRAY_SIZE(set), NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  sf_text(raw,
+          "SELECT group_concat(list || '|' || folded || '|' || mask || '|' ||"
+          " account, ' ') FROM (SELECT * FROM room_lists ORDER BY seq)",
+          out, sizeof(out));
+  ASSERT_STR_EQ(out, "ban|mallory|Mallory|1 ban|mallory!*@*|mallory!*@*|0 "
+                     "except|trent|Trent|1");
+  sqlite3_close(raw);
+  pf_restart(&p);
+  s = pf_session(&p, "Someone", "MALLORY");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), REED_EBANNED);
+  s = pf_session(&p, "Guest", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  list_of(&p, "Chat", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "account:Mallory/Alice/1700000001000 "
+                     "mallory!*@*/Alice/1700000001000 ");
+  list_of(&p, "Chat", REED_RMODE_EXCEPT, out);
+  ASSERT_STR_EQ(out, "account:Trent/Alice/1700000001000 ");
+  /* The first in is op; removing the account entry leaves the mask
+   * entry in the store. */
+  ASSERT_EQ(reed_room_set_modes(s, "Chat",
+                                &(reed_mode_change_t){.mode = REED_RMODE_BAN,
+                                                      .arg = "mallory",
+                                                      .account = true},
+                                1, NULL),
+            0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  pf_restart(&p);
+  s = pf_session(&p, "Guest", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  list_of(&p, "Chat", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "mallory!*@*/Alice/1700000001000 ");
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
 
 TEST(persist_room_lists)
 {
