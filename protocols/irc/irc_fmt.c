@@ -241,10 +241,33 @@ event_msgid(const reed_event_t *ev, char *v, size_t size)
   }
   if (ev->kind != REED_EV_TAGMSG)
     return false;
-  h = fnv1a(fnv1a(fnv1a(h, ev->client_tags), ev->room), ev->target);
+  h = fnv1a(fnv1a(fnv1a(h, ev->irc_client_tags), ev->room), ev->target);
+  if (ev->reply_to != 0 || ev->reaction != NULL) {
+    snprintf(v, size, "%llu", (unsigned long long)ev->reply_to);
+    h = fnv1a(fnv1a(h, v), ev->reaction);
+  }
   snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
            (unsigned long long)ev->from.session_id, (unsigned long long)h);
   return true;
+}
+
+/* The neutral reply and reaction as IRCv3 client tags, then IRC's own. */
+static void
+client_tags(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  char v[REED_REACTION_MAX * 2 + 1];
+
+  if (ev->reply_to != 0) {
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->reply_to);
+    tag_add(r, "+draft/reply", v);
+  }
+  if (ev->reaction != NULL) {
+    reed_irc_tag_escape(v, sizeof(v), ev->reaction);
+    tag_add(r, "+draft/react", v);
+  }
+  if (ev->irc_client_tags != NULL && ev->irc_client_tags[0] != '\0')
+    tag_add(r, ev->irc_client_tags, NULL);
 }
 
 static void
@@ -273,9 +296,8 @@ build_tags(render_t *r)
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->from.bot &&
       (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
     tag_add(r, "bot", NULL);
-  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->client_tags != NULL &&
-      ev->client_tags[0] != '\0')
-    tag_add(r, ev->client_tags, NULL);
+  if (r->caps & IRC_CAP_MESSAGE_TAGS)
+    client_tags(r);
   if (r->tags_len > 0)
     r->tags[r->tags_len++] = ' ';
   r->tags[r->tags_len] = '\0';

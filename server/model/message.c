@@ -16,7 +16,11 @@ extra_valid(const reed_msg_extra_t *x)
   if (x->n_soft_breaks > REED_SOFT_BREAKS_MAX ||
       (x->n_soft_breaks > 0 && x->soft_breaks == NULL))
     return false;
-  if (x->client_tags && !reed__field_valid(x->client_tags, REED__TAGS_MAX))
+  if (x->irc_client_tags &&
+      !reed__field_valid(x->irc_client_tags, REED__TAGS_MAX))
+    return false;
+  if (x->reaction != NULL &&
+      (x->reply_to == 0 || !reed__field_valid(x->reaction, REED_REACTION_MAX)))
     return false;
   return x->label == NULL || reed__field_valid(x->label, REED__FIELD_MAX);
 }
@@ -74,7 +78,8 @@ message_event(reed_session_t *s, int kind, const char *text, size_t len,
       .text = text,
       .text_len = len,
       .msg_kind = kind,
-      .client_tags = x ? x->client_tags : NULL,
+      .irc_client_tags = x ? x->irc_client_tags : NULL,
+      .reply_to = x ? x->reply_to : 0,
       .soft_breaks = x ? x->soft_breaks : NULL,
       .n_soft_breaks = x ? x->n_soft_breaks : 0,
   };
@@ -267,11 +272,13 @@ reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
   reed_event_t ev = {.kind = REED_EV_TAGMSG};
   reed_fmt_cache_t cache;
 
-  if (x == NULL || x->client_tags == NULL || !extra_valid(x) ||
-      s->p->nick[0] == '\0')
+  if (x == NULL || !extra_valid(x) || s->p->nick[0] == '\0' ||
+      (x->irc_client_tags == NULL && x->reply_to == 0 && x->reaction == NULL))
     return REED_EINVAL;
   reed__actor(s, &ev.from);
-  ev.client_tags = x->client_tags;
+  ev.irc_client_tags = x->irc_client_tags;
+  ev.reply_to = x->reply_to;
+  ev.reaction = x->reaction;
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
   ev.audience = is_room ? x->audience : REED_AUDIENCE_ALL;
   if (is_room)

@@ -167,8 +167,6 @@ typedef struct reed_actor_s {
   uint64_t session_id; /* the acting session; 0 for the server */
 } reed_actor_t;
 
-/* A protocol's opaque client tags (IRC "+draft/reply=..." and the like),
- * carried unchanged to every protocol that understands them. */
 /* Who in a room gets a message: everyone (the default), or only members
  * with voice or op, or only ops (IRC's STATUSMSG, `PRIVMSG @#room`). */
 typedef enum {
@@ -177,10 +175,35 @@ typedef enum {
   REED_AUDIENCE_OP,
 } reed_audience_t;
 
+/* What a message carries besides its text.
+ *
+ * Neutral fields, which every protocol maps onto its own terms:
+ * - reply_to: the message this one answers (IRCv3 `+draft/reply`, XMPP
+ *   XEP-0461 `<reply id>`); kept in history. Ids are the model's, so a
+ *   reply to something that is not one (another server's msgid) stays in
+ *   the IRC tags instead.
+ * - reaction: on TAGMSG only, one reaction (an emoji or a short text) to
+ *   message reply_to (IRCv3 `+draft/react`, XMPP XEP-0444). It adds one
+ *   reaction, as IRC does; XEP-0444 sends the sender's whole set each time,
+ *   so an XMPP module sends the ones added, and a removal (IRC's
+ *   `+draft/unreact`, a smaller XEP-0444 set) has no neutral form yet and
+ *   travels only in IRC tags. Not stored (neither is TAGMSG).
+ * - label: the sender's token for matching its echo (IRC labeled-response;
+ *   an XMPP stanza id would do the same); echoed to the sender only, not
+ *   stored.
+ * - audience, soft_breaks: see below.
+ * IRC only: irc_client_tags, the client tags IRC has and the fields above
+ * do not ("+key=escaped;+key2", IRC's syntax), carried unchanged to IRC
+ * recipients and kept in history; other protocols ignore them. XMPP's
+ * last-message correction (XEP-0308) has no IRC counterpart and no field
+ * here yet. */
+#define REED_REACTION_MAX 64
 typedef struct reed_msg_extra_s {
-  const char *client_tags; /* NULL or "key=value;key2" */
-  const char *label;       /* echoed back to the sender only; not stored */
-  int audience;            /* reed_audience_t; rooms only */
+  const char *irc_client_tags; /* NULL or "+key=value;+key2" */
+  uint64_t reply_to;           /* 0: none */
+  const char *reaction;        /* TAGMSG; NULL: none */
+  const char *label;           /* echoed back to the sender only */
+  int audience;                /* reed_audience_t; rooms only */
   /* Offsets in the text, ascending, where the sender's client split a line
    * without a line feed (IRC draft/multiline-concat), at most
    * REED_SOFT_BREAKS_MAX: a protocol that shows lines may split there.
@@ -205,12 +228,14 @@ typedef struct reed_event_s {
   int msg_kind; /* REED_MSG_* */
   const reed_mode_change_t *modes;
   size_t n_modes;
-  uint64_t ref_id;            /* REDACT: the message redacted */
-  const char *client_tags;    /* NULL or opaque client tags */
-  bool echo;                  /* this delivery goes back to the actor */
-  const char *label;          /* set on echo deliveries only */
-  reed_fmt_cache_t *cache;    /* per fan-out format cache */
-  const char *target_account; /* private MESSAGE: the target's account */
+  uint64_t ref_id;             /* REDACT: the message redacted */
+  const char *irc_client_tags; /* IRC's own client tags (reed_msg_extra_t) */
+  uint64_t reply_to;           /* MESSAGE, TAGMSG: the message answered */
+  const char *reaction;        /* TAGMSG: a reaction to reply_to */
+  bool echo;                   /* this delivery goes back to the actor */
+  const char *label;           /* set on echo deliveries only */
+  reed_fmt_cache_t *cache;     /* per fan-out format cache */
+  const char *target_account;  /* private MESSAGE: the target's account */
   bool copy; /* a copy of the person's own private message (carbons) */
   /* PART: the session left because it quit (reed_session_quit) while its
    * person stays online through another session; the rooms it leaves are
@@ -392,7 +417,9 @@ int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
               uint64_t *id_out);
 /* Client-only tags to a room or nick, checked like a message to it; not
- * sequenced or stored. EINVAL without x->client_tags, ENOSUCHROOM,
+ * sequenced or stored. EINVAL without any of x->irc_client_tags,
+ * x->reply_to or x->reaction, or with a reaction but no reply_to or not
+ * 1..REED_REACTION_MAX bytes of UTF-8 without spaces or controls; ENOSUCHROOM,
  * ENOSUCHNICK and the room message codes. */
 int reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
                 const reed_msg_extra_t *x);
@@ -524,7 +551,8 @@ typedef struct reed_hist_entry_s {
   int msg_kind;
   const char *text;
   size_t text_len;
-  const char *client_tags;
+  const char *irc_client_tags;
+  uint64_t reply_to;          /* the message answered, 0: none */
   const char *target_account; /* private: the other party's account */
 } reed_hist_entry_t;
 

@@ -84,7 +84,8 @@ typedef struct reed__hmsg_s {
   uint64_t id, ts_ms;
   int msg_kind;
   const char *nick, *account, *origin, *user, *host, *target, *target_account;
-  const char *text, *client_tags;
+  const char *text, *irc_client_tags;
+  uint64_t reply_to;
   size_t text_len;
   uint64_t session_id;
   char *room; /* NULL for private entries */

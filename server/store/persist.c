@@ -73,8 +73,12 @@ insert_message(reed_store_t *st, const reed_event_t *ev, const char *conv)
   sqlite3_bind_int(s, 11, ev->msg_kind);
   sqlite3_bind_blob(s, 12, ev->text ? ev->text : "", (int)ev->text_len,
                     SQLITE_STATIC);
-  sqlite3_bind_text(s, 13, ev->client_tags, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 13, ev->irc_client_tags, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 14, ev->target_account, -1, SQLITE_STATIC);
+  if (ev->reply_to != 0)
+    sqlite3_bind_int64(s, 15, (sqlite3_int64)ev->reply_to);
+  else
+    sqlite3_bind_null(s, 15);
   return reed__store_step_done(st, s, "save message");
 }
 
@@ -481,7 +485,8 @@ history_row(load_t *ld, sqlite3_stmt *s)
       .msg_kind = sqlite3_column_int(s, 10),
       .text = (const char *)sqlite3_column_blob(s, 11),
       .text_len = (size_t)sqlite3_column_bytes(s, 11),
-      .client_tags = col_text(s, 12),
+      .irc_client_tags = col_text(s, 12),
+      .reply_to = (uint64_t)sqlite3_column_int64(s, 13),
   };
   char id[24];
 
@@ -506,7 +511,7 @@ static const char sql_accounts[] = "SELECT name FROM accounts ORDER BY folded";
  * are loaded one by one when someone joins them (load_room). */
 static const char sql_private_history[] =
     "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
-    " user, host, kind, text, tags FROM (SELECT *, row_number() OVER"
+    " user, host, kind, text, tags, reply_to FROM (SELECT *, row_number() OVER"
     " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages"
     " WHERE room IS NULL) WHERE rn <= ?1 ORDER BY id";
 static const char sql_last_id[] =

@@ -44,9 +44,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_CERT_LIST] = "SELECT fpr FROM certs WHERE account = ?1 ORDER BY fpr",
     [STMT_MSG_INSERT] =
         "INSERT OR REPLACE INTO messages(id, ts_ms, conv, room, target, nick,"
-        " account, origin, user, host, kind, text, tags, target_account)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14)",
+        " account, origin, user, host, kind, text, tags, target_account,"
+        " reply_to) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15)",
     [STMT_CONV_COUNT] = "INSERT INTO convs(conv, n) VALUES(?1, 1)"
                         " ON CONFLICT(conv) DO UPDATE SET n = n + 1"
                         " RETURNING n",
@@ -91,7 +91,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
                        " ORDER BY seq",
     [STMT_HISTORY_ONE] =
         "SELECT id, ts_ms, room, target, target_account, nick, account,"
-        " origin, user, host, kind, text, tags FROM (SELECT * FROM messages"
+        " origin, user, host, kind, text, tags, reply_to FROM (SELECT * FROM"
+        " messages"
         " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",

@@ -91,6 +91,8 @@ log_body(const reed_event_t *ev)
     logf_(" %.*s", (int)ev->text_len, ev->text);
     if (ev->msg_kind != REED_MSG_NORMAL)
       logf_(" kind=%d", ev->msg_kind);
+    if (ev->reply_to)
+      logf_(" reply=%llu", (unsigned long long)ev->reply_to);
     break;
   case REED_EV_NICK:
     logf_(" %s", ev->target);
@@ -123,7 +125,13 @@ log_body(const reed_event_t *ev)
           (unsigned long long)ev->ref_id);
     break;
   case REED_EV_TAGMSG:
-    logf_(" %s %s", ev->room ? ev->room : ev->target, ev->client_tags);
+    logf_(" %s", ev->room ? ev->room : ev->target);
+    if (ev->irc_client_tags)
+      logf_(" %s", ev->irc_client_tags);
+    if (ev->reply_to)
+      logf_(" reply=%llu", (unsigned long long)ev->reply_to);
+    if (ev->reaction)
+      logf_(" react=%s", ev->reaction);
     break;
   case REED_EV_READ_MARKER:
     logf_(" %s%s %llu", ev->room ? "#" : "", ev->room ? ev->room : ev->target,

@@ -51,12 +51,20 @@ row_of(sqlite3 *raw, uint64_t id, char *out, size_t size)
   sqlite3_finalize(s);
 }
 
+static void
+reply_of(void *ud, const reed_hist_entry_t *e)
+{
+  *(uint64_t *)ud = e->reply_to;
+}
+
 TEST(persist_room_message_row)
 {
   pf_t p = {0};
   reed_session_t *s;
-  reed_msg_extra_t x = {.client_tags = "+draft/reply=7", .label = "L1"};
-  uint64_t id = 0;
+  reed_msg_extra_t x = {
+      .irc_client_tags = "+typing=x", .reply_to = 7, .label = "L1"};
+  reed_hist_query_t q = {.dir = REED_HIST_LATEST};
+  uint64_t id = 0, reply = 0;
   sqlite3 *raw;
   char row[512];
 
@@ -76,10 +84,17 @@ TEST(persist_room_message_row)
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
   row_of(raw, id, row, sizeof(row));
   ASSERT_STR_EQ(row, "1700000001000|r:chat|Chat|-|-|Alice|alice|irc|u_Alice|"
-                     "host.example|1|waves|+draft/reply=7");
+                     "host.example|1|waves|+typing=x");
+  ASSERT_EQ(sf_int(raw, "SELECT reply_to FROM messages"), 7);
   ASSERT_EQ(sf_int(raw, "SELECT value FROM meta WHERE key = 'last_id'"),
             (long long)id);
   sqlite3_close(raw);
+  /* The reply survives a restart with its message. */
+  pf_restart(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_history_room(s, "Chat", &q, reply_of, &reply), 0);
+  ASSERT_EQ(reply, 7);
   pf_stop(&p);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
