@@ -213,7 +213,7 @@ reed__irc_on_presence(reed_irc_core_t *c, const reed_event_t *ev)
   if (!(c->state & IRC_ST_REG) || (c->state & IRC_ST_CLOSED) ||
       ev->target == NULL)
     return;
-  if (ev->online) {
+  if (ev->u.presence.online) {
     reed__irc_mask_str(&ev->from, mask, sizeof(mask));
     reed__irc_num(c, "730", ":%s", mask);
   } else {

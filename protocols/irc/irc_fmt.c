@@ -241,10 +241,10 @@ event_msgid(const reed_event_t *ev, char *v, size_t size)
   }
   if (ev->kind != REED_EV_TAGMSG)
     return false;
-  h = fnv1a(fnv1a(fnv1a(h, ev->irc_client_tags), ev->room), ev->target);
-  if (ev->reply_to != 0 || ev->reaction != NULL) {
-    snprintf(v, size, "%llu", (unsigned long long)ev->reply_to);
-    h = fnv1a(fnv1a(h, v), ev->reaction);
+  h = fnv1a(fnv1a(fnv1a(h, ev->u.msg.irc_client_tags), ev->room), ev->target);
+  if (ev->u.msg.reply_to != 0 || ev->u.msg.reaction != NULL) {
+    snprintf(v, size, "%llu", (unsigned long long)ev->u.msg.reply_to);
+    h = fnv1a(fnv1a(h, v), ev->u.msg.reaction);
   }
   snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
            (unsigned long long)ev->from.session_id, (unsigned long long)h);
@@ -258,16 +258,16 @@ client_tags(render_t *r)
   const reed_event_t *ev = r->ev;
   char v[REED_REACTION_MAX * 2 + 1];
 
-  if (ev->reply_to != 0) {
-    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->reply_to);
+  if (ev->u.msg.reply_to != 0) {
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->u.msg.reply_to);
     tag_add(r, "+draft/reply", v);
   }
-  if (ev->reaction != NULL) {
-    reed_irc_tag_escape(v, sizeof(v), ev->reaction);
+  if (ev->u.msg.reaction != NULL) {
+    reed_irc_tag_escape(v, sizeof(v), ev->u.msg.reaction);
     tag_add(r, "+draft/react", v);
   }
-  if (ev->irc_client_tags != NULL && ev->irc_client_tags[0] != '\0')
-    tag_add(r, ev->irc_client_tags, NULL);
+  if (ev->u.msg.irc_client_tags != NULL && ev->u.msg.irc_client_tags[0] != '\0')
+    tag_add(r, ev->u.msg.irc_client_tags, NULL);
 }
 
 static void
@@ -296,7 +296,8 @@ build_tags(render_t *r)
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->from.bot &&
       (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
     tag_add(r, "bot", NULL);
-  if (r->caps & IRC_CAP_MESSAGE_TAGS)
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
     client_tags(r);
   if (r->tags_len > 0)
     r->tags[r->tags_len++] = ' ';
@@ -372,7 +373,7 @@ static int
 message_lines(render_t *r, const char *cmd, const char *target)
 {
   const reed_event_t *ev = r->ev;
-  bool action = ev->msg_kind == REED_MSG_ACTION;
+  bool action = ev->u.msg.msg_kind == REED_MSG_ACTION;
   const char *p = ev->text ? ev->text : "", *end = p + ev->text_len;
   int rc = 0;
 
@@ -411,16 +412,17 @@ message_lines(render_t *r, const char *cmd, const char *target)
 static const char *
 status_prefix(const reed_event_t *ev)
 {
-  if (ev->audience == REED_AUDIENCE_OP)
+  if (ev->u.msg.audience == REED_AUDIENCE_OP)
     return "@";
-  return ev->audience == REED_AUDIENCE_VOICE ? "+" : "";
+  return ev->u.msg.audience == REED_AUDIENCE_VOICE ? "+" : "";
 }
 
 static int
 render_message(render_t *r)
 {
   const reed_event_t *ev = r->ev;
-  const char *cmd = ev->msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
+  const char *cmd =
+      ev->u.msg.msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
   char target[REED_ROOM_MAX + 3];
 
   if (ev->room != NULL)
@@ -462,8 +464,8 @@ render_mode(render_t *r)
   size_t nm = 0, na = 0;
   int sign = -1;
 
-  for (size_t i = 0; i < ev->n_modes && nm + 3 < sizeof(modes); i++) {
-    const reed_mode_change_t *mc = &ev->modes[i];
+  for (size_t i = 0; i < ev->u.mode.n_modes && nm + 3 < sizeof(modes); i++) {
+    const reed_mode_change_t *mc = &ev->u.mode.modes[i];
     if ((int)mc->set != sign) {
       modes[nm++] = mc->set ? '+' : '-';
       sign = mc->set;
@@ -531,9 +533,9 @@ render_other(render_t *r)
   case REED_EV_REDACT:
     if (ev->room != NULL)
       return line(r, ev->text, "REDACT #%s %llu", ev->room,
-                  (unsigned long long)ev->ref_id);
+                  (unsigned long long)ev->u.redact.ref_id);
     return line(r, ev->text, "REDACT %s %llu", ev->target ? ev->target : "*",
-                (unsigned long long)ev->ref_id);
+                (unsigned long long)ev->u.redact.ref_id);
   default:
     return 0;
   }

@@ -77,12 +77,12 @@ reed__hist_entry_of(const reed_event_t *ev, reed_hist_entry_t *e)
       .from = ev->from,
       .room = ev->room,
       .target = ev->target,
-      .target_account = ev->target_account,
-      .msg_kind = ev->msg_kind,
+      .target_account = ev->u.msg.target_account,
+      .msg_kind = ev->u.msg.msg_kind,
       .text = ev->text,
       .text_len = ev->text_len,
-      .irc_client_tags = ev->irc_client_tags,
-      .reply_to = ev->reply_to,
+      .irc_client_tags = ev->u.msg.irc_client_tags,
+      .reply_to = ev->u.msg.reply_to,
   };
 }
 

@@ -361,8 +361,8 @@ batch_commit(reed_session_t *s, reed_room_t *r, batch_t *b)
     modes[i] = b->plan[i].c;
   reed__actor(s, &ev.from);
   ev.room = r->name;
-  ev.modes = modes;
-  ev.n_modes = b->n;
+  ev.u.mode.modes = modes;
+  ev.u.mode.n_modes = b->n;
   if ((rc = reed__sequence(s->m, &ev)) != 0)
     return rc;
   for (size_t i = 0; i < b->n; i++)

@@ -100,28 +100,29 @@ void reed_model_each_account(const reed_model_t *m,
 /* ---- Events --------------------------------------------------------------
  */
 typedef enum {
-  REED_EV_MESSAGE,  /* room or private message; text, msg_kind */
+  REED_EV_MESSAGE,  /* room or private message; text, u.msg */
   REED_EV_JOIN,     /* from joined room */
-  REED_EV_PART,     /* from left room; text = reason or NULL */
+  REED_EV_PART,     /* from left room; text = reason or NULL; u.part */
   REED_EV_QUIT,     /* from's last session left; text = reason */
   REED_EV_NICK,     /* from.nick is the old nick, target = new nick */
   REED_EV_TOPIC,    /* text = new topic ("" when cleared) */
-  REED_EV_MODE,     /* modes[n_modes] applied in room */
+  REED_EV_MODE,     /* u.mode.modes[n_modes] applied in room */
   REED_EV_KICK,     /* target kicked from room by from; text = reason */
   REED_EV_INVITE,   /* target invited to room by from */
   REED_EV_AWAY,     /* text = away message, NULL when back */
   REED_EV_ACCOUNT,  /* from.account logged in (or NULL: logged out) */
   REED_EV_REALNAME, /* text = new real name */
   REED_EV_HOST,     /* from.user/host as they were; target, text: new ones */
-  REED_EV_REDACT,   /* ref_id redacted in room (or private); text=reason */
-  REED_EV_TAGMSG,   /* client-only tags, no text (typing, reactions) */
+  REED_EV_REDACT,   /* u.redact.ref_id redacted in room (or private);
+                       text = reason */
+  REED_EV_TAGMSG,   /* no text; u.msg (typing, replies, reactions) */
   REED_EV_KILL,     /* this session is being removed: text = reason */
   /* draft/read-marker: the account's marker for room (or target, a nick)
    * moved to ts_ms. Goes to the account's own sessions only (a guest's:
    * its session); observers see it for accounts. Not sequenced. */
   REED_EV_READ_MARKER,
   REED_EV_PRESENCE, /* a watched nick (target) came into use or went out of
-                       use (online); to its watchers only */
+                       use (u.presence); to its watchers only */
   REED_EV_ANNOUNCE, /* an operator's announcement (text) to the sessions that
                        asked for them; not sequenced */
 } reed_event_kind_t;
@@ -216,6 +217,44 @@ typedef struct reed_msg_extra_s {
 
 typedef struct reed_fmt_cache_s reed_fmt_cache_t;
 
+/* What each kind carries beyond the common fields of reed_event_t. A
+ * listener reads the member of `u` its event's kind names, and no other:
+ * they share storage. */
+typedef struct reed_ev_message_s { /* MESSAGE and TAGMSG */
+  int msg_kind;                    /* MESSAGE: REED_MSG_* */
+  /* In a room: reed_audience_t. A message for part of a room is sequenced
+   * (it has an id and a time) but kept in no history and not reported to
+   * observers, as ergo does with STATUSMSG. */
+  int audience;
+  const char *target_account;  /* private MESSAGE: the target's account */
+  const char *irc_client_tags; /* IRC's own client tags (reed_msg_extra_t) */
+  uint64_t reply_to;           /* the message answered, 0: none */
+  const char *reaction;        /* TAGMSG: a reaction to reply_to */
+  /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
+  const size_t *soft_breaks;
+  size_t n_soft_breaks;
+} reed_ev_message_t;
+
+typedef struct reed_ev_mode_s { /* MODE: the changes applied in room */
+  const reed_mode_change_t *modes;
+  size_t n_modes;
+} reed_ev_mode_t;
+
+typedef struct reed_ev_redact_s { /* REDACT */
+  uint64_t ref_id;                /* the message redacted */
+} reed_ev_redact_t;
+
+typedef struct reed_ev_part_s { /* PART */
+  /* The session left because it quit (reed_session_quit) while its person
+   * stays online through another session; the rooms it leaves are the
+   * ones where it was the person's last joined session. */
+  bool quitting;
+} reed_ev_part_t;
+
+typedef struct reed_ev_presence_s { /* PRESENCE */
+  bool online; /* the nick came into use (else it went out of use) */
+} reed_ev_presence_t;
+
 typedef struct reed_event_s {
   reed_event_kind_t kind;
   uint64_t id;    /* sequencer id (0 for events that are not sequenced) */
@@ -223,38 +262,26 @@ typedef struct reed_event_s {
   reed_actor_t from;
   const char *room;   /* canonical room name, or NULL (private, global) */
   const char *target; /* private target / kicked / invited nick, new nick */
-  const char *text;
+  const char *text;   /* message text, reason, topic (see the kinds) */
   size_t text_len;
-  int msg_kind; /* REED_MSG_* */
-  const reed_mode_change_t *modes;
-  size_t n_modes;
-  uint64_t ref_id;             /* REDACT: the message redacted */
-  const char *irc_client_tags; /* IRC's own client tags (reed_msg_extra_t) */
-  uint64_t reply_to;           /* MESSAGE, TAGMSG: the message answered */
-  const char *reaction;        /* TAGMSG: a reaction to reply_to */
-  bool echo;                   /* this delivery goes back to the actor */
-  const char *label;           /* set on echo deliveries only */
-  reed_fmt_cache_t *cache;     /* per fan-out format cache */
-  const char *target_account;  /* private MESSAGE: the target's account */
-  bool copy; /* a copy of the person's own private message (carbons) */
-  /* PART: the session left because it quit (reed_session_quit) while its
-   * person stays online through another session; the rooms it leaves are
-   * the ones where it was the person's last joined session. */
-  bool quitting;
-  /* MESSAGE, TAGMSG in a room: reed_audience_t. A message for part of a
-   * room is sequenced (it has an id and a time) but kept in no history
-   * and not reported to observers, as ergo does with STATUSMSG. */
-  int audience;
-  /* PRESENCE: the nick came into use (else it went out of use). */
-  bool online;
+  /* About this delivery, whatever the kind. */
+  bool echo;               /* this delivery goes back to the actor */
+  const char *label;       /* set on echo deliveries only */
+  bool copy;               /* a copy of the person's own private message
+                              (carbons) */
+  reed_fmt_cache_t *cache; /* per fan-out format cache */
   /* This delivery reaches the session because it watches from.nick
    * (reed_session_watch), not through a shared room or its own person:
    * PRESENCE always; AWAY, ACCOUNT, REALNAME and HOST for a watcher that
    * shares no room with the person. */
   bool watch;
-  /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
-  const size_t *soft_breaks;
-  size_t n_soft_breaks;
+  union {
+    reed_ev_message_t msg;       /* MESSAGE, TAGMSG */
+    reed_ev_mode_t mode;         /* MODE */
+    reed_ev_redact_t redact;     /* REDACT */
+    reed_ev_part_t part;         /* PART */
+    reed_ev_presence_t presence; /* PRESENCE */
+  } u;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -315,9 +342,10 @@ int reed_session_new(reed_model_t *m, const reed_session_info_t *info,
 /* Leaves every room and frees the session; `s` is invalid afterwards.
  * When it was the person's last session, everyone sharing a room with the
  * person gets one QUIT; otherwise the rooms only this session was joined to
- * get a PART with the reason and `quitting` set. Safe from inside a listener:
- * the quit then runs when the current operation's fan-out is over (the session
- * gets no more events meanwhile). A reason that is not clean UTF-8 is dropped.
+ * get a PART with the reason and `u.part.quitting` set. Safe from inside a
+ * listener: the quit then runs when the current operation's fan-out is over
+ * (the session gets no more events meanwhile). A reason that is not clean UTF-8
+ * is dropped.
  */
 void reed_session_quit(reed_session_t *s, const char *reason);
 uint64_t reed_session_id(const reed_session_t *s);
@@ -642,7 +670,7 @@ int reed_model_nick_history(const reed_model_t *m, const char *nick,
  * `watch` set when a watched nick comes into use (a person's first nick, a
  * nick change to it) or goes out of use (the person's last session quits
  * or is killed, a nick change away from it, a merge into another person):
- * target is the nick as held, `online` says which, and `from` is the
+ * target is the nick as held, `u.presence.online` says which, and `from` is the
  * holder (its user and host when online). A change of case is neither.
  * While the nick is held, the holder's AWAY, ACCOUNT, REALNAME and HOST
  * reach its watchers too, with `watch` set, once per session: a watcher

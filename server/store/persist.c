@@ -43,7 +43,7 @@ conv_key(const reed_event_t *ev, char *out, size_t size)
     return;
   }
   party(a, sizeof(a), ev->from.account, ev->from.nick);
-  party(b, sizeof(b), ev->target_account, ev->target);
+  party(b, sizeof(b), ev->u.msg.target_account, ev->target);
   if (strcmp(a, b) <= 0)
     snprintf(out, size, "p:%s %s", a, b);
   else
@@ -70,13 +70,13 @@ insert_message(reed_store_t *st, const reed_event_t *ev, const char *conv)
   sqlite3_bind_text(s, 8, ev->from.origin, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 9, ev->from.user, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 10, ev->from.host, -1, SQLITE_STATIC);
-  sqlite3_bind_int(s, 11, ev->msg_kind);
+  sqlite3_bind_int(s, 11, ev->u.msg.msg_kind);
   sqlite3_bind_blob(s, 12, ev->text ? ev->text : "", (int)ev->text_len,
                     SQLITE_STATIC);
-  sqlite3_bind_text(s, 13, ev->irc_client_tags, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 14, ev->target_account, -1, SQLITE_STATIC);
-  if (ev->reply_to != 0)
-    sqlite3_bind_int64(s, 15, (sqlite3_int64)ev->reply_to);
+  sqlite3_bind_text(s, 13, ev->u.msg.irc_client_tags, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 14, ev->u.msg.target_account, -1, SQLITE_STATIC);
+  if (ev->u.msg.reply_to != 0)
+    sqlite3_bind_int64(s, 15, (sqlite3_int64)ev->u.msg.reply_to);
   else
     sqlite3_bind_null(s, 15);
   return reed__store_step_done(st, s, "save message");
@@ -137,7 +137,7 @@ static bool
 between_guests(const reed_event_t *ev)
 {
   return ev->room == NULL && ev->from.account == NULL &&
-         ev->target_account == NULL;
+         ev->u.msg.target_account == NULL;
 }
 
 static int
@@ -266,10 +266,10 @@ save_lists(reed_store_t *st, const reed_event_t *ev)
   if (ev->room == NULL)
     return 0;
   fold(room, ev->room, sizeof(room));
-  for (size_t i = 0; i < ev->n_modes; i++) {
+  for (size_t i = 0; i < ev->u.mode.n_modes; i++) {
     int one = 0;
-    if (list_name(ev->modes[i].mode) != NULL)
-      one = save_list_entry(st, ev, &ev->modes[i], room);
+    if (list_name(ev->u.mode.modes[i].mode) != NULL)
+      one = save_list_entry(st, ev, &ev->u.mode.modes[i], room);
     if (rc == 0)
       rc = one;
   }
@@ -281,8 +281,8 @@ save_lists(reed_store_t *st, const reed_event_t *ev)
 static bool
 touches_settings(const reed_event_t *ev)
 {
-  for (size_t i = 0; i < ev->n_modes; i++)
-    if (ev->modes[i].mode >= REED_RMODE_KEY)
+  for (size_t i = 0; i < ev->u.mode.n_modes; i++)
+    if (ev->u.mode.modes[i].mode >= REED_RMODE_KEY)
       return true;
   return false;
 }
@@ -318,7 +318,7 @@ persist(reed_store_t *st, const reed_event_t *ev)
   case REED_EV_MODE:
     return save_mode(st, ev);
   case REED_EV_REDACT:
-    return redact(st, ev->ref_id);
+    return redact(st, ev->u.redact.ref_id);
   case REED_EV_READ_MARKER:
     return reed__store_save_read_marker(st, ev);
   default:

@@ -208,9 +208,9 @@ neutral_event(void *ud, reed_session_t *s, const reed_event_t *ev)
   REED_UNUSED(s);
   if (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG)
     snprintf(o->log + n, sizeof(o->log) - n, "reply=%llu react=%s tags=%s\n",
-             (unsigned long long)ev->reply_to,
-             ev->reaction ? ev->reaction : "-",
-             ev->irc_client_tags ? ev->irc_client_tags : "-");
+             (unsigned long long)ev->u.msg.reply_to,
+             ev->u.msg.reaction ? ev->u.msg.reaction : "-",
+             ev->u.msg.irc_client_tags ? ev->u.msg.irc_client_tags : "-");
 }
 
 static const reed_session_listener_t neutral_listener = {
