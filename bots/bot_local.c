@@ -183,9 +183,10 @@ kind_of(const reed_event_t *ev)
 
   switch (ev->kind) {
   case REED_EV_MESSAGE:
-    if (ev->msg_kind < 0 || ev->msg_kind >= (int)REED_ARRAY_SIZE(msg))
+    if (ev->u.msg.msg_kind < 0 ||
+        ev->u.msg.msg_kind >= (int)REED_ARRAY_SIZE(msg))
       return REED_BOT_EV_ANY;
-    return msg[ev->msg_kind];
+    return msg[ev->u.msg.msg_kind];
   case REED_EV_JOIN:
     return REED_BOT_EV_JOIN;
   case REED_EV_PART:

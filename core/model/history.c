@@ -32,8 +32,8 @@ reed__hmsg_new(const reed_hist_entry_t *e)
   const reed_actor_t *a = &e->from;
   size_t n = sizeof(reed__hmsg_t) + slen(a->nick) + slen(a->account) +
              slen(a->origin) + slen(a->user) + slen(a->host) + slen(e->target) +
-             slen(e->target_account) + e->text_len + 1 + slen(e->client_tags) +
-             slen(e->room);
+             slen(e->target_account) + e->text_len + 1 +
+             slen(e->irc_client_tags) + slen(e->room);
   reed__hmsg_t *h = reed_malloc(n);
   char *at;
 
@@ -42,6 +42,7 @@ reed__hmsg_new(const reed_hist_entry_t *e)
   at = (char *)(h + 1);
   *h = (reed__hmsg_t){.id = e->id,
                       .ts_ms = e->ts_ms,
+                      .reply_to = e->reply_to,
                       .msg_kind = e->msg_kind,
                       .text_len = e->text ? e->text_len : 0,
                       .session_id = a->session_id};
@@ -54,8 +55,8 @@ reed__hmsg_new(const reed_hist_entry_t *e)
   h->target_account = put_str(&at, e->target_account,
                               slen(e->target_account) - !!e->target_account);
   h->text = put_str(&at, e->text ? e->text : "", e->text ? e->text_len : 0);
-  h->client_tags =
-      put_str(&at, e->client_tags, slen(e->client_tags) - !!e->client_tags);
+  h->irc_client_tags = put_str(&at, e->irc_client_tags,
+                               slen(e->irc_client_tags) - !!e->irc_client_tags);
   h->room = (char *)put_str(&at, e->room, slen(e->room) - !!e->room);
   return h;
 }
@@ -76,11 +77,12 @@ reed__hist_entry_of(const reed_event_t *ev, reed_hist_entry_t *e)
       .from = ev->from,
       .room = ev->room,
       .target = ev->target,
-      .target_account = ev->target_account,
-      .msg_kind = ev->msg_kind,
+      .target_account = ev->u.msg.target_account,
+      .msg_kind = ev->u.msg.msg_kind,
       .text = ev->text,
       .text_len = ev->text_len,
-      .client_tags = ev->client_tags,
+      .irc_client_tags = ev->u.msg.irc_client_tags,
+      .reply_to = ev->u.msg.reply_to,
   };
 }
 
@@ -102,7 +104,8 @@ to_entry(const reed__hmsg_t *h, reed_hist_entry_t *e)
       .msg_kind = h->msg_kind,
       .text = h->text,
       .text_len = h->text_len,
-      .client_tags = h->client_tags,
+      .irc_client_tags = h->irc_client_tags,
+      .reply_to = h->reply_to,
   };
 }
 

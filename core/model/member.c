@@ -48,9 +48,11 @@ reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s)
     return false;
   snprintf(a, sizeof(a), "%s!%s@%s", s->p->nick, s->user, s->host);
   snprintf(b, sizeof(b), "%s!%s@%s", s->p->nick, s->user, s->ip);
-  for (const reed__mask_t *e = l->first; e; e = e->next)
-    if (reed_mask_match(e->mask, a) || reed_mask_match(e->mask, b))
+  for (const reed__mask_t *e = l->first; e; e = e->next) {
+    if (e->account ? reed_casecmp(e->mask, s->p->account) == 0
+                   : reed_mask_match(e->mask, a) || reed_mask_match(e->mask, b))
       return true;
+  }
   return false;
 }
 

@@ -16,7 +16,11 @@ extra_valid(const reed_msg_extra_t *x)
   if (x->n_soft_breaks > REED_SOFT_BREAKS_MAX ||
       (x->n_soft_breaks > 0 && x->soft_breaks == NULL))
     return false;
-  if (x->client_tags && !reed__field_valid(x->client_tags, REED__TAGS_MAX))
+  if (x->irc_client_tags &&
+      !reed__field_valid(x->irc_client_tags, REED__TAGS_MAX))
+    return false;
+  if (x->reaction != NULL &&
+      (x->reply_to == 0 || !reed__field_valid(x->reaction, REED_REACTION_MAX)))
     return false;
   return x->label == NULL || reed__field_valid(x->label, REED__FIELD_MAX);
 }
@@ -73,10 +77,11 @@ message_event(reed_session_t *s, int kind, const char *text, size_t len,
       .kind = REED_EV_MESSAGE,
       .text = text,
       .text_len = len,
-      .msg_kind = kind,
-      .client_tags = x ? x->client_tags : NULL,
-      .soft_breaks = x ? x->soft_breaks : NULL,
-      .n_soft_breaks = x ? x->n_soft_breaks : 0,
+      .u.msg = {.msg_kind = kind,
+                .irc_client_tags = x ? x->irc_client_tags : NULL,
+                .reply_to = x ? x->reply_to : 0,
+                .soft_breaks = x ? x->soft_breaks : NULL,
+                .n_soft_breaks = x ? x->n_soft_breaks : 0},
   };
   reed__actor(s, &ev->from);
 }
@@ -139,12 +144,12 @@ in_audience(const reed__member_t *mem, int audience)
 static void
 send_audience(reed_model_t *m, reed_room_t *r, const reed_event_t *ev)
 {
-  if (ev->audience == REED_AUDIENCE_ALL) {
+  if (ev->u.msg.audience == REED_AUDIENCE_ALL) {
     reed__send_room(m, r, ev);
     return;
   }
   for (reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
-    if (in_audience(mem, ev->audience))
+    if (in_audience(mem, ev->u.msg.audience))
       for (reed__join_t *j = mem->j_first; j; j = j->m_next)
         reed__send(m, j->s, ev);
 }
@@ -167,8 +172,8 @@ reed_room_say(reed_session_t *s, const char *room, int msg_kind,
     return rc;
   message_event(s, msg_kind, text, len, x, &ev);
   ev.room = r->name;
-  ev.audience = x ? x->audience : REED_AUDIENCE_ALL;
-  rc = ev.audience == REED_AUDIENCE_ALL
+  ev.u.msg.audience = x ? x->audience : REED_AUDIENCE_ALL;
+  rc = ev.u.msg.audience == REED_AUDIENCE_ALL
            ? sequence_into(s, &r->hist, &ev, id_out)
            : sequence_only(s, &ev, id_out);
   if (rc != 0)
@@ -226,7 +231,7 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
     return REED_ENOMEM;
   message_event(s, msg_kind, text, len, x, &ev);
   ev.target = peer->nick;
-  ev.target_account = peer->account[0] ? peer->account : NULL;
+  ev.u.msg.target_account = peer->account[0] ? peer->account : NULL;
   if ((rc = sequence_into(s, &c->ring, &ev, id_out)) != 0)
     return rc;
   reed__fan_begin(m, &ev, &cache);
@@ -267,13 +272,15 @@ reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
   reed_event_t ev = {.kind = REED_EV_TAGMSG};
   reed_fmt_cache_t cache;
 
-  if (x == NULL || x->client_tags == NULL || !extra_valid(x) ||
-      s->p->nick[0] == '\0')
+  if (x == NULL || !extra_valid(x) || s->p->nick[0] == '\0' ||
+      (x->irc_client_tags == NULL && x->reply_to == 0 && x->reaction == NULL))
     return REED_EINVAL;
   reed__actor(s, &ev.from);
-  ev.client_tags = x->client_tags;
+  ev.u.msg.irc_client_tags = x->irc_client_tags;
+  ev.u.msg.reply_to = x->reply_to;
+  ev.u.msg.reaction = x->reaction;
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
-  ev.audience = is_room ? x->audience : REED_AUDIENCE_ALL;
+  ev.u.msg.audience = is_room ? x->audience : REED_AUDIENCE_ALL;
   if (is_room)
     return tagmsg_room(s, target, &ev, x->label);
   if ((peer = reed__person_by_nick(m, target)) == NULL)
@@ -331,7 +338,7 @@ redact_private(reed_session_t *s, reed__person_t *peer, uint64_t id,
   if (!own_message(h, s))
     return REED_ENOPRIV;
   ev->target = peer->nick;
-  ev->target_account = peer->account[0] ? peer->account : NULL;
+  ev->u.msg.target_account = peer->account[0] ? peer->account : NULL;
   if ((rc = reed__sequence(s->m, ev)) != 0)
     return rc;
   reed__ring_remove(&c->ring, id);
@@ -350,7 +357,7 @@ reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
   reed_room_t *r = reed_room_find(s->m, target);
   reed__person_t *peer;
   char why[REED_REASON_MAX + 1];
-  reed_event_t ev = {.kind = REED_EV_REDACT, .ref_id = msg_id};
+  reed_event_t ev = {.kind = REED_EV_REDACT, .u.redact.ref_id = msg_id};
 
   if (reed__reason_check(reason, why, sizeof(why)) != 0)
     return REED_EBADTEXT;

@@ -124,33 +124,56 @@ plan_member(reed_room_t *r, batch_t *b, const reed_mode_change_t *c, plan_t *pl)
   return 0;
 }
 
+/* An account entry and a mask entry are never the same entry (a
+ * normalised mask has a '!', an account name never does). */
 static bool
-list_has(const reed_room_t *r, int l, const char *mask)
+entry_is(const reed__mask_t *e, const char *mask, bool account)
+{
+  return e->account == account && reed_casecmp(e->mask, mask) == 0;
+}
+
+static bool
+list_has(const reed_room_t *r, int l, const char *mask, bool account)
 {
   for (const reed__mask_t *e = r->lists[l].first; e; e = e->next)
-    if (reed_casecmp(e->mask, mask) == 0)
+    if (entry_is(e, mask, account))
       return true;
   return false;
 }
 
 static bool
-mask_present(const reed_room_t *r, const batch_t *b, int l, const char *mask)
+mask_present(const reed_room_t *r, const batch_t *b, int l, const char *mask,
+             bool account)
 {
-  bool v = list_has(r, l, mask);
+  bool v = list_has(r, l, mask, account);
 
   for (size_t i = 0; i < b->n; i++)
-    if (b->plan[i].list == l && reed_casecmp(b->plan[i].arg, mask) == 0)
+    if (b->plan[i].list == l && b->plan[i].c.account == account &&
+        reed_casecmp(b->plan[i].arg, mask) == 0)
       v = b->plan[i].c.set;
   return v;
 }
 
+/* The entry as kept: a normalised mask, or an account name as given. */
+static int
+entry_normalize(const char *in, bool account, char *out, size_t size)
+{
+  if (!account)
+    return in == NULL ? REED_EBADMODE : mask_normalize(in, out, size);
+  if (!reed_account_valid(in))
+    return REED_EBADMODE;
+  reed_strlcpy(out, in, size);
+  return 0;
+}
+
 static reed__mask_t *
-mask_new(const char *mask, const char *by)
+mask_new(const char *mask, bool account, const char *by)
 {
   reed__mask_t *e = reed_calloc(1, sizeof(*e));
 
   if (e == NULL)
     return NULL;
+  e->account = account;
   e->mask = reed_strdup(mask);
   e->by = reed_strdup(by);
   if (e->mask == NULL || e->by == NULL) {
@@ -168,14 +191,15 @@ plan_list(reed_session_t *s, reed_room_t *r, batch_t *b,
 {
   int l = list_of(c->mode);
 
-  if (c->arg == NULL || mask_normalize(c->arg, pl->arg, sizeof(pl->arg)))
+  if (entry_normalize(c->arg, c->account, pl->arg, sizeof(pl->arg)) != 0)
     return REED_EBADMODE;
-  if (mask_present(r, b, l, pl->arg) == c->set)
+  if (mask_present(r, b, l, pl->arg, c->account) == c->set)
     return 1;
   if (c->set && b->list_n[l] >= r->m->max_list_entries)
     return REED_ELISTFULL;
-  if (c->set && (pl->add = mask_new(pl->arg, s->p->nick)) == NULL)
+  if (c->set && (pl->add = mask_new(pl->arg, c->account, s->p->nick)) == NULL)
     return REED_ENOMEM;
+  pl->c.account = c->account;
   b->list_n[l] += c->set ? 1 : (size_t)-1;
   pl->list = l;
   pl->c.arg = pl->arg;
@@ -260,11 +284,11 @@ plan_one(reed_session_t *s, reed_room_t *r, batch_t *b,
 }
 
 static void
-list_remove(reed__masklist_t *l, const char *mask)
+list_remove(reed__masklist_t *l, const char *mask, bool account)
 {
   for (reed__mask_t **pp = &l->first; *pp; pp = &(*pp)->next) {
     reed__mask_t *e = *pp;
-    if (reed_casecmp(e->mask, mask) != 0)
+    if (!entry_is(e, mask, account))
       continue;
     *pp = e->next;
     l->n--;
@@ -301,7 +325,7 @@ apply_one(reed_room_t *r, const batch_t *b, plan_t *pl, uint64_t ts)
     list_append(&r->lists[pl->list], pl->add);
     pl->add = NULL;
   } else if (pl->list >= 0)
-    list_remove(&r->lists[pl->list], pl->arg);
+    list_remove(&r->lists[pl->list], pl->arg, c->account);
   else if (c->mode == REED_RMODE_KEY)
     memcpy(r->key, b->key, sizeof(r->key));
   else if (c->mode == REED_RMODE_LIMIT)
@@ -337,8 +361,8 @@ batch_commit(reed_session_t *s, reed_room_t *r, batch_t *b)
     modes[i] = b->plan[i].c;
   reed__actor(s, &ev.from);
   ev.room = r->name;
-  ev.modes = modes;
-  ev.n_modes = b->n;
+  ev.u.mode.modes = modes;
+  ev.u.mode.n_modes = b->n;
   if ((rc = reed__sequence(s->m, &ev)) != 0)
     return rc;
   for (size_t i = 0; i < b->n; i++)
@@ -393,9 +417,10 @@ reed_room_set_modes(reed_session_t *s, const char *room,
 /* ---- The loader ------------------------------------------------------------
  */
 static int
-load_list_check(const reed_model_t *m, reed_room_t *r, int l, const char *mask)
+load_list_check(const reed_model_t *m, reed_room_t *r, int l, const char *mask,
+                bool account)
 {
-  if (list_has(r, l, mask))
+  if (list_has(r, l, mask, account))
     return REED_EEXIST;
   if (r->lists[l].n >= m->max_list_entries)
     return REED_ELISTFULL;
@@ -404,7 +429,7 @@ load_list_check(const reed_model_t *m, reed_room_t *r, int l, const char *mask)
 
 int
 reed_room_load_list(reed_model_t *m, const char *room, reed_room_mode_t which,
-                    const char *mask, const char *by, uint64_t ms)
+                    const char *mask, bool account, const char *by, uint64_t ms)
 {
   char norm[REED__MASK_MAX + 1];
   int l = list_of(which);
@@ -414,14 +439,14 @@ reed_room_load_list(reed_model_t *m, const char *room, reed_room_mode_t which,
 
   if (!reed_room_name_valid(room))
     return REED_EBADROOM;
-  if (l < 0 || mask == NULL || mask_normalize(mask, norm, sizeof(norm)) != 0)
+  if (l < 0 || entry_normalize(mask, account, norm, sizeof(norm)) != 0)
     return REED_EINVAL;
   if (by != NULL && by[0] != '\0' && !reed__field_valid(by, REED__FIELD_MAX))
     return REED_EINVAL;
   if ((r = reed__room_get_or_new(m, room)) == NULL)
     return REED_ENOMEM;
-  rc = load_list_check(m, r, l, norm);
-  if (rc == 0 && (e = mask_new(norm, by ? by : "")) == NULL)
+  rc = load_list_check(m, r, l, norm, account);
+  if (rc == 0 && (e = mask_new(norm, account, by ? by : "")) == NULL)
     rc = REED_ENOMEM;
   if (rc == 0) {
     e->ms = ms;

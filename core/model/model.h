@@ -104,28 +104,29 @@ void reed_model_each_account(const reed_model_t *m,
 /* ---- Events --------------------------------------------------------------
  */
 typedef enum {
-  REED_EV_MESSAGE,  /* room or private message; text, msg_kind */
+  REED_EV_MESSAGE,  /* room or private message; text, u.msg */
   REED_EV_JOIN,     /* from joined room */
-  REED_EV_PART,     /* from left room; text = reason or NULL */
+  REED_EV_PART,     /* from left room; text = reason or NULL; u.part */
   REED_EV_QUIT,     /* from's last session left; text = reason */
   REED_EV_NICK,     /* from.nick is the old nick, target = new nick */
   REED_EV_TOPIC,    /* text = new topic ("" when cleared) */
-  REED_EV_MODE,     /* modes[n_modes] applied in room */
+  REED_EV_MODE,     /* u.mode.modes[n_modes] applied in room */
   REED_EV_KICK,     /* target kicked from room by from; text = reason */
   REED_EV_INVITE,   /* target invited to room by from */
   REED_EV_AWAY,     /* text = away message, NULL when back */
   REED_EV_ACCOUNT,  /* from.account logged in (or NULL: logged out) */
   REED_EV_REALNAME, /* text = new real name */
   REED_EV_HOST,     /* from.user/host as they were; target, text: new ones */
-  REED_EV_REDACT,   /* ref_id redacted in room (or private); text=reason */
-  REED_EV_TAGMSG,   /* client-only tags, no text (typing, reactions) */
+  REED_EV_REDACT,   /* u.redact.ref_id redacted in room (or private);
+                       text = reason */
+  REED_EV_TAGMSG,   /* no text; u.msg (typing, replies, reactions) */
   REED_EV_KILL,     /* this session is being removed: text = reason */
   /* draft/read-marker: the account's marker for room (or target, a nick)
    * moved to ts_ms. Goes to the account's own sessions only (a guest's:
    * its session); observers see it for accounts. Not sequenced. */
   REED_EV_READ_MARKER,
   REED_EV_PRESENCE, /* a watched nick (target) came into use or went out of
-                       use (online); to its watchers only */
+                       use (u.presence); to its watchers only */
   REED_EV_ANNOUNCE, /* an operator's announcement (text) to the sessions that
                        asked for them; not sequenced */
 } reed_event_kind_t;
@@ -136,9 +137,9 @@ enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
 typedef enum {
   REED_RMODE_OP,     /* arg: nick */
   REED_RMODE_VOICE,  /* arg: nick */
-  REED_RMODE_BAN,    /* arg: mask nick!user@host */
-  REED_RMODE_EXCEPT, /* arg: mask */
-  REED_RMODE_INVEX,  /* arg: mask */
+  REED_RMODE_BAN,    /* arg: mask nick!user@host, or an account */
+  REED_RMODE_EXCEPT, /* arg: mask or account */
+  REED_RMODE_INVEX,  /* arg: mask or account */
   REED_RMODE_KEY,    /* arg: key (when set) */
   REED_RMODE_LIMIT,  /* arg: decimal limit (when set) */
   REED_RMODE_MODERATED,
@@ -152,6 +153,11 @@ typedef struct reed_mode_change_s {
   reed_room_mode_t mode;
   bool set;
   const char *arg;
+  /* BAN, EXCEPT, INVEX: arg names an account, not a mask. An account
+   * entry matches every session logged in to that account (compared
+   * under the casemapping), whatever its nick, host or protocol: XMPP's
+   * outcast list of bare JIDs, AMP's accounts, IRC's `$a:` extban. */
+  bool account;
 } reed_mode_change_t;
 
 /* Who did something, as every protocol needs to show it. */
@@ -166,8 +172,6 @@ typedef struct reed_actor_s {
   uint64_t session_id; /* the acting session; 0 for the server */
 } reed_actor_t;
 
-/* A protocol's opaque client tags (IRC "+draft/reply=..." and the like),
- * carried unchanged to every protocol that understands them. */
 /* Who in a room gets a message: everyone (the default), or only members
  * with voice or op, or only ops (IRC's STATUSMSG, `PRIVMSG @#room`). */
 typedef enum {
@@ -176,10 +180,35 @@ typedef enum {
   REED_AUDIENCE_OP,
 } reed_audience_t;
 
+/* What a message carries besides its text.
+ *
+ * Neutral fields, which every protocol maps onto its own terms:
+ * - reply_to: the message this one answers (IRCv3 `+draft/reply`, XMPP
+ *   XEP-0461 `<reply id>`); kept in history. Ids are the model's, so a
+ *   reply to something that is not one (another server's msgid) stays in
+ *   the IRC tags instead.
+ * - reaction: on TAGMSG only, one reaction (an emoji or a short text) to
+ *   message reply_to (IRCv3 `+draft/react`, XMPP XEP-0444). It adds one
+ *   reaction, as IRC does; XEP-0444 sends the sender's whole set each time,
+ *   so an XMPP module sends the ones added, and a removal (IRC's
+ *   `+draft/unreact`, a smaller XEP-0444 set) has no neutral form yet and
+ *   travels only in IRC tags. Not stored (neither is TAGMSG).
+ * - label: the sender's token for matching its echo (IRC labeled-response;
+ *   an XMPP stanza id would do the same); echoed to the sender only, not
+ *   stored.
+ * - audience, soft_breaks: see below.
+ * IRC only: irc_client_tags, the client tags IRC has and the fields above
+ * do not ("+key=escaped;+key2", IRC's syntax), carried unchanged to IRC
+ * recipients and kept in history; other protocols ignore them. XMPP's
+ * last-message correction (XEP-0308) has no IRC counterpart and no field
+ * here yet. */
+#define REED_REACTION_MAX 64
 typedef struct reed_msg_extra_s {
-  const char *client_tags; /* NULL or "key=value;key2" */
-  const char *label;       /* echoed back to the sender only; not stored */
-  int audience;            /* reed_audience_t; rooms only */
+  const char *irc_client_tags; /* NULL or "+key=value;+key2" */
+  uint64_t reply_to;           /* 0: none */
+  const char *reaction;        /* TAGMSG; NULL: none */
+  const char *label;           /* echoed back to the sender only */
+  int audience;                /* reed_audience_t; rooms only */
   /* Offsets in the text, ascending, where the sender's client split a line
    * without a line feed (IRC draft/multiline-concat), at most
    * REED_SOFT_BREAKS_MAX: a protocol that shows lines may split there.
@@ -192,6 +221,44 @@ typedef struct reed_msg_extra_s {
 
 typedef struct reed_fmt_cache_s reed_fmt_cache_t;
 
+/* What each kind carries beyond the common fields of reed_event_t. A
+ * listener reads the member of `u` its event's kind names, and no other:
+ * they share storage. */
+typedef struct reed_ev_message_s { /* MESSAGE and TAGMSG */
+  int msg_kind;                    /* MESSAGE: REED_MSG_* */
+  /* In a room: reed_audience_t. A message for part of a room is sequenced
+   * (it has an id and a time) but kept in no history and not reported to
+   * observers, as ergo does with STATUSMSG. */
+  int audience;
+  const char *target_account;  /* private MESSAGE: the target's account */
+  const char *irc_client_tags; /* IRC's own client tags (reed_msg_extra_t) */
+  uint64_t reply_to;           /* the message answered, 0: none */
+  const char *reaction;        /* TAGMSG: a reaction to reply_to */
+  /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
+  const size_t *soft_breaks;
+  size_t n_soft_breaks;
+} reed_ev_message_t;
+
+typedef struct reed_ev_mode_s { /* MODE: the changes applied in room */
+  const reed_mode_change_t *modes;
+  size_t n_modes;
+} reed_ev_mode_t;
+
+typedef struct reed_ev_redact_s { /* REDACT */
+  uint64_t ref_id;                /* the message redacted */
+} reed_ev_redact_t;
+
+typedef struct reed_ev_part_s { /* PART */
+  /* The session left because it quit (reed_session_quit) while its person
+   * stays online through another session; the rooms it leaves are the
+   * ones where it was the person's last joined session. */
+  bool quitting;
+} reed_ev_part_t;
+
+typedef struct reed_ev_presence_s { /* PRESENCE */
+  bool online; /* the nick came into use (else it went out of use) */
+} reed_ev_presence_t;
+
 typedef struct reed_event_s {
   reed_event_kind_t kind;
   uint64_t id;    /* sequencer id (0 for events that are not sequenced) */
@@ -199,36 +266,26 @@ typedef struct reed_event_s {
   reed_actor_t from;
   const char *room;   /* canonical room name, or NULL (private, global) */
   const char *target; /* private target / kicked / invited nick, new nick */
-  const char *text;
+  const char *text;   /* message text, reason, topic (see the kinds) */
   size_t text_len;
-  int msg_kind; /* REED_MSG_* */
-  const reed_mode_change_t *modes;
-  size_t n_modes;
-  uint64_t ref_id;            /* REDACT: the message redacted */
-  const char *client_tags;    /* NULL or opaque client tags */
-  bool echo;                  /* this delivery goes back to the actor */
-  const char *label;          /* set on echo deliveries only */
-  reed_fmt_cache_t *cache;    /* per fan-out format cache */
-  const char *target_account; /* private MESSAGE: the target's account */
-  bool copy; /* a copy of the person's own private message (carbons) */
-  /* PART: the session left because it quit (reed_session_quit) while its
-   * person stays online through another session; the rooms it leaves are
-   * the ones where it was the person's last joined session. */
-  bool quitting;
-  /* MESSAGE, TAGMSG in a room: reed_audience_t. A message for part of a
-   * room is sequenced (it has an id and a time) but kept in no history
-   * and not reported to observers, as ergo does with STATUSMSG. */
-  int audience;
-  /* PRESENCE: the nick came into use (else it went out of use). */
-  bool online;
+  /* About this delivery, whatever the kind. */
+  bool echo;               /* this delivery goes back to the actor */
+  const char *label;       /* set on echo deliveries only */
+  bool copy;               /* a copy of the person's own private message
+                              (carbons) */
+  reed_fmt_cache_t *cache; /* per fan-out format cache */
   /* This delivery reaches the session because it watches from.nick
    * (reed_session_watch), not through a shared room or its own person:
    * PRESENCE always; AWAY, ACCOUNT, REALNAME and HOST for a watcher that
    * shares no room with the person. */
   bool watch;
-  /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
-  const size_t *soft_breaks;
-  size_t n_soft_breaks;
+  union {
+    reed_ev_message_t msg;       /* MESSAGE, TAGMSG */
+    reed_ev_mode_t mode;         /* MODE */
+    reed_ev_redact_t redact;     /* REDACT */
+    reed_ev_part_t part;         /* PART */
+    reed_ev_presence_t presence; /* PRESENCE */
+  } u;
 } reed_event_t;
 
 /* Format cache: the first listener of an output form formats, the rest take
@@ -289,9 +346,10 @@ int reed_session_new(reed_model_t *m, const reed_session_info_t *info,
 /* Leaves every room and frees the session; `s` is invalid afterwards.
  * When it was the person's last session, everyone sharing a room with the
  * person gets one QUIT; otherwise the rooms only this session was joined to
- * get a PART with the reason and `quitting` set. Safe from inside a listener:
- * the quit then runs when the current operation's fan-out is over (the session
- * gets no more events meanwhile). A reason that is not clean UTF-8 is dropped.
+ * get a PART with the reason and `u.part.quitting` set. Safe from inside a
+ * listener: the quit then runs when the current operation's fan-out is over
+ * (the session gets no more events meanwhile). A reason that is not clean UTF-8
+ * is dropped.
  */
 void reed_session_quit(reed_session_t *s, const char *reason);
 uint64_t reed_session_id(const reed_session_t *s);
@@ -395,7 +453,9 @@ int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
               uint64_t *id_out);
 /* Client-only tags to a room or nick, checked like a message to it; not
- * sequenced or stored. EINVAL without x->client_tags, ENOSUCHROOM,
+ * sequenced or stored. EINVAL without any of x->irc_client_tags,
+ * x->reply_to or x->reaction, or with a reaction but no reply_to or not
+ * 1..REED_REACTION_MAX bytes of UTF-8 without spaces or controls; ENOSUCHROOM,
  * ENOSUCHNICK and the room message codes. */
 int reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
                 const reed_msg_extra_t *x);
@@ -416,9 +476,10 @@ int reed_room_invite(reed_session_t *s, const char *room, const char *nick);
  * *applied (if not NULL) says how many were applied. Changes that change
  * nothing are skipped silently (counted as applied, not reported). Masks
  * are normalised (nick -> nick!*@*, user@host -> *!user@host, nick!user ->
- * nick!user@*). ENOSUCHROOM, ENOTMEMBER, ENOPRIV, EINVAL (over 32 changes),
- * EBADMODE (missing or bad argument, unknown mode, limit not 1..1000000),
- * ENOSUCHNICK, ETARGETNOTMEMBER, ELISTFULL. */
+ * nick!user@*); an account entry must be a valid account name (EBADMODE)
+ * and is kept as given. ENOSUCHROOM, ENOTMEMBER, ENOPRIV, EINVAL (over 32
+ * changes), EBADMODE (missing or bad argument, unknown mode, limit
+ * not 1..1000000), ENOSUCHNICK, ETARGETNOTMEMBER, ELISTFULL. */
 int reed_room_set_modes(reed_session_t *s, const char *room,
                         const reed_mode_change_t *changes, size_t n,
                         size_t *applied);
@@ -467,10 +528,16 @@ void reed_room_each_nick(const reed_room_t *r,
 /* Calls cb for each room, in creation order. */
 void reed_model_each_room(reed_model_t *m,
                           void (*cb)(void *ud, const reed_room_t *r), void *ud);
-/* Entries of a list mode (BAN, EXCEPT, INVEX): mask, set_by, set_ms. */
+/* An entry of a list mode (BAN, EXCEPT, INVEX). */
+typedef struct reed_list_entry_s {
+  const char *mask; /* nick!user@host, or the account name when `account` */
+  bool account;
+  const char *by; /* the setter's nick; "" when unknown */
+  uint64_t ms;    /* when it was set */
+} reed_list_entry_t;
+/* Calls cb for each entry of a list mode, in the order they were set. */
 void reed_room_each_list(const reed_room_t *r, reed_room_mode_t which,
-                         void (*cb)(void *ud, const char *mask, const char *by,
-                                    uint64_t ms),
+                         void (*cb)(void *ud, const reed_list_entry_t *e),
                          void *ud);
 /* Is session s joined to room? Is nick a member? Member view of nick. */
 bool reed_room_has_session(const reed_room_t *r, const reed_session_t *s);
@@ -520,7 +587,8 @@ typedef struct reed_hist_entry_s {
   int msg_kind;
   const char *text;
   size_t text_len;
-  const char *client_tags;
+  const char *irc_client_tags;
+  uint64_t reply_to;          /* the message answered, 0: none */
   const char *target_account; /* private: the other party's account */
 } reed_hist_entry_t;
 
@@ -610,7 +678,7 @@ int reed_model_nick_history(const reed_model_t *m, const char *nick,
  * `watch` set when a watched nick comes into use (a person's first nick, a
  * nick change to it) or goes out of use (the person's last session quits
  * or is killed, a nick change away from it, a merge into another person):
- * target is the nick as held, `online` says which, and `from` is the
+ * target is the nick as held, `u.presence.online` says which, and `from` is the
  * holder (its user and host when online). A change of case is neither.
  * While the nick is held, the holder's AWAY, ACCOUNT, REALNAME and HOST
  * reach its watchers too, with `watch` set, once per session: a watcher
@@ -655,13 +723,14 @@ void reed_model_set_room_source(reed_model_t *m, const reed_room_source_t *src);
 /* Loader: appends an entry to a room's BAN, EXCEPT or INVEX list without
  * events, as set by `by` (a nick; NULL or "" when unknown) at `ms`. The
  * room is made (dormant) when the model does not know it yet. The mask is
- * normalised as reed_room_set_modes does. Entries keep the order they are
+ * normalised as reed_room_set_modes does; with `account` it is an account
+ * name instead (kept as given). Entries keep the order they are
  * loaded in; the list's bound (max_list_entries) applies. Returns 0 or one
  * of: REED_EBADROOM, REED_EINVAL (not a list mode, bad mask or setter),
  * REED_EEXIST (the list has that mask, in any case), REED_ELISTFULL,
  * REED_ENOMEM. */
 int reed_room_load_list(reed_model_t *m, const char *room,
-                        reed_room_mode_t which, const char *mask,
+                        reed_room_mode_t which, const char *mask, bool account,
                         const char *by, uint64_t ms);
 
 #endif

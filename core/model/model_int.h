@@ -84,7 +84,8 @@ typedef struct reed__hmsg_s {
   uint64_t id, ts_ms;
   int msg_kind;
   const char *nick, *account, *origin, *user, *host, *target, *target_account;
-  const char *text, *client_tags;
+  const char *text, *irc_client_tags;
+  uint64_t reply_to;
   size_t text_len;
   uint64_t session_id;
   char *room; /* NULL for private entries */
@@ -195,6 +196,7 @@ struct reed__member_s {
 
 typedef struct reed__mask_s {
   char *mask, *by;
+  bool account; /* lists: mask is an account name */
   uint64_t ms;
   uint64_t seq; /* invites: the model's last id when it was given */
   struct reed__mask_s *next;

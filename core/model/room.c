@@ -309,9 +309,7 @@ reed_model_each_room(reed_model_t *m,
 
 void
 reed_room_each_list(const reed_room_t *r, reed_room_mode_t which,
-                    void (*cb)(void *ud, const char *mask, const char *by,
-                               uint64_t ms),
-                    void *ud)
+                    void (*cb)(void *ud, const reed_list_entry_t *e), void *ud)
 {
   int i = which == REED_RMODE_BAN      ? REED__LIST_BAN
           : which == REED_RMODE_EXCEPT ? REED__LIST_EXCEPT
@@ -320,8 +318,10 @@ reed_room_each_list(const reed_room_t *r, reed_room_mode_t which,
 
   if (i < 0)
     return;
-  for (const reed__mask_t *e = r->lists[i].first; e; e = e->next)
-    cb(ud, e->mask, e->by, e->ms);
+  for (const reed__mask_t *e = r->lists[i].first; e; e = e->next) {
+    reed_list_entry_t v = {e->mask, e->account, e->by, e->ms};
+    cb(ud, &v);
+  }
 }
 
 bool

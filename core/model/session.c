@@ -168,7 +168,8 @@ static void
 part_rooms(reed_session_t *s, const char *reason)
 {
   for (reed__join_t *j = s->j_first; j; j = j->s_next) {
-    reed_event_t ev = {.kind = REED_EV_PART, .text = reason, .quitting = true};
+    reed_event_t ev = {
+        .kind = REED_EV_PART, .text = reason, .u.part.quitting = true};
     if (j->mem->n_joins != 1)
       continue;
     ev.room = j->mem->room->name;

@@ -149,7 +149,7 @@ presence(reed_session_t *s, const char *nick, bool online)
   reed_model_t *m = s->m;
   char fold[REED_NICK_MAX + 1];
   reed_fmt_cache_t cache;
-  reed_event_t ev = {.kind = REED_EV_PRESENCE, .online = online};
+  reed_event_t ev = {.kind = REED_EV_PRESENCE, .u.presence.online = online};
 
   reed_casefold(fold, nick, sizeof(fold));
   if (reed__map_get(&m->watched, fold) == NULL)

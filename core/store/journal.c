@@ -84,21 +84,37 @@ copy_actor(reed__journal_t *j, reed_actor_t *a, bool *ok)
 }
 
 static const reed_mode_change_t *
-copy_modes(reed__journal_t *j, const reed_event_t *ev, bool *ok)
+copy_modes(reed__journal_t *j, const reed_ev_mode_t *mode, bool *ok)
 {
   reed_mode_change_t *m;
 
-  if (ev->n_modes == 0)
+  if (mode->n_modes == 0)
     return NULL;
-  if ((m = arena_alloc(j, sizeof(*m) * ev->n_modes)) == NULL) {
+  if ((m = arena_alloc(j, sizeof(*m) * mode->n_modes)) == NULL) {
     *ok = false;
     return NULL;
   }
-  for (size_t i = 0; i < ev->n_modes; i++) {
-    m[i] = ev->modes[i];
-    m[i].arg = dup_str(j, ev->modes[i].arg, ok);
+  for (size_t i = 0; i < mode->n_modes; i++) {
+    m[i] = mode->modes[i];
+    m[i].arg = dup_str(j, mode->modes[i].arg, ok);
   }
   return m;
+}
+
+/* The kind's own payload: its strings and mode list copied. */
+static void
+copy_payload(reed__journal_t *j, reed_event_t *e, bool *ok)
+{
+  if (e->kind == REED_EV_MESSAGE || e->kind == REED_EV_TAGMSG) {
+    reed_ev_message_t *msg = &e->u.msg;
+    msg->target_account = dup_str(j, msg->target_account, ok);
+    msg->irc_client_tags = dup_str(j, msg->irc_client_tags, ok);
+    msg->reaction = dup_str(j, msg->reaction, ok);
+    msg->soft_breaks = NULL;
+    msg->n_soft_breaks = 0;
+  } else if (e->kind == REED_EV_MODE) {
+    e->u.mode.modes = copy_modes(j, &e->u.mode, ok);
+  }
 }
 
 static int
@@ -130,18 +146,13 @@ reed__journal_add(reed__journal_t *j, const reed_event_t *ev)
       .ts_ms = ev->ts_ms,
       .from = ev->from,
       .text_len = ev->text_len,
-      .msg_kind = ev->msg_kind,
-      .n_modes = ev->n_modes,
-      .ref_id = ev->ref_id,
-      .audience = ev->audience,
+      .u = ev->u,
   };
   copy_actor(j, &e->from, &ok);
   e->room = dup_str(j, ev->room, &ok);
   e->target = dup_str(j, ev->target, &ok);
-  e->target_account = dup_str(j, ev->target_account, &ok);
-  e->client_tags = dup_str(j, ev->client_tags, &ok);
   e->text = copy_str(j, ev->text, ev->text_len, &ok);
-  e->modes = copy_modes(j, ev, &ok);
+  copy_payload(j, e, &ok);
   if (!ok)
     return NULL; /* the slot is reused by the next add */
   j->n++;

@@ -43,7 +43,7 @@ conv_key(const reed_event_t *ev, char *out, size_t size)
     return;
   }
   party(a, sizeof(a), ev->from.account, ev->from.nick);
-  party(b, sizeof(b), ev->target_account, ev->target);
+  party(b, sizeof(b), ev->u.msg.target_account, ev->target);
   if (strcmp(a, b) <= 0)
     snprintf(out, size, "p:%s %s", a, b);
   else
@@ -70,11 +70,15 @@ insert_message(reed_store_t *st, const reed_event_t *ev, const char *conv)
   sqlite3_bind_text(s, 8, ev->from.origin, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 9, ev->from.user, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 10, ev->from.host, -1, SQLITE_STATIC);
-  sqlite3_bind_int(s, 11, ev->msg_kind);
+  sqlite3_bind_int(s, 11, ev->u.msg.msg_kind);
   sqlite3_bind_blob(s, 12, ev->text ? ev->text : "", (int)ev->text_len,
                     SQLITE_STATIC);
-  sqlite3_bind_text(s, 13, ev->client_tags, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 14, ev->target_account, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 13, ev->u.msg.irc_client_tags, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 14, ev->u.msg.target_account, -1, SQLITE_STATIC);
+  if (ev->u.msg.reply_to != 0)
+    sqlite3_bind_int64(s, 15, (sqlite3_int64)ev->u.msg.reply_to);
+  else
+    sqlite3_bind_null(s, 15);
   return reed__store_step_done(st, s, "save message");
 }
 
@@ -133,7 +137,7 @@ static bool
 between_guests(const reed_event_t *ev)
 {
   return ev->room == NULL && ev->from.account == NULL &&
-         ev->target_account == NULL;
+         ev->u.msg.target_account == NULL;
 }
 
 static int
@@ -247,6 +251,7 @@ save_list_entry(reed_store_t *st, const reed_event_t *ev,
   sqlite3_bind_text(s, 6, ev->from.nick ? ev->from.nick : "", -1,
                     SQLITE_STATIC);
   sqlite3_bind_int64(s, 7, (sqlite3_int64)ev->ts_ms);
+  sqlite3_bind_int(s, 8, c->account);
   return reed__store_step_done(st, s, "save list entry");
 }
 
@@ -261,10 +266,10 @@ save_lists(reed_store_t *st, const reed_event_t *ev)
   if (ev->room == NULL)
     return 0;
   fold(room, ev->room, sizeof(room));
-  for (size_t i = 0; i < ev->n_modes; i++) {
+  for (size_t i = 0; i < ev->u.mode.n_modes; i++) {
     int one = 0;
-    if (list_name(ev->modes[i].mode) != NULL)
-      one = save_list_entry(st, ev, &ev->modes[i], room);
+    if (list_name(ev->u.mode.modes[i].mode) != NULL)
+      one = save_list_entry(st, ev, &ev->u.mode.modes[i], room);
     if (rc == 0)
       rc = one;
   }
@@ -276,8 +281,8 @@ save_lists(reed_store_t *st, const reed_event_t *ev)
 static bool
 touches_settings(const reed_event_t *ev)
 {
-  for (size_t i = 0; i < ev->n_modes; i++)
-    if (ev->modes[i].mode >= REED_RMODE_KEY)
+  for (size_t i = 0; i < ev->u.mode.n_modes; i++)
+    if (ev->u.mode.modes[i].mode >= REED_RMODE_KEY)
       return true;
   return false;
 }
@@ -321,7 +326,7 @@ reed__store_persist(reed_store_t *st, const reed_event_t *ev)
   case REED_EV_MODE:
     return save_mode(st, ev);
   case REED_EV_REDACT:
-    return redact(st, ev->ref_id);
+    return redact(st, ev->u.redact.ref_id);
   case REED_EV_READ_MARKER:
     return reed__store_save_read_marker(st, ev);
   default:
@@ -526,7 +531,8 @@ history_row(load_t *ld, sqlite3_stmt *s)
       .msg_kind = sqlite3_column_int(s, 10),
       .text = (const char *)sqlite3_column_blob(s, 11),
       .text_len = (size_t)sqlite3_column_bytes(s, 11),
-      .client_tags = col_text(s, 12),
+      .irc_client_tags = col_text(s, 12),
+      .reply_to = (uint64_t)sqlite3_column_int64(s, 13),
   };
   char id[24];
 
@@ -551,7 +557,7 @@ static const char sql_accounts[] = "SELECT name FROM accounts ORDER BY folded";
  * are loaded one by one when someone joins them (load_room). */
 static const char sql_private_history[] =
     "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
-    " user, host, kind, text, tags FROM (SELECT *, row_number() OVER"
+    " user, host, kind, text, tags, reply_to FROM (SELECT *, row_number() OVER"
     " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages"
     " WHERE room IS NULL) WHERE rn <= ?1 ORDER BY id";
 static const char sql_last_id[] =
@@ -564,9 +570,9 @@ list_row(load_t *ld, sqlite3_stmt *s)
   const char *room = col_text(s, 0), *list = col_text(s, 1);
   const char *mask = col_text(s, 2);
   char name[400];
-  int rc =
-      reed_room_load_list(ld->st->model, room, list_mode(list), mask,
-                          col_text(s, 3), (uint64_t)sqlite3_column_int64(s, 4));
+  int rc = reed_room_load_list(ld->st->model, room, list_mode(list), mask,
+                               sqlite3_column_int(s, 5) != 0, col_text(s, 3),
+                               (uint64_t)sqlite3_column_int64(s, 4));
 
   if (rc != 0)
     snprintf(name, sizeof(name), "%s %s of %s", list ? list : "?",

@@ -103,8 +103,20 @@ static const char step5[] =
     "CREATE TRIGGER read_markers_del AFTER DELETE ON accounts BEGIN"
     " DELETE FROM read_markers WHERE account = OLD.folded; END;";
 
+/* Account entries in room lists (an XMPP outcast, an IRC `$a:` extban):
+ * `mask` then holds the account name as given, `folded` it folded. A
+ * normalised mask always has a '!' and an account name never does, so the
+ * two kinds never share a folded key. */
+static const char step6[] = "ALTER TABLE room_lists"
+                            " ADD COLUMN account INTEGER NOT NULL DEFAULT 0;";
+
+/* The message a stored message answers (reed_msg_extra_t.reply_to): IRC
+ * +draft/reply, XMPP XEP-0461. NULL for none. `tags` keeps IRC's other
+ * client tags. */
+static const char step7[] = "ALTER TABLE messages ADD COLUMN reply_to INTEGER;";
+
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1}, {.sql = step2}, {.sql = step3},
-    {.sql = step4}, {.sql = step5},
+    {.sql = step1}, {.sql = step2}, {.sql = step3}, {.sql = step4},
+    {.sql = step5}, {.sql = step6}, {.sql = step7},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

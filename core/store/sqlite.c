@@ -45,9 +45,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_CERT_LIST] = "SELECT fpr FROM certs WHERE account = ?1 ORDER BY fpr",
     [STMT_MSG_INSERT] =
         "INSERT OR REPLACE INTO messages(id, ts_ms, conv, room, target, nick,"
-        " account, origin, user, host, kind, text, tags, target_account)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14)",
+        " account, origin, user, host, kind, text, tags, target_account,"
+        " reply_to) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15)",
     [STMT_CONV_COUNT] = "INSERT INTO convs(conv, n) VALUES(?1, 1)"
                         " ON CONFLICT(conv) DO UPDATE SET n = n + 1"
                         " RETURNING n",
@@ -73,7 +73,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
                          " WHERE key = 'last_id'",
     [STMT_LIST_INSERT] =
         "INSERT OR REPLACE INTO room_lists(room, room_name, list, folded,"
-        " mask, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        " mask, set_by, set_ms, account)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_ACCOUNT_NAMES] = "SELECT folded, name FROM accounts ORDER BY folded",
     [STMT_ACCOUNT_LOG_AFTER] = "SELECT seq, op, name FROM account_log"
@@ -86,11 +87,13 @@ static const char *const stmt_sql[STMT__COUNT] = {
         "SELECT name, created_ms, topic, topic_by, topic_ms, moderated,"
         " invite_only, topic_lock, secret, no_external, room_key, member_limit"
         " FROM rooms WHERE folded = ?1",
-    [STMT_LISTS_ONE] = "SELECT room_name, list, mask, set_by, set_ms"
-                       " FROM room_lists WHERE room = ?1 ORDER BY seq",
+    [STMT_LISTS_ONE] = "SELECT room_name, list, mask, set_by, set_ms,"
+                       " account FROM room_lists WHERE room = ?1"
+                       " ORDER BY seq",
     [STMT_HISTORY_ONE] =
         "SELECT id, ts_ms, room, target, target_account, nick, account,"
-        " origin, user, host, kind, text, tags FROM (SELECT * FROM messages"
+        " origin, user, host, kind, text, tags, reply_to FROM (SELECT * FROM"
+        " messages"
         " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",

@@ -1,5 +1,6 @@
-/* Room and message commands: Join, Leave, Say, Tell, SetTopic. Each checks
- * the calling session's own join where docs/amp.md says so, then asks the
+/* Room and message commands: Join, Leave, Say, Tell, SetTopic, Ban, Unban.
+ * Each checks the calling session's own join where docs/amp.md says so, then
+ * asks the
  * model, whose result code maps through one table (amp_fmt.c). */
 #include "amp_int.h"
 
@@ -11,6 +12,8 @@ void reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_tell(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_ban(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_unban(reed_amp_core_t *c, const amp_argv_t *a);
 
 /* ---- Join --------------------------------------------------------------- */
 
@@ -147,6 +150,33 @@ reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a)
 
   if (joined_view(c, a->s[0], &v))
     answer_rc(c, reed_room_set_topic(c->session, v.name, a->s[1]));
+}
+
+/* ---- Ban and Unban ------------------------------------------------------ */
+
+/* AMP names people by account: a ban is the model's account entry, so it
+ * keeps the account out through every protocol (IRC shows `$a:NAME`). */
+static void
+ban_account(reed_amp_core_t *c, const amp_argv_t *a, bool set)
+{
+  reed_mode_change_t ch = {
+      .mode = REED_RMODE_BAN, .set = set, .arg = a->s[1], .account = true};
+  reed_room_view_t v;
+
+  if (joined_view(c, a->s[0], &v))
+    answer_rc(c, reed_room_set_modes(c->session, v.name, &ch, 1, NULL));
+}
+
+void
+reed__amp_cmd_ban(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  ban_account(c, a, true);
+}
+
+void
+reed__amp_cmd_unban(reed_amp_core_t *c, const amp_argv_t *a)
+{
+  ban_account(c, a, false);
 }
 
 /* ---- Say and Tell ------------------------------------------------------- */

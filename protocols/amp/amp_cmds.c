@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+void reed__amp_cmd_ban(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_unban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a);
@@ -35,6 +37,10 @@ static void cmd_set_nick(reed_amp_core_t *c, const amp_argv_t *a);
   {                                                                            \
     "kind", AMP_T_STRING, AMP_SYN_KIND, true, 0, 0                             \
   }
+#define ACCOUNT                                                                \
+  {                                                                            \
+    "account", U, AMP_SYN_ACCOUNT, false, 1, REED_ACCOUNT_MAX                  \
+  }
 #define CREDS                                                                  \
   {"username", U, AMP_SYN_ACCOUNT, false, 1, REED_ACCOUNT_MAX},                \
       {"password", U, AMP_SYN_ANY, false, 1, 512},                             \
@@ -44,6 +50,7 @@ static void cmd_set_nick(reed_amp_core_t *c, const amp_argv_t *a);
 
 /* Sorted by name (strcmp) for bsearch. */
 static const amp_cmd_t commands[] = {
+    {"Ban", reed__amp_cmd_ban, AMP_CMD_LOGIN, {ROOM, ACCOUNT}},
     {"History",
      reed__amp_cmd_history,
      AMP_CMD_LOGIN,
@@ -87,6 +94,7 @@ static const amp_cmd_t commands[] = {
      reed__amp_cmd_tell,
      AMP_CMD_LOGIN,
      {{"user", U, AMP_SYN_NICK, false, 1, REED_NICK_MAX}, TEXT, KIND}},
+    {"Unban", reed__amp_cmd_unban, AMP_CMD_LOGIN, {ROOM, ACCOUNT}},
 };
 
 typedef struct {

@@ -42,6 +42,8 @@ static const struct {
     {REED_ENOEXTERNAL, "FORBIDDEN"},
     {REED_ETOOMANYROOMS, "FORBIDDEN"},
     {REED_EUNAVAILABLE, "UNAVAILABLE"},
+    {REED_ELISTFULL, "FORBIDDEN"},
+    {REED_EBADMODE, "BAD_REQUEST"},
 };
 
 void
@@ -98,8 +100,8 @@ body_receive(reed_amp_enc_t *e, const reed_event_t *ev)
   put_who(e, "sender", &ev->from);
   reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
   reed_amp_enc_put(e, "text", ev->text, ev->text_len);
-  if (ev->msg_kind != REED_MSG_NORMAL)
-    reed_amp_enc_str(e, "kind", reed__amp_kind_name(ev->msg_kind));
+  if (ev->u.msg.msg_kind != REED_MSG_NORMAL)
+    reed_amp_enc_str(e, "kind", reed__amp_kind_name(ev->u.msg.msg_kind));
   reed_amp_enc_time(e, "time", (int64_t)ev->ts_ms * 1000);
   reed_amp_enc_str(e, "id", id);
 }
@@ -118,9 +120,9 @@ body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
 {
   /* A PART caused by a session quitting (its person stays online) is the
    * quitting of that connection: docs/amp.md shows it as quit. */
-  const char *kind = ev->kind == REED_EV_PART && !ev->quitting ? "part"
-                     : ev->kind == REED_EV_KICK                ? "kick"
-                                                               : "quit";
+  const char *kind = ev->kind == REED_EV_PART && !ev->u.part.quitting ? "part"
+                     : ev->kind == REED_EV_KICK                       ? "kick"
+                                                                      : "quit";
 
   reed_amp_enc_str(e, "_command", "Left");
   reed_amp_enc_str(e, "room", room);

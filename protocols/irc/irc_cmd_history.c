@@ -60,8 +60,9 @@ hist_entry(void *ud, const reed_hist_entry_t *e)
       .target = e->target,
       .text = e->text,
       .text_len = e->text_len,
-      .msg_kind = e->msg_kind,
-      .client_tags = e->client_tags,
+      .u.msg = {.msg_kind = e->msg_kind,
+                .irc_client_tags = e->irc_client_tags,
+                .reply_to = e->reply_to},
   };
   reed_buf_t *b = reed__irc_render(o->c, &ev);
 

@@ -28,6 +28,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
 {
   char net[96], mon[32], line[400];
   const char *tok[] = {
+      "ACCOUNTEXTBAN=a",
       "AWAYLEN=390",
       "BOT=B",
       "CASEMAPPING=ascii",
@@ -38,6 +39,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "CHATHISTORY=100",
       "ELIST=CMNTU",
       "EXCEPTS",
+      "EXTBAN=$,a",
       "INVEX",
       "KICKLEN=390",
       "MAXLIST=beI:100",

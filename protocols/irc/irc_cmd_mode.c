@@ -1,6 +1,8 @@
 /* MODE: channel modes (b e I k l m i n t s o v, CHANMODES=beI,k,l,imnst,
  * PREFIX=(ov)@+) translated to the model's room settings, list queries, and
- * the user modes i and o. */
+ * the user modes i and o. A list entry `$a:NAME` (EXTBAN=$,a,
+ * ACCOUNTEXTBAN=a, the charybdis/solanum form) is the model's account
+ * entry for NAME. */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -76,12 +78,14 @@ typedef struct {
 } list_ctx_t;
 
 static void
-list_entry(void *ud, const char *mask, const char *by, uint64_t ms)
+list_entry(void *ud, const reed_list_entry_t *e)
 {
   list_ctx_t *l = ud;
 
-  reed__irc_num(l->c, l->num, "%s %s %s %llu", l->chan, mask,
-                by ? by : IRC_SERVER(l->c), (unsigned long long)(ms / 1000));
+  reed__irc_num(l->c, l->num, "%s %s%s %s %llu", l->chan,
+                e->account ? IRC_EXTBAN_ACCOUNT : "", e->mask,
+                e->by && e->by[0] ? e->by : IRC_SERVER(l->c),
+                (unsigned long long)(e->ms / 1000));
 }
 
 static void
@@ -115,6 +119,25 @@ take_arg(const reed_irc_msg_t *m, changes_t *cs)
   return cs->next_arg < m->n_params ? m->params[cs->next_arg++] : NULL;
 }
 
+/* A list entry in extban form: `$a:NAME` is an account entry; any other
+ * `$` form is refused (696), not taken as a mask. */
+static bool
+add_extban(reed_irc_core_t *c, const reed_irc_msg_t *m, changes_t *cs, bool set,
+           reed_room_mode_t mode, const char *arg)
+{
+  size_t n = strlen(IRC_EXTBAN_ACCOUNT);
+
+  if (strncmp(arg, IRC_EXTBAN_ACCOUNT, n) != 0 ||
+      !reed_account_valid(arg + n)) {
+    reed__irc_reply_err(c, REED_EBADMODE, IRC_CTX_ANY, m->params[0], NULL);
+    return false;
+  }
+  if (cs->n < IRC_MODE_CHANGES)
+    cs->ch[cs->n++] = (reed_mode_change_t){
+        .mode = mode, .set = set, .arg = arg + n, .account = true};
+  return true;
+}
+
 /* Adds one letter's change; false when it is refused (with a reply). */
 static bool
 add_change(reed_irc_core_t *c, const reed_irc_msg_t *m, changes_t *cs, bool set,
@@ -144,6 +167,8 @@ add_change(reed_irc_core_t *c, const reed_irc_msg_t *m, changes_t *cs, bool set,
   }
   if (d->mode == REED_RMODE_LIMIT && set && strtol(arg, NULL, 10) <= 0)
     return true;
+  if (d->arg == 'l' && arg[0] == '$')
+    return add_extban(c, m, cs, set, d->mode, arg);
   if (cs->n < IRC_MODE_CHANGES)
     cs->ch[cs->n++] =
         (reed_mode_change_t){.mode = d->mode, .set = set, .arg = arg};

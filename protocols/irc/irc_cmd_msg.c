@@ -9,31 +9,103 @@
 
 #define IRC_TARGMAX 4
 
-/* "+key=escaped;+key2" from the client-only tags, "" when none. */
-const char *
-reed__irc_client_tags(const reed_irc_core_t *c, const reed_irc_msg_t *m,
-                      char *out, size_t size)
+#define TAG_REPLY "+draft/reply"
+#define TAG_REACT "+draft/react"
+
+/* A model id: 1..20 decimal digits, no sign, no leading zero, no overflow. */
+static uint64_t
+model_id(const char *v)
 {
+  uint64_t id = 0;
+
+  if (v[0] < '1' || v[0] > '9' || strlen(v) > 20)
+    return 0;
+  for (; *v != '\0'; v++) {
+    if (*v < '0' || *v > '9' || id > (UINT64_MAX - (uint64_t)(*v - '0')) / 10)
+      return 0;
+    id = id * 10 + (uint64_t)(*v - '0');
+  }
+  return id;
+}
+
+/* A reaction the model takes: 1..REED_REACTION_MAX bytes, no space or
+ * control, valid UTF-8 (what the model checks again). */
+static bool
+reaction_ok(const char *v)
+{
+  size_t n = strlen(v);
+
+  for (const char *p = v; *p != '\0'; p++)
+    if ((unsigned char)*p <= ' ' || *p == 0x7f)
+      return false;
+  return n > 0 && n <= REED_REACTION_MAX &&
+         reed_utf8_valid((const uint8_t *)v, n);
+}
+
+/* Is tag i taken into a neutral field (so left out of the IRC tags)? */
+static bool
+neutral_tag(const reed_irc_msg_t *m, size_t i, reed_irc_ctags_t *t)
+{
+  const reed_irc_tag_t *g = &m->tags[i];
+
+  if (strcmp(g->key, TAG_REPLY) == 0 && t->reply_to == 0)
+    return (t->reply_to = model_id(g->value)) != 0;
+  if (strcmp(g->key, TAG_REACT) == 0 && t->react[0] == '\0' &&
+      t->reply_to != 0 && reaction_ok(g->value)) {
+    reed_strlcpy(t->react, g->value, sizeof(t->react));
+    return true;
+  }
+  return false;
+}
+
+static void
+irc_tag_add(reed_irc_ctags_t *t, size_t *n, const reed_irc_tag_t *g)
+{
+  size_t size = sizeof(t->irc);
+
+  if (*n + strlen(g->key) + 2 >= size)
+    return;
+  *n += (size_t)snprintf(t->irc + *n, size - *n, "%s%s", *n ? ";" : "", g->key);
+  if (g->value[0] != '\0') {
+    t->irc[(*n)++] = '=';
+    *n += reed_irc_tag_escape(t->irc + *n, size - *n, g->value);
+    if (*n >= size)
+      *n = size - 1;
+  }
+  t->irc[*n] = '\0';
+}
+
+/* The reply is found first, so a react tag before it still counts. A
+ * reaction is neutral on TAGMSG only (where IRCv3 sends it); elsewhere it
+ * stays an IRC tag. */
+void
+reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
+                      bool tagmsg, reed_irc_ctags_t *t)
+{
+  bool neutral[REED_IRC_TAGS_COUNT_MAX] = {false};
   size_t n = 0;
 
-  out[0] = '\0';
+  memset(t, 0, sizeof(*t));
   if (!(c->caps & IRC_CAP_MESSAGE_TAGS))
-    return NULL;
-  for (size_t i = 0; i < m->n_tags; i++) {
-    const reed_irc_tag_t *t = &m->tags[i];
-    size_t need = strlen(t->key) + 2;
-    if (t->key[0] != '+' || n + need >= size)
-      continue;
-    n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ";" : "", t->key);
-    if (t->value[0] != '\0') {
-      out[n++] = '=';
-      n += reed_irc_tag_escape(out + n, size - n, t->value);
-      if (n >= size)
-        n = size - 1;
-    }
-    out[n] = '\0';
-  }
-  return n > 0 ? out : NULL;
+    return;
+  for (size_t i = 0; i < m->n_tags; i++)
+    if (strcmp(m->tags[i].key, TAG_REPLY) == 0)
+      neutral[i] = neutral_tag(m, i, t);
+  for (size_t i = 0; tagmsg && i < m->n_tags; i++)
+    if (strcmp(m->tags[i].key, TAG_REACT) == 0)
+      neutral[i] = neutral_tag(m, i, t);
+  for (size_t i = 0; i < m->n_tags; i++)
+    if (m->tags[i].key[0] == '+' && !neutral[i])
+      irc_tag_add(t, &n, &m->tags[i]);
+}
+
+bool
+reed__irc_ctags_extra(const reed_irc_ctags_t *t, reed_msg_extra_t *x)
+{
+  x->irc_client_tags = t->irc[0] != '\0' ? t->irc : NULL;
+  x->reply_to = t->reply_to;
+  x->reaction = t->react[0] != '\0' ? t->react : NULL;
+  return x->irc_client_tags != NULL || x->reply_to != 0 || x->reaction != NULL;
 }
 
 typedef struct {
@@ -110,7 +182,8 @@ static void
 message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
 {
   const char *cmd = notice ? "NOTICE" : "PRIVMSG";
-  char tbuf[REED_IRC_LINE_MAX], tags[REED_IRC_CLIENT_TAGS_MAX + 1];
+  char tbuf[REED_IRC_LINE_MAX];
+  reed_irc_ctags_t tags;
   char *targets[IRC_TARGMAX + 1];
   reed_msg_extra_t x = {0};
   text_t t;
@@ -127,7 +200,8 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
     return;
   }
   t = message_text(m->params[1], notice ? REED_MSG_NOTICE : REED_MSG_NORMAL);
-  x.client_tags = reed__irc_client_tags(c, m, tags, sizeof(tags));
+  reed__irc_ctags_parse(c, m, false, &tags);
+  reed__irc_ctags_extra(&tags, &x);
   nt = reed__irc_split(tbuf, sizeof(tbuf), m->params[0], targets,
                        IRC_TARGMAX + 1);
   if (nt > IRC_TARGMAX) {
@@ -157,13 +231,13 @@ reed__irc_cmd_notice(reed_irc_core_t *c, const reed_irc_msg_t *m)
 void
 reed__irc_cmd_tagmsg(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
-  char tags[REED_IRC_CLIENT_TAGS_MAX + 1];
+  reed_irc_ctags_t tags;
   const char *target = m->params[0], *room = NULL, *chan;
-  reed_msg_extra_t x = {.client_tags =
-                            reed__irc_client_tags(c, m, tags, sizeof(tags))};
+  reed_msg_extra_t x = {0};
   int rc;
 
-  if (x.client_tags == NULL)
+  reed__irc_ctags_parse(c, m, true, &tags);
+  if (!reed__irc_ctags_extra(&tags, &x))
     return; /* nothing to relay */
   chan = reed__irc_statusmsg(target, &x.audience);
   if ((chan[0] == '#' && (room = reed__irc_room_of(chan)) == NULL) ||

@@ -55,10 +55,33 @@ event_msgid(const reed_event_t *ev, char *v, size_t size)
   }
   if (ev->kind != REED_EV_TAGMSG)
     return false;
-  h = fnv1a(fnv1a(fnv1a(h, ev->client_tags), ev->room), ev->target);
+  h = fnv1a(fnv1a(fnv1a(h, ev->u.msg.irc_client_tags), ev->room), ev->target);
+  if (ev->u.msg.reply_to != 0 || ev->u.msg.reaction != NULL) {
+    snprintf(v, size, "%llu", (unsigned long long)ev->u.msg.reply_to);
+    h = fnv1a(fnv1a(h, v), ev->u.msg.reaction);
+  }
   snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
            (unsigned long long)ev->from.session_id, (unsigned long long)h);
   return true;
+}
+
+/* The neutral reply and reaction as IRCv3 client tags, then IRC's own. */
+static void
+client_tags(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  char v[REED_REACTION_MAX * 2 + 1];
+
+  if (ev->u.msg.reply_to != 0) {
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)ev->u.msg.reply_to);
+    tag_add(r, "+draft/reply", v);
+  }
+  if (ev->u.msg.reaction != NULL) {
+    reed_irc_tag_escape(v, sizeof(v), ev->u.msg.reaction);
+    tag_add(r, "+draft/react", v);
+  }
+  if (ev->u.msg.irc_client_tags != NULL && ev->u.msg.irc_client_tags[0] != '\0')
+    tag_add(r, ev->u.msg.irc_client_tags, NULL);
 }
 
 static void
@@ -82,9 +105,9 @@ build_tags(render_t *r)
   if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->from.bot &&
       (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
     tag_add(r, "bot", NULL);
-  if ((r->caps & IRC_CAP_MESSAGE_TAGS) && ev->client_tags != NULL &&
-      ev->client_tags[0] != '\0')
-    tag_add(r, ev->client_tags, NULL);
+  if ((r->caps & IRC_CAP_MESSAGE_TAGS) &&
+      (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG))
+    client_tags(r);
   if (r->tags_len > 0)
     r->tags[r->tags_len++] = ' ';
   r->tags[r->tags_len] = '\0';
@@ -158,7 +181,7 @@ static int
 message_lines(render_t *r, const char *cmd, const char *target)
 {
   const reed_event_t *ev = r->ev;
-  bool action = ev->msg_kind == REED_MSG_ACTION;
+  bool action = ev->u.msg.msg_kind == REED_MSG_ACTION;
   const char *p = ev->text ? ev->text : "", *end = p + ev->text_len;
   int rc = 0;
 
@@ -197,16 +220,17 @@ message_lines(render_t *r, const char *cmd, const char *target)
 static const char *
 status_prefix(const reed_event_t *ev)
 {
-  if (ev->audience == REED_AUDIENCE_OP)
+  if (ev->u.msg.audience == REED_AUDIENCE_OP)
     return "@";
-  return ev->audience == REED_AUDIENCE_VOICE ? "+" : "";
+  return ev->u.msg.audience == REED_AUDIENCE_VOICE ? "+" : "";
 }
 
 static int
 render_message(render_t *r)
 {
   const reed_event_t *ev = r->ev;
-  const char *cmd = ev->msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
+  const char *cmd =
+      ev->u.msg.msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
   char target[REED_ROOM_MAX + 3];
 
   if (ev->room != NULL)
@@ -248,15 +272,16 @@ render_mode(render_t *r)
   size_t nm = 0, na = 0;
   int sign = -1;
 
-  for (size_t i = 0; i < ev->n_modes && nm + 3 < sizeof(modes); i++) {
-    const reed_mode_change_t *mc = &ev->modes[i];
+  for (size_t i = 0; i < ev->u.mode.n_modes && nm + 3 < sizeof(modes); i++) {
+    const reed_mode_change_t *mc = &ev->u.mode.modes[i];
     if ((int)mc->set != sign) {
       modes[nm++] = mc->set ? '+' : '-';
       sign = mc->set;
     }
     modes[nm++] = letters[mc->mode];
-    if (mc->arg != NULL && na + strlen(mc->arg) + 2 < sizeof(args))
-      na += (size_t)snprintf(args + na, sizeof(args) - na, " %s", mc->arg);
+    if (mc->arg != NULL && na + strlen(mc->arg) + 5 < sizeof(args))
+      na += (size_t)snprintf(args + na, sizeof(args) - na, " %s%s",
+                             mc->account ? IRC_EXTBAN_ACCOUNT : "", mc->arg);
   }
   modes[nm] = '\0';
   args[na] = '\0';
@@ -316,9 +341,9 @@ render_other(render_t *r)
   case REED_EV_REDACT:
     if (ev->room != NULL)
       return line(r, ev->text, "REDACT #%s %llu", ev->room,
-                  (unsigned long long)ev->ref_id);
+                  (unsigned long long)ev->u.redact.ref_id);
     return line(r, ev->text, "REDACT %s %llu", ev->target ? ev->target : "*",
-                (unsigned long long)ev->ref_id);
+                (unsigned long long)ev->u.redact.ref_id);
   default:
     return 0;
   }
@@ -395,7 +420,7 @@ on_presence(reed_irc_core_t *c, const reed_event_t *ev)
   if (!(c->state & IRC_ST_REG) || (c->state & IRC_ST_CLOSED) ||
       ev->target == NULL)
     return;
-  if (ev->online) {
+  if (ev->u.presence.online) {
     reed__irc_mask_str(&ev->from, mask, sizeof(mask));
     reed__irc_num(c, RPL_MONONLINE, ":%s", mask);
   } else {

@@ -141,6 +141,9 @@ typedef struct reed_irc_core_s {
  * env at a new struct. */
 #define IRC_CONF(c) ((const reed_irc_conf_t *)(c)->env->conf)
 #define IRC_SERVER(c) reed__irc_server_name(c)
+/* An account entry of a ban/exception/invite list as IRC shows it
+ * (ISUPPORT EXTBAN=$,a and ACCOUNTEXTBAN=a): `$a:NAME`. */
+#define IRC_EXTBAN_ACCOUNT "$a:"
 const char *reed__irc_server_name(const reed_irc_core_t *c);
 /* Effective timeouts: [irc] when set, else [server], else built in. */
 uint64_t reed__irc_reg_timeout(const reed_irc_core_t *c);
@@ -309,11 +312,21 @@ bool reed__irc_is_multiline(const reed_event_t *ev);
 int reed__irc_render_multiline(reed_irc_core_t *c, const reed_event_t *ev,
                                uint32_t caps, const char *tags, size_t tags_len,
                                const char *target, reed_buf_t **b);
-/* "+key=escaped;+key2" from a line's client-only tags (with message-tags),
- * in out; NULL when none (irc_cmd_msg.c). */
-const char *reed__irc_client_tags(const reed_irc_core_t *c,
-                                  const reed_irc_msg_t *m, char *out,
-                                  size_t size);
+/* A line's client-only tags (with message-tags) as the model takes them
+ * (irc_cmd_msg.c): `+draft/reply` naming a model id (decimal) is reply_to,
+ * and on a TAGMSG a `+draft/react` beside it the reaction; everything else (a
+ * reply to another server's msgid included) stays IRC's own,
+ * "+key=escaped;+key2". */
+typedef struct reed_irc_ctags_s {
+  char irc[REED_IRC_CLIENT_TAGS_MAX + 1];
+  char react[REED_REACTION_MAX + 1];
+  uint64_t reply_to;
+} reed_irc_ctags_t;
+void reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
+                           bool tagmsg, reed_irc_ctags_t *t);
+/* Points x's irc_client_tags (NULL when empty), reply_to and reaction at
+ * t; true when any of them is set. */
+bool reed__irc_ctags_extra(const reed_irc_ctags_t *t, reed_msg_extra_t *x);
 
 /* Command handlers, one per table row. */
 void reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m);

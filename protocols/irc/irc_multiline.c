@@ -20,9 +20,8 @@ struct reed_irc_ml_s {
   char target[REED_ROOM_MAX + 4];
   char label[72];
   bool labeled, failed;
-  char tags[REED_IRC_CLIENT_TAGS_MAX + 1];
-  const char *tags_set; /* tags, or NULL when none */
-  const char *cmd;      /* "PRIVMSG" or "NOTICE" once the first line came */
+  reed_irc_ctags_t tags; /* the opening BATCH's client tags */
+  const char *cmd;       /* "PRIVMSG" or "NOTICE" once the first line came */
   size_t lines, len;
   char text[IRC_ML_MAX_BYTES + 1];
   size_t breaks[REED_SOFT_BREAKS_MAX];
@@ -63,8 +62,7 @@ ml_open(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   reed_strlcpy(c->ml->ref, ref, sizeof(c->ml->ref));
   reed_strlcpy(c->ml->target, m->params[2], sizeof(c->ml->target));
-  c->ml->tags_set =
-      reed__irc_client_tags(c, m, c->ml->tags, sizeof(c->ml->tags));
+  reed__irc_ctags_parse(c, m, false, &c->ml->tags);
   if (c->capture != NULL && c->label != NULL) {
     c->ml->labeled = true;
     reed_strlcpy(c->ml->label, c->label, sizeof(c->ml->label));
@@ -88,15 +86,15 @@ all_blank(const struct reed_irc_ml_s *ml)
 static void
 ml_send(reed_irc_core_t *c, struct reed_irc_ml_s *ml)
 {
-  reed_msg_extra_t x = {
-      .client_tags = ml->tags_set,
-      .soft_breaks = ml->breaks,
-      .n_soft_breaks = ml->n_breaks,
-  };
+  reed_msg_extra_t x = {0};
   const char *chan = reed__irc_statusmsg(ml->target, &x.audience);
   const char *room = chan[0] == '#' ? reed__irc_room_of(chan) : NULL;
   int kind = strcmp(ml->cmd, "NOTICE") == 0 ? REED_MSG_NOTICE : 0;
   int rc;
+
+  reed__irc_ctags_extra(&ml->tags, &x);
+  x.soft_breaks = ml->breaks;
+  x.n_soft_breaks = ml->n_breaks;
 
   if (chan[0] == '#')
     rc = room ? reed_room_say(c->session, room, kind, ml->text, ml->len, &x,

@@ -16,7 +16,7 @@ bool
 reed__irc_is_multiline(const reed_event_t *ev)
 {
   return ev->kind == REED_EV_MESSAGE && ev->text != NULL &&
-         (ev->n_soft_breaks > 0 || memchr(ev->text, '\n', ev->text_len) ||
+         (ev->u.msg.n_soft_breaks > 0 || memchr(ev->text, '\n', ev->text_len) ||
           memchr(ev->text, '\r', ev->text_len));
 }
 
@@ -77,9 +77,9 @@ put_piece(ml_out_t *o, const char *p, size_t n, bool concat)
 static bool
 is_break(const reed_event_t *ev, size_t at, size_t *next)
 {
-  while (*next < ev->n_soft_breaks && ev->soft_breaks[*next] < at)
+  while (*next < ev->u.msg.n_soft_breaks && ev->u.msg.soft_breaks[*next] < at)
     (*next)++;
-  return *next < ev->n_soft_breaks && ev->soft_breaks[*next] == at;
+  return *next < ev->u.msg.n_soft_breaks && ev->u.msg.soft_breaks[*next] == at;
 }
 
 static void
@@ -133,7 +133,7 @@ reed__irc_render_multiline(reed_irc_core_t *c, const reed_event_t *ev,
   char head[IRC_MASK_MAX + 4], rest[REED_IRC_TAGS_MAX];
   ml_out_t o = {.b = b, .head = head, .target = target, .first = tags};
 
-  o.cmd = ev->msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
+  o.cmd = ev->u.msg.msg_kind == REED_MSG_NOTICE ? "NOTICE" : "PRIVMSG";
   if (ev->from.nick == NULL)
     snprintf(head, sizeof(head), ":%s ", IRC_SERVER(c));
   else {

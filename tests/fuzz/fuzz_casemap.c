@@ -121,15 +121,16 @@ typedef struct {
 } list_seen_t;
 
 static void
-list_entry(void *ud, const char *mask, const char *by, uint64_t ms)
+list_entry(void *ud, const reed_list_entry_t *e)
 {
   list_seen_t *l = ud;
 
   l->n++;
-  check(strlen(mask) < sizeof(l->mask) && strlen(by) < sizeof(l->by));
-  strcpy(l->mask, mask);
-  strcpy(l->by, by);
-  l->ms = ms;
+  check(!e->account);
+  check(strlen(e->mask) < sizeof(l->mask) && strlen(e->by) < sizeof(l->by));
+  strcpy(l->mask, e->mask);
+  strcpy(l->by, e->by);
+  l->ms = e->ms;
 }
 
 /* The loaded ban as an operator sees it after joining (which wakes the
@@ -154,8 +155,8 @@ check_loaded(reed_model_t *m, bool loaded, const char *by)
     for (char *p = l.mask; *p; p++)
       if (*p >= 'a' && *p <= 'z')
         *p = (char)(*p - 'a' + 'A');
-    check(reed_room_load_list(m, "loaded", REED_RMODE_BAN, l.mask, NULL, 8) ==
-          REED_EEXIST);
+    check(reed_room_load_list(m, "loaded", REED_RMODE_BAN, l.mask, false, NULL,
+                              8) == REED_EEXIST);
   }
   reed_session_quit(s, NULL);
 }
@@ -163,12 +164,15 @@ check_loaded(reed_model_t *m, bool loaded, const char *by)
 static void
 load_list_ops(reed_model_t *m, const char *a, const char *b)
 {
-  int rc = reed_room_load_list(m, "loaded", REED_RMODE_BAN, a, b, 7);
+  int rc = reed_room_load_list(m, "loaded", REED_RMODE_BAN, a, false, b, 7);
 
   check(rc == 0 || rc == REED_EINVAL);
   check_loaded(m, rc == 0, b);
-  rc = reed_room_load_list(m, b, REED_RMODE_EXCEPT, "x!y@z", NULL, 1);
+  rc = reed_room_load_list(m, b, REED_RMODE_EXCEPT, "x!y@z", false, NULL, 1);
   check(rc == (reed_room_name_valid(b) ? 0 : REED_EBADROOM));
+  /* An account entry is taken only under a valid account name. */
+  rc = reed_room_load_list(m, "accounts", REED_RMODE_BAN, a, true, NULL, 1);
+  check(rc == (reed_account_valid(a) ? 0 : REED_EINVAL));
 }
 
 /* Every operation either succeeds or fails cleanly; nothing leaks. */

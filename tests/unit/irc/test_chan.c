@@ -167,6 +167,51 @@ TEST(chan_modes)
   itw_run_chunked(sc_modes);
 }
 
+/* An account ban ($a:NAME, EXTBAN=$,a) keeps every session of the account
+ * out whatever its nick; other `$` forms are refused, not taken as masks. */
+static void
+sc_account_ban(itw_t *w)
+{
+  itw_portal(w, 0);
+  itw_register(w, 0, "opper");
+  itw_feed(w, 0, "JOIN #room\r\n");
+  itw_take(w, 0);
+  itw_feed(w, 0, "MODE #room +b $a:ALICE\r\nMODE #room +b\r\n");
+  ITW_EXPECT(w, 0,
+             ":opper!~u0@127.0.0.1 MODE #room +b $a:ALICE\n"
+             ":irc.test 367 opper #room $a:ALICE opper 1700000001\n"
+             ":irc.test 368 opper #room :End of channel ban list");
+  itw_feed(w, 0,
+           "MODE #room +b $x:foo\r\nMODE #room +e $a:\r\n"
+           "MODE #room +b $a:no!pe\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 696 opper #room :Invalid mode parameter\n"
+             ":irc.test 696 opper #room :Invalid mode parameter\n"
+             ":irc.test 696 opper #room :Invalid mode parameter");
+  itw_connect(w, 1);
+  itw_feed(w, 1,
+           "CAP REQ :sasl\r\nNICK someone\r\nUSER a 0 * :A\r\n"
+           "AUTHENTICATE PLAIN\r\nAUTHENTICATE AEFsaWNlAHBlbmNpbA==\r\n"
+           "CAP END\r\n");
+  itw_take(w, 1);
+  itw_feed(w, 1, "JOIN #room\r\n");
+  ITW_EXPECT(w, 1, ":irc.test 474 someone #room :Cannot join channel (+b)");
+  /* A guest is not the account; lifting the ban lets the account in. */
+  itw_register(w, 2, "ally");
+  itw_feed(w, 2, "JOIN #room\r\n");
+  ASSERT(strstr(itw_take(w, 2), "JOIN #room") != NULL);
+  itw_take(w, 0);
+  itw_feed(w, 0, "MODE #room -b $a:alice\r\n");
+  ITW_EXPECT(w, 0, ":opper!~u0@127.0.0.1 MODE #room -b $a:alice");
+  itw_feed(w, 1, "JOIN #room\r\n");
+  ASSERT(strstr(itw_take(w, 1), ":someone!~a@127.0.0.1 JOIN #room") != NULL);
+}
+
+TEST(chan_account_ban)
+{
+  itw_run_chunked(sc_account_ban);
+}
+
 static void
 sc_join_limits(itw_t *w)
 {

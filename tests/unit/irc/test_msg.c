@@ -2,6 +2,7 @@
  * other protocols, driven straight through the model. */
 #include "irc_test.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -189,6 +190,177 @@ sc_cross_protocol(itw_t *w)
 TEST(msg_cross_protocol)
 {
   itw_run_chunked(sc_cross_protocol);
+}
+
+/* ---- Replies and reactions through the model's neutral fields -------- */
+
+typedef struct {
+  reed_session_t *s;
+  char log[512];
+} neutral_t;
+
+static void
+neutral_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  neutral_t *o = ud;
+  size_t n = strlen(o->log);
+
+  REED_UNUSED(s);
+  if (ev->kind == REED_EV_MESSAGE || ev->kind == REED_EV_TAGMSG)
+    snprintf(o->log + n, sizeof(o->log) - n, "reply=%llu react=%s tags=%s\n",
+             (unsigned long long)ev->u.msg.reply_to,
+             ev->u.msg.reaction ? ev->u.msg.reaction : "-",
+             ev->u.msg.irc_client_tags ? ev->u.msg.irc_client_tags : "-");
+}
+
+static const reed_session_listener_t neutral_listener = {
+    .on_event = neutral_event,
+};
+
+static const char *
+neutral_take(neutral_t *o)
+{
+  static char out[512];
+
+  memcpy(out, o->log, sizeof(out));
+  o->log[0] = '\0';
+  return out;
+}
+
+/* Asserts that client i got a line ending in `tail` (a TAGMSG's derived
+ * msgid differs per scenario, so only the rest is compared). */
+static void
+expect_tail(itw_t *w, int i, const char *head, const char *tail)
+{
+  const char *got = itw_take(w, i);
+
+  ASSERT(strncmp(got, head, strlen(head)) == 0);
+  ASSERT(strstr(got, tail) != NULL);
+}
+
+/* +draft/reply naming a model id and +draft/react on TAGMSG become the
+ * neutral reply_to and reaction (what an XMPP or AMP session sees), and
+ * come back as the same tags for IRC; anything else stays IRC's own. */
+static void
+sc_reply_react(itw_t *w)
+{
+  neutral_t x = {0};
+  reed_session_info_t info = {.origin = "xmpp",
+                              .user = "phone",
+                              .host = "xmpp.localhost",
+                              .listener = &neutral_listener,
+                              .ud = &x};
+  reed_msg_extra_t re = {.reply_to = 5};
+  reed_msg_extra_t like = {.reply_to = 5, .reaction = "\xf0\x9f\x91\x8d"};
+
+  two_in_room(w);
+  ASSERT_EQ(reed_session_new(w->model, &info, &x.s), 0);
+  ASSERT_EQ(reed_session_set_nick(x.s, "xena"), 0);
+  ASSERT_EQ(reed_room_join(x.s, "room", NULL), 0);
+  itw_feed(w, 0, "CAP REQ :message-tags\r\n");
+  itw_feed(w, 1, "CAP REQ :message-tags batch\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 0, "@+draft/reply=3;+typing=active PRIVMSG #room :yes\r\n");
+  ITW_EXPECT(w, 1,
+             "@msgid=4;+draft/reply=3;+typing=active :alice!~u0@127.0.0.1 "
+             "PRIVMSG #room :yes");
+  itw_feed(w, 0, "@+draft/react=\\:);+draft/reply=5 TAGMSG #room\r\n");
+  expect_tail(w, 1, "@msgid=t",
+              ";+draft/reply=5;+draft/react=\\:) :alice!~u0@127.0.0.1 "
+              "TAGMSG #room\r\n");
+  /* Not a model id; a reaction outside TAGMSG; a reaction without a
+   * reply: IRC tags, relayed as they came. */
+  itw_feed(w, 0,
+           "@+draft/reply=abc PRIVMSG #room :x\r\n"
+           "@+draft/react=y;+draft/reply=3 PRIVMSG #room :z\r\n"
+           "@+draft/react=y TAGMSG #room\r\n");
+  ASSERT_STR_EQ(neutral_take(&x), "reply=3 react=- tags=+typing=active\n"
+                                  "reply=5 react=;) tags=-\n"
+                                  "reply=0 react=- tags=+draft/reply=abc\n"
+                                  "reply=3 react=- tags=+draft/react=y\n"
+                                  "reply=0 react=- tags=+draft/react=y\n");
+  itw_take(w, 1);
+  /* From XMPP's side: the neutral fields as IRC tags. */
+  ASSERT_EQ(reed_room_say(x.s, "room", 0, "ok", 2, &re, NULL), 0);
+  ASSERT_EQ(reed_tagmsg(x.s, "room", true, &like), 0);
+  ITW_EXPECT(w, 0,
+             "@msgid=7;+draft/reply=5 :xena!xena@xmpp.localhost PRIVMSG "
+             "#room :ok\n"
+             "@msgid=t18bcfe56ddc-3-7b313b779a691dd2;+draft/reply=5;"
+             "+draft/react=\xf0\x9f\x91\x8d :xena!xena@xmpp.localhost "
+             "TAGMSG #room");
+  expect_tail(w, 1, "@msgid=7;+draft/reply=5 :xena!", "PRIVMSG #room :ok\r\n");
+  /* History keeps the reply with its message. */
+  itw_feed(w, 1, "CHATHISTORY LATEST #room * 1\r\n");
+  expect_tail(w, 1, ":irc.test BATCH +",
+              "@batch=b1;msgid=7;+draft/reply=5 :xena!xena@xmpp.localhost "
+              "PRIVMSG #room :ok\r\n");
+  reed_session_quit(x.s, NULL);
+  itw_take(w, 0);
+  itw_take(w, 1);
+}
+
+TEST(msg_reply_react)
+{
+  itw_run_chunked(sc_reply_react);
+}
+
+/* The client-tag split, table-driven: what becomes neutral and what stays
+ * IRC's own. */
+TEST(msg_ctags_table)
+{
+  static const struct {
+    const char *line;
+    bool tagmsg;
+    const char *irc;
+    uint64_t reply;
+    const char *react;
+  } cases[] = {
+      {"@+draft/reply=12 X", false, "", 12, ""},
+      {"@label=l;+t=1;+draft/reply=7 X", false, "+t=1", 7, ""},
+      {"@+draft/reply=012 X", false, "+draft/reply=012", 0, ""},
+      {"@+draft/reply=-1 X", false, "+draft/reply=-1", 0, ""},
+      {"@+draft/reply=1x X", false, "+draft/reply=1x", 0, ""},
+      {"@+draft/reply X", false, "+draft/reply", 0, ""},
+      {"@+draft/reply=18446744073709551615 X", false, "", UINT64_MAX, ""},
+      {"@+draft/reply=18446744073709551616 X", false,
+       "+draft/reply=18446744073709551616", 0, ""},
+      {"@+draft/react=a;+draft/reply=1 X", true, "", 1, "a"},
+      {"@+draft/react=a;+draft/reply=1 X", false, "+draft/react=a", 1, ""},
+      {"@+draft/react=a X", true, "+draft/react=a", 0, ""},
+      {"@+draft/react=\\:);+draft/reply=2 X", true, "", 2, ";)"},
+      {"@+draft/react=a\\sb;+draft/reply=2 X", true, "+draft/react=a\\sb", 2,
+       ""},
+      {"@+draft/react;+draft/reply=2 X", true, "+draft/react", 2, ""},
+      {"@+draft/react="
+       "12345678901234567890123456789012345678901234567890123456789012345;"
+       "+draft/reply=2 X",
+       true,
+       "+draft/react="
+       "12345678901234567890123456789012345678901234567890123456789012345",
+       2, ""},
+      {"@+draft/unreact=a;+draft/reply=3 X", true, "+draft/unreact=a", 3, ""},
+  };
+  reed_irc_core_t *c = calloc(1, sizeof(*c));
+  reed_irc_msg_t m;
+  reed_irc_ctags_t t;
+
+  ASSERT(c != NULL);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    ASSERT_EQ(reed_irc_line_parse(cases[i].line, strlen(cases[i].line), &m), 0);
+    c->caps = IRC_CAP_MESSAGE_TAGS;
+    reed__irc_ctags_parse(c, &m, cases[i].tagmsg, &t);
+    ASSERT_STR_EQ(t.irc, cases[i].irc);
+    ASSERT_EQ(t.reply_to, cases[i].reply);
+    ASSERT_STR_EQ(t.react, cases[i].react);
+    /* Without message-tags a client has no client tags at all. */
+    c->caps = 0;
+    reed__irc_ctags_parse(c, &m, cases[i].tagmsg, &t);
+    ASSERT_STR_EQ(t.irc, "");
+    ASSERT_EQ(t.reply_to, 0);
+  }
+  free(c);
 }
 
 static void

@@ -292,7 +292,7 @@ sc_info(itw_t *w)
   itw_feed(w, 0, "VERSION\r\n");
   ASSERT(strstr(itw_take(w, 0), ":irc.test 351 alice reed-0.1 irc.test :reed "
                                 "multi-protocol chat server\r\n:irc.test 005 "
-                                "alice AWAYLEN=390 ") != NULL);
+                                "alice ACCOUNTEXTBAN=a AWAYLEN=390 ") != NULL);
   itw_feed(w, 0, "LINKS\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test 364 alice irc.test irc.test :0 reed multi-protocol "

@@ -69,11 +69,11 @@ static const char *const mode_names[] = {
 static void
 log_modes(const reed_event_t *ev)
 {
-  for (size_t i = 0; i < ev->n_modes; i++) {
-    const reed_mode_change_t *c = &ev->modes[i];
+  for (size_t i = 0; i < ev->u.mode.n_modes; i++) {
+    const reed_mode_change_t *c = &ev->u.mode.modes[i];
     logf_(" %c%s", c->set ? '+' : '-', mode_names[c->mode]);
     if (c->arg)
-      logf_(" %s", c->arg);
+      logf_(" %s%s", c->account ? "account:" : "", c->arg);
   }
 }
 
@@ -89,8 +89,10 @@ log_body(const reed_event_t *ev)
     else
       logf_(" >%s", ev->target);
     logf_(" %.*s", (int)ev->text_len, ev->text);
-    if (ev->msg_kind != REED_MSG_NORMAL)
-      logf_(" kind=%d", ev->msg_kind);
+    if (ev->u.msg.msg_kind != REED_MSG_NORMAL)
+      logf_(" kind=%d", ev->u.msg.msg_kind);
+    if (ev->u.msg.reply_to)
+      logf_(" reply=%llu", (unsigned long long)ev->u.msg.reply_to);
     break;
   case REED_EV_NICK:
     logf_(" %s", ev->target);
@@ -114,16 +116,22 @@ log_body(const reed_event_t *ev)
           ev->text);
     return;
   case REED_EV_PRESENCE:
-    logf_(" %s %s", ev->target, ev->online ? "on" : "off");
-    if (ev->online)
+    logf_(" %s %s", ev->target, ev->u.presence.online ? "on" : "off");
+    if (ev->u.presence.online)
       logf_(" %s@%s", ev->from.user, ev->from.host);
     break;
   case REED_EV_REDACT:
     logf_(" %s %llu", ev->room ? ev->room : ev->target,
-          (unsigned long long)ev->ref_id);
+          (unsigned long long)ev->u.redact.ref_id);
     break;
   case REED_EV_TAGMSG:
-    logf_(" %s %s", ev->room ? ev->room : ev->target, ev->client_tags);
+    logf_(" %s", ev->room ? ev->room : ev->target);
+    if (ev->u.msg.irc_client_tags)
+      logf_(" %s", ev->u.msg.irc_client_tags);
+    if (ev->u.msg.reply_to)
+      logf_(" reply=%llu", (unsigned long long)ev->u.msg.reply_to);
+    if (ev->u.msg.reaction)
+      logf_(" react=%s", ev->u.msg.reaction);
     break;
   case REED_EV_READ_MARKER:
     logf_(" %s%s %llu", ev->room ? "#" : "", ev->room ? ev->room : ev->target,
@@ -168,7 +176,7 @@ on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
     logf_(" label=%s", ev->label);
   if (ev->copy)
     logf_(" copy");
-  if (ev->quitting)
+  if (ev->kind == REED_EV_PART && ev->u.part.quitting)
     logf_(" quitting");
   if (ev->watch)
     logf_(" watch");

@@ -60,7 +60,7 @@ TEST(audience_ops_and_voice)
   ASSERT_EQ(reed_room_say(b, "r", 0, "y", 1, &ops, NULL), 0);
   rec_clear();
   /* TAGMSG too. */
-  ops.client_tags = "+typing=active";
+  ops.irc_client_tags = "+typing=active";
   ASSERT_EQ(reed_tagmsg(b, "r", true, &ops), 0);
   ASSERT_LINES(rec_take(), "s2 TAGMSG bob r +typing=active echo\n"
                            "s1 TAGMSG bob r +typing=active");

@@ -80,7 +80,8 @@ rooms_and_messages(reed_model_t *m, reed_session_t *a, reed_session_t *b)
   TRY(reed_room_invite(a, "room", "carol"));
   TRY(reed_history_room(a, "room", &hq, ignore_entry, NULL));
   TRY(reed_history_private(b, "alice", &hq, ignore_entry, NULL));
-  TRY(reed_tagmsg(a, "room", true, &(reed_msg_extra_t){.client_tags = "+t"}));
+  TRY(reed_tagmsg(a, "room", true,
+                  &(reed_msg_extra_t){.irc_client_tags = "+t"}));
   TRY(reed_session_set_away(b, "away"));
   TRY(reed_session_set_host(b, "user", "cloak"));
   reed_session_set_oper(a, true);
@@ -114,8 +115,9 @@ load_state(reed_model_t *m)
   int failed = 0;
 
   TRY(reed_room_load(m, &st));
-  TRY(reed_room_load_list(m, "loaded", REED_RMODE_BAN, "bad!*@*", "x", 1));
-  TRY(reed_room_load_list(m, "lists", REED_RMODE_EXCEPT, "ok", NULL, 2));
+  TRY(reed_room_load_list(m, "loaded", REED_RMODE_BAN, "bad!*@*", false, "x",
+                          1));
+  TRY(reed_room_load_list(m, "lists", REED_RMODE_EXCEPT, "ok", false, NULL, 2));
   TRY(reed_history_load(m, &e));
   TRY(reed_history_load(m, &p));
   reed_model_set_next_id(m, 102);

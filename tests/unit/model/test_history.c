@@ -212,7 +212,7 @@ TEST(history_load)
       .room = "Loaded",
       .text = "old",
       .text_len = 3,
-      .client_tags = "+x=y",
+      .irc_client_tags = "+x=y",
   };
   reed_hist_entry_t p = {
       .id = 8,
@@ -262,7 +262,7 @@ check_fields(void *ud, const reed_hist_entry_t *e)
   ASSERT_STR_EQ(e->from.user, "s1");
   ASSERT_STR_EQ(e->from.host, "s1.example");
   ASSERT_STR_EQ(e->room, "r");
-  ASSERT_STR_EQ(e->client_tags, "+t=1");
+  ASSERT_STR_EQ(e->irc_client_tags, "+t=1");
   ASSERT_EQ(e->msg_kind, REED_MSG_ACTION);
   ASSERT(e->from.account == NULL);
   ASSERT_EQ(e->ts_ms, 1700000000000ull);
@@ -274,7 +274,7 @@ TEST(history_entries_carry_fields)
   fx_t f;
   int n = 0;
   reed_hist_query_t hq = {.dir = REED_HIST_LATEST, .limit = 5};
-  reed_msg_extra_t x = {.client_tags = "+t=1", .label = "unstored"};
+  reed_msg_extra_t x = {.irc_client_tags = "+t=1", .label = "unstored"};
   fx_init(&f);
   reed_session_t *a = sess(&f, "s1", "irc", "alice");
 

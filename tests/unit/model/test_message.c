@@ -11,7 +11,7 @@ TEST(say_errors)
   fx_init(&f);
   reed_session_t *a = sess(&f, "s1", "irc", "alice");
   reed_session_t *b = sess(&f, "s2", "irc", "bob");
-  reed_msg_extra_t badtags = {.client_tags = "a b"};
+  reed_msg_extra_t badtags = {.irc_client_tags = "a b"};
   reed_msg_extra_t badlabel = {.label = "x\n"};
 
   ASSERT_EQ(say(a, "r", "x"), REED_ENOSUCHROOM);
@@ -63,7 +63,7 @@ TEST(say_echo_label_tags_ids)
   fx_init(&f);
   reed_session_t *a = sess(&f, "s1", "irc", "alice");
   reed_session_t *b = sess(&f, "s2", "amp", "bob");
-  reed_msg_extra_t x = {.client_tags = "+draft/reply=7", .label = "L1"};
+  reed_msg_extra_t x = {.irc_client_tags = "+draft/reply=7", .label = "L1"};
 
   ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
   ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
@@ -118,7 +118,7 @@ TEST(tagmsg_room_and_private)
   reed_session_t *a = sess(&f, "s1", "irc", "alice");
   reed_session_t *b = sess(&f, "s2", "irc", "bob");
   reed_session_t *c = sess(&f, "s3", "irc", "carol");
-  reed_msg_extra_t x = {.client_tags = "+typing=active"};
+  reed_msg_extra_t x = {.irc_client_tags = "+typing=active"};
   reed_msg_extra_t none = {.label = "l"};
 
   ASSERT_EQ(reed_tagmsg(a, "r", true, NULL), REED_EINVAL);
@@ -371,5 +371,65 @@ TEST(format_cache_bounds_and_refs)
   ASSERT(reed_event_cache_get(NULL, 1) == NULL);
   reed_event_t ev = {.kind = REED_EV_MESSAGE};
   reed_event_cache_put(&ev, 1, reed_buf_from("y", 1)); /* no cache: freed */
+  fx_done(&f);
+}
+
+static void
+hist_reply(void *ud, const reed_hist_entry_t *e)
+{
+  char *out = ud;
+
+  snprintf(out + strlen(out), 64 - strlen(out), "%llu>%llu ",
+           (unsigned long long)e->id, (unsigned long long)e->reply_to);
+}
+
+/* The neutral reply and reaction fields: a reply is kept in history with
+ * its message; a reaction rides a TAGMSG and needs the message it reacts
+ * to. */
+TEST(reply_and_reaction)
+{
+  fx_t f;
+  char got[64] = "";
+  uint64_t id = 0;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "xmpp", "alice");
+  reed_session_t *b = sess(&f, "s2", "irc", "bob");
+  reed_hist_query_t q = {.dir = REED_HIST_LATEST};
+  reed_msg_extra_t re = {0};
+  reed_msg_extra_t like = {.reaction = "\xf0\x9f\x91\x8d"};
+  static const reed_msg_extra_t bad[] = {
+      {.reaction = "x"},
+      {.reply_to = 1, .reaction = ""},
+      {.reply_to = 1, .reaction = "a b"},
+      {.reply_to = 1, .reaction = "\x01"},
+      {.reply_to = 1, .reaction = "\xc3\x28"},
+      {.reply_to = 1,
+       .reaction = "01234567890123456789012345678901234567890123456789"
+                   "012345678901234"},
+  };
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  ASSERT_EQ(reed_room_say(a, "r", 0, "question", 8, NULL, &id), 0);
+  ASSERT_EQ(id, 3); /* after the two joins */
+  re.reply_to = like.reply_to = id;
+  rec_clear();
+  ASSERT_EQ(reed_room_say(b, "r", 0, "answer", 6, &re, &id), 0);
+  ASSERT_EQ(reed_tagmsg(a, "r", true, &like), 0);
+  ASSERT_EQ(reed_tagmsg(a, "r", true, &re), 0);
+  ASSERT_LINES(rec_take(), "s2 MSG bob r answer reply=3 echo\n"
+                           "s1 MSG bob r answer reply=3\n"
+                           "s1 TAGMSG alice r reply=3 react=\xf0\x9f\x91\x8d "
+                           "echo\n"
+                           "s2 TAGMSG alice r reply=3 react=\xf0\x9f\x91\x8d\n"
+                           "s1 TAGMSG alice r reply=3 echo\n"
+                           "s2 TAGMSG alice r reply=3");
+  for (size_t i = 0; i < REED_ARRAY_SIZE(bad); i++) {
+    ASSERT_EQ(reed_tagmsg(a, "r", true, &bad[i]), REED_EINVAL);
+    ASSERT_EQ(reed_room_say(a, "r", 0, "x", 1, &bad[i], NULL), REED_EINVAL);
+  }
+  ASSERT_EQ(reed_history_room(a, "r", &q, hist_reply, got), 0);
+  ASSERT_STR_EQ(got, "3>0 4>3 ");
+  ASSERT_EQ(id, 4);
   fx_done(&f);
 }

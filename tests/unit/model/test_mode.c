@@ -5,12 +5,13 @@
 #include <stdio.h>
 
 static void
-collect_list(void *ud, const char *mask, const char *by, uint64_t ms)
+collect_list(void *ud, const reed_list_entry_t *e)
 {
   char *out = ud;
   size_t n = strlen(out);
 
-  snprintf(out + n, 256 - n, "%s/%s/%llu ", mask, by, (unsigned long long)ms);
+  snprintf(out + n, 256 - n, "%s%s/%s/%llu ", e->account ? "account:" : "",
+           e->mask, e->by, (unsigned long long)e->ms);
 }
 
 TEST(mode_permissions)
@@ -259,7 +260,7 @@ TEST(room_load_list_errors)
 
   for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
     int rc = reed_room_load_list(f.m, cases[i].room, cases[i].which,
-                                 cases[i].mask, cases[i].by, 10 + i);
+                                 cases[i].mask, false, cases[i].by, 10 + i);
     if (rc != cases[i].rc)
       reed__test_fail(__FILE__, __LINE__, "case %zu: %d, want %d", i, rc,
                       cases[i].rc);
@@ -289,15 +290,18 @@ TEST(room_load_list_enforced)
   ASSERT_EQ(reed_room_load(f.m, &st), 0);
   /* Loaded before the room exists: it is made dormant. */
   ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_BAN, "*!*@s1.example",
-                                "op", 1),
+                                false, "op", 1),
             0);
   ASSERT(reed_room_find(f.m, "open") == NULL);
-  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_BAN, "pal", "op", 2),
-            0);
-  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_EXCEPT, "pal", "op", 3),
-            0);
   ASSERT_EQ(
-      reed_room_load_list(f.m, "club", REED_RMODE_INVEX, "friend", "op", 4), 0);
+      reed_room_load_list(f.m, "open", REED_RMODE_BAN, "pal", false, "op", 2),
+      0);
+  ASSERT_EQ(reed_room_load_list(f.m, "open", REED_RMODE_EXCEPT, "pal", false,
+                                "op", 3),
+            0);
+  ASSERT_EQ(reed_room_load_list(f.m, "club", REED_RMODE_INVEX, "friend", false,
+                                "op", 4),
+            0);
   ASSERT_EQ(reed_room_join(bob, "open", NULL), REED_EBANNED);
   ASSERT_EQ(reed_room_join(pal, "open", NULL), 0);
   ASSERT_EQ(reed_room_join(x, "open", NULL), 0);
@@ -312,5 +316,90 @@ TEST(room_load_list_enforced)
   ASSERT_LINES(rec_take(), "s2 MODE pal open -b *!*@S1.example\n"
                            "s4 MODE pal open -b *!*@S1.example");
   ASSERT_EQ(reed_room_join(bob, "open", NULL), 0);
+  fx_done(&f);
+}
+
+static int
+account_entry(reed_session_t *s, const char *room, reed_room_mode_t md,
+              bool set, const char *account)
+{
+  reed_mode_change_t c = {
+      .mode = md, .set = set, .arg = account, .account = true};
+
+  return reed_room_set_modes(s, room, &c, 1, NULL);
+}
+
+/* An account entry matches every session logged in to the account,
+ * whatever its nick, host or protocol, and nothing else. */
+TEST(account_ban)
+{
+  char buf[256] = "";
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice");
+  reed_session_t *b = sess_acct(&f, "s2", "bob", "robert");
+  reed_session_t *b2 = sess_acct(&f, "s3", "bob", NULL);
+  reed_session_t *guest = sess(&f, "s4", "amp", "bobby");
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  rec_clear();
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_BAN, true, "Bob"), 0);
+  ASSERT_LINES(rec_take(), "s1 MODE alice r +b account:Bob");
+  /* Already there, in another case: a no-op. A mask that reads like the
+   * account is a different entry. */
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_BAN, true, "BOB"), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_BAN, true, "bob"), 0);
+  ASSERT_LINES(rec_take(), "s1 MODE alice r +b bob!*@*");
+  reed_room_each_list(reed_room_find(f.m, "r"), REED_RMODE_BAN, collect_list,
+                      buf);
+  ASSERT_STR_EQ(buf, "account:Bob/alice/1700000000000 "
+                     "bob!*@*/alice/1700000000000 ");
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_BAN, false, "bob"), 0);
+  /* Any nick, any host, any session of the account is kept out. */
+  ASSERT_EQ(reed_room_join(b, "r", NULL), REED_EBANNED);
+  ASSERT_EQ(reed_session_set_nick(b2, "zed"), 0);
+  ASSERT_EQ(reed_room_join(b2, "r", NULL), REED_EBANNED);
+  /* A guest is not the account, whatever it calls itself. */
+  ASSERT_EQ(reed_room_join(guest, "r", NULL), 0);
+  /* An account exception lets the account in past a mask ban. */
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_BAN, true, "*!*@*"), 0);
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_BAN, false, "bob"), 0);
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_EXCEPT, true, "BOB"), 0);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  fx_done(&f);
+}
+
+TEST(account_invex_and_errors)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice");
+  reed_session_t *b = sess_acct(&f, "s2", "bob", "robert");
+  reed_session_t *c = sess(&f, "s3", "irc", "bobby");
+  reed_mode_change_t inv = {.mode = REED_RMODE_INVITEONLY, .set = true};
+  static const char *const bad[] = {"", "1bob", "bob!*@*", "b o",
+                                    "a234567890123456789012345678901234"};
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "r", &inv, 1, NULL), 0);
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_INVEX, true, "bob"), 0);
+  ASSERT_EQ(reed_room_join(c, "r", NULL), REED_EINVITEONLY);
+  ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(bad); i++)
+    ASSERT_EQ(account_entry(a, "r", REED_RMODE_BAN, true, bad[i]),
+              REED_EBADMODE);
+  ASSERT_EQ(account_entry(a, "r", REED_RMODE_BAN, true, NULL), REED_EBADMODE);
+  /* Loaded account entries: kept as given, a duplicate in any case. */
+  ASSERT_EQ(
+      reed_room_load_list(f.m, "r", REED_RMODE_BAN, "Carol", true, "op", 5), 0);
+  ASSERT_EQ(
+      reed_room_load_list(f.m, "r", REED_RMODE_BAN, "CAROL", true, "op", 6),
+      REED_EEXIST);
+  ASSERT_EQ(
+      reed_room_load_list(f.m, "r", REED_RMODE_BAN, "carol", false, "op", 6),
+      0);
+  ASSERT_EQ(
+      reed_room_load_list(f.m, "r", REED_RMODE_BAN, "c!*@*", true, "op", 7),
+      REED_EINVAL);
   fx_done(&f);
 }

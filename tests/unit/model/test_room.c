@@ -436,7 +436,7 @@ src_load(void *ud, reed_model_t *m, const char *room)
     return 0;
   ASSERT_EQ(reed_room_load(m, &st), 0);
   ASSERT_EQ(reed_room_load_list(m, "Vault", REED_RMODE_BAN, "*!*@s2.example",
-                                "op", 1),
+                                false, "op", 1),
             0);
   return 0;
 }

@@ -51,12 +51,20 @@ row_of(sqlite3 *raw, uint64_t id, char *out, size_t size)
   sqlite3_finalize(s);
 }
 
+static void
+reply_of(void *ud, const reed_hist_entry_t *e)
+{
+  *(uint64_t *)ud = e->reply_to;
+}
+
 TEST(persist_room_message_row)
 {
   pf_t p = {0};
   reed_session_t *s;
-  reed_msg_extra_t x = {.client_tags = "+draft/reply=7", .label = "L1"};
-  uint64_t id = 0;
+  reed_msg_extra_t x = {
+      .irc_client_tags = "+typing=x", .reply_to = 7, .label = "L1"};
+  reed_hist_query_t q = {.dir = REED_HIST_LATEST};
+  uint64_t id = 0, reply = 0;
   sqlite3 *raw;
   char row[512];
 
@@ -76,10 +84,17 @@ TEST(persist_room_message_row)
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
   row_of(raw, id, row, sizeof(row));
   ASSERT_STR_EQ(row, "1700000001000|r:chat|Chat|-|-|Alice|alice|irc|u_Alice|"
-                     "host.example|1|waves|+draft/reply=7");
+                     "host.example|1|waves|+typing=x");
+  ASSERT_EQ(sf_int(raw, "SELECT reply_to FROM messages"), 7);
   ASSERT_EQ(sf_int(raw, "SELECT value FROM meta WHERE key = 'last_id'"),
             (long long)id);
   sqlite3_close(raw);
+  /* The reply survives a restart with its message. */
+  pf_restart(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_history_room(s, "Chat", &q, reply_of, &reply), 0);
+  ASSERT_EQ(reply, 7);
   pf_stop(&p);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
@@ -636,12 +651,13 @@ TEST(persist_close_before_model_free)
 }
 
 static void
-list_cb(void *ud, const char *mask, const char *by, uint64_t ms)
+list_cb(void *ud, const reed_list_entry_t *e)
 {
   char *out = ud;
   size_t n = strlen(out);
 
-  snprintf(out + n, 512 - n, "%s/%s/%llu ", mask, by, (unsigned long long)ms);
+  snprintf(out + n, 512 - n, "%s%s/%s/%llu ", e->account ? "account:" : "",
+           e->mask, e->by, (unsigned long long)e->ms);
 }
 
 static void
@@ -658,6 +674,63 @@ static const char list_sql[] =
     "SELECT group_concat(printf('%s|%s|%s|%s|%s|%s|%d', room, room_name,"
     " list, folded, mask, set_by, set_ms), ' ') FROM (SELECT * FROM"
     " room_lists ORDER BY seq)";
+
+/* Account entries survive a restart as account entries: the account is
+ * kept out under any nick, a mask of the same text is another entry. */
+TEST(persist_account_bans)
+{
+  static const reed_mode_change_t set[] = {
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "Mallory", .account = true},
+      {.mode = REED_RMODE_BAN, .set = true, .arg = "mallory"},
+      {.mode = REED_RMODE_EXCEPT, .set = true, .arg = "Trent", .account = true},
+  };
+  pf_t p = {0};
+  reed_session_t *a, *s;
+  sqlite3 *raw;
+  char out[512];
+
+  sf_init(&p.f);
+  pf_start(&p);
+  a = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  ASSERT_EQ(reed_room_set_modes(a, "Chat", set, REED_ARRAY_SIZE(set), NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  raw = sf_raw(&p.f);
+  sf_text(raw,
+          "SELECT group_concat(list || '|' || folded || '|' || mask || '|' ||"
+          " account, ' ') FROM (SELECT * FROM room_lists ORDER BY seq)",
+          out, sizeof(out));
+  ASSERT_STR_EQ(out, "ban|mallory|Mallory|1 ban|mallory!*@*|mallory!*@*|0 "
+                     "except|trent|Trent|1");
+  sqlite3_close(raw);
+  pf_restart(&p);
+  s = pf_session(&p, "Someone", "MALLORY");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), REED_EBANNED);
+  s = pf_session(&p, "Guest", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  list_of(&p, "Chat", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "account:Mallory/Alice/1700000001000 "
+                     "mallory!*@*/Alice/1700000001000 ");
+  list_of(&p, "Chat", REED_RMODE_EXCEPT, out);
+  ASSERT_STR_EQ(out, "account:Trent/Alice/1700000001000 ");
+  /* The first in is op; removing the account entry leaves the mask
+   * entry in the store. */
+  ASSERT_EQ(reed_room_set_modes(s, "Chat",
+                                &(reed_mode_change_t){.mode = REED_RMODE_BAN,
+                                                      .arg = "mallory",
+                                                      .account = true},
+                                1, NULL),
+            0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  pf_restart(&p);
+  s = pf_session(&p, "Guest", NULL);
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  list_of(&p, "Chat", REED_RMODE_BAN, out);
+  ASSERT_STR_EQ(out, "mallory!*@*/Alice/1700000001000 ");
+  pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
+  sf_cleanup(&p.f);
+}
 
 TEST(persist_room_lists)
 {

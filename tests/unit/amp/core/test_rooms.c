@@ -860,3 +860,51 @@ TEST(set_nick_shared)
   cl_close(&a2);
   world_free(&w);
 }
+
+/* Ban and Unban take an account: it is kept out under any nick, and the
+ * entry is the model's account entry (IRC lists it as $a:NAME). Only a
+ * room operator may ban; a bad account name is BAD_REQUEST. */
+static void
+list_bans(void *ud, const reed_list_entry_t *e)
+{
+  char *out = ud;
+
+  snprintf(out + strlen(out), 64 - strlen(out), "%s%s ",
+           e->account ? "account:" : "", e->mask);
+}
+
+TEST(ban_by_account)
+{
+  pair_t p;
+  client_t c;
+  tbox_t tb;
+  char bans[64] = "";
+
+  pair_init(&p);
+  world_account(&p.w, "carol", "pw");
+  cl_open(&p.w, &c);
+  cl_login(&c, "carol", "pw", "cee");
+  cl_send(&p.b, "Ban", "room", "lobby", "account", "carol", NULL);
+  expect_error(&p.b, "FORBIDDEN");
+  cl_send(&p.a, "Ban", "room", "lobby", "account", "not!valid", NULL);
+  expect_error(&p.a, "BAD_REQUEST");
+  cl_send(&p.a, "Ban", "room", "nowhere", "account", "carol", NULL);
+  expect_error(&p.a, "NO_SUCH_ROOM");
+  cl_send(&p.a, "Ban", "room", "lobby", "account", "Carol", NULL);
+  expect_answer(&p.a, &tb);
+  ASSERT_EQ(tb.n, 1);
+  tb_free(&tb);
+  reed_room_each_list(reed_room_find(p.w.model, "lobby"), REED_RMODE_BAN,
+                      list_bans, bans);
+  ASSERT_STR_EQ(bans, "account:Carol ");
+  cl_send(&c, "Join", "room", "lobby", NULL);
+  expect_error(&c, "FORBIDDEN");
+  cl_send(&p.a, "Unban", "room", "lobby", "account", "CAROL", NULL);
+  expect_answer(&p.a, &tb);
+  tb_free(&tb);
+  cl_send(&c, "Join", "room", "lobby", NULL);
+  expect_answer(&c, &tb);
+  tb_free(&tb);
+  cl_close(&c);
+  pair_free(&p);
+}
