@@ -34,6 +34,16 @@ typedef struct reed_transport_s {
   /* Takes a reference to buf; REED_EQUEUEFULL past the send-queue limit
    * (the connection is then being closed). */
   int (*write)(void *t, reed_buf_t *buf);
+  /* The two-part write: head_len bytes of `head` (copied; borrowed for
+   * the call) and then `body` (a reference is taken, as write does), both
+   * or neither: REED_EQUEUEFULL and REED_ECLOSED queue nothing. It is
+   * how one formatting reaches many recipients that each need a few bytes
+   * of their own in front: XMPP's `<message to='full JID'` before the
+   * stanza body every occupant shares, AMP's `_ask` tag before an event
+   * box. A head is small (an address, a tag): the send queue copies it
+   * beside the other small writes, so a fan-out allocates nothing per
+   * recipient for it. head_len may be 0. */
+  int (*write2)(void *t, const void *head, size_t head_len, reed_buf_t *body);
   /* Flushes what is queued, then closes; idempotent. */
   void (*close)(void *t, const char *reason);
   /* Back-pressure: stop or resume feeding this core. */

@@ -1,6 +1,9 @@
 /* A test-only protocol module speaking lines, for driving server/net over
  * real sockets. Every line is answered ("echo: <line>") except commands:
  *   BROADCAST x   "x" to every connection (one shared buffer)
+ *   HEADED w x    "to <conn id>: x" to every connection, x padded with
+ *                 dots to w bytes: a per-recipient head before one shared
+ *                 body (transport write2)
  *   PAUSE ms      stop reading for ms, then resume (input kept meanwhile)
  *   STARTTLS      "PROCEED", then a TLS handshake; "TLS OK" when done
  *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
