@@ -13,6 +13,7 @@
 typedef struct reed_model_s reed_model_t;
 typedef struct reed_portal_s reed_portal_t;
 typedef struct reed_store_s reed_store_t;
+typedef struct reed_store_migration_s reed_store_migration_t; /* store.h */
 
 /* What a connection knows about its peer. */
 /* Addresses are INET6_ADDRSTRLEN (46) bytes: every connection keeps one. */
@@ -67,7 +68,23 @@ typedef struct reed_proto_env_s {
   const void *server_conf; /* reed_config_t, read-only */
   reed_log_t *log;
   uint64_t conn_id;
+  void *module_state; /* what the module's init made; NULL without one */
 } reed_proto_env_t;
+
+/* What a module's init gets: the process's services and the module's
+ * config. The host keeps it at one address until cleanup and repoints conf
+ * and server_conf on a SIGHUP reload (the old structs are then freed), so
+ * module-wide state may keep the pointer and read config through it. */
+typedef struct reed_module_env_s {
+  reed_model_t *model;
+  reed_portal_t *portal;
+  reed_store_t *store;
+  reed_clock_t *clock;
+  reed_worker_t *worker;
+  reed_log_t *log;
+  const void *conf;        /* the module's own config struct */
+  const void *server_conf; /* reed_config_t's server part, read-only */
+} reed_module_env_t;
 
 /* Why a session is shut down. */
 enum { REED_SHUTDOWN_SERVER = 1, REED_SHUTDOWN_RELOAD = 2 };
@@ -80,6 +97,24 @@ typedef struct reed_protocol_module_s {
   void (*conf_defaults)(void *conf);
   int (*conf_check)(const void *conf, reed_conf_err_t *err);
   void (*conf_cleanup)(void *conf);
+  /* ---- Module-wide (each optional) ----
+   * Run by the host (server/modhost.h) once per process for a module the
+   * config enables; a reload runs none of them.
+   * migrations: the module's own tables, steps[0..n) under the owner
+   * `name`, run at start-up by the store's migration runner
+   * (reed_store_migrate: each step once, in order, in its own
+   * transaction). Append steps; never edit one that has shipped.
+   * init: after the migrations, before any listener opens; makes the
+   * process-wide state (XMPP's MUC service, its stream-id secret) that
+   * every connection's env->module_state then points at. `env` is valid
+   * until cleanup. Returns 0, or an error that stops start-up (the
+   * modules started before get their cleanup).
+   * cleanup: at exit, after every connection of every module is freed and
+   * before the model and the store are; gets what init made. */
+  const reed_store_migration_t *migrations;
+  size_t n_migrations;
+  int (*init)(const reed_module_env_t *env, void **state);
+  void (*cleanup)(void *state);
   /* Creates a core for a new connection; may write a greeting. The core
    * may keep `env` for the life of the connection and must read its config
    * through env->conf and env->server_conf each time: net repoints them on

@@ -13,6 +13,7 @@
 #endif
 #include "../config/config.h"
 #include "model/model.h"
+#include "modhost.h"
 #include "net/net.h"
 #include "store/store.h"
 
@@ -57,6 +58,7 @@ typedef struct app_s {
   reed_model_t *model;
   reed_store_t *store;
   reed_portal_t *portal;
+  reed_modhost_t modules;
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
 #ifdef REED_HAVE_BOTS
   reed_bot_plugin_t *plugins[MAX_PLUGINS];
@@ -444,6 +446,7 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_registration(a->portal, cfg->server.registration ==
                                               REED_REGISTRATION_OPEN);
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);
+  reed_modhost_reload(&a->modules, cfg);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {
     const reed_protocol_module_t *m = reed_protocol_modules[i];
     reed_net_update_conf(a->net, &cfg->server, m,
@@ -579,6 +582,24 @@ start_portal(app_t *a)
   return reed_portal_new(&po, &a->portal);
 }
 
+/* The modules' own migrations and module-wide state, before any listener
+ * opens. */
+static int
+start_modules(app_t *a)
+{
+  reed_module_env_t base = {
+      .model = a->model,
+      .portal = a->portal,
+      .store = a->store,
+      .clock = reed_net_clock(a->net),
+      .worker = reed_net_worker(a->net),
+      .log = &a->log,
+      .server_conf = &a->cfg->server,
+  };
+
+  return reed_modhost_start(&a->modules, reed_protocol_modules, a->cfg, &base);
+}
+
 static int
 listen_one(app_t *a, const reed_listener_t *l)
 {
@@ -593,6 +614,7 @@ listen_one(app_t *a, const reed_listener_t *l)
   spec = (reed_net_listen_t){
       .module = m,
       .module_conf = reed_config_module(a->cfg, l->module),
+      .module_state = reed_modhost_state(&a->modules, m),
       .kind = l->ep.kind,
       .address = l->ep.interface,
       .port = l->ep.port,
@@ -629,6 +651,7 @@ teardown(app_t *a)
    * used. */
   unload_plugins(a);
   reed_net_free(a->net);
+  reed_modhost_stop(&a->modules);
   if (a->portal != NULL)
     reed_portal_free(a->portal);
   if (a->model != NULL)
@@ -675,7 +698,7 @@ start(app_t *a)
       .server_conf = s,
   };
   reed_net_set_services(a->net, &svc);
-  if (start_listeners(a) != 0)
+  if (start_modules(a) != 0 || start_listeners(a) != 0)
     return 1;
   load_plugins(a);
   return 0;

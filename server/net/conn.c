@@ -603,6 +603,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .portal = net->services.portal,
       .store = net->services.store,
       .conf = lst->module_conf,
+      .module_state = lst->module_state,
       .server_conf = net->services.server_conf,
       .log = net->log,
       .conn_id = net->next_conn_id++,

@@ -95,6 +95,7 @@ typedef struct reed_net_services_s {
 typedef struct reed_net_listen_s {
   const reed_protocol_module_t *module;
   const void *module_conf; /* the module's config struct, borrowed */
+  void *module_state;      /* env->module_state of its connections */
   int kind;                /* REED_LISTEN_* */
   const char *address;
   uint16_t port; /* 0: an ephemeral port */

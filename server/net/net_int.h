@@ -127,6 +127,7 @@ struct reed_lsock_s {
   reed_lsock_t *next;
   const reed_protocol_module_t *module;
   const void *module_conf;
+  void *module_state;
   int kind;
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */

@@ -174,6 +174,8 @@ command(line_core_t *lc, const char *line)
     if (lc->tp->start_tls(lc->tp->t) != 0)
       say(lc, "%s", "NO TLS");
     return 1;
+  } else if (strcmp(line, "STATE") == 0) {
+    say(lc, "state %s", lc->env->module_state ? lc->env->module_state : "-");
   } else if (strcmp(line, "PEER") == 0) {
     peer(lc);
   } else if (strcmp(line, "STATS") == 0) {

@@ -7,6 +7,8 @@
  *   PAUSE ms      stop reading for ms, then resume (input kept meanwhile)
  *   STARTTLS      "PROCEED", then a TLS handshake; "TLS OK" when done
  *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
+ *   STATE         "state <text>": env->module_state, which the server sets
+ *                 to LINE_MODULE_STATE on every listener
  *   STATS         "stats <what line_stats_hook prints>"
  *   QUIT          "BYE", then close
  *   REPEAT n [w]  n lines "r 0" .. "r n-1", each its own buffer, padded
@@ -22,6 +24,8 @@
 #include "proto.h"
 
 extern const reed_protocol_module_t line_module;
+/* The module state the line server gives its listeners (a string). */
+#define LINE_MODULE_STATE "line module state"
 /* Set by the server: writes a one-line summary of the net's stats. */
 extern void (*line_stats_hook)(char *buf, size_t size);
 /* The buffer TURN wrote, until the turn-end hook takes it: "turn:pending  "

@@ -132,6 +132,18 @@ TEST(headed_fanout)
   stop_ok();
 }
 
+/* What a listener's spec gives as module_state reaches every connection's
+ * env (main passes what the module's init made). */
+TEST(module_state_in_env)
+{
+  START("--tcp", "127.0.0.1");
+  int fd = connect_hello();
+  cli_send(fd, "STATE\r\n");
+  expect_line(fd, "state " LINE_MODULE_STATE);
+  close(fd);
+  stop_ok();
+}
+
 TEST(unix_socket_echo)
 {
   char dir[256], path[300];
