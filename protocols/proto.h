@@ -1,6 +1,8 @@
 /* The protocol-module interface shared by server/net and the protocols
  * (STYLE.md section 4). A module is a sans-IO core: bytes in through feed,
- * model calls out; model events in, bytes out through the transport. */
+ * model calls out; model events in, bytes out through the transport.
+ * protocols/README.md walks a module author through it: registration, the
+ * module-wide hooks, write2, and reed_event_render for fan-outs. */
 #ifndef REED_PROTO_H
 #define REED_PROTO_H
 
