@@ -27,8 +27,9 @@ typedef struct reed_modhost_s {
 } reed_modhost_t;
 
 /* Starts every module of `table` (NULL-terminated) that cfg enables, with
- * `base`'s services (conf is filled in per module). On failure it logs
- * which module and why, cleans up the modules already started and leaves
+ * `base`'s services (conf is filled in per module; without a store in
+ * `base`, as in tests of init alone, migrations are skipped). On failure it
+ * logs which module and why, cleans up the modules already started and leaves
  * the host empty. Returns 0 or one of: REED_ELIMIT (more than
  * REED_MODULES_MAX modules), a migration's error (REED_EIO, REED_ECONFIG:
  * the database is newer than this build), or what an init returned. */
