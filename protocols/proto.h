@@ -1,6 +1,8 @@
 /* The protocol-module interface shared by server/net and the protocols
  * (docs/design.md, section 4). A module is a sans-IO core: bytes in via feed,
- * model calls out; model events in, bytes out through the transport. */
+ * model calls out; model events in, bytes out through the transport.
+ * protocols/README.md walks a module author through it: registration, the
+ * module-wide hooks, write2, and reed_event_render for fan-outs. */
 #ifndef REED_PROTO_H
 #define REED_PROTO_H
 
@@ -13,6 +15,7 @@
 typedef struct reed_model_s reed_model_t;
 typedef struct reed_portal_s reed_portal_t;
 typedef struct reed_store_s reed_store_t;
+typedef struct reed_store_migration_s reed_store_migration_t; /* store.h */
 
 /* What a connection knows about its peer. */
 /* Addresses are INET6_ADDRSTRLEN (46) bytes: every connection keeps one. */
@@ -34,6 +37,16 @@ typedef struct reed_transport_s {
   /* Takes a reference to buf; REED_EQUEUEFULL past the send-queue limit
    * (the connection is then being closed). */
   int (*write)(void *t, reed_buf_t *buf);
+  /* The two-part write: head_len bytes of `head` (copied; borrowed for
+   * the call) and then `body` (a reference is taken, as write does), both
+   * or neither: REED_EQUEUEFULL and REED_ECLOSED queue nothing. It is
+   * how one formatting reaches many recipients that each need a few bytes
+   * of their own in front: XMPP's `<message to='full JID'` before the
+   * stanza body every occupant shares, AMP's `_ask` tag before an event
+   * box. A head is small (an address, a tag): the send queue copies it
+   * beside the other small writes, so a fan-out allocates nothing per
+   * recipient for it. head_len may be 0. */
+  int (*write2)(void *t, const void *head, size_t head_len, reed_buf_t *body);
   /* Flushes what is queued, then closes; idempotent. */
   void (*close)(void *t, const char *reason);
   /* Back-pressure: stop or resume feeding this core. */
@@ -57,7 +70,23 @@ typedef struct reed_proto_env_s {
   const void *server_conf; /* reed_config_t, read-only */
   reed_log_t *log;
   uint64_t conn_id;
+  void *module_state; /* what the module's init made; NULL without one */
 } reed_proto_env_t;
+
+/* What a module's init gets: the process's services and the module's
+ * config. The host keeps it at one address until cleanup and repoints conf
+ * and server_conf on a SIGHUP reload (the old structs are then freed), so
+ * module-wide state may keep the pointer and read config through it. */
+typedef struct reed_module_env_s {
+  reed_model_t *model;
+  reed_portal_t *portal;
+  reed_store_t *store;
+  reed_clock_t *clock;
+  reed_worker_t *worker;
+  reed_log_t *log;
+  const void *conf;        /* the module's own config struct */
+  const void *server_conf; /* reed_config_t's server part, read-only */
+} reed_module_env_t;
 
 /* Why a session is shut down. */
 enum { REED_SHUTDOWN_SERVER = 1, REED_SHUTDOWN_RELOAD = 2 };
@@ -70,6 +99,24 @@ typedef struct reed_protocol_module_s {
   void (*conf_defaults)(void *conf);
   int (*conf_check)(const void *conf, reed_conf_err_t *err);
   void (*conf_cleanup)(void *conf);
+  /* ---- Module-wide (each optional) ----
+   * Run by the host (server/modhost.h) once per process for a module the
+   * config enables; a reload runs none of them.
+   * migrations: the module's own tables, steps[0..n) under the owner
+   * `name`, run at start-up by the store's migration runner
+   * (reed_store_migrate: each step once, in order, in its own
+   * transaction). Append steps; never edit one that has shipped.
+   * init: after the migrations, before any listener opens; makes the
+   * process-wide state (XMPP's MUC service, its stream-id secret) that
+   * every connection's env->module_state then points at. `env` is valid
+   * until cleanup. Returns 0, or an error that stops start-up (the
+   * modules started before get their cleanup).
+   * cleanup: at exit, after every connection of every module is freed and
+   * before the model and the store are; gets what init made. */
+  const reed_store_migration_t *migrations;
+  size_t n_migrations;
+  int (*init)(const reed_module_env_t *env, void **state);
+  void (*cleanup)(void *state);
   /* Creates a core for a new connection; may write a greeting. The core
    * may keep `env` for the life of the connection and must read its config
    * through env->conf and env->server_conf each time: net repoints them on

@@ -11,6 +11,7 @@
 #include "reed_bot.h"
 #endif
 #include "config.h"
+#include "modhost.h"
 #include "model.h"
 #include "net.h"
 #include "store.h"
@@ -37,6 +38,7 @@ typedef struct app_s {
   bool store_degraded;  /* as last announced */
   uint64_t store_timer; /* wakes the loop for the store's retry */
   reed_portal_t *portal;
+  reed_modhost_t modules;
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
 #ifdef REED_HAVE_BOTS
   reed_bot_plugin_t *plugins[MAX_PLUGINS];
@@ -63,6 +65,9 @@ reed_portal_throttle_t reed__app_throttle_of(const reed_server_conf_t *s);
 int reed__app_setup_tls(app_t *a, const reed_server_conf_t *s);
 int reed__app_start_model(app_t *a);
 int reed__app_start_portal(app_t *a);
+/* The modules' own migrations and module-wide state, before any listener
+ * opens. */
+int reed__app_start_modules(app_t *a);
 int reed__app_start_listeners(app_t *a);
 void reed__app_raise_fd_limit(app_t *a);
 void reed__app_load_plugins(app_t *a);

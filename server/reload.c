@@ -45,6 +45,7 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_registration(a->portal, cfg->server.registration ==
                                               REED_REGISTRATION_OPEN);
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);
+  reed_modhost_reload(&a->modules, cfg);
   reed_portal_set_throttle(a->portal, &tf);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {
     const reed_protocol_module_t *m = reed_protocol_modules[i];

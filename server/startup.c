@@ -246,6 +246,22 @@ reed__app_start_portal(app_t *a)
   return reed_portal_new(&po, &a->portal);
 }
 
+int
+reed__app_start_modules(app_t *a)
+{
+  reed_module_env_t base = {
+      .model = a->model,
+      .portal = a->portal,
+      .store = a->store,
+      .clock = reed_net_clock(a->net),
+      .worker = reed_net_worker(a->net),
+      .log = &a->log,
+      .server_conf = &a->cfg->server,
+  };
+
+  return reed_modhost_start(&a->modules, reed_protocol_modules, a->cfg, &base);
+}
+
 static int
 listen_one(app_t *a, const reed_listener_t *l)
 {
@@ -260,6 +276,7 @@ listen_one(app_t *a, const reed_listener_t *l)
   spec = (reed_net_listen_t){
       .module = m,
       .module_conf = reed_config_module(a->cfg, l->module),
+      .module_state = reed_modhost_state(&a->modules, m),
       .kind = l->ep.kind,
       .address = l->ep.interface,
       .port = l->ep.port,
@@ -296,6 +313,7 @@ reed__app_teardown(app_t *a)
    * used. */
   reed__app_unload_plugins(a);
   reed_net_free(a->net);
+  reed_modhost_stop(&a->modules);
   if (a->portal != NULL)
     reed_portal_free(a->portal);
   if (a->model != NULL)

@@ -253,37 +253,63 @@ reed__emit_sharing(reed_model_t *m, reed__person_t *p, reed_event_t *ev,
   reed__fan_end(m, &cache);
 }
 
-reed_buf_t *
-reed_event_cache_get(const reed_event_t *ev, uint32_t form)
+/* The cache's slot of (owner, form), or -1. */
+static int
+cache_find(const reed_fmt_cache_t *c, const void *owner, uint32_t form)
 {
-  reed_fmt_cache_t *c = ev ? ev->cache : NULL;
-
-  if (c == NULL)
-    return NULL;
   for (size_t i = 0; i < c->n; i++)
-    if (c->e[i].form == form)
-      return reed_buf_ref(c->e[i].buf);
-  return NULL;
+    if (c->e[i].form == form && c->e[i].owner == owner)
+      return (int)i;
+  return -1;
 }
 
-void
-reed_event_cache_put(const reed_event_t *ev, uint32_t form, reed_buf_t *buf)
+static reed_buf_t *
+cache_get(const reed_event_t *ev, const void *owner, uint32_t form)
+{
+  reed_fmt_cache_t *c = ev ? ev->cache : NULL;
+  int i = c != NULL ? cache_find(c, owner, form) : -1;
+
+  return i >= 0 ? reed_buf_ref(c->e[i].buf) : NULL;
+}
+
+static void
+cache_put(const reed_event_t *ev, const void *owner, uint32_t form,
+          reed_buf_t *buf)
 {
   reed_fmt_cache_t *c = ev ? ev->cache : NULL;
 
   if (buf == NULL)
     return;
-  if (c == NULL || c->n == REED__FORMS) {
+  if (c == NULL || c->n == REED__FORMS || cache_find(c, owner, form) >= 0) {
     reed_buf_unref(buf);
     return;
   }
-  for (size_t i = 0; i < c->n; i++) {
-    if (c->e[i].form == form) {
-      reed_buf_unref(buf);
-      return;
-    }
-  }
+  c->e[c->n].owner = owner;
   c->e[c->n].form = form;
   c->e[c->n].buf = buf;
   c->n++;
+}
+
+reed_buf_t *
+reed_event_cache_get(const reed_event_t *ev, uint32_t form)
+{
+  return cache_get(ev, NULL, form);
+}
+
+void
+reed_event_cache_put(const reed_event_t *ev, uint32_t form, reed_buf_t *buf)
+{
+  cache_put(ev, NULL, form, buf);
+}
+
+reed_buf_t *
+reed_event_render(const reed_event_t *ev, reed_form_t form,
+                  reed_event_fmt_cb fmt, void *ctx)
+{
+  reed_buf_t *b = cache_get(ev, form.owner, form.variant);
+
+  if (b != NULL || (b = fmt(ctx, ev)) == NULL)
+    return b;
+  cache_put(ev, form.owner, form.variant, reed_buf_ref(b));
+  return b;
 }

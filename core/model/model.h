@@ -306,6 +306,29 @@ reed_buf_t *reed_event_cache_get(const reed_event_t *ev, uint32_t form);
 void reed_event_cache_put(const reed_event_t *ev, uint32_t form,
                           reed_buf_t *buf);
 
+/* An output form of the format cache: whose bytes (`owner`, an address only
+ * that formatter uses: a protocol passes its own reed_protocol_module_t, so
+ * two protocols' forms never meet and none picks a magic number) and which
+ * variant of them (`variant`, the owner's own bits: IRC's caps that change
+ * a relayed line). reed_event_cache_get/put use the owner NULL. */
+typedef struct reed_form_s {
+  const void *owner;
+  uint32_t variant;
+} reed_form_t;
+
+/* Formats ev for one output form; a new buffer, or NULL (nothing to send,
+ * or no memory). */
+typedef reed_buf_t *(*reed_event_fmt_cb)(void *ctx, const reed_event_t *ev);
+
+/* The format-cache dance in one call, for a listener's on_event: the
+ * buffer that an earlier listener of this fan-out made for `form`, or
+ * fmt(ctx, ev), which is then kept for the listeners after. A delivery
+ * without a cache (a labelled echo, a carbon copy) just formats. Returns a
+ * new reference (the caller unrefs it after writing) or NULL when fmt
+ * returned NULL (nothing is cached then). */
+reed_buf_t *reed_event_render(const reed_event_t *ev, reed_form_t form,
+                              reed_event_fmt_cb fmt, void *ctx);
+
 typedef struct reed_session_listener_s {
   void (*on_event)(void *ud, reed_session_t *s, const reed_event_t *ev);
 } reed_session_listener_t;

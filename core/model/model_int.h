@@ -237,6 +237,7 @@ struct reed_room_s {
 struct reed_fmt_cache_s {
   size_t n;
   struct {
+    const void *owner; /* reed_form_t's; NULL for reed_event_cache_get/put */
     uint32_t form;
     reed_buf_t *buf;
   } e[REED__FORMS];

@@ -114,25 +114,22 @@ reed__amp_error(reed_amp_core_t *c, const char *code, const char *desc)
 void
 reed__amp_send_event(reed_amp_core_t *c, reed_buf_t *body)
 {
-  char tag[24];
-  reed_amp_enc_t e;
-  reed_buf_t *pre = NULL;
+  reed_transport_t *t = c->env->transport;
+  uint8_t head[8 + 17]; /* 16 hex digits and snprintf's NUL */
   int n;
 
   if (c->closed)
     return;
-  n = snprintf(tag, sizeof(tag), "%llx", (unsigned long long)++c->event_tag);
-  /* "_ask" sorts before every other key we send, so the prefix plus the
-   * shared body is the box Twisted itself would write. */
-  reed_amp_enc_init(&e);
-  reed_amp_enc_put(&e, "_ask", tag, (size_t)n);
-  if (reed_amp_enc_finish(&e, &pre) < 0) {
-    reed__amp_close(c, "out of memory");
-    return;
-  }
-  pre->len -= 2; /* drop the terminator: the body carries it */
-  reed__amp_write(c, pre);
-  reed__amp_write(c, reed_buf_ref(body));
+  /* The pair `_ask` = the tag in hex, as the box codec writes one (each of
+   * key and value after a 16-bit big-endian length): "_ask" sorts before
+   * every other key we send, so this head plus the shared body is the box
+   * Twisted itself would write. */
+  memcpy(head, "\0\4_ask\0", 7);
+  n = snprintf((char *)head + 8, sizeof(head) - 8, "%llx",
+               (unsigned long long)++c->event_tag);
+  head[7] = (uint8_t)n;
+  if (t->write2(t->t, head, 8 + (size_t)n, body) < 0)
+    c->closed = true; /* over the send-queue limit: net is closing it */
 }
 
 void

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The format-cache key of AMP bodies ('AMP' + version 1). */
-#define AMP_FORM 0x414d5001u
+/* The format-cache form of AMP bodies: one variant (every connection gets
+ * the same bytes), owned by the module. */
+static const reed_form_t amp_form = {.owner = &reed_amp_module};
 
 /* ---- Errors ------------------------------------------------------------- */
 
@@ -192,17 +193,22 @@ format(const reed_event_t *ev, const char *room)
   return reed_amp_enc_finish(&e, &b) == 0 ? b : NULL;
 }
 
+/* reed_event_render's formatter: the body for the event's own room. */
+static reed_buf_t *
+format_cb(void *ctx, const reed_event_t *ev)
+{
+  REED_UNUSED(ctx);
+  return format(ev, ev->room);
+}
+
 /* Sends the cached body when this fan-out already formatted it. */
 static void
 send_cached(reed_amp_core_t *c, const reed_event_t *ev)
 {
-  reed_buf_t *b = reed_event_cache_get(ev, AMP_FORM);
+  reed_buf_t *b = reed_event_render(ev, amp_form, format_cb, NULL);
 
-  if (b == NULL) {
-    if ((b = format(ev, ev->room)) == NULL)
-      return;
-    reed_event_cache_put(ev, AMP_FORM, reed_buf_ref(b));
-  }
+  if (b == NULL)
+    return;
   reed__amp_send_event(c, b);
   reed_buf_unref(b);
 }

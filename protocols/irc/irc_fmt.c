@@ -462,6 +462,13 @@ reed__irc_render(reed_irc_core_t *c, const reed_event_t *ev)
   return render(c, ev, c->caps);
 }
 
+/* reed_event_render's formatter: ctx is the core. */
+static reed_buf_t *
+render_cb(void *ctx, const reed_event_t *ev)
+{
+  return reed__irc_render(ctx, ev);
+}
+
 /* Writes around a labeled response being collected: a message to oneself
  * is a delivery, not part of the command's answer. */
 static void
@@ -492,7 +499,7 @@ on_kill(reed_irc_core_t *c, const reed_event_t *ev)
 static void
 deliver(reed_irc_core_t *c, const reed_event_t *ev)
 {
-  uint32_t form = IRC_FORM_TAG | (c->caps & IRC_FORM_CAPS);
+  reed_form_t form = {&reed_irc_module, c->caps & IRC_FORM_CAPS};
   render_t probe = {.c = c, .ev = ev, .caps = c->caps};
   reed_buf_t *b;
 
@@ -507,14 +514,9 @@ deliver(reed_irc_core_t *c, const reed_event_t *ev)
   if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))
     return;
   if (reed__irc_is_multiline(ev)) /* a batch or not */
-    form |= c->caps & (IRC_CAP_MULTILINE | IRC_CAP_BATCH);
-  b = reed_event_cache_get(ev, form);
-  if (b == NULL) {
-    b = render(c, ev, c->caps);
-    if (b == NULL)
-      return;
-    reed_event_cache_put(ev, form, reed_buf_ref(b));
-  }
+    form.variant |= c->caps & (IRC_CAP_MULTILINE | IRC_CAP_BATCH);
+  if ((b = reed_event_render(ev, form, render_cb, c)) == NULL)
+    return;
   if (ev->echo && to_self(&probe)) {
     /* A message to oneself: the model sends it once, as the echo. It is
      * the delivery, and with echo-message the echo too. */

@@ -65,12 +65,11 @@ enum {
   IRC_CAP_NO_IMPLICIT_NAMES = 1u << 20,
 };
 
-/* The caps that change the bytes of a relayed event line: with the
- * protocol tag they make the format-cache form. */
+/* The caps that change the bytes of a relayed event line: the variant of
+ * the format-cache form whose owner is reed_irc_module. */
 #define IRC_FORM_CAPS                                                          \
   (IRC_CAP_ACCOUNT_TAG | IRC_CAP_EXTENDED_JOIN | IRC_CAP_MESSAGE_TAGS |        \
    IRC_CAP_SERVER_TIME | IRC_CAP_AWAY_NOTIFY)
-#define IRC_FORM_TAG 0x49000000u /* 'I' */
 
 /* ---- The core --------------------------------------------------------------
  */

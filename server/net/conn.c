@@ -230,6 +230,22 @@ reed__conn_flush(reed_conn_t *c)
 
 /* ---- The transport -------------------------------------------------------
  */
+/* What a write's result does to the connection: a full queue or an error
+ * cuts it; queued bytes go out at the end of the turn. */
+static int
+wrote(reed_conn_t *c, int rc)
+{
+  if (rc == REED_EQUEUEFULL) {
+    c->net->cut_sendq++;
+    reed__conn_abort(c, "SendQ exceeded");
+  } else if (rc != 0) {
+    reed__conn_abort(c, reed_strerror(rc));
+  } else {
+    reed__net_mark_dirty(c);
+  }
+  return rc;
+}
+
 static int
 tp_write(void *t, reed_buf_t *buf)
 {
@@ -242,15 +258,22 @@ tp_write(void *t, reed_buf_t *buf)
     rc = reed__tls_write(c, buf);
   else
     rc = reed__outq_push(&c->outq, buf, c->net->limits.sendq);
-  if (rc == REED_EQUEUEFULL) {
-    c->net->cut_sendq++;
-    reed__conn_abort(c, "SendQ exceeded");
-  } else if (rc != 0) {
-    reed__conn_abort(c, reed_strerror(rc));
-  } else {
-    reed__net_mark_dirty(c);
-  }
-  return rc;
+  return wrote(c, rc);
+}
+
+static int
+tp_write2(void *t, const void *head, size_t head_len, reed_buf_t *body)
+{
+  reed_conn_t *c = t;
+  int rc;
+
+  if (c->flags & (CONN_CLOSING | CONN_UVCLOSED))
+    return REED_ECLOSED;
+  if (c->tls != NULL)
+    rc = reed__tls_write2(c, head, head_len, body);
+  else
+    rc = reed__outq_push2(&c->outq, head, head_len, body, c->net->limits.sendq);
+  return wrote(c, rc);
 }
 
 static void
@@ -565,6 +588,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
 
   c->transport = (reed_transport_t){
       .write = tp_write,
+      .write2 = tp_write2,
       .close = tp_close,
       .pause_reading = tp_pause,
       .start_tls = tp_start_tls,
@@ -579,6 +603,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .portal = net->services.portal,
       .store = net->services.store,
       .conf = lst->module_conf,
+      .module_state = lst->module_state,
       .server_conf = net->services.server_conf,
       .log = net->log,
       .conn_id = net->next_conn_id++,

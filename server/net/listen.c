@@ -164,6 +164,7 @@ reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec)
       .net = net,
       .module = spec->module,
       .module_conf = spec->module_conf,
+      .module_state = spec->module_state,
       .kind = spec->kind,
   };
   if ((rc = own_cert(net, l, spec)) != 0) {

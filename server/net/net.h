@@ -28,7 +28,8 @@
  *     what was written.
  *   - write takes a reference; REED_EQUEUEFULL means the connection is
  *     being cut ("SendQ exceeded"). Writes after close return
- *     REED_ECLOSED.
+ *     REED_ECLOSED. write2 queues its head beside the small writes and
+ *     its body as write would, both or neither.
  *   - close(reason) flushes, then closes; eof is not called after it. When
  *     the peer goes or net cuts the connection, eof is called once, at the
  *     end of the loop turn (never inside another core's call).
@@ -94,6 +95,7 @@ typedef struct reed_net_services_s {
 typedef struct reed_net_listen_s {
   const reed_protocol_module_t *module;
   const void *module_conf; /* the module's config struct, borrowed */
+  void *module_state;      /* env->module_state of its connections */
   int kind;                /* REED_LISTEN_* */
   const char *address;
   uint16_t port; /* 0: an ephemeral port */

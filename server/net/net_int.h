@@ -44,6 +44,13 @@ typedef struct reed_iov_s {
  * bytes (0: no limit), REED_ENOMEM. Empty buffers are skipped. The bytes
  * of a chunk already shown by peek never move: only its tail grows. */
 int reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit);
+/* The two-part write (reed_transport_t.write2): a copy of head_len bytes
+ * of `head` (into the last chunk, or a new one), then body as push queues
+ * it. Both or neither against `limit`: REED_EQUEUEFULL leaves the queue as
+ * it was; on REED_ENOMEM the head may be queued alone (the caller cuts the
+ * connection either way). */
+int reed__outq_push2(reed_outq_t *q, const void *head, size_t head_len,
+                     reed_buf_t *body, size_t limit);
 /* Fills at most `max` views of the queued bytes in order; returns how many. */
 size_t reed__outq_peek(const reed_outq_t *q, reed_iov_t *iov, size_t max);
 /* Drops the first n bytes (n <= bytes), unreferencing finished buffers. */
@@ -120,6 +127,7 @@ struct reed_lsock_s {
   reed_lsock_t *next;
   const reed_protocol_module_t *module;
   const void *module_conf;
+  void *module_state;
   int kind;
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */
@@ -212,6 +220,8 @@ void reed__tls_conn_free(reed_conn_t *c);
 void reed__tls_input(reed_conn_t *c, const uint8_t *p, size_t n);
 void reed__tls_pump(reed_conn_t *c);
 int reed__tls_write(reed_conn_t *c, reed_buf_t *buf);
+int reed__tls_write2(reed_conn_t *c, const void *head, size_t head_len,
+                     reed_buf_t *body);
 /* Encrypts what was written (once the handshake is done) into the send
  * queue. 0 or REED_ETLS. */
 int reed__tls_encrypt(reed_conn_t *c);

@@ -40,42 +40,66 @@ outq_chunk_size(const reed_outq_t *q, size_t len)
   return want < len ? len : want;
 }
 
-/* Appends a copy of buf to the tail chunk; false when it does not fit. */
+/* Appends a copy of n bytes of p to the tail chunk; false when they do not
+ * fit. */
 static bool
-outq_copy_to_tail(reed_outq_t *q, const reed_buf_t *buf)
+outq_copy_to_tail(reed_outq_t *q, const void *p, size_t n)
 {
-  if (q->tail == NULL || q->tail_cap - q->tail_len < buf->len)
+  if (q->tail == NULL || q->tail_cap - q->tail_len < n)
     return false;
-  memcpy(q->tail->data + q->tail_len, buf->data, buf->len);
-  q->tail_len += (uint32_t)buf->len;
+  memcpy(q->tail->data + q->tail_len, p, n);
+  q->tail_len += (uint32_t)n;
   q->tail->len = q->tail_len;
-  q->bytes += buf->len;
+  q->bytes += n;
   return true;
+}
+
+static int
+outq_reserve(reed_outq_t *q)
+{
+  return q->count < q->cap ? 0 : outq_grow(q);
+}
+
+/* Appends b (a reference the queue now owns) as the last entry; `chunk`
+ * when it is the queue's own, which small buffers append to. */
+static void
+outq_append(reed_outq_t *q, reed_buf_t *b, bool chunk)
+{
+  q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){.buf = b};
+  q->count++;
+  q->bytes += b->len;
+  q->tail = chunk ? b : NULL;
+  q->tail_len = chunk ? (uint32_t)b->len : 0;
+  q->tail_cap = chunk ? (uint32_t)b->cap : 0;
+}
+
+/* A new chunk holding a copy of n bytes of p. */
+static int
+outq_new_chunk(reed_outq_t *q, const void *p, size_t n)
+{
+  reed_buf_t *b;
+
+  if (outq_reserve(q) != 0)
+    return REED_ENOMEM;
+  if ((b = reed_buf_new(outq_chunk_size(q, n))) == NULL) {
+    outq_release_if_empty(q);
+    return REED_ENOMEM;
+  }
+  memcpy(b->data, p, n);
+  b->len = n;
+  outq_append(q, b, true);
+  return 0;
 }
 
 /* A new entry: buf itself, or (copy) a new chunk holding its bytes. */
 static int
 outq_new_entry(reed_outq_t *q, reed_buf_t *buf, bool copy)
 {
-  reed_buf_t *b;
-
-  if (q->count == q->cap && outq_grow(q) != 0)
+  if (copy)
+    return outq_new_chunk(q, buf->data, buf->len);
+  if (outq_reserve(q) != 0)
     return REED_ENOMEM;
-  b = copy ? reed_buf_new(outq_chunk_size(q, buf->len)) : reed_buf_ref(buf);
-  if (b == NULL) {
-    outq_release_if_empty(q);
-    return REED_ENOMEM;
-  }
-  if (copy) {
-    memcpy(b->data, buf->data, buf->len);
-    b->len = buf->len;
-  }
-  q->ents[(q->head + q->count) % q->cap] = (reed_outq_ent_t){.buf = b};
-  q->count++;
-  q->bytes += buf->len;
-  q->tail = copy ? b : NULL;
-  q->tail_len = copy ? (uint32_t)b->len : 0;
-  q->tail_cap = copy ? (uint32_t)b->cap : 0;
+  outq_append(q, reed_buf_ref(buf), false);
   return 0;
 }
 
@@ -86,7 +110,8 @@ reed__outq_push(reed_outq_t *q, reed_buf_t *buf, size_t limit)
     return 0;
   if (limit > 0 && (buf->len > limit || q->bytes > limit - buf->len))
     return REED_EQUEUEFULL;
-  if (buf->len <= REED_OUTQ_COPY_MAX && outq_copy_to_tail(q, buf))
+  if (buf->len <= REED_OUTQ_COPY_MAX &&
+      outq_copy_to_tail(q, buf->data, buf->len))
     return 0;
   return outq_new_entry(q, buf, buf->len <= REED_OUTQ_COPY_MAX);
 }
@@ -189,4 +214,23 @@ reed__inbuf_clear(reed_inbuf_t *b)
 {
   reed_free(b->p);
   *b = (reed_inbuf_t){0};
+}
+
+/* ---- Two-part writes --------------------------------------------------------
+ * A per-recipient head before a shared body: the head is copied as a small
+ * buffer is, so a fan-out allocates nothing per recipient beyond the
+ * chunks that its small lines already share. */
+int
+reed__outq_push2(reed_outq_t *q, const void *head, size_t head_len,
+                 reed_buf_t *body, size_t limit)
+{
+  size_t len = head_len + body->len;
+  int rc;
+
+  if (limit > 0 && (len > limit || q->bytes > limit - len))
+    return REED_EQUEUEFULL;
+  if (head_len > 0 && !outq_copy_to_tail(q, head, head_len) &&
+      (rc = outq_new_chunk(q, head, head_len)) != 0)
+    return rc;
+  return reed__outq_push(q, body, 0);
 }

@@ -153,6 +153,18 @@ reed__tls_write(reed_conn_t *c, reed_buf_t *buf)
   return reed__outq_push(&c->tls->plain, buf, limit > 0 ? limit - wire : 0);
 }
 
+int
+reed__tls_write2(reed_conn_t *c, const void *head, size_t head_len,
+                 reed_buf_t *body)
+{
+  size_t limit = c->net->limits.sendq, wire = c->outq.bytes;
+
+  if (limit > 0 && wire >= limit)
+    return REED_EQUEUEFULL;
+  return reed__outq_push2(&c->tls->plain, head, head_len, body,
+                          limit > 0 ? limit - wire : 0);
+}
+
 /* Copies up to TLS_CHUNK queued plaintext bytes into chunk. */
 static size_t
 gather(const reed_outq_t *q, uint8_t *chunk)

@@ -1,5 +1,6 @@
 /* Fuzzes server/net's bounded queues with operation sequences: pushes of
- * shared buffers, partial consumes, limits, read-buffer appends and
+ * shared buffers, two-part pushes (a copied head and a body), partial
+ * consumes, limits, read-buffer appends and
  * consumes. Invariants: the send queue's byte count equals a shadow count,
  * peek shows exactly the shadow bytes in order, nothing passes a limit, and
  * everything is freed at the end. */
@@ -55,6 +56,28 @@ op_push(reed_outq_t *q, shadow_t *sh, const uint8_t *p, size_t n, size_t limit)
   reed_buf_unref(b);
 }
 
+/* The first h bytes are the head, the rest the body; both or neither. */
+static void
+op_push2(reed_outq_t *q, shadow_t *sh, const uint8_t *p, size_t n, size_t h,
+         size_t limit)
+{
+  reed_buf_t *b = reed_buf_from(p + h, n - h);
+  int rc;
+
+  if (b == NULL)
+    return;
+  rc = reed__outq_push2(q, p, h, b, limit);
+  if (rc == 0) {
+    if (sh->len + n > SHADOW_MAX)
+      abort();
+    memcpy(sh->bytes + sh->len, p, n);
+    sh->len += n;
+  } else if (rc == REED_EQUEUEFULL && (limit == 0 || sh->len + n <= limit)) {
+    abort();
+  }
+  reed_buf_unref(b);
+}
+
 static void
 op_consume(reed_outq_t *q, shadow_t *sh, size_t n)
 {
@@ -100,7 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     i += 2;
     if (n > size - i)
       n = size - i;
-    switch (op % 4) {
+    switch (op % 5) {
     case 0:
       op_push(&q, &sh, data + i, n, (op >> 2) ? (size_t)(op >> 2) * 8 : 0);
       i += n;
@@ -112,8 +135,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       op_inbuf(&in, data + i, n, in_limit);
       i += n;
       break;
-    default:
+    case 3:
       reed__inbuf_consume(&in, arg % 48);
+      break;
+    default:
+      op_push2(&q, &sh, data + i, n, n / 2,
+               (op >> 3) ? (size_t)(op >> 3) * 8 : 0);
+      i += n;
       break;
     }
     check_outq(&q, &sh);

@@ -3,6 +3,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void
+append(fake_transport_t *ft, const void *p, size_t n)
+{
+  if (ft->out_len + n + 1 > ft->out_cap) {
+    size_t cap = ft->out_cap ? ft->out_cap : 256;
+    while (cap < ft->out_len + n + 1)
+      cap *= 2;
+    ft->out = realloc(ft->out, cap);
+    if (ft->out == NULL)
+      abort();
+    ft->out_cap = cap;
+  }
+  memcpy(ft->out + ft->out_len, p, n);
+  ft->out_len += n;
+  ft->out[ft->out_len] = '\0';
+}
+
 static int
 ft_write(void *t, reed_buf_t *buf)
 {
@@ -11,19 +28,23 @@ ft_write(void *t, reed_buf_t *buf)
   if (ft->full || ft->closed) {
     return REED_EQUEUEFULL;
   }
-  if (ft->out_len + buf->len + 1 > ft->out_cap) {
-    size_t cap = ft->out_cap ? ft->out_cap : 256;
-    while (cap < ft->out_len + buf->len + 1)
-      cap *= 2;
-    ft->out = realloc(ft->out, cap);
-    if (ft->out == NULL)
-      abort();
-    ft->out_cap = cap;
-  }
-  memcpy(ft->out + ft->out_len, buf->data, buf->len);
-  ft->out_len += buf->len;
-  ft->out[ft->out_len] = '\0';
+  append(ft, buf->data, buf->len);
   ft->writes++;
+  return 0;
+}
+
+/* Both parts or neither, as the real send queue does. */
+static int
+ft_write2(void *t, const void *head, size_t head_len, reed_buf_t *body)
+{
+  fake_transport_t *ft = t;
+
+  if (ft->full || ft->closed)
+    return REED_EQUEUEFULL;
+  append(ft, head, head_len);
+  append(ft, body->data, body->len);
+  ft->writes++;
+  ft->writes2++;
   return 0;
 }
 
@@ -68,6 +89,7 @@ ft_init(fake_transport_t *ft)
   ft->peer.local_port = 6667;
   ft->peer.cert_fp = ft->cert_fp;
   ft->transport.write = ft_write;
+  ft->transport.write2 = ft_write2;
   ft->transport.close = ft_close;
   ft->transport.pause_reading = ft_pause;
   ft->transport.start_tls = ft_start_tls;

@@ -17,8 +17,9 @@ typedef struct {
   char close_reason[256];
   int paused;
   int tls_requests;
-  int full; /* when set, write returns REED_EQUEUEFULL */
-  size_t writes;
+  int full;       /* when set, write returns REED_EQUEUEFULL */
+  size_t writes;  /* write and write2 calls that succeeded */
+  size_t writes2; /* of which write2 */
 } fake_transport_t;
 
 void ft_init(fake_transport_t *ft);

@@ -433,3 +433,94 @@ TEST(reply_and_reaction)
   ASSERT_EQ(id, 4);
   fx_done(&f);
 }
+
+/* reed_event_render: one formatting per (owner, variant) and fan-out; two
+ * owners with the same variant bits never share bytes; a NULL result is
+ * not cached; a labelled echo (no cache) formats alone. */
+static const char owner_a[] = "a", owner_b[] = "b";
+static int renders_a, renders_b, renders_null;
+
+static reed_buf_t *
+fmt_a(void *ctx, const reed_event_t *ev)
+{
+  (void)ev;
+  renders_a++;
+  return reed_buf_from(ctx, strlen(ctx));
+}
+
+static reed_buf_t *
+fmt_b(void *ctx, const reed_event_t *ev)
+{
+  (void)ctx;
+  (void)ev;
+  renders_b++;
+  return reed_buf_from("B", 1);
+}
+
+static reed_buf_t *
+fmt_null(void *ctx, const reed_event_t *ev)
+{
+  (void)ctx;
+  (void)ev;
+  renders_null++;
+  return NULL;
+}
+
+static void
+render_probe(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  const reed_form_t fa = {.owner = owner_a, .variant = 1};
+  const reed_form_t fb = {.owner = owner_b, .variant = 1};
+  reed_buf_t *a, *b;
+
+  (void)s;
+  if (ev->kind != REED_EV_MESSAGE)
+    return;
+  a = reed_event_render(ev, fa, fmt_a, ud);
+  b = reed_event_render(ev, fb, fmt_b, NULL);
+  ASSERT(a != NULL && b != NULL);
+  if (!ev->echo) /* the first listener's bytes (the echo formats alone) */
+    ASSERT_MEM_EQ(a->data, "A", 1);
+  ASSERT_MEM_EQ(b->data, "B", 1);
+  /* A reference is the caller's; the cache keeps its own. */
+  ASSERT(a->refs >= 2 || ev->cache == NULL);
+  reed_buf_unref(a);
+  reed_buf_unref(b);
+  /* Cached: fmt is not called (except on the echo, which has no cache). */
+  b = reed_event_render(ev, fa, fmt_null, NULL);
+  ASSERT(ev->echo ? b == NULL : b != NULL);
+  reed_buf_unref(b);
+  ASSERT(reed_event_render(ev, (reed_form_t){owner_a, 2}, fmt_null, NULL) ==
+         NULL);
+  /* The numeric keys are another owner's: variant 1 is not a's. */
+  ASSERT(reed_event_cache_get(ev, 1) == NULL);
+}
+
+TEST(event_render_once_per_form)
+{
+  static const reed_session_listener_t l = {.on_event = render_probe};
+  static char text_a[] = "A", text_other[] = "other";
+  reed_session_t *s[4];
+  reed_msg_extra_t x = {.label = "L"};
+  fx_t f;
+
+  fx_init(&f);
+  for (int i = 0; i < 4; i++) {
+    char nick[8];
+    reed_session_info_t info = {
+        .origin = "irc", .listener = &l, .ud = i == 0 ? text_other : text_a};
+    snprintf(nick, sizeof(nick), "n%d", i);
+    ASSERT_EQ(reed_session_new(f.m, &info, &s[i]), 0);
+    ASSERT_EQ(reed_session_set_nick(s[i], nick), 0);
+    ASSERT_EQ(reed_room_join(s[i], "r", NULL), 0);
+  }
+  /* The sender's echo comes first and is formatted alone (it has a
+   * label); then one formatting per form for the three others. */
+  ASSERT_EQ(reed_room_say(s[0], "r", 0, "x", 1, &x, NULL), 0);
+  ASSERT_EQ(renders_a, 2);
+  ASSERT_EQ(renders_b, 2);
+  ASSERT_EQ(renders_null, 5);
+  for (int i = 0; i < 4; i++)
+    reed_session_quit(s[i], NULL);
+  fx_done(&f);
+}

@@ -79,6 +79,33 @@ broadcast(const char *text)
   reed_buf_unref(b);
 }
 
+/* "w text": every connection gets "to <its id>: " before one shared body,
+ * text padded with dots to w bytes (past REED_OUTQ_COPY_MAX the queues hold
+ * the body by reference). */
+static void
+headed(const char *args)
+{
+  char *text, head[40];
+  unsigned long width = strtoul(args, &text, 10);
+  size_t len = strlen(++text);
+  reed_buf_t *b = reed_buf_new((width > len ? width : len) + 2);
+
+  if (b == NULL)
+    return;
+  reed_buf_append(&b, text, len);
+  while (b->len < width)
+    b->data[b->len++] = '.';
+  reed_buf_append(&b, "\r\n", 2);
+  for (size_t i = 0; i < LINE_MAX_CORES; i++) {
+    if (cores[i] == NULL)
+      continue;
+    int n = snprintf(head, sizeof(head),
+                     "to %llu: ", (unsigned long long)cores[i]->env->conn_id);
+    cores[i]->tp->write2(cores[i]->tp->t, head, (size_t)n, b);
+  }
+  reed_buf_unref(b);
+}
+
 static void
 resume(void *arg)
 {
@@ -135,6 +162,8 @@ command(line_core_t *lc, const char *line)
 {
   if (strncmp(line, "BROADCAST ", 10) == 0) {
     broadcast(line + 10);
+  } else if (strncmp(line, "HEADED ", 7) == 0) {
+    headed(line + 7);
   } else if (strncmp(line, "PAUSE ", 6) == 0) {
     say(lc, "%s", "paused");
     lc->tp->pause_reading(lc->tp->t, true);
@@ -146,6 +175,8 @@ command(line_core_t *lc, const char *line)
     if (lc->tp->start_tls(lc->tp->t) != 0)
       say(lc, "%s", "NO TLS");
     return 1;
+  } else if (strcmp(line, "STATE") == 0) {
+    say(lc, "state %s", lc->env->module_state ? lc->env->module_state : "-");
   } else if (strcmp(line, "PEER") == 0) {
     peer(lc);
   } else if (strcmp(line, "STATS") == 0) {

@@ -1,9 +1,14 @@
 /* A test-only protocol module speaking lines, for driving server/net over
  * real sockets. Every line is answered ("echo: <line>") except commands:
  *   BROADCAST x   "x" to every connection (one shared buffer)
+ *   HEADED w x    "to <conn id>: x" to every connection, x padded with
+ *                 dots to w bytes: a per-recipient head before one shared
+ *                 body (transport write2)
  *   PAUSE ms      stop reading for ms, then resume (input kept meanwhile)
  *   STARTTLS      "PROCEED", then a TLS handshake; "TLS OK" when done
  *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
+ *   STATE         "state <text>": env->module_state, which the server sets
+ *                 to LINE_MODULE_STATE on every listener
  *   STATS         "stats <what line_stats_hook prints>"
  *   QUIT          "BYE", then close
  *   REPEAT n [w]  n lines "r 0" .. "r n-1", each its own buffer, padded
@@ -20,6 +25,8 @@
 #include "proto.h"
 
 extern const reed_protocol_module_t line_module;
+/* The module state the line server gives its listeners (a string). */
+#define LINE_MODULE_STATE "line module state"
 /* Set by the server: writes a one-line summary of the net's stats. */
 extern void (*line_stats_hook)(char *buf, size_t size);
 /* The buffer TURN wrote, until the turn-end hook takes it: "turn:pending  "

@@ -61,6 +61,7 @@ listen_on(int kind, const char *where)
 {
   reed_net_listen_t spec = {
       .module = &line_module,
+      .module_state = (void *)LINE_MODULE_STATE,
       .kind = kind,
       .address = kind == REED_LISTEN_UNIX ? NULL : where,
       .path = kind == REED_LISTEN_UNIX ? where : NULL,

@@ -259,6 +259,106 @@ TEST(outq_enomem)
   reed_buf_unref(b);
 }
 
+/* The two-part write: a per-recipient head copied beside the small
+ * writes, then the shared body (copied when small, by reference when
+ * large), both or neither against the limit. */
+TEST(outq_push2_head_and_body)
+{
+  static const struct {
+    size_t queued, head, body, limit;
+    int rc;
+  } cases[] = {
+      {0, 5, 10, 0, 0},
+      {0, 5, 10, 15, 0},
+      {0, 5, 10, 14, REED_EQUEUEFULL}, /* the body alone would fit */
+      {4, 5, 10, 18, REED_EQUEUEFULL},
+      {4, 5, 10, 19, 0},
+      {0, 0, 10, 10, 0},   /* no head: a plain write */
+      {0, 5, 0, 5, 0},     /* an empty body: the head alone */
+      {3, 40, 3000, 0, 0}, /* a large body by reference */
+      {3, 40, 3000, 3042, REED_EQUEUEFULL},
+      {0, 2000, 3000, 0, 0}, /* a head past the copy limit: its own chunk */
+  };
+  static uint8_t head[2000];
+
+  memset(head, 'h', sizeof(head));
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    long live = reed_alloc_live();
+    reed_outq_t q = {0};
+    reed_buf_t *pre = reed_buf_new(cases[i].queued + 1);
+    reed_buf_t *b = reed_buf_new(cases[i].body + 1);
+    static char out[8192], want[8192];
+    bool by_ref = cases[i].rc == 0 && cases[i].body > REED_OUTQ_COPY_MAX;
+    size_t wlen = 0;
+    pre->len = cases[i].queued;
+    b->len = cases[i].body;
+    memset(pre->data, 'p', pre->len);
+    memset(b->data, 'b', b->len);
+    ASSERT_EQ(reed__outq_push(&q, pre, 0), 0);
+    ASSERT_EQ(reed__outq_push2(&q, head, cases[i].head, b, cases[i].limit),
+              cases[i].rc);
+    memset(want, 'p', cases[i].queued);
+    wlen = cases[i].queued;
+    if (cases[i].rc == 0) {
+      memset(want + wlen, 'h', cases[i].head);
+      memset(want + wlen + cases[i].head, 'b', cases[i].body);
+      wlen += cases[i].head + cases[i].body;
+    }
+    want[wlen] = '\0';
+    ASSERT_EQ(q.bytes, wlen);
+    ASSERT_EQ(peek_all(&q, out, sizeof(out)), wlen);
+    ASSERT_STR_EQ(out, want);
+    ASSERT_EQ(b->refs, by_ref ? 2 : 1);
+    reed__outq_clear(&q);
+    reed_buf_unref(pre);
+    reed_buf_unref(b);
+    ASSERT_EQ(reed_alloc_live(), live);
+  }
+}
+
+/* A fan-out of head + small shared body to one queue, many times: heads
+ * and bodies share chunks (no allocation per write), in order. */
+TEST(outq_push2_shares_chunks)
+{
+  long live = reed_alloc_live();
+  reed_outq_t q = {0};
+  reed_buf_t *body = buf_of(" body\r\n");
+  char out[4096], want[4096] = "";
+
+  for (int i = 0; i < 20; i++) {
+    char head[16];
+    int n = snprintf(head, sizeof(head), "to %d:", i);
+    ASSERT_EQ(reed__outq_push2(&q, head, (size_t)n, body, 0), 0);
+    strcat(want, head);
+    strcat(want, " body\r\n");
+  }
+  ASSERT_EQ(body->refs, 1);
+  ASSERT(q.count <= 2);
+  peek_all(&q, out, sizeof(out));
+  ASSERT_STR_EQ(out, want);
+  reed__outq_clear(&q);
+  reed_buf_unref(body);
+  ASSERT_EQ(reed_alloc_live(), live);
+}
+
+TEST(outq_push2_enomem)
+{
+  reed_outq_t q = {0};
+  reed_buf_t *b = buf_of("abc");
+  long live = reed_alloc_live();
+
+  for (int n = 0; n < 2; n++) {
+    reed_alloc_fail_after(n);
+    ASSERT_EQ(reed__outq_push2(&q, "head", 4, b, 0), REED_ENOMEM);
+    reed_alloc_fail_after(-1);
+    ASSERT_EQ(q.bytes, 0);
+    ASSERT(q.ents == NULL);
+    ASSERT_EQ(reed_alloc_live(), live);
+  }
+  ASSERT_EQ(b->refs, 1);
+  reed_buf_unref(b);
+}
+
 TEST(inbuf_bounds_table)
 {
   static const struct {

@@ -106,6 +106,44 @@ TEST(broadcast_reaches_all)
   stop_ok();
 }
 
+/* One shared body, a head of each connection's own (transport write2):
+ * small bodies are copied into the queues, large ones referenced. */
+TEST(headed_fanout)
+{
+  static char big[3000], want[3100];
+  int fds[4];
+
+  START("--tcp", "127.0.0.1");
+  for (int i = 0; i < 4; i++)
+    fds[i] = connect_hello();
+  cli_send(fds[1], "HEADED 0 shared body\r\n");
+  for (int i = 0; i < 4; i++) {
+    snprintf(want, sizeof(want), "to %d: shared body", i + 1);
+    expect_line(fds[i], want);
+  }
+  memset(big, '.', 2000);
+  cli_send(fds[3], "HEADED 2000 x\r\n");
+  for (int i = 0; i < 4; i++) {
+    snprintf(want, sizeof(want), "to %d: x%.*s", i + 1, 1999, big);
+    expect_line(fds[i], want);
+  }
+  for (int i = 0; i < 4; i++)
+    close(fds[i]);
+  stop_ok();
+}
+
+/* What a listener's spec gives as module_state reaches every connection's
+ * env (main passes what the module's init made). */
+TEST(module_state_in_env)
+{
+  START("--tcp", "127.0.0.1");
+  int fd = connect_hello();
+  cli_send(fd, "STATE\r\n");
+  expect_line(fd, "state " LINE_MODULE_STATE);
+  close(fd);
+  stop_ok();
+}
+
 TEST(unix_socket_echo)
 {
   char dir[256], path[300];

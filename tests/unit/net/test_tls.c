@@ -77,6 +77,36 @@ TEST(tls_echo_fingerprint)
   tmp_cleanup();
 }
 
+/* write2 over TLS and in clear: head and shared body arrive together on
+ * every connection. */
+TEST(tls_headed_fanout)
+{
+  certs_t server;
+  tcli_t a;
+  char want[2100], got[2100], dots[2000];
+  int plain;
+
+  make_certs(&server, "localhost");
+  start_tls_server(&server);
+  ASSERT_EQ(tcli_connect(&a, srv.ssl_port, NULL, NULL), 0);
+  tline(&a, "hello 1");
+  plain = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(plain, want, sizeof(want)) > 0);
+  tcli_send(&a, "HEADED 0 hi\r\nHEADED 1500 big\r\n");
+  tline(&a, "to 1: hi");
+  memset(dots, '.', sizeof(dots));
+  snprintf(want, sizeof(want), "to 1: big%.*s", 1497, dots);
+  ASSERT_EQ(tcli_line(&a, got, sizeof(got)), 1506);
+  ASSERT_STR_EQ(got, want);
+  ASSERT(cli_line(plain, want, sizeof(want)) > 0);
+  ASSERT_STR_EQ(want, "to 2: hi");
+  ASSERT(cli_line(plain, want, sizeof(want)) == 1506);
+  tcli_close(&a);
+  close(plain);
+  ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
+  tmp_cleanup();
+}
+
 TEST(tls_rejects_old_versions)
 {
   certs_t server;

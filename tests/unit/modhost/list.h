@@ -1,0 +1,5 @@
+TEST_ENTRY(start_migrates_then_inits_enabled_modules)
+TEST_ENTRY(restart_runs_each_step_once)
+TEST_ENTRY(init_failure_cleans_up_started)
+TEST_ENTRY(migration_failure_stops_start)
+TEST_ENTRY(reload_repoints_module_env)
