@@ -67,6 +67,21 @@ static const reed_directive_t server_directives[] = {
      .min = 0,
      .max = 1000000,
      .def = "16"},
+    /* The message bound every protocol gets (the model's, which IRC's
+     * draft/multiline max-lines and max-bytes advertise): at most IRC's
+     * compile-time 100 lines and 4096 bytes; a 510-byte IRC line counts 2. */
+    {.key = "max_message_lines",
+     .set = reed_conf_set_int,
+     .offset = S(max_message_lines),
+     .min = 2,
+     .max = 100,
+     .def = "100"},
+    {.key = "max_message_bytes",
+     .set = reed_conf_set_int,
+     .offset = S(max_message_bytes),
+     .min = 512,
+     .max = 4096,
+     .def = "4096"},
     {.key = "sendq",
      .set = reed_conf_set_size,
      .offset = S(sendq),

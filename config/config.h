@@ -194,6 +194,8 @@ typedef struct reed_server_conf_s {
   int password_hash;             /* REED_PWHASH_* */
   int max_connections;           /* 10000 */
   int max_connections_per_ip;    /* 16; 0 = unlimited */
+  int max_message_lines;         /* 100 (as IRC shows them) */
+  int max_message_bytes;         /* 4096 */
   size_t sendq;                  /* bytes, 96k */
   size_t recvq;                  /* bytes, 16k */
   uint64_t registration_timeout; /* ms, 60s */

@@ -444,6 +444,8 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_registration(a->portal, cfg->server.registration ==
                                               REED_REGISTRATION_OPEN);
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);
+  reed_model_set_msg_limits(a->model, (size_t)cfg->server.max_message_lines,
+                            (size_t)cfg->server.max_message_bytes);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {
     const reed_protocol_module_t *m = reed_protocol_modules[i];
     reed_net_update_conf(a->net, &cfg->server, m,
@@ -546,6 +548,8 @@ start_model(app_t *a)
       .room_history = (size_t)s->history_room,
       .private_history = (size_t)s->history_private,
       .max_rooms = (size_t)s->max_rooms_per_session,
+      .max_msg_lines = (size_t)s->max_message_lines,
+      .max_msg_bytes = (size_t)s->max_message_bytes,
   };
   int rc = reed_model_new(&mo, &a->model);
 

@@ -41,6 +41,7 @@ static const struct {
     {REED_ENOPRIV, "FORBIDDEN"},
     {REED_ENOEXTERNAL, "FORBIDDEN"},
     {REED_ETOOMANYROOMS, "FORBIDDEN"},
+    {REED_ETOOBIG, "TOO_LONG"}, /* past the model's message bound */
 };
 
 void

@@ -581,13 +581,13 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 38\n"
-                   "irc ssl:6697:interface=\\:\\: 39\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 40\n"
-                   "xmpp tcp:5222:interface=0.0.0.0 43\n"
+  ASSERT_LINES(ls, "irc tcp:6667 40\n"
+                   "irc ssl:6697:interface=\\:\\: 41\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 42\n"
+                   "xmpp tcp:5222:interface=0.0.0.0 45\n"
                    "xmpp ssl:5223:interface=0.0.0.0:certKey=/etc/reed/xmpp.pem:"
-                   "privateKey=/etc/reed/xmpp.key 44\n"
-                   "amp tcp:7227:interface=127.0.0.1 47\n");
+                   "privateKey=/etc/reed/xmpp.key 46\n"
+                   "amp tcp:7227:interface=127.0.0.1 49\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);
