@@ -67,6 +67,23 @@ static const reed_directive_t server_directives[] = {
      .min = 0,
      .max = 1000000,
      .def = "16"},
+    /* New connections per address: a burst, then a rate per 10 s. */
+    {.key = "connect_burst",
+     .set = reed_conf_set_int,
+     .offset = S(connect_burst),
+     .min = 0,
+     .max = 1000000,
+     .def = "10"},
+    {.key = "connect_rate",
+     .set = reed_conf_set_int,
+     .offset = S(connect_rate),
+     .min = 1,
+     .max = 1000000,
+     .def = "10"},
+    {.key = "connect_exempt",
+     .set = reed_conf_set_strlist,
+     .offset = S(connect_exempt),
+     .max = 45},
     /* The message bound every protocol gets (the model's, which IRC's
      * draft/multiline max-lines and max-bytes advertise): at most IRC's
      * compile-time 100 lines and 4096 bytes; a 510-byte IRC line counts 2. */

@@ -368,7 +368,7 @@ turn_end(void *ud)
 static reed_net_limits_t
 limits_of(const reed_server_conf_t *s)
 {
-  return (reed_net_limits_t){
+  reed_net_limits_t l = {
       .recvq = s->recvq,
       .sendq = s->sendq,
       .max_per_ip = s->max_connections_per_ip > 0
@@ -380,7 +380,13 @@ limits_of(const reed_server_conf_t *s)
       .handshake_timeout_ms = s->registration_timeout < UINT32_MAX
                                   ? (unsigned)s->registration_timeout
                                   : UINT32_MAX,
+      .connect_burst = (unsigned)s->connect_burst,
+      .connect_rate = (unsigned)s->connect_rate,
   };
+
+  for (size_t i = 0; i < s->connect_exempt.n && i < REED_NET_EXEMPT_MAX; i++)
+    reed_strlcpy(l.exempt[i], s->connect_exempt.v[i], sizeof(l.exempt[i]));
+  return l;
 }
 
 /* The configured certificate, or the one generated in the data dir. */

@@ -128,6 +128,11 @@ TEST(config_server_defaults)
   ASSERT_EQ(s->password_hash, REED_PWHASH_INTERACTIVE);
   ASSERT_EQ(s->max_connections, 10000);
   ASSERT_EQ(s->max_connections_per_ip, 16);
+  ASSERT_EQ(s->connect_burst, 10);
+  ASSERT_EQ(s->connect_rate, 10);
+  ASSERT_EQ(s->connect_exempt.n, 0);
+  ASSERT_EQ(s->max_message_lines, 100);
+  ASSERT_EQ(s->max_message_bytes, 4096);
   ASSERT_EQ(s->sendq, 96 * 1024);
   ASSERT_EQ(s->recvq, 16 * 1024);
   ASSERT_EQ(s->registration_timeout, 60000);
@@ -581,13 +586,13 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 40\n"
-                   "irc ssl:6697:interface=\\:\\: 41\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 42\n"
-                   "xmpp tcp:5222:interface=0.0.0.0 45\n"
+  ASSERT_LINES(ls, "irc tcp:6667 43\n"
+                   "irc ssl:6697:interface=\\:\\: 44\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 45\n"
+                   "xmpp tcp:5222:interface=0.0.0.0 48\n"
                    "xmpp ssl:5223:interface=0.0.0.0:certKey=/etc/reed/xmpp.pem:"
-                   "privateKey=/etc/reed/xmpp.key 46\n"
-                   "amp tcp:7227:interface=127.0.0.1 49\n");
+                   "privateKey=/etc/reed/xmpp.key 49\n"
+                   "amp tcp:7227:interface=127.0.0.1 52\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);
