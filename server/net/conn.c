@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define FLUSH_IOVS 64
 #define FLUSH_ROUNDS 16 /* try_write calls per connection and turn */
@@ -321,6 +322,23 @@ send_refusal(reed_conn_t *c, const char *reason)
   reed_buf_unref(b);
 }
 
+/* What the flooder has sent and net not read yet is dropped now: closing
+ * a socket with unread input resets it, and the reset would beat the
+ * refusal to the client. (Bounded: a client still sending after the
+ * close flushes is reset anyway.) */
+static void
+discard_input(reed_conn_t *c)
+{
+  uint8_t junk[4096];
+  uv_os_fd_t fd;
+
+  if (uv_fileno(&c->io.h, &fd) != 0)
+    return;
+  for (int i = 0; i < 64; i++)
+    if (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) <= 0)
+      return;
+}
+
 /* More unconsumed input than recvq: the client is flooding. It is told
  * in its protocol and cut; its core quits with "Excess Flood". */
 static void
@@ -330,6 +348,7 @@ cut_flooder(reed_conn_t *c)
                  "cut %s: input buffer exceeded", c->peer.ip);
   send_refusal(c, "Excess Flood");
   reed__conn_close(c, "Excess Flood", true);
+  discard_input(c);
 }
 
 static int
