@@ -88,9 +88,11 @@ on_closed(uv_handle_t *h)
   reed_conn_t *c = h->data;
   reed_net_t *net = c->net;
 
-  reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
-           (unsigned long long)c->env.conn_id, c->peer.ip,
-           c->reason ? c->reason : "closed");
+  /* A refused connection was logged, at most once a second, already. */
+  if (!(c->flags & CONN_REFUSED))
+    reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
+             (unsigned long long)c->env.conn_id, c->peer.ip,
+             c->reason ? c->reason : "closed");
   if (c->core != NULL && c->module->conn_free != NULL)
     c->module->conn_free(c->core);
   c->core = NULL;
