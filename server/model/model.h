@@ -194,10 +194,12 @@ typedef struct reed_msg_extra_s {
  * Lines are counted as a line-based protocol shows them: the text splits at
  * every LF, CR or CRLF, a blank piece counts one line, and a piece longer
  * than REED_MSG_LINE_WIDTH bytes counts one line per started
- * REED_MSG_LINE_WIDTH bytes. The width is the narrowest a relay cuts a
- * piece at (IRC cuts a relayed piece at 510 bytes less its longest prefix,
- * about 200), so no relay shows a message in more lines than it counts. */
-#define REED_MSG_LINE_WIDTH 300
+ * REED_MSG_LINE_WIDTH bytes. The width is below the narrowest a relay cuts
+ * a piece at (IRC: 510 bytes less the line's head, at most 216 with a
+ * 32-byte nick and user, a 63-byte host, "@#" and a 63-byte room, and
+ * CTCP ACTION's framing), so no relay shows a message in more lines than
+ * it counts. */
+#define REED_MSG_LINE_WIDTH 256
 #define REED_MSG_LINES_DEFAULT 100
 #define REED_MSG_BYTES_DEFAULT 4096
 size_t reed_msg_lines(const char *text, size_t len);

@@ -55,7 +55,7 @@ TEST(message_past_the_bound_is_refused_unsequenced)
   ASSERT_EQ(reed_room_say(a, "r", 0, nl, 199, NULL, &id), 0);
   ASSERT_EQ(id, 3); /* the joins took 1 and 2: nothing in between */
   ASSERT_EQ(reed_room_say(a, "r", 0, nl, 201, NULL, NULL), REED_ETOOBIG);
-  /* Bytes: 4096 pass (14 lines of the width), 4097 do not. */
+  /* Bytes: 4096 pass (16 lines of the width), 4097 do not. */
   char big[4097];
   memset(big, 'y', sizeof(big));
   ASSERT_EQ(reed_room_say(a, "r", 0, big, 4096, NULL, NULL), 0);
