@@ -321,28 +321,30 @@ static void
 sc_bound_shapes(itw_t *w)
 {
   static char room[64], join[80], text[4097];
-  reed_session_info_t info =
-      {
-          .origin = "amp",
-          .user = "uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu", /* 32 */
-          .host = "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
-                  "hhh", /* 63 */
-          .ip = "127.0.0.2",
-          .realname = "r",
-          .listener = &other_listener,
-      };
+  static char user[33], host[64], nick[33];
+  reed_session_info_t info = {
+      .origin = "amp",
+      .user = user,
+      .host = host,
+      .ip = "127.0.0.2",
+      .realname = "r",
+      .listener = &other_listener,
+  };
   other_t o = {0};
   size_t len = 0, lines = 0;
   const char *p;
 
   memset(room, 'r', 63);
+  memset(user, 'u', 32);
+  memset(host, 'h', 63);
+  memset(nick, 'n', 32);
   snprintf(join, sizeof(join), "JOIN #%s\r\n", room);
   itw_register(w, 0, "alice");
   itw_feed(w, 0, join);
   itw_take(w, 0);
   info.ud = &o;
   ASSERT_EQ(reed_session_new(w->model, &info, &o.s), 0);
-  ASSERT_EQ(reed_session_set_nick(o.s, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"), 0);
+  ASSERT_EQ(reed_session_set_nick(o.s, nick), 0);
   ASSERT_EQ(reed_room_join(o.s, room, NULL), 0);
   itw_take(w, 0);
   /* 86 one-letter lines, then 14 pieces of the full width: 100 lines. */
