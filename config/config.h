@@ -205,6 +205,11 @@ typedef struct reed_server_conf_s {
   int password_hash;             /* REED_PWHASH_* */
   int max_connections;           /* 10000 */
   int max_connections_per_ip;    /* 16; 0 = unlimited */
+  int connect_burst;             /* 10 connects at once per address; 0 off */
+  int connect_rate;              /* 10 more per 10 s */
+  reed_strlist_t connect_exempt; /* addresses without these and per_ip */
+  int max_message_lines;         /* 100 (as IRC shows them) */
+  int max_message_bytes;         /* 4096 */
   size_t sendq;                  /* bytes, 96k */
   size_t recvq;                  /* bytes, 16k */
   uint64_t registration_timeout; /* ms, 60s */

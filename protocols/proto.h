@@ -134,6 +134,13 @@ typedef struct reed_protocol_module_s {
   void (*eof)(void *core, const char *reason);
   void (*shutdown)(void *core, int why); /* SIGTERM: polite goodbye */
   void (*conn_free)(void *core);
+  /* The bytes a connection gets when net refuses it (a connection limit,
+   * the connect rate; no core exists) or cuts it for flooding its input
+   * buffer ("Excess Flood"; the core is then told with eof): IRC's
+   * `ERROR :Closing link: <reason>`, AMP's Closing box, XMPP's stream
+   * error. A new buffer or NULL; a NULL hook (or result) closes without a
+   * word. `reason` is the sentence net logs. */
+  reed_buf_t *(*refusal)(const char *reason);
 } reed_protocol_module_t;
 
 #endif

@@ -54,6 +54,8 @@ apply_config(app_t *a, reed_config_t *cfg)
   }
   a->log.min_level = cfg->server.log_level;
   reed_store_set_min_free(a->store, cfg->server.store_min_free);
+  reed_model_set_msg_limits(a->model, (size_t)cfg->server.max_message_lines,
+                            (size_t)cfg->server.max_message_bytes);
 }
 
 /* SIGHUP: a new config (same modules enabled), then the certificates and

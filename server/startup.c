@@ -115,7 +115,7 @@ reed__app_open_store(app_t *a)
 reed_net_limits_t
 reed__app_limits_of(const reed_server_conf_t *s)
 {
-  return (reed_net_limits_t){
+  reed_net_limits_t l = {
       .recvq = s->recvq,
       .sendq = s->sendq,
       .max_per_ip = s->max_connections_per_ip > 0
@@ -127,7 +127,13 @@ reed__app_limits_of(const reed_server_conf_t *s)
       .handshake_timeout_ms = s->registration_timeout < UINT32_MAX
                                   ? (unsigned)s->registration_timeout
                                   : UINT32_MAX,
+      .connect_burst = (unsigned)s->connect_burst,
+      .connect_rate = (unsigned)s->connect_rate,
   };
+
+  for (size_t i = 0; i < s->connect_exempt.n && i < REED_NET_EXEMPT_MAX; i++)
+    reed_strlcpy(l.exempt[i], s->connect_exempt.v[i], sizeof(l.exempt[i]));
+  return l;
 }
 
 reed_portal_throttle_t
@@ -213,6 +219,8 @@ reed__app_start_model(app_t *a)
       .room_history = (size_t)s->history_room,
       .private_history = (size_t)s->history_private,
       .max_rooms = (size_t)s->max_rooms_per_session,
+      .max_msg_lines = (size_t)s->max_message_lines,
+      .max_msg_bytes = (size_t)s->max_message_bytes,
   };
   int rc = reed_model_new(&mo, &a->model);
 

@@ -37,13 +37,16 @@ breaks_valid(const reed_msg_extra_t *x, size_t len)
 }
 
 static int
-message_check(int kind, const char *text, size_t len, const reed_msg_extra_t *x)
+message_check(const reed_model_t *m, int kind, const char *text, size_t len,
+              const reed_msg_extra_t *x)
 {
   if (kind < REED_MSG_NORMAL || kind > REED_MSG_NOTICE || !extra_valid(x))
     return REED_EINVAL;
   if (!reed__text_valid(text, len))
     return REED_EBADTEXT;
-  return breaks_valid(x, len) ? 0 : REED_EINVAL;
+  if (!breaks_valid(x, len))
+    return REED_EINVAL;
+  return reed__msg_bound(m, text, len);
 }
 
 /* May this session speak in the room? */
@@ -167,7 +170,7 @@ reed_room_say(reed_session_t *s, const char *room, int msg_kind,
 
   if (r == NULL)
     return REED_ENOSUCHROOM;
-  if ((rc = message_check(msg_kind, text, len, x)) != 0 ||
+  if ((rc = message_check(s->m, msg_kind, text, len, x)) != 0 ||
       (rc = speak_check(s, r)) != 0)
     return rc;
   message_event(s, msg_kind, text, len, x, &ev);
@@ -225,7 +228,7 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
     return REED_EINVAL;
   if (peer == NULL)
     return REED_ENOSUCHNICK;
-  if ((rc = message_check(msg_kind, text, len, x)) != 0)
+  if ((rc = message_check(s->m, msg_kind, text, len, x)) != 0)
     return rc;
   if ((c = conv_of(s, peer, true)) == NULL)
     return REED_ENOMEM;

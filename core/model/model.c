@@ -32,6 +32,8 @@ apply_opts(reed_model_t *m, const reed_model_opts_t *o)
   m->max_convs = or_default(o->max_private_convs, 10000);
   m->was.max = or_default(o->nick_history, 1000);
   m->max_watches = or_default(o->max_watches, 100);
+  m->max_msg_lines = or_default(o->max_msg_lines, REED_MSG_LINES_DEFAULT);
+  m->max_msg_bytes = or_default(o->max_msg_bytes, REED_MSG_BYTES_DEFAULT);
   m->next_id = 1;
   reed_model_set_sequencer(m, NULL);
 }

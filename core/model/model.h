@@ -73,6 +73,8 @@ typedef struct reed_model_opts_s {
   size_t max_private_convs; /* private histories kept, LRU (10000) */
   size_t nick_history;      /* nicks gone out of use kept (default 1000) */
   size_t max_watches;       /* nicks a session may watch (default 100) */
+  size_t max_msg_lines;     /* reed_msg_lines of a message (default 100) */
+  size_t max_msg_bytes;     /* bytes of a message's text (default 4096) */
 } reed_model_opts_t;
 
 int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
@@ -218,6 +220,27 @@ typedef struct reed_msg_extra_s {
 } reed_msg_extra_t;
 
 #define REED_SOFT_BREAKS_MAX 128
+
+/* The message bound every protocol gets: a message longer than the model's
+ * max_msg_bytes, or of more than max_msg_lines lines counted by
+ * reed_msg_lines, is refused with REED_ETOOBIG before it is sequenced.
+ * Lines are counted as a line-based protocol shows them: the text splits at
+ * every LF, CR or CRLF, a blank piece counts one line, and a piece longer
+ * than REED_MSG_LINE_WIDTH bytes counts one line per started
+ * REED_MSG_LINE_WIDTH bytes. The width is below the narrowest a relay cuts
+ * a piece at (IRC: 510 bytes less the line's head, at most 216 with a
+ * 32-byte nick and user, a 63-byte host, "@#" and a 63-byte room, and
+ * CTCP ACTION's framing), so no relay shows a message in more lines than
+ * it counts. */
+#define REED_MSG_LINE_WIDTH 256
+#define REED_MSG_LINES_DEFAULT 100
+#define REED_MSG_BYTES_DEFAULT 4096
+size_t reed_msg_lines(const char *text, size_t len);
+/* The model's bound, for protocols that advertise it (IRC's multiline). */
+size_t reed_model_max_msg_lines(const reed_model_t *m);
+size_t reed_model_max_msg_bytes(const reed_model_t *m);
+/* A reload's new bound, for messages from now on. 0 keeps a value. */
+void reed_model_set_msg_limits(reed_model_t *m, size_t lines, size_t bytes);
 
 typedef struct reed_fmt_cache_s reed_fmt_cache_t;
 

@@ -269,8 +269,12 @@ struct reed_model_s {
   reed_session_t *dying; /* quits deferred until the fan-out ends */
   reed__map_t watched;   /* folded nick -> reed__watched_t */
   size_t max_watches;
+  size_t max_msg_lines, max_msg_bytes;
   reed__was_ring_t was; /* nick history */
 };
+
+/* msg_limit.c: 0, or REED_ETOOBIG past the model's message bound. */
+int reed__msg_bound(const reed_model_t *m, const char *text, size_t len);
 
 /* ---- Strings ------------------------------------------------------------- */
 /* 1 if the bytes are UTF-8 without controls (C0, DEL, C1). */

@@ -45,6 +45,7 @@ static const struct {
     {REED_EUNAVAILABLE, "UNAVAILABLE"},
     {REED_ELISTFULL, "FORBIDDEN"},
     {REED_EBADMODE, "BAD_REQUEST"},
+    {REED_ETOOBIG, "TOO_LONG"}, /* past the model's message bound */
 };
 
 void

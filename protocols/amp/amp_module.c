@@ -63,6 +63,20 @@ conf_check(const void *conf, reed_conf_err_t *err)
   return 0;
 }
 
+/* What net sends a connection it refuses or cuts: the Closing event the
+ * core sends before it closes (amp-chat.md: shutdown, flood, kill). */
+static reed_buf_t *
+refusal(const char *reason)
+{
+  reed_amp_enc_t e;
+  reed_buf_t *b = NULL;
+
+  reed_amp_enc_init(&e);
+  reed_amp_enc_str(&e, "_command", "Closing");
+  reed_amp_enc_str(&e, "reason", reason);
+  return reed_amp_enc_finish(&e, &b) == 0 ? b : NULL;
+}
+
 const reed_protocol_module_t reed_amp_module = {
     .name = "amp",
     .default_endpoints = default_endpoints,
@@ -77,4 +91,5 @@ const reed_protocol_module_t reed_amp_module = {
     .eof = reed__amp_eof,
     .shutdown = reed__amp_shutdown,
     .conn_free = reed__amp_conn_free,
+    .refusal = refusal,
 };

@@ -103,8 +103,8 @@ cap_value(const reed_irc_core_t *c, const cap_def_t *d, char *out, size_t size)
   else if (d->bit == IRC_CAP_ACCOUNT_REGISTRATION)
     reg_cap_value(c, out, size);
   else if (d->bit == IRC_CAP_MULTILINE)
-    snprintf(out, size, "max-bytes=%d,max-lines=%d", IRC_ML_MAX_BYTES,
-             IRC_ML_MAX_LINES);
+    snprintf(out, size, "max-bytes=%zu,max-lines=%zu",
+             reed__irc_ml_max_bytes(c), reed__irc_ml_max_lines(c));
   else if (d->bit == 0)
     sts_value(c, out, size);
 }

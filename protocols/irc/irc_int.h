@@ -299,6 +299,10 @@ void reed__irc_cmd_markread(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* draft/multiline (irc_multiline.c, irc_multiline_fmt.c). */
 #define IRC_ML_MAX_BYTES 4096
 #define IRC_ML_MAX_LINES 100
+/* The cap's max-bytes and max-lines: the model's message bound (every
+ * protocol's), within the compile-time buffer above. */
+size_t reed__irc_ml_max_bytes(const reed_irc_core_t *c);
+size_t reed__irc_ml_max_lines(const reed_irc_core_t *c);
 /* A line of an open batch (tagged batch=ref): collected, or refused with
  * FAIL BATCH; true when the line was taken (not to be dispatched). */
 bool reed__irc_multiline_take(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -127,6 +127,20 @@ static const char *const default_endpoints[] = {
     NULL,
 };
 
+/* A connection net refuses or cuts: no registration, so no host to name. */
+static reed_buf_t *
+refusal(const char *reason)
+{
+  reed_buf_t *b = reed_buf_new(64);
+
+  if (b != NULL &&
+      reed_buf_printf(&b, "ERROR :Closing link: %s\r\n", reason) != 0) {
+    reed_buf_unref(b);
+    return NULL;
+  }
+  return b;
+}
+
 const reed_protocol_module_t reed_irc_module = {
     .name = "irc",
     .default_endpoints = default_endpoints,
@@ -141,4 +155,5 @@ const reed_protocol_module_t reed_irc_module = {
     .eof = reed__irc_eof,
     .shutdown = reed__irc_shutdown,
     .conn_free = reed__irc_conn_free,
+    .refusal = refusal,
 };

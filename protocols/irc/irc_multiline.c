@@ -28,12 +28,36 @@ struct reed_irc_ml_s {
   size_t n_breaks;
 };
 
+size_t
+reed__irc_ml_max_bytes(const reed_irc_core_t *c)
+{
+  size_t n = reed_model_max_msg_bytes(c->env->model);
+  return n < IRC_ML_MAX_BYTES ? n : IRC_ML_MAX_BYTES;
+}
+
+size_t
+reed__irc_ml_max_lines(const reed_irc_core_t *c)
+{
+  size_t n = reed_model_max_msg_lines(c->env->model);
+  return n < IRC_ML_MAX_LINES ? n : IRC_ML_MAX_LINES;
+}
+
 static void
 ml_fail(reed_irc_core_t *c, const char *code, const char *text)
 {
   reed__irc_send(c, ":%s FAIL BATCH %s :%s", IRC_SERVER(c), code, text);
   if (c->ml != NULL)
     c->ml->failed = true;
+}
+
+static void
+ml_fail_lines(reed_irc_core_t *c)
+{
+  char num[40];
+
+  snprintf(num, sizeof(num), "MULTILINE_MAX_LINES %zu",
+           reed__irc_ml_max_lines(c));
+  ml_fail(c, num, "Multiline batch max-lines exceeded");
 }
 
 void
@@ -104,7 +128,11 @@ ml_send(reed_irc_core_t *c, struct reed_irc_ml_s *ml)
     rc = REED_ENOSUCHNICK;
   else
     rc = reed_tell(c->session, ml->target, kind, ml->text, ml->len, &x, NULL);
-  if (rc < 0 && (kind != REED_MSG_NOTICE || rc == REED_EUNAVAILABLE))
+  /* Within max-bytes and max-lines, the model may still count more lines
+   * (a piece longer than its line width counts more than one). */
+  if (rc == REED_ETOOBIG)
+    ml_fail_lines(c);
+  else if (rc < 0 && (kind != REED_MSG_NOTICE || rc == REED_EUNAVAILABLE))
     reed__irc_reply_room_err(c, rc, IRC_CTX_SEND, ml->target, ml->target);
 }
 
@@ -179,13 +207,13 @@ ml_append(reed_irc_core_t *c, struct reed_irc_ml_s *ml, const char *text,
     ml_fail(c, "MULTILINE_INVALID", "A concatenated line may not be blank");
     return;
   }
-  if (ml->lines + 1 > IRC_ML_MAX_LINES) {
-    snprintf(num, sizeof(num), "MULTILINE_MAX_LINES %d", IRC_ML_MAX_LINES);
-    ml_fail(c, num, "Multiline batch max-lines exceeded");
+  if (ml->lines + 1 > reed__irc_ml_max_lines(c)) {
+    ml_fail_lines(c);
     return;
   }
-  if (ml->len + sep + n > IRC_ML_MAX_BYTES) {
-    snprintf(num, sizeof(num), "MULTILINE_MAX_BYTES %d", IRC_ML_MAX_BYTES);
+  if (ml->len + sep + n > reed__irc_ml_max_bytes(c)) {
+    snprintf(num, sizeof(num), "MULTILINE_MAX_BYTES %zu",
+             reed__irc_ml_max_bytes(c));
     ml_fail(c, num, "Multiline batch max-bytes exceeded");
     return;
   }

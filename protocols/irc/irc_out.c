@@ -146,7 +146,8 @@ put_clean(char *out, size_t size, const char *s, const char *fallback)
 }
 
 /* IRC users show their ident and host; members from other protocols show
- * nick!account@origin-host (docs/design.md), never assuming an IRC connection. */
+ * nick!account@origin-host (docs/design.md), never assuming an IRC connection.
+ */
 size_t
 reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size)
 {

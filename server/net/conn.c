@@ -6,12 +6,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define FLUSH_IOVS 64
 #define FLUSH_ROUNDS 16 /* try_write calls per connection and turn */
 #define KEEPALIVE_S 300 /* idle seconds before TCP keepalive probes */
-
-static const char refuse_fmt[] = "ERROR :Closing link: %s\r\n";
 
 /* ---- Close ----------------------------------------------------------------
  */
@@ -89,9 +88,11 @@ on_closed(uv_handle_t *h)
   reed_conn_t *c = h->data;
   reed_net_t *net = c->net;
 
-  reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
-           (unsigned long long)c->env.conn_id, c->peer.ip,
-           c->reason ? c->reason : "closed");
+  /* A refused connection was logged, at most once a second, already. */
+  if (!(c->flags & CONN_REFUSED))
+    reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
+             (unsigned long long)c->env.conn_id, c->peer.ip,
+             c->reason ? c->reason : "closed");
   if (c->core != NULL && c->module->conn_free != NULL)
     c->module->conn_free(c->core);
   c->core = NULL;
@@ -330,14 +331,60 @@ tp_peer(void *t)
 
 /* ---- Input ----------------------------------------------------------------
  */
+/* The module's refusal bytes (proto.h), queued ahead of a close. */
+static void
+send_refusal(reed_conn_t *c, const char *reason)
+{
+  reed_buf_t *b =
+      c->module->refusal != NULL ? c->module->refusal(reason) : NULL;
+
+  if (b == NULL)
+    return;
+  if (c->tls != NULL)
+    reed__tls_write(c, b);
+  else
+    reed__outq_push(&c->outq, b, 0);
+  reed_buf_unref(b);
+}
+
+/* What the flooder has sent and net not read yet is dropped now: closing
+ * a socket with unread input resets it, and the reset would beat the
+ * refusal to the client. (Bounded: a client still sending after the
+ * close flushes is reset anyway.) */
+static void
+discard_input(reed_conn_t *c)
+{
+  uint8_t junk[4096];
+  uv_os_fd_t fd;
+
+  if (uv_fileno(&c->io.h, &fd) != 0)
+    return;
+  for (int i = 0; i < 64; i++)
+    if (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) <= 0)
+      return;
+}
+
+/* More unconsumed input than recvq: the client is flooding. It is told
+ * in its protocol and cut; its core quits with "Excess Flood". */
+static void
+cut_flooder(reed_conn_t *c)
+{
+  reed__gate_log(c->net, &c->net->refuse_gate, REED_LOG_WARN,
+                 "cut %s: input buffer exceeded", c->peer.ip);
+  send_refusal(c, "Excess Flood");
+  reed__conn_close(c, "Excess Flood", true);
+  discard_input(c);
+}
+
 static int
 hold(reed_conn_t *c, const uint8_t *p, size_t n)
 {
   int rc = reed__inbuf_append(&c->inbuf, p, n, c->net->limits.recvq);
 
-  if (rc != 0)
-    reed__conn_abort(c, rc == REED_ETOOBIG ? "input buffer exceeded"
-                                           : "out of memory");
+  if (rc == REED_ETOOBIG)
+    cut_flooder(c);
+  else if (rc != 0)
+    reed__conn_abort(c, "out of memory");
   return rc;
 }
 
@@ -541,39 +588,55 @@ fill_peer(reed_conn_t *c)
               &c->peer.local_port);
 }
 
+/* A refused connection gets its module's refusal in clear (on an ssl
+ * listener no handshake has run: it is closed without a word). */
 static void
 refuse(reed_conn_t *c, const char *why)
 {
-  char line[128];
-  reed_buf_t *b;
+  reed_net_t *net = c->net;
 
-  c->net->refused++;
+  net->refused++;
   c->flags |= CONN_REFUSED;
-  reed_log(c->net->log, REED_LOG_WARN, "refused %s: %s", c->peer.ip, why);
-  if (c->kind_tls == false) {
-    snprintf(line, sizeof(line), refuse_fmt, why);
-    b = reed_buf_from(line, strlen(line));
-    if (b != NULL) {
-      reed__outq_push(&c->outq, b, 0);
-      reed_buf_unref(b);
-    }
-  }
+  reed__gate_log(net, &net->refuse_gate, REED_LOG_WARN, "refused %s: %s",
+                 c->peer.ip, why);
+  if (!c->kind_tls)
+    send_refusal(c, why);
   reed__conn_close(c, why, false);
+  /* Its descriptor goes now, not at the end of the turn: a burst of
+   * connections past the descriptor budget is accepted in one go. */
+  if (c->outq.bytes > 0)
+    try_write(c);
+  if (!(c->flags & CONN_UVCLOSED) && c->outq.bytes == 0 && c->wreq == NULL)
+    reed__conn_uvclose(c);
 }
 
 static bool
 check_limits(reed_conn_t *c)
 {
   reed_net_t *net = c->net;
+  bool exempt;
 
   if (net->limits.max_connections > 0 &&
       net->nconns > net->limits.max_connections) {
     refuse(c, "too many connections");
     return false;
   }
+  if (net->nconns > reed__fd_budget(net)) {
+    reed__gate_log(net, &net->accept_gate, REED_LOG_WARN,
+                   "accept: descriptor limit: %zu connections open",
+                   net->nconns - 1);
+    refuse(c, "server full");
+    return false;
+  }
   if (c->io.h.type != UV_TCP)
     return true;
-  if (reed__ip_acquire(net, c->peer.ip, net->limits.max_per_ip) != 0) {
+  exempt = reed__rate_exempt(net, c->peer.ip);
+  if (!exempt && reed__rate_take(net, c->peer.ip) == REED_ELIMIT) {
+    refuse(c, "connecting too fast from your address");
+    return false;
+  }
+  if (reed__ip_acquire(net, c->peer.ip, exempt ? 0 : net->limits.max_per_ip) !=
+      0) {
     refuse(c, "too many connections from your address");
     return false;
   }

@@ -107,6 +107,7 @@ reed__ip_release(reed_net_t *net, const char *addr)
 void
 reed__ip_free_all(reed_net_t *net)
 {
+  reed__rate_free_all(net);
   if (net->ips == NULL)
     return;
   for (size_t i = 0; i < REED_NET_IP_BUCKETS; i++) {

@@ -13,9 +13,13 @@ on_connection(uv_stream_t *s, int status)
 {
   reed_lsock_t *l = s->data;
 
+  /* At the descriptor limit (EMFILE, ENFILE) libuv keeps a spare
+   * descriptor: it closes it, accepts and closes the waiting connections,
+   * reopens it and reports the error here, so the listener goes on. */
   if (status < 0) {
-    reed_log(l->net->log, REED_LOG_WARN, "accept on %s %s: %s", l->module->name,
-             kind_names[l->kind], uv_strerror(status));
+    reed__gate_log(l->net, &l->net->accept_gate, REED_LOG_WARN,
+                   "accept on %s %s: %s", l->module->name, kind_names[l->kind],
+                   uv_strerror(status));
     return;
   }
   reed__conn_accept(l);

@@ -53,8 +53,12 @@ typedef struct reed_net_s reed_net_t;
 /* Listener kinds, as in endpoint strings. */
 enum { REED_LISTEN_TCP = 1, REED_LISTEN_SSL = 2, REED_LISTEN_UNIX = 3 };
 
+#define REED_NET_EXEMPT_MAX 16
+
 /* Limits that apply to every connection; 0 means "no limit" for the
- * counts, and the built-in default for the sizes and the timeout. */
+ * counts, and the built-in default for the sizes and the timeout. A
+ * refused connection gets its module's refusal bytes (proto.h) and a log
+ * line; so does one cut for passing recvq ("Excess Flood"). */
 typedef struct reed_net_limits_s {
   size_t recvq;              /* unconsumed input held per connection */
   size_t sendq;              /* output queued per connection before it is cut */
@@ -62,6 +66,13 @@ typedef struct reed_net_limits_s {
   unsigned max_connections;  /* concurrent connections in all */
   unsigned close_timeout_ms; /* time a closing connection gets to flush */
   unsigned handshake_timeout_ms; /* time a TLS handshake may take */
+  /* New connections from one address (an IPv6 /64): connect_burst at
+   * once, then connect_rate per 10 seconds; either 0: no rate limit. */
+  unsigned connect_burst;
+  unsigned connect_rate;
+  /* Numeric addresses (an IPv6 one stands for its /64) that max_per_ip
+   * and the connect rate do not apply to; "" ends the list. */
+  char exempt[REED_NET_EXEMPT_MAX][46];
 } reed_net_limits_t;
 
 #define REED_NET_DEFAULT_RECVQ (64u * 1024u)

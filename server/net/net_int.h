@@ -154,6 +154,15 @@ typedef struct reed_timer_table_s {
 
 #define REED_NET_IP_BUCKETS 256
 
+typedef struct reed_net_gate_s {
+  reed_net_t *net;
+  uint64_t last_ms; /* when the last line was logged */
+  uint64_t folded;  /* events since then, not logged */
+  bool armed;       /* a timer will log the folded count */
+  int level;
+  char msg[200]; /* the latest folded event */
+} reed_net_gate_t;
+
 enum { NET_RUNNING = 0, NET_SHUTTING = 1, NET_DONE = 2 };
 
 struct reed_net_s {
@@ -177,7 +186,13 @@ struct reed_net_s {
   reed_lsock_t *listeners;
   SSL_CTX *ctx;
   char *cert_file, *key_file;
-  struct reed_ipcount_s **ips; /* REED_NET_IP_BUCKETS chains, lazily */
+  struct reed_ipcount_s **ips;    /* REED_NET_IP_BUCKETS chains, lazily */
+  struct reed_connrate_s **rates; /* the same, for connect rates */
+  size_t n_rates, rates_swept;
+  size_t fd_budget; /* reed__fd_budget, once computed */
+  /* Refusal and accept-failure log lines: at most one a second each,
+   * with a count of what the second folded. */
+  reed_net_gate_t refuse_gate, accept_gate;
   uint64_t next_conn_id;
   uint64_t refused, cut_sendq;
   size_t workers_pending;
@@ -212,6 +227,22 @@ int reed__ip_key(const char *ip, char *key, size_t size);
 int reed__ip_acquire(reed_net_t *net, const char *ip, unsigned max);
 void reed__ip_release(reed_net_t *net, const char *ip);
 void reed__ip_free_all(reed_net_t *net);
+
+/* connrate.c: the connect rate per address. take: 0, or REED_ELIMIT when
+ * the address has no credit left (REED_ENOMEM). exempt: the address is in
+ * limits.exempt. free_all is called by reed__ip_free_all. */
+int reed__rate_take(reed_net_t *net, const char *ip);
+bool reed__rate_exempt(const reed_net_t *net, const char *ip);
+void reed__rate_free_all(reed_net_t *net);
+/* Connections allowed by the descriptor limit (RLIMIT_NOFILE less a spare
+ * of 64, or half of a limit under 256), read once. */
+size_t reed__fd_budget(reed_net_t *net);
+
+/* gate.c: logs at most one line a second per gate; what comes within the
+ * second is counted and logged with the count when the second is over
+ * ("... (and 41 more in the last second)"). */
+void reed__gate_log(reed_net_t *net, reed_net_gate_t *g, int level,
+                    const char *fmt, ...) REED_PRINTF(4, 5);
 
 /* tls.c */
 SSL_CTX *reed__tls_ctx_new(reed_log_t *log, const char *cert, const char *key);

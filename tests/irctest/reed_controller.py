@@ -187,6 +187,7 @@ class ReedController(BaseServerController, DirectoryBasedController):
             "password_hash = min",
             "log_level = info",
             "max_connections_per_ip = 0",
+            "connect_burst = 0",
             # No login throttling: tests log in and fail on purpose.
             "auth_fail_limit = 1000",
             "auth_fail_address_limit = 1000",

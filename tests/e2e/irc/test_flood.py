@@ -54,12 +54,30 @@ def excess(port):
         c.close()
 
 
+def input_flood(port):
+    """With fakelag on, a flooder's input piles up while its reading is
+    paused; past recvq net cuts it, in IRC's words, and the others see it
+    quit with "Excess Flood"."""
+    watcher, flooder, calm = setup(port)
+    blob = "".join("PRIVMSG #flood :%s\r\n" % ("z" * 400)
+                   for _ in range(100))  # 42 kB in one write
+    flooder.sock.sendall(blob.encode())
+    assert flooder.wait_closed()
+    assert "ERROR :Closing link: Excess Flood" in flooder.lines, \
+        flooder.lines[-5:]
+    watcher.expect("QUIT :Excess Flood")
+    for c in (watcher, flooder, calm):
+        c.close()
+
+
 def main():
     with ReedServer(extra_ini={"irc": {"flood_burst": "5",
                                        "flood_rate": "100"}}) as srv:
         fakelag(srv.port("irc", "tcp"))
     with ReedServer(extra_ini={"irc": {"fakelag": "no"}}) as srv:
         excess(srv.port("irc", "tcp"))
+    with ReedServer() as srv:
+        input_flood(srv.port("irc", "tcp"))
     print("ok")
 
 

@@ -128,6 +128,11 @@ TEST(config_server_defaults)
   ASSERT_EQ(s->password_hash, REED_PWHASH_INTERACTIVE);
   ASSERT_EQ(s->max_connections, 10000);
   ASSERT_EQ(s->max_connections_per_ip, 16);
+  ASSERT_EQ(s->connect_burst, 10);
+  ASSERT_EQ(s->connect_rate, 10);
+  ASSERT_EQ(s->connect_exempt.n, 0);
+  ASSERT_EQ(s->max_message_lines, 100);
+  ASSERT_EQ(s->max_message_bytes, 4096);
   ASSERT_EQ(s->sendq, 96 * 1024);
   ASSERT_EQ(s->recvq, 16 * 1024);
   ASSERT_EQ(s->registration_timeout, 60000);
@@ -600,10 +605,10 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 43\n"
-                   "irc ssl:6697:interface=\\:\\: 44\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 45\n"
-                   "amp tcp:7227:interface=127.0.0.1 54\n");
+  ASSERT_LINES(ls, "irc tcp:6667 48\n"
+                   "irc ssl:6697:interface=\\:\\: 49\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 50\n"
+                   "amp tcp:7227:interface=127.0.0.1 59\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);

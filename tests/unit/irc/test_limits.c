@@ -323,3 +323,14 @@ TEST(limits_oper_directive_checked)
   reed_irc_module.conf_cleanup(&conf);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
+
+/* The bytes net sends a connection it refuses or cuts: an ERROR line. */
+TEST(limits_refusal_is_an_error_line)
+{
+  reed_buf_t *b = reed_irc_module.refusal("Excess Flood");
+
+  ASSERT(b != NULL);
+  ASSERT_EQ(b->len, strlen("ERROR :Closing link: Excess Flood\r\n"));
+  ASSERT(memcmp(b->data, "ERROR :Closing link: Excess Flood\r\n", b->len) == 0);
+  reed_buf_unref(b);
+}

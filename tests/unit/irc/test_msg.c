@@ -484,3 +484,70 @@ TEST(msg_format_cache_shared)
 {
   itw_run_chunked(sc_format_cache);
 }
+
+/* The model's line count is an upper bound of what IRC shows: another
+ * protocol's message at the bound, from the longest nick, user and host,
+ * as an ACTION in the longest room, reaches an IRC client in no more
+ * lines than reed_msg_lines counted, and whole. */
+static void
+sc_bound_shapes(itw_t *w)
+{
+  static char room[64], join[80], text[4097];
+  static char user[33], host[64], nick[33];
+  reed_session_info_t info = {
+      .origin = "amp",
+      .user = user,
+      .host = host,
+      .ip = "127.0.0.2",
+      .realname = "r",
+      .listener = &other_listener,
+  };
+  other_t o = {0};
+  size_t len = 0, lines = 0;
+  const char *p;
+
+  memset(room, 'r', 63);
+  memset(user, 'u', 32);
+  memset(host, 'h', 63);
+  memset(nick, 'n', 32);
+  snprintf(join, sizeof(join), "JOIN #%s\r\n", room);
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, join);
+  itw_take(w, 0);
+  info.ud = &o;
+  ASSERT_EQ(reed_session_new(w->model, &info, &o.s), 0);
+  ASSERT_EQ(reed_session_set_nick(o.s, nick), 0);
+  ASSERT_EQ(reed_room_join(o.s, room, NULL), 0);
+  itw_take(w, 0);
+  /* 86 one-letter lines, then 14 pieces of the full width: 100 lines. */
+  for (int i = 0; i < 86; i++) {
+    text[len++] = 'a';
+    text[len++] = '\n';
+  }
+  for (int i = 0; i < 14; i++) {
+    memset(text + len, 'b', REED_MSG_LINE_WIDTH);
+    len += REED_MSG_LINE_WIDTH;
+    text[len++] = '\n';
+  }
+  len--;
+  ASSERT_EQ(reed_msg_lines(text, len), 100);
+  ASSERT_EQ(reed_room_say(o.s, room, REED_MSG_ACTION, text, len, NULL, NULL),
+            0);
+  for (p = itw_take(w, 0); (p = strstr(p, "\r\n")) != NULL; p += 2)
+    lines++;
+  ASSERT_EQ(lines, 100);
+  /* One piece of 4096 bytes counts 16 lines; IRC shows it in fewer. */
+  memset(text, 'c', 4096);
+  ASSERT_EQ(reed_room_say(o.s, room, REED_MSG_ACTION, text, 4096, NULL, NULL),
+            0);
+  lines = 0;
+  for (p = itw_take(w, 0); (p = strstr(p, "\r\n")) != NULL; p += 2)
+    lines++;
+  ASSERT(lines <= reed_msg_lines(text, 4096));
+  reed_session_quit(o.s, NULL);
+}
+
+TEST(msg_bound_shapes_fit_the_count)
+{
+  itw_run_chunked(sc_bound_shapes);
+}

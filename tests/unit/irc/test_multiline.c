@@ -127,3 +127,43 @@ TEST(multiline_errors)
 {
   itw_run_chunked(sc_multiline_errors);
 }
+
+/* The cap advertises the model's message bound, and a batch within it that
+ * the model counts as more lines (long pieces) fails as max-lines. */
+static void
+sc_multiline_model_bound(itw_t *w)
+{
+  char line[401];
+
+  reed_model_set_msg_limits(w->model, 3, 1000);
+  itw_connect(w, 3);
+  itw_feed(w, 3, "CAP LS 302\r\n");
+  ASSERT(strstr(itw_take(w, 3), "draft/multiline=max-bytes=1000,max-lines=3") !=
+         NULL);
+  ml_setup(w);
+  itw_feed(w, 0,
+           "BATCH +a draft/multiline #m\r\n@batch=a PRIVMSG #m :1\r\n"
+           "@batch=a PRIVMSG #m :2\r\n@batch=a PRIVMSG #m :3\r\n"
+           "@batch=a PRIVMSG #m :4\r\nBATCH -a\r\n"
+           "BATCH +b draft/multiline #m\r\n");
+  memset(line, 'x', 400);
+  line[400] = '\0';
+  for (int i = 0; i < 2; i++) {
+    char buf[700];
+    snprintf(buf, sizeof(buf), "@batch=b PRIVMSG #m :%s\r\n", line);
+    itw_feed(w, 0, buf);
+  }
+  itw_feed(w, 0, "BATCH -b\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test FAIL BATCH MULTILINE_MAX_LINES 3 :Multiline batch "
+             "max-lines exceeded\n"
+             ":irc.test FAIL BATCH MULTILINE_MAX_LINES 3 :Multiline batch "
+             "max-lines exceeded");
+  ITW_EXPECT(w, 1, "");
+  ITW_EXPECT(w, 2, "");
+}
+
+TEST(multiline_model_bound)
+{
+  itw_run_chunked(sc_multiline_model_bound);
+}

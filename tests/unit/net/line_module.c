@@ -274,6 +274,20 @@ line_conn_free(void *core)
   reed_free(lc);
 }
 
+/* Refusals in the line protocol: one line the tests can tell apart from
+ * anything another module would send. */
+static reed_buf_t *
+line_refusal(const char *reason)
+{
+  reed_buf_t *b = reed_buf_new(64);
+
+  if (b != NULL && reed_buf_printf(&b, "REFUSED %s\r\n", reason) != 0) {
+    reed_buf_unref(b);
+    return NULL;
+  }
+  return b;
+}
+
 static const char *const line_endpoints[] = {NULL};
 
 const reed_protocol_module_t line_module = {
@@ -285,4 +299,5 @@ const reed_protocol_module_t line_module = {
     .eof = line_eof,
     .shutdown = line_shutdown,
     .conn_free = line_conn_free,
+    .refusal = line_refusal,
 };

@@ -18,7 +18,8 @@
  *   TURN          "turn:pending  ", rewritten in place by the server's
  *                 turn-end hook to "turn:committed" (so a client that
  *                 reads "pending" saw output flushed before the hook)
- * A connection gets "hello <conn id>" first and "GOODBYE" on shutdown. */
+ * A connection gets "hello <conn id>" first and "GOODBYE" on shutdown; a
+ * refused or cut one "REFUSED <reason>" (the module's refusal hook). */
 #ifndef REED_TEST_LINE_MODULE_H
 #define REED_TEST_LINE_MODULE_H
 

@@ -4,6 +4,8 @@
  *                   [--cert F --key F] [--sendq N] [--recvq N]
  *                   [--max-per-ip N] [--max-conns N]
  *                   [--handshake-timeout MS] [--connect-pause MS]
+ *                   [--connect-burst N] [--connect-rate N] [--exempt ADDR]
+ *                   [--nofile N] [--quiet 1]
  * Every TCP/SSL listener binds port 0. SIGHUP reloads --cert/--key. */
 #include "line_module.h"
 #include "net.h"
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 typedef struct {
   reed_net_t *net;
@@ -19,6 +22,9 @@ typedef struct {
 } server_t;
 
 static server_t srv;
+/* --quiet: the line module without a refusal hook. */
+static reed_protocol_module_t quiet_module;
+static const reed_protocol_module_t *module = &line_module;
 
 static void
 stats_hook(char *buf, size_t size)
@@ -60,7 +66,7 @@ static int
 listen_on(int kind, const char *where)
 {
   reed_net_listen_t spec = {
-      .module = &line_module,
+      .module = module,
       .module_state = (void *)LINE_MODULE_STATE,
       .kind = kind,
       .address = kind == REED_LISTEN_UNIX ? NULL : where,
@@ -68,6 +74,16 @@ listen_on(int kind, const char *where)
   };
 
   return reed_net_listen(srv.net, &spec);
+}
+
+/* A low descriptor limit, to run into EMFILE with a few clients. */
+static void
+set_nofile(unsigned long n)
+{
+  struct rlimit rl = {.rlim_cur = n, .rlim_max = n};
+
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+    perror("setrlimit");
 }
 
 static int
@@ -85,6 +101,16 @@ parse_limits(int argc, char **argv, reed_net_limits_t *lim)
       lim->max_connections = (unsigned)v;
     else if (strcmp(argv[i], "--handshake-timeout") == 0)
       lim->handshake_timeout_ms = (unsigned)v;
+    else if (strcmp(argv[i], "--connect-burst") == 0)
+      lim->connect_burst = (unsigned)v;
+    else if (strcmp(argv[i], "--connect-rate") == 0)
+      lim->connect_rate = (unsigned)v;
+    else if (strcmp(argv[i], "--exempt") == 0)
+      reed_strlcpy(lim->exempt[0], argv[i + 1], sizeof(lim->exempt[0]));
+    else if (strcmp(argv[i], "--quiet") == 0 && atoi(argv[i + 1]) != 0)
+      module = &quiet_module;
+    else if (strcmp(argv[i], "--nofile") == 0)
+      set_nofile(v);
     else if (strcmp(argv[i], "--connect-pause") == 0)
       line_connect_pause_ms = (unsigned)v;
     else if (strcmp(argv[i], "--cert") == 0)
@@ -120,6 +146,8 @@ main(int argc, char **argv)
   int rc;
 
   reed_log_init_stderr(&srv.log, REED_LOG_DEBUG);
+  quiet_module = line_module;
+  quiet_module.refusal = NULL;
   parse_limits(argc, argv, &opts.limits);
   if (reed_net_new(&opts, &srv.net) != 0)
     return 2;

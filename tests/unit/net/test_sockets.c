@@ -254,7 +254,7 @@ TEST(per_ip_limit)
   a = connect_hello();
   b = connect_hello();
   c = cli_tcp(srv.tcp_port);
-  expect_line(c, "ERROR :Closing link: too many connections from your address");
+  expect_line(c, "REFUSED too many connections from your address");
   ASSERT(cli_wait_eof(c, WAIT_MS));
   close(c);
   ASSERT(srv_wait_log(&srv, "refused 127.0.0.1", WAIT_MS));
@@ -281,7 +281,7 @@ TEST(global_limit)
   START("--tcp", "127.0.0.1", "--max-conns", "1");
   a = connect_hello();
   c = cli_tcp(srv.tcp_port);
-  expect_line(c, "ERROR :Closing link: too many connections");
+  expect_line(c, "REFUSED too many connections");
   ASSERT(cli_wait_eof(c, WAIT_MS));
   close(c);
   cli_send(a, "ping\r\n");
@@ -307,14 +307,101 @@ TEST(recvq_limit)
   memset(junk, 'j', sizeof(junk) - 1);
   junk[sizeof(junk) - 1] = '\0';
   cli_send(a, junk);
+  /* The flooder is told in its protocol, and its core why it went. */
+  expect_line(a, "REFUSED Excess Flood");
   ASSERT(cli_wait_eof(a, WAIT_MS));
-  ASSERT(srv_wait_log(&srv, "closed: input buffer exceeded", WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "cut 127.0.0.1: input buffer exceeded", WAIT_MS));
+  ASSERT(srv_wait_log(&srv, "closed: Excess Flood", WAIT_MS));
   cli_send(b, "STATS\r\n");
   char line[256];
   ASSERT(cli_line(b, line, sizeof(line)) > 0);
   ASSERT(strstr(line, "conns=1 ") != NULL);
+  ASSERT(strstr(line, "last_eof=Excess Flood") != NULL);
   close(a);
   close(b);
+  stop_ok();
+}
+
+/* Three connects at once from an address, then one per 10 s: the fourth
+ * is refused in the module's words, with a log line. */
+TEST(connect_rate_limit)
+{
+  int fds[3], c;
+
+  START("--tcp", "127.0.0.1", "--connect-burst", "3", "--connect-rate", "1");
+  for (int i = 0; i < 3; i++) {
+    fds[i] = connect_hello();
+    close(fds[i]); /* not the per-address count: the rate */
+  }
+  c = cli_tcp(srv.tcp_port);
+  expect_line(c, "REFUSED connecting too fast from your address");
+  ASSERT(cli_wait_eof(c, WAIT_MS));
+  close(c);
+  ASSERT(srv_wait_log(
+      &srv, "refused 127.0.0.1: connecting too fast from your address",
+      WAIT_MS));
+  stop_ok();
+}
+
+/* An exempt address passes the connect rate and the per-address count. */
+TEST(connect_exempt)
+{
+  int fds[4];
+
+  START("--tcp", "127.0.0.1", "--connect-burst", "1", "--connect-rate", "1",
+        "--max-per-ip", "1", "--exempt", "127.0.0.1");
+  for (int i = 0; i < 4; i++)
+    fds[i] = connect_hello();
+  for (int i = 0; i < 4; i++) {
+    cli_send(fds[i], "ping\r\n");
+    expect_line(fds[i], "echo: ping");
+    close(fds[i]);
+  }
+  stop_ok();
+}
+
+/* A module without a refusal hook: the refused connection is closed
+ * without a byte. */
+TEST(refusal_hook_null_says_nothing)
+{
+  int a, c;
+  char buf[16];
+
+  START("--tcp", "127.0.0.1", "--max-per-ip", "1", "--quiet", "1");
+  a = connect_hello();
+  c = cli_tcp(srv.tcp_port);
+  ASSERT(cli_wait_eof(c, WAIT_MS));
+  ASSERT_EQ(recv(c, buf, sizeof(buf), MSG_DONTWAIT), 0);
+  close(c);
+  ASSERT(srv_wait_log(&srv, "refused 127.0.0.1", WAIT_MS));
+  close(a);
+  stop_ok();
+}
+
+/* Near the descriptor limit (32 here: 16 connections), new connections
+ * are refused in the module's words and logged (folded per second), and
+ * the listener goes on once descriptors are free again. */
+TEST(accept_failure_logged_listener_survives)
+{
+  enum { N = 40 };
+  int fds[N], c;
+  char line[128];
+
+  START("--tcp", "127.0.0.1", "--nofile", "32");
+  for (int i = 0; i < N; i++)
+    fds[i] = cli_tcp(srv.tcp_port);
+  ASSERT(cli_line(fds[0], line, sizeof(line)) > 0);
+  ASSERT(cli_line(fds[N - 1], line, sizeof(line)) > 0);
+  ASSERT_STR_EQ(line, "REFUSED server full");
+  ASSERT(srv_wait_log(&srv, "accept: descriptor limit: 16 connections open",
+                      WAIT_MS));
+  for (int i = 0; i < N; i++)
+    close(fds[i]);
+  ASSERT(srv_wait_log(&srv, "closed: connection closed by peer", WAIT_MS));
+  c = connect_hello();
+  cli_send(c, "ping\r\n");
+  expect_line(c, "echo: ping");
+  close(c);
   stop_ok();
 }
 

@@ -314,3 +314,24 @@ TEST(login_arg_errors)
   cl_close(&a);
   world_free(&w);
 }
+
+/* The bytes net sends a connection it refuses or cuts: a Closing box. */
+TEST(refusal_is_a_closing_box)
+{
+  reed_buf_t *b = reed_amp_module.refusal("connecting too fast");
+  reed_amp_box_t box;
+  size_t used;
+  const reed_amp_pair_t *p;
+
+  ASSERT(b != NULL);
+  ASSERT_EQ(reed_amp_box_parse(b->data, b->len, &used, &box), 0);
+  ASSERT_EQ(used, b->len);
+  ASSERT_EQ(reed_amp_box_check(&box), 0);
+  p = reed_amp_box_get(&box, "_command");
+  ASSERT(p != NULL && p->val_len == 7 && memcmp(p->val, "Closing", 7) == 0);
+  p = reed_amp_box_get(&box, "reason");
+  ASSERT(p != NULL && p->val_len == 19 &&
+         memcmp(p->val, "connecting too fast", 19) == 0);
+  ASSERT(reed_amp_box_get(&box, "_ask") == NULL);
+  reed_buf_unref(b);
+}

@@ -248,6 +248,32 @@ TEST(say_unavailable)
   pair_free(&p);
 }
 
+/* The model's message bound: 4,095 line feeds are one Say that no IRC
+ * member could be shown in 100 lines, refused with TOO_LONG unsequenced. */
+TEST(say_and_tell_past_the_message_bound)
+{
+  pair_t p;
+  char nl[4096];
+  tbox_t ans;
+
+  pair_init(&p);
+  memset(nl, '\n', sizeof(nl) - 1);
+  nl[0] = 'x';
+  nl[sizeof(nl) - 1] = '\0';
+  cl_send(&p.a, "Say", "room", "lobby", "text", nl, NULL);
+  expect_error(&p.a, "TOO_LONG");
+  cl_send(&p.a, "Tell", "user", "bob", "text", nl, NULL);
+  expect_error(&p.a, "TOO_LONG");
+  expect_none(&p.b);
+  nl[199] = '\0'; /* 100 lines pass */
+  for (size_t i = 0; i < 199; i += 2)
+    nl[i] = 'x';
+  cl_send(&p.a, "Say", "room", "lobby", "text", nl, NULL);
+  expect_answer(&p.a, &ans);
+  tb_free(&ans);
+  pair_free(&p);
+}
+
 /* A second session of alice gets her room messages (not her own). */
 TEST(say_reaches_other_sessions)
 {
