@@ -144,6 +144,33 @@ print_version(void)
   printf("\n");
 }
 
+/* Says what was wrong with the command line, then the usage; exit 2. */
+static int
+usage_error(int argc, char **argv)
+{
+  static const char *const takes_file[] = {"--config", "--check-config"};
+  const char *arg = argv[1];
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(takes_file); i++)
+    if (strcmp(arg, takes_file[i]) == 0) {
+      if (argc == 2)
+        fprintf(stderr, "reed: %s needs a FILE\n", arg);
+      else
+        fprintf(stderr, "reed: unexpected argument %s\n", argv[3]);
+      fputs(usage_text, stderr);
+      return 2;
+    }
+  if (strcmp(arg, "--version") == 0 || strcmp(arg, "--help") == 0 ||
+      strcmp(arg, "-h") == 0)
+    fprintf(stderr, "reed: %s takes no argument\n", arg);
+  else if (arg[0] == '-')
+    fprintf(stderr, "reed: unknown option %s\n", arg);
+  else
+    fprintf(stderr, "reed: unknown command %s\n", arg);
+  fputs(usage_text, stderr);
+  return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -168,9 +195,7 @@ main(int argc, char **argv)
   }
   if (argc == 3 && strcmp(argv[1], "--config") == 0)
     app.config_path = argv[2];
-  else if (argc != 1) {
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  else if (argc != 1)
+    return usage_error(argc, argv);
   return server_main(&app);
 }
