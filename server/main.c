@@ -9,6 +9,7 @@
  *   reed account cert add|del [--config FILE] NAME FINGERPRINT
  *   reed --version | --help */
 #include "app_int.h"
+#include "sdnotify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,33 @@ turn_end(void *ud)
   watch_store(a);
 }
 
+/* The service manager hears of each state change (sdnotify.h); a failure
+ * to tell it is logged, never fatal. */
+static void
+notify(app_t *a, const char *state)
+{
+  int rc = state != NULL ? reed_sd_notify(state) : reed_sd_notify_reloading();
+
+  if (rc != 0)
+    reed_log(&a->log, REED_LOG_WARN, "cannot notify the service manager: %s",
+             reed_strerror(rc));
+}
+
+/* SIGHUP, told to the manager: RELOADING=1, the reload, READY=1. */
+static void
+reload_notified(void *ud)
+{
+  notify(ud, NULL);
+  reed__app_reload(ud);
+  notify(ud, "READY=1");
+}
+
+static void
+stopping(void *ud)
+{
+  notify(ud, "STOPPING=1");
+}
+
 static int
 start_net(app_t *a)
 {
@@ -80,7 +108,8 @@ start_net(app_t *a)
       .log = &a->log,
       .limits = reed__app_limits_of(&a->cfg->server),
       .turn_end = turn_end,
-      .reload = reed__app_reload,
+      .reload = reload_notified,
+      .stopping = stopping,
       .ud = a,
   };
   int rc = reed_net_new(&opts, &a->net);
@@ -128,6 +157,7 @@ server_main(app_t *a)
   if (rc == 0) {
     reed_log(&a->log, REED_LOG_INFO, "reed %s running as %s", REED_VERSION,
              a->cfg->server.name);
+    notify(a, "READY=1"); /* every listener is bound */
     reed_net_run(a->net);
     reed_log(&a->log, REED_LOG_INFO, "stopped");
   }
