@@ -9,31 +9,12 @@ answers !echo."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 
 from reedtest import ReedServer
 
-BUILD = os.environ["REED_BUILD_DIR"]
-SOURCE = os.environ["REED_SOURCE_DIR"]
-CMAKE = os.environ["REED_CMAKE"]
-CC = os.environ["REED_CC"]
-# The build's sanitizer flags: an instrumented libreed-bot needs them at
-# link time too.
-EXTRA = os.environ.get("REED_EXTRA_FLAGS", "").split()
-
-
-def sh(*args, **kw):
-    r = subprocess.run(list(args), capture_output=True, text=True,
-                       timeout=300, **kw)
-    assert r.returncode == 0, (args, r.stdout, r.stderr)
-    return r
-
-
-def install(prefix):
-    return sh(CMAKE, "--install", BUILD, "--prefix", prefix)
+from installtest import CC, EXTRA, SOURCE, Irc, install, sh
 
 
 def check_tree(prefix):
@@ -112,47 +93,26 @@ def build_bot(prefix):
     return out, libdir
 
 
-def read_until(sock, buf, pred, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for line in buf[0].split("\r\n")[:-1]:
-            if line.startswith("PING"):
-                sock.sendall(("PONG" + line[4:] + "\r\n").encode())
-            if pred(line):
-                return line
-        buf[0] = buf[0][buf[0].rfind("\r\n") + 2:] \
-            if "\r\n" in buf[0] else buf[0]
-        sock.settimeout(max(0.1, deadline - time.time()))
-        data = sock.recv(4096)
-        assert data, "server closed"
-        buf[0] += data.decode(errors="replace")
-    raise AssertionError("timed out")
-
-
 def run_bot(prefix, bot, libdir):
     os.environ["REED_BIN"] = os.path.join(prefix, "bin/reed")
     with ReedServer(listeners={"irc": ["tcp:0:interface=127.0.0.1"]}) as srv:
         port = srv.port("irc")
-        s = socket.create_connection(("127.0.0.1", port), 10)
-        buf = [""]
-        s.sendall(b"NICK alice\r\nUSER alice 0 * :Alice\r\n")
-        read_until(s, buf, lambda ln: " 001 " in ln)
-        s.sendall(b"JOIN #inst\r\n")
-        read_until(s, buf, lambda ln: " 366 " in ln)
+        c = Irc(port, "alice")
+        c.send("JOIN #inst")
+        c.wait(lambda ln: " 366 " in ln)
         env = dict(os.environ, LD_LIBRARY_PATH=libdir)
         proc = subprocess.Popen([bot, "127.0.0.1", str(port), "instbot",
                                  "#inst"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
-            read_until(s, buf, lambda ln: ln.startswith(":instbot!") and
-                       " JOIN " in ln)
-            s.sendall(b"PRIVMSG #inst :!echo from the installed bot\r\n")
-            read_until(s, buf, lambda ln: ln.startswith(":instbot!") and
-                       ln.endswith("PRIVMSG #inst :from the installed bot"))
+            c.wait(lambda ln: ln.startswith(":instbot!") and " JOIN " in ln)
+            c.send("PRIVMSG #inst :!echo from the installed bot")
+            c.wait(lambda ln: ln.startswith(":instbot!") and
+                   ln.endswith("PRIVMSG #inst :from the installed bot"))
         finally:
             proc.terminate()
             assert proc.wait(20) == 0
-            s.close()
+            c.close()
 
 
 def main():
