@@ -55,6 +55,14 @@ def check_unit(prefix):
     # any word about the unit is a failure.
     assert r.returncode == 0 and "reed.service" not in r.stdout + r.stderr, \
         (r.returncode, r.stdout, r.stderr)
+    # The check can fail here: a copy with a mistake is reported.
+    bad = os.path.join(tempfile.mkdtemp(dir=prefix), "reed.service")
+    with open(bad, "w") as f:
+        f.write(text.replace("ProtectSystem=strict", "ProtectSystem=stric"))
+    r = subprocess.run(["systemd-analyze", "verify", bad], env=env,
+                       capture_output=True, text=True, timeout=60)
+    # (with status 0: only the words tell)
+    assert "reed.service:" in r.stderr, (r.returncode, r.stdout, r.stderr)
     root = tempfile.mkdtemp(dir=prefix)
     os.makedirs(os.path.join(root, "etc"))
     sh("systemd-sysusers", "--root=" + root,
