@@ -30,19 +30,55 @@ no_memory(reed_conf_err_t *err)
   return REED_ENOMEM;
 }
 
-/* Bounds check for the numeric setters: applies when d->min < d->max. */
+/* A unit suffix (name, factor), smallest first; tables end with a
+ * NULL name. */
+typedef struct {
+  const char *name;
+  unsigned long long factor;
+} unit_t;
+
+static const unit_t no_units[] = {{"", 1}, {NULL, 0}};
+static const unit_t size_units[] = {{"", 1},
+                                    {"k", 1ull << 10},
+                                    {"m", 1ull << 20},
+                                    {"g", 1ull << 30},
+                                    {NULL, 0}};
+static const unit_t duration_units[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {NULL, 0}};
+
+/* v in the largest unit that divides it exactly ("24h", "16m", "512"), so
+ * a bound reads in the unit the key takes and can be written back as is. */
+static void
+format_scaled(long long v, const unit_t *units, char *out, size_t size)
+{
+  const unit_t *u = &units[0];
+
+  for (size_t i = 1; v > 0 && units[i].name != NULL; i++)
+    if ((unsigned long long)v % units[i].factor == 0)
+      u = &units[i];
+  if (v < 0)
+    u = &units[0];
+  snprintf(out, size, "%lld%s", v / (long long)u->factor,
+           v == 0 ? "" : u->name);
+}
+
+/* Bounds check for the numeric setters: applies when d->min < d->max. The
+ * range is shown in `units`. */
 static int
 in_bounds(const reed_directive_t *d, long long v, long long lo, long long hi,
-          const char *value, reed_conf_err_t *err)
+          const unit_t *units, const char *value, reed_conf_err_t *err)
 {
+  char los[32], his[32];
+
   if (d->min < d->max) {
     lo = d->min;
     hi = d->max;
   }
-  if (v < lo || v > hi)
-    return reed__conf_errf(err, "'%s' is out of range %lld..%lld", value, lo,
-                           hi);
-  return 0;
+  if (v >= lo && v <= hi)
+    return 0;
+  format_scaled(lo, units, los, sizeof(los));
+  format_scaled(hi, units, his, sizeof(his));
+  return reed__conf_errf(err, "'%s' is out of range %s..%s", value, los, his);
 }
 
 /* Reads leading decimal digits into *v (no sign); returns the rest, or
@@ -96,7 +132,7 @@ reed_conf_set_int(void *conf, const char *value, const reed_directive_t *d,
   if (s == NULL || *s != '\0')
     return reed__conf_errf(err, "'%s' is not an integer in range", value);
   v = neg ? -(long long)u : (long long)u;
-  if (in_bounds(d, v, INT_MIN, INT_MAX, value, err) != 0)
+  if (in_bounds(d, v, INT_MIN, INT_MAX, no_units, value, err) != 0)
     return REED_ECONFIG;
   *FIELD(conf, d, int) = (int)v;
   return 0;
@@ -121,17 +157,11 @@ reed_conf_set_bool(void *conf, const char *value, const reed_directive_t *d,
                          value);
 }
 
-/* A number with a unit suffix from `units` (name, factor); `bare` is the
- * factor without a suffix. Results above `limit` are errors. */
-typedef struct {
-  const char *name;
-  unsigned long long factor;
-} unit_t;
-
+/* A number with a unit suffix from `units` (a bare number takes `bare`).
+ * Results above `limit` are errors. */
 static int
-parse_scaled(const char *value, const unit_t *units, size_t n,
-             unsigned long long bare, unsigned long long limit,
-             unsigned long long *out)
+parse_scaled(const char *value, const unit_t *units, unsigned long long bare,
+             unsigned long long limit, unsigned long long *out)
 {
   unsigned long long v, f = bare;
   const char *s = read_digits(value, ULLONG_MAX, &v);
@@ -140,9 +170,11 @@ parse_scaled(const char *value, const unit_t *units, size_t n,
     return -1;
   if (*s != '\0') {
     size_t i;
-    for (i = 0; i < n && strcasecmp(s, units[i].name) != 0; i++)
+    for (i = 0; units[i].name != NULL &&
+                (units[i].name[0] == '\0' || strcasecmp(s, units[i].name) != 0);
+         i++)
       ;
-    if (i == n)
+    if (units[i].name == NULL)
       return -1;
     f = units[i].factor;
   }
@@ -156,16 +188,14 @@ int
 reed_conf_set_size(void *conf, const char *value, const reed_directive_t *d,
                    reed_conf_err_t *err)
 {
-  static const unit_t units[] = {
-      {"k", 1ull << 10}, {"m", 1ull << 20}, {"g", 1ull << 30}};
   unsigned long long v;
 
-  if (parse_scaled(value, units, REED_ARRAY_SIZE(units), 1, LLONG_MAX, &v))
+  if (parse_scaled(value, size_units, 1, LLONG_MAX, &v))
     return reed__conf_errf(err,
                            "'%s' is not a size (bytes, or a number with "
                            "k, m or g)",
                            value);
-  if (in_bounds(d, (long long)v, 0, LLONG_MAX, value, err) != 0)
+  if (in_bounds(d, (long long)v, 0, LLONG_MAX, size_units, value, err) != 0)
     return REED_ECONFIG;
   *FIELD(conf, d, size_t) = (size_t)v;
   return 0;
@@ -175,16 +205,14 @@ int
 reed_conf_set_duration_ms(void *conf, const char *value,
                           const reed_directive_t *d, reed_conf_err_t *err)
 {
-  static const unit_t units[] = {
-      {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
   unsigned long long v;
 
-  if (parse_scaled(value, units, REED_ARRAY_SIZE(units), 1000, LLONG_MAX, &v))
+  if (parse_scaled(value, duration_units, 1000, LLONG_MAX, &v))
     return reed__conf_errf(err,
                            "'%s' is not a duration (a number with ms, s, "
                            "m or h; bare = seconds)",
                            value);
-  if (in_bounds(d, (long long)v, 0, LLONG_MAX, value, err) != 0)
+  if (in_bounds(d, (long long)v, 0, LLONG_MAX, duration_units, value, err) != 0)
     return REED_ECONFIG;
   *FIELD(conf, d, uint64_t) = v;
   return 0;

@@ -9,6 +9,7 @@
  *   reed account cert add|del [--config FILE] NAME FINGERPRINT
  *   reed --version | --help */
 #include "app_int.h"
+#include "sdnotify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,33 @@ turn_end(void *ud)
   watch_store(a);
 }
 
+/* The service manager hears of each state change (sdnotify.h); a failure
+ * to tell it is logged, never fatal. */
+static void
+notify(app_t *a, const char *state)
+{
+  int rc = state != NULL ? reed_sd_notify(state) : reed_sd_notify_reloading();
+
+  if (rc != 0)
+    reed_log(&a->log, REED_LOG_WARN, "cannot notify the service manager: %s",
+             reed_strerror(rc));
+}
+
+/* SIGHUP, told to the manager: RELOADING=1, the reload, READY=1. */
+static void
+reload_notified(void *ud)
+{
+  notify(ud, NULL);
+  reed__app_reload(ud);
+  notify(ud, "READY=1");
+}
+
+static void
+stopping(void *ud)
+{
+  notify(ud, "STOPPING=1");
+}
+
 static int
 start_net(app_t *a)
 {
@@ -80,7 +108,8 @@ start_net(app_t *a)
       .log = &a->log,
       .limits = reed__app_limits_of(&a->cfg->server),
       .turn_end = turn_end,
-      .reload = reed__app_reload,
+      .reload = reload_notified,
+      .stopping = stopping,
       .ud = a,
   };
   int rc = reed_net_new(&opts, &a->net);
@@ -128,6 +157,7 @@ server_main(app_t *a)
   if (rc == 0) {
     reed_log(&a->log, REED_LOG_INFO, "reed %s running as %s", REED_VERSION,
              a->cfg->server.name);
+    notify(a, "READY=1"); /* every listener is bound */
     reed_net_run(a->net);
     reed_log(&a->log, REED_LOG_INFO, "stopped");
   }
@@ -142,6 +172,33 @@ print_version(void)
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++)
     printf(" %s", reed_protocol_modules[i]->name);
   printf("\n");
+}
+
+/* Says what was wrong with the command line, then the usage; exit 2. */
+static int
+usage_error(int argc, char **argv)
+{
+  static const char *const takes_file[] = {"--config", "--check-config"};
+  const char *arg = argv[1];
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(takes_file); i++)
+    if (strcmp(arg, takes_file[i]) == 0) {
+      if (argc == 2)
+        fprintf(stderr, "reed: %s needs a FILE\n", arg);
+      else
+        fprintf(stderr, "reed: unexpected argument %s\n", argv[3]);
+      fputs(usage_text, stderr);
+      return 2;
+    }
+  if (strcmp(arg, "--version") == 0 || strcmp(arg, "--help") == 0 ||
+      strcmp(arg, "-h") == 0)
+    fprintf(stderr, "reed: %s takes no argument\n", arg);
+  else if (arg[0] == '-')
+    fprintf(stderr, "reed: unknown option %s\n", arg);
+  else
+    fprintf(stderr, "reed: unknown command %s\n", arg);
+  fputs(usage_text, stderr);
+  return 2;
 }
 
 int
@@ -168,9 +225,7 @@ main(int argc, char **argv)
   }
   if (argc == 3 && strcmp(argv[1], "--config") == 0)
     app.config_path = argv[2];
-  else if (argc != 1) {
-    fputs(usage_text, stderr);
-    return 2;
-  }
+  else if (argc != 1)
+    return usage_error(argc, argv);
   return server_main(&app);
 }

@@ -227,6 +227,8 @@ on_signal(uv_signal_t *h, int signum)
     return;
   }
   reed_log(net->log, REED_LOG_INFO, "signal %d: shutting down", signum);
+  if (net->stopping != NULL)
+    net->stopping(net->ud);
   reed_net_shutdown(net);
 }
 
@@ -300,6 +302,7 @@ reed_net_new(const reed_net_opts_t *opts, reed_net_t **out)
   apply_limit_defaults(&net->limits);
   net->turn_end = opts->turn_end;
   net->reload = opts->reload;
+  net->stopping = opts->stopping;
   net->ud = opts->ud;
   net->next_conn_id = 1;
   if (init_handles(net) != 0)

@@ -87,6 +87,9 @@ typedef struct reed_net_opts_s {
   void (*turn_end)(void *ud);
   /* Called on SIGHUP from the loop (reload config and certificates). */
   void (*reload)(void *ud);
+  /* Called on SIGTERM or SIGINT from the loop, before the shutdown starts
+   * (may be NULL). */
+  void (*stopping)(void *ud);
   void *ud;
 } reed_net_opts_t;
 

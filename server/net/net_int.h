@@ -175,6 +175,7 @@ struct reed_net_s {
   reed_net_limits_t limits;
   void (*turn_end)(void *ud);
   void (*reload)(void *ud);
+  void (*stopping)(void *ud);
   void *ud;
   reed_net_services_t services;
   reed_clock_t clock;

@@ -1,4 +1,5 @@
-"""The small command-line surface: --version, --help, usage errors, and a
+"""The small command-line surface: --version, --help, usage errors (each
+named on the line before the usage), and a
 start that fails (a busy port) exiting non-zero with the endpoint named."""
 import os
 import shutil
@@ -25,6 +26,18 @@ def main():
                 ["account", "add"], ["account", "cert", "add", "x"]):
         r = run(*bad)
         assert r.returncode == 2 and "usage:" in r.stderr, (bad, r)
+    # A usage error says what was wrong, on the line before the usage.
+    for bad, why in ((["--bogus"], "reed: unknown option --bogus"),
+                     (["-x", "y"], "reed: unknown option -x"),
+                     (["serve"], "reed: unknown command serve"),
+                     (["--config"], "reed: --config needs a FILE"),
+                     (["--check-config"], "reed: --check-config needs a FILE"),
+                     (["--config", "a", "b"], "reed: unexpected argument b"),
+                     (["--version", "x"], "reed: --version takes no argument")):
+        r = run(*bad)
+        first = r.stderr.split("\n", 1)[0]
+        assert r.returncode == 2 and first == why, (bad, why, r.stderr)
+        assert r.stderr.split("\n")[1].startswith("usage: "), r.stderr
     busy_port()
     print("ok")
 

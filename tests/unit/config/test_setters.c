@@ -7,7 +7,8 @@ typedef struct {
   int i, bounded, e;
   bool b;
   size_t size;
-  uint64_t ms;
+  uint64_t ms, secs, odd_ms;
+  size_t q;
   reed_strlist_t list;
 } conf_t;
 
@@ -33,6 +34,22 @@ static const reed_directive_t dirs[] = {
      .offset = O(ms),
      .min = 1,
      .max = 86400000},
+    /* Bounds in other units, for the range messages. */
+    {.key = "q",
+     .set = reed_conf_set_size,
+     .offset = O(q),
+     .min = 512,
+     .max = 16L << 20},
+    {.key = "secs",
+     .set = reed_conf_set_duration_ms,
+     .offset = O(secs),
+     .min = 1000,
+     .max = 3600000},
+    {.key = "odd_ms",
+     .set = reed_conf_set_duration_ms,
+     .offset = O(odd_ms),
+     .min = 1500,
+     .max = 5400000},
     {.key = "e", .set = reed_conf_set_enum, .offset = O(e), .names = colours},
     {.key = "list", .set = reed_conf_set_strlist, .offset = O(list)},
     {.key = NULL},
@@ -69,6 +86,8 @@ set(const char *key, const char *value, char *out, size_t n, char *msg)
     snprintf(out, n, "%zu", c.size);
   else if (strcmp(key, "ms") == 0)
     snprintf(out, n, "%llu", (unsigned long long)c.ms);
+  else if (strcmp(key, "secs") == 0)
+    snprintf(out, n, "%llu", (unsigned long long)c.secs);
   else if (strcmp(key, "e") == 0)
     snprintf(out, n, "%d", c.e);
   reed_free(c.s);
@@ -119,8 +138,13 @@ static const struct {
     {"size", "16K", 0, "16384"},
     {"size", "2m", 0, "2097152"},
     {"size", "1g", 0, "1073741824"},
-    {"size", "2g", REED_ECONFIG, "'2g' is out of range 1..1073741824"},
-    {"size", "0", REED_ECONFIG, "'0' is out of range 1..1073741824"},
+    {"size", "2g", REED_ECONFIG, "'2g' is out of range 1..1g"},
+    {"size", "0", REED_ECONFIG, "'0' is out of range 1..1g"},
+    /* A range reads in the unit the key takes: the largest unit that
+     * divides each bound exactly, as one would write it in the file. */
+    {"q", "100", REED_ECONFIG, "'100' is out of range 512..16m"},
+    {"q", "17m", REED_ECONFIG, "'17m' is out of range 512..16m"},
+    {"q", "16385k", REED_ECONFIG, "'16385k' is out of range 512..16m"},
     {"size", "10kb", REED_ECONFIG,
      "'10kb' is not a size (bytes, or a number with k, m or g)"},
     {"size", "k", REED_ECONFIG,
@@ -138,8 +162,14 @@ static const struct {
     {"ms", "500ms", 0, "500"},
     {"ms", "1h", 0, "3600000"},
     {"ms", "24h", 0, "86400000"},
-    {"ms", "25h", REED_ECONFIG, "'25h' is out of range 1..86400000"},
-    {"ms", "0ms", REED_ECONFIG, "'0ms' is out of range 1..86400000"},
+    {"ms", "25h", REED_ECONFIG, "'25h' is out of range 1ms..24h"},
+    {"ms", "0ms", REED_ECONFIG, "'0ms' is out of range 1ms..24h"},
+    {"secs", "2h", REED_ECONFIG, "'2h' is out of range 1s..1h"},
+    {"secs", "999ms", REED_ECONFIG, "'999ms' is out of range 1s..1h"},
+    {"secs", "3601", REED_ECONFIG, "'3601' is out of range 1s..1h"},
+    {"secs", "60m", 0, "3600000"},
+    {"odd_ms", "1s", REED_ECONFIG, "'1s' is out of range 1500ms..90m"},
+    {"odd_ms", "2h", REED_ECONFIG, "'2h' is out of range 1500ms..90m"},
     {"ms", "1.5s", REED_ECONFIG,
      "'1.5s' is not a duration (a number with ms, s, m or h; bare = seconds)"},
     {"ms", "5 s", REED_ECONFIG,
