@@ -209,9 +209,12 @@ reed_net_shutdown(reed_net_t *net)
       c->module->shutdown(c->core, REED_SHUTDOWN_SERVER);
     reed__conn_close(c, "server shutting down", false);
   }
+  /* Wake first: a shutdown from a timer that libuv ran before its poll
+   * phase must not leave the poll waiting with nothing armed, and a wake
+   * is refused once the state is NET_DONE. */
+  reed__net_wake(net);
   if (net->nconns == 0)
     net->state = NET_DONE;
-  reed__net_wake(net);
 }
 
 static void
