@@ -270,7 +270,10 @@ struct reed_model_s {
   reed__map_t watched;   /* folded nick -> reed__watched_t */
   size_t max_watches;
   reed__was_ring_t was; /* nick history */
+  struct reed__sban_s *sbans; /* server bans (sban.c), in the order set */
+  size_t n_sbans, cap_sbans;
 };
+void reed__sbans_free(reed_model_t *m);
 
 /* ---- Strings ------------------------------------------------------------- */
 /* 1 if the bytes are UTF-8 without controls (C0, DEL, C1). */
