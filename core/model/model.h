@@ -478,6 +478,13 @@ int reed_sban_cidr_parse(const char *in, uint8_t addr[16], unsigned *prefix);
 /* Pure: whether `who` matches a canonical target of `kind`. */
 bool reed_sban_matches(int kind, const char *target, const reed_sban_who_t *who);
 
+/* Pure: a duration as one or more <number><unit> (s, m, h, d, w), e.g.
+ * "90s", "1h30m", "7d"; 1 s to 10 years. 0 or EINVAL. */
+int reed_sban_duration_parse(const char *in, uint64_t *ms);
+/* Pure: ms as the largest units first ("1d2h", "45m", "10s"), rounded up
+ * to a second; "0s" for 0. */
+void reed_sban_duration_format(uint64_t ms, char *out, size_t size);
+
 /* Adds (or replaces, same canonical target) a ban and removes every
  * matching session. The view's target is parsed; kind is ignored. 0,
  * EINVAL (bad target, reason not clean text, no setter), ENOMEM. */

@@ -179,3 +179,71 @@ reed_sban_matches(int kind, const char *target, const reed_sban_who_t *who)
     return false;
   }
 }
+
+/* Ten years: a longer ban is a permanent one. */
+#define DURATION_MAX_MS (3650ull * 86400000ull)
+
+int
+reed_sban_duration_parse(const char *in, uint64_t *ms)
+{
+  static const struct {
+    char unit;
+    uint64_t ms;
+  } units[] = {{'s', 1000},     {'m', 60000},      {'h', 3600000},
+               {'d', 86400000}, {'w', 604800000}};
+  uint64_t total = 0;
+
+  if (in == NULL || *in == '\0')
+    return REED_EINVAL;
+  while (*in != '\0') {
+    uint64_t n = 0, per = 0;
+    const char *start = in;
+    for (; *in >= '0' && *in <= '9'; in++) {
+      n = n * 10 + (uint64_t)(*in - '0');
+      if (n > DURATION_MAX_MS / 1000)
+        return REED_EINVAL;
+    }
+    if (in == start)
+      return REED_EINVAL;
+    for (size_t i = 0; i < REED_ARRAY_SIZE(units); i++)
+      if (*in == units[i].unit)
+        per = units[i].ms;
+    if (per == 0)
+      return REED_EINVAL;
+    in++;
+    if (n > DURATION_MAX_MS / per || total + n * per > DURATION_MAX_MS)
+      return REED_EINVAL;
+    total += n * per;
+  }
+  if (total == 0)
+    return REED_EINVAL;
+  *ms = total;
+  return 0;
+}
+
+void
+reed_sban_duration_format(uint64_t ms, char *out, size_t size)
+{
+  static const struct {
+    char unit;
+    uint64_t ms;
+  } units[] = {{'d', 86400000}, {'h', 3600000}, {'m', 60000}, {'s', 1000}};
+  size_t len = 0;
+
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  ms = (ms + 999) / 1000 * 1000; /* what is left, rounded up to a second */
+  for (size_t i = 0; i < REED_ARRAY_SIZE(units) && len < size; i++) {
+    if (ms >= units[i].ms) {
+      int n = snprintf(out + len, size - len, "%llu%c",
+                       (unsigned long long)(ms / units[i].ms), units[i].unit);
+      if (n < 0)
+        break;
+      len += (size_t)n;
+      ms %= units[i].ms;
+    }
+  }
+  if (len == 0)
+    snprintf(out, size, "0s");
+}

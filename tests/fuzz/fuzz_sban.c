@@ -5,6 +5,8 @@
  *   - an IP/CIDR target's network address matches itself, and so does the
  *     address it was written with when it parses as one;
  *   - "::/0" matches every address that parses, and nothing that does not;
+ *   - a duration that parses is 1 s to 10 years, and its shown form
+ *     parses back to it (whole seconds);
  *   - the model takes the target as a ban (add, find, del) without
  *     crashing or leaking, and accepts it exactly when it parses. */
 #include "base.h"
@@ -62,6 +64,19 @@ check_target(const char *target, const char *addr)
 }
 
 static void
+check_duration(const char *in)
+{
+  uint64_t ms = 0, again = 0;
+  char shown[64];
+
+  if (reed_sban_duration_parse(in, &ms) != 0)
+    return;
+  check(ms >= 1000 && ms <= 3650ull * 86400000ull);
+  reed_sban_duration_format(ms, shown, sizeof(shown));
+  check(reed_sban_duration_parse(shown, &again) == 0 && again == ms);
+}
+
+static void
 check_model(const char *target, const char *addr)
 {
   reed_model_opts_t o = {.server_name = "fuzz.example", .clock = &clock_};
@@ -106,6 +121,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   tlen = strlen(in);
   addr = tlen < size ? in + tlen + 1 : "";
   check_target(target, addr);
+  check_duration(target);
   check_model(target, addr);
   return 0;
 }

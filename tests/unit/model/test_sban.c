@@ -174,3 +174,48 @@ TEST(sban_account_and_mask_and_expiry)
   (void)d;
   fx_done(&f);
 }
+
+TEST(sban_duration_table)
+{
+  static const struct {
+    const char *in;
+    uint64_t ms; /* 0: EINVAL */
+    const char *shown;
+  } cases[] = {
+      {"90s", 90000, "1m30s"},
+      {"1h30m", 5400000, "1h30m"},
+      {"7d", 604800000, "7d"},
+      {"1w", 604800000, "7d"},
+      {"2h2h", 14400000, "4h"},
+      {"1d1s", 86401000, "1d1s"},
+      {"3650d", 3650ull * 86400000, "3650d"},
+      {"3651d", 0, NULL},
+      {"99999999999999999999s", 0, NULL},
+      {"0s", 0, NULL},
+      {"10", 0, NULL},
+      {"m", 0, NULL},
+      {"5x", 0, NULL},
+      {"-5m", 0, NULL},
+      {"5m ", 0, NULL},
+      {"", 0, NULL},
+  };
+  char shown[32];
+  uint64_t ms;
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    int rc = reed_sban_duration_parse(cases[i].in, &ms);
+    if (cases[i].ms == 0) {
+      ASSERT_EQ(rc, REED_EINVAL);
+      continue;
+    }
+    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(ms, cases[i].ms);
+    reed_sban_duration_format(ms, shown, sizeof(shown));
+    ASSERT_STR_EQ(shown, cases[i].shown);
+  }
+  reed_sban_duration_format(0, shown, sizeof(shown));
+  ASSERT_STR_EQ(shown, "0s");
+  reed_sban_duration_format(1, shown, sizeof(shown));
+  ASSERT_STR_EQ(shown, "1s");
+  ASSERT_EQ(reed_sban_duration_parse(NULL, &ms), REED_EINVAL);
+}
