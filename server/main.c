@@ -121,7 +121,9 @@ start(app_t *a)
     return 1;
   if (reed__app_setup_tls(a, s) != 0)
     reed_log(&a->log, REED_LOG_WARN, "TLS is unavailable");
+  reed__app_host_init(a);
   svc = (reed_net_services_t){
+      .host = &a->host,
       .model = a->model,
       .portal = a->portal,
       .store = a->store,

@@ -660,6 +660,8 @@ typedef struct reed_model_stats_s {
   size_t sessions, persons, guests, rooms, opers, accounts;
 } reed_model_stats_t;
 void reed_model_stats(const reed_model_t *m, reed_model_stats_t *st);
+/* Sessions of one origin ("irc", "amp", ...); O(sessions), for STATS. */
+size_t reed_model_sessions_of(const reed_model_t *m, const char *origin);
 
 /* ---- History -------------------------------------------------------------
  * Bounded rings per room and per private conversation, with the same ids
