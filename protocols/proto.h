@@ -58,6 +58,26 @@ typedef struct reed_transport_s {
   void *t;
 } reed_transport_t;
 
+/* What the process host offers operators' commands (IRC REHASH and
+ * STATS); server/main.c fills it. NULL where there is no host (unit
+ * tests), and each member may be NULL. */
+typedef struct reed_host_s {
+  /* Does what SIGHUP does (reload the config and certificates), from the
+   * top of the loop soon after the call returns, never inside it. */
+  void (*reload)(void *ud);
+  /* Calls cb for each open listener: its module's name, "tcp", "ssl" or
+   * "unix", and the bound address and port (the path and 0 for unix). */
+  void (*each_listener)(void *ud,
+                        void (*cb)(void *cbud, const char *module,
+                                   const char *kind, const char *addr,
+                                   unsigned port),
+                        void *cbud);
+  /* Open connections of the module named (registered or not). */
+  size_t (*connections)(void *ud, const char *module);
+  uint64_t started_ms; /* when the server started, on the wall clock */
+  void *ud;
+} reed_host_t;
+
 /* All a core may touch: no globals. */
 typedef struct reed_proto_env_s {
   reed_transport_t *transport;
@@ -70,7 +90,8 @@ typedef struct reed_proto_env_s {
   const void *server_conf; /* reed_config_t, read-only */
   reed_log_t *log;
   uint64_t conn_id;
-  void *module_state; /* what the module's init made; NULL without one */
+  void *module_state;      /* what the module's init made; NULL without one */
+  const reed_host_t *host; /* NULL without one */
 } reed_proto_env_t;
 
 /* What a module's init gets: the process's services and the module's

@@ -35,8 +35,11 @@ typedef struct app_s {
   reed_net_t *net;
   reed_model_t *model;
   reed_store_t *store;
-  bool store_degraded;  /* as last announced */
-  uint64_t store_timer; /* wakes the loop for the store's retry */
+  bool store_degraded;   /* as last announced */
+  uint64_t store_timer;  /* wakes the loop for the store's retry */
+  uint64_t sync_timer;   /* wakes it for other processes' changes (bans) */
+  reed_host_t host;      /* what REHASH and STATS reach (host.c) */
+  uint64_t reload_timer; /* a REHASH's reload, due at the loop's top */
   reed_portal_t *portal;
   reed_modhost_t modules;
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
@@ -80,5 +83,10 @@ void reed__app_reload(void *ud);
 /* cli_account.c: `reed account ...` (argv after "account"). Returns the
  * exit status; 2 is a usage error, for which main prints the usage. */
 int reed__app_account_main(app_t *a, int argc, char **argv);
+/* host.c: fills a->host (after the net exists). */
+void reed__app_host_init(app_t *a);
+
+/* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
+int reed__app_ban_main(app_t *a, int argc, char **argv);
 
 #endif

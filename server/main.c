@@ -7,6 +7,7 @@
  *   reed account add|passwd|del [--config FILE] NAME
  *   reed account list [--config FILE]
  *   reed account cert add|del [--config FILE] NAME FINGERPRINT
+ *   reed ban add|del|list ... (cli_ban.c)
  *   reed --version | --help */
 #include "app_int.h"
 #include "sdnotify.h"
@@ -20,12 +21,16 @@ static const char usage_text[] =
     "       reed account add|passwd|del [--config FILE] NAME\n"
     "       reed account list [--config FILE]\n"
     "       reed account cert add|del [--config FILE] NAME FINGERPRINT\n"
+    "       reed ban add [--config FILE] [--duration DUR] TARGET [REASON...]\n"
+    "       reed ban del [--config FILE] TARGET\n"
+    "       reed ban list [--config FILE]\n"
     "       reed --version | --help\n"
     "\n"
     "Without --config, reed runs the embedded default configuration:\n"
-    "IRC, XMPP and AMP on 127.0.0.1, data in ./reed-data. account commands\n"
+    "IRC and AMP on 127.0.0.1, data in ./reed-data. account commands\n"
     "read a password from standard input (or prompt on a terminal) and work\n"
-    "whether or not a server is running.\n";
+    "whether or not a server is running; so do ban commands (a running\n"
+    "server applies a ban within a second).\n";
 
 /* ---- The server ------------------------------------------------------------
  */
@@ -58,18 +63,31 @@ watch_store(app_t *a)
         clk->call_later(clk->c, REED_STORE_RETRY_MS, store_timer_fired, a);
 }
 
-/* The end of every loop turn: accounts changed by `reed account ...` in
- * another process reach the model (at most one look a second), then the
- * turn's rows are committed, before net flushes the turn's output. */
+static void
+sync_timer_fired(void *arg)
+{
+  ((app_t *)arg)->sync_timer = 0; /* the turn this timer ends looks */
+}
+
+/* The end of every loop turn: accounts and bans changed by `reed account
+ * ...` or `reed ban ...` in another process reach the model (at most one
+ * look a second; a timer wakes an idle loop for it, so a ban reaches an
+ * idle user), then the turn's rows are committed, before net flushes the
+ * turn's output. */
 static void
 turn_end(void *ud)
 {
   app_t *a = ud;
+  reed_clock_t *clk;
 
   if (a->store == NULL)
     return;
-  if (a->model != NULL)
+  if (a->model != NULL) {
     reed_store_sync_accounts(a->store, false);
+    clk = reed_net_clock(a->net);
+    if (a->sync_timer == 0)
+      a->sync_timer = clk->call_later(clk->c, 1000, sync_timer_fired, a);
+  }
   reed_store_turn_end(a->store);
   watch_store(a);
 }
@@ -132,7 +150,9 @@ start(app_t *a)
     return 1;
   if (reed__app_setup_tls(a, s) != 0)
     reed_log(&a->log, REED_LOG_WARN, "TLS is unavailable");
+  reed__app_host_init(a);
   svc = (reed_net_services_t){
+      .host = &a->host,
       .model = a->model,
       .portal = a->portal,
       .store = a->store,
@@ -217,6 +237,12 @@ main(int argc, char **argv)
   }
   if (argc == 3 && strcmp(argv[1], "--check-config") == 0)
     return reed__app_check_config(&app, argv[2]);
+  if (argc >= 2 && strcmp(argv[1], "ban") == 0) {
+    int rc = reed__app_ban_main(&app, argc - 2, argv + 2);
+    if (rc == 2)
+      fputs(usage_text, stderr);
+    return rc;
+  }
   if (argc >= 2 && strcmp(argv[1], "account") == 0) {
     int rc = reed__app_account_main(&app, argc - 2, argv + 2);
     if (rc == 2)

@@ -91,6 +91,7 @@ reed_model_free(reed_model_t *m)
   reed__conv_free_all(m);
   reed__read_markers_free_all(m);
   reed__nick_history_free(m);
+  reed__sbans_free(m);
   free_accounts(&m->accounts);
   reed__map_cleanup(&m->nicks);
   reed__map_cleanup(&m->rooms);

@@ -463,6 +463,69 @@ bool reed_session_is_oper(const reed_session_t *s);
 int reed_session_kill(reed_session_t *killer, const char *nick,
                       const char *reason);
 
+/* ---- Server bans (sban.c, sban_match.c) ------------------------------------
+ * A server ban keeps someone off the whole server, whatever the protocol:
+ * by IP address or CIDR block (IPv4 or IPv6; an IPv4 ban also matches an
+ * IPv4-mapped IPv6 peer), by nick!user@host mask (matched against the
+ * shown host and the real address), or by account. Each has a reason, a
+ * setter and an optional expiry on the model's wall clock. Adding one
+ * removes every matching session (a KILL from the server with "Banned:
+ * <reason>"); protocols ask reed_model_sban_find at connection (the
+ * address), at registration and at login (mask and account) and refuse
+ * in their own terms. */
+enum { REED_SBAN_IP = 1, REED_SBAN_MASK = 2, REED_SBAN_ACCOUNT = 3 };
+#define REED_SBAN_TARGET_MAX 255
+
+/* Who is being checked; any field may be NULL (not known yet). */
+typedef struct reed_sban_who_s {
+  const char *nick, *user, *host, *ip, *account;
+} reed_sban_who_t;
+
+typedef struct reed_sban_view_s {
+  int kind;           /* REED_SBAN_* */
+  const char *target; /* canonical: "10.0.0.0/8", "*!*@host", "alice" */
+  const char *reason; /* "" when none given */
+  const char *setter;
+  uint64_t set_ms;
+  uint64_t expires_ms; /* wall clock; 0: never */
+} reed_sban_view_t;
+
+/* Pure: classifies `in` and writes its canonical form: an address or CIDR
+ * block (network address, "/bits" unless a single address), a mask
+ * (user@host -> *!user@host, nick!user -> nick!user@*), else an account
+ * name. 0 or EINVAL. */
+int reed_sban_parse(const char *in, int *kind, char *out, size_t size);
+/* Pure: an address with an optional "/bits" into 16 bytes (IPv4 as
+ * ::ffff:a.b.c.d, prefix + 96) with the host bits cleared. 0 or EINVAL. */
+int reed_sban_cidr_parse(const char *in, uint8_t addr[16], unsigned *prefix);
+/* Pure: whether `who` matches a canonical target of `kind`. */
+bool reed_sban_matches(int kind, const char *target, const reed_sban_who_t *who);
+
+/* Pure: a duration as one or more <number><unit> (s, m, h, d, w), e.g.
+ * "90s", "1h30m", "7d"; 1 s to 10 years. 0 or EINVAL. */
+int reed_sban_duration_parse(const char *in, uint64_t *ms);
+/* Pure: ms as the largest units first ("1d2h", "45m", "10s"), rounded up
+ * to a second; "0s" for 0. */
+void reed_sban_duration_format(uint64_t ms, char *out, size_t size);
+
+/* Adds (or replaces, same canonical target) a ban and removes every
+ * matching session. The view's target is parsed; kind is ignored. 0,
+ * EINVAL (bad target, reason not clean text, no setter), ENOMEM. */
+int reed_model_sban_add(reed_model_t *m, const reed_sban_view_t *ban);
+/* 0 or ENOTFOUND (target parsed as for add; EINVAL when it cannot be). */
+int reed_model_sban_del(reed_model_t *m, const char *target);
+/* Bans in force (expired ones are dropped first), in the order set. */
+void reed_model_sban_each(reed_model_t *m,
+                          void (*cb)(void *ud, const reed_sban_view_t *b),
+                          void *ud);
+size_t reed_model_sban_count(reed_model_t *m);
+/* The first ban in force matching `who`: true and *out (borrowed until the
+ * next change of the list) filled, or false. */
+bool reed_model_sban_find(reed_model_t *m, const reed_sban_who_t *who,
+                          reed_sban_view_t *out);
+/* The same for a session: its nick, user, shown host, address, account. */
+bool reed_session_sban(reed_session_t *s, reed_sban_view_t *out);
+
 /* ---- Rooms ---------------------------------------------------------------
  * All take the calling session; the room name is canonical or not yet
  * existing. A server operator passes every room permission check (bans,
@@ -620,6 +683,8 @@ typedef struct reed_model_stats_s {
   size_t sessions, persons, guests, rooms, opers, accounts;
 } reed_model_stats_t;
 void reed_model_stats(const reed_model_t *m, reed_model_stats_t *st);
+/* Sessions of one origin ("irc", "amp", ...); O(sessions), for STATS. */
+size_t reed_model_sessions_of(const reed_model_t *m, const char *origin);
 
 /* ---- History -------------------------------------------------------------
  * Bounded rings per room and per private conversation, with the same ids

@@ -271,7 +271,10 @@ struct reed_model_s {
   size_t max_watches;
   size_t max_msg_lines, max_msg_bytes;
   reed__was_ring_t was; /* nick history */
+  struct reed__sban_s *sbans; /* server bans (sban.c), in the order set */
+  size_t n_sbans, cap_sbans;
 };
+void reed__sbans_free(reed_model_t *m);
 
 /* msg_limit.c: 0, or REED_ETOOBIG past the model's message bound. */
 int reed__msg_bound(const reed_model_t *m, const char *text, size_t len);

@@ -304,3 +304,14 @@ reed_session_set_bot(reed_session_t *s, bool bot)
   s->p->bot = bot;
   return 0;
 }
+
+size_t
+reed_model_sessions_of(const reed_model_t *m, const char *origin)
+{
+  size_t n = 0;
+
+  for (const reed_session_t *s = m->s_first; s != NULL; s = s->all_next)
+    if (!s->dead && strcmp(s->origin, origin) == 0)
+      n++;
+  return n;
+}

@@ -694,6 +694,8 @@ reed_store_attach(reed_store_t *st, reed_model_t *m)
   st->model = m;
   rc = load(st);
   if (rc == 0)
+    rc = reed__store_sync_bans(st); /* no session yet: none is removed */
+  if (rc == 0)
     rc = reed__store_sync_mark(st);
   if (rc == 0) {
     st->observer = (reed_model_observer_t){

@@ -115,8 +115,26 @@ static const char step6[] = "ALTER TABLE room_lists"
  * client tags. */
 static const char step7[] = "ALTER TABLE messages ADD COLUMN reply_to INTEGER;";
 
+/* Step 8 belongs to the account-operator change (another branch); this
+ * no-op holds its place here until that branch's step replaces it. */
+static const char step8[] = "SELECT 1;";
+
+/* Server bans (reed_store_ban_add): `target` is the canonical form of
+ * reed_sban_parse (an address or CIDR block, a nick!user@host mask, an
+ * account), unique without regard to ASCII case as the model compares
+ * them; `kind` is REED_SBAN_*; expires_ms 0 means never. */
+static const char step9[] = "CREATE TABLE server_bans("
+                            " target TEXT PRIMARY KEY COLLATE NOCASE,"
+                            " kind INTEGER NOT NULL,"
+                            " reason TEXT NOT NULL,"
+                            " setter TEXT NOT NULL,"
+                            " set_ms INTEGER NOT NULL,"
+                            " expires_ms INTEGER NOT NULL DEFAULT 0"
+                            ") WITHOUT ROWID;";
+
 const reed_store_migration_t reed__store_schema[] = {
     {.sql = step1}, {.sql = step2}, {.sql = step3}, {.sql = step4},
-    {.sql = step5}, {.sql = step6}, {.sql = step7},
+    {.sql = step5}, {.sql = step6}, {.sql = step7}, {.sql = step8},
+    {.sql = step9},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

@@ -205,6 +205,27 @@ void reed_store_set_history_keep(reed_store_t *st, size_t per_room,
  * or one of: REED_EINVAL (not attached), REED_ENOMEM (the next call
  * resumes), REED_EIO. */
 int reed_store_sync_accounts(reed_store_t *st, bool force);
+/* (The same look also brings the server-ban table's changes in; see
+ * "Server bans" below.) */
+
+/* ---- Server bans -----------------------------------------------------------
+ * The model's server bans (model.h, reed_model_sban_*) kept in the
+ * database: attach loads those in force, and reed_store_sync_accounts
+ * also brings bans set or lifted by another process (`reed ban add|del`)
+ * into the model, which removes the sessions a new ban matches. A ban set
+ * through this store is the caller's to tell the model. Each call commits
+ * before returning. */
+/* Adds, or replaces (same canonical target), a ban. 0 or one of:
+ * REED_EINVAL (target not valid for reed_sban_parse, no setter),
+ * REED_EIO. */
+int reed_store_ban_add(reed_store_t *st, const reed_sban_view_t *ban);
+/* 0 or one of: REED_EINVAL, REED_ENOTFOUND, REED_EIO. */
+int reed_store_ban_del(reed_store_t *st, const char *target);
+/* Every stored ban, expired ones included, oldest first; the view is
+ * borrowed for the call, and cb must not call the store. 0 or REED_EIO. */
+int reed_store_ban_list(reed_store_t *st,
+                        void (*cb)(void *ud, const reed_sban_view_t *b),
+                        void *ud);
 
 /* ---- The degraded state ----------------------------------------------------
  * When the store cannot write, nothing that depends on an unwritten row is

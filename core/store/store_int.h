@@ -147,6 +147,9 @@ void reed__store_detach(reed_store_t *st);
 int reed__store_save_read_marker(reed_store_t *st, const reed_event_t *ev);
 int reed__store_load_read_markers(reed_store_t *st, size_t *count);
 
+/* Server bans (ban.c): makes the model's list the table's. */
+int reed__store_sync_bans(reed_store_t *st);
+
 /* The store's own schema (schema.c). */
 extern const reed_store_migration_t reed__store_schema[];
 extern const size_t reed__store_schema_len;

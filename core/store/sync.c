@@ -272,6 +272,8 @@ reed_store_sync_accounts(reed_store_t *st, bool force)
     return 0;
   rc = force ? full_sync(st) : replay_log(st);
   if (rc == 0)
+    rc = reed__store_sync_bans(st);
+  if (rc == 0)
     st->data_version = v;
   return rc;
 }

@@ -3,6 +3,7 @@
  * SetNick. Room and message commands live in amp_cmd_room.c. */
 #include "amp_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +276,8 @@ reed__amp_auth_done(reed_amp_core_t *c, int status, const char *account)
   } else if (status < 0) {
     auth_failed(c, status);
   } else if ((rc = reed__amp_session_start(c, account, c->pending_nick)) < 0) {
-    reed__amp_error_code(c, rc);
+    if (rc != REED_EBANNED) /* a server ban answered and closed already */
+      reed__amp_error_code(c, rc);
   } else {
     if (c->login_timer)
       c->env->clock->cancel(c->env->clock->c, c->login_timer);
@@ -307,6 +309,7 @@ reed__amp_session_start(reed_amp_core_t *c, const char *account,
       .ud = c,
   };
   reed_session_t *s;
+  reed_sban_view_t ban;
   int rc = reed_session_new(c->env->model, &info, &s);
 
   if (rc < 0)
@@ -316,6 +319,17 @@ reed__amp_session_start(reed_amp_core_t *c, const char *account,
   if (rc < 0) {
     reed_session_quit(s, NULL);
     return rc;
+  }
+  if (reed_session_sban(s, &ban)) {
+    char why[REED_REASON_MAX + 16];
+    snprintf(why, sizeof(why), "Banned: %s",
+             ban.reason[0] != '\0' ? ban.reason : "no reason given");
+    reed_log(c->env->log, REED_LOG_INFO, "amp: refused %s: banned (%s)",
+             peer ? peer->ip : "?", ban.target);
+    reed_session_quit(s, why);
+    reed__amp_error(c, "BANNED", why);
+    reed__amp_closing(c, why);
+    return REED_EBANNED;
   }
   c->session = s;
   return 0;

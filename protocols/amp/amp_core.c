@@ -455,6 +455,26 @@ login_timeout(void *arg)
     reed__amp_closing(c, "Login timeout");
 }
 
+/* A server ban on the peer's address: Closing with the reason at once. */
+static void
+refuse_banned_ip(reed_amp_core_t *c)
+{
+  reed_transport_t *t = c->env->transport;
+  const reed_peer_t *peer = t->peer ? t->peer(t->t) : NULL;
+  reed_sban_view_t v;
+  char why[REED_REASON_MAX + 16];
+
+  if (peer == NULL ||
+      !reed_model_sban_find(c->env->model, &(reed_sban_who_t){.ip = peer->ip},
+                            &v))
+    return;
+  snprintf(why, sizeof(why), "Banned: %s",
+           v.reason[0] != '\0' ? v.reason : "no reason given");
+  reed_log(c->env->log, REED_LOG_INFO, "amp: refused %s: banned (%s)", peer->ip,
+           v.target);
+  reed__amp_closing(c, why);
+}
+
 int
 reed__amp_conn_new(const reed_proto_env_t *env, void **core)
 {
@@ -476,6 +496,7 @@ reed__amp_conn_new(const reed_proto_env_t *env, void **core)
     }
   }
   *core = c;
+  refuse_banned_ip(c);
   return 0;
 }
 

@@ -429,6 +429,7 @@ reed__irc_conn_new(const reed_proto_env_t *env, void **core)
     return REED_ENOMEM;
   }
   *core = c;
+  reed__irc_refuse_banned_ip(c); /* a server ban on the address */
   return 0;
 }
 
@@ -477,7 +478,7 @@ reed__irc_try_register(reed_irc_core_t *c)
    * REALNAME event reaches its watchers (MONITOR) along with its 730. */
   reed_session_set_host(c->session, c->user, c->host);
   reed_session_set_realname(c->session, c->realname ? c->realname : "");
-  if (!take_wanted_nick(c))
+  if (!take_wanted_nick(c) || reed__irc_refuse_banned(c))
     return;
   /* Registered: from now on only the session keeps the realname. */
   reed_free(c->realname);

@@ -355,6 +355,17 @@ void reed__irc_cmd_ison(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_join(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_kick(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* irc_cmd_ban.c: UBAN, and the refusal of a banned address (at
+ * connection) or session (at registration and login): 465, then ERROR and
+ * the close. Each returns true when it refused. */
+void reed__irc_cmd_uban(reed_irc_core_t *c, const reed_irc_msg_t *m);
+bool reed__irc_refuse_banned_ip(reed_irc_core_t *c);
+bool reed__irc_refuse_banned(reed_irc_core_t *c);
+/* A ban's expiry as RFC 3339 UTC, or "never". */
+void reed__irc_ban_expiry(const reed_sban_view_t *b, char *out, size_t size);
+/* irc_cmd_stats.c: REHASH and STATS. */
+void reed__irc_cmd_rehash(reed_irc_core_t *c, const reed_irc_msg_t *m);
+void reed__irc_cmd_stats(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m);

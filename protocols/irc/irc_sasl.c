@@ -146,6 +146,8 @@ reed__irc_bind_account(reed_irc_core_t *c, const char *account)
 
   if (rc < 0 || (rc = reed_session_login(c->session, account)) < 0)
     return rc;
+  if (reed__irc_refuse_banned(c)) /* a server ban on the account */
+    return REED_EBANNED;
   c->sasl_done = true;
   snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
            c->user[0] ? c->user : "*", c->host);

@@ -668,6 +668,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .conf = lst->module_conf,
       .module_state = lst->module_state,
       .server_conf = net->services.server_conf,
+      .host = net->services.host,
       .log = net->log,
       .conn_id = net->next_conn_id++,
   };

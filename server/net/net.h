@@ -100,6 +100,7 @@ typedef struct reed_net_services_s {
   reed_portal_t *portal;
   reed_store_t *store;
   const void *server_conf;
+  const reed_host_t *host; /* env->host of every core; may be NULL */
 } reed_net_services_t;
 
 /* One listener. Strings are copied. `address` is numeric IPv4 or IPv6
@@ -173,6 +174,14 @@ int reed_net_run(reed_net_t *net);
 void reed_net_shutdown(reed_net_t *net);
 
 void reed_net_stats(const reed_net_t *net, reed_net_stats_t *st);
+/* The open listeners, as reed_host_t.each_listener reports them, and the
+ * open connections of one module (info.c). */
+void reed_net_each_listener(reed_net_t *net,
+                            void (*cb)(void *ud, const char *module,
+                                       const char *kind, const char *addr,
+                                       unsigned port),
+                            void *ud);
+size_t reed_net_connections_of(const reed_net_t *net, const char *module);
 
 /* While held, no connection's output is written: it stays queued (up to
  * the send queue limit), and is flushed at the first turn end after the

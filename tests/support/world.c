@@ -242,6 +242,7 @@ tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft)
       .store = w->store,
       .conf = w->conf,
       .server_conf = w->server_conf,
+      .host = w->host,
       .log = &w->log,
       .conn_id = ++w->next_conn,
   };

@@ -78,6 +78,7 @@ struct tw_s {
   reed_log_t log;          /* quiet below errors */
   void *conf;              /* the module's config, defaults applied */
   const void *server_conf; /* reed_server_conf_t for new clients, or NULL */
+  const reed_host_t *host; /* env->host of new clients, or NULL */
   size_t chunk;            /* bytes per feed call, 0 for whole sends */
   void (*on_pause)(tw_t *w);
   tw_client_t *clients;
