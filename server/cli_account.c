@@ -1,10 +1,13 @@
 /* `reed account add|passwd|del|list|cert`: account commands on the store,
  * whether or not a server is running (a running one sees the change at the
- * next login). */
+ * next login). Only `add` may create the store: every other command refuses
+ * when there is none at the resolved path, so a command run from the wrong
+ * directory says so instead of making an empty ./reed-data. */
 #include "app_int.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -71,6 +74,7 @@ print_account(void *ud, const reed_account_rec_t *rec)
 typedef struct account_cmd_s {
   const char *action; /* add passwd del list cert-add cert-del */
   const char *name, *fp;
+  const char *data_dir; /* --data-dir, over the config's */
 } account_cmd_t;
 
 static int
@@ -128,18 +132,20 @@ account_report(const account_cmd_t *c, int rc)
       printf("account %s: %s\n", c->name, account_done[i][1]);
 }
 
-/* Parses `account ...` (argv after "account"); --config may be anywhere.
- * Returns 0 or REED_EINVAL. */
+/* Parses `account ...` (argv after "account"); --config and --data-dir
+ * may be anywhere. Returns 0 or REED_EINVAL. */
 static int
 parse_account(app_t *a, int argc, char **argv, account_cmd_t *c)
 {
-  const char *pos[4];
+  const char *pos[4], *data_dir = NULL;
   int n = 0;
   static char action[16];
 
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
       a->config_path = argv[++i];
+    else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc)
+      data_dir = argv[++i];
     else if (n < 4)
       pos[n++] = argv[i];
     else
@@ -150,18 +156,46 @@ parse_account(app_t *a, int argc, char **argv, account_cmd_t *c)
       return REED_EINVAL;
     snprintf(action, sizeof(action), "cert-%s", pos[1]);
     *c = (account_cmd_t){.action = action, .name = pos[2], .fp = pos[3]};
-    return 0;
-  }
-  if (n == 1 && strcmp(pos[0], "list") == 0) {
+  } else if (n == 1 && strcmp(pos[0], "list") == 0) {
     *c = (account_cmd_t){.action = "list"};
-    return 0;
-  }
-  if (n == 2 && (!strcmp(pos[0], "add") || !strcmp(pos[0], "passwd") ||
-                 !strcmp(pos[0], "del"))) {
+  } else if (n == 2 && (!strcmp(pos[0], "add") || !strcmp(pos[0], "passwd") ||
+                        !strcmp(pos[0], "del"))) {
     *c = (account_cmd_t){.action = pos[0], .name = pos[1]};
-    return 0;
+  } else {
+    return REED_EINVAL;
   }
-  return REED_EINVAL;
+  c->data_dir = data_dir;
+  return 0;
+}
+
+/* Opens DIR/reed.db; only `add` creates it (and the dir) when missing. */
+static int
+open_store(app_t *a, const account_cmd_t *c)
+{
+  char path[PATH_MAX_LEN];
+  const char *dir = c->data_dir ? c->data_dir : a->cfg->server.data_dir;
+  struct stat st;
+  int rc;
+
+  snprintf(path, sizeof(path), "%s/reed.db", dir);
+  if (strcmp(c->action, "add") == 0)
+    return reed__app_open_store_at(a, dir, false);
+  if (stat(path, &st) != 0) {
+    fprintf(stderr,
+            "reed: no store at %s (data_dir of %s); point at the server's "
+            "with --config FILE or --data-dir DIR\n",
+            path,
+            c->data_dir              ? "--data-dir"
+            : a->config_path != NULL ? a->config_path
+                                     : "the default config, relative to the "
+                                       "current directory");
+    return REED_ENOTFOUND;
+  }
+  rc = reed_store_open(path, &a->log, &a->store);
+  if (rc != 0)
+    fprintf(stderr, "reed: cannot open the store %s: %s\n", path,
+            reed_strerror(rc));
+  return rc;
 }
 
 int
@@ -175,7 +209,7 @@ reed__app_account_main(app_t *a, int argc, char **argv)
   if (reed__app_load_config(a, &a->cfg) != 0)
     return 1;
   reed_log_init_stderr(&a->log, REED_LOG_WARN);
-  if (reed__app_open_store(a) != 0) {
+  if (open_store(a, &c) != 0) {
     reed_config_free(a->cfg);
     return 1;
   }

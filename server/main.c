@@ -16,8 +16,8 @@
 static const char usage_text[] =
     "usage: reed [--config FILE]\n"
     "       reed --check-config FILE\n"
-    "       reed account add|passwd|del [--config FILE] NAME\n"
-    "       reed account list [--config FILE]\n"
+    "       reed account add|passwd|del [--config FILE|--data-dir DIR] NAME\n"
+    "       reed account list [--config FILE|--data-dir DIR]\n"
     "       reed account cert add|del [--config FILE] NAME FINGERPRINT\n"
     "       reed --version | --help\n"
     "\n"

@@ -3,10 +3,13 @@
 #include "app_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- Modules and config ----------------------------------------------------
  */
@@ -92,11 +95,53 @@ make_dirs(const char *dir)
   return 0;
 }
 
+/* One server per data dir: an exclusive flock on DIR/reed.lock, which
+ * holds the PID of the server that has it. The descriptor stays open (and
+ * the lock held) until the process exits; account commands do not take
+ * it, so they work while a server runs. */
+static int
+lock_data_dir(const char *dir)
+{
+  char path[PATH_MAX_LEN], pid[32];
+  int fd, n;
+
+  snprintf(path, sizeof(path), "%s/reed.lock", dir);
+  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    fprintf(stderr, "reed: cannot open %s: %s\n", path, strerror(errno));
+    return REED_EIO;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    n = errno == EWOULDBLOCK ? (int)pread(fd, pid, sizeof(pid) - 1, 0) : -1;
+    pid[n > 0 ? n : 0] = '\0';
+    pid[strcspn(pid, "\n")] = '\0';
+    if (errno == EWOULDBLOCK || n >= 0)
+      fprintf(stderr,
+              "reed: the data dir %s is in use by another reed server "
+              "(pid %s); stop it or give this one another data_dir\n",
+              dir, pid[0] ? pid : "unknown");
+    else
+      fprintf(stderr, "reed: cannot lock %s: %s\n", path, strerror(errno));
+    close(fd);
+    return REED_EUNAVAILABLE;
+  }
+  n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+    fprintf(stderr, "reed: cannot write the PID to %s: %s\n", path,
+            strerror(errno));
+  return 0; /* fd left open on purpose: it holds the lock */
+}
+
 int
 reed__app_open_store(app_t *a)
 {
+  return reed__app_open_store_at(a, a->cfg->server.data_dir, true);
+}
+
+int
+reed__app_open_store_at(app_t *a, const char *dir, bool lock)
+{
   char path[PATH_MAX_LEN];
-  const char *dir = a->cfg->server.data_dir;
   int rc;
 
   if (make_dirs(dir) != 0) {
@@ -104,6 +149,8 @@ reed__app_open_store(app_t *a)
             strerror(errno));
     return REED_EIO;
   }
+  if (lock && (rc = lock_data_dir(dir)) != 0)
+    return rc;
   snprintf(path, sizeof(path), "%s/reed.db", dir);
   rc = reed_store_open(path, &a->log, &a->store);
   if (rc != 0)
