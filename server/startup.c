@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ACCOUNT_WATCH_MS 1000
+
 /* ---- Modules and config ----------------------------------------------------
  */
 void
@@ -249,6 +251,18 @@ reed__app_unload_plugins(app_t *a)
 #endif
 }
 
+/* Wakes an idle loop once a second: the turn it ends syncs accounts
+ * changed by `reed account ...` in another process (main.c's turn end), so
+ * a deleted account's sessions end without waiting for other traffic. */
+static void
+account_watch(void *arg)
+{
+  app_t *a = arg;
+  reed_clock_t *clk = reed_net_clock(a->net);
+
+  clk->call_later(clk->c, ACCOUNT_WATCH_MS, account_watch, a);
+}
+
 int
 reed__app_start_model(app_t *a)
 {
@@ -272,6 +286,8 @@ reed__app_start_model(app_t *a)
   if (rc != 0)
     reed_log(&a->log, REED_LOG_ERROR, "cannot load the store: %s",
              reed_strerror(rc));
+  else
+    account_watch(a);
   return rc;
 }
 
