@@ -89,6 +89,15 @@ account_with_password(app_t *a, const account_cmd_t *c)
                                : "no password given on standard input");
     return rc;
   }
+  if (reed_auth_password_policy(pw, strlen(pw),
+                                (size_t)a->cfg->server.password_min) != 0) {
+    memset(pw, 0, sizeof(pw));
+    fprintf(stderr,
+            "reed: the password is too short: at least %d characters "
+            "([server] password_min)\n",
+            a->cfg->server.password_min);
+    return REED_EWEAKPASSWORD;
+  }
   if (strcmp(c->action, "add") == 0)
     rc = reed_auth_account_add(a->store, c->name, pw, strlen(pw), level);
   else

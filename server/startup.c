@@ -303,6 +303,7 @@ reed__app_start_portal(app_t *a)
       .model = a->model,
       .registration_open = s->registration == REED_REGISTRATION_OPEN,
       .hash_level = s->password_hash,
+      .password_min = (size_t)s->password_min,
       .throttle = reed__app_throttle_of(s),
   };
 
