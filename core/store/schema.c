@@ -115,8 +115,15 @@ static const char step6[] = "ALTER TABLE room_lists"
  * client tags. */
 static const char step7[] = "ALTER TABLE messages ADD COLUMN reply_to INTEGER;";
 
+/* Operator accounts (`reed account oper add`): IRC OPER with the
+ * account's password. Rows go with their account. */
+static const char step8[] =
+    "CREATE TABLE opers(account TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TRIGGER opers_del AFTER DELETE ON accounts BEGIN"
+    " DELETE FROM opers WHERE account = OLD.folded; END;";
+
 const reed_store_migration_t reed__store_schema[] = {
     {.sql = step1}, {.sql = step2}, {.sql = step3}, {.sql = step4},
-    {.sql = step5}, {.sql = step6}, {.sql = step7},
+    {.sql = step5}, {.sql = step6}, {.sql = step7}, {.sql = step8},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);
