@@ -71,8 +71,16 @@ print_account(void *ud, const reed_account_rec_t *rec)
   printf("%s\n", rec->name);
 }
 
+static void
+print_name(void *ud, const char *name)
+{
+  REED_UNUSED(ud);
+  printf("%s\n", name);
+}
+
 typedef struct account_cmd_s {
-  const char *action; /* add passwd del list cert-add cert-del */
+  /* add passwd del list cert-add cert-del oper-add oper-del oper-list */
+  const char *action;
   const char *name, *fp;
   const char *data_dir; /* --data-dir, over the config's */
 } account_cmd_t;
@@ -117,6 +125,11 @@ account_run(app_t *a, const account_cmd_t *c)
     return reed_store_account_list(a->store, print_account, NULL);
   if (strcmp(c->action, "cert-add") == 0)
     return reed_auth_cert_add(a->store, c->name, c->fp);
+  if (strcmp(c->action, "oper-add") == 0 || strcmp(c->action, "oper-del") == 0)
+    return reed_store_oper_set(a->store, c->name,
+                               strcmp(c->action, "oper-add") == 0);
+  if (strcmp(c->action, "oper-list") == 0)
+    return reed_store_oper_list(a->store, print_name, NULL);
   return reed_auth_cert_del(a->store, c->name, c->fp);
 }
 
@@ -126,6 +139,8 @@ static const char *const account_done[][2] = {
     {"del", "deleted"},
     {"cert-add", "certificate added"},
     {"cert-del", "certificate removed"},
+    {"oper-add", "is an operator (IRC: OPER NAME PASSWORD)"},
+    {"oper-del", "is no longer an operator"},
 };
 
 static void
@@ -133,7 +148,10 @@ account_report(const account_cmd_t *c, int rc)
 {
   if (rc != 0) {
     fprintf(stderr, "reed: account %s%s%s: %s\n", c->action, c->name ? " " : "",
-            c->name ? c->name : "", reed_strerror(rc));
+            c->name ? c->name : "",
+            rc == REED_ENOTFOUND && strcmp(c->action, "oper-del") == 0
+                ? "not an operator"
+                : reed_strerror(rc));
     return;
   }
   for (size_t i = 0; i < REED_ARRAY_SIZE(account_done); i++)
@@ -160,7 +178,15 @@ parse_account(app_t *a, int argc, char **argv, account_cmd_t *c)
     else
       return REED_EINVAL;
   }
-  if (n >= 1 && strcmp(pos[0], "cert") == 0) {
+  if (n >= 2 && strcmp(pos[0], "oper") == 0) {
+    if (n == 2 && strcmp(pos[1], "list") == 0)
+      *c = (account_cmd_t){.action = "oper-list"};
+    else if (n == 3 && (!strcmp(pos[1], "add") || !strcmp(pos[1], "del"))) {
+      snprintf(action, sizeof(action), "oper-%s", pos[1]);
+      *c = (account_cmd_t){.action = action, .name = pos[2]};
+    } else
+      return REED_EINVAL;
+  } else if (n >= 1 && strcmp(pos[0], "cert") == 0) {
     if (n != 4 || (strcmp(pos[1], "add") && strcmp(pos[1], "del")))
       return REED_EINVAL;
     snprintf(action, sizeof(action), "cert-%s", pos[1]);

@@ -307,7 +307,14 @@ reed__app_start_portal(app_t *a)
       .throttle = reed__app_throttle_of(s),
   };
 
-  return reed_portal_new(&po, &a->portal);
+  int rc = reed_portal_new(&po, &a->portal);
+
+  /* A first run has no operator: say in one line how to make one. */
+  if (rc == 0 && reed_store_oper_count(a->store) == 0)
+    reed_log(&a->log, REED_LOG_INFO,
+             "no operator account: make one with `reed account add NAME` and "
+             "`reed account oper add NAME`, then OPER NAME PASSWORD on IRC");
+  return rc;
 }
 
 int
