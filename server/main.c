@@ -19,6 +19,8 @@ static const char usage_text[] =
     "       reed account add|passwd|del [--config FILE|--data-dir DIR] NAME\n"
     "       reed account list [--config FILE|--data-dir DIR]\n"
     "       reed account cert add|del [--config FILE] NAME FINGERPRINT\n"
+    "       reed account oper add|del [--config FILE] NAME\n"
+    "       reed account oper list [--config FILE]\n"
     "       reed --version | --help\n"
     "\n"
     "Without --config, reed runs the embedded default configuration:\n"
