@@ -101,6 +101,10 @@ int reed_auth_creds_make(const char *account, const char *password, size_t len,
  * are derived from the UTF-8 bytes as given: full SASLprep (NFKC) is not
  * applied, which matters only for passwords it would change. */
 int reed_auth_password_valid(const char *password, size_t len);
+/* The password policy for new passwords (registration, password changes,
+ * `reed account add|passwd`; logins are never refused by it): at least
+ * `min` characters (UTF-8 code points). 0 or REED_EWEAKPASSWORD. */
+int reed_auth_password_policy(const char *password, size_t len, size_t min);
 /* Normalizes a certificate fingerprint: 64 hex digits, colons allowed and
  * stripped, lowercased into out. Returns 0 or REED_EINVAL. */
 int reed_auth_cert_fp_normalize(const char *in, char out[REED_CERT_FP_LEN + 1]);
@@ -268,6 +272,8 @@ typedef struct reed_portal_opts_s {
   reed_model_t *model;         /* accounts are added here; may be NULL */
   bool registration_open;
   int hash_level; /* REED_AUTH_HASH_* */
+  /* New passwords have at least this many characters; 0: any length. */
+  size_t password_min;
   reed_portal_throttle_t throttle;
   /* Random bytes (salts, nonces, the portal secret); NULL: libsodium. */
   void (*random)(void *ud, uint8_t *buf, size_t n);
@@ -286,6 +292,9 @@ void reed_portal_set_registration(reed_portal_t *p, bool open);
 /* Sets the argon2id cost of new hashes and of the dummy verify; an
  * unknown level is ignored. */
 void reed_portal_set_hash_level(reed_portal_t *p, int level);
+/* The password policy's minimum (reed_portal_opts_t.password_min). */
+void reed_portal_set_password_min(reed_portal_t *p, size_t min);
+size_t reed_portal_password_min(const reed_portal_t *p);
 /* New throttle figures (a field of 0 keeps the current value); counts
  * already made stay. */
 void reed_portal_set_throttle(reed_portal_t *p,
@@ -323,15 +332,16 @@ int reed_portal_login_cert(reed_portal_t *p, const char *cert_fp,
  * refuses when closed or existing, hashes on the worker, stores the record
  * and adds the name to the model. Returns 0 (cb follows with 0 or
  * REED_EACCOUNTEXISTS / REED_EIO / REED_ENOMEM), or at once
- * REED_EREGCLOSED, REED_EBADACCOUNT, REED_EACCOUNTEXISTS, REED_EINVAL (bad
- * password, or an email that reed_store_email_valid refuses) or
- * REED_ENOMEM. `email` NULL, "" or "*" means none; the credential source
- * gets NULL then. */
+ * REED_EREGCLOSED, REED_EBADACCOUNT, REED_EACCOUNTEXISTS, REED_EWEAKPASSWORD
+ * (shorter than password_min), REED_EINVAL (bad password, or an email that
+ * reed_store_email_valid refuses) or REED_ENOMEM. `email` NULL, "" or "*" means
+ * none; the credential source gets NULL then. */
 int reed_portal_register(reed_portal_t *p, const char *name,
                          const char *password, size_t len, const char *email,
                          reed_portal_cb cb, void *ud, uint64_t req_id);
 /* Password change of an existing account (on the worker), as register.
- * Returns 0 or at once REED_ENOACCOUNT, REED_EINVAL, REED_ENOMEM. */
+ * Returns 0 or at once REED_ENOACCOUNT, REED_EWEAKPASSWORD, REED_EINVAL,
+ * REED_ENOMEM. */
 int reed_portal_passwd(reed_portal_t *p, const char *name, const char *password,
                        size_t len, reed_portal_cb cb, void *ud,
                        uint64_t req_id);

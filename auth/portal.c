@@ -93,6 +93,7 @@ reed_portal_new(const reed_portal_opts_t *o, reed_portal_t **out)
   p->log = o->log;
   p->model = o->model;
   p->registration_open = o->registration_open;
+  p->password_min = o->password_min;
   p->random = o->random;
   p->random_ud = o->random_ud;
   p->tf = o->throttle;
@@ -132,6 +133,18 @@ void
 reed_portal_set_registration(reed_portal_t *p, bool open)
 {
   p->registration_open = open;
+}
+
+void
+reed_portal_set_password_min(reed_portal_t *p, size_t min)
+{
+  p->password_min = min;
+}
+
+size_t
+reed_portal_password_min(const reed_portal_t *p)
+{
+  return p->password_min;
 }
 
 void

@@ -29,6 +29,8 @@ reed_portal_register(reed_portal_t *p, const char *name, const char *password,
   if (reed_auth_password_valid(password, len) != 0 || cb == NULL ||
       reed__auth_email(email, &email) != 0)
     return REED_EINVAL;
+  if (reed_auth_password_policy(password, len, p->password_min) != 0)
+    return REED_EWEAKPASSWORD;
   rc = p->creds.get(p->creds.ud, name, &old);
   if (rc == 0 || reed__portal_model_has(p, name))
     return REED_EACCOUNTEXISTS;
@@ -57,6 +59,8 @@ reed_portal_passwd(reed_portal_t *p, const char *name, const char *password,
   if (name == NULL || reed_auth_password_valid(password, len) != 0 ||
       cb == NULL)
     return REED_EINVAL;
+  if (reed_auth_password_policy(password, len, p->password_min) != 0)
+    return REED_EWEAKPASSWORD;
   rc = p->creds.get(p->creds.ud, name, &old);
   if (rc != 0)
     return rc;

@@ -46,6 +46,7 @@ struct reed_portal_s {
   reed_model_t *model;
   bool registration_open;
   int hash_level;
+  size_t password_min;
   char dummy_hash[REED_PWHASH_STRLEN];
   uint8_t secret[32];
   void (*random)(void *ud, uint8_t *buf, size_t n);

@@ -68,6 +68,17 @@ reed_auth_password_valid(const char *password, size_t len)
 }
 
 int
+reed_auth_password_policy(const char *password, size_t len, size_t min)
+{
+  size_t chars = 0;
+
+  for (size_t i = 0; i < len; i++)
+    if (((unsigned char)password[i] & 0xc0) != 0x80)
+      chars++;
+  return chars < min ? REED_EWEAKPASSWORD : 0;
+}
+
+int
 reed_auth_pwhash(int level, const char *password, size_t len,
                  char out[REED_PWHASH_STRLEN])
 {

@@ -203,6 +203,7 @@ typedef struct reed_server_conf_s {
   char *tls_cert;                /* NULL: generated in data_dir */
   char *tls_key;                 /* set together with tls_cert */
   int password_hash;             /* REED_PWHASH_* */
+  int password_min;              /* characters of a new password, 8 */
   int max_connections;           /* 10000 */
   int max_connections_per_ip;    /* 16; 0 = unlimited */
   int connect_burst;             /* 10 connects at once per address; 0 off */

@@ -61,6 +61,13 @@ int reed__app_check_config(app_t *a, const char *path);
 /* startup.c: start-up and teardown steps. */
 /* Creates the data dir and opens the store (errors printed). */
 int reed__app_open_store(app_t *a);
+/* The store in `dir`, made with the dir when missing; `lock` takes the
+ * data dir's server lock first (reed.lock; fails naming the holder). */
+int reed__app_open_store_at(app_t *a, const char *dir, bool lock);
+/* The command line's way in: DIR/reed.db when it exists (no lock, nothing
+ * created), else an error naming the path and how to point elsewhere
+ * (`from_option`: DIR came from --data-dir). */
+int reed__app_open_existing_store(app_t *a, const char *dir, bool from_option);
 reed_net_limits_t reed__app_limits_of(const reed_server_conf_t *s);
 /* The failed-login throttle's figures ([server] auth_*). */
 reed_portal_throttle_t reed__app_throttle_of(const reed_server_conf_t *s);

@@ -193,7 +193,7 @@ reed__app_ban_main(app_t *a, int argc, char **argv)
   if (reed__app_load_config(a, &a->cfg) != 0)
     return 1;
   reed_log_init_stderr(&a->log, REED_LOG_WARN);
-  if (reed__app_open_store(a) != 0) {
+  if (reed__app_open_existing_store(a, a->cfg->server.data_dir, false) != 0) {
     reed_config_free(a->cfg);
     return 1;
   }

@@ -18,9 +18,11 @@
 static const char usage_text[] =
     "usage: reed [--config FILE]\n"
     "       reed --check-config FILE\n"
-    "       reed account add|passwd|del [--config FILE] NAME\n"
-    "       reed account list [--config FILE]\n"
+    "       reed account add|passwd|del [--config FILE|--data-dir DIR] NAME\n"
+    "       reed account list [--config FILE|--data-dir DIR]\n"
     "       reed account cert add|del [--config FILE] NAME FINGERPRINT\n"
+    "       reed account oper add|del [--config FILE] NAME\n"
+    "       reed account oper list [--config FILE]\n"
     "       reed ban add [--config FILE] [--duration DUR] TARGET [REASON...]\n"
     "       reed ban del [--config FILE] TARGET\n"
     "       reed ban list [--config FILE]\n"

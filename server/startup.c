@@ -3,10 +3,15 @@
 #include "app_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#define ACCOUNT_WATCH_MS 1000
 
 /* ---- Modules and config ----------------------------------------------------
  */
@@ -92,11 +97,79 @@ make_dirs(const char *dir)
   return 0;
 }
 
+/* One server per data dir: an exclusive flock on DIR/reed.lock, which
+ * holds the PID of the server that has it. The descriptor stays open (and
+ * the lock held) until the process exits; account commands do not take
+ * it, so they work while a server runs. */
+static int
+lock_data_dir(const char *dir)
+{
+  char path[PATH_MAX_LEN], pid[32];
+  int fd, n;
+
+  snprintf(path, sizeof(path), "%s/reed.lock", dir);
+  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    fprintf(stderr, "reed: cannot open %s: %s\n", path, strerror(errno));
+    return REED_EIO;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    n = errno == EWOULDBLOCK ? (int)pread(fd, pid, sizeof(pid) - 1, 0) : -1;
+    pid[n > 0 ? n : 0] = '\0';
+    pid[strcspn(pid, "\n")] = '\0';
+    if (errno == EWOULDBLOCK || n >= 0)
+      fprintf(stderr,
+              "reed: the data dir %s is in use by another reed server "
+              "(pid %s); stop it or give this one another data_dir\n",
+              dir, pid[0] ? pid : "unknown");
+    else
+      fprintf(stderr, "reed: cannot lock %s: %s\n", path, strerror(errno));
+    close(fd);
+    return REED_EUNAVAILABLE;
+  }
+  n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+    fprintf(stderr, "reed: cannot write the PID to %s: %s\n", path,
+            strerror(errno));
+  return 0; /* fd left open on purpose: it holds the lock */
+}
+
 int
 reed__app_open_store(app_t *a)
 {
+  return reed__app_open_store_at(a, a->cfg->server.data_dir, true);
+}
+
+int
+reed__app_open_existing_store(app_t *a, const char *dir, bool from_option)
+{
   char path[PATH_MAX_LEN];
-  const char *dir = a->cfg->server.data_dir;
+  struct stat st;
+  int rc;
+
+  snprintf(path, sizeof(path), "%s/reed.db", dir);
+  if (stat(path, &st) != 0) {
+    fprintf(stderr,
+            "reed: no store at %s (data_dir of %s); point at the server's "
+            "with --config FILE or --data-dir DIR\n",
+            path,
+            from_option              ? "--data-dir"
+            : a->config_path != NULL ? a->config_path
+                                     : "the default config, relative to the "
+                                       "current directory");
+    return REED_ENOTFOUND;
+  }
+  rc = reed_store_open(path, &a->log, &a->store);
+  if (rc != 0)
+    fprintf(stderr, "reed: cannot open the store %s: %s\n", path,
+            reed_strerror(rc));
+  return rc;
+}
+
+int
+reed__app_open_store_at(app_t *a, const char *dir, bool lock)
+{
+  char path[PATH_MAX_LEN];
   int rc;
 
   if (make_dirs(dir) != 0) {
@@ -104,6 +177,8 @@ reed__app_open_store(app_t *a)
             strerror(errno));
     return REED_EIO;
   }
+  if (lock && (rc = lock_data_dir(dir)) != 0)
+    return rc;
   snprintf(path, sizeof(path), "%s/reed.db", dir);
   rc = reed_store_open(path, &a->log, &a->store);
   if (rc != 0)
@@ -208,6 +283,18 @@ reed__app_unload_plugins(app_t *a)
 #endif
 }
 
+/* Wakes an idle loop once a second: the turn it ends syncs accounts
+ * changed by `reed account ...` in another process (main.c's turn end), so
+ * a deleted account's sessions end without waiting for other traffic. */
+static void
+account_watch(void *arg)
+{
+  app_t *a = arg;
+  reed_clock_t *clk = reed_net_clock(a->net);
+
+  clk->call_later(clk->c, ACCOUNT_WATCH_MS, account_watch, a);
+}
+
 int
 reed__app_start_model(app_t *a)
 {
@@ -233,6 +320,8 @@ reed__app_start_model(app_t *a)
   if (rc != 0)
     reed_log(&a->log, REED_LOG_ERROR, "cannot load the store: %s",
              reed_strerror(rc));
+  else
+    account_watch(a);
   return rc;
 }
 
@@ -248,10 +337,18 @@ reed__app_start_portal(app_t *a)
       .model = a->model,
       .registration_open = s->registration == REED_REGISTRATION_OPEN,
       .hash_level = s->password_hash,
+      .password_min = (size_t)s->password_min,
       .throttle = reed__app_throttle_of(s),
   };
 
-  return reed_portal_new(&po, &a->portal);
+  int rc = reed_portal_new(&po, &a->portal);
+
+  /* A first run has no operator: say in one line how to make one. */
+  if (rc == 0 && reed_store_oper_count(a->store) == 0)
+    reed_log(&a->log, REED_LOG_INFO,
+             "no operator account: make one with `reed account add NAME` and "
+             "`reed account oper add NAME`, then OPER NAME PASSWORD on IRC");
+  return rc;
 }
 
 int

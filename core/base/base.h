@@ -45,6 +45,7 @@
   X(EACCOUNTEXISTS, -24, "account already exists")                             \
   X(ENOACCOUNT, -25, "no such account")                                        \
   X(EREGCLOSED, -26, "registration is closed")                                 \
+  X(EWEAKPASSWORD, -27, "password too short")                                  \
   X(EBADNICK, -40, "erroneous nickname")                                       \
   X(ENICKINUSE, -41, "nickname is already in use")                             \
   X(ENOSUCHNICK, -42, "no such nick")                                          \

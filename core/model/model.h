@@ -462,6 +462,12 @@ bool reed_session_is_oper(const reed_session_t *s);
  * EBADTEXT. The killer may kill itself; it is then freed on return. */
 int reed_session_kill(reed_session_t *killer, const char *nick,
                       const char *reason);
+/* Ends every session logged in to the account (`reed account del`): KILL
+ * from the server (from.nick NULL) with the reason, which each protocol
+ * shows as its own closing, then QUIT to whoever shares a room. Returns
+ * the number of persons ended, or EBADTEXT. */
+int reed_model_account_end(reed_model_t *m, const char *name,
+                           const char *reason);
 
 /* ---- Server bans (sban.c, sban_match.c) ------------------------------------
  * A server ban keeps someone off the whole server, whatever the protocol:

@@ -321,29 +321,22 @@ reed_session_set_away(reed_session_t *s, const char *text)
   return 0;
 }
 
-/* KILL to each of the person's sessions, then each quits (QUIT to
- * others when the last one goes). */
-int
-reed_session_kill(reed_session_t *killer, const char *nick, const char *reason)
+/* KILL to each of the person's sessions (from `killer`, or the server
+ * when NULL), then each quits (QUIT to others when the last one goes).
+ * Inside an operation: the sessions go at its end. */
+static void
+kill_person(reed_model_t *m, reed__person_t *p, reed_session_t *killer,
+            const char *why)
 {
-  reed_model_t *m = killer->m;
-  reed__person_t *p;
   reed_fmt_cache_t cache;
-  char why[REED_REASON_MAX + 1];
   reed_event_t ev = {.kind = REED_EV_KILL};
 
-  if (!killer->oper)
-    return REED_ENOPRIV;
-  if ((p = reed__person_by_nick(m, nick)) == NULL)
-    return REED_ENOSUCHNICK;
-  if (reed__reason_check(reason, why, sizeof(why)) != 0)
-    return REED_EBADTEXT;
-  reed__actor(killer, &ev.from);
+  if (killer != NULL)
+    reed__actor(killer, &ev.from);
   ev.target = p->nick;
   ev.text = why;
   ev.text_len = strlen(why);
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
-  reed__op_begin(m);
   reed__fan_begin(m, &ev, &cache);
   reed__send_person(m, p, &ev);
   reed__fan_end(m, &cache);
@@ -353,6 +346,51 @@ reed_session_kill(reed_session_t *killer, const char *nick, const char *reason)
   reed__quit_person(p->s_first, why);
   for (reed_session_t *s = p->s_first; s; s = s->p_next)
     reed__session_defer_quit(s, why);
+}
+
+int
+reed_session_kill(reed_session_t *killer, const char *nick, const char *reason)
+{
+  reed_model_t *m = killer->m;
+  reed__person_t *p;
+  char why[REED_REASON_MAX + 1];
+
+  if (!killer->oper)
+    return REED_ENOPRIV;
+  if ((p = reed__person_by_nick(m, nick)) == NULL)
+    return REED_ENOSUCHNICK;
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed__op_begin(m);
+  kill_person(m, p, killer, why);
   reed__op_end(m);
   return 0;
+}
+
+int
+reed_model_account_end(reed_model_t *m, const char *name, const char *reason)
+{
+  char fold[REED_ACCOUNT_MAX + 1], pf[REED_ACCOUNT_MAX + 1];
+  char why[REED_REASON_MAX + 1];
+  size_t n = 0;
+
+  if (!reed_account_valid(name))
+    return 0;
+  if (reed__reason_check(reason, why, sizeof(why)) != 0)
+    return REED_EBADTEXT;
+  reed_casefold(fold, name, sizeof(fold));
+  reed__op_begin(m); /* sessions stay while the list is walked */
+  for (reed_session_t *s = m->s_first; s; s = s->all_next) {
+    reed__person_t *p = s->p;
+
+    if (p->gone || p->account[0] == '\0')
+      continue;
+    reed_casefold(pf, p->account, sizeof(pf));
+    if (strcmp(pf, fold) != 0)
+      continue;
+    kill_person(m, p, NULL, why);
+    n++;
+  }
+  reed__op_end(m);
+  return (int)n;
 }

@@ -115,9 +115,12 @@ static const char step6[] = "ALTER TABLE room_lists"
  * client tags. */
 static const char step7[] = "ALTER TABLE messages ADD COLUMN reply_to INTEGER;";
 
-/* Step 8 belongs to the account-operator change (another branch); this
- * no-op holds its place here until that branch's step replaces it. */
-static const char step8[] = "SELECT 1;";
+/* Operator accounts (`reed account oper add`): IRC OPER with the
+ * account's password. Rows go with their account. */
+static const char step8[] =
+    "CREATE TABLE opers(account TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TRIGGER opers_del AFTER DELETE ON accounts BEGIN"
+    " DELETE FROM opers WHERE account = OLD.folded; END;";
 
 /* Server bans (reed_store_ban_add): `target` is the canonical form of
  * reed_sban_parse (an address or CIDR block, a nick!user@host mask, an

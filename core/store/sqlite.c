@@ -80,7 +80,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_ACCOUNT_LOG_AFTER] = "SELECT seq, op, name FROM account_log"
                                " WHERE seq > ?1 ORDER BY seq",
     [STMT_ACCOUNT_LOG_LAST] = "SELECT coalesce(max(seq), 0) FROM account_log",
-    [STMT_ACCOUNT_LOG_PRUNE] = "DELETE FROM account_log WHERE seq <= ?1",
+    [STMT_ACCOUNT_LOG_PRUNE] = "DELETE FROM account_log WHERE seq < ?1",
     /* One room, loaded when a join asks for a room the model does not
      * hold (persist.c, load_room). */
     [STMT_ROOM_ONE] =
@@ -231,7 +231,9 @@ reed__store_save_last_id(reed_store_t *st)
 }
 
 /* The account log rows the model has applied are needed no more (one
- * server uses a database): they go with the next batch. */
+ * server uses a database): they go with the next batch, all but the last.
+ * seq is a plain rowid: on an empty table the next row would take seq 1
+ * again, below log_seq, and the change would never be replayed. */
 void
 reed__store_prune_account_log(reed_store_t *st)
 {

@@ -138,6 +138,19 @@ typedef void (*reed_store_account_cb)(void *ud, const reed_account_rec_t *rec);
 int reed_store_account_list(reed_store_t *st, reed_store_account_cb cb,
                             void *ud);
 
+/* ---- Operator accounts ------------------------------------------------------
+ * An account marked operator may become an IRC operator with OPER and its
+ * own password. set: 0, REED_EBADACCOUNT, REED_ENOACCOUNT (adding a name
+ * with no account), REED_ENOTFOUND (removing one that is not an operator),
+ * REED_EIO. is: 1 or 0 (or a negative code). count: the number of
+ * operator accounts or a negative code. list: names as created, in folded
+ * order; cb must not call the store. */
+int reed_store_oper_set(reed_store_t *st, const char *account, bool oper);
+int reed_store_oper_is(reed_store_t *st, const char *account);
+int reed_store_oper_count(reed_store_t *st);
+int reed_store_oper_list(reed_store_t *st,
+                         void (*cb)(void *ud, const char *name), void *ud);
+
 /* ---- Client certificates for SASL EXTERNAL --------------------------------
  * A fingerprint is the SHA-256 of the DER certificate: 64 hex digits, in
  * either case, optionally as colon-separated pairs ("AB:CD:..."). It is

@@ -2,7 +2,7 @@
  * server runs) reach the running model here. Triggers log every account
  * created or deleted (account_log, schema step 4); the store replays the
  * rows it has not applied yet, in order, so a name deleted and created
- * again logs its old sessions out. PRAGMA data_version tells, cheaply,
+ * again ends its old sessions. PRAGMA data_version tells, cheaply,
  * whether any other connection committed since the last look, so the
  * check can run often. A forced sync compares the whole accounts table
  * with the names the model knows instead. */
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define SYNC_INTERVAL_MS 1000
+#define ACCOUNT_GONE_REASON "Account deleted"
 
 typedef struct {
   char folded[REED_ACCOUNT_MAX + 1];
@@ -106,14 +107,27 @@ check_model_account(void *ud, const char *name)
     names_add(&d->gone, folded, name);
 }
 
+/* A deleted account's live sessions end with a reason each protocol
+ * shows; then the model forgets the name. Returns 0 when the model did
+ * not know it. */
+static int
+account_gone(reed_store_t *st, const char *name)
+{
+  int n = reed_model_account_end(st->model, name, ACCOUNT_GONE_REASON);
+
+  if (reed_model_account_del(st->model, name) != 0)
+    return 0;
+  reed_log(st->log, REED_LOG_INFO,
+           "store: account %s was deleted; %d of its users disconnected", name,
+           n > 0 ? n : 0);
+  return 1;
+}
+
 static void
 forget_gone(reed_store_t *st, const names_t *gone)
 {
-  for (size_t i = 0; i < gone->n; i++) {
-    reed_model_account_del(st->model, gone->v[i].name);
-    reed_log(st->log, REED_LOG_INFO, "store: account %s was deleted",
-             gone->v[i].name);
-  }
+  for (size_t i = 0; i < gone->n; i++)
+    account_gone(st, gone->v[i].name);
 }
 
 static int
@@ -188,8 +202,7 @@ apply_logged(reed_store_t *st, const char *op, const char *name)
   if (op == NULL || name == NULL)
     return 0;
   if (strcmp(op, "del") == 0) {
-    if (reed_model_account_del(st->model, name) == 0)
-      reed_log(st->log, REED_LOG_INFO, "store: account %s was deleted", name);
+    account_gone(st, name);
     return 0;
   }
   if (reed_model_account_exists(st->model, name))

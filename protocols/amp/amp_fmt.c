@@ -24,6 +24,7 @@ static const struct {
     {REED_EREGCLOSED, "REGISTRATION_CLOSED"},
     {REED_EBADACCOUNT, "BAD_REQUEST"},
     {REED_EINVAL, "BAD_REQUEST"},
+    {REED_EWEAKPASSWORD, "BAD_REQUEST"},
     {REED_EBADNICK, "BAD_REQUEST"},
     {REED_EBADROOM, "BAD_REQUEST"},
     {REED_EBADTEXT, "BAD_REQUEST"},
@@ -51,11 +52,19 @@ static const struct {
 void
 reed__amp_error_code(reed_amp_core_t *c, int err)
 {
+  char buf[80];
+
   for (size_t i = 0; i < REED_ARRAY_SIZE(errmap); i++) {
     if (errmap[i].err == err) {
       const char *desc = err == REED_EAUTH || err == REED_ENOACCOUNT
                              ? "invalid username or password"
                              : reed_strerror(err);
+      if (err == REED_EWEAKPASSWORD && c->env->portal != NULL) {
+        snprintf(buf, sizeof(buf),
+                 "password too short: at least %zu characters",
+                 reed_portal_password_min(c->env->portal));
+        desc = buf;
+      }
       reed__amp_error(c, errmap[i].code, desc);
       return;
     }

@@ -29,18 +29,33 @@ reg_code(int err)
   case REED_EREGCLOSED:
     return "DISALLOWED";
   case REED_EINVAL:
+  case REED_EWEAKPASSWORD:
     return "UNACCEPTABLE_PASSWORD";
   default:
     return "TEMPORARILY_UNAVAILABLE";
   }
 }
 
+/* The text of a failed registration; a short password names the
+ * minimum ([server] password_min). */
+static const char *
+reg_text(reed_irc_core_t *c, int status, char *buf, size_t n)
+{
+  if (status != REED_EWEAKPASSWORD || c->env->portal == NULL)
+    return reed_strerror(status);
+  snprintf(buf, n, "Password too short: at least %zu characters",
+           reed_portal_password_min(c->env->portal));
+  return buf;
+}
+
 static void
 register_answer(reed_irc_core_t *c, int status, const char *account)
 {
+  char buf[80];
+
   if (status != 0 || (c->state & IRC_ST_CLOSED)) {
     reg_fail(c, reg_code(status), account[0] ? account : "*",
-             reed_strerror(status));
+             reg_text(c, status, buf, sizeof(buf)));
     return;
   }
   reed__irc_send(c, ":%s REGISTER SUCCESS %s :Account created", IRC_SERVER(c),
@@ -128,8 +143,10 @@ ns_notice(reed_irc_core_t *c, const char *text)
 static void
 ns_register_answer(reed_irc_core_t *c, int status, const char *account)
 {
+  char buf[80];
+
   if (status != 0 || (c->state & IRC_ST_CLOSED)) {
-    ns_notice(c, reed_strerror(status));
+    ns_notice(c, reg_text(c, status, buf, sizeof(buf)));
     return;
   }
   ns_notice(c, "Account created");

@@ -3,6 +3,9 @@
  * protocol; everything shown comes from the model's views. */
 #include "irc_int.h"
 
+#include "auth.h"
+#include "store.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -488,25 +491,84 @@ oper_match(const char *entry, const char *name, const char *pass)
   return reed__irc_secret_eq(entry + nl + 1, pass);
 }
 
+/* The audit line of every OPER: who, from where, as whom, and the
+ * outcome. */
+static void
+oper_audit(reed_irc_core_t *c, const char *name, const char *outcome)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+
+  reed_log(c->env->log, REED_LOG_INFO, "oper: %s (%s) OPER %s: %s",
+           reed__irc_nick(c), peer ? peer->ip : "?", name, outcome);
+}
+
+static void
+oper_grant(reed_irc_core_t *c, const char *name, const char *how)
+{
+  const char *nick = reed__irc_nick(c);
+
+  reed_session_set_oper(c->session, true);
+  reed__irc_num(c, RPL_YOUREOPER, ":You are now an IRC operator");
+  reed__irc_send(c, ":%s MODE %s :+o", nick, nick);
+  oper_audit(c, name, how);
+}
+
+/* The portal checked the account's password: an operator account gets the
+ * rights; a good password of another account is 491, a bad one 464. */
+static void
+oper_answer(reed_irc_core_t *c, int status, const char *account)
+{
+  const char *name = c->oper_name;
+
+  if ((c->state & IRC_ST_CLOSED) || c->session == NULL)
+    return;
+  if (status == 0 && account[0] != '\0' &&
+      reed_store_oper_is(c->env->store, account) == 1) {
+    oper_grant(c, account, "success (operator account)");
+  } else if (status == 0) {
+    reed__irc_num(c, ERR_NOOPERHOST, ":No O-lines for your host");
+    oper_audit(c, name, "failed: not an operator account");
+  } else {
+    reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
+    oper_audit(c, name,
+               status == REED_ETHROTTLED ? "failed: throttled"
+                                         : "failed: password incorrect");
+  }
+}
+
+/* OPER NAME PASSWORD: a plaintext `oper` entry of the config (kept for
+ * compatibility), else an operator account (`reed account oper add`) and
+ * its own password, checked by the portal on the worker with the login
+ * throttle. Being logged in to an operator account is not enough: the
+ * password is asked for, as ergo does. */
 void
 reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const reed_strlist_t *ops = &IRC_CONF(c)->opers;
-  const char *nick = reed__irc_nick(c);
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  reed_irc_portal_cb cb;
+  int rc;
 
-  if (ops->n == 0) {
-    reed__irc_num(c, ERR_NOOPERHOST, ":No O-lines for your host");
-    return;
-  }
   for (size_t i = 0; i < ops->n; i++) {
     if (oper_match(ops->v[i], m->params[0], m->params[1])) {
-      reed_session_set_oper(c->session, true);
-      reed__irc_num(c, RPL_YOUREOPER, ":You are now an IRC operator");
-      reed__irc_send(c, ":%s MODE %s :+o", nick, nick);
+      oper_grant(c, m->params[0], "success (config oper)");
       return;
     }
   }
-  reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
+  if (c->env->portal == NULL || c->env->store == NULL) {
+    reed__irc_num(c, ops->n ? ERR_PASSWDMISMATCH : ERR_NOOPERHOST,
+                  ops->n ? ":Password incorrect" : ":No O-lines for your host");
+    oper_audit(c, m->params[0], "failed");
+    return;
+  }
+  reed_strlcpy(c->oper_name, m->params[0], sizeof(c->oper_name));
+  cb = reed__irc_portal_begin(c, oper_answer);
+  rc = reed_portal_login_password(c->env->portal, m->params[0], m->params[1],
+                                  strlen(m->params[1]), peer ? peer->ip : NULL,
+                                  cb, c, c->env->conn_id);
+  reed__irc_portal_end(c, rc == 0);
+  if (rc < 0)
+    oper_answer(c, rc, "");
 }
 
 void

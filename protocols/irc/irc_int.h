@@ -129,6 +129,8 @@ typedef struct reed_irc_core_s {
   int sasl_status;
   char sasl_account[REED_ACCOUNT_MAX + 1];
   void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
+  char
+      oper_name[REED_ACCOUNT_MAX + 1]; /* OPER's name while the portal checks */
   char *label; /* labeled-response: escaped, while capture is set */
   unsigned batch_seq;
   char *pre_away; /* draft/pre-away: AWAY text given before registering */

@@ -141,6 +141,24 @@ refusal(const char *reason)
   return b;
 }
 
+/* Plaintext `oper` entries still work, with a warning at start-up: an
+ * operator account (`reed account oper add`) keeps no password in the
+ * config. */
+static int
+irc_init(const reed_module_env_t *env, void **state)
+{
+  const reed_irc_conf_t *conf = env->conf;
+
+  *state = NULL;
+  if (conf != NULL && conf->opers.n > 0)
+    reed_log(env->log, REED_LOG_WARN,
+             "irc: %zu plaintext `oper` entr%s in [irc], kept for "
+             "compatibility; prefer operator accounts: reed account oper add "
+             "NAME",
+             conf->opers.n, conf->opers.n == 1 ? "y" : "ies");
+  return 0;
+}
+
 const reed_protocol_module_t reed_irc_module = {
     .name = "irc",
     .default_endpoints = default_endpoints,
@@ -149,6 +167,7 @@ const reed_protocol_module_t reed_irc_module = {
     .conf_defaults = reed__irc_conf_defaults,
     .conf_check = conf_check,
     .conf_cleanup = reed__irc_conf_cleanup,
+    .init = irc_init,
     .conn_new = reed__irc_conn_new,
     .feed = reed__irc_feed,
     .tls_ready = reed__irc_tls_ready,

@@ -185,6 +185,8 @@ class ReedController(BaseServerController, DirectoryBasedController):
             f"data_dir = {self.directory / 'data'}",
             "registration = open",
             "password_hash = min",
+            # irctest's passwords are short ("sesame").
+            "password_min = 1",
             "log_level = info",
             "max_connections_per_ip = 0",
             "connect_burst = 0",

@@ -29,7 +29,8 @@ def write_conf(d):
     conf = os.path.join(d, "reed.ini")
     with open(conf, "w") as f:
         f.write("[server]\nname = localhost\ndata_dir = %s\n"
-                "password_hash = min\n" % os.path.join(d, "data"))
+                "password_hash = min\npassword_min = 1\n" %
+                os.path.join(d, "data"))
     return conf
 
 

@@ -272,6 +272,39 @@ TEST(portal_register_without_email)
   fix_done(&f);
 }
 
+/* [server] password_min: new passwords (register, passwd) are counted in
+ * characters; logins with an older, shorter password still work. */
+TEST(portal_password_min)
+{
+  static const struct {
+    const char *pw;
+    int rc;
+  } cases[] = {
+      {"x", REED_EWEAKPASSWORD},
+      {"1234567", REED_EWEAKPASSWORD},
+      {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+       REED_EWEAKPASSWORD}, /* 4 chars, 8 bytes */
+      {"12345678", 0},
+      {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 0},
+  };
+  char name[16];
+  fix_t f;
+
+  fix_init(&f, 0, true);
+  reed_portal_set_password_min(f.p, 8);
+  ASSERT_EQ(reed_portal_password_min(f.p), 8);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    snprintf(name, sizeof(name), "user%zu", i);
+    ASSERT_EQ(reg(&f, name, cases[i].pw, NULL), cases[i].rc);
+  }
+  ASSERT_EQ(f.r.calls, 2);
+  ASSERT_EQ(reed_portal_passwd(f.p, "alice", "short", 5, record, &f.r, 3),
+            REED_EWEAKPASSWORD);
+  ASSERT_EQ(login(&f, "alice", "pencil", NULL), 0); /* 6 characters */
+  ASSERT_EQ(f.r.status, 0);
+  fix_done(&f);
+}
+
 /* Two registrations of one name in flight: the second loses at the store. */
 TEST(portal_register_race)
 {

@@ -187,6 +187,24 @@ TEST(user_oper_kill)
   itw_run_chunked(sc_oper_kill_conf);
 }
 
+/* Without config opers and without operator accounts (no portal or store
+ * here), OPER is 491; an operator account's path is in e2e.irc.oper_account. */
+static void
+sc_oper_no_opers(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_feed(w, 0, "OPER root s3cret\r\nKILL alice :x\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 491 alice :No O-lines for your host\n"
+             ":irc.test 481 alice :Permission Denied- You're not an IRC "
+             "operator");
+}
+
+TEST(user_oper_without_opers)
+{
+  itw_run_chunked(sc_oper_no_opers);
+}
+
 /* An oper's CHGHOST: members with the chghost cap see the new host as
  * CHGHOST from the old mask; the others see nothing, but WHO shows it. */
 static void

@@ -530,3 +530,30 @@ TEST(self_kill_and_quit_on_own_echo)
   ASSERT_EQ(reed_model_live_objects(f.m), 3);
   fx_done(&f);
 }
+
+/* `reed account del`: every session of the account gets a server KILL
+ * (no killer nick) with the reason and goes; the others see one QUIT. */
+TEST(account_end_kills_its_sessions)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a1 = sess(&f, "s1", "irc", "alice");
+  reed_session_t *a2 = sess(&f, "s2", "amp", "alice2");
+  reed_session_t *g = sess(&f, "s3", "irc", "guest");
+
+  ASSERT_EQ(reed_model_account_add(f.m, "acct"), 0);
+  ASSERT_EQ(reed_session_login(a1, "acct"), 0);
+  ASSERT_EQ(reed_session_login(a2, "acct"), 0);
+  ASSERT_EQ(reed_room_join(a1, "r", NULL), 0);
+  ASSERT_EQ(reed_room_join(g, "r", NULL), 0);
+  rec_clear();
+  ASSERT_EQ(reed_model_account_end(f.m, "nobody", "Account deleted"), 0);
+  ASSERT_EQ(reed_model_account_end(f.m, "acct", "bad\nreason"), REED_EBADTEXT);
+  ASSERT_EQ(reed_model_account_end(f.m, "ACCT", "Account deleted"), 2);
+  ASSERT_LINES(rec_take(), "s1 KILL * alice :Account deleted\n"
+                           "s3 QUIT alice :Account deleted\n"
+                           "s2 KILL * alice2 :Account deleted");
+  ASSERT(reed_session_nick(g) != NULL);
+  ASSERT_EQ(reed_model_account_end(f.m, "acct", "again"), 0);
+  fx_done(&f);
+}

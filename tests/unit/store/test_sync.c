@@ -38,10 +38,12 @@ TEST(sync_deleted_account_frees_its_name)
 {
   pf_t p = {0};
   reed_session_t *a, *g;
+  uint64_t id;
 
   sf_init(&p.f);
   pf_start(&p);
   a = pf_session(&p, "Alice", "alice");
+  id = reed_session_id(a);
   ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
   g = pf_session(&p, "Guest", NULL);
   ASSERT_EQ(reed_room_join(g, "Chat", NULL), 0);
@@ -60,11 +62,12 @@ TEST(sync_deleted_account_frees_its_name)
   ASSERT(!reed_model_account_exists(p.m, "bob"));
   ASSERT(!reed_model_account_exists(p.m, "alice"));
   ASSERT(sf_logged(&p.f, "account Bob was deleted"));
-  /* The name is free, and alice's session goes on as a guest. */
+  /* The name is free, and alice's session was ended (reed account del
+   * disconnects the account's users), not left logged in. */
   ASSERT_EQ(reed_session_set_nick(g, "bob"), 0);
-  ASSERT(reed_session_account(a) == NULL);
-  ASSERT_STR_EQ(reed_session_nick(a), "Alice");
-  ASSERT_EQ(reed_room_say(a, "Chat", 0, "still here", 10, NULL, NULL), 0);
+  ASSERT(reed_model_session_by_id(p.m, id) == NULL);
+  ASSERT(sf_logged(&p.f, "account alice was deleted; 1 of its users"));
+  ASSERT_EQ(reed_room_say(g, "Chat", 0, "still here", 10, NULL, NULL), 0);
   pf_stop(&p);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
@@ -147,31 +150,41 @@ TEST(sync_errors_and_out_of_memory)
 TEST(sync_replays_delete_then_create)
 {
   pf_t p = {0};
-  reed_session_t *a;
+  reed_session_t *a, *g;
+  uint64_t id;
   sqlite3 *raw;
 
   sf_init(&p.f);
   pf_start(&p);
   a = pf_session(&p, "Alice", "alice");
+  id = reed_session_id(a);
   ASSERT_EQ(reed_room_join(a, "Chat", NULL), 0);
+  g = pf_session(&p, "Guest", NULL);
+  ASSERT_EQ(reed_room_join(g, "Chat", NULL), 0);
   other_del(&p, "alice");
   other_add(&p, "Alice");
   fc_advance(&p.fc, 1000);
   ASSERT_EQ(reed_store_sync_accounts(p.st, false), 0);
-  ASSERT(reed_session_account(a) == NULL);
+  ASSERT(reed_model_session_by_id(p.m, id) == NULL);
   ASSERT(reed_model_account_exists(p.m, "alice"));
   ASSERT(sf_logged(&p.f, "account alice was deleted"));
   /* Applied rows go with the next batch. */
   raw = sf_raw(&p.f);
   ASSERT(sf_int(raw, "SELECT count(*) FROM account_log") >= 2);
-  ASSERT_EQ(reed_room_say(a, "Chat", 0, "x", 1, NULL, NULL), 0);
+  ASSERT_EQ(reed_room_say(g, "Chat", 0, "x", 1, NULL, NULL), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM account_log"), 0);
+  /* All but the last: it keeps seq from starting over at 1. */
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM account_log"), 1);
   sqlite3_close(raw);
   /* Nothing new: nothing replayed, nothing changes. */
   fc_advance(&p.fc, 1000);
   ASSERT_EQ(reed_store_sync_accounts(p.st, false), 0);
   ASSERT(reed_model_account_exists(p.m, "alice"));
+  /* A change after the prune is replayed too (its seq is past log_seq). */
+  other_del(&p, "alice");
+  fc_advance(&p.fc, 1000);
+  ASSERT_EQ(reed_store_sync_accounts(p.st, false), 0);
+  ASSERT(!reed_model_account_exists(p.m, "alice"));
   pf_stop(&p);
   ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
