@@ -76,6 +76,9 @@ void reed__app_teardown(app_t *a);
 
 /* reload.c: the SIGHUP hook (net's reload callback; ud is the app_t). */
 void reed__app_reload(void *ud);
+/* Sends the log to [server] log_file when set (opened again on SIGHUP);
+ * an error is logged and returned. */
+int reed__app_open_log(app_t *a);
 
 /* cli_account.c: `reed account ...` (argv after "account"). Returns the
  * exit status; 2 is a usage error, for which main prints the usage. */

@@ -32,6 +32,23 @@ same_listeners(const reed_config_t *old, const reed_config_t *cfg)
   return true;
 }
 
+int
+reed__app_open_log(app_t *a)
+{
+  const char *path = a->cfg->server.log_file;
+  int rc;
+
+  if (path == NULL) {
+    reed_log_close_file(&a->log);
+    return 0;
+  }
+  rc = reed_log_open_file(&a->log, path);
+  if (rc != 0)
+    reed_log(&a->log, REED_LOG_ERROR, "cannot open log file %s: %s", path,
+             reed_strerror(rc));
+  return rc;
+}
+
 static void
 apply_config(app_t *a, reed_config_t *cfg)
 {
@@ -53,6 +70,7 @@ apply_config(app_t *a, reed_config_t *cfg)
                          reed_config_module(cfg, m->name));
   }
   a->log.min_level = cfg->server.log_level;
+  reed_model_set_default_topic_lock(a->model, cfg->server.default_topic_lock);
   reed_store_set_min_free(a->store, cfg->server.store_min_free);
 }
 
@@ -79,6 +97,10 @@ reed__app_reload(void *ud)
     reed_config_free(a->cfg);
     a->cfg = cfg;
   }
+  /* After logrotate moved the file: the same path, opened again. */
+  reed__app_open_log(a);
+  if (cfg != NULL)
+    reed_audit(&a->log, "config reloaded from %s", a->cfg->file);
   if (reed__app_setup_tls(a, &a->cfg->server) == 0)
     reed_log(&a->log, REED_LOG_INFO, "reload: certificate %s loaded", a->cert);
   reed__app_unload_plugins(a);

@@ -179,11 +179,8 @@ reed__app_load_plugins(app_t *a)
     reed_bot_plugin_t *p = NULL;
     int rc = reed_bot_plugin_load(pl->v[i], a->model, reed_net_clock(a->net),
                                   &a->log, &p);
-    if (rc != 0) {
-      reed_log(&a->log, REED_LOG_ERROR, "plugin %s not loaded: %s", pl->v[i],
-               reed_bot_strerror(rc));
-      continue;
-    }
+    if (rc != 0)
+      continue; /* reed_bot_plugin_load logged why */
     a->plugins[a->n_plugins++] = p;
     reed_log(&a->log, REED_LOG_INFO, "plugin %s loaded", pl->v[i]);
   }
@@ -213,6 +210,7 @@ reed__app_start_model(app_t *a)
       .room_history = (size_t)s->history_room,
       .private_history = (size_t)s->history_private,
       .max_rooms = (size_t)s->max_rooms_per_session,
+      .default_topic_lock = s->default_topic_lock,
   };
   int rc = reed_model_new(&mo, &a->model);
 

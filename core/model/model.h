@@ -73,6 +73,7 @@ typedef struct reed_model_opts_s {
   size_t max_private_convs; /* private histories kept, LRU (10000) */
   size_t nick_history;      /* nicks gone out of use kept (default 1000) */
   size_t max_watches;       /* nicks a session may watch (default 100) */
+  bool default_topic_lock;  /* new rooms get the topic lock (IRC +t) */
 } reed_model_opts_t;
 
 int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
@@ -85,6 +86,8 @@ void reed_model_set_sequencer(reed_model_t *m, const reed_sequencer_t *seq);
  * in front of it (the store's, which refuses changes it cannot write) can
  * hand the changes it lets through to the one it replaced. */
 void reed_model_sequencer(const reed_model_t *m, reed_sequencer_t *out);
+/* Whether rooms created from now on get the topic lock (a reload). */
+void reed_model_set_default_topic_lock(reed_model_t *m, bool on);
 /* Message ids go up from here (the store's loader sets last id + 1). */
 void reed_model_set_next_id(reed_model_t *m, uint64_t next);
 reed_clock_t *reed_model_clock(const reed_model_t *m);

@@ -48,6 +48,7 @@ room_new(reed_model_t *m, const char *name)
   reed_strlcpy(r->name, name, sizeof(r->name));
   reed_casefold(r->fold, name, sizeof(r->fold));
   r->no_external = true;
+  r->topic_lock = m->default_topic_lock;
   r->created_ms = m->clock->wall_ms(m->clock->c);
   r->hist.max = m->room_history;
   if (reed__map_put(&m->rooms, r->fold, r) != 0) {

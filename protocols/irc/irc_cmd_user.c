@@ -500,12 +500,18 @@ reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   for (size_t i = 0; i < ops->n; i++) {
     if (oper_match(ops->v[i], m->params[0], m->params[1])) {
+      reed_audit(c->env->log, "OPER %s by %s (conn %llu %s): granted",
+                 m->params[0], nick, (unsigned long long)c->env->conn_id,
+                 c->host);
       reed_session_set_oper(c->session, true);
       reed__irc_num(c, RPL_YOUREOPER, ":You are now an IRC operator");
       reed__irc_send(c, ":%s MODE %s :+o", nick, nick);
       return;
     }
   }
+  reed_audit(c->env->log,
+             "OPER %s by %s (conn %llu %s): wrong name or password",
+             m->params[0], nick, (unsigned long long)c->env->conn_id, c->host);
   reed__irc_num(c, ERR_PASSWDMISMATCH, ":Password incorrect");
 }
 
@@ -520,6 +526,9 @@ reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m)
     return;
   }
   rc = reed_session_kill(c->session, m->params[0], m->params[1]);
+  if (rc == 0)
+    reed_audit(c->env->log, "KILL %.64s by %s: %.200s", m->params[0],
+               reed__irc_nick(c), m->params[1]);
   if (rc < 0)
     reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
 }
@@ -542,10 +551,13 @@ reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c), m->params[1]);
   else if (rc < 0)
     reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
-  else
+  else {
+    reed_audit(c->env->log, "CHGHOST %.64s %.64s by %s", m->params[0],
+               m->params[1], reed__irc_nick(c));
     reed__irc_send(c, ":%s NOTICE %s :%.64s now shows the host %.64s",
                    IRC_SERVER(c), reed__irc_nick(c), m->params[0],
                    m->params[1]);
+  }
 }
 
 /* WALLOPS :text (an oper's): to every user with mode +w, in any protocol

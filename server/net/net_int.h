@@ -115,6 +115,7 @@ struct reed_conn_s {
   reed_conn_t *prev, *next; /* every connection */
   const char *reason;       /* static text or reason_buf */
   char *reason_buf;
+  char *label;       /* set_label's text, or NULL */
   uint64_t deadline; /* closing: flush by then; handshaking: finish by then */
   reed_inbuf_t inbuf;
   reed_proto_env_t env;
