@@ -91,6 +91,16 @@ reed__app_reload(void *ud)
              "reload: enabling or disabling a protocol needs a restart");
     reed_config_free(cfg);
     cfg = NULL;
+  } else if (cfg != NULL &&
+             strcmp(a->cfg->server.data_dir, cfg->server.data_dir) != 0) {
+    /* The store, its lock and the certificate are open in the old one. */
+    reed_log(&a->log, REED_LOG_ERROR,
+             "reload: data_dir changed, which needs a restart: the database "
+             "and its lock are open in the old one; config kept, data_dir "
+             "stays %s (not %s)",
+             a->cfg->server.data_dir, cfg->server.data_dir);
+    reed_config_free(cfg);
+    cfg = NULL;
   }
   if (cfg != NULL) {
     apply_config(a, cfg);

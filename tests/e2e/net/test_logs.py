@@ -1,14 +1,18 @@
 """The process log: stamped RFC 3339 UTC lines on stderr; "<N>LEVEL" lines
 with no stamp when stderr is the journal (JOURNAL_STREAM names stderr's
 device:inode, and only then); `[server] log_file` takes the lines and is
-opened again on SIGHUP after logrotate moved it; a reload is audited."""
+opened again on SIGHUP after logrotate moved it; a reload is audited; a
+failed TLS handshake is logged with OpenSSL's reason."""
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 
-from reedtest import ReedServer, STAMP_RE, built_modules, reed_bin
+from reedtest import (ReedServer, STAMP_RE, built_modules, log_message,
+                      reed_bin)
 
 
 def wait_file(path, text, timeout=10.0):
@@ -84,8 +88,36 @@ def log_file_reopened(srv_dir, conf):
     assert "listening " not in open(err_path).read()
 
 
+def tls_failure_reason():
+    """A plaintext client on the TLS port: one line with OpenSSL's reason."""
+    if "irc" not in built_modules():
+        return
+    with ReedServer() as srv:
+        sock = socket.create_connection(("127.0.0.1", srv.port("irc", "ssl")),
+                                        timeout=10)
+        sock.sendall(b"NICK plain\r\nUSER plain 0 * :plain\r\n")
+        try:
+            while sock.recv(4096):
+                pass
+        except OSError:
+            pass
+        sock.close()
+        rx = re.compile(r"^conn \d+ 127\.0\.0\.1: TLS handshake failed: "
+                        r"error:[0-9A-F]+:SSL routines:.+$")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            hits = [m for _, m in filter(None, map(log_message,
+                                                    srv.log_lines))
+                    if rx.match(m)]
+            if hits:
+                break
+            srv._readline(0.2)
+        assert len(hits) == 1, srv.log_lines
+
+
 def main():
     assert built_modules()
+    tls_failure_reason()
     srv = ReedServer()
     try:
         conf = srv.write_config()
