@@ -159,7 +159,7 @@ struct reed_session_s {
   const reed_session_listener_t *listener;
   void *ud;
   uint64_t mark;
-  bool oper, dead, copies, queued, announcements;
+  bool oper, dead, copies, queued, announcements, invisible;
   reed_model_t *m;
   uint64_t id;
   char idkey[24];

@@ -154,12 +154,15 @@ typedef struct {
 typedef struct {
   reed_irc_core_t *c;
   const char *chan; /* shown as the channel of every reply */
-  const char *mask; /* NULL: every member */
+  const char *mask; /* WHO mask: the glob */
   const char *whox; /* WHOX field letters, or NULL for 352 */
   const char *token;
-  char (*seen)[REED_NICK_MAX + 1];
-  size_t n_seen, max_seen;
+  bool member;      /* WHO #room: the asker is in it */
+  size_t n_replies; /* WHO mask: bounded by WHO_MAX_REPLIES */
 } who_t;
+
+/* A mask query's replies: a bound on one command's output. */
+#define WHO_MAX_REPLIES 1000
 
 static void
 who_flags(const reed_irc_core_t *c, const who_info_t *wi, char *out,
@@ -268,20 +271,6 @@ person_extra(reed_irc_core_t *c, const char *nick, who_info_t *wi)
   wi->idle_s = now > pv.idle_since_ms ? (now - pv.idle_since_ms) / 1000 : 0;
 }
 
-/* Each person once: a mask query walks every room. */
-static bool
-seen_before(who_t *w, const char *nick)
-{
-  for (size_t i = 0; i < w->n_seen; i++) {
-    if (reed_casecmp(w->seen[i], nick) == 0)
-      return true;
-  }
-  if (w->n_seen == w->max_seen)
-    return true; /* bounded: later matches are left out */
-  reed_strlcpy(w->seen[w->n_seen++], nick, sizeof(w->seen[0]));
-  return false;
-}
-
 static bool
 who_matches(const char *mask, const reed_actor_t *a)
 {
@@ -298,27 +287,17 @@ who_member(void *ud, const reed_member_view_t *mv)
 {
   who_t *w = ud;
   who_info_t wi = {.chan = w->chan, .a = &mv->who, .away = mv->away};
+  reed_person_view_t pv;
 
-  if (w->mask == NULL) {
-    wi.op = mv->op;
-    wi.voice = mv->voice;
-  } else if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
-             seen_before(w, mv->who.nick)) {
+  /* Asked from outside the room: its invisible members stay hidden. */
+  if (!w->member && mv->who.nick != NULL &&
+      reed_model_find_nick(w->c->env->model, mv->who.nick, &pv) == 0 &&
+      pv.invisible)
     return;
-  }
+  wi.op = mv->op;
+  wi.voice = mv->voice;
   person_extra(w->c, mv->who.nick, &wi);
   who_reply(w->c, w, &wi);
-}
-
-static void
-who_room(void *ud, const reed_room_t *r)
-{
-  who_t *w = ud;
-  reed_room_view_t v;
-
-  reed_room_view(r, &v);
-  if (!v.secret || reed_room_has_session(r, w->c->session))
-    reed_room_each_member(r, who_member, w);
 }
 
 static void
@@ -333,25 +312,37 @@ who_channel(who_t *w, const char *mask)
   if (r == NULL)
     return;
   reed_room_view(r, &v);
-  if (v.secret && !reed_room_has_session(r, c->session))
+  w->member = reed_room_has_session(r, c->session);
+  if (v.secret && !w->member)
     return;
   snprintf(chan, sizeof(chan), "#%s", v.name);
   w->chan = chan;
   reed_room_each_member(r, who_member, w);
 }
 
-/* A glob over the people in visible rooms (WHO *, WHO coolni*). */
+/* Every person matching a glob, in a room or not (WHO *, WHO coolni*);
+ * an invisible one only to who shares a room with it (RFC 2812 3.6.1). */
+static void
+who_person(void *ud, const reed_person_view_t *pv)
+{
+  who_t *w = ud;
+  who_info_t wi = {.chan = "*", .a = &pv->who, .away = pv->away};
+
+  if (pv->who.nick == NULL || w->n_replies >= WHO_MAX_REPLIES ||
+      !who_matches(w->mask, &pv->who))
+    return;
+  if (pv->invisible && !reed_session_shares_room(w->c->session, pv->who.nick))
+    return;
+  w->n_replies++;
+  person_extra(w->c, pv->who.nick, &wi);
+  who_reply(w->c, w, &wi);
+}
+
 static void
 who_glob(who_t *w, const char *mask)
 {
-  w->chan = "*";
   w->mask = mask;
-  w->max_seen = 1000;
-  w->seen = reed_malloc(w->max_seen * sizeof(*w->seen));
-  if (w->seen == NULL)
-    return;
-  reed_model_each_room(w->c->env->model, who_room, w);
-  reed_free(w->seen);
+  reed_model_each_person(w->c->env->model, who_person, w);
 }
 
 static void
