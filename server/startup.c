@@ -66,6 +66,8 @@ reed__app_check_config(app_t *a, const char *path)
   int rc = reed_config_check_file(path, a->sections, a->n_sections, msg,
                                   sizeof(msg));
 
+  if (rc == 0 && reed__app_check_tls(a, path) != 0)
+    return 1;
   fprintf(rc == 0 ? stdout : stderr, "%s\n", msg);
   return rc == 0 ? 0 : 1;
 }

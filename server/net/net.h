@@ -174,4 +174,11 @@ void reed_net_hold_output(reed_net_t *net, bool hold);
 int reed_net_selfsigned(const char *dir, const char *cn, char *cert_out,
                         char *key_out, size_t size);
 
+/* For --check-config: loads a certificate and its key as a listener would
+ * (both readable PEM, the key the certificate's). 0 with *days_left until
+ * it expires (negative once expired), or REED_EIO / REED_ETLS with the
+ * reason (OpenSSL's first error) in msg. */
+int reed_net_check_cert(const char *cert, const char *key, int *days_left,
+                        char *msg, size_t size);
+
 #endif
