@@ -262,11 +262,18 @@ reed__app_start_modules(app_t *a)
   return reed_modhost_start(&a->modules, reed_protocol_modules, a->cfg, &base);
 }
 
-static int
-listen_one(app_t *a, const reed_listener_t *l)
+void
+reed__app_listener_key(const reed_listener_t *l, char *out, size_t size)
+{
+  snprintf(out, size, "%s %s", l->module, l->spec);
+}
+
+int
+reed__app_listen_one(app_t *a, const reed_listener_t *l)
 {
   const reed_protocol_module_t *m = reed__app_module_named(l->module);
   reed_net_listen_t spec;
+  char key[LISTENER_KEY_MAX];
 
   if (m == NULL) {
     reed_log(&a->log, REED_LOG_WARN, "%s: module %s is not built; skipped",
@@ -285,7 +292,9 @@ listen_one(app_t *a, const reed_listener_t *l)
       .backlog = l->ep.backlog,
       .cert_file = l->ep.cert,
       .key_file = l->ep.key,
+      .key = key,
   };
+  reed__app_listener_key(l, key, sizeof(key));
   return reed_net_listen(a->net, &spec);
 }
 
@@ -301,7 +310,7 @@ reed__app_start_listeners(app_t *a)
   if (a->log.min_level > REED_LOG_INFO)
     a->log.min_level = REED_LOG_INFO;
   for (size_t i = 0; i < n && rc == 0; i++)
-    rc = listen_one(a, &ls[i]);
+    rc = reed__app_listen_one(a, &ls[i]);
   a->log.min_level = level;
   return rc;
 }

@@ -122,6 +122,9 @@ struct reed_conn_s {
   reed_peer_t peer;
 };
 
+/* Closes a listener (already off net->listeners) and frees it. */
+void reed__lsock_close(reed_lsock_t *l);
+
 struct reed_lsock_s {
   reed_stream_t io;
   reed_net_t *net;
@@ -133,6 +136,7 @@ struct reed_lsock_s {
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */
   char *path;   /* unix socket path, unlinked at close */
+  char *key;    /* reed_net_listen_t's key, or NULL */
 };
 
 /* ---- The clock's timers (clock_uv.c) --------------------------------------
