@@ -18,7 +18,7 @@ static void
 log_err(reed_log_t *log, const char *path, const char *what)
 {
   if (log)
-    reed_log(log, REED_LOG_ERROR, "bot plugin %s: %s", path, what);
+    reed_log(log, REED_LOG_ERROR, "plugin %s not loaded: %s", path, what);
 }
 
 /* dlsym returns an object pointer; POSIX guarantees it converts to a
@@ -66,8 +66,6 @@ reed_bot_plugin_load(const char *path, struct reed_model_s *model,
     reed_bot_plugin_unload(p);
     return rc;
   }
-  if (log)
-    reed_log(log, REED_LOG_INFO, "bot plugin %s loaded", path);
   *out = p;
   return 0;
 }

@@ -200,6 +200,8 @@ typedef struct reed_server_conf_s {
   char *data_dir;                /* "./reed-data" */
   int registration;              /* REED_REGISTRATION_* */
   int log_level;                 /* REED_LOG_* (debug|info|warn|error) */
+  char *log_file;                /* NULL: stderr; reopened on SIGHUP */
+  bool default_topic_lock;       /* yes: new rooms are +t (IRC +nt) */
   char *tls_cert;                /* NULL: generated in data_dir */
   char *tls_key;                 /* set together with tls_cert */
   int password_hash;             /* REED_PWHASH_* */

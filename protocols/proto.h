@@ -55,6 +55,9 @@ typedef struct reed_transport_s {
    * tls_ready is called when it completes. 0 or REED_ETLS. */
   int (*start_tls)(void *t);
   const reed_peer_t *(*peer)(void *t);
+  /* Who is on this connection ("alice/acct alice"), for the line net logs
+   * when it closes; a core sets it as it quits. May be NULL (test fakes). */
+  void (*set_label)(void *t, const char *label);
   void *t;
 } reed_transport_t;
 

@@ -86,6 +86,16 @@ void reed__app_teardown(app_t *a);
 
 /* reload.c: the SIGHUP hook (net's reload callback; ud is the app_t). */
 void reed__app_reload(void *ud);
+/* Sends the log to [server] log_file when set (opened again on SIGHUP);
+ * an error is logged and returned. */
+int reed__app_open_log(app_t *a);
+/* One configured listener bound through net, keyed "module spec". */
+#define LISTENER_KEY_MAX 4200
+void reed__app_listener_key(const reed_listener_t *l, char *out, size_t size);
+int reed__app_listen_one(app_t *a, const reed_listener_t *l);
+/* --check-config: loads the certificates and keys the file names; 1 (and
+ * why, on stderr) when one is unusable; warns of an expiry within 14 days. */
+int reed__app_check_tls(app_t *a, const char *path);
 
 /* cli_account.c: `reed account ...` (argv after "account"). Returns the
  * exit status; 2 is a usage error, for which main prints the usage. */

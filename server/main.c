@@ -175,6 +175,8 @@ server_main(app_t *a)
   if (reed__app_load_config(a, &a->cfg) != 0)
     return 1;
   reed_log_init_stderr(&a->log, a->cfg->server.log_level);
+  if (reed__app_open_log(a) != 0)
+    return 1;
   rc = start(a);
   if (rc == 0) {
     reed_log(&a->log, REED_LOG_INFO, "reed %s running as %s", REED_VERSION,
@@ -184,6 +186,7 @@ server_main(app_t *a)
     reed_log(&a->log, REED_LOG_INFO, "stopped");
   }
   reed__app_teardown(a);
+  reed_log_close_file(&a->log);
   return rc;
 }
 

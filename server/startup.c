@@ -71,6 +71,8 @@ reed__app_check_config(app_t *a, const char *path)
   int rc = reed_config_check_file(path, a->sections, a->n_sections, msg,
                                   sizeof(msg));
 
+  if (rc == 0 && reed__app_check_tls(a, path) != 0)
+    return 1;
   fprintf(rc == 0 ? stdout : stderr, "%s\n", msg);
   return rc == 0 ? 0 : 1;
 }
@@ -260,11 +262,8 @@ reed__app_load_plugins(app_t *a)
     reed_bot_plugin_t *p = NULL;
     int rc = reed_bot_plugin_load(pl->v[i], a->model, reed_net_clock(a->net),
                                   &a->log, &p);
-    if (rc != 0) {
-      reed_log(&a->log, REED_LOG_ERROR, "plugin %s not loaded: %s", pl->v[i],
-               reed_bot_strerror(rc));
-      continue;
-    }
+    if (rc != 0)
+      continue; /* reed_bot_plugin_load logged why */
     a->plugins[a->n_plugins++] = p;
     reed_log(&a->log, REED_LOG_INFO, "plugin %s loaded", pl->v[i]);
   }
@@ -308,6 +307,7 @@ reed__app_start_model(app_t *a)
       .max_rooms = (size_t)s->max_rooms_per_session,
       .max_msg_lines = (size_t)s->max_message_lines,
       .max_msg_bytes = (size_t)s->max_message_bytes,
+      .default_topic_lock = s->default_topic_lock,
   };
   int rc = reed_model_new(&mo, &a->model);
 
@@ -367,11 +367,18 @@ reed__app_start_modules(app_t *a)
   return reed_modhost_start(&a->modules, reed_protocol_modules, a->cfg, &base);
 }
 
-static int
-listen_one(app_t *a, const reed_listener_t *l)
+void
+reed__app_listener_key(const reed_listener_t *l, char *out, size_t size)
+{
+  snprintf(out, size, "%s %s", l->module, l->spec);
+}
+
+int
+reed__app_listen_one(app_t *a, const reed_listener_t *l)
 {
   const reed_protocol_module_t *m = reed__app_module_named(l->module);
   reed_net_listen_t spec;
+  char key[LISTENER_KEY_MAX];
 
   if (m == NULL) {
     reed_log(&a->log, REED_LOG_WARN, "%s: module %s is not built; skipped",
@@ -390,7 +397,9 @@ listen_one(app_t *a, const reed_listener_t *l)
       .backlog = l->ep.backlog,
       .cert_file = l->ep.cert,
       .key_file = l->ep.key,
+      .key = key,
   };
+  reed__app_listener_key(l, key, sizeof(key));
   return reed_net_listen(a->net, &spec);
 }
 
@@ -406,7 +415,7 @@ reed__app_start_listeners(app_t *a)
   if (a->log.min_level > REED_LOG_INFO)
     a->log.min_level = REED_LOG_INFO;
   for (size_t i = 0; i < n && rc == 0; i++)
-    rc = listen_one(a, &ls[i]);
+    rc = reed__app_listen_one(a, &ls[i]);
   a->log.min_level = level;
   return rc;
 }

@@ -7,6 +7,7 @@
 #define REED_BASE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -152,6 +153,9 @@ typedef struct reed_worker_s {
  * the fold window is counted, and "last message repeated N times" is emitted
  * before the next different line or on reed_log_flush. */
 enum { REED_LOG_DEBUG, REED_LOG_INFO, REED_LOG_WARN, REED_LOG_ERROR };
+/* Line styles of the process sink: RFC 3339 UTC stamp, or the journal's
+ * "<N>" syslog priority with no stamp (journald adds its own). */
+enum { REED_LOG_STYLE_STAMPED, REED_LOG_STYLE_JOURNAL };
 
 typedef struct reed_log_s {
   void (*emit)(void *ud, int level, const char *line);
@@ -161,14 +165,34 @@ typedef struct reed_log_s {
   char last[256];
   int last_level;
   unsigned long repeats;
+  /* Process sink state (private; reed_log_init_stderr). */
+  int style;
+  void *file; /* FILE * of [server] log_file, or NULL for stderr */
+  char path[256];
 } reed_log_t;
 
-/* A logger that writes "LEVEL message" lines to stderr. */
+/* The process logger: "2026-12-07T15:04:05.123Z LEVEL message" lines on
+ * stderr, or "<6>LEVEL message" when stderr is the journal (JOURNAL_STREAM
+ * names stderr's device and inode). */
 void reed_log_init_stderr(reed_log_t *log, int min_level);
+/* Sends later lines to PATH (appended, always stamped) instead of stderr;
+ * reed_log_reopen opens the same path again (after logrotate moved it). */
+int reed_log_open_file(reed_log_t *log, const char *path);
+int reed_log_reopen(reed_log_t *log);
+void reed_log_close_file(reed_log_t *log);
 void reed_log(reed_log_t *log, int level, const char *fmt, ...)
     REED_PRINTF(3, 4);
 void reed_logv(reed_log_t *log, int level, const char *fmt, va_list ap);
 void reed_log_flush(reed_log_t *log);
+/* An operator-action line, "audit: ...", at INFO whatever the level, never
+ * folded: OPER, KILL, bans, CHGHOST, reloads, account changes. */
+void reed_audit(reed_log_t *log, const char *fmt, ...) REED_PRINTF(2, 3);
+/* One line of the process sink into OUT (pure; exposed for tests). */
+int reed_log_format(char *out, size_t size, int64_t unix_ms, int level,
+                    const char *line, int style);
+/* Parses JOURNAL_STREAM's "DEV:INO"; false when malformed or NULL. */
+bool reed_log_parse_journal_stream(const char *value, unsigned long long *dev,
+                                   unsigned long long *ino);
 
 /* ---- Small string helpers -------------------------------------------------
  */

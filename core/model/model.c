@@ -25,6 +25,7 @@ apply_opts(reed_model_t *m, const reed_model_opts_t *o)
   m->clock = o->clock;
   m->log = o->log;
   m->room_history = or_default(o->room_history, 1000);
+  m->default_topic_lock = o->default_topic_lock;
   m->private_history = or_default(o->private_history, 200);
   m->max_rooms = or_default(o->max_rooms, 100);
   m->max_list_entries = or_default(o->max_list_entries, 100);
@@ -121,6 +122,12 @@ void
 reed_model_sequencer(const reed_model_t *m, reed_sequencer_t *out)
 {
   *out = m->seq;
+}
+
+void
+reed_model_set_default_topic_lock(reed_model_t *m, bool on)
+{
+  m->default_topic_lock = on;
 }
 
 void

@@ -75,6 +75,7 @@ typedef struct reed_model_opts_s {
   size_t max_watches;       /* nicks a session may watch (default 100) */
   size_t max_msg_lines;     /* reed_msg_lines of a message (default 100) */
   size_t max_msg_bytes;     /* bytes of a message's text (default 4096) */
+  bool default_topic_lock;  /* new rooms get the topic lock (IRC +t) */
 } reed_model_opts_t;
 
 int reed_model_new(const reed_model_opts_t *opts, reed_model_t **out);
@@ -87,6 +88,8 @@ void reed_model_set_sequencer(reed_model_t *m, const reed_sequencer_t *seq);
  * in front of it (the store's, which refuses changes it cannot write) can
  * hand the changes it lets through to the one it replaced. */
 void reed_model_sequencer(const reed_model_t *m, reed_sequencer_t *out);
+/* Whether rooms created from now on get the topic lock (a reload). */
+void reed_model_set_default_topic_lock(reed_model_t *m, bool on);
 /* Message ids go up from here (the store's loader sets last id + 1). */
 void reed_model_set_next_id(reed_model_t *m, uint64_t next);
 reed_clock_t *reed_model_clock(const reed_model_t *m);
@@ -456,6 +459,11 @@ int reed_model_announce(reed_session_t *oper, const char *text);
 int reed_model_announce_server(reed_model_t *m, const char *text);
 /* Server operator: may override room permissions and kill. */
 void reed_session_set_oper(reed_session_t *s, bool oper);
+/* Invisible (IRC +i): a WHO by mask lists the person only to those who
+ * share a room with it (RFC 2812 3.6.1). */
+void reed_session_set_invisible(reed_session_t *s, bool on);
+/* Whether s is in a room with nick's person (or is that person). */
+bool reed_session_shares_room(const reed_session_t *s, const char *nick);
 bool reed_session_is_oper(const reed_session_t *s);
 /* Removes every session of `nick`'s person: KILL to them, one QUIT to
  * everyone sharing a room. 0, ENOPRIV (killer not oper), ENOSUCHNICK,
@@ -667,6 +675,7 @@ typedef struct reed_person_view_s {
   reed_actor_t who; /* of the earliest session */
   const char *away;
   bool oper;
+  bool invisible; /* one of its sessions is */
   size_t sessions;
   uint64_t signon_ms;
   uint64_t idle_since_ms; /* last message sent by any of its sessions */
@@ -680,6 +689,11 @@ int reed_model_find_nick(reed_model_t *m, const char *nick,
  * not a valid account name). */
 int reed_model_find_account(reed_model_t *m, const char *account,
                             reed_person_view_t *out);
+/* Every online person once, in no particular order; cb must not change
+ * the model. */
+void reed_model_each_person(reed_model_t *m,
+                            void (*cb)(void *ud, const reed_person_view_t *pv),
+                            void *ud);
 /* Rooms a nick's person is in (any of its sessions). */
 void reed_model_each_room_of(reed_model_t *m, const char *nick,
                              void (*cb)(void *ud, const reed_room_t *r),

@@ -159,7 +159,7 @@ struct reed_session_s {
   const reed_session_listener_t *listener;
   void *ud;
   uint64_t mark;
-  bool oper, dead, copies, queued, announcements;
+  bool oper, dead, copies, queued, announcements, invisible;
   reed_model_t *m;
   uint64_t id;
   char idkey[24];
@@ -248,6 +248,7 @@ struct reed_model_s {
   reed_log_t *log;
   char *server_name;
   size_t room_history, private_history, max_rooms, max_list_entries;
+  bool default_topic_lock;
   size_t max_dormant, max_convs;
   reed_sequencer_t seq;
   reed_room_source_t room_src;

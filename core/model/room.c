@@ -48,6 +48,7 @@ room_new(reed_model_t *m, const char *name)
   reed_strlcpy(r->name, name, sizeof(r->name));
   reed_casefold(r->fold, name, sizeof(r->fold));
   r->no_external = true;
+  r->topic_lock = m->default_topic_lock;
   r->created_ms = m->clock->wall_ms(m->clock->c);
   r->hist.max = m->room_history;
   if (reed__map_put(&m->rooms, r->fold, r) != 0) {
@@ -375,8 +376,41 @@ person_view(const reed__person_t *p, reed_person_view_t *out)
       .idle_since_ms = p->idle_ms,
   };
   reed__actor(p->s_first, &out->who);
-  for (const reed_session_t *s = p->s_first; s; s = s->p_next)
+  for (const reed_session_t *s = p->s_first; s; s = s->p_next) {
     out->oper = out->oper || s->oper;
+    out->invisible = out->invisible || s->invisible;
+  }
+}
+
+void
+reed_model_each_person(reed_model_t *m,
+                       void (*cb)(void *ud, const reed_person_view_t *pv),
+                       void *ud)
+{
+  reed_person_view_t pv;
+
+  /* A person's first session stands for it: each person once. */
+  for (const reed_session_t *s = m->s_first; s; s = s->all_next) {
+    if (s->p == NULL || s->p->s_first != s)
+      continue;
+    person_view(s->p, &pv);
+    cb(ud, &pv);
+  }
+}
+
+bool
+reed_session_shares_room(const reed_session_t *s, const char *nick)
+{
+  reed__person_t *p = reed__person_by_nick(s->m, nick);
+
+  if (p == NULL)
+    return false;
+  if (p == s->p)
+    return true;
+  for (const reed__member_t *mem = p->mem_first; mem; mem = mem->p_next)
+    if (reed_room_has_session(mem->room, s))
+      return true;
+  return false;
 }
 
 int

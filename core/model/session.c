@@ -286,6 +286,12 @@ reed_session_set_oper(reed_session_t *s, bool oper)
   s->oper = oper;
 }
 
+void
+reed_session_set_invisible(reed_session_t *s, bool on)
+{
+  s->invisible = on;
+}
+
 bool
 reed_session_is_oper(const reed_session_t *s)
 {

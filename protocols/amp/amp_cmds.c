@@ -377,6 +377,7 @@ cmd_quit(reed_amp_core_t *c, const amp_argv_t *a)
   reed_session_t *s = c->session;
 
   reed__amp_answer_empty(c);
+  reed__amp_label_conn(c, s);
   c->session = NULL;
   if (s != NULL)
     reed_session_quit(s, reason);

@@ -506,6 +506,21 @@ reed__amp_tls_ready(void *core)
   REED_UNUSED(core);
 }
 
+void
+reed__amp_label_conn(reed_amp_core_t *c, const reed_session_t *s)
+{
+  reed_transport_t *t = c->env->transport;
+  const char *acct;
+  char label[REED_NICK_MAX + REED_ACCOUNT_MAX + 16];
+
+  if (s == NULL || t->set_label == NULL || reed_session_nick(s) == NULL)
+    return;
+  acct = reed_session_account(s);
+  snprintf(label, sizeof(label), "%s%s%s", reed_session_nick(s),
+           acct ? "/acct " : "", acct ? acct : "");
+  t->set_label(t->t, label);
+}
+
 static void
 end_session(reed_amp_core_t *c, const char *reason)
 {
@@ -513,6 +528,7 @@ end_session(reed_amp_core_t *c, const char *reason)
 
   if (s != NULL) {
     c->session = NULL;
+    reed__amp_label_conn(c, s);
     reed_session_quit(s, reason);
   }
 }

@@ -251,6 +251,7 @@ on_kill(reed_amp_core_t *c, const reed_event_t *ev)
 {
   char reason[REED_REASON_MAX + 32];
 
+  reed__amp_label_conn(c, c->session);
   c->session = NULL; /* the model removes it after this fan-out */
   snprintf(reason, sizeof(reason), "Killed: %.*s", (int)ev->text_len,
            ev->text ? ev->text : "");

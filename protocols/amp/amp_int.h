@@ -111,6 +111,8 @@ void reed__amp_error(reed_amp_core_t *c, const char *code, const char *desc);
 void reed__amp_error_code(reed_amp_core_t *c, int err);
 /* Sends Closing{reason} and closes. */
 void reed__amp_closing(reed_amp_core_t *c, const char *reason);
+/* Names the user of session s in net's close line ("nick/acct NAME"). */
+void reed__amp_label_conn(reed_amp_core_t *c, const reed_session_t *s);
 void reed__amp_close(reed_amp_core_t *c, const char *reason);
 /* Writes a finished box (takes the caller's reference). */
 void reed__amp_write(reed_amp_core_t *c, reed_buf_t *b);

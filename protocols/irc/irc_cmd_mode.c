@@ -260,6 +260,7 @@ user_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
       n += (size_t)snprintf(done + n, sizeof(done) - n, "%cB", set ? '+' : '-');
     } else if (*p == 'i' && set != !!(c->state & IRC_ST_INVIS)) {
       c->state ^= IRC_ST_INVIS;
+      reed_session_set_invisible(c->session, set);
       n += (size_t)snprintf(done + n, sizeof(done) - n, "%ci", set ? '+' : '-');
     } else if (*p == 'w' && set != reed_session_announcements(c->session)) {
       reed_session_set_announcements(c->session, set);

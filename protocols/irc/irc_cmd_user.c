@@ -157,12 +157,15 @@ typedef struct {
 typedef struct {
   reed_irc_core_t *c;
   const char *chan; /* shown as the channel of every reply */
-  const char *mask; /* NULL: every member */
+  const char *mask; /* WHO mask: the glob */
   const char *whox; /* WHOX field letters, or NULL for 352 */
   const char *token;
-  char (*seen)[REED_NICK_MAX + 1];
-  size_t n_seen, max_seen;
+  bool member;      /* WHO #room: the asker is in it */
+  size_t n_replies; /* WHO mask: bounded by WHO_MAX_REPLIES */
 } who_t;
+
+/* A mask query's replies: a bound on one command's output. */
+#define WHO_MAX_REPLIES 1000
 
 static void
 who_flags(const reed_irc_core_t *c, const who_info_t *wi, char *out,
@@ -271,20 +274,6 @@ person_extra(reed_irc_core_t *c, const char *nick, who_info_t *wi)
   wi->idle_s = now > pv.idle_since_ms ? (now - pv.idle_since_ms) / 1000 : 0;
 }
 
-/* Each person once: a mask query walks every room. */
-static bool
-seen_before(who_t *w, const char *nick)
-{
-  for (size_t i = 0; i < w->n_seen; i++) {
-    if (reed_casecmp(w->seen[i], nick) == 0)
-      return true;
-  }
-  if (w->n_seen == w->max_seen)
-    return true; /* bounded: later matches are left out */
-  reed_strlcpy(w->seen[w->n_seen++], nick, sizeof(w->seen[0]));
-  return false;
-}
-
 static bool
 who_matches(const char *mask, const reed_actor_t *a)
 {
@@ -301,27 +290,17 @@ who_member(void *ud, const reed_member_view_t *mv)
 {
   who_t *w = ud;
   who_info_t wi = {.chan = w->chan, .a = &mv->who, .away = mv->away};
+  reed_person_view_t pv;
 
-  if (w->mask == NULL) {
-    wi.op = mv->op;
-    wi.voice = mv->voice;
-  } else if (mv->who.nick == NULL || !who_matches(w->mask, &mv->who) ||
-             seen_before(w, mv->who.nick)) {
+  /* Asked from outside the room: its invisible members stay hidden. */
+  if (!w->member && mv->who.nick != NULL &&
+      reed_model_find_nick(w->c->env->model, mv->who.nick, &pv) == 0 &&
+      pv.invisible)
     return;
-  }
+  wi.op = mv->op;
+  wi.voice = mv->voice;
   person_extra(w->c, mv->who.nick, &wi);
   who_reply(w->c, w, &wi);
-}
-
-static void
-who_room(void *ud, const reed_room_t *r)
-{
-  who_t *w = ud;
-  reed_room_view_t v;
-
-  reed_room_view(r, &v);
-  if (!v.secret || reed_room_has_session(r, w->c->session))
-    reed_room_each_member(r, who_member, w);
 }
 
 static void
@@ -336,25 +315,37 @@ who_channel(who_t *w, const char *mask)
   if (r == NULL)
     return;
   reed_room_view(r, &v);
-  if (v.secret && !reed_room_has_session(r, c->session))
+  w->member = reed_room_has_session(r, c->session);
+  if (v.secret && !w->member)
     return;
   snprintf(chan, sizeof(chan), "#%s", v.name);
   w->chan = chan;
   reed_room_each_member(r, who_member, w);
 }
 
-/* A glob over the people in visible rooms (WHO *, WHO coolni*). */
+/* Every person matching a glob, in a room or not (WHO *, WHO coolni*);
+ * an invisible one only to who shares a room with it (RFC 2812 3.6.1). */
+static void
+who_person(void *ud, const reed_person_view_t *pv)
+{
+  who_t *w = ud;
+  who_info_t wi = {.chan = "*", .a = &pv->who, .away = pv->away};
+
+  if (pv->who.nick == NULL || w->n_replies >= WHO_MAX_REPLIES ||
+      !who_matches(w->mask, &pv->who))
+    return;
+  if (pv->invisible && !reed_session_shares_room(w->c->session, pv->who.nick))
+    return;
+  w->n_replies++;
+  person_extra(w->c, pv->who.nick, &wi);
+  who_reply(w->c, w, &wi);
+}
+
 static void
 who_glob(who_t *w, const char *mask)
 {
-  w->chan = "*";
   w->mask = mask;
-  w->max_seen = 1000;
-  w->seen = reed_malloc(w->max_seen * sizeof(*w->seen));
-  if (w->seen == NULL)
-    return;
-  reed_model_each_room(w->c->env->model, who_room, w);
-  reed_free(w->seen);
+  reed_model_each_person(w->c->env->model, who_person, w);
 }
 
 static void
@@ -498,8 +489,9 @@ oper_audit(reed_irc_core_t *c, const char *name, const char *outcome)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
 
-  reed_log(c->env->log, REED_LOG_INFO, "oper: %s (%s) OPER %s: %s",
-           reed__irc_nick(c), peer ? peer->ip : "?", name, outcome);
+  reed_audit(c->env->log, "OPER %s by %s (conn %llu %s): %s", name,
+             reed__irc_nick(c), (unsigned long long)c->env->conn_id,
+             peer ? peer->ip : "?", outcome);
 }
 
 static void
@@ -582,6 +574,9 @@ reed__irc_cmd_kill(reed_irc_core_t *c, const reed_irc_msg_t *m)
     return;
   }
   rc = reed_session_kill(c->session, m->params[0], m->params[1]);
+  if (rc == 0)
+    reed_audit(c->env->log, "KILL %.64s by %s: %.200s", m->params[0],
+               reed__irc_nick(c), m->params[1]);
   if (rc < 0)
     reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
 }
@@ -604,10 +599,13 @@ reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c), m->params[1]);
   else if (rc < 0)
     reed__irc_reply_err(c, rc, IRC_CTX_ANY, m->params[0], NULL);
-  else
+  else {
+    reed_audit(c->env->log, "CHGHOST %.64s %.64s by %s", m->params[0],
+               m->params[1], reed__irc_nick(c));
     reed__irc_send(c, ":%s NOTICE %s :%.64s now shows the host %.64s",
                    IRC_SERVER(c), reed__irc_nick(c), m->params[0],
                    m->params[1]);
+  }
 }
 
 /* WALLOPS :text (an oper's): to every user with mode +w, in any protocol

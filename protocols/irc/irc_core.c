@@ -295,6 +295,20 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
  */
 
 void
+reed__irc_label_conn(reed_irc_core_t *c, const reed_session_t *s)
+{
+  char label[REED_NICK_MAX + REED_ACCOUNT_MAX + 16];
+  const char *acct;
+
+  if (s == NULL || c->tr->set_label == NULL || !(c->state & IRC_ST_REG))
+    return;
+  acct = reed_session_account(s);
+  snprintf(label, sizeof(label), "%s%s%s", reed_session_nick(s),
+           acct ? "/acct " : "", acct ? acct : "");
+  c->tr->set_label(c->tr->t, label);
+}
+
+void
 reed__irc_close(reed_irc_core_t *c, const char *reason)
 {
   reed_session_t *s = c->session;
@@ -307,6 +321,7 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
   reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
+  reed__irc_label_conn(c, s);
   if (s != NULL)
     reed_session_quit(s, reason);
   cancel_timer(c, &c->reg_timer);
@@ -500,6 +515,7 @@ reed__irc_eof(void *core, const char *reason)
     return;
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
+  reed__irc_label_conn(c, s);
   if (s != NULL)
     reed_session_quit(s, reason != NULL ? reason : "Connection closed");
   cancel_timer(c, &c->reg_timer);

@@ -492,6 +492,7 @@ on_kill(reed_irc_core_t *c, const reed_event_t *ev)
   snprintf(why, sizeof(why), "Killed (%s (%s))",
            ev->from.nick ? ev->from.nick : IRC_SERVER(c),
            ev->text ? ev->text : "");
+  reed__irc_label_conn(c, c->session);
   c->session = NULL; /* the model removes it after this event */
   reed__irc_close(c, why);
 }

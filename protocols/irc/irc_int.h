@@ -368,6 +368,9 @@ void reed__irc_ban_expiry(const reed_sban_view_t *b, char *out, size_t size);
 /* irc_cmd_stats.c: REHASH and STATS. */
 void reed__irc_cmd_rehash(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_stats(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* Names the user of session s in net's close line ("nick", "nick/acct
+ * NAME"); called as the core lets go of its session. */
+void reed__irc_label_conn(reed_irc_core_t *c, const reed_session_t *s);
 void reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m);

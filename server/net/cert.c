@@ -3,12 +3,14 @@
  * written to a temporary file and renamed into place. */
 #include "net_int.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,4 +135,57 @@ reed_net_selfsigned(const char *dir, const char *cn, char *cert_out,
   if (access(cert_out, R_OK) == 0 && access(key_out, R_OK) == 0)
     return 0;
   return generate(cert_out, key_out, cn);
+}
+
+/* ---- --check-config ------------------------------------------------------
+ */
+static int
+fail(char *msg, size_t size, const char *what, const char *path)
+{
+  unsigned long e = ERR_peek_error();
+  char reason[256] = "";
+
+  if (e != 0)
+    ERR_error_string_n(e, reason, sizeof(reason));
+  ERR_clear_error();
+  snprintf(msg, size, "%s %s%s%s", what, path, reason[0] ? ": " : "", reason);
+  return REED_ETLS;
+}
+
+int
+reed_net_check_cert(const char *cert, const char *key, int *days_left,
+                    char *msg, size_t size)
+{
+  FILE *f;
+  X509 *x = NULL;
+  EVP_PKEY *pk = NULL;
+  int rc = 0, days = 0, secs = 0;
+
+  if ((f = fopen(cert, "r")) == NULL) {
+    snprintf(msg, size, "cannot read certificate %s: %s", cert,
+             strerror(errno));
+    return REED_EIO;
+  }
+  x = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  if (x == NULL)
+    return fail(msg, size, "no PEM certificate in", cert);
+  if ((f = fopen(key, "r")) == NULL) {
+    snprintf(msg, size, "cannot read private key %s: %s", key, strerror(errno));
+    X509_free(x);
+    return REED_EIO;
+  }
+  pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  fclose(f);
+  if (pk == NULL)
+    rc = fail(msg, size, "no PEM private key in", key);
+  else if (X509_check_private_key(x, pk) != 1)
+    rc = fail(msg, size, "the private key does not match certificate", cert);
+  else if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)))
+    rc = fail(msg, size, "cannot read the expiry date of", cert);
+  else
+    *days_left = days == 0 && secs < 0 ? -1 : days;
+  X509_free(x);
+  EVP_PKEY_free(pk);
+  return rc;
 }

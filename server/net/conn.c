@@ -88,14 +88,15 @@ on_closed(uv_handle_t *h)
   reed_conn_t *c = h->data;
   reed_net_t *net = c->net;
 
-  /* A refused connection was logged, at most once a second, already. */
-  if (!(c->flags & CONN_REFUSED))
-    reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed: %s",
-             (unsigned long long)c->env.conn_id, c->peer.ip,
-             c->reason ? c->reason : "closed");
+  /* conn_free first: a core not yet told of the close names its user. */
   if (c->core != NULL && c->module->conn_free != NULL)
     c->module->conn_free(c->core);
   c->core = NULL;
+  reed_log(net->log, REED_LOG_INFO, "conn %llu %s closed%s%s%s: %s",
+           (unsigned long long)c->env.conn_id, c->peer.ip, c->label ? " (" : "",
+           c->label ? c->label : "", c->label ? ")" : "",
+           c->reason ? c->reason : "closed");
+  reed_free(c->label);
   reed__tls_conn_free(c);
   if (c->flags & CONN_COUNTED)
     reed__ip_release(net, c->peer.ip);
@@ -289,6 +290,15 @@ tp_close(void *t, const char *reason)
   if (c->tls != NULL)
     reed__tls_close_notify(c);
   reed__net_mark_dirty(c);
+}
+
+static void
+tp_set_label(void *t, const char *label)
+{
+  reed_conn_t *c = t;
+
+  reed_free(c->label);
+  c->label = label != NULL ? reed_strdup(label) : NULL;
 }
 
 static void
@@ -656,6 +666,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .pause_reading = tp_pause,
       .start_tls = tp_start_tls,
       .peer = tp_peer,
+      .set_label = tp_set_label,
       .t = c,
   };
   c->env = (reed_proto_env_t){

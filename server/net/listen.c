@@ -104,6 +104,7 @@ free_unbound(uv_handle_t *h)
   reed_free(l->cert_file);
   reed_free(l->key_file);
   reed_free(l->path);
+  reed_free(l->key);
   reed_free(l);
 }
 
@@ -171,7 +172,9 @@ reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec)
       .module_state = spec->module_state,
       .kind = spec->kind,
   };
-  if ((rc = own_cert(net, l, spec)) != 0) {
+  if (spec->key != NULL && (l->key = reed_strdup(spec->key)) == NULL)
+    rc = REED_ENOMEM;
+  if (rc != 0 || (rc = own_cert(net, l, spec)) != 0) {
     free_unbound(&(uv_handle_t){.data = l});
     return rc;
   }
@@ -191,6 +194,31 @@ reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec)
   l->next = net->listeners;
   net->listeners = l;
   return 0;
+}
+
+bool
+reed_net_has_listener(const reed_net_t *net, const char *key)
+{
+  for (const reed_lsock_t *l = net->listeners; l != NULL; l = l->next)
+    if (l->key != NULL && strcmp(l->key, key) == 0)
+      return true;
+  return false;
+}
+
+int
+reed_net_unlisten(reed_net_t *net, const char *key)
+{
+  for (reed_lsock_t **pl = &net->listeners; *pl != NULL; pl = &(*pl)->next) {
+    reed_lsock_t *l = *pl;
+    if (l->key == NULL || strcmp(l->key, key) != 0)
+      continue;
+    *pl = l->next;
+    reed_log(net->log, REED_LOG_INFO, "stopped listening %s", key);
+    /* Accepted connections keep nothing of their listener: they stay. */
+    reed__lsock_close(l);
+    return 0;
+  }
+  return REED_ENOTFOUND;
 }
 
 static int

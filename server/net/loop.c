@@ -177,7 +177,14 @@ close_listener_cb(uv_handle_t *h)
   reed_free(l->cert_file);
   reed_free(l->key_file);
   reed_free(l->path);
+  reed_free(l->key);
   reed_free(l);
+}
+
+void
+reed__lsock_close(reed_lsock_t *l)
+{
+  uv_close(&l->io.h, close_listener_cb);
 }
 
 static void

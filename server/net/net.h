@@ -119,6 +119,8 @@ typedef struct reed_net_listen_s {
   int backlog;   /* 0: 128 */
   const char *cert_file;
   const char *key_file;
+  /* What names it for reed_net_unlisten ("irc ssl:6697"), or NULL. */
+  const char *key;
 } reed_net_listen_t;
 
 typedef struct reed_net_stats_s {
@@ -165,6 +167,10 @@ int reed_net_set_tls(reed_net_t *net, const char *cert_file,
  * failed, logged), REED_ETLS (an ssl listener without a usable certificate),
  * REED_ENOMEM. */
 int reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec);
+/* A reload: whether a listener with this key is open, and closing it (its
+ * accepted connections stay). Unlisten returns 0 or REED_ENOTFOUND. */
+bool reed_net_has_listener(const reed_net_t *net, const char *key);
+int reed_net_unlisten(reed_net_t *net, const char *key);
 
 /* Runs the loop until a shutdown has finished. Returns 0. */
 int reed_net_run(reed_net_t *net);
@@ -196,5 +202,12 @@ void reed_net_hold_output(reed_net_t *net, bool hold);
  * bytes each). Returns 0 or one of: REED_EINVAL, REED_EIO, REED_ETLS. */
 int reed_net_selfsigned(const char *dir, const char *cn, char *cert_out,
                         char *key_out, size_t size);
+
+/* For --check-config: loads a certificate and its key as a listener would
+ * (both readable PEM, the key the certificate's). 0 with *days_left until
+ * it expires (negative once expired), or REED_EIO / REED_ETLS with the
+ * reason (OpenSSL's first error) in msg. */
+int reed_net_check_cert(const char *cert, const char *key, int *days_left,
+                        char *msg, size_t size);
 
 #endif

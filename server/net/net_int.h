@@ -115,11 +115,15 @@ struct reed_conn_s {
   reed_conn_t *prev, *next; /* every connection */
   const char *reason;       /* static text or reason_buf */
   char *reason_buf;
+  char *label;       /* set_label's text, or NULL */
   uint64_t deadline; /* closing: flush by then; handshaking: finish by then */
   reed_inbuf_t inbuf;
   reed_proto_env_t env;
   reed_peer_t peer;
 };
+
+/* Closes a listener (already off net->listeners) and frees it. */
+void reed__lsock_close(reed_lsock_t *l);
 
 struct reed_lsock_s {
   reed_stream_t io;
@@ -132,6 +136,7 @@ struct reed_lsock_s {
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */
   char *path;   /* unix socket path, unlinked at close */
+  char *key;    /* reed_net_listen_t's key, or NULL */
 };
 
 /* ---- The clock's timers (clock_uv.c) --------------------------------------

@@ -238,6 +238,23 @@ handshake_done(reed_conn_t *c)
   }
 }
 
+/* OpenSSL's reason for a failed handshake: its first queued error, or
+ * what SSL_get_error said when the queue is empty (the peer hung up). */
+static const char *
+handshake_reason(int err, char *buf, size_t size)
+{
+  unsigned long e = ERR_peek_error();
+
+  if (e != 0) {
+    ERR_error_string_n(e, buf, size);
+    return buf;
+  }
+  if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN)
+    return "the peer closed the connection";
+  snprintf(buf, size, "SSL_get_error %d", err);
+  return buf;
+}
+
 /* Returns 1 once the handshake is complete, 0 while it needs input, -1
  * when it failed (the connection is then being cut). */
 static int
@@ -245,6 +262,7 @@ handshake(reed_conn_t *c)
 {
   int r = SSL_do_handshake(c->tls->ssl);
   int err;
+  char why[256];
 
   if (r == 1) {
     reed__tls_drain(c, 0);
@@ -255,8 +273,9 @@ handshake(reed_conn_t *c)
   reed__tls_drain(c, 0);
   if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
     return 0;
-  reed_log(c->net->log, REED_LOG_INFO, "conn %llu %s: TLS handshake failed",
-           (unsigned long long)c->env.conn_id, c->peer.ip);
+  reed_log(c->net->log, REED_LOG_INFO, "conn %llu %s: TLS handshake failed: %s",
+           (unsigned long long)c->env.conn_id, c->peer.ip,
+           handshake_reason(err, why, sizeof(why)));
   ERR_clear_error();
   reed__conn_abort(c, "TLS handshake failed");
   return -1;

@@ -239,11 +239,14 @@ def test_topic():
     a.call(A.Join, room="tp")
     b.call(A.Join, room="tp")
     a.expect("Joined")
-    assert b.call(A.SetTopic, room="tp", topic="Hello all") == {}
-    a.expect("TopicChanged", room="tp", user=bn, topic="Hello all")
-    assert a.call(A.Join, room="tp")["topic"] == "Hello all"
-    assert b.call_error(A.SetTopic, room="tp", topic="a\nb") is A.BadRequest
-    assert b.call_error(A.SetTopic, room="tp", topic="x" * 391) is A.TooLong
+    # New rooms are topic-locked (default_topic_lock): only a, who made
+    # the room, may set it.
+    assert b.call_error(A.SetTopic, room="tp", topic="mine") is A.Forbidden
+    assert a.call(A.SetTopic, room="tp", topic="Hello all") == {}
+    b.expect("TopicChanged", room="tp", user=an, topic="Hello all")
+    assert b.call(A.Join, room="tp")["topic"] == "Hello all"
+    assert a.call_error(A.SetTopic, room="tp", topic="a\nb") is A.BadRequest
+    assert a.call_error(A.SetTopic, room="tp", topic="x" * 391) is A.TooLong
     assert b.call_error(A.SetTopic, room="nowhere3", topic="") is \
         A.NoSuchRoom
     a.call(A.Join, room="aonly")

@@ -4,6 +4,7 @@ marks accounts; OPER NAME PASSWORD with an operator account's own password
 gives operator rights (381, +o, KILL works), a wrong password is 464 and
 another account's good password 491; each OPER leaves an audit line. A
 plaintext `oper` entry in [irc] still works, with a warning at start-up."""
+import re
 import subprocess
 import time
 
@@ -20,6 +21,11 @@ def account(conf, *args, password=None):
 
 def logged(srv, text):
     return wait_until(lambda: any(text in l for l in srv.log_lines), 10)
+
+
+def logged_re(srv, pattern):
+    return wait_until(lambda: any(re.search(pattern, l)
+                                  for l in srv.log_lines), 10)
 
 
 def oper(port, name, password, nick):
@@ -52,26 +58,28 @@ def main():
         port = srv.port("irc", "tcp")
         c, code = oper(port, "boss", "wrong password", "u1")
         assert code == "464", code
-        assert logged(srv, "oper: u1 (127.0.0.1) OPER boss: failed: "
-                           "password incorrect")
+        assert logged_re(srv, r"audit: OPER boss by u1 \(conn \d+ "
+                              r"127\.0\.0\.1\): failed: password incorrect")
         c.close()
         c, code = oper(port, "pleb", "pleb password", "u2")
         assert code == "491", code
-        assert logged(srv, "OPER pleb: failed: not an operator account")
+        assert logged_re(srv, r"OPER pleb by \S+ \(conn \d+ [^)]*\): failed: "
+                              r"not an operator account")
         c.close()
         victim = RawClient(port)
         victim.register("victim")
         c, code = oper(port, "boss", "boss password", "u3")
         assert code == "381", code
         c.expect("MODE u3 :+o")
-        assert logged(srv, "oper: u3 (127.0.0.1) OPER boss: success "
-                           "(operator account)")
+        assert logged_re(srv, r"audit: OPER boss by u3 \(conn \d+ "
+                              r"127\.0\.0\.1\): success \(operator account\)")
         c.send("KILL victim :bye")
         victim.expect("ERROR ")
         c.close()
         c, code = oper(port, "cfgop", "s3cr3tpass", "u4")
         assert code == "381", code
-        assert logged(srv, "OPER cfgop: success (config oper)")
+        assert logged_re(srv, r"OPER cfgop by \S+ \(conn \d+ [^)]*\): success "
+                              r"\(config oper\)")
         c.close()
         r = account(conf, "oper", "del", "boss")
         assert r.returncode == 0, r

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from reedtest import built_modules, reed_bin
+from reedtest import built_modules, log_message, reed_bin
 
 DEFAULTS = {
     "irc": [("tcp", 6667), ("ssl", 6697)],
@@ -35,9 +35,11 @@ def read_lines(proc, want, timeout):
             if not line:
                 break
             lines.append(line)
-            parts = line.split()
-            if len(parts) >= 6 and parts[1] == "listening":
-                seen.add((parts[2], parts[3], parts[4], parts[5]))
+            msg = log_message(line)
+            assert msg is not None, "log line without stamp: %r" % line
+            parts = msg[1].split()
+            if len(parts) >= 5 and parts[0] == "listening":
+                seen.add(tuple(parts[1:5]))
         elif proc.poll() is not None:
             break
     return lines, seen

@@ -50,6 +50,10 @@ def wait_log(srv, text, count=1, timeout=10.0):
     return False
 
 
+def count_log(srv, text):
+    return sum(text in l for l in srv.log_lines)
+
+
 def ask_bot(c, text):
     c.send("PRIVMSG #bots :!echo %s" % text)
     line = c.wait("PRIVMSG #bots :%s" % text)
@@ -64,6 +68,10 @@ def main():
     with ReedServer(extra_ini=extra) as srv:
         assert wait_log(srv, "plugin %s loaded" % PLUGIN), srv.log_lines
         assert wait_log(srv, "plugin %s not loaded" % missing), srv.log_lines
+        # Each load is logged once: "running as" comes after the plugins.
+        assert wait_log(srv, " running as "), srv.log_lines
+        assert count_log(srv, "plugin %s loaded" % PLUGIN) == 1, srv.log_lines
+        assert count_log(srv, "plugin %s not loaded" % missing) == 1
         c = Irc(srv.port("irc"), "alice")
         c.wait(" 001 ")
         c.send("JOIN #bots")

@@ -1,6 +1,7 @@
 """SIGHUP applies new [server] limits to new connections while the open
 ones stay: a per-IP limit set by a reload refuses the next connection with
-a short error line, and lifting it again lets connections in."""
+a short error line, and lifting it again lets connections in. A changed
+data_dir is refused with the reason (a restart is needed)."""
 import os
 import signal
 import socket
@@ -72,6 +73,16 @@ def main():
         except socket.timeout:
             pass
         assert sum("refused 127.0.0.1" in l for l in srv.log_lines) == 1
+        # A new data_dir is refused, saying why, and nothing else changes.
+        set_server_key(srv, "data_dir", os.path.join(srv.dir, "elsewhere"))
+        srv.signal(signal.SIGHUP)
+        assert wait_log(srv, "reload: data_dir changed"), srv.log_lines
+        line = [l for l in srv.log_lines if "data_dir changed" in l][0]
+        assert "needs a restart" in line and "config kept" in line, line
+        assert wait_log(srv, "reload: certificate", count=3)
+        assert not any("cannot make a certificate" in l
+                       for l in srv.log_lines), srv.log_lines
+        assert not os.path.exists(os.path.join(srv.dir, "elsewhere"))
         assert srv.proc.poll() is None
         assert srv.stop(signal.SIGTERM, timeout=5) == 0
         for s in open_socks + [more]:

@@ -17,10 +17,10 @@ import time
 from reedtest import ReedServer, built_modules
 
 
-def wait_log(srv, text, timeout=10.0):
+def wait_log(srv, text, timeout=10.0, count=1):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if any(text in l for l in srv.log_lines):
+        if sum(text in l for l in srv.log_lines) >= count:
             return True
         srv._readline(0.2)
     return False
@@ -112,16 +112,17 @@ def main():
         for _, _, s in tls:
             assert still_open(s)
 
-        # A new listener is not started by a reload, and reed says so.
+        # A new listener is bound by a reload.
         ini = os.path.join(srv.dir, "reed.ini")
         with open(ini) as f:
             text = f.read()
         header = "[%s]\n" % mods[0]
         with open(ini, "w") as f:
-            f.write(text.replace(
-                header, header + "listen = tcp:0:interface=127.0.0.1\n", 1))
+            f.write(text.replace(header, header + "listen = "
+                                 "tcp:0:interface=127.0.0.1:backlog=32\n", 1))
+        before = sum("listening %s tcp " % mods[0] in l for l in srv.log_lines)
         srv.signal(signal.SIGHUP)
-        assert wait_log(srv, "listener changes take effect at the next start")
+        assert wait_log(srv, "listening %s tcp " % mods[0], count=before + 1)
         assert srv.proc.poll() is None
 
         # A broken config on reload is reported and changes nothing.

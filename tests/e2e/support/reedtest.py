@@ -22,6 +22,15 @@ import time
 _SIGTERM = signal.SIGTERM
 
 LISTEN_RE = re.compile(r"listening (\S+) (\S+) (\S+) (\S+)")
+# "2026-12-07T15:04:05.123Z INFO message": RFC 3339 UTC, then the level.
+STAMP_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) "
+                      r"(DEBUG|INFO|WARN|ERROR) (.*?)\r?\n?$")
+
+
+def log_message(line):
+    """(level, message) of a stamped log line, or None if it has no stamp."""
+    m = STAMP_RE.match(line)
+    return (m.group(2), m.group(3)) if m else None
 
 DEFAULT_LISTENERS = {
     "irc": ["tcp:0:interface=127.0.0.1", "ssl:0:interface=127.0.0.1"],

@@ -68,6 +68,8 @@ TEST(log_folds_repeats)
 {
   reed_log_t log = {.emit = record, .min_level = REED_LOG_INFO};
 
+  nlogged = 0;
+
   reed_log(&log, REED_LOG_DEBUG, "hidden");
   for (int i = 0; i < 5; i++)
     reed_log(&log, REED_LOG_WARN, "flood %d", 1);
@@ -79,6 +81,74 @@ TEST(log_folds_repeats)
   ASSERT_STR_EQ(logged[1], "last message repeated 4 more times");
   ASSERT_STR_EQ(logged[2], "other");
   ASSERT_STR_EQ(logged[3], "last message repeated 1 more times");
+}
+
+TEST(log_format_table)
+{
+  static const struct {
+    int64_t ms;
+    int level, style;
+    const char *want;
+  } cases[] = {
+      {0, REED_LOG_INFO, REED_LOG_STYLE_STAMPED,
+       "1970-01-01T00:00:00.000Z INFO hi"},
+      {1796655845123LL, REED_LOG_WARN, REED_LOG_STYLE_STAMPED,
+       "2026-12-07T15:04:05.123Z WARN hi"},
+      {1796655845123LL, REED_LOG_ERROR, REED_LOG_STYLE_JOURNAL, "<3>ERROR hi"},
+      {5, REED_LOG_DEBUG, REED_LOG_STYLE_JOURNAL, "<7>DEBUG hi"},
+      {5, REED_LOG_INFO, REED_LOG_STYLE_JOURNAL, "<6>INFO hi"},
+  };
+  char out[128];
+
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    reed_log_format(out, sizeof(out), cases[i].ms, cases[i].level, "hi",
+                    cases[i].style);
+    ASSERT_STR_EQ(out, cases[i].want);
+  }
+}
+
+TEST(log_journal_stream_table)
+{
+  static const struct {
+    const char *in;
+    bool ok;
+    unsigned long long dev, ino;
+  } cases[] = {
+      {"8:1234", true, 8, 1234},
+      {"0:0", true, 0, 0},
+      {NULL, false, 0, 0},
+      {"", false, 0, 0},
+      {"8", false, 0, 0},
+      {"8:", false, 0, 0},
+      {":5", false, 0, 0},
+      {"8:5x", false, 0, 0},
+      {"-8:5", false, 0, 0},
+      {"8:-5", false, 0, 0},
+      {"99999999999999999999999:1", false, 0, 0},
+  };
+
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    unsigned long long dev = 0, ino = 0;
+    bool ok = reed_log_parse_journal_stream(cases[i].in, &dev, &ino);
+
+    ASSERT_EQ(ok, cases[i].ok);
+    if (ok) {
+      ASSERT_EQ(dev, cases[i].dev);
+      ASSERT_EQ(ino, cases[i].ino);
+    }
+  }
+}
+
+TEST(audit_is_tagged_and_never_folded)
+{
+  reed_log_t log = {.emit = record, .min_level = REED_LOG_ERROR};
+
+  nlogged = 0;
+  reed_audit(&log, "OPER %s", "alice");
+  reed_audit(&log, "OPER %s", "alice");
+  ASSERT_EQ(nlogged, 2);
+  ASSERT_STR_EQ(logged[0], "audit: OPER alice");
+  ASSERT_STR_EQ(logged[1], "audit: OPER alice");
 }
 
 TEST(utf8_table)

@@ -604,10 +604,10 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 49\n"
-                   "irc ssl:6697:interface=\\:\\: 50\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 51\n"
-                   "amp tcp:7227:interface=127.0.0.1 60\n");
+  ASSERT_LINES(ls, "irc tcp:6667 53\n"
+                   "irc ssl:6697:interface=\\:\\: 54\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 55\n"
+                   "amp tcp:7227:interface=127.0.0.1 64\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);

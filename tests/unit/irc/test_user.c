@@ -91,6 +91,53 @@ TEST(user_who_whois)
   itw_run_chunked(sc_who_whois);
 }
 
+/* WHO by mask (RFC 2812 3.6.1): people in no room and the asker are found;
+ * an invisible person only by who shares a room with it, and WHO #room
+ * from outside the room leaves its invisible members out. */
+static void
+sc_who_visibility(itw_t *w)
+{
+  itw_register(w, 0, "alice");
+  itw_register(w, 1, "bob");
+  itw_register(w, 2, "carol");
+  itw_feed(w, 1, "MODE bob +i\r\n");
+  itw_feed(w, 2, "MODE carol +i\r\nJOIN #hide\r\n");
+  itw_take(w, 1);
+  itw_take(w, 2);
+  /* Nobody is in a room with alice: she sees herself and bob is +i. */
+  itw_feed(w, 0, "WHO *\r\nWHO #hide\r\nWHO bob\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 352 alice * ~u0 127.0.0.1 irc.test alice H :0 Real "
+             "alice\n"
+             ":irc.test 315 alice * :End of WHO list\n"
+             ":irc.test 315 alice #hide :End of WHO list\n"
+             ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob H :0 Real bob\n"
+             ":irc.test 315 alice bob :End of WHO list");
+  /* Once alice shares #hide with carol, carol is listed; bob not yet. */
+  itw_feed(w, 0, "JOIN #hide\r\n");
+  itw_take(w, 0);
+  itw_feed(w, 0, "WHO *o*\r\nWHO #hide %n\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 352 alice * ~u2 127.0.0.1 irc.test carol H :0 Real "
+             "carol\n"
+             ":irc.test 315 alice *o* :End of WHO list\n"
+             ":irc.test 354 alice carol\n"
+             ":irc.test 354 alice alice\n"
+             ":irc.test 315 alice #hide :End of WHO list");
+  /* bob, invisible no more, is found in no room. */
+  itw_feed(w, 1, "MODE bob -i\r\n");
+  itw_take(w, 1);
+  itw_feed(w, 0, "WHO b*\r\n");
+  ITW_EXPECT(w, 0,
+             ":irc.test 352 alice * ~u1 127.0.0.1 irc.test bob H :0 Real bob\n"
+             ":irc.test 315 alice b* :End of WHO list");
+}
+
+TEST(user_who_visibility)
+{
+  itw_run_chunked(sc_who_visibility);
+}
+
 static void
 sc_umode_setname(itw_t *w)
 {

@@ -491,3 +491,33 @@ TEST(room_source_loads_unknown_rooms)
   ASSERT_EQ(src.calls, 7);
   fx_done(&f);
 }
+
+/* default_topic_lock: rooms made from then on are topic-locked (IRC +nt);
+ * a room that exists keeps its modes, and turning it off applies to the
+ * next new room only. */
+TEST(default_topic_lock_for_new_rooms)
+{
+  fx_t f;
+  reed_room_view_t v;
+  reed_model_opts_t o = {.server_name = "test.server",
+                         .default_topic_lock = true};
+
+  fx_init_opts(&f, &o);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "amp", "bob");
+
+  ASSERT_EQ(reed_room_join(a, "locked", NULL), 0);
+  reed_room_view(reed_room_find(f.m, "locked"), &v);
+  ASSERT(v.topic_lock && v.no_external);
+  /* Not an op: the lock holds. */
+  ASSERT_EQ(reed_room_join(b, "locked", NULL), 0);
+  ASSERT(reed_room_set_topic(b, "locked", "mine") < 0);
+  reed_model_set_default_topic_lock(f.m, false);
+  reed_room_view(reed_room_find(f.m, "locked"), &v);
+  ASSERT(v.topic_lock);
+  ASSERT_EQ(reed_room_join(b, "open", NULL), 0);
+  reed_room_view(reed_room_find(f.m, "open"), &v);
+  ASSERT(!v.topic_lock && v.no_external);
+  rec_take();
+  fx_done(&f);
+}
