@@ -305,6 +305,17 @@ parse_args(ep_parse_t *p, const char *s, reed_endpoint_t *ep)
   return rc ? rc : convert(p, k, ep);
 }
 
+/* Escaping can make the canonical form (reed_endpoint_format) longer than
+ * the input; an endpoint is accepted only if that form parses back. */
+static bool
+fits_written_out(const reed_endpoint_t *ep)
+{
+  char canon[REED_EP_MAX_LEN + 1];
+  int n = reed_endpoint_format(ep, canon, sizeof(canon));
+
+  return n >= 0 && (size_t)n <= REED_EP_MAX_LEN;
+}
+
 int
 reed_endpoint_parse(const char *s, reed_endpoint_t *ep, char *err,
                     size_t errlen)
@@ -325,6 +336,9 @@ reed_endpoint_parse(const char *s, reed_endpoint_t *ep, char *err,
   }
   rc = parse_args(&p, s, ep);
   reed_free(p.buf);
+  if (rc == 0 && !fits_written_out(ep))
+    rc = fail(&p, "endpoint longer than %d bytes once written out",
+              REED_EP_MAX_LEN);
   if (rc != 0)
     reed_endpoint_cleanup(ep);
   return rc;
