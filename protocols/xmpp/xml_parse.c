@@ -16,8 +16,8 @@
  *   leave expat holding the rest of its buffer, which a reset throws away.
  * - Limits. Before a piece goes to expat, the bytes of the current
  *   top-level element (or of the stream header) including that piece are
- *   known, so an oversized element is refused before expat buffers it, at
- *   the same byte for every split of the input.
+ *   known, so an oversized element is refused before expat buffers more
+ *   than the limit, at the same byte for every split of the input.
  * - Keepalives. After the stream header and after each top-level element,
  *   expat holds no partial token, so whitespace there is skipped without
  *   giving it to expat at all: it neither counts towards the next element
@@ -537,17 +537,34 @@ piece_len(const uint8_t *in, size_t len)
   return gt != NULL ? (size_t)(gt - in) + 1 : len;
 }
 
-/* Whether n more bytes keep the header or the current element in bounds. */
-static bool
-within_limits(const reed_xml_stream_t *p, size_t n)
+/* How many more bytes the stream header, or the current top-level
+ * element, may take. */
+static uint64_t
+room(const reed_xml_stream_t *p)
 {
-  if (!p->opened)
-    return p->fed + n <= p->lim.max_stream_hdr;
-  return p->fed + n - p->el_start <= p->lim.max_stanza;
+  uint64_t max = p->opened ? p->lim.max_stanza : p->lim.max_stream_hdr;
+  uint64_t used = p->fed - (p->opened ? p->el_start : 0);
+
+  return used < max ? max - used : 0;
+}
+
+static bool
+parse(reed_xml_stream_t *p, const uint8_t *in, size_t n)
+{
+  if (XML_Parse(p->xp, (const char *)in, (int)n, XML_FALSE) != XML_STATUS_OK) {
+    if (p->err == REED_XML_OK)
+      p->err = expat_error(p->xp);
+    return false;
+  }
+  p->fed += n;
+  return true;
 }
 
 /* Parses from *pos up to the end of one piece; false when the stream
- * failed. Skips whitespace between top-level elements first. */
+ * failed. Skips whitespace between top-level elements first. Past a
+ * limit, expat still gets the bytes up to it, so an error in them is
+ * found first whatever the split: only the limit's own byte is
+ * deterministic, not the size of a piece. */
 static bool
 feed_piece(reed_xml_stream_t *p, const uint8_t *in, size_t len, size_t *pos)
 {
@@ -558,25 +575,29 @@ feed_piece(reed_xml_stream_t *p, const uint8_t *in, size_t len, size_t *pos)
       (*pos)++;
     if (*pos == len)
       return true;
+    /* Text between top-level elements (whitespace aside) is refused at
+     * its first byte, before expat reports it in split-dependent runs. */
+    if (in[*pos] != '<') {
+      p->err = REED_XML_ERR_BAD_FORMAT;
+      return false;
+    }
     p->at_boundary = false;
     p->lim = p->next_lim;
     p->el_start = p->fed;
   }
   n = piece_len(in + *pos, len - *pos);
+  if (n > room(p)) {
+    if (room(p) > 0)
+      (void)parse(p, in + *pos, (size_t)room(p));
+    if (p->err == REED_XML_OK)
+      p->err = REED_XML_ERR_POLICY_VIOLATION;
+    return false;
+  }
   if (n > INT_MAX) /* only with a limit past 2 GiB: the piece goes in parts */
     n = INT_MAX;
-  if (!within_limits(p, n)) {
-    p->err = REED_XML_ERR_POLICY_VIOLATION;
-    return false;
-  }
   p->boundary_event = false;
-  if (XML_Parse(p->xp, (const char *)in + *pos, (int)n, XML_FALSE) !=
-      XML_STATUS_OK) {
-    if (p->err == REED_XML_OK)
-      p->err = expat_error(p->xp);
+  if (!parse(p, in + *pos, n))
     return false;
-  }
-  p->fed += n;
   *pos += n;
   p->at_boundary = p->boundary_event;
   return true;
