@@ -152,3 +152,35 @@ transcript(const char *in, size_t len, const reed_xml_limits_t *lim)
   rec_done(&r);
   return s;
 }
+
+static void
+keep_first(void *ud, reed_xml_el_t *el)
+{
+  reed_xml_el_t **out = ud;
+
+  if (*out == NULL) {
+    *out = reed_xml_el_clone(el);
+    ASSERT(*out != NULL);
+  }
+}
+
+reed_xml_el_t *
+parse_el(const char *stanza)
+{
+  static const char hdr[] = "<stream:stream xmlns='jabber:client' "
+                            "xmlns:stream='http://etherx.jabber.org/streams'>";
+  reed_xml_cbs_t cbs = {.element = keep_first};
+  reed_xml_el_t *el = NULL;
+  reed_xml_stream_t *p;
+  size_t used;
+
+  ASSERT_EQ(reed_xml_stream_new(NULL, &cbs, &el, &p), 0);
+  ASSERT_EQ(reed_xml_stream_feed(p, (const uint8_t *)hdr, strlen(hdr), &used),
+            REED_XML_OK);
+  ASSERT_EQ(
+      reed_xml_stream_feed(p, (const uint8_t *)stanza, strlen(stanza), &used),
+      REED_XML_OK);
+  reed_xml_stream_free(p);
+  ASSERT(el != NULL);
+  return el;
+}

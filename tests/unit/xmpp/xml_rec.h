@@ -27,4 +27,8 @@ void rec_feed_split(rec_t *r, const char *in, size_t len, size_t split);
 /* The transcript of one input fed whole, as a malloc'd string. */
 char *transcript(const char *in, size_t len, const reed_xml_limits_t *lim);
 
+/* The first element of HDR + stanza (a jabber:client stream), cloned;
+ * free it with reed_xml_el_free. Fails the test when there is none. */
+reed_xml_el_t *parse_el(const char *stanza);
+
 #endif
