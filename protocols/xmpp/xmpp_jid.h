@@ -19,6 +19,8 @@
 #ifndef REED_XMPP_JID_H
 #define REED_XMPP_JID_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
