@@ -19,6 +19,8 @@
 #ifndef REED_XMPP_JID_H
 #define REED_XMPP_JID_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,8 +42,7 @@ int reed_jid_parse(const char *s, reed_jid_t *out);
  * size - 1 bytes and a NUL when size > 0, so a return >= size means the
  * output was truncated. The longest JID fits in REED_JID_MAX + 1 bytes. */
 #define REED_JID_MAX (3 * REED_JID_PART_MAX + 2)
-size_t reed_jid_format(const reed_jid_t *j, bool full, char *out,
-                       size_t size);
+size_t reed_jid_format(const reed_jid_t *j, bool full, char *out, size_t size);
 
 /* XEP-0106: escapes a localpart's space " & ' / : < > @ as \20 \22 \26 \27
  * \2f \3a \3c \3e \40, and a backslash as \5c only where it would

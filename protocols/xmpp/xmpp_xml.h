@@ -86,11 +86,11 @@ typedef struct reed_xml_limits_s {
  * sends (reed_xml_err_condition gives its element name). */
 typedef enum {
   REED_XML_OK = 0,
-  REED_XML_ERR_NOT_WELL_FORMED,  /* bad XML, or bad UTF-8 */
-  REED_XML_ERR_RESTRICTED_XML,   /* DTD, entity decl, comment, PI */
-  REED_XML_ERR_POLICY_VIOLATION, /* depth, attrs, stanza size limits */
+  REED_XML_ERR_NOT_WELL_FORMED,   /* bad XML, or bad UTF-8 */
+  REED_XML_ERR_RESTRICTED_XML,    /* DTD, entity decl, comment, PI */
+  REED_XML_ERR_POLICY_VIOLATION,  /* depth, attrs, stanza size limits */
   REED_XML_ERR_INVALID_NAMESPACE, /* stream element not {streams}stream */
-  REED_XML_ERR_BAD_FORMAT,       /* anything else the parser refuses */
+  REED_XML_ERR_BAD_FORMAT,        /* anything else the parser refuses */
   REED_XML_ERR_NOMEM,
 } reed_xml_err_t;
 /* "not-well-formed", "restricted-xml", "policy-violation",
