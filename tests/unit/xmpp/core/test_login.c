@@ -6,6 +6,7 @@
 #include "xmpp_fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The challenge's text: the base64 between '>' and '</challenge>'. */
@@ -222,4 +223,53 @@ TEST(login_account_case)
   XW_EXPECT(c, want);
   ASSERT_STR_EQ(reed_session_account(xw_session(c)), "Erin");
   xw_free(&w);
+}
+
+/* The login after STARTTLS as one client write, cut in two at every byte:
+ * the output is the same as for the write whole. */
+static char *
+login_at_split(const char *in, size_t len, size_t cut)
+{
+  xw_t w;
+  tw_client_t *c;
+  char *out;
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "bob", "pw");
+  c = xw_client(&w, "bob", false);
+  tw_send(c, C_HDR);
+  tw_take(c);
+  xw_starttls(c);
+  tw_send_bytes(c, in, cut);
+  tw_send_bytes(c, in + cut, len - cut);
+  out = strdup(tw_take(c));
+  ASSERT(out != NULL);
+  xw_free(&w);
+  return out;
+}
+
+TEST(login_every_split)
+{
+  char b64[128], in[1024];
+  char *whole;
+  size_t len;
+
+  xw_plain("bob", "pw", b64, sizeof(b64));
+  snprintf(in, sizeof(in),
+           C_HDR "<auth " SASL_NS " mechanism='PLAIN'>%s</auth>" C_HDR
+                 "<iq type='set' id='1'><bind " BIND_NS
+                 "><resource>r</resource></bind></iq>"
+                 "<iq type='set' id='2'><session "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>",
+           b64);
+  len = strlen(in);
+  whole = login_at_split(in, len, len);
+  ASSERT(strstr(whole, "<jid>bob@reed.test/r</jid>") != NULL);
+  ASSERT(strstr(whole, "id='2'/>") != NULL);
+  for (size_t cut = 0; cut < len; cut++) {
+    char *out = login_at_split(in, len, cut);
+    ASSERT_STR_EQ(out, whole);
+    free(out);
+  }
+  free(whole);
 }
