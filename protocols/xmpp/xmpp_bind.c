@@ -219,6 +219,7 @@ reed__xmpp_iq_bind(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (c->timer != 0)
     c->env->clock->cancel(c->env->clock->c, c->timer);
   c->timer = 0;
+  reed__xmpp_keepalive_start(c);
   bind_result(c, st);
   for (size_t i = 0; reed__xmpp_on_bound[i] != NULL && !c->closed; i++)
     reed__xmpp_on_bound[i](c);

@@ -101,17 +101,19 @@ struct reed_xmpp_core_s {
   const reed_proto_env_t *env;
   reed_xmpp_state_t *st;
   reed_xml_stream_t *xml;
-  bool header_in;   /* the client's header of the current stream came */
-  bool header_out;  /* ours went out */
-  bool secure;      /* TLS: a direct TLS listener, or STARTTLS done */
-  bool tls_pending; /* <proceed/> sent: plaintext until tls_ready is dropped */
-  bool authed;      /* SASL succeeded */
-  bool bound;       /* a resource is bound (session exists) */
-  bool restart;     /* reset the parser before the next byte */
-  bool xml_paused;  /* the parser was paused: resume before feeding */
-  bool read_paused; /* pause_reading(true) is in force */
-  bool closed;      /* close requested: ignore further input */
-  uint64_t timer;   /* negotiation timeout */
+  bool header_in;    /* the client's header of the current stream came */
+  bool header_out;   /* ours went out */
+  bool secure;       /* TLS: a direct TLS listener, or STARTTLS done */
+  bool tls_pending;  /* <proceed/> sent: plaintext until tls_ready is dropped */
+  bool authed;       /* SASL succeeded */
+  bool bound;        /* a resource is bound (session exists) */
+  bool restart;      /* reset the parser before the next byte */
+  bool xml_paused;   /* the parser was paused: resume before feeding */
+  bool read_paused;  /* pause_reading(true) is in force */
+  bool closed;       /* close requested: ignore further input */
+  uint64_t timer;    /* negotiation timeout */
+  uint64_t ka_timer; /* whitespace keepalive, once bound */
+  uint64_t last_rx_ms; /* when input last came */
   char stream_id[40];
   char account[REED_AUTH_NAME_MAX + 1]; /* canonical, once authed */
   char *resource;                       /* once bound */
@@ -315,6 +317,9 @@ void reed__xmpp_tls_ready(void *core);
 void reed__xmpp_eof(void *core, const char *reason);
 void reed__xmpp_shutdown(void *core, int why);
 void reed__xmpp_conn_free(void *core);
+/* Sends a single space after [server] ping_interval of silence from the
+ * client, from bind on (RFC 6120 4.6.1): a dead peer then fails a write. */
+void reed__xmpp_keepalive_start(reed_xmpp_core_t *c);
 
 /* Base64 (RFC 4648, padded; xmpp_sasl.c). encode writes 4*ceil(len/3)
  * characters and a NUL; decode returns the length or REED_ESYNTAX (out

@@ -297,3 +297,28 @@ TEST(refusal_is_a_stream_error)
   reed_buf_unref(b);
   ASSERT_EQ(reed_alloc_live(), 0);
 }
+
+/* A space after [server] ping_interval (here the default, 120 s) of
+ * silence from the client; input puts it off. */
+TEST(whitespace_keepalive)
+{
+  xw_t w;
+  tw_client_t *a;
+  unsigned n = 0;
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "alice", "pw");
+  a = xw_client(&w, "a", true);
+  xw_login(&w, a, "alice", "pw", "laptop", &n);
+  fc_advance(w.tw.fc, 119999);
+  XW_EXPECT(a, "");
+  fc_advance(w.tw.fc, 1);
+  XW_EXPECT(a, " ");
+  fc_advance(w.tw.fc, 60000);
+  tw_send(a, " "); /* the client's own keepalive counts as input */
+  fc_advance(w.tw.fc, 60000);
+  XW_EXPECT(a, "");
+  fc_advance(w.tw.fc, 60000);
+  XW_EXPECT(a, " ");
+  xw_free(&w);
+}
