@@ -322,3 +322,37 @@ TEST(whitespace_keepalive)
   XW_EXPECT(a, " ");
   xw_free(&w);
 }
+
+/* Allocation n fails, for each n across a pipelined login: no crash, no
+ * leak (xw_free checks), and no stall: the stream either ends or answers
+ * the last iq. */
+TEST(failmalloc_login)
+{
+  char b64[128], in[1024];
+
+  xw_plain("alice", "pw", b64, sizeof(b64));
+  snprintf(in, sizeof(in),
+           C_HDR "<auth " SASL_NS " mechanism='PLAIN'>%s</auth>" C_HDR
+                 "<iq type='set' id='1'><bind " BIND_NS
+                 "><resource>r</resource></bind></iq>"
+                 "<message to='nobody@reed.test' id='m'><body>x</body>"
+                 "</message><iq type='set' id='2'><session "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>",
+           b64);
+  for (long n = 0; n < 500; n++) {
+    xw_t w;
+    tw_client_t *a;
+    const char *out;
+
+    xw_init(&w, false);
+    tw_account(&w.tw, "alice", "pw");
+    a = xw_client(&w, "a", true);
+    reed_alloc_fail_after(n);
+    tw_send(a, in);
+    reed_alloc_fail_after(-1);
+    out = tw_take(a);
+    if (!a->ft->closed && strstr(out, "id='2'") == NULL)
+      reed__test_fail(__FILE__, __LINE__, "n=%ld: stalled: %s", n, out);
+    xw_free(&w);
+  }
+}
