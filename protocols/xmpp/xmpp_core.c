@@ -275,8 +275,9 @@ reed__xmpp_shutdown(void *core, int why)
 {
   reed_xmpp_core_t *c = core;
 
-  REED_UNUSED(why);
-  reed__xmpp_stream_error(c, "system-shutdown", "Server shutting down");
+  reed__xmpp_stream_error(c, "system-shutdown",
+                          why == REED_SHUTDOWN_RELOAD ? "Server restarting"
+                                                      : "Server shutting down");
 }
 
 void

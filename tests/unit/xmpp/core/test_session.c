@@ -84,6 +84,14 @@ TEST(shutdown_sends_system_shutdown)
                "Server shutting down") "</stream:error></stream:stream>",
            xw_hdr(h, sizeof(h), 3));
   XW_EXPECT(g, want);
+  /* A restart (REED_SHUTDOWN_RELOAD) says so, as IRC does. */
+  a = xw_client(&w, "r", true);
+  n = 3; /* g's stream was the third */
+  xw_login(&w, a, "alice", "pw", "laptop", &n);
+  reed_xmpp_module.shutdown(a->core, REED_SHUTDOWN_RELOAD);
+  XW_EXPECT(a, "<stream:error>" SE_TEXT(
+                   "system-shutdown",
+                   "Server restarting") "</stream:error></stream:stream>");
   xw_free(&w);
 }
 
