@@ -161,6 +161,13 @@ void reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
  * internal-server-error. Returns 0 or a REED_E* code. */
 int reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o);
 void reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s);
+/* For fan-outs: a finished buffer shared by many recipients (the caller
+ * keeps its reference), and write2's form, this recipient's own `head`
+ * ("<message to='full JID'") before a shared `body`. Nothing once the
+ * connection is closing. */
+void reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b);
+void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
+                       reed_buf_t *body);
 /* Writes our stream header (once per stream). */
 void reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to);
 /* RFC 6120 4.9: our header first when it has not gone out, then

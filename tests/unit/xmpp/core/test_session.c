@@ -364,3 +364,30 @@ TEST(failmalloc_login)
     xw_free(&w);
   }
 }
+
+/* The fan-out writers: a shared buffer keeps its one reference; a head
+ * goes in front of the body; a full send queue stops later writes. */
+TEST(fanout_writes)
+{
+  xw_t w;
+  tw_client_t *a;
+  reed_buf_t *body = reed_buf_from(" from='x'/>", 11);
+  reed_xmpp_core_t *c;
+
+  xw_init(&w, false);
+  a = xw_client(&w, "a", true);
+  c = a->core;
+  reed__xmpp_write(c, body);
+  reed__xmpp_write2(c, "<presence to='me'", 17, body);
+  XW_EXPECT(a, " from='x'/><presence to='me' from='x'/>");
+  ASSERT_EQ(a->ft->writes2, 1);
+  ft_set_full(a->ft, 1);
+  reed__xmpp_write(c, body);
+  ASSERT(c->closed);
+  ft_set_full(a->ft, 0);
+  reed__xmpp_write(c, body);
+  XW_EXPECT(a, "");
+  ASSERT_EQ(body->refs, 1);
+  reed_buf_unref(body);
+  xw_free(&w);
+}
