@@ -140,7 +140,7 @@ static int
 ban_run(app_t *a, const ban_cmd_t *c)
 {
   uint64_t now = wall_now_ms();
-  char canon[REED_SBAN_TARGET_MAX + 1];
+  char canon[REED_SBAN_TARGET_MAX + 1], what[REED_SBAN_TARGET_MAX + 64];
   int kind, rc;
 
   if (strcmp(c->action, "list") == 0)
@@ -154,9 +154,11 @@ ban_run(app_t *a, const ban_cmd_t *c)
   }
   if (strcmp(c->action, "del") == 0) {
     rc = reed_store_ban_del(a->store, canon);
-    if (rc == 0)
+    if (rc == 0) {
       printf("ban on %s: lifted\n", canon);
-    else
+      snprintf(what, sizeof(what), "ban del %s", canon);
+      reed__app_cli_audit(a, what, NULL);
+    } else
       fprintf(stderr, "reed: ban del %s: %s\n", canon,
               rc == REED_ENOTFOUND ? "no such ban" : reed_strerror(rc));
     return rc;
@@ -176,9 +178,13 @@ ban_run(app_t *a, const ban_cmd_t *c)
     char d[24];
     reed_sban_duration_format(c->duration_ms, d, sizeof(d));
     printf("ban on %s (%s): added for %s\n", canon, kind_name(kind), d);
+    snprintf(what, sizeof(what), "ban add %s (%s, for %s)", canon,
+             kind_name(kind), d);
   } else {
     printf("ban on %s (%s): added\n", canon, kind_name(kind));
+    snprintf(what, sizeof(what), "ban add %s (%s)", canon, kind_name(kind));
   }
+  reed__app_cli_audit(a, what, c->reason);
   return 0;
 }
 

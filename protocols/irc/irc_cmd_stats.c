@@ -34,8 +34,7 @@ reed__irc_cmd_rehash(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c));
     return;
   }
-  reed_log(c->env->log, REED_LOG_INFO, "audit: REHASH by %s",
-           reed__irc_nick(c));
+  reed_audit(c->env->log, "REHASH by %s", reed__irc_nick(c));
   reed__irc_num(c, RPL_REHASHING, "reed.ini :Rehashing");
   h->reload(h->ud);
 }

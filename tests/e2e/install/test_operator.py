@@ -9,7 +9,7 @@ a connected AMP user (sessions ended with the reason, a new connection
 refused) while the administrator, on another address, stays; the unit's
 ExecReload after a new port was added to the config, which binds it while
 every existing connection stays; SIGTERM, the unit's stop. Each step's
-log line is then found in the log file. Ports are the kernel's: port 0 at
+log line is found in the log file, the command line's audit lines too. Ports are the kernel's: port 0 at
 start, and the new port is one the kernel gave to a socket just closed."""
 import os
 import pwd
@@ -207,6 +207,10 @@ def first_admin(w):
     assert "account alice: is an operator" in w.account("oper", "add",
                                                         "alice")
     assert w.account("oper", "list").split() == ["alice"]
+    # The command line's changes are audited in the server's log file.
+    for what in ("account add alice", "account oper add alice"):
+        w.logged(r"^audit: %s by \S+ \(uid \d+[^)]*\) on the command "
+                 r"line$" % what)
     admin = Irc(w.port("irc"), "alice", user="alice")
     assert b" 001 " in admin.read_until(b" 001 "), admin.buf
     admin.send("OPER alice %s" % ADMIN_PW)
@@ -243,6 +247,8 @@ def server_ban(w, admin, amp_keep):
     assert b"PONG" in admin.read_until(b"still-here"), admin.buf
     r = amp_keep.ask("Ping")
     assert r is not None and "time" in r, r
+    w.logged(r"^audit: ban add %s \(ip\) by \S+ \(uid \d+[^)]*\) on the "
+             r"command line: %s$" % (re.escape(VICTIM), REASON))
     w.logged(r"^store: ban on %s set by cli: %s$" % (re.escape(VICTIM),
                                                      REASON))
     w.logged(r"^irc: refused %s: banned" % re.escape(VICTIM))
