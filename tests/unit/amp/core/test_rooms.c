@@ -436,35 +436,6 @@ TEST(set_topic)
   run_chunked(s_topic);
 }
 
-/* Entry `field` of each box of an AmpList value, comma-joined. */
-static void
-amplist_join(const tbox_t *tb, const char *key, const char *field, char *out,
-             size_t n)
-{
-  const uint8_t *p = NULL;
-  size_t len = 0, off = 0, used;
-  reed_amp_box_t box;
-
-  for (size_t i = 0; i < tb->n; i++) {
-    if (strcmp(tb->k[i], key) == 0) {
-      p = (const uint8_t *)tb->v[i];
-      len = tb->vlen[i];
-    }
-  }
-  ASSERT(p != NULL);
-  out[0] = '\0';
-  while (len > 0) {
-    const reed_amp_pair_t *f;
-    ASSERT_EQ(reed_amp_box_parse(p, len, &used, &box), 0);
-    f = reed_amp_box_get(&box, field);
-    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
-                            f ? (int)f->val_len : 1,
-                            f ? (const char *)f->val : "-");
-    p += used;
-    len -= used;
-  }
-}
-
 TEST(list_rooms)
 {
   pair_t p;
