@@ -344,3 +344,50 @@ amplist_join(const tbox_t *tb, const char *key, const char *field, char *out,
     len -= used;
   }
 }
+
+void
+pair_init(pair_t *p)
+{
+  tbox_t tb;
+
+  world_init(&p->w, 0);
+  world_account(&p->w, "alice", "pw");
+  world_account(&p->w, "bob", "pw");
+  cl_open(&p->w, &p->a);
+  cl_open(&p->w, &p->b);
+  cl_login(&p->a, "alice", "pw", NULL);
+  cl_login(&p->b, "bob", "pw", NULL);
+  cl_join(&p->a, "lobby");
+  cl_join(&p->b, "lobby");
+  expect_event(&p->a, "Joined", &tb);
+  tb_free(&tb);
+}
+
+void
+pair_free(pair_t *p)
+{
+  cl_close(&p->a);
+  cl_close(&p->b);
+  world_free(&p->w);
+}
+
+/* The nicks of a ListOf(Unicode) value, comma-joined. */
+void
+list_join(const tbox_t *tb, const char *key, char *out, size_t n)
+{
+  const char *v = tb_get(tb, key);
+  size_t vlen = 0, off = 0;
+  const uint8_t *p, *el;
+  size_t left, elen;
+
+  for (size_t i = 0; i < tb->n; i++)
+    if (strcmp(tb->k[i], key) == 0)
+      vlen = tb->vlen[i];
+  out[0] = '\0';
+  ASSERT(v != NULL);
+  p = (const uint8_t *)v;
+  left = vlen;
+  while (reed_amp_list_next(&p, &left, &el, &elen) == 1)
+    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
+                            (int)elen, (const char *)el);
+}

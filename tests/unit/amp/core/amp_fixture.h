@@ -91,10 +91,20 @@ void expect_none_(client_t *cl, const char *file, int line);
  * every client received (tw_run_chunked). */
 void run_chunked(void (*fn)(void));
 
+/* The elements of the ListOf(Unicode) value `key`, comma-joined. */
+void list_join(const tbox_t *tb, const char *key, char *out, size_t n);
 /* Field `field` of each box of the AmpList value `key`, comma-joined
  * ("-" where a box lacks it). */
 void amplist_join(const tbox_t *tb, const char *key, const char *field,
                   char *out, size_t n);
+
+/* Two logged-in clients, alice and bob, both in `lobby` (alice first). */
+typedef struct {
+  world_t w;
+  client_t a, b;
+} pair_t;
+void pair_init(pair_t *p);
+void pair_free(pair_t *p);
 
 /* The model session behind a nick. */
 reed_session_t *session_of(world_t *w, const char *nick);
