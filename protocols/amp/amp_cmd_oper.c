@@ -68,14 +68,6 @@ reed__amp_cmd_kill(reed_amp_core_t *c, const amp_argv_t *a)
 
 /* ---- ServerBan, ServerUnban, ServerBans ---------------------------------- */
 
-static const char *
-kind_name(int kind)
-{
-  return kind == REED_SBAN_IP     ? "ip"
-         : kind == REED_SBAN_MASK ? "mask"
-                                  : "account";
-}
-
 /* The canonical target of a's first argument, or false after BAD_REQUEST. */
 static bool
 parse_target(reed_amp_core_t *c, const char *in, int *kind, char *canon,
@@ -128,11 +120,12 @@ reed__amp_cmd_server_ban(reed_amp_core_t *c, const amp_argv_t *a)
     reed__amp_error_code(c, rc);
     return;
   }
-  reed_audit(c->env->log, "ServerBan %s (%s) by %s: %s", canon, kind_name(kind),
-             by, reason[0] != '\0' ? reason : "no reason given");
+  reed_audit(c->env->log, "ServerBan %s (%s) by %s: %s", canon,
+             reed_sban_kind_name(kind), by,
+             reason[0] != '\0' ? reason : "no reason given");
   reed_amp_enc_init(&e);
   reed_amp_enc_str(&e, "target", canon);
-  reed_amp_enc_str(&e, "kind", kind_name(kind));
+  reed_amp_enc_str(&e, "kind", reed_sban_kind_name(kind));
   if (ban.expires_ms != 0)
     reed_amp_enc_time(&e, "expires", (int64_t)ban.expires_ms * 1000);
   reed__amp_answer(c, &e);
@@ -179,7 +172,7 @@ add_ban(void *ud, const reed_sban_view_t *b)
     return;
   reed_amp_enc_init(&e);
   reed_amp_enc_str(&e, "target", b->target);
-  reed_amp_enc_str(&e, "kind", kind_name(b->kind));
+  reed_amp_enc_str(&e, "kind", reed_sban_kind_name(b->kind));
   reed_amp_enc_str(&e, "reason", b->reason);
   reed_amp_enc_str(&e, "setter", b->setter);
   reed_amp_enc_time(&e, "set", (int64_t)b->set_ms * 1000);
