@@ -68,7 +68,7 @@ reed__amp_cmd_kill(reed_amp_core_t *c, const amp_argv_t *a)
 
 /* ---- ServerBan, ServerUnban, ServerBans ---------------------------------- */
 
-/* The canonical target of a's first argument, or false after BAD_REQUEST. */
+/* The canonical form of `in`, or false after answering BAD_REQUEST. */
 static bool
 parse_target(reed_amp_core_t *c, const char *in, int *kind, char *canon,
              size_t size)

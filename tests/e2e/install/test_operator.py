@@ -211,7 +211,10 @@ def first_admin(w):
     for what in ("account add alice", "account oper add alice"):
         w.logged(r"^audit: %s by \S+ \(uid \d+[^)]*\) on the command "
                  r"line$" % what)
-    admin = Irc(w.port("irc"), "alice", user="alice")
+    # Her client logs in to her account with SASL: the nick alice is the
+    # account's, kept for it once the server has seen the account.
+    admin = Irc(w.port("irc"), "alice", user="alice",
+                sasl=("alice", ADMIN_PW))
     assert b" 001 " in admin.read_until(b" 001 "), admin.buf
     admin.send("OPER alice %s" % ADMIN_PW)
     assert b" 381 alice " in admin.read_until(b" 381 "), admin.buf

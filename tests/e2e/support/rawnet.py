@@ -3,6 +3,7 @@ server sends when it ends a session: every byte is kept, and a close (or
 a reset) is reported rather than raised. `source` binds the client's end
 to another loopback address (127.0.0.2, say), so a test can ban one
 address while its other clients stay."""
+import base64
 import socket
 import time
 
@@ -14,13 +15,25 @@ def connect(port, source=None):
 
 
 class Irc:
-    """NICK and USER are sent at once; read_until waits for the rest."""
+    """NICK and USER are sent at once; read_until waits for the rest.
+    sasl=(account, password) logs in with SASL PLAIN first, as a client
+    does whose nick is its account's (reserved for it otherwise)."""
 
-    def __init__(self, port, nick, user="vic", source=None):
+    def __init__(self, port, nick, user="vic", source=None, sasl=None):
         self.s = connect(port, source)
         self.buf = b""
+        if sasl:
+            self.send("CAP REQ :sasl")
         self.s.sendall(b"NICK %s\r\nUSER %s 0 * :x\r\n" %
                        (nick.encode(), user.encode()))
+        if sasl:
+            self.send("AUTHENTICATE PLAIN")
+            assert b"AUTHENTICATE +" in self.read_until(b"AUTHENTICATE +"), \
+                self.buf
+            token = ("\0%s\0%s" % sasl).encode()
+            self.send("AUTHENTICATE " + base64.b64encode(token).decode())
+            assert b" 903 " in self.read_until(b" 903 "), self.buf
+            self.send("CAP END")
 
     def read_until(self, needle, timeout=10.0):
         """Everything read until `needle` appears (or the peer closes);
