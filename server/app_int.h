@@ -106,4 +106,9 @@ void reed__app_host_init(app_t *a);
 /* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
 int reed__app_ban_main(app_t *a, int argc, char **argv);
 
+/* cli_audit.c: the audit line of a change from the command line, "WHAT by
+ * USER (uid N) on the command line[: DETAIL]", appended to [server]
+ * log_file when that file exists, else written to stderr. */
+void reed__app_cli_audit(app_t *a, const char *what, const char *detail);
+
 #endif

@@ -159,6 +159,25 @@ account_report(const account_cmd_t *c, int rc)
       printf("account %s: %s\n", c->name, account_done[i][1]);
 }
 
+/* Every change (not the lists) gets an audit line: "account cert add
+ * alice by root (uid 0) on the command line: FINGERPRINT". */
+static void
+account_audit(app_t *a, const account_cmd_t *c)
+{
+  char action[16], what[128];
+  size_t dash;
+
+  if (strcmp(c->action, "list") == 0 || strcmp(c->action, "oper-list") == 0)
+    return;
+  /* "cert-add" reads "cert add", as typed. */
+  reed_strlcpy(action, c->action, sizeof(action));
+  dash = strcspn(action, "-");
+  if (action[dash] == '-')
+    action[dash] = ' ';
+  snprintf(what, sizeof(what), "account %s %.64s", action, c->name);
+  reed__app_cli_audit(a, what, c->fp);
+}
+
 /* Parses `account ...` (argv after "account"); --config and --data-dir
  * may be anywhere. Returns 0 or REED_EINVAL. */
 static int
@@ -231,6 +250,8 @@ reed__app_account_main(app_t *a, int argc, char **argv)
   }
   rc = account_run(a, &c);
   account_report(&c, rc);
+  if (rc == 0)
+    account_audit(a, &c);
   reed_store_close(a->store);
   reed_config_free(a->cfg);
   return rc == 0 ? 0 : 1;

@@ -42,14 +42,6 @@ format_time(uint64_t ms, char *out, size_t size)
   strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *
-kind_name(int kind)
-{
-  return kind == REED_SBAN_IP     ? "ip"
-         : kind == REED_SBAN_MASK ? "mask"
-                                  : "account";
-}
-
 static void
 print_ban(void *ud, const reed_sban_view_t *b)
 {
@@ -70,8 +62,8 @@ print_ban(void *ud, const reed_sban_view_t *b)
       snprintf(left, sizeof(left), " (in %s)", d);
     }
   }
-  printf("%s %s set by %s at %s, expires %s%s: %s\n", kind_name(b->kind),
-         b->target, b->setter, set, exp, left,
+  printf("%s %s set by %s at %s, expires %s%s: %s\n",
+         reed_sban_kind_name(b->kind), b->target, b->setter, set, exp, left,
          b->reason[0] != '\0' ? b->reason : "no reason given");
 }
 
@@ -140,7 +132,7 @@ static int
 ban_run(app_t *a, const ban_cmd_t *c)
 {
   uint64_t now = wall_now_ms();
-  char canon[REED_SBAN_TARGET_MAX + 1];
+  char canon[REED_SBAN_TARGET_MAX + 1], what[REED_SBAN_TARGET_MAX + 64];
   int kind, rc;
 
   if (strcmp(c->action, "list") == 0)
@@ -154,9 +146,11 @@ ban_run(app_t *a, const ban_cmd_t *c)
   }
   if (strcmp(c->action, "del") == 0) {
     rc = reed_store_ban_del(a->store, canon);
-    if (rc == 0)
+    if (rc == 0) {
       printf("ban on %s: lifted\n", canon);
-    else
+      snprintf(what, sizeof(what), "ban del %s", canon);
+      reed__app_cli_audit(a, what, NULL);
+    } else
       fprintf(stderr, "reed: ban del %s: %s\n", canon,
               rc == REED_ENOTFOUND ? "no such ban" : reed_strerror(rc));
     return rc;
@@ -175,10 +169,16 @@ ban_run(app_t *a, const ban_cmd_t *c)
   if (c->duration_ms != 0) {
     char d[24];
     reed_sban_duration_format(c->duration_ms, d, sizeof(d));
-    printf("ban on %s (%s): added for %s\n", canon, kind_name(kind), d);
+    printf("ban on %s (%s): added for %s\n", canon, reed_sban_kind_name(kind),
+           d);
+    snprintf(what, sizeof(what), "ban add %s (%s, for %s)", canon,
+             reed_sban_kind_name(kind), d);
   } else {
-    printf("ban on %s (%s): added\n", canon, kind_name(kind));
+    printf("ban on %s (%s): added\n", canon, reed_sban_kind_name(kind));
+    snprintf(what, sizeof(what), "ban add %s (%s)", canon,
+             reed_sban_kind_name(kind));
   }
+  reed__app_cli_audit(a, what, c->reason);
   return 0;
 }
 

@@ -71,6 +71,27 @@ reed_realloc(void *p, size_t n)
   return q;
 }
 
+int
+reed_array_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first)
+{
+  size_t want;
+  void *v, *grown;
+
+  if (n < *cap)
+    return 0;
+  want = *cap ? 2 * *cap : first;
+  if (want < *cap || elem == 0 || want > SIZE_MAX / elem)
+    return REED_ENOMEM;
+  /* The caller's T * is read and written as bytes: no aliasing of T ** as
+   * void **. */
+  memcpy(&v, array, sizeof(v));
+  if ((grown = reed_realloc(v, want * elem)) == NULL)
+    return REED_ENOMEM;
+  memcpy(array, &grown, sizeof(grown));
+  *cap = want;
+  return 0;
+}
+
 void
 reed_free(void *p)
 {

@@ -95,6 +95,12 @@ void *reed_realloc(void *p, size_t n);
 void reed_free(void *p);
 char *reed_strdup(const char *s);
 char *reed_strndup(const char *s, size_t n);
+/* Room for one more element in a growable array: when n == *cap, the array
+ * at *(T **)array (NULL when empty) is reallocated to twice *cap elements
+ * of `elem` bytes (`first` when *cap is 0). 0, or REED_ENOMEM with the
+ * array and *cap unchanged (also when the size would overflow). */
+int reed_array_grow(void *array, size_t *cap, size_t n, size_t elem,
+                    size_t first);
 
 /* Test hook: the allocation after `n` more successful ones fails, and every
  * one after it, until reset with n < 0. */

@@ -512,6 +512,9 @@ int reed_sban_parse(const char *in, int *kind, char *out, size_t size);
 /* Pure: an address with an optional "/bits" into 16 bytes (IPv4 as
  * ::ffff:a.b.c.d, prefix + 96) with the host bits cleared. 0 or EINVAL. */
 int reed_sban_cidr_parse(const char *in, uint8_t addr[16], unsigned *prefix);
+/* Pure: "ip", "mask" or "account" (how logs, STATS, `reed ban list` and
+ * AMP's ServerBans name a kind); "?" for anything else. */
+const char *reed_sban_kind_name(int kind);
 /* Pure: whether `who` matches a canonical target of `kind`. */
 bool reed_sban_matches(int kind, const char *target, const reed_sban_who_t *who);
 

@@ -90,6 +90,21 @@ cidr_format(const uint8_t addr[16], unsigned prefix, char *out, size_t size)
   return (n < 0 || (size_t)n >= size) ? REED_EINVAL : 0;
 }
 
+const char *
+reed_sban_kind_name(int kind)
+{
+  switch (kind) {
+  case REED_SBAN_IP:
+    return "ip";
+  case REED_SBAN_MASK:
+    return "mask";
+  case REED_SBAN_ACCOUNT:
+    return "account";
+  default:
+    return "?";
+  }
+}
+
 int
 reed_sban_parse(const char *in, int *kind, char *out, size_t size)
 {

@@ -123,18 +123,9 @@ rows_add(void *ud, const reed_sban_view_t *b)
 
   if (a->oom)
     return;
-  if (a->n == a->cap) {
-    size_t cap = a->cap ? 2 * a->cap : 16;
-    row_t *v = reed_calloc(cap, sizeof(*v));
-    if (v == NULL) {
-      a->oom = true;
-      return;
-    }
-    if (a->n > 0)
-      memcpy(v, a->v, a->n * sizeof(*v));
-    reed_free(a->v);
-    a->v = v;
-    a->cap = cap;
+  if (reed_array_grow(&a->v, &a->cap, a->n, sizeof(*a->v), 16) != 0) {
+    a->oom = true;
+    return;
   }
   r = &a->v[a->n];
   reed_strlcpy(r->target, b->target, sizeof(r->target));

@@ -29,18 +29,9 @@ typedef struct {
 static void
 names_add(names_t *a, const char *folded, const char *name)
 {
-  if (a->n == a->cap) {
-    size_t cap = a->cap ? 2 * a->cap : 64;
-    name_t *v = reed_malloc(cap * sizeof(*v));
-    if (v == NULL) {
-      a->oom = true;
-      return;
-    }
-    if (a->n > 0)
-      memcpy(v, a->v, a->n * sizeof(*v));
-    reed_free(a->v);
-    a->v = v;
-    a->cap = cap;
+  if (reed_array_grow(&a->v, &a->cap, a->n, sizeof(*a->v), 64) != 0) {
+    a->oom = true;
+    return;
   }
   reed_strlcpy(a->v[a->n].folded, folded, sizeof(a->v[0].folded));
   reed_strlcpy(a->v[a->n].name, name, sizeof(a->v[0].name));

@@ -17,6 +17,10 @@ void reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_list_rooms(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_members(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_history(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_kill(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_server_ban(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_server_unban(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_server_bans(reed_amp_core_t *c, const amp_argv_t *a);
 
 static void cmd_login(reed_amp_core_t *c, const amp_argv_t *a);
 static void cmd_register(reed_amp_core_t *c, const amp_argv_t *a);
@@ -49,6 +53,11 @@ static void cmd_set_nick(reed_amp_core_t *c, const amp_argv_t *a);
     "nick", U, AMP_SYN_NICK, true, 1, REED_NICK_MAX                            \
   }
 
+#define SBAN_TARGET                                                            \
+  {                                                                            \
+    "target", U, AMP_SYN_ANY, false, 1, REED_SBAN_TARGET_MAX                   \
+  }
+
 /* Sorted by name (strcmp) for bsearch. */
 static const amp_cmd_t commands[] = {
     {"Ban", reed__amp_cmd_ban, AMP_CMD_LOGIN, {ROOM, ACCOUNT}},
@@ -62,6 +71,11 @@ static const amp_cmd_t commands[] = {
      reed__amp_cmd_join,
      AMP_CMD_LOGIN,
      {ROOM, {"key", U, AMP_SYN_KEY, true, 1, REED_KEY_MAX}}},
+    {"Kill",
+     reed__amp_cmd_kill,
+     AMP_CMD_LOGIN,
+     {{"nick", U, AMP_SYN_NICK, false, 1, REED_NICK_MAX},
+      {"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX}}},
     {"Leave",
      reed__amp_cmd_leave,
      AMP_CMD_LOGIN,
@@ -82,6 +96,14 @@ static const amp_cmd_t commands[] = {
      {{"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX}}},
     {"Register", cmd_register, AMP_CMD_PRE, {CREDS}},
     {"Say", reed__amp_cmd_say, AMP_CMD_LOGIN, {ROOM, TEXT, KIND}},
+    {"ServerBan",
+     reed__amp_cmd_server_ban,
+     AMP_CMD_LOGIN,
+     {SBAN_TARGET,
+      {"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX},
+      {"duration", AMP_T_STRING, AMP_SYN_ANY, true, 1, 32}}},
+    {"ServerBans", reed__amp_cmd_server_bans, AMP_CMD_LOGIN, {{0}}},
+    {"ServerUnban", reed__amp_cmd_server_unban, AMP_CMD_LOGIN, {SBAN_TARGET}},
     {"SetNick",
      cmd_set_nick,
      AMP_CMD_LOGIN,
@@ -248,6 +270,8 @@ answer_login(reed_amp_core_t *c)
   reed_amp_enc_init(&e);
   reed_amp_enc_str(&e, "user", reed_session_account(c->session));
   reed_amp_enc_str(&e, "nick", reed_session_nick(c->session));
+  if (reed_session_is_oper(c->session))
+    reed_amp_enc_bool(&e, "operator", true);
   reed__amp_answer(c, &e);
 }
 
@@ -332,6 +356,7 @@ reed__amp_session_start(reed_amp_core_t *c, const char *account,
     return REED_EBANNED;
   }
   c->session = s;
+  reed__amp_oper_login(c, s, account);
   return 0;
 }
 

@@ -129,6 +129,11 @@ uint64_t reed__amp_now_us(const reed_amp_core_t *c);
 /* The [amp] settings in force (the defaults when there is no section). */
 const reed_amp_conf_t *reed__amp_conf(const reed_amp_core_t *c);
 
+/* After a login: makes s a server operator when `account` is an operator
+ * account in the store, with an audit line (amp_cmd_oper.c). */
+bool reed__amp_oper_login(reed_amp_core_t *c, reed_session_t *s,
+                          const char *account);
+
 /* The room `name` when this session has joined it; otherwise NULL, with
  * NO_SUCH_ROOM or NOT_A_MEMBER answered. */
 reed_room_t *reed__amp_joined_room(reed_amp_core_t *c, const char *name);

@@ -147,8 +147,7 @@ uban_add(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   memcpy(line, "Ban added on ", 13);
   describe(&ban, line + 13, sizeof(line) - 13);
-  reed_log(c->env->log, REED_LOG_INFO, "audit: UBAN ADD by %s: %s",
-           reed__irc_nick(c), line + 13);
+  reed_audit(c->env->log, "UBAN ADD by %s: %s", reed__irc_nick(c), line + 13);
   /* This may remove the oper's own session too (a ban on oneself); the
    * notice then has nobody to go to. */
   rc = reed_model_sban_add(c->env->model, &ban);
@@ -191,8 +190,7 @@ uban_del(reed_irc_core_t *c, const reed_irc_msg_t *m)
   }
   reed__irc_send(c, ":%s NOTICE %s :Ban removed on %s", IRC_SERVER(c),
                  reed__irc_nick(c), canon);
-  reed_log(c->env->log, REED_LOG_INFO, "audit: UBAN DEL by %s: %s",
-           reed__irc_nick(c), canon);
+  reed_audit(c->env->log, "UBAN DEL by %s: %s", reed__irc_nick(c), canon);
 }
 
 typedef struct {

@@ -34,8 +34,7 @@ reed__irc_cmd_rehash(reed_irc_core_t *c, const reed_irc_msg_t *m)
                    IRC_SERVER(c));
     return;
   }
-  reed_log(c->env->log, REED_LOG_INFO, "audit: REHASH by %s",
-           reed__irc_nick(c));
+  reed_audit(c->env->log, "REHASH by %s", reed__irc_nick(c));
   reed__irc_num(c, RPL_REHASHING, "reed.ini :Rehashing");
   h->reload(h->ud);
 }
@@ -114,12 +113,10 @@ one_ban(void *ud, const reed_sban_view_t *b)
 {
   reed_irc_core_t *c = ud;
   char left[32];
-  static const char *const kinds[] = {"?", "ip", "mask", "account"};
 
   reed__irc_ban_expiry(b, left, sizeof(left));
   reed__irc_num(c, RPL_STATSKLINE, "K %s %s %s %s :%s", b->target,
-                kinds[b->kind >= 1 && b->kind <= 3 ? b->kind : 0], b->setter,
-                left, b->reason);
+                reed_sban_kind_name(b->kind), b->setter, left, b->reason);
 }
 
 void

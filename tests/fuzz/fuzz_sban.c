@@ -10,28 +10,11 @@
  *   - the model takes the target as a ban (add, find, del) without
  *     crashing or leaking, and accepts it exactly when it parses. */
 #include "base.h"
+#include "fuzz_model.h"
 #include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t
-zero_ms(void *c)
-{
-  (void)c;
-  return 0;
-}
-
-static reed_clock_t clock_ = {.now_ms = zero_ms, .wall_ms = zero_ms};
-
-#define MAX_IN 600
-
-static void
-check(int cond)
-{
-  if (!cond)
-    abort();
-}
 
 static void
 check_target(const char *target, const char *addr)
@@ -44,23 +27,24 @@ check_target(const char *target, const char *addr)
   reed_sban_who_t who = {.ip = addr};
 
   if (ok) {
-    check(reed_sban_parse(canon, &kind2, again, sizeof(again)) == 0);
-    check(kind == kind2 && strcmp(canon, again) == 0);
+    fuzz_check(reed_sban_parse(canon, &kind2, again, sizeof(again)) == 0);
+    fuzz_check(kind == kind2 && strcmp(canon, again) == 0);
     if (kind == REED_SBAN_IP) {
       char net[REED_SBAN_TARGET_MAX + 1];
       char *slash;
       reed_strlcpy(net, canon, sizeof(net));
       if ((slash = strchr(net, '/')) != NULL)
         *slash = '\0';
-      check(reed_sban_matches(kind, canon, &(reed_sban_who_t){.ip = net}));
+      fuzz_check(reed_sban_matches(kind, canon, &(reed_sban_who_t){.ip = net}));
       if (strchr(target, '/') == NULL)
-        check(reed_sban_matches(kind, canon, &(reed_sban_who_t){.ip = target}));
+        fuzz_check(
+            reed_sban_matches(kind, canon, &(reed_sban_who_t){.ip = target}));
     }
     (void)reed_sban_matches(kind, canon, &who);
   }
-  check(reed_sban_matches(REED_SBAN_IP, "::/0", &who) ==
-        (strchr(addr, '/') == NULL &&
-         reed_sban_cidr_parse(addr, a, &prefix) == 0));
+  fuzz_check(reed_sban_matches(REED_SBAN_IP, "::/0", &who) ==
+             (strchr(addr, '/') == NULL &&
+              reed_sban_cidr_parse(addr, a, &prefix) == 0));
 }
 
 static void
@@ -71,15 +55,15 @@ check_duration(const char *in)
 
   if (reed_sban_duration_parse(in, &ms) != 0)
     return;
-  check(ms >= 1000 && ms <= 3650ull * 86400000ull);
+  fuzz_check(ms >= 1000 && ms <= 3650ull * 86400000ull);
   reed_sban_duration_format(ms, shown, sizeof(shown));
-  check(reed_sban_duration_parse(shown, &again) == 0 && again == ms);
+  fuzz_check(reed_sban_duration_parse(shown, &again) == 0 && again == ms);
 }
 
 static void
 check_model(const char *target, const char *addr)
 {
-  reed_model_opts_t o = {.server_name = "fuzz.example", .clock = &clock_};
+  reed_model_opts_t o = {.server_name = "fuzz.example", .clock = fuzz_clock()};
   reed_model_t *m = NULL;
   reed_sban_view_t v;
   int kind;
@@ -91,35 +75,28 @@ check_model(const char *target, const char *addr)
     return;
   rc = reed_model_sban_add(
       m, &(reed_sban_view_t){.target = target, .reason = addr, .setter = "f"});
-  check(rc != 0 || ok); /* EINVAL also for a reason with controls */
+  fuzz_check(rc != 0 || ok); /* EINVAL also for a reason with controls */
   if (!ok)
-    check(rc == REED_EINVAL);
+    fuzz_check(rc == REED_EINVAL);
   (void)reed_model_sban_find(
       m,
       &(reed_sban_who_t){
           .nick = "n", .user = "u", .host = addr, .ip = addr, .account = addr},
       &v);
   if (rc == 0)
-    check(reed_model_sban_del(m, target) == 0);
-  check(reed_model_sban_count(m) == 0);
+    fuzz_check(reed_model_sban_del(m, target) == 0);
+  fuzz_check(reed_model_sban_count(m) == 0);
   reed_model_free(m);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  char in[MAX_IN + 2];
-  const char *target, *addr;
-  size_t tlen;
+  char target[FUZZ_MAX_IN + 1], addr[FUZZ_MAX_IN + 1];
 
-  if (size > MAX_IN)
+  if (size > FUZZ_MAX_IN)
     return 0;
-  memcpy(in, data, size);
-  in[size] = '\0';
-  in[size + 1] = '\0';
-  target = in;
-  tlen = strlen(in);
-  addr = tlen < size ? in + tlen + 1 : "";
+  fuzz_split(data, size, target, addr);
   check_target(target, addr);
   check_duration(target);
   check_model(target, addr);

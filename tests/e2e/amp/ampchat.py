@@ -65,6 +65,10 @@ class TlsError(Exception):
     pass
 
 
+class NoSuchBan(Exception):
+    pass
+
+
 GENERIC = {
     BadRequest: b"BAD_REQUEST",
     TooLong: b"TOO_LONG",
@@ -87,7 +91,7 @@ CODES = {
     b"REGISTRATION_CLOSED": RegistrationClosed,
     b"NO_SUCH_ROOM": NoSuchRoom, b"NOT_A_MEMBER": NotAMember,
     b"NO_SUCH_USER": NoSuchUser, b"FORBIDDEN": Forbidden,
-    b"TLS_ERROR": TlsError,
+    b"TLS_ERROR": TlsError, b"NO_SUCH_BAN": NoSuchBan,
 }
 for k, v in GENERIC.items():
     CODES[v] = k
@@ -193,6 +197,50 @@ class History(amp.Command):
 
 
 # Server -> client events.
+# Login with the answer's `operator` flag (present only for an operator
+# account; Login leaves it out so that answers compare as two keys).
+class OperLogin(amp.Command):
+    commandName = b"Login"
+    arguments = Login.arguments
+    response = Login.response + [(b"operator", amp.Boolean(optional=True))]
+    errors = ALL_ERRORS
+
+
+# Operator commands (docs/amp.md section 7): a session logged in to an
+# operator account only.
+class Kill(amp.Command):
+    arguments = [(b"nick", amp.Unicode()),
+                 (b"reason", amp.Unicode(optional=True))]
+    response = []
+    errors = ALL_ERRORS
+
+
+class ServerBan(amp.Command):
+    arguments = [(b"target", amp.Unicode()),
+                 (b"reason", amp.Unicode(optional=True)),
+                 (b"duration", amp.String(optional=True))]
+    response = [(b"target", amp.Unicode()), (b"kind", amp.String()),
+                (b"expires", amp.DateTime(optional=True))]
+    errors = ALL_ERRORS
+
+
+class ServerUnban(amp.Command):
+    arguments = [(b"target", amp.Unicode())]
+    response = []
+    errors = ALL_ERRORS
+
+
+class ServerBans(amp.Command):
+    arguments = []
+    response = [(b"bans", amp.AmpList([
+        (b"target", amp.Unicode()), (b"kind", amp.String()),
+        (b"reason", amp.Unicode()), (b"setter", amp.Unicode()),
+        (b"set", amp.DateTime()),
+        (b"expires", amp.DateTime(optional=True))])),
+        (b"more", amp.Boolean())]
+    errors = ALL_ERRORS
+
+
 class Receive(amp.Command):
     arguments = [(b"room", amp.Unicode(optional=True)),
                  (b"sender", amp.Unicode()),

@@ -5,11 +5,10 @@ their reconnection (IRC 465 and ERROR, AMP a Closing box; an account ban
 answers AMP's Login with BANNED), lists the bans with their expiry, and a
 short ban expires on its own. Then an IRC operator's UBAN, STATS and
 REHASH on the same server."""
-import os
-import socket
 import subprocess
 import time
 
+from rawnet import Amp, Irc, closing
 from reedtest import ReedServer, built_modules, reed_bin, wait_until
 
 
@@ -18,141 +17,12 @@ def ban(conf, *args):
     return subprocess.run(argv, capture_output=True, text=True, timeout=60)
 
 
-# ---- IRC, raw -----------------------------------------------------------
-
-class Irc:
-    def __init__(self, port, nick, user="vic"):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-        self.s.sendall(b"NICK %s\r\nUSER %s 0 * :x\r\n" %
-                       (nick.encode(), user.encode()))
-
-    def read_until(self, needle, timeout=10.0):
-        """Everything read until `needle` appears (or the peer closes);
-        the connection's whole input so far."""
-        deadline = time.time() + timeout
-        while needle not in self.buf and time.time() < deadline:
-            self.s.settimeout(max(0.05, deadline - time.time()))
-            try:
-                chunk = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            if not chunk:
-                break
-            self.buf += chunk
-        return self.buf
-
-    def send(self, line):
-        self.s.sendall(line.encode() + b"\r\n")
-
-    def closed(self, timeout=10.0):
-        """True once the server closed the connection."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            self.s.settimeout(max(0.05, deadline - time.time()))
-            try:
-                chunk = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            except ConnectionResetError:
-                return True
-            if not chunk:
-                return True
-            self.buf += chunk
-        return False
-
-
-# ---- AMP, raw (the box codec is small enough to write here) --------------
-
-def box(**kv):
-    out = b""
-    for k, v in kv.items():
-        k, v = k.encode(), v.encode() if isinstance(v, str) else v
-        out += len(k).to_bytes(2, "big") + k + len(v).to_bytes(2, "big") + v
-    return out + b"\0\0"
-
-
-class Amp:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-        self.eof = False
-
-    def call(self, command, **kv):
-        kv = dict(kv)
-        kv["_command"] = command
-        kv["_ask"] = "1"
-        self.s.sendall(box(**kv))
-
-    def _parse(self):
-        """One whole box off the buffer, or None."""
-        pos, b = 0, {}
-        while True:
-            if len(self.buf) < pos + 2:
-                return None
-            n = int.from_bytes(self.buf[pos:pos + 2], "big")
-            pos += 2
-            if n == 0:
-                self.buf = self.buf[pos:]
-                return b
-            if len(self.buf) < pos + n + 2:
-                return None
-            k = self.buf[pos:pos + n].decode()
-            pos += n
-            m = int.from_bytes(self.buf[pos:pos + 2], "big")
-            pos += 2
-            if len(self.buf) < pos + m:
-                return None
-            b[k] = self.buf[pos:pos + m].decode(errors="replace")
-            pos += m
-
-    def next_box(self, timeout=10.0):
-        deadline = time.time() + timeout
-        while True:
-            b = self._parse()
-            if b is not None:
-                return b
-            if self.eof or time.time() > deadline:
-                return None
-            self.s.settimeout(max(0.05, deadline - time.time()))
-            try:
-                chunk = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            except ConnectionResetError:
-                chunk = b""
-            if not chunk:
-                self.eof = True
-            self.buf += chunk
-
-    def wait_for(self, pred, timeout=10.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            b = self.next_box(deadline - time.time())
-            if b is None:
-                return None
-            if pred(b):
-                return b
-        return None
-
-    def closed(self, timeout=10.0):
-        while self.next_box(timeout) is not None:
-            pass
-        return self.eof
-
-
 def amp_register(port, name):
     a = Amp(port)
     a.call("Register", username=name, password="pw-%s-long" % name)
     r = a.wait_for(lambda b: "_answer" in b or "_error" in b)
     assert r is not None and "_answer" in r, r
     return a
-
-
-def closing(a):
-    b = a.wait_for(lambda b: b.get("_command") == "Closing")
-    assert b is not None, "no Closing box"
-    return b["reason"]
 
 
 def main():

@@ -1,5 +1,7 @@
 TEST_ENTRY(err_names)
 TEST_ENTRY(alloc_fail_after)
+TEST_ENTRY(array_grow_table)
+TEST_ENTRY(array_grow_failure_changes_nothing)
 TEST_ENTRY(buf_append_printf)
 TEST_ENTRY(buf_refcount)
 TEST_ENTRY(log_folds_repeats)

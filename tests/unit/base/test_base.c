@@ -28,6 +28,64 @@ TEST(alloc_fail_after)
   ASSERT_EQ(reed_alloc_live(), live);
 }
 
+/* reed_array_grow: room for one more, doubling from `first`; the elements
+ * already there are kept; a failed allocation or an overflowing size
+ * changes nothing. */
+TEST(array_grow_table)
+{
+  static const struct {
+    size_t cap, n, first, want_cap;
+    int rc;
+  } cases[] = {
+      {0, 0, 16, 16, 0},  /* the first element */
+      {16, 3, 16, 16, 0}, /* room already */
+      {16, 16, 16, 32, 0},
+      {32, 32, 64, 64, 0}, /* doubles whatever `first` was */
+  };
+  long live = reed_alloc_live();
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    uint32_t *v = NULL;
+    size_t cap = 0;
+
+    if (cases[i].cap > 0) {
+      ASSERT_EQ(reed_array_grow(&v, &cap, 0, sizeof(*v), cases[i].cap), 0);
+      for (size_t k = 0; k < cases[i].n; k++)
+        v[k] = (uint32_t)k * 7u;
+    }
+    ASSERT_EQ(reed_array_grow(&v, &cap, cases[i].n, sizeof(*v), cases[i].first),
+              cases[i].rc);
+    ASSERT_EQ(cap, cases[i].want_cap);
+    ASSERT(v != NULL);
+    for (size_t k = 0; k < cases[i].n; k++)
+      ASSERT_EQ(v[k], (uint32_t)k * 7u);
+    v[cases[i].n] = 1; /* the new room is writable (ASan checks) */
+    reed_free(v);
+  }
+  ASSERT_EQ(reed_alloc_live(), live);
+}
+
+TEST(array_grow_failure_changes_nothing)
+{
+  uint64_t *v = NULL;
+  size_t cap = 0;
+  void *before;
+
+  ASSERT_EQ(reed_array_grow(&v, &cap, 0, sizeof(*v), 4), 0);
+  before = v;
+  reed_alloc_fail_after(0);
+  ASSERT_EQ(reed_array_grow(&v, &cap, 4, sizeof(*v), 4), REED_ENOMEM);
+  reed_alloc_fail_after(-1);
+  ASSERT(v == before);
+  ASSERT_EQ(cap, 4);
+  /* A size past SIZE_MAX is refused before any allocation. */
+  cap = SIZE_MAX / 2 + 1;
+  ASSERT_EQ(reed_array_grow(&v, &cap, cap, sizeof(*v), 4), REED_ENOMEM);
+  ASSERT_EQ(cap, SIZE_MAX / 2 + 1);
+  ASSERT(v == before);
+  reed_free(v);
+}
+
 TEST(buf_append_printf)
 {
   reed_buf_t *b = reed_buf_new(2);

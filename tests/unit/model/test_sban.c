@@ -54,6 +54,15 @@ TEST(sban_parse_table)
   ASSERT_EQ(reed_sban_parse(NULL, NULL, out, sizeof(out)), REED_EINVAL);
 }
 
+TEST(sban_kind_names)
+{
+  ASSERT_STR_EQ(reed_sban_kind_name(REED_SBAN_IP), "ip");
+  ASSERT_STR_EQ(reed_sban_kind_name(REED_SBAN_MASK), "mask");
+  ASSERT_STR_EQ(reed_sban_kind_name(REED_SBAN_ACCOUNT), "account");
+  ASSERT_STR_EQ(reed_sban_kind_name(0), "?");
+  ASSERT_STR_EQ(reed_sban_kind_name(99), "?");
+}
+
 TEST(sban_match_table)
 {
   static const struct {

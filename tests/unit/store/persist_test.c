@@ -84,3 +84,35 @@ pf_session(pf_t *p, const char *nick, const char *account)
   ASSERT_EQ(reed_session_set_nick(s, nick), 0);
   return s;
 }
+
+reed_session_t *
+pf_start_in_chat(pf_t *p)
+{
+  reed_session_t *s;
+
+  sf_init(&p->f);
+  pf_start(p);
+  s = pf_session(p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  return s;
+}
+
+long long
+pf_count(pf_t *p, const char *sql)
+{
+  sqlite3 *raw = sf_raw(&p->f);
+  long long v = sf_int(raw, sql);
+
+  sqlite3_close(raw);
+  return v;
+}
+
+bool
+pf_stored(pf_t *p, uint64_t id)
+{
+  char sql[80];
+
+  snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE id = %llu",
+           (unsigned long long)id);
+  return pf_count(p, sql) == 1;
+}

@@ -27,4 +27,12 @@ void pf_restart(pf_t *p);
  * is created in the store and the model if needed). */
 reed_session_t *pf_session(pf_t *p, const char *nick, const char *account);
 
+/* sf_init, pf_start, and Alice (account alice) in room Chat. */
+reed_session_t *pf_start_in_chat(pf_t *p);
+/* The first column of `sql`'s first row, read through a second connection
+ * to the database file as another process would see it (-1: no row). */
+long long pf_count(pf_t *p, const char *sql);
+/* Whether message `id` is in the database file. */
+bool pf_stored(pf_t *p, uint64_t id);
+
 #endif

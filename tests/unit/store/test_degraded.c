@@ -32,34 +32,14 @@ inject(pf_t *p, hook_t *h, int from, int to)
   sqlite3_commit_hook(reed_store_sqlite(p->st), commit_hook, h);
 }
 
-static long long
-count(sqlite3 *raw, const char *sql)
-{
-  return sf_int(raw, sql);
-}
-
-static bool
-stored(sqlite3 *raw, uint64_t id)
-{
-  char sql[80];
-
-  snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE id = %llu",
-           (unsigned long long)id);
-  return sf_int(raw, sql) == 1;
-}
-
 TEST(degraded_failed_commit_holds_then_retries)
 {
   pf_t p = {0};
   reed_session_t *s;
   uint64_t a = 0, b = 0;
   hook_t h;
-  sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   inject(&p, &h, 0, 2);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "one", 3, NULL, &a), 0);
@@ -80,24 +60,22 @@ TEST(degraded_failed_commit_holds_then_retries)
   fc_advance(&p.fc, REED_STORE_RETRY_MS);
   ASSERT_EQ(reed_store_turn_end(p.st), REED_EUNAVAILABLE);
   ASSERT_EQ(h.n, 2);
-  raw = sf_raw(&p.f);
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM messages"), 0);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 0);
   fc_advance(&p.fc, REED_STORE_RETRY_MS);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   ASSERT(!reed_store_degraded(p.st));
   ASSERT(!reed_store_held(p.st));
   ASSERT(sf_logged(&p.f, "store recovered"));
-  ASSERT(stored(raw, a));
-  ASSERT(stored(raw, b));
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM rooms WHERE topic = 'held topic'"),
-            1);
+  ASSERT(pf_stored(&p, a));
+  ASSERT(pf_stored(&p, b));
+  ASSERT_EQ(
+      pf_count(&p, "SELECT count(*) FROM rooms WHERE topic = 'held topic'"), 1);
   /* The join's id was kept for the retry too. */
-  ASSERT(count(raw, "SELECT value FROM meta WHERE key = 'last_id'") >
+  ASSERT(pf_count(&p, "SELECT value FROM meta WHERE key = 'last_id'") >
          (long long)b);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "after", 5, NULL, NULL), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM messages"), 3);
-  sqlite3_close(raw);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 3);
   pf_stop(&p);
   sf_cleanup(&p.f);
   ASSERT_EQ(reed_alloc_live(), 0);
@@ -111,14 +89,11 @@ TEST(degraded_full_database_at_a_row)
   reed_session_t *s;
   uint64_t ids[40];
   char text[3000];
-  sqlite3 *db, *raw;
+  sqlite3 *db;
   size_t n = 0;
   char sql[64];
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   db = reed_store_sqlite(p.st);
   snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
@@ -136,10 +111,8 @@ TEST(degraded_full_database_at_a_row)
       SQLITE_OK);
   fc_advance(&p.fc, REED_STORE_RETRY_MS);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  raw = sf_raw(&p.f);
   for (size_t i = 0; i < n; i++)
-    ASSERT(stored(raw, ids[i]));
-  sqlite3_close(raw);
+    ASSERT(pf_stored(&p, ids[i]));
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
@@ -152,10 +125,7 @@ TEST(degraded_low_space_refuses_before_writing)
   pf_t p = {0};
   reed_session_t *s;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   reed_store_set_min_free(p.st, UINT64_MAX);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "no", 2, NULL, NULL),
@@ -219,18 +189,15 @@ scenario(pf_t *p, reed_session_t *s, outcome_t *o)
 static void
 check_outcome(pf_t *p, const outcome_t *o)
 {
-  sqlite3 *raw = sf_raw(&p->f);
-
   for (size_t i = 0; i < o->n_said; i++)
-    ASSERT(stored(raw, o->said[i]));
+    ASSERT(pf_stored(p, o->said[i]));
   if (o->account_made)
-    ASSERT_EQ(count(raw, "SELECT count(*) FROM accounts WHERE folded='bob'"),
+    ASSERT_EQ(pf_count(p, "SELECT count(*) FROM accounts WHERE folded='bob'"),
               1);
   if (o->email_set)
-    ASSERT_EQ(count(raw, "SELECT count(*) FROM accounts"
-                         " WHERE email = 'a@example.org'"),
+    ASSERT_EQ(pf_count(p, "SELECT count(*) FROM accounts"
+                          " WHERE email = 'a@example.org'"),
               1);
-  sqlite3_close(raw);
 }
 
 TEST(degraded_error_at_every_commit_point)
@@ -245,10 +212,7 @@ TEST(degraded_error_at_every_commit_point)
     outcome_t o = {0};
     hook_t h;
 
-    sf_init(&p.f);
-    pf_start(&p);
-    s = pf_session(&p, "Alice", "alice");
-    ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+    s = pf_start_in_chat(&p);
     ASSERT_EQ(reed_store_turn_end(p.st), 0);
     inject(&p, &h, k, k + 1);
     scenario(&p, s, &o);
@@ -274,12 +238,8 @@ TEST(degraded_not_entered_for_a_refused_row)
   pf_t p = {0};
   reed_session_t *s;
   uint64_t good = 0;
-  sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   ASSERT_EQ(sqlite3_exec(reed_store_sqlite(p.st),
                          "CREATE TEMP TRIGGER no_boom BEFORE INSERT ON messages"
@@ -291,10 +251,8 @@ TEST(degraded_not_entered_for_a_refused_row)
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "fine", 4, NULL, &good), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   ASSERT(!reed_store_degraded(p.st));
-  raw = sf_raw(&p.f);
-  ASSERT(stored(raw, good));
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM messages"), 1);
-  sqlite3_close(raw);
+  ASSERT(pf_stored(&p, good));
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 1);
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
@@ -305,25 +263,19 @@ TEST(degraded_read_marker_written_at_recovery)
 {
   pf_t p = {0};
   reed_session_t *s;
-  sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   reed_store_set_min_free(p.st, UINT64_MAX);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "no", 2, NULL, NULL),
             REED_EUNAVAILABLE);
   ASSERT_EQ(reed_read_marker_set(s, "Chat", true, 1700000000500ull, NULL), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  raw = sf_raw(&p.f);
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM read_markers"), 0);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM read_markers"), 0);
   reed_store_set_min_free(p.st, 0);
   fc_advance(&p.fc, REED_STORE_RETRY_MS);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  ASSERT_EQ(count(raw, "SELECT count(*) FROM read_markers"), 1);
-  sqlite3_close(raw);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM read_markers"), 1);
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
@@ -342,10 +294,7 @@ TEST(degraded_out_of_memory_while_journaling)
     hook_t h;
     int said = 0;
 
-    sf_init(&p.f);
-    pf_start(&p);
-    s = pf_session(&p, "Alice", "alice");
-    ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+    s = pf_start_in_chat(&p);
     ASSERT_EQ(reed_store_turn_end(p.st), 0);
     inject(&p, &h, 0, 1);
     reed_alloc_fail_after(n);

@@ -129,7 +129,6 @@ TEST(persist_ids_survive_turn_without_messages)
   pf_t p = {0};
   reed_session_t *s;
   ids_t before, after;
-  sqlite3 *raw;
 
   sf_init(&p.f);
   pf_start(&p);
@@ -139,11 +138,9 @@ TEST(persist_ids_survive_turn_without_messages)
   ASSERT(before.n >= 1);
   ASSERT(reed_store_in_batch(p.st));
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  raw = sf_raw(&p.f);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 0);
-  ASSERT_EQ(sf_int(raw, "SELECT value FROM meta WHERE key = 'last_id'"),
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 0);
+  ASSERT_EQ(pf_count(&p, "SELECT value FROM meta WHERE key = 'last_id'"),
             (long long)before.last);
-  sqlite3_close(raw);
   pf_restart(&p);
   watch_ids(&p, &after);
   s = pf_session(&p, "Alice", NULL);
@@ -159,7 +156,6 @@ TEST(persist_prunes_history)
   reed_session_t *a, *b;
   uint64_t last = 0, plast = 0;
   hist_t h = {.n = 0};
-  sqlite3 *raw;
   long long n;
 
   sf_init(&p.f);
@@ -178,25 +174,23 @@ TEST(persist_prunes_history)
       ASSERT_EQ(reed_store_turn_end(p.st), 0);
   }
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  raw = sf_raw(&p.f);
   /* At least `keep` newest rows, never more than a quarter past it. */
-  n = sf_int(raw, "SELECT count(*) FROM messages WHERE conv = 'r:chat'");
+  n = pf_count(&p, "SELECT count(*) FROM messages WHERE conv = 'r:chat'");
   ASSERT(n >= 8 && n <= 10);
-  ASSERT_EQ(sf_int(raw, "SELECT max(id) FROM messages WHERE room = 'Chat'"),
+  ASSERT_EQ(pf_count(&p, "SELECT max(id) FROM messages WHERE room = 'Chat'"),
             (long long)last);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM (SELECT id, text FROM messages"
-                        " WHERE conv = 'r:chat' ORDER BY id DESC LIMIT 8)"
-                        " WHERE CAST(text AS TEXT) IN ('m42', 'm43', 'm44',"
-                        " 'm45', 'm46', 'm47', 'm48', 'm49')"),
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM (SELECT id, text FROM messages"
+                         " WHERE conv = 'r:chat' ORDER BY id DESC LIMIT 8)"
+                         " WHERE CAST(text AS TEXT) IN ('m42', 'm43', 'm44',"
+                         " 'm45', 'm46', 'm47', 'm48', 'm49')"),
             0 + 8);
-  n = sf_int(raw, "SELECT count(*) FROM messages WHERE room IS NULL");
+  n = pf_count(&p, "SELECT count(*) FROM messages WHERE room IS NULL");
   ASSERT(n >= 4 && n <= 5);
-  ASSERT_EQ(sf_int(raw, "SELECT max(id) FROM messages WHERE room IS NULL"),
+  ASSERT_EQ(pf_count(&p, "SELECT max(id) FROM messages WHERE room IS NULL"),
             (long long)plast);
   /* Another room's history is untouched. */
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages WHERE conv = 'r:other'"),
-            1);
-  sqlite3_close(raw);
+  ASSERT_EQ(
+      pf_count(&p, "SELECT count(*) FROM messages WHERE conv = 'r:other'"), 1);
 
   /* The loader fills up to half the bound into the model's ring. */
   pf_restart(&p);
@@ -234,10 +228,7 @@ TEST(persist_load_skips_bad_rows)
   hist_t h = {.n = 0};
   sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "ok", 2, NULL, NULL), 0);
   pf_stop(&p);
   /* Rows written by something else that the model refuses. */
@@ -282,10 +273,7 @@ TEST(persist_write_error_is_logged_for_that_row)
   uint64_t bad = 0, good = 0;
   sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   raw = sf_raw(&p.f);
   ASSERT_EQ(sqlite3_exec(raw,
@@ -314,7 +302,7 @@ TEST(persist_failed_commit_rolls_back)
 {
   pf_t p = {0};
   reed_session_t *s;
-  sqlite3 *db, *raw;
+  sqlite3 *db;
 
   sf_init(&p.f);
   pf_start(&p);
@@ -345,10 +333,8 @@ TEST(persist_failed_commit_rolls_back)
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "kept", 4, NULL, NULL), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  raw = sf_raw(&p.f);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 2);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM child"), 0);
-  sqlite3_close(raw);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 2);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM child"), 0);
   pf_stop(&p);
   sf_cleanup(&p.f);
 }
@@ -359,10 +345,7 @@ TEST(persist_attach_out_of_memory)
   reed_session_t *s;
   int ok = 0, failures = 0;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
   ASSERT_EQ(reed_room_set_modes(s, "Chat",
                                 &(reed_mode_change_t){.mode = REED_RMODE_BAN,
@@ -404,22 +387,16 @@ TEST(persist_close_before_model_free)
 {
   pf_t p = {0};
   reed_session_t *s;
-  sqlite3 *raw;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "saved", 5, NULL, NULL), 0);
   /* Closing commits the batch and detaches: the model goes on alone. */
   reed_store_close(p.st);
   p.st = NULL;
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "unsaved", 7, NULL, NULL), 0);
   ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
-  raw = sf_raw(&p.f);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms"), 0);
-  sqlite3_close(raw);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 1);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM rooms"), 0);
   reed_model_free(p.m);
   fc_cleanup(&p.fc);
   ASSERT_EQ(reed_alloc_live(), 0);
@@ -710,10 +687,7 @@ TEST(persist_room_load_out_of_memory)
   reed_session_t *s;
   int ok = 0, failures = 0;
 
-  sf_init(&p.f);
-  pf_start(&p);
-  s = pf_session(&p, "Alice", "alice");
-  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  s = pf_start_in_chat(&p);
   ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
   ASSERT_EQ(reed_room_set_modes(s, "Chat", set, 3, NULL), 0);
   for (int i = 0; i < 5; i++)

@@ -6,19 +6,32 @@
 #include <string.h>
 #include <strings.h>
 
-void
-world_init(world_t *w, int deferred_worker)
+static void
+init(world_t *w, int deferred_worker, bool store)
 {
   memset(w, 0, sizeof(*w));
   tw_init(&w->tw, &(tw_opts_t){.module = &reed_amp_module,
                                .portal = true,
                                .deferred_worker = deferred_worker,
+                               .store = store,
                                .conf = &w->conf,
                                .fc = &w->fc,
                                .iw = &w->iw});
   w->model = w->tw.model;
   w->portal = w->tw.portal;
   reed__amp_conf_defaults(&w->conf);
+}
+
+void
+world_init(world_t *w, int deferred_worker)
+{
+  init(w, deferred_worker, false);
+}
+
+void
+world_init_store(world_t *w)
+{
+  init(w, 0, true);
 }
 
 void
@@ -301,4 +314,80 @@ session_of(world_t *w, const char *nick)
 
   ASSERT_EQ(reed_model_find_nick(w->model, nick, &pv), 0);
   return reed_model_session_by_id(w->model, pv.who.session_id);
+}
+
+/* Entry `field` of each box of an AmpList value, comma-joined. */
+void
+amplist_join(const tbox_t *tb, const char *key, const char *field, char *out,
+             size_t n)
+{
+  const uint8_t *p = NULL;
+  size_t len = 0, off = 0, used;
+  reed_amp_box_t box;
+
+  for (size_t i = 0; i < tb->n; i++) {
+    if (strcmp(tb->k[i], key) == 0) {
+      p = (const uint8_t *)tb->v[i];
+      len = tb->vlen[i];
+    }
+  }
+  ASSERT(p != NULL);
+  out[0] = '\0';
+  while (len > 0) {
+    const reed_amp_pair_t *f;
+    ASSERT_EQ(reed_amp_box_parse(p, len, &used, &box), 0);
+    f = reed_amp_box_get(&box, field);
+    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
+                            f ? (int)f->val_len : 1,
+                            f ? (const char *)f->val : "-");
+    p += used;
+    len -= used;
+  }
+}
+
+void
+pair_init(pair_t *p)
+{
+  tbox_t tb;
+
+  world_init(&p->w, 0);
+  world_account(&p->w, "alice", "pw");
+  world_account(&p->w, "bob", "pw");
+  cl_open(&p->w, &p->a);
+  cl_open(&p->w, &p->b);
+  cl_login(&p->a, "alice", "pw", NULL);
+  cl_login(&p->b, "bob", "pw", NULL);
+  cl_join(&p->a, "lobby");
+  cl_join(&p->b, "lobby");
+  expect_event(&p->a, "Joined", &tb);
+  tb_free(&tb);
+}
+
+void
+pair_free(pair_t *p)
+{
+  cl_close(&p->a);
+  cl_close(&p->b);
+  world_free(&p->w);
+}
+
+/* The nicks of a ListOf(Unicode) value, comma-joined. */
+void
+list_join(const tbox_t *tb, const char *key, char *out, size_t n)
+{
+  const char *v = tb_get(tb, key);
+  size_t vlen = 0, off = 0;
+  const uint8_t *p, *el;
+  size_t left, elen;
+
+  for (size_t i = 0; i < tb->n; i++)
+    if (strcmp(tb->k[i], key) == 0)
+      vlen = tb->vlen[i];
+  out[0] = '\0';
+  ASSERT(v != NULL);
+  p = (const uint8_t *)v;
+  left = vlen;
+  while (reed_amp_list_next(&p, &left, &el, &elen) == 1)
+    off += (size_t)snprintf(out + off, n - off, "%s%.*s", off ? "," : "",
+                            (int)elen, (const char *)el);
 }

@@ -42,6 +42,9 @@ typedef struct client_s {
 } client_t;
 
 void world_init(world_t *w, int deferred_worker);
+/* The same with a SQLite store in a temp dir (w->tw.store): operator
+ * accounts and stored server bans. */
+void world_init_store(world_t *w);
 /* Frees the portal and model and asserts nothing is left (tw_free). */
 void world_free(world_t *w);
 /* An account in the credential source and in the model. */
@@ -87,6 +90,21 @@ void expect_none_(client_t *cl, const char *file, int line);
 /* Runs fn once per chunk size (whole, 1, 2, 3, 7 bytes) and compares what
  * every client received (tw_run_chunked). */
 void run_chunked(void (*fn)(void));
+
+/* The elements of the ListOf(Unicode) value `key`, comma-joined. */
+void list_join(const tbox_t *tb, const char *key, char *out, size_t n);
+/* Field `field` of each box of the AmpList value `key`, comma-joined
+ * ("-" where a box lacks it). */
+void amplist_join(const tbox_t *tb, const char *key, const char *field,
+                  char *out, size_t n);
+
+/* Two logged-in clients, alice and bob, both in `lobby` (alice first). */
+typedef struct {
+  world_t w;
+  client_t a, b;
+} pair_t;
+void pair_init(pair_t *p);
+void pair_free(pair_t *p);
 
 /* The model session behind a nick. */
 reed_session_t *session_of(world_t *w, const char *nick);
