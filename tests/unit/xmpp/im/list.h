@@ -1,0 +1,2 @@
+TEST_ENTRY(xim_sub_table)
+TEST_ENTRY(xim_sub_views)
