@@ -13,31 +13,31 @@
 #include <stdbool.h>
 
 typedef enum {
-  REED_XSUB_NONE = 0,
-  REED_XSUB_NONE_PO,  /* None + Pending Out */
-  REED_XSUB_NONE_PI,  /* None + Pending In */
-  REED_XSUB_NONE_POI, /* None + Pending Out/In */
-  REED_XSUB_TO,
-  REED_XSUB_TO_PI, /* To + Pending In */
-  REED_XSUB_FROM,
-  REED_XSUB_FROM_PO, /* From + Pending Out */
-  REED_XSUB_BOTH,
-  REED_XSUB_N_STATES
-} reed_xsub_state_t;
+  REED_XSM_NONE = 0,
+  REED_XSM_NONE_PO,  /* None + Pending Out */
+  REED_XSM_NONE_PI,  /* None + Pending In */
+  REED_XSM_NONE_POI, /* None + Pending Out/In */
+  REED_XSM_TO,
+  REED_XSM_TO_PI, /* To + Pending In */
+  REED_XSM_FROM,
+  REED_XSM_FROM_PO, /* From + Pending Out */
+  REED_XSM_BOTH,
+  REED_XSM_N_STATES
+} reed_xsm_state_t;
 
 typedef enum {
-  REED_XSUB_SUBSCRIBE = 0,
-  REED_XSUB_SUBSCRIBED,
-  REED_XSUB_UNSUBSCRIBE,
-  REED_XSUB_UNSUBSCRIBED,
-  REED_XSUB_N_TYPES
-} reed_xsub_type_t;
+  REED_XSM_SUBSCRIBE = 0,
+  REED_XSM_SUBSCRIBED,
+  REED_XSM_UNSUBSCRIBE,
+  REED_XSM_UNSUBSCRIBED,
+  REED_XSM_N_TYPES
+} reed_xsm_type_t;
 
-typedef enum { REED_XSUB_OUT = 0, REED_XSUB_IN = 1 } reed_xsub_dir_t;
+typedef enum { REED_XSM_OUT = 0, REED_XSM_IN = 1 } reed_xsm_dir_t;
 
 /* What the server does with one stanza. */
-typedef struct reed_xsub_step_s {
-  reed_xsub_state_t next;
+typedef struct reed_xsm_step_s {
+  reed_xsm_state_t next;
   bool approved; /* the pre-approval bit after the stanza */
   /* OUT: route the stanza to the contact. IN: deliver it to the account's
    * available resources (a subscribe with none available waits as the
@@ -53,26 +53,31 @@ typedef struct reed_xsub_step_s {
    * presence: send it the available resources' presence (or
    * unavailable from each). */
   bool gained_from, lost_from;
-} reed_xsub_step_t;
+} reed_xsm_step_t;
 
 /* The step for `type` in `dir` from state `st` with pre-approval `appr`. */
-reed_xsub_step_t reed__xsub_step(reed_xsub_state_t st, bool appr,
-                                 reed_xsub_dir_t dir, reed_xsub_type_t type);
+reed_xsm_step_t reed__xsm_step(reed_xsm_state_t st, bool appr,
+                               reed_xsm_dir_t dir, reed_xsm_type_t type);
 
 /* The roster view of a state: "none", "to", "from" or "both", and whether
  * the item carries ask='subscribe' (pending out). */
-const char *reed__xsub_name(reed_xsub_state_t st);
-bool reed__xsub_ask(reed_xsub_state_t st);
+const char *reed__xsm_name(reed_xsm_state_t st);
+bool reed__xsm_ask(reed_xsm_state_t st);
 /* The contact may see the account's presence (From, Both, From+PO), and
  * the account the contact's (To, To+PI, Both). */
-bool reed__xsub_has_from(reed_xsub_state_t st);
-bool reed__xsub_has_to(reed_xsub_state_t st);
-bool reed__xsub_pending_in(reed_xsub_state_t st);
+bool reed__xsm_has_from(reed_xsm_state_t st);
+bool reed__xsm_has_to(reed_xsm_state_t st);
+bool reed__xsm_pending_in(reed_xsm_state_t st);
+
+/* The state of the store's bits (xmpp_store.h keeps to/from, ask and
+ * pending_in): ask counts only without To, pending_in only without From,
+ * as no state has both. */
+reed_xsm_state_t reed__xsm_of(bool to, bool from, bool ask, bool pending_in);
 
 /* "subscribe", ... to the type; -1 for any other string. */
-int reed__xsub_type_parse(const char *type);
+int reed__xsm_type_parse(const char *type);
 /* A stored state code (the store keeps the enum's value); false when out
  * of range. */
-bool reed__xsub_state_valid(int st);
+bool reed__xsm_state_valid(int st);
 
 #endif

@@ -5,21 +5,21 @@
 #include "harness.h"
 #include "xmpp_sub_int.h"
 
-#define N REED_XSUB_NONE
-#define NPO REED_XSUB_NONE_PO
-#define NPI REED_XSUB_NONE_PI
-#define NPOI REED_XSUB_NONE_POI
-#define T REED_XSUB_TO
-#define TPI REED_XSUB_TO_PI
-#define F REED_XSUB_FROM
-#define FPO REED_XSUB_FROM_PO
-#define B REED_XSUB_BOTH
-#define OUT REED_XSUB_OUT
-#define IN REED_XSUB_IN
-#define SUB REED_XSUB_SUBSCRIBE
-#define SUBD REED_XSUB_SUBSCRIBED
-#define UNS REED_XSUB_UNSUBSCRIBE
-#define UNSD REED_XSUB_UNSUBSCRIBED
+#define N REED_XSM_NONE
+#define NPO REED_XSM_NONE_PO
+#define NPI REED_XSM_NONE_PI
+#define NPOI REED_XSM_NONE_POI
+#define T REED_XSM_TO
+#define TPI REED_XSM_TO_PI
+#define F REED_XSM_FROM
+#define FPO REED_XSM_FROM_PO
+#define B REED_XSM_BOTH
+#define OUT REED_XSM_OUT
+#define IN REED_XSM_IN
+#define SUB REED_XSM_SUBSCRIBE
+#define SUBD REED_XSM_SUBSCRIBED
+#define UNS REED_XSM_UNSUBSCRIBE
+#define UNSD REED_XSM_UNSUBSCRIBED
 
 typedef struct {
   int dir, type, st;
@@ -129,10 +129,10 @@ TEST(xim_sub_table)
 
   for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
     const row_t *r = &rows[i];
-    reed_xsub_step_t s =
-        reed__xsub_step((reed_xsub_state_t)r->st, r->appr,
-                        (reed_xsub_dir_t)r->dir, (reed_xsub_type_t)r->type);
-    if (s.next != (reed_xsub_state_t)r->next || s.approved != r->approved ||
+    reed_xsm_step_t s =
+        reed__xsm_step((reed_xsm_state_t)r->st, r->appr, (reed_xsm_dir_t)r->dir,
+                       (reed_xsm_type_t)r->type);
+    if (s.next != (reed_xsm_state_t)r->next || s.approved != r->approved ||
         s.pass != r->pass || s.push != r->push ||
         s.auto_subscribed != r->autosub || s.gained_from != r->gained ||
         s.lost_from != r->lost)
@@ -166,23 +166,29 @@ TEST(xim_sub_views)
   };
 
   for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-    reed_xsub_state_t st = (reed_xsub_state_t)v[i].st;
-    ASSERT_STR_EQ(reed__xsub_name(st), v[i].name);
-    ASSERT_EQ(reed__xsub_ask(st), v[i].ask);
-    ASSERT_EQ(reed__xsub_has_from(st), v[i].from);
-    ASSERT_EQ(reed__xsub_has_to(st), v[i].to);
-    ASSERT_EQ(reed__xsub_pending_in(st), v[i].pin);
+    reed_xsm_state_t st = (reed_xsm_state_t)v[i].st;
+    ASSERT_STR_EQ(reed__xsm_name(st), v[i].name);
+    ASSERT_EQ(reed__xsm_ask(st), v[i].ask);
+    ASSERT_EQ(reed__xsm_has_from(st), v[i].from);
+    ASSERT_EQ(reed__xsm_has_to(st), v[i].to);
+    ASSERT_EQ(reed__xsm_pending_in(st), v[i].pin);
   }
-  ASSERT_EQ(reed__xsub_type_parse("subscribe"), SUB);
-  ASSERT_EQ(reed__xsub_type_parse("subscribed"), SUBD);
-  ASSERT_EQ(reed__xsub_type_parse("unsubscribe"), UNS);
-  ASSERT_EQ(reed__xsub_type_parse("unsubscribed"), UNSD);
-  ASSERT_EQ(reed__xsub_type_parse("Subscribe"), -1);
-  ASSERT_EQ(reed__xsub_type_parse("probe"), -1);
-  ASSERT_EQ(reed__xsub_type_parse(NULL), -1);
-  ASSERT(reed__xsub_state_valid(0) && reed__xsub_state_valid(8));
-  ASSERT(!reed__xsub_state_valid(-1) && !reed__xsub_state_valid(9));
+  /* Each state from its own bits, and the bits no state has. */
+  for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+    ASSERT_EQ(reed__xsm_of(v[i].to, v[i].from, v[i].ask, v[i].pin), v[i].st);
+  ASSERT_EQ(reed__xsm_of(1, 0, 1, 0), T);
+  ASSERT_EQ(reed__xsm_of(1, 1, 1, 1), B);
+  ASSERT_EQ(reed__xsm_of(0, 1, 0, 1), F);
+  ASSERT_EQ(reed__xsm_type_parse("subscribe"), SUB);
+  ASSERT_EQ(reed__xsm_type_parse("subscribed"), SUBD);
+  ASSERT_EQ(reed__xsm_type_parse("unsubscribe"), UNS);
+  ASSERT_EQ(reed__xsm_type_parse("unsubscribed"), UNSD);
+  ASSERT_EQ(reed__xsm_type_parse("Subscribe"), -1);
+  ASSERT_EQ(reed__xsm_type_parse("probe"), -1);
+  ASSERT_EQ(reed__xsm_type_parse(NULL), -1);
+  ASSERT(reed__xsm_state_valid(0) && reed__xsm_state_valid(8));
+  ASSERT(!reed__xsm_state_valid(-1) && !reed__xsm_state_valid(9));
   /* A bad row changes nothing and does nothing. */
-  reed_xsub_step_t s = reed__xsub_step((reed_xsub_state_t)9, 0, IN, SUB);
+  reed_xsm_step_t s = reed__xsm_step((reed_xsm_state_t)9, 0, IN, SUB);
   ASSERT(!s.pass && !s.push && !s.auto_subscribed && s.next == N);
 }
