@@ -560,11 +560,39 @@ parse(reed_xml_stream_t *p, const uint8_t *in, size_t n)
   return true;
 }
 
+/* Whether a piece may go to expat whole. If not, expat gets the bytes
+ * before the first one refused (an error in them wins at every split) and
+ * the stream fails: at the limit of the header or element (only the limit
+ * byte is the same for every split, not the size of a piece), or at a NUL
+ * byte. No XML has a NUL, and expat would take "x\0" at the start of a
+ * document for UTF-16 when both bytes come in one read but not in two. */
+static bool
+piece_ok(reed_xml_stream_t *p, const uint8_t *in, size_t n)
+{
+  reed_xml_err_t why = REED_XML_OK;
+  size_t stop = n;
+  const uint8_t *nul;
+
+  if (n > room(p)) {
+    stop = (size_t)room(p);
+    why = REED_XML_ERR_POLICY_VIOLATION;
+  }
+  nul = memchr(in, '\0', stop);
+  if (nul != NULL) {
+    stop = (size_t)(nul - in);
+    why = REED_XML_ERR_NOT_WELL_FORMED;
+  }
+  if (why == REED_XML_OK)
+    return true;
+  if (stop > 0)
+    (void)parse(p, in, stop);
+  if (p->err == REED_XML_OK)
+    p->err = why;
+  return false;
+}
+
 /* Parses from *pos up to the end of one piece; false when the stream
- * failed. Skips whitespace between top-level elements first. Past a
- * limit, expat still gets the bytes up to it, so an error in them is
- * found first whatever the split: only the limit's own byte is
- * deterministic, not the size of a piece. */
+ * failed. Skips whitespace between top-level elements first. */
 static bool
 feed_piece(reed_xml_stream_t *p, const uint8_t *in, size_t len, size_t *pos)
 {
@@ -586,13 +614,8 @@ feed_piece(reed_xml_stream_t *p, const uint8_t *in, size_t len, size_t *pos)
     p->el_start = p->fed;
   }
   n = piece_len(in + *pos, len - *pos);
-  if (n > room(p)) {
-    if (room(p) > 0)
-      (void)parse(p, in + *pos, (size_t)room(p));
-    if (p->err == REED_XML_OK)
-      p->err = REED_XML_ERR_POLICY_VIOLATION;
+  if (!piece_ok(p, in + *pos, n))
     return false;
-  }
   if (n > INT_MAX) /* only with a limit past 2 GiB: the piece goes in parts */
     n = INT_MAX;
   p->boundary_event = false;

@@ -146,12 +146,23 @@ put_ns_attr(reed_buf_t **b, const reed_xml_el_t *el, size_t i)
   return put_qattr(b, prefix, a->name, a->value);
 }
 
+/* The element's name as written: an element in xml's own namespace keeps
+ * the reserved prefix (that namespace cannot be a default one). */
 static int
-put_start(reed_buf_t **b, const reed_xml_el_t *el, const char *parent_ns)
+put_name(reed_buf_t **b, const reed_xml_el_t *el)
 {
-  if (put_str(b, "<") != 0 || put_str(b, el->name) != 0)
+  if (strcmp(el->ns, REED_NS_XML) == 0 && put_str(b, "xml:") != 0)
     return REED_ENOMEM;
-  if (strcmp(el->ns, parent_ns) != 0 && put_qattr(b, NULL, "xmlns", el->ns))
+  return put_str(b, el->name);
+}
+
+static int
+put_start(reed_buf_t **b, const reed_xml_el_t *el, const char *scope)
+{
+  if (put_str(b, "<") != 0 || put_name(b, el) != 0)
+    return REED_ENOMEM;
+  if (strcmp(el->ns, scope) != 0 && strcmp(el->ns, REED_NS_XML) != 0 &&
+      put_qattr(b, NULL, "xmlns", el->ns) != 0)
     return REED_ENOMEM;
   for (size_t i = 0; i < el->n_attrs; i++) {
     const reed_xml_attr_t *a = &el->attrs[i];
@@ -164,10 +175,13 @@ put_start(reed_buf_t **b, const reed_xml_el_t *el, const char *parent_ns)
   return 0;
 }
 
-int
-reed_xml_put_el(reed_buf_t **b, const reed_xml_el_t *el, const char *parent_ns)
+/* `scope` is the default namespace in scope where the element goes. */
+static int
+put_el(reed_buf_t **b, const reed_xml_el_t *el, const char *scope)
 {
-  if (put_start(b, el, parent_ns != NULL ? parent_ns : "") != 0)
+  const char *inner = strcmp(el->ns, REED_NS_XML) != 0 ? el->ns : scope;
+
+  if (put_start(b, el, scope) != 0)
     return REED_ENOMEM;
   if (el->text_len == 0 && el->first == NULL)
     return put_str(b, "/>");
@@ -176,9 +190,15 @@ reed_xml_put_el(reed_buf_t **b, const reed_xml_el_t *el, const char *parent_ns)
   if (put_str(b, ">") != 0 || put_escaped(b, el->text, el->text_len, false))
     return REED_ENOMEM;
   for (const reed_xml_el_t *c = el->first; c != NULL; c = c->next)
-    if (reed_xml_put_el(b, c, el->ns) != 0)
+    if (put_el(b, c, inner) != 0)
       return REED_ENOMEM;
-  if (put_str(b, "</") != 0 || put_str(b, el->name) != 0 || put_str(b, ">"))
+  if (put_str(b, "</") != 0 || put_name(b, el) != 0 || put_str(b, ">") != 0)
     return REED_ENOMEM;
   return 0;
+}
+
+int
+reed_xml_put_el(reed_buf_t **b, const reed_xml_el_t *el, const char *parent_ns)
+{
+  return put_el(b, el, parent_ns != NULL ? parent_ns : "");
 }

@@ -1,5 +1,6 @@
 TEST_ENTRY(xml_parse_good)
 TEST_ENTRY(xml_parse_bad)
+TEST_ENTRY(xml_parse_nul)
 TEST_ENTRY(xml_parse_error_sticky)
 TEST_ENTRY(xml_parse_set_limits)
 TEST_ENTRY(xml_err_conditions)

@@ -239,9 +239,8 @@ static const parse_case_t bad[] = {
 };
 
 static void
-check_case(const parse_case_t *c)
+check_case_len(const parse_case_t *c, size_t len)
 {
-  size_t len = strlen(c->in);
   char *whole = transcript(c->in, len, &c->lim);
 
   if (strcmp(whole, c->expect) != 0)
@@ -272,6 +271,12 @@ check_case(const parse_case_t *c)
   free(whole);
 }
 
+static void
+check_case(const parse_case_t *c)
+{
+  check_case_len(c, strlen(c->in));
+}
+
 TEST(xml_parse_good)
 {
   long live = reed_alloc_live();
@@ -288,6 +293,38 @@ TEST(xml_parse_bad)
   for (size_t i = 0; i < REED_ARRAY_SIZE(bad); i++)
     check_case(&bad[i]);
   ASSERT_EQ(reed_alloc_live(), live);
+}
+
+/* NUL bytes (inputs with a length): never XML, and expat would take a
+ * document starting "x\0" for UTF-16 when both bytes come in one read. */
+static const struct {
+  parse_case_t c;
+  size_t len;
+} nul[] = {
+    {{"NUL after a letter at the start",
+      "t\0<\0s\0",
+      {0},
+      "err not-well-formed\n"},
+     6},
+    {{"UTF-16 with a BOM", "\xFF\xFE<\0s\0", {0}, "err not-well-formed\n"}, 6},
+    {{"NUL in a stanza", HDR "<a>x\0</a>", {0}, OPEN "err not-well-formed\n"},
+     sizeof(HDR) + 8},
+    {{"error before the NUL wins",
+      HDR "<a></b>\0",
+      {0},
+      OPEN "err not-well-formed\n"},
+     sizeof(HDR) + 7},
+    {{"limit before the NUL wins",
+      HDR "<a>0123456789\0</a>",
+      {.max_stanza = 8},
+      OPEN "err policy-violation\n"},
+     sizeof(HDR) + 17},
+};
+
+TEST(xml_parse_nul)
+{
+  for (size_t i = 0; i < REED_ARRAY_SIZE(nul); i++)
+    check_case_len(&nul[i].c, nul[i].len);
 }
 
 /* After an error, every feed gives the same error and consumes nothing. */

@@ -89,6 +89,8 @@ static const struct {
     {"<m>a<b/>c<d>e</d></m>", "jabber:client", "<m>ac<b/><d>e</d></m>"},
     {"<presence/>", NULL, "<presence xmlns='jabber:client'/>"},
     {"<presence/>", "", "<presence xmlns='jabber:client'/>"},
+    {"<a xmlns='urn:a'><xml:b><c/></xml:b></a>", "jabber:client",
+     "<a xmlns='urn:a'><xml:b><c/></xml:b></a>"},
 };
 
 TEST(xml_put_el)
@@ -120,6 +122,7 @@ static const char *const roundtrip[] = {
     "<m a='1&#10;2&#9;3&#13;4'>a&#13;b\r\nc<![CDATA[]]>]]&gt;</m>",
     "<m>\xF0\x9F\x98\x80 mixed <b>bold</b> tail</m>",
     "<presence/>",
+    "<a xmlns='urn:a'><xml:b><c/></xml:b></a>",
 };
 
 TEST(xml_roundtrip)
