@@ -58,7 +58,8 @@ extern const size_t reed__xmpp_n_migrations;
 /* A handle over an open store whose "xmpp" schema is migrated: the module's
  * init opens it, its cleanup closes it (before the store closes). `log` is
  * borrowed and gets SQLite's messages. Returns 0 or REED_EINVAL (NULL
- * argument, or the xmpp schema is not migrated), REED_ENOMEM, REED_EIO. */
+ * argument, or the xmpp schema is not at this build's version), REED_ENOMEM,
+ * REED_EIO. */
 int reed_xstore_open(reed_store_t *st, reed_log_t *log, reed_xstore_t **out);
 /* Finalizes the cached statements and frees the handle. NULL is ignored. */
 void reed_xstore_close(reed_xstore_t *xs);

@@ -19,7 +19,8 @@ reed_xstore_open(reed_store_t *st, reed_log_t *log, reed_xstore_t **out)
   v = reed_store_schema_version(st, "xmpp");
   if (v < 0)
     return v;
-  if (v == 0)
+  /* Statements are written for the newest schema. */
+  if ((size_t)v != reed__xmpp_n_migrations)
     return REED_EINVAL;
   xs = reed_calloc(1, sizeof(*xs));
   if (xs == NULL)

@@ -34,8 +34,8 @@ client_ok(const char *client)
          strlen(client) <= REED_XFAST_CLIENT_MAX;
 }
 
-/* Runs slot id with ?1 the account, ?2 the client (or an integer when
- * client is NULL). */
+/* Runs slot id with ?1 the account, ?2 the client, or else the integer
+ * arg when it is not negative. */
 static int
 run(reed_xstore_t *xs, reed__xs_stmt_id id, const char *sql, const char *acct,
     const char *client, long long arg)
@@ -47,7 +47,7 @@ run(reed_xstore_t *xs, reed__xs_stmt_id id, const char *sql, const char *acct,
   sqlite3_bind_text(s, 1, acct, -1, SQLITE_STATIC);
   if (client != NULL)
     sqlite3_bind_text(s, 2, client, -1, SQLITE_STATIC);
-  else
+  else if (arg >= 0)
     sqlite3_bind_int64(s, 2, arg);
   return reed__xs_done(xs, s, "fast");
 }
@@ -61,8 +61,8 @@ issue(reed_xstore_t *xs, const char *acct, const char *client,
 
   if ((rc = run(xs, XS_FAST_EXPIRE, sql_expire, acct, NULL,
                 (long long)t->created_ms)) != 0 ||
-      (rc = run(xs, XS_FAST_DROP_PREV, sql_drop_prev, acct, client, 0)) != 0 ||
-      (rc = run(xs, XS_FAST_DEMOTE, sql_demote, acct, client, 0)) != 0)
+      (rc = run(xs, XS_FAST_DROP_PREV, sql_drop_prev, acct, client, -1)) != 0 ||
+      (rc = run(xs, XS_FAST_DEMOTE, sql_demote, acct, client, -1)) != 0)
     return rc;
   if ((s = reed__xs_stmt(xs, XS_FAST_INSERT, sql_insert)) == NULL)
     return REED_EIO;
@@ -145,7 +145,7 @@ del(reed_xstore_t *xs, reed__xs_stmt_id id, const char *sql,
   if ((rc = reed__xs_fold(acct, account)) != 0 ||
       (rc = reed__xs_write_begin(xs, acct)) != 0)
     return rc;
-  return reed__xs_write_end(xs, run(xs, id, sql, acct, client, 0));
+  return reed__xs_write_end(xs, run(xs, id, sql, acct, client, -1));
 }
 
 int
@@ -165,6 +165,5 @@ reed_xstore_fast_del_client(reed_xstore_t *xs, const char *account,
 int
 reed_xstore_fast_del_account(reed_xstore_t *xs, const char *account)
 {
-  /* ?2 is bound (to 0) but unused by this statement. */
   return del(xs, XS_FAST_DEL_ACCOUNT, sql_del_account, account, NULL, false);
 }

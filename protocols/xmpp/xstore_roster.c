@@ -10,9 +10,11 @@
 static const char sql_bump[] =
     "INSERT INTO xmpp_roster_ver(account, ver) VALUES(?1, 1)"
     " ON CONFLICT(account) DO UPDATE SET ver = ver + 1 RETURNING ver";
+/* ?11 NULL keeps the row's version (a change the client does not see). */
 static const char sql_put[] =
     "INSERT OR REPLACE INTO xmpp_roster(account, " COLS ")"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)";
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, (SELECT"
+    " ver FROM xmpp_roster WHERE account = ?1 AND jid = ?2), 0), 0)";
 /* listed: 1 listed, 0 unlisted, 2 a tombstone, -1 no row. */
 static const char sql_listed[] =
     "SELECT CASE WHEN deleted THEN 2 ELSE listed END FROM xmpp_roster"
@@ -163,7 +165,8 @@ put_row(reed_xstore_t *xs, const char *acct, const reed_xroster_item_t *it,
   sqlite3_bind_int(s, 8, it->approved);
   sqlite3_bind_int(s, 9, it->listed);
   sqlite3_bind_text(s, 10, groups, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(s, 11, ver);
+  if (ver > 0)
+    sqlite3_bind_int64(s, 11, ver);
   return reed__xs_done(xs, s, "roster put");
 }
 

@@ -184,3 +184,73 @@ TEST(xs_reopen_keeps_everything)
   ASSERT(got.persist);
   xf_close(&x);
 }
+
+/* A call is atomic inside the batch: when a later statement of a roster
+ * put fails (a trigger refuses the row), the version it bumped is undone
+ * and the batch's earlier rows stay. */
+TEST(xs_failed_call_undoes_its_own_rows)
+{
+  xs_fixture_t x;
+  reed_xroster_item_t it = {.jid = "a@x.org", .listed = true};
+  uint64_t ver = 0;
+
+  xf_open(&x);
+  ASSERT_EQ(reed_xstore_roster_put(x.xs, "alice", &it, &ver), 0);
+  ASSERT_EQ(ver, 1);
+  ASSERT_EQ(sqlite3_exec(reed_store_sqlite(x.st),
+                         "CREATE TEMP TRIGGER refuse BEFORE INSERT ON"
+                         " xmpp_roster WHEN NEW.jid = 'b@x.org' BEGIN"
+                         " SELECT RAISE(ABORT, 'refused'); END",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+  it.jid = "b@x.org";
+  ASSERT_EQ(reed_xstore_roster_put(x.xs, "alice", &it, &ver), REED_EIO);
+  ASSERT(x.f.nlines > 0);
+  ASSERT_EQ(reed_xstore_roster_version(x.xs, "alice", &ver), 0);
+  ASSERT_EQ(ver, 1);
+  ASSERT(reed_store_in_batch(x.st));
+  xf_commit(&x);
+  ASSERT_EQ(xf_rows(&x, "xmpp_roster", "alice"), 1);
+  ASSERT_EQ(xf_rows(&x, "xmpp_roster_ver", "alice"), 1);
+  xf_close(&x);
+}
+
+static int
+refuse_commit(void *ud)
+{
+  (void)ud;
+  return 1;
+}
+
+static void
+nop_xml(void *ud, const char *xml, size_t len)
+{
+  (void)ud;
+  (void)xml;
+  (void)len;
+}
+
+/* When the turn's commit fails the store is degraded: the module's rows
+ * of that turn are lost (they are not journaled), writes are refused
+ * with REED_EUNAVAILABLE and write nothing, reads go on. */
+TEST(xs_degraded_refuses_writes)
+{
+  xs_fixture_t x;
+  reed_xoffline_t m = {.from = "bob@example.org", .xml = "<message/>"};
+
+  xf_open(&x);
+  ASSERT_EQ(reed_xstore_vcard_set(x.xs, "alice", "<vCard/>"), 0);
+  xf_commit(&x);
+  ASSERT_EQ(reed_xstore_offline_add(x.xs, "alice", &m, 5, NULL), 0);
+  sqlite3_commit_hook(reed_store_sqlite(x.st), refuse_commit, NULL);
+  ASSERT_EQ(reed_store_turn_end(x.st), REED_EIO);
+  sqlite3_commit_hook(reed_store_sqlite(x.st), NULL, NULL);
+  ASSERT(reed_store_degraded(x.st));
+  ASSERT_EQ(reed_xstore_offline_add(x.xs, "alice", &m, 5, NULL),
+            REED_EUNAVAILABLE);
+  ASSERT_EQ(reed_xstore_block_add(x.xs, "alice", "x.org"), REED_EUNAVAILABLE);
+  ASSERT(!reed_store_in_batch(x.st));
+  ASSERT_EQ(reed_xstore_offline_count(x.xs, "alice"), 0);
+  ASSERT_EQ(reed_xstore_vcard_get(x.xs, "alice", nop_xml, NULL), 0);
+  xf_close(&x);
+}

@@ -184,6 +184,15 @@ TEST(xs_roster_versions_and_tombstones)
   /* A listed item that leaves the roster is a removal at its version. */
   put(&x, "a@x.org", REED_XSUB_NONE, false); /* 5 */
   ASSERT_LINES(since(&x, 4, &l), "a@x.org|-|0|0|0|-|0|0||5|1");
+  /* A change to it while unlisted is no new version and keeps that one. */
+  {
+    reed_xroster_item_t it = {.jid = "a@x.org", .pending_in = true};
+    ASSERT_EQ(reed_xstore_roster_put(x.xs, "alice", &it, &ver), 0);
+    ASSERT_EQ(ver, 5);
+    ASSERT_LINES(since(&x, 4, &l), "a@x.org|-|0|0|1|-|0|0||5|1");
+    it.pending_in = false;
+    ASSERT_EQ(reed_xstore_roster_put(x.xs, "alice", &it, &ver), 0);
+  }
   /* Adding the tombstoned contact again makes it an item. */
   put(&x, "b@x.org", REED_XSUB_FROM, true); /* 6 */
   ASSERT_LINES(since(&x, 4, &l), "a@x.org|-|0|0|0|-|0|0||5|1\n"
