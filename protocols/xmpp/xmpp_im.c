@@ -6,6 +6,69 @@
 #include <string.h>
 #include <time.h>
 
+/* ---- Module-wide
+ * ------------------------------------------------------------- The module's
+ * tables are migrated here, at init, before the handle over them opens: the
+ * module host's migration step wants a constant count in the module struct, and
+ * the world of the unit tests runs init alone. */
+typedef struct xim_state_s {
+  reed_xstore_t *xs; /* NULL without a store: roster calls then fail */
+  xim_sending_t sending;
+} xim_state_t;
+
+int
+reed__xim_init(reed_xmpp_state_t *st)
+{
+  const reed_module_env_t *env = st->env;
+  xim_state_t *im = reed_calloc(1, sizeof(*im));
+  int rc = 0;
+
+  if (im == NULL)
+    return REED_ENOMEM;
+  st->im = im;
+  if (env->store == NULL)
+    return 0;
+  rc = reed_store_migrate(env->store, "xmpp", reed__xmpp_migrations,
+                          reed__xmpp_n_migrations);
+  if (rc == 0)
+    rc = reed_xstore_open(env->store, env->log, &im->xs);
+  if (rc != 0)
+    reed_log(env->log, REED_LOG_ERROR, "xmpp: cannot open its tables: %s",
+             reed_strerror(rc));
+  return rc;
+}
+
+void
+reed__xim_cleanup(reed_xmpp_state_t *st)
+{
+  xim_state_t *im = st->im;
+
+  if (im == NULL)
+    return;
+  reed_xstore_close(im->xs);
+  reed_free(im);
+  st->im = NULL;
+}
+
+reed_xstore_t *
+reed__xim_store(reed_xmpp_core_t *c)
+{
+  xim_state_t *im = c->st->im;
+
+  return im != NULL ? im->xs : NULL;
+}
+
+xim_sending_t *
+reed__xim_sending(reed_xmpp_core_t *c)
+{
+  xim_state_t *im = c->st->im;
+
+  return &im->sending;
+}
+
+/* ---- Per connection
+ * ------------------------------------------------------------
+ */
 xim_conn_t *
 reed__xim_conn(reed_xmpp_core_t *c, bool make)
 {
@@ -58,12 +121,25 @@ reed__xim_account_exists(reed_xmpp_core_t *c, const char *account)
          reed_store_account_get(c->env->store, account, &rec) == 0;
 }
 
+/* The MUC service: [xmpp] muc, else conference.<domain>. */
+static bool
+is_muc(reed_xmpp_core_t *c, const char *domain)
+{
+  const char *muc = reed__xmpp_conf(c)->muc, *dom = reed__xmpp_domain(c);
+  size_t n = strlen(dom);
+
+  if (muc != NULL)
+    return strcmp(domain, muc) == 0;
+  return strncmp(domain, "conference.", 11) == 0 && strlen(domain) == 11 + n &&
+         strcmp(domain + 11, dom) == 0;
+}
+
 int
 reed__xim_jid_kind(reed_xmpp_core_t *c, const reed_jid_t *j)
 {
   if (j == NULL || j->domain[0] == '\0')
     return XIM_JID_BAD;
-  if (strcmp(j->domain, reed__xmpp_muc(c)) == 0)
+  if (is_muc(c, j->domain))
     return XIM_JID_MUC;
   if (strcmp(j->domain, reed__xmpp_domain(c)) != 0)
     return XIM_JID_REMOTE;

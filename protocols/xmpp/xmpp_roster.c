@@ -235,6 +235,13 @@ since_item(void *ud, const reed_xroster_item_t *it)
 }
 
 static void
+no_item(void *ud, const reed_xroster_item_t *it)
+{
+  (void)ud;
+  (void)it;
+}
+
+static void
 roster_get(reed_xmpp_core_t *c, const xmpp_stanza_t *st, xim_conn_t *x)
 {
   reed_xstore_t *xs = reed__xim_store(c);
@@ -252,7 +259,7 @@ roster_get(reed_xmpp_core_t *c, const xmpp_stanza_t *st, xim_conn_t *x)
   theirs = ver_s != NULL ? strtoull(ver_s, &end, 10) : 0;
   if (ver_s != NULL && ver_s[0] != '\0' && *end == '\0' &&
       (theirs == ver ||
-       reed_xstore_roster_since(xs, c->account, theirs, NULL, NULL) == 0)) {
+       reed_xstore_roster_since(xs, c->account, theirs, no_item, NULL) == 0)) {
     reed__xmpp_iq_result(c, st, NULL);
     if (theirs != ver)
       reed_xstore_roster_since(xs, c->account, theirs, since_item, &since);

@@ -1,2 +1,5 @@
 TEST_ENTRY(xim_sub_table)
 TEST_ENTRY(xim_sub_views)
+TEST_ENTRY(xim_roster_get_set_push)
+TEST_ENTRY(xim_roster_set_checks)
+TEST_ENTRY(xim_roster_versions)
