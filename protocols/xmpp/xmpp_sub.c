@@ -24,16 +24,20 @@ sub_body(const char *from, const char *type, const reed_xml_el_t *stanza,
   reed__xmpp_out_init(&o);
   reed__xmpp_out_attr(&o, "from", from);
   reed__xmpp_out_attr(&o, "type", type);
-  reed__xmpp_out_raw(&o, ">");
-  for (const reed_xml_el_t *ch = stanza ? stanza->first : NULL; ch != NULL;
-       ch = ch->next)
-    reed__xmpp_out_el(&o, ch, REED_NS_CLIENT);
-  if (stanza == NULL && status != NULL) {
-    reed__xmpp_out_raw(&o, "<status>");
-    reed__xmpp_out_text(&o, status, strlen(status));
-    reed__xmpp_out_raw(&o, "</status>");
+  if ((stanza == NULL || stanza->first == NULL) && status == NULL)
+    reed__xmpp_out_raw(&o, "/>");
+  else {
+    reed__xmpp_out_raw(&o, ">");
+    for (const reed_xml_el_t *ch = stanza ? stanza->first : NULL; ch != NULL;
+         ch = ch->next)
+      reed__xmpp_out_el(&o, ch, REED_NS_CLIENT);
+    if (stanza == NULL && status != NULL) {
+      reed__xmpp_out_raw(&o, "<status>");
+      reed__xmpp_out_text(&o, status, strlen(status));
+      reed__xmpp_out_raw(&o, "</status>");
+    }
+    reed__xmpp_out_raw(&o, "</presence>");
   }
-  reed__xmpp_out_raw(&o, "</presence>");
   b = o.err == 0 ? reed_buf_ref(o.b) : NULL;
   reed__xmpp_out_cleanup(&o);
   return b;
