@@ -149,6 +149,10 @@ set_resource(reed_xmpp_core_t *c, const char *resource)
     return REED_ENOMEM;
   snprintf(c->full_jid, n, "%s@%s/%s", c->account, reed__xmpp_domain(c),
            resource);
+  /* The bare part as JIDs compare (xmpp_jid.h): ASCII case folded. */
+  for (char *p = c->full_jid; *p != '/'; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p + 32);
   return 0;
 }
 

@@ -202,8 +202,6 @@ int
 reed__xmpp_conn_new(const reed_proto_env_t *env, void **core)
 {
   reed_xmpp_core_t *c;
-  reed_transport_t *t = env->transport;
-  const reed_peer_t *peer = t->peer ? t->peer(t->t) : NULL;
   reed_xml_limits_t lim = {0};
   int rc;
 
@@ -213,7 +211,6 @@ reed__xmpp_conn_new(const reed_proto_env_t *env, void **core)
     return REED_ENOMEM;
   c->env = env;
   c->st = env->module_state;
-  c->secure = peer != NULL && peer->tls; /* a direct TLS listener */
   lim.max_stanza = reed__xmpp_conf(c)->max_stanza_pre_auth;
   rc = reed_xml_stream_new(&lim, &xml_cbs, c, &c->xml);
   if (rc == 0)

@@ -103,7 +103,8 @@ static const char *const mechs[] = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN",
 void
 reed__xmpp_feature_mechanisms(reed_xmpp_core_t *c, xmpp_out_t *o)
 {
-  if (c->authed || c->env->portal == NULL)
+  if (c->authed || c->env->portal == NULL ||
+      (!c->secure && reed__xmpp_conf(c)->require_tls))
     return;
   reed__xmpp_out_raw(o, "<mechanisms xmlns='" REED_NS_SASL "'>");
   for (size_t i = 0; i < REED_ARRAY_SIZE(mechs); i++) {

@@ -89,6 +89,15 @@ host_ok(reed_xmpp_core_t *c, const char *to)
          strcasecmp(j.domain, reed__xmpp_domain(c)) == 0;
 }
 
+static bool
+peer_tls(const reed_xmpp_core_t *c)
+{
+  reed_transport_t *t = c->env->transport;
+  const reed_peer_t *peer = t->peer ? t->peer(t->t) : NULL;
+
+  return peer != NULL && peer->tls;
+}
+
 void
 reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
                           const char *default_ns)
@@ -98,6 +107,7 @@ reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
   if (c->closed)
     return;
   c->header_in = true;
+  c->secure = c->secure || peer_tls(c); /* a direct TLS listener */
   reed__xmpp_send_header(c, echo_from(hdr));
   if (strcmp(default_ns, REED_NS_CLIENT) != 0)
     reed__xmpp_stream_error(c, "invalid-namespace", NULL);
