@@ -80,10 +80,12 @@ void reed_xstore_close(reed_xstore_t *xs);
  * in step.
  *
  * Versions: each account has a counter, bumped by every write that
- * changes what the roster shows (a listed row put, a listed row deleted);
- * the row keeps the version of its last change. A deleted listed item
- * leaves a tombstone (deleted, with its version) so a client at an older
- * version learns of the removal. Tombstones are bounded
+ * changes what the roster shows (a put of a row that is listed, was
+ * listed or was deleted; the deletion of a listed row); the row keeps the
+ * version of its last such change (other writes keep it). A deleted row
+ * leaves a tombstone (deleted, with its version), and a row put unlisted
+ * keeps its version, so a client at an older version learns of the
+ * removal. Tombstones are bounded
  * (REED_XROSTER_TOMBSTONES per account, the newest kept): pruning raises
  * the account's floor, and a client whose version is below the floor
  * gets the whole roster instead of the changes. */
@@ -113,7 +115,7 @@ typedef struct reed_xroster_item_s {
   size_t n_groups;
   const char *groups_packed;
   /* Reads only: the version of the row's last change, and true for a
-   * tombstone (only reed_xstore_roster_since reports those). */
+   * removal (only reed_xstore_roster_since reports those). */
   uint64_t ver;
   bool deleted;
 } reed_xroster_item_t;
@@ -126,7 +128,8 @@ bool reed_xroster_group_next(const char **cursor, const char **name,
                              size_t *len);
 
 /* Inserts or replaces the row of item->jid (name, state, groups, listed).
- * Bumps the version when the row is or was listed. *ver_out (may be NULL)
+ * Bumps the version when the row is listed, was listed or was a
+ * tombstone. *ver_out (may be NULL)
  * gets the account's roster version after the write. */
 int reed_xstore_roster_put(reed_xstore_t *xs, const char *account,
                            const reed_xroster_item_t *item, uint64_t *ver_out);
@@ -145,10 +148,12 @@ int reed_xstore_roster_list(reed_xstore_t *xs, const char *account,
 /* The account's roster version (0 before any change). */
 int reed_xstore_roster_version(reed_xstore_t *xs, const char *account,
                                uint64_t *ver_out);
-/* The listed items and tombstones changed after version `since`, oldest
- * change first (XEP-0237 pushes). Returns 0 (nothing when since is the
- * current version) or REED_ENOTFOUND when since is above the current
- * version or below the floor: then send the whole roster. */
+/* The rows changed after version `since`, oldest change first (XEP-0237
+ * pushes): listed rows as items, the others (tombstones, rows that left
+ * the roster) with deleted true, to send as subscription='remove'.
+ * Returns 0 (nothing when since is the current version) or REED_ENOTFOUND
+ * when since is above the current version or below the floor: then send
+ * the whole roster. */
 int reed_xstore_roster_since(reed_xstore_t *xs, const char *account,
                              uint64_t since, reed_xroster_cb cb, void *ud);
 /* Rows of the account (listed or not, no tombstones), or a negative code:
