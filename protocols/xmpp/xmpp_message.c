@@ -116,6 +116,8 @@ store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
   char by[REED_JID_MAX + 1];
   int rc;
 
+  if (reed__xim_store(c) == NULL)
+    return; /* no store, nowhere to keep it (the core's store-less tests) */
   reed__xim_account_jid(c, t->acct, by, sizeof(by));
   m->by = by;
   rc = reed__xim_offline_put(c, t->acct, m);
@@ -229,15 +231,12 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     to = &self;
   }
   kind = reed__xim_jid_kind(c, to);
-  if (kind != XIM_JID_LOCAL && kind != XIM_JID_REMOTE)
-    return false; /* the server's, the MUC's */
-  if (kind == XIM_JID_REMOTE || strcmp(type, "groupchat") == 0 ||
+  if (kind != XIM_JID_LOCAL)
+    return false; /* the server's, the MUC's; other domains: the core's */
+  if (strcmp(type, "groupchat") == 0 ||
       !reed__xim_account_exists(c, to->local)) {
-    if (!error) /* 8.5.2.2: no such user, or no way there */
-      reed__xmpp_stanza_error(c, st, "cancel",
-                              kind == XIM_JID_REMOTE ? "remote-server-not-found"
-                                                     : "service-unavailable",
-                              NULL);
+    if (!error) /* 8.5.2.2: no such user */
+      reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable", NULL);
     return true;
   }
   if (!find_target(c, to, type, &t))
