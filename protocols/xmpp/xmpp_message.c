@@ -18,6 +18,7 @@
 #include <string.h>
 
 typedef struct {
+  bool guest;                   /* a guest's nick: no account, never kept */
   const char *acct;             /* the account addressed */
   reed_xmpp_core_t *full;       /* the bound resource of a full JID, or NULL */
   char nick[REED_NICK_MAX + 1]; /* the person to tell; "" when offline */
@@ -123,7 +124,7 @@ store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
   rc = reed__xim_offline_put(c, t->acct, m);
   if (rc == REED_ELIMIT && answer)
     reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable",
-                            "The recipient's offline storage is full");
+                            "Offline storage for this user is full");
   else if (rc != 0 && answer)
     error_for(c, st, rc);
 }
@@ -164,16 +165,30 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
                        0};
   rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
   m.sid = id;
-  if (rc == 0 && x->shown == 0 && !headline && !others_saw(c, t))
+  if (rc == 0 && x->shown == 0 && !headline && !t->guest && !others_saw(c, t))
     store_offline(c, st, t, &m, true);
   *x = saved;
   if (rc != 0)
     error_for(c, st, rc);
 }
 
-/* ---- The chain's row
- * -----------------------------------------------------------
+/* ---- The chain's row ------------------------------------------------------
  */
+/* A guest (no account) on IRC or AMP shows as nick@domain/origin; the
+ * bare JID reaches it back by its nick while it is online. */
+static bool
+guest(reed_xmpp_core_t *c, const reed_jid_t *to, target_t *t)
+{
+  reed_person_view_t pv;
+
+  if (reed_model_find_nick(c->env->model, to->local, &pv) != 0 ||
+      pv.who.account != NULL)
+    return false;
+  t->guest = true;
+  reed_strlcpy(t->nick, pv.who.nick, sizeof(t->nick));
+  return true;
+}
+
 static bool
 find_target(reed_xmpp_core_t *c, const reed_jid_t *to, const char *type,
             target_t *t)
@@ -221,7 +236,7 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   bool error = strcmp(type, "error") == 0;
   reed_jid_t self;
   const reed_jid_t *to = st->to_jid;
-  target_t t;
+  target_t t = {0};
   int kind;
 
   if (to == NULL) { /* 8.5.1: no 'to' is the sender's own bare JID */
@@ -234,10 +249,15 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (kind != XIM_JID_LOCAL)
     return false; /* the server's, the MUC's; other domains: the core's */
   if (strcmp(type, "groupchat") == 0 ||
-      !reed__xim_account_exists(c, to->local)) {
+      (!reed__xim_account_exists(c, to->local) && !guest(c, to, &t))) {
     if (!error) /* 8.5.2.2: no such user */
       reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable", NULL);
     return true;
+  }
+  if (t.guest) {
+    if (body != NULL && body[0] != '\0' && !error && c->session != NULL)
+      send_body(c, st, &t, body, type);
+    return true; /* a guest is on IRC or AMP: only text reaches it */
   }
   if (!find_target(c, to, type, &t))
     return true;

@@ -20,8 +20,13 @@ typedef struct {
 
 void xpeer_open(tw_t *w, xpeer_t *p, const reed_protocol_module_t *mod);
 void xpeer_send(xpeer_t *p, const char *text);
-/* Output since the last take. */
+/* Output since the last take (text protocols: IRC). */
 const char *xpeer_take(xpeer_t *p);
+/* Whether the output since the last take holds `needle` (binary-safe: AMP
+ * boxes); takes it. */
+bool xpeer_saw(xpeer_t *p, const char *needle);
+/* Sends one AMP box of the NULL-ended key, value, ... strings. */
+void xpeer_box(xpeer_t *p, const char *const *kv);
 /* The peer leaves (eof, then conn_free); idempotent. */
 void xpeer_close(xpeer_t *p);
 
