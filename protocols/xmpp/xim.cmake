@@ -4,6 +4,7 @@ target_sources(reed_proto_xmpp PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_sub_state.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_im.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_roster.c
+  ${CMAKE_CURRENT_LIST_DIR}/xmpp_roster_row.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_sub.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_presence.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_message.c

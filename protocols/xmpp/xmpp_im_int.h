@@ -1,6 +1,6 @@
 /* RFC 6121 IM and one-to-one messaging on the XMPP core's tables: rosters
- * (xmpp_roster.c), subscriptions (xmpp_sub.c, on the table of
- * xmpp_sub_state.c), presence (xmpp_presence.c), messages across protocols
+ * (xmpp_roster.c, xmpp_roster_row.c), subscriptions (xmpp_sub.c, on the table
+ * of xmpp_sub_state.c), presence (xmpp_presence.c), messages across protocols
  * (xmpp_message.c, xmpp_msg_event.c) and offline storage (xmpp_offline.c).
  * The shared helpers are in xmpp_im.c.
  *
@@ -101,6 +101,19 @@ int reed__xim_row_get(reed_xmpp_core_t *c, const char *account, const char *jid,
 int reed__xim_row_put(reed_xmpp_core_t *c, const char *account, const char *jid,
                       const xim_row_t *row, bool push);
 void reed__xim_row_free(xim_row_t *row);
+/* A store row into *(xim_row_t *)ud (a reed_xroster_cb). */
+void reed__xim_row_of(void *ud, const reed_xroster_item_t *it);
+/* <item .../> of a row, and the <query> start tag (with ver when asked). */
+void reed__xim_put_item(xmpp_out_t *o, const char *jid, const xim_row_t *row);
+void reed__xim_put_query(xmpp_out_t *o, uint64_t ver, bool with_ver);
+typedef struct xim_push_s {
+  const char *account;
+  const char *jid;
+  const xim_row_t *row; /* NULL: a removal */
+  uint64_t ver;
+} xim_push_t;
+/* One push to one resource, if it is interested. */
+void reed__xim_push_to(reed_xmpp_core_t *o, const xim_push_t *p);
 void reed__xmpp_iq_roster(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_feature_rosterver(reed_xmpp_core_t *c, xmpp_out_t *o);
 /* Pushes a removal of jid at version ver. */
