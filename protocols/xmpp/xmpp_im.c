@@ -166,7 +166,6 @@ reed__xim_account_jid(reed_xmpp_core_t *c, const char *account, char *buf,
 void
 reed__xim_write_to(reed_xmpp_core_t *to, const char *name, reed_buf_t *body)
 {
-  reed_transport_t *t = to->env->transport;
   xmpp_out_t head;
 
   if (to->closed || to->full_jid == NULL || body == NULL)
@@ -175,9 +174,8 @@ reed__xim_write_to(reed_xmpp_core_t *to, const char *name, reed_buf_t *body)
   reed__xmpp_out_raw(&head, "<");
   reed__xmpp_out_raw(&head, name);
   reed__xmpp_out_attr(&head, "to", to->full_jid);
-  if (head.err == 0 &&
-      t->write2(t->t, head.b->data, head.b->len, body) == REED_EQUEUEFULL)
-    to->closed = true; /* net is cutting it; write no more */
+  if (head.err == 0)
+    reed__xmpp_write2(to, (const char *)head.b->data, head.b->len, body);
   reed__xmpp_out_cleanup(&head);
 }
 
