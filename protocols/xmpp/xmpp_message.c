@@ -165,7 +165,10 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
                        0};
   rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
   m.sid = id;
-  if (rc == 0 && x->shown == 0 && !headline && !t->guest && !others_saw(c, t))
+  /* Kept for later only when nobody saw it, and not for the sender's own
+   * account: its sender is one of its sessions. */
+  if (rc == 0 && x->shown == 0 && !headline && !t->guest &&
+      reed_casecmp(t->acct, c->account) != 0 && !others_saw(c, t))
     store_offline(c, st, t, &m, true);
   *x = saved;
   if (rc != 0)
@@ -261,7 +264,9 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   }
   if (!find_target(c, to, type, &t))
     return true;
-  if (body == NULL || body[0] == '\0' || error)
+  /* Without a body, or to this very resource (the model does not deliver
+   * to the sender), it goes from resource to resource. */
+  if (body == NULL || body[0] == '\0' || error || t.full == c)
     relay_direct(c, st, &t);
   else if (c->session != NULL)
     send_body(c, st, &t, body, type);

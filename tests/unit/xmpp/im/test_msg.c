@@ -115,6 +115,18 @@ TEST(xim_msg_errors)
   xim_say(b1, big,
           ERR("e4", "modify", "policy-violation",
               "<text " XIM_STANZAS ">The message is too long</text>"));
+  /* To one's own account: the other resources; to one's own full JID:
+   * that resource; never kept for later. */
+  xim_say(a1,
+          "<message to='alice@reed.test' id='s1'><body>self</body>"
+          "</message>",
+          "");
+  XIM_EXPECT(a2, "");
+  xim_say(a1,
+          "<message to='alice@reed.test/a1' id='s2'><body>me</body>"
+          "</message>",
+          "<message to='" A1 "' from='" A1
+          "' id='s2'><body>me</body></message>");
   /* A headline to a resource that is not there is dropped. */
   xim_say(b1,
           "<message to='alice@reed.test/zz' type='headline' id='e5'><body>x"
@@ -122,6 +134,11 @@ TEST(xim_msg_errors)
           "");
   XIM_EXPECT(a1, "");
   XIM_EXPECT(a2, "");
+  /* None of it was kept for Alice. */
+  tw_eof(a1, "gone");
+  tw_eof(a2, "gone");
+  tw_client_t *a3 = xim_login(&w, "alice", "a3");
+  xim_online(a3, "");
   xim_free(&w);
 }
 
