@@ -30,10 +30,13 @@ has_cert(const reed_xmpp_core_t *c)
   return c->secure && p != NULL && p->cert_fp != NULL && p->cert_fp[0] != '\0';
 }
 
-/* In our order of preference. */
+/* Whether this stream offers `mech`: one the portal runs; PLAIN only over
+ * TLS; EXTERNAL only with a client certificate on this TLS session. */
 static bool
 mech_offered(const reed_xmpp_core_t *c, const char *mech)
 {
+  if (reed_sasl_mech_parse(mech) < 0)
+    return false; /* only what the portal runs */
   if (strcmp(mech, "SCRAM-SHA-256") == 0 || strcmp(mech, "SCRAM-SHA-1") == 0)
     return true;
   if (strcmp(mech, "PLAIN") == 0)
@@ -41,6 +44,7 @@ mech_offered(const reed_xmpp_core_t *c, const char *mech)
   return strcmp(mech, "EXTERNAL") == 0 && has_cert(c);
 }
 
+/* In our order of preference. */
 static const char *const mechs[] = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN",
                                     "EXTERNAL"};
 

@@ -1,6 +1,7 @@
 """XMPP login smoke test with a real client (python3-slixmpp): an account
-made with `reed account add` logs in over STARTTLS on the tcp listener and
-over direct TLS (XEP-0368) on the ssl listener, and each time gets its bound
+made with `reed account add` logs in over STARTTLS on the tcp listener (with
+the client's choice of mechanism, then PLAIN, SCRAM-SHA-1 and SCRAM-SHA-256
+each) and over direct TLS (XEP-0368) on the ssl listener, and each time gets its bound
 full JID (account@domain/resource, the resource it asked for). A wrong
 password fails. On SIGTERM a connected stream gets
 <system-shutdown/> and </stream:stream>. The server's certificate is the
@@ -30,8 +31,8 @@ def account_add(conf, name, password):
 
 
 class Client(slixmpp.ClientXMPP):
-    def __init__(self, jid, password):
-        super().__init__(jid, password)
+    def __init__(self, jid, password, mech=None):
+        super().__init__(jid, password, sasl_mech=mech)
         self.outcome = asyncio.get_event_loop().create_future()
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
@@ -55,8 +56,8 @@ class Client(slixmpp.ClientXMPP):
         self.settle(("disconnected", None))
 
 
-async def login(port, jid, password, direct_tls):
-    c = Client(jid, password)
+async def login(port, jid, password, direct_tls, mech=None):
+    c = Client(jid, password, mech)
     c.connect(("127.0.0.1", port), use_ssl=direct_tls,
               force_starttls=not direct_tls)
     try:
@@ -106,6 +107,11 @@ def main():
             login(srv.port("xmpp", "tcp"), "alice@localhost/laptop", PW,
                   False))
         assert got == ("bound", "alice@localhost/laptop"), got
+        for mech in ("PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"):
+            got = loop.run_until_complete(
+                login(srv.port("xmpp", "tcp"), "alice@localhost/" + mech, PW,
+                      False, mech))
+            assert got == ("bound", "alice@localhost/" + mech), (mech, got)
         got = loop.run_until_complete(
             login(srv.port("xmpp", "ssl"), "Alice@localhost/phone", PW, True))
         # The account's own spelling, whatever the client typed.
