@@ -52,15 +52,20 @@ class RawXmpp:
         if direct_tls:
             self.sock = self.ctx.wrap_socket(self.sock, server_hostname=domain)
         self.features = None
+        self.reset_parser()
         if open_stream:
             self.open()
 
     # -- reading ----------------------------------------------------------
-    def open(self, head=None):
-        """Sends a stream header (or head) and reads the features."""
+    def reset_parser(self):
+        """A fresh parser for the server's next stream."""
         self.parser = ET.XMLPullParser(events=("start", "end"))
         self.depth = 0
         self.pending = []
+
+    def open(self, head=None):
+        """Sends a stream header (or head) and reads the features."""
+        self.reset_parser()
         self.send(head or header(self.domain))
         self.features = self.stanza()
         assert self.features.tag == "{%s}features" % STREAM_NS, self.features

@@ -28,6 +28,7 @@ class Client(slixmpp.ClientXMPP):
         for p in ("xep_0030", "xep_0203") + tuple(plugins):
             self.register_plugin(p)
         self.add_event_handler("message", self.inbox.put_nowait)
+        self.add_event_handler("message_error", self.inbox.put_nowait)
         self.add_event_handler("presence", self.presences.put_nowait)
 
     async def next_message(self, timeout=WAIT):
