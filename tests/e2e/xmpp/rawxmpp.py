@@ -49,6 +49,8 @@ class RawXmpp:
         self.domain = domain
         self.ctx = tls_context(tls12)
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        # Small writes, each awaiting an answer: no Nagle delay.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if direct_tls:
             self.sock = self.ctx.wrap_socket(self.sock, server_hostname=domain)
         self.features = None
