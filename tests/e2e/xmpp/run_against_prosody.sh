@@ -6,13 +6,13 @@
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build/plain}
 [ $# -gt 0 ] && shift
-names=${*:-"login scram_plus register im offline sm services hostile strophe"}
+names=${*:-"tls_login scram_plus register im offline sm services hostile strophe"}
 export PYTHONPATH="$here/../support" PYTHONDONTWRITEBYTECODE=1
 export STROPHE_CLIENT=${STROPHE_CLIENT:-$build/tests/e2e/xmpp/reed-strophe-client}
 command -v prosody >/dev/null || { echo "prosody not installed"; exit 2; }
 fail=0
 for n in $names; do
   echo "== $n"
-  /usr/bin/python3 "$here/test_$n.py" prosody || { echo "FAILED $n"; fail=1; }
+  /usr/bin/python3 "$here/suite_$n.py" prosody || { echo "FAILED $n"; fail=1; }
 done
 exit $fail
