@@ -93,7 +93,7 @@ class XmppServer:
         self.tls_port = self.reed.port("xmpp", "ssl")
 
     def _add_user_reed(self, name, password):
-        conf = self.reed.write_config()
+        conf = os.path.join(self.reed.dir, "reed.ini")  # written at start
         r = subprocess.run([reed_bin(), "account", "add", "--config", conf,
                             name], input=password, capture_output=True,
                            text=True, timeout=60)
