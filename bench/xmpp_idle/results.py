@@ -19,13 +19,14 @@ def machine():
              os.cpu_count(), " ".join(load), head or "?"))
 
 
-def section(rows, n, missing):
+def section(rows, n, missing, args):
     out = [BEGIN, "## XMPP idle memory (issue 16)", "",
-           "`bench/xmpp_idle/xmpp_idle.py -n %d` (bench/README.md, "
+           "`bench/xmpp_idle/xmpp_idle.py %s` (bench/README.md, "
            "\"XMPP idle memory\"), %s: %d logged-in sessions (direct TLS, "
            "the strongest SCRAM offered, bound, initial presence, one ping "
            "each), server "
-           "VmRSS after minus before, over the sessions." % (n, machine(), n),
+           "VmRSS after minus before, over the sessions." % (args, machine(),
+                                                             n),
            "", "| server | version | SASL | RSS before | RSS after | "
            "per session |", "|---|---|---|---|---|---|"]
     for kind, version, mech, before, after, per in rows:
@@ -37,7 +38,7 @@ def section(rows, n, missing):
     return "\n".join(out) + "\n"
 
 
-def write_section(path, rows, n, missing=()):
+def write_section(path, rows, n, missing=(), args=""):
     text = open(path).read() if os.path.exists(path) else ""
     if BEGIN in text and END in text:
         pre = text[:text.index(BEGIN)]
@@ -45,4 +46,4 @@ def write_section(path, rows, n, missing=()):
     else:
         pre, post = text.rstrip("\n") + "\n\n", ""
     with open(path, "w") as f:
-        f.write(pre + section(rows, n, missing) + post)
+        f.write(pre + section(rows, n, missing, args) + post)

@@ -152,7 +152,8 @@ def main():
     if args.results:
         from results import write_section
         write_section(args.results, rows, args.n,
-                      [m.split("=", 1) for m in args.missing])
+                      [m.split("=", 1) for m in args.missing],
+                      " ".join(sys.argv[1:]))
     return 0
 
 
