@@ -4,7 +4,7 @@ and arrive in order at its next login with a XEP-0203 <delay/>; a message
 to an unknown account gets <service-unavailable/>."""
 import sys
 
-from xclient import login, run
+from xclient import login, round_trip, run
 from xmppserver import XmppServer, server_kind
 
 BODIES = ["first \u00e9 & <x>", "second ]]> \U0001F600"]
@@ -23,7 +23,7 @@ async def test_offline_across_restart(srv):
     for body in BODIES:
         alice.send_message(mto=srv.jid("bob"), mbody=body, mtype="chat")
     # A round trip to the server after the sends: they are processed.
-    await alice["xep_0030"].get_info(jid=srv.domain)
+    await round_trip(alice)
     await alice.close()
     srv.restart()
     bob = await login(srv, "bob", "pw")

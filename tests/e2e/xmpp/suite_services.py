@@ -3,7 +3,7 @@ of the server and of the account, XEP-0199 ping, XEP-0092 version,
 XEP-0313 MAM over a one-to-one conversation, XEP-0191 blocking."""
 import sys
 
-from xclient import login, run
+from xclient import login, round_trip, run
 from xmppserver import XmppServer, server_kind
 
 SERVER_FEATURES = ["http://jabber.org/protocol/disco#info", "urn:xmpp:ping",
@@ -72,7 +72,7 @@ async def test_blocking(srv):
     # to the sender is allowed, 3.5); the message after the unblock is the
     # first alice gets.
     bob.send_message(mto=srv.jid("alice"), mbody="blocked", mtype="chat")
-    await bob["xep_0030"].get_info(jid=srv.domain)
+    await round_trip(bob)
     await alice["xep_0191"].unblock([srv.jid("bob")])
     bob.send_message(mto=srv.jid("alice"), mbody="free", mtype="chat")
     assert (await alice.next_message())["body"] == "free"

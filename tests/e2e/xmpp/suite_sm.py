@@ -9,7 +9,7 @@ import struct
 import sys
 
 from rawxmpp import RawXmpp
-from xclient import login, run
+from xclient import login, round_trip, run
 from xmppserver import XmppServer, server_kind
 
 SM = "urn:xmpp:sm:3"
@@ -66,7 +66,7 @@ async def test_resume(srv):
         pass
     reset(bob)
     alice.send_message(mto=full, mbody="two & <2>", mtype="chat")
-    await alice["xep_0030"].get_info(jid=srv.domain)
+    await round_trip(alice)
 
     again = Counted(srv.host, srv.port, srv.domain)
     again.starttls()

@@ -8,6 +8,7 @@ Every wait is bounded by WAIT seconds; a failed login raises.
 """
 import asyncio
 import logging
+import xml.etree.ElementTree as ET
 
 import slixmpp
 
@@ -85,6 +86,17 @@ async def login(srv, user, password, direct_tls=False, resource=None,
         c.send_presence()
         await c.get_roster()
     return c
+
+
+async def round_trip(c):
+    """An iq to the server and its answer, a result or an error: what c
+    sent before it has been processed (whatever the server implements)."""
+    iq = c.Iq(stype="get", sto=c.boundjid.domain)
+    iq.append(ET.Element("{urn:xmpp:ping}ping"))
+    try:
+        await iq.send(timeout=WAIT)
+    except slixmpp.exceptions.IqError:
+        pass
 
 
 def run(tests, srv_factory):
