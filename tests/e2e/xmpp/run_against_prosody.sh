@@ -6,7 +6,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build/plain}
 [ $# -gt 0 ] && shift
-names=${*:-"tls_login scram_plus register im offline sm services hostile strophe"}
+names=${*:-"tls_login scram_plus register im carbons offline sm disco mam blocking hostile pipeline strophe"}
 export PYTHONPATH="$here/../support" PYTHONDONTWRITEBYTECODE=1
 export STROPHE_CLIENT=${STROPHE_CLIENT:-$build/tests/e2e/xmpp/reed-strophe-client}
 command -v prosody >/dev/null || { echo "prosody not installed"; exit 2; }

@@ -1,7 +1,8 @@
 """RFC 6121 between two accounts with slixmpp: the subscription handshake
 ends in `both` on both rosters (and stays after a new login), presence with
 show/status reaches the contact, and one-to-one messages keep UTF-8 and the
-XML-special characters (& < > ' " and ]]>) byte for byte."""
+XML-special characters (& < > ' " and ]]>) byte for byte. (Carbons:
+suite_carbons.py.)"""
 import sys
 
 from xclient import login, run
@@ -72,35 +73,6 @@ async def test_messages(srv):
     await bob.close()
 
 
-async def test_carbons(srv):
-    def carbons(c):
-        c.register_plugin("xep_0280")
-        # slixmpp hands carbons to these events, not to "message".
-        c.add_event_handler("carbon_received", c.inbox.put_nowait)
-        c.add_event_handler("carbon_sent", c.inbox.put_nowait)
-    alice = await login(srv, "alice", "pw", resource="a")
-    b1 = await login(srv, "bob", "pw", resource="one", setup=carbons)
-    b2 = await login(srv, "bob", "pw", resource="two", setup=carbons)
-    for c in (b1, b2):
-        await c["xep_0280"].enable()
-    # A message to bob's full JID /one: /two gets a received-carbon.
-    alice.send_message(mto=srv.jid("bob") + "/one", mbody="to one",
-                       mtype="chat")
-    assert (await b1.next_message())["body"] == "to one"
-    m = await b2.next_message()
-    fwd = m["carbon_received"]
-    assert fwd["body"] == "to one", m
-    assert fwd["from"].full == srv.jid("alice") + "/a"
-    # A message bob sends from /one: /two gets a sent-carbon.
-    b1.send_message(mto=srv.jid("alice"), mbody="from one", mtype="chat")
-    assert (await alice.next_message())["body"] == "from one"
-    m = await b2.next_message()
-    assert m["carbon_sent"]["body"] == "from one", m
-    assert m["carbon_sent"]["to"].bare == srv.jid("alice")
-    for c in (alice, b1, b2):
-        await c.close()
-
-
 if __name__ == "__main__":
-    sys.exit(run([test_subscription_handshake, test_presence, test_messages,
-                  test_carbons], server))
+    sys.exit(run([test_subscription_handshake, test_presence, test_messages],
+                 server))

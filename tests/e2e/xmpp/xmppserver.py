@@ -63,6 +63,14 @@ def wait_port(port, proc, timeout=20.0):
     raise RuntimeError("server did not listen on %d" % port)
 
 
+def started(*users, password="pw"):
+    """A started server of server_kind() with these accounts."""
+    srv = XmppServer(server_kind()).start()
+    for u in users:
+        srv.add_user(u, password)
+    return srv
+
+
 class XmppServer:
     def __init__(self, kind="reed", extra_ini=None):
         self.kind = kind
