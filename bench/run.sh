@@ -179,5 +179,10 @@ for point in $points; do
   echo "$point: $(point_args "$point")" >>"$work/points.txt"
 done
 /usr/bin/python3 "$here/report.py" "$work/machine.txt" "$work/points.txt" \
-  "$raw" >"$out"
+  "$raw" >"$work/report.md"
+# The XMPP idle section (xmpp_idle/xmpp_idle.py) is not ours: keep it.
+[ -f "$out" ] && sed -n '/^<!-- xmpp_idle:/,/^<!-- xmpp_idle end -->/p' \
+  "$out" >"$work/xmpp_idle.md"
+cat "$work/report.md" >"$out"
+[ -s "$work/xmpp_idle.md" ] && { echo; cat "$work/xmpp_idle.md"; } >>"$out"
 echo "wrote $out (raw results and logs in $work)"
