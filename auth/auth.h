@@ -4,8 +4,10 @@
  * login throttling and the synchronous account functions of the CLI.
  *
  * Layers, bottom up:
- *   - the SASL mechanisms (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, EXTERNAL): no
- *     store, no I/O; they look credentials up through reed_sasl_source_t;
+ *   - the SASL mechanisms (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256 and their
+ *     -PLUS variants with channel binding, EXTERNAL, the HT-SHA-256-* of
+ *     FAST tokens): no store, no I/O; they look credentials up through
+ *     reed_sasl_source_t;
  *   - password hashing and SCRAM key derivation (pure functions);
  *   - the credential source (reed_credsrc_t): accounts and certificate
  *     fingerprints, backed by the store (reed_auth_store_credsrc) or, in
@@ -125,7 +127,8 @@ int reed_auth_cert_fp_normalize(const char *in, char out[REED_CERT_FP_LEN + 1]);
  *                       portal callback;
  *   or a negative code: REED_EAUTH (bad credentials), REED_ESYNTAX
  *   (malformed message), REED_ETOOBIG (oversized), REED_EINVAL
- *   (unsupported: channel binding, an extension we must refuse),
+ *   (unsupported: a channel binding type without data, tls-unique, an
+ *   extension we must refuse),
  *   REED_EAUTHSTATE (step after the end), REED_ETHROTTLED, REED_ENOMEM.
  * After a negative code the exchange is over; reed_sasl_error() says why
  * in one sentence (for logs: clients get the same text for every
@@ -142,19 +145,74 @@ enum {
   REED_SASL_PENDING = 4,
 };
 
+/* The -PLUS mechanisms (RFC 5802 section 6, RFC 7677) and the HT ones
+ * (draft-schmaus-kitten-sasl-ht, XEP-0484 FAST) take channel binding data
+ * from a reed_sasl_cbind_t. HT-SHA-256-UNIQ is known only to be refused
+ * with a reason: tls-unique is undefined for TLS 1.3, and RFC 9266 replaces
+ * it with tls-exporter (HT-SHA-256-EXPR). */
 typedef enum {
   REED_MECH_PLAIN = 0,
   REED_MECH_SCRAM_SHA_1 = 1,
   REED_MECH_SCRAM_SHA_256 = 2,
   REED_MECH_EXTERNAL = 3,
+  REED_MECH_SCRAM_SHA_1_PLUS = 4,
+  REED_MECH_SCRAM_SHA_256_PLUS = 5,
+  REED_MECH_HT_SHA_256_NONE = 6, /* no channel binding */
+  REED_MECH_HT_SHA_256_UNIQ = 7, /* tls-unique: always refused */
+  REED_MECH_HT_SHA_256_ENDP = 8, /* tls-server-end-point */
+  REED_MECH_HT_SHA_256_EXPR = 9, /* tls-exporter */
 } reed_sasl_mech_t;
 
 /* Returns the mechanism for an IANA name ("SCRAM-SHA-256", any case) or
  * REED_EINVAL. */
 int reed_sasl_mech_parse(const char *name);
 const char *reed_sasl_mech_name(reed_sasl_mech_t mech);
-/* "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,EXTERNAL": every supported mechanism. */
+/* "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,EXTERNAL": the mechanisms a connection
+ * without channel binding is offered (no -PLUS; the HT ones are offered
+ * apart, with FAST). */
 const char *reed_sasl_mech_list(void);
+/* The same, and with `plus` the -PLUS ones too ("PLAIN,SCRAM-SHA-1,
+ * SCRAM-SHA-256,SCRAM-SHA-1-PLUS,SCRAM-SHA-256-PLUS,EXTERNAL"): ask for
+ * them only when the connection can give channel binding data, and tell
+ * the exchange so (reed_sasl_cbind_t.plus_offered). */
+const char *reed_sasl_mech_list_plus(bool plus);
+
+/* Channel binding for one exchange. `data` has the signature of
+ * reed_transport_t.channel_binding (a protocol passes its transport's:
+ * {tp->channel_binding, tp->t, offered}) and is asked for the type the
+ * client names ("tls-exporter", "tls-server-end-point"): 0 with the bytes
+ * (at most REED_SASL_CB_MAX), or an error: no data of that type. NULL: no
+ * channel binding at all. `plus_offered` says the protocol advertised the
+ * -PLUS mechanisms: a SCRAM client that says it supports channel binding
+ * but thinks the server does not (gs2 flag 'y') was then downgraded, and
+ * fails (RFC 5802 section 6). */
+#define REED_SASL_CB_MAX 64
+typedef struct reed_sasl_cbind_s {
+  int (*data)(void *ud, const char *type, uint8_t *out, size_t *len);
+  void *ud;
+  bool plus_offered;
+} reed_sasl_cbind_t;
+
+/* A FAST token's secret as the HT mechanisms use it: the HMAC key. That is
+ * the token's bytes, or, for a token longer than 64 bytes, their SHA-256:
+ * HMAC-SHA-256 hashes a key longer than its block first (RFC 2104), so a
+ * store may keep such tokens hashed and still verify them. */
+#define REED_SASL_FAST_TOKENS 2 /* the current token and the previous one */
+#define REED_SASL_FAST_TOKEN_MAX 128
+typedef struct reed_sasl_fast_token_s {
+  uint8_t secret[REED_SASL_FAST_TOKEN_MAX];
+  size_t len;
+} reed_sasl_fast_token_t;
+
+/* The FAST tokens (XEP-0484) of account `name` pinned to HT mechanism
+ * `mech`: fills tokens[0] (the current one) and tokens[1] (the previous
+ * one, if it is still valid) and the canonical `account`; returns how many
+ * it filled (0: none, or no such account) or a negative code that ends the
+ * exchange with that code (REED_EIO). */
+typedef int (*reed_sasl_fast_token_fn)(
+    void *ud, const char *name, reed_sasl_mech_t mech,
+    reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
+    char account[REED_AUTH_NAME_MAX + 1]);
 
 /* How a mechanism reaches credentials. Any callback may be NULL.
  *   scram_keys: fills `keys` and the canonical `account` of `name` for
@@ -165,7 +223,9 @@ const char *reed_sasl_mech_list(void);
  *   random:     fills `n` random bytes (default: libsodium's);
  *   nonce:      writes a NUL-terminated server nonce of printable ASCII
  *               except ',' into buf (size bytes); default: 18 random bytes
- *               in base64. Tests use it to replay the RFC vectors.
+ *               in base64. Tests use it to replay the RFC vectors;
+ *   fast_token: the HT mechanisms' token lookup (see the type); NULL: no
+ *               account has a token.
  * For an unknown SCRAM account the exchange goes on with a salt derived
  * from `secret` (32 bytes, may be NULL) and the name, so it fails only at
  * the proof and looks the same as a wrong password. */
@@ -179,6 +239,7 @@ typedef struct reed_sasl_source_s {
   void (*nonce)(void *ud, char *buf, size_t size);
   const uint8_t *secret;
   void *ud;
+  reed_sasl_fast_token_fn fast_token;
 } reed_sasl_source_t;
 
 /* A mechanism exchange. `src` is copied (its ud is borrowed). `cert_fp` is
@@ -187,6 +248,16 @@ typedef struct reed_sasl_source_s {
  * client. Returns 0, REED_EINVAL or REED_ENOMEM. */
 int reed_sasl_new(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
                   const char *cert_fp, reed_sasl_t **out);
+/* The same with channel binding (copied; its ud is borrowed): NULL, as
+ * reed_sasl_new, is none. A SCRAM -PLUS exchange needs the client's gs2
+ * flag "p=<type>" with a type `cb` has data for (else REED_EINVAL with a
+ * reason), and c= must then be base64 of the gs2 header and that data
+ * (else REED_EAUTH); "p=" with a mechanism without -PLUS is REED_EINVAL,
+ * and 'y' when cb->plus_offered is REED_EAUTH. An HT exchange binds to
+ * its mechanism's type (REED_EINVAL without the data). */
+int reed_sasl_new_cb(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
+                     const char *cert_fp, const reed_sasl_cbind_t *cb,
+                     reed_sasl_t **out);
 /* Feeds one client message (decoded bytes; len 0 is the empty response).
  * *out is set to NULL or to a new buffer the caller owns. See above for
  * the return values. */
@@ -203,6 +274,9 @@ const char *reed_sasl_authcid(const reed_sasl_t *s);
 const char *reed_sasl_password(const reed_sasl_t *s, size_t *len);
 /* Why the last step failed (static sentence), or NULL. */
 const char *reed_sasl_error(const reed_sasl_t *s);
+/* After an HT success: which token matched, 0 (the current one) or 1 (the
+ * previous one); -1 otherwise. The protocol rotates tokens with it. */
+int reed_sasl_fast_token_index(const reed_sasl_t *s);
 
 /* ---- Credential source -----------------------------------------------------
  * Where the portal's checker finds accounts. Names are compared
@@ -350,10 +424,23 @@ void reed_portal_cancel(reed_portal_t *p, uint64_t req_id);
 
 /* A SASL exchange whose credentials come from the portal, with failed
  * logins throttled per claimed account and per `ip`. `mech` is an IANA
- * name; unknown names give REED_EINVAL. `cert_fp` as in reed_sasl_new.
- * The object must be freed (reed_sasl_free) before the portal. */
+ * name: PLAIN, SCRAM-SHA-1, SCRAM-SHA-256 or EXTERNAL (others give
+ * REED_EINVAL: a protocol that offers more says how it binds with
+ * reed_portal_sasl_new_cb). `cert_fp` as in reed_sasl_new. The object must
+ * be freed (reed_sasl_free) before the portal. */
 int reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
                          const char *cert_fp, reed_sasl_t **out);
+/* The same for every mechanism, with channel binding as reed_sasl_new_cb
+ * (`cb` may be NULL). An HT exchange finds tokens through the function
+ * set with reed_portal_set_fast_tokens (none without one); its verdict is
+ * throttled as a SCRAM one. */
+int reed_portal_sasl_new_cb(reed_portal_t *p, const char *mech, const char *ip,
+                            const char *cert_fp, const reed_sasl_cbind_t *cb,
+                            reed_sasl_t **out);
+/* Where the HT mechanisms look FAST tokens up (the module that keeps them
+ * sets it at init; NULL unsets). `ud` is borrowed. */
+void reed_portal_set_fast_tokens(reed_portal_t *p, reed_sasl_fast_token_fn fn,
+                                 void *ud);
 /* reed_sasl_step for a portal exchange: PLAIN's password goes to
  * reed_portal_login_password, so this returns REED_SASL_PENDING and `cb`
  * gets the result; a slowed SCRAM verdict (success or REED_EAUTH) also

@@ -49,8 +49,11 @@ enum {
 
 typedef struct reed__scram_state_s {
   reed_scram_hash_t hash;
-  char *gs2;          /* gs2 header as the client sent it, "n,," */
-  size_t gs2_len;     /* (for the c= check) */
+  bool plus;                    /* a -PLUS mechanism */
+  char *gs2;                    /* gs2 header as the client sent it, "n,," */
+  size_t gs2_len;               /* (for the c= check) */
+  uint8_t cb[REED_SASL_CB_MAX]; /* binding data after "p=", with gs2 in c= */
+  size_t cb_len;
   char *first_bare;   /* client-first-message-bare */
   char *server_first; /* server-first-message */
   char *nonce;        /* client nonce + server nonce */
@@ -69,6 +72,8 @@ struct reed_sasl_s {
   char *password;
   size_t password_len;
   reed__scram_state_t scram;
+  reed_sasl_cbind_t cbind; /* zeroed: none */
+  int fast_index;          /* HT: the token that matched, or -1 */
   /* Set when the portal made this exchange. */
   reed_portal_t *portal;
   char *ip;
@@ -82,6 +87,16 @@ int reed__sasl_scram_step(reed_sasl_t *s, const uint8_t *in, size_t len,
                           reed_buf_t **out);
 void reed__sasl_scram_cleanup(reed_sasl_t *s);
 int reed__sasl_external_step(reed_sasl_t *s, const uint8_t *in, size_t len);
+int reed__sasl_ht_step(reed_sasl_t *s, const uint8_t *in, size_t len,
+                       reed_buf_t **out);
+/* The exchange's channel binding data of `type` into out (REED_SASL_CB_MAX
+ * bytes): 0, or it ends the exchange with REED_EINVAL and a reason
+ * (tls-unique, an unknown type, no data). */
+int reed__sasl_cb_data(reed_sasl_t *s, const char *type, uint8_t *out,
+                       size_t *len);
+/* True for the mechanisms that need reed_sasl_new_cb's channel binding
+ * (the -PLUS and HT ones). */
+bool reed__sasl_mech_binds(reed_sasl_mech_t mech);
 
 /* ---- Throttle table (throttle.c) -------------------------------------------
  * Counters by key in a fixed window that starts when the key is first

@@ -51,6 +51,8 @@ struct reed_portal_s {
   uint8_t secret[32];
   void (*random)(void *ud, uint8_t *buf, size_t n);
   void *random_ud;
+  reed_sasl_fast_token_fn fast_token; /* HT's token lookup, or NULL */
+  void *fast_token_ud;
   reed_portal_throttle_t tf; /* the figures, defaults filled in */
   reed__throttle_t *pairs;   /* "address\naccount" */
   reed__throttle_t *addrs;   /* address group */

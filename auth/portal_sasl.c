@@ -1,7 +1,8 @@
 /* SASL through the portal: the mechanisms read credentials from the
- * portal's source, PLAIN's password goes to the worker, failures count
- * against the claimed name and the client's address, and a slowed SCRAM
- * verdict waits on the clock. EXTERNAL proves a certificate, which cannot
+ * portal's source (FAST tokens from the function a module set), PLAIN's
+ * password goes to the worker, failures count against the claimed name and
+ * the client's address, and a slowed SCRAM or HT verdict waits on the
+ * clock. EXTERNAL proves a certificate, which cannot
  * be guessed: it is neither throttled nor counted. */
 #include "portal_int.h"
 
@@ -34,9 +35,44 @@ src_cert_account(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
   return p->creds.cert_account(p->creds.ud, fp, account);
 }
 
+static int
+src_fast_token(void *ud, const char *name, reed_sasl_mech_t mech,
+               reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
+               char account[REED_AUTH_NAME_MAX + 1])
+{
+  reed_portal_t *p = ud;
+
+  if (p->fast_token == NULL)
+    return 0;
+  return p->fast_token(p->fast_token_ud, name, mech, tokens, account);
+}
+
+void
+reed_portal_set_fast_tokens(reed_portal_t *p, reed_sasl_fast_token_fn fn,
+                            void *ud)
+{
+  p->fast_token = fn;
+  p->fast_token_ud = ud;
+}
+
 int
 reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
                      const char *cert_fp, reed_sasl_t **out)
+{
+  int m = reed_sasl_mech_parse(mech);
+
+  *out = NULL;
+  /* The mechanisms that bind to the channel need reed_portal_sasl_new_cb:
+   * a protocol that did not offer them does not get them by name. */
+  if (m < 0 || reed__sasl_mech_binds((reed_sasl_mech_t)m))
+    return REED_EINVAL;
+  return reed_portal_sasl_new_cb(p, mech, ip, cert_fp, NULL, out);
+}
+
+int
+reed_portal_sasl_new_cb(reed_portal_t *p, const char *mech, const char *ip,
+                        const char *cert_fp, const reed_sasl_cbind_t *cb,
+                        reed_sasl_t **out)
 {
   reed_sasl_source_t src = {
       .scram_keys = src_scram_keys,
@@ -44,6 +80,7 @@ reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
       .random = reed__portal_random,
       .secret = p->secret,
       .ud = p,
+      .fast_token = src_fast_token,
   };
   int m = reed_sasl_mech_parse(mech);
   int rc;
@@ -51,7 +88,7 @@ reed_portal_sasl_new(reed_portal_t *p, const char *mech, const char *ip,
   *out = NULL;
   if (m < 0)
     return REED_EINVAL;
-  rc = reed_sasl_new((reed_sasl_mech_t)m, &src, cert_fp, out);
+  rc = reed_sasl_new_cb((reed_sasl_mech_t)m, &src, cert_fp, cb, out);
   if (rc != 0)
     return rc;
   (*out)->portal = p;
@@ -121,6 +158,14 @@ hold(reed_sasl_t *s, int rc, reed_buf_t **out, uint64_t ms, reed_portal_cb cb,
 }
 
 static bool
+is_ht(reed_sasl_mech_t mech)
+{
+  return mech == REED_MECH_HT_SHA_256_NONE ||
+         mech == REED_MECH_HT_SHA_256_UNIQ ||
+         mech == REED_MECH_HT_SHA_256_ENDP || mech == REED_MECH_HT_SHA_256_EXPR;
+}
+
+static bool
 refused(reed_portal_t *p, const char *name, const char *ip)
 {
   return reed__portal_verdict(p, name, ip).refused;
@@ -149,6 +194,13 @@ reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
   rc = reed_sasl_step(s, in, len, out);
   if (rc == REED_SASL_CONTINUE && refused(p, s->authcid, s->ip))
     return throttled(s, out);
+  if (is_ht(s->mech) && (rc == REED_SASL_SUCCESS || rc == REED_EAUTH)) {
+    /* One message: the name is known only now, before this try counts. */
+    reed__verdict_t v = reed__portal_verdict(p, s->authcid, s->ip);
+    if (v.refused)
+      return throttled(s, out);
+    delay = v.delay_ms;
+  }
   if (rc == REED_SASL_PASSWORD)
     return cb != NULL ? plain_verify(s, cb, ud, req_id)
                       : reed__sasl_fail(s, REED_EINVAL, "no callback");

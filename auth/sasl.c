@@ -1,6 +1,6 @@
 /* The SASL exchange object: mechanism names, construction, the step
- * dispatcher and the accessors. The mechanisms live in sasl_plain.c,
- * sasl_scram.c and sasl_external.c. */
+ * dispatcher, channel binding data and the accessors. The mechanisms live
+ * in sasl_plain.c, sasl_scram.c, sasl_external.c and sasl_ht.c. */
 #include "auth_int.h"
 
 #include <openssl/crypto.h>
@@ -11,6 +11,12 @@ static const char *const mech_names[] = {
     [REED_MECH_SCRAM_SHA_1] = "SCRAM-SHA-1",
     [REED_MECH_SCRAM_SHA_256] = "SCRAM-SHA-256",
     [REED_MECH_EXTERNAL] = "EXTERNAL",
+    [REED_MECH_SCRAM_SHA_1_PLUS] = "SCRAM-SHA-1-PLUS",
+    [REED_MECH_SCRAM_SHA_256_PLUS] = "SCRAM-SHA-256-PLUS",
+    [REED_MECH_HT_SHA_256_NONE] = "HT-SHA-256-NONE",
+    [REED_MECH_HT_SHA_256_UNIQ] = "HT-SHA-256-UNIQ",
+    [REED_MECH_HT_SHA_256_ENDP] = "HT-SHA-256-ENDP",
+    [REED_MECH_HT_SHA_256_EXPR] = "HT-SHA-256-EXPR",
 };
 
 int
@@ -33,12 +39,35 @@ reed_sasl_mech_name(reed_sasl_mech_t mech)
 const char *
 reed_sasl_mech_list(void)
 {
-  return "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,EXTERNAL";
+  return reed_sasl_mech_list_plus(false);
+}
+
+const char *
+reed_sasl_mech_list_plus(bool plus)
+{
+  return plus ? "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-1-PLUS,"
+                "SCRAM-SHA-256-PLUS,EXTERNAL"
+              : "PLAIN,SCRAM-SHA-1,SCRAM-SHA-256,EXTERNAL";
+}
+
+bool
+reed__sasl_mech_binds(reed_sasl_mech_t mech)
+{
+  return mech >= REED_MECH_SCRAM_SHA_1_PLUS &&
+         (unsigned)mech < REED_ARRAY_SIZE(mech_names);
 }
 
 int
 reed_sasl_new(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
               const char *cert_fp, reed_sasl_t **out)
+{
+  return reed_sasl_new_cb(mech, src, cert_fp, NULL, out);
+}
+
+int
+reed_sasl_new_cb(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
+                 const char *cert_fp, const reed_sasl_cbind_t *cb,
+                 reed_sasl_t **out)
 {
   reed_sasl_t *s;
 
@@ -55,9 +84,38 @@ reed_sasl_new(reed_sasl_mech_t mech, const reed_sasl_source_t *src,
     s->src = *src;
   if (cert_fp != NULL)
     reed_strlcpy(s->cert_fp, cert_fp, sizeof(s->cert_fp));
+  if (cb != NULL)
+    s->cbind = *cb;
+  s->fast_index = -1;
   s->scram.hash =
-      mech == REED_MECH_SCRAM_SHA_1 ? REED_SCRAM_SHA1 : REED_SCRAM_SHA256;
+      mech == REED_MECH_SCRAM_SHA_1 || mech == REED_MECH_SCRAM_SHA_1_PLUS
+          ? REED_SCRAM_SHA1
+          : REED_SCRAM_SHA256;
+  s->scram.plus = mech == REED_MECH_SCRAM_SHA_1_PLUS ||
+                  mech == REED_MECH_SCRAM_SHA_256_PLUS;
   *out = s;
+  return 0;
+}
+
+int
+reed__sasl_cb_data(reed_sasl_t *s, const char *type, uint8_t *out, size_t *len)
+{
+  *len = REED_SASL_CB_MAX;
+  if (strcmp(type, "tls-unique") == 0)
+    return reed__sasl_fail(s, REED_EINVAL,
+                           "tls-unique channel binding is not offered: it is "
+                           "undefined for TLS 1.3 (RFC 9266 replaces it with "
+                           "tls-exporter)");
+  if (strcmp(type, "tls-exporter") != 0 &&
+      strcmp(type, "tls-server-end-point") != 0)
+    return reed__sasl_fail(s, REED_EINVAL,
+                           "channel binding type is not supported");
+  if (s->cbind.data == NULL ||
+      s->cbind.data(s->cbind.ud, type, out, len) != 0 || *len == 0 ||
+      *len > REED_SASL_CB_MAX)
+    return reed__sasl_fail(s, REED_EINVAL,
+                           "no channel binding data of that type on this "
+                           "connection");
   return 0;
 }
 
@@ -85,9 +143,16 @@ reed_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
     return reed__sasl_plain_step(s, in, len);
   case REED_MECH_SCRAM_SHA_1:
   case REED_MECH_SCRAM_SHA_256:
+  case REED_MECH_SCRAM_SHA_1_PLUS:
+  case REED_MECH_SCRAM_SHA_256_PLUS:
     return reed__sasl_scram_step(s, in, len, out);
   case REED_MECH_EXTERNAL:
     return reed__sasl_external_step(s, in, len);
+  case REED_MECH_HT_SHA_256_NONE:
+  case REED_MECH_HT_SHA_256_UNIQ:
+  case REED_MECH_HT_SHA_256_ENDP:
+  case REED_MECH_HT_SHA_256_EXPR:
+    return reed__sasl_ht_step(s, in, len, out);
   }
   return reed__sasl_fail(s, REED_EINVAL, "unknown mechanism");
 }
@@ -139,4 +204,10 @@ const char *
 reed_sasl_error(const reed_sasl_t *s)
 {
   return s->why;
+}
+
+int
+reed_sasl_fast_token_index(const reed_sasl_t *s)
+{
+  return s->state == REED__SASL_DONE ? s->fast_index : -1;
 }

@@ -1,10 +1,14 @@
 /* SASL SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677), server side,
- * without channel binding:
- *   client-first  gs2-header ("n,," / "y,," / "n,a=NAME,") then
- *                 [m=...,] n=NAME,r=CNONCE[,ext...]
+ * and their -PLUS variants with channel binding (RFC 5802 section 6):
+ *   client-first  gs2-header ("n,," / "y,," / "p=TYPE,," / "n,a=NAME,")
+ *                 then [m=...,] n=NAME,r=CNONCE[,ext...]
  *   server-first  r=CNONCE SNONCE,s=SALT,i=ITERATIONS
- *   client-final  c=base64(gs2-header),r=NONCE[,ext...],p=PROOF
+ *   client-final  c=base64(gs2-header [binding data after p=]),r=NONCE
+ *                 [,ext...],p=PROOF
  *   server-final  v=ServerSignature (additional data with success)
+ * "p=" only with -PLUS and a type the exchange has data for, and -PLUS only
+ * with "p="; 'y' (the client binds but thinks we do not) after -PLUS was
+ * offered is a downgrade, and fails.
  * The proof is checked against the stored key only: the password is never
  * seen. An unknown name gets a simulated exchange that fails at the proof,
  * so it looks the same as a wrong password. */
@@ -105,21 +109,43 @@ nonce_valid(const char *v)
   return true;
 }
 
-/* The gs2 header: cbind flag and optional authzid. On success *authzid is
- * NULL or a decoded name the caller frees. */
+/* cb-name = 1*(ALPHA / DIGIT / "." / "-") */
+static bool
+cbname_valid(const char *v)
+{
+  if (*v == '\0')
+    return false;
+  for (; *v; v++)
+    if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+          (*v >= '0' && *v <= '9') || *v == '.' || *v == '-'))
+      return false;
+  return true;
+}
+
+/* The gs2 header: the channel binding flag ('n', 'y' or 'p' with the type
+ * in *cbname, which points into the cursor's buffer) and an optional
+ * authzid. On success *authzid is NULL or a decoded name the caller
+ * frees. */
 static int
-parse_gs2(reed_sasl_t *s, cursor_t *c, char **authzid)
+parse_gs2(reed_sasl_t *s, cursor_t *c, char *flag, char **cbname,
+          char **authzid)
 {
   char *v;
   int rc;
 
   *authzid = NULL;
-  if (c->p[0] == 'p' && c->p[1] == '=')
-    return reed__sasl_fail(s, REED_EINVAL,
-                           "SCRAM channel binding is not supported");
-  if ((c->p[0] != 'n' && c->p[0] != 'y') || c->p[1] != ',')
+  *cbname = NULL;
+  *flag = c->p[0];
+  if (c->p[0] == 'p' && c->p[1] == '=' && strchr(c->p, ',') != NULL) {
+    *cbname = attr(c, 'p');
+    if (!cbname_valid(*cbname))
+      return reed__sasl_fail(s, REED_ESYNTAX,
+                             "SCRAM channel binding type is malformed");
+  } else if ((c->p[0] == 'n' || c->p[0] == 'y') && c->p[1] == ',') {
+    c->p += 2;
+  } else {
     return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM gs2 header is malformed");
-  c->p += 2;
+  }
   if (*c->p == ',') {
     c->p++;
     return 0;
@@ -131,6 +157,28 @@ parse_gs2(reed_sasl_t *s, cursor_t *c, char **authzid)
     return reed__sasl_fail(s, rc,
                            rc == REED_ENOMEM ? "out of memory"
                                              : "SCRAM authzid is malformed");
+  return 0;
+}
+
+/* The channel binding flag against the mechanism and what the protocol
+ * offered; fetches the data a "p=" names. */
+static int
+check_binding(reed_sasl_t *s, char flag, const char *cbname)
+{
+  reed__scram_state_t *st = &s->scram;
+
+  if (flag == 'p' && !st->plus)
+    return reed__sasl_fail(s, REED_EINVAL,
+                           "SCRAM channel binding needs a -PLUS mechanism");
+  if (flag != 'p' && st->plus)
+    return reed__sasl_fail(s, REED_EINVAL,
+                           "SCRAM -PLUS needs channel binding (gs2 flag p=)");
+  if (flag == 'y' && s->cbind.plus_offered)
+    return reed__sasl_fail(s, REED_EAUTH,
+                           "SCRAM downgrade: the client supports channel "
+                           "binding and -PLUS was offered");
+  if (flag == 'p')
+    return reed__sasl_cb_data(s, cbname, st->cb, &st->cb_len);
   return 0;
 }
 
@@ -252,12 +300,12 @@ client_first(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
 {
   reed__scram_state_t *st = &s->scram;
   cursor_t c = {0};
-  char *authzid = NULL, *cnonce = NULL;
+  char *authzid = NULL, *cnonce = NULL, *cbname = NULL, flag = 'n';
   int rc;
 
   if ((rc = cursor_init(s, &c, in, len)) != 0)
     return rc;
-  rc = parse_gs2(s, &c, &authzid);
+  rc = parse_gs2(s, &c, &flag, &cbname, &authzid);
   if (rc == 0) {
     st->gs2_len = (size_t)(c.p - c.buf);
     st->gs2 = reed_strndup((const char *)in, st->gs2_len);
@@ -268,6 +316,8 @@ client_first(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
   }
   if (rc == 0)
     rc = parse_bare(s, &c, &cnonce);
+  if (rc == 0)
+    rc = check_binding(s, flag, cbname);
   if (rc == 0 && authzid != NULL &&
       reed__auth_casecmp(authzid, s->authcid) != 0)
     rc = reed__sasl_fail(s, REED_EAUTH, "SCRAM authzid differs");
@@ -282,20 +332,24 @@ client_first(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
   return rc == 0 ? REED_SASL_CONTINUE : rc;
 }
 
-/* Checks c= against the gs2 header and r= against the nonce. */
+/* Checks c= against the gs2 header and binding data, r= against the
+ * nonce. */
 static int
 check_final_attrs(reed_sasl_t *s, cursor_t *c)
 {
   reed__scram_state_t *st = &s->scram;
-  uint8_t cb[NAME_MAX_BYTES * 3 + 8];
+  uint8_t cb[REED_SASL_INPUT_MAX];
   size_t cb_len = 0;
   char *v = attr(c, 'c');
 
   if (v == NULL)
     return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM channel binding missing");
   if (reed__auth_unb64(v, strlen(v), cb, sizeof(cb), &cb_len) != 0 ||
-      cb_len != st->gs2_len || memcmp(cb, st->gs2, cb_len) != 0)
+      cb_len != st->gs2_len + st->cb_len ||
+      memcmp(cb, st->gs2, st->gs2_len) != 0)
     return reed__sasl_fail(s, REED_EAUTH, "SCRAM channel binding differs");
+  if (reed__auth_ct_eq(cb + st->gs2_len, st->cb, st->cb_len) != 0)
+    return reed__sasl_fail(s, REED_EAUTH, "SCRAM channel binding data differs");
   v = attr(c, 'r');
   if (v == NULL)
     return reed__sasl_fail(s, REED_ESYNTAX, "SCRAM nonce missing");

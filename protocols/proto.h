@@ -59,7 +59,20 @@ typedef struct reed_transport_s {
    * when it closes; a core sets it as it quits. May be NULL (test fakes). */
   void (*set_label)(void *t, const char *label);
   void *t;
+  /* Channel binding data of this connection's TLS session (RFC 5056), for
+   * SASL's -PLUS and HT-* mechanisms. `type` is "tls-exporter" (RFC 9266:
+   * 32 bytes, defined for TLS 1.3, and for TLS 1.2 only with the extended
+   * master secret) or "tls-server-end-point" (RFC 5929: the hash of the
+   * server's certificate, by its signature's hash, SHA-256 for MD5 and
+   * SHA-1). *len is out's size on entry (REED_CHANNEL_BINDING_MAX is always
+   * enough) and the data's length on return. 0, or REED_EINVAL: no TLS
+   * (yet), another type ("tls-unique" too: undefined for TLS 1.3), or a
+   * session the type is undefined for. NULL in a transport without it. */
+  int (*channel_binding)(void *t, const char *type, uint8_t *out, size_t *len);
 } reed_transport_t;
+
+/* Bytes of channel binding data at most (a SHA-512 certificate hash). */
+#define REED_CHANNEL_BINDING_MAX 64
 
 /* What the process host offers operators' commands (IRC REHASH and
  * STATS); server/main.c fills it. NULL where there is no host (unit

@@ -339,6 +339,12 @@ tp_peer(void *t)
   return &((reed_conn_t *)t)->peer;
 }
 
+static int
+tp_channel_binding(void *t, const char *type, uint8_t *out, size_t *len)
+{
+  return reed__tls_channel_binding(t, type, out, len);
+}
+
 /* ---- Input ----------------------------------------------------------------
  */
 /* The module's refusal bytes (proto.h), queued ahead of a close. */
@@ -667,6 +673,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .start_tls = tp_start_tls,
       .peer = tp_peer,
       .set_label = tp_set_label,
+      .channel_binding = tp_channel_binding,
       .t = c,
   };
   c->env = (reed_proto_env_t){

@@ -265,6 +265,11 @@ int reed__tls_encrypt(reed_conn_t *c);
 size_t reed__tls_queued(const reed_conn_t *c);
 int reed__tls_drain(reed_conn_t *c, size_t limit);
 void reed__tls_close_notify(reed_conn_t *c);
+/* reed_transport_t.channel_binding over the TLS session: 0, or
+ * REED_EINVAL before the handshake ends, on a plain connection, for an
+ * unknown type or one undefined for this session. */
+int reed__tls_channel_binding(const reed_conn_t *c, const char *type,
+                              uint8_t *out, size_t *len);
 bool reed__tls_handshaking(const reed_conn_t *c);
 size_t reed__tls_footprint(const reed_conn_t *c);
 

@@ -4,7 +4,9 @@
  * wbio into the connection's send queue, so the queue limit counts what
  * will go on the wire. TLS 1.2 at least, no renegotiation, no compression;
  * a client certificate is requested, never required, and its SHA-256
- * fingerprint is exposed in reed_peer_t.cert_fp. */
+ * fingerprint is exposed in reed_peer_t.cert_fp. The transport's
+ * channel_binding gives the session's tls-exporter and
+ * tls-server-end-point bytes (SASL -PLUS and HT-*). */
 #include "net_int.h"
 
 #include <openssl/err.h>
@@ -327,6 +329,70 @@ reed__tls_close_notify(reed_conn_t *c)
   SSL_shutdown(c->tls->ssl);
   ERR_clear_error();
   reed__tls_drain(c, 0);
+}
+
+/* RFC 9266: 32 bytes exported under "EXPORTER-Channel-Binding" with a
+ * zero-length context. Under TLS 1.2 without the extended master secret
+ * (RFC 7627) a man in the middle can give two sessions the same secret
+ * (the triple handshake), so the binding is only defined with it. */
+static int
+cb_exporter(SSL *ssl, uint8_t *out, size_t *len)
+{
+  static const char label[] = "EXPORTER-Channel-Binding";
+
+  if (*len < 32)
+    return REED_EINVAL;
+  if (SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1)
+    return REED_EINVAL;
+  if (SSL_export_keying_material(ssl, out, 32, label, sizeof(label) - 1,
+                                 (const unsigned char *)"", 0, 1) != 1) {
+    ERR_clear_error();
+    return REED_EINVAL;
+  }
+  *len = 32;
+  return 0;
+}
+
+/* RFC 5929 section 4.1: the hash of our certificate with the hash of its
+ * signature algorithm, SHA-256 in place of MD5 and SHA-1; undefined when
+ * the signature has no single hash (Ed25519). */
+static int
+cb_end_point(SSL *ssl, uint8_t *out, size_t *len)
+{
+  X509 *x = SSL_get_certificate(ssl);
+  uint8_t md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  int nid = NID_undef;
+  const EVP_MD *h;
+
+  if (x == NULL || X509_get_signature_info(x, &nid, NULL, NULL, NULL) != 1 ||
+      nid == NID_undef) {
+    ERR_clear_error();
+    return REED_EINVAL;
+  }
+  if (nid == NID_md5 || nid == NID_sha1)
+    nid = NID_sha256;
+  h = EVP_get_digestbynid(nid);
+  if (h == NULL || X509_digest(x, h, md, &n) != 1 || n > *len) {
+    ERR_clear_error();
+    return REED_EINVAL;
+  }
+  memcpy(out, md, n);
+  *len = n;
+  return 0;
+}
+
+int
+reed__tls_channel_binding(const reed_conn_t *c, const char *type, uint8_t *out,
+                          size_t *len)
+{
+  if (c->tls == NULL || !c->tls->done || type == NULL)
+    return REED_EINVAL;
+  if (strcmp(type, "tls-exporter") == 0)
+    return cb_exporter(c->tls->ssl, out, len);
+  if (strcmp(type, "tls-server-end-point") == 0)
+    return cb_end_point(c->tls->ssl, out, len);
+  return REED_EINVAL;
 }
 
 bool

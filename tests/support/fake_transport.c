@@ -79,6 +79,45 @@ ft_peer(void *t)
   return &((fake_transport_t *)t)->peer;
 }
 
+/* As net's: only over TLS, and only the types it knows. */
+static int
+ft_channel_binding(void *t, const char *type, uint8_t *out, size_t *len)
+{
+  fake_transport_t *ft = t;
+  const uint8_t *data = NULL;
+  size_t n = 0;
+
+  if (strcmp(type, "tls-exporter") == 0) {
+    data = ft->cb_exporter;
+    n = ft->cb_exporter_len;
+  } else if (strcmp(type, "tls-server-end-point") == 0) {
+    data = ft->cb_end_point;
+    n = ft->cb_end_point_len;
+  }
+  if (!ft->peer.tls || n == 0 || n > *len)
+    return REED_EINVAL;
+  memcpy(out, data, n);
+  *len = n;
+  return 0;
+}
+
+void
+ft_set_channel_binding(fake_transport_t *ft, const char *type, const void *data,
+                       size_t len)
+{
+  bool exp = strcmp(type, "tls-exporter") == 0;
+
+  if (!exp && strcmp(type, "tls-server-end-point") != 0)
+    abort(); /* a test asking for a type no transport gives */
+  uint8_t *dst = exp ? ft->cb_exporter : ft->cb_end_point;
+  size_t max = exp ? sizeof(ft->cb_exporter) : sizeof(ft->cb_end_point);
+
+  if (len > max)
+    abort();
+  memcpy(dst, data, len);
+  *(exp ? &ft->cb_exporter_len : &ft->cb_end_point_len) = len;
+}
+
 void
 ft_init(fake_transport_t *ft)
 {
@@ -94,6 +133,7 @@ ft_init(fake_transport_t *ft)
   ft->transport.pause_reading = ft_pause;
   ft->transport.start_tls = ft_start_tls;
   ft->transport.peer = ft_peer;
+  ft->transport.channel_binding = ft_channel_binding;
   ft->transport.t = ft;
 }
 

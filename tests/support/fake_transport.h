@@ -20,11 +20,19 @@ typedef struct {
   int full;       /* when set, write returns REED_EQUEUEFULL */
   size_t writes;  /* write and write2 calls that succeeded */
   size_t writes2; /* of which write2 */
+  /* Channel binding data by type (ft_set_channel_binding); given only
+   * while peer.tls is set. */
+  uint8_t cb_exporter[32], cb_end_point[REED_CHANNEL_BINDING_MAX];
+  size_t cb_exporter_len, cb_end_point_len;
 } fake_transport_t;
 
 void ft_init(fake_transport_t *ft);
 void ft_cleanup(fake_transport_t *ft);
 void ft_set_full(fake_transport_t *ft, int full);
+/* Sets the bytes channel_binding gives for "tls-exporter" or
+ * "tls-server-end-point" (len 0: none; at most the field's size). */
+void ft_set_channel_binding(fake_transport_t *ft, const char *type,
+                            const void *data, size_t len);
 /* Output written since the last ft_take, NUL-terminated; valid until the
  * next write. */
 const char *ft_take(fake_transport_t *ft);

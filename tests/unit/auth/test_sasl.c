@@ -113,7 +113,10 @@ TEST(sasl_mech_names)
       {"scram-sha-256", REED_MECH_SCRAM_SHA_256},
       {"EXTERNAL", REED_MECH_EXTERNAL},
       {"SCRAM-SHA-512", REED_EINVAL},
-      {"SCRAM-SHA-256-PLUS", REED_EINVAL},
+      {"SCRAM-SHA-256-PLUS", REED_MECH_SCRAM_SHA_256_PLUS},
+      {"scram-sha-1-plus", REED_MECH_SCRAM_SHA_1_PLUS},
+      {"HT-SHA-256-EXPR", REED_MECH_HT_SHA_256_EXPR},
+      {"HT-SHA-512-EXPR", REED_EINVAL},
       {"", REED_EINVAL},
       {NULL, REED_EINVAL},
   };
@@ -463,13 +466,13 @@ TEST(sasl_input_bound)
   reed_sasl_t *s;
   reed_buf_t *out;
 
-  for (int m = REED_MECH_PLAIN; m <= REED_MECH_EXTERNAL; m++) {
+  for (int m = REED_MECH_PLAIN; m <= REED_MECH_HT_SHA_256_EXPR; m++) {
     ASSERT_EQ(reed_sasl_new((reed_sasl_mech_t)m, NULL, "ab", &s), 0);
     ASSERT_EQ(reed_sasl_step(s, big, sizeof(big), &out), REED_ETOOBIG);
     ASSERT_STR_EQ(reed_sasl_error(s), "SASL message too long");
     reed_sasl_free(s);
   }
-  ASSERT_EQ(reed_sasl_new((reed_sasl_mech_t)9, NULL, NULL, &s), REED_EINVAL);
+  ASSERT_EQ(reed_sasl_new((reed_sasl_mech_t)10, NULL, NULL, &s), REED_EINVAL);
   ASSERT(s == NULL);
 }
 

@@ -127,6 +127,20 @@ peer(line_core_t *lc)
   say(lc, "%s", line);
 }
 
+/* "CB type": the transport's channel binding data in hex, or "none". */
+static void
+channel_binding(line_core_t *lc, const char *type)
+{
+  uint8_t data[REED_CHANNEL_BINDING_MAX];
+  size_t len = sizeof(data);
+  char hex[2 * REED_CHANNEL_BINDING_MAX + 1] = "none";
+
+  if (lc->tp->channel_binding(lc->tp->t, type, data, &len) == 0)
+    for (size_t i = 0; i < len; i++)
+      snprintf(hex + 2 * i, 3, "%02x", data[i]);
+  say(lc, "cb %s", hex);
+}
+
 static void
 stats(line_core_t *lc)
 {
@@ -179,6 +193,8 @@ command(line_core_t *lc, const char *line)
     say(lc, "state %s", lc->env->module_state ? lc->env->module_state : "-");
   } else if (strcmp(line, "PEER") == 0) {
     peer(lc);
+  } else if (strncmp(line, "CB ", 3) == 0) {
+    channel_binding(lc, line + 3);
   } else if (strcmp(line, "STATS") == 0) {
     stats(lc);
   } else if (strcmp(line, "QUIT") == 0) {

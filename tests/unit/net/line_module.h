@@ -7,6 +7,8 @@
  *   PAUSE ms      stop reading for ms, then resume (input kept meanwhile)
  *   STARTTLS      "PROCEED", then a TLS handshake; "TLS OK" when done
  *   PEER          "peer <ip> tls=<0|1> fp=<fingerprint or ->"
+ *   CB type       "cb <hex>": the transport's channel binding data of that
+ *                 type, or "cb none"
  *   STATE         "state <text>": env->module_state, which the server sets
  *                 to LINE_MODULE_STATE on every listener
  *   STATS         "stats <what line_stats_hook prints>"
