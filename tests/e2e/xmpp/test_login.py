@@ -37,7 +37,10 @@ class Client(slixmpp.ClientXMPP):
         ctx.verify_mode = ssl.CERT_NONE
         self.ssl_context = ctx
         self.add_event_handler("session_bind", self.on_bind)
-        self.add_event_handler("failed_auth", self.on_failed)
+        # Not "failed_auth": that fires for each mechanism tried, and this
+        # slixmpp tries SCRAM -PLUS with tls-unique first (refused: undefined
+        # for TLS 1.3), then falls back.
+        self.add_event_handler("failed_all_auth", self.on_failed)
         self.add_event_handler("disconnected", self.on_gone)
 
     def settle(self, value):
