@@ -273,3 +273,76 @@ TEST(login_every_split)
   }
   free(whole);
 }
+
+/* EXTERNAL is offered when this TLS session has a client certificate, and
+ * logs in the account the certificate is registered to. */
+TEST(login_external)
+{
+  static const char fp[] = "0123456789abcdef0123456789abcdef"
+                           "0123456789abcdef0123456789abcdef";
+  xw_t w;
+  tw_client_t *c, *d;
+  char h[256], want[1024];
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "frank", "pw");
+  memsrc_cert(&w.tw.mem, "frank", fp);
+  c = xw_client(&w, "c", true);
+  reed_strlcpy(c->ft->cert_fp, fp, sizeof(c->ft->cert_fp));
+  tw_send(c, C_HDR);
+  snprintf(want, sizeof(want),
+           "%s<stream:features><mechanisms " SASL_NS
+           "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1"
+           "</mechanism><mechanism>PLAIN</mechanism><mechanism>EXTERNAL"
+           "</mechanism></mechanisms>" F_SASL2(
+               M_SASL "<mechanism>EXTERNAL</mechanism>") "</stream:features>",
+           xw_hdr(h, sizeof(h), 1));
+  XW_EXPECT(c, want);
+  tw_send(c, "<auth " SASL_NS " mechanism='EXTERNAL'>=</auth>");
+  XW_EXPECT(c, "<success " SASL_NS "/>");
+  /* Another certificate: not registered, not authorized. */
+  d = xw_client(&w, "d", true);
+  memset(d->ft->cert_fp, 'e', 64);
+  tw_send(d, C_HDR);
+  tw_take(d);
+  tw_send(d, "<auth " SASL_NS " mechanism='EXTERNAL'>=</auth>");
+  XW_EXPECT(d, "<failure " SASL_NS "><not-authorized/><text xml:lang='en'>"
+               "SASL authentication failed</text></failure>");
+  xw_free(&w);
+}
+
+static void
+no_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  REED_UNUSED(ud);
+  REED_UNUSED(s);
+  REED_UNUSED(ev);
+}
+
+/* A guest that took the account's name before the account existed keeps
+ * it; the account's XMPP session gets the name with its session number. */
+TEST(login_nick_taken_by_a_guest)
+{
+  static const reed_session_listener_t quiet = {.on_event = no_event};
+  xw_t w;
+  tw_client_t *c;
+  reed_session_t *g;
+  unsigned n = 0;
+  char want[REED_NICK_MAX + 1];
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "gina", "pw");
+  ASSERT_EQ(reed_session_new(
+                w.tw.model,
+                &(reed_session_info_t){.origin = "irc", .listener = &quiet},
+                &g),
+            0);
+  ASSERT_EQ(reed_session_set_nick(g, "gina"), 0);
+  c = xw_client(&w, "c", true);
+  xw_login(&w, c, "gina", "pw", "r", &n);
+  snprintf(want, sizeof(want), "gina_%llu",
+           (unsigned long long)reed_session_id(xw_session(c)));
+  ASSERT_STR_EQ(reed_session_nick(xw_session(c)), want);
+  reed_session_quit(g, NULL);
+  xw_free(&w);
+}
