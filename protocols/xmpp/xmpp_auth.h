@@ -54,6 +54,8 @@ void reed__xmpp_sasl_begin(reed_xmpp_core_t *c, const char *mech,
  * While an <authenticate/> exchange runs, xmpp_sasl.c's challenges,
  * failures and success go out through these instead of RFC 6120's. */
 bool reed__xmpp_sasl2_active(const reed_xmpp_core_t *c);
+/* Ends the SASL2 framing (an RFC 6120 <auth/> replaces the exchange). */
+void reed__xmpp_sasl2_end(reed_xmpp_core_t *c);
 void reed__xmpp_sasl2_challenge(reed_xmpp_core_t *c, const char *b64);
 void reed__xmpp_sasl2_failure(reed_xmpp_core_t *c, const char *cond,
                               const char *text);

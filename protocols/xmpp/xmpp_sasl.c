@@ -316,6 +316,7 @@ client_message(reed_xmpp_core_t *c, const reed_xml_el_t *el)
 void
 reed__xmpp_nz_auth(reed_xmpp_core_t *c, reed_xml_el_t *el)
 {
+  reed__xmpp_sasl2_end(c); /* an RFC 6120 exchange answers as one */
   reed__xmpp_sasl_begin(c, reed_xml_attr(el, "mechanism"),
                         el->text_len > 0 ? el : NULL);
 }

@@ -58,6 +58,15 @@ reed__xmpp_sasl2_set_plus_refused(reed_xmpp_core_t *c)
     s->plus_refused = true;
 }
 
+void
+reed__xmpp_sasl2_end(reed_xmpp_core_t *c)
+{
+  sasl2_t *s = reed__xmpp_ext_get(c, XMPP_EXT_SASL2);
+
+  if (s != NULL)
+    s->active = false;
+}
+
 bool
 reed__xmpp_sasl2_active(const reed_xmpp_core_t *c)
 {

@@ -137,6 +137,11 @@ TEST(sasl2_failures)
   XW_EXPECT(c, FAIL2("aborted", ""));
   authenticate(c, "PLAIN", "!!!!", "");
   XW_EXPECT(c, FAIL2("incorrect-encoding", ""));
+  /* An RFC 6120 <auth/> in the middle answers in its own namespace. */
+  authenticate(c, "SCRAM-SHA-256", NULL, "");
+  XW_EXPECT(c, "<challenge " SASL2_NS ">=</challenge>");
+  tw_send(c, "<auth " SASL_NS " mechanism='SCRAM-SHA-256'/>");
+  XW_EXPECT(c, "<challenge " SASL_NS ">=</challenge>");
   xw_free(&w);
 }
 
