@@ -149,7 +149,8 @@ enum {
  * (draft-schmaus-kitten-sasl-ht, XEP-0484 FAST) take channel binding data
  * from a reed_sasl_cbind_t. HT-SHA-256-UNIQ is known only to be refused
  * with a reason: tls-unique is undefined for TLS 1.3, and RFC 9266 replaces
- * it with tls-exporter (HT-SHA-256-EXPR). */
+ * it with tls-exporter (HT-SHA-256-EXPR). The draft allows HT only over
+ * TLS: a protocol offers it (even -NONE) on TLS connections only. */
 typedef enum {
   REED_MECH_PLAIN = 0,
   REED_MECH_SCRAM_SHA_1 = 1,
@@ -186,7 +187,7 @@ const char *reed_sasl_mech_list_plus(bool plus);
  * -PLUS mechanisms: a SCRAM client that says it supports channel binding
  * but thinks the server does not (gs2 flag 'y') was then downgraded, and
  * fails (RFC 5802 section 6). */
-#define REED_SASL_CB_MAX 64
+#define REED_SASL_CB_MAX 64 /* = proto.h's REED_CHANNEL_BINDING_MAX */
 typedef struct reed_sasl_cbind_s {
   int (*data)(void *ud, const char *type, uint8_t *out, size_t *len);
   void *ud;

@@ -114,7 +114,8 @@ ft_set_channel_binding(fake_transport_t *ft, const char *type, const void *data,
 
   if (len > max)
     abort();
-  memcpy(dst, data, len);
+  if (len > 0)
+    memcpy(dst, data, len);
   *(exp ? &ft->cb_exporter_len : &ft->cb_end_point_len) = len;
 }
 

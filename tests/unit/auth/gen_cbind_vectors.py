@@ -4,6 +4,7 @@ here with hashlib and hmac alone, independently of auth/ (RFC 5802 section
 3 for SCRAM with channel binding, draft-schmaus-kitten-sasl-ht for HT).
 
     python3 tests/unit/auth/gen_cbind_vectors.py > tests/unit/auth/cbind_vectors.h
+    ./scripts/format.sh   # the header is committed as clang-format lays it out
 """
 import base64
 import hashlib

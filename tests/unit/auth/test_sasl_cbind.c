@@ -136,7 +136,8 @@ cbind_b64(const char *gs2, const uint8_t *cb_data, size_t cb_len, char *out)
   size_t n = strlen(gs2);
 
   memcpy(raw, gs2, n);
-  memcpy(raw + n, cb_data, cb_len);
+  if (cb_len > 0)
+    memcpy(raw + n, cb_data, cb_len);
   EVP_EncodeBlock((unsigned char *)out, raw, (int)(n + cb_len));
 }
 

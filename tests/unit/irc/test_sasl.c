@@ -3,6 +3,7 @@
  * reserved for an account, and the base64 codec. */
 #include "irc_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,34 @@ sc_failures(itw_t *w)
 TEST(sasl_failures)
 {
   itw_run_chunked(sc_failures);
+}
+
+/* IRC cannot give channel binding data: the mechanisms that need it are
+ * refused by name as unknown ones are, and never listed. */
+static void
+sc_binding_mechs(itw_t *w)
+{
+  static const char *const mechs[] = {"SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS",
+                                      "HT-SHA-256-NONE", "HT-SHA-256-EXPR"};
+  char line[64];
+
+  itw_portal(w, 0);
+  itw_connect(w, 0);
+  itw_feed(w, 0, "CAP REQ sasl\r\n");
+  itw_take(w, 0);
+  for (size_t i = 0; i < REED_ARRAY_SIZE(mechs); i++) {
+    snprintf(line, sizeof(line), "AUTHENTICATE %s\r\n", mechs[i]);
+    itw_feed(w, 0, line);
+    ITW_EXPECT(w, 0,
+               ":irc.test 908 * PLAIN,SCRAM-SHA-256,EXTERNAL :are available "
+               "SASL mechanisms\n"
+               ":irc.test 904 * :SASL authentication failed");
+  }
+}
+
+TEST(sasl_binding_mechs_refused)
+{
+  itw_run_chunked(sc_binding_mechs);
 }
 
 static void

@@ -1,6 +1,8 @@
 /* Channel binding (reed_transport_t.channel_binding) over real TLS
  * handshakes: the line server's "CB type" prints what net derives, and the
- * client derives the same from its side of the session. */
+ * client derives the same from its side of the session; and the fake
+ * transport's. */
+#include "fake_transport.h"
 #include "harness.h"
 #include "net.h"
 #include "netclient.h"
@@ -245,4 +247,34 @@ TEST(starttls_channel_binding)
   tcli_close(&t);
   ASSERT_EQ(srv_stop(&srv, SIGTERM, WAIT_MS), 0);
   tmp_cleanup();
+}
+
+/* The fake transport's channel binding, as the protocol tests use it:
+ * bytes only over TLS, per type, within the caller's buffer. */
+TEST(fake_transport_channel_binding)
+{
+  static const uint8_t exp[32] = {1, 2, 3}, ep[48] = {4, 5, 6};
+  fake_transport_t ft;
+  uint8_t out[REED_CHANNEL_BINDING_MAX];
+  size_t len = sizeof(out);
+  reed_transport_t *tp = &ft.transport;
+
+  ft_init(&ft);
+  ft_set_channel_binding(&ft, "tls-exporter", exp, sizeof(exp));
+  ft_set_channel_binding(&ft, "tls-server-end-point", ep, sizeof(ep));
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-exporter", out, &len), REED_EINVAL);
+  ft.peer.tls = true;
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-exporter", out, &len), 0);
+  ASSERT(len == sizeof(exp) && memcmp(out, exp, len) == 0);
+  len = sizeof(out);
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-server-end-point", out, &len), 0);
+  ASSERT(len == sizeof(ep) && memcmp(out, ep, len) == 0);
+  len = 40;
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-server-end-point", out, &len),
+            REED_EINVAL);
+  len = sizeof(out);
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-unique", out, &len), REED_EINVAL);
+  ft_set_channel_binding(&ft, "tls-exporter", NULL, 0);
+  ASSERT_EQ(tp->channel_binding(tp->t, "tls-exporter", out, &len), REED_EINVAL);
+  ft_cleanup(&ft);
 }
