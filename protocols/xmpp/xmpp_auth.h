@@ -92,8 +92,9 @@ void reed__xmpp_bind2_resource(reed_xmpp_core_t *c, const char *tag,
  * lookup; cleanup undoes both. */
 int reed__xmpp_fast_init(reed_xmpp_state_t *st);
 void reed__xmpp_fast_cleanup(reed_xmpp_state_t *st);
-/* Whether HT mechanism `mech` is offered here (NONE always, ENDP and EXPR
- * with their binding data), given a store. */
+/* Whether HT mechanism `mech` is offered here: with a store, over TLS
+ * only (the HT draft), NONE always, ENDP and EXPR with their binding
+ * data. */
 bool reed__xmpp_fast_offers(const reed_xmpp_core_t *c, const char *mech);
 void reed__xmpp_fast_feature(reed_xmpp_core_t *c, xmpp_out_t *o);
 /* Issues a token of `mech` for (c->account, client) and appends <token/>;

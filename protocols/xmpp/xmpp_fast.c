@@ -109,8 +109,8 @@ reed__xmpp_fast_cleanup(reed_xmpp_state_t *st)
 bool
 reed__xmpp_fast_offers(const reed_xmpp_core_t *c, const char *mech)
 {
-  if (c->st->xs == NULL)
-    return false;
+  if (c->st->xs == NULL || !c->secure)
+    return false; /* the HT draft: over TLS only */
   if (strcmp(mech, "HT-SHA-256-NONE") == 0)
     return true;
   if (strcmp(mech, "HT-SHA-256-EXPR") == 0)
@@ -123,7 +123,7 @@ reed__xmpp_fast_offers(const reed_xmpp_core_t *c, const char *mech)
 void
 reed__xmpp_fast_feature(reed_xmpp_core_t *c, xmpp_out_t *o)
 {
-  if (c->st->xs == NULL)
+  if (!reed__xmpp_fast_offers(c, "HT-SHA-256-NONE"))
     return;
   reed__xmpp_out_raw(o, "<fast xmlns='" REED_NS_FAST "'>");
   for (size_t i = 0; i < REED_ARRAY_SIZE(ht_mechs); i++) {

@@ -139,6 +139,23 @@ TEST(fast_rotation_and_invalidate)
   xw_free(&w);
 }
 
+/* Not over plain text (require_tls = no): the HT draft is for TLS. */
+TEST(fast_not_without_tls)
+{
+  xw_t w;
+  tw_client_t *c;
+  unsigned n = 0;
+
+  xa_init(&w, true);
+  xw_conf(&w)->require_tls = false;
+  c = xw_client(&w, "c", false);
+  ASSERT(strstr(xa_open(c, &n), "<inline><bind " BIND2_NS "/></inline>") !=
+         NULL);
+  authenticate(c, "HT-SHA-256-NONE", "AA==", "<fast " FAST_NS "/>");
+  ASSERT(strstr(tw_take(c), "<invalid-mechanism ") != NULL);
+  xw_free(&w);
+}
+
 TEST(fast_revoked_by_password_change)
 {
   xw_t w;
