@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define HDR                                                                    \
-  "<?xml version='1.0'?><stream:stream to='reed.test' version='1.0' "          \
+  "<?xml version='1.0'?><stream:stream version='1.0' "                         \
   "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
 
 static const char *const mechs[] = {"PLAIN",
