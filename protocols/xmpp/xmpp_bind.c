@@ -203,6 +203,38 @@ replace_older(reed_xmpp_core_t *c)
     reed__xmpp_stream_error(old, "conflict", "Replaced by new connection");
 }
 
+int
+reed__xmpp_bind_resource(reed_xmpp_core_t *c, const char *res)
+{
+  int rc;
+
+  if ((rc = set_resource(c, res)) == 0) {
+    replace_older(c);
+    rc = session_start(c);
+  }
+  if (rc == 0 && (rc = reed__xmpp_reg_add(&c->st->reg, c)) < 0) {
+    reed_session_quit(c->session, NULL);
+    c->session = NULL;
+  }
+  if (rc < 0) {
+    clear_resource(c);
+    return rc;
+  }
+  c->bound = true;
+  if (c->timer != 0)
+    c->env->clock->cancel(c->env->clock->c, c->timer);
+  c->timer = 0;
+  reed__xmpp_keepalive_start(c);
+  return 0;
+}
+
+void
+reed__xmpp_bind_hooks(reed_xmpp_core_t *c)
+{
+  for (size_t i = 0; reed__xmpp_on_bound[i] != NULL && !c->closed; i++)
+    reed__xmpp_on_bound[i](c);
+}
+
 void
 reed__xmpp_iq_bind(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
@@ -217,28 +249,13 @@ reed__xmpp_iq_bind(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
     return;
   }
-  if ((rc = set_resource(c, res)) == 0) {
-    replace_older(c);
-    rc = session_start(c);
-  }
-  if (rc == 0 && (rc = reed__xmpp_reg_add(&c->st->reg, c)) < 0) {
-    reed_session_quit(c->session, NULL);
-    c->session = NULL;
-  }
-  if (rc < 0) {
-    clear_resource(c);
+  if ((rc = reed__xmpp_bind_resource(c, res)) < 0) {
     if (rc != REED_EBANNED)
       reed__xmpp_stanza_error(c, st, "wait", "internal-server-error", NULL);
     return;
   }
-  c->bound = true;
-  if (c->timer != 0)
-    c->env->clock->cancel(c->env->clock->c, c->timer);
-  c->timer = 0;
-  reed__xmpp_keepalive_start(c);
   bind_result(c, st);
-  for (size_t i = 0; reed__xmpp_on_bound[i] != NULL && !c->closed; i++)
-    reed__xmpp_on_bound[i](c);
+  reed__xmpp_bind_hooks(c);
 }
 
 /* RFC 3921 3: nothing to do since RFC 6121; an empty result. */

@@ -16,6 +16,7 @@ static const reed_xmpp_conf_t default_conf = {
     .resume_window_ms = 300000,
     .max_resume_queue = 1000,
     .negotiation_timeout_ms = 60000,
+    .fast_expiry_ms = 14ull * 24 * 3600 * 1000,
 };
 
 void
@@ -66,11 +67,16 @@ int
 reed__xmpp_init(const reed_module_env_t *env, void **state)
 {
   reed_xmpp_state_t *st = reed_calloc(1, sizeof(*st));
+  int rc;
 
   if (st == NULL)
     return REED_ENOMEM;
   st->env = env;
   st->boot_ms = env->clock->wall_ms(env->clock->c);
+  if ((rc = reed__xmpp_fast_init(st)) < 0) {
+    reed_free(st);
+    return rc;
+  }
   *state = st;
   return reed__xim_init(st);
 }
@@ -82,6 +88,7 @@ reed__xmpp_cleanup(void *state)
 
   if (st == NULL)
     return;
+  reed__xmpp_fast_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);
   reed__xim_cleanup(st);
   reed_free(st);

@@ -30,6 +30,7 @@ typedef struct reed_xmpp_conf_s {
   uint64_t resume_window_ms;       /* XEP-0198 resumption */
   int max_resume_queue;            /* XEP-0198 unacked stanzas kept */
   uint64_t negotiation_timeout_ms; /* header to bound resource; 0: none */
+  uint64_t fast_expiry_ms;         /* XEP-0484 token lifetime */
 } reed_xmpp_conf_t;
 
 void reed__xmpp_conf_defaults(void *conf);
@@ -51,6 +52,10 @@ typedef struct reed_xmpp_state_s {
   uint64_t next_id; /* stream ids and generated resources */
   xmpp_reg_t reg;
   void *im; /* IM's module-wide state (xmpp_im.c: the store handle) */
+  struct reed_xstore_s *xs; /* the module's tables; NULL without a store */
+  /* The SASL2 user-agent id of the exchange being stepped, for the FAST
+   * token lookup the portal calls back during the step (xmpp_fast.c). */
+  const char *fast_client;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -85,6 +90,7 @@ enum {
   XMPP_EXT_SM,
   XMPP_EXT_CSI,
   XMPP_EXT_SASL2,
+  XMPP_EXT_REGISTER,
   XMPP_EXT_MAX
 };
 
@@ -318,6 +324,8 @@ void reed__xmpp_pause_parser(reed_xmpp_core_t *c);
 void reed__xmpp_hold_input(reed_xmpp_core_t *c, bool hold);
 /* The stream restarts at the next byte (after TLS, after SASL). */
 void reed__xmpp_restart(reed_xmpp_core_t *c);
+/* <stream:features> as the rows build them (also after SASL2 success). */
+void reed__xmpp_send_features(reed_xmpp_core_t *c);
 /* xmpp_stanza.c */
 void reed__xmpp_dispatch_stanza(reed_xmpp_core_t *c, reed_xml_el_t *el);
 
@@ -337,5 +345,7 @@ void reed__xmpp_keepalive_start(reed_xmpp_core_t *c);
  * holds len / 4 * 3 bytes). */
 size_t reed__xmpp_b64_encode(const uint8_t *in, size_t len, char *out);
 ssize_t reed__xmpp_b64_decode(const char *in, size_t len, uint8_t *out);
+
+#include "xmpp_auth.h"
 
 #endif

@@ -55,6 +55,12 @@ static const reed_directive_t directives[] = {
      .set = reed_conf_set_duration_ms,
      .offset = OFF(negotiation_timeout_ms),
      .def = "60s"},
+    {.key = "fast_expiry",
+     .set = reed_conf_set_duration_ms,
+     .offset = OFF(fast_expiry_ms),
+     .min = 60000,
+     .max = 366LL * 24 * 3600 * 1000,
+     .def = "336h"},
     {.key = NULL},
 };
 

@@ -31,7 +31,9 @@ has_cert(const reed_xmpp_core_t *c)
 }
 
 /* Whether this stream offers `mech`: one the portal runs; PLAIN only over
- * TLS; EXTERNAL only with a client certificate on this TLS session. */
+ * TLS; EXTERNAL only with a client certificate on this TLS session; the
+ * -PLUS ones with channel binding data (xmpp_cbind.c); the HT ones of FAST
+ * only in SASL2 (xmpp_fast.c). */
 static bool
 mech_offered(const reed_xmpp_core_t *c, const char *mech)
 {
@@ -39,14 +41,35 @@ mech_offered(const reed_xmpp_core_t *c, const char *mech)
     return false; /* only what the portal runs */
   if (strcmp(mech, "SCRAM-SHA-256") == 0 || strcmp(mech, "SCRAM-SHA-1") == 0)
     return true;
+  if (strcmp(mech, "SCRAM-SHA-256-PLUS") == 0 ||
+      strcmp(mech, "SCRAM-SHA-1-PLUS") == 0)
+    return reed__xmpp_cb_plus(c);
+  if (strncmp(mech, "HT-", 3) == 0)
+    return reed__xmpp_sasl2_active(c) && reed__xmpp_fast_offers(c, mech);
   if (strcmp(mech, "PLAIN") == 0)
     return c->secure;
   return strcmp(mech, "EXTERNAL") == 0 && has_cert(c);
 }
 
 /* In our order of preference. */
-static const char *const mechs[] = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN",
+static const char *const mechs[] = {"SCRAM-SHA-256-PLUS",
+                                    "SCRAM-SHA-1-PLUS",
+                                    "SCRAM-SHA-256",
+                                    "SCRAM-SHA-1",
+                                    "PLAIN",
                                     "EXTERNAL"};
+
+void
+reed__xmpp_sasl_list(reed_xmpp_core_t *c, xmpp_out_t *o)
+{
+  for (size_t i = 0; i < REED_ARRAY_SIZE(mechs); i++) {
+    if (!mech_offered(c, mechs[i]))
+      continue;
+    reed__xmpp_out_raw(o, "<mechanism>");
+    reed__xmpp_out_raw(o, mechs[i]);
+    reed__xmpp_out_raw(o, "</mechanism>");
+  }
+}
 
 void
 reed__xmpp_feature_mechanisms(reed_xmpp_core_t *c, xmpp_out_t *o)
@@ -55,13 +78,7 @@ reed__xmpp_feature_mechanisms(reed_xmpp_core_t *c, xmpp_out_t *o)
       (!c->secure && reed__xmpp_conf(c)->require_tls))
     return;
   reed__xmpp_out_raw(o, "<mechanisms xmlns='" REED_NS_SASL "'>");
-  for (size_t i = 0; i < REED_ARRAY_SIZE(mechs); i++) {
-    if (!mech_offered(c, mechs[i]))
-      continue;
-    reed__xmpp_out_raw(o, "<mechanism>");
-    reed__xmpp_out_raw(o, mechs[i]);
-    reed__xmpp_out_raw(o, "</mechanism>");
-  }
+  reed__xmpp_sasl_list(c, o);
   reed__xmpp_out_raw(o, "</mechanisms>");
 }
 
@@ -91,6 +108,10 @@ fail(reed_xmpp_core_t *c, const char *cond, const char *text)
   xmpp_out_t o;
 
   sasl_end(c);
+  if (reed__xmpp_sasl2_active(c)) {
+    reed__xmpp_sasl2_failure(c, cond, text);
+    goto count;
+  }
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<failure xmlns='" REED_NS_SASL "'><");
   reed__xmpp_out_raw(&o, cond);
@@ -103,6 +124,7 @@ fail(reed_xmpp_core_t *c, const char *cond, const char *text)
   reed__xmpp_out_raw(&o, "</failure>");
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
+count:
   if (strcmp(cond, "aborted") != 0 &&
       ++c->sasl.failures >= XMPP_SASL_MAX_FAILURES)
     reed__xmpp_stream_error(c, "policy-violation",
@@ -143,6 +165,11 @@ send_data(reed_xmpp_core_t *c, const char *el, const reed_buf_t *data)
     memcpy(enc, "=", 2);
   else
     reed__xmpp_b64_encode(data->data, n, enc);
+  if (reed__xmpp_sasl2_active(c)) { /* only challenges come here */
+    reed__xmpp_sasl2_challenge(c, enc);
+    reed_free(enc);
+    return;
+  }
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<");
   reed__xmpp_out_raw(&o, el);
@@ -162,6 +189,10 @@ static void
 succeeded(reed_xmpp_core_t *c, const char *account, const reed_buf_t *data)
 {
   reed_strlcpy(c->account, account, sizeof(c->account));
+  if (reed__xmpp_sasl2_active(c)) {
+    reed__xmpp_sasl2_success(c, data); /* no restart (XEP-0388) */
+    return;
+  }
   sasl_end(c);
   if (data != NULL && data->len > 0)
     send_data(c, "success", data);
@@ -226,6 +257,7 @@ step_result(reed_xmpp_core_t *c, int rc, reed_buf_t *out)
   case REED_SASL_PENDING:
     break; /* the answer comes through portal_done */
   default:
+    reed__xmpp_cb_note_failure(c, rc);
     fail_code(c, rc);
   }
   reed_buf_unref(out);
@@ -284,8 +316,17 @@ client_message(reed_xmpp_core_t *c, const reed_xml_el_t *el)
 void
 reed__xmpp_nz_auth(reed_xmpp_core_t *c, reed_xml_el_t *el)
 {
-  const char *mech = reed_xml_attr(el, "mechanism");
+  reed__xmpp_sasl2_end(c); /* an RFC 6120 exchange answers as one */
+  reed__xmpp_sasl_begin(c, reed_xml_attr(el, "mechanism"),
+                        el->text_len > 0 ? el : NULL);
+}
+
+void
+reed__xmpp_sasl_begin(reed_xmpp_core_t *c, const char *mech,
+                      const reed_xml_el_t *ir)
+{
   const reed_peer_t *peer = peer_of(c);
+  reed_sasl_cbind_t cb;
 
   sasl_end(c); /* a new <auth/> replaces an exchange in progress */
   if (mech == NULL || c->env->portal == NULL) {
@@ -296,18 +337,20 @@ reed__xmpp_nz_auth(reed_xmpp_core_t *c, reed_xml_el_t *el)
     fail(c, "encryption-required", NULL);
     return;
   }
+  reed__xmpp_cb_make(c, &cb);
   if (!mech_offered(c, mech) ||
-      reed_portal_sasl_new(c->env->portal, mech, peer ? peer->ip : NULL,
-                           peer ? peer->cert_fp : NULL, &c->sasl.ex) < 0) {
+      reed_portal_sasl_new_cb(c->env->portal, mech, peer ? peer->ip : NULL,
+                              peer ? peer->cert_fp : NULL, &cb,
+                              &c->sasl.ex) < 0) {
     c->sasl.ex = NULL;
     fail(c, "invalid-mechanism", NULL);
     return;
   }
   /* No initial response: an empty challenge asks for one. */
-  if (el->text_len == 0)
+  if (ir == NULL)
     send_data(c, "challenge", NULL);
   else
-    client_message(c, el);
+    client_message(c, ir);
 }
 
 void

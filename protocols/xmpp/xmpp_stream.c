@@ -40,8 +40,8 @@ reed__xmpp_restart(reed_xmpp_core_t *c)
 
 /* ---- Header and features ----------------------------------------------- */
 
-static void
-send_features(reed_xmpp_core_t *c)
+void
+reed__xmpp_send_features(reed_xmpp_core_t *c)
 {
   xmpp_out_t o;
 
@@ -116,7 +116,7 @@ reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
   else if (!version_ok(reed_xml_attr(hdr, "version")))
     reed__xmpp_stream_error(c, "unsupported-version", NULL);
   else
-    send_features(c);
+    reed__xmpp_send_features(c);
 }
 
 void
@@ -185,6 +185,8 @@ reed__xmpp_on_element(void *ud, reed_xml_el_t *el)
   if (c->closed || c->restart)
     return;
   if (is_stanza(el)) {
+    if (!tls_wanted(c) && !c->authed && reed__xmpp_register_preauth(c, el))
+      return; /* XEP-0077 in-band registration */
     if (tls_wanted(c) || !c->authed)
       refuse(c, true);
     else

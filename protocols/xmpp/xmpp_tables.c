@@ -17,6 +17,11 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .fn = reed__xmpp_iq_session},
     {"query", REED_NS_ROSTER, XMPP_IQ_GET | XMPP_IQ_SET,
      XMPP_TO_NONE | XMPP_TO_SELF_BARE, 0, reed__xmpp_iq_roster},
+    {.name = "query",
+     .ns = REED_NS_REGISTER,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_register},
     {.name = NULL},
 };
 
@@ -38,12 +43,19 @@ const xmpp_nonza_t reed__xmpp_nonzas[] = {
     {"auth", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_auth},
     {"response", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_response},
     {"abort", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_abort},
+    {"authenticate", REED_NS_SASL2, XMPP_NZ_PREAUTH,
+     reed__xmpp_nz_authenticate},
+    {"response", REED_NS_SASL2, XMPP_NZ_PREAUTH, reed__xmpp_nz_response2},
+    {"abort", REED_NS_SASL2, XMPP_NZ_PREAUTH, reed__xmpp_nz_abort2},
     {NULL, NULL, 0, NULL},
 };
 
 const xmpp_feature_fn reed__xmpp_features[] = {
     reed__xmpp_feature_starttls,
     reed__xmpp_feature_mechanisms,
+    reed__xmpp_feature_sasl_cb,
+    reed__xmpp_feature_sasl2,
+    reed__xmpp_feature_register,
     reed__xmpp_feature_bind,
     reed__xmpp_feature_rosterver,
     NULL,
@@ -65,4 +77,6 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
+    [XMPP_EXT_SASL2] = reed__xmpp_sasl2_free,
+    [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
 };

@@ -39,8 +39,26 @@ class Client(slixmpp.ClientXMPP):
         ctx.verify_mode = ssl.CERT_NONE
         self.ssl_context = ctx
         self.add_event_handler("session_bind", self.on_bind)
-        self.add_event_handler("failed_auth", self.on_failed)
+        # Not "failed_auth": that fires for each mechanism tried, and this
+        # slixmpp tries SCRAM -PLUS with tls-unique first (refused: undefined
+        # for TLS 1.3), then falls back.
+        self.add_event_handler("failed_all_auth", self.on_failed)
         self.add_event_handler("disconnected", self.on_gone)
+        if mech is not None and not mech.endswith("-PLUS"):
+            # This slixmpp sends SCRAM's gs2 flag 'y' ("I could bind, you
+            # cannot") whenever TLS gives it tls-unique data, even when it
+            # chose a mechanism without -PLUS from a server that offers
+            # -PLUS: RFC 5802 section 6 has the server fail that as a
+            # downgrade. A client that picks plain SCRAM says 'n'.
+            fm = self["feature_mechanisms"]
+            creds = fm.sasl_callback
+
+            def no_binding(required, optional):
+                got = creds(required, optional)
+                if "channel_binding" in got:
+                    got["channel_binding"] = None
+                return got
+            fm.sasl_callback = no_binding
 
     def settle(self, value):
         if not self.outcome.done():

@@ -610,7 +610,7 @@ TEST(config_example_file_is_valid)
                    "irc unix:/run/reed/irc.sock:mode=0660 55\n"
                    "xmpp tcp:5222 61\n"
                    "xmpp ssl:5223 62\n"
-                   "amp tcp:7227:interface=127.0.0.1 74\n");
+                   "amp tcp:7227:interface=127.0.0.1 75\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);

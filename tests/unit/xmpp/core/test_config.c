@@ -46,6 +46,7 @@ TEST(config_defaults)
   ASSERT_EQ(x->resume_window_ms, 300000);
   ASSERT_EQ(x->max_resume_queue, 1000);
   ASSERT_EQ(x->negotiation_timeout_ms, 60000);
+  ASSERT_EQ(x->fast_expiry_ms, 14ull * 24 * 3600 * 1000);
   l = reed_config_listeners(cfg, &n);
   ASSERT_EQ(n, 2);
   ASSERT_STR_EQ(l[0].spec, "tcp:5222");
@@ -80,6 +81,9 @@ TEST(config_errors)
       {"[xmpp]\nnegotiation_timeout = 500ms\n",
        "t.ini:2: negotiation_timeout: must be at least 1s (or 0: none)"},
       {"[xmpp]\nnegotiation_timeout = 0\noffline_max = 0\n", NULL},
+      {"[xmpp]\nfast_expiry = 30s\n",
+       "t.ini:2: fast_expiry: '30s' is out of range 1m..8784h"},
+      {"[xmpp]\nfast_expiry = 720h\n", NULL},
   };
 
   for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {

@@ -233,7 +233,9 @@ TEST(sasl_plain_needs_tls)
   snprintf(want, sizeof(want),
            "%s<stream:features><starttls " TLS_NS "/><mechanisms " SASL_NS
            "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1"
-           "</mechanism></mechanisms></stream:features>",
+           "</mechanism></mechanisms>" F_SASL2(
+               "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1"
+               "</mechanism>") "</stream:features>",
            xw_hdr(h, sizeof(h), 1));
   XW_EXPECT(c, want);
   tw_send(c, "<auth " SASL_NS " mechanism='PLAIN'>AGEAYg==</auth>");

@@ -294,7 +294,8 @@ TEST(login_external)
            "%s<stream:features><mechanisms " SASL_NS
            "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1"
            "</mechanism><mechanism>PLAIN</mechanism><mechanism>EXTERNAL"
-           "</mechanism></mechanisms></stream:features>",
+           "</mechanism></mechanisms>" F_SASL2(
+               M_SASL "<mechanism>EXTERNAL</mechanism>") "</stream:features>",
            xw_hdr(h, sizeof(h), 1));
   XW_EXPECT(c, want);
   tw_send(c, "<auth " SASL_NS " mechanism='EXTERNAL'>=</auth>");

@@ -31,10 +31,17 @@ typedef struct xw_s {
 #define F_TLS                                                                  \
   "<stream:features><starttls " TLS_NS                                         \
   "><required/></starttls></stream:features>"
+#define M_SASL                                                                 \
+  "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism>"     \
+  "<mechanism>PLAIN</mechanism>"
+/* XEP-0388 SASL2 beside RFC 6120's (Bind2 inline; no FAST without a
+ * store). */
+#define F_SASL2(m)                                                             \
+  "<authentication xmlns='urn:xmpp:sasl:2'>" m                                 \
+  "<inline><bind xmlns='urn:xmpp:bind:0'/></inline></authentication>"
 #define F_SASL                                                                 \
-  "<stream:features><mechanisms " SASL_NS                                      \
-  "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism>"    \
-  "<mechanism>PLAIN</mechanism></mechanisms></stream:features>"
+  "<stream:features><mechanisms " SASL_NS ">" M_SASL                           \
+  "</mechanisms>" F_SASL2(M_SASL) "</stream:features>"
 #define F_BIND                                                                 \
   "<stream:features><bind " BIND_NS "/><session "                              \
   "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"          \
