@@ -31,6 +31,24 @@ class Client(slixmpp.ClientXMPP):
         self.add_event_handler("message", self.inbox.put_nowait)
         self.add_event_handler("message_error", self.inbox.put_nowait)
         self.add_event_handler("presence", self.presences.put_nowait)
+        if mech is not None and not mech.endswith("-PLUS"):
+            self._no_binding()
+
+    def _no_binding(self):
+        """This slixmpp sends SCRAM's gs2 flag 'y' ("I could bind, you
+        cannot") whenever TLS gives it tls-unique data, even when it was
+        told to use a mechanism without -PLUS; a server that offers -PLUS
+        must fail that as a downgrade (RFC 5802 section 6), as reed does.
+        A client that picks plain SCRAM says 'n': make it do so."""
+        fm = self["feature_mechanisms"]
+        creds = fm.sasl_callback
+
+        def no_binding(required, optional):
+            got = creds(required, optional)
+            if "channel_binding" in got:
+                got["channel_binding"] = None
+            return got
+        fm.sasl_callback = no_binding
 
     async def next_message(self, timeout=WAIT):
         return await asyncio.wait_for(self.inbox.get(), timeout)
