@@ -51,14 +51,10 @@ const xmpp_nonza_t reed__xmpp_nonzas[] = {
 };
 
 const xmpp_feature_fn reed__xmpp_features[] = {
-    reed__xmpp_feature_starttls,
-    reed__xmpp_feature_mechanisms,
-    reed__xmpp_feature_sasl_cb,
-    reed__xmpp_feature_sasl2,
-    reed__xmpp_feature_register,
-    reed__xmpp_feature_bind,
-    reed__xmpp_feature_rosterver,
-    NULL,
+    reed__xmpp_feature_starttls,  reed__xmpp_feature_mechanisms,
+    reed__xmpp_feature_sasl_cb,   reed__xmpp_feature_sasl2,
+    reed__xmpp_feature_register,  reed__xmpp_feature_bind,
+    reed__xmpp_feature_rosterver, NULL,
 };
 
 const xmpp_hook_fn reed__xmpp_on_bound[] = {
