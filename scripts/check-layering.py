@@ -5,8 +5,9 @@ Every quoted include names a header by its bare name: the compiler finds it
 through the include directories of the parts a target links, so an include
 of a part that is not linked does not compile (tests/layering proves it).
 This script checks what the compiler cannot: that no include points up a
-floor, that one protocol never includes another, and that base and the
-model include no library header (libc only, and base for the model).
+floor, that one protocol never includes another, that base and the
+model include no library header (libc only, and base for the model), and
+that the XMPP module's store includes only base, the store and its own.
 """
 import os
 import re
@@ -19,6 +20,12 @@ FLOORS = [
     ("auth", 3), ("protocols", 4), ("bots", 5), ("server", 6),
     ("tests", 9), ("bench", 9),
 ]
+# The XMPP module's store (protocols/xmpp/xstore.cmake) sits on the store
+# alone, so handlers of any kind can link it: of reed's headers it includes
+# these only (no model, no protocol header).
+XSTORE_FILE = re.compile(r"^protocols/xmpp/(xstore[^/]*|xmpp_store\.h|"
+                         r"xmpp_migrations\.c)$")
+XSTORE_ALLOWED = {"base.h", "store.h", "xmpp_store.h", "xstore_int.h"}
 LIB_HEADER = re.compile(
     r'#\s*include\s*<(uv\.h|openssl/|expat\.h|sqlite3\.h|sodium|strophe\.h)')
 QUOTED = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
@@ -58,6 +65,9 @@ def check_file(f, by_name, bad):
             bad.append("%s: include by path (%s); name the header alone "
                        "and link its part" % (where, name))
             continue
+        if XSTORE_FILE.match(f) and name not in XSTORE_ALLOWED:
+            bad.append("%s: the xmpp store includes %s (base, store and "
+                       "its own headers only)" % (where, name))
         if os.path.exists(os.path.join(os.path.dirname(f), name)):
             continue
         targets = by_name.get(name, [])
