@@ -50,6 +50,10 @@ typedef struct reed_xmpp_state_s {
   uint64_t boot_ms; /* wall clock at init: makes ids unique per run */
   uint64_t next_id; /* stream ids and generated resources */
   xmpp_reg_t reg;
+  /* The module's tables (xmpp_store.h), opened at init when the host has
+   * a store (NULL without one: handlers that need it answer with an
+   * error). */
+  struct reed_xstore_s *xs;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -217,6 +221,10 @@ typedef struct xmpp_iq_handler_s {
   unsigned targets; /* XMPP_TO_* accepted */
   unsigned flags;   /* XMPP_IQ_PREBIND */
   xmpp_stanza_fn fn;
+  /* NULL, or a finer test on the stanza: the row is skipped (later rows
+   * are tried) when it returns false. PEP and disco take iqs to another
+   * local account's bare JID this way and leave full JIDs to routing. */
+  bool (*accept)(const reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 } xmpp_iq_handler_t;
 
 extern const xmpp_iq_handler_t reed__xmpp_iq_handlers[]; /* NULL name ends */

@@ -1,7 +1,7 @@
 /* The tables the core dispatches through. A stanza family lives in a file
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
-#include "xmpp_int.h"
+#include "xmpp_ext.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
     {.name = "bind",
@@ -15,6 +15,40 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_session},
+    /* XEP-0030 disco and XEP-0115 caps (xmpp_disco.c, xmpp_caps.c). */
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_disco_info},
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_disco_info,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_disco_items},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_disco_items,
+     .accept = reed__xmpp_to_account_bare},
+    /* XEP-0199 ping, XEP-0092 version. */
+    {.name = "ping",
+     .ns = REED_NS_PING,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_ping},
+    {.name = "query",
+     .ns = REED_NS_VERSION,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_version},
     {.name = NULL},
 };
 
@@ -40,6 +74,7 @@ const xmpp_feature_fn reed__xmpp_features[] = {
     reed__xmpp_feature_starttls,
     reed__xmpp_feature_mechanisms,
     reed__xmpp_feature_bind,
+    reed__xmpp_feature_caps,
     NULL,
 };
 
@@ -56,5 +91,14 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
 };
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
+    NULL,
+};
+
+/* Disco features by family (xmpp_ext.h): a family's file lists its vars,
+ * and its row here puts them in disco#info and the caps hash. */
+const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
+    reed__xmpp_disco_disco,
+    reed__xmpp_disco_ping,
+    reed__xmpp_disco_version,
     NULL,
 };

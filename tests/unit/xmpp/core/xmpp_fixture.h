@@ -8,7 +8,7 @@
 #include "auth.h"
 #include "model.h"
 #include "world.h"
-#include "xmpp_int.h"
+#include "xmpp_ext.h"
 
 typedef struct xw_s {
   tw_t tw;
@@ -35,13 +35,16 @@ typedef struct xw_s {
   "<stream:features><mechanisms " SASL_NS                                      \
   "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism>"    \
   "<mechanism>PLAIN</mechanism></mechanisms></stream:features>"
-#define F_BIND                                                                 \
-  "<stream:features><bind " BIND_NS "/><session "                              \
-  "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"          \
-  "</stream:features>"
+/* After SASL: bind, session and the server's caps (XEP-0115), whose ver
+ * hashes the registered features (its computation has tests of its own in
+ * tests/unit/xmpp/ext): F_BIND is "%s", filled with xw_f_bind(). */
+#define F_BIND "%s"
+const char *xw_f_bind(void);
 
 /* deferred: the worker's jobs wait for tw_resume (the pause path). */
 void xw_init(xw_t *w, bool deferred);
+/* The same with a SQLite store in a temp dir (the module's tables). */
+void xw_init_store(xw_t *w, bool deferred);
 void xw_free(xw_t *w);
 reed_xmpp_conf_t *xw_conf(xw_t *w);
 /* A client; tls: it came in on a direct TLS listener. */

@@ -1,0 +1,99 @@
+/* The service extensions every modern client expects, each in a file of its
+ * own with rows in xmpp_tables.c: disco (XEP-0030) and caps (XEP-0115),
+ * ping (XEP-0199), version (XEP-0092), blocking (XEP-0191), vcard-temp
+ * (XEP-0054), private storage (XEP-0049), PEP (XEP-0163/0060) with
+ * bookmarks (XEP-0402) and MAM (XEP-0313).
+ *
+ * Disco features are data: each family lists the feature vars it serves
+ * (xmpp_disco_var_t, NULL-terminated) and names where (the server, the
+ * account's bare JID), and reed__xmpp_disco_vars in xmpp_tables.c lists
+ * the families. disco#info and the caps hash are built from that table,
+ * so a new file's features appear by adding its row. */
+#ifndef REED_XMPP_EXT_H
+#define REED_XMPP_EXT_H
+
+#include "xmpp_int.h"
+#include "xmpp_store.h"
+
+#define REED_NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define REED_NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define REED_NS_CAPS "http://jabber.org/protocol/caps"
+#define REED_NS_PING "urn:xmpp:ping"
+#define REED_NS_VERSION "jabber:iq:version"
+#define REED_NS_BLOCKING "urn:xmpp:blocking"
+#define REED_NS_BLOCKING_ERR "urn:xmpp:blocking:errors"
+#define REED_NS_VCARD "vcard-temp"
+#define REED_NS_PRIVATE "jabber:iq:private"
+
+/* The caps node (XEP-0115 4: a URI naming the software). */
+#define REED_CAPS_NODE "urn:reed:caps"
+
+/* ---- Disco (xmpp_disco.c) -------------------------------------------------
+ */
+enum {
+  XMPP_DISCO_SERVER = 1u << 0,  /* disco#info to the domain */
+  XMPP_DISCO_ACCOUNT = 1u << 1, /* disco#info to an account's bare JID */
+};
+
+typedef struct xmpp_disco_var_s {
+  const char *var;
+  unsigned where; /* XMPP_DISCO_* */
+} xmpp_disco_var_t;
+
+/* One list per family, each ending with a NULL var; the table ends with
+ * NULL. */
+extern const xmpp_disco_var_t *const reed__xmpp_disco_vars[];
+
+/* The features served at `where`, sorted (i;octet) and without repeats,
+ * into vars[max]. Returns how many (at most max). */
+size_t reed__xmpp_disco_features(unsigned where, const char **vars, size_t max);
+#define XMPP_DISCO_MAX 64
+
+void reed__xmpp_iq_disco_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_disco[];
+
+/* ---- Caps (xmpp_caps.c) ----------------------------------------------------
+ * An identity as XEP-0115 5.1 hashes it. */
+typedef struct xmpp_identity_s {
+  const char *category, *type, *lang, *name; /* lang, name: NULL for none */
+} xmpp_identity_t;
+
+/* The verification string of XEP-0115 5.1 (no extended forms): SHA-1 over
+ * the identities and features, each sorted here, in base64 (28 characters
+ * and a NUL in out[32]). Returns 0 or REED_ENOMEM. */
+int reed__xmpp_caps_ver(const xmpp_identity_t *ids, size_t n_ids,
+                        const char *const *features, size_t n_features,
+                        char out[32]);
+/* The server's identity (server/im, "reed"). */
+extern const xmpp_identity_t reed__xmpp_server_identity;
+/* The <c/> stream feature, once a stream is authenticated. */
+void reed__xmpp_feature_caps(reed_xmpp_core_t *c, xmpp_out_t *o);
+/* The server's current ver (computed on first use; the table does not
+ * change while the process runs). */
+const char *reed__xmpp_server_ver(void);
+
+/* ---- Ping and version (xmpp_ping.c, xmpp_version.c) ----------------------
+ */
+void reed__xmpp_iq_ping(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_ping[];
+void reed__xmpp_iq_version(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_version[];
+
+/* ---- Helpers (xmpp_disco.c) ------------------------------------------------
+ * The module's store handle, or NULL (no store). */
+reed_xstore_t *reed__xmpp_xstore(const reed_xmpp_core_t *c);
+/* A row's accept: the iq is to another local account's bare JID (the
+ * server answers for the account, RFC 6120 10.3.3). */
+bool reed__xmpp_to_account_bare(const reed_xmpp_core_t *c,
+                                const xmpp_stanza_t *st);
+/* The account a stanza addresses: the user's own (no 'to', its bare
+ * JID), else the 'to' localpart when it names an account; NULL when
+ * none. */
+const char *reed__xmpp_target_account(reed_xmpp_core_t *c,
+                                      const xmpp_stanza_t *st);
+/* "account@domain", the account lower-cased, into buf. */
+void reed__xmpp_account_jid(const reed_xmpp_core_t *c, const char *account,
+                            char *buf, size_t size);
+
+#endif

@@ -1,0 +1,4 @@
+TEST_ENTRY(caps_ver_xep_example)
+TEST_ENTRY(caps_ver_is_the_servers_disco)
+TEST_ENTRY(disco_ping_version)
+TEST_ENTRY(disco_caps_node)
