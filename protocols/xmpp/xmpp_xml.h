@@ -75,6 +75,12 @@ void reed_xml_el_free(reed_xml_el_t *el);
 
 /* ---- The stream parser -----------------------------------------------------
  */
+/* Namespace declarations count as attributes. A top-level element's bytes
+ * run from the '<' of its start tag to the '>' of its end tag (keepalive
+ * whitespace between elements counts nowhere); the header's from the
+ * document's first byte (an XML declaration included) to the header's
+ * '>'. A limit fails the stream at the first byte past it, whatever the
+ * split of the input. */
 typedef struct reed_xml_limits_s {
   size_t max_depth;      /* element depth below the stream element (0: 32) */
   size_t max_attrs;      /* attributes per element (0: 64) */
@@ -90,7 +96,8 @@ typedef enum {
   REED_XML_ERR_RESTRICTED_XML,    /* DTD, entity decl, comment, PI */
   REED_XML_ERR_POLICY_VIOLATION,  /* depth, attrs, stanza size limits */
   REED_XML_ERR_INVALID_NAMESPACE, /* stream element not {streams}stream */
-  REED_XML_ERR_BAD_FORMAT,        /* anything else the parser refuses */
+  REED_XML_ERR_BAD_FORMAT,        /* text between top-level elements, a
+                                     stream element not named "stream" */
   REED_XML_ERR_NOMEM,
 } reed_xml_err_t;
 /* "not-well-formed", "restricted-xml", "policy-violation",
@@ -131,7 +138,9 @@ void reed_xml_stream_set_limits(reed_xml_stream_t *p,
  * bytes from *used on belong after the pause (feed them again, to this
  * parser after reed_xml_stream_resume or to a fresh one after
  * reed_xml_stream_reset). A feed split at any byte gives the same
- * callbacks as one feed. */
+ * callbacks as one feed. While paused, a feed takes nothing (*used 0).
+ * After </stream:stream> the rest of the input is dropped (*used = len).
+ * A NUL byte is not-well-formed (so is anything not UTF-8). */
 reed_xml_err_t reed_xml_stream_feed(reed_xml_stream_t *p, const uint8_t *in,
                                     size_t len, size_t *used);
 /* From inside the element callback: stop after this element; the current
@@ -144,24 +153,36 @@ void reed_xml_stream_pause(reed_xml_stream_t *p);
 /* Clears a pause; the next feed goes on where the stream stopped. */
 void reed_xml_stream_resume(reed_xml_stream_t *p);
 /* Starts a new document (a stream restart): the next bytes must open a
- * new stream header. Keeps the limits. */
+ * new stream header. Keeps the limits; clears a pause and an error. From
+ * inside a callback it acts as reed_xml_stream_pause, and the reset
+ * happens as the feed returns. 0 or REED_ENOMEM (then every feed gives
+ * REED_XML_ERR_NOMEM). */
 int reed_xml_stream_reset(reed_xml_stream_t *p);
 
 /* ---- Writing ---------------------------------------------------------------
  * Every byte that came from a client goes out through these: text and
  * attribute values are escaped (& < > " '), and characters XML 1.0 forbids
- * (controls other than tab, CR, LF; U+FFFE, U+FFFF) are dropped, so
- * nothing a client sent can end an element or a stream early. */
+ * (controls other than tab, CR, LF; U+FFFE, U+FFFF) are dropped, and each
+ * byte that is not part of valid UTF-8 becomes U+FFFD, so nothing a client
+ * (or an IRC user) sent can end an element or a stream early, or make the
+ * stream ill-formed. CR is written &#xD; (a reader would turn it into
+ * LF). */
 /* Appends s (len bytes; strlen when len is (size_t)-1) escaped for text
- * or an attribute value in either quote. 0 or REED_ENOMEM. */
+ * or an attribute value in either quote (in an attribute, a reader turns
+ * a raw TAB or LF into a space: reed_xml_put_attr keeps them). 0 or
+ * REED_ENOMEM (the buffer may then hold part of the output). */
 int reed_xml_put_escaped(reed_buf_t **b, const char *s, size_t len);
-/* Appends ` name='value'` with the value escaped; nothing when value is
- * NULL. 0 or REED_ENOMEM. */
+/* Appends ` name='value'` with the value escaped (TAB and LF as
+ * character references too); nothing when value is NULL. 0 or
+ * REED_ENOMEM. */
 int reed_xml_put_attr(reed_buf_t **b, const char *name, const char *value);
 /* Appends the element serialized (a canonical form: every namespace that
- * differs from its parent's as an xmlns attribute, attributes in order,
- * text escaped). `parent_ns` is the namespace in scope where it goes
- * ("jabber:client" inside a stanza). 0 or REED_ENOMEM. */
+ * differs from its parent's as an xmlns attribute, xmlns='' included,
+ * attributes in order, an attribute in a namespace other than xml's with
+ * a prefix "n<i>" declared on its element, text escaped and before the
+ * children, <x/> when empty). `parent_ns` is the namespace in scope where
+ * it goes ("jabber:client" inside a stanza; NULL as ""). Parsing the
+ * output in that scope gives the same tree. 0 or REED_ENOMEM. */
 int reed_xml_put_el(reed_buf_t **b, const reed_xml_el_t *el,
                     const char *parent_ns);
 

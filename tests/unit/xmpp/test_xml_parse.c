@@ -369,6 +369,60 @@ TEST(xml_parse_set_limits)
   rec_done(&r);
 }
 
+/* Limits raised from an element callback (after authentication) apply
+ * from the next element on, at every split. */
+TEST(xml_parse_limits_from_element)
+{
+  static const char in[] = HDR "<auth>0123</auth> <m>0123456789012345</m>";
+  reed_xml_limits_t lim = {.max_stanza = 20}, raised = {.max_stanza = 23};
+  size_t len = strlen(in);
+
+  for (size_t split = 0; split <= len; split++) {
+    rec_t r;
+
+    rec_init(&r, &lim);
+    r.el_lim = raised;
+    rec_feed_split(&r, in, len, split);
+    ASSERT_STR_EQ(rec_text(&r), OPEN "el " CLIENT "auth \"0123\"\n"
+                                     "el " CLIENT "m \"0123456789012345\"\n");
+    rec_done(&r);
+    raised.max_stanza = 22;
+    rec_init(&r, &lim);
+    r.el_lim = raised;
+    rec_feed_split(&r, in, len, split);
+    ASSERT_STR_EQ(rec_text(&r), OPEN "el " CLIENT "auth \"0123\"\n"
+                                     "err policy-violation\n");
+    rec_done(&r);
+    raised.max_stanza = 23;
+  }
+}
+
+/* A reset from stream_open stops the feed just past the header. */
+static void
+reset_on_open(void *ud, const reed_xml_el_t *hdr, const char *default_ns)
+{
+  (void)hdr, (void)default_ns;
+  ASSERT_EQ(reed_xml_stream_reset(*(reed_xml_stream_t **)ud), 0);
+}
+
+TEST(xml_reset_from_stream_open)
+{
+  static const char in[] = HDR "<a/>";
+  reed_xml_cbs_t cbs = {.stream_open = reset_on_open};
+  reed_xml_stream_t *p;
+  size_t used;
+
+  ASSERT_EQ(reed_xml_stream_new(NULL, &cbs, &p, &p), 0);
+  ASSERT_EQ(reed_xml_stream_feed(p, (const uint8_t *)in, strlen(in), &used),
+            REED_XML_OK);
+  ASSERT_EQ(used, strlen(HDR));
+  /* a new document: "<a/>" is now its root, not a stream header */
+  ASSERT_EQ(reed_xml_stream_feed(p, (const uint8_t *)in + used,
+                                 strlen(in) - used, &used),
+            REED_XML_ERR_INVALID_NAMESPACE);
+  reed_xml_stream_free(p);
+}
+
 TEST(xml_err_conditions)
 {
   ASSERT_STR_EQ(reed_xml_err_condition(REED_XML_ERR_NOT_WELL_FORMED),

@@ -68,6 +68,8 @@ on_element(void *ud, reed_xml_el_t *el)
   put(&r->log, "el ");
   rec_dump(&r->log, el);
   put(&r->log, "\n");
+  if (r->el_lim.max_stanza != 0)
+    reed_xml_stream_set_limits(r->p, &r->el_lim);
   if (++r->n_el == r->pause_at) {
     reed_xml_stream_pause(r->p);
     if (r->reset_in_cb)

@@ -12,6 +12,7 @@ typedef struct {
   int pause_at;               /* pause after this many elements (0: never) */
   bool reset_in_cb;           /* and reset from inside the callback as well */
   reed_xml_limits_t next_lim; /* set from stream_open when max_stanza != 0 */
+  reed_xml_limits_t el_lim;   /* set from each element when max_stanza != 0 */
 } rec_t;
 
 /* One line per element: {ns}name a=v {ns}b=v "text" (child) (child). */

@@ -279,3 +279,38 @@ TEST(starttls_drops_pipelined_plaintext)
   XW_EXPECT(c, want);
   xw_free(&w);
 }
+
+/* From the fourth failure the portal slows its answer (auth_fail_delay):
+ * the parser stops after that <auth/>, reading pauses, and the answer
+ * comes on the clock. */
+TEST(sasl_slowed_failure_holds_input)
+{
+  xw_t w;
+  tw_client_t *c;
+  static const char bad[] =
+      "<auth " SASL_NS " mechanism='PLAIN'>AGFsaWNlAHdyb25n</auth>";
+  static const char failed[] =
+      "<failure " SASL_NS "><not-authorized/><text xml:lang='en'>SASL "
+      "authentication failed</text></failure>";
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "alice", "secret");
+  c = xw_client(&w, "c", true);
+  tw_send(c, C_HDR);
+  tw_take(c);
+  for (int i = 0; i < 3; i++) {
+    tw_send(c, bad);
+    XW_EXPECT(c, failed);
+  }
+  tw_send(c, "<auth " SASL_NS
+             " mechanism='PLAIN'>AGFsaWNlAHdyb25n</auth><abort " SASL_NS "/>");
+  XW_EXPECT(c, "");
+  ASSERT(c->ft->paused);
+  ASSERT_EQ(c->held_len, strlen("<abort " SASL_NS "/>"));
+  fc_advance(w.tw.fc, 5000);
+  XW_EXPECT(c, failed);
+  ASSERT(!c->ft->paused);
+  tw_resume(c);
+  XW_EXPECT(c, FAILURE("aborted"));
+  xw_free(&w);
+}

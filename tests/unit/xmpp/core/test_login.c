@@ -6,6 +6,7 @@
 #include "xmpp_fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The challenge's text: the base64 between '>' and '</challenge>'. */
@@ -222,5 +223,90 @@ TEST(login_account_case)
       xw_hdr(h, sizeof(h), 2), xw_f_bind());
   XW_EXPECT(c, want);
   ASSERT_STR_EQ(reed_session_account(xw_session(c)), "Erin");
+  xw_free(&w);
+}
+
+/* The login after STARTTLS as one client write, cut in two at every byte:
+ * the output is the same as for the write whole. */
+static char *
+login_at_split(const char *in, size_t len, size_t cut)
+{
+  xw_t w;
+  tw_client_t *c;
+  char *out;
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "bob", "pw");
+  c = xw_client(&w, "bob", false);
+  tw_send(c, C_HDR);
+  tw_take(c);
+  xw_starttls(c);
+  tw_send_bytes(c, in, cut);
+  tw_send_bytes(c, in + cut, len - cut);
+  out = strdup(tw_take(c));
+  ASSERT(out != NULL);
+  xw_free(&w);
+  return out;
+}
+
+TEST(login_every_split)
+{
+  char b64[128], in[1024];
+  char *whole;
+  size_t len;
+
+  xw_plain("bob", "pw", b64, sizeof(b64));
+  snprintf(in, sizeof(in),
+           C_HDR "<auth " SASL_NS " mechanism='PLAIN'>%s</auth>" C_HDR
+                 "<iq type='set' id='1'><bind " BIND_NS
+                 "><resource>r</resource></bind></iq>"
+                 "<iq type='set' id='2'><session "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>",
+           b64);
+  len = strlen(in);
+  whole = login_at_split(in, len, len);
+  ASSERT(strstr(whole, "<jid>bob@reed.test/r</jid>") != NULL);
+  ASSERT(strstr(whole, "id='2'/>") != NULL);
+  for (size_t cut = 0; cut < len; cut++) {
+    char *out = login_at_split(in, len, cut);
+    ASSERT_STR_EQ(out, whole);
+    free(out);
+  }
+  free(whole);
+}
+
+/* EXTERNAL is offered when this TLS session has a client certificate, and
+ * logs in the account the certificate is registered to. */
+TEST(login_external)
+{
+  static const char fp[] = "0123456789abcdef0123456789abcdef"
+                           "0123456789abcdef0123456789abcdef";
+  xw_t w;
+  tw_client_t *c, *d;
+  char h[256], want[1024];
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "frank", "pw");
+  memsrc_cert(&w.tw.mem, "frank", fp);
+  c = xw_client(&w, "c", true);
+  reed_strlcpy(c->ft->cert_fp, fp, sizeof(c->ft->cert_fp));
+  tw_send(c, C_HDR);
+  snprintf(want, sizeof(want),
+           "%s<stream:features><mechanisms " SASL_NS
+           "><mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1"
+           "</mechanism><mechanism>PLAIN</mechanism><mechanism>EXTERNAL"
+           "</mechanism></mechanisms></stream:features>",
+           xw_hdr(h, sizeof(h), 1));
+  XW_EXPECT(c, want);
+  tw_send(c, "<auth " SASL_NS " mechanism='EXTERNAL'>=</auth>");
+  XW_EXPECT(c, "<success " SASL_NS "/>");
+  /* Another certificate: not registered, not authorized. */
+  d = xw_client(&w, "d", true);
+  memset(d->ft->cert_fp, 'e', 64);
+  tw_send(d, C_HDR);
+  tw_take(d);
+  tw_send(d, "<auth " SASL_NS " mechanism='EXTERNAL'>=</auth>");
+  XW_EXPECT(d, "<failure " SASL_NS "><not-authorized/><text xml:lang='en'>"
+               "SASL authentication failed</text></failure>");
   xw_free(&w);
 }
