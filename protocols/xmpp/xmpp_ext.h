@@ -80,6 +80,23 @@ extern const xmpp_disco_var_t reed__xmpp_disco_ping[];
 void reed__xmpp_iq_version(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 extern const xmpp_disco_var_t reed__xmpp_disco_version[];
 
+/* ---- Blocking (xmpp_block.c, xmpp_block_filter.c) ------------------------
+ */
+void reed__xmpp_iq_blocklist(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_iq_block(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_iq_unblock(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_block[];
+/* Whether `account`'s blocklist matches `jid` (full, bare or a domain). */
+bool reed__xmpp_blocks(const reed_xmpp_core_t *c, const char *account,
+                       const char *jid);
+bool reed__xmpp_block_message(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+bool reed__xmpp_block_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+bool reed__xmpp_block_iq_accept(const reed_xmpp_core_t *c,
+                                const xmpp_stanza_t *st);
+void reed__xmpp_block_iq(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+bool reed__xmpp_block_event(reed_xmpp_core_t *c, reed_session_t *s,
+                            const reed_event_t *ev);
+
 /* ---- Helpers (xmpp_disco.c) ------------------------------------------------
  * The module's store handle, or NULL (no store). */
 reed_xstore_t *reed__xmpp_xstore(const reed_xmpp_core_t *c);

@@ -85,6 +85,7 @@ enum {
   XMPP_EXT_SM,
   XMPP_EXT_CSI,
   XMPP_EXT_SASL2,
+  XMPP_EXT_BLOCK,
   XMPP_EXT_MAX
 };
 
@@ -273,6 +274,11 @@ typedef void (*xmpp_event_fn)(reed_xmpp_core_t *c, reed_session_t *s,
                               const reed_event_t *ev);
 #define XMPP_EV_KINDS (REED_EV_ANNOUNCE + 1)
 extern const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS];
+/* Filters run before the handler of any kind (not for KILL): one that
+ * returns true drops the event for this connection (XEP-0191 blocking). */
+typedef bool (*xmpp_event_filter_fn)(reed_xmpp_core_t *c, reed_session_t *s,
+                                     const reed_event_t *ev);
+extern const xmpp_event_filter_fn reed__xmpp_event_filters[]; /* NULL ends */
 
 /* Frees a slot's pointer at conn_free (NULL: nothing to free). */
 typedef void (*xmpp_ext_free_fn)(reed_xmpp_core_t *c, void *p);

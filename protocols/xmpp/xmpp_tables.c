@@ -4,6 +4,13 @@
 #include "xmpp_ext.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
+    /* XEP-0191: an iq between a user and a JID one of them blocked stops
+     * here, before any row that would serve or route it. */
+    {.name = "*",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_block_iq,
+     .accept = reed__xmpp_block_iq_accept},
     {.name = "bind",
      .ns = REED_NS_BIND,
      .types = XMPP_IQ_SET,
@@ -49,15 +56,33 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_GET,
      .targets = XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_version},
+    /* XEP-0191 blocking (xmpp_block.c). */
+    {.name = "blocklist",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_blocklist},
+    {.name = "block",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_block},
+    {.name = "unblock",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_unblock},
     {.name = NULL},
 };
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
+    reed__xmpp_block_message,    /* XEP-0191: keep first */
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
 };
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
+    reed__xmpp_block_presence, /* XEP-0191: keep first */
     NULL,
 };
 
@@ -90,6 +115,11 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
 };
 
+const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
+    reed__xmpp_block_event, /* XEP-0191 */
+    NULL,
+};
+
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     NULL,
 };
@@ -100,5 +130,6 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_disco,
     reed__xmpp_disco_ping,
     reed__xmpp_disco_version,
+    reed__xmpp_disco_block,
     NULL,
 };

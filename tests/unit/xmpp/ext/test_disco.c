@@ -10,7 +10,9 @@
 #define FEAT(v) "<feature var='" v "'/>"
 /* What the server serves (sorted): every family's server vars. */
 #define SERVER_FEATURES                                                        \
-  FEAT(DI) FEAT(DITEMS) FEAT("jabber:iq:version") FEAT("urn:xmpp:ping")
+  FEAT(DI)                                                                     \
+  FEAT(DITEMS) FEAT("jabber:iq:version") FEAT("urn:xmpp:blocking")             \
+      FEAT("urn:xmpp:ping")
 #define ACCOUNT_FEATURES FEAT(DI) FEAT(DITEMS)
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
