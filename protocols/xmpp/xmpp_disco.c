@@ -5,7 +5,6 @@
  * server until the MUC service comes; an account's PEP nodes). */
 #include "xmpp_ext.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,12 +14,6 @@ const xmpp_disco_var_t reed__xmpp_disco_disco[] = {
     {REED_NS_DISCO_ITEMS, XMPP_DISCO_SERVER | XMPP_DISCO_ACCOUNT},
     {NULL, 0},
 };
-
-reed_xstore_t *
-reed__xmpp_xstore(const reed_xmpp_core_t *c)
-{
-  return c->st != NULL ? c->st->xs : NULL;
-}
 
 static int
 cmp_str(const void *a, const void *b)
@@ -83,37 +76,6 @@ static const xmpp_identity_t account_ids[] = {
     {.category = "account", .type = "registered"},
     {.category = "pubsub", .type = "pep"},
 };
-
-/* Another local account's bare JID (the row's accept): disco and PEP
- * answer for the account, anything else is routed. */
-bool
-reed__xmpp_to_account_bare(const reed_xmpp_core_t *c, const xmpp_stanza_t *st)
-{
-  const reed_jid_t *to = st->to_jid;
-
-  return to != NULL && to->local[0] != '\0' && to->resource[0] == '\0' &&
-         strcasecmp(to->domain, reed__xmpp_domain(c)) == 0;
-}
-
-/* The account a stanza addresses: the user's own for no 'to' and its
- * bare JID, else the 'to' localpart; NULL when no such account. */
-const char *
-reed__xmpp_target_account(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
-{
-  if (st->target & (XMPP_TO_NONE | XMPP_TO_SELF_BARE))
-    return c->account;
-  if (st->to_jid == NULL || !reed_account_valid(st->to_jid->local))
-    return NULL;
-  if (reed_model_account_exists(c->env->model, st->to_jid->local))
-    return st->to_jid->local;
-  if (c->env->store != NULL) {
-    reed_account_rec_t rec;
-
-    if (reed_store_account_get(c->env->store, st->to_jid->local, &rec) == 0)
-      return st->to_jid->local;
-  }
-  return NULL;
-}
 
 void
 reed__xmpp_iq_disco_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
@@ -194,20 +156,4 @@ reed__xmpp_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   reed__xmpp_out_raw(&o, "</query>");
   reed__xmpp_iq_result(c, st, &o);
   reed__xmpp_out_cleanup(&o);
-}
-
-void
-reed__xmpp_account_jid(const reed_xmpp_core_t *c, const char *account,
-                       char *buf, size_t size)
-{
-  char low[REED_JID_PART_MAX + 1];
-  size_t n = 0;
-
-  /* Account names are ASCII letters, digits, '_' and '-': lower-cased
-   * they are the JID's localpart as is. */
-  for (; account[n] != '\0' && n + 1 < sizeof(low); n++)
-    low[n] = (char)(account[n] >= 'A' && account[n] <= 'Z' ? account[n] + 32
-                                                           : account[n]);
-  low[n] = '\0';
-  snprintf(buf, size, "%s@%s", low, reed__xmpp_domain(c));
 }

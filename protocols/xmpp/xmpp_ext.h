@@ -97,8 +97,19 @@ void reed__xmpp_block_iq(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 bool reed__xmpp_block_event(reed_xmpp_core_t *c, reed_session_t *s,
                             const reed_event_t *ev);
 
-/* ---- Helpers (xmpp_disco.c) ------------------------------------------------
- * The module's store handle, or NULL (no store). */
+/* ---- vcard-temp, private storage (xmpp_vcard.c, xmpp_private.c) ---------
+ */
+void reed__xmpp_iq_vcard_get(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_iq_vcard_set(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_vcard[];
+void reed__xmpp_iq_private(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_private[];
+/* <forbidden/>: a row for what only the owner may do. */
+void reed__xmpp_iq_forbidden(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+
+/* ---- Helpers (xmpp_ext_util.c)
+ * ------------------------------------------------ The module's store handle,
+ * or NULL (no store). */
 reed_xstore_t *reed__xmpp_xstore(const reed_xmpp_core_t *c);
 /* A row's accept: the iq is to another local account's bare JID (the
  * server answers for the account, RFC 6120 10.3.3). */
@@ -112,5 +123,10 @@ const char *reed__xmpp_target_account(reed_xmpp_core_t *c,
 /* "account@domain", the account lower-cased, into buf. */
 void reed__xmpp_account_jid(const reed_xmpp_core_t *c, const char *account,
                             char *buf, size_t size);
+/* Appends trusted bytes (markup we serialized and stored). */
+void reed__xmpp_out_text_raw(xmpp_out_t *o, const char *s, size_t len);
+/* The element serialized with its namespace declared, NUL-terminated, in
+ * memory the caller frees (reed_free); NULL without memory. */
+char *reed__xmpp_el_string(const reed_xml_el_t *el);
 
 #endif

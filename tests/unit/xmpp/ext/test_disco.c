@@ -11,8 +11,8 @@
 /* What the server serves (sorted): every family's server vars. */
 #define SERVER_FEATURES                                                        \
   FEAT(DI)                                                                     \
-  FEAT(DITEMS) FEAT("jabber:iq:version") FEAT("urn:xmpp:blocking")             \
-      FEAT("urn:xmpp:ping")
+  FEAT(DITEMS) FEAT("jabber:iq:private") FEAT("jabber:iq:version")             \
+      FEAT("urn:xmpp:blocking") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
 #define ACCOUNT_FEATURES FEAT(DI) FEAT(DITEMS)
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
