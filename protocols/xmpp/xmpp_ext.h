@@ -107,6 +107,12 @@ extern const xmpp_disco_var_t reed__xmpp_disco_private[];
 /* <forbidden/>: a row for what only the owner may do. */
 void reed__xmpp_iq_forbidden(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 
+/* ---- PEP (xmpp_pep.c, xmpp_pep_items.c; xmpp_pep_int.h) -----------------
+ */
+void reed__xmpp_iq_pubsub(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_iq_pubsub_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_pep[];
+
 /* ---- Helpers (xmpp_ext_util.c)
  * ------------------------------------------------ The module's store handle,
  * or NULL (no store). */

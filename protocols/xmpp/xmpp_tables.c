@@ -106,6 +106,24 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .targets = XMPP_TO_OTHER,
      .fn = reed__xmpp_iq_forbidden,
      .accept = reed__xmpp_to_account_bare},
+    /* XEP-0163 PEP (xmpp_pep.c, xmpp_pep_items.c): the owner's, and reads
+     * (or refused writes) at another account's bare JID. */
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_pubsub},
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_pubsub,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub#owner",
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_pubsub_owner},
     {.name = NULL},
 };
 
@@ -161,11 +179,8 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
  * and its row here puts them in disco#info and the caps hash. */
 const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
-    reed__xmpp_disco_disco,
-    reed__xmpp_disco_ping,
-    reed__xmpp_disco_version,
-    reed__xmpp_disco_block,
-    reed__xmpp_disco_vcard,
-    reed__xmpp_disco_private,
-    NULL,
+    reed__xmpp_disco_disco,   reed__xmpp_disco_ping,
+    reed__xmpp_disco_version, reed__xmpp_disco_block,
+    reed__xmpp_disco_vcard,   reed__xmpp_disco_private,
+    reed__xmpp_disco_pep,     NULL,
 };
