@@ -113,6 +113,11 @@ void reed__xmpp_iq_pubsub(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_iq_pubsub_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 extern const xmpp_disco_var_t reed__xmpp_disco_pep[];
 
+/* ---- MAM (xmpp_mam.c, xmpp_mam_page.c; xmpp_mam_int.h) ------------------
+ */
+void reed__xmpp_iq_mam(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+extern const xmpp_disco_var_t reed__xmpp_disco_mam[];
+
 /* ---- Helpers (xmpp_ext_util.c)
  * ------------------------------------------------ The module's store handle,
  * or NULL (no store). */

@@ -124,6 +124,12 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
      .fn = reed__xmpp_iq_pubsub_owner},
+    /* XEP-0313 MAM of the account's one-to-one archive (xmpp_mam.c). */
+    {.name = "query",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_mam},
     {.name = NULL},
 };
 
@@ -179,8 +185,13 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
  * and its row here puts them in disco#info and the caps hash. */
 const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
-    reed__xmpp_disco_disco,   reed__xmpp_disco_ping,
-    reed__xmpp_disco_version, reed__xmpp_disco_block,
-    reed__xmpp_disco_vcard,   reed__xmpp_disco_private,
-    reed__xmpp_disco_pep,     NULL,
+    reed__xmpp_disco_disco,   /* XEP-0030 */
+    reed__xmpp_disco_ping,    /* XEP-0199 */
+    reed__xmpp_disco_version, /* XEP-0092 */
+    reed__xmpp_disco_block,   /* XEP-0191 */
+    reed__xmpp_disco_vcard,   /* XEP-0054 */
+    reed__xmpp_disco_private, /* XEP-0049 */
+    reed__xmpp_disco_pep,     /* XEP-0163 */
+    reed__xmpp_disco_mam,     /* XEP-0313 */
+    NULL,
 };

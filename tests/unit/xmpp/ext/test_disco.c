@@ -12,16 +12,20 @@
 #define SERVER_FEATURES                                                        \
   FEAT(DI)                                                                     \
   FEAT(DITEMS)                                                                 \
-  FEAT("jabber:iq:private") FEAT("jabber:iq:version")                          \
-      FEAT("urn:xmpp:blocking") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
+  FEAT("jabber:iq:private")                                                    \
+  FEAT("jabber:iq:version")                                                    \
+  FEAT("urn:xmpp:blocking") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
 #define PS "http://jabber.org/protocol/pubsub"
 #define ACCOUNT_FEATURES                                                       \
   FEAT(DI)                                                                     \
-  FEAT(DITEMS) FEAT(PS "#access-open") FEAT(PS "#access-presence")             \
-      FEAT(PS "#create-nodes") FEAT(PS "#delete-nodes") FEAT(PS "#item-ids")   \
-          FEAT(PS "#persistent-items") FEAT(PS "#publish")                     \
-              FEAT(PS "#publish-options") FEAT(PS "#retract-items")            \
-                  FEAT(PS "#retrieve-items")
+  FEAT(DITEMS)                                                                 \
+  FEAT(PS "#access-open")                                                      \
+  FEAT(PS "#access-presence")                                                  \
+  FEAT(PS "#create-nodes")                                                     \
+  FEAT(PS "#delete-nodes") FEAT(PS "#item-ids") FEAT(PS "#persistent-items")   \
+      FEAT(PS "#publish") FEAT(PS "#publish-options")                          \
+          FEAT(PS "#retract-items") FEAT(PS "#retrieve-items")                 \
+              FEAT("urn:xmpp:mam:2") FEAT("urn:xmpp:mam:2#extended")
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
   "<identity category='pubsub' type='pep'/>"
