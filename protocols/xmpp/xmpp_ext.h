@@ -113,6 +113,16 @@ void reed__xmpp_iq_pubsub(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_iq_pubsub_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 extern const xmpp_disco_var_t reed__xmpp_disco_pep[];
 
+/* ---- Bookmarks (xmpp_bookmarks.c) -----------------------------------------
+ * XEP-0402's #compat: XEP-0049's storage:bookmarks is the
+ * urn:xmpp:bookmarks:1 node. */
+bool reed__xmpp_is_bookmarks(const reed_xml_el_t *el);
+/* Appends <storage xmlns='storage:bookmarks'>...</storage>. */
+int reed__xmpp_bookmarks_get_private(reed_xmpp_core_t *c, xmpp_out_t *o);
+int reed__xmpp_bookmarks_set_private(reed_xmpp_core_t *c,
+                                     const reed_xml_el_t *storage);
+extern const xmpp_disco_var_t reed__xmpp_disco_bookmarks[];
+
 /* ---- MAM (xmpp_mam.c, xmpp_mam_page.c; xmpp_mam_int.h) ------------------
  */
 void reed__xmpp_iq_mam(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
@@ -139,5 +149,11 @@ void reed__xmpp_out_text_raw(xmpp_out_t *o, const char *s, size_t len);
 /* The element serialized with its namespace declared, NUL-terminated, in
  * memory the caller frees (reed_free); NULL without memory. */
 char *reed__xmpp_el_string(const reed_xml_el_t *el);
+/* Parses `xml` (one element we serialized) and calls cb with its tree
+ * (valid during the call) and `arg`. 0, REED_EINVAL or REED_ENOMEM. */
+int reed__xmpp_parse_fragment(const char *xml,
+                              void (*cb)(void *ud, const reed_xml_el_t *el,
+                                         const char *arg),
+                              const char *arg, void *ud);
 
 #endif

@@ -80,3 +80,44 @@ reed__xmpp_el_string(const reed_xml_el_t *el)
   reed_buf_unref(b);
   return s;
 }
+
+typedef struct fragment_s {
+  void (*cb)(void *ud, const reed_xml_el_t *el, const char *arg);
+  const char *arg;
+  void *ud;
+} fragment_t;
+
+static void
+fragment_el(void *ud, reed_xml_el_t *el)
+{
+  fragment_t *f = ud;
+
+  f->cb(f->ud, el, f->arg);
+}
+
+/* The stream parser wants a stream: the element goes inside a header. */
+int
+reed__xmpp_parse_fragment(const char *xml,
+                          void (*cb)(void *ud, const reed_xml_el_t *el,
+                                     const char *arg),
+                          const char *arg, void *ud)
+{
+  static const char hdr[] =
+      "<s:stream xmlns:s='" REED_NS_STREAM "' xmlns='" REED_NS_CLIENT "'>";
+  reed_xml_limits_t lim = {.max_stanza = strlen(xml) + 1};
+  reed_xml_cbs_t cbs = {.element = fragment_el};
+  fragment_t f = {.cb = cb, .arg = arg, .ud = ud};
+  reed_xml_stream_t *p;
+  size_t used;
+  int rc = reed_xml_stream_new(&lim, &cbs, &f, &p);
+
+  if (rc < 0)
+    return rc;
+  if (reed_xml_stream_feed(p, (const uint8_t *)hdr, strlen(hdr), &used) !=
+          REED_XML_OK ||
+      reed_xml_stream_feed(p, (const uint8_t *)xml, strlen(xml), &used) !=
+          REED_XML_OK)
+    rc = REED_EINVAL;
+  reed_xml_stream_free(p);
+  return rc;
+}

@@ -39,6 +39,13 @@ int reed__xmpp_pep_publish_item(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                                 const reed_xml_el_t *payload);
 void reed__xmpp_pep_publish_result(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                                    const char *node, const char *id);
+/* The same with the payload already serialized (it->xml). */
+int reed__xmpp_pep_publish_string(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                                  const char *node,
+                                  const reed_xpep_conf_t *conf,
+                                  const reed_xpep_item_t *it);
+/* Notifies with what `o` built (an <items/> or <delete/>). */
+void reed__xmpp_pep_notify_out(reed_xmpp_core_t *c, xmpp_out_t *o);
 /* Notifies the account's resources of a retraction or a deletion:
  * `body` is the <items/> or <delete/> element inside <event/>. */
 void reed__xmpp_pep_notify(reed_xmpp_core_t *c, const char *body);

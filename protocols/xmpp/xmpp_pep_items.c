@@ -59,9 +59,8 @@ reed__xmpp_pep_notify(reed_xmpp_core_t *c, const char *body)
   reed__xmpp_reg_each(&c->st->reg, c->account, notify_one, &n);
 }
 
-/* Notifies with what `o` built, made a string. */
-static void
-notify_out(reed_xmpp_core_t *c, xmpp_out_t *o)
+void
+reed__xmpp_pep_notify_out(reed_xmpp_core_t *c, xmpp_out_t *o)
 {
   char *s;
 
@@ -84,31 +83,42 @@ put_item(xmpp_out_t *o, const char *id, const char *xml)
 }
 
 int
+reed__xmpp_pep_publish_string(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                              const char *node, const reed_xpep_conf_t *conf,
+                              const reed_xpep_item_t *it)
+{
+  xmpp_out_t o;
+  int rc = 0;
+
+  if (conf->persist)
+    rc = reed_xstore_pep_publish(reed__xmpp_xstore(c), c->account, node, it);
+  if (rc < 0)
+    return rc;
+  if (st != NULL)
+    reed__xmpp_pep_publish_result(c, st, node, it->id);
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_raw(&o, "<items");
+  reed__xmpp_out_attr(&o, "node", node);
+  reed__xmpp_out_raw(&o, ">");
+  put_item(&o, it->id, it->xml);
+  reed__xmpp_out_raw(&o, "</items>");
+  reed__xmpp_pep_notify_out(c, &o);
+  reed__xmpp_out_cleanup(&o);
+  return 0;
+}
+
+int
 reed__xmpp_pep_publish_item(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                             const char *node, const reed_xpep_conf_t *conf,
                             const reed_xpep_item_t *it,
                             const reed_xml_el_t *payload)
 {
   reed_xpep_item_t copy = *it;
-  xmpp_out_t o;
-  int rc = 0;
+  int rc;
 
   if ((copy.xml = reed__xmpp_el_string(payload)) == NULL)
     return REED_ENOMEM;
-  if (conf->persist)
-    rc = reed_xstore_pep_publish(reed__xmpp_xstore(c), c->account, node, &copy);
-  if (rc == 0 && st != NULL)
-    reed__xmpp_pep_publish_result(c, st, node, copy.id);
-  if (rc == 0) {
-    reed__xmpp_out_init(&o);
-    reed__xmpp_out_raw(&o, "<items");
-    reed__xmpp_out_attr(&o, "node", node);
-    reed__xmpp_out_raw(&o, ">");
-    put_item(&o, copy.id, copy.xml);
-    reed__xmpp_out_raw(&o, "</items>");
-    notify_out(c, &o);
-    reed__xmpp_out_cleanup(&o);
-  }
+  rc = reed__xmpp_pep_publish_string(c, st, node, conf, &copy);
   reed_free((char *)copy.xml);
   return rc;
 }
@@ -260,7 +270,7 @@ reed__xmpp_pep_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
   reed__xmpp_out_raw(&o, "><retract");
   reed__xmpp_out_attr(&o, "id", id);
   reed__xmpp_out_raw(&o, "/></items>");
-  notify_out(c, &o);
+  reed__xmpp_pep_notify_out(c, &o);
   reed__xmpp_out_cleanup(&o);
 }
 
@@ -291,6 +301,6 @@ reed__xmpp_iq_pubsub_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   reed__xmpp_out_raw(&o, "<delete");
   reed__xmpp_out_attr(&o, "node", node);
   reed__xmpp_out_raw(&o, "/>");
-  notify_out(c, &o);
+  reed__xmpp_pep_notify_out(c, &o);
   reed__xmpp_out_cleanup(&o);
 }

@@ -1,6 +1,7 @@
 /* XEP-0049 private XML storage: one element per (name, namespace) of the
  * account's own, refused for the jabber:* namespaces (section 3) and for
- * anyone else's account. */
+ * anyone else's account. storage:bookmarks is XEP-0402's node
+ * (xmpp_bookmarks.c). */
 #include "xmpp_ext.h"
 
 #include <string.h>
@@ -43,8 +44,11 @@ get(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_xml_el_t *el)
 
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<query xmlns='" REED_NS_PRIVATE "'>");
-  rc =
-      reed_xstore_private_get(xs, c->account, el->name, el->ns, put_stored, &o);
+  if (reed__xmpp_is_bookmarks(el)) /* XEP-0402 #compat */
+    rc = reed__xmpp_bookmarks_get_private(c, &o);
+  else
+    rc = reed_xstore_private_get(xs, c->account, el->name, el->ns, put_stored,
+                                 &o);
   if (rc == REED_ENOTFOUND) { /* section 2: the empty element back */
     reed__xmpp_out_raw(&o, "<");
     reed__xmpp_out_raw(&o, el->name);
@@ -65,7 +69,9 @@ set(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_xml_el_t *el)
   char *xml;
   int rc;
 
-  if ((xml = reed__xmpp_el_string(el)) == NULL) {
+  if (reed__xmpp_is_bookmarks(el)) {
+    rc = reed__xmpp_bookmarks_set_private(c, el);
+  } else if ((xml = reed__xmpp_el_string(el)) == NULL) {
     rc = REED_ENOMEM;
   } else {
     rc = reed_xstore_private_set(reed__xmpp_xstore(c), c->account, el->name,

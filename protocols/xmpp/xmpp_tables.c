@@ -185,13 +185,14 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
  * and its row here puts them in disco#info and the caps hash. */
 const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
-    reed__xmpp_disco_disco,   /* XEP-0030 */
-    reed__xmpp_disco_ping,    /* XEP-0199 */
-    reed__xmpp_disco_version, /* XEP-0092 */
-    reed__xmpp_disco_block,   /* XEP-0191 */
-    reed__xmpp_disco_vcard,   /* XEP-0054 */
-    reed__xmpp_disco_private, /* XEP-0049 */
-    reed__xmpp_disco_pep,     /* XEP-0163 */
-    reed__xmpp_disco_mam,     /* XEP-0313 */
+    reed__xmpp_disco_disco,     /* XEP-0030 */
+    reed__xmpp_disco_ping,      /* XEP-0199 */
+    reed__xmpp_disco_version,   /* XEP-0092 */
+    reed__xmpp_disco_block,     /* XEP-0191 */
+    reed__xmpp_disco_vcard,     /* XEP-0054 */
+    reed__xmpp_disco_private,   /* XEP-0049 */
+    reed__xmpp_disco_pep,       /* XEP-0163 */
+    reed__xmpp_disco_mam,       /* XEP-0313 */
+    reed__xmpp_disco_bookmarks, /* XEP-0402 */
     NULL,
 };
