@@ -2,6 +2,7 @@
  * IRC account and an IRC guest, read with `with`, time bounds and RSM
  * paging, the ids the model gave (the ones IRC CHATHISTORY shows). */
 #include "xext_fixture.h"
+#include "xmpp_mam_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -250,4 +251,39 @@ TEST(mam_errors_and_form)
         "type='text-single'/><field var='before-id' type='text-single'/>"
         "</x></query></iq>");
   mw_free(&m);
+}
+
+/* XEP-0082 DateTime, as MAM's start and end take it. */
+TEST(mam_stamp_parse)
+{
+  static const struct {
+    const char *in;
+    int rc;
+    uint64_t ms;
+  } cases[] = {
+      {"1970-01-01T00:00:00Z", 0, 0},
+      {"2023-11-14T22:13:20Z", 0, 1700000000000ull},
+      {"2023-11-14T22:13:20.5Z", 0, 1700000000500ull},
+      {"2023-11-14T22:13:20.123456Z", 0, 1700000000123ull},
+      {"2023-11-14T23:13:20+01:00", 0, 1700000000000ull},
+      {"2023-11-14T21:43:20-00:30", 0, 1700000000000ull},
+      {"2023-11-14T22:13:20", REED_EINVAL, 0},  /* no zone */
+      {"2023-11-14 22:13:20Z", REED_EINVAL, 0}, /* no T */
+      {"2023-11-14T22:13:20+0100", REED_EINVAL, 0},
+      {"2023-11-14T22:13:20Zjunk", REED_EINVAL, 0},
+      {"1969-12-31T23:59:59Z", REED_EINVAL, 0},
+      {"", REED_EINVAL, 0},
+  };
+  char buf[40];
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    uint64_t ms = 0;
+
+    printf("# %s\n", cases[i].in);
+    ASSERT_EQ(reed__xmpp_parse_stamp(cases[i].in, &ms), cases[i].rc);
+    if (cases[i].rc == 0)
+      ASSERT_EQ(ms, cases[i].ms);
+  }
+  reed__xmpp_stamp(1700000000123ull, buf, sizeof(buf));
+  ASSERT_STR_EQ(buf, "2023-11-14T22:13:20.123Z");
 }
