@@ -32,6 +32,8 @@
 
 /* A byte no XML 1.0 document may contain, so it cannot occur in a URI. */
 #define NS_SEP '\x01'
+/* The text stack's capacity kept between elements. */
+#define TEXT_KEEP 4096
 
 typedef struct node_s {
   reed_xml_el_t el; /* first: a reed_xml_el_t * to it is a node_t * */
@@ -244,6 +246,12 @@ deliver(reed_xml_stream_t *p, node_t *top)
   if (p->cbs.element != NULL)
     p->cbs.element(p->ud, &top->el);
   reed__xml_arena_clear(&p->arena);
+  /* One large stanza should not pin its text buffer to an idle session. */
+  if (p->tcap > TEXT_KEEP) {
+    reed_free(p->tbuf);
+    p->tbuf = NULL;
+    p->tcap = 0;
+  }
 }
 
 static void XMLCALL

@@ -78,6 +78,22 @@ pick_nick(reed_xmpp_core_t *c, char *nick, size_t size)
     reed_strlcpy(nick, c->account, size);
 }
 
+/* The nick picked, or, when someone else holds it (a guest took the
+ * account's name before the account existed), the name with '_' and the
+ * session's number: an XMPP client has no nick to fall back on. */
+static int
+take_nick(reed_session_t *s, const char *nick)
+{
+  char alt[REED_NICK_MAX + 1];
+  int rc = reed_session_set_nick(s, nick);
+
+  if (rc != REED_ENICKINUSE && rc != REED_ENICKRESERVED)
+    return rc;
+  snprintf(alt, sizeof(alt), "%.*s_%llu", REED_NICK_MAX - 12, nick,
+           (unsigned long long)reed_session_id(s));
+  return reed_session_set_nick(s, alt);
+}
+
 /* A server ban on the account or the mask: the stream ends with it. */
 static bool
 banned(reed_xmpp_core_t *c, reed_session_t *s)
@@ -121,7 +137,7 @@ session_start(reed_xmpp_core_t *c)
   if ((rc = reed_session_new(c->env->model, &info, &s)) < 0)
     return rc;
   if ((rc = reed_session_login(s, c->account)) == 0)
-    rc = reed_session_set_nick(s, nick);
+    rc = take_nick(s, nick);
   if (rc < 0) {
     reed_session_quit(s, NULL);
     return rc;
@@ -219,6 +235,7 @@ reed__xmpp_iq_bind(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (c->timer != 0)
     c->env->clock->cancel(c->env->clock->c, c->timer);
   c->timer = 0;
+  reed__xmpp_keepalive_start(c);
   bind_result(c, st);
   for (size_t i = 0; reed__xmpp_on_bound[i] != NULL && !c->closed; i++)
     reed__xmpp_on_bound[i](c);

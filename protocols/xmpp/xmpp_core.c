@@ -139,6 +139,7 @@ reed__xmpp_feed(void *core, const uint8_t *in, size_t len)
   reed_xmpp_core_t *c = core;
   size_t pos = 0;
 
+  c->last_rx_ms = c->env->clock->now_ms(c->env->clock->c);
   /* After <starttls/>, until tls_ready: plain text the client pipelined,
    * dropped (RFC 6120 5.4.3.3). */
   while (pos < len && !c->closed && !c->tls_pending) {
@@ -174,6 +175,42 @@ negotiation_timeout(void *arg)
   c->timer = 0;
   if (!c->bound && !c->closed)
     reed__xmpp_stream_error(c, "connection-timeout", NULL);
+}
+
+static uint64_t
+keepalive_interval(const reed_xmpp_core_t *c)
+{
+  const reed_server_conf_t *sv = c->env->server_conf;
+
+  return sv != NULL && sv->ping_interval > 0 ? sv->ping_interval : 120000;
+}
+
+static void
+keepalive(void *arg)
+{
+  reed_xmpp_core_t *c = arg;
+  reed_clock_t *clk = c->env->clock;
+  uint64_t every = keepalive_interval(c);
+  uint64_t idle = clk->now_ms(clk->c) - c->last_rx_ms;
+
+  c->ka_timer = 0;
+  if (c->closed || !c->bound)
+    return;
+  if (idle >= every) {
+    reed__xmpp_send_raw(c, " ");
+    idle = 0;
+  }
+  if (!c->closed)
+    c->ka_timer = clk->call_later(clk->c, every - idle, keepalive, c);
+}
+
+void
+reed__xmpp_keepalive_start(reed_xmpp_core_t *c)
+{
+  reed_clock_t *clk = c->env->clock;
+
+  if (c->ka_timer == 0)
+    c->ka_timer = clk->call_later(clk->c, keepalive_interval(c), keepalive, c);
 }
 
 /* A server ban on the peer's address: a stream error at once. */
@@ -255,8 +292,9 @@ reed__xmpp_shutdown(void *core, int why)
 {
   reed_xmpp_core_t *c = core;
 
-  REED_UNUSED(why);
-  reed__xmpp_stream_error(c, "system-shutdown", "Server shutting down");
+  reed__xmpp_stream_error(c, "system-shutdown",
+                          why == REED_SHUTDOWN_RELOAD ? "Server restarting"
+                                                      : "Server shutting down");
 }
 
 void
@@ -268,6 +306,8 @@ reed__xmpp_conn_free(void *core)
     return;
   if (c->timer != 0)
     c->env->clock->cancel(c->env->clock->c, c->timer);
+  if (c->ka_timer != 0)
+    c->env->clock->cancel(c->env->clock->c, c->ka_timer);
   reed__xmpp_sasl_cleanup(c);
   reed__xmpp_unbind(c, "Connection closed");
   for (int i = 0; i < XMPP_EXT_MAX; i++)

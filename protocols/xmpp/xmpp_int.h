@@ -106,17 +106,19 @@ struct reed_xmpp_core_s {
   const reed_proto_env_t *env;
   reed_xmpp_state_t *st;
   reed_xml_stream_t *xml;
-  bool header_in;   /* the client's header of the current stream came */
-  bool header_out;  /* ours went out */
-  bool secure;      /* TLS: a direct TLS listener, or STARTTLS done */
-  bool tls_pending; /* <proceed/> sent: plaintext until tls_ready is dropped */
-  bool authed;      /* SASL succeeded */
-  bool bound;       /* a resource is bound (session exists) */
-  bool restart;     /* reset the parser before the next byte */
-  bool xml_paused;  /* the parser was paused: resume before feeding */
-  bool read_paused; /* pause_reading(true) is in force */
-  bool closed;      /* close requested: ignore further input */
-  uint64_t timer;   /* negotiation timeout */
+  bool header_in;    /* the client's header of the current stream came */
+  bool header_out;   /* ours went out */
+  bool secure;       /* TLS: a direct TLS listener, or STARTTLS done */
+  bool tls_pending;  /* <proceed/> sent: plaintext until tls_ready is dropped */
+  bool authed;       /* SASL succeeded */
+  bool bound;        /* a resource is bound (session exists) */
+  bool restart;      /* reset the parser before the next byte */
+  bool xml_paused;   /* the parser was paused: resume before feeding */
+  bool read_paused;  /* pause_reading(true) is in force */
+  bool closed;       /* close requested: ignore further input */
+  uint64_t timer;    /* negotiation timeout */
+  uint64_t ka_timer; /* whitespace keepalive, once bound */
+  uint64_t last_rx_ms; /* when input last came */
   char stream_id[40];
   char account[REED_AUTH_NAME_MAX + 1]; /* canonical, once authed */
   char *resource;                       /* once bound */
@@ -164,6 +166,13 @@ void reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
  * internal-server-error. Returns 0 or a REED_E* code. */
 int reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o);
 void reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s);
+/* For fan-outs: a finished buffer shared by many recipients (the caller
+ * keeps its reference), and write2's form, this recipient's own `head`
+ * ("<message to='full JID'") before a shared `body`. Nothing once the
+ * connection is closing. */
+void reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b);
+void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
+                       reed_buf_t *body);
 /* Writes our stream header (once per stream). */
 void reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to);
 /* RFC 6120 4.9: our header first when it has not gone out, then
@@ -329,6 +338,9 @@ void reed__xmpp_tls_ready(void *core);
 void reed__xmpp_eof(void *core, const char *reason);
 void reed__xmpp_shutdown(void *core, int why);
 void reed__xmpp_conn_free(void *core);
+/* Sends a single space after [server] ping_interval of silence from the
+ * client, from bind on (RFC 6120 4.6.1): a dead peer then fails a write. */
+void reed__xmpp_keepalive_start(reed_xmpp_core_t *c);
 
 /* Base64 (RFC 4648, padded; xmpp_sasl.c). encode writes 4*ceil(len/3)
  * characters and a NUL; decode returns the length or REED_ESYNTAX (out

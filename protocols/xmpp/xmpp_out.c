@@ -90,6 +90,25 @@ reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s)
   reed__xmpp_out_cleanup(&o);
 }
 
+void
+reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b)
+{
+  reed_transport_t *t = c->env->transport;
+
+  if (!c->closed && t->write(t->t, b) < 0)
+    c->closed = true; /* over the send-queue limit: net is closing it */
+}
+
+void
+reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
+                  reed_buf_t *body)
+{
+  reed_transport_t *t = c->env->transport;
+
+  if (!c->closed && t->write2(t->t, head, head_len, body) < 0)
+    c->closed = true;
+}
+
 /* RFC 6120 4.7: from is our domain, id fresh for each stream, to the
  * client's 'from' when it gave one. */
 void

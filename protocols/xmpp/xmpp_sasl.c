@@ -12,62 +12,6 @@
 #define XMPP_SASL_MAX_FAILURES 5 /* RFC 6120 6.4.5: 2 to 5 retries */
 #define FAILED_TEXT "SASL authentication failed" /* IRC's 904 */
 
-/* ---- Base64 (RFC 4648, padded) -------------------------------------------*/
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-size_t
-reed__xmpp_b64_encode(const uint8_t *in, size_t len, char *out)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < len; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < len)
-      v |= (uint32_t)in[i + 1] << 8;
-    if (i + 2 < len)
-      v |= in[i + 2];
-    out[n++] = b64[(v >> 18) & 63];
-    out[n++] = b64[(v >> 12) & 63];
-    out[n++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-    out[n++] = i + 2 < len ? b64[v & 63] : '=';
-  }
-  out[n] = '\0';
-  return n;
-}
-
-static int
-b64_val(char ch)
-{
-  const char *p = ch ? strchr(b64, ch) : NULL;
-
-  return p ? (int)(p - b64) : -1;
-}
-
-ssize_t
-reed__xmpp_b64_decode(const char *in, size_t len, uint8_t *out)
-{
-  size_t n = 0;
-
-  if (len % 4 != 0)
-    return REED_ESYNTAX;
-  for (size_t i = 0; i < len; i += 4) {
-    int v[4];
-    bool last = i + 4 == len;
-    for (int k = 0; k < 4; k++)
-      v[k] = b64_val(in[i + k]);
-    if (v[0] < 0 || v[1] < 0 || (v[2] < 0 && !(last && in[i + 2] == '=')) ||
-        (v[3] < 0 && !(last && in[i + 3] == '=')) || (v[2] < 0 && v[3] >= 0))
-      return REED_ESYNTAX;
-    out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-    if (v[2] >= 0)
-      out[n++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
-    if (v[3] >= 0)
-      out[n++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
-  }
-  return (ssize_t)n;
-}
-
 /* ---- Mechanisms ----------------------------------------------------------*/
 
 static const reed_peer_t *
@@ -86,10 +30,13 @@ has_cert(const reed_xmpp_core_t *c)
   return c->secure && p != NULL && p->cert_fp != NULL && p->cert_fp[0] != '\0';
 }
 
-/* In our order of preference. */
+/* Whether this stream offers `mech`: one the portal runs; PLAIN only over
+ * TLS; EXTERNAL only with a client certificate on this TLS session. */
 static bool
 mech_offered(const reed_xmpp_core_t *c, const char *mech)
 {
+  if (reed_sasl_mech_parse(mech) < 0)
+    return false; /* only what the portal runs */
   if (strcmp(mech, "SCRAM-SHA-256") == 0 || strcmp(mech, "SCRAM-SHA-1") == 0)
     return true;
   if (strcmp(mech, "PLAIN") == 0)
@@ -97,6 +44,7 @@ mech_offered(const reed_xmpp_core_t *c, const char *mech)
   return strcmp(mech, "EXTERNAL") == 0 && has_cert(c);
 }
 
+/* In our order of preference. */
 static const char *const mechs[] = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN",
                                     "EXTERNAL"};
 

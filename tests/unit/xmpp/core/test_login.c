@@ -310,3 +310,39 @@ TEST(login_external)
                "SASL authentication failed</text></failure>");
   xw_free(&w);
 }
+
+static void
+no_event(void *ud, reed_session_t *s, const reed_event_t *ev)
+{
+  REED_UNUSED(ud);
+  REED_UNUSED(s);
+  REED_UNUSED(ev);
+}
+
+/* A guest that took the account's name before the account existed keeps
+ * it; the account's XMPP session gets the name with its session number. */
+TEST(login_nick_taken_by_a_guest)
+{
+  static const reed_session_listener_t quiet = {.on_event = no_event};
+  xw_t w;
+  tw_client_t *c;
+  reed_session_t *g;
+  unsigned n = 0;
+  char want[REED_NICK_MAX + 1];
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "gina", "pw");
+  ASSERT_EQ(reed_session_new(
+                w.tw.model,
+                &(reed_session_info_t){.origin = "irc", .listener = &quiet},
+                &g),
+            0);
+  ASSERT_EQ(reed_session_set_nick(g, "gina"), 0);
+  c = xw_client(&w, "c", true);
+  xw_login(&w, c, "gina", "pw", "r", &n);
+  snprintf(want, sizeof(want), "gina_%llu",
+           (unsigned long long)reed_session_id(xw_session(c)));
+  ASSERT_STR_EQ(reed_session_nick(xw_session(c)), want);
+  reed_session_quit(g, NULL);
+  xw_free(&w);
+}

@@ -84,6 +84,14 @@ TEST(shutdown_sends_system_shutdown)
                "Server shutting down") "</stream:error></stream:stream>",
            xw_hdr(h, sizeof(h), 3));
   XW_EXPECT(g, want);
+  /* A restart (REED_SHUTDOWN_RELOAD) says so, as IRC does. */
+  a = xw_client(&w, "r", true);
+  n = 3; /* g's stream was the third */
+  xw_login(&w, a, "alice", "pw", "laptop", &n);
+  reed_xmpp_module.shutdown(a->core, REED_SHUTDOWN_RELOAD);
+  XW_EXPECT(a, "<stream:error>" SE_TEXT(
+                   "system-shutdown",
+                   "Server restarting") "</stream:error></stream:stream>");
   xw_free(&w);
 }
 
@@ -296,4 +304,90 @@ TEST(refusal_is_a_stream_error)
                 b->len) == 0);
   reed_buf_unref(b);
   ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+/* A space after [server] ping_interval (here the default, 120 s) of
+ * silence from the client; input puts it off. */
+TEST(whitespace_keepalive)
+{
+  xw_t w;
+  tw_client_t *a;
+  unsigned n = 0;
+
+  xw_init(&w, false);
+  tw_account(&w.tw, "alice", "pw");
+  a = xw_client(&w, "a", true);
+  xw_login(&w, a, "alice", "pw", "laptop", &n);
+  fc_advance(w.tw.fc, 119999);
+  XW_EXPECT(a, "");
+  fc_advance(w.tw.fc, 1);
+  XW_EXPECT(a, " ");
+  fc_advance(w.tw.fc, 60000);
+  tw_send(a, " "); /* the client's own keepalive counts as input */
+  fc_advance(w.tw.fc, 60000);
+  XW_EXPECT(a, "");
+  fc_advance(w.tw.fc, 60000);
+  XW_EXPECT(a, " ");
+  xw_free(&w);
+}
+
+/* Allocation n fails, for each n across a pipelined login: no crash, no
+ * leak (xw_free checks), and no stall: the stream either ends or answers
+ * the last iq. */
+TEST(failmalloc_login)
+{
+  char b64[128], in[1024];
+
+  xw_plain("alice", "pw", b64, sizeof(b64));
+  snprintf(in, sizeof(in),
+           C_HDR "<auth " SASL_NS " mechanism='PLAIN'>%s</auth>" C_HDR
+                 "<iq type='set' id='1'><bind " BIND_NS
+                 "><resource>r</resource></bind></iq>"
+                 "<message to='nobody@reed.test' id='m'><body>x</body>"
+                 "</message><iq type='set' id='2'><session "
+                 "xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>",
+           b64);
+  for (long n = 0; n < 500; n++) {
+    xw_t w;
+    tw_client_t *a;
+    const char *out;
+
+    xw_init(&w, false);
+    tw_account(&w.tw, "alice", "pw");
+    a = xw_client(&w, "a", true);
+    reed_alloc_fail_after(n);
+    tw_send(a, in);
+    reed_alloc_fail_after(-1);
+    out = tw_take(a);
+    if (!a->ft->closed && strstr(out, "id='2'") == NULL)
+      reed__test_fail(__FILE__, __LINE__, "n=%ld: stalled: %s", n, out);
+    xw_free(&w);
+  }
+}
+
+/* The fan-out writers: a shared buffer keeps its one reference; a head
+ * goes in front of the body; a full send queue stops later writes. */
+TEST(fanout_writes)
+{
+  xw_t w;
+  tw_client_t *a;
+  reed_buf_t *body = reed_buf_from(" from='x'/>", 11);
+  reed_xmpp_core_t *c;
+
+  xw_init(&w, false);
+  a = xw_client(&w, "a", true);
+  c = a->core;
+  reed__xmpp_write(c, body);
+  reed__xmpp_write2(c, "<presence to='me'", 17, body);
+  XW_EXPECT(a, " from='x'/><presence to='me' from='x'/>");
+  ASSERT_EQ(a->ft->writes2, 1);
+  ft_set_full(a->ft, 1);
+  reed__xmpp_write(c, body);
+  ASSERT(c->closed);
+  ft_set_full(a->ft, 0);
+  reed__xmpp_write(c, body);
+  XW_EXPECT(a, "");
+  ASSERT_EQ(body->refs, 1);
+  reed_buf_unref(body);
+  xw_free(&w);
 }
