@@ -3,9 +3,9 @@
  * shows (the ids are the model's, as XEP-0359 stanza-id carries them).
  * Queries filter by `with` (a bare JID: the account or guest nick on our
  * domain), `start` and `end`, and page with XEP-0059 RSM (max, after,
- * before) or #extended's after-id/before-id. The archive holds what the
- * model keeps: its ring per conversation (private_history) as loaded from
- * the store. */
+ * before) or #extended's after-id, before-id, ids and flip-page. The archive
+ * holds what the model keeps: its ring per conversation (private_history) as
+ * loaded from the store. */
 #include "xmpp_mam_int.h"
 
 #include <stdio.h>
@@ -96,6 +96,19 @@ apply_field(const char *var, const char *v, mam_query_t *q)
   return strcmp(var, "FORM_TYPE") == 0 ? 0 : REED_EINVAL;
 }
 
+/* #extended's `ids`: every <value/> an archive id. */
+static int
+parse_ids(const reed_xml_el_t *field, mam_query_t *q)
+{
+  for (reed_xml_el_t *v = reed_xml_child(field, "value", NULL); v != NULL;
+       v = reed_xml_next(v, "value", NULL)) {
+    if (q->n_ids == MAM_MAX_LIMIT || parse_id(v->text, &q->ids[q->n_ids]) < 0)
+      return REED_EINVAL;
+    q->n_ids++;
+  }
+  return 0;
+}
+
 static int
 parse_form(const reed_xml_el_t *query, mam_query_t *q)
 {
@@ -107,7 +120,9 @@ parse_form(const reed_xml_el_t *query, mam_query_t *q)
     const char *var = reed_xml_attr(f, "var");
     const char *v = reed_xml_child_text(f, "value", NULL);
 
-    if (var != NULL)
+    if (var != NULL && strcmp(var, "ids") == 0)
+      rc = parse_ids(f, q);
+    else if (var != NULL)
       rc = apply_field(var, v != NULL ? v : "", q);
   }
   return rc;
@@ -158,7 +173,7 @@ form(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     reed__xmpp_out_raw(&o, i == 0 ? " type='jid-single'/>"
                                   : " type='text-single'/>");
   }
-  reed__xmpp_out_raw(&o, "</x></query>");
+  reed__xmpp_out_raw(&o, "<field var='ids' type='text-multi'/></x></query>");
   reed__xmpp_iq_result(c, st, &o);
   reed__xmpp_out_cleanup(&o);
 }
@@ -166,7 +181,10 @@ form(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 void
 reed__xmpp_iq_mam(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
-  mam_query_t q = {.queryid = reed_xml_attr(st->payload, "queryid")};
+  mam_query_t q = {
+      .queryid = reed_xml_attr(st->payload, "queryid"),
+      .flip = reed_xml_child(st->payload, "flip-page", REED_NS_MAM) != NULL,
+  };
   int rc;
 
   if (strcmp(st->type, "get") == 0) {

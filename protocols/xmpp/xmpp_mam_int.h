@@ -23,7 +23,10 @@ typedef struct mam_query_s {
   uint64_t start_ms, end_ms;    /* 0: unbounded */
   uint64_t after_id, before_id; /* RSM or #extended ids; 0: none */
   bool last_page; /* <before/> (empty or with an id): page from the end */
+  bool flip;      /* #extended <flip-page/>: the page in reverse order */
   size_t max;
+  uint64_t ids[MAM_MAX_LIMIT]; /* #extended `ids`: only these */
+  size_t n_ids;
 } mam_query_t;
 
 /* One archived message as MAM shows it. */

@@ -120,9 +120,18 @@ gather(reed_xmpp_core_t *c, const mam_query_t *q, gather_t *g)
 }
 
 static bool
+listed(const mam_query_t *q, uint64_t id)
+{
+  for (size_t i = 0; i < q->n_ids; i++)
+    if (q->ids[i] == id)
+      return true;
+  return q->n_ids == 0;
+}
+
+static bool
 wanted(const mam_query_t *q, const mam_msg_t *m)
 {
-  return (q->start_ms == 0 || m->ts_ms >= q->start_ms) &&
+  return listed(q, m->id) && (q->start_ms == 0 || m->ts_ms >= q->start_ms) &&
          (q->end_ms == 0 || m->ts_ms <= q->end_ms) &&
          (q->after_id == 0 || m->id > q->after_id) &&
          (q->before_id == 0 || m->id < q->before_id);
@@ -216,10 +225,10 @@ reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
     n = select_wanted(q, &g);
     len = n < q->max ? n : q->max;
     from = q->last_page ? n - len : 0; /* <before/>: the page nearest it */
-    for (size_t i = from; i < from + len; i++)
-      put_result(c, q, &g.v[i]);
-    put_fin(c, st, len ? &g.v[from] : NULL, len ? &g.v[from + len - 1] : NULL,
-            n, len == n);
+    for (size_t i = 0; i < len; i++)
+      put_result(c, q, &g.v[q->flip ? from + len - 1 - i : from + i]);
+    put_fin(c, st, len ? &g.v[q->flip ? from + len - 1 : from] : NULL,
+            len ? &g.v[q->flip ? from : from + len - 1] : NULL, n, len == n);
   }
   for (size_t i = 0; i < g.n; i++) {
     reed_free(g.v[i].from), reed_free(g.v[i].to), reed_free(g.v[i].text);

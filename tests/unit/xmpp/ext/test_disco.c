@@ -24,10 +24,11 @@
   FEAT(PS "#create-nodes")                                                     \
   FEAT(PS "#delete-nodes")                                                     \
   FEAT(PS "#item-ids")                                                         \
-  FEAT(PS "#persistent-items") FEAT(PS "#publish") FEAT(PS "#publish-options") \
-      FEAT(PS "#retract-items") FEAT(PS "#retrieve-items")                     \
-          FEAT("urn:xmpp:bookmarks:1#compat") FEAT("urn:xmpp:mam:2")           \
-              FEAT("urn:xmpp:mam:2#extended")
+  FEAT(PS "#persistent-items")                                                 \
+  FEAT(PS "#publish")                                                          \
+  FEAT(PS "#publish-options") FEAT(PS "#retract-items")                        \
+      FEAT(PS "#retrieve-items") FEAT("urn:xmpp:bookmarks:1#compat")           \
+          FEAT("urn:xmpp:mam:2") FEAT("urn:xmpp:mam:2#extended")
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
   "<identity category='pubsub' type='pep'/>"

@@ -174,6 +174,17 @@ static const mam_case_t cases[] = {
      {3, -1},
      4,
      false},
+    /* #extended: ids (the model's ids here are 1 to 4) and flip-page. */
+    {"ids",
+     Q(FORM("<field var='ids'><value>2</value><value>4</value></field>")),
+     {1, 3, -1},
+     2,
+     true},
+    {"flip-page",
+     Q("<set xmlns='" RSM "'><max>2</max></set><flip-page/>"),
+     {1, 0, -1},
+     4,
+     false},
 };
 
 static void
@@ -249,7 +260,7 @@ TEST(mam_errors_and_form)
         "type='jid-single'/><field var='start' type='text-single'/><field "
         "var='end' type='text-single'/><field var='after-id' "
         "type='text-single'/><field var='before-id' type='text-single'/>"
-        "</x></query></iq>");
+        "<field var='ids' type='text-multi'/></x></query></iq>");
   mw_free(&m);
 }
 
