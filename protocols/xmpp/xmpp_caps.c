@@ -76,8 +76,10 @@ reed__xmpp_caps_ver(const xmpp_identity_t *ids, size_t n_ids,
   int err = is == NULL || fs == NULL || b == NULL ? REED_ENOMEM : 0;
 
   if (err == 0) {
-    memcpy(is, ids, n_ids * sizeof(*is));
-    memcpy(fs, features, n_features * sizeof(*fs));
+    if (n_ids > 0) /* no identities or features: NULL is allowed */
+      memcpy(is, ids, n_ids * sizeof(*is));
+    if (n_features > 0)
+      memcpy(fs, features, n_features * sizeof(*fs));
     qsort(is, n_ids, sizeof(*is), cmp_identity);
     qsort(fs, n_features, sizeof(*fs), cmp_str);
     build(&b, &err, is, n_ids, fs, n_features);

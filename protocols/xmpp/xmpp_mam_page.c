@@ -197,6 +197,8 @@ select_wanted(const mam_query_t *q, gather_t *g)
 {
   size_t n = 0;
 
+  if (g->n == 0)
+    return 0;
   qsort(g->v, g->n, sizeof(*g->v), cmp_id);
   for (size_t i = 0; i < g->n; i++) {
     bool keep = wanted(q, &g->v[i]) && (n == 0 || g->v[n - 1].id != g->v[i].id);

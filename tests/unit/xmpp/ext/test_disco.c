@@ -15,20 +15,22 @@
   FEAT("jabber:iq:private")                                                    \
   FEAT("jabber:iq:version")                                                    \
   FEAT("urn:xmpp:blocking") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
-#define PS "http://jabber.org/protocol/pubsub"
 #define ACCOUNT_FEATURES                                                       \
-  FEAT(DI)                                                                     \
-  FEAT(DITEMS)                                                                 \
-  FEAT(PS "#access-open")                                                      \
-  FEAT(PS "#access-presence")                                                  \
-  FEAT(PS "#create-nodes")                                                     \
-  FEAT(PS "#delete-nodes")                                                     \
-  FEAT(PS "#item-ids")                                                         \
-  FEAT(PS "#persistent-items")                                                 \
-  FEAT(PS "#publish")                                                          \
-  FEAT(PS "#publish-options") FEAT(PS "#retract-items")                        \
-      FEAT(PS "#retrieve-items") FEAT("urn:xmpp:bookmarks:1#compat")           \
-          FEAT("urn:xmpp:mam:2") FEAT("urn:xmpp:mam:2#extended")
+  "<feature var='http://jabber.org/protocol/disco#info'/>"                     \
+  "<feature var='http://jabber.org/protocol/disco#items'/>"                    \
+  "<feature var='http://jabber.org/protocol/pubsub#access-open'/>"             \
+  "<feature var='http://jabber.org/protocol/pubsub#access-presence'/>"         \
+  "<feature var='http://jabber.org/protocol/pubsub#create-nodes'/>"            \
+  "<feature var='http://jabber.org/protocol/pubsub#delete-nodes'/>"            \
+  "<feature var='http://jabber.org/protocol/pubsub#item-ids'/>"                \
+  "<feature var='http://jabber.org/protocol/pubsub#persistent-items'/>"        \
+  "<feature var='http://jabber.org/protocol/pubsub#publish'/>"                 \
+  "<feature var='http://jabber.org/protocol/pubsub#publish-options'/>"         \
+  "<feature var='http://jabber.org/protocol/pubsub#retract-items'/>"           \
+  "<feature var='http://jabber.org/protocol/pubsub#retrieve-items'/>"          \
+  "<feature var='urn:xmpp:bookmarks:1#compat'/>"                               \
+  "<feature var='urn:xmpp:mam:2'/>"                                            \
+  "<feature var='urn:xmpp:mam:2#extended'/>"
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
   "<identity category='pubsub' type='pep'/>"
