@@ -307,8 +307,13 @@ on_event(void *ud, reed_session_t *s, const reed_event_t *ev)
                          ? reed__xmpp_event_handlers[ev->kind]
                          : NULL;
 
-  if (fn != NULL && (!c->closed || ev->kind == REED_EV_KILL))
-    fn(c, s, ev);
+  if (fn == NULL || (c->closed && ev->kind != REED_EV_KILL))
+    return;
+  for (size_t i = 0;
+       ev->kind != REED_EV_KILL && reed__xmpp_event_filters[i] != NULL; i++)
+    if (reed__xmpp_event_filters[i](c, s, ev))
+      return;
+  fn(c, s, ev);
 }
 
 const reed_session_listener_t reed__xmpp_listener = {

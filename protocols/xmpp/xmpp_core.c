@@ -2,6 +2,7 @@
  * feed loop around the XML parser (pauses, restarts, TLS), the
  * negotiation timeout, and the module-wide state. */
 #include "xmpp_int.h"
+#include "xmpp_store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +74,22 @@ reed__xmpp_init(const reed_module_env_t *env, void **state)
     return REED_ENOMEM;
   st->env = env;
   st->boot_ms = env->clock->wall_ms(env->clock->c);
+  /* The module's tables: init runs their migrations itself (each step
+   * once, as the host would) since reed__xmpp_n_migrations is no constant
+   * the module struct could hold. */
+  if (env->store != NULL) {
+    rc = reed_store_migrate(env->store, "xmpp", reed__xmpp_migrations,
+                            reed__xmpp_n_migrations);
+    if (rc == 0)
+      rc = reed_xstore_open(env->store, env->log, &st->xs);
+
+    if (rc < 0) {
+      reed_free(st);
+      return rc;
+    }
+  }
   if ((rc = reed__xmpp_fast_init(st)) < 0) {
+    reed_xstore_close(st->xs);
     reed_free(st);
     return rc;
   }
@@ -91,6 +107,7 @@ reed__xmpp_cleanup(void *state)
   reed__xmpp_fast_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);
   reed__xim_cleanup(st);
+  reed_xstore_close(st->xs);
   reed_free(st);
 }
 

@@ -76,18 +76,9 @@ int
 reed__xmpp_fast_init(reed_xmpp_state_t *st)
 {
   const reed_module_env_t *env = st->env;
-  int rc;
 
-  if (env->store == NULL)
+  if (st->xs == NULL)
     return 0; /* no store, no tokens: FAST is not offered */
-  /* The host runs the module's migrations too; running them again is a
-   * no-op, and a world without the host (tests) gets its tables here. */
-  rc = reed_store_migrate(env->store, "xmpp", reed__xmpp_migrations,
-                          reed__xmpp_n_migrations);
-  if (rc == 0)
-    rc = reed_xstore_open(env->store, env->log, &st->xs);
-  if (rc < 0)
-    return rc;
   if (env->portal != NULL)
     reed_portal_set_fast_tokens(env->portal, fast_lookup, st);
   return 0;
@@ -100,8 +91,6 @@ reed__xmpp_fast_cleanup(reed_xmpp_state_t *st)
     return;
   if (st->env->portal != NULL)
     reed_portal_set_fast_tokens(st->env->portal, NULL, NULL);
-  reed_xstore_close(st->xs);
-  st->xs = NULL;
 }
 
 /* ---- Offering ------------------------------------------------------------*/

@@ -12,30 +12,18 @@
  * module host's migration step wants a constant count in the module struct, and
  * the world of the unit tests runs init alone. */
 typedef struct xim_state_s {
-  reed_xstore_t *xs; /* NULL without a store: roster calls then fail */
   xim_sending_t sending;
 } xim_state_t;
 
 int
 reed__xim_init(reed_xmpp_state_t *st)
 {
-  const reed_module_env_t *env = st->env;
   xim_state_t *im = reed_calloc(1, sizeof(*im));
-  int rc = 0;
 
   if (im == NULL)
     return REED_ENOMEM;
   st->im = im;
-  if (env->store == NULL)
-    return 0;
-  rc = reed_store_migrate(env->store, "xmpp", reed__xmpp_migrations,
-                          reed__xmpp_n_migrations);
-  if (rc == 0)
-    rc = reed_xstore_open(env->store, env->log, &im->xs);
-  if (rc != 0)
-    reed_log(env->log, REED_LOG_ERROR, "xmpp: cannot open its tables: %s",
-             reed_strerror(rc));
-  return rc;
+  return 0;
 }
 
 void
@@ -45,7 +33,6 @@ reed__xim_cleanup(reed_xmpp_state_t *st)
 
   if (im == NULL)
     return;
-  reed_xstore_close(im->xs);
   reed_free(im);
   st->im = NULL;
 }
@@ -53,9 +40,7 @@ reed__xim_cleanup(reed_xmpp_state_t *st)
 reed_xstore_t *
 reed__xim_store(reed_xmpp_core_t *c)
 {
-  xim_state_t *im = c->st->im;
-
-  return im != NULL ? im->xs : NULL;
+  return c->st->xs;
 }
 
 xim_sending_t *

@@ -52,7 +52,10 @@ typedef struct reed_xmpp_state_s {
   uint64_t next_id; /* stream ids and generated resources */
   xmpp_reg_t reg;
   void *im; /* IM's module-wide state (xmpp_im.c: the store handle) */
-  struct reed_xstore_s *xs; /* the module's tables; NULL without a store */
+  /* The module's tables (xmpp_store.h), opened at init when the host has
+   * a store (NULL without one: handlers that need it answer with an
+   * error). */
+  struct reed_xstore_s *xs;
   /* The SASL2 user-agent id of the exchange being stepped, for the FAST
    * token lookup the portal calls back during the step (xmpp_fast.c). */
   const char *fast_client;
@@ -91,6 +94,7 @@ enum {
   XMPP_EXT_CSI,
   XMPP_EXT_SASL2,
   XMPP_EXT_REGISTER,
+  XMPP_EXT_BLOCK,
   XMPP_EXT_MAX
 };
 
@@ -236,6 +240,10 @@ typedef struct xmpp_iq_handler_s {
   unsigned targets; /* XMPP_TO_* accepted */
   unsigned flags;   /* XMPP_IQ_PREBIND */
   xmpp_stanza_fn fn;
+  /* NULL, or a finer test on the stanza: the row is skipped (later rows
+   * are tried) when it returns false. PEP and disco take iqs to another
+   * local account's bare JID this way and leave full JIDs to routing. */
+  bool (*accept)(const reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 } xmpp_iq_handler_t;
 
 extern const xmpp_iq_handler_t reed__xmpp_iq_handlers[]; /* NULL name ends */
@@ -284,6 +292,11 @@ typedef void (*xmpp_event_fn)(reed_xmpp_core_t *c, reed_session_t *s,
                               const reed_event_t *ev);
 #define XMPP_EV_KINDS (REED_EV_ANNOUNCE + 1)
 extern const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS];
+/* Filters run before the handler of any kind (not for KILL): one that
+ * returns true drops the event for this connection (XEP-0191 blocking). */
+typedef bool (*xmpp_event_filter_fn)(reed_xmpp_core_t *c, reed_session_t *s,
+                                     const reed_event_t *ev);
+extern const xmpp_event_filter_fn reed__xmpp_event_filters[]; /* NULL ends */
 
 /* Frees a slot's pointer at conn_free (NULL: nothing to free). */
 typedef void (*xmpp_ext_free_fn)(reed_xmpp_core_t *c, void *p);

@@ -52,15 +52,17 @@ iq_type(const char *type)
 }
 
 static const xmpp_iq_handler_t *
-iq_find(const xmpp_stanza_t *st, unsigned type)
+iq_find(const reed_xmpp_core_t *c, const xmpp_stanza_t *st, unsigned type)
 {
   const reed_xml_el_t *p = st->payload;
 
   for (const xmpp_iq_handler_t *h = reed__xmpp_iq_handlers; h->name; h++) {
     if ((h->types & type) == 0 || (h->targets & st->target) == 0)
       continue;
-    if (strcmp(h->name, "*") == 0 ||
-        (strcmp(h->name, p->name) == 0 && strcmp(h->ns, p->ns) == 0))
+    if (strcmp(h->name, "*") != 0 &&
+        (strcmp(h->name, p->name) != 0 || strcmp(h->ns, p->ns) != 0))
+      continue;
+    if (h->accept == NULL || h->accept(c, st))
       return h;
   }
   return NULL;
@@ -85,7 +87,7 @@ dispatch_iq(reed_xmpp_core_t *c, xmpp_stanza_t *st)
     reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
     return;
   }
-  h = iq_find(st, type);
+  h = iq_find(c, st, type);
   if (h != NULL && (c->bound || (h->flags & XMPP_IQ_PREBIND)))
     h->fn(c, st);
   else if (!c->bound)

@@ -2,8 +2,16 @@
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_im_int.h"
+#include "xmpp_ext.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
+    /* XEP-0191: an iq between a user and a JID one of them blocked stops
+     * here, before any row that would serve or route it. */
+    {.name = "*",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_block_iq,
+     .accept = reed__xmpp_block_iq_accept},
     {.name = "bind",
      .ns = REED_NS_BIND,
      .types = XMPP_IQ_SET,
@@ -15,23 +23,136 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_session},
-    {"query", REED_NS_ROSTER, XMPP_IQ_GET | XMPP_IQ_SET,
-     XMPP_TO_NONE | XMPP_TO_SELF_BARE, 0, reed__xmpp_iq_roster},
+    {.name = "query",
+     .ns = REED_NS_ROSTER,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_roster},
     {.name = "query",
      .ns = REED_NS_REGISTER,
      .types = XMPP_IQ_GET | XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_register},
+    /* XEP-0030 disco and XEP-0115 caps (xmpp_disco.c, xmpp_caps.c). */
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_disco_info},
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_disco_info,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_disco_items},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_disco_items,
+     .accept = reed__xmpp_to_account_bare},
+    /* XEP-0199 ping, XEP-0092 version. */
+    {.name = "ping",
+     .ns = REED_NS_PING,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER | XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_ping},
+    {.name = "query",
+     .ns = REED_NS_VERSION,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_version},
+    /* XEP-0191 blocking (xmpp_block.c). */
+    {.name = "blocklist",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_blocklist},
+    {.name = "block",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_block},
+    {.name = "unblock",
+     .ns = REED_NS_BLOCKING,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_unblock},
+    /* XEP-0054 vcard-temp, XEP-0049 private storage. */
+    {.name = "vCard",
+     .ns = REED_NS_VCARD,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_vcard_get},
+    {.name = "vCard",
+     .ns = REED_NS_VCARD,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_vcard_get,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "vCard",
+     .ns = REED_NS_VCARD,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_vcard_set},
+    {.name = "vCard",
+     .ns = REED_NS_VCARD,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_forbidden,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "query",
+     .ns = REED_NS_PRIVATE,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_private},
+    {.name = "query",
+     .ns = REED_NS_PRIVATE,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_forbidden,
+     .accept = reed__xmpp_to_account_bare},
+    /* XEP-0163 PEP (xmpp_pep.c, xmpp_pep_items.c): the owner's, and reads
+     * (or refused writes) at another account's bare JID. */
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_pubsub},
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_pubsub,
+     .accept = reed__xmpp_to_account_bare},
+    {.name = "pubsub",
+     .ns = "http://jabber.org/protocol/pubsub#owner",
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_pubsub_owner},
+    /* XEP-0313 MAM of the account's one-to-one archive (xmpp_mam.c). */
+    {.name = "query",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_mam},
     {.name = NULL},
 };
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
+    reed__xmpp_block_message, /* XEP-0191: keep first */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
 };
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
+    reed__xmpp_block_presence, /* XEP-0191: keep first */
     reed__xmpp_presence_sub,
     reed__xmpp_presence_im,
     NULL,
@@ -51,10 +172,15 @@ const xmpp_nonza_t reed__xmpp_nonzas[] = {
 };
 
 const xmpp_feature_fn reed__xmpp_features[] = {
-    reed__xmpp_feature_starttls,  reed__xmpp_feature_mechanisms,
-    reed__xmpp_feature_sasl_cb,   reed__xmpp_feature_sasl2,
-    reed__xmpp_feature_register,  reed__xmpp_feature_bind,
-    reed__xmpp_feature_rosterver, NULL,
+    reed__xmpp_feature_starttls,
+    reed__xmpp_feature_mechanisms,
+    reed__xmpp_feature_sasl_cb,
+    reed__xmpp_feature_sasl2,
+    reed__xmpp_feature_register,
+    reed__xmpp_feature_bind,
+    reed__xmpp_feature_rosterver,
+    reed__xmpp_feature_caps,
+    NULL,
 };
 
 const xmpp_hook_fn reed__xmpp_on_bound[] = {
@@ -71,8 +197,28 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
 };
 
+const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
+    reed__xmpp_block_event, /* XEP-0191 */
+    NULL,
+};
+
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
     [XMPP_EXT_SASL2] = reed__xmpp_sasl2_free,
     [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
+};
+
+/* Disco features by family (xmpp_ext.h): a family's file lists its vars,
+ * and its row here puts them in disco#info and the caps hash. */
+const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
+    reed__xmpp_disco_disco,     /* XEP-0030 */
+    reed__xmpp_disco_ping,      /* XEP-0199 */
+    reed__xmpp_disco_version,   /* XEP-0092 */
+    reed__xmpp_disco_block,     /* XEP-0191 */
+    reed__xmpp_disco_vcard,     /* XEP-0054 */
+    reed__xmpp_disco_private,   /* XEP-0049 */
+    reed__xmpp_disco_pep,       /* XEP-0163 */
+    reed__xmpp_disco_mam,       /* XEP-0313 */
+    reed__xmpp_disco_bookmarks, /* XEP-0402 */
+    NULL,
 };

@@ -59,7 +59,8 @@ s_sasl2_bind2(void *arg)
   snprintf(want, sizeof(want),
            "<success " SASL2_NS "><authorization-identifier>alice@reed.test/%s"
            "</authorization-identifier><bound " BIND2_NS "/></success>"
-           "<stream:features></stream:features>",
+           "<stream:features><ver xmlns='urn:xmpp:features:rosterver'/>"
+           "</stream:features>",
            res);
   XW_EXPECT(c, want);
   ASSERT(xw_session(c) != NULL);
@@ -102,7 +103,7 @@ TEST(sasl2_scram_without_bind2)
            "<success " SASL2_NS "><additional-data>%s</additional-data>"
            "<authorization-identifier>alice@reed.test"
            "</authorization-identifier></success>" F_BIND,
-           v64);
+           v64, xw_f_bind());
   XW_EXPECT(c, want);
   ASSERT(xw_session(c) == NULL);
   tw_send(c, "<iq type='set' id='b'><bind " BIND_NS

@@ -65,7 +65,8 @@ s_full_login(void *arg)
   snprintf(want, sizeof(want), "<success " SASL_NS ">%s</success>", b64);
   XW_EXPECT(c, want);
   tw_send(c, C_HDR);
-  snprintf(want, sizeof(want), "%s" F_BIND, xw_hdr(h, sizeof(h), 3));
+  snprintf(want, sizeof(want), "%s" F_BIND, xw_hdr(h, sizeof(h), 3),
+           xw_f_bind());
   XW_EXPECT(c, want);
   tw_send(c, "<iq type='set' id='b1'><bind " BIND_NS
              "><resource>laptop</resource></bind></iq>");
@@ -120,7 +121,7 @@ s_plain_pipelined(void *arg)
            "<iq to='bob@reed.test/18bcfe56be8-4' type='result' id='1'>"
            "<bind " BIND_NS "><jid>bob@reed.test/18bcfe56be8-4</jid></bind>"
            "</iq><iq to='bob@reed.test/18bcfe56be8-4' type='result' id='2'/>",
-           xw_hdr(h, sizeof(h), 3));
+           xw_hdr(h, sizeof(h), 3), xw_f_bind());
   XW_EXPECT(c, want);
   xw_free(&w);
 }
@@ -154,7 +155,7 @@ TEST(login_waits_for_the_portal)
   ASSERT_EQ(c->held_len, strlen(C_HDR));
   tw_resume(c);
   snprintf(want, sizeof(want), "<success " SASL_NS "/>%s" F_BIND,
-           xw_hdr(h, sizeof(h), ++n));
+           xw_hdr(h, sizeof(h), ++n), xw_f_bind());
   XW_EXPECT(c, want);
   ASSERT(!c->ft->paused);
   xw_free(&w);
@@ -219,7 +220,7 @@ TEST(login_account_case)
       "<success " SASL_NS "/>%s" F_BIND
       "<iq to='erin@reed.test/Home Box' type='result' id='b'><bind " BIND_NS
       "><jid>erin@reed.test/Home Box</jid></bind></iq>",
-      xw_hdr(h, sizeof(h), 2));
+      xw_hdr(h, sizeof(h), 2), xw_f_bind());
   XW_EXPECT(c, want);
   ASSERT_STR_EQ(reed_session_account(xw_session(c)), "Erin");
   xw_free(&w);

@@ -8,7 +8,7 @@
 #include "auth.h"
 #include "model.h"
 #include "world.h"
-#include "xmpp_int.h"
+#include "xmpp_ext.h"
 
 typedef struct xw_s {
   tw_t tw;
@@ -42,13 +42,22 @@ typedef struct xw_s {
 #define F_SASL                                                                 \
   "<stream:features><mechanisms " SASL_NS ">" M_SASL                           \
   "</mechanisms>" F_SASL2(M_SASL) "</stream:features>"
-#define F_BIND                                                                 \
-  "<stream:features><bind " BIND_NS "/><session "                              \
-  "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"          \
-  "<ver xmlns='urn:xmpp:features:rosterver'/></stream:features>"
+#define F_SASL_FAST                                                            \
+  "<stream:features><mechanisms " SASL_NS ">" M_SASL                           \
+  "</mechanisms><authentication xmlns='urn:xmpp:sasl:2'>" M_SASL               \
+  "<inline><bind xmlns='urn:xmpp:bind:0'/><fast xmlns='urn:xmpp:fast:0'>"      \
+  "<mechanism>HT-SHA-256-NONE</mechanism></fast></inline></authentication>"    \
+  "</stream:features>"
+/* After SASL: bind, session and the server's caps (XEP-0115), whose ver
+ * hashes the registered features (its computation has tests of its own in
+ * tests/unit/xmpp/ext): F_BIND is "%s", filled with xw_f_bind(). */
+#define F_BIND "%s"
+const char *xw_f_bind(void);
 
 /* deferred: the worker's jobs wait for tw_resume (the pause path). */
 void xw_init(xw_t *w, bool deferred);
+/* The same with a SQLite store in a temp dir (the module's tables). */
+void xw_init_store(xw_t *w, bool deferred);
 void xw_free(xw_t *w);
 reed_xmpp_conf_t *xw_conf(xw_t *w);
 /* A client; tls: it came in on a direct TLS listener. */

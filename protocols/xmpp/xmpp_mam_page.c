@@ -1,0 +1,242 @@
+/* MAM's results: the private conversations of the user's person gathered
+ * from the model (one with `with`, every one reed_history_targets lists
+ * otherwise), ordered by the model's id (ids grow with time), filtered by
+ * time and id, cut to one RSM page, and written as XEP-0313 result
+ * messages followed by <fin/>. */
+#include "xmpp_mam_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct gather_s {
+  reed_xmpp_core_t *c;
+  mam_msg_t *v;
+  size_t n, cap;
+  char **peers;
+  size_t n_peers;
+  int err;
+} gather_t;
+
+/* A person's JID as the IM files show it: the account (or a guest's
+ * nick), case-folded, on our domain. */
+static char *
+person_jid(reed_xmpp_core_t *c, const char *account, const char *nick)
+{
+  char local[REED_NICK_MAX + 1], jid[REED_JID_MAX + 1];
+
+  reed_casefold(local, account ? account : nick ? nick : "", sizeof(local));
+  snprintf(jid, sizeof(jid), "%s@%s", local, reed__xmpp_domain(c));
+  return reed_strdup(jid);
+}
+
+static void
+on_entry(void *ud, const reed_hist_entry_t *e)
+{
+  gather_t *g = ud;
+  bool mine;
+  mam_msg_t *m;
+
+  if (g->err != 0 || g->n >= MAM_GATHER_LIMIT)
+    return;
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 64;
+    mam_msg_t *v = reed_realloc(g->v, cap * sizeof(*v));
+    if (v == NULL) {
+      g->err = REED_ENOMEM;
+      return;
+    }
+    g->v = v, g->cap = cap;
+  }
+  m = &g->v[g->n];
+  mine = e->from.account != NULL &&
+         strcasecmp(e->from.account, g->c->account) == 0;
+  *m = (mam_msg_t){.id = e->id, .ts_ms = e->ts_ms, .msg_kind = e->msg_kind};
+  m->from = person_jid(g->c, e->from.account, e->from.nick);
+  m->to = mine ? person_jid(g->c, e->target_account, e->target)
+               : person_jid(g->c, g->c->account, NULL);
+  m->text = reed_malloc(e->text_len + 1);
+  if (m->from == NULL || m->to == NULL || m->text == NULL) {
+    reed_free(m->from), reed_free(m->to), reed_free(m->text);
+    g->err = REED_ENOMEM;
+    return;
+  }
+  memcpy(m->text, e->text, e->text_len);
+  m->text[e->text_len] = '\0';
+  m->text_len = e->text_len;
+  g->n++;
+}
+
+static void
+on_peer(void *ud, const char *peer, uint64_t last_ms)
+{
+  gather_t *g = ud;
+  char **v;
+
+  (void)last_ms;
+  if (g->err != 0)
+    return;
+  v = reed_realloc(g->peers, (g->n_peers + 1) * sizeof(*v));
+  if (v == NULL || (v[g->n_peers] = reed_strdup(peer)) == NULL) {
+    g->peers = v != NULL ? v : g->peers;
+    g->err = REED_ENOMEM;
+    return;
+  }
+  g->peers = v;
+  g->n_peers++;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+  const mam_msg_t *x = a, *y = b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+gather(reed_xmpp_core_t *c, const mam_query_t *q, gather_t *g)
+{
+  const reed_hist_query_t all = {.dir = REED_HIST_LATEST, .limit = 0};
+  reed_jid_t j;
+  int rc = 0;
+
+  if (q->with[0] != '\0') {
+    /* Another domain, or a JID with no localpart, has no conversation. */
+    if (reed_jid_parse(q->with, &j) < 0 || j.local[0] == '\0' ||
+        strcasecmp(j.domain, reed__xmpp_domain(c)) != 0)
+      return 0;
+    rc = reed_history_private(c->session, j.local, &all, on_entry, g);
+    return rc == REED_ENOSUCHNICK || rc == REED_EINVAL ? 0 : rc;
+  }
+  rc = reed_history_targets(c->session, 0, 0, 0, on_peer, g);
+  for (size_t i = 0; rc == 0 && g->err == 0 && i < g->n_peers; i++) {
+    rc = reed_history_private(c->session, g->peers[i], &all, on_entry, g);
+    if (rc == REED_ENOSUCHNICK)
+      rc = 0;
+  }
+  return rc < 0 ? rc : g->err;
+}
+
+static bool
+listed(const mam_query_t *q, uint64_t id)
+{
+  for (size_t i = 0; i < q->n_ids; i++)
+    if (q->ids[i] == id)
+      return true;
+  return q->n_ids == 0;
+}
+
+static bool
+wanted(const mam_query_t *q, const mam_msg_t *m)
+{
+  return listed(q, m->id) && (q->start_ms == 0 || m->ts_ms >= q->start_ms) &&
+         (q->end_ms == 0 || m->ts_ms <= q->end_ms) &&
+         (q->after_id == 0 || m->id > q->after_id) &&
+         (q->before_id == 0 || m->id < q->before_id);
+}
+
+static void
+put_result(reed_xmpp_core_t *c, const mam_query_t *q, const mam_msg_t *m)
+{
+  char id[24], stamp[40], by[REED_JID_MAX + 1];
+  xmpp_out_t o;
+
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)m->id);
+  reed__xmpp_account_jid(c, c->account, by, sizeof(by));
+  reed__xmpp_stamp(m->ts_ms, stamp, sizeof(stamp));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, NULL, NULL, NULL);
+  reed__xmpp_out_raw(&o, "><result xmlns='" REED_NS_MAM "'");
+  reed__xmpp_out_attr(&o, "queryid", q->queryid);
+  reed__xmpp_out_attr(&o, "id", id);
+  reed__xmpp_out_raw(&o, "><forwarded xmlns='" REED_NS_FORWARD
+                         "'><delay xmlns='" REED_NS_DELAY "'");
+  reed__xmpp_out_attr(&o, "stamp", stamp);
+  reed__xmpp_out_raw(&o, "/><message xmlns='" REED_NS_CLIENT "'");
+  reed__xmpp_out_attr(&o, "from", m->from);
+  reed__xmpp_out_attr(&o, "to", m->to);
+  reed__xmpp_out_raw(&o, " type='chat'><body>");
+  if (m->msg_kind == REED_MSG_ACTION)
+    reed__xmpp_out_raw(&o, "/me "); /* XEP-0245, as live messages */
+  reed__xmpp_out_text(&o, m->text, m->text_len);
+  reed__xmpp_out_raw(&o, "</body><stanza-id xmlns='urn:xmpp:sid:0'");
+  reed__xmpp_out_attr(&o, "by", by);
+  reed__xmpp_out_attr(&o, "id", id);
+  reed__xmpp_out_raw(&o, "/></message></forwarded></result></message>");
+  reed__xmpp_send(c, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
+static void
+put_fin(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const mam_msg_t *first,
+        const mam_msg_t *last, size_t count, bool complete)
+{
+  char buf[64];
+  xmpp_out_t o;
+
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_raw(&o, "<fin xmlns='" REED_NS_MAM "'");
+  reed__xmpp_out_raw(&o, complete ? " complete='true'>" : ">");
+  reed__xmpp_out_raw(&o, "<set xmlns='" REED_NS_RSM "'>");
+  if (first != NULL) {
+    snprintf(buf, sizeof(buf), "<first>%llu</first><last>%llu</last>",
+             (unsigned long long)first->id, (unsigned long long)last->id);
+    reed__xmpp_out_raw(&o, buf);
+  }
+  snprintf(buf, sizeof(buf), "<count>%zu</count></set></fin>", count);
+  reed__xmpp_out_raw(&o, buf);
+  reed__xmpp_iq_result(c, st, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
+/* Keeps the wanted messages in id order, without repeats. */
+static size_t
+select_wanted(const mam_query_t *q, gather_t *g)
+{
+  size_t n = 0;
+
+  if (g->n == 0)
+    return 0;
+  qsort(g->v, g->n, sizeof(*g->v), cmp_id);
+  for (size_t i = 0; i < g->n; i++) {
+    bool keep = wanted(q, &g->v[i]) && (n == 0 || g->v[n - 1].id != g->v[i].id);
+    mam_msg_t tmp = g->v[n];
+
+    if (!keep)
+      continue;
+    g->v[n] = g->v[i]; /* swap so every entry is still freed once */
+    g->v[i] = tmp;
+    n++;
+  }
+  return n;
+}
+
+void
+reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                   const mam_query_t *q)
+{
+  gather_t g = {.c = c};
+  size_t n, from, len;
+  int rc = gather(c, q, &g);
+
+  if (rc < 0) {
+    reed__xmpp_stanza_error(c, st, "wait", "internal-server-error", NULL);
+  } else {
+    n = select_wanted(q, &g);
+    len = n < q->max ? n : q->max;
+    from = q->last_page ? n - len : 0; /* <before/>: the page nearest it */
+    for (size_t i = 0; i < len; i++)
+      put_result(c, q, &g.v[q->flip ? from + len - 1 - i : from + i]);
+    put_fin(c, st, len ? &g.v[q->flip ? from + len - 1 : from] : NULL,
+            len ? &g.v[q->flip ? from : from + len - 1] : NULL, n, len == n);
+  }
+  for (size_t i = 0; i < g.n; i++) {
+    reed_free(g.v[i].from), reed_free(g.v[i].to), reed_free(g.v[i].text);
+  }
+  reed_free(g.v);
+  for (size_t i = 0; i < g.n_peers; i++)
+    reed_free(g.peers[i]);
+  reed_free(g.peers);
+}
