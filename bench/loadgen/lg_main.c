@@ -132,6 +132,26 @@ after_connect(lg_t *lg)
   }
 }
 
+static void
+on_held(uv_timer_t *t)
+{
+  finish(t->data, 0);
+}
+
+/* With --hold the room's connections stay open for a while after the last
+ * delivery, so that a profiler can dump its counters before the server
+ * handles the disconnections (bench/callgrind.sh). */
+static void
+end_room(lg_t *lg)
+{
+  if (lg->opt.hold_s == 0) {
+    finish(lg, 0);
+  } else if (!uv_is_active((uv_handle_t *)&lg->settle)) {
+    fprintf(stderr, "loadgen: delivered, holding %us\n", lg->opt.hold_s);
+    uv_timer_start(&lg->settle, on_held, (uint64_t)lg->opt.hold_s * 1000, 0);
+  }
+}
+
 void
 lg_progress(lg_t *lg)
 {
@@ -143,7 +163,7 @@ lg_progress(lg_t *lg)
     lg->phase = PH_SETTLE;
     uv_timer_start(&lg->settle, on_settled, 1000, 0);
   } else if (lg->phase == PH_ROOM && lg_room_check(lg)) {
-    finish(lg, 0);
+    end_room(lg);
   }
 }
 
@@ -234,23 +254,27 @@ on_tick(uv_timer_t *t)
 static void
 usage(void)
 {
-  fprintf(
-      stderr,
-      "usage: reed-loadgen --port P --scenario connect|idle|room\n"
-      "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
-      "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
-      "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
-      "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n");
+  fprintf(stderr,
+          "usage: reed-loadgen --port P --scenario connect|idle|room\n"
+          "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
+          "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
+          "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
+          "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
+          "  [--hold S]\n");
 }
 
 static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},     {"port", 1, 0, 'p'},      {"scenario", 1, 0, 's'},
-    {"clients", 1, 0, 'n'},  {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'}, {"window", 1, 0, 'w'},    {"rate", 1, 0, 'r'},
-    {"size", 1, 0, 'z'},     {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},      {"prefix", 1, 0, 'x'},    {"channel", 1, 0, 'c'},
-    {"oper", 1, 0, 'o'},     {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
-    {"proto", 1, 0, 'I'},    {"password", 1, 0, 'W'},  {0, 0, 0, 0}};
+    {"host", 1, 0, 'h'},      {"port", 1, 0, 'p'},
+    {"scenario", 1, 0, 's'},  {"clients", 1, 0, 'n'},
+    {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
+    {"messages", 1, 0, 'm'},  {"window", 1, 0, 'w'},
+    {"rate", 1, 0, 'r'},      {"size", 1, 0, 'z'},
+    {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
+    {"pid", 1, 0, 'P'},       {"prefix", 1, 0, 'x'},
+    {"channel", 1, 0, 'c'},   {"oper", 1, 0, 'o'},
+    {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
+    {"proto", 1, 0, 'I'},     {"password", 1, 0, 'W'},
+    {"hold", 1, 0, 'H'},      {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
@@ -306,6 +330,9 @@ set_opt(lg_opts_t *o, int ch, const char *v)
     break;
   case 't':
     o->stall_s = num(v);
+    break;
+  case 'H':
+    o->hold_s = num(v);
     break;
   case 'P':
     o->pid = (int)num(v);

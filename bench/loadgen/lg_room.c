@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { ST_JOIN, ST_OPER, ST_SEND };
+enum { ST_JOIN, ST_OPER, ST_HOLD, ST_SEND };
 
 static uint32_t
 members(const lg_t *lg)
@@ -139,6 +139,30 @@ start_send(lg_t *lg)
 }
 
 static void
+on_hold(uv_timer_t *t)
+{
+  lg_progress(t->data); /* the hold is not a stall */
+  start_send(t->data);
+}
+
+/* --hold: a pause between the joins and the first message, announced on
+ * stderr, so that a profiler can zero its counters and measure the sending
+ * alone (bench/callgrind.sh). */
+static void
+begin_send(lg_t *lg)
+{
+  lg_room_t *r = &lg->room;
+
+  if (lg->opt.hold_s == 0) {
+    start_send(lg);
+    return;
+  }
+  r->stage = ST_HOLD;
+  fprintf(stderr, "loadgen: joined, holding %us\n", lg->opt.hold_s);
+  uv_timer_start(&r->pace, on_hold, (uint64_t)lg->opt.hold_s * 1000, 0);
+}
+
+static void
 start_oper(lg_t *lg)
 {
   const char *colon = strchr(lg->opt.oper, ':');
@@ -159,7 +183,7 @@ after_oper(lg_t *lg)
   for (i = 0; lg->opt.oper_mode && i < lg->opt.senders; i++)
     lg_sendf(&lg->clients[i], "MODE %s%u %s\r\n", lg->opt.prefix, i,
              lg->opt.oper_mode);
-  start_send(lg);
+  begin_send(lg);
 }
 
 int
@@ -172,7 +196,7 @@ lg_room_check(lg_t *lg)
     if (lg->opt.oper)
       start_oper(lg);
     else
-      start_send(lg);
+      begin_send(lg);
   }
   if (r->stage == ST_OPER && r->opered >= lg->opt.senders)
     after_oper(lg);

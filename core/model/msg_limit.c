@@ -4,6 +4,8 @@
  * more lines than IRC's own draft/multiline limit allows. */
 #include "model_int.h"
 
+#include <string.h>
+
 /* Lines of one piece: blank counts one, long ones one per started width. */
 static size_t
 piece_lines(size_t n)
@@ -16,6 +18,9 @@ reed_msg_lines(const char *text, size_t len)
 {
   size_t lines = 0, start = 0;
 
+  /* Most messages have no break: two memchr scans, not a byte loop. */
+  if (memchr(text, '\n', len) == NULL && memchr(text, '\r', len) == NULL)
+    return piece_lines(len);
   for (size_t i = 0; i < len; i++) {
     if (text[i] != '\r' && text[i] != '\n')
       continue;
@@ -48,10 +53,15 @@ reed_model_set_msg_limits(reed_model_t *m, size_t lines, size_t bytes)
     m->max_msg_bytes = bytes;
 }
 
+/* A text of len bytes shows in at most len + 1 lines (a break adds one,
+ * and so does at most every byte of a piece), so a text shorter than the
+ * line bound needs no count. */
 int
 reed__msg_bound(const reed_model_t *m, const char *text, size_t len)
 {
-  if (len > m->max_msg_bytes || reed_msg_lines(text, len) > m->max_msg_lines)
+  if (len > m->max_msg_bytes)
     return REED_ETOOBIG;
-  return 0;
+  if (len < m->max_msg_lines)
+    return 0;
+  return reed_msg_lines(text, len) > m->max_msg_lines ? REED_ETOOBIG : 0;
 }

@@ -85,8 +85,12 @@ reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
   bool neutral[REED_IRC_TAGS_COUNT_MAX] = {false};
   size_t n = 0;
 
-  memset(t, 0, sizeof(*t));
-  if (!(c->caps & IRC_CAP_MESSAGE_TAGS))
+  /* Every field is a string read up to its end, or reply_to: clearing the
+   * whole 4 KiB for each message cost more than the rest of the parse. */
+  t->irc[0] = '\0';
+  t->react[0] = '\0';
+  t->reply_to = 0;
+  if (!(c->caps & IRC_CAP_MESSAGE_TAGS) || m->n_tags == 0)
     return;
   for (size_t i = 0; i < m->n_tags; i++)
     if (strcmp(m->tags[i].key, TAG_REPLY) == 0)

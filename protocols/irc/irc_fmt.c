@@ -469,6 +469,23 @@ render_cb(void *ctx, const reed_event_t *ev)
   return reed__irc_render(ctx, ev);
 }
 
+/* The formatter of a connection with multiline or batch, whose form has
+ * those caps too. Only a message of several lines (a batch, or not) needs
+ * them: one of a single line is the same with or without, so it comes from
+ * the form without them, and the form with them keeps it as well. Each
+ * later connection with these caps then finds it at once instead of
+ * looking through the text for line breaks again. */
+static reed_buf_t *
+render_ml_cb(void *ctx, const reed_event_t *ev)
+{
+  reed_irc_core_t *c = ctx;
+  reed_form_t one_line = {&reed_irc_module, c->caps & IRC_FORM_CAPS};
+
+  if (reed__irc_is_multiline(ev))
+    return reed__irc_render(c, ev);
+  return reed_event_render(ev, one_line, render_cb, c);
+}
+
 /* Writes around a labeled response being collected: a message to oneself
  * is a delivery, not part of the command's answer. */
 static void
@@ -502,6 +519,7 @@ deliver(reed_irc_core_t *c, const reed_event_t *ev)
 {
   reed_form_t form = {&reed_irc_module, c->caps & IRC_FORM_CAPS};
   render_t probe = {.c = c, .ev = ev, .caps = c->caps};
+  reed_event_fmt_cb fmt = render_cb;
   reed_buf_t *b;
 
   if (ev->kind == REED_EV_KILL) {
@@ -514,9 +532,11 @@ deliver(reed_irc_core_t *c, const reed_event_t *ev)
   }
   if ((c->state & IRC_ST_CLOSED) || !wanted(&probe))
     return;
-  if (reed__irc_is_multiline(ev)) /* a batch or not */
+  if (c->caps & (IRC_CAP_MULTILINE | IRC_CAP_BATCH)) {
     form.variant |= c->caps & (IRC_CAP_MULTILINE | IRC_CAP_BATCH);
-  if ((b = reed_event_render(ev, form, render_cb, c)) == NULL)
+    fmt = render_ml_cb;
+  }
+  if ((b = reed_event_render(ev, form, fmt, c)) == NULL)
     return;
   if (ev->echo && to_self(&probe)) {
     /* A message to oneself: the model sends it once, as the echo. It is

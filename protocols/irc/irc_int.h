@@ -247,12 +247,29 @@ void reed__irc_send(reed_irc_core_t *c, const char *fmt, ...) REED_PRINTF(2, 3);
 void reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
     REED_PRINTF(3, 4);
 /* Writes b (or captures it for labeled-response). A failed write sets
- * c->write_failed and nothing else: from then on writes are dropped. */
-void reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b);
+ * c->write_failed and nothing else: from then on writes are dropped.
+ * Inline, with the capture out of line, because every delivery of a room's
+ * fan-out comes through here. */
+void reed__irc_write_capture(reed_irc_core_t *c, reed_buf_t *b);
+static inline void
+reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
+{
+  if ((c->state & IRC_ST_CLOSED) || c->write_failed)
+    return;
+  if (c->capture != NULL)
+    reed__irc_write_capture(c, b);
+  else if (c->tr->write(c->tr->t, b) < 0)
+    c->write_failed = true;
+}
 /* Closes with "SendQ exceeded" when a write failed. Every entry point into
  * the core that may write calls it once its work is done: feed, the model
  * listener, the ping timer, a portal answer. */
-void reed__irc_check_write(reed_irc_core_t *c);
+static inline void
+reed__irc_check_write(reed_irc_core_t *c)
+{
+  if (c->write_failed)
+    reed__irc_close(c, "SendQ exceeded");
+}
 /* "nick!user@host" for an actor (sanitized) into out; returns its length.
  * reed__irc_append_mask appends the same to a buffer. */
 #define IRC_MASK_MAX 200

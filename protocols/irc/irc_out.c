@@ -20,29 +20,16 @@ reed__irc_room_of(const char *chan)
  * from inside a model fan-out or halfway through a command. The entry
  * point that led here (feed, the listener, a timer, a portal answer)
  * closes through reed__irc_check_write once it is done; until then the
- * connection's writes are dropped. */
+ * connection's writes are dropped. Called by reed__irc_write_buf while a
+ * labeled response is being collected. */
 void
-reed__irc_write_buf(reed_irc_core_t *c, reed_buf_t *b)
+reed__irc_write_capture(reed_irc_core_t *c, reed_buf_t *b)
 {
-  int rc;
-
-  if ((c->state & IRC_ST_CLOSED) || c->write_failed)
+  if (reed_buf_append(&c->capture, b->data, b->len) == 0)
     return;
-  if (c->capture != NULL) {
-    if (reed_buf_append(&c->capture, b->data, b->len) == 0)
-      return;
-    reed__irc_label_end(c); /* no memory: send what there is, unlabeled */
-  }
-  rc = c->tr->write(c->tr->t, b);
-  if (rc < 0)
+  reed__irc_label_end(c); /* no memory: send what there is, unlabeled */
+  if (c->tr->write(c->tr->t, b) < 0)
     c->write_failed = true;
-}
-
-void
-reed__irc_check_write(reed_irc_core_t *c)
-{
-  if (c->write_failed)
-    reed__irc_close(c, "SendQ exceeded");
 }
 
 /* Cuts the non-tag part of `line` to IRC_BODY_MAX bytes, adds CRLF and

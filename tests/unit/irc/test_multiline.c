@@ -71,6 +71,41 @@ TEST(multiline_batch_and_fallback)
   itw_run_chunked(sc_multiline);
 }
 
+/* The caps that change a relayed message: multiline and batch only for a
+ * message of several lines. A one-line message reaches connections with
+ * and without them alike, whoever of them comes first in the fan-out. */
+static void
+sc_one_line_and_many(itw_t *w)
+{
+  ml_setup(w);
+  itw_register(w, 3, "dave");
+  itw_feed(w, 3, "CAP REQ :batch message-tags\r\nJOIN #m\r\n");
+  for (int i = 0; i < 4; i++)
+    itw_take(w, i);
+  itw_feed(w, 2, "PRIVMSG #m :one line\r\n");
+  for (int i = 0; i < 4; i += i == 1 ? 2 : 1)
+    ITW_EXPECT(w, i, "@msgid=5 :carol!~u2@127.0.0.1 PRIVMSG #m :one line");
+  itw_feed(w, 0,
+           "BATCH +1 draft/multiline #m\r\n@batch=1 PRIVMSG #m :a\r\n"
+           "@batch=1 PRIVMSG #m :b\r\nBATCH -1\r\nPRIVMSG #m :c\r\n");
+  ITW_EXPECT(w, 1,
+             "@msgid=6 :alice!~u0@127.0.0.1 BATCH +ml6 draft/multiline #m\n"
+             "@batch=ml6 :alice!~u0@127.0.0.1 PRIVMSG #m :a\n"
+             "@batch=ml6 :alice!~u0@127.0.0.1 PRIVMSG #m :b\n"
+             ":alice!~u0@127.0.0.1 BATCH -ml6\n"
+             "@msgid=7 :alice!~u0@127.0.0.1 PRIVMSG #m :c");
+  for (int i = 2; i < 4; i++)
+    ITW_EXPECT(w, i,
+               "@msgid=6 :alice!~u0@127.0.0.1 PRIVMSG #m :a\n"
+               ":alice!~u0@127.0.0.1 PRIVMSG #m :b\n"
+               "@msgid=7 :alice!~u0@127.0.0.1 PRIVMSG #m :c");
+}
+
+TEST(multiline_one_line_same_for_all)
+{
+  itw_run_chunked(sc_one_line_and_many);
+}
+
 static void
 sc_multiline_errors(itw_t *w)
 {

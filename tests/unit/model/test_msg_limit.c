@@ -64,5 +64,11 @@ TEST(message_past_the_bound_is_refused_unsequenced)
   reed_model_set_msg_limits(f.m, 2, 0);
   ASSERT_EQ(say(a, "r", "a\nb"), 0);
   ASSERT_EQ(say(a, "r", "a\nb\nc"), REED_ETOOBIG);
+  /* Texts about as long as the bound: n bytes show in up to n + 1 lines. */
+  reed_model_set_msg_limits(f.m, 3, 0);
+  ASSERT_EQ(say(a, "r", "\n\n"), 0);
+  ASSERT_EQ(say(a, "r", "\r\n\r"), 0);
+  ASSERT_EQ(say(a, "r", "\n\n\n"), REED_ETOOBIG);
+  ASSERT_EQ(say(a, "r", "\r\r\r"), REED_ETOOBIG);
   fx_done(&f);
 }
