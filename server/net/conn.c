@@ -11,6 +11,7 @@
 #define FLUSH_IOVS 64
 #define FLUSH_ROUNDS 16 /* try_write calls per connection and turn */
 #define KEEPALIVE_S 300 /* idle seconds before TCP keepalive probes */
+#define FEED_SLICE 4096 /* input fed between two looks at the send queue */
 
 /* ---- Close ----------------------------------------------------------------
  */
@@ -213,6 +214,34 @@ try_write(reed_conn_t *c)
     start_write(c);
 }
 
+size_t
+reed__conn_queued(const reed_conn_t *c)
+{
+  return c->outq.bytes + reed__tls_queued(c);
+}
+
+/* Back-pressure on a client's own requests: past half the send-queue
+ * limit its input is neither fed nor read, so what it pipelines waits in
+ * the kernel and its writes block; below a quarter it is read again. The
+ * limit itself still cuts what the client did not ask for (a fan-out to a
+ * reader that stalled). */
+static void
+check_backlog(reed_conn_t *c)
+{
+  size_t limit = c->net->limits.sendq, queued = reed__conn_queued(c);
+
+  if (limit == 0 || (c->flags & (CONN_CLOSING | CONN_UVCLOSED)))
+    return;
+  if (!(c->flags & CONN_BACKLOG) && queued > limit / 2) {
+    c->flags |= CONN_BACKLOG;
+    uv_read_stop(&c->io.s);
+  } else if ((c->flags & CONN_BACKLOG) && queued <= limit / 4) {
+    c->flags &= ~CONN_BACKLOG;
+    c->flags |= CONN_REFEED;
+    reed__net_mark_work(c);
+  }
+}
+
 void
 reed__conn_flush(reed_conn_t *c)
 {
@@ -222,6 +251,7 @@ reed__conn_flush(reed_conn_t *c)
     reed__conn_abort(c, "TLS error");
   if (!(c->flags & CONN_ABORT) && c->wreq == NULL && c->outq.bytes > 0)
     try_write(c);
+  check_backlog(c);
   if (c->flags & (CONN_DIRTY | CONN_WORK))
     return; /* marked again meanwhile: the next pass decides */
   if ((c->flags & CONN_ABORT) ||
@@ -243,6 +273,7 @@ wrote(reed_conn_t *c, int rc)
   } else if (rc != 0) {
     reed__conn_abort(c, reed_strerror(rc));
   } else {
+    check_backlog(c);
     reed__net_mark_dirty(c);
   }
   return rc;
@@ -314,6 +345,7 @@ tp_pause(void *t, bool paused)
   if (!(c->flags & CONN_PAUSED))
     return;
   c->flags &= ~CONN_PAUSED;
+  /* Fed again only if the send queue does not hold it back too. */
   c->flags |= CONN_REFEED;
   reed__net_mark_work(c);
 }
@@ -392,11 +424,16 @@ cut_flooder(reed_conn_t *c)
   discard_input(c);
 }
 
+/* Keeps what the core has not consumed. Between reads at most recvq is
+ * held (check_flood), so one read more bounds it. */
 static int
 hold(reed_conn_t *c, const uint8_t *p, size_t n)
 {
-  int rc = reed__inbuf_append(&c->inbuf, p, n, c->net->limits.recvq);
+  size_t limit = c->net->limits.recvq;
+  int rc;
 
+  rc = reed__inbuf_append(&c->inbuf, p, n,
+                          limit > 0 ? limit + sizeof(c->net->rbuf) : 0);
   if (rc == REED_ETOOBIG)
     cut_flooder(c);
   else if (rc != 0)
@@ -404,10 +441,58 @@ hold(reed_conn_t *c, const uint8_t *p, size_t n)
   return rc;
 }
 
+/* After a read is fed: more than recvq left unconsumed is a flood (a core
+ * that paused, IRC's fakelag, or a record too long). Not while the
+ * client's answers back up: then reading has stopped, and what waits is
+ * the rest of one read. */
+static void
+check_flood(reed_conn_t *c)
+{
+  size_t limit = c->net->limits.recvq;
+
+  if (limit > 0 && c->inbuf.len > limit &&
+      !(c->flags & (CONN_BACKLOG | CONN_CLOSING)))
+    cut_flooder(c);
+}
+
 static bool
 can_feed(const reed_conn_t *c)
 {
-  return c->core != NULL && !(c->flags & (CONN_PAUSED | CONN_CLOSING));
+  return c->core != NULL && !(c->flags & (CONN_STOPPED | CONN_CLOSING));
+}
+
+/* Feeds p[0..n) a slice at a time (the feed contract lets input be split
+ * anywhere), so that the answers to a pipelined burst are weighed against
+ * the send queue between slices, not after all of a 64 KiB read. A slice
+ * the core leaves a partial record of is retried with twice that rest, so
+ * a long record is rescanned a bounded number of times. Returns the bytes
+ * consumed: it stops at the end, when the core can no longer be fed, or
+ * when the core started TLS; < 0 on a protocol error. */
+static ssize_t
+feed_slices(reed_conn_t *c, const uint8_t *p, size_t n)
+{
+  bool plain = c->tls == NULL;
+  size_t used = 0, want = FEED_SLICE;
+
+  while (used < n && can_feed(c)) {
+    size_t len = n - used < want ? n - used : want;
+    ssize_t r = c->module->feed(c->core, p + used, len);
+    if (r < 0)
+      return r;
+    used += (size_t)r;
+    if (plain && c->tls != NULL)
+      break;
+    if ((size_t)r == len) {
+      want = FEED_SLICE;
+    } else if (used + (len - (size_t)r) == n) {
+      break; /* the rest is a partial record: wait for more */
+    } else {
+      want = 2 * (len - (size_t)r);
+      if (want < FEED_SLICE)
+        want = FEED_SLICE;
+    }
+  }
+  return (ssize_t)used;
 }
 
 /* After STARTTLS began inside a feed, what followed the command is the
@@ -431,21 +516,19 @@ starttls_rest(reed_conn_t *c, const uint8_t *p, size_t n)
 static void
 feed_held(reed_conn_t *c)
 {
-  while (c->inbuf.len > 0 && can_feed(c)) {
-    bool plain = c->tls == NULL;
-    ssize_t r = c->module->feed(c->core, c->inbuf.p, c->inbuf.len);
-    if (r < 0) {
-      reed__conn_close(c, "protocol error", false);
-      return;
-    }
-    reed__inbuf_consume(&c->inbuf, (size_t)r);
-    if (plain && c->tls != NULL) {
-      starttls_rest(c, NULL, 0);
-      return;
-    }
-    if (r == 0)
-      return;
+  bool plain = c->tls == NULL;
+  ssize_t r;
+
+  if (c->inbuf.len == 0 || !can_feed(c))
+    return;
+  r = feed_slices(c, c->inbuf.p, c->inbuf.len);
+  if (r < 0) {
+    reed__conn_close(c, "protocol error", false);
+    return;
   }
+  reed__inbuf_consume(&c->inbuf, (size_t)r);
+  if (plain && c->tls != NULL)
+    starttls_rest(c, NULL, 0);
 }
 
 void
@@ -459,15 +542,16 @@ reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n)
   if (c->inbuf.len > 0 || !can_feed(c)) {
     if (hold(c, p, n) == 0)
       feed_held(c);
+    check_flood(c);
     return;
   }
-  r = c->module->feed(c->core, p, n);
+  r = feed_slices(c, p, n);
   if (r < 0) {
     reed__conn_close(c, "protocol error", false);
   } else if ((size_t)r < n && plain && c->tls != NULL) {
     starttls_rest(c, p + r, n - (size_t)r);
-  } else if ((size_t)r < n) {
-    hold(c, p + r, n - (size_t)r);
+  } else if ((size_t)r < n && hold(c, p + r, n - (size_t)r) == 0) {
+    check_flood(c);
   }
 }
 
@@ -500,7 +584,7 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     reed__tls_input(c, (const uint8_t *)buf->base, (size_t)nread);
   else
     reed__conn_deliver(c, (const uint8_t *)buf->base, (size_t)nread);
-  if (c->flags & (CONN_PAUSED | CONN_CLOSING))
+  if (c->flags & (CONN_STOPPED | CONN_CLOSING))
     uv_read_stop(s);
 }
 
@@ -512,7 +596,8 @@ resume(reed_conn_t *c)
    * (a partial line that the next record completes). */
   if (c->tls != NULL && can_feed(c))
     reed__tls_pump(c);
-  if (can_feed(c) || (c->core == NULL && !(c->flags & CONN_CLOSING)))
+  if (can_feed(c) ||
+      (c->core == NULL && !(c->flags & (CONN_CLOSING | CONN_BACKLOG))))
     uv_read_start(&c->io.s, on_alloc, on_read);
 }
 
@@ -757,7 +842,7 @@ reed__conn_accept(reed_lsock_t *lst)
     return;
   }
   /* A core may have closed or paused already in conn_new. */
-  if (!(c->flags & (CONN_CLOSING | CONN_PAUSED)))
+  if (!(c->flags & (CONN_CLOSING | CONN_STOPPED)))
     uv_read_start(&c->io.s, on_alloc, on_read);
 }
 

@@ -446,8 +446,9 @@ reed_net_stats(const reed_net_t *net, reed_net_stats_t *st)
       .pending_timers = net->timers.count,
   };
   for (const reed_conn_t *c = net->conns; c != NULL; c = c->next) {
-    st->queued_bytes += c->outq.bytes + reed__tls_queued(c);
+    st->queued_bytes += reed__conn_queued(c);
     st->buffered_in += c->inbuf.len;
+    st->backlogged += (c->flags & CONN_BACKLOG) != 0;
     st->conn_memory += reed__conn_footprint(c);
   }
 }

@@ -25,9 +25,17 @@
  *     kept (up to `recvq` bytes, else the connection is cut) and fed again
  *     with the next bytes, or on resume; while paused nothing more is read
  *     from the socket. A negative return closes this connection, flushing
- *     what was written.
+ *     what was written. Input is fed in slices of a few KiB (the feed
+ *     contract lets it be split anywhere).
+ *   - Back-pressure: once a connection's send queue passes half of
+ *     `sendq`, net stops feeding and reading it until the queue drains
+ *     to a quarter, so a client that pipelines requests without reading
+ *     the answers is slowed (its requests wait in the kernel, its writes
+ *     block), not cut. This pause and the core's pause_reading are
+ *     independent: reading resumes only when neither holds.
  *   - write takes a reference; REED_EQUEUEFULL means the connection is
- *     being cut ("SendQ exceeded"). Writes after close return
+ *     being cut ("SendQ exceeded": output past the whole limit, such as a
+ *     fan-out to a client that stopped reading). Writes after close return
  *     REED_ECLOSED. write2 queues its head beside the small writes and
  *     its body as write would, both or neither.
  *   - close(reason) flushes, then closes; eof is not called after it. When
@@ -127,6 +135,7 @@ typedef struct reed_net_stats_s {
   size_t connections;
   size_t queued_bytes; /* output waiting in send queues */
   size_t buffered_in;  /* input held in read buffers */
+  size_t backlogged;   /* connections not read while their output backs up */
   size_t conn_memory;  /* bytes reed allocated for connections, cores aside */
   uint64_t refused;    /* connections refused by the limits */
   uint64_t cut_sendq;  /* connections cut at their send-queue limit */

@@ -83,19 +83,24 @@ typedef struct reed_conn_s reed_conn_t;
 typedef struct reed_tls_s reed_tls_t;
 
 enum {
-  CONN_CLOSING = 1 << 0,  /* no more input or writes; flush then close */
-  CONN_ABORT = 1 << 1,    /* close without flushing */
-  CONN_UVCLOSED = 1 << 2, /* uv_close called */
-  CONN_PAUSED = 1 << 3,   /* the core asked us to stop feeding */
-  CONN_DIRTY = 1 << 4,    /* on the flush list */
-  CONN_WORK = 1 << 5,     /* on the work list */
-  CONN_NEED_EOF = 1 << 6, /* tell the core its peer is gone */
-  CONN_REFEED = 1 << 7,   /* resumed: feed held input again */
-  CONN_REFUSED = 1 << 8,  /* refused by a limit: no core */
-  CONN_COUNTED = 1 << 9,  /* counted in the per-IP table */
-  CONN_NO_EOF = 1 << 10,  /* the core knows (it closed) or was told */
-  CONN_STARTTLS = 1 << 11 /* TLS started on a plain connection */
+  CONN_CLOSING = 1 << 0,   /* no more input or writes; flush then close */
+  CONN_ABORT = 1 << 1,     /* close without flushing */
+  CONN_UVCLOSED = 1 << 2,  /* uv_close called */
+  CONN_PAUSED = 1 << 3,    /* the core asked us to stop feeding */
+  CONN_DIRTY = 1 << 4,     /* on the flush list */
+  CONN_WORK = 1 << 5,      /* on the work list */
+  CONN_NEED_EOF = 1 << 6,  /* tell the core its peer is gone */
+  CONN_REFEED = 1 << 7,    /* resumed: feed held input again */
+  CONN_REFUSED = 1 << 8,   /* refused by a limit: no core */
+  CONN_COUNTED = 1 << 9,   /* counted in the per-IP table */
+  CONN_NO_EOF = 1 << 10,   /* the core knows (it closed) or was told */
+  CONN_STARTTLS = 1 << 11, /* TLS started on a plain connection */
+  CONN_BACKLOG = 1 << 12   /* send queue past its high-water mark */
 };
+
+/* Not fed nor read: the core paused, or the client's answers back up
+ * (the two are independent; reading resumes when neither holds). */
+#define CONN_STOPPED (CONN_PAUSED | CONN_BACKLOG)
 
 struct reed_conn_s {
   /* What a fan-out touches for every line it queues, first and together:
@@ -221,6 +226,9 @@ void reed__conn_uvclose(reed_conn_t *c);
 void reed__conn_close(reed_conn_t *c, const char *reason, bool tell_core);
 void reed__conn_abort(reed_conn_t *c, const char *reason);
 void reed__conn_flush(reed_conn_t *c);
+/* Bytes waiting to go out: the send queue and TLS plaintext not yet
+ * encrypted (what the send-queue limit counts). */
+size_t reed__conn_queued(const reed_conn_t *c);
 void reed__conn_do_work(reed_conn_t *c);
 void reed__conn_deliver(reed_conn_t *c, const uint8_t *p, size_t n);
 int reed__conn_start_core(reed_conn_t *c);

@@ -291,7 +291,7 @@ reed__tls_pump(reed_conn_t *c)
 
   if (!t->done && handshake(c) != 1)
     return;
-  while (!(c->flags & (CONN_PAUSED | CONN_CLOSING)) && c->core != NULL) {
+  while (!(c->flags & (CONN_STOPPED | CONN_CLOSING)) && c->core != NULL) {
     int n = SSL_read(t->ssl, buf, (int)sizeof(c->net->rbuf));
     if (n > 0) {
       reed__conn_deliver(c, buf, (size_t)n);
