@@ -502,6 +502,24 @@ check_modules(loader_t *ld)
 }
 
 static int
+check_module_listeners(loader_t *ld)
+{
+  for (size_t m = 0; m < ld->cfg->n_modules; m++) {
+    const reed_conf_section_t *sec = ld->cfg->modules[m].section;
+    sect_t *s = &ld->sects[m + 1];
+    int rc;
+    if (s->conf == NULL || sec->check_listeners == NULL)
+      continue;
+    ld->err->key[0] = '\0';
+    rc = sec->check_listeners(s->conf, ld->cfg->listeners, ld->cfg->n_listeners,
+                              ld->err);
+    if (rc != 0)
+      return at(ld, rc, line_of(s, ld->err->key), ld->err->key);
+  }
+  return 0;
+}
+
+static int
 endpoints_clash(const reed_endpoint_t *a, const reed_endpoint_t *b)
 {
   if ((a->kind == REED_EP_UNIX) != (b->kind == REED_EP_UNIX))
@@ -640,6 +658,8 @@ load(loader_t *ld, const char *text, size_t len)
     rc = check_modules(ld);
   if (rc == 0)
     rc = check_listeners(ld);
+  if (rc == 0)
+    rc = check_module_listeners(ld);
   return rc;
 }
 

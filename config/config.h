@@ -167,6 +167,8 @@ int reed_endpoint_format(const reed_endpoint_t *ep, char *buf, size_t n);
 /* ---- Whole configuration ---------------------------------------------------
  */
 
+struct reed_listener_s;
+
 /* A module section as the caller describes it (from its module table).
  * Besides its directives, every module section takes the repeatable key
  * `listen = ENDPOINT` (the loader's own; a directive named "listen" is never
@@ -180,6 +182,11 @@ typedef struct reed_conf_section_s {
   int (*check)(const void *conf, reed_conf_err_t *err); /* may be NULL */
   void (*cleanup)(void *conf);                          /* may be NULL */
   const char *const *default_endpoints; /* NULL-terminated; may be NULL */
+  /* After check, with every listener of the config known (each names its
+   * module; default endpoints included): a setting that depends on where
+   * the section listens (XMPP's require_tls). May be NULL; err as check. */
+  int (*check_listeners)(const void *conf, const struct reed_listener_s *l,
+                         size_t n, reed_conf_err_t *err);
 } reed_conf_section_t;
 
 enum { REED_REGISTRATION_CLOSED = 0, REED_REGISTRATION_OPEN = 1 };

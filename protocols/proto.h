@@ -135,6 +135,10 @@ typedef struct reed_protocol_module_s {
   size_t conf_size;
   void (*conf_defaults)(void *conf);
   int (*conf_check)(const void *conf, reed_conf_err_t *err);
+  /* Optional: after conf_check, with every listener of the config (each
+   * names its module): XMPP allows require_tls = no on loopback only. */
+  int (*conf_check_listeners)(const void *conf, const reed_listener_t *l,
+                              size_t n, reed_conf_err_t *err);
   void (*conf_cleanup)(void *conf);
   /* ---- Module-wide (each optional) ----
    * Run by the host (server/modhost.h) once per process for a module the

@@ -30,6 +30,7 @@ reed__app_build_sections(app_t *a)
         .check = m->conf_check,
         .cleanup = m->conf_cleanup,
         .default_endpoints = m->default_endpoints,
+        .check_listeners = m->conf_check_listeners,
     };
   }
 }

@@ -120,6 +120,15 @@ tw_init(tw_t *w, const tw_opts_t *o)
     open_store(w);
   if (o->portal)
     tw_portal(w);
+  w->menv = (reed_module_env_t){.model = w->model,
+                                .portal = w->portal,
+                                .store = w->store,
+                                .clock = &w->fc->clock,
+                                .worker = &w->iw->worker,
+                                .log = &w->log,
+                                .conf = w->conf};
+  if (w->module->init != NULL)
+    ASSERT_EQ(w->module->init(&w->menv, &w->module_state), 0);
 }
 
 tw_t *
@@ -148,6 +157,7 @@ tw_portal(tw_t *w)
 
   ASSERT(w->portal == NULL);
   ASSERT_EQ(reed_portal_new(&po, &w->portal), 0);
+  w->menv.portal = w->portal;
 }
 
 void
@@ -187,6 +197,8 @@ tw_free(tw_t *w)
 {
   free_clients(w);
   iw_run(w->iw);
+  if (w->module->cleanup != NULL)
+    w->module->cleanup(w->module_state);
   if (w->portal != NULL)
     reed_portal_free(w->portal);
   ASSERT_EQ(iw_pending(w->iw), 0);
@@ -243,6 +255,7 @@ tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft)
       .conf = w->conf,
       .server_conf = w->server_conf,
       .host = w->host,
+      .module_state = w->module_state,
       .log = &w->log,
       .conn_id = ++w->next_conn,
   };

@@ -14,7 +14,7 @@ CASES = [
     ("[server]\nsendq = lots\n", 2, "sendq"),
     ("[server]\nname = x\n[irc]\nlisten = tcp:notaport\n", 4, "listen"),
     ("[server]\nregistration = maybe\n", 2, "registration"),
-    # A section no built module owns (XMPP is planned, not built).
+    # A section no built module owns.
     ("[server]\nname = x\n[nosuch]\n", 3, "[nosuch]"),
 ]
 

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "harness.h"
 
+#include <string.h>
 #include <unistd.h>
 
 /* A module like the protocols will describe: some keys, a check, a cleanup
@@ -607,9 +608,69 @@ TEST(config_example_file_is_valid)
   ASSERT_LINES(ls, "irc tcp:6667 53\n"
                    "irc ssl:6697:interface=\\:\\: 54\n"
                    "irc unix:/run/reed/irc.sock:mode=0660 55\n"
-                   "amp tcp:7227:interface=127.0.0.1 64\n");
+                   "xmpp tcp:5222 61\n"
+                   "xmpp ssl:5223 62\n"
+                   "amp tcp:7227:interface=127.0.0.1 74\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+/* check_listeners sees every listener, defaults included, after check;
+ * its error names the key's line. */
+static int
+mod_check_listeners(const void *conf, const reed_listener_t *l, size_t n,
+                    reed_conf_err_t *err)
+{
+  const mod_conf_t *c = conf;
+
+  for (size_t i = 0; c->strict && i < n; i++) {
+    if (strcmp(l[i].module, "xmpp") == 0 && l[i].ep.kind != REED_EP_UNIX &&
+        l[i].ep.interface == NULL) {
+      reed_strlcpy(err->key, "strict", sizeof(err->key));
+      snprintf(err->msg, sizeof(err->msg), "'%s' listens everywhere",
+               l[i].spec);
+      return REED_ECONFIG;
+    }
+  }
+  return 0;
+}
+
+TEST(config_check_listeners)
+{
+  static const reed_conf_section_t secs[] = {
+      {.name = "xmpp",
+       .directives = mod_dirs,
+       .conf_size = sizeof(mod_conf_t),
+       .default_endpoints = xmpp_eps,
+       .check_listeners = mod_check_listeners},
+  };
+  static const struct {
+    const char *text, *msg;
+  } cases[] = {
+      {"[xmpp]\nstrict = yes\n",
+       "t.ini:2: strict: 'tcp:5222' listens everywhere"},
+      {"[xmpp]\nlisten = unix:/tmp/x.sock\n\nstrict = yes\n", NULL},
+      {"[xmpp]\nlisten = tcp:1:interface=127.0.0.1\nstrict = yes\n"
+       "listen = ssl:2\n",
+       "t.ini:3: strict: 'ssl:2' listens everywhere"},
+      {"[xmpp]\n", NULL},
+  };
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    reed_config_t *cfg = NULL;
+    reed_conf_err_t err;
+    char msg[512];
+    int rc =
+        reed_config_load_string("t.ini", cases[i].text, secs, 1, &cfg, &err);
+    if (cases[i].msg == NULL) {
+      ASSERT_EQ(rc, 0);
+      reed_config_free(cfg);
+      continue;
+    }
+    ASSERT_EQ(rc, REED_ECONFIG);
+    ASSERT_STR_EQ(reed_conf_err_format(&err, msg, sizeof(msg)), cases[i].msg);
+  }
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
