@@ -213,12 +213,26 @@ send_copies(reed_model_t *m, reed_session_t *s, const reed_event_t *ev)
       reed__send(m, o, &copy);
 }
 
+/* x->to_session: the one session of `peer` a message goes to, or NULL
+ * for all of them; false when it names no session of peer's. */
+static bool
+only_session(reed_model_t *m, const reed__person_t *peer,
+             const reed_msg_extra_t *x, reed_session_t **only)
+{
+  *only = NULL;
+  if (x == NULL || x->to_session == 0)
+    return true;
+  *only = reed_model_session_by_id(m, x->to_session);
+  return *only != NULL && (*only)->p == peer;
+}
+
 int
 reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
           size_t len, const reed_msg_extra_t *x, uint64_t *id_out)
 {
   reed_model_t *m = s->m;
   reed__person_t *peer = reed__person_by_nick(m, nick);
+  reed_session_t *only;
   reed__conv_t *c;
   reed_event_t ev;
   reed_fmt_cache_t cache;
@@ -226,7 +240,7 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
 
   if (s->p->nick[0] == '\0')
     return REED_EINVAL;
-  if (peer == NULL)
+  if (peer == NULL || !only_session(m, peer, x, &only))
     return REED_ENOSUCHNICK;
   if ((rc = message_check(s->m, msg_kind, text, len, x)) != 0)
     return rc;
@@ -239,7 +253,10 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
     return rc;
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
-  reed__send_person(m, peer, &ev);
+  if (only != NULL)
+    reed__send(m, only, &ev);
+  else
+    reed__send_person(m, peer, &ev);
   send_copies(m, s, &ev);
   reed__fan_end(m, &cache);
   return 0;

@@ -220,6 +220,10 @@ typedef struct reed_msg_extra_s {
    * Carried on the live event only; history keeps the text alone. */
   const size_t *soft_breaks;
   size_t n_soft_breaks;
+  /* reed_tell only: the one session of the target's person to deliver to
+   * (XMPP's message to a full JID), 0 for all of them. A session that is
+   * not the target person's is ENOSUCHNICK. */
+  uint64_t to_session;
 } reed_msg_extra_t;
 
 #define REED_SOFT_BREAKS_MAX 128
@@ -568,10 +572,10 @@ int reed_room_part(reed_session_t *s, const char *room, const char *reason);
 int reed_room_say(reed_session_t *s, const char *room, int msg_kind,
                   const char *text, size_t len, const reed_msg_extra_t *x,
                   uint64_t *id_out);
-/* Private message to the person holding `nick`: every session of theirs,
- * none of the sender's (the sender gets its echo; its other sessions that
- * asked for copies get one with `copy`). ENOSUCHNICK, EBADTEXT, EINVAL
- * (also when the sender has no nick). */
+/* Private message to the person holding `nick`: every session of theirs
+ * (or x->to_session alone), none of the sender's (the sender gets its
+ * echo; its other sessions that asked for copies get one with `copy`).
+ * ENOSUCHNICK, EBADTEXT, EINVAL (also when the sender has no nick). */
 int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
               uint64_t *id_out);

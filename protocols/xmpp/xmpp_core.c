@@ -72,7 +72,7 @@ reed__xmpp_init(const reed_module_env_t *env, void **state)
   st->env = env;
   st->boot_ms = env->clock->wall_ms(env->clock->c);
   *state = st;
-  return 0;
+  return reed__xim_init(st);
 }
 
 void
@@ -83,6 +83,7 @@ reed__xmpp_cleanup(void *state)
   if (st == NULL)
     return;
   reed__xmpp_reg_cleanup(&st->reg);
+  reed__xim_cleanup(st);
   reed_free(st);
 }
 

@@ -50,10 +50,14 @@ typedef struct reed_xmpp_state_s {
   uint64_t boot_ms; /* wall clock at init: makes ids unique per run */
   uint64_t next_id; /* stream ids and generated resources */
   xmpp_reg_t reg;
+  void *im; /* IM's module-wide state (xmpp_im.c: the store handle) */
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
 void reed__xmpp_cleanup(void *state);
+/* IM's part of init and cleanup (xmpp_im.c). */
+int reed__xim_init(reed_xmpp_state_t *st);
+void reed__xim_cleanup(reed_xmpp_state_t *st);
 
 /* Registry (xmpp_registry.c). add: 0 or REED_ENOMEM; the core must have
  * its account and resource set and stay registered until del. */

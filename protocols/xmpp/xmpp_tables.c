@@ -1,7 +1,7 @@
 /* The tables the core dispatches through. A stanza family lives in a file
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
-#include "xmpp_int.h"
+#include "xmpp_im_int.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
     {.name = "bind",
@@ -15,15 +15,20 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_session},
+    {"query", REED_NS_ROSTER, XMPP_IQ_GET | XMPP_IQ_SET,
+     XMPP_TO_NONE | XMPP_TO_SELF_BARE, 0, reed__xmpp_iq_roster},
     {.name = NULL},
 };
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
+    reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
 };
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
+    reed__xmpp_presence_sub,
+    reed__xmpp_presence_im,
     NULL,
 };
 
@@ -40,6 +45,7 @@ const xmpp_feature_fn reed__xmpp_features[] = {
     reed__xmpp_feature_starttls,
     reed__xmpp_feature_mechanisms,
     reed__xmpp_feature_bind,
+    reed__xmpp_feature_rosterver,
     NULL,
 };
 
@@ -48,13 +54,15 @@ const xmpp_hook_fn reed__xmpp_on_bound[] = {
 };
 
 const xmpp_hook_fn reed__xmpp_on_unbind[] = {
+    reed__xim_on_unbind,
     NULL,
 };
 
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
+    [REED_EV_MESSAGE] = reed__xmpp_ev_message,
 };
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
-    NULL,
+    [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
 };

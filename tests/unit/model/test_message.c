@@ -111,6 +111,37 @@ TEST(tell_reaches_every_session_but_the_senders)
   fx_done(&f);
 }
 
+/* XMPP's message to a full JID: one session of the person, nobody else
+ * of it; the sender's echo and copies as for any private message. */
+TEST(tell_to_one_session)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a1 = sess_acct(&f, "a1", "alice", "alice");
+  reed_session_t *a2 = sess_acct(&f, "a2", "alice", "alice");
+  reed_session_t *b1 = sess_acct(&f, "b1", "bob", "bob");
+  reed_session_t *b2 = sess_acct(&f, "b2", "bob", "bob");
+  reed_session_t *b3 = sess_acct(&f, "b3", "bob", "bob");
+  reed_msg_extra_t x = {.to_session = reed_session_id(b2)};
+  reed_msg_extra_t bad = {.to_session = reed_session_id(a2)};
+  reed_msg_extra_t gone = {.to_session = 999999};
+
+  reed_session_set_copies(a2, true);
+  ASSERT_EQ(reed_tell(a1, "bob", REED_MSG_NORMAL, "hi", 2, &x, NULL), 0);
+  ASSERT_LINES(rec_take(), "a1 MSG alice >bob hi echo\n"
+                           "b2 MSG alice >bob hi\n"
+                           "a2 MSG alice >bob hi copy");
+  /* A session that is not bob's, or none at all: no such nick. */
+  ASSERT_EQ(reed_tell(a1, "bob", REED_MSG_NORMAL, "x", 1, &bad, NULL),
+            REED_ENOSUCHNICK);
+  ASSERT_EQ(reed_tell(a1, "bob", REED_MSG_NORMAL, "x", 1, &gone, NULL),
+            REED_ENOSUCHNICK);
+  ASSERT_LINES(rec_take(), "");
+  (void)b1;
+  (void)b3;
+  fx_done(&f);
+}
+
 TEST(tagmsg_room_and_private)
 {
   fx_t f;

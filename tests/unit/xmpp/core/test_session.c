@@ -212,7 +212,8 @@ static const stanza_case_t stanza_cases[] = {
     {"malformed to", "<message to='a@b@c' id='m5'><body>hi</body></message>",
      "<message to='" ME "' from='a@b@c' type='error' id='m5'><error "
      "type='modify'><jid-malformed " STANZA_NS "/></error></message>"},
-    {"presence is taken", "<presence/>", ""},
+    {"presence is taken", "<presence/>",
+     "<presence to='" ME "' from='" ME "'/>"},
     {"own bare from is fine",
      "<iq type='get' id='q7' from='alice@reed.test'><a xmlns='urn:a'/></iq>",
      ERR("iq", " id='q7'", "cancel", "service-unavailable")},

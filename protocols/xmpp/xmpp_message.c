@@ -1,0 +1,274 @@
+/* One-to-one messages from an XMPP resource (RFC 6121 section 5 and
+ * 8.5). A message with a body to `name@domain` goes through the model
+ * (reed_tell to the nick of that account's person), so its IRC and AMP
+ * sessions get it as PRIVMSG/Tell and the private history keeps it with
+ * the model's id; xmpp_msg_event.c shows it to the XMPP resources. To a
+ * full JID it reaches that resource alone (reed_msg_extra_t.to_session),
+ * or, with no such resource, the bare JID (chat, normal).
+ *
+ * Offline rule: a message nobody would see now (the account has no
+ * session at all, or only XMPP resources that are unavailable or of
+ * negative priority) is stored and delivered at the next initial
+ * presence; while any IRC or AMP session of the person is on, the model's
+ * delivery to it is the delivery. A message without a body (chat states,
+ * receipts, markers) only travels between XMPP resources and is never
+ * stored. Errors are never answered with errors. */
+#include "xmpp_im_int.h"
+
+#include <string.h>
+
+typedef struct {
+  bool guest;                   /* a guest's nick: no account, never kept */
+  const char *acct;             /* the account addressed */
+  reed_xmpp_core_t *full;       /* the bound resource of a full JID, or NULL */
+  char nick[REED_NICK_MAX + 1]; /* the person to tell; "" when offline */
+} target_t;
+
+static void
+error_for(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int rc)
+{
+  switch (rc) {
+  case REED_EBADTEXT:
+    reed__xmpp_stanza_error(c, st, "modify", "not-acceptable",
+                            "The text is not valid UTF-8 text");
+    break;
+  case REED_ETOOBIG:
+    reed__xmpp_stanza_error(c, st, "modify", "policy-violation",
+                            "The message is too long");
+    break;
+  case REED_EINVAL:
+    reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
+    break;
+  case REED_ENOMEM:
+  case REED_EUNAVAILABLE:
+  case REED_ELIMIT:
+    reed__xmpp_stanza_error(c, st, "wait", "resource-constraint", NULL);
+    break;
+  default:
+    reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable", NULL);
+  }
+}
+
+/* ---- Without a body: between XMPP resources only ---------------------------
+ */
+static void
+to_bare(void *ud, reed_xmpp_core_t *o)
+{
+  if (reed__xim_receives_bare(o))
+    reed__xim_write_to(o, "message", ud);
+}
+
+static void
+relay_direct(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t)
+{
+  xmpp_out_t o;
+
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_attr(&o, "from", c->full_jid);
+  reed__xmpp_out_attr(&o, "type", st->type);
+  reed__xmpp_out_attr(&o, "id", st->id);
+  reed__xmpp_out_raw(&o, ">");
+  for (const reed_xml_el_t *ch = st->el->first; ch != NULL; ch = ch->next)
+    reed__xmpp_out_el(&o, ch, REED_NS_CLIENT);
+  reed__xmpp_out_raw(&o, "</message>");
+  if (o.err == 0 && t->full != NULL)
+    reed__xim_write_to(t->full, "message", o.b);
+  else if (o.err == 0)
+    reed__xim_each(c, t->acct, to_bare, o.b);
+  reed__xmpp_out_cleanup(&o);
+}
+
+/* ---- With a body: through the model
+ * ------------------------------------------
+ */
+typedef struct {
+  size_t xmpp;
+  const char *nick;
+} count_t;
+
+static void
+count_xmpp(void *ud, reed_xmpp_core_t *o)
+{
+  count_t *k = ud;
+  const char *n = o->session ? reed_session_nick(o->session) : NULL;
+
+  if (n != NULL && reed_casecmp(n, k->nick) == 0)
+    k->xmpp++;
+}
+
+/* Does the person behind t->nick have a session that is not XMPP (IRC,
+ * AMP, a bot), which the model's delivery reached? */
+static bool
+others_saw(reed_xmpp_core_t *c, const target_t *t)
+{
+  reed_person_view_t pv;
+  count_t k = {0, t->nick};
+
+  if (reed_model_find_nick(c->env->model, t->nick, &pv) != 0)
+    return false;
+  reed__xim_each(c, t->acct, count_xmpp, &k);
+  return pv.sessions > k.xmpp;
+}
+
+static void
+store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+              xim_msg_t *m, bool answer)
+{
+  char by[REED_JID_MAX + 1];
+  int rc;
+
+  if (reed__xim_store(c) == NULL)
+    return; /* no store, nowhere to keep it (the core's store-less tests) */
+  reed__xim_account_jid(c, t->acct, by, sizeof(by));
+  m->by = by;
+  rc = reed__xim_offline_put(c, t->acct, m);
+  if (rc == REED_ELIMIT && answer)
+    reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable",
+                            "Offline storage for this user is full");
+  else if (rc != 0 && answer)
+    error_for(c, st, rc);
+}
+
+static void
+send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+          const char *body, const char *type)
+{
+  xim_sending_t *x = reed__xim_sending(c), saved = *x;
+  reed_msg_extra_t extra = {0};
+  bool headline = strcmp(type, "headline") == 0;
+  int kind = headline ? REED_MSG_NOTICE : REED_MSG_NORMAL;
+  xim_msg_t m = {.from = c->full_jid, .type = type, .id = st->id};
+  const reed_xml_el_t *oid = reed_xml_child(st->el, "origin-id", REED_NS_SID);
+  uint64_t id = 0;
+  int rc;
+
+  m.origin_id = oid != NULL ? reed_xml_attr(oid, "id") : NULL;
+  if (strncmp(body, "/me ", 4) == 0 && body[4] != '\0') {
+    kind = REED_MSG_ACTION; /* XEP-0245: IRC's ACTION */
+    body += 4;
+  }
+  m.text = body;
+  m.len = strlen(body);
+  m.msg_kind = kind;
+  if (t->nick[0] == '\0') {
+    if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
+      store_offline(c, st, t, &m, true);
+    return;
+  }
+  extra.to_session = t->full ? reed_session_id(t->full->session) : 0;
+  *x = (xim_sending_t){reed_session_id(c->session),
+                       c->full_jid,
+                       st->id,
+                       m.origin_id,
+                       type,
+                       t->full != NULL,
+                       0};
+  rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
+  m.sid = id;
+  /* Kept for later only when nobody saw it, and not for the sender's own
+   * account: its sender is one of its sessions. */
+  if (rc == 0 && x->shown == 0 && !headline && !t->guest &&
+      reed_casecmp(t->acct, c->account) != 0 && !others_saw(c, t))
+    store_offline(c, st, t, &m, true);
+  *x = saved;
+  if (rc != 0)
+    error_for(c, st, rc);
+}
+
+/* ---- The chain's row ------------------------------------------------------
+ */
+/* A guest (no account) on IRC or AMP shows as nick@domain/origin; the
+ * bare JID reaches it back by its nick while it is online. */
+static bool
+guest(reed_xmpp_core_t *c, const reed_jid_t *to, target_t *t)
+{
+  reed_person_view_t pv;
+
+  if (reed_model_find_nick(c->env->model, to->local, &pv) != 0 ||
+      pv.who.account != NULL)
+    return false;
+  t->guest = true;
+  reed_strlcpy(t->nick, pv.who.nick, sizeof(t->nick));
+  return true;
+}
+
+static bool
+find_target(reed_xmpp_core_t *c, const reed_jid_t *to, const char *type,
+            target_t *t)
+{
+  reed_person_view_t pv;
+  reed_model_t *m = c->env->model;
+
+  t->acct = to->local;
+  t->full = to->resource[0] != '\0'
+                ? reed__xmpp_reg_find(&c->st->reg, to->local, to->resource)
+                : NULL;
+  t->nick[0] = '\0';
+  if (t->full != NULL && t->full->session != NULL &&
+      reed_session_nick(t->full->session) != NULL) {
+    reed_strlcpy(t->nick, reed_session_nick(t->full->session), sizeof(t->nick));
+    return true;
+  }
+  t->full = NULL;
+  /* 8.5.3.2.1: no such resource; chat and normal go to the bare JID. */
+  if (to->resource[0] != '\0' && strcmp(type, "headline") == 0)
+    return false;
+  if (reed_model_find_account(m, to->local, &pv) == 0 && pv.who.nick)
+    reed_strlcpy(t->nick, pv.who.nick, sizeof(t->nick));
+  return true;
+}
+
+/* RFC 6121 5.2.2: a type the server does not know is normal. */
+static const char *
+type_of(const char *type)
+{
+  static const char *const known[] = {"chat", "error", "groupchat", "headline",
+                                      "normal"};
+
+  for (size_t i = 0; type != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+    if (strcmp(type, known[i]) == 0)
+      return known[i];
+  return "normal";
+}
+
+bool
+reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+{
+  const char *type = type_of(st->type);
+  const char *body = reed_xml_child_text(st->el, "body", NULL);
+  bool error = strcmp(type, "error") == 0;
+  reed_jid_t self;
+  const reed_jid_t *to = st->to_jid;
+  target_t t = {0};
+  int kind;
+
+  if (to == NULL) { /* 8.5.1: no 'to' is the sender's own bare JID */
+    memset(&self, 0, sizeof(self));
+    reed_strlcpy(self.local, c->account, sizeof(self.local));
+    reed_strlcpy(self.domain, reed__xmpp_domain(c), sizeof(self.domain));
+    to = &self;
+  }
+  kind = reed__xim_jid_kind(c, to);
+  if (kind != XIM_JID_LOCAL)
+    return false; /* the server's, the MUC's; other domains: the core's */
+  if (strcmp(type, "groupchat") == 0 ||
+      (!reed__xim_account_exists(c, to->local) && !guest(c, to, &t))) {
+    if (!error) /* 8.5.2.2: no such user */
+      reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable", NULL);
+    return true;
+  }
+  if (t.guest) {
+    if (body != NULL && body[0] != '\0' && !error && c->session != NULL)
+      send_body(c, st, &t, body, type);
+    return true; /* a guest is on IRC or AMP: only text reaches it */
+  }
+  if (!find_target(c, to, type, &t))
+    return true;
+  /* Without a body, or to this very resource (the model does not deliver
+   * to the sender), it goes from resource to resource. */
+  if (body == NULL || body[0] == '\0' || error || t.full == c)
+    relay_direct(c, st, &t);
+  else if (c->session != NULL)
+    send_body(c, st, &t, body, type);
+  return true;
+}
