@@ -2,6 +2,7 @@
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_im_int.h"
+#include "xmpp_sm.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
     {.name = "bind",
@@ -38,6 +39,12 @@ const xmpp_nonza_t reed__xmpp_nonzas[] = {
     {"auth", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_auth},
     {"response", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_response},
     {"abort", REED_NS_SASL, XMPP_NZ_PREAUTH, reed__xmpp_nz_abort},
+    {"enable", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_enable},
+    {"resume", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_resume},
+    {"r", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_r},
+    {"a", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_a},
+    {"active", REED_NS_CSI, XMPP_NZ_AUTHED, reed__xmpp_nz_active},
+    {"inactive", REED_NS_CSI, XMPP_NZ_AUTHED, reed__xmpp_nz_inactive},
     {NULL, NULL, 0, NULL},
 };
 
@@ -46,6 +53,8 @@ const xmpp_feature_fn reed__xmpp_features[] = {
     reed__xmpp_feature_mechanisms,
     reed__xmpp_feature_bind,
     reed__xmpp_feature_rosterver,
+    reed__xmpp_feature_sm,
+    reed__xmpp_feature_csi,
     NULL,
 };
 
@@ -65,4 +74,9 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
+    [XMPP_EXT_SM] = reed__xsm_free,
+    [XMPP_EXT_CSI] = reed__xcsi_free,
 };
+
+/* CSI first (it may hold presence back), then stream management. */
+const xmpp_out_hook_fn reed__xmpp_out_hook = reed__xmpp_csi_out;

@@ -38,7 +38,8 @@ typedef struct xw_s {
 #define F_BIND                                                                 \
   "<stream:features><bind " BIND_NS "/><session "                              \
   "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"          \
-  "<ver xmlns='urn:xmpp:features:rosterver'/></stream:features>"
+  "<ver xmlns='urn:xmpp:features:rosterver'/><sm xmlns='urn:xmpp:sm:3'/>"      \
+  "<csi xmlns='urn:xmpp:csi:0'/></stream:features>"
 
 /* deferred: the worker's jobs wait for tw_resume (the pause path). */
 void xw_init(xw_t *w, bool deferred);
