@@ -309,6 +309,8 @@ reed__xsm_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
   if (c->parked)
     return 0; /* kept for the stream that resumes it */
   rc = reed__xmpp_transport_write(c, head, head_len, body);
+  if (rc < 0)
+    sm->lost = true; /* net is cutting it: eof follows, and may park */
   if (rc == 0 && scan.stanzas > 0 && !c->closed)
     maybe_request(c, sm);
   return rc;

@@ -61,6 +61,7 @@ typedef struct xsm_s {
   char id[32];        /* the resumption id, "" when not resumable */
   char reason[96];    /* why the connection dropped (parked) */
   bool kept;          /* conn_free left the parked core to us */
+  bool lost; /* a write failed under us: the connection, not we, ended */
   const reed_proto_env_t *net_env; /* its env before parking */
   /* A parked core's env and transport (xmpp_sm_park.c). */
   reed_proto_env_t penv;

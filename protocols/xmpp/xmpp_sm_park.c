@@ -82,9 +82,10 @@ reed__xmpp_sm_park(reed_xmpp_core_t *c, const char *reason)
   xsm_t *sm = reed__xsm(c);
   reed_clock_t *clk = c->st->env->clock;
 
-  if (sm == NULL || !sm->resume || sm->overflow || !c->bound || c->closed ||
-      c->parked || c->session == NULL)
+  if (sm == NULL || !sm->resume || sm->overflow || !c->bound ||
+      (c->closed && !sm->lost) || c->parked || c->session == NULL)
     return false;
+  c->closed = false; /* a failed write is no close of ours */
   sm->ptp = (reed_transport_t){.write = pt_write,
                                .write2 = pt_write2,
                                .close = pt_close,

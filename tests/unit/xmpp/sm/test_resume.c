@@ -130,3 +130,30 @@ TEST(xsm_resume_live_connection)
   ASSERT(reed_session_ud(((reed_xmpp_core_t *)a->core)->session) == a->core);
   smw_free(&w);
 }
+
+/* A write that fails under us (net is cutting the connection: a full
+ * send queue, a reset seen on write) is not a close of ours: the eof that
+ * follows parks, and the stanza that failed is resent. */
+TEST(xsm_park_after_failed_write)
+{
+  smw_t w;
+  tw_client_t *a1, *b1, *a;
+  char id[32], want[1024], one[256];
+
+  smw_init(&w);
+  smw_account(&w, "alice");
+  smw_account(&w, "bob");
+  a1 = smw_login(&w, "alice", "a1");
+  b1 = smw_login(&w, "bob", "b1");
+  smw_enable(a1, id);
+  ft_set_full(a1->ft, 1);
+  smw_chat(b1, "one");
+  tw_eof(a1, "SendQ exceeded");
+  tw_drop(a1);
+  a = smw_auth(&w, "alice/again", "alice");
+  smw_resume(a, id, 0);
+  snprintf(want, sizeof(want), "<resumed " SM_NS " h='0' previd='%s'/>%s" SM_R,
+           id, smw_chat_out(one, sizeof(one), "one", 1));
+  SM_EXPECT(a, want);
+  smw_free(&w);
+}
