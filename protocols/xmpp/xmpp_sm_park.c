@@ -343,8 +343,9 @@ adopt(reed_xmpp_core_t *c, reed_xmpp_core_t *old)
   cancel(old, &sm->req_timer);
   reed__xmpp_reg_del(&c->st->reg, old);
   take_state(c, old);
+  if (parked) /* penv goes with sm; a live one keeps net's env */
+    old->env = kept ? c->env : sm->net_env;
   old->parked = false;
-  old->env = kept ? c->env : sm->net_env;
   sm->kept = false;
   reed_session_set_listener(c->session, &reed__xmpp_listener, c);
   if (c->timer != 0)

@@ -127,3 +127,37 @@ TEST(xsm_resume_chunked)
 {
   tw_run_chunked(scenario, NULL);
 }
+
+/* The window's end is the eof that did not happen: the account's other
+ * resources see a1 go unavailable (xim's on_unbind), and nothing is kept
+ * offline while one of them is there. */
+TEST(xsm_expiry_unavailable_elsewhere)
+{
+  smw_t w;
+  tw_client_t *a1, *a2, *b1;
+  char id[32];
+
+  smw_init(&w);
+  w.sc.ping_interval = 3600000; /* no whitespace keepalive in the window */
+  smw_account(&w, "alice");
+  smw_account(&w, "bob");
+  a1 = smw_login(&w, "alice", "a1");
+  a2 = smw_login(&w, "alice", "a2");
+  b1 = smw_login(&w, "bob", "b1");
+  smw_enable(a1, id);
+  tw_send(a1, "<presence/>");
+  tw_send(a2, "<presence/>");
+  tw_take(a1);
+  tw_take(a2);
+  smw_chat(b1, "one");
+  tw_take(a1);
+  tw_eof(a1, "Connection reset by peer");
+  tw_drop(a1);
+  SM_EXPECT(a2, "");
+  fc_advance(w.tw.fc, smw_conf(&w)->resume_window_ms);
+  SM_EXPECT(a2, "<presence to='alice@reed.test/a2' from='alice@reed.test/a1' "
+                "type='unavailable'/>");
+  tw_turn_end(&w.tw);
+  ASSERT_EQ(reed_xstore_offline_count(reed__xim_store(b1->core), "alice"), 0);
+  smw_free(&w);
+}
