@@ -362,6 +362,10 @@ int reed_portal_new(const reed_portal_opts_t *opts, reed_portal_t **out);
  * answers being slowed). Every reed_sasl_t
  * made by the portal must be freed first. */
 void reed_portal_free(reed_portal_t *p);
+/* Fills `n` bytes from the portal's randomness (libsodium's unless the
+ * options gave another): for unguessable tokens a protocol hands out,
+ * such as XMPP's stream-resumption ids. */
+void reed_portal_random(reed_portal_t *p, uint8_t *buf, size_t n);
 /* Opens or closes registration (SIGHUP reload). */
 void reed_portal_set_registration(reed_portal_t *p, bool open);
 /* Sets the argon2id cost of new hashes and of the dummy verify; an

@@ -130,6 +130,12 @@ reed_portal_free(reed_portal_t *p)
 }
 
 void
+reed_portal_random(reed_portal_t *p, uint8_t *buf, size_t n)
+{
+  reed__portal_random(p, buf, n);
+}
+
+void
 reed_portal_set_registration(reed_portal_t *p, bool open)
 {
   p->registration_open = open;

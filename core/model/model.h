@@ -411,6 +411,12 @@ reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);
 const char *reed_session_nick(const reed_session_t *s);
 const char *reed_session_account(const reed_session_t *s);
 void *reed_session_ud(const reed_session_t *s);
+/* Repoints the session's listener: a protocol that moves a session to
+ * another connection (XMPP stream resumption, XEP-0198) gives it the new
+ * connection's. Events from the next one on go there. */
+void reed_session_set_listener(reed_session_t *s,
+                               const reed_session_listener_t *listener,
+                               void *ud);
 
 /* Binds the session to an account after the portal said yes. The session
  * keeps its nick (if any); it shares the account's nick by setting it

@@ -281,6 +281,14 @@ reed_session_ud(const reed_session_t *s)
 }
 
 void
+reed_session_set_listener(reed_session_t *s,
+                          const reed_session_listener_t *listener, void *ud)
+{
+  s->listener = listener;
+  s->ud = ud;
+}
+
+void
 reed_session_set_oper(reed_session_t *s, bool oper)
 {
   s->oper = oper;

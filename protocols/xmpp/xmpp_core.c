@@ -29,13 +29,16 @@ reed__xmpp_conf_defaults(void *conf)
 const reed_xmpp_conf_t *
 reed__xmpp_conf(const reed_xmpp_core_t *c)
 {
-  return c->env->conf != NULL ? c->env->conf : &default_conf;
+  const void *conf = c->parked ? c->st->env->conf : c->env->conf;
+
+  return conf != NULL ? conf : &default_conf;
 }
 
 const char *
 reed__xmpp_domain(const reed_xmpp_core_t *c)
 {
-  const reed_server_conf_t *sv = c->env->server_conf;
+  const reed_server_conf_t *sv =
+      c->parked ? c->st->env->server_conf : c->env->server_conf;
 
   if (reed__xmpp_conf(c)->domain != NULL)
     return reed__xmpp_conf(c)->domain;
@@ -105,6 +108,7 @@ reed__xmpp_cleanup(void *state)
   if (st == NULL)
     return;
   reed__xmpp_fast_cleanup(st);
+  reed__xmpp_sm_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);
   reed__xim_cleanup(st);
   reed_xstore_close(st->xs);
@@ -291,6 +295,8 @@ reed__xmpp_eof(void *core, const char *reason)
 {
   reed_xmpp_core_t *c = core;
 
+  if (reed__xmpp_sm_park(c, reason))
+    return; /* kept for XEP-0198 resumption */
   c->closed = true;
   reed__xmpp_unbind(c, reason != NULL ? reason : "Connection closed");
 }
@@ -310,7 +316,7 @@ reed__xmpp_conn_free(void *core)
 {
   reed_xmpp_core_t *c = core;
 
-  if (c == NULL)
+  if (c == NULL || reed__xmpp_sm_keep(c))
     return;
   if (c->timer != 0)
     c->env->clock->cancel(c->env->clock->c, c->timer);

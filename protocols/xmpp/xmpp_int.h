@@ -115,18 +115,22 @@ struct reed_xmpp_core_s {
   const reed_proto_env_t *env;
   reed_xmpp_state_t *st;
   reed_xml_stream_t *xml;
-  bool header_in;    /* the client's header of the current stream came */
-  bool header_out;   /* ours went out */
-  bool secure;       /* TLS: a direct TLS listener, or STARTTLS done */
-  bool tls_pending;  /* <proceed/> sent: plaintext until tls_ready is dropped */
-  bool authed;       /* SASL succeeded */
-  bool bound;        /* a resource is bound (session exists) */
-  bool restart;      /* reset the parser before the next byte */
-  bool xml_paused;   /* the parser was paused: resume before feeding */
-  bool read_paused;  /* pause_reading(true) is in force */
-  bool closed;       /* close requested: ignore further input */
-  uint64_t timer;    /* negotiation timeout */
-  uint64_t ka_timer; /* whitespace keepalive, once bound */
+  bool header_in;   /* the client's header of the current stream came */
+  bool header_out;  /* ours went out */
+  bool secure;      /* TLS: a direct TLS listener, or STARTTLS done */
+  bool tls_pending; /* <proceed/> sent: plaintext until tls_ready is dropped */
+  bool authed;      /* SASL succeeded */
+  bool bound;       /* a resource is bound (session exists) */
+  bool restart;     /* reset the parser before the next byte */
+  bool xml_paused;  /* the parser was paused: resume before feeding */
+  bool read_paused; /* pause_reading(true) is in force */
+  bool closed;      /* close requested: ignore further input */
+  /* No connection: the stream dropped with XEP-0198 resumption on, and
+   * the session waits for a new stream to resume it (xmpp_sm_park.c).
+   * Its env is the module's copy: config is read through c->st->env. */
+  bool parked;
+  uint64_t timer;      /* negotiation timeout */
+  uint64_t ka_timer;   /* whitespace keepalive, once bound */
   uint64_t last_rx_ms; /* when input last came */
   char stream_id[40];
   char account[REED_AUTH_NAME_MAX + 1]; /* canonical, once authed */
@@ -182,6 +186,16 @@ void reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s);
 void reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b);
 void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                        reed_buf_t *body);
+/* Every write above passes the output hook (xmpp_tables.c names it):
+ * CSI holds presence back, stream management counts and keeps stanzas
+ * (xmpp_csi.c, xmpp_sm.c). What leaves now goes through
+ * reed__xmpp_transport_write (REED_ECLOSED once closing). NULL: straight
+ * to the transport. `head` may be NULL when head_len is 0. */
+typedef int (*xmpp_out_hook_fn)(reed_xmpp_core_t *c, const void *head,
+                                size_t head_len, reed_buf_t *body);
+extern const xmpp_out_hook_fn reed__xmpp_out_hook;
+int reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
+                               size_t head_len, reed_buf_t *body);
 /* Writes our stream header (once per stream). */
 void reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to);
 /* RFC 6120 4.9: our header first when it has not gone out, then
@@ -341,6 +355,17 @@ void reed__xmpp_restart(reed_xmpp_core_t *c);
 void reed__xmpp_send_features(reed_xmpp_core_t *c);
 /* xmpp_stanza.c */
 void reed__xmpp_dispatch_stanza(reed_xmpp_core_t *c, reed_xml_el_t *el);
+
+/* Stream management's hooks in the core (xmpp_sm.c, xmpp_sm_park.c):
+ * sm_in counts a stanza the client sent (XEP-0198's h); sm_park, at eof,
+ * keeps a resumable session (true: the core stays bound, parked, and is
+ * not unbound); sm_keep, at conn_free, takes a parked core over (true:
+ * the module frees it later); sm_cleanup, at module cleanup, ends the
+ * parked sessions. */
+void reed__xmpp_sm_in(reed_xmpp_core_t *c);
+bool reed__xmpp_sm_park(reed_xmpp_core_t *c, const char *reason);
+bool reed__xmpp_sm_keep(reed_xmpp_core_t *c);
+void reed__xmpp_sm_cleanup(reed_xmpp_state_t *st);
 
 /* The core's side of the module struct (xmpp_core.c). */
 int reed__xmpp_conn_new(const reed_proto_env_t *env, void **core);

@@ -61,13 +61,40 @@ reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
 }
 
 int
-reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o)
+reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
+                           size_t head_len, reed_buf_t *body)
 {
   reed_transport_t *t = c->env->transport;
+  int rc;
+
+  if (c->closed)
+    return REED_ECLOSED;
+  rc = head != NULL ? t->write2(t->t, head, head_len, body)
+                    : t->write(t->t, body);
+  if (rc < 0)
+    c->closed = true; /* over the send-queue limit: net is closing it */
+  return rc;
+}
+
+/* The one way out: through the hook (xmpp_int.h) when there is one. */
+static void
+out(reed_xmpp_core_t *c, const void *head, size_t head_len, reed_buf_t *body)
+{
+  if (c->closed)
+    return;
+  if (reed__xmpp_out_hook != NULL)
+    reed__xmpp_out_hook(c, head, head_len, body);
+  else
+    reed__xmpp_transport_write(c, head, head_len, body);
+}
+
+int
+reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o)
+{
   int rc = o->err;
 
-  if (rc == 0 && !c->closed && t->write(t->t, o->b) < 0)
-    c->closed = true; /* over the send-queue limit: net is closing it */
+  if (rc == 0)
+    out(c, NULL, 0, o->b);
   reed__xmpp_out_cleanup(o);
   reed__xmpp_out_init(o);
   if (rc < 0 && !c->closed) {
@@ -93,20 +120,14 @@ reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s)
 void
 reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b)
 {
-  reed_transport_t *t = c->env->transport;
-
-  if (!c->closed && t->write(t->t, b) < 0)
-    c->closed = true; /* over the send-queue limit: net is closing it */
+  out(c, NULL, 0, b);
 }
 
 void
 reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                   reed_buf_t *body)
 {
-  reed_transport_t *t = c->env->transport;
-
-  if (!c->closed && t->write2(t->t, head, head_len, body) < 0)
-    c->closed = true;
+  out(c, head, head_len, body);
 }
 
 /* RFC 6120 4.7: from is our domain, id fresh for each stream, to the

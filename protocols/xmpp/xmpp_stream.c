@@ -189,8 +189,10 @@ reed__xmpp_on_element(void *ud, reed_xml_el_t *el)
       return; /* XEP-0077 in-band registration */
     if (tls_wanted(c) || !c->authed)
       refuse(c, true);
-    else
+    else {
+      reed__xmpp_sm_in(c);
       reed__xmpp_dispatch_stanza(c, el);
+    }
     return;
   }
   n = nonza_find(el);

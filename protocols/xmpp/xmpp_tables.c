@@ -3,6 +3,7 @@
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_im_int.h"
 #include "xmpp_ext.h"
+#include "xmpp_sm.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
     /* XEP-0191: an iq between a user and a JID one of them blocked stops
@@ -168,6 +169,12 @@ const xmpp_nonza_t reed__xmpp_nonzas[] = {
      reed__xmpp_nz_authenticate},
     {"response", REED_NS_SASL2, XMPP_NZ_PREAUTH, reed__xmpp_nz_response2},
     {"abort", REED_NS_SASL2, XMPP_NZ_PREAUTH, reed__xmpp_nz_abort2},
+    {"enable", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_enable},
+    {"resume", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_resume},
+    {"r", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_r},
+    {"a", REED_NS_SM, XMPP_NZ_AUTHED, reed__xmpp_nz_a},
+    {"active", REED_NS_CSI, XMPP_NZ_AUTHED, reed__xmpp_nz_active},
+    {"inactive", REED_NS_CSI, XMPP_NZ_AUTHED, reed__xmpp_nz_inactive},
     {NULL, NULL, 0, NULL},
 };
 
@@ -179,6 +186,8 @@ const xmpp_feature_fn reed__xmpp_features[] = {
     reed__xmpp_feature_register,
     reed__xmpp_feature_bind,
     reed__xmpp_feature_rosterver,
+    reed__xmpp_feature_sm,
+    reed__xmpp_feature_csi,
     reed__xmpp_feature_caps,
     NULL,
 };
@@ -206,6 +215,8 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
     [XMPP_EXT_SASL2] = reed__xmpp_sasl2_free,
     [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
+    [XMPP_EXT_SM] = reed__xsm_free,
+    [XMPP_EXT_CSI] = reed__xcsi_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
@@ -222,3 +233,6 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_bookmarks, /* XEP-0402 */
     NULL,
 };
+
+/* CSI first (it may hold presence back), then stream management. */
+const xmpp_out_hook_fn reed__xmpp_out_hook = reed__xmpp_csi_out;

@@ -2,6 +2,7 @@
 #include "rec.h"
 
 #include <stdio.h>
+#include <string.h>
 
 TEST(session_new_ids_and_views)
 {
@@ -555,5 +556,27 @@ TEST(account_end_kills_its_sessions)
                            "s2 KILL * alice2 :Account deleted");
   ASSERT(reed_session_nick(g) != NULL);
   ASSERT_EQ(reed_model_account_end(f.m, "acct", "again"), 0);
+  fx_done(&f);
+}
+
+/* A protocol that moves a session to another connection (XMPP stream
+ * resumption) repoints its listener: events go to the new ud. */
+TEST(session_set_listener_moves_events)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *b = sess(&f, "s2", "xmpp", "bob");
+  const char *out;
+
+  reed_session_set_listener(b, &rec_listener, (void *)"s2-moved");
+  ASSERT_STR_EQ((const char *)reed_session_ud(b), "s2-moved");
+  ASSERT_EQ(tell(a, "bob", "hi"), 0);
+  out = rec_take();
+  ASSERT(strstr(out, "s2-moved") != NULL);
+  ASSERT(strstr(out, "s2 ") == NULL);
+  reed_session_quit(a, NULL);
+  reed_session_quit(b, NULL);
+  rec_take();
   fx_done(&f);
 }

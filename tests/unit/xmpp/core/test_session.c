@@ -220,7 +220,7 @@ static const stanza_case_t stanza_cases[] = {
     {"someone else's from",
      "<message from='bob@reed.test/x' to='bob@reed.test'/>",
      "<stream:error>" SE("invalid-from") "</stream:error></stream:stream>"},
-    {"an unknown top-level element", "<enable xmlns='urn:xmpp:sm:3'/>",
+    {"an unknown top-level element", "<enable xmlns='urn:example:unknown'/>",
      "<stream:error>" SE(
          "unsupported-stanza-type") "</stream:error></stream:stream>"},
 };

@@ -60,13 +60,15 @@ xw_f_bind(void)
 {
   static char f[512];
 
-  snprintf(f, sizeof(f),
-           "<stream:features><bind " BIND_NS "/><session "
-           "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
-           "<ver xmlns='urn:xmpp:features:rosterver'/>"
-           "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
-           "node='urn:reed:caps' ver='%s'/></stream:features>",
-           reed__xmpp_server_ver());
+  snprintf(
+      f, sizeof(f),
+      "<stream:features><bind " BIND_NS "/><session "
+      "xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
+      "<ver xmlns='urn:xmpp:features:rosterver'/><sm xmlns='urn:xmpp:sm:3'/>"
+      "<csi xmlns='urn:xmpp:csi:0'/><c xmlns='http://jabber.org/protocol/caps' "
+      "hash='sha-1' "
+      "node='urn:reed:caps' ver='%s'/></stream:features>",
+      reed__xmpp_server_ver());
   return f;
 }
 

@@ -1,0 +1,109 @@
+/* XEP-0198 stream management and XEP-0352 client state indication: what
+ * xmpp_sm.c (enable, acks, the queue), xmpp_sm_park.c (parking and
+ * resumption), xmpp_sm_scan.c (what a write holds) and xmpp_csi.c share.
+ * protocols/xmpp/README.md explains the design. */
+#ifndef REED_XMPP_SM_H
+#define REED_XMPP_SM_H
+
+#include "xmpp_int.h"
+
+#define REED_NS_SM "urn:xmpp:sm:3"
+#define REED_NS_CSI "urn:xmpp:csi:0"
+
+#define XSM_REQ_EVERY 5  /* unacknowledged stanzas that make us send <r/> */
+#define XSM_REQ_MS 30000 /* ... or this long after one went out */
+#define XSM_ID_BYTES 18  /* random bytes of a resumption id (24 base64) */
+#define XCSI_HELD_MAX 64 /* senders whose presence CSI holds back */
+
+/* What one write holds: top-level elements by kind. Our own output only
+ * (well-formed, attribute values quoted), so a small scanner does. */
+typedef struct xsm_scan_s {
+  unsigned stanzas;   /* message, presence and iq */
+  unsigned presences; /* of which presence */
+} xsm_scan_t;
+
+void reed__xsm_scan(const void *head, size_t head_len, const reed_buf_t *body,
+                    xsm_scan_t *out);
+
+/* The value of attribute `name` of the first start tag of `text`, as
+ * written (escaped); false when absent or longer than size - 1. */
+bool reed__xsm_attr(const char *text, size_t len, const char *name, char *out,
+                    size_t size);
+/* A write as one buffer: body referenced when there is no head, else a
+ * copy of both. NULL without memory. */
+reed_buf_t *reed__xsm_flat(const void *head, size_t head_len, reed_buf_t *body);
+
+/* One write kept until the client acknowledges it: its head (copied) and
+ * body (a reference), and the stanzas in it. */
+typedef struct xsm_item_s {
+  reed_buf_t *body;
+  char *head;
+  size_t head_len;
+  unsigned n;
+} xsm_item_t;
+
+/* A connection's stream management (the XMPP_EXT_SM slot). h values
+ * count modulo 2^32 (XEP-0198 section 4). */
+typedef struct xsm_s {
+  bool enabled;
+  bool resume;      /* resumable: unacknowledged writes are kept */
+  bool overflow;    /* the queue passed max_resume_queue: the stream ends */
+  uint32_t h_in;    /* stanzas the client sent since <enable/> */
+  uint32_t h_out;   /* stanzas we sent since <enabled/> */
+  uint32_t acked;   /* the client's last h */
+  uint32_t req_h;   /* h_out when our last <r/> went out */
+  uint32_t q_first; /* h before the first kept write */
+  uint32_t q_stanzas;
+  xsm_item_t *q; /* ring of kept writes */
+  size_t q_cap, q_head, q_len;
+  uint64_t req_timer;
+  uint64_t end_timer; /* parked: the window; or the end after overflow */
+  char id[32];        /* the resumption id, "" when not resumable */
+  char reason[96];    /* why the connection dropped (parked) */
+  bool kept;          /* conn_free left the parked core to us */
+  bool lost; /* a write failed under us: the connection, not we, ended */
+  const reed_proto_env_t *net_env; /* its env before parking */
+  /* A parked core's env and transport (xmpp_sm_park.c). */
+  reed_proto_env_t penv;
+  reed_transport_t ptp;
+} xsm_t;
+
+xsm_t *reed__xsm(const reed_xmpp_core_t *c);
+void reed__xsm_free(reed_xmpp_core_t *c, void *p);
+/* The stage of the output hook after CSI: counts, keeps, writes (nothing
+ * while parked), asks for acks. */
+int reed__xsm_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
+                  reed_buf_t *body);
+/* Writes the kept writes again (after <resumed/>), not counting them. */
+void reed__xsm_resend(reed_xmpp_core_t *c, xsm_t *sm);
+/* Releases what the client's h acknowledges: 0, or REED_EINVAL when h is
+ * above what was sent. */
+int reed__xsm_ack(xsm_t *sm, uint32_t h);
+/* A decimal h of 0..2^32-1; false when missing or malformed. */
+bool reed__xsm_parse_h(const char *s, uint32_t *h);
+/* Sends <failed> with a stanza error condition (and h when has_h). */
+void reed__xsm_failed(reed_xmpp_core_t *c, const char *cond, bool has_h,
+                      uint32_t h);
+/* Ends the stream or the parked session soon, from the clock (never
+ * inside the write that found the overflow). */
+void reed__xsm_end_soon(reed_xmpp_core_t *c, xsm_t *sm);
+void reed__xsm_end_timer(void *arg);
+
+/* Stream features and nonzas (xmpp_tables.c rows). */
+void reed__xmpp_feature_sm(reed_xmpp_core_t *c, xmpp_out_t *o);
+void reed__xmpp_nz_enable(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xmpp_nz_r(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xmpp_nz_a(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xmpp_nz_resume(reed_xmpp_core_t *c, reed_xml_el_t *el);
+
+/* CSI (xmpp_csi.c): the output hook itself, the feature, the nonzas, and
+ * the flush of what it holds (before a resumed stream goes on). */
+int reed__xmpp_csi_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
+                       reed_buf_t *body);
+void reed__xmpp_feature_csi(reed_xmpp_core_t *c, xmpp_out_t *o);
+void reed__xmpp_nz_active(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xmpp_nz_inactive(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xcsi_flush(reed_xmpp_core_t *c);
+void reed__xcsi_free(reed_xmpp_core_t *c, void *p);
+
+#endif
