@@ -1,6 +1,7 @@
 /* The tables the core dispatches through. A stanza family lives in a file
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
+#include "xmpp_admin.h"
 #include "xmpp_im_int.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
@@ -17,6 +18,15 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .fn = reed__xmpp_iq_session},
     {"query", REED_NS_ROSTER, XMPP_IQ_GET | XMPP_IQ_SET,
      XMPP_TO_NONE | XMPP_TO_SELF_BARE, 0, reed__xmpp_iq_roster},
+    /* XEP-0050 ad-hoc commands for operators (xmpp_adhoc.c). The disco
+     * rows answer the commands node and the command nodes (when disco
+     * rows can decline, give them reed__xmpp_adhoc_accept). */
+    {"command", REED_NS_COMMANDS, XMPP_IQ_SET, XMPP_TO_SERVER, 0,
+     reed__xmpp_iq_command},
+    {"query", REED_NS_DISCO_ITEMS, XMPP_IQ_GET, XMPP_TO_SERVER, 0,
+     reed__xmpp_iq_adhoc_items},
+    {"query", REED_NS_DISCO_INFO, XMPP_IQ_GET, XMPP_TO_SERVER, 0,
+     reed__xmpp_iq_adhoc_info},
     {.name = NULL},
 };
 
@@ -50,6 +60,7 @@ const xmpp_feature_fn reed__xmpp_features[] = {
 };
 
 const xmpp_hook_fn reed__xmpp_on_bound[] = {
+    reed__xmpp_admin_on_bound,
     NULL,
 };
 
@@ -61,6 +72,7 @@ const xmpp_hook_fn reed__xmpp_on_unbind[] = {
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
+    [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
 };
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
