@@ -109,10 +109,13 @@ end_one(reed_xmpp_core_t *c, const char *local)
   int ended = 0;
 
   reed_strlcpy(by, reed_session_nick(c->session), sizeof(by));
-  /* Several persons may share an account: each kill removes one. */
+  /* Several persons may share an account: each kill removes one. A nick
+   * stands for a guest only: an account's person is shown under its
+   * account's JID. */
   while (ended < 64 && c->session != NULL &&
          (reed_model_find_account(m, local, &pv) == 0 ||
-          (ended == 0 && reed_model_find_nick(m, local, &pv) == 0)) &&
+          (ended == 0 && reed_model_find_nick(m, local, &pv) == 0 &&
+           pv.who.account == NULL)) &&
          pv.who.nick != NULL) {
     reed_strlcpy(nick, pv.who.nick, sizeof(nick));
     if (reed_session_kill(c->session, nick, END_REASON) != 0)

@@ -273,6 +273,26 @@ TEST(xadmin_end_user_session)
                 "audit: KILL bob by alice: Session ended by an operator");
   ASSERT_STR_EQ(au.lines[1],
                 "audit: KILL guest by alice: Session ended by an operator");
+  /* A nick names a guest only: an account's person is its account's JID. */
+  xim_account(&w, "erin");
+  b = xim_login(&w, "erin", "pc");
+  ASSERT_EQ(
+      reed_session_set_nick(((reed_xmpp_core_t *)b->core)->session, "zed"), 0);
+  tw_send(a, EXEC("k3", N_END,
+                  ">" SUBMIT("<field var='accountjids'><value>zed@reed.test"
+                             "</value></field>")));
+  xadm_last_sid(a, sid, sizeof(sid));
+  snprintf(
+      want, sizeof(want),
+      RESULT(
+          A,
+          "k3") "<command " CMD " node='" N_END "' sessionid='%s' "
+                "status='completed'><note type='info'>zed@reed.test: no session"
+                "</note></command></iq>",
+      sid);
+  XIM_EXPECT(a, want);
+  XIM_EXPECT(b, "");
+  ASSERT(!b->ft->closed);
   /* Oneself: the stream ends; nothing follows it. */
   tw_send(a, EXEC("k2", N_END,
                   ">" SUBMIT("<field var='accountjids'><value>alice@reed.test"
