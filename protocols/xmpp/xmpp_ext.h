@@ -122,6 +122,7 @@ int reed__xmpp_bookmarks_get_private(reed_xmpp_core_t *c, xmpp_out_t *o);
 int reed__xmpp_bookmarks_set_private(reed_xmpp_core_t *c,
                                      const reed_xml_el_t *storage);
 extern const xmpp_disco_var_t reed__xmpp_disco_bookmarks[];
+extern const xmpp_disco_var_t reed__xmpp_disco_commands[]; /* xmpp_adhoc.c */
 
 /* ---- MAM (xmpp_mam.c, xmpp_mam_page.c; xmpp_mam_int.h) ------------------
  */

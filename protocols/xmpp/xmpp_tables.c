@@ -1,6 +1,7 @@
 /* The tables the core dispatches through. A stanza family lives in a file
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
+#include "xmpp_admin.h"
 #include "xmpp_im_int.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
@@ -34,6 +35,26 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_GET | XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SERVER,
      .fn = reed__xmpp_iq_register},
+    /* XEP-0050 ad-hoc commands for operators (xmpp_adhoc.c). Its disco
+     * rows take the commands node and the command nodes only, ahead of
+     * the server's own disco rows. */
+    {.name = "command",
+     .ns = REED_NS_COMMANDS,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_command},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_adhoc_items,
+     .accept = reed__xmpp_adhoc_accept},
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_SERVER,
+     .fn = reed__xmpp_iq_adhoc_info,
+     .accept = reed__xmpp_adhoc_accept},
     /* XEP-0030 disco and XEP-0115 caps (xmpp_disco.c, xmpp_caps.c). */
     {.name = "query",
      .ns = REED_NS_DISCO_INFO,
@@ -193,6 +214,7 @@ const xmpp_feature_fn reed__xmpp_features[] = {
 };
 
 const xmpp_hook_fn reed__xmpp_on_bound[] = {
+    reed__xmpp_admin_on_bound,
     NULL,
 };
 
@@ -204,6 +226,7 @@ const xmpp_hook_fn reed__xmpp_on_unbind[] = {
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
+    [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
 };
 
 const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
@@ -231,6 +254,7 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_pep,       /* XEP-0163 */
     reed__xmpp_disco_mam,       /* XEP-0313 */
     reed__xmpp_disco_bookmarks, /* XEP-0402 */
+    reed__xmpp_disco_commands,  /* XEP-0050 */
     NULL,
 };
 

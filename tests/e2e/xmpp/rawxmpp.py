@@ -27,6 +27,7 @@ class StreamClosed(Exception):
     def __init__(self, condition, text=""):
         super().__init__("stream closed: %s %s" % (condition, text))
         self.condition = condition
+        self.text = text
 
 
 def header(domain, ns=STREAM_NS):
@@ -89,7 +90,9 @@ class RawXmpp:
             conds = [c.tag.split("}")[1] for c in el
                      if c.tag.startswith("{%s}" % ERR_NS) and
                      not c.tag.endswith("}text")]
-            raise StreamClosed(conds[0] if conds else "?")
+            text = el.find("{%s}text" % ERR_NS)
+            raise StreamClosed(conds[0] if conds else "?",
+                               text.text if text is not None else "")
         if el.tag == "{%s}stream" % STREAM_NS:
             raise StreamClosed(None, "stream end")
         return el

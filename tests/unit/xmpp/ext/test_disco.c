@@ -10,6 +10,7 @@
 #define FEAT(v) "<feature var='" v "'/>"
 /* What the server serves (sorted): every family's server vars. */
 #define SERVER_FEATURES                                                        \
+  FEAT("http://jabber.org/protocol/commands")                                  \
   FEAT(DI)                                                                     \
   FEAT(DITEMS)                                                                 \
   FEAT("jabber:iq:private")                                                    \
