@@ -279,6 +279,10 @@ typedef void (*xmpp_event_fn)(reed_xmpp_core_t *c, reed_session_t *s,
 #define XMPP_EV_KINDS (REED_EV_ANNOUNCE + 1)
 extern const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS];
 
+/* Features of the server's disco#info that stanza families declare, one
+ * namespace a row (NULL ends). */
+extern const char *const reed__xmpp_disco_features[];
+
 /* Frees a slot's pointer at conn_free (NULL: nothing to free). */
 typedef void (*xmpp_ext_free_fn)(reed_xmpp_core_t *c, void *p);
 extern const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX];

@@ -1,6 +1,7 @@
 /* The tables the core dispatches through. A stanza family lives in a file
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
+#include "xmpp_carbons.h"
 #include "xmpp_im_int.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
@@ -17,6 +18,12 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .fn = reed__xmpp_iq_session},
     {"query", REED_NS_ROSTER, XMPP_IQ_GET | XMPP_IQ_SET,
      XMPP_TO_NONE | XMPP_TO_SELF_BARE, 0, reed__xmpp_iq_roster},
+    {"enable", REED_NS_CARBONS, XMPP_IQ_SET,
+     XMPP_TO_NONE | XMPP_TO_SERVER | XMPP_TO_SELF_BARE, 0,
+     reed__xmpp_iq_carbons},
+    {"disable", REED_NS_CARBONS, XMPP_IQ_SET,
+     XMPP_TO_NONE | XMPP_TO_SERVER | XMPP_TO_SELF_BARE, 0,
+     reed__xmpp_iq_carbons},
     {.name = NULL},
 };
 
@@ -61,8 +68,16 @@ const xmpp_hook_fn reed__xmpp_on_unbind[] = {
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
+    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
 };
 
 const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_PRESENCE] = reed__xim_conn_free,
+};
+
+/* The server's disco#info features that stanza families declare (XEP-0030
+ * answers with these; NULL ends). */
+const char *const reed__xmpp_disco_features[] = {
+    REED_NS_CARBONS,
+    NULL,
 };
