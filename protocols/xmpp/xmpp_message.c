@@ -150,6 +150,36 @@ store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
     error_for(c, st, rc);
 }
 
+/* Nobody of the account is on: the model keeps it in the private history
+ * (its id is the stored copy's stanza-id; the sender's other resources
+ * get their <sent/> carbon), then the store keeps it for the next login.
+ * A full store refuses it before it is sequenced. */
+static void
+tell_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+             xim_msg_t *m)
+{
+  reed_xstore_t *xs = reed__xim_store(c);
+  int max = reed__xmpp_conf(c)->offline_max, rc;
+  uint64_t id = 0;
+
+  if (xs == NULL)
+    return; /* no store, nowhere to keep it (the core's store-less tests) */
+  if (max <= 0 || reed_xstore_offline_count(xs, t->acct) >= max) {
+    reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable",
+                            "Offline storage for this user is full");
+    return;
+  }
+  rc = reed_tell_account(c->session, t->acct, m->msg_kind, m->text, m->len,
+                         NULL, &id);
+  if (rc == 0)
+    m->sid = id;
+  else if (rc != REED_ENOACCOUNT && rc != REED_EEXIST) {
+    error_for(c, st, rc); /* the text the model refuses */
+    return;
+  }
+  store_offline(c, st, t, m, true);
+}
+
 static void
 full_carbons(reed_xmpp_core_t *c, const target_t *t, const xim_msg_t *m0,
              const char *to)
@@ -183,12 +213,6 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
   m.text = body;
   m.len = strlen(body);
   m.msg_kind = kind;
-  if (t->nick[0] == '\0') {
-    if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
-      store_offline(c, st, t, &m, true);
-    return;
-  }
-  extra.to_session = t->full ? reed_session_id(t->full->session) : 0;
   *x = (xim_sending_t){.session_id = reed_session_id(c->session),
                        .from = c->full_jid,
                        .id = st->id,
@@ -197,6 +221,13 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
                        .to_full = t->full != NULL,
                        .to = st->to,
                        .no_carbons = reed__xcarb_private(st->el)};
+  if (t->nick[0] == '\0') {
+    if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
+      tell_offline(c, st, t, &m);
+    *x = saved;
+    return;
+  }
+  extra.to_session = t->full ? reed_session_id(t->full->session) : 0;
   rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
   m.sid = id;
   /* XEP-0280 7: the account's other carbons-enabled resources get what
