@@ -392,3 +392,33 @@ reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
     return REED_EINVAL;
   return redact_private(s, peer, msg_id, &ev);
 }
+
+/* The sender's side of a private message nobody receives (tell_account.c):
+ * checked, sequenced and kept in conversation `key`, echoed to the sender
+ * and copied to its person's sessions that asked for copies. */
+int
+reed__tell_kept(reed_session_t *s, const char *key, const char *target,
+                const char *target_account, int msg_kind, const char *text,
+                size_t len, const reed_msg_extra_t *x, uint64_t *id_out)
+{
+  reed_model_t *m = s->m;
+  reed__conv_t *c;
+  reed_event_t ev;
+  reed_fmt_cache_t cache;
+  int rc;
+
+  if ((rc = message_check(m, msg_kind, text, len, x)) != 0)
+    return rc;
+  if ((c = reed__conv_get(m, key, true)) == NULL)
+    return REED_ENOMEM;
+  message_event(s, msg_kind, text, len, x, &ev);
+  ev.target = target;
+  ev.u.msg.target_account = target_account;
+  if ((rc = sequence_into(s, &c->ring, &ev, id_out)) != 0)
+    return rc;
+  reed__fan_begin(m, &ev, &cache);
+  reed__send_echo(m, s, &ev, x ? x->label : NULL);
+  send_copies(m, s, &ev);
+  reed__fan_end(m, &cache);
+  return 0;
+}

@@ -588,6 +588,16 @@ int reed_room_say(reed_session_t *s, const char *room, int msg_kind,
 int reed_tell(reed_session_t *s, const char *nick, int msg_kind,
               const char *text, size_t len, const reed_msg_extra_t *x,
               uint64_t *id_out);
+/* Private message to an account none of whose sessions is online
+ * (XMPP's offline message): sequenced and kept in the private history
+ * between the sender's person and the account (target: the account's
+ * name), echoed to the sender and copied like reed_tell's, delivered to
+ * nobody else. *id_out gets its id. ENOACCOUNT, EEXIST (a session of the
+ * account is online: reed_tell), EINVAL (no nick, x->to_session set) and
+ * reed_tell's text codes. */
+int reed_tell_account(reed_session_t *s, const char *account, int msg_kind,
+                      const char *text, size_t len, const reed_msg_extra_t *x,
+                      uint64_t *id_out);
 /* Client-only tags to a room or nick, checked like a message to it; not
  * sequenced or stored. EINVAL without any of x->irc_client_tags,
  * x->reply_to or x->reaction, or with a reaction but no reply_to or not

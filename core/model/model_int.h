@@ -397,6 +397,11 @@ void reed__conv_free_all(reed_model_t *m);
 void reed__conv_key(const char *a, const char *b, char *out, size_t size);
 reed__conv_t *reed__conv_get(reed_model_t *m, const char *key, bool create);
 #define REED__CONV_KEY_MAX (2 * (REED_NICK_MAX + 2) + 2)
+/* message.c, for tell_account.c: a private message kept in conversation
+ * `key` with its echo and copies, delivered to no recipient. */
+int reed__tell_kept(reed_session_t *s, const char *key, const char *target,
+                    const char *target_account, int msg_kind, const char *text,
+                    size_t len, const reed_msg_extra_t *x, uint64_t *id_out);
 
 /* ---- Read markers (read_marker.c) ----------------------------------------
  */

@@ -9,5 +9,7 @@ target_sources(reed_proto_xmpp PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_presence.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_message.c
   ${CMAKE_CURRENT_LIST_DIR}/xmpp_msg_event.c
-  ${CMAKE_CURRENT_LIST_DIR}/xmpp_offline.c)
+  ${CMAKE_CURRENT_LIST_DIR}/xmpp_offline.c
+  ${CMAKE_CURRENT_LIST_DIR}/xmpp_carbons.c
+  ${CMAKE_CURRENT_LIST_DIR}/xmpp_chatstate.c)
 target_link_libraries(reed_proto_xmpp PUBLIC reed_xmpp_store)

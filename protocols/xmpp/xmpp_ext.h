@@ -123,6 +123,7 @@ int reed__xmpp_bookmarks_set_private(reed_xmpp_core_t *c,
                                      const reed_xml_el_t *storage);
 extern const xmpp_disco_var_t reed__xmpp_disco_bookmarks[];
 extern const xmpp_disco_var_t reed__xmpp_disco_commands[]; /* xmpp_adhoc.c */
+extern const xmpp_disco_var_t reed__xmpp_disco_carbons[];  /* xmpp_carbons.c */
 
 /* ---- MAM (xmpp_mam.c, xmpp_mam_page.c; xmpp_mam_int.h) ------------------
  */

@@ -13,7 +13,7 @@
  * delivery to it is the delivery. A message without a body (chat states,
  * receipts, markers) only travels between XMPP resources and is never
  * stored. Errors are never answered with errors. */
-#include "xmpp_im_int.h"
+#include "xmpp_carbons.h"
 
 #include <string.h>
 
@@ -58,6 +58,24 @@ to_bare(void *ud, reed_xmpp_core_t *o)
     reed__xim_write_to(o, "message", ud);
 }
 
+/* XEP-0280: a bodyless chat message (a chat state, a receipt) is copied
+ * like one with a body. */
+static void
+relay_carbons(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+              reed_buf_t *body)
+{
+  xmpp_out_t in;
+
+  reed__xmpp_out_init(&in);
+  reed__xmpp_out_raw(&in, "<message xmlns='jabber:client'");
+  reed__xmpp_out_attr(&in, "to", st->to);
+  if (in.err == 0)
+    in.err = reed_buf_append(&in.b, body->data, body->len);
+  if (in.err == 0)
+    reed__xcarb_relayed(c, t->acct, t->full, in.b);
+  reed__xmpp_out_cleanup(&in);
+}
+
 static void
 relay_direct(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t)
 {
@@ -75,6 +93,9 @@ relay_direct(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t)
     reed__xim_write_to(t->full, "message", o.b);
   else if (o.err == 0)
     reed__xim_each(c, t->acct, to_bare, o.b);
+  if (o.err == 0 && st->to != NULL && reed__xcarb_eligible(st->type, false) &&
+      !reed__xcarb_private(st->el))
+    relay_carbons(c, st, t, o.b);
   reed__xmpp_out_cleanup(&o);
 }
 
@@ -129,6 +150,48 @@ store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
     error_for(c, st, rc);
 }
 
+/* Nobody of the account is on: the model keeps it in the private history
+ * (its id is the stored copy's stanza-id; the sender's other resources
+ * get their <sent/> carbon), then the store keeps it for the next login.
+ * A full store refuses it before it is sequenced. */
+static void
+tell_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+             xim_msg_t *m)
+{
+  reed_xstore_t *xs = reed__xim_store(c);
+  int max = reed__xmpp_conf(c)->offline_max, rc;
+  uint64_t id = 0;
+
+  if (xs == NULL)
+    return; /* no store, nowhere to keep it (the core's store-less tests) */
+  if (max <= 0 || reed_xstore_offline_count(xs, t->acct) >= max) {
+    reed__xmpp_stanza_error(c, st, "cancel", "service-unavailable",
+                            "Offline storage for this user is full");
+    return;
+  }
+  rc = reed_tell_account(c->session, t->acct, m->msg_kind, m->text, m->len,
+                         NULL, &id);
+  if (rc == 0)
+    m->sid = id;
+  else if (rc != REED_ENOACCOUNT && rc != REED_EEXIST) {
+    error_for(c, st, rc); /* the text the model refuses */
+    return;
+  }
+  store_offline(c, st, t, m, true);
+}
+
+static void
+full_carbons(reed_xmpp_core_t *c, const target_t *t, const xim_msg_t *m0,
+             const char *to)
+{
+  char by[REED_JID_MAX + 1];
+  xim_msg_t m = *m0;
+
+  reed__xim_account_jid(c, t->acct, by, sizeof(by));
+  m.by = by;
+  reed__xcarb_received_to(c, t->acct, t->full, &m, to);
+}
+
 static void
 send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
           const char *body, const char *type)
@@ -150,21 +213,28 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
   m.text = body;
   m.len = strlen(body);
   m.msg_kind = kind;
+  *x = (xim_sending_t){.session_id = reed_session_id(c->session),
+                       .from = c->full_jid,
+                       .id = st->id,
+                       .origin_id = m.origin_id,
+                       .type = type,
+                       .to_full = t->full != NULL,
+                       .to = st->to,
+                       .no_carbons = reed__xcarb_private(st->el)};
   if (t->nick[0] == '\0') {
     if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
-      store_offline(c, st, t, &m, true);
+      tell_offline(c, st, t, &m);
+    *x = saved;
     return;
   }
   extra.to_session = t->full ? reed_session_id(t->full->session) : 0;
-  *x = (xim_sending_t){reed_session_id(c->session),
-                       c->full_jid,
-                       st->id,
-                       m.origin_id,
-                       type,
-                       t->full != NULL,
-                       0};
   rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
   m.sid = id;
+  /* XEP-0280 7: the account's other carbons-enabled resources get what
+   * went to one full JID. */
+  if (rc == 0 && t->full != NULL && !x->no_carbons &&
+      reed__xcarb_eligible(type, true))
+    full_carbons(c, t, &m, st->to);
   /* Kept for later only when nobody saw it, and not for the sender's own
    * account: its sender is one of its sessions. */
   if (rc == 0 && x->shown == 0 && !headline && !t->guest &&
@@ -260,15 +330,21 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (t.guest) {
     if (body != NULL && body[0] != '\0' && !error && c->session != NULL)
       send_body(c, st, &t, body, type);
-    return true; /* a guest is on IRC or AMP: only text reaches it */
+    else if (!error) /* a guest is on IRC or AMP: text and typing */
+      reed__xcs_to_model(c, st->el, t.nick);
+    return true;
   }
   if (!find_target(c, to, type, &t))
     return true;
   /* Without a body, or to this very resource (the model does not deliver
-   * to the sender), it goes from resource to resource. */
-  if (body == NULL || body[0] == '\0' || error || t.full == c)
+   * to the sender), it goes from resource to resource; a chat state to
+   * the account (not one bound resource) also reaches its IRC sessions
+   * as +typing. */
+  if (body == NULL || body[0] == '\0' || error || t.full == c) {
     relay_direct(c, st, &t);
-  else if (c->session != NULL)
+    if (!error && t.full == NULL && reed_casecmp(t.acct, c->account) != 0)
+      reed__xcs_to_model(c, st->el, t.nick);
+  } else if (c->session != NULL)
     send_body(c, st, &t, body, type);
   return true;
 }

@@ -9,7 +9,7 @@
  * protocol, reaches each available resource of non-negative priority (all
  * of them, as Prosody does by default); one to a full JID was limited to
  * that session by the model (reed_msg_extra_t.to_session). */
-#include "xmpp_im_int.h"
+#include "xmpp_carbons.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -123,12 +123,18 @@ reed__xmpp_ev_message(reed_xmpp_core_t *c, reed_session_t *s,
   reed_buf_t *body;
 
   (void)s;
-  /* Rooms are the MUC's; the sender's echo and carbon copies are not
-   * deliveries to this resource. */
-  if (ev->room != NULL || ev->echo || ev->copy || !c->bound)
+  /* Rooms are the MUC's; the sender's echo is not a delivery to this
+   * resource, its copy is a <sent/> carbon (XEP-0280). */
+  if (ev->room != NULL || ev->echo || !c->bound)
     return;
-  if (!(ours && x->to_full) && !reed__xim_receives_bare(c))
+  if (ev->copy) {
+    reed__xcarb_ev_sent(c, ev);
     return;
+  }
+  if (!(ours && x->to_full) && !reed__xim_receives_bare(c)) {
+    reed__xcarb_ev_received(c, ev);
+    return;
+  }
   if ((body = reed_event_render(ev, form, fmt_private, c)) == NULL)
     return;
   reed__xim_write_to(c, "message", body);

@@ -2,6 +2,7 @@
  * of its own (xmpp_iq_roster.c, xmpp_presence.c, ...) and joins here with
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_admin.h"
+#include "xmpp_carbons.h"
 #include "xmpp_im_int.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
@@ -163,6 +164,17 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_GET | XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
      .fn = reed__xmpp_iq_mam},
+    /* XEP-0280 carbons (xmpp_carbons.c). */
+    {.name = "enable",
+     .ns = REED_NS_CARBONS,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SERVER | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_carbons},
+    {.name = "disable",
+     .ns = REED_NS_CARBONS,
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SERVER | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_carbons},
     {.name = NULL},
 };
 
@@ -227,6 +239,7 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
+    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
 };
 
 const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
@@ -255,6 +268,7 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_mam,       /* XEP-0313 */
     reed__xmpp_disco_bookmarks, /* XEP-0402 */
     reed__xmpp_disco_commands,  /* XEP-0050 */
+    reed__xmpp_disco_carbons,   /* XEP-0280 */
     NULL,
 };
 

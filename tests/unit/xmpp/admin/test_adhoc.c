@@ -106,6 +106,7 @@ TEST(xadmin_commands_listed_for_operators)
                       "var='jabber:iq:private'/><feature "
                       "var='jabber:iq:version'/><feature "
                       "var='urn:xmpp:blocking'/><feature "
+                      "var='urn:xmpp:carbons:2'/><feature "
                       "var='urn:xmpp:ping'/><feature "
                       "var='vcard-temp'/></query></iq>");
   xim_free(&w);

@@ -15,7 +15,8 @@
   FEAT(DITEMS)                                                                 \
   FEAT("jabber:iq:private")                                                    \
   FEAT("jabber:iq:version")                                                    \
-  FEAT("urn:xmpp:blocking") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
+  FEAT("urn:xmpp:blocking")                                                    \
+  FEAT("urn:xmpp:carbons:2") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
 #define ACCOUNT_FEATURES                                                       \
   "<feature var='http://jabber.org/protocol/disco#info'/>"                     \
   "<feature var='http://jabber.org/protocol/disco#items'/>"                    \

@@ -151,8 +151,8 @@ TEST(xim_msg_offline)
 
   /* Alice's only available resources: a1 (0) and a2 (-1). With a1 gone,
    * a2 does not take bare messages: kept for later (with the model's id,
-   * the session is there), and so with nobody at all (no id: the model
-   * had nobody to tell). */
+   * the session is there), and so with nobody at all (the model keeps it
+   * for the account: reed_tell_account; a2's quit took id 2). */
   tw_eof(a1, "gone");
   XIM_EXPECT(b1, "");
   xim_say(b1,
@@ -173,14 +173,15 @@ TEST(xim_msg_offline)
               ">Offline storage for this user is full</text>"));
   /* Delivered at the next initial presence with <delay/>, once. */
   tw_client_t *a3 = xim_login(&w, "alice", "a3");
-  xim_online(a3, "<message to='alice@reed.test/a3' from='" B1
-                 "' type='chat' id='k1'><body>one</body>" SID(
-                     "1") "<delay xmlns='urn:xmpp:delay' from='reed.test' "
-                          "stamp='2023-11-14T22:13:21.000Z'/></message>"
-                          "<message to='alice@reed.test/a3' from='" B1
-                          "' type='chat' id='k2'><body>two</body>"
-                          "<delay xmlns='urn:xmpp:delay' from='reed.test' "
-                          "stamp='2023-11-14T22:13:21.000Z'/></message>");
+  xim_online(a3,
+             "<message to='alice@reed.test/a3' from='" B1
+             "' type='chat' id='k1'><body>one</body>" SID(
+                 "1") "<delay xmlns='urn:xmpp:delay' from='reed.test' "
+                      "stamp='2023-11-14T22:13:21.000Z'/></message>"
+                      "<message to='alice@reed.test/a3' from='" B1
+                      "' type='chat' id='k2'><body>two</body>" SID(
+                          "3") "<delay xmlns='urn:xmpp:delay' from='reed.test' "
+                               "stamp='2023-11-14T22:13:21.000Z'/></message>");
   tw_eof(a3, "gone");
   tw_client_t *a4 = xim_login(&w, "alice", "a4");
   xim_online(a4, "");

@@ -1,0 +1,6 @@
+TEST_ENTRY(carbons_enable_disable)
+TEST_ENTRY(carbons_xmpp)
+TEST_ENTRY(carbons_bodyless_and_private)
+TEST_ENTRY(carbons_irc_and_offline)
+TEST_ENTRY(chatstate_xmpp_to_irc)
+TEST_ENTRY(chatstate_irc_to_xmpp)
