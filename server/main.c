@@ -29,10 +29,10 @@ static const char usage_text[] =
     "       reed --version | --help\n"
     "\n"
     "Without --config, reed runs the embedded default configuration:\n"
-    "IRC and AMP on 127.0.0.1, data in ./reed-data. account commands\n"
-    "read a password from standard input (or prompt on a terminal) and work\n"
-    "whether or not a server is running; so do ban commands (a running\n"
-    "server applies a ban within a second).\n";
+    "IRC, XMPP and AMP on 127.0.0.1, data in ./reed-data. account\n"
+    "commands read a password from standard input (or prompt on a terminal)\n"
+    "and work whether or not a server is running; so do ban commands (a\n"
+    "running server applies a ban within a second).\n";
 
 /* ---- The server ------------------------------------------------------------
  */
