@@ -43,6 +43,7 @@ def write_section(path, rows, n, missing=(), args=""):
     if BEGIN in text and END in text:
         pre = text[:text.index(BEGIN)]
         post = text[text.index(END) + len(END):].lstrip("\n")
+        post = "\n" + post if post else ""  # keep the blank line before it
     else:
         pre, post = text.rstrip("\n") + "\n\n", ""
     with open(path, "w") as f:
