@@ -2,7 +2,7 @@
 # Fails if any tracked or new C file differs from .clang-format.
 set -eu
 cd "$(dirname "$0")/.."
-files=$(find server config auth protocols bots tests bench -name '*.[ch]' \
+files=$(find core server config auth protocols bots tests bench -name '*.[ch]' \
   -not -path '*/corpus/*' 2>/dev/null | sort)
 [ -n "$files" ] || exit 0
 # shellcheck disable=SC2086

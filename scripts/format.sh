@@ -2,5 +2,5 @@
 # Rewrites every C file in place to .clang-format.
 set -eu
 cd "$(dirname "$0")/.."
-find server config auth protocols bots tests bench -name '*.[ch]' \
+find core server config auth protocols bots tests bench -name '*.[ch]' \
   -not -path '*/corpus/*' -print0 2>/dev/null | xargs -0 -r clang-format -i

@@ -526,7 +526,8 @@ int reed_sban_cidr_parse(const char *in, uint8_t addr[16], unsigned *prefix);
  * AMP's ServerBans name a kind); "?" for anything else. */
 const char *reed_sban_kind_name(int kind);
 /* Pure: whether `who` matches a canonical target of `kind`. */
-bool reed_sban_matches(int kind, const char *target, const reed_sban_who_t *who);
+bool reed_sban_matches(int kind, const char *target,
+                       const reed_sban_who_t *who);
 
 /* Pure: a duration as one or more <number><unit> (s, m, h, d, w), e.g.
  * "90s", "1h30m", "7d"; 1 s to 10 years. 0 or EINVAL. */

@@ -271,7 +271,7 @@ struct reed_model_s {
   reed__map_t watched;   /* folded nick -> reed__watched_t */
   size_t max_watches;
   size_t max_msg_lines, max_msg_bytes;
-  reed__was_ring_t was; /* nick history */
+  reed__was_ring_t was;       /* nick history */
   struct reed__sban_s *sbans; /* server bans (sban.c), in the order set */
   size_t n_sbans, cap_sbans;
 };

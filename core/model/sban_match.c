@@ -204,8 +204,11 @@ reed_sban_duration_parse(const char *in, uint64_t *ms)
   static const struct {
     char unit;
     uint64_t ms;
-  } units[] = {{'s', 1000},     {'m', 60000},      {'h', 3600000},
-               {'d', 86400000}, {'w', 604800000}};
+  } units[] = {{'s', 1000},
+               {'m', 60000},
+               {'h', 3600000},
+               {'d', 86400000},
+               {'w', 604800000}};
   uint64_t total = 0;
 
   if (in == NULL || *in == '\0')

@@ -175,8 +175,8 @@ int
 reed__store_sync_bans(reed_store_t *st)
 {
   rows_t db = {0}, mine = {0};
-  uint64_t now = reed_model_clock(st->model)->wall_ms(
-      reed_model_clock(st->model)->c);
+  uint64_t now =
+      reed_model_clock(st->model)->wall_ms(reed_model_clock(st->model)->c);
   int rc = reed_store_ban_list(st, rows_add, &db);
 
   if (rc == 0) {

@@ -136,8 +136,8 @@ static const char step9[] = "CREATE TABLE server_bans("
                             ") WITHOUT ROWID;";
 
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1}, {.sql = step2}, {.sql = step3}, {.sql = step4},
-    {.sql = step5}, {.sql = step6}, {.sql = step7}, {.sql = step8},
-    {.sql = step9},
+    {.sql = step1}, {.sql = step2}, {.sql = step3},
+    {.sql = step4}, {.sql = step5}, {.sql = step6},
+    {.sql = step7}, {.sql = step8}, {.sql = step9},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);
