@@ -6,33 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-base64(const unsigned char *in, size_t len, char *out)
-{
-  size_t i, o = 0;
-
-  for (i = 0; i + 2 < len; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-    out[o++] = b64[v >> 18];
-    out[o++] = b64[(v >> 12) & 63];
-    out[o++] = b64[(v >> 6) & 63];
-    out[o++] = b64[v & 63];
-  }
-  if (i < len) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < len)
-      v |= (uint32_t)in[i + 1] << 8;
-    out[o++] = b64[v >> 18];
-    out[o++] = b64[(v >> 12) & 63];
-    out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-    out[o++] = '=';
-  }
-  out[o] = '\0';
-}
-
 void
 reed__bot_irc_on_authenticate(reed__bot_irc_t *irc)
 {
@@ -46,7 +19,7 @@ reed__bot_irc_on_authenticate(reed__bot_irc_t *irc)
   memcpy(raw + 1, irc->sasl_user, u);
   raw[1 + u] = '\0';
   memcpy(raw + 2 + u, irc->sasl_pass, p);
-  base64(raw, 2 + u + p, enc);
+  reed_base64_encode(raw, 2 + u + p, enc);
   snprintf(line, sizeof(line), "AUTHENTICATE %s", enc);
   reed__bot_irc_write_now(irc, line);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define REED_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define REED_UNUSED(x) ((void)(x))
@@ -211,5 +212,14 @@ int reed_utf8_valid(const uint8_t *p, size_t len);
  * len when len <= max, else at most max, and 0 when the first character
  * alone is longer than max. */
 size_t reed_utf8_cut(const char *s, size_t len, size_t max);
+
+/* ---- Base64 (RFC 4648 section 4) ------------------------------------------
+ * Padded, no line breaks. encode writes (len + 2) / 3 * 4 characters and a
+ * NUL into `out` and returns the count of characters. decode is strict (a
+ * length not a multiple of 4, whitespace, a character outside the alphabet,
+ * base64url, or padding anywhere but at the end is refused) and returns the
+ * decoded length or REED_ESYNTAX; `out` holds len / 4 * 3 bytes. */
+size_t reed_base64_encode(const uint8_t *in, size_t len, char *out);
+ssize_t reed_base64_decode(const char *in, size_t len, uint8_t *out);
 
 #endif

@@ -202,10 +202,6 @@ int reed__irc_bind_account(reed_irc_core_t *c, const char *account);
 void reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m);
 /* Cancels a portal request in flight and frees the exchange. */
 void reed__irc_sasl_cleanup(reed_irc_core_t *c);
-/* Base64 with padding; out holds (len + 2) / 3 * 4 + 1 bytes. */
-size_t reed__irc_b64_encode(const uint8_t *in, size_t len, char *out);
-/* Strict decode; out holds len / 4 * 3 bytes. Length or REED_ESYNTAX. */
-ssize_t reed__irc_b64_decode(const char *in, size_t len, uint8_t *out);
 
 /* irc_cap.c */
 void reed__irc_cmd_cap(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -15,65 +15,6 @@
 /* Base64 of REED_SASL_INPUT_MAX bytes. */
 #define IRC_SASL_B64_MAX (((REED_SASL_INPUT_MAX + 2) / 3) * 4)
 
-/* ---- Base64 (RFC 4648, with padding) ---------------------------------------
- */
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-size_t
-reed__irc_b64_encode(const uint8_t *in, size_t len, char *out)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < len; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < len)
-      v |= (uint32_t)in[i + 1] << 8;
-    if (i + 2 < len)
-      v |= in[i + 2];
-    out[n++] = b64[(v >> 18) & 63];
-    out[n++] = b64[(v >> 12) & 63];
-    out[n++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-    out[n++] = i + 2 < len ? b64[v & 63] : '=';
-  }
-  out[n] = '\0';
-  return n;
-}
-
-static int
-b64_val(char ch)
-{
-  const char *p = ch ? strchr(b64, ch) : NULL;
-
-  return p ? (int)(p - b64) : -1;
-}
-
-/* Strict decode: length a multiple of 4, padding only at the end. Returns
- * the decoded length or REED_ESYNTAX. `out` holds len / 4 * 3 bytes. */
-ssize_t
-reed__irc_b64_decode(const char *in, size_t len, uint8_t *out)
-{
-  size_t n = 0;
-
-  if (len % 4 != 0)
-    return REED_ESYNTAX;
-  for (size_t i = 0; i < len; i += 4) {
-    int v[4];
-    bool last = i + 4 == len;
-    for (int k = 0; k < 4; k++)
-      v[k] = b64_val(in[i + k]);
-    if (v[0] < 0 || v[1] < 0 || (v[2] < 0 && !(last && in[i + 2] == '=')) ||
-        (v[3] < 0 && !(last && in[i + 3] == '=')) || (v[2] < 0 && v[3] >= 0))
-      return REED_ESYNTAX;
-    out[n++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-    if (v[2] >= 0)
-      out[n++] = (uint8_t)((v[1] & 15) << 4 | v[2] >> 2);
-    if (v[3] >= 0)
-      out[n++] = (uint8_t)((v[2] & 3) << 6 | v[3]);
-  }
-  return (ssize_t)n;
-}
-
 /* ---- The exchange ----------------------------------------------------------
  */
 
@@ -129,7 +70,7 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
     fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
-  n = reed__irc_b64_encode(data->data, data->len, enc);
+  n = reed_base64_encode(data->data, data->len, enc);
   for (; off < n; off += IRC_SASL_CHUNK)
     reed__irc_send(c, "AUTHENTICATE %.*s", IRC_SASL_CHUNK, enc + off);
   if (n % IRC_SASL_CHUNK == 0)
@@ -279,7 +220,7 @@ client_message(reed_irc_core_t *c)
     fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
-  n = reed__irc_b64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
+  n = reed_base64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
   reed_free(c->sasl_buf);
   c->sasl_buf = NULL;
   c->sasl_len = 0;

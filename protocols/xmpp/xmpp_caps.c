@@ -86,7 +86,7 @@ reed__xmpp_caps_ver(const xmpp_identity_t *ids, size_t n_ids,
   }
   if (err == 0) {
     SHA1((const uint8_t *)b->data, b->len, md);
-    reed__xmpp_b64_encode(md, sizeof(md), out);
+    reed_base64_encode(md, sizeof(md), out);
   }
   reed_buf_unref(b);
   reed_free(fs);

@@ -158,7 +158,7 @@ reed__xmpp_fast_issue(reed_xmpp_core_t *c, const char *client, const char *mech,
       !reed__xmpp_fast_offers(c, mech))
     return; /* XEP-0484: a token is tied to a user-agent id */
   randombytes_buf(raw, sizeof(raw));
-  reed__xmpp_b64_encode(raw, sizeof(raw), tok);
+  reed_base64_encode(raw, sizeof(raw), tok);
   sodium_memzero(raw, sizeof(raw));
   rc = reed_xstore_fast_issue(c->st->xs, c->account, client, &t);
   if (rc == 0) {

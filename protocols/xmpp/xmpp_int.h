@@ -378,12 +378,6 @@ void reed__xmpp_conn_free(void *core);
  * client, from bind on (RFC 6120 4.6.1): a dead peer then fails a write. */
 void reed__xmpp_keepalive_start(reed_xmpp_core_t *c);
 
-/* Base64 (RFC 4648, padded; xmpp_sasl.c). encode writes 4*ceil(len/3)
- * characters and a NUL; decode returns the length or REED_ESYNTAX (out
- * holds len / 4 * 3 bytes). */
-size_t reed__xmpp_b64_encode(const uint8_t *in, size_t len, char *out);
-ssize_t reed__xmpp_b64_decode(const char *in, size_t len, uint8_t *out);
-
 #include "xmpp_auth.h"
 
 #endif

@@ -164,7 +164,7 @@ send_data(reed_xmpp_core_t *c, const char *el, const reed_buf_t *data)
   if (n == 0)
     memcpy(enc, "=", 2);
   else
-    reed__xmpp_b64_encode(data->data, n, enc);
+    reed_base64_encode(data->data, n, enc);
   if (reed__xmpp_sasl2_active(c)) { /* only challenges come here */
     reed__xmpp_sasl2_challenge(c, enc);
     reed_free(enc);
@@ -305,7 +305,7 @@ client_message(reed_xmpp_core_t *c, const reed_xml_el_t *el)
     return;
   }
   if (!empty)
-    n = reed__xmpp_b64_decode(el->text, el->text_len, raw);
+    n = reed_base64_decode(el->text, el->text_len, raw);
   if (n < 0)
     fail(c, "incorrect-encoding", NULL);
   else

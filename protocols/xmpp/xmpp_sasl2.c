@@ -163,7 +163,7 @@ out_additional(xmpp_out_t *o, const reed_buf_t *data)
     o->err = REED_ENOMEM;
     return;
   }
-  reed__xmpp_b64_encode(data->data, data->len, enc);
+  reed_base64_encode(data->data, data->len, enc);
   reed__xmpp_out_raw(o, "<additional-data>");
   reed__xmpp_out_raw(o, enc);
   reed__xmpp_out_raw(o, "</additional-data>");

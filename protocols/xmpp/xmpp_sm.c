@@ -94,7 +94,7 @@ new_id(reed_xmpp_core_t *c, char *id, size_t size)
   if (c->env->portal == NULL || size < 4 * (XSM_ID_BYTES / 3) + 1)
     return false;
   reed_portal_random(c->env->portal, raw, sizeof(raw));
-  reed__xmpp_b64_encode(raw, sizeof(raw), id);
+  reed_base64_encode(raw, sizeof(raw), id);
   return true;
 }
 

@@ -79,7 +79,7 @@ record(uint8_t kind, const uint8_t *p, size_t n, char *buf, size_t size)
   char b64[(255 + 2) / 3 * 4 + 1];
   const char *mech = mechs[(n > 0 ? p[0] : 0) % REED_ARRAY_SIZE(mechs)];
 
-  reed__xmpp_b64_encode(p, n, b64);
+  reed_base64_encode(p, n, b64);
   switch (kind % 4) {
   case 0:
     snprintf(

@@ -1,6 +1,6 @@
 /* SASL through the portal: AUTHENTICATE PLAIN with the hash on the worker
  * (input held back meanwhile), failures, aborts, chunking, the nick
- * reserved for an account, and the base64 codec. */
+ * reserved for an account. */
 #include "irc_test.h"
 
 #include <stdio.h>
@@ -223,38 +223,6 @@ sc_external(itw_t *w)
 TEST(sasl_external)
 {
   itw_run_chunked(sc_external);
-}
-
-TEST(sasl_base64)
-{
-  static const struct {
-    const char *raw, *enc;
-  } cases[] = {
-      {"", ""},
-      {"f", "Zg=="},
-      {"fo", "Zm8="},
-      {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="},
-      {"fooba", "Zm9vYmE="},
-      {"foobar", "Zm9vYmFy"},
-  };
-  static const char *const bad[] = {
-      "Zg=", "Zg=a", "Z===", "Zm9v!A==", "Zg==Zg==", "=AAA"};
-  char enc[32];
-  uint8_t dec[32];
-
-  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
-    size_t n = strlen(cases[i].raw);
-    ASSERT_EQ(reed__irc_b64_encode((const uint8_t *)cases[i].raw, n, enc),
-              strlen(cases[i].enc));
-    ASSERT_STR_EQ(enc, cases[i].enc);
-    ASSERT_EQ(reed__irc_b64_decode(cases[i].enc, strlen(cases[i].enc), dec), n);
-    ASSERT_MEM_EQ(dec, cases[i].raw, n);
-  }
-  for (size_t i = 0; i < REED_ARRAY_SIZE(bad); i++) {
-    if (reed__irc_b64_decode(bad[i], strlen(bad[i]), dec) != REED_ESYNTAX)
-      reed__test_fail(__FILE__, __LINE__, "accepted %s", bad[i]);
-  }
 }
 
 static void

@@ -60,7 +60,7 @@ xadm_authed(xim_t *w, const char *user, const char *name)
   raw[n++] = 0;
   memcpy(raw + n, "pw", 2);
   n += 2;
-  reed__xmpp_b64_encode(raw, n, b64);
+  reed_base64_encode(raw, n, b64);
   snprintf(buf, sizeof(buf),
            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
            "mechanism='PLAIN'>%s</auth>",

@@ -143,7 +143,7 @@ static void
 b64(const void *in, size_t len, char *out, size_t size)
 {
   ASSERT((len + 2) / 3 * 4 + 1 <= size);
-  reed__xmpp_b64_encode(in, len, out);
+  reed_base64_encode(in, len, out);
 }
 
 void
@@ -184,7 +184,7 @@ xs_final(xscram_t *s, const char *server_first_b64, const char *pw, char *out,
   uint8_t csig[32], proof[32], ssig[32], cbin[128];
   size_t hl = s->sha1 ? 20 : 32, gl = strlen(s->gs2);
   ssize_t n =
-      reed__xmpp_b64_decode(server_first_b64, strlen(server_first_b64), raw);
+      reed_base64_decode(server_first_b64, strlen(server_first_b64), raw);
   ssize_t slen;
 
   ASSERT(n > 0 && (size_t)n < sizeof(sf));
@@ -193,7 +193,7 @@ xs_final(xscram_t *s, const char *server_first_b64, const char *pw, char *out,
   field(sf, 'r', nonce, sizeof(nonce));
   field(sf, 's', salt64, sizeof(salt64));
   field(sf, 'i', iters, sizeof(iters));
-  slen = reed__xmpp_b64_decode(salt64, strlen(salt64), salt);
+  slen = reed_base64_decode(salt64, strlen(salt64), salt);
   ASSERT(slen > 0);
   ASSERT(PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw), salt, (int)slen, atoi(iters),
                            md(s), (int)hl, salted) == 1);

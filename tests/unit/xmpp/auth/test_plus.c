@@ -68,7 +68,7 @@ expect_success(tw_client_t *c, const xscram_t *s)
 {
   char b64[256], want[512];
 
-  reed__xmpp_b64_encode((const uint8_t *)s->verifier, strlen(s->verifier), b64);
+  reed_base64_encode((const uint8_t *)s->verifier, strlen(s->verifier), b64);
   snprintf(want, sizeof(want), "<success " SASL_NS ">%s</success>", b64);
   XW_EXPECT(c, want);
 }

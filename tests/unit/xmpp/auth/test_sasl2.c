@@ -98,7 +98,7 @@ TEST(sasl2_scram_without_bind2)
   xs_final(&s, ch, "secret", b64, sizeof(b64));
   snprintf(want, sizeof(want), "<response " SASL2_NS ">%s</response>", b64);
   tw_send(c, want);
-  reed__xmpp_b64_encode((const uint8_t *)s.verifier, strlen(s.verifier), v64);
+  reed_base64_encode((const uint8_t *)s.verifier, strlen(s.verifier), v64);
   snprintf(want, sizeof(want),
            "<success " SASL2_NS "><additional-data>%s</additional-data>"
            "<authorization-identifier>alice@reed.test"

@@ -25,7 +25,7 @@ irc_login(xim_t *w, xpeer_t *p, const char *user)
   raw[n++] = 0;
   memcpy(raw + n, "pw", 2);
   n += 2;
-  reed__xmpp_b64_encode(raw, n, b64);
+  reed_base64_encode(raw, n, b64);
   snprintf(line, sizeof(line),
            "CAP LS 302\r\nNICK %s\r\nUSER %s 0 * :x\r\nCAP REQ :sasl "
            "message-tags\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE %s\r\nCAP "

@@ -19,7 +19,7 @@ challenge_text(const char *out, char *raw, size_t size)
   ASSERT(strncmp(out, "<challenge " SASL_NS ">",
                  strlen("<challenge " SASL_NS ">")) == 0);
   ASSERT(p != NULL && e != NULL && (size_t)(e - p) / 4 * 3 < size);
-  n = reed__xmpp_b64_decode(p + 1, (size_t)(e - p - 1), (uint8_t *)raw);
+  n = reed_base64_decode(p + 1, (size_t)(e - p - 1), (uint8_t *)raw);
   ASSERT(n > 0);
   raw[n] = '\0';
 }
@@ -29,7 +29,7 @@ send_b64(tw_client_t *c, const char *el, const char *attrs, const char *msg)
 {
   char b64[1024], buf[1400];
 
-  reed__xmpp_b64_encode((const uint8_t *)msg, strlen(msg), b64);
+  reed_base64_encode((const uint8_t *)msg, strlen(msg), b64);
   snprintf(buf, sizeof(buf), "<%s " SASL_NS "%s>%s</%s>", el, attrs, b64, el);
   tw_send(c, buf);
 }
@@ -61,7 +61,7 @@ s_full_login(void *arg)
   ASSERT(strncmp(raw, "r=fyko+d2lbbFgONRv9qkxdawL", 26) == 0);
   ts_final(&sc, raw, "secret");
   send_b64(c, "response", "", sc.final);
-  reed__xmpp_b64_encode((const uint8_t *)sc.verifier, strlen(sc.verifier), b64);
+  reed_base64_encode((const uint8_t *)sc.verifier, strlen(sc.verifier), b64);
   snprintf(want, sizeof(want), "<success " SASL_NS ">%s</success>", b64);
   XW_EXPECT(c, want);
   tw_send(c, C_HDR);

@@ -128,7 +128,7 @@ xw_plain(const char *user, const char *pw, char *out, size_t size)
   raw[n++] = 0;
   memcpy(raw + n, pw, lp);
   n += lp;
-  reed__xmpp_b64_encode(raw, n, out);
+  reed_base64_encode(raw, n, out);
 }
 
 void
@@ -219,7 +219,7 @@ ts_final(tscram_t *s, const char *server_first, const char *password)
   attr(server_first, 'r', nonce, sizeof(nonce));
   attr(server_first, 's', salt64, sizeof(salt64));
   attr(server_first, 'i', iters, sizeof(iters));
-  slen = reed__xmpp_b64_decode(salt64, strlen(salt64), salt);
+  slen = reed_base64_decode(salt64, strlen(salt64), salt);
   ASSERT(slen > 0);
   ASSERT(PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)slen,
                            atoi(iters), EVP_sha256(), 32, salted) == 1);
@@ -233,8 +233,8 @@ ts_final(tscram_t *s, const char *server_first, const char *password)
   for (int i = 0; i < 32; i++)
     proof[i] = ckey[i] ^ csig[i];
   hmac(skey, 32, auth_msg, ssig);
-  reed__xmpp_b64_encode(proof, 32, proof64);
-  reed__xmpp_b64_encode(ssig, 32, sig64);
+  reed_base64_encode(proof, 32, proof64);
+  reed_base64_encode(ssig, 32, sig64);
   snprintf(s->final, sizeof(s->final), "%s,p=%s", without_proof, proof64);
   snprintf(s->verifier, sizeof(s->verifier), "v=%s", sig64);
 }

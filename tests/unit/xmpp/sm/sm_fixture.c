@@ -97,7 +97,7 @@ smw_auth(smw_t *w, const char *name, const char *user)
   raw[n++] = 0;
   memcpy(raw + n, "pw", 2);
   n += 2;
-  reed__xmpp_b64_encode(raw, n, b64);
+  reed_base64_encode(raw, n, b64);
   snprintf(buf, sizeof(buf),
            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
            "mechanism='PLAIN'>%s</auth>",

@@ -1,8 +1,9 @@
-/* Base64 (RFC 4648 section 4, padded, no line breaks or whitespace) for
- * SASL's payloads (RFC 6120 6.4.2). Strict: a length that is not a
- * multiple of 4, a character outside the alphabet, or padding anywhere but
- * at the end is refused. */
-#include "xmpp_int.h"
+/* Base64 (RFC 4648 section 4, padded, no line breaks or whitespace), the
+ * one codec of SASL's payloads over IRC and XMPP, stream-management ids,
+ * FAST tokens and caps hashes. Strict: a length that is not a multiple of
+ * 4, a character outside the alphabet, or padding anywhere but at the end
+ * is refused. */
+#include "base.h"
 
 #include <string.h>
 
@@ -10,7 +11,7 @@ static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t
-reed__xmpp_b64_encode(const uint8_t *in, size_t len, char *out)
+reed_base64_encode(const uint8_t *in, size_t len, char *out)
 {
   size_t n = 0;
 
@@ -38,7 +39,7 @@ b64_val(char ch)
 }
 
 ssize_t
-reed__xmpp_b64_decode(const char *in, size_t len, uint8_t *out)
+reed_base64_decode(const char *in, size_t len, uint8_t *out)
 {
   size_t n = 0;
 
