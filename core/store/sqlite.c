@@ -111,26 +111,24 @@ reed__store_fail(reed_store_t *st, const char *what)
 }
 
 sqlite3_stmt *
-reed__store_stmt(reed_store_t *st, reed__store_stmt_id id)
+reed_store_stmt_cached(sqlite3 *db, sqlite3_stmt **slot, const char *sql)
 {
-  sqlite3_stmt *s = st->stmts[id];
+  sqlite3_stmt *s = *slot;
 
   if (s != NULL) {
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return s;
   }
-  if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                         &s, NULL) != SQLITE_OK) {
-    reed__store_fail(st, "prepare");
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+      SQLITE_OK)
     return NULL;
-  }
-  st->stmts[id] = s;
+  *slot = s;
   return s;
 }
 
 int
-reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what)
+reed_store_step_write(sqlite3_stmt *s)
 {
   int rc = sqlite3_step(s);
 
@@ -142,6 +140,26 @@ reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what)
     sqlite3_reset(s);
     return REED_EEXIST;
   }
+  return 1;
+}
+
+sqlite3_stmt *
+reed__store_stmt(reed_store_t *st, reed__store_stmt_id id)
+{
+  sqlite3_stmt *s = reed_store_stmt_cached(st->db, &st->stmts[id], stmt_sql[id]);
+
+  if (s == NULL)
+    reed__store_fail(st, "prepare");
+  return s;
+}
+
+int
+reed__store_step_done(reed_store_t *st, sqlite3_stmt *s, const char *what)
+{
+  int rc = reed_store_step_write(s);
+
+  if (rc <= 0)
+    return rc;
   rc = reed__store_fail(st, what);
   sqlite3_reset(s);
   return rc;

@@ -298,5 +298,18 @@ bool reed_store_in_batch(const reed_store_t *st);
  * (created with reed_store_migrate). Borrowed; never close it. */
 struct sqlite3;
 struct sqlite3 *reed_store_sqlite(reed_store_t *st);
+/* For such tables' statements, as the store keeps its own: the statement
+ * in *slot reset with its bindings cleared, or `sql` prepared (persistent)
+ * into *slot the first time; NULL when it does not prepare (the caller
+ * reports the connection's error). */
+struct sqlite3_stmt;
+struct sqlite3_stmt *reed_store_stmt_cached(struct sqlite3 *db,
+                                            struct sqlite3_stmt **slot,
+                                            const char *sql);
+/* Steps a write once: 0 when done (or a row), REED_EEXIST on a primary-key
+ * or unique constraint, the statement reset either way; 1 when it failed,
+ * not reset, so the caller reads and reports the connection's error first,
+ * then resets it. */
+int reed_store_step_write(struct sqlite3_stmt *s);
 
 #endif

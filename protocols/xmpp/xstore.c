@@ -71,35 +71,20 @@ reed__xs_fail(reed_xstore_t *xs, const char *what)
 sqlite3_stmt *
 reed__xs_stmt(reed_xstore_t *xs, reed__xs_stmt_id id, const char *sql)
 {
-  sqlite3_stmt *s = xs->stmts[id];
+  sqlite3_stmt *s = reed_store_stmt_cached(xs->db, &xs->stmts[id], sql);
 
-  if (s != NULL) {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return s;
-  }
-  if (sqlite3_prepare_v3(xs->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-                         NULL) != SQLITE_OK) {
+  if (s == NULL)
     reed__xs_fail(xs, "prepare");
-    return NULL;
-  }
-  xs->stmts[id] = s;
   return s;
 }
 
 int
 reed__xs_done(reed_xstore_t *xs, sqlite3_stmt *s, const char *what)
 {
-  int rc = sqlite3_step(s);
+  int rc = reed_store_step_write(s);
 
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-    sqlite3_reset(s);
-    return 0;
-  }
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
-    sqlite3_reset(s);
-    return REED_EEXIST;
-  }
+  if (rc <= 0)
+    return rc;
   rc = reed__xs_fail(xs, what);
   sqlite3_reset(s);
   return rc;

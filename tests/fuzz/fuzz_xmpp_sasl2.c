@@ -9,9 +9,8 @@
  * exists, so PLAIN records can log in. Besides the world's checks
  * (nothing left behind), the output must parse as XML. */
 #include "auth.h"
+#include "fuzz_xmpp.h"
 #include "model.h"
-#include "world.h"
-#include "xmpp_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,44 +32,6 @@ static const char *const mechs[] = {"PLAIN",
                                     "HT-SHA-256-UNIQ",
                                     "X-UNKNOWN",
                                     ""};
-
-static void
-ignore_open(void *ud, const reed_xml_el_t *hdr, const char *ns)
-{
-  (void)ud;
-  (void)hdr;
-  (void)ns;
-}
-
-static void
-ignore_el(void *ud, reed_xml_el_t *el)
-{
-  (void)ud;
-  (void)el;
-}
-
-static void
-ignore_close(void *ud)
-{
-  (void)ud;
-}
-
-static void
-check_output(const char *out, size_t len)
-{
-  static const reed_xml_cbs_t cbs = {.stream_open = ignore_open,
-                                     .element = ignore_el,
-                                     .stream_close = ignore_close};
-  reed_xml_limits_t lim = {.max_stanza = 1 << 20};
-  reed_xml_stream_t *x;
-  size_t used = 0;
-
-  if (reed_xml_stream_new(&lim, &cbs, NULL, &x) != 0)
-    abort();
-  if (reed_xml_stream_feed(x, (const uint8_t *)out, len, &used) != REED_XML_OK)
-    abort();
-  reed_xml_stream_free(x);
-}
 
 /* One record as XML into buf (NUL-terminated). */
 static void
@@ -167,10 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   tw_send(c, HDR);
   feed_records(c, data + 1, size - 1);
   fc_advance(w->fc, 60000); /* slowed answers come */
-  check_output(c->ft->out ? c->ft->out : "", c->ft->out_len);
-  tw_eof(c, "Connection closed");
-  tw_free(w);
-  if (reed_alloc_live() != 0)
-    abort();
+  fuzz_xmpp_parses(c->ft->out ? c->ft->out : "", c->ft->out_len);
+  fuzz_xmpp_end(w, c);
   return 0;
 }

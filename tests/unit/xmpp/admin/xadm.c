@@ -29,46 +29,13 @@ xadm_oper(xim_t *w, const char *name)
   ASSERT_EQ(reed_store_oper_set(w->tw.store, name, true), 0);
 }
 
-static void
-expect_has(tw_client_t *c, const char *part)
-{
-  const char *out = tw_take(c);
-
-  if (strstr(out, part) == NULL)
-    reed__test_fail(__FILE__, __LINE__, "want \"%s\" in \"%s\"", part, out);
-}
-
 tw_client_t *
 xadm_authed(xim_t *w, const char *user, const char *name)
 {
-  char b64[128], buf[256];
-  uint8_t raw[96];
-  size_t n = 0;
   tw_client_t *c = tw_client(&w->tw, name);
 
-  tw_send(c, XADM_HDR);
-  expect_has(c, "<starttls");
-  tw_send(c, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-  expect_has(c, "<proceed");
-  c->ft->peer.tls = true;
-  reed_xmpp_module.tls_ready(c->core);
-  tw_send(c, XADM_HDR);
-  expect_has(c, "<mechanism>PLAIN</mechanism>");
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(buf, sizeof(buf),
-           "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-           "mechanism='PLAIN'>%s</auth>",
-           b64);
-  tw_send(c, buf);
-  expect_has(c, "<success");
-  tw_send(c, XADM_HDR);
-  expect_has(c, "<bind");
+  xw_tls_plain(c, user);
+  xw_expect_has(c, "<bind");
   return c;
 }
 

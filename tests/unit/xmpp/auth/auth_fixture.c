@@ -7,15 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-counter_random(void *ud, uint8_t *buf, size_t n)
-{
-  xw_t *w = ud;
-
-  for (size_t i = 0; i < n; i++)
-    buf[i] = (uint8_t)(++w->rnd * 7);
-}
-
 void
 xa_init(xw_t *w, bool store)
 {
@@ -27,18 +18,10 @@ xa_init(xw_t *w, bool store)
   w->sc.name = w->name;
   w->sc.registration = REED_REGISTRATION_OPEN;
   w->tw.server_conf = &w->sc;
-  po = (reed_portal_opts_t){
-      .store = w->tw.store,
-      .creds = store ? NULL : &w->tw.src,
-      .worker = &w->tw.iw->worker,
-      .clock = &w->tw.fc->clock,
-      .log = &w->tw.log,
-      .model = w->tw.model,
-      .registration_open = true,
-      .hash_level = REED_AUTH_HASH_MIN,
-      .random = counter_random,
-      .random_ud = w,
-  };
+  po = xw_portal_opts(&w->tw, &w->rnd);
+  po.store = w->tw.store;
+  if (store)
+    po.creds = NULL;
   ASSERT_EQ(reed_portal_new(&po, &w->tw.portal), 0);
   /* The module's init wants the portal (FAST's token lookup): run it
    * again now that there is one, as the host would have. */

@@ -183,31 +183,6 @@ TEST(carbons_bodyless_and_private)
   xim_free(&w);
 }
 
-/* An IRC client logged in to `user` with SASL PLAIN and message-tags. */
-static void
-irc_login(xim_t *w, xpeer_t *p, const char *user)
-{
-  uint8_t raw[64];
-  char b64[96], line[320];
-  size_t n = 0;
-
-  xpeer_open(&w->tw, p, &reed_irc_module);
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(line, sizeof(line),
-           "CAP LS 302\r\nNICK %s\r\nUSER %s 0 * :x\r\nCAP REQ :sasl "
-           "message-tags\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE %s\r\nCAP "
-           "END\r\n",
-           user, user, b64);
-  xpeer_send(p, line);
-  ASSERT(strstr(xpeer_take(p), " 001 ") != NULL);
-}
-
 TEST(carbons_irc_and_offline)
 {
   xim_t w;
@@ -219,8 +194,8 @@ TEST(carbons_irc_and_offline)
   /* The server's store loads every account into the model at start; the
    * world's store learns of frank only here. */
   ASSERT_EQ(reed_model_account_add(w.tw.model, "frank"), 0);
-  irc_login(&w, &airc, "alice");
-  irc_login(&w, &dave, "dave");
+  xpeer_irc_login(&w.tw, &airc, "alice");
+  xpeer_irc_login(&w.tw, &dave, "dave");
   tw_take(a1);
   tw_take(a2);
 

@@ -12,30 +12,6 @@
 #define CS "xmlns='http://jabber.org/protocol/chatstates'"
 
 static void
-irc_login(xim_t *w, xpeer_t *p, const char *user)
-{
-  uint8_t raw[64];
-  char b64[96], line[320];
-  size_t n = 0;
-
-  xpeer_open(&w->tw, p, &reed_irc_module);
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(line, sizeof(line),
-           "CAP LS 302\r\nNICK %s\r\nUSER %s 0 * :x\r\nCAP REQ :sasl "
-           "message-tags\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE %s\r\nCAP "
-           "END\r\n",
-           user, user, b64);
-  xpeer_send(p, line);
-  ASSERT(strstr(xpeer_take(p), " 001 ") != NULL);
-}
-
-static void
 setup(xim_t *w, tw_client_t **a1, tw_client_t **b1, xpeer_t *airc)
 {
   xim_init(w);
@@ -45,7 +21,7 @@ setup(xim_t *w, tw_client_t **a1, tw_client_t **b1, xpeer_t *airc)
   *b1 = xim_login(w, "bob", "b1");
   xim_online(*a1, NULL);
   xim_online(*b1, NULL);
-  irc_login(w, airc, "alice");
+  xpeer_irc_login(&w->tw, airc, "alice");
   tw_take(*a1);
 }
 
@@ -102,7 +78,7 @@ TEST(chatstate_irc_to_xmpp)
   tw_client_t *a1, *b1;
   setup(&w, &a1, &b1, &airc);
   xim_account(&w, "dave");
-  irc_login(&w, &dave, "dave");
+  xpeer_irc_login(&w.tw, &dave, "dave");
 
   xpeer_send(&dave, "@+typing=active TAGMSG alice\r\n");
   XIM_EXPECT(a1, "<message to='" A1 "' from='dave@reed.test/irc' "

@@ -8,15 +8,6 @@
 #include <string.h>
 
 static void
-counter_random(void *ud, uint8_t *buf, size_t n)
-{
-  xw_t *w = ud;
-
-  for (size_t i = 0; i < n; i++)
-    buf[i] = (uint8_t)(++w->rnd * 7);
-}
-
-static void
 init(xw_t *w, bool deferred, bool store)
 {
   reed_portal_opts_t po = {0};
@@ -28,17 +19,7 @@ init(xw_t *w, bool deferred, bool store)
   reed_strlcpy(w->name, "reed.test", sizeof(w->name));
   w->sc.name = w->name;
   w->tw.server_conf = &w->sc;
-  po = (reed_portal_opts_t){
-      .creds = &w->tw.src,
-      .worker = &w->tw.iw->worker,
-      .clock = &w->tw.fc->clock,
-      .log = &w->tw.log,
-      .model = w->tw.model,
-      .registration_open = true,
-      .hash_level = REED_AUTH_HASH_MIN,
-      .random = counter_random,
-      .random_ud = w,
-  };
+  po = xw_portal_opts(&w->tw, &w->rnd);
   ASSERT_EQ(reed_portal_new(&po, &w->tw.portal), 0);
   w->tw.menv.portal = w->tw.portal;
 }
@@ -113,22 +94,6 @@ xw_starttls(tw_client_t *c)
   ASSERT_EQ(c->ft->tls_requests, 1);
   c->ft->peer.tls = true;
   reed_xmpp_module.tls_ready(c->core);
-}
-
-void
-xw_plain(const char *user, const char *pw, char *out, size_t size)
-{
-  uint8_t raw[256];
-  size_t n = 0, lu = strlen(user), lp = strlen(pw);
-
-  ASSERT(lu + lp + 2 <= sizeof(raw) && (lu + lp + 4) / 3 * 4 + 1 <= size);
-  raw[n++] = 0;
-  memcpy(raw + n, user, lu);
-  n += lu;
-  raw[n++] = 0;
-  memcpy(raw + n, pw, lp);
-  n += lp;
-  reed_base64_encode(raw, n, out);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "model.h"
 #include "world.h"
+#include "xw_common.h"
 #include "xmpp_ext.h"
 
 typedef struct xw_s {
@@ -74,8 +75,6 @@ void xw_login(xw_t *w, tw_client_t *c, const char *user, const char *pw,
               const char *resource, unsigned *n);
 /* The model session of a bound client. */
 reed_session_t *xw_session(tw_client_t *c);
-/* SASL PLAIN's message in base64. */
-void xw_plain(const char *user, const char *pw, char *out, size_t size);
 
 /* SCRAM-SHA-256's client side (RFC 5802, RFC 7677). */
 typedef struct tscram_s {

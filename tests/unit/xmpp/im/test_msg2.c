@@ -12,32 +12,6 @@
 #define A1 "alice@reed.test/a1"
 #define SID(id) "<stanza-id " XIM_SID " by='alice@reed.test' id='" id "'/>"
 
-/* An IRC client logged in to `user` with SASL PLAIN, asking for
- * message-tags (to see msgid); the welcome taken. */
-static void
-irc_login(xim_t *w, xpeer_t *p, const char *user)
-{
-  uint8_t raw[64];
-  char b64[96], line[320];
-  size_t n = 0;
-
-  xpeer_open(&w->tw, p, &reed_irc_module);
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(line, sizeof(line),
-           "CAP LS 302\r\nNICK %s\r\nUSER %s 0 * :x\r\nCAP REQ :sasl "
-           "message-tags\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE %s\r\nCAP "
-           "END\r\n",
-           user, user, b64);
-  xpeer_send(p, line);
-  ASSERT(strstr(xpeer_take(p), " 001 ") != NULL);
-}
-
 TEST(xim_msg_irc)
 {
   xim_t w;
@@ -48,7 +22,7 @@ TEST(xim_msg_irc)
   xim_account(&w, "frank");
   tw_client_t *a1 = xim_login(&w, "alice", "a1");
   xim_online(a1, NULL);
-  irc_login(&w, &dave, "dave");
+  xpeer_irc_login(&w.tw, &dave, "dave");
 
   /* XMPP to IRC: one PRIVMSG per line, the model's id as msgid. */
   xim_say(a1,

@@ -31,60 +31,19 @@ xim_conf(xim_t *w)
 void
 xim_account(xim_t *w, const char *name)
 {
-  reed_account_rec_t rec = {.created_ms = 1};
-
-  tw_account(&w->tw, name, "pw");
-  reed_strlcpy(rec.name, name, sizeof(rec.name));
-  snprintf(rec.pwhash, sizeof(rec.pwhash), "unused-%s", name);
-  ASSERT_EQ(reed_store_account_create(w->tw.store, &rec), 0);
+  xw_store_account(&w->tw, name);
 }
-
-static void
-expect_has(tw_client_t *c, const char *part)
-{
-  const char *out = tw_take(c);
-
-  if (strstr(out, part) == NULL)
-    reed__test_fail(__FILE__, __LINE__, "want \"%s\" in \"%s\"", part, out);
-}
-
-#define HDR                                                                    \
-  "<?xml version='1.0'?><stream:stream to='reed.test' version='1.0' "          \
-  "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
 
 tw_client_t *
 xim_login(xim_t *w, const char *user, const char *resource)
 {
-  char name[64], b64[128], buf[512];
-  uint8_t raw[96];
-  size_t n = 0;
+  char name[64], buf[512];
   tw_client_t *c;
 
   snprintf(name, sizeof(name), "%s/%s", user, resource);
   c = tw_client(&w->tw, name);
-  tw_send(c, HDR);
-  expect_has(c, "<starttls");
-  tw_send(c, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-  expect_has(c, "<proceed");
-  c->ft->peer.tls = true;
-  reed_xmpp_module.tls_ready(c->core);
-  tw_send(c, HDR);
-  expect_has(c, "<mechanism>PLAIN</mechanism>");
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(buf, sizeof(buf),
-           "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-           "mechanism='PLAIN'>%s</auth>",
-           b64);
-  tw_send(c, buf);
-  expect_has(c, "<success");
-  tw_send(c, HDR);
-  expect_has(c, "<bind");
+  xw_tls_plain(c, user);
+  xw_expect_has(c, "<bind");
   snprintf(buf, sizeof(buf),
            "<iq type='set' id='b1'><bind "
            "xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>%s</resource>"
@@ -92,7 +51,7 @@ xim_login(xim_t *w, const char *user, const char *resource)
            resource);
   tw_send(c, buf);
   snprintf(buf, sizeof(buf), "<jid>%s@reed.test/%s</jid>", user, resource);
-  expect_has(c, buf);
+  xw_expect_has(c, buf);
   return c;
 }
 

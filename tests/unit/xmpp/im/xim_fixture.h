@@ -10,6 +10,7 @@
 #define REED_TEST_XIM_FIXTURE_H
 
 #include "world.h"
+#include "xw_common.h"
 #include "xim_peer.h"
 #include "xmpp_im_int.h"
 

@@ -1,6 +1,10 @@
 /* Another protocol's client on the world's model (xim_peer.h). */
 #define _GNU_SOURCE /* memmem */
 #include "xim_peer.h"
+#include "irc.h"
+#include "xw_common.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +115,20 @@ xpeer_close(xpeer_t *p)
   if (p->mod->conf_cleanup != NULL)
     p->mod->conf_cleanup(p->conf);
   free(p->conf);
+}
+
+void
+xpeer_irc_login(tw_t *w, xpeer_t *p, const char *user)
+{
+  char b64[96], line[320];
+
+  xpeer_open(w, p, &reed_irc_module);
+  xw_plain(user, "pw", b64, sizeof(b64));
+  snprintf(line, sizeof(line),
+           "CAP LS 302\r\nNICK %s\r\nUSER %s 0 * :x\r\nCAP REQ :sasl "
+           "message-tags\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE %s\r\nCAP "
+           "END\r\n",
+           user, user, b64);
+  xpeer_send(p, line);
+  ASSERT(strstr(xpeer_take(p), " 001 ") != NULL);
 }

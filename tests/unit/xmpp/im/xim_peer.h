@@ -27,6 +27,9 @@ const char *xpeer_take(xpeer_t *p);
 bool xpeer_saw(xpeer_t *p, const char *needle);
 /* Sends one AMP box of the NULL-ended key, value, ... strings. */
 void xpeer_box(xpeer_t *p, const char *const *kv);
+/* Opens `p` as an IRC client logged in to `user` (password "pw") with
+ * SASL PLAIN, asking for message-tags (to see msgid); the welcome taken. */
+void xpeer_irc_login(tw_t *w, xpeer_t *p, const char *user);
 /* The peer leaves (eof, then conn_free); idempotent. */
 void xpeer_close(xpeer_t *p);
 

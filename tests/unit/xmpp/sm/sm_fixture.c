@@ -4,19 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HDR                                                                    \
-  "<?xml version='1.0'?><stream:stream to='reed.test' version='1.0' "          \
-  "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
-
-static void
-counter_random(void *ud, uint8_t *buf, size_t n)
-{
-  smw_t *w = ud;
-
-  for (size_t i = 0; i < n; i++)
-    buf[i] = (uint8_t)(++w->rnd * 7);
-}
-
 void
 smw_init(smw_t *w)
 {
@@ -28,17 +15,7 @@ smw_init(smw_t *w)
   w->sc.name = w->name;
   w->tw.server_conf = &w->sc;
   w->tw.menv.server_conf = &w->sc;
-  po = (reed_portal_opts_t){
-      .creds = &w->tw.src,
-      .worker = &w->tw.iw->worker,
-      .clock = &w->tw.fc->clock,
-      .log = &w->tw.log,
-      .model = w->tw.model,
-      .registration_open = true,
-      .hash_level = REED_AUTH_HASH_MIN,
-      .random = counter_random,
-      .random_ud = w,
-  };
+  po = xw_portal_opts(&w->tw, &w->rnd);
   ASSERT_EQ(reed_portal_new(&po, &w->tw.portal), 0);
   w->tw.menv.portal = w->tw.portal;
 }
@@ -58,54 +35,16 @@ smw_conf(smw_t *w)
 void
 smw_account(smw_t *w, const char *name)
 {
-  reed_account_rec_t rec = {.created_ms = 1};
-
-  tw_account(&w->tw, name, "pw");
-  reed_strlcpy(rec.name, name, sizeof(rec.name));
-  snprintf(rec.pwhash, sizeof(rec.pwhash), "unused-%s", name);
-  ASSERT_EQ(reed_store_account_create(w->tw.store, &rec), 0);
-}
-
-static void
-expect_has(tw_client_t *c, const char *part)
-{
-  const char *out = tw_take(c);
-
-  if (strstr(out, part) == NULL)
-    reed__test_fail(__FILE__, __LINE__, "want \"%s\" in \"%s\"", part, out);
+  xw_store_account(&w->tw, name);
 }
 
 tw_client_t *
 smw_auth(smw_t *w, const char *name, const char *user)
 {
-  char b64[128], buf[512];
-  uint8_t raw[96];
-  size_t n = 0;
   tw_client_t *c = tw_client(&w->tw, name);
 
-  tw_send(c, HDR);
-  expect_has(c, "<starttls");
-  tw_send(c, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-  expect_has(c, "<proceed");
-  c->ft->peer.tls = true;
-  reed_xmpp_module.tls_ready(c->core);
-  tw_send(c, HDR);
-  expect_has(c, "<mechanism>PLAIN</mechanism>");
-  raw[n++] = 0;
-  memcpy(raw + n, user, strlen(user));
-  n += strlen(user);
-  raw[n++] = 0;
-  memcpy(raw + n, "pw", 2);
-  n += 2;
-  reed_base64_encode(raw, n, b64);
-  snprintf(buf, sizeof(buf),
-           "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-           "mechanism='PLAIN'>%s</auth>",
-           b64);
-  tw_send(c, buf);
-  expect_has(c, "<success");
-  tw_send(c, HDR);
-  expect_has(c, "<sm " SM_NS "/><csi xmlns='urn:xmpp:csi:0'/>");
+  xw_tls_plain(c, user);
+  xw_expect_has(c, "<sm " SM_NS "/><csi xmlns='urn:xmpp:csi:0'/>");
   return c;
 }
 
@@ -121,7 +60,7 @@ smw_bind(tw_client_t *c, const char *user, const char *resource)
            resource);
   tw_send(c, buf);
   snprintf(buf, sizeof(buf), "<jid>%s@reed.test/%s</jid>", user, resource);
-  expect_has(c, buf);
+  xw_expect_has(c, buf);
 }
 
 tw_client_t *

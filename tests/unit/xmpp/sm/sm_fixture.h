@@ -8,6 +8,7 @@
 #define REED_TEST_SM_FIXTURE_H
 
 #include "world.h"
+#include "xw_common.h"
 #include "xmpp_im_int.h"
 #include "xmpp_sm.h"
 
