@@ -146,7 +146,8 @@ reed_store_step_write(sqlite3_stmt *s)
 sqlite3_stmt *
 reed__store_stmt(reed_store_t *st, reed__store_stmt_id id)
 {
-  sqlite3_stmt *s = reed_store_stmt_cached(st->db, &st->stmts[id], stmt_sql[id]);
+  sqlite3_stmt *s =
+      reed_store_stmt_cached(st->db, &st->stmts[id], stmt_sql[id]);
 
   if (s == NULL)
     reed__store_fail(st, "prepare");
