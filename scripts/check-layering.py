@@ -20,7 +20,7 @@ FLOORS = [
     ("auth", 3), ("protocols", 4), ("bots", 5), ("server", 6),
     ("tests", 9), ("bench", 9),
 ]
-# The XMPP module's store (protocols/xmpp/xstore.cmake) sits on the store
+# The XMPP module's store (reed_xmpp_store in protocols/xmpp/CMakeLists.txt) sits on the store
 # alone, so handlers of any kind can link it: of reed's headers it includes
 # these only (no model, no protocol header).
 XSTORE_FILE = re.compile(r"^protocols/xmpp/(xstore[^/]*|xmpp_store\.h|"
