@@ -48,7 +48,7 @@ reed__xcsi_flush(reed_xmpp_core_t *c)
   n = x->n;
   x->n = 0; /* what goes out below is not held again */
   for (size_t i = 0; i < n; i++) {
-    reed__xsm_out(c, NULL, 0, x->held[i].b);
+    reed__xsm_out(c, NULL, 0, x->held[i].b, 1);
     reed_free(x->held[i].from);
     reed_buf_unref(x->held[i].b);
   }
@@ -107,15 +107,15 @@ important(const void *head, size_t head_len, reed_buf_t *body,
 
 int
 reed__xmpp_csi_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
-                   reed_buf_t *body)
+                   reed_buf_t *body, int n)
 {
   xcsi_t *x = reed__xmpp_ext_get(c, XMPP_EXT_CSI);
   xsm_scan_t scan;
   reed_buf_t *flat;
 
   if (x == NULL || !x->inactive)
-    return reed__xsm_out(c, head, head_len, body);
-  reed__xsm_scan(head, head_len, body, &scan);
+    return reed__xsm_out(c, head, head_len, body, n);
+  reed__xsm_count(head, head_len, body, n, &scan);
   if (scan.stanzas == 1 && scan.presences == 1 &&
       (flat = reed__xsm_flat(head, head_len, body)) != NULL) {
     bool held = hold(c, x, flat);
@@ -126,7 +126,7 @@ reed__xmpp_csi_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
   } else if (important(head, head_len, body, &scan)) {
     reed__xcsi_flush(c);
   }
-  return reed__xsm_out(c, head, head_len, body);
+  return reed__xsm_out(c, head, head_len, body, (int)scan.stanzas);
 }
 
 void

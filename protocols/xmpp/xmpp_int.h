@@ -158,6 +158,7 @@ void reed__xmpp_ext_set(reed_xmpp_core_t *c, int slot, void *p);
 typedef struct xmpp_out_s {
   reed_buf_t *b;
   int err;
+  unsigned stanzas; /* started with reed__xmpp_out_stanza: the hook's n */
 } xmpp_out_t;
 
 void reed__xmpp_out_init(xmpp_out_t *o);
@@ -171,7 +172,8 @@ void reed__xmpp_out_attr(xmpp_out_t *o, const char *name, const char *value);
 void reed__xmpp_out_el(xmpp_out_t *o, const reed_xml_el_t *el,
                        const char *parent_ns);
 /* "<name" and the to, from, type and id attributes that are not NULL; the
- * caller closes the start tag (">" or "/>"). */
+ * caller closes the start tag (">" or "/>"). A top-level stanza only: it
+ * counts one for stream management (nested ones are written raw). */
 void reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
                            const char *from, const char *type, const char *id);
 /* Writes what was built and empties the builder (it can be reused). After
@@ -190,9 +192,14 @@ void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
  * CSI holds presence back, stream management counts and keeps stanzas
  * (xmpp_csi.c, xmpp_sm.c). What leaves now goes through
  * reed__xmpp_transport_write (REED_ECLOSED once closing). NULL: straight
- * to the transport. `head` may be NULL when head_len is 0. */
+ * to the transport. `head` may be NULL when head_len is 0. `n` is the
+ * number of top-level stanzas the write holds, as its writer knows it:
+ * send's builder counts reed__xmpp_out_stanza, send_raw writes none (our
+ * nonzas), write2's head starts one; XMPP_OUT_UNCOUNTED (write's finished
+ * buffer) leaves it to stream management to look. */
+#define XMPP_OUT_UNCOUNTED (-1)
 typedef int (*xmpp_out_hook_fn)(reed_xmpp_core_t *c, const void *head,
-                                size_t head_len, reed_buf_t *body);
+                                size_t head_len, reed_buf_t *body, int n);
 extern const xmpp_out_hook_fn reed__xmpp_out_hook;
 int reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
                                size_t head_len, reed_buf_t *body);

@@ -11,6 +11,7 @@ reed__xmpp_out_init(xmpp_out_t *o)
 {
   o->b = reed_buf_new(256);
   o->err = o->b == NULL ? REED_ENOMEM : 0;
+  o->stanzas = 0;
 }
 
 void
@@ -52,6 +53,7 @@ void
 reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
                       const char *from, const char *type, const char *id)
 {
+  o->stanzas++;
   reed__xmpp_out_raw(o, "<");
   reed__xmpp_out_raw(o, name);
   reed__xmpp_out_attr(o, "to", to);
@@ -78,12 +80,13 @@ reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
 
 /* The one way out: through the hook (xmpp_int.h) when there is one. */
 static void
-out(reed_xmpp_core_t *c, const void *head, size_t head_len, reed_buf_t *body)
+out(reed_xmpp_core_t *c, const void *head, size_t head_len, reed_buf_t *body,
+    int n)
 {
   if (c->closed)
     return;
   if (reed__xmpp_out_hook != NULL)
-    reed__xmpp_out_hook(c, head, head_len, body);
+    reed__xmpp_out_hook(c, head, head_len, body, n);
   else
     reed__xmpp_transport_write(c, head, head_len, body);
 }
@@ -94,7 +97,7 @@ reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o)
   int rc = o->err;
 
   if (rc == 0)
-    out(c, NULL, 0, o->b);
+    out(c, NULL, 0, o->b, (int)o->stanzas);
   reed__xmpp_out_cleanup(o);
   reed__xmpp_out_init(o);
   if (rc < 0 && !c->closed) {
@@ -112,7 +115,7 @@ reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s)
   xmpp_out_t o;
 
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, s);
+  reed__xmpp_out_raw(&o, s); /* a nonza or stream markup: no stanza */
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
 }
@@ -120,14 +123,14 @@ reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s)
 void
 reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b)
 {
-  out(c, NULL, 0, b);
+  out(c, NULL, 0, b, XMPP_OUT_UNCOUNTED);
 }
 
 void
 reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                   reed_buf_t *body)
 {
-  out(c, head, head_len, body);
+  out(c, head, head_len, body, 1); /* the head starts the one stanza */
 }
 
 /* RFC 6120 4.7: from is our domain, id fresh for each stream, to the

@@ -250,6 +250,7 @@ keep(reed_xmpp_core_t *c, xsm_t *sm, const void *head, size_t head_len,
   it->head_len = head_len;
   it->body = reed_buf_ref(body);
   it->n = n;
+  it->kept_ms = c->env->clock->wall_ms(c->env->clock->c);
   sm->q_len++;
   sm->q_stanzas += n;
   return 0;
@@ -289,7 +290,7 @@ maybe_request(reed_xmpp_core_t *c, xsm_t *sm)
 
 int
 reed__xsm_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
-              reed_buf_t *body)
+              reed_buf_t *body, int n)
 {
   xsm_t *sm = reed__xsm(c);
   xsm_scan_t scan;
@@ -297,7 +298,7 @@ reed__xsm_out(reed_xmpp_core_t *c, const void *head, size_t head_len,
 
   if (sm == NULL || !sm->enabled)
     return c->parked ? 0 : reed__xmpp_transport_write(c, head, head_len, body);
-  reed__xsm_scan(head, head_len, body, &scan);
+  reed__xsm_count(head, head_len, body, n, &scan);
   if (scan.stanzas > 0 && sm->overflow)
     return REED_ELIMIT; /* the stream is ending */
   if (scan.stanzas > 0 && sm->resume &&
@@ -321,7 +322,12 @@ reed__xsm_resend(reed_xmpp_core_t *c, xsm_t *sm)
 {
   for (size_t i = 0; i < sm->q_len && !c->closed; i++) {
     xsm_item_t *it = &sm->q[(sm->q_head + i) % sm->q_cap];
-    reed__xmpp_transport_write(c, it->head, it->head_len, it->body);
+    reed_buf_t *b = reed__xsm_delayed(c, it);
+    if (b != NULL)
+      reed__xmpp_transport_write(c, NULL, 0, b);
+    else /* no memory for the copy: as it was, undated */
+      reed__xmpp_transport_write(c, it->head, it->head_len, it->body);
+    reed_buf_unref(b);
   }
   if (sm->q_len > 0 && !c->closed)
     send_r(c, sm);

@@ -128,68 +128,6 @@ reed__xmpp_sm_keep(reed_xmpp_core_t *c)
 
 /* ---- The end of a parked session ------------------------------------- */
 
-typedef struct others_s {
-  const reed_xmpp_core_t *self;
-  size_t n;
-} others_t;
-
-static void
-count_other(void *ud, reed_xmpp_core_t *o)
-{
-  others_t *x = ud;
-
-  if (o != x->self)
-    x->n++;
-}
-
-/* One kept write, if it is a message with a body for the account, into
- * offline storage as xmpp_offline.c keeps them: the stanza after its
- * "<message to='...'". */
-static void
-store_one(reed_xmpp_core_t *c, const xsm_item_t *it)
-{
-  static const char pre[] = "<message to='";
-  reed_buf_t *flat = reed__xsm_flat(it->head, it->head_len, it->body);
-  char from[REED_JID_MAX + 1], type[16] = "normal";
-  reed_xoffline_t rec = {.from = from};
-  const char *end;
-
-  if (flat == NULL || reed_buf_append(&flat, "", 1) < 0)
-    goto done;
-  rec.xml = (const char *)flat->data;
-  if (strncmp(rec.xml, pre, sizeof(pre) - 1) != 0 ||
-      strstr(rec.xml, "<body") == NULL ||
-      !reed__xsm_attr(rec.xml, flat->len, "from", from, sizeof(from)))
-    goto done;
-  reed__xsm_attr(rec.xml, flat->len, "type", type, sizeof(type));
-  if (strcmp(type, "chat") != 0 && strcmp(type, "normal") != 0)
-    goto done;
-  if ((end = strchr(rec.xml + sizeof(pre) - 1, '\'')) == NULL)
-    goto done;
-  rec.xml = end + 1;
-  rec.stamp_ms = c->env->clock->wall_ms(c->env->clock->c);
-  reed_xstore_offline_add(reed__xim_store(c), c->account, &rec,
-                          (size_t)reed__xmpp_conf(c)->offline_max, NULL);
-done:
-  reed_buf_unref(flat);
-}
-
-/* RFC 6121 8.5.2.2.1 by way of XEP-0198 5: what the client never
- * acknowledged is kept offline when no other resource of the account is
- * bound (another one got the messages to the bare JID already). */
-static void
-store_unacked(reed_xmpp_core_t *c, xsm_t *sm)
-{
-  others_t x = {c, 0};
-
-  reed__xmpp_reg_each(&c->st->reg, c->account, count_other, &x);
-  if (x.n > 0 || reed__xim_store(c) == NULL ||
-      reed__xmpp_conf(c)->offline_max <= 0)
-    return;
-  for (size_t i = 0; i < sm->q_len; i++)
-    store_one(c, &sm->q[(sm->q_head + i) % sm->q_cap]);
-}
-
 /* The window is over (or the session was ended meanwhile): the session
  * quits as at eof, and the core is freed once net has let it go. */
 static void
@@ -198,7 +136,7 @@ end_parked(reed_xmpp_core_t *c, xsm_t *sm)
   bool kept = sm->kept;
 
   if (!c->closed)
-    store_unacked(c, sm);
+    reed__xsm_unacked(c, sm);
   sm->penv.conf = c->st->env->conf; /* current after any reload */
   sm->penv.server_conf = c->st->env->server_conf;
   c->parked = false;

@@ -1,10 +1,12 @@
-/* What one write holds, for stream management's count and CSI: the
- * top-level elements of a head and a body taken as one text. The bytes
- * are the module's own output (xmpp_out.c, the XML writer): well-formed,
- * attribute values quoted and escaped, no comments or CDATA; a stream
- * header or </stream:stream> leaves the depth unbalanced, which is
- * clamped. A byte-level state machine, so one function longer than
- * usual. */
+/* What one write holds, over the module's own output (xmpp_out.c, the XML
+ * writer): well-formed, attribute values quoted and escaped, no comments
+ * or CDATA; a stream header or </stream:stream> leaves the depth
+ * unbalanced, which is clamped. Writers say how many stanzas a write holds
+ * (the output hook's count), so stream management only walks the bytes
+ * where the stanzas themselves are the question: a finished buffer whose
+ * writer did not count (reed__xmpp_write), the <delay/> of a resent
+ * stanza, and the end of a parked session that sorts its stanzas by kind.
+ * A byte-level state machine, so one function longer than usual. */
 #include "xmpp_sm.h"
 
 #include <string.h>
@@ -16,28 +18,42 @@ typedef struct scan_s {
   char quote;
   bool slash; /* the last byte of the tag so far was '/' */
   int depth;
-  char name[12]; /* a top-level element's name, cut */
+  size_t pos;    /* of the byte being stepped, over head and body */
+  size_t lt;     /* of the '<' of the tag being read */
+  char name[12]; /* the name of a top-level or depth-1 element, cut */
   size_t name_len;
-  xsm_scan_t *out;
+  char top[12]; /* the current top-level element's name */
+  xsm_walk_fn fn;
+  void *ud;
 } scan_t;
 
 static void
-top_done(scan_t *s)
+emit(scan_t *s, int kind, size_t pos)
+{
+  xsm_ev_t ev = {kind, pos, s->top, s->name};
+
+  if (s->fn != NULL)
+    s->fn(s->ud, &ev);
+}
+
+static void
+name_done(scan_t *s)
 {
   s->name[s->name_len < sizeof(s->name) ? s->name_len : 0] = '\0';
-  if (strcmp(s->name, "presence") == 0) {
-    s->out->stanzas++;
-    s->out->presences++;
-  } else if (strcmp(s->name, "message") == 0 || strcmp(s->name, "iq") == 0)
-    s->out->stanzas++;
+  if (s->depth == 0)
+    memcpy(s->top, s->name, sizeof(s->top));
 }
 
 static void
 tag_closed(scan_t *s)
 {
+  if (s->depth == 0)
+    emit(s, XSM_EV_START, s->pos);
+  else if (s->depth == 1)
+    emit(s, XSM_EV_CHILD, s->lt);
   if (s->slash) { /* <x/>: complete */
     if (s->depth == 0)
-      top_done(s);
+      emit(s, XSM_EV_DONE, s->pos + 1);
   } else {
     s->depth++;
   }
@@ -49,36 +65,42 @@ step(scan_t *s, char ch)
 {
   switch (s->state) {
   case S_TEXT:
-    if (ch == '<')
+    if (ch == '<') {
+      s->lt = s->pos;
       s->state = S_LT;
+    }
     break;
   case S_LT:
     s->slash = false;
     if (ch == '/') {
+      if (s->depth == 1)
+        emit(s, XSM_EV_END_TAG, s->lt);
       s->state = S_END;
     } else if (ch == '?' || ch == '!') {
       s->state = S_SKIP;
     } else {
-      if (s->depth == 0) {
-        s->name_len = 0;
-        s->name[s->name_len++] = ch;
-      }
+      if (s->depth == 0)
+        emit(s, XSM_EV_OPEN, s->lt);
+      s->name_len = 0;
+      s->name[s->name_len++] = ch;
       s->state = S_NAME;
     }
     break;
   case S_NAME:
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      name_done(s);
       s->state = S_TAG;
     } else if (ch == '>') {
+      name_done(s);
       tag_closed(s);
     } else if (ch == '/') {
+      name_done(s);
       s->slash = true;
       s->state = S_TAG;
-    } else if (s->depth == 0) {
-      if (s->name_len < sizeof(s->name) - 1)
-        s->name[s->name_len++] = ch;
-      else
-        s->name_len = sizeof(s->name); /* too long: none of ours */
+    } else if (s->name_len < sizeof(s->name) - 1) {
+      s->name[s->name_len++] = ch;
+    } else {
+      s->name_len = sizeof(s->name); /* too long: none of ours */
     }
     break;
   case S_TAG:
@@ -98,7 +120,7 @@ step(scan_t *s, char ch)
   case S_END:
     if (ch == '>') {
       if (s->depth > 0 && --s->depth == 0)
-        top_done(s);
+        emit(s, XSM_EV_DONE, s->pos + 1);
       s->state = S_TEXT;
     }
     break;
@@ -107,21 +129,72 @@ step(scan_t *s, char ch)
       s->state = S_TEXT;
     break;
   }
+  s->pos++;
+}
+
+void
+reed__xsm_walk(const void *head, size_t head_len, const reed_buf_t *body,
+               xsm_walk_fn fn, void *ud)
+{
+  scan_t s = {.state = S_TEXT, .fn = fn, .ud = ud};
+  const char *p = head;
+
+  for (size_t i = 0; i < head_len; i++)
+    step(&s, p[i]);
+  p = body != NULL ? (const char *)body->data : NULL;
+  for (size_t i = 0; body != NULL && i < body->len; i++)
+    step(&s, p[i]);
+}
+
+static bool
+is_stanza(const char *name)
+{
+  return strcmp(name, "message") == 0 || strcmp(name, "presence") == 0 ||
+         strcmp(name, "iq") == 0;
+}
+
+static void
+count_one(void *ud, const xsm_ev_t *ev)
+{
+  xsm_scan_t *out = ud;
+
+  if (ev->kind != XSM_EV_DONE || !is_stanza(ev->top))
+    return;
+  out->stanzas++;
+  out->presences += strcmp(ev->top, "presence") == 0;
 }
 
 void
 reed__xsm_scan(const void *head, size_t head_len, const reed_buf_t *body,
                xsm_scan_t *out)
 {
-  scan_t s = {.state = S_TEXT, .out = out};
-  const char *p = head;
-
   memset(out, 0, sizeof(*out));
-  for (size_t i = 0; i < head_len; i++)
-    step(&s, p[i]);
-  p = body != NULL ? (const char *)body->data : NULL;
-  for (size_t i = 0; body != NULL && i < body->len; i++)
-    step(&s, p[i]);
+  reed__xsm_walk(head, head_len, body, count_one, out);
+}
+
+static bool
+starts(const void *head, size_t head_len, const reed_buf_t *body,
+       const char *prefix)
+{
+  size_t n = strlen(prefix);
+
+  if (head_len > 0)
+    return head_len >= n && memcmp(head, prefix, n) == 0;
+  return body != NULL && body->len >= n && memcmp(body->data, prefix, n) == 0;
+}
+
+void
+reed__xsm_count(const void *head, size_t head_len, const reed_buf_t *body,
+                int n, xsm_scan_t *out)
+{
+  if (n < 0) { /* the writer did not say: the one walk left */
+    reed__xsm_scan(head, head_len, body, out);
+    return;
+  }
+  out->stanzas = (unsigned)n;
+  out->presences = n == 1 && (starts(head, head_len, body, "<presence ") ||
+                              starts(head, head_len, body, "<presence>") ||
+                              starts(head, head_len, body, "<presence/"));
 }
 
 bool

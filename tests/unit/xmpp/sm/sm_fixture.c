@@ -112,6 +112,29 @@ smw_chat(tw_client_t *b1, const char *text)
   smw_say(b1, buf, "");
 }
 
+void
+smw_delay_now(smw_t *w, char *buf, size_t size)
+{
+  char stamp[32];
+
+  reed__xim_stamp(w->tw.fc->wall_base + w->tw.fc->now, stamp, sizeof(stamp));
+  snprintf(buf, size,
+           "<delay xmlns='urn:xmpp:delay' from='reed.test' stamp='%s'/>",
+           stamp);
+}
+
+const char *
+smw_chat_dated(char *buf, size_t size, const char *res, const char *text,
+               int sid, const char *delay)
+{
+  snprintf(buf, size,
+           "<message to='alice@reed.test/%s' from='bob@reed.test/b1' "
+           "type='chat'><body>%s</body><stanza-id xmlns='urn:xmpp:sid:0' "
+           "by='alice@reed.test' id='%d'/>%s</message>",
+           res, text, sid, delay);
+  return buf;
+}
+
 const char *
 smw_chat_out(char *buf, size_t size, const char *text, int sid)
 {

@@ -17,6 +17,7 @@ typedef struct smw_s {
   reed_server_conf_t sc;
   char name[16];
   uint64_t rnd;
+  char delay[128]; /* smw_parked: the <delay/> its kept stanzas get */
 } smw_t;
 
 #define SM_NS "xmlns='urn:xmpp:sm:3'"
@@ -46,10 +47,19 @@ const char *smw_chat_out(char *buf, size_t size, const char *text, int sid);
 xsm_t *smw_sm(tw_client_t *c);
 /* test_resume.c: alice/a1 and bob/b1 online, a1 resumable (id); a1 sent
  * its initial presence, got it back and "one" (unacknowledged), then its
- * connection dropped; "two" came while parked. */
+ * connection dropped; "two" came while parked. w->delay is the <delay/>
+ * of all three (kept at the same fake time). */
 void smw_parked(smw_t *w, tw_client_t **a1, tw_client_t **b1, char *id);
-/* <resume previd=id h=h/>, and what a resumed a1 then gets. */
+/* <resume previd=id h=h/>, and what a resumed a1 then gets: what was
+ * kept again, each stanza dated with `delay`. */
 void smw_resume(tw_client_t *c, const char *id, unsigned h);
-const char *smw_resumed(char *buf, size_t size, const char *id, unsigned h);
+const char *smw_resumed(char *buf, size_t size, const char *id, unsigned h,
+                        const char *delay);
+/* The <delay/> of a stanza kept now. */
+void smw_delay_now(smw_t *w, char *buf, size_t size);
+/* "<message to='alice@reed.test/<res>' ...>text</body>" + stanza-id sid +
+ * the delay + "</message>". */
+const char *smw_chat_dated(char *buf, size_t size, const char *res,
+                           const char *text, int sid, const char *delay);
 
 #endif

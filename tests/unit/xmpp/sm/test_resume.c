@@ -19,7 +19,7 @@ state(smw_t *w)
 void
 smw_parked(smw_t *w, tw_client_t **a1, tw_client_t **b1, char *id)
 {
-  char want[512];
+  char want[512], now[128];
 
   smw_init(w);
   smw_account(w, "alice");
@@ -27,6 +27,7 @@ smw_parked(smw_t *w, tw_client_t **a1, tw_client_t **b1, char *id)
   *a1 = smw_login(w, "alice", "a1");
   *b1 = smw_login(w, "bob", "b1");
   smw_enable(*a1, id);
+  smw_delay_now(w, w->delay, sizeof(w->delay));
   smw_say(*a1, "<presence/>",
           "<presence to='alice@reed.test/a1' from='alice@reed.test/a1'/>");
   smw_say(*b1, "<presence/>",
@@ -37,18 +38,23 @@ smw_parked(smw_t *w, tw_client_t **a1, tw_client_t **b1, char *id)
   tw_drop(*a1);
   ASSERT(((reed_xmpp_core_t *)(*a1)->core == NULL));
   smw_chat(*b1, "two");
+  smw_delay_now(w, now, sizeof(now));
+  ASSERT_STR_EQ(now, w->delay); /* no time passed: one stamp for all */
 }
 
 const char *
-smw_resumed(char *buf, size_t size, const char *id, unsigned h)
+smw_resumed(char *buf, size_t size, const char *id, unsigned h,
+            const char *delay)
 {
-  char one[256], two[256];
+  char one[384], two[384];
 
   snprintf(buf, size,
            "<resumed " SM_NS " h='%u' previd='%s'/><presence "
-           "to='alice@reed.test/a1' from='alice@reed.test/a1'/>%s%s" SM_R,
-           h, id, smw_chat_out(one, sizeof(one), "one", 1),
-           smw_chat_out(two, sizeof(two), "two", 2));
+           "to='alice@reed.test/a1' from='alice@reed.test/a1'>%s</presence>"
+           "%s%s" SM_R,
+           h, id, delay,
+           smw_chat_dated(one, sizeof(one), "a1", "one", 1, delay),
+           smw_chat_dated(two, sizeof(two), "a1", "two", 2, delay));
   return buf;
 }
 
@@ -72,7 +78,7 @@ TEST(xsm_resume_after_eof)
   ASSERT(reed__xmpp_reg_find(&state(&w)->reg, "alice", "a1") != NULL);
   a = smw_auth(&w, "alice/again", "alice");
   smw_resume(a, id, 0);
-  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1));
+  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1, w.delay));
   core = a->core;
   ASSERT(core->bound);
   ASSERT_STR_EQ(core->full_jid, "alice@reed.test/a1");
@@ -138,7 +144,7 @@ TEST(xsm_park_after_failed_write)
 {
   smw_t w;
   tw_client_t *a1, *b1, *a;
-  char id[32], want[1024], one[256];
+  char id[32], want[1024], one[384], delay[128];
 
   smw_init(&w);
   smw_account(&w, "alice");
@@ -147,13 +153,15 @@ TEST(xsm_park_after_failed_write)
   b1 = smw_login(&w, "bob", "b1");
   smw_enable(a1, id);
   ft_set_full(a1->ft, 1);
+  smw_delay_now(&w, delay, sizeof(delay));
   smw_chat(b1, "one");
   tw_eof(a1, "SendQ exceeded");
   tw_drop(a1);
+  fc_advance(w.tw.fc, 5000); /* the stamp is when it was kept */
   a = smw_auth(&w, "alice/again", "alice");
   smw_resume(a, id, 0);
   snprintf(want, sizeof(want), "<resumed " SM_NS " h='0' previd='%s'/>%s" SM_R,
-           id, smw_chat_out(one, sizeof(one), "one", 1));
+           id, smw_chat_dated(one, sizeof(one), "a1", "one", 1, delay));
   SM_EXPECT(a, want);
   smw_free(&w);
 }

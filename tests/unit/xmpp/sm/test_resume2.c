@@ -92,7 +92,7 @@ resume_cut(size_t cut)
     SM_EXPECT(a, "");
   }
   tw_send_bytes(a, in + cut, strlen(in) - cut);
-  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1));
+  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1, w.delay));
   smw_free(&w);
 }
 
@@ -118,7 +118,7 @@ scenario(void *arg)
   smw_parked(&w, &a1, &b1, id);
   a = smw_auth(&w, "alice/again", "alice");
   smw_resume(a, id, 0);
-  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1));
+  SM_EXPECT(a, smw_resumed(want, sizeof(want), id, 1, w.delay));
   smw_say(a, "<a " SM_NS " h='3'/>" SM_R, "<a " SM_NS " h='1'/>");
   smw_free(&w);
 }
@@ -129,13 +129,19 @@ TEST(xsm_resume_chunked)
 }
 
 /* The window's end is the eof that did not happen: the account's other
- * resources see a1 go unavailable (xim's on_unbind), and nothing is kept
- * offline while one of them is there. */
-TEST(xsm_expiry_unavailable_elsewhere)
+ * resources see a1 go unavailable (xim's on_unbind). What a1 never
+ * acknowledged is treated as sent to a resource that is gone (XEP-0198
+ * 5, as Prosody's mod_smacks): the message to a1's full JID goes, dated,
+ * to a2, which did not see it (a3 has carbons and got a copy then),
+ * nothing is kept offline while they are there, and an iq from bob's
+ * resource gets <recipient-unavailable/> back. */
+TEST(xsm_expiry_unacked_elsewhere)
 {
   smw_t w;
-  tw_client_t *a1, *a2, *b1;
-  char id[32];
+  tw_client_t *a1, *a2, *a3, *b1;
+  reed_xmpp_core_t *parked;
+  char id[32], delay[128], want[768], one[384];
+  xmpp_out_t o;
 
   smw_init(&w);
   w.sc.ping_interval = 3600000; /* no whitespace keepalive in the window */
@@ -143,20 +149,47 @@ TEST(xsm_expiry_unavailable_elsewhere)
   smw_account(&w, "bob");
   a1 = smw_login(&w, "alice", "a1");
   a2 = smw_login(&w, "alice", "a2");
+  a3 = smw_login(&w, "alice", "a3");
   b1 = smw_login(&w, "bob", "b1");
   smw_enable(a1, id);
+  smw_say(a3, "<iq type='set' id='c'><enable xmlns='urn:xmpp:carbons:2'/></iq>",
+          "<iq to='alice@reed.test/a3' type='result' id='c'/>");
   tw_send(a1, "<presence/>");
   tw_send(a2, "<presence/>");
+  tw_send(a3, "<presence/>");
   tw_take(a1);
   tw_take(a2);
+  tw_take(a3);
+  smw_delay_now(&w, delay, sizeof(delay));
   smw_chat(b1, "one");
   tw_take(a1);
+  ASSERT(strstr(tw_take(a3), "<received xmlns='urn:xmpp:carbons:2'>") != NULL);
+  SM_EXPECT(a2, "");
   tw_eof(a1, "Connection reset by peer");
   tw_drop(a1);
+  /* An iq from bob's resource reaches the parked a1 (as a routed one
+   * would), and is kept. */
+  parked = reed__xmpp_reg_find(&state(&w)->reg, "alice", "a1");
+  ASSERT(parked != NULL && parked->parked);
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "iq", "alice@reed.test/a1", "bob@reed.test/b1",
+                        "get", "q1");
+  reed__xmpp_out_raw(&o, "><query xmlns='jabber:iq:version'/></iq>");
+  reed__xmpp_send(parked, &o);
+  reed__xmpp_out_cleanup(&o);
+  fc_advance(w.tw.fc, 5000);
   SM_EXPECT(a2, "");
   fc_advance(w.tw.fc, smw_conf(&w)->resume_window_ms);
-  SM_EXPECT(a2, "<presence to='alice@reed.test/a2' from='alice@reed.test/a1' "
+  snprintf(want, sizeof(want),
+           "%s<presence to='alice@reed.test/a2' from='alice@reed.test/a1' "
+           "type='unavailable'/>",
+           smw_chat_dated(one, sizeof(one), "a2", "one", 1, delay));
+  SM_EXPECT(a2, want);
+  SM_EXPECT(a3, "<presence to='alice@reed.test/a3' from='alice@reed.test/a1' "
                 "type='unavailable'/>");
+  SM_EXPECT(b1, "<iq type='error' to='bob@reed.test/b1' "
+                "from='alice@reed.test/a1' id='q1'><error type='cancel'>"
+                "<recipient-unavailable " SM_STANZAS "/></error></iq>");
   tw_turn_end(&w.tw);
   ASSERT_EQ(reed_xstore_offline_count(reed__xim_store(b1->core), "alice"), 0);
   smw_free(&w);

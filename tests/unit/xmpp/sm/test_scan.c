@@ -27,6 +27,36 @@ static const struct {
     {NULL, "<message><message/></message>", 1, 0},
 };
 
+/* The writer's count taken as given; only an uncounted write is looked
+ * at. */
+static const struct {
+  const char *head, *body;
+  int n;
+  unsigned stanzas, presences;
+} counted[] = {
+    {"<presence to='a'", " from='b'/>", 1, 1, 1},
+    {NULL, "<presence/>", 1, 1, 1},
+    {NULL, "<presence/><presence/>", 2, 2, 0},
+    {"<message to='a'", "><body>x</body></message>", 1, 1, 0},
+    {NULL, "<presencex/>", 1, 1, 0},
+    {NULL, "<r xmlns='urn:xmpp:sm:3'/>", 0, 0, 0},
+    {NULL, "<presence/><iq type='result' id='1'/>", XMPP_OUT_UNCOUNTED, 2, 1},
+};
+
+TEST(xsm_count_table)
+{
+  for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++) {
+    reed_buf_t *b = reed_buf_new(64);
+    xsm_scan_t s;
+    const char *h = counted[i].head;
+    ASSERT(reed_buf_append(&b, counted[i].body, strlen(counted[i].body)) == 0);
+    reed__xsm_count(h, h ? strlen(h) : 0, b, counted[i].n, &s);
+    ASSERT_EQ(s.stanzas, counted[i].stanzas);
+    ASSERT_EQ(s.presences, counted[i].presences);
+    reed_buf_unref(b);
+  }
+}
+
 TEST(xsm_scan_table)
 {
   char v[64];
