@@ -78,8 +78,24 @@ void reed__xmpp_sasl2_set_plus_refused(reed_xmpp_core_t *c);
  * it once the answer has gone out. */
 int reed__xmpp_bind_resource(reed_xmpp_core_t *c, const char *resource);
 void reed__xmpp_bind_hooks(reed_xmpp_core_t *c);
-/* The inline <bind/> in the SASL2 feature. */
+/* The inline <bind/> in the SASL2 feature, with the features a client
+ * may enable inside its <bind/>: carbons, CSI, stream management. */
 void reed__xmpp_bind2_feature(reed_xmpp_core_t *c, xmpp_out_t *o);
+/* What a client's <bind/> asks for inline (XEP-0386 3). */
+typedef struct xbind2_inline_s {
+  bool carbons;   /* <enable xmlns='urn:xmpp:carbons:2'/> */
+  bool sm;        /* <enable xmlns='urn:xmpp:sm:3'/> */
+  bool sm_resume; /* ... resume='true' */
+  bool inactive;  /* <inactive xmlns='urn:xmpp:csi:0'/> */
+} xbind2_inline_t;
+void reed__xmpp_bind2_read(const reed_xml_el_t *bind, xbind2_inline_t *in);
+/* After the bind, inside SASL2's success: enables what was asked and
+ * appends <bound/> (with stream management's <enabled/> or <failed/>).
+ * reed__xmpp_bind2_sent finishes once the success has gone out (stream
+ * management counts from there; CSI goes inactive). */
+void reed__xmpp_bind2_bound(reed_xmpp_core_t *c, const xbind2_inline_t *in,
+                            xmpp_out_t *o);
+void reed__xmpp_bind2_sent(reed_xmpp_core_t *c, const xbind2_inline_t *in);
 /* The resource Bind2 binds: "<tag>." (or "reed.") and 8 hex digits
  * derived from the user-agent id (stable per client), or a fresh id when
  * there is none. */

@@ -21,19 +21,24 @@ reed__xcarb_on(reed_xmpp_core_t *c)
          reed__xmpp_ext_get(c, XMPP_EXT_CARBONS) != NULL;
 }
 
-void
-reed__xmpp_iq_carbons(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+bool
+reed__xcarb_set(reed_xmpp_core_t *c, bool on)
 {
-  bool on = strcmp(st->payload->name, "enable") == 0;
-
-  if (c->session == NULL) {
-    reed__xmpp_stanza_error(c, st, "wait", "resource-constraint", NULL);
-    return;
-  }
+  if (c->session == NULL)
+    return false;
   /* XEP-0280 4, 5: enabling twice, or disabling when off, is no error. */
   reed__xmpp_ext_set(c, XMPP_EXT_CARBONS, on ? &enabled_marker : NULL);
   reed_session_set_copies(c->session, on);
-  reed__xmpp_iq_result(c, st, NULL);
+  return true;
+}
+
+void
+reed__xmpp_iq_carbons(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+{
+  if (reed__xcarb_set(c, strcmp(st->payload->name, "enable") == 0))
+    reed__xmpp_iq_result(c, st, NULL);
+  else
+    reed__xmpp_stanza_error(c, st, "wait", "resource-constraint", NULL);
 }
 
 bool

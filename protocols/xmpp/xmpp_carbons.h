@@ -24,6 +24,9 @@
 
 /* iq set <enable/> and <disable/>. */
 void reed__xmpp_iq_carbons(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+/* Carbons on or off for a bound resource (the iq's work, and Bind2's
+ * inline <enable/>); false without a model session. */
+bool reed__xcarb_set(reed_xmpp_core_t *c, bool on);
 bool reed__xcarb_on(reed_xmpp_core_t *c);
 /* The message asks for no copies: <private/> (XEP-0280) or <no-copy/>
  * (XEP-0334). */

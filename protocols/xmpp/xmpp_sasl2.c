@@ -22,6 +22,7 @@ typedef struct sasl2_s {
   char ua_id[REED_XFAST_CLIENT_MAX + 1];
   char tag[SASL2_TAG_MAX + 1];
   char token_mech[SASL2_MECH_MAX + 1]; /* <request-token mechanism=.../> */
+  xbind2_inline_t inl;                 /* what <bind/> enables inline */
 } sasl2_t;
 
 void
@@ -210,7 +211,7 @@ reed__xmpp_sasl2_success(reed_xmpp_core_t *c, const reed_buf_t *data)
     out_bare_jid(c, &o);
   reed__xmpp_out_raw(&o, "</authorization-identifier>");
   if (rc == 0)
-    reed__xmpp_out_raw(&o, "<bound xmlns='" REED_NS_BIND2 "'/>");
+    reed__xmpp_bind2_bound(c, &s->inl, &o);
   if (s->token_mech[0] != '\0')
     reed__xmpp_fast_issue(c, s->ua_id, s->token_mech, &o);
   reed__xmpp_out_raw(&o, "</success>");
@@ -218,6 +219,8 @@ reed__xmpp_sasl2_success(reed_xmpp_core_t *c, const reed_buf_t *data)
   reed__xmpp_out_cleanup(&o);
   if (c->closed)
     return;
+  if (rc == 0)
+    reed__xmpp_bind2_sent(c, &s->inl);
   reed__xmpp_send_features(c); /* no restart: the new stream's features */
   if (rc == 0)
     reed__xmpp_bind_hooks(c);
@@ -242,6 +245,7 @@ read_inline(sasl2_t *s, const reed_xml_el_t *el)
     v = reed_xml_child_text(bind, "tag", REED_NS_BIND2);
     if (v != NULL && strlen(v) <= SASL2_TAG_MAX)
       reed_strlcpy(s->tag, v, sizeof(s->tag));
+    reed__xmpp_bind2_read(bind, &s->inl);
   }
   if (rt != NULL && (v = reed_xml_attr(rt, "mechanism")) != NULL &&
       strlen(v) <= SASL2_MECH_MAX)

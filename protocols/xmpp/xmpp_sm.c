@@ -50,18 +50,25 @@ reed__xmpp_feature_sm(reed_xmpp_core_t *c, xmpp_out_t *o)
 }
 
 void
-reed__xsm_failed(reed_xmpp_core_t *c, const char *cond, bool has_h, uint32_t h)
+reed__xsm_failed_out(xmpp_out_t *o, const char *cond, bool has_h, uint32_t h)
 {
   char hs[16];
-  xmpp_out_t o;
 
   snprintf(hs, sizeof(hs), "%lu", (unsigned long)h);
+  reed__xmpp_out_raw(o, "<failed xmlns='" REED_NS_SM "'");
+  reed__xmpp_out_attr(o, "h", has_h ? hs : NULL);
+  reed__xmpp_out_raw(o, "><");
+  reed__xmpp_out_raw(o, cond);
+  reed__xmpp_out_raw(o, " xmlns='" REED_NS_STANZA_ERR "'/></failed>");
+}
+
+void
+reed__xsm_failed(reed_xmpp_core_t *c, const char *cond, bool has_h, uint32_t h)
+{
+  xmpp_out_t o;
+
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<failed xmlns='" REED_NS_SM "'");
-  reed__xmpp_out_attr(&o, "h", has_h ? hs : NULL);
-  reed__xmpp_out_raw(&o, "><");
-  reed__xmpp_out_raw(&o, cond);
-  reed__xmpp_out_raw(&o, " xmlns='" REED_NS_STANZA_ERR "'/></failed>");
+  reed__xsm_failed_out(&o, cond, has_h, h);
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
 }
@@ -98,46 +105,56 @@ new_id(reed_xmpp_core_t *c, char *id, size_t size)
   return true;
 }
 
-static bool
-resume_wanted(reed_xmpp_core_t *c, const reed_xml_el_t *el)
+bool
+reed__xsm_resume_asked(const reed_xml_el_t *enable)
 {
-  const char *r = reed_xml_attr(el, "resume");
-  const reed_xmpp_conf_t *conf = reed__xmpp_conf(c);
+  const char *r = reed_xml_attr(enable, "resume");
 
-  return r != NULL && (strcmp(r, "true") == 0 || strcmp(r, "1") == 0) &&
-         conf->resume_window_ms > 0 && conf->max_resume_queue > 0;
+  return r != NULL && (strcmp(r, "true") == 0 || strcmp(r, "1") == 0);
+}
+
+xsm_t *
+reed__xsm_start(reed_xmpp_core_t *c, bool resume, xmpp_out_t *o)
+{
+  const reed_xmpp_conf_t *conf = reed__xmpp_conf(c);
+  xsm_t *sm = reed__xsm(c);
+  char max[24];
+
+  if (!c->bound || sm != NULL) { /* XEP-0198 3: after bind, once */
+    reed__xsm_failed_out(o, "unexpected-request", false, 0);
+    return NULL;
+  }
+  if ((sm = reed_calloc(1, sizeof(*sm))) == NULL) {
+    o->err = REED_ENOMEM;
+    return NULL;
+  }
+  reed__xmpp_ext_set(c, XMPP_EXT_SM, sm);
+  sm->resume = resume && conf->resume_window_ms > 0 &&
+               conf->max_resume_queue > 0 && new_id(c, sm->id, sizeof(sm->id));
+  reed__xmpp_out_raw(o, "<enabled xmlns='" REED_NS_SM "'");
+  if (sm->resume) {
+    snprintf(max, sizeof(max), "%llu",
+             (unsigned long long)(conf->resume_window_ms / 1000));
+    reed__xmpp_out_attr(o, "id", sm->id);
+    reed__xmpp_out_raw(o, " resume='true'");
+    reed__xmpp_out_attr(o, "max", max);
+  }
+  reed__xmpp_out_raw(o, "/>");
+  return sm;
 }
 
 void
 reed__xmpp_nz_enable(reed_xmpp_core_t *c, reed_xml_el_t *el)
 {
-  xsm_t *sm = reed__xsm(c);
-  char max[24];
   xmpp_out_t o;
+  xsm_t *sm;
 
-  if (!c->bound || sm != NULL) { /* XEP-0198 3: after bind, once */
-    reed__xsm_failed(c, "unexpected-request", false, 0);
-    return;
-  }
-  if ((sm = reed_calloc(1, sizeof(*sm))) == NULL) {
-    reed__xmpp_stream_error(c, "internal-server-error", NULL);
-    return;
-  }
-  reed__xmpp_ext_set(c, XMPP_EXT_SM, sm);
-  sm->resume = resume_wanted(c, el) && new_id(c, sm->id, sizeof(sm->id));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<enabled xmlns='" REED_NS_SM "'");
-  if (sm->resume) {
-    snprintf(max, sizeof(max), "%llu",
-             (unsigned long long)(reed__xmpp_conf(c)->resume_window_ms / 1000));
-    reed__xmpp_out_attr(&o, "id", sm->id);
-    reed__xmpp_out_raw(&o, " resume='true'");
-    reed__xmpp_out_attr(&o, "max", max);
-  }
-  reed__xmpp_out_raw(&o, "/>");
-  reed__xmpp_send(c, &o);
+  sm = reed__xsm_start(c, reed__xsm_resume_asked(el), &o);
+  reed__xmpp_send(c, &o); /* no memory: the stream ends there */
   reed__xmpp_out_cleanup(&o);
-  sm->enabled = true; /* counting starts after <enabled/> */
+  if (sm != NULL)
+    sm->enabled = true; /* counting starts after <enabled/> */
 }
 
 void

@@ -108,9 +108,18 @@ void reed__xsm_resend(reed_xmpp_core_t *c, xsm_t *sm);
 int reed__xsm_ack(xsm_t *sm, uint32_t h);
 /* A decimal h of 0..2^32-1; false when missing or malformed. */
 bool reed__xsm_parse_h(const char *s, uint32_t *h);
-/* Sends <failed> with a stanza error condition (and h when has_h). */
+/* Sends (or appends) <failed> with a stanza error condition (and h when
+ * has_h). */
 void reed__xsm_failed(reed_xmpp_core_t *c, const char *cond, bool has_h,
                       uint32_t h);
+void reed__xsm_failed_out(xmpp_out_t *o, const char *cond, bool has_h,
+                          uint32_t h);
+/* <enable/>'s work, for the nonza and for Bind2's inline one: appends
+ * <enabled/> (resumable when asked and configured) or <failed/> to o and
+ * returns the new state, or NULL. The caller sets `enabled` once o has
+ * gone out (counting starts after it). */
+xsm_t *reed__xsm_start(reed_xmpp_core_t *c, bool resume, xmpp_out_t *o);
+bool reed__xsm_resume_asked(const reed_xml_el_t *enable);
 /* Ends the stream or the parked session soon, from the clock (never
  * inside the write that found the overflow). */
 void reed__xsm_end_soon(reed_xmpp_core_t *c, xsm_t *sm);

@@ -43,21 +43,25 @@ record(uint8_t kind, const uint8_t *p, size_t n, char *buf, size_t size)
   reed_base64_encode(p, n, b64);
   switch (kind % 4) {
   case 0:
-    snprintf(
-        buf, size,
-        "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='%s'>"
-        "%s%s%s%s%s%s%s</authenticate>",
-        mech, kind & 0x10 ? "<initial-response>" : "",
-        kind & 0x10 ? (n > 0 ? b64 : "=") : "",
-        kind & 0x10 ? "</initial-response>" : "",
-        kind & 0x20 ? "<user-agent id='ua-1'><software>f</software>"
-                      "</user-agent>"
-                    : "",
-        kind & 0x40 ? "<bind xmlns='urn:xmpp:bind:0'><tag>t</tag></bind>" : "",
-        kind & 0x80 ? "<request-token xmlns='urn:xmpp:fast:0' "
-                      "mechanism='HT-SHA-256-NONE'/>"
-                    : "",
-        kind & 0x08 ? "<fast xmlns='urn:xmpp:fast:0' invalidate='1'/>" : "");
+    snprintf(buf, size,
+             "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='%s'>"
+             "%s%s%s%s%s%s%s</authenticate>",
+             mech, kind & 0x10 ? "<initial-response>" : "",
+             kind & 0x10 ? (n > 0 ? b64 : "=") : "",
+             kind & 0x10 ? "</initial-response>" : "",
+             kind & 0x20 ? "<user-agent id='ua-1'><software>f</software>"
+                           "</user-agent>"
+                         : "",
+             kind & 0x40 ? "<bind xmlns='urn:xmpp:bind:0'><tag>t</tag><enable "
+                           "xmlns='urn:xmpp:sm:3' resume='true'/><enable "
+                           "xmlns='urn:xmpp:carbons:2'/><inactive "
+                           "xmlns='urn:xmpp:csi:0'/></bind>"
+                         : "",
+             kind & 0x80 ? "<request-token xmlns='urn:xmpp:fast:0' "
+                           "mechanism='HT-SHA-256-NONE'/>"
+                         : "",
+             kind & 0x08 ? "<fast xmlns='urn:xmpp:fast:0' invalidate='1'/>"
+                         : "");
     break;
   case 1:
     snprintf(buf, size, "<response xmlns='urn:xmpp:sasl:2'>%s</response>",

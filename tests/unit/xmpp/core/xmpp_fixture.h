@@ -35,18 +35,22 @@ typedef struct xw_s {
 #define M_SASL                                                                 \
   "<mechanism>SCRAM-SHA-256</mechanism><mechanism>SCRAM-SHA-1</mechanism>"     \
   "<mechanism>PLAIN</mechanism>"
-/* XEP-0388 SASL2 beside RFC 6120's (Bind2 inline; no FAST without a
- * store). */
+/* XEP-0388 SASL2 beside RFC 6120's (Bind2 inline, with its own inline
+ * features; no FAST without a store). */
+#define F_BIND2                                                                \
+  "<bind xmlns='urn:xmpp:bind:0'><inline><feature var='urn:xmpp:carbons:2'/>"  \
+  "<feature var='urn:xmpp:csi:0'/><feature var='urn:xmpp:sm:3'/></inline>"     \
+  "</bind>"
 #define F_SASL2(m)                                                             \
-  "<authentication xmlns='urn:xmpp:sasl:2'>" m                                 \
-  "<inline><bind xmlns='urn:xmpp:bind:0'/></inline></authentication>"
+  "<authentication xmlns='urn:xmpp:sasl:2'>" m "<inline>" F_BIND2              \
+  "</inline></authentication>"
 #define F_SASL                                                                 \
   "<stream:features><mechanisms " SASL_NS ">" M_SASL                           \
   "</mechanisms>" F_SASL2(M_SASL) "</stream:features>"
 #define F_SASL_FAST                                                            \
   "<stream:features><mechanisms " SASL_NS ">" M_SASL                           \
   "</mechanisms><authentication xmlns='urn:xmpp:sasl:2'>" M_SASL               \
-  "<inline><bind xmlns='urn:xmpp:bind:0'/><fast xmlns='urn:xmpp:fast:0'>"      \
+  "<inline>" F_BIND2 "<fast xmlns='urn:xmpp:fast:0'>"                          \
   "<mechanism>HT-SHA-256-NONE</mechanism></fast></inline></authentication>"    \
   "</stream:features>"
 /* After SASL: bind, session and the server's caps (XEP-0115), whose ver
