@@ -76,6 +76,8 @@ reed__xim_conn_free(reed_xmpp_core_t *c, void *p)
   for (size_t i = 0; i < x->n_directed; i++)
     reed_free(x->directed[i]);
   reed_free(x->directed);
+  reed__xim_peers_clear(x);
+  reed_free(x->peers);
   reed_free(x);
 }
 

@@ -40,6 +40,10 @@ typedef struct xim_conn_s {
    * entitled to broadcasts: unavailable follows them (RFC 6121 4.6). */
   char **directed;
   size_t n_directed;
+  /* Contacts' IRC and AMP persons shown to this resource as available
+   * (xmpp_presence_peer.c): account and the full JID shown. */
+  struct xim_peer_s *peers;
+  size_t n_peers;
 } xim_conn_t;
 
 /* The connection's IM state, made on first use when `make` (NULL without
@@ -144,6 +148,30 @@ void reed__xim_on_unbind(reed_xmpp_core_t *c);
  * from each) to every available resource of `to_acct`. */
 void reed__xim_presence_between(reed_xmpp_core_t *c, const char *from_acct,
                                 const char *to_acct, bool avail);
+
+/* ---- IRC and AMP persons in rosters (xmpp_presence_peer.c) ---------------
+ * A contact (To or Both) whose account is online through IRC or AMP and
+ * has no XMPP session first shows as the resource "<origin>-<nick>"
+ * (bob@domain/irc-bob): at c's initial presence (the server's probe), when
+ * the subscription is approved, when the person comes online or goes
+ * (the model's watch of the account's nick), and when it goes away or
+ * comes back (<show>away</show> and the away text as <status/>). */
+typedef struct xim_peer_s {
+  char *account;
+  char *jid; /* the full JID shown */
+} xim_peer_t;
+/* Watches `acct` for c and shows its IRC or AMP person to c now. */
+void reed__xim_peer_probe(reed_xmpp_core_t *c, const char *acct);
+/* The same for every available resource of `to_acct` (avail), or
+ * unavailable to those that were shown acct's person (!avail: the
+ * subscription ended). */
+void reed__xim_peer_between(reed_xmpp_core_t *c, const char *acct,
+                            const char *to_acct, bool avail);
+void reed__xim_peers_clear(xim_conn_t *x);
+void reed__xmpp_ev_presence(reed_xmpp_core_t *c, reed_session_t *s,
+                            const reed_event_t *ev);
+void reed__xmpp_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
+                        const reed_event_t *ev);
 
 /* ---- Messages (xmpp_message.c, xmpp_msg_event.c) -------------------------
  * What the sending core says about the message the model is fanning out

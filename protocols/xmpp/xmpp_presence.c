@@ -107,6 +107,7 @@ reed__xim_presence_between(reed_xmpp_core_t *c, const char *from_acct,
   between_t b = {c, to_acct, NULL, avail};
 
   reed__xim_each(c, from_acct, from_one, &b);
+  reed__xim_peer_between(c, from_acct, to_acct, avail);
 }
 
 /* The presence of every available resource of `from_acct`, to c alone
@@ -198,6 +199,7 @@ go_unavailable(reed_xmpp_core_t *c, xim_conn_t *x, const reed_xml_el_t *el)
       directed_to(c, x->directed[i], body);
   }
   x->available = false;
+  reed__xim_peers_clear(x);
   reed_buf_unref(x->show);
   x->show = NULL;
   for (size_t i = 0; i < x->n_directed; i++)
@@ -229,8 +231,10 @@ go_available(reed_xmpp_core_t *c, xim_conn_t *x, const reed_xml_el_t *el)
    * other resources; then what waited for this resource. */
   contacts(c, true, &k);
   for (size_t i = 0; i < k.n; i++)
-    if (reed_casecmp(k.acct[i], c->account) != 0)
+    if (reed_casecmp(k.acct[i], c->account) != 0) {
       presence_to_me(c, k.acct[i]);
+      reed__xim_peer_probe(c, k.acct[i]); /* its IRC or AMP person */
+    }
   contacts_free(&k);
   presence_to_me(c, c->account);
   reed__xim_sub_pending(c);

@@ -240,6 +240,8 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
+    [REED_EV_PRESENCE] = reed__xmpp_ev_presence, /* IRC/AMP contacts */
+    [REED_EV_AWAY] = reed__xmpp_ev_away,
 };
 
 const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
