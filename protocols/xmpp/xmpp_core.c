@@ -77,15 +77,10 @@ reed__xmpp_init(const reed_module_env_t *env, void **state)
     return REED_ENOMEM;
   st->env = env;
   st->boot_ms = env->clock->wall_ms(env->clock->c);
-  /* The module's tables: init runs their migrations itself (each step
-   * once, as the host would) since reed__xmpp_n_migrations is no constant
-   * the module struct could hold. */
+  /* The module's tables: the host ran their migrations (the module's
+   * `migrations`) before init; the handle checks the schema's version. */
   if (env->store != NULL) {
-    rc = reed_store_migrate(env->store, "xmpp", reed__xmpp_migrations,
-                            reed__xmpp_n_migrations);
-    if (rc == 0)
-      rc = reed_xstore_open(env->store, env->log, &st->xs);
-
+    rc = reed_xstore_open(env->store, env->log, &st->xs);
     if (rc < 0) {
       reed_free(st);
       return rc;

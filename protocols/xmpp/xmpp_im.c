@@ -6,11 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- Module-wide
- * ------------------------------------------------------------- The module's
- * tables are migrated here, at init, before the handle over them opens: the
- * module host's migration step wants a constant count in the module struct, and
- * the world of the unit tests runs init alone. */
+/* ---- Module-wide ------------------------------------------------------- */
 typedef struct xim_state_s {
   xim_sending_t sending;
 } xim_state_t;

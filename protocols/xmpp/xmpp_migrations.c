@@ -106,7 +106,8 @@ static const char step1[] =
     " DELETE FROM xmpp_pep_node WHERE account = OLD.folded;"
     " DELETE FROM xmpp_fast WHERE account = OLD.folded; END;";
 
-const reed_store_migration_t reed__xmpp_migrations[] = {
+/* The module struct holds the count (xmpp_module.c): a constant, so the
+ * array's size is checked against it at compile time. */
+const reed_store_migration_t reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS] = {
     {.sql = step1},
 };
-const size_t reed__xmpp_n_migrations = REED_ARRAY_SIZE(reed__xmpp_migrations);

@@ -1,6 +1,7 @@
 /* The XMPP module as server/net sees it: the [xmpp] section, its checks,
  * the refusal bytes and the per-connection entry points. */
 #include "xmpp_int.h"
+#include "xmpp_store.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -163,6 +164,8 @@ const reed_protocol_module_t reed_xmpp_module = {
     .conf_check = conf_check,
     .conf_check_listeners = conf_check_listeners,
     .conf_cleanup = NULL,
+    .migrations = reed__xmpp_migrations, /* the host runs them before init */
+    .n_migrations = REED_XMPP_N_MIGRATIONS,
     .init = reed__xmpp_init,
     .cleanup = reed__xmpp_cleanup,
     .conn_new = reed__xmpp_conn_new,

@@ -50,10 +50,11 @@
 typedef struct reed_xstore_s reed_xstore_t;
 
 /* The module's migrations: run them with reed_store_migrate(st, "xmpp",
- * reed__xmpp_migrations, reed__xmpp_n_migrations) before opening a handle
+ * reed__xmpp_migrations, REED_XMPP_N_MIGRATIONS) before opening a handle
  * (the module host does, from the module's `migrations`). */
-extern const reed_store_migration_t reed__xmpp_migrations[];
-extern const size_t reed__xmpp_n_migrations;
+#define REED_XMPP_N_MIGRATIONS 1 /* one more with each step appended */
+extern const reed_store_migration_t
+    reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS];
 
 /* A handle over an open store whose "xmpp" schema is migrated: the module's
  * init opens it, its cleanup closes it (before the store closes). `log` is

@@ -20,7 +20,7 @@ reed_xstore_open(reed_store_t *st, reed_log_t *log, reed_xstore_t **out)
   if (v < 0)
     return v;
   /* Statements are written for the newest schema. */
-  if ((size_t)v != reed__xmpp_n_migrations)
+  if (v != REED_XMPP_N_MIGRATIONS)
     return REED_EINVAL;
   xs = reed_calloc(1, sizeof(*xs));
   if (xs == NULL)

@@ -127,6 +127,12 @@ tw_init(tw_t *w, const tw_opts_t *o)
                                 .worker = &w->iw->worker,
                                 .log = &w->log,
                                 .conf = w->conf};
+  /* As the module host does: the module's own tables, then init. */
+  if (w->store != NULL && w->module->n_migrations > 0)
+    ASSERT_EQ(reed_store_migrate(w->store, w->module->name,
+                                 w->module->migrations,
+                                 w->module->n_migrations),
+              0);
   if (w->module->init != NULL)
     ASSERT_EQ(w->module->init(&w->menv, &w->module_state), 0);
 }

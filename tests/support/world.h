@@ -79,8 +79,9 @@ struct tw_s {
   void *conf;              /* the module's config, defaults applied */
   const void *server_conf; /* reed_server_conf_t for new clients, or NULL */
   const reed_host_t *host; /* env->host of new clients, or NULL */
-  /* The module's init ran with menv (as the host runs it) when it has
-   * one; clients get its state, and tw_free runs its cleanup. */
+  /* The module's migrations (with a store) and init ran with menv, as
+   * the host runs them; clients get its state, and tw_free runs its
+   * cleanup. */
   reed_module_env_t menv;
   void *module_state;
   size_t chunk; /* bytes per feed call, 0 for whole sends */

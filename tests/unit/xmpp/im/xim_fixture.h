@@ -1,6 +1,7 @@
 /* The IM tests' world (tests/support/world.h): reed_xmpp_module on the
  * real model, a portal over the world's credential source and a SQLite
- * store (the module's tables migrated by its init), domain "reed.test".
+ * store (the module's migrations run by the world, as the host runs
+ * them), domain "reed.test".
  * Accounts are made in both the credential source and the store (the
  * module's rows need the store's account), password "pw". Clients log in
  * with STARTTLS and SASL PLAIN and bind the resource they name; the

@@ -17,13 +17,13 @@ TEST(xs_migrate_and_open)
   ASSERT_EQ(reed_xstore_open(NULL, &f.log, &xs), REED_EINVAL);
   ASSERT(xs == NULL);
   ASSERT_EQ(reed_store_migrate(st, "xmpp", reed__xmpp_migrations,
-                               reed__xmpp_n_migrations),
+                               REED_XMPP_N_MIGRATIONS),
             0);
   ASSERT_EQ(reed_store_schema_version(st, "xmpp"),
-            (long long)reed__xmpp_n_migrations);
+            (long long)REED_XMPP_N_MIGRATIONS);
   /* Running them again does nothing. */
   ASSERT_EQ(reed_store_migrate(st, "xmpp", reed__xmpp_migrations,
-                               reed__xmpp_n_migrations),
+                               REED_XMPP_N_MIGRATIONS),
             0);
   ASSERT_EQ(reed_xstore_open(st, &f.log, &xs), 0);
   raw = sf_raw(&f);

@@ -20,7 +20,7 @@ open_both(xs_fixture_t *x)
 {
   x->st = sf_open(&x->f);
   ASSERT_EQ(reed_store_migrate(x->st, "xmpp", reed__xmpp_migrations,
-                               reed__xmpp_n_migrations),
+                               REED_XMPP_N_MIGRATIONS),
             0);
   ASSERT_EQ(reed_xstore_open(x->st, &x->f.log, &x->xs), 0);
 }
