@@ -206,12 +206,13 @@ typedef struct reed_sasl_fast_token_s {
 } reed_sasl_fast_token_t;
 
 /* The FAST tokens (XEP-0484) of account `name` pinned to HT mechanism
- * `mech`: fills tokens[0] (the current one) and tokens[1] (the previous
- * one, if it is still valid) and the canonical `account`; returns how many
- * it filled (0: none, or no such account) or a negative code that ends the
- * exchange with that code (REED_EIO). */
+ * `mech` and issued to `client` (the exchange's, reed_sasl_set_fast_client;
+ * NULL when it has none): fills tokens[0] (the current one) and tokens[1]
+ * (the previous one, if it is still valid) and the canonical `account`;
+ * returns how many it filled (0: none, or no such account) or a negative
+ * code that ends the exchange with that code (REED_EIO). */
 typedef int (*reed_sasl_fast_token_fn)(
-    void *ud, const char *name, reed_sasl_mech_t mech,
+    void *ud, const char *name, const char *client, reed_sasl_mech_t mech,
     reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
     char account[REED_AUTH_NAME_MAX + 1]);
 
@@ -278,6 +279,10 @@ const char *reed_sasl_error(const reed_sasl_t *s);
 /* After an HT success: which token matched, 0 (the current one) or 1 (the
  * previous one); -1 otherwise. The protocol rotates tokens with it. */
 int reed_sasl_fast_token_index(const reed_sasl_t *s);
+/* The client the exchange's FAST tokens were issued to (XMPP: the SASL2
+ * user-agent id), passed to the source's fast_token; copied, NULL or ""
+ * for none. Set it before the first step. 0 or REED_ENOMEM. */
+int reed_sasl_set_fast_client(reed_sasl_t *s, const char *client);
 
 /* ---- Credential source -----------------------------------------------------
  * Where the portal's checker finds accounts. Names are compared

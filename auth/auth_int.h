@@ -74,6 +74,7 @@ struct reed_sasl_s {
   reed__scram_state_t scram;
   reed_sasl_cbind_t cbind; /* zeroed: none */
   int fast_index;          /* HT: the token that matched, or -1 */
+  char *fast_client;       /* HT: whose tokens, or NULL */
   /* Set when the portal made this exchange. */
   reed_portal_t *portal;
   char *ip;

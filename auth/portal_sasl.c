@@ -36,7 +36,8 @@ src_cert_account(void *ud, const char *fp, char account[REED_AUTH_NAME_MAX + 1])
 }
 
 static int
-src_fast_token(void *ud, const char *name, reed_sasl_mech_t mech,
+src_fast_token(void *ud, const char *name, const char *client,
+               reed_sasl_mech_t mech,
                reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
                char account[REED_AUTH_NAME_MAX + 1])
 {
@@ -44,7 +45,7 @@ src_fast_token(void *ud, const char *name, reed_sasl_mech_t mech,
 
   if (p->fast_token == NULL)
     return 0;
-  return p->fast_token(p->fast_token_ud, name, mech, tokens, account);
+  return p->fast_token(p->fast_token_ud, name, client, mech, tokens, account);
 }
 
 void

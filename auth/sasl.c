@@ -168,6 +168,7 @@ reed_sasl_free(reed_sasl_t *s)
   }
   reed__sasl_scram_cleanup(s);
   reed_free(s->authcid);
+  reed_free(s->fast_client);
   reed_free(s->ip);
   reed_buf_unref(s->success_out);
   OPENSSL_cleanse(s, sizeof(*s));
@@ -210,4 +211,16 @@ int
 reed_sasl_fast_token_index(const reed_sasl_t *s)
 {
   return s->state == REED__SASL_DONE ? s->fast_index : -1;
+}
+
+int
+reed_sasl_set_fast_client(reed_sasl_t *s, const char *client)
+{
+  char *v = NULL;
+
+  if (client != NULL && client[0] != '\0' && (v = reed_strdup(client)) == NULL)
+    return REED_ENOMEM;
+  reed_free(s->fast_client);
+  s->fast_client = v;
+  return 0;
 }

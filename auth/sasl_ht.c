@@ -93,7 +93,8 @@ lookup(reed_sasl_t *s, reed_sasl_fast_token_t *toks)
   int n = 0;
 
   if (s->src.fast_token != NULL)
-    n = s->src.fast_token(s->src.ud, s->authcid, s->mech, toks, s->account);
+    n = s->src.fast_token(s->src.ud, s->authcid, s->fast_client, s->mech, toks,
+                          s->account);
   if (n < 0)
     return reed__sasl_fail(s, n, "FAST token lookup failed");
   if (n > REED_SASL_FAST_TOKENS)

@@ -54,6 +54,9 @@ void reed__xmpp_sasl_begin(reed_xmpp_core_t *c, const char *mech,
  * While an <authenticate/> exchange runs, xmpp_sasl.c's challenges,
  * failures and success go out through these instead of RFC 6120's. */
 bool reed__xmpp_sasl2_active(const reed_xmpp_core_t *c);
+/* The running <authenticate/>'s user-agent id (whose FAST tokens an HT
+ * exchange looks up, reed_sasl_set_fast_client), or NULL. */
+const char *reed__xmpp_sasl2_client(const reed_xmpp_core_t *c);
 /* Ends the SASL2 framing (an RFC 6120 <auth/> replaces the exchange). */
 void reed__xmpp_sasl2_end(reed_xmpp_core_t *c);
 void reed__xmpp_sasl2_challenge(reed_xmpp_core_t *c, const char *b64);

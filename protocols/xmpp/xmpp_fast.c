@@ -45,7 +45,8 @@ take_token(void *ud, const reed_xfast_token_t *t)
 }
 
 static int
-fast_lookup(void *ud, const char *name, reed_sasl_mech_t mech,
+fast_lookup(void *ud, const char *name, const char *client,
+            reed_sasl_mech_t mech,
             reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
             char account[REED_AUTH_NAME_MAX + 1])
 {
@@ -55,15 +56,15 @@ fast_lookup(void *ud, const char *name, reed_sasl_mech_t mech,
   reed_account_rec_t *rec;
   int rc;
 
-  if (st->xs == NULL || st->fast_client == NULL || l.mech == NULL)
+  if (st->xs == NULL || client == NULL || l.mech == NULL)
     return 0;
   if ((rec = reed_calloc(1, sizeof(*rec))) == NULL)
     return REED_ENOMEM;
   rc = reed_store_account_get(st->env->store, name, rec);
   if (rc == 0) {
     reed_strlcpy(account, rec->name, REED_AUTH_NAME_MAX + 1);
-    rc = reed_xstore_fast_get(st->xs, rec->name, st->fast_client,
-                              clk->wall_ms(clk->c), take_token, &l);
+    rc = reed_xstore_fast_get(st->xs, rec->name, client, clk->wall_ms(clk->c),
+                              take_token, &l);
   }
   sodium_memzero(rec, sizeof(*rec));
   reed_free(rec);

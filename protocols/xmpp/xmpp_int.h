@@ -56,9 +56,6 @@ typedef struct reed_xmpp_state_s {
    * a store (NULL without one: handlers that need it answer with an
    * error). */
   struct reed_xstore_s *xs;
-  /* The SASL2 user-agent id of the exchange being stepped, for the FAST
-   * token lookup the portal calls back during the step (xmpp_fast.c). */
-  const char *fast_client;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);

@@ -341,7 +341,10 @@ reed__xmpp_sasl_begin(reed_xmpp_core_t *c, const char *mech,
   if (!mech_offered(c, mech) ||
       reed_portal_sasl_new_cb(c->env->portal, mech, peer ? peer->ip : NULL,
                               peer ? peer->cert_fp : NULL, &cb,
-                              &c->sasl.ex) < 0) {
+                              &c->sasl.ex) < 0 ||
+      /* HT looks the FAST token up by the SASL2 user-agent id. */
+      reed_sasl_set_fast_client(c->sasl.ex, reed__xmpp_sasl2_client(c)) < 0) {
+    reed_sasl_free(c->sasl.ex);
     c->sasl.ex = NULL;
     fail(c, "invalid-mechanism", NULL);
     return;

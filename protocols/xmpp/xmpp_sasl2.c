@@ -68,6 +68,14 @@ reed__xmpp_sasl2_end(reed_xmpp_core_t *c)
     s->active = false;
 }
 
+const char *
+reed__xmpp_sasl2_client(const reed_xmpp_core_t *c)
+{
+  const sasl2_t *s = reed__xmpp_ext_get(c, XMPP_EXT_SASL2);
+
+  return s != NULL && s->active && s->ua_id[0] != '\0' ? s->ua_id : NULL;
+}
+
 bool
 reed__xmpp_sasl2_active(const reed_xmpp_core_t *c)
 {
@@ -269,11 +277,8 @@ reed__xmpp_nz_authenticate(reed_xmpp_core_t *c, reed_xml_el_t *el)
   }
   *s = (sasl2_t){.active = true, .plus_refused = s->plus_refused};
   read_inline(s, el);
-  /* The HT mechanisms look the token up during the step, by this id. */
-  c->st->fast_client = s->ua_id[0] != '\0' ? s->ua_id : NULL;
   reed__xmpp_sasl_begin(c, reed_xml_attr(el, "mechanism"),
                         reed_xml_child(el, "initial-response", REED_NS_SASL2));
-  c->st->fast_client = NULL;
 }
 
 void
@@ -285,9 +290,7 @@ reed__xmpp_nz_response2(reed_xmpp_core_t *c, reed_xml_el_t *el)
     send_failure(c, "malformed-request", NULL);
     return;
   }
-  c->st->fast_client = s->ua_id[0] != '\0' ? s->ua_id : NULL;
   reed__xmpp_nz_response(c, el);
-  c->st->fast_client = NULL;
 }
 
 void

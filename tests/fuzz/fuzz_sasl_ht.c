@@ -18,13 +18,15 @@
 static const char *const toks[2] = {"fuzz-token", "fuzz-old"};
 
 static int
-fast_token(void *ud, const char *name, reed_sasl_mech_t mech,
+fast_token(void *ud, const char *name, const char *client,
+           reed_sasl_mech_t mech,
            reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
            char account[REED_AUTH_NAME_MAX + 1])
 {
   unsigned flags = *(const unsigned *)ud;
   int n = flags & 8 ? 2 : 1;
 
+  (void)client;
   if (strcasecmp(name, "alice") != 0 ||
       mech != REED_MECH_HT_SHA_256_NONE + (flags & 3))
     return 0;

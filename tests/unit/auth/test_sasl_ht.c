@@ -20,10 +20,11 @@ typedef struct {
   int rc; /* forced lookup result when not 0 */
   int lookups;
   reed_sasl_mech_t asked;
+  char client[32]; /* the exchange's client, "" for none */
 } store_t;
 
 static int
-tokens_of(void *ud, const char *name, reed_sasl_mech_t mech,
+tokens_of(void *ud, const char *name, const char *client, reed_sasl_mech_t mech,
           reed_sasl_fast_token_t tokens[REED_SASL_FAST_TOKENS],
           char account[REED_AUTH_NAME_MAX + 1])
 {
@@ -31,6 +32,7 @@ tokens_of(void *ud, const char *name, reed_sasl_mech_t mech,
 
   st->lookups++;
   st->asked = mech;
+  snprintf(st->client, sizeof(st->client), "%s", client ? client : "");
   if (st->rc != 0)
     return st->rc;
   if (strcasecmp(name, "alice") != 0 || mech != st->pinned)
@@ -206,11 +208,15 @@ TEST(ht_edges)
   ASSERT_EQ(reed_sasl_step(s, msg, len, &out), REED_EIO);
   ASSERT_STR_EQ(reed_sasl_error(s), "FAST token lookup failed");
   reed_sasl_free(s);
-  /* reed_sasl_new (no binding) still runs HT-SHA-256-NONE. */
+  /* reed_sasl_new (no binding) still runs HT-SHA-256-NONE; the lookup
+   * gets the exchange's client (the last set, "" none). */
   st.rc = 0;
   ASSERT_EQ(reed_sasl_new(REED_MECH_HT_SHA_256_NONE, &src, NULL, &s), 0);
+  ASSERT_EQ(reed_sasl_set_fast_client(s, "ua-1"), 0);
+  ASSERT_EQ(reed_sasl_set_fast_client(s, "ua-2"), 0);
   ASSERT_EQ(reed_sasl_step(s, msg, len, &out), REED_SASL_SUCCESS);
   ASSERT_EQ(st.lookups, 2);
+  ASSERT_STR_EQ(st.client, "ua-2");
   reed_buf_unref(out);
   reed_sasl_free(s);
   ASSERT_EQ(reed_alloc_live(), 0);
