@@ -37,6 +37,9 @@ reed__xmpp_adhoc_accept(const reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 }
 
 /* ---- Discovery -------------------------------------------------------------
+ * Both handlers run only from their xmpp_tables.c rows, after
+ * reed__xmpp_adhoc_accept: the payload always names the commands node or
+ * a command's node. The server's own disco (no node) is xmpp_disco.c's.
  * The list holds what the asker may run: nothing unless an operator. */
 void
 reed__xmpp_iq_adhoc_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
@@ -44,7 +47,7 @@ reed__xmpp_iq_adhoc_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   const char *node = reed_xml_attr(st->payload, "node");
   xmpp_out_t o;
 
-  if (node != NULL && strcmp(node, REED_NS_COMMANDS) != 0) {
+  if (strcmp(node, REED_NS_COMMANDS) != 0) { /* a command has no items */
     reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", NULL);
     return;
   }
@@ -53,7 +56,7 @@ reed__xmpp_iq_adhoc_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   reed__xmpp_out_attr(&o, "node", node);
   reed__xmpp_out_raw(&o, ">");
   for (const xmpp_adhoc_cmd_t *k = reed__xmpp_admin_cmds;
-       node != NULL && is_oper(c) && k->node != NULL; k++) {
+       is_oper(c) && k->node != NULL; k++) {
     reed__xmpp_out_raw(&o, "<item");
     reed__xmpp_out_attr(&o, "jid", reed__xmpp_domain(c));
     reed__xmpp_out_attr(&o, "node", k->node);
@@ -65,8 +68,8 @@ reed__xmpp_iq_adhoc_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   reed__xmpp_out_cleanup(&o);
 }
 
-/* A command's node (XEP-0050 2.3); the server itself (no node) says it
- * runs commands. */
+/* A command's node (XEP-0050 2.3), for an operator; the commands node
+ * itself has no info of its own. */
 void
 reed__xmpp_iq_adhoc_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
@@ -74,26 +77,18 @@ reed__xmpp_iq_adhoc_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   const xmpp_adhoc_cmd_t *k = find_cmd(node);
   xmpp_out_t o;
 
-  if (node != NULL && (k == NULL || !is_oper(c))) {
+  if (k == NULL || !is_oper(c)) {
     reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", NULL);
     return;
   }
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<query xmlns='" REED_NS_DISCO_INFO "'");
   reed__xmpp_out_attr(&o, "node", node);
-  if (k != NULL) {
-    reed__xmpp_out_raw(&o, "><identity category='automation' "
-                           "type='command-node'");
-    reed__xmpp_out_attr(&o, "name", k->name);
-    reed__xmpp_out_raw(&o, "/><feature var='" REED_NS_COMMANDS
-                           "'/><feature var='" REED_NS_DATA "'/>");
-  } else {
-    reed__xmpp_out_raw(&o, "><identity category='server' type='im'/>"
-                           "<feature var='" REED_NS_COMMANDS "'/>"
-                           "<feature var='" REED_NS_DISCO_INFO "'/>"
-                           "<feature var='" REED_NS_DISCO_ITEMS "'/>");
-  }
-  reed__xmpp_out_raw(&o, "</query>");
+  reed__xmpp_out_raw(&o, "><identity category='automation' "
+                         "type='command-node'");
+  reed__xmpp_out_attr(&o, "name", k->name);
+  reed__xmpp_out_raw(&o, "/><feature var='" REED_NS_COMMANDS
+                         "'/><feature var='" REED_NS_DATA "'/></query>");
   reed__xmpp_iq_result(c, st, &o);
   reed__xmpp_out_cleanup(&o);
 }
