@@ -31,6 +31,7 @@ reed__app_build_sections(app_t *a)
         .cleanup = m->conf_cleanup,
         .default_endpoints = m->default_endpoints,
         .check_listeners = m->conf_check_listeners,
+        .listen_roles = m->listen_roles,
     };
   }
 }
@@ -371,7 +372,8 @@ reed__app_start_modules(app_t *a)
 void
 reed__app_listener_key(const reed_listener_t *l, char *out, size_t size)
 {
-  snprintf(out, size, "%s %s", l->module, l->spec);
+  snprintf(out, size, "%s%s%s %s", l->module, l->role ? "/" : "",
+           l->role ? l->role : "", l->spec);
 }
 
 int
@@ -390,6 +392,7 @@ reed__app_listen_one(app_t *a, const reed_listener_t *l)
       .module = m,
       .module_conf = reed_config_module(a->cfg, l->module),
       .module_state = reed_modhost_state(&a->modules, m),
+      .role = l->role,
       .kind = l->ep.kind,
       .address = l->ep.interface,
       .port = l->ep.port,
