@@ -184,7 +184,7 @@ keep_offline(reed_xmpp_core_t *c, const delivery_t *d, const char *account)
   reed_xml_el_t *body = reed_xml_child(d->el, "body", REED_NS_CLIENT);
   xim_msg_t m = {.from = d->from, .type = type ? type : "normal"};
 
-  if (body == NULL ||
+  if (body == NULL || reed__xim_store(c) == NULL ||
       !(type == NULL || type_is(type, "chat") || type_is(type, "normal")))
     return false;
   m.id = reed_xml_attr(d->el, "id");
