@@ -242,6 +242,9 @@ typedef struct reed_server_conf_s {
   uint64_t auth_fail_delay_max;  /* ... up to this, ms, 4s */
   uint64_t auth_fail_window;     /* ms, 10m: every count's window */
   int auth_throttle_entries;     /* 10000 keys per throttle table */
+  int registration_per_ip;       /* 12 new accounts per hour per address */
+  int registration_burst;        /* 3 of them at once */
+  int registration_global;       /* 180 per hour from anywhere */
   char *motd;                    /* path of a text file, or NULL */
   char *motd_text; /* its text, read with a config file; NULL otherwise */
   reed_strlist_t plugins; /* bot plugin .so paths */

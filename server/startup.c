@@ -215,6 +215,16 @@ reed__app_limits_of(const reed_server_conf_t *s)
   return l;
 }
 
+reed_portal_regthrottle_t
+reed__app_reg_throttle_of(const reed_server_conf_t *s)
+{
+  return (reed_portal_regthrottle_t){
+      .per_address = (unsigned)s->registration_per_ip,
+      .burst = (unsigned)s->registration_burst,
+      .global = (unsigned)s->registration_global,
+  };
+}
+
 reed_portal_throttle_t
 reed__app_throttle_of(const reed_server_conf_t *s)
 {
@@ -341,6 +351,7 @@ reed__app_start_portal(app_t *a)
       .hash_level = s->password_hash,
       .password_min = (size_t)s->password_min,
       .throttle = reed__app_throttle_of(s),
+      .registration = reed__app_reg_throttle_of(s),
   };
 
   int rc = reed_portal_new(&po, &a->portal);
