@@ -278,6 +278,9 @@ authenticated(reed_xmpp_core_t *c, xcomp_t *x)
     c->timer = 0;
   }
   reed_xml_stream_set_limits(c->xml, &lim);
+  /* A dead component must not hold its domain (a new connection gets
+   * <conflict/>): the whitespace keepalive makes its writes fail. */
+  reed__xmpp_keepalive_start(c);
   if (c->env->transport->set_label != NULL)
     c->env->transport->set_label(c->env->transport->t, x->domain);
   reed_log(c->env->log, REED_LOG_INFO, "xmpp: component %s connected",

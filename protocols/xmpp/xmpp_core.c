@@ -207,7 +207,7 @@ keepalive(void *arg)
   uint64_t idle = clk->now_ms(clk->c) - c->last_rx_ms;
 
   c->ka_timer = 0;
-  if (c->closed || !c->bound)
+  if (c->closed || !(c->bound || (c->component && c->authed)))
     return;
   if (idle >= every) {
     reed__xmpp_send_raw(c, " ");
