@@ -343,6 +343,20 @@ typedef struct reed_portal_throttle_s {
   size_t max_entries;     /* per table (10000) */
 } reed_portal_throttle_t;
 
+/* Registration throttling: each new account takes a token from its
+ * address's bucket (an IPv4 address or an IPv6 /64, as above) and from the
+ * server's; an empty bucket refuses the registration (REED_EREGTHROTTLED)
+ * before any hashing. A bucket holds `burst` tokens (the server's: a tenth
+ * of `global`, at least 1) and refills at its rate per hour. Prosody's
+ * registration_throttle_max/_period and ergo's
+ * accounts.registration.throttling are the same idea. Refused attempts
+ * take nothing. 0: no limit of that kind. */
+typedef struct reed_portal_regthrottle_s {
+  unsigned per_address; /* registrations per hour from one address */
+  unsigned burst;       /* of those, at once (0 is taken as 1) */
+  unsigned global;      /* registrations per hour from anywhere */
+} reed_portal_regthrottle_t;
+
 typedef struct reed_portal_opts_s {
   reed_store_t *store;         /* the checker's accounts, unless creds */
   const reed_credsrc_t *creds; /* copied; overrides store (tests) */
@@ -355,6 +369,7 @@ typedef struct reed_portal_opts_s {
   /* New passwords have at least this many characters; 0: any length. */
   size_t password_min;
   reed_portal_throttle_t throttle;
+  reed_portal_regthrottle_t registration; /* all 0: none */
   /* Random bytes (salts, nonces, the portal secret); NULL: libsodium. */
   void (*random)(void *ud, uint8_t *buf, size_t n);
   void *random_ud;
@@ -383,6 +398,10 @@ size_t reed_portal_password_min(const reed_portal_t *p);
  * already made stay. */
 void reed_portal_set_throttle(reed_portal_t *p,
                               const reed_portal_throttle_t *t);
+/* New registration limits (all fields taken as given); the buckets keep
+ * what they hold. */
+void reed_portal_set_reg_throttle(reed_portal_t *p,
+                                  const reed_portal_regthrottle_t *r);
 /* Requests on the worker (tests, shutdown). */
 size_t reed_portal_pending(const reed_portal_t *p);
 
@@ -413,16 +432,19 @@ int reed_portal_login_cert(reed_portal_t *p, const char *cert_fp,
                            const char *authzid,
                            char account[REED_AUTH_NAME_MAX + 1]);
 /* Registration: validates the name (reed_account_valid) and password,
- * refuses when closed or existing, hashes on the worker, stores the record
- * and adds the name to the model. Returns 0 (cb follows with 0 or
- * REED_EACCOUNTEXISTS / REED_EIO / REED_ENOMEM), or at once
- * REED_EREGCLOSED, REED_EBADACCOUNT, REED_EACCOUNTEXISTS, REED_EWEAKPASSWORD
- * (shorter than password_min), REED_EINVAL (bad password, or an email that
- * reed_store_email_valid refuses) or REED_ENOMEM. `email` NULL, "" or "*" means
- * none; the credential source gets NULL then. */
+ * refuses when closed or existing, then when the registration throttle
+ * (reed_portal_regthrottle_t; `ip` may be NULL: the server's bucket only)
+ * says so, hashes on the worker, stores the record and adds the name to
+ * the model. Returns 0 (cb follows with 0 or REED_EACCOUNTEXISTS /
+ * REED_EIO / REED_ENOMEM), or at once REED_EREGCLOSED, REED_EBADACCOUNT,
+ * REED_EACCOUNTEXISTS, REED_EWEAKPASSWORD (shorter than password_min),
+ * REED_EINVAL (bad password, or an email that reed_store_email_valid
+ * refuses), REED_EREGTHROTTLED or REED_ENOMEM. `email` NULL, "" or "*"
+ * means none; the credential source gets NULL then. */
 int reed_portal_register(reed_portal_t *p, const char *name,
                          const char *password, size_t len, const char *email,
-                         reed_portal_cb cb, void *ud, uint64_t req_id);
+                         const char *ip, reed_portal_cb cb, void *ud,
+                         uint64_t req_id);
 /* Password change of an existing account (on the worker), as register.
  * Returns 0 or at once REED_ENOACCOUNT, REED_EWEAKPASSWORD, REED_EINVAL,
  * REED_ENOMEM. */

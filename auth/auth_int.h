@@ -108,6 +108,7 @@ typedef struct reed__tcount_s {
   uint64_t start;  /* when this window began */
   unsigned count;  /* failures in it */
   unsigned logged; /* REED__TLOG_* decisions already logged in it */
+  uint64_t tat;    /* registration throttle: when the bucket is full */
 } reed__tcount_t;
 
 enum { REED__TLOG_DELAY = 1, REED__TLOG_REFUSE = 2 };
@@ -128,6 +129,9 @@ reed__tcount_t *reed__throttle_get(reed__throttle_t *t, const char *key,
 reed__tcount_t *reed__throttle_touch(reed__throttle_t *t, const char *key,
                                      uint64_t now);
 void reed__throttle_clear(reed__throttle_t *t, const char *key);
+/* Restarts the key's window at `now` (it becomes the newest): a table
+ * whose keys live for a while after their last use. */
+void reed__throttle_renew(reed__throttle_t *t, const char *key, uint64_t now);
 size_t reed__throttle_size(const reed__throttle_t *t);
 
 /* ---- Address groups (throttle_addr.c) --------------------------------------

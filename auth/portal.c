@@ -99,6 +99,10 @@ reed_portal_new(const reed_portal_opts_t *o, reed_portal_t **out)
   p->tf = o->throttle;
   if ((rc = reed__portal_throttle_new(p)) != 0)
     goto fail;
+  if ((rc = reed__portal_reg_new(p, &o->registration)) != 0) {
+    reed__portal_throttle_free(p);
+    goto fail;
+  }
   reed__portal_random(p, p->secret, sizeof(p->secret));
   make_dummy(p, o->hash_level);
   *out = p;
@@ -125,6 +129,7 @@ reed_portal_free(reed_portal_t *p)
     }
   }
   reed__portal_throttle_free(p);
+  reed__portal_reg_free(p);
   OPENSSL_cleanse(p->secret, sizeof(p->secret));
   reed_free(p);
 }

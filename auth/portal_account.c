@@ -15,8 +15,8 @@ new_salts(reed_portal_t *p, reed__job_t *j)
 
 int
 reed_portal_register(reed_portal_t *p, const char *name, const char *password,
-                     size_t len, const char *email, reed_portal_cb cb, void *ud,
-                     uint64_t req_id)
+                     size_t len, const char *email, const char *ip,
+                     reed_portal_cb cb, void *ud, uint64_t req_id)
 {
   reed_creds_t old;
   reed__job_t *j;
@@ -36,6 +36,8 @@ reed_portal_register(reed_portal_t *p, const char *name, const char *password,
     return REED_EACCOUNTEXISTS;
   if (rc != REED_ENOACCOUNT)
     return rc;
+  if ((rc = reed__portal_reg_admit(p, ip)) != 0)
+    return rc; /* before any hashing: that is what it saves */
   j = reed__portal_job_new(p, REED__JOB_REGISTER, name, password, len, cb, ud,
                            req_id);
   if (j == NULL)

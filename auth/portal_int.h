@@ -53,10 +53,14 @@ struct reed_portal_s {
   void *random_ud;
   reed_sasl_fast_token_fn fast_token; /* HT's token lookup, or NULL */
   void *fast_token_ud;
-  reed_portal_throttle_t tf; /* the figures, defaults filled in */
-  reed__throttle_t *pairs;   /* "address\naccount" */
-  reed__throttle_t *addrs;   /* address group */
-  reed__throttle_t *accts;   /* folded account name */
+  reed_portal_throttle_t tf;    /* the figures, defaults filled in */
+  reed__throttle_t *pairs;      /* "address\naccount" */
+  reed__throttle_t *addrs;      /* address group */
+  reed__throttle_t *accts;      /* folded account name */
+  reed_portal_regthrottle_t rf; /* registration limits */
+  reed__throttle_t *regs;       /* address group -> bucket (tat) */
+  uint64_t reg_tat;             /* the server's bucket */
+  unsigned reg_logged;          /* its refusal was logged */
   reed__job_t *jobs;
   size_t n_jobs;
 };
@@ -99,6 +103,12 @@ void reed__portal_failed(reed_portal_t *p, const char *name, const char *ip,
                          const char *why);
 /* Forgets the failures of (name, ip). */
 void reed__portal_succeeded(reed_portal_t *p, const char *name, const char *ip);
+/* ---- Registration throttle (portal_regthrottle.c) ---------------------- */
+int reed__portal_reg_new(reed_portal_t *p, const reed_portal_regthrottle_t *r);
+void reed__portal_reg_free(reed_portal_t *p);
+/* 0 (a token taken from the address's bucket and the server's) or
+ * REED_EREGTHROTTLED (logged once while it lasts). */
+int reed__portal_reg_admit(reed_portal_t *p, const char *ip);
 /* Finishes REGISTER and PASSWD jobs on the loop (portal_account.c). */
 void reed__portal_account_done(reed__job_t *j);
 

@@ -179,6 +179,28 @@ reed__throttle_clear(reed__throttle_t *t, const char *key)
     unlink_entry(t, e);
 }
 
+void
+reed__throttle_renew(reed__throttle_t *t, const char *key, uint64_t now)
+{
+  entry_t *e = find(t, key, now);
+
+  if (e == NULL)
+    return;
+  e->c.start = now;
+  if (e == t->tail)
+    return;
+  /* Off the age list, and back on at its end (now is the latest start). */
+  if (e->prev != NULL)
+    e->prev->next = e->next;
+  else
+    t->head = e->next;
+  e->next->prev = e->prev;
+  e->prev = t->tail;
+  e->next = NULL;
+  t->tail->next = e;
+  t->tail = e;
+}
+
 size_t
 reed__throttle_size(const reed__throttle_t *t)
 {

@@ -209,6 +209,27 @@ static const reed_directive_t server_directives[] = {
      .min = 100,
      .max = 10000000,
      .def = "10000"},
+    /* Registration throttle: Prosody's min_seconds_between_registrations
+     * = 300 is 12 an hour; ergo's default throttling is 30 per 10
+     * minutes server-wide (180 an hour). 0: no limit. */
+    {.key = "registration_per_ip",
+     .set = reed_conf_set_int,
+     .offset = S(registration_per_ip),
+     .min = 0,
+     .max = 1000000,
+     .def = "12"},
+    {.key = "registration_burst",
+     .set = reed_conf_set_int,
+     .offset = S(registration_burst),
+     .min = 1,
+     .max = 1000000,
+     .def = "3"},
+    {.key = "registration_global",
+     .set = reed_conf_set_int,
+     .offset = S(registration_global),
+     .min = 0,
+     .max = 10000000,
+     .def = "180"},
     {.key = "motd", .set = reed_conf_set_str, .offset = S(motd), .max = 4095},
     {.key = "plugin",
      .set = reed_conf_set_strlist,
@@ -297,33 +318,44 @@ set_key(loader_t *ld, const char *key, const char *value, int line)
   return rc ? at(ld, rc, line, key) : 0;
 }
 
+/* The key that wrote a listener: `listen` or `<role>_listen`. */
+static const char *
+listen_key(const char *role, char *buf, size_t size)
+{
+  snprintf(buf, size, "%s%s", role ? role : "", "_listen");
+  return role ? buf : "listen";
+}
+
 static int
-add_listener(loader_t *ld, const char *module, const char *spec, int line)
+add_listener(loader_t *ld, const char *module, const char *role,
+             const char *spec, int line)
 {
   reed_config_t *cfg = ld->cfg;
   reed_listener_t *l, *v;
   char msg[sizeof(ld->err->msg)];
+  char buf[sizeof(ld->err->key)];
+  const char *key = listen_key(role, buf, sizeof(buf));
   int rc;
 
   if (cfg->n_listeners == MAX_LISTENERS)
     return at(ld,
               reed__conf_errf(ld->err, "more than %d listeners", MAX_LISTENERS),
-              line, "listen");
+              line, key);
   v = reed_realloc(cfg->listeners, (cfg->n_listeners + 1) * sizeof(*v));
   if (v == NULL) {
     reed__conf_errf(ld->err, "out of memory");
-    return at(ld, REED_ENOMEM, line, "listen");
+    return at(ld, REED_ENOMEM, line, key);
   }
   cfg->listeners = v;
   l = &v[cfg->n_listeners];
-  *l = (reed_listener_t){.module = module, .line = line};
+  *l = (reed_listener_t){.module = module, .role = role, .line = line};
   rc = reed_endpoint_parse(spec, &l->ep, msg, sizeof(msg));
   if (rc == 0 && (l->spec = reed_strdup(spec)) == NULL)
     rc = REED_ENOMEM;
   if (rc != 0) {
     reed_endpoint_cleanup(&l->ep);
     reed__conf_errf(ld->err, "%s", rc == REED_ENOMEM ? "out of memory" : msg);
-    return at(ld, rc == REED_ENOMEM ? rc : REED_ECONFIG, line, "listen");
+    return at(ld, rc == REED_ENOMEM ? rc : REED_ECONFIG, line, key);
   }
   cfg->n_listeners++;
   return 0;
@@ -402,11 +434,30 @@ on_header(loader_t *ld, const char *name, int line)
   return rc ? at(ld, rc, line, key) : 0;
 }
 
+/* The role of a `<role>_listen` key of the current module section, or
+ * NULL. */
+static const char *
+listen_role(loader_t *ld, const char *key)
+{
+  const reed_conf_section_t *sec =
+      ld->cfg->modules[(size_t)(ld->cur - ld->sects) - 1].section;
+  size_t n;
+
+  for (size_t i = 0; sec->listen_roles && sec->listen_roles[i] != NULL; i++) {
+    n = strlen(sec->listen_roles[i]);
+    if (strncmp(key, sec->listen_roles[i], n) == 0 &&
+        strcmp(key + n, "_listen") == 0)
+      return sec->listen_roles[i];
+  }
+  return NULL;
+}
+
 static int
 on_item(void *ud, const char *section, const char *key, const char *value,
         int line)
 {
   loader_t *ld = ud;
+  const char *role;
 
   if (key == NULL)
     return on_header(ld, section, line);
@@ -417,8 +468,10 @@ on_item(void *ud, const char *section, const char *key, const char *value,
               key);
   if (ld->cur != &ld->sects[0] && strcmp(key, "listen") == 0) {
     ld->cur->n_listen++;
-    return add_listener(ld, ld->cur->name, value, line);
+    return add_listener(ld, ld->cur->name, NULL, value, line);
   }
+  if (ld->cur != &ld->sects[0] && (role = listen_role(ld, key)) != NULL)
+    return add_listener(ld, ld->cur->name, role, value, line);
   return set_key(ld, key, value, line);
 }
 
@@ -443,7 +496,7 @@ add_default_endpoints(loader_t *ld)
     if (s->conf == NULL || s->n_listen > 0 || sec->default_endpoints == NULL)
       continue;
     for (size_t i = 0; sec->default_endpoints[i] != NULL; i++) {
-      int rc = add_listener(ld, sec->name, sec->default_endpoints[i], 0);
+      int rc = add_listener(ld, sec->name, NULL, sec->default_endpoints[i], 0);
       if (rc != 0) {
         ld->err->line = s->header;
         return rc;
@@ -535,6 +588,8 @@ endpoints_clash(const reed_endpoint_t *a, const reed_endpoint_t *b)
 static int
 report_clash(loader_t *ld, const reed_listener_t *a, const reed_listener_t *b)
 {
+  char key[sizeof(ld->err->key)];
+
   if (a->line == 0) { /* name the listener the file wrote */
     const reed_listener_t *t = a;
     a = b;
@@ -546,7 +601,7 @@ report_clash(loader_t *ld, const reed_listener_t *a, const reed_listener_t *b)
   else
     reed__conf_errf(ld->err, "'%s' clashes with %s's default '%s'", a->spec,
                     b->module, b->spec);
-  return at(ld, REED_ECONFIG, a->line, "listen");
+  return at(ld, REED_ECONFIG, a->line, listen_key(a->role, key, sizeof(key)));
 }
 
 static int

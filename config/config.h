@@ -187,6 +187,12 @@ typedef struct reed_conf_section_s {
    * the section listens (XMPP's require_tls). May be NULL; err as check. */
   int (*check_listeners)(const void *conf, const struct reed_listener_s *l,
                          size_t n, reed_conf_err_t *err);
+  /* Listener roles, NULL-terminated; may be NULL. Each name adds the
+   * repeatable key `<name>_listen = ENDPOINT` to the section: a listener
+   * of the module whose `role` is that name (XMPP's `component_listen`).
+   * Roles have no default endpoints, and their keys do not replace the
+   * section's default `listen` endpoints. */
+  const char *const *listen_roles;
 } reed_conf_section_t;
 
 enum { REED_REGISTRATION_CLOSED = 0, REED_REGISTRATION_OPEN = 1 };
@@ -236,6 +242,9 @@ typedef struct reed_server_conf_s {
   uint64_t auth_fail_delay_max;  /* ... up to this, ms, 4s */
   uint64_t auth_fail_window;     /* ms, 10m: every count's window */
   int auth_throttle_entries;     /* 10000 keys per throttle table */
+  int registration_per_ip;       /* 12 new accounts per hour per address */
+  int registration_burst;        /* 3 of them at once */
+  int registration_global;       /* 180 per hour from anywhere */
   char *motd;                    /* path of a text file, or NULL */
   char *motd_text; /* its text, read with a config file; NULL otherwise */
   reed_strlist_t plugins; /* bot plugin .so paths */
@@ -244,6 +253,7 @@ typedef struct reed_server_conf_s {
 /* One listener: which module, the endpoint as written, parsed, and where. */
 typedef struct reed_listener_s {
   const char *module; /* the section's name (borrowed from the sections) */
+  const char *role;   /* NULL for `listen`; else a listen_roles name */
   char *spec;         /* the endpoint string */
   reed_endpoint_t ep;
   int line; /* 0 for a module's default endpoint */

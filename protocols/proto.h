@@ -108,6 +108,10 @@ typedef struct reed_proto_env_s {
   uint64_t conn_id;
   void *module_state;      /* what the module's init made; NULL without one */
   const reed_host_t *host; /* NULL without one */
+  /* The listener's role: NULL for the section's `listen` endpoints, else
+   * the listen_roles name whose `<name>_listen` key opened it (XMPP's
+   * "component"): one module, two kinds of peer. */
+  const char *role;
 } reed_proto_env_t;
 
 /* What a module's init gets: the process's services and the module's
@@ -182,6 +186,10 @@ typedef struct reed_protocol_module_s {
    * error. A new buffer or NULL; a NULL hook (or result) closes without a
    * word. `reason` is the sentence net logs. */
   reed_buf_t *(*refusal)(const char *reason);
+  /* Optional listener roles, NULL-terminated (reed_conf_section_t's
+   * listen_roles): `<name>_listen = ENDPOINT` keys of the section open
+   * listeners whose connections get env->role = name. */
+  const char *const *listen_roles;
 } reed_protocol_module_t;
 
 #endif

@@ -71,6 +71,8 @@ int reed__app_open_existing_store(app_t *a, const char *dir, bool from_option);
 reed_net_limits_t reed__app_limits_of(const reed_server_conf_t *s);
 /* The failed-login throttle's figures ([server] auth_*). */
 reed_portal_throttle_t reed__app_throttle_of(const reed_server_conf_t *s);
+reed_portal_regthrottle_t
+reed__app_reg_throttle_of(const reed_server_conf_t *s);
 /* The configured certificate, or the one generated in the data dir. */
 int reed__app_setup_tls(app_t *a, const reed_server_conf_t *s);
 int reed__app_start_model(app_t *a);

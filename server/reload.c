@@ -81,6 +81,7 @@ apply_config(app_t *a, reed_config_t *cfg)
 {
   reed_net_limits_t lim = reed__app_limits_of(&cfg->server);
   reed_portal_throttle_t tf = reed__app_throttle_of(&cfg->server);
+  reed_portal_regthrottle_t rf = reed__app_reg_throttle_of(&cfg->server);
 
   reed_net_set_limits(a->net, &lim);
   reed_portal_set_registration(a->portal, cfg->server.registration ==
@@ -89,6 +90,7 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_password_min(a->portal, (size_t)cfg->server.password_min);
   reed_modhost_reload(&a->modules, cfg);
   reed_portal_set_throttle(a->portal, &tf);
+  reed_portal_set_reg_throttle(a->portal, &rf);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {
     const reed_protocol_module_t *m = reed_protocol_modules[i];
     reed_net_update_conf(a->net, &cfg->server, m,

@@ -31,6 +31,7 @@ reed__app_build_sections(app_t *a)
         .cleanup = m->conf_cleanup,
         .default_endpoints = m->default_endpoints,
         .check_listeners = m->conf_check_listeners,
+        .listen_roles = m->listen_roles,
     };
   }
 }
@@ -214,6 +215,16 @@ reed__app_limits_of(const reed_server_conf_t *s)
   return l;
 }
 
+reed_portal_regthrottle_t
+reed__app_reg_throttle_of(const reed_server_conf_t *s)
+{
+  return (reed_portal_regthrottle_t){
+      .per_address = (unsigned)s->registration_per_ip,
+      .burst = (unsigned)s->registration_burst,
+      .global = (unsigned)s->registration_global,
+  };
+}
+
 reed_portal_throttle_t
 reed__app_throttle_of(const reed_server_conf_t *s)
 {
@@ -340,6 +351,7 @@ reed__app_start_portal(app_t *a)
       .hash_level = s->password_hash,
       .password_min = (size_t)s->password_min,
       .throttle = reed__app_throttle_of(s),
+      .registration = reed__app_reg_throttle_of(s),
   };
 
   int rc = reed_portal_new(&po, &a->portal);
@@ -371,7 +383,8 @@ reed__app_start_modules(app_t *a)
 void
 reed__app_listener_key(const reed_listener_t *l, char *out, size_t size)
 {
-  snprintf(out, size, "%s %s", l->module, l->spec);
+  snprintf(out, size, "%s%s%s %s", l->module, l->role ? "/" : "",
+           l->role ? l->role : "", l->spec);
 }
 
 int
@@ -390,6 +403,7 @@ reed__app_listen_one(app_t *a, const reed_listener_t *l)
       .module = m,
       .module_conf = reed_config_module(a->cfg, l->module),
       .module_state = reed_modhost_state(&a->modules, m),
+      .role = l->role,
       .kind = l->ep.kind,
       .address = l->ep.interface,
       .port = l->ep.port,

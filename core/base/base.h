@@ -48,6 +48,7 @@
   X(ENOACCOUNT, -25, "no such account")                                        \
   X(EREGCLOSED, -26, "registration is closed")                                 \
   X(EWEAKPASSWORD, -27, "password too short")                                  \
+  X(EREGTHROTTLED, -28, "too many registrations recently, try again later")    \
   X(EBADNICK, -40, "erroneous nickname")                                       \
   X(ENICKINUSE, -41, "nickname is already in use")                             \
   X(ENOSUCHNICK, -42, "no such nick")                                          \

@@ -258,7 +258,7 @@ cmd_register(reed_amp_core_t *c, const amp_argv_t *a)
     return;
   }
   rc = reed_portal_register(c->env->portal, a->s[0], a->s[1], a->len[1], NULL,
-                            portal_cb, c, c->env->conn_id);
+                            peer_ip(c), portal_cb, c, c->env->conn_id);
   auth_started(c, rc);
 }
 

@@ -68,10 +68,11 @@ static void
 start_register(reed_irc_core_t *c, const char *account, const char *email,
                const char *password, reed_irc_auth_fn answer)
 {
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
   reed_irc_portal_cb cb = reed__irc_portal_begin(c, answer);
-  int rc =
-      reed_portal_register(c->env->portal, account, password, strlen(password),
-                           email, cb, c, c->env->conn_id);
+  int rc = reed_portal_register(c->env->portal, account, password,
+                                strlen(password), email, peer ? peer->ip : NULL,
+                                cb, c, c->env->conn_id);
 
   reed__irc_portal_end(c, rc == 0);
   if (rc < 0)

@@ -5,6 +5,7 @@
  * A bind of a full JID that is already bound replaces the older session:
  * it gets a <conflict/> stream error and its model session quits (RFC 6120
  * 7.7.2.2, "override"); the newer connection is the one the user has. */
+#include "xmpp_component.h"
 #include "xmpp_int.h"
 
 #include <stdio.h>
@@ -270,6 +271,8 @@ reed__xmpp_unbind(reed_xmpp_core_t *c, const char *reason)
 {
   reed_session_t *s;
 
+  if (c->component)
+    reed__xcomp_gone(c); /* XEP-0114: leaves the table of components */
   if (!c->bound)
     return;
   for (size_t i = 0; reed__xmpp_on_unbind[i] != NULL; i++)

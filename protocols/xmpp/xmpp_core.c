@@ -1,6 +1,7 @@
 /* The XMPP core of one connection: its life (conn_new to conn_free), the
  * feed loop around the XML parser (pauses, restarts, TLS), the
  * negotiation timeout, and the module-wide state. */
+#include "xmpp_component.h"
 #include "xmpp_int.h"
 #include "xmpp_store.h"
 
@@ -201,7 +202,7 @@ keepalive(void *arg)
   uint64_t idle = clk->now_ms(clk->c) - c->last_rx_ms;
 
   c->ka_timer = 0;
-  if (c->closed || !c->bound)
+  if (c->closed || !(c->bound || (c->component && c->authed)))
     return;
   if (idle >= every) {
     reed__xmpp_send_raw(c, " ");
@@ -271,6 +272,7 @@ reed__xmpp_conn_new(const reed_proto_env_t *env, void **core)
     return REED_ENOMEM;
   c->env = env;
   c->st = env->module_state;
+  c->component = env->role != NULL && strcmp(env->role, REED_XCOMP_ROLE) == 0;
   lim.max_stanza = reed__xmpp_conf(c)->max_stanza_pre_auth;
   rc = reed_xml_stream_new(&lim, &xml_cbs, c, &c->xml);
   if (rc == 0)

@@ -3,6 +3,7 @@
  * declare), of an account's bare JID (account/registered and PEP's
  * pubsub/pep, the account features), and disco#items (empty for the
  * server until the MUC service comes; an account's PEP nodes). */
+#include "xmpp_component.h"
 #include "xmpp_ext.h"
 
 #include <stdlib.h>
@@ -148,6 +149,8 @@ reed__xmpp_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   }
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<query xmlns='" REED_NS_DISCO_ITEMS "'>");
+  if (st->target == XMPP_TO_SERVER)
+    reed__xcomp_disco_items(c, &o); /* XEP-0114 */
   if (account != NULL && reed__xmpp_xstore(c) != NULL) {
     reed__xmpp_account_jid(c, account, jid, sizeof(jid));
     x.owner = strcasecmp(account, c->account) == 0;

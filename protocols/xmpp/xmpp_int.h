@@ -31,6 +31,7 @@ typedef struct reed_xmpp_conf_s {
   int max_resume_queue;            /* XEP-0198 unacked stanzas kept */
   uint64_t negotiation_timeout_ms; /* header to bound resource; 0: none */
   uint64_t fast_expiry_ms;         /* XEP-0484 token lifetime */
+  reed_strlist_t components;       /* XEP-0114 "domain:secret" entries */
 } reed_xmpp_conf_t;
 
 void reed__xmpp_conf_defaults(void *conf);
@@ -56,6 +57,8 @@ typedef struct reed_xmpp_state_s {
    * a store (NULL without one: handlers that need it answer with an
    * error). */
   struct reed_xstore_s *xs;
+  /* XEP-0114: the connected components (xmpp_component.c). */
+  struct xcomp_s *components;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -92,6 +95,7 @@ enum {
   XMPP_EXT_SASL2,
   XMPP_EXT_REGISTER,
   XMPP_EXT_BLOCK,
+  XMPP_EXT_COMPONENT,
   XMPP_EXT_MAX
 };
 
@@ -126,6 +130,9 @@ struct reed_xmpp_core_s {
    * the session waits for a new stream to resume it (xmpp_sm_park.c).
    * Its env is the module's copy: config is read through c->st->env. */
   bool parked;
+  /* A component_listen connection: an XEP-0114 component, not a client
+   * (xmpp_component.h); its state is in the XMPP_EXT_COMPONENT slot. */
+  bool component;
   uint64_t timer;      /* negotiation timeout */
   uint64_t ka_timer;   /* whitespace keepalive, once bound */
   uint64_t last_rx_ms; /* when input last came */
@@ -272,6 +279,8 @@ extern const xmpp_iq_handler_t reed__xmpp_iq_handlers[]; /* NULL name ends */
 typedef bool (*xmpp_chain_fn)(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 extern const xmpp_chain_fn reed__xmpp_message_chain[]; /* NULL ends */
 extern const xmpp_chain_fn reed__xmpp_presence_chain[];
+/* iq result and error a client sends (nothing takes them by default). */
+extern const xmpp_chain_fn reed__xmpp_iq_answer_chain[];
 
 /* Top-level elements that are not stanzas (nonzas: <starttls/>, <auth/>,
  * XEP-0198's <r/>...), by name and namespace, with the stream states that

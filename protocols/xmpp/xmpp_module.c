@@ -1,5 +1,6 @@
 /* The XMPP module as server/net sees it: the [xmpp] section, its checks,
  * the refusal bytes and the per-connection entry points. */
+#include "xmpp_component.h"
 #include "xmpp_int.h"
 #include "xmpp_store.h"
 
@@ -8,6 +9,8 @@
 #include <string.h>
 
 static const char *const default_endpoints[] = {"tcp:5222", "ssl:5223", NULL};
+/* `component_listen = ENDPOINT`: XEP-0114 components (no default). */
+static const char *const listen_roles[] = {REED_XCOMP_ROLE, NULL};
 
 #define OFF(f) offsetof(reed_xmpp_conf_t, f)
 
@@ -62,6 +65,11 @@ static const reed_directive_t directives[] = {
      .min = 60000,
      .max = 366LL * 24 * 3600 * 1000,
      .def = "336h"},
+    /* XEP-0114: `component = domain:secret`, once per component. */
+    {.key = "component",
+     .set = reed_conf_set_strlist,
+     .offset = OFF(components),
+     .max = 4095},
     {.key = NULL},
 };
 
@@ -97,7 +105,7 @@ conf_check(const void *conf, reed_conf_err_t *err)
   if (c->negotiation_timeout_ms > 0 && c->negotiation_timeout_ms < 1000)
     return conf_fail(err, "negotiation_timeout",
                      "must be at least 1s (or 0: none)");
-  return 0;
+  return reed__xcomp_conf_check(c, err);
 }
 
 static bool
@@ -116,10 +124,13 @@ conf_check_listeners(const void *conf, const reed_listener_t *l, size_t n,
 {
   const reed_xmpp_conf_t *c = conf;
 
+  if (reed__xcomp_check_listeners(l, n, err) != 0)
+    return REED_ECONFIG;
   if (c->require_tls)
     return 0;
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(l[i].module, "xmpp") != 0 || l[i].ep.kind != REED_EP_TCP)
+    if (strcmp(l[i].module, "xmpp") != 0 || l[i].ep.kind != REED_EP_TCP ||
+        l[i].role != NULL)
       continue;
     if (!loopback(l[i].ep.interface))
       return conf_fail(err, "require_tls",
@@ -175,4 +186,5 @@ const reed_protocol_module_t reed_xmpp_module = {
     .shutdown = reed__xmpp_shutdown,
     .conn_free = reed__xmpp_conn_free,
     .refusal = refusal,
+    .listen_roles = listen_roles,
 };

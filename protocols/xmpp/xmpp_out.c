@@ -145,9 +145,10 @@ reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to)
   c->header_out = true;
   reed__xmpp_new_id(c, c->stream_id, sizeof(c->stream_id));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(
-      &o, "<?xml version='1.0'?><stream:stream xmlns='" REED_NS_CLIENT
-          "' xmlns:stream='" REED_NS_STREAM "'");
+  /* A component's stream (XEP-0114) ends here only on an error. */
+  reed__xmpp_out_raw(&o, "<?xml version='1.0'?><stream:stream xmlns='");
+  reed__xmpp_out_raw(&o, c->component ? REED_NS_COMPONENT : REED_NS_CLIENT);
+  reed__xmpp_out_raw(&o, "' xmlns:stream='" REED_NS_STREAM "'");
   reed__xmpp_out_attr(&o, "id", c->stream_id);
   reed__xmpp_out_attr(&o, "from", reed__xmpp_domain(c));
   reed__xmpp_out_attr(&o, "to", to);

@@ -77,6 +77,9 @@ answer(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int status)
   case REED_ENOACCOUNT:
     reed__xmpp_stanza_error(c, st, "cancel", "not-allowed", text);
     break;
+  case REED_EREGTHROTTLED: /* as Prosody's mod_register_limits */
+    reed__xmpp_stanza_error(c, st, "wait", "policy-violation", text);
+    break;
   default:
     reed__xmpp_stanza_error(c, st, "wait", "internal-server-error", text);
   }
@@ -127,6 +130,15 @@ portal_done(void *ud, uint64_t req_id, int status, const char *account)
     portal_answer(c, r);
 }
 
+static const char *
+peer_ip(reed_xmpp_core_t *c)
+{
+  reed_transport_t *t = c->env->transport;
+  const reed_peer_t *peer = t->peer ? t->peer(t->t) : NULL;
+
+  return peer != NULL ? peer->ip : NULL;
+}
+
 /* Registers, or changes the password of c->account. */
 static void
 start(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *user,
@@ -147,10 +159,11 @@ start(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *user,
   }
   r->in_call = true;
   r->ready = false;
-  rc = c->authed ? reed_portal_passwd(p, c->account, pw, strlen(pw),
-                                      portal_done, c, c->env->conn_id)
-                 : reed_portal_register(p, user, pw, strlen(pw), NULL,
-                                        portal_done, c, c->env->conn_id);
+  rc = c->authed
+           ? reed_portal_passwd(p, c->account, pw, strlen(pw), portal_done, c,
+                                c->env->conn_id)
+           : reed_portal_register(p, user, pw, strlen(pw), NULL, peer_ip(c),
+                                  portal_done, c, c->env->conn_id);
   r->in_call = false;
   if (rc < 0) {
     xreg_clear(r);

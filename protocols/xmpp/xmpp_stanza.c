@@ -68,8 +68,12 @@ iq_find(const reed_xmpp_core_t *c, const xmpp_stanza_t *st, unsigned type)
   return NULL;
 }
 
+static void run_chain(reed_xmpp_core_t *c, const xmpp_chain_fn *chain,
+                      const xmpp_stanza_t *st);
+
 /* RFC 6120 8.2.3: get and set carry exactly one child and get one answer;
- * result and error are answers, and the server asked nothing yet. */
+ * result and error are answers: the answer chain routes those it knows
+ * (to a component), and the server asked nothing yet. */
 static void
 dispatch_iq(reed_xmpp_core_t *c, xmpp_stanza_t *st)
 {
@@ -80,6 +84,8 @@ dispatch_iq(reed_xmpp_core_t *c, xmpp_stanza_t *st)
     if (st->type == NULL ||
         (strcmp(st->type, "result") != 0 && strcmp(st->type, "error") != 0))
       reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
+    else if (c->bound)
+      run_chain(c, reed__xmpp_iq_answer_chain, st);
     return;
   }
   st->payload = st->el->first;

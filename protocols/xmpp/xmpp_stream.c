@@ -1,6 +1,7 @@
 /* Stream negotiation (RFC 6120 4 and 5): the client's header, ours, the
  * features, which top-level elements each stage accepts, STARTTLS and the
  * stream restarts. */
+#include "xmpp_component.h"
 #include "xmpp_int.h"
 
 #include <stdlib.h>
@@ -106,6 +107,10 @@ reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
 
   if (c->closed)
     return;
+  if (c->component) {
+    reed__xcomp_stream_open(c, hdr, default_ns);
+    return;
+  }
   c->header_in = true;
   c->secure = c->secure || peer_tls(c); /* a direct TLS listener */
   reed__xmpp_send_header(c, echo_from(hdr));
@@ -184,6 +189,10 @@ reed__xmpp_on_element(void *ud, reed_xml_el_t *el)
 
   if (c->closed || c->restart)
     return;
+  if (c->component) {
+    reed__xcomp_element(c, el);
+    return;
+  }
   if (is_stanza(el)) {
     if (!tls_wanted(c) && !c->authed && reed__xmpp_register_preauth(c, el))
       return; /* XEP-0077 in-band registration */

@@ -3,6 +3,7 @@
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_admin.h"
 #include "xmpp_carbons.h"
+#include "xmpp_component.h"
 #include "xmpp_im_int.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
@@ -15,6 +16,12 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .targets = XMPP_TO_OTHER,
      .fn = reed__xmpp_block_iq,
      .accept = reed__xmpp_block_iq_accept},
+    /* XEP-0114: anything to a component's domain goes to the component. */
+    {.name = "*",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xcomp_iq,
+     .accept = reed__xcomp_iq_accept},
     {.name = "bind",
      .ns = REED_NS_BIND,
      .types = XMPP_IQ_SET,
@@ -180,6 +187,7 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
     reed__xmpp_block_message, /* XEP-0191: keep first */
+    reed__xcomp_message,      /* XEP-0114 */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -187,8 +195,12 @@ const xmpp_chain_fn reed__xmpp_message_chain[] = {
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
     reed__xmpp_block_presence, /* XEP-0191: keep first */
-    reed__xmpp_presence_sub,
-    reed__xmpp_presence_im,
+    reed__xcomp_presence,      /* XEP-0114 */
+    reed__xmpp_presence_sub,   reed__xmpp_presence_im, NULL,
+};
+
+const xmpp_chain_fn reed__xmpp_iq_answer_chain[] = {
+    reed__xcomp_iq_answer, /* XEP-0114 */
     NULL,
 };
 
@@ -255,6 +267,7 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
     [XMPP_EXT_SM] = reed__xsm_free,
     [XMPP_EXT_CSI] = reed__xcsi_free,
+    [XMPP_EXT_COMPONENT] = reed__xcomp_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,

@@ -770,6 +770,7 @@ setup_env(reed_conn_t *c, reed_lsock_t *lst)
       .store = net->services.store,
       .conf = lst->module_conf,
       .module_state = lst->module_state,
+      .role = lst->role,
       .server_conf = net->services.server_conf,
       .host = net->services.host,
       .log = net->log,

@@ -74,11 +74,15 @@ log_listening(reed_lsock_t *l, const reed_net_listen_t *spec)
   struct sockaddr_storage ss;
   int len = sizeof(ss);
   char ip[64] = "?";
+  char name[64];
   uint16_t port = 0;
 
+  /* A role shows as "xmpp/component": the first word stays the module. */
+  snprintf(name, sizeof(name), "%s%s%s", l->module->name, l->role ? "/" : "",
+           l->role ? l->role : "");
   if (l->kind == REED_LISTEN_UNIX) {
-    reed_log(l->net->log, REED_LOG_INFO, "listening %s unix %s -",
-             l->module->name, spec->path);
+    reed_log(l->net->log, REED_LOG_INFO, "listening %s unix %s -", name,
+             spec->path);
     return;
   }
   memset(&ss, 0, sizeof(ss));
@@ -90,7 +94,7 @@ log_listening(reed_lsock_t *l, const reed_net_listen_t *spec)
     uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof(ip));
     port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
   }
-  reed_log(l->net->log, REED_LOG_INFO, "listening %s %s %s %u", l->module->name,
+  reed_log(l->net->log, REED_LOG_INFO, "listening %s %s %s %u", name,
            kind_names[l->kind], ip, (unsigned)port);
 }
 
@@ -170,6 +174,7 @@ reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec)
       .module = spec->module,
       .module_conf = spec->module_conf,
       .module_state = spec->module_state,
+      .role = spec->role,
       .kind = spec->kind,
   };
   if (spec->key != NULL && (l->key = reed_strdup(spec->key)) == NULL)

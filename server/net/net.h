@@ -119,6 +119,7 @@ typedef struct reed_net_listen_s {
   const reed_protocol_module_t *module;
   const void *module_conf; /* the module's config struct, borrowed */
   void *module_state;      /* env->module_state of its connections */
+  const char *role;        /* env->role of its connections (static), or NULL */
   int kind;                /* REED_LISTEN_* */
   const char *address;
   uint16_t port; /* 0: an ephemeral port */
@@ -172,9 +173,9 @@ int reed_net_set_tls(reed_net_t *net, const char *cert_file,
 
 /* Binds and starts one listener and logs
  * `listening <module> <tcp|ssl|unix> <address> <port>` (`-` for a unix
- * socket's port). Returns 0 or one of: REED_EINVAL, REED_EIO (bind or listen
- * failed, logged), REED_ETLS (an ssl listener without a usable certificate),
- * REED_ENOMEM. */
+ * socket's port; `<module>/<role>` for a listener with a role). Returns 0 or
+ * one of: REED_EINVAL, REED_EIO (bind or listen failed, logged), REED_ETLS (an
+ * ssl listener without a usable certificate), REED_ENOMEM. */
 int reed_net_listen(reed_net_t *net, const reed_net_listen_t *spec);
 /* A reload: whether a listener with this key is open, and closing it (its
  * accepted connections stay). Unlisten returns 0 or REED_ENOTFOUND. */

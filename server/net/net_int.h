@@ -137,6 +137,7 @@ struct reed_lsock_s {
   const reed_protocol_module_t *module;
   const void *module_conf;
   void *module_state;
+  const char *role; /* env->role of its connections, or NULL */
   int kind;
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */

@@ -195,6 +195,9 @@ class ReedController(BaseServerController, DirectoryBasedController):
             "auth_fail_address_limit = 1000",
             "auth_fail_delay_after = 1000",
             "auth_fail_window = 1s",
+            # irctest registers many accounts from one address.
+            "registration_per_ip = 0",
+            "registration_global = 0",
             "",
             "[irc]",
             f"listen = {listen}",

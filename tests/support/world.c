@@ -264,6 +264,7 @@ tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft)
       .module_state = w->module_state,
       .log = &w->log,
       .conn_id = ++w->next_conn,
+      .role = w->role,
   };
   rc = w->module->conn_new(&c->env, &c->core);
   if (rc != 0) {

@@ -79,6 +79,7 @@ struct tw_s {
   void *conf;              /* the module's config, defaults applied */
   const void *server_conf; /* reed_server_conf_t for new clients, or NULL */
   const reed_host_t *host; /* env->host of new clients, or NULL */
+  const char *role;        /* env->role of new clients (a listener's) */
   /* The module's migrations (with a store) and init ran with menv, as
    * the host runs them; clients get its state, and tw_free runs its
    * cleanup. */

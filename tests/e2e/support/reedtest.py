@@ -78,6 +78,12 @@ class ReedServer:
                                # Tests connect often from one address; the
                                # connect-rate tests set their own figures.
                                "connect_burst": "1000",
+                               # Suites register many accounts from one
+                               # address; the throttle's own test sets its
+                               # figures.
+                               "registration_per_ip": "100000",
+                               "registration_burst": "100000",
+                               "registration_global": "1000000",
                                # Tests use short passwords ("pw"); the
                                # policy's own test sets its minimum.
                                "password_min": "1"}}

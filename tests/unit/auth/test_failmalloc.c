@@ -114,7 +114,7 @@ portal_once(memsrc_t *m, reed_credsrc_t *src, res_t *r)
   rc = reed_portal_new(&o, &p);
   if (rc != 0)
     return rc;
-  rc = reed_portal_register(p, "Alice", "pencil", 6, "a@b", done, r, 1);
+  rc = reed_portal_register(p, "Alice", "pencil", 6, "a@b", NULL, done, r, 1);
   if (rc == 0 && r->status == 0)
     rc = reed_portal_sasl_new(p, "PLAIN", "10.0.0.1", NULL, &s);
   if (rc == 0 && r->status == 0)

@@ -185,8 +185,8 @@ TEST(portal_cancel_and_free_while_pending)
 static int
 reg(fix_t *f, const char *name, const char *pw, const char *email)
 {
-  return reed_portal_register(f->p, name, pw, strlen(pw), email, record, &f->r,
-                              9);
+  return reed_portal_register(f->p, name, pw, strlen(pw), email, NULL, record,
+                              &f->r, 9);
 }
 
 TEST(portal_register)
@@ -313,9 +313,9 @@ TEST(portal_register_race)
 
   fix_init(&f, 1, true);
   ASSERT_EQ(reg(&f, "carol", "pw1", NULL), 0);
-  ASSERT_EQ(
-      reed_portal_register(f.p, "Carol", "pw2", 3, NULL, record, &second, 10),
-      0);
+  ASSERT_EQ(reed_portal_register(f.p, "Carol", "pw2", 3, NULL, NULL, record,
+                                 &second, 10),
+            0);
   ASSERT_EQ(iw_run(&f.iw), 2);
   ASSERT_EQ(f.r.status, 0);
   ASSERT_EQ(second.calls, 1);
@@ -559,14 +559,15 @@ TEST(portal_worker_failures)
   ASSERT(!reed__portal_verdict(p, "alice", "10.0.0.1").refused);
   ASSERT_EQ(reed__throttle_size(p->addrs), 0);
   ASSERT_EQ(reed__throttle_size(p->pairs), 0);
-  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, record, &r, 2), 0);
+  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, NULL, record, &r, 2),
+            0);
   ASSERT_EQ(r.status, REED_ECLOSED);
   ASSERT(memsrc_find(&f.mem, "bob") == NULL);
   ASSERT_EQ(r.calls, 9);
   dead.submit_rc = REED_ENOMEM;
   ASSERT_EQ(reed_portal_login_password(p, "alice", "x", 1, NULL, record, &r, 1),
             REED_ENOMEM);
-  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, record, &r, 2),
+  ASSERT_EQ(reed_portal_register(p, "bob", "pw", 2, NULL, NULL, record, &r, 2),
             REED_ENOMEM);
   ASSERT_EQ(r.calls, 9);
   ASSERT_EQ(reed_portal_pending(p), 0);

@@ -69,15 +69,16 @@ TEST(realm_register_adds_to_model)
 
   mfix_init(&f);
   ASSERT(!reed_model_account_exists(f.m, "Bob"));
-  ASSERT_EQ(
-      reed_portal_register(f.p, "Bob", "hunter22", 8, NULL, record, &f, 1), 0);
+  ASSERT_EQ(reed_portal_register(f.p, "Bob", "hunter22", 8, NULL, NULL, record,
+                                 &f, 1),
+            0);
   ASSERT_EQ(f.status, 0);
   ASSERT(reed_model_account_exists(f.m, "bob"));
   /* A name the model already holds cannot be registered again. */
   ASSERT_EQ(reed_model_account_add(f.m, "Zed"), 0);
-  ASSERT_EQ(
-      reed_portal_register(f.p, "zed", "hunter22", 8, NULL, record, &f, 1),
-      REED_EACCOUNTEXISTS);
+  ASSERT_EQ(reed_portal_register(f.p, "zed", "hunter22", 8, NULL, NULL, record,
+                                 &f, 1),
+            REED_EACCOUNTEXISTS);
   ASSERT_EQ(f.calls, 1);
   mfix_done(&f);
 }

@@ -173,20 +173,21 @@ TEST(store_register_keeps_email)
   sfix_init(&f);
   for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
     ASSERT_EQ(reed_portal_register(f.p, cases[i].name, "pw", 2, cases[i].email,
-                                   record, &f, 2),
+                                   NULL, record, &f, 2),
               0);
     ASSERT_EQ(f.status, 0);
     ASSERT_EQ(reed_store_account_get(f.st, cases[i].name, &rec), 0);
     ASSERT_STR_EQ(rec.email, cases[i].stored);
   }
-  ASSERT_EQ(reed_portal_register(f.p, "eve", "pw", 2, "eve", record, &f, 2),
-            REED_EINVAL);
+  ASSERT_EQ(
+      reed_portal_register(f.p, "eve", "pw", 2, "eve", NULL, record, &f, 2),
+      REED_EINVAL);
   memset(long_email, 'x', sizeof(long_email) - 1);
   long_email[sizeof(long_email) - 1] = '\0';
   long_email[3] = '@';
-  ASSERT_EQ(
-      reed_portal_register(f.p, "eve", "pw", 2, long_email, record, &f, 2),
-      REED_EINVAL);
+  ASSERT_EQ(reed_portal_register(f.p, "eve", "pw", 2, long_email, NULL, record,
+                                 &f, 2),
+            REED_EINVAL);
   /* The source itself refuses (rather than cutting) a bad address. */
   reed_auth_store_credsrc(f.st, &src);
   memset(&c, 0, sizeof(c));
@@ -206,14 +207,14 @@ TEST(store_register_and_scram)
   const char *bare = "n=carol,r=xyz";
 
   sfix_init(&f);
-  ASSERT_EQ(
-      reed_portal_register(f.p, "Carol", "tr0mbone", 8, NULL, record, &f, 2),
-      0);
+  ASSERT_EQ(reed_portal_register(f.p, "Carol", "tr0mbone", 8, NULL, NULL,
+                                 record, &f, 2),
+            0);
   ASSERT_EQ(f.status, 0);
   ASSERT_STR_EQ(f.account, "Carol");
-  ASSERT_EQ(
-      reed_portal_register(f.p, "carol", "tr0mbone", 8, NULL, record, &f, 2),
-      REED_EACCOUNTEXISTS);
+  ASSERT_EQ(reed_portal_register(f.p, "carol", "tr0mbone", 8, NULL, NULL,
+                                 record, &f, 2),
+            REED_EACCOUNTEXISTS);
   /* SCRAM with the keys computed at registration. */
   ASSERT_EQ(reed_portal_sasl_new(f.p, "SCRAM-SHA-256", "10.1.1.1", NULL, &s),
             0);

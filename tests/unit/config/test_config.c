@@ -149,6 +149,9 @@ TEST(config_server_defaults)
   ASSERT_EQ(s->auth_fail_delay_max, 4000);
   ASSERT_EQ(s->auth_fail_window, 600000);
   ASSERT_EQ(s->auth_throttle_entries, 10000);
+  ASSERT_EQ(s->registration_per_ip, 12);
+  ASSERT_EQ(s->registration_burst, 3);
+  ASSERT_EQ(s->registration_global, 180);
   ASSERT_EQ(s->plugins.n, 0);
   ASSERT(reed_config_module(cfg, "irc") == NULL);
   ASSERT(reed_config_module(cfg, "xmpp") == NULL);
@@ -605,12 +608,12 @@ TEST(config_example_file_is_valid)
   ASSERT_STR_EQ(cfg->server.name, "chat.example.org");
   ASSERT_EQ(cfg->server.registration, REED_REGISTRATION_OPEN);
   listeners_text(cfg, ls, sizeof(ls));
-  ASSERT_LINES(ls, "irc tcp:6667 53\n"
-                   "irc ssl:6697:interface=\\:\\: 54\n"
-                   "irc unix:/run/reed/irc.sock:mode=0660 55\n"
-                   "xmpp tcp:5222 61\n"
-                   "xmpp ssl:5223 62\n"
-                   "amp tcp:7227:interface=127.0.0.1 75\n");
+  ASSERT_LINES(ls, "irc tcp:6667 58\n"
+                   "irc ssl:6697:interface=\\:\\: 59\n"
+                   "irc unix:/run/reed/irc.sock:mode=0660 60\n"
+                   "xmpp tcp:5222 66\n"
+                   "xmpp ssl:5223 67\n"
+                   "amp tcp:7227:interface=127.0.0.1 84\n");
   ASSERT_STR_EQ(cfg->listeners[1].ep.interface, "::");
   reed_config_free(cfg);
   ASSERT_EQ(reed_alloc_live(), 0);

@@ -1,6 +1,7 @@
 /* SASL through the portal: AUTHENTICATE PLAIN with the hash on the worker
  * (input held back meanwhile), failures, aborts, chunking, the nick
  * reserved for an account. */
+#include "auth.h"
 #include "irc_test.h"
 
 #include <stdio.h>
@@ -294,6 +295,34 @@ sc_register(itw_t *w)
 TEST(sasl_register_and_nickserv)
 {
   itw_run_chunked(sc_register);
+}
+
+/* The portal's registration throttle (auth/portal_regthrottle.c) in IRC's
+ * form: one account an hour from 127.0.0.1, so the second REGISTER (and
+ * NickServ's) from there is refused before any hashing. */
+static void
+sc_register_throttled(itw_t *w)
+{
+  itw_portal(w, 0);
+  reed_portal_set_reg_throttle(
+      w->portal, &(reed_portal_regthrottle_t){.per_address = 1, .burst = 1});
+  itw_register(w, 0, "first");
+  itw_feed(w, 0, "REGISTER * * pw1\r\n");
+  ASSERT(strstr(itw_take(w, 0), "REGISTER SUCCESS first") != NULL);
+  itw_register(w, 1, "second");
+  itw_feed(w, 1, "REGISTER * * pw2\r\n");
+  ITW_EXPECT(w, 1,
+             ":irc.test FAIL REGISTER TEMPORARILY_UNAVAILABLE second :too "
+             "many registrations recently, try again later");
+  itw_feed(w, 1, "PRIVMSG NickServ :REGISTER pw2\r\n");
+  ITW_EXPECT(w, 1,
+             ":NickServ!NickServ@services.irc.test NOTICE second :too many "
+             "registrations recently, try again later");
+}
+
+TEST(irc_register_throttled)
+{
+  itw_run_chunked(sc_register_throttled);
 }
 
 /* Two IRC connections of one account share its nick (docs/design.md): the
