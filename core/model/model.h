@@ -952,9 +952,12 @@ int reed_room_load_affiliation(reed_model_t *m, const char *room,
  * settings when it empties. 0, ENOSUCHROOM, ENOPRIV (not an owner),
  * EINVAL (not registered), the sequencer's error. */
 int reed_room_unregister(reed_session_t *s, const char *room);
-/* Addition: the room the model holds by that name, joined or dormant (an
- * empty registered room keeps its state); NULL when it holds none. Does
- * not ask the room source. reed_room_find finds joined rooms only. */
+/* Addition: the room by that name, joined or dormant (an empty registered
+ * room keeps its state); when the model holds none, the room source is
+ * asked first (a registered room not loaded since the start). NULL when
+ * there is none, or the source failed. Not from a listener or observer
+ * for a room the change was not about. reed_room_find finds joined rooms
+ * only. */
 reed_room_t *reed_room_lookup(reed_model_t *m, const char *name);
 /* Addition: reed_room_each_nick with each member's affiliation. */
 void reed_room_each_nick_aff(const reed_room_t *r,

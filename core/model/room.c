@@ -19,7 +19,9 @@ reed__room_get(const reed_model_t *m, const char *name)
 reed_room_t *
 reed_room_lookup(reed_model_t *m, const char *name)
 {
-  return reed__room_get(m, name);
+  reed_room_t *r;
+
+  return reed__room_fetch(m, name, &r) == 0 ? r : NULL;
 }
 
 reed_room_t *
