@@ -338,6 +338,8 @@ static const err_row_t errs[] = {
     {REED_EBADMODE, IRC_CTX_ANY, ERR_INVALIDMODEPARAM,
      "Invalid mode parameter"},
     {REED_EBADTOPIC, IRC_CTX_ANY, ERR_INPUTTOOLONG, "Topic is invalid"},
+    {REED_ELASTOWNER, IRC_CTX_ANY, ERR_CHANOPRIVSNEEDED,
+     "The channel must keep an owner"},
 };
 
 static const err_row_t *

@@ -95,6 +95,9 @@ sc_prefixes(itw_t *w)
   itw_feed(w, 0, "MODE #room -b $a:bob\r\n");
   ITW_EXPECT(w, 2, ":alice!~u0@127.0.0.1 MODE #room -b $a:bob");
   itw_take(w, 0);
+  /* Banning the only owner's account would leave the room without one. */
+  itw_feed(w, 0, "MODE #room +b $a:alice\r\n");
+  ITW_EXPECT(w, 0, ":irc.test 482 alice #room :The channel must keep an owner");
 }
 
 TEST(chanserv_prefixes_and_amode)
