@@ -493,8 +493,15 @@ reed__aff_claim(reed_session_t *s, reed_room_t *r)
 {
   const char *name = reed__account_name(s->m, s->p->account);
 
-  if (name == NULL || r->n_members != 0 || reed_room_registered(r))
+  if (name == NULL || s->no_claim || r->n_members != 0 ||
+      reed_room_registered(r))
     return;
   (void)change(s, r, name, reed_room_affiliation(r, name), REED_AFF_OWNER,
                NULL);
+}
+
+void
+reed_session_set_room_claims(reed_session_t *s, bool on)
+{
+  s->no_claim = !on;
 }

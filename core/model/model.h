@@ -966,6 +966,11 @@ int reed_room_unregister(reed_session_t *s, const char *room);
  * for a room the change was not about. reed_room_find finds joined rooms
  * only. */
 reed_room_t *reed_room_lookup(reed_model_t *m, const char *name);
+/* Addition: whether a room this session creates while logged in becomes
+ * its account's (on for a new session). A protocol where channels are
+ * registered on request turns it off (IRC's `[irc] own_new_channels =
+ * no`): the creator is then a plain first op, as with a guest. */
+void reed_session_set_room_claims(reed_session_t *s, bool on);
 /* Addition: reed_room_each_nick with each member's affiliation. */
 void reed_room_each_nick_aff(const reed_room_t *r,
                              void (*cb)(void *ud, const char *nick, bool op,

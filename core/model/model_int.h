@@ -160,6 +160,7 @@ struct reed_session_s {
   void *ud;
   uint64_t mark;
   bool oper, dead, copies, queued, announcements, invisible;
+  bool no_claim; /* creates rooms without owning them (IRC's choice) */
   reed_model_t *m;
   uint64_t id;
   char idkey[24];

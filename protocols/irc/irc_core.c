@@ -359,9 +359,14 @@ reed__irc_ensure_session(reed_irc_core_t *c)
       .ud = c,
   };
 
+  int rc;
+
   if (c->session != NULL)
     return 0;
-  return reed_session_new(c->env->model, &info, &c->session);
+  rc = reed_session_new(c->env->model, &info, &c->session);
+  if (rc == 0)
+    reed_session_set_room_claims(c->session, IRC_CONF(c)->own_new_channels);
+  return rc;
 }
 
 static void

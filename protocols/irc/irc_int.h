@@ -30,6 +30,7 @@ typedef struct reed_irc_conf_s {
   int sts_port;                 /* STS: the TLS port to upgrade to; 0 off */
   uint64_t sts_duration_ms;     /* STS: how long clients keep the policy */
   bool sts_preload;             /* STS: the policy may be preloaded */
+  bool own_new_channels;        /* a logged-in creator owns the channel */
 } reed_irc_conf_t;
 
 void reed__irc_conf_defaults(void *conf);

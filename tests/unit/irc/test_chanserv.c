@@ -233,3 +233,34 @@ TEST(chanserv_register_transfer_unregister)
 {
   itw_run_chunked(sc_register_transfer);
 }
+
+/* [irc] own_new_channels = no: a logged-in creator is a plain op, as with
+ * ergo, until it registers the channel. */
+static void
+sc_no_own(itw_t *w)
+{
+  w->conf.own_new_channels = false;
+  itw_register(w, 0, "alice");
+  login(w, 0, "alice");
+  itw_feed(w, 0, "JOIN #plain\r\nWHOIS alice\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice!~u0@127.0.0.1 JOIN #plain\n"
+             ":irc.test 353 alice = #plain :@alice\n"
+             ":irc.test 366 alice #plain :End of /NAMES list\n"
+             ":irc.test 311 alice alice ~u0 127.0.0.1 * :Real alice\n"
+             ":irc.test 319 alice alice :@#plain\n"
+             ":irc.test 312 alice alice irc.test :reed (irc)\n"
+             ":irc.test 330 alice alice alice :is logged in as\n"
+             ":irc.test 317 alice alice 0 1700000001 :seconds idle, signon "
+             "time\n"
+             ":irc.test 318 alice alice :End of /WHOIS list");
+  itw_feed(w, 0, "CS REGISTER #plain\r\n");
+  ITW_EXPECT(w, 0,
+             ":alice!~u0@127.0.0.1 MODE #plain +q alice\n" CS
+             "alice :Channel #plain registered to alice");
+}
+
+TEST(chanserv_own_new_channels_off)
+{
+  itw_run_chunked(sc_no_own);
+}

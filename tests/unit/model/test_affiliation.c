@@ -531,3 +531,19 @@ TEST(aff_owner_keeps_op_rights_and_service_nicks)
   ASSERT_EQ(reed_session_set_nick(n, "x"), 0);
   fx_done(&f);
 }
+
+TEST(aff_session_without_room_claims)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice");
+
+  reed_session_set_room_claims(a, false);
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT(!reed_room_registered(reed_room_find(f.m, "r")));
+  ASSERT(is_op(&f, "r", "alice"));
+  reed_session_set_room_claims(a, true);
+  ASSERT_EQ(reed_room_join(a, "s", NULL), 0);
+  ASSERT(reed_room_registered(reed_room_find(f.m, "s")));
+  fx_done(&f);
+}
