@@ -186,6 +186,11 @@ channel_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t applied = 0;
   int rc;
 
+  /* A registered room nobody is in keeps its modes and lists: queries
+   * show them (a change still needs someone in it: 403 from the model). */
+  if (r == NULL && room != NULL &&
+      !reed_room_registered(r = reed_room_lookup(c->env->model, room)))
+    r = NULL;
   if (r == NULL) {
     reed__irc_reply_err(c, REED_ENOSUCHROOM, IRC_CTX_ANY, chan, NULL);
     return;

@@ -210,8 +210,29 @@ sc_register_transfer(itw_t *w)
              ":alice!~u0@127.0.0.1 MODE #g +o alice");
   itw_take(w, 0);
   itw_take(w, 1);
-  itw_feed(w, 1, "CS UNREGISTER #g\r\n");
+  /* Empty, the registered room still answers MODE queries. */
+  itw_feed(w, 2, "MODE #g +i\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_take(w, 2);
+  itw_feed(w, 0, "PART #g\r\n");
+  itw_feed(w, 1, "PART #g\r\n");
+  itw_feed(w, 2, "PART #g\r\nMODE #g\r\nMODE #g -i\r\nMODE #nope\r\n");
   ITW_EXPECT(w, 2,
+             ":alice!~u0@127.0.0.1 PART #g\n"
+             ":bob!~u1@127.0.0.1 PART #g\n"
+             ":carol!~u2@127.0.0.1 PART #g\n"
+             ":irc.test 324 carol #g +in\n"
+             ":irc.test 329 carol #g 1700000001\n"
+             ":irc.test 403 carol #g :No such channel\n"
+             ":irc.test 403 carol #nope :No such channel");
+  itw_take(w, 0);
+  itw_feed(w, 0, "JOIN #g\r\n");
+  itw_feed(w, 1, "JOIN #g\r\n");
+  itw_take(w, 0);
+  itw_take(w, 1);
+  itw_feed(w, 1, "CS UNREGISTER #g\r\n");
+  ITW_EXPECT(w, 0,
              ":bob!~u1@127.0.0.1 MODE #g -a alice\n"
              ":bob!~u1@127.0.0.1 MODE #g -o alice\n"
              ":bob!~u1@127.0.0.1 MODE #g -q bob\n"
