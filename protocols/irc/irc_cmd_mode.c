@@ -1,8 +1,9 @@
-/* MODE: channel modes (b e I k l m i n t s o v, CHANMODES=beI,k,l,imnst,
- * PREFIX=(ov)@+) translated to the model's room settings, list queries, and
- * the user modes i and o. A list entry `$a:NAME` (EXTBAN=$,a,
- * ACCOUNTEXTBAN=a, the charybdis/solanum form) is the model's account
- * entry for NAME. */
+/* MODE: channel modes (b e I k l m i n t s o v, CHANMODES=beI,k,l,imnst;
+ * of PREFIX=(qaov)~&@+, q and a are the owner's and admin's affiliations,
+ * shown but set through ChanServ AMODE) translated to the model's room
+ * settings, list queries, and the user modes i and o. A list entry `$a:NAME`
+ * (EXTBAN=$,a, ACCOUNTEXTBAN=a, the charybdis/solanum form) is the model's
+ * account entry for NAME. */
 #include "irc_int.h"
 
 #include <stdio.h>
@@ -185,6 +186,11 @@ channel_mode(reed_irc_core_t *c, const reed_irc_msg_t *m)
   size_t applied = 0;
   int rc;
 
+  /* A registered room nobody is in keeps its modes and lists: queries
+   * show them (a change still needs someone in it: 403 from the model). */
+  if (r == NULL && room != NULL &&
+      !reed_room_registered(r = reed_room_lookup(c->env->model, room)))
+    r = NULL;
   if (r == NULL) {
     reed__irc_reply_err(c, REED_ENOSUCHROOM, IRC_CTX_ANY, chan, NULL);
     return;

@@ -57,6 +57,9 @@ const reed_directive_t reed__irc_directives[] = {
     {.key = "register_requires_email",
      .set = reed_conf_set_bool,
      .offset = OFF(register_requires_email)},
+    {.key = "own_new_channels",
+     .set = reed_conf_set_bool,
+     .offset = OFF(own_new_channels)},
     {.key = "password", .set = reed_conf_set_str, .offset = OFF(password)},
     {.key = "description",
      .set = reed_conf_set_str,
@@ -92,6 +95,7 @@ reed__irc_conf_defaults(void *conf)
       .fakelag = true,
       .prereg_max_lines = 128,
       .register_before_connect = true,
+      .own_new_channels = true,
       .sts_duration_ms = 2592000000L, /* 30 days */
   };
 }

@@ -80,6 +80,7 @@ OPTIONAL_KEYS = {
     "password": "x",
     "register_before_connect": "yes",
     "register_requires_email": "no",
+    "own_new_channels": "no",
 }
 _known_keys: Dict[str, bool] = {}
 
@@ -208,8 +209,16 @@ class ReedController(BaseServerController, DirectoryBasedController):
             "oper = operuser operpassword",
             # irctest's LINKS test expects this server description.
             "description = test server",
-        ] + irc_extra
+        ] + self._own_channels() + irc_extra
         return "\n".join(lines) + "\n"
+
+    def _own_channels(self) -> List[str]:
+        """irctest expects a logged-in user who creates a channel to be its
+        plain op (ergo registers channels on request only); reed's default
+        makes that user the owner (~)."""
+        if reed_knows("own_new_channels"):
+            return ["own_new_channels = no"]
+        return []
 
     def _irc_options(self, password: Optional[str]) -> List[str]:
         """The [irc] lines this test asks for beyond the common profile.
