@@ -59,6 +59,9 @@ typedef struct reed_xmpp_state_s {
   /* The SASL2 user-agent id of the exchange being stepped, for the FAST
    * token lookup the portal calls back during the step (xmpp_fast.c). */
   const char *fast_client;
+  /* XEP-0421's key (xmpp_muc_occid.c), from the store at first use. */
+  uint8_t muc_secret[32];
+  bool muc_secret_ready;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
