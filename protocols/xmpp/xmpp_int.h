@@ -308,7 +308,7 @@ extern const xmpp_hook_fn reed__xmpp_on_unbind[]; /* NULL ends */
 /* Model events by kind (NULL: ignored). Listeners only write. */
 typedef void (*xmpp_event_fn)(reed_xmpp_core_t *c, reed_session_t *s,
                               const reed_event_t *ev);
-#define XMPP_EV_KINDS (REED_EV_ANNOUNCE + 1)
+#define XMPP_EV_KINDS (REED_EV_AFFILIATION + 1)
 extern const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS];
 /* Filters run before the handler of any kind (not for KILL): one that
  * returns true drops the event for this connection (XEP-0191 blocking). */
