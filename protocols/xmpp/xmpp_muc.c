@@ -175,7 +175,7 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   const char *name = st->to_jid->local, *nick = st->to_jid->resource;
   const reed_xml_el_t *x = reed_xml_child(st->el, "x", REED_NS_MUC);
   const char *key = x ? reed_xml_child_text(x, "password", NULL) : NULL;
-  reed_room_t *r = reed_room_find(c->env->model, name);
+  reed_room_t *r = reed_room_lookup(c->env->model, name);
   reed_room_view_t v;
   bool created;
   int rc;
@@ -187,7 +187,8 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   }
   if (r != NULL)
     reed_room_view(r, &v);
-  created = r == NULL || v.members == 0;
+  /* 201: a room that comes into being (an empty registered one wakes). */
+  created = r == NULL || (v.members == 0 && !reed_room_registered(r));
   if ((rc = take_nick(c, nick)) == REED_EINVAL) {
     reed__xmpp_stanza_error(c, st, "modify", "not-acceptable",
                             "You already use another nickname in rooms; "

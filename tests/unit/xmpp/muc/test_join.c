@@ -19,7 +19,7 @@ TEST(muc_join_irc_both_ways)
   a1 = xim_login(&w, "alice", "a1");
   ASSERT_STR_EQ(xmuc_join(a1, "lobby", "alice"),
                 "<presence to='" A1 "' from='" ROOM "/bob'><x " MUC_USER
-                "><item affiliation='none' role='moderator' "
+                "><item affiliation='owner' role='moderator' "
                 "jid='bob@reed.test/irc'/></x></presence>"
                 "<presence to='" A1 "' from='" ROOM "/alice'><x " MUC_USER
                 "><item affiliation='none' role='participant' jid='" A1
@@ -35,20 +35,20 @@ TEST(muc_join_irc_both_ways)
            "<message to='" ROOM "' type='groupchat' id='m1'><body>hi &amp; "
            "&lt;all&gt;</body></message>",
            "<message to='" A1 "' from='" ROOM "/alice' type='groupchat' "
-           "id='m1'><body>hi &amp; &lt;all&gt;</body>" SID("3") "</message>");
+           "id='m1'><body>hi &amp; &lt;all&gt;</body>" SID("4") "</message>");
   xmuc_irc_expect(&bob,
                   ":alice!alice@reed.test PRIVMSG #lobby :hi & <all>\r\n");
 
   /* IRC -> room. */
   xpeer_send(&bob, "PRIVMSG #lobby :back \xc3\xa9\r\n");
   XMUC_EXPECT(a1, "<message to='" A1 "' from='" ROOM "/bob' type='groupchat'>"
-                  "<body>back \xc3\xa9</body>" SID("4") "</message>");
+                  "<body>back \xc3\xa9</body>" SID("5") "</message>");
 
   /* IRC parts, then the XMPP user. */
   xpeer_send(&bob, "PART #lobby :bye\r\n");
   XMUC_EXPECT(a1, "<presence to='" A1 "' from='" ROOM "/bob' "
                   "type='unavailable'><status>bye</status><x " MUC_USER
-                  "><item affiliation='none' role='none' "
+                  "><item affiliation='owner' role='none' "
                   "jid='bob@reed.test/irc'/></x>"
                   "</presence>");
   xpeer_send(&bob, "JOIN #lobby\r\n");
