@@ -1,1 +1,8 @@
 TEST_ENTRY(muc_join_irc_both_ways)
+TEST_ENTRY(muc_join_refusals)
+TEST_ENTRY(muc_one_nick)
+TEST_ENTRY(muc_actions_and_lines)
+TEST_ENTRY(muc_subject)
+TEST_ENTRY(muc_history)
+TEST_ENTRY(muc_private_messages)
+TEST_ENTRY(muc_quit)
