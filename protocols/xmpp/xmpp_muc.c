@@ -119,15 +119,45 @@ static const join_err_t join_errs[] = {
     {0, NULL, NULL, NULL},
 };
 
+/* 7.2.6 ff.: the presence back with the <x/> a join carries (clients
+ * match errors of a join by it) and the error, by the room. */
+static void
+pres_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *type,
+           const char *cond, const char *text)
+{
+  char by[REED_JID_MAX + 1];
+  reed_jid_t room = *st->to_jid;
+  xmpp_out_t o;
+
+  room.resource[0] = '\0';
+  reed_jid_format(&room, false, by, sizeof(by));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "presence", c->full_jid, st->to, "error", st->id);
+  reed__xmpp_out_raw(&o, "><x xmlns='" REED_NS_MUC "'/><error");
+  reed__xmpp_out_attr(&o, "by", by);
+  reed__xmpp_out_attr(&o, "type", type);
+  reed__xmpp_out_raw(&o, "><");
+  reed__xmpp_out_raw(&o, cond);
+  reed__xmpp_out_raw(&o, " xmlns='" REED_NS_STANZA_ERR "'/>");
+  if (text != NULL) {
+    reed__xmpp_out_raw(&o, "<text xmlns='" REED_NS_STANZA_ERR "'>");
+    reed__xmpp_out_text(&o, text, strlen(text));
+    reed__xmpp_out_raw(&o, "</text>");
+  }
+  reed__xmpp_out_raw(&o, "</error></presence>");
+  reed__xmpp_send(c, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
 static void
 refuse(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int rc)
 {
   for (const join_err_t *e = join_errs; e->cond != NULL; e++)
     if (e->rc == rc) {
-      reed__xmpp_stanza_error(c, st, e->type, e->cond, e->text);
+      pres_error(c, st, e->type, e->cond, e->text);
       return;
     }
-  reed__xmpp_stanza_error(c, st, "cancel", "internal-server-error", NULL);
+  pres_error(c, st, "cancel", "internal-server-error", NULL);
 }
 
 /* ---- Nicks ----------------------------------------------------------------
@@ -181,8 +211,7 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   int rc;
 
   if (nick[0] == '\0') { /* 7.2.2: no nick */
-    reed__xmpp_stanza_error(c, st, "modify", "jid-malformed",
-                            "A nickname is required");
+    pres_error(c, st, "modify", "jid-malformed", "A nickname is required");
     return;
   }
   if (r != NULL)
@@ -190,9 +219,9 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   /* 201: a room that comes into being (an empty registered one wakes). */
   created = r == NULL || (v.members == 0 && !reed_room_registered(r));
   if ((rc = take_nick(c, nick)) == REED_EINVAL) {
-    reed__xmpp_stanza_error(c, st, "modify", "not-acceptable",
-                            "You already use another nickname in rooms; "
-                            "one nickname everywhere");
+    pres_error(c, st, "modify", "not-acceptable",
+               "You already use another nickname in rooms; "
+               "one nickname everywhere");
     return;
   }
   if (rc == 0)
@@ -216,15 +245,13 @@ change_nick(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   int rc;
 
   if (nick[0] == '\0' || !reed_nick_valid(nick)) {
-    reed__xmpp_stanza_error(c, st, "modify", "jid-malformed",
-                            "Not a valid nickname");
+    pres_error(c, st, "modify", "jid-malformed", "Not a valid nickname");
     return;
   }
   rc = reed_session_set_nick(c->session, nick);
   if (rc == REED_ENICKMERGE || rc == REED_ENICKINUSE ||
       rc == REED_ENICKRESERVED)
-    reed__xmpp_stanza_error(c, st, "cancel", "conflict",
-                            "That nickname is in use");
+    pres_error(c, st, "cancel", "conflict", "That nickname is in use");
   else if (rc != 0)
     refuse(c, st, rc);
 }

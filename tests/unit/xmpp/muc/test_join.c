@@ -76,7 +76,7 @@ typedef struct {
 #define JOIN_PW(to, pw)                                                        \
   "<presence to='" to "'><x " MUC_NS "><password>" pw "</password></x>"        \
   "</presence>"
-#define ERR(type, cond) "<error type='" type "'><" cond " " STANZAS "/>"
+#define ERR(type, cond) "type='" type "'><" cond " " STANZAS "/>"
 
 static const join_row_t join_rows[] = {
     {"MODE #r +b $a:alice\r\n", JOIN("r@" MUC "/alice"),
@@ -142,7 +142,8 @@ TEST(muc_one_nick)
   xmuc_irc_expect(&bob, ":ally!alice@reed.test JOIN #r\r\n");
   xmuc_say(a1, JOIN("s@" MUC "/alice"),
            "<presence to='" A1 "' from='s@" MUC "/alice' type='error'>"
-           "<error type='modify'><not-acceptable " STANZAS "/><text " STANZAS
+           "<x " MUC_NS "/><error by='s@" MUC
+           "' type='modify'><not-acceptable " STANZAS "/><text " STANZAS
            ">You already use another nickname in rooms; one nickname "
            "everywhere</text></error></presence>");
   xmuc_joined(a1, "s", "ally");
@@ -165,7 +166,8 @@ TEST(muc_one_nick)
   /* A nick someone holds is a conflict. */
   xmuc_say(a1, "<presence to='r@" MUC "/bob'/>",
            "<presence to='" A1 "' from='r@" MUC "/bob' type='error'>"
-           "<error type='cancel'><conflict " STANZAS "/><text " STANZAS
+           "<x " MUC_NS "/><error by='r@" MUC
+           "' type='cancel'><conflict " STANZAS "/><text " STANZAS
            ">That nickname is in use</text></error></presence>");
   xpeer_close(&bob);
   xim_free(&w);
