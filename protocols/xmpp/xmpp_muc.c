@@ -270,12 +270,55 @@ leave(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_room_t *r)
     reed_room_part(c->session, v.name, NULL);
 }
 
+typedef struct {
+  char names[64][REED_ROOM_MAX + 1];
+  size_t n;
+} rooms_t;
+
+static void
+collect_room(void *ud, const reed_room_t *r)
+{
+  rooms_t *k = ud;
+  reed_room_view_t v;
+
+  if (k->n >= REED_ARRAY_SIZE(k->names))
+    return;
+  reed_room_view(r, &v);
+  reed_strlcpy(k->names[k->n++], v.name, sizeof(k->names[0]));
+}
+
+/* RFC 6121 4.5 with XEP-0045 7.14: unavailable presence without a 'to'
+ * leaves every room too (IM's row then broadcasts it). */
+static void
+leave_all(reed_xmpp_core_t *c)
+{
+  rooms_t *k = reed_calloc(1, sizeof(*k));
+
+  if (k == NULL)
+    return;
+  /* In batches; a batch where nothing could be left ends it. */
+  for (bool more = true; more;) {
+    size_t left = 0;
+    k->n = 0;
+    reed_session_each_room(c->session, collect_room, k);
+    for (size_t i = 0; i < k->n; i++)
+      left += reed_room_part(c->session, k->names[i], NULL) == 0;
+    more = k->n == REED_ARRAY_SIZE(k->names) && left > 0;
+  }
+  reed_free(k);
+}
+
 bool
 reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
   reed_room_t *r;
   const char *cur;
 
+  if (st->to_jid == NULL && st->type != NULL &&
+      strcmp(st->type, "unavailable") == 0 && c->session != NULL) {
+    leave_all(c);
+    return false;
+  }
   if (st->to_jid == NULL || !reed__xmuc_is_muc(c, st->to_jid))
     return false;
   if (st->type != NULL && strcmp(st->type, "error") == 0)

@@ -226,3 +226,58 @@ TEST(muc_quit)
   xpeer_close(&bob);
   xim_free(&w);
 }
+
+/* RFC 6121's unavailable without a 'to' leaves every room (IRC sees the
+ * parts), and the IM part still answers it. */
+TEST(muc_unavailable_leaves_rooms)
+{
+  xim_t w;
+  xpeer_t bob;
+  tw_client_t *a1;
+
+  setup(&w, &bob, &a1);
+  xpeer_send(&bob, "JOIN #s\r\n");
+  xmuc_joined(a1, "s", "alice");
+  xpeer_take(&bob);
+  tw_send(a1, "<presence type='unavailable'/>");
+  ASSERT(strstr(xmuc_take(a1), "from='s@" MUC "/alice' type='unavailable'") !=
+         NULL);
+  xmuc_irc_expect(&bob, ":alice!alice@reed.test PART #r\r\n"
+                        ":alice!alice@reed.test PART #s\r\n");
+  xpeer_close(&bob);
+  xim_free(&w);
+}
+
+/* A join, a message and a part fed at every chunk size come out the same. */
+static void
+chunked(void *arg)
+{
+  xim_t w;
+  xpeer_t bob;
+  tw_client_t *a1;
+  const char *got;
+
+  (void)arg;
+  xmuc_init(&w);
+  xmuc_irc(&w, &bob, "bob", "r");
+  a1 = xim_login(&w, "alice", "a1");
+  tw_send(a1, "<presence to='" ROOM "/alice'><x " MUC_NS "><history "
+              "maxstanzas='0'/></x></presence>" SAY(
+                  "caf\xc3\xa9 &amp; co") "<presence to='" ROOM
+                                          "/alice' type='unavailable'/>");
+  got = xmuc_take(a1);
+  ASSERT(strstr(got, "<status code='110'/>") != NULL);
+  ASSERT(strstr(got, "<body>caf\xc3\xa9 &amp; co</body>") != NULL);
+  ASSERT(strstr(got, "/alice' type='unavailable'>") != NULL);
+  xmuc_irc_expect(&bob,
+                  ":alice!alice@reed.test JOIN #r\r\n"
+                  ":alice!alice@reed.test PRIVMSG #r :caf\xc3\xa9 & co\r\n"
+                  ":alice!alice@reed.test PART #r\r\n");
+  xpeer_close(&bob);
+  xim_free(&w);
+}
+
+TEST(muc_chunked)
+{
+  tw_run_chunked(chunked, NULL);
+}
