@@ -207,9 +207,12 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   const char *key = x ? reed_xml_child_text(x, "password", NULL) : NULL;
   reed_room_t *r = reed_room_lookup(c->env->model, name);
   reed_room_view_t v;
+  char prev[REED_NICK_MAX + 1] = "";
   bool created;
   int rc;
 
+  if (reed_session_nick(c->session) != NULL)
+    reed_strlcpy(prev, reed_session_nick(c->session), sizeof(prev));
   if (nick[0] == '\0') { /* 7.2.2: no nick */
     pres_error(c, st, "modify", "jid-malformed", "A nickname is required");
     return;
@@ -227,6 +230,9 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (rc == 0)
     rc = reed_room_join(c->session, name, key && key[0] ? key : NULL);
   if (rc != 0) {
+    /* A refused join leaves the nick as it was. */
+    if (prev[0] != '\0' && strcmp(prev, reed_session_nick(c->session)) != 0)
+      reed_session_set_nick(c->session, prev);
     refuse(c, st, rc);
     return;
   }

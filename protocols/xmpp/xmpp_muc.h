@@ -141,6 +141,8 @@ bool reed__xmuc_iq_accept(const reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmuc_iq_disco_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmuc_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmuc_iq_ping(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+/* The service as an item of the server's disco#items (6.1). */
+void reed__xmuc_service_item(reed_xmpp_core_t *c, xmpp_out_t *o);
 /* A bot occupant's XEP-0115 <c/> (identity client/bot). */
 void reed__xmuc_out_bot_caps(xmpp_out_t *o);
 

@@ -34,6 +34,17 @@ field(xmpp_out_t *o, const char *var, const char *label, const char *value)
   reed__xmpp_out_raw(o, "</value></field>");
 }
 
+void
+reed__xmuc_service_item(reed_xmpp_core_t *c, xmpp_out_t *o)
+{
+  char dom[REED_JID_PART_MAX + 1];
+
+  reed__xmuc_domain(c, dom, sizeof(dom));
+  reed__xmpp_out_raw(o, "<item");
+  reed__xmpp_out_attr(o, "jid", dom);
+  reed__xmpp_out_raw(o, " name='Rooms'/>");
+}
+
 static void
 service_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {

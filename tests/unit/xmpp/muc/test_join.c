@@ -138,6 +138,14 @@ TEST(muc_one_nick)
   xmuc_init(&w);
   xmuc_irc(&w, &bob, "bob", "r");
   a1 = xim_login(&w, "alice", "a1");
+  /* A refused join leaves the nick as it was. */
+  xpeer_send(&bob, "MODE #r +i\r\n");
+  tw_send(a1, JOIN("r@" MUC "/ally"));
+  ASSERT(strstr(xmuc_take(a1), "<registration-required ") != NULL);
+  ASSERT_STR_EQ(reed_session_nick(((reed_xmpp_core_t *)a1->core)->session),
+                "alice");
+  xpeer_send(&bob, "MODE #r -i\r\n");
+  xpeer_take(&bob);
   xmuc_joined(a1, "r", "ally");
   xmuc_irc_expect(&bob, ":ally!alice@reed.test JOIN #r\r\n");
   xmuc_say(a1, JOIN("s@" MUC "/alice"),
