@@ -59,6 +59,9 @@ typedef struct reed_xmpp_state_s {
   struct reed_xstore_s *xs;
   /* XEP-0114: the connected components (xmpp_component.c). */
   struct xcomp_s *components;
+  /* XEP-0421's key (xmpp_muc_occid.c), from the store at first use. */
+  uint8_t muc_secret[32];
+  bool muc_secret_ready;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -96,6 +99,7 @@ enum {
   XMPP_EXT_REGISTER,
   XMPP_EXT_BLOCK,
   XMPP_EXT_COMPONENT,
+  XMPP_EXT_MUC,
   XMPP_EXT_MAX
 };
 

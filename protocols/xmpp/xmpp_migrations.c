@@ -106,8 +106,16 @@ static const char step1[] =
     " DELETE FROM xmpp_pep_node WHERE account = OLD.folded;"
     " DELETE FROM xmpp_fast WHERE account = OLD.folded; END;";
 
+/* Server secrets by name (the MUC's occupant-id key, XEP-0421): made
+ * once, kept across restarts. */
+static const char step2[] = "CREATE TABLE xmpp_secret("
+                            " name TEXT PRIMARY KEY,"
+                            " value BLOB NOT NULL"
+                            ") WITHOUT ROWID;";
+
 /* The module struct holds the count (xmpp_module.c): a constant, so the
  * array's size is checked against it at compile time. */
 const reed_store_migration_t reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS] = {
     {.sql = step1},
+    {.sql = step2},
 };

@@ -52,7 +52,7 @@ typedef struct reed_xstore_s reed_xstore_t;
 /* The module's migrations: run them with reed_store_migrate(st, "xmpp",
  * reed__xmpp_migrations, REED_XMPP_N_MIGRATIONS) before opening a handle
  * (the module host does, from the module's `migrations`). */
-#define REED_XMPP_N_MIGRATIONS 1 /* one more with each step appended */
+#define REED_XMPP_N_MIGRATIONS 2 /* one more with each step appended */
 extern const reed_store_migration_t
     reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS];
 
@@ -334,5 +334,14 @@ int reed_xstore_fast_del_client(reed_xstore_t *xs, const char *account,
                                 const char *client);
 /* Removes every token of the account. */
 int reed_xstore_fast_del_account(reed_xstore_t *xs, const char *account);
+
+/* ---- Server secrets (xstore_secret.c) ------------------------------------
+ * A named secret of n bytes (1..64), made once: when the store has none
+ * under `name`, `buf`'s bytes (the caller's fresh random candidate) are
+ * stored; otherwise the stored ones replace them. 0, REED_EINVAL (no
+ * store, bad size, a stored value of another size), REED_EUNAVAILABLE,
+ * REED_EIO. */
+int reed_xstore_secret(reed_xstore_t *xs, const char *name, uint8_t *buf,
+                       size_t n);
 
 #endif

@@ -380,7 +380,8 @@ s_absent_blocked(void *arg)
               "xmlns='http://jabber.org/protocol/disco#items'/></iq>");
   XW_EXPECT(al, "<iq to='" A "' from='reed.test' type='result' id='3'><query "
                 "xmlns='http://jabber.org/protocol/disco#items'><item "
-                "jid='" GW "'/></query></iq>");
+                "jid='" GW "'/><item jid='conference.reed.test' "
+                "name='Rooms'/></query></iq>");
   tw_send(al, "<iq type='set' id='4'><block xmlns='urn:xmpp:blocking'><item "
               "jid='" GW "'/></block></iq>");
   tw_take(al);
