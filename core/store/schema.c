@@ -135,9 +135,17 @@ static const char step9[] = "CREATE TABLE server_bans("
                             " expires_ms INTEGER NOT NULL DEFAULT 0"
                             ") WITHOUT ROWID;";
 
+/* What a message carries for XMPP alone (reed_msg_extra_t.xmpp_payload:
+ * OMEMO, receipts, hints as XML), and redaction as a tombstone: a
+ * redacted row keeps its id, time and sender (XMPP MAM shows it as
+ * retracted) and loses its text, tags and payload. */
+static const char step10[] =
+    "ALTER TABLE messages ADD COLUMN payload TEXT;"
+    "ALTER TABLE messages ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;";
+
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1}, {.sql = step2}, {.sql = step3},
-    {.sql = step4}, {.sql = step5}, {.sql = step6},
-    {.sql = step7}, {.sql = step8}, {.sql = step9},
+    {.sql = step1}, {.sql = step2},  {.sql = step3}, {.sql = step4},
+    {.sql = step5}, {.sql = step6},  {.sql = step7}, {.sql = step8},
+    {.sql = step9}, {.sql = step10},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);
