@@ -170,6 +170,8 @@ typedef struct xim_msg_s {
   uint64_t sid;          /* the model's id; 0: none */
   const char *origin_id; /* the sender's XEP-0359 origin-id, or NULL */
   const char *delay_from, *delay_stamp; /* offline: XEP-0203 */
+  uint64_t reply_to;                    /* XEP-0461 as a model id; 0: none */
+  const char *payload; /* the other children (xmpp_payload.h), or NULL */
 } xim_msg_t;
 
 /* ' from=... type=... id=...><body>...</body>...</message>'. */

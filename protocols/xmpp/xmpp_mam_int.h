@@ -36,6 +36,9 @@ typedef struct mam_msg_s {
   char *text;
   size_t text_len;
   int msg_kind;
+  uint64_t reply_to;
+  char *payload; /* the XMPP children kept with it (xmpp_payload.h) */
+  bool redacted; /* a tombstone: shown as XEP-0424's <retracted/> */
 } mam_msg_t;
 
 /* Answers the query: the result messages, then the iq result with <fin/>.

@@ -4,6 +4,7 @@
  * time and id, cut to one RSM page, and written as XEP-0313 result
  * messages followed by <fin/>. */
 #include "xmpp_mam_int.h"
+#include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,13 +53,20 @@ on_entry(void *ud, const reed_hist_entry_t *e)
   m = &g->v[g->n];
   mine = e->from.account != NULL &&
          strcasecmp(e->from.account, g->c->account) == 0;
-  *m = (mam_msg_t){.id = e->id, .ts_ms = e->ts_ms, .msg_kind = e->msg_kind};
+  *m = (mam_msg_t){.id = e->id,
+                   .ts_ms = e->ts_ms,
+                   .msg_kind = e->msg_kind,
+                   .reply_to = e->reply_to,
+                   .redacted = e->redacted};
   m->from = person_jid(g->c, e->from.account, e->from.nick);
   m->to = mine ? person_jid(g->c, e->target_account, e->target)
                : person_jid(g->c, g->c->account, NULL);
   m->text = reed_malloc(e->text_len + 1);
-  if (m->from == NULL || m->to == NULL || m->text == NULL) {
+  m->payload = e->xmpp_payload ? reed_strdup(e->xmpp_payload) : NULL;
+  if (m->from == NULL || m->to == NULL || m->text == NULL ||
+      (e->xmpp_payload != NULL && m->payload == NULL)) {
     reed_free(m->from), reed_free(m->to), reed_free(m->text);
+    reed_free(m->payload);
     g->err = REED_ENOMEM;
     return;
   }
@@ -98,7 +106,8 @@ cmp_id(const void *a, const void *b)
 static int
 gather(reed_xmpp_core_t *c, const mam_query_t *q, gather_t *g)
 {
-  const reed_hist_query_t all = {.dir = REED_HIST_LATEST, .limit = 0};
+  const reed_hist_query_t all = {
+      .dir = REED_HIST_LATEST, .limit = 0, .tombstones = true};
   reed_jid_t j;
   int rc = 0;
 
@@ -137,6 +146,22 @@ wanted(const mam_query_t *q, const mam_msg_t *m)
          (q->before_id == 0 || m->id < q->before_id);
 }
 
+/* The body, or for a redacted message XEP-0424's tombstone in its place
+ * (nothing of what was said is kept). */
+static void
+put_content(xmpp_out_t *o, const mam_msg_t *m)
+{
+  if (m->redacted) {
+    reed__xmpp_out_raw(o, "<retracted xmlns='" REED_NS_RETRACT "'/>");
+    return;
+  }
+  reed__xmpp_out_raw(o, "<body>");
+  if (m->msg_kind == REED_MSG_ACTION)
+    reed__xmpp_out_raw(o, "/me "); /* XEP-0245, as live messages */
+  reed__xmpp_out_text(o, m->text, m->text_len);
+  reed__xmpp_out_raw(o, "</body>");
+}
+
 static void
 put_result(reed_xmpp_core_t *c, const mam_query_t *q, const mam_msg_t *m)
 {
@@ -157,14 +182,15 @@ put_result(reed_xmpp_core_t *c, const mam_query_t *q, const mam_msg_t *m)
   reed__xmpp_out_raw(&o, "/><message xmlns='" REED_NS_CLIENT "'");
   reed__xmpp_out_attr(&o, "from", m->from);
   reed__xmpp_out_attr(&o, "to", m->to);
-  reed__xmpp_out_raw(&o, " type='chat'><body>");
-  if (m->msg_kind == REED_MSG_ACTION)
-    reed__xmpp_out_raw(&o, "/me "); /* XEP-0245, as live messages */
-  reed__xmpp_out_text(&o, m->text, m->text_len);
-  reed__xmpp_out_raw(&o, "</body><stanza-id xmlns='urn:xmpp:sid:0'");
+  reed__xmpp_out_raw(&o, " type='chat'>");
+  put_content(&o, m);
+  reed__xmpp_out_raw(&o, "<stanza-id xmlns='urn:xmpp:sid:0'");
   reed__xmpp_out_attr(&o, "by", by);
   reed__xmpp_out_attr(&o, "id", id);
-  reed__xmpp_out_raw(&o, "/></message></forwarded></result></message>");
+  reed__xmpp_out_raw(&o, "/>");
+  if (!m->redacted)
+    reed__xmpp_payload_put(&o, m->reply_to, m->payload);
+  reed__xmpp_out_raw(&o, "</message></forwarded></result></message>");
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
 }
@@ -234,6 +260,7 @@ reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
   }
   for (size_t i = 0; i < g.n; i++) {
     reed_free(g.v[i].from), reed_free(g.v[i].to), reed_free(g.v[i].text);
+    reed_free(g.v[i].payload);
   }
   reed_free(g.v);
   for (size_t i = 0; i < g.n_peers; i++)
