@@ -153,11 +153,12 @@ typedef struct xim_sending_s {
   const char *from;    /* the sender's full JID */
   const char *id;      /* the stanza's id attribute, or NULL */
   const char *origin_id;
-  const char *type; /* "chat" or "normal" */
-  bool to_full;     /* addressed to one full JID */
-  size_t shown;     /* XMPP resources that showed it */
-  const char *to;   /* the 'to' as written (the <sent/> carbon's) */
-  bool no_carbons;  /* <private/> or <no-copy/> (XEP-0280 9) */
+  const char *type;       /* "chat" or "normal" */
+  bool to_full;           /* addressed to one full JID */
+  size_t shown;           /* XMPP resources that showed it */
+  const char *to;         /* the 'to' as written (the <sent/> carbon's) */
+  bool no_carbons;        /* <private/> or <no-copy/> (XEP-0280 9) */
+  const char *retract_id; /* a retraction: the id the client named */
 } xim_sending_t;
 
 /* One message with a body as it is shown to a resource. */

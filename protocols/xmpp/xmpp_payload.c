@@ -36,9 +36,8 @@ is_dropped(const reed_xml_el_t *el)
   return false;
 }
 
-/* A model id: decimal digits, no sign or leading zero, not 0. */
-static uint64_t
-model_id(const char *v)
+uint64_t
+reed__xmpp_model_id(const char *v)
 {
   uint64_t id = 0;
 
@@ -58,7 +57,8 @@ mapped_reply(const reed_xml_el_t *el, xmpp_payload_t *p)
   uint64_t id;
 
   if (strcmp(el->name, "reply") != 0 || strcmp(el->ns, REED_NS_REPLY) != 0 ||
-      p->reply_to != 0 || (id = model_id(reed_xml_attr(el, "id"))) == 0)
+      p->reply_to != 0 ||
+      (id = reed__xmpp_model_id(reed_xml_attr(el, "id"))) == 0)
     return false;
   p->reply_to = id;
   return true;

@@ -34,4 +34,15 @@ void reed__xmpp_payload_cleanup(xmpp_payload_t *p);
 void reed__xmpp_payload_put(xmpp_out_t *o, uint64_t reply_to,
                             const char *payload);
 
+/* A model id as XMPP shows it (stanza-id): decimal digits, no sign or
+ * leading zero, not 0; else 0. */
+uint64_t reed__xmpp_model_id(const char *v);
+
+/* ---- Retraction (xmpp_retract.c) -----------------------------------------
+ * XEP-0424 on the model's redaction: the message chain's row for a
+ * <retract/> (before the IM row), and REED_EV_REDACT shown to a resource. */
+bool reed__xmpp_message_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
+                          const reed_event_t *ev);
+
 #endif

@@ -3,6 +3,7 @@
  * a row: the core has no switch to edit. Rows are tried in order. */
 #include "xmpp_admin.h"
 #include "xmpp_carbons.h"
+#include "xmpp_payload.h"
 #include "xmpp_im_int.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
@@ -179,7 +180,8 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 };
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
-    reed__xmpp_block_message, /* XEP-0191: keep first */
+    reed__xmpp_block_message,   /* XEP-0191: keep first */
+    reed__xmpp_message_retract, /* XEP-0424: before the IM row */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -240,6 +242,7 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_MESSAGE] = reed__xmpp_ev_message,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
+    [REED_EV_REDACT] = reed__xmpp_ev_redact,
 };
 
 const xmpp_event_filter_fn reed__xmpp_event_filters[] = {
