@@ -6,7 +6,7 @@
 #ifndef REED_XMPP_PAYLOAD_H
 #define REED_XMPP_PAYLOAD_H
 
-#include "xmpp_int.h"
+#include "xmpp_ext.h"
 
 #define REED_NS_REPLY "urn:xmpp:reply:0"
 #define REED_NS_RETRACT "urn:xmpp:message-retract:1"
@@ -41,6 +41,7 @@ uint64_t reed__xmpp_model_id(const char *v);
 /* ---- Retraction (xmpp_retract.c) -----------------------------------------
  * XEP-0424 on the model's redaction: the message chain's row for a
  * <retract/> (before the IM row), and REED_EV_REDACT shown to a resource. */
+extern const xmpp_disco_var_t reed__xmpp_disco_retract[];
 bool reed__xmpp_message_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
                           const reed_event_t *ev);

@@ -10,11 +10,18 @@
  * travels in the payload, xmpp_payload.c). Recipients get the id the
  * retracting client named when it was an XMPP client, else the model id.
  * The history keeps a tombstone, which MAM shows as <retracted/>. */
+#include "xmpp_ext.h"
 #include "xmpp_im_int.h"
 #include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* A server that archives retractions says so (XEP-0424 section 2). */
+const xmpp_disco_var_t reed__xmpp_disco_retract[] = {
+    {REED_NS_RETRACT, XMPP_DISCO_SERVER | XMPP_DISCO_ACCOUNT},
+    {NULL, 0},
+};
 
 #define FALLBACK_TEXT                                                          \
   "This person attempted to retract a previous message, but it's "             \

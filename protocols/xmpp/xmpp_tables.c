@@ -272,6 +272,7 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_bookmarks, /* XEP-0402 */
     reed__xmpp_disco_commands,  /* XEP-0050 */
     reed__xmpp_disco_carbons,   /* XEP-0280 */
+    reed__xmpp_disco_retract,   /* XEP-0424 */
     NULL,
 };
 

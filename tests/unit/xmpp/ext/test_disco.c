@@ -16,7 +16,8 @@
   FEAT("jabber:iq:private")                                                    \
   FEAT("jabber:iq:version")                                                    \
   FEAT("urn:xmpp:blocking")                                                    \
-  FEAT("urn:xmpp:carbons:2") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
+  FEAT("urn:xmpp:carbons:2")                                                   \
+  FEAT("urn:xmpp:message-retract:1") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
 #define ACCOUNT_FEATURES                                                       \
   "<feature var='http://jabber.org/protocol/disco#info'/>"                     \
   "<feature var='http://jabber.org/protocol/disco#items'/>"                    \
@@ -32,7 +33,8 @@
   "<feature var='http://jabber.org/protocol/pubsub#retrieve-items'/>"          \
   "<feature var='urn:xmpp:bookmarks:1#compat'/>"                               \
   "<feature var='urn:xmpp:mam:2'/>"                                            \
-  "<feature var='urn:xmpp:mam:2#extended'/>"
+  "<feature var='urn:xmpp:mam:2#extended'/>"                                   \
+  "<feature var='urn:xmpp:message-retract:1'/>"
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
   "<identity category='pubsub' type='pep'/>"
