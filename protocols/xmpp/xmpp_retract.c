@@ -19,7 +19,7 @@
 
 /* A server that archives retractions says so (XEP-0424 section 2). */
 const xmpp_disco_var_t reed__xmpp_disco_retract[] = {
-    {REED_NS_RETRACT, XMPP_DISCO_SERVER | XMPP_DISCO_ACCOUNT},
+    {REED_NS_RETRACT, XMPP_DISCO_ACCOUNT}, /* beside MAM */
     {NULL, 0},
 };
 

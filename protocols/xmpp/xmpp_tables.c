@@ -5,6 +5,8 @@
 #include "xmpp_carbons.h"
 #include "xmpp_payload.h"
 #include "xmpp_im_int.h"
+#include "xmpp_mam_int.h"
+#include "xmpp_muc.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
 
@@ -165,6 +167,24 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_GET | XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
      .fn = reed__xmpp_iq_mam},
+    {.name = "metadata",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_mam_meta},
+    /* XEP-0313 on a MUC room's JID (xmpp_mam_room.c). */
+    {.name = "query",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_mam_room,
+     .accept = reed__xmpp_to_muc_room},
+    {.name = "metadata",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_mam_room_meta,
+     .accept = reed__xmpp_to_muc_room},
     /* XEP-0280 carbons (xmpp_carbons.c). */
     {.name = "enable",
      .ns = REED_NS_CARBONS,
@@ -181,7 +201,8 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
     reed__xmpp_block_message,   /* XEP-0191: keep first */
-    reed__xmpp_message_retract, /* XEP-0424: before the IM row */
+    reed__xmpp_message_retract, /* XEP-0424: before MUC and IM */
+    reed__xmuc_message,         /* XEP-0045: to the MUC service */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -189,9 +210,8 @@ const xmpp_chain_fn reed__xmpp_message_chain[] = {
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
     reed__xmpp_block_presence, /* XEP-0191: keep first */
-    reed__xmpp_presence_sub,
-    reed__xmpp_presence_im,
-    NULL,
+    reed__xmuc_presence,       /* XEP-0045: to the MUC service */
+    reed__xmpp_presence_sub,   reed__xmpp_presence_im, NULL,
 };
 
 const xmpp_nonza_t reed__xmpp_nonzas[] = {
@@ -239,7 +259,15 @@ const xmpp_hook_fn reed__xmpp_on_unbind[] = {
 
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
-    [REED_EV_MESSAGE] = reed__xmpp_ev_message,
+    /* Room messages are the MUC's, private ones IM's. */
+    [REED_EV_MESSAGE] = reed__xmuc_ev_message,
+    [REED_EV_JOIN] = reed__xmuc_ev_join,
+    [REED_EV_PART] = reed__xmuc_ev_part,
+    [REED_EV_QUIT] = reed__xmuc_ev_quit,
+    [REED_EV_NICK] = reed__xmuc_ev_nick,
+    [REED_EV_TOPIC] = reed__xmuc_ev_topic,
+    [REED_EV_KICK] = reed__xmuc_ev_kick,
+    [REED_EV_MODE] = reed__xmuc_ev_mode,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
     [REED_EV_REDACT] = reed__xmpp_ev_redact,
@@ -256,6 +284,7 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
     [XMPP_EXT_SM] = reed__xsm_free,
     [XMPP_EXT_CSI] = reed__xcsi_free,
+    [XMPP_EXT_MUC] = reed__xmuc_conn_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,

@@ -16,8 +16,7 @@
   FEAT("jabber:iq:private")                                                    \
   FEAT("jabber:iq:version")                                                    \
   FEAT("urn:xmpp:blocking")                                                    \
-  FEAT("urn:xmpp:carbons:2")                                                   \
-  FEAT("urn:xmpp:message-retract:1") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
+  FEAT("urn:xmpp:carbons:2") FEAT("urn:xmpp:ping") FEAT("vcard-temp")
 #define ACCOUNT_FEATURES                                                       \
   "<feature var='http://jabber.org/protocol/disco#info'/>"                     \
   "<feature var='http://jabber.org/protocol/disco#items'/>"                    \
