@@ -10,6 +10,7 @@
 
 #define REED_NS_REPLY "urn:xmpp:reply:0"
 #define REED_NS_RETRACT "urn:xmpp:message-retract:1"
+#define REED_NS_MODERATE "urn:xmpp:message-moderate:1"
 
 typedef struct xmpp_payload_s {
   xmpp_out_t o;
@@ -45,5 +46,7 @@ extern const xmpp_disco_var_t reed__xmpp_disco_retract[];
 bool reed__xmpp_message_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
                           const reed_event_t *ev);
+/* XEP-0425 (xmpp_moderate.c): a moderator's <moderate/> iq to a room. */
+void reed__xmpp_iq_moderate(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 
 #endif

@@ -12,6 +12,7 @@
  * The history keeps a tombstone, which MAM shows as <retracted/>. */
 #include "xmpp_ext.h"
 #include "xmpp_im_int.h"
+#include "xmpp_muc.h"
 #include "xmpp_payload.h"
 
 #include <stdio.h>
@@ -118,21 +119,75 @@ retract_private(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *id)
     refuse(c, st, rc);
 }
 
+/* ---- Rooms: the sender's own (XEP-0424) ---------------------------------
+ * In a room a retraction names the room's stanza-id, the model id. Only
+ * the sender may: a moderator uses XEP-0425 (xmpp_moderate.c), though the
+ * model would let a room operator redact anything. */
+typedef struct {
+  uint64_t id;
+  bool found, mine;
+  const char *account;
+} own_t;
+
+static void
+match_id(void *ud, const reed_hist_entry_t *e)
+{
+  own_t *o = ud;
+
+  if (e->id != o->id || e->redacted)
+    return;
+  o->found = true;
+  o->mine = e->from.account != NULL && o->account != NULL &&
+            reed_casecmp(e->from.account, o->account) == 0;
+}
+
+static void
+retract_room(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_room_t *r,
+             const char *id)
+{
+  const reed_hist_query_t q = {.dir = REED_HIST_AROUND,
+                               .id = reed__xmpp_model_id(id),
+                               .limit = 1,
+                               .tombstones = true};
+  own_t o = {.id = q.id, .account = c->account};
+  reed_room_view_t v;
+  int rc = REED_ENOSUCHMSG;
+
+  reed_room_view(r, &v);
+  if (q.id != 0 &&
+      (rc = reed_history_room(c->session, v.name, &q, match_id, &o)) == 0)
+    rc = !o.found ? REED_ENOSUCHMSG
+         : o.mine ? reed_redact(c->session, v.name, q.id, NULL)
+                  : REED_ENOPRIV;
+  if (rc == REED_ENOTMEMBER)
+    reed__xmpp_stanza_error(c, st, "modify", "not-acceptable",
+                            "You are not in this room");
+  else if (rc != 0)
+    refuse(c, st, rc);
+}
+
 bool
 reed__xmpp_message_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
   const reed_xml_el_t *r = reed_xml_child(st->el, "retract", REED_NS_RETRACT);
   const char *id = r ? reed_xml_attr(r, "id") : NULL;
+  reed_room_t *room = NULL;
 
   if (r == NULL || c->session == NULL || st->to_jid == NULL ||
-      (st->type != NULL && strcmp(st->type, "error") == 0) ||
-      reed__xim_jid_kind(c, st->to_jid) != XIM_JID_LOCAL)
-    return false; /* rooms: the MUC's (xmpp_muc_retract.c) */
+      (st->type != NULL && strcmp(st->type, "error") == 0))
+    return false;
+  if (reed__xim_jid_kind(c, st->to_jid) != XIM_JID_LOCAL &&
+      (st->to_jid->resource[0] != '\0' ||
+       (room = reed__xmuc_room_of(c, st)) == NULL))
+    return false; /* a room we do not have: the MUC's answer */
   if (id == NULL || id[0] == '\0') {
     reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
     return true;
   }
-  retract_private(c, st, id);
+  if (room != NULL)
+    retract_room(c, st, room, id);
+  else
+    retract_private(c, st, id);
   return true;
 }
 
@@ -164,6 +219,99 @@ fmt_retract(void *ctx, const reed_event_t *ev)
   return b;
 }
 
+/* ---- Out, in a room: the sender's retraction from its occupant JID, a
+ * moderator's as XEP-0425 from the room -------------------------------- */
+typedef struct {
+  reed_xmpp_core_t *c;
+  uint64_t id;
+  char nick[REED_NICK_MAX + 1], account[REED_ACCOUNT_MAX + 1];
+} sender_t;
+
+static void
+sender_of(void *ud, const reed_hist_entry_t *e)
+{
+  sender_t *f = ud;
+
+  if (e->id != f->id)
+    return;
+  reed_strlcpy(f->nick, e->from.nick ? e->from.nick : "", sizeof(f->nick));
+  reed_strlcpy(f->account, e->from.account ? e->from.account : "",
+               sizeof(f->account));
+}
+
+/* Did the redactor redact its own message? The tombstone keeps who sent
+ * it. */
+static bool
+self_redacted(reed_xmpp_core_t *c, const reed_event_t *ev)
+{
+  const reed_hist_query_t q = {.dir = REED_HIST_AROUND,
+                               .id = ev->u.redact.ref_id,
+                               .limit = 1,
+                               .tombstones = true};
+  sender_t f = {.c = c, .id = q.id};
+
+  reed_history_room(c->session, ev->room, &q, sender_of, &f);
+  if (ev->from.account != NULL && f.account[0] != '\0')
+    return reed_casecmp(ev->from.account, f.account) == 0;
+  return f.nick[0] != '\0' && ev->from.nick != NULL &&
+         reed_casecmp(ev->from.nick, f.nick) == 0;
+}
+
+static reed_buf_t *
+fmt_room(void *ctx, const reed_event_t *ev)
+{
+  reed_xmpp_core_t *c = ctx;
+  char room[REED_JID_MAX + 1], occ[REED_JID_MAX + 1], id[24];
+  bool self = self_redacted(c, ev);
+  xmpp_out_t o;
+  reed_buf_t *b = NULL;
+
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.redact.ref_id);
+  reed__xmuc_room_jid(c, ev->room, room, sizeof(room));
+  reed__xmuc_occ_jid(c, ev->room, ev->from.nick ? ev->from.nick : "", occ,
+                     sizeof(occ));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_attr(&o, "from", self ? occ : room);
+  reed__xmpp_out_raw(&o,
+                     " type='groupchat'><retract xmlns='" REED_NS_RETRACT "'");
+  reed__xmpp_out_attr(&o, "id", id);
+  if (self) {
+    reed__xmpp_out_raw(&o, "/>");
+  } else {
+    reed__xmpp_out_raw(&o, "><moderated xmlns='" REED_NS_MODERATE "'");
+    reed__xmpp_out_attr(&o, "by", occ);
+    reed__xmpp_out_raw(&o, "/>");
+    if (ev->text != NULL && ev->text_len > 0) {
+      reed__xmpp_out_raw(&o, "<reason>");
+      reed__xmpp_out_text(&o, ev->text, ev->text_len);
+      reed__xmpp_out_raw(&o, "</reason>");
+    }
+    reed__xmpp_out_raw(&o, "</retract>");
+  }
+  reed__xmpp_out_raw(
+      &o, "<fallback xmlns='urn:xmpp:fallback:0' for='" REED_NS_RETRACT
+          "'/><body>" FALLBACK_TEXT "</body>"
+          "<store xmlns='urn:xmpp:hints'/></message>");
+  if (o.err == 0)
+    b = reed_buf_ref(o.b);
+  reed__xmpp_out_cleanup(&o);
+  return b;
+}
+
+static void
+ev_redact_room(reed_xmpp_core_t *c, const reed_event_t *ev)
+{
+  reed_form_t form = {&reed_xmpp_module, XMUC_FORM + 0x0425};
+  reed_buf_t *body;
+
+  if (!reed__xmuc_joined(c, ev->room))
+    return;
+  if ((body = reed_event_render(ev, form, fmt_room, c)) == NULL)
+    return;
+  reed__xim_write_to(c, "message", body);
+  reed_buf_unref(body);
+}
+
 void
 reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
                      const reed_event_t *ev)
@@ -176,9 +324,14 @@ reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
   reed_buf_t *body;
 
   (void)s;
-  if (ev->room != NULL || !c->bound ||
-      ev->from.session_id == reed_session_id(c->session))
-    return; /* rooms: the MUC's; the retracting resource knows */
+  if (!c->bound)
+    return;
+  if (ev->room != NULL) { /* every occupant, the retracting one too */
+    ev_redact_room(c, ev);
+    return;
+  }
+  if (ev->from.session_id == reed_session_id(c->session))
+    return; /* the retracting resource knows */
   snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.redact.ref_id);
   reed_casefold(local, ev->from.account ? ev->from.account : ev->from.nick,
                 sizeof(local));

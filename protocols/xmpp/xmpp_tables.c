@@ -185,6 +185,13 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .targets = XMPP_TO_OTHER,
      .fn = reed__xmpp_iq_mam_room_meta,
      .accept = reed__xmpp_to_muc_room},
+    /* XEP-0425 moderation in a room (xmpp_moderate.c). */
+    {.name = "moderate",
+     .ns = "urn:xmpp:message-moderate:1",
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_moderate,
+     .accept = reed__xmpp_to_muc_room},
     /* XEP-0280 carbons (xmpp_carbons.c). */
     {.name = "enable",
      .ns = REED_NS_CARBONS,

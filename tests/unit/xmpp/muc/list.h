@@ -1,1 +1,3 @@
 TEST_ENTRY(muc_join_irc_both_ways)
+TEST_ENTRY(mam_room_ids_and_paging)
+TEST_ENTRY(mam_room_retract_and_moderate)
