@@ -167,3 +167,33 @@ TEST(mam_room_retract_and_moderate)
   xpeer_close(&bob);
   xim_free(&w);
 }
+
+/* A groupchat message carries its other children to the occupants and
+ * into the archive; a reply to the room's stanza-id is the neutral
+ * reply_to, which IRC shows as +draft/reply. */
+TEST(mam_room_payload_and_reply)
+{
+  xim_t w;
+  xpeer_t bob;
+  tw_client_t *a1;
+  const char *out;
+  a1 = lobby(&w, &bob);
+
+  say(a1, &bob, "first"); /* 3 */
+  tw_send(a1, "<message to='" ROOM "' type='groupchat' id='g'><body>re"
+              "</body><reply xmlns='urn:xmpp:reply:0' id='3' to='" ROOM
+              "/alice'/><x xmlns='urn:example:x'>e&amp;f</x></message>");
+  ASSERT_STR_EQ(
+      tw_take(a1),
+      "<message to='" A1 "' from='" ROOM "/alice' type='groupchat' "
+      "id='g'><body>re</body><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
+      "' id='4'/><reply xmlns='urn:xmpp:reply:0' id='3'/><x "
+      "xmlns='urn:example:x'>e&amp;f</x></message>");
+  HAS(xpeer_take(&bob), "+draft/reply=3");
+  out = mam(a1, "");
+  HAS(out, "<body>re</body><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
+           "' id='4'/><reply xmlns='urn:xmpp:reply:0' id='3'/><x "
+           "xmlns='urn:example:x'>e&amp;f</x></message>");
+  xpeer_close(&bob);
+  xim_free(&w);
+}
