@@ -4,6 +4,7 @@
  * named), IRC clients with draft/message-redaction a REDACT, and an IRC
  * REDACT reaches XMPP as a retraction naming the model id; MAM keeps a
  * tombstone in the message's place. */
+#include "amp.h"
 #include "irc.h"
 #include "xim_fixture.h"
 
@@ -120,5 +121,43 @@ TEST(xim_retract_irc_and_mam)
                      "by='alice@reed.test' id='3'/>") != NULL);
   ASSERT(strstr(out, "words") == NULL && strstr(out, "from irc") == NULL);
   xpeer_close(&irc);
+  xim_free(&w);
+}
+
+/* AMP's Redact of its own Tell reaches XMPP as a retraction; XMPP's
+ * retraction reaches AMP as Redacted; someone else's message is
+ * FORBIDDEN, an unknown one NO_SUCH_MESSAGE. */
+TEST(xim_retract_amp)
+{
+  xim_t w;
+  xpeer_t erin;
+  tw_client_t *a1, *b1;
+  two(&w, &a1, &b1);
+  xim_account(&w, "erin");
+  xpeer_open(&w.tw, &erin, &reed_amp_module);
+  xpeer_box(&erin,
+            (const char *const[]){"_command", "Login", "_ask", "1", "username",
+                                  "erin", "password", "pw", NULL});
+  ASSERT(xpeer_saw(&erin, "_answer"));
+  xpeer_box(&erin,
+            (const char *const[]){"_command", "Tell", "_ask", "2", "user",
+                                  "alice", "text", "from amp", NULL});
+  tw_take(a1);
+  xpeer_take(&erin);
+  xpeer_box(&erin, (const char *const[]){"_command", "Redact", "_ask", "3",
+                                         "user", "alice", "id", "1", NULL});
+  ASSERT(xpeer_saw(&erin, "_answer"));
+  XIM_EXPECT(a1, SEEN(A1, "erin@reed.test/amp", "1"));
+  said(a1, b1, "erin@reed.test", "o-5");
+  xpeer_take(&erin);
+  xpeer_box(&erin, (const char *const[]){"_command", "Redact", "_ask", "4",
+                                         "user", "alice", "id", "3", NULL});
+  ASSERT(xpeer_saw(&erin, "FORBIDDEN"));
+  xpeer_box(&erin, (const char *const[]){"_command", "Redact", "_ask", "5",
+                                         "user", "alice", "id", "99", NULL});
+  ASSERT(xpeer_saw(&erin, "NO_SUCH_MESSAGE"));
+  xim_say(a1, RETRACT("erin@reed.test", "o-5"), "");
+  ASSERT(xpeer_saw(&erin, "Redacted"));
+  xpeer_close(&erin);
   xim_free(&w);
 }
