@@ -362,8 +362,10 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
    * as +typing. */
   if (body == NULL || body[0] == '\0' || error || t.full == c) {
     relay_direct(c, st, &t);
-    if (!error && t.full == NULL && reed_casecmp(t.acct, c->account) != 0)
+    if (!error && t.full == NULL && reed_casecmp(t.acct, c->account) != 0) {
       reed__xcs_to_model(c, st->el, t.nick);
+      reed__xmpp_react_to_model(c, st->el, t.nick); /* XEP-0444 */
+    }
   } else if (c->session != NULL)
     send_body(c, st, &t, body, type);
   return true;

@@ -46,6 +46,22 @@ extern const xmpp_disco_var_t reed__xmpp_disco_retract[];
 bool reed__xmpp_message_retract(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
                           const reed_event_t *ev);
+/* The model id of one of c's own messages to `peer` (a nick) that
+ * carried origin-id `id`; 0 when none is kept. */
+uint64_t reed__xmpp_by_origin_id(reed_xmpp_core_t *c, const char *peer,
+                                 const char *id);
+
+/* ---- Reactions (xmpp_react.c) --------------------------------------------
+ * XEP-0444 in a bodyless message to `nick`: what the set adds goes to the
+ * model as +draft/react TAGMSGs. */
+void reed__xmpp_react_to_model(reed_xmpp_core_t *c, const reed_xml_el_t *msg,
+                               const char *nick);
+/* The TAGMSG row: typing (xmpp_chatstate.c), then a reaction from another
+ * protocol as XEP-0444. */
+void reed__xmpp_ev_tagmsg_all(reed_xmpp_core_t *c, reed_session_t *s,
+                              const reed_event_t *ev);
+void reed__xmpp_react_free(reed_xmpp_core_t *c, void *p);
+
 /* XEP-0425 (xmpp_moderate.c): a moderator's <moderate/> iq to a room. */
 void reed__xmpp_iq_moderate(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 

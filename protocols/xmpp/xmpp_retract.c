@@ -44,10 +44,8 @@ match_origin(void *ud, const reed_hist_entry_t *e)
     f->found = e->id; /* oldest first: the newest match wins */
 }
 
-/* The model id of one of our own messages to `peer` with origin-id `id`;
- * 0 when none is kept. */
-static uint64_t
-by_origin_id(reed_xmpp_core_t *c, const char *peer, const char *id)
+uint64_t
+reed__xmpp_by_origin_id(reed_xmpp_core_t *c, const char *peer, const char *id)
 {
   const reed_hist_query_t all = {.dir = REED_HIST_LATEST};
   find_t f = {.account = c->account};
@@ -107,7 +105,7 @@ retract_private(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *id)
     return;
   }
   /* The sender's origin-id first: a client's ids may be digits too. */
-  if ((ref = by_origin_id(c, nick, id)) == 0)
+  if ((ref = reed__xmpp_by_origin_id(c, nick, id)) == 0)
     ref = reed__xmpp_model_id(id);
   /* What the retracting resource said, for the fan-out it causes. */
   *x = (xim_sending_t){.session_id = reed_session_id(c->session),

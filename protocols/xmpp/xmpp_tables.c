@@ -276,7 +276,7 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KICK] = reed__xmuc_ev_kick,
     [REED_EV_MODE] = reed__xmuc_ev_mode,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
-    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
+    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg_all,
     [REED_EV_REDACT] = reed__xmpp_ev_redact,
 };
 
@@ -292,6 +292,7 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_SM] = reed__xsm_free,
     [XMPP_EXT_CSI] = reed__xcsi_free,
     [XMPP_EXT_MUC] = reed__xmuc_conn_free,
+    [XMPP_EXT_REACT] = reed__xmpp_react_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
