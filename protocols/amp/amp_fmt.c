@@ -48,6 +48,7 @@ static const struct {
     {REED_EBADMODE, "BAD_REQUEST"},
     {REED_ENOSUCHMSG, "NO_SUCH_MESSAGE"},
     {REED_ETOOBIG, "TOO_LONG"}, /* past the model's message bound */
+    {REED_ELASTOWNER, "LAST_OWNER"},
 };
 
 void
@@ -187,6 +188,21 @@ body_redacted(reed_amp_enc_t *e, const reed_event_t *ev)
     reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
 }
 
+static void
+body_aff(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  reed_amp_enc_str(e, "_command", "AffiliationChanged");
+  reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "account", ev->target ? ev->target : "");
+  reed_amp_enc_str(e, "affiliation", reed__amp_aff_name(ev->u.aff.aff));
+  reed_amp_enc_str(e, "previous", reed__amp_aff_name(ev->u.aff.prev));
+  reed_amp_enc_str(e, "by", ev->from.nick ? ev->from.nick : "");
+  if (ev->u.aff.nick != NULL)
+    reed_amp_enc_str(e, "nick", ev->u.aff.nick);
+  if (ev->text != NULL)
+    reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
+}
+
 /* Encodes the body of `ev` (room: for Left) or returns NULL when this kind
  * is not shown over AMP. */
 static reed_buf_t *
@@ -216,6 +232,9 @@ format(const reed_event_t *ev, const char *room)
     break;
   case REED_EV_REDACT:
     body_redacted(&e, ev);
+    break;
+  case REED_EV_AFFILIATION:
+    body_aff(&e, ev);
     break;
   default:
     reed_amp_enc_cleanup(&e);

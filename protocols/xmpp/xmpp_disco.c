@@ -4,6 +4,7 @@
  * pubsub/pep, the account features), and disco#items (empty for the
  * server until the MUC service comes; an account's PEP nodes). */
 #include "xmpp_ext.h"
+#include "xmpp_muc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,8 @@ reed__xmpp_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   }
   reed__xmpp_out_init(&o);
   reed__xmpp_out_raw(&o, "<query xmlns='" REED_NS_DISCO_ITEMS "'>");
+  if (account == NULL) /* XEP-0045 6.1: the MUC service */
+    reed__xmuc_service_item(c, &o);
   if (account != NULL && reed__xmpp_xstore(c) != NULL) {
     reed__xmpp_account_jid(c, account, jid, sizeof(jid));
     x.owner = strcasecmp(account, c->account) == 0;

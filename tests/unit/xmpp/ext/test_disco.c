@@ -123,7 +123,9 @@ static const iq_case_t iq_cases[] = {
      "type='cancel'><item-not-found " STANZA_NS "/></error></iq>"},
     {"disco#items of the server",
      "<iq type='get' id='7' to='reed.test'><query xmlns='" DITEMS "'/></iq>",
-     RES(" from='reed.test'", "7", "<query xmlns='" DITEMS "'></query>")},
+     RES(" from='reed.test'", "7",
+         "<query xmlns='" DITEMS "'><item jid='conference.reed.test' "
+         "name='Rooms'/></query>")},
     {"disco#items of the account",
      "<iq type='get' id='8'><query xmlns='" DITEMS "'/></iq>",
      RES("", "8", "<query xmlns='" DITEMS "'></query>")},
