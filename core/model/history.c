@@ -33,7 +33,7 @@ reed__hmsg_new(const reed_hist_entry_t *e)
   size_t n = sizeof(reed__hmsg_t) + slen(a->nick) + slen(a->account) +
              slen(a->origin) + slen(a->user) + slen(a->host) + slen(e->target) +
              slen(e->target_account) + e->text_len + 1 +
-             slen(e->irc_client_tags) + slen(e->room);
+             slen(e->irc_client_tags) + slen(e->room) + slen(e->xmpp_payload);
   reed__hmsg_t *h = reed_malloc(n);
   char *at;
 
@@ -45,7 +45,8 @@ reed__hmsg_new(const reed_hist_entry_t *e)
                       .reply_to = e->reply_to,
                       .msg_kind = e->msg_kind,
                       .text_len = e->text ? e->text_len : 0,
-                      .session_id = a->session_id};
+                      .session_id = a->session_id,
+                      .redacted = e->redacted};
   h->nick = put_str(&at, a->nick, slen(a->nick) - (a->nick != NULL));
   h->account = put_str(&at, a->account, slen(a->account) - !!a->account);
   h->origin = put_str(&at, a->origin, slen(a->origin) - !!a->origin);
@@ -58,6 +59,8 @@ reed__hmsg_new(const reed_hist_entry_t *e)
   h->irc_client_tags = put_str(&at, e->irc_client_tags,
                                slen(e->irc_client_tags) - !!e->irc_client_tags);
   h->room = (char *)put_str(&at, e->room, slen(e->room) - !!e->room);
+  h->xmpp_payload =
+      put_str(&at, e->xmpp_payload, slen(e->xmpp_payload) - !!e->xmpp_payload);
   return h;
 }
 
@@ -83,6 +86,7 @@ reed__hist_entry_of(const reed_event_t *ev, reed_hist_entry_t *e)
       .text_len = ev->text_len,
       .irc_client_tags = ev->u.msg.irc_client_tags,
       .reply_to = ev->u.msg.reply_to,
+      .xmpp_payload = ev->u.msg.xmpp_payload,
   };
 }
 
@@ -106,6 +110,8 @@ to_entry(const reed__hmsg_t *h, reed_hist_entry_t *e)
       .text_len = h->text_len,
       .irc_client_tags = h->irc_client_tags,
       .reply_to = h->reply_to,
+      .xmpp_payload = h->xmpp_payload,
+      .redacted = h->redacted,
   };
 }
 
@@ -148,6 +154,8 @@ reed__ring_push(reed__ring_t *r, reed__hmsg_t *h)
     return;
   }
   if (r->n == r->max) {
+    if (r->e[r->head]->redacted)
+      r->n_dead--;
     reed_free(r->e[r->head]);
     r->head = (r->head + 1) % r->cap;
     r->n--;
@@ -163,7 +171,7 @@ reed__ring_cleanup(reed__ring_t *r)
     reed_free(at(r, i));
   reed_free(r->e);
   r->e = NULL;
-  r->n = r->cap = r->head = 0;
+  r->n = r->cap = r->head = r->n_dead = 0;
 }
 
 static size_t
@@ -183,17 +191,26 @@ reed__ring_find(const reed__ring_t *r, uint64_t id)
   return i < r->n ? at(r, i) : NULL;
 }
 
-void
-reed__ring_remove(reed__ring_t *r, uint64_t id)
+/* The text, tags and payload are wiped in place (they live in the entry's
+ * own block): a redaction keeps nothing of what was said. */
+bool
+reed__ring_tombstone(reed__ring_t *r, uint64_t id)
 {
-  size_t i = ring_index(r, id);
+  reed__hmsg_t *h = reed__ring_find(r, id);
 
-  if (i == r->n)
-    return;
-  reed_free(at(r, i));
-  for (; i + 1 < r->n; i++)
-    r->e[(r->head + i) % r->cap] = at(r, i + 1);
-  r->n--;
+  if (h == NULL || h->redacted)
+    return false;
+  memset((char *)h->text, 0, h->text_len);
+  if (h->irc_client_tags != NULL)
+    memset((char *)h->irc_client_tags, 0, strlen(h->irc_client_tags));
+  if (h->xmpp_payload != NULL)
+    memset((char *)h->xmpp_payload, 0, strlen(h->xmpp_payload));
+  h->text_len = 0;
+  h->irc_client_tags = h->xmpp_payload = NULL;
+  h->reply_to = 0;
+  h->redacted = true;
+  r->n_dead++;
+  return true;
 }
 
 /* ---- Queries ------------------------------------------------------------- */
@@ -307,15 +324,32 @@ select_range(const reed__ring_t *r, const reed_hist_query_t *q, size_t *lo,
   return 0;
 }
 
+/* The live entries of a ring with tombstones, as a ring of their own
+ * (borrowing the entries), so selectors and limits count only them. */
 static int
-query(const reed__ring_t *r, const reed_hist_query_t *q, reed_hist_cb cb,
-      void *ud)
+live_view(const reed__ring_t *r, reed__ring_t *v)
+{
+  size_t k = 0;
+
+  *v = (reed__ring_t){0};
+  if (r->n == r->n_dead)
+    return 0;
+  if ((v->e = reed_malloc((r->n - r->n_dead) * sizeof(*v->e))) == NULL)
+    return REED_ENOMEM;
+  for (size_t i = 0; i < r->n; i++)
+    if (!at(r, i)->redacted)
+      v->e[k++] = at(r, i);
+  v->n = v->cap = v->max = k;
+  return 0;
+}
+
+static int
+query_ring(const reed__ring_t *r, const reed_hist_query_t *q, reed_hist_cb cb,
+           void *ud)
 {
   size_t lo, hi;
   int rc;
 
-  if (q == NULL || cb == NULL)
-    return REED_EINVAL;
   if ((rc = select_range(r, q, &lo, &hi)) != 0)
     return rc;
   for (size_t i = lo; i < hi; i++) {
@@ -324,6 +358,24 @@ query(const reed__ring_t *r, const reed_hist_query_t *q, reed_hist_cb cb,
     cb(ud, &e);
   }
   return 0;
+}
+
+static int
+query(const reed__ring_t *r, const reed_hist_query_t *q, reed_hist_cb cb,
+      void *ud)
+{
+  reed__ring_t v;
+  int rc;
+
+  if (q == NULL || cb == NULL)
+    return REED_EINVAL;
+  if (r->n_dead == 0 || q->tombstones)
+    return query_ring(r, q, cb, ud);
+  if ((rc = live_view(r, &v)) != 0)
+    return rc;
+  rc = query_ring(&v, q, cb, ud);
+  reed_free(v.e);
+  return rc;
 }
 
 int
@@ -458,6 +510,8 @@ ring_after(const reed__ring_t *r, uint64_t floor)
   if (r->cap > 0)
     v.head = (r->head + k) % r->cap;
   v.n = r->n - k;
+  for (size_t i = 0; i < k; i++)
+    v.n_dead -= at(r, i)->redacted;
   return v;
 }
 
@@ -578,7 +632,10 @@ entry_check(const reed_hist_entry_t *e)
 {
   if (e == NULL || !reed_nick_valid(e->from.nick))
     return REED_EINVAL;
-  if (!reed__text_valid(e->text, e->text_len))
+  if (e->xmpp_payload != NULL &&
+      strlen(e->xmpp_payload) > REED_XMPP_PAYLOAD_MAX)
+    return REED_EINVAL;
+  if (!e->redacted && !reed__text_valid(e->text, e->text_len))
     return REED_EBADTEXT;
   if (e->room != NULL)
     return reed_room_name_valid(e->room) ? 0 : REED_EBADROOM;
@@ -609,6 +666,7 @@ reed_history_load(reed_model_t *m, const reed_hist_entry_t *e)
 {
   reed__ring_t *ring;
   reed__hmsg_t *h;
+  bool dead;
   int rc;
 
   if ((rc = entry_check(e)) != 0)
@@ -617,7 +675,13 @@ reed_history_load(reed_model_t *m, const reed_hist_entry_t *e)
     return REED_ENOMEM;
   if ((h = reed__hmsg_new(e)) == NULL)
     return REED_ENOMEM;
+  if (h->redacted) { /* a stored tombstone keeps nothing but its head */
+    h->text_len = 0;
+    h->irc_client_tags = h->xmpp_payload = NULL;
+  }
+  dead = h->redacted;
   reed__ring_push(ring, h);
+  ring->n_dead += dead && ring->max > 0;
   reed__room_evict_dormant(m);
   return 0;
 }

@@ -19,6 +19,10 @@ extra_valid(const reed_msg_extra_t *x)
   if (x->irc_client_tags &&
       !reed__field_valid(x->irc_client_tags, REED__TAGS_MAX))
     return false;
+  if (x->xmpp_payload != NULL &&
+      (x->xmpp_payload[0] == '\0' ||
+       strlen(x->xmpp_payload) > REED_XMPP_PAYLOAD_MAX))
+    return false;
   if (x->reaction != NULL &&
       (x->reply_to == 0 || !reed__field_valid(x->reaction, REED_REACTION_MAX)))
     return false;
@@ -82,6 +86,7 @@ message_event(reed_session_t *s, int kind, const char *text, size_t len,
       .text_len = len,
       .u.msg = {.msg_kind = kind,
                 .irc_client_tags = x ? x->irc_client_tags : NULL,
+                .xmpp_payload = x ? x->xmpp_payload : NULL,
                 .reply_to = x ? x->reply_to : 0,
                 .soft_breaks = x ? x->soft_breaks : NULL,
                 .n_soft_breaks = x ? x->n_soft_breaks : 0},
@@ -328,14 +333,14 @@ redact_room(reed_session_t *s, reed_room_t *r, uint64_t id, reed_event_t *ev)
   reed__hmsg_t *h = reed__ring_find(&r->hist, id);
   int rc;
 
-  if (h == NULL)
+  if (h == NULL || h->redacted)
     return REED_ENOSUCHMSG;
   if (!own_message(h, s) && !reed__op_rights(r, s->p) && !reed__can_override(s))
     return REED_ENOPRIV;
   ev->room = r->name;
   if ((rc = reed__sequence(s->m, ev)) != 0)
     return rc;
-  reed__ring_remove(&r->hist, id);
+  reed__ring_tombstone(&r->hist, id);
   reed__observe(s->m, ev);
   reed_fmt_cache_t cache;
   reed__fan_begin(s->m, ev, &cache);
@@ -353,7 +358,7 @@ redact_private(reed_session_t *s, reed__person_t *peer, uint64_t id,
   reed_fmt_cache_t cache;
   int rc;
 
-  if (h == NULL)
+  if (h == NULL || h->redacted)
     return REED_ENOSUCHMSG;
   if (!own_message(h, s))
     return REED_ENOPRIV;
@@ -361,7 +366,7 @@ redact_private(reed_session_t *s, reed__person_t *peer, uint64_t id,
   ev->u.msg.target_account = peer->account[0] ? peer->account : NULL;
   if ((rc = reed__sequence(s->m, ev)) != 0)
     return rc;
-  reed__ring_remove(&c->ring, id);
+  reed__ring_tombstone(&c->ring, id);
   reed__observe(s->m, ev);
   reed__fan_begin(s->m, ev, &cache);
   reed__send_person(s->m, s->p, ev);

@@ -218,12 +218,18 @@ typedef enum {
  * - audience, soft_breaks: see below.
  * IRC only: irc_client_tags, the client tags IRC has and the fields above
  * do not ("+key=escaped;+key2", IRC's syntax), carried unchanged to IRC
- * recipients and kept in history; other protocols ignore them. XMPP's
- * last-message correction (XEP-0308) has no IRC counterpart and no field
- * here yet. */
+ * recipients and kept in history; other protocols ignore them.
+ * XMPP only: xmpp_payload, the message's other children as XML (OMEMO's
+ * <encrypted/>, receipts, markers, XEP-0308 <replace/>, hints), at most
+ * REED_XMPP_PAYLOAD_MAX bytes, which the XMPP module chose and checked;
+ * carried unchanged to XMPP recipients and kept in history; other
+ * protocols ignore it. XMPP's last-message correction (XEP-0308) has no
+ * IRC counterpart (ergo has none either): it travels only here. */
 #define REED_REACTION_MAX 64
+#define REED_XMPP_PAYLOAD_MAX 16384
 typedef struct reed_msg_extra_s {
   const char *irc_client_tags; /* NULL or "+key=value;+key2" */
+  const char *xmpp_payload;    /* NULL or serialized XML elements */
   uint64_t reply_to;           /* 0: none */
   const char *reaction;        /* TAGMSG; NULL: none */
   const char *label;           /* echoed back to the sender only */
@@ -276,6 +282,7 @@ typedef struct reed_ev_message_s { /* MESSAGE and TAGMSG */
   int audience;
   const char *target_account;  /* private MESSAGE: the target's account */
   const char *irc_client_tags; /* IRC's own client tags (reed_msg_extra_t) */
+  const char *xmpp_payload;    /* XMPP's own children (reed_msg_extra_t) */
   uint64_t reply_to;           /* the message answered, 0: none */
   const char *reaction;        /* TAGMSG: a reaction to reply_to */
   /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
@@ -661,9 +668,10 @@ int reed_room_set_modes(reed_session_t *s, const char *room,
                         size_t *applied);
 /* Redacts a message the caller's person sent (or any, for a room operator
  * or server operator). `target` names a room the caller is joined to, else
- * a nick (private conversation). ENOSUCHMSG (not in the kept history),
- * ENOPRIV, ENOTMEMBER, ENOSUCHNICK, EBADTEXT. REDACT goes to the room, or
- * to both persons' sessions. */
+ * a nick (private conversation). ENOSUCHMSG (not in the kept history, or
+ * redacted already), ENOPRIV, ENOTMEMBER, ENOSUCHNICK, EBADTEXT. REDACT
+ * goes to the room, or to both persons' sessions. The history keeps a
+ * tombstone in its place (reed_hist_entry_t.redacted). */
 int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
                 const char *reason);
 
@@ -775,6 +783,11 @@ typedef struct reed_hist_entry_s {
   const char *irc_client_tags;
   uint64_t reply_to;          /* the message answered, 0: none */
   const char *target_account; /* private: the other party's account */
+  const char *xmpp_payload;   /* XMPP's own children, or NULL */
+  /* A tombstone: the message was redacted; text, tags and payload are
+   * gone, id, time and sender stay (XEP-0424's archive marks it). Only
+   * queries with `tombstones` set see them. */
+  bool redacted;
 } reed_hist_entry_t;
 
 typedef enum {
@@ -790,6 +803,9 @@ typedef struct reed_hist_query_s {
   uint64_t id, id2; /* 0 when selecting by time */
   uint64_t ts, ts2; /* ms; used when the id is 0 */
   size_t limit;
+  /* Redacted messages are left out (CHATHISTORY, AMP History); with this
+   * set they are selected and counted as tombstones (XMPP MAM). */
+  bool tombstones;
 } reed_hist_query_t;
 
 typedef void (*reed_hist_cb)(void *ud, const reed_hist_entry_t *e);

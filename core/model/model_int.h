@@ -84,16 +84,18 @@ typedef struct reed__hmsg_s {
   uint64_t id, ts_ms;
   int msg_kind;
   const char *nick, *account, *origin, *user, *host, *target, *target_account;
-  const char *text, *irc_client_tags;
+  const char *text, *irc_client_tags, *xmpp_payload;
   uint64_t reply_to;
   size_t text_len;
   uint64_t session_id;
-  char *room; /* NULL for private entries */
+  char *room;    /* NULL for private entries */
+  bool redacted; /* a tombstone: text, tags and payload wiped */
 } reed__hmsg_t;
 
 typedef struct reed__ring_s {
   reed__hmsg_t **e;
   size_t cap, head, n, max;
+  size_t n_dead; /* tombstones among the n */
 } reed__ring_t;
 
 typedef struct reed__conv_s {
@@ -433,7 +435,9 @@ int reed__ring_reserve(reed__ring_t *r);
 void reed__ring_push(reed__ring_t *r, reed__hmsg_t *h);
 void reed__ring_cleanup(reed__ring_t *r);
 reed__hmsg_t *reed__ring_find(const reed__ring_t *r, uint64_t id);
-void reed__ring_remove(reed__ring_t *r, uint64_t id);
+/* Turns the live message `id` into a tombstone; false when there is no
+ * such live message. */
+bool reed__ring_tombstone(reed__ring_t *r, uint64_t id);
 void reed__conv_free_all(reed_model_t *m);
 /* The private conversation key of two party keys (a sorted pair). */
 void reed__conv_key(const char *a, const char *b, char *out, size_t size);

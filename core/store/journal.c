@@ -109,6 +109,7 @@ copy_payload(reed__journal_t *j, reed_event_t *e, bool *ok)
     reed_ev_message_t *msg = &e->u.msg;
     msg->target_account = dup_str(j, msg->target_account, ok);
     msg->irc_client_tags = dup_str(j, msg->irc_client_tags, ok);
+    msg->xmpp_payload = dup_str(j, msg->xmpp_payload, ok);
     msg->reaction = dup_str(j, msg->reaction, ok);
     msg->soft_breaks = NULL;
     msg->n_soft_breaks = 0;

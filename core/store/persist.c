@@ -79,6 +79,7 @@ insert_message(reed_store_t *st, const reed_event_t *ev, const char *conv)
     sqlite3_bind_int64(s, 15, (sqlite3_int64)ev->u.msg.reply_to);
   else
     sqlite3_bind_null(s, 15);
+  sqlite3_bind_text(s, 16, ev->u.msg.xmpp_payload, -1, SQLITE_STATIC);
   return reed__store_step_done(st, s, "save message");
 }
 
@@ -546,6 +547,8 @@ history_row(load_t *ld, sqlite3_stmt *s)
       .text_len = (size_t)sqlite3_column_bytes(s, 11),
       .irc_client_tags = col_text(s, 12),
       .reply_to = (uint64_t)sqlite3_column_int64(s, 13),
+      .xmpp_payload = col_text(s, 14),
+      .redacted = sqlite3_column_int(s, 15) != 0,
   };
   char id[24];
 
@@ -570,7 +573,8 @@ static const char sql_accounts[] = "SELECT name FROM accounts ORDER BY folded";
  * are loaded one by one when someone joins them (load_room). */
 static const char sql_private_history[] =
     "SELECT id, ts_ms, room, target, target_account, nick, account, origin,"
-    " user, host, kind, text, tags, reply_to FROM (SELECT *, row_number() OVER"
+    " user, host, kind, text, tags, reply_to, payload, redacted"
+    " FROM (SELECT *, row_number() OVER"
     " (PARTITION BY conv ORDER BY id DESC) AS rn FROM messages"
     " WHERE room IS NULL) WHERE rn <= ?1 ORDER BY id";
 static const char sql_last_id[] =

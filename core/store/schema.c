@@ -156,9 +156,17 @@ static const char step10[] =
     "CREATE TRIGGER room_affiliations_del AFTER DELETE ON accounts BEGIN"
     " DELETE FROM room_affiliations WHERE account = OLD.folded; END;";
 
+/* What a message carries for XMPP alone (reed_msg_extra_t.xmpp_payload:
+ * OMEMO, receipts, hints as XML), and redaction as a tombstone: a
+ * redacted row keeps its id, time and sender (XMPP MAM shows it as
+ * retracted) and loses its text, tags and payload. */
+static const char step11[] =
+    "ALTER TABLE messages ADD COLUMN payload TEXT;"
+    "ALTER TABLE messages ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;";
+
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1}, {.sql = step2},  {.sql = step3}, {.sql = step4},
-    {.sql = step5}, {.sql = step6},  {.sql = step7}, {.sql = step8},
-    {.sql = step9}, {.sql = step10},
+    {.sql = step1}, {.sql = step2},  {.sql = step3},  {.sql = step4},
+    {.sql = step5}, {.sql = step6},  {.sql = step7},  {.sql = step8},
+    {.sql = step9}, {.sql = step10}, {.sql = step11},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

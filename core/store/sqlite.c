@@ -46,8 +46,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_MSG_INSERT] =
         "INSERT OR REPLACE INTO messages(id, ts_ms, conv, room, target, nick,"
         " account, origin, user, host, kind, text, tags, target_account,"
-        " reply_to) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-        " ?13, ?14, ?15)",
+        " reply_to, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11, ?12, ?13, ?14, ?15, ?16)",
     [STMT_CONV_COUNT] = "INSERT INTO convs(conv, n) VALUES(?1, 1)"
                         " ON CONFLICT(conv) DO UPDATE SET n = n + 1"
                         " RETURNING n",
@@ -56,7 +56,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_MSG_PRUNE] = "DELETE FROM messages WHERE conv = ?1 AND id <= "
                        "(SELECT id FROM messages WHERE conv = ?1"
                        " ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-    [STMT_MSG_REDACT] = "DELETE FROM messages WHERE id = ?1",
+    /* A tombstone: the head stays (XMPP MAM shows it), the words go. */
+    [STMT_MSG_REDACT] = "UPDATE messages SET text = x'', tags = NULL,"
+                        " payload = NULL, reply_to = NULL, redacted = 1"
+                        " WHERE id = ?1",
     [STMT_ROOM_UPSERT] =
         "INSERT INTO rooms(folded, name, created_ms, topic, topic_by,"
         " topic_ms, moderated, invite_only, topic_lock, secret, no_external,"
@@ -92,8 +95,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
                        " ORDER BY seq",
     [STMT_HISTORY_ONE] =
         "SELECT id, ts_ms, room, target, target_account, nick, account,"
-        " origin, user, host, kind, text, tags, reply_to FROM (SELECT * FROM"
-        " messages"
+        " origin, user, host, kind, text, tags, reply_to, payload, redacted"
+        " FROM (SELECT * FROM messages"
         " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",

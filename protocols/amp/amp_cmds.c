@@ -13,6 +13,7 @@ void reed__amp_cmd_unban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_leave(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_say(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_redact(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_tell(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_set_topic(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_list_rooms(reed_amp_core_t *c, const amp_argv_t *a);
@@ -100,6 +101,13 @@ static const amp_cmd_t commands[] = {
      cmd_quit,
      0,
      {{"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX}}},
+    {"Redact",
+     reed__amp_cmd_redact,
+     AMP_CMD_LOGIN,
+     {{"room", U, AMP_SYN_ROOM, true, 1, REED_ROOM_MAX},
+      {"user", U, AMP_SYN_NICK, true, 1, REED_NICK_MAX},
+      {"id", AMP_T_STRING, AMP_SYN_ANY, false, 1, 64},
+      {"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX}}},
     {"Register", cmd_register, AMP_CMD_PRE, {CREDS}},
     {"Say", reed__amp_cmd_say, AMP_CMD_LOGIN, {ROOM, TEXT, KIND}},
     {"ServerBan",

@@ -47,6 +47,7 @@ static const struct {
     {REED_EUNAVAILABLE, "UNAVAILABLE"},
     {REED_ELISTFULL, "FORBIDDEN"},
     {REED_EBADMODE, "BAD_REQUEST"},
+    {REED_ENOSUCHMSG, "NO_SUCH_MESSAGE"},
     {REED_ETOOBIG, "TOO_LONG"}, /* past the model's message bound */
     {REED_ELASTOWNER, "LAST_OWNER"},
 };
@@ -171,6 +172,23 @@ body_nick(reed_amp_enc_t *e, const reed_event_t *ev)
   reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
 }
 
+/* A message removed (REDACT): in a room, or in a private conversation
+ * with the remover (room absent). */
+static void
+body_redacted(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  char id[24];
+
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.redact.ref_id);
+  reed_amp_enc_str(e, "_command", "Redacted");
+  if (ev->room)
+    reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "by", ev->from.nick ? ev->from.nick : "");
+  reed_amp_enc_str(e, "id", id);
+  if (ev->text != NULL && ev->text_len > 0)
+    reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
+}
+
 static void
 body_aff(reed_amp_enc_t *e, const reed_event_t *ev)
 {
@@ -212,6 +230,9 @@ format(const reed_event_t *ev, const char *room)
     break;
   case REED_EV_NICK:
     body_nick(&e, ev);
+    break;
+  case REED_EV_REDACT:
+    body_redacted(&e, ev);
     break;
   case REED_EV_AFFILIATION:
     body_aff(&e, ev);

@@ -181,11 +181,12 @@ typedef struct xim_sending_s {
   const char *from;    /* the sender's full JID */
   const char *id;      /* the stanza's id attribute, or NULL */
   const char *origin_id;
-  const char *type; /* "chat" or "normal" */
-  bool to_full;     /* addressed to one full JID */
-  size_t shown;     /* XMPP resources that showed it */
-  const char *to;   /* the 'to' as written (the <sent/> carbon's) */
-  bool no_carbons;  /* <private/> or <no-copy/> (XEP-0280 9) */
+  const char *type;       /* "chat" or "normal" */
+  bool to_full;           /* addressed to one full JID */
+  size_t shown;           /* XMPP resources that showed it */
+  const char *to;         /* the 'to' as written (the <sent/> carbon's) */
+  bool no_carbons;        /* <private/> or <no-copy/> (XEP-0280 9) */
+  const char *retract_id; /* a retraction: the id the client named */
 } xim_sending_t;
 
 /* One message with a body as it is shown to a resource. */
@@ -198,6 +199,8 @@ typedef struct xim_msg_s {
   uint64_t sid;          /* the model's id; 0: none */
   const char *origin_id; /* the sender's XEP-0359 origin-id, or NULL */
   const char *delay_from, *delay_stamp; /* offline: XEP-0203 */
+  uint64_t reply_to;                    /* XEP-0461 as a model id; 0: none */
+  const char *payload; /* the other children (xmpp_payload.h), or NULL */
 } xim_msg_t;
 
 /* ' from=... type=... id=...><body>...</body>...</message>'. */

@@ -100,6 +100,7 @@ enum {
   XMPP_EXT_BLOCK,
   XMPP_EXT_COMPONENT,
   XMPP_EXT_MUC,
+  XMPP_EXT_REACT, /* xmpp_react.c: the reaction sets last sent */
   XMPP_EXT_MAX
 };
 

@@ -79,10 +79,10 @@ apply_field(const char *var, const char *v, mam_query_t *q)
 {
   reed_jid_t j;
 
-  if (strcmp(var, "with") == 0) {
-    if (reed_jid_parse(v, &j) < 0 || j.resource[0] != '\0')
+  if (strcmp(var, "with") == 0) { /* in a room: an occupant's JID */
+    if (reed_jid_parse(v, &j) < 0 || (j.resource[0] != '\0' && !q->room))
       return REED_EINVAL;
-    reed_jid_format(&j, false, q->with, sizeof(q->with));
+    reed_jid_format(&j, q->room != NULL, q->with, sizeof(q->with));
     return 0;
   }
   if (strcmp(var, "start") == 0)
@@ -179,24 +179,39 @@ form(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 }
 
 void
-reed__xmpp_iq_mam(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+reed__xmpp_mam_query(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                     mam_query_t *q)
 {
-  mam_query_t q = {
-      .queryid = reed_xml_attr(st->payload, "queryid"),
-      .flip = reed_xml_child(st->payload, "flip-page", REED_NS_MAM) != NULL,
-  };
   int rc;
 
+  q->queryid = reed_xml_attr(st->payload, "queryid");
+  q->flip = reed_xml_child(st->payload, "flip-page", REED_NS_MAM) != NULL;
   if (strcmp(st->type, "get") == 0) {
     form(c, st);
     return;
   }
-  if ((rc = parse_form(st->payload, &q)) == 0)
-    rc = parse_rsm(st->payload, &q);
+  if ((rc = parse_form(st->payload, q)) == 0)
+    rc = parse_rsm(st->payload, q);
   if (rc == REED_ENOTFOUND) /* an RSM id that is none of ours */
     reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", NULL);
   else if (rc < 0)
     reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
   else
-    reed__xmpp_mam_run(c, st, &q);
+    reed__xmpp_mam_run(c, st, q);
+}
+
+void
+reed__xmpp_iq_mam(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+{
+  mam_query_t q = {0};
+
+  reed__xmpp_mam_query(c, st, &q);
+}
+
+void
+reed__xmpp_iq_mam_meta(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+{
+  mam_query_t q = {.max = MAM_MAX_LIMIT};
+
+  reed__xmpp_mam_metadata(c, st, &q);
 }

@@ -4,6 +4,7 @@
  * time and id, cut to one RSM page, and written as XEP-0313 result
  * messages followed by <fin/>. */
 #include "xmpp_mam_int.h"
+#include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 typedef struct gather_s {
   reed_xmpp_core_t *c;
+  const char *room_jid; /* a room's archive; NULL: the account's */
   mam_msg_t *v;
   size_t n, cap;
   char **peers;
@@ -29,6 +31,18 @@ person_jid(reed_xmpp_core_t *c, const char *account, const char *nick)
   reed_casefold(local, account ? account : nick ? nick : "", sizeof(local));
   snprintf(jid, sizeof(jid), "%s@%s", local, reed__xmpp_domain(c));
   return reed_strdup(jid);
+}
+
+/* An occupant's JID in the room's archive: room@muc/nick. */
+static char *
+occupant_jid(const char *room_jid, const char *nick)
+{
+  size_t n = strlen(room_jid) + strlen(nick ? nick : "") + 2;
+  char *s = reed_malloc(n);
+
+  if (s != NULL)
+    snprintf(s, n, "%s/%s", room_jid, nick ? nick : "");
+  return s;
 }
 
 static void
@@ -52,13 +66,25 @@ on_entry(void *ud, const reed_hist_entry_t *e)
   m = &g->v[g->n];
   mine = e->from.account != NULL &&
          strcasecmp(e->from.account, g->c->account) == 0;
-  *m = (mam_msg_t){.id = e->id, .ts_ms = e->ts_ms, .msg_kind = e->msg_kind};
-  m->from = person_jid(g->c, e->from.account, e->from.nick);
-  m->to = mine ? person_jid(g->c, e->target_account, e->target)
-               : person_jid(g->c, g->c->account, NULL);
+  *m = (mam_msg_t){.id = e->id,
+                   .ts_ms = e->ts_ms,
+                   .msg_kind = e->msg_kind,
+                   .reply_to = e->reply_to,
+                   .redacted = e->redacted};
+  if (g->room_jid != NULL) { /* a room's: from the occupant, to nobody */
+    m->from = occupant_jid(g->room_jid, e->from.nick);
+    m->to = reed_strdup(g->room_jid);
+  } else {
+    m->from = person_jid(g->c, e->from.account, e->from.nick);
+    m->to = mine ? person_jid(g->c, e->target_account, e->target)
+                 : person_jid(g->c, g->c->account, NULL);
+  }
   m->text = reed_malloc(e->text_len + 1);
-  if (m->from == NULL || m->to == NULL || m->text == NULL) {
+  m->payload = e->xmpp_payload ? reed_strdup(e->xmpp_payload) : NULL;
+  if (m->from == NULL || m->to == NULL || m->text == NULL ||
+      (e->xmpp_payload != NULL && m->payload == NULL)) {
     reed_free(m->from), reed_free(m->to), reed_free(m->text);
+    reed_free(m->payload);
     g->err = REED_ENOMEM;
     return;
   }
@@ -98,10 +124,16 @@ cmp_id(const void *a, const void *b)
 static int
 gather(reed_xmpp_core_t *c, const mam_query_t *q, gather_t *g)
 {
-  const reed_hist_query_t all = {.dir = REED_HIST_LATEST, .limit = 0};
+  const reed_hist_query_t all = {
+      .dir = REED_HIST_LATEST, .limit = 0, .tombstones = true};
   reed_jid_t j;
   int rc = 0;
 
+  if (q->room != NULL) {
+    g->room_jid = q->room_jid;
+    rc = reed_history_room(c->session, q->room, &all, on_entry, g);
+    return rc < 0 ? rc : g->err;
+  }
   if (q->with[0] != '\0') {
     /* Another domain, or a JID with no localpart, has no conversation. */
     if (reed_jid_parse(q->with, &j) < 0 || j.local[0] == '\0' ||
@@ -128,13 +160,39 @@ listed(const mam_query_t *q, uint64_t id)
   return q->n_ids == 0;
 }
 
+/* In a room, `with` names an occupant (room@muc/nick) or the room. */
+static bool
+with_ok(const mam_query_t *q, const mam_msg_t *m)
+{
+  return q->room == NULL || q->with[0] == '\0' ||
+         strcasecmp(q->with, m->from) == 0 ||
+         strcasecmp(q->with, q->room_jid) == 0;
+}
+
 static bool
 wanted(const mam_query_t *q, const mam_msg_t *m)
 {
-  return listed(q, m->id) && (q->start_ms == 0 || m->ts_ms >= q->start_ms) &&
+  return listed(q, m->id) && with_ok(q, m) &&
+         (q->start_ms == 0 || m->ts_ms >= q->start_ms) &&
          (q->end_ms == 0 || m->ts_ms <= q->end_ms) &&
          (q->after_id == 0 || m->id > q->after_id) &&
          (q->before_id == 0 || m->id < q->before_id);
+}
+
+/* The body, or for a redacted message XEP-0424's tombstone in its place
+ * (nothing of what was said is kept). */
+static void
+put_content(xmpp_out_t *o, const mam_msg_t *m)
+{
+  if (m->redacted) {
+    reed__xmpp_out_raw(o, "<retracted xmlns='" REED_NS_RETRACT "'/>");
+    return;
+  }
+  reed__xmpp_out_raw(o, "<body>");
+  if (m->msg_kind == REED_MSG_ACTION)
+    reed__xmpp_out_raw(o, "/me "); /* XEP-0245, as live messages */
+  reed__xmpp_out_text(o, m->text, m->text_len);
+  reed__xmpp_out_raw(o, "</body>");
 }
 
 static void
@@ -144,10 +202,14 @@ put_result(reed_xmpp_core_t *c, const mam_query_t *q, const mam_msg_t *m)
   xmpp_out_t o;
 
   snprintf(id, sizeof(id), "%llu", (unsigned long long)m->id);
-  reed__xmpp_account_jid(c, c->account, by, sizeof(by));
+  if (q->room != NULL)
+    snprintf(by, sizeof(by), "%s", q->room_jid);
+  else
+    reed__xmpp_account_jid(c, c->account, by, sizeof(by));
   reed__xmpp_stamp(m->ts_ms, stamp, sizeof(stamp));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_stanza(&o, "message", c->full_jid, NULL, NULL, NULL);
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, q->room ? by : NULL, NULL,
+                        NULL);
   reed__xmpp_out_raw(&o, "><result xmlns='" REED_NS_MAM "'");
   reed__xmpp_out_attr(&o, "queryid", q->queryid);
   reed__xmpp_out_attr(&o, "id", id);
@@ -156,15 +218,17 @@ put_result(reed_xmpp_core_t *c, const mam_query_t *q, const mam_msg_t *m)
   reed__xmpp_out_attr(&o, "stamp", stamp);
   reed__xmpp_out_raw(&o, "/><message xmlns='" REED_NS_CLIENT "'");
   reed__xmpp_out_attr(&o, "from", m->from);
-  reed__xmpp_out_attr(&o, "to", m->to);
-  reed__xmpp_out_raw(&o, " type='chat'><body>");
-  if (m->msg_kind == REED_MSG_ACTION)
-    reed__xmpp_out_raw(&o, "/me "); /* XEP-0245, as live messages */
-  reed__xmpp_out_text(&o, m->text, m->text_len);
-  reed__xmpp_out_raw(&o, "</body><stanza-id xmlns='urn:xmpp:sid:0'");
+  if (q->room == NULL)
+    reed__xmpp_out_attr(&o, "to", m->to);
+  reed__xmpp_out_raw(&o, q->room ? " type='groupchat'>" : " type='chat'>");
+  put_content(&o, m);
+  reed__xmpp_out_raw(&o, "<stanza-id xmlns='urn:xmpp:sid:0'");
   reed__xmpp_out_attr(&o, "by", by);
   reed__xmpp_out_attr(&o, "id", id);
-  reed__xmpp_out_raw(&o, "/></message></forwarded></result></message>");
+  reed__xmpp_out_raw(&o, "/>");
+  if (!m->redacted)
+    reed__xmpp_payload_put(&o, m->reply_to, m->payload);
+  reed__xmpp_out_raw(&o, "</message></forwarded></result></message>");
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
 }
@@ -213,6 +277,73 @@ select_wanted(const mam_query_t *q, gather_t *g)
   return n;
 }
 
+static void
+gather_free(gather_t *g)
+{
+  for (size_t i = 0; i < g->n; i++) {
+    reed_free(g->v[i].from), reed_free(g->v[i].to), reed_free(g->v[i].text);
+    reed_free(g->v[i].payload);
+  }
+  reed_free(g->v);
+  for (size_t i = 0; i < g->n_peers; i++)
+    reed_free(g->peers[i]);
+  reed_free(g->peers);
+}
+
+/* The model's refusal of a room's archive: only its occupants read it. */
+static void
+gather_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int rc)
+{
+  if (rc == REED_ENOTMEMBER)
+    reed__xmpp_stanza_error(c, st, "auth", "forbidden",
+                            "Only occupants may read this archive");
+  else if (rc == REED_ENOSUCHROOM)
+    reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", NULL);
+  else
+    reed__xmpp_stanza_error(c, st, "wait", "internal-server-error", NULL);
+}
+
+static void
+put_meta_end(xmpp_out_t *o, const char *name, const mam_msg_t *m)
+{
+  char id[24], stamp[40];
+
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)m->id);
+  reed__xmpp_stamp(m->ts_ms, stamp, sizeof(stamp));
+  reed__xmpp_out_raw(o, "<");
+  reed__xmpp_out_raw(o, name);
+  reed__xmpp_out_attr(o, "id", id);
+  reed__xmpp_out_attr(o, "timestamp", stamp);
+  reed__xmpp_out_raw(o, "/>");
+}
+
+void
+reed__xmpp_mam_metadata(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                        const mam_query_t *q)
+{
+  gather_t g = {.c = c};
+  xmpp_out_t o;
+  size_t n;
+  int rc = gather(c, q, &g);
+
+  if (rc < 0) {
+    gather_error(c, st, rc);
+    gather_free(&g);
+    return;
+  }
+  n = select_wanted(q, &g);
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_raw(&o, "<metadata xmlns='" REED_NS_MAM "'>");
+  if (n > 0) {
+    put_meta_end(&o, "start", &g.v[0]);
+    put_meta_end(&o, "end", &g.v[n - 1]);
+  }
+  reed__xmpp_out_raw(&o, "</metadata>");
+  reed__xmpp_iq_result(c, st, &o);
+  reed__xmpp_out_cleanup(&o);
+  gather_free(&g);
+}
+
 void
 reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                    const mam_query_t *q)
@@ -222,7 +353,7 @@ reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
   int rc = gather(c, q, &g);
 
   if (rc < 0) {
-    reed__xmpp_stanza_error(c, st, "wait", "internal-server-error", NULL);
+    gather_error(c, st, rc);
   } else {
     n = select_wanted(q, &g);
     len = n < q->max ? n : q->max;
@@ -232,11 +363,5 @@ reed__xmpp_mam_run(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
     put_fin(c, st, len ? &g.v[q->flip ? from + len - 1 : from] : NULL,
             len ? &g.v[q->flip ? from : from + len - 1] : NULL, n, len == n);
   }
-  for (size_t i = 0; i < g.n; i++) {
-    reed_free(g.v[i].from), reed_free(g.v[i].to), reed_free(g.v[i].text);
-  }
-  reed_free(g.v);
-  for (size_t i = 0; i < g.n_peers; i++)
-    reed_free(g.peers[i]);
-  reed_free(g.peers);
+  gather_free(&g);
 }

@@ -14,6 +14,7 @@
  * receipts, markers) only travels between XMPP resources and is never
  * stored. Errors are never answered with errors. */
 #include "xmpp_carbons.h"
+#include "xmpp_payload.h"
 
 #include <string.h>
 
@@ -156,7 +157,7 @@ store_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
  * A full store refuses it before it is sequenced. */
 static void
 tell_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
-             xim_msg_t *m)
+             xim_msg_t *m, const reed_msg_extra_t *extra)
 {
   reed_xstore_t *xs = reed__xim_store(c);
   int max = reed__xmpp_conf(c)->offline_max, rc;
@@ -170,7 +171,7 @@ tell_offline(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
     return;
   }
   rc = reed_tell_account(c->session, t->acct, m->msg_kind, m->text, m->len,
-                         NULL, &id);
+                         extra, &id);
   if (rc == 0)
     m->sid = id;
   else if (rc != REED_ENOACCOUNT && rc != REED_EEXIST) {
@@ -192,27 +193,65 @@ full_carbons(reed_xmpp_core_t *c, const target_t *t, const xim_msg_t *m0,
   reed__xcarb_received_to(c, t->acct, t->full, &m, to);
 }
 
+/* The message to the model: its text, kind and what it carries. */
+static void
+tell(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
+     xim_msg_t *m, reed_msg_extra_t *extra)
+{
+  xim_sending_t *x = reed__xim_sending(c);
+  bool headline = strcmp(m->type, "headline") == 0;
+  uint64_t id = 0;
+  int rc;
+
+  if (t->nick[0] == '\0') {
+    if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
+      tell_offline(c, st, t, m, extra);
+    return;
+  }
+  extra->to_session = t->full ? reed_session_id(t->full->session) : 0;
+  rc = reed_tell(c->session, t->nick, m->msg_kind, m->text, m->len, extra, &id);
+  m->sid = id;
+  /* XEP-0280 7: the account's other carbons-enabled resources get what
+   * went to one full JID. */
+  if (rc == 0 && t->full != NULL && !x->no_carbons &&
+      reed__xcarb_eligible(m->type, true))
+    full_carbons(c, t, m, st->to);
+  /* Kept for later only when nobody saw it, and not for the sender's own
+   * account: its sender is one of its sessions. */
+  if (rc == 0 && x->shown == 0 && !headline && !t->guest &&
+      reed_casecmp(t->acct, c->account) != 0 && !others_saw(c, t))
+    store_offline(c, st, t, m, true);
+  if (rc != 0)
+    error_for(c, st, rc);
+}
+
 static void
 send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
           const char *body, const char *type)
 {
   xim_sending_t *x = reed__xim_sending(c), saved = *x;
   reed_msg_extra_t extra = {0};
-  bool headline = strcmp(type, "headline") == 0;
-  int kind = headline ? REED_MSG_NOTICE : REED_MSG_NORMAL;
+  xmpp_payload_t pl;
   xim_msg_t m = {.from = c->full_jid, .type = type, .id = st->id};
   const reed_xml_el_t *oid = reed_xml_child(st->el, "origin-id", REED_NS_SID);
-  uint64_t id = 0;
   int rc;
 
   m.origin_id = oid != NULL ? reed_xml_attr(oid, "id") : NULL;
+  m.msg_kind =
+      strcmp(type, "headline") == 0 ? REED_MSG_NOTICE : REED_MSG_NORMAL;
   if (strncmp(body, "/me ", 4) == 0 && body[4] != '\0') {
-    kind = REED_MSG_ACTION; /* XEP-0245: IRC's ACTION */
+    m.msg_kind = REED_MSG_ACTION; /* XEP-0245: IRC's ACTION */
     body += 4;
   }
   m.text = body;
   m.len = strlen(body);
-  m.msg_kind = kind;
+  if ((rc = reed__xmpp_payload_build(st->el, &pl)) != 0) {
+    error_for(c, st, rc);
+    reed__xmpp_payload_cleanup(&pl);
+    return;
+  }
+  extra.xmpp_payload = m.payload = pl.xml;
+  extra.reply_to = m.reply_to = pl.reply_to;
   *x = (xim_sending_t){.session_id = reed_session_id(c->session),
                        .from = c->full_jid,
                        .id = st->id,
@@ -221,28 +260,9 @@ send_body(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const target_t *t,
                        .to_full = t->full != NULL,
                        .to = st->to,
                        .no_carbons = reed__xcarb_private(st->el)};
-  if (t->nick[0] == '\0') {
-    if (!headline) /* 8.5.2.1.1: headline is dropped, the rest kept */
-      tell_offline(c, st, t, &m);
-    *x = saved;
-    return;
-  }
-  extra.to_session = t->full ? reed_session_id(t->full->session) : 0;
-  rc = reed_tell(c->session, t->nick, kind, body, m.len, &extra, &id);
-  m.sid = id;
-  /* XEP-0280 7: the account's other carbons-enabled resources get what
-   * went to one full JID. */
-  if (rc == 0 && t->full != NULL && !x->no_carbons &&
-      reed__xcarb_eligible(type, true))
-    full_carbons(c, t, &m, st->to);
-  /* Kept for later only when nobody saw it, and not for the sender's own
-   * account: its sender is one of its sessions. */
-  if (rc == 0 && x->shown == 0 && !headline && !t->guest &&
-      reed_casecmp(t->acct, c->account) != 0 && !others_saw(c, t))
-    store_offline(c, st, t, &m, true);
+  tell(c, st, t, &m, &extra);
   *x = saved;
-  if (rc != 0)
-    error_for(c, st, rc);
+  reed__xmpp_payload_cleanup(&pl);
 }
 
 /* ---- The chain's row ------------------------------------------------------
@@ -342,8 +362,10 @@ reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
    * as +typing. */
   if (body == NULL || body[0] == '\0' || error || t.full == c) {
     relay_direct(c, st, &t);
-    if (!error && t.full == NULL && reed_casecmp(t.acct, c->account) != 0)
+    if (!error && t.full == NULL && reed_casecmp(t.acct, c->account) != 0) {
       reed__xcs_to_model(c, st->el, t.nick);
+      reed__xmpp_react_to_model(c, st->el, t.nick); /* XEP-0444 */
+    }
   } else if (c->session != NULL)
     send_body(c, st, &t, body, type);
   return true;

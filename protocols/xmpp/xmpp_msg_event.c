@@ -10,6 +10,7 @@
  * of them, as Prosody does by default); one to a full JID was limited to
  * that session by the model (reed_msg_extra_t.to_session). */
 #include "xmpp_carbons.h"
+#include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,7 +58,8 @@ reed__xim_msg_format(xmpp_out_t *o, const xim_msg_t *m)
     reed__xmpp_out_attr(o, "id", id);
     reed__xmpp_out_raw(o, "/>");
   }
-  if (m->origin_id != NULL) {
+  reed__xmpp_payload_put(o, m->reply_to, m->payload);
+  if (m->origin_id != NULL && m->payload == NULL) {
     reed__xmpp_out_raw(o, "<origin-id xmlns='" REED_NS_SID "'");
     reed__xmpp_out_attr(o, "id", m->origin_id);
     reed__xmpp_out_raw(o, "/>");
@@ -92,6 +94,8 @@ reed__xim_msg_of_event(reed_xmpp_core_t *c, const reed_event_t *ev,
       .by = by,
       .sid = ev->id,
       .origin_id = ours ? x->origin_id : NULL,
+      .reply_to = ev->u.msg.reply_to,
+      .payload = ev->u.msg.xmpp_payload,
   };
 }
 

@@ -107,10 +107,12 @@ typedef struct xmuc_msg_s {
   const char *id;          /* the sender's id (its echo), or NULL */
   const char *text;
   size_t len;
-  int msg_kind;      /* REED_MSG_*: ACTION shows as "/me " (XEP-0245) */
-  uint64_t sid;      /* the model's id, XEP-0359 stanza-id; 0: none */
-  const char *by;    /* the room's JID */
-  const char *delay; /* XEP-0203 stamp (history), or NULL */
+  int msg_kind;        /* REED_MSG_*: ACTION shows as "/me " (XEP-0245) */
+  uint64_t sid;        /* the model's id, XEP-0359 stanza-id; 0: none */
+  const char *by;      /* the room's JID */
+  const char *delay;   /* XEP-0203 stamp (history), or NULL */
+  uint64_t reply_to;   /* XEP-0461 as a model id; 0: none */
+  const char *payload; /* the other children (xmpp_payload.h), or NULL */
 } xmuc_msg_t;
 
 /* ` from=... type='groupchat'>...</message>`: the one rendering of a

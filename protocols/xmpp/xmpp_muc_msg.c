@@ -8,6 +8,7 @@
 #include "xmpp_im_int.h"
 #include "xmpp_mam_int.h"
 #include "xmpp_muc.h"
+#include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ reed__xmuc_msg_format(reed_xmpp_core_t *c, xmpp_out_t *o, const xmuc_msg_t *m)
     reed__xmpp_out_attr(o, "id", id);
     reed__xmpp_out_raw(o, "/>");
   }
+  reed__xmpp_payload_put(o, m->reply_to, m->payload);
   reed__xmpp_out_raw(o, "</message>");
 }
 
@@ -89,6 +91,8 @@ groupchat(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *room)
   const reed_xml_el_t *body = reed_xml_child(st->el, "body", NULL);
   const reed_xml_el_t *subj = reed_xml_child(st->el, "subject", NULL);
   xmuc_conn_t *x = reed__xmuc_conn(c);
+  reed_msg_extra_t ex = {0};
+  xmpp_payload_t pl;
   const char *text;
   size_t len;
   int kind = REED_MSG_NORMAL, rc;
@@ -111,11 +115,17 @@ groupchat(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *room)
     say_error(c, st, REED_ENOMEM);
     return;
   }
-  x->say_session = reed_session_id(c->session);
-  x->say_id = st->id;
-  rc = reed_room_say(c->session, room, kind, text, len, NULL, NULL);
-  x->say_session = 0;
-  x->say_id = NULL;
+  /* What the message carries besides its body (xmpp_payload.c). */
+  if ((rc = reed__xmpp_payload_build(st->el, &pl)) == 0) {
+    ex.xmpp_payload = pl.xml;
+    ex.reply_to = pl.reply_to;
+    x->say_session = reed_session_id(c->session);
+    x->say_id = st->id;
+    rc = reed_room_say(c->session, room, kind, text, len, &ex, NULL);
+    x->say_session = 0;
+    x->say_id = NULL;
+  }
+  reed__xmpp_payload_cleanup(&pl);
   if (rc != 0)
     say_error(c, st, rc);
 }
@@ -239,6 +249,8 @@ fmt_groupchat(void *ctx, const reed_event_t *ev)
       .msg_kind = ev->u.msg.msg_kind,
       .sid = ev->id,
       .by = by,
+      .reply_to = ev->u.msg.reply_to,
+      .payload = ev->u.msg.xmpp_payload,
   };
   xmpp_out_t o;
   reed_buf_t *b = NULL;
@@ -308,6 +320,8 @@ hist_one(void *ud, const reed_hist_entry_t *e)
       .sid = e->id,
       .by = by,
       .delay = stamp,
+      .reply_to = e->reply_to,
+      .payload = e->xmpp_payload,
   };
   xmpp_out_t o;
 

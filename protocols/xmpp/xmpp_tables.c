@@ -4,7 +4,9 @@
 #include "xmpp_admin.h"
 #include "xmpp_carbons.h"
 #include "xmpp_component.h"
+#include "xmpp_payload.h"
 #include "xmpp_im_int.h"
+#include "xmpp_mam_int.h"
 #include "xmpp_muc.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
@@ -204,6 +206,31 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .types = XMPP_IQ_GET | XMPP_IQ_SET,
      .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
      .fn = reed__xmpp_iq_mam},
+    {.name = "metadata",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_NONE | XMPP_TO_SELF_BARE,
+     .fn = reed__xmpp_iq_mam_meta},
+    /* XEP-0313 on a MUC room's JID (xmpp_mam_room.c). */
+    {.name = "query",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_mam_room,
+     .accept = reed__xmpp_to_muc_room},
+    {.name = "metadata",
+     .ns = "urn:xmpp:mam:2",
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_mam_room_meta,
+     .accept = reed__xmpp_to_muc_room},
+    /* XEP-0425 moderation in a room (xmpp_moderate.c). */
+    {.name = "moderate",
+     .ns = "urn:xmpp:message-moderate:1",
+     .types = XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmpp_iq_moderate,
+     .accept = reed__xmpp_to_muc_room},
     /* XEP-0280 carbons (xmpp_carbons.c). */
     {.name = "enable",
      .ns = REED_NS_CARBONS,
@@ -219,10 +246,11 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 };
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
-    reed__xmpp_block_message, /* XEP-0191: keep first */
-    reed__xcomp_message,      /* XEP-0114 */
-    reed__xmuc_message,       /* XEP-0045: to the MUC service */
-    reed__xmuc_direct_invite, /* XEP-0249 to a local account */
+    reed__xmpp_block_message,   /* XEP-0191: keep first */
+    reed__xcomp_message,        /* XEP-0114 */
+    reed__xmpp_message_retract, /* XEP-0424: before MUC and IM */
+    reed__xmuc_message,         /* XEP-0045: to the MUC service */
+    reed__xmuc_direct_invite,   /* XEP-0249 to a local account */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -297,7 +325,8 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_INVITE] = reed__xmuc_ev_invite,
     [REED_EV_AFFILIATION] = reed__xmuc_ev_affiliation,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
-    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
+    [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg_all,
+    [REED_EV_REDACT] = reed__xmpp_ev_redact,
     [REED_EV_PRESENCE] = reed__xmpp_ev_presence, /* IRC/AMP contacts */
     [REED_EV_AWAY] = reed__xmpp_ev_away,
 };
@@ -315,6 +344,7 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_CSI] = reed__xcsi_free,
     [XMPP_EXT_COMPONENT] = reed__xcomp_free,
     [XMPP_EXT_MUC] = reed__xmuc_conn_free,
+    [XMPP_EXT_REACT] = reed__xmpp_react_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,
@@ -331,6 +361,7 @@ const xmpp_disco_var_t *const reed__xmpp_disco_vars[] = {
     reed__xmpp_disco_bookmarks, /* XEP-0402 */
     reed__xmpp_disco_commands,  /* XEP-0050 */
     reed__xmpp_disco_carbons,   /* XEP-0280 */
+    reed__xmpp_disco_retract,   /* XEP-0424 */
     NULL,
 };
 

@@ -170,28 +170,55 @@ TEST(persist_topic_and_modes)
   sf_cleanup(&p.f);
 }
 
-TEST(persist_redact_deletes_row)
+static void
+tomb_of(void *ud, const reed_hist_entry_t *e)
+{
+  char *out = ud;
+  size_t n = strlen(out);
+
+  snprintf(out + n, 256 - n, "%s%.*s%s%s ", e->redacted ? "X" : "",
+           (int)e->text_len, e->text, e->xmpp_payload ? "+" : "",
+           e->xmpp_payload ? e->xmpp_payload : "");
+}
+
+/* A redaction leaves a tombstone row (id, time, sender; no words), and the
+ * payload and the tombstone both come back after a restart. */
+TEST(persist_redact_keeps_tombstone)
 {
   pf_t p = {0};
   reed_session_t *s;
+  reed_msg_extra_t x = {.xmpp_payload = "<receipt xmlns='urn:x'/>"};
+  reed_hist_query_t all = {.dir = REED_HIST_LATEST, .tombstones = true};
   uint64_t id1 = 0, id2 = 0;
+  char got[256] = "";
   sqlite3 *raw;
 
   sf_init(&p.f);
   pf_start(&p);
   s = pf_session(&p, "Alice", "alice");
   ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
-  ASSERT_EQ(reed_room_say(s, "Chat", 0, "oops", 4, NULL, &id1), 0);
-  ASSERT_EQ(reed_room_say(s, "Chat", 0, "fine", 4, NULL, &id2), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "oops", 4, &x, &id1), 0);
+  ASSERT_EQ(reed_room_say(s, "Chat", 0, "fine", 4, &x, &id2), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
   raw = sf_raw(&p.f);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 2);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages WHERE payload ="
+                        " '<receipt xmlns=''urn:x''/>'"),
+            2);
   ASSERT_EQ(reed_redact(s, "Chat", id1, "typo"), 0);
   ASSERT_EQ(reed_store_turn_end(p.st), 0);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 1);
-  ASSERT_EQ(sf_int(raw, "SELECT id FROM messages"), (long long)id2);
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM messages"), 2);
+  ASSERT_EQ(sf_int(raw, "SELECT id FROM messages WHERE redacted = 1 AND"
+                        " length(text) = 0 AND payload IS NULL"),
+            (long long)id1);
   sqlite3_close(raw);
+  pf_restart(&p);
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
+  ASSERT_EQ(reed_history_room(s, "Chat", &all, tomb_of, got), 0);
+  ASSERT_STR_EQ(got, "X fine+<receipt xmlns='urn:x'/> ");
+  ASSERT_EQ(reed_redact(s, "Chat", id1, NULL), REED_ENOSUCHMSG);
   pf_stop(&p);
+  ASSERT_EQ(reed_alloc_live(), 0);
   sf_cleanup(&p.f);
 }
 

@@ -32,7 +32,8 @@
   "<feature var='http://jabber.org/protocol/pubsub#retrieve-items'/>"          \
   "<feature var='urn:xmpp:bookmarks:1#compat'/>"                               \
   "<feature var='urn:xmpp:mam:2'/>"                                            \
-  "<feature var='urn:xmpp:mam:2#extended'/>"
+  "<feature var='urn:xmpp:mam:2#extended'/>"                                   \
+  "<feature var='urn:xmpp:message-retract:1'/>"
 #define ACCOUNT_IDS                                                            \
   "<identity category='account' type='registered'/>"                           \
   "<identity category='pubsub' type='pep'/>"

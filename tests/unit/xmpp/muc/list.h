@@ -1,4 +1,7 @@
 TEST_ENTRY(muc_join_irc_both_ways)
+TEST_ENTRY(mam_room_ids_and_paging)
+TEST_ENTRY(mam_room_retract_and_moderate)
+TEST_ENTRY(mam_room_payload_and_reply)
 TEST_ENTRY(muc_join_refusals)
 TEST_ENTRY(muc_one_nick)
 TEST_ENTRY(muc_actions_and_lines)
