@@ -520,6 +520,26 @@ stop_timers(reed__bot_xmpp_t *x)
   x->keepalive_timer = 0;
 }
 
+/* Unavailable presence with a status, to a room (its occupant JID) or,
+ * with r NULL, to everyone; sent at once. */
+static void
+send_unavailable(reed__bot_xmpp_t *x, const reed__bot_xmpp_room_t *r,
+                 const char *status)
+{
+  char to[REED__BOT_XMPP_JID], nick[REED__BOT_XMPP_NICK * 3];
+  xmpp_stanza_t *p;
+
+  if (r &&
+      (reed__bot_xmpp_nick_from_api(x->nick, nick, sizeof(nick)) != 0 ||
+       (size_t)snprintf(to, sizeof(to), "%s/%s", r->jid, nick) >= sizeof(to)))
+    return;
+  p = presence_to(x, r ? to : NULL, "unavailable");
+  if (p && text_child(p, "status", status))
+    x->io.send(x->io.io, p);
+  if (p)
+    xmpp_stanza_release(p);
+}
+
 static int
 op_quit(void *t, const char *reason)
 {
@@ -532,13 +552,14 @@ op_quit(void *t, const char *reason)
   if (x->reconnect_timer)
     c->cancel(c->c, x->reconnect_timer);
   x->reconnect_timer = 0;
-  if (was == REED__BOT_XMPP_READY) {
-    xmpp_stanza_t *p = presence_to(x, NULL, "unavailable");
-    if (p && text_child(p, "status", reason ? reason : "bye"))
-      x->io.send(x->io.io, p);
-    if (p)
-      xmpp_stanza_release(p);
-  }
+  /* Each room first, then everyone: a server need not pass the status of
+   * the broadcast on to the rooms (XEP-0045 leaves it to the client). */
+  for (int i = 0; i < REED__BOT_XMPP_ROOMS_MAX && was == REED__BOT_XMPP_READY;
+       i++)
+    if (x->rooms[i] && x->rooms[i]->joined)
+      send_unavailable(x, x->rooms[i], reason ? reason : "bye");
+  if (was == REED__BOT_XMPP_READY)
+    send_unavailable(x, NULL, reason ? reason : "bye");
   x->state = REED__BOT_XMPP_DONE;
   if (was == REED__BOT_XMPP_READY || was == REED__BOT_XMPP_CONNECTING)
     x->io.close(x->io.io);
