@@ -721,7 +721,11 @@ reed__bot_xmpp_closed(reed__bot_xmpp_t *x, const char *reason, int final)
     return;
   ev.ts_ms = reed_bot_wall_ms(&x->bot);
   if (final) {
+    /* As the IRC client's refused SASL: the bot is done, its timers go. */
+    reed_log(x->bot.log, REED_LOG_ERROR, "bot: %s", reason);
     x->state = REED__BOT_XMPP_DONE;
+    x->bot.closed = 1;
+    reed__bot_stop_timers(&x->bot);
     reed__bot_dispatch(&x->bot, &ev);
     return;
   }

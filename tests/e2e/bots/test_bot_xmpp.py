@@ -11,7 +11,9 @@ are answered in the room, the bot's own reflected messages are not taken
 as commands, its nick shows as an occupant. One to one: "!ping" gets
 "pong". The bot flag: disco#info of the bot says client/bot, its presence
 carries XEP-0115 caps. The server restarts on the same ports: the bot
-reconnects and rejoins by itself. SIGTERM: it leaves with its reason."""
+reconnects and rejoins by itself. SIGTERM: it leaves with its reason. A
+wrong password ends the bot; an unknown CA is refused and retried;
+certificate checks off, it logs in over direct TLS."""
 import asyncio
 import os
 import signal
@@ -45,11 +47,20 @@ class MucXmppServer(XmppServer):
         return path
 
 
-def start_bot(srv, log, room="#e2e"):
-    env = dict(os.environ, REED_BOT_XMPP_PASS="botpw",
-               REED_BOT_TLS_CA=srv.cafile)
+def start_bot(srv, log, room="#e2e", password="botpw", ca=True,
+              insecure=False, direct=False):
+    env = dict(os.environ, REED_BOT_XMPP_PASS=password)
+    for k in ("REED_BOT_TLS_CA", "REED_BOT_TLS_INSECURE", "REED_BOT_TLS"):
+        env.pop(k, None)
+    if ca:
+        env["REED_BOT_TLS_CA"] = srv.cafile
+    if insecure:
+        env["REED_BOT_TLS_INSECURE"] = "1"
+    if direct:
+        env["REED_BOT_TLS"] = "1"
+    port = srv.tls_port if direct else srv.port
     proc = subprocess.Popen([BOT, "--xmpp", "timebot@" + srv.domain,
-                             srv.host, str(srv.port), room],
+                             srv.host, str(port), room],
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=env)
 
@@ -152,6 +163,34 @@ async def bot_flag(alice, full):
                for i in ids), ET.tostring(res.xml)
 
 
+async def ended(proc):
+    return await asyncio.get_running_loop().run_in_executor(
+        None, proc.wait, WAIT)
+
+
+async def logins(srv, procs):
+    """A wrong password is final (the bot ends by itself); a certificate
+    the system's CAs do not vouch for is refused and retried; with checks
+    off (tests only) the bot connects, here over direct TLS."""
+    log = []
+    procs.append(start_bot(srv, log, password="wrong"))
+    assert await ended(procs[-1]) == 0
+    text = "".join(log)
+    assert "disconnected (login refused" in text and "retry in 0 ms" in text, \
+        text
+    log = []
+    procs.append(start_bot(srv, log, ca=False))
+    await wait_log(log, "disconnected (")
+    assert "connected as" not in "".join(log) and \
+        "retry in 0 ms" not in "".join(log), log
+    procs[-1].kill()
+    log = []
+    procs.append(start_bot(srv, log, ca=False, insecure=True, direct=True))
+    await wait_log(log, "connected as timebot")
+    procs[-1].send_signal(signal.SIGTERM)
+    assert await ended(procs[-1]) == 0
+
+
 async def scenario(srv, log):
     kind = srv.kind
     procs = []
@@ -197,6 +236,7 @@ async def scenario(srv, log):
             None, procs[0].wait, 10)
         assert procs[0].returncode == 0, procs[0].returncode
         await alice.close()
+        await logins(srv, procs)
     finally:
         for p in procs:
             if p.poll() is None:
