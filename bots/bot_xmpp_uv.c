@@ -414,6 +414,7 @@ watch(uvx_t *ub)
 static int
 attempt(uvx_t *ub, const char *addr)
 {
+  xmpp_conn_t *conn;
   int rc;
 
   if (ub->spent) {
@@ -431,8 +432,11 @@ attempt(uvx_t *ub, const char *addr)
   connecting = NULL;
   if (rc == XMPP_EOK && ub->fd >= 0 && watch(ub) == 0)
     return 0;
-  xmpp_conn_release(ub->conn);
+  /* Not ours any more: releasing a connecting one reports its end, which
+   * the caller reports itself. */
+  conn = ub->conn;
   ub->conn = NULL;
+  xmpp_conn_release(conn);
   return REED_EIO;
 }
 
