@@ -124,7 +124,10 @@ reed__bot_xmpp_room_name(const char *muc, const char *bare, char *out,
   size_t n = 0;
   int rc;
 
-  if (at == NULL || at == bare || strchr(bare, '/'))
+  /* One '@', a domain after it: else no room of this API's ("#a@b@c"
+   * would not turn back into the same JID). */
+  if (at == NULL || at == bare || at[1] == '\0' || strchr(at + 1, '@') ||
+      strchr(bare, '/'))
     return REED_EBADROOM;
   rc = put(out, size, &n, '#');
   for (const char *s = bare; s < at && rc == 0; s++) {

@@ -66,6 +66,12 @@ TEST(xmpp_names_table)
   ASSERT_EQ(reed__bot_xmpp_room_name("conference.localhost", "a b@c", out,
                                      sizeof(out)),
             REED_EBADROOM);
+  ASSERT_EQ(reed__bot_xmpp_room_name("conference.localhost", "a@b@c", out,
+                                     sizeof(out)),
+            REED_EBADROOM);
+  ASSERT_EQ(
+      reed__bot_xmpp_room_name("conference.localhost", "a@", out, sizeof(out)),
+      REED_EBADROOM);
   ASSERT_EQ(reed__bot_xmpp_room_jid("m", "#abcdef", out, 6), REED_ETOOBIG);
   for (size_t i = 0; i < REED_ARRAY_SIZE(nicks); i++) {
     ASSERT_EQ(reed__bot_xmpp_nick_to_api(nicks[i].xmpp, out, sizeof(out)), 0);
@@ -524,4 +530,22 @@ TEST(xmpp_bad_options)
   xmpp_ctx_free(f.ctx);
   fc_cleanup(&f.fc);
   ASSERT_EQ(reed_alloc_live(), 0);
+}
+
+TEST(xmpp_quit_leaves_rooms)
+{
+  static fx_t f;
+  const char *out, *room, *all;
+
+  fx_in_room(&f);
+  ASSERT_EQ(reed_bot_quit(&f.x.bot, "bye now"), 0);
+  out = take(&f);
+  /* The room first (some servers pass no status on), then everyone. */
+  room = strstr(out, "to=\"" ROOM "/bot\"");
+  all = strstr(out, "<presence type=\"unavailable\"><status>");
+  ASSERT(room != NULL && all != NULL && room < all);
+  expect_has(room, "<status>bye now</status>");
+  ASSERT_EQ(f.closes, 1);
+  ASSERT_EQ(reed_bot_say(&f.x.bot, "#e2e", "x"), REED_ECLOSED);
+  fx_free(&f);
 }
