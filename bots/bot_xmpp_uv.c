@@ -34,6 +34,7 @@
  * A connection object serves one attempt: a new one per reconnect (with
  * the handlers added again), the old one released at the next attempt,
  * never inside its own callbacks. */
+#include "bot_uv_clock.h"
 #include "bot_xmpp_int.h"
 
 #include <stdio.h>
@@ -47,23 +48,12 @@
 
 typedef struct uvx_s uvx_t;
 
-typedef struct uvtimer_s {
-  uv_timer_t h;
-  uint64_t id;
-  reed_timer_cb cb;
-  void *arg;
-  uvx_t *ub;
-  struct uvtimer_s *next;
-} uvtimer_t;
-
 struct uvx_s {
   reed__bot_xmpp_t x; /* first: a reed_bot_t * is a uvx_t * */
   uv_loop_t *loop;
-  reed_clock_t clock;
+  reed__bot_uv_clock_t clock;
   reed_log_t log;
   xmpp_log_t xlog;
-  uvtimer_t *timers;
-  uint64_t next_id;
   xmpp_ctx_t *ctx;
   xmpp_conn_t *conn;  /* this attempt's, or NULL */
   xmpp_conn_t *spent; /* a finished attempt's, released later */
@@ -83,24 +73,7 @@ struct uvx_s {
 
 static void maybe_free(uvx_t *ub);
 
-/* ---- reed_clock_t on uv timers ------------------------------------------- */
-static uint64_t
-clk_now(void *c)
-{
-  return uv_now(((uvx_t *)c)->loop);
-}
-
-static uint64_t
-clk_wall(void *c)
-{
-  uv_timeval64_t tv;
-
-  REED_UNUSED(c);
-  if (uv_gettimeofday(&tv) != 0)
-    return 0;
-  return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
-
+/* ---- Handles ------------------------------------------------------------ */
 static void
 handle_closed(uv_handle_t *h)
 {
@@ -109,70 +82,6 @@ handle_closed(uv_handle_t *h)
   reed_free(h);
   ub->pending--;
   maybe_free(ub);
-}
-
-static void
-timer_closed(uv_handle_t *h)
-{
-  uvtimer_t *t = h->data;
-  uvx_t *ub = t->ub;
-
-  reed_free(t);
-  ub->pending--;
-  maybe_free(ub);
-}
-
-static void
-timer_unlink_close(uvtimer_t *t)
-{
-  uvtimer_t **pp = &t->ub->timers;
-
-  while (*pp && *pp != t)
-    pp = &(*pp)->next;
-  if (*pp)
-    *pp = t->next;
-  uv_timer_stop(&t->h);
-  uv_close((uv_handle_t *)&t->h, timer_closed);
-}
-
-static void
-timer_fired(uv_timer_t *h)
-{
-  uvtimer_t *t = h->data;
-
-  timer_unlink_close(t);
-  t->cb(t->arg);
-}
-
-static uint64_t
-clk_call_later(void *c, uint64_t ms, reed_timer_cb cb, void *arg)
-{
-  uvx_t *ub = c;
-  uvtimer_t *t = reed_calloc(1, sizeof(*t));
-
-  if (t == NULL)
-    return 0;
-  *t = (uvtimer_t){.id = ++ub->next_id, .cb = cb, .arg = arg, .ub = ub};
-  uv_timer_init(ub->loop, &t->h);
-  t->h.data = t;
-  ub->pending++;
-  uv_timer_start(&t->h, timer_fired, ms, 0);
-  t->next = ub->timers;
-  ub->timers = t;
-  return t->id;
-}
-
-static void
-clk_cancel(void *c, uint64_t id)
-{
-  uvx_t *ub = c;
-
-  for (uvtimer_t *t = ub->timers; t; t = t->next) {
-    if (t->id == id) {
-      timer_unlink_close(t);
-      return;
-    }
-  }
 }
 
 /* ---- Driving libstrophe
@@ -502,7 +411,7 @@ io_connect(void *io)
 static void
 maybe_free(uvx_t *ub)
 {
-  if (ub->freeing && ub->pending == 0) {
+  if (ub->freeing && ub->pending == 0 && ub->clock.open == 0) {
     if (ub->ctx)
       xmpp_ctx_free(ub->ctx);
     reed_free(ub->host);
@@ -510,6 +419,12 @@ maybe_free(uvx_t *ub)
     reed_free(ub->ca_file);
     reed_free(ub);
   }
+}
+
+static void
+clock_closed(void *owner)
+{
+  maybe_free(owner);
 }
 
 static int
@@ -557,17 +472,13 @@ reed_bot_xmpp_new(struct uv_loop_s *loop, const reed_bot_xmpp_opts_t *opts,
     return REED_ENOMEM;
   ub->loop = loop;
   ub->fd = -1;
-  ub->clock = (reed_clock_t){.now_ms = clk_now,
-                             .wall_ms = clk_wall,
-                             .call_later = clk_call_later,
-                             .cancel = clk_cancel,
-                             .c = ub};
+  reed__bot_uv_clock_init(&ub->clock, loop, clock_closed, ub);
   reed_log_init_stderr(&ub->log, REED_LOG_INFO);
   ub->xlog = (xmpp_log_t){.handler = on_log, .userdata = ub};
   ub->ctx = xmpp_ctx_new(NULL, &ub->xlog);
   io.io = ub;
-  rc = ub->ctx ? reed__bot_xmpp_init(&ub->x, opts, &io, ub->ctx, &ub->clock,
-                                     &ub->log)
+  rc = ub->ctx ? reed__bot_xmpp_init(&ub->x, opts, &io, ub->ctx,
+                                     &ub->clock.clock, &ub->log)
                : REED_ENOMEM;
   if (rc == 0)
     rc = settings(ub, opts);
