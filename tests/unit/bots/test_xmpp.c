@@ -549,3 +549,26 @@ TEST(xmpp_quit_leaves_rooms)
   ASSERT_EQ(reed_bot_say(&f.x.bot, "#e2e", "x"), REED_ECLOSED);
   fx_free(&f);
 }
+
+TEST(xmpp_join_refused)
+{
+  static fx_t f;
+  const char *out;
+
+  fx_ready(&f, NULL);
+  ASSERT_EQ(reed_bot_join(&f.x.bot, "#e2e", NULL), 0);
+  take(&f);
+  /* A nick in use: the join again as "bot_", as IRC's 433. */
+  feed(&f, "<presence type='error' from='" ROOM "/bot'><error type='cancel'>"
+           "<conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+           "</presence>");
+  out = take(&f);
+  expect_has(out, "to=\"" ROOM "/bot_\"");
+  /* Any other refusal: the room is forgotten (no rejoin, no say). */
+  feed(&f, "<presence type='error' from='" ROOM "/bot_'><error type='auth'>"
+           "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+           "</presence>");
+  ASSERT_EQ(reed_bot_say(&f.x.bot, "#e2e", "x"), REED_ENOTMEMBER);
+  ASSERT_STR_EQ(f.events, "");
+  fx_free(&f);
+}
