@@ -135,10 +135,20 @@ reed__bot_xmpp_room_t *reed__bot_xmpp_room_by_jid(reed__bot_xmpp_t *x,
                                                   const char *bare);
 /* Sends now (iq answers), when online. */
 void reed__bot_xmpp_send_now(reed__bot_xmpp_t *x, xmpp_stanza_t *st);
-/* Remembers the JID a private nick writes from. */
+/* bot_xmpp_rooms.c: remembers the JID a private nick writes from, and
+ * finds the JID a private message to an API nick goes to. */
 void reed__bot_xmpp_peer_remember(reed__bot_xmpp_t *x, const char *nick,
                                   const char *jid);
+int reed__bot_xmpp_peer_jid(reed__bot_xmpp_t *x, const char *nick, char *out,
+                            size_t size);
+/* The room, found or added (0, ELIMIT, ENOMEM); its key replaced. */
+int reed__bot_xmpp_room_remember(reed__bot_xmpp_t *x, const char *name,
+                                 const char *jid, const char *key,
+                                 reed__bot_xmpp_room_t **out);
 void reed__bot_xmpp_room_forget(reed__bot_xmpp_t *x, reed__bot_xmpp_room_t *r);
+void reed__bot_xmpp_room_free(reed__bot_xmpp_room_t *r);
+/* Forgets the occupants (and that the room was joined). */
+void reed__bot_xmpp_occ_clear(reed__bot_xmpp_room_t *r);
 int reed__bot_xmpp_occ_has(const reed__bot_xmpp_room_t *r, const char *nick);
 int reed__bot_xmpp_occ_add(reed__bot_xmpp_room_t *r, const char *nick);
 void reed__bot_xmpp_occ_del(reed__bot_xmpp_room_t *r, const char *nick);
