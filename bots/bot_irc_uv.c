@@ -1,10 +1,10 @@
 /* The networked transport's libuv adapter: resolves and connects, feeds
  * what it reads to the sans-IO client (bot_irc.c), writes with
- * uv_try_write and queues the rest, and implements reed_clock_t on
- * uv_timer handles. Everything is freed once the loop has run every close
- * callback. */
+ * uv_try_write and queues the rest; time is bot_uv_clock.c's. Everything
+ * is freed once the loop has run every close callback. */
 #include "bot_irc_int.h"
 #include "bot_tls.h"
+#include "bot_uv_clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,22 +12,11 @@
 
 typedef struct uvbot_s uvbot_t;
 
-typedef struct uvtimer_s {
-  uv_timer_t h;
-  uint64_t id;
-  reed_timer_cb cb;
-  void *arg;
-  uvbot_t *ub;
-  struct uvtimer_s *next;
-} uvtimer_t;
-
 struct uvbot_s {
   reed__bot_irc_t irc; /* first: a reed_bot_t * is a uvbot_t * */
   uv_loop_t *loop;
-  reed_clock_t clock;
+  reed__bot_uv_clock_t clock;
   reed_log_t log;
-  uvtimer_t *timers;
-  uint64_t next_id;
   uv_tcp_t *tcp;
   int tcp_closing;
   uv_getaddrinfo_t *gai;
@@ -43,88 +32,6 @@ struct uvbot_s {
 };
 
 static void maybe_free(uvbot_t *ub);
-
-/* ---- reed_clock_t on uv timers ------------------------------------------- */
-static uint64_t
-clk_now(void *c)
-{
-  return uv_now(((uvbot_t *)c)->loop);
-}
-
-static uint64_t
-clk_wall(void *c)
-{
-  uv_timeval64_t tv;
-
-  REED_UNUSED(c);
-  if (uv_gettimeofday(&tv) != 0)
-    return 0;
-  return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
-
-static void
-timer_closed(uv_handle_t *h)
-{
-  uvtimer_t *t = h->data;
-  uvbot_t *ub = t->ub;
-
-  reed_free(t);
-  ub->pending--;
-  maybe_free(ub);
-}
-
-static void
-timer_unlink_close(uvtimer_t *t)
-{
-  uvtimer_t **pp = &t->ub->timers;
-
-  while (*pp && *pp != t)
-    pp = &(*pp)->next;
-  if (*pp)
-    *pp = t->next;
-  uv_timer_stop(&t->h);
-  uv_close((uv_handle_t *)&t->h, timer_closed);
-}
-
-static void
-timer_fired(uv_timer_t *h)
-{
-  uvtimer_t *t = h->data;
-
-  timer_unlink_close(t);
-  t->cb(t->arg);
-}
-
-static uint64_t
-clk_call_later(void *c, uint64_t ms, reed_timer_cb cb, void *arg)
-{
-  uvbot_t *ub = c;
-  uvtimer_t *t = reed_calloc(1, sizeof(*t));
-
-  if (t == NULL)
-    return 0;
-  *t = (uvtimer_t){.id = ++ub->next_id, .cb = cb, .arg = arg, .ub = ub};
-  uv_timer_init(ub->loop, &t->h);
-  t->h.data = t;
-  ub->pending++;
-  uv_timer_start(&t->h, timer_fired, ms, 0);
-  t->next = ub->timers;
-  ub->timers = t;
-  return t->id;
-}
-
-static void
-clk_cancel(void *c, uint64_t id)
-{
-  uvbot_t *ub = c;
-
-  for (uvtimer_t *t = ub->timers; t; t = t->next) {
-    if (t->id == id) {
-      timer_unlink_close(t);
-      return;
-    }
-  }
-}
 
 /* ---- The connection -------------------------------------------------------
  */
@@ -409,10 +316,16 @@ io_connect(void *io)
 static void
 maybe_free(uvbot_t *ub)
 {
-  if (ub->freeing && ub->pending == 0) {
+  if (ub->freeing && ub->pending == 0 && ub->clock.open == 0) {
     reed__bot_tls_ctx_free(ub->tls_ctx);
     reed_free(ub);
   }
+}
+
+static void
+clock_closed(void *owner)
+{
+  maybe_free(owner);
 }
 
 static int
@@ -444,14 +357,10 @@ reed_bot_irc_new(struct uv_loop_s *loop, const reed_bot_irc_opts_t *opts,
   if (ub == NULL)
     return REED_ENOMEM;
   ub->loop = loop;
-  ub->clock = (reed_clock_t){.now_ms = clk_now,
-                             .wall_ms = clk_wall,
-                             .call_later = clk_call_later,
-                             .cancel = clk_cancel,
-                             .c = ub};
+  reed__bot_uv_clock_init(&ub->clock, loop, clock_closed, ub);
   reed_log_init_stderr(&ub->log, REED_LOG_INFO);
   io.io = ub;
-  rc = reed__bot_irc_init(&ub->irc, opts, &io, &ub->clock, &ub->log);
+  rc = reed__bot_irc_init(&ub->irc, opts, &io, &ub->clock.clock, &ub->log);
   if (rc == 0 && opts->tls)
     rc = tls_setup(ub, opts);
   if (rc != 0) {

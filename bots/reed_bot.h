@@ -1,4 +1,4 @@
-/* reed's bot API: one C interface, two transports.
+/* reed's bot API: one C interface, three transports.
  *
  * A bot registers handlers with filters (libstrophe's xmpp_handler_add
  * shape): reed_bot_on(bot, filter, cb, ud). Every event the bot sees is
@@ -14,9 +14,10 @@
  *    functions that the reed executable exports (it links against nothing);
  *  - networked, linked with libreed-bot (pkg-config reed-bot) and a small
  *    main that calls reed_bot_irc_new(): an IRC client on libuv for any
- *    IRC server.
+ *    IRC server, or reed_bot_xmpp_new(): an XMPP client (libstrophe) on
+ *    libuv for any XMPP server.
  *
- * Rooms are named as IRC shows them, "#name", on both transports. Strings
+ * Rooms are named as IRC shows them, "#name", on every transport. Strings
  * handed to callbacks are borrowed for the duration of the call; strings
  * passed in are copied. Everything runs on one thread: the loop's. */
 #ifndef REED_BOT_H
@@ -276,6 +277,47 @@ REED_EXTERN int reed_bot_irc_start(reed_bot_t *bot);
  * when the loop has run the close callbacks (run the loop once more). Must
  * not be called from a handler or timer of that bot. */
 REED_EXTERN void reed_bot_irc_free(reed_bot_t *bot);
+
+/* ---- Networked transport: XMPP (libreed-bot, on libstrophe) -------------
+ * The same bot on any XMPP server: it logs in with a JID and password
+ * (libstrophe's TLS and SASL), joins rooms as a XEP-0045 occupant and
+ * answers one-to-one chats. Room "#name" is name@<muc service> (the
+ * localpart escaped as XEP-0106 says), "#name@service" a room elsewhere.
+ * Nicks are occupant nicks in rooms; a one-to-one correspondent of the
+ * bot's own domain is its account name, one of another domain its bare
+ * JID; bytes an API nick cannot carry (space, '@', non-ASCII, ...) show
+ * as "\hh" and are turned back when the bot answers. NOTICE is sent as a
+ * normal message (XMPP has none); headline messages arrive as NOTICE. */
+typedef struct reed_bot_xmpp_opts_s {
+  const char *jid;           /* "name@domain" (a "/resource" may follow) */
+  const char *password;      /* required */
+  const char *nick;          /* room nick; the JID's localpart when NULL */
+  const char *host;          /* where to connect; the JID's domain when NULL */
+  uint16_t port;             /* 5222 (STARTTLS) or 5223 (direct TLS) when 0 */
+  const char *muc;           /* MUC service; "conference.<domain>" when NULL */
+  int direct_tls;            /* 1: TLS from the first byte (XEP-0368) */
+  const char *tls_ca_file;   /* PEM CAs to trust; NULL: the system's */
+  int tls_insecure;          /* 1: no certificate check (tests only) */
+  uint64_t reconnect_min_ms; /* first reconnect delay (default 1000) */
+  uint64_t reconnect_max_ms; /* cap (default 300000) */
+  int no_jitter;             /* 1: exact delays (tests) */
+} reed_bot_xmpp_opts_t;
+
+/* Creates an XMPP bot on `loop`; it connects when reed_bot_xmpp_start is
+ * called. Options are copied. TLS is always required (STARTTLS, or direct
+ * TLS); the server's certificate must chain to a trusted CA and name the
+ * JID's domain unless tls_insecure. Reconnects as the IRC transport does;
+ * a refused login is final (DISCONNECTED with retry_ms 0).
+ * Returns 0 or one of: REED_BOT_EINVAL (no JID, no password, a bad nick
+ * or MUC service), REED_BOT_ENOMEM. */
+REED_EXTERN int reed_bot_xmpp_new(struct uv_loop_s *loop,
+                                  const reed_bot_xmpp_opts_t *opts,
+                                  reed_bot_t **out);
+/* Starts connecting. Returns 0 or REED_BOT_ECLOSED after reed_bot_quit. */
+REED_EXTERN int reed_bot_xmpp_start(reed_bot_t *bot);
+/* Frees an XMPP bot (as reed_bot_irc_free: run the loop once more for the
+ * memory to go). Not from a handler or timer of that bot. */
+REED_EXTERN void reed_bot_xmpp_free(reed_bot_t *bot);
 
 /* ---- In-process plugins --------------------------------------------------
  * A plugin exports this function; reed calls it once after dlopen with a

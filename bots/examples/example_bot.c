@@ -1,7 +1,9 @@
 /* An example bot, built from this one file both as an in-process plugin
  * (reed loads it and calls reed_bot_plugin_init) and, with
- * example_main.c, as a networked IRC client linked with libreed-bot.
+ * example_main.c, as a networked IRC or XMPP client linked with
+ * libreed-bot.
  *
+ *   !ping        pong
  *   !time        the current time (UTC)
  *   !echo TEXT   repeats TEXT
  *   !seen NICK   when NICK last spoke in a room the bot is in
@@ -45,6 +47,14 @@ on_time(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
   format_time(reed_bot_wall_ms(bot), when, sizeof(when));
   snprintf(text, sizeof(text), "%s: it is %s", ev->nick, when);
   reed_bot_reply(bot, ev, text);
+  return REED_BOT_KEEP;
+}
+
+static int
+on_ping(reed_bot_t *bot, const reed_bot_event_t *ev, void *ud)
+{
+  (void)ud;
+  reed_bot_reply(bot, ev, "pong");
   return REED_BOT_KEEP;
 }
 
@@ -145,10 +155,8 @@ example_bot_setup(reed_bot_t *bot, const char *room)
     const char *name;
     reed_bot_handler_cb cb;
   } commands[] = {
-      {"time", on_time},
-      {"echo", on_echo},
-      {"seen", on_seen},
-      {"uptime", on_uptime},
+      {"ping", on_ping}, {"time", on_time},     {"echo", on_echo},
+      {"seen", on_seen}, {"uptime", on_uptime},
   };
   static char room_copy[65];
   reed_bot_filter_t in_rooms = {.kind = REED_BOT_EV_MESSAGE};
