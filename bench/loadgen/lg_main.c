@@ -8,6 +8,11 @@
  *            JOIN has been seen by every member), then S senders send M
  *            PRIVMSGs each, closed loop (a window of unfinished messages per
  *            sender) or paced (--rate): deliveries/s, latency, loss, order.
+ *   register XMPP only: as connect, each client registering its account
+ *            in-band (XEP-0077) before it logs in (untimed setup).
+ *
+ * --proto irc, amp, xmpp (lg_xmpp.c), or mixed: a third of the clients on
+ * each, every one on its protocol's port (--port, --port-amp, --port-xmpp).
  *
  * The last line on stdout is "RESULT key=value ...", for bench/run.sh. */
 #include "lg.h"
@@ -52,6 +57,13 @@ read_rss_kb(int pid)
 }
 
 static int
+uses_xmpp(const lg_t *lg)
+{
+  return strcmp(lg->opt.proto, "xmpp") == 0 ||
+         strcmp(lg->opt.proto, "mixed") == 0;
+}
+
+static int
 is_room(const lg_t *lg)
 {
   return strcmp(lg->opt.scenario, "room") == 0;
@@ -87,6 +99,8 @@ finish(lg_t *lg, int failed_run)
   report_common(lg);
   if (is_room(lg))
     lg_room_report(lg);
+  if (uses_xmpp(lg))
+    lg_xmpp_report(lg);
   printf(" phase=%s timed_out=%d ok=%d\n", phase_names[lg->phase],
          lg->timed_out, !failed_run);
   fflush(stdout);
@@ -122,7 +136,8 @@ start_sync(lg_t *lg)
 static void
 after_connect(lg_t *lg)
 {
-  if (strcmp(lg->opt.scenario, "connect") == 0) {
+  if (strcmp(lg->opt.scenario, "connect") == 0 ||
+      strcmp(lg->opt.scenario, "register") == 0) {
     finish(lg, lg->failed > 0);
   } else if (is_room(lg)) {
     lg->phase = PH_ROOM;
@@ -260,26 +275,58 @@ usage(void)
           "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
           "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
           "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
-          "  [--hold S]\n");
+          "  [--hold S] [--proto irc|amp|xmpp|mixed] [--password PW]\n"
+          "  [--port-amp P] [--port-xmpp P] [--domain D] [--muc D]\n"
+          "  [--sasl auto|plain|scram] [--scram-cache FILE]\n"
+          "  (xmpp: --scenario register too)\n");
 }
 
 static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},      {"port", 1, 0, 'p'},
-    {"scenario", 1, 0, 's'},  {"clients", 1, 0, 'n'},
-    {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'},  {"window", 1, 0, 'w'},
-    {"rate", 1, 0, 'r'},      {"size", 1, 0, 'z'},
-    {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},       {"prefix", 1, 0, 'x'},
-    {"channel", 1, 0, 'c'},   {"oper", 1, 0, 'o'},
-    {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
-    {"proto", 1, 0, 'I'},     {"password", 1, 0, 'W'},
-    {"hold", 1, 0, 'H'},      {0, 0, 0, 0}};
+    {"host", 1, 0, 'h'},        {"port", 1, 0, 'p'},
+    {"scenario", 1, 0, 's'},    {"clients", 1, 0, 'n'},
+    {"inflight", 1, 0, 'k'},    {"senders", 1, 0, 'S'},
+    {"messages", 1, 0, 'm'},    {"window", 1, 0, 'w'},
+    {"rate", 1, 0, 'r'},        {"size", 1, 0, 'z'},
+    {"spread", 1, 0, 'a'},      {"stall", 1, 0, 't'},
+    {"pid", 1, 0, 'P'},         {"prefix", 1, 0, 'x'},
+    {"channel", 1, 0, 'c'},     {"oper", 1, 0, 'o'},
+    {"oper-mode", 1, 0, 'O'},   {"deadline", 1, 0, 'D'},
+    {"proto", 1, 0, 'I'},       {"password", 1, 0, 'W'},
+    {"hold", 1, 0, 'H'},        {"port-amp", 1, 0, 'A'},
+    {"port-xmpp", 1, 0, 'X'},   {"domain", 1, 0, 'd'},
+    {"muc", 1, 0, 'M'},         {"sasl", 1, 0, 'L'},
+    {"scram-cache", 1, 0, 'C'}, {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
 {
   return (uint32_t)strtoul(s, NULL, 10);
+}
+
+/* The options of --proto xmpp and mixed. */
+static void
+set_xmpp_opt(lg_opts_t *o, int ch, const char *v)
+{
+  switch (ch) {
+  case 'A':
+    o->port_amp = (int)num(v);
+    break;
+  case 'X':
+    o->port_xmpp = (int)num(v);
+    break;
+  case 'd':
+    o->domain = v;
+    break;
+  case 'M':
+    o->muc = v;
+    break;
+  case 'L':
+    o->sasl = v;
+    break;
+  case 'C':
+    o->scram_cache = v;
+    break;
+  }
 }
 
 static void
@@ -349,6 +396,8 @@ set_opt(lg_opts_t *o, int ch, const char *v)
   case 'O':
     o->oper_mode = v;
     break;
+  default:
+    set_xmpp_opt(o, ch, v);
   }
 }
 
@@ -369,7 +418,10 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
                    .size = 64,
                    .stall_s = 15,
                    .prefix = "b",
-                   .channel = "#bench"};
+                   .channel = "#bench",
+                   .domain = "localhost",
+                   .muc = "conference.localhost",
+                   .sasl = "auto"};
   while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     if (ch == '?')
       return -1;
@@ -377,9 +429,17 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
   }
   if (o->port <= 0 || o->clients == 0 || o->inflight == 0 ||
       (strcmp(o->scenario, "connect") && strcmp(o->scenario, "idle") &&
-       strcmp(o->scenario, "room")))
+       strcmp(o->scenario, "room") && strcmp(o->scenario, "register")))
     return -1;
-  if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp"))
+  if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp") &&
+      strcmp(o->proto, "xmpp") && strcmp(o->proto, "mixed"))
+    return -1;
+  if (strcmp(o->scenario, "register") == 0 && strcmp(o->proto, "xmpp"))
+    return -1;
+  if (strcmp(o->proto, "mixed") == 0 && (o->port_amp <= 0 || o->port_xmpp <= 0))
+    return -1;
+  if (strcmp(o->sasl, "auto") && strcmp(o->sasl, "plain") &&
+      strcmp(o->sasl, "scram"))
     return -1;
   if (o->senders == 0 || o->senders > o->clients || o->window == 0 ||
       o->size < 40 || o->size > 400 || strlen(o->prefix) > 8)
@@ -410,7 +470,8 @@ static int
 run(lg_t *lg)
 {
   lg->clients = reed_calloc(lg->nclients, sizeof(*lg->clients));
-  if (lg->clients == NULL || (is_room(lg) && lg_room_init(lg) < 0))
+  if (lg->clients == NULL || (is_room(lg) && lg_room_init(lg) < 0) ||
+      (uses_xmpp(lg) && lg_xmpp_init(lg) < 0))
     return 2;
   uv_timer_init(lg->loop, &lg->tick);
   uv_timer_init(lg->loop, &lg->settle);
@@ -422,6 +483,8 @@ run(lg_t *lg)
   lg->t_start = lg->last_progress = lg_now_us(lg);
   lg_conn_start_more(lg);
   uv_run(lg->loop, UV_RUN_DEFAULT);
+  if (uses_xmpp(lg))
+    lg_xmpp_cleanup(lg);
   return lg->result;
 }
 

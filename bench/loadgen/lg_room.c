@@ -58,16 +58,36 @@ lg_room_cleanup(lg_t *lg)
   r->known = NULL;
 }
 
-void
-lg_room_start(lg_t *lg)
+static void
+join_from(lg_t *lg, uint32_t first)
 {
   uint32_t i;
 
-  lg->room.stage = ST_JOIN;
-  lg->room.t_join_start = lg_now_us(lg);
-  for (i = 0; i < lg->nclients; i++)
+  for (i = first; i < lg->nclients; i++)
     if (lg->clients[i].state == LG_READY)
       lg_proto_join(&lg->clients[i]);
+}
+
+void
+lg_room_start(lg_t *lg)
+{
+  lg->room.stage = ST_JOIN;
+  lg->room.t_join_start = lg_now_us(lg);
+  if (lg->clients[0].proto == LG_XMPP && lg->clients[0].state == LG_READY) {
+    lg_proto_join(&lg->clients[0]);
+    return;
+  }
+  lg->room.first_in = 1;
+  join_from(lg, 0);
+}
+
+void
+lg_room_first_in(lg_t *lg)
+{
+  if (lg->room.first_in)
+    return;
+  lg->room.first_in = 1;
+  join_from(lg, 1);
 }
 
 static void
