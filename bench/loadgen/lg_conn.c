@@ -294,6 +294,15 @@ client_start(lg_t *lg, lg_client_t *c)
   c->lg = lg;
   c->state = LG_CONNECTING;
   c->proto = (uint8_t)client_proto(lg, c->idx, &port);
+  if (c->proto != LG_XMPP && strcmp(lg->opt.scenario, "register") == 0) {
+    /* mixed: only XMPP accounts are registered ahead; IRC clients are
+     * guests and AMP ones Register when they connect */
+    c->closing = 1;
+    c->state = LG_READY;
+    lg->registered++;
+    lg->inflight--;
+    return 0;
+  }
   uv_ip4_addr(lg->opt.host, port, &dst);
   rc = uv_tcp_init_ex(lg->loop, &c->tcp, AF_INET);
   if (rc < 0) {

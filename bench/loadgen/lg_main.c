@@ -9,7 +9,8 @@
  *            PRIVMSGs each, closed loop (a window of unfinished messages per
  *            sender) or paced (--rate): deliveries/s, latency, loss, order.
  *   register XMPP only: as connect, each client registering its account
- *            in-band (XEP-0077) before it logs in (untimed setup).
+ *            in-band (XEP-0077) before it logs in (untimed setup; with
+ *            --proto mixed, the XMPP third only).
  *
  * --proto irc, amp, xmpp (lg_xmpp.c), or mixed: a third of the clients on
  * each, every one on its protocol's port (--port, --port-amp, --port-xmpp).
@@ -434,7 +435,8 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
   if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp") &&
       strcmp(o->proto, "xmpp") && strcmp(o->proto, "mixed"))
     return -1;
-  if (strcmp(o->scenario, "register") == 0 && strcmp(o->proto, "xmpp"))
+  if (strcmp(o->scenario, "register") == 0 && strcmp(o->proto, "xmpp") &&
+      strcmp(o->proto, "mixed"))
     return -1;
   if (strcmp(o->proto, "mixed") == 0 && (o->port_amp <= 0 || o->port_xmpp <= 0))
     return -1;

@@ -337,6 +337,8 @@ on_iq(lg_client_t *c, const lg_xstanza_t *s)
              s->id.p, (int)s->from.len, s->from.p);
   } else if (bench_view_eq(s->type, "error")) {
     fail(c, "iq", s->cond);
+    if (bench_view_eq(s->id, "cfg")) /* no instant-room form: join anyway */
+      lg_room_first_in(c->lg);
   } else if (bench_view_eq(s->id, "sync")) {
     lg_on_pong(c);
   } else if (bench_view_eq(s->id, "cfg")) {

@@ -354,13 +354,3 @@ lg_xstanza_read(const char *p, size_t n, lg_xstanza_t *out)
   }
   return rc < 0 || out->name.len == 0 ? REED_ESYNTAX : 0;
 }
-
-bench_view_t
-lg_jid_resource(bench_view_t jid)
-{
-  const char *s = memchr(jid.p, '/', jid.len);
-
-  if (s == NULL)
-    return (bench_view_t){jid.p + jid.len, 0};
-  return (bench_view_t){s + 1, jid.len - (size_t)(s + 1 - jid.p)};
-}

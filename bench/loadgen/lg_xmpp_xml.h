@@ -83,7 +83,4 @@ typedef struct lg_xstanza_s {
 /* Summarizes one element. Returns 0 or REED_ESYNTAX. */
 int lg_xstanza_read(const char *p, size_t n, lg_xstanza_t *out);
 
-/* The part of a JID after '/', or an empty view. */
-bench_view_t lg_jid_resource(bench_view_t jid);
-
 #endif

@@ -1,0 +1,100 @@
+"""Writes bench/RESULTS-xmpp.md from xbench.py's raw RESULT lines: the
+medians per server and row, the ratios to reed, and every raw line."""
+import statistics
+
+ROWS = [  # (label, point, field, unit, higher is better)
+    ("logins/s (SCRAM-SHA-1)", "logins", "connect_per_s", "/s", True),
+    ("idle memory per session", "idle", "bytes_per_client", " B", False),
+    ("fan100 deliveries/s", "fan100", "deliveries_per_s", "/s", True),
+    ("fan100 p50 latency", "fan100", "p50_us", " µs", False),
+    ("fan100 p99 latency", "fan100", "p99_us", " µs", False),
+    ("fan1000 deliveries/s", "fan1000", "deliveries_per_s", "/s", True),
+    ("fan1000 p50 latency", "fan1000", "p50_us", " µs", False),
+    ("fan1000 p99 latency", "fan1000", "p99_us", " µs", False),
+    ("2,000-occupant join", "join2000", "join_ms", " ms", False),
+]
+
+
+def parse(raw):
+    out = {}
+    for line in raw:
+        kind, label, run, rest = line.split(" ", 3)
+        kv = dict(x.split("=", 1) for x in rest.split() if "=" in x)
+        out.setdefault((kind, label), []).append(kv)
+    return out
+
+
+def median(results, field):
+    vals = [float(r[field]) for r in results
+            if r.get("ok") == "1" and field in r]
+    return (statistics.median(vals), len(vals)) if vals else (None, 0)
+
+
+def fmt(v):
+    return "—" if v is None else "{:,.0f}".format(v)
+
+
+def table(servers, data, runs):
+    head = "| row | " + " | ".join(servers) + " |"
+    lines = [head, "|" + "---|" * (len(servers) + 1)]
+    for label, point, field, unit, _ in ROWS:
+        cells = []
+        for s in servers:
+            v, n = median(data.get((s, point), []), field)
+            cell = fmt(v) + ("" if v is None else unit)
+            if v is not None and n < runs:
+                cell += " (%d of %d runs ok)" % (n, runs)
+            if v is None and data.get((s, point)):
+                cell = "failed (see raw)"
+            cells.append(cell)
+        lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    return lines
+
+
+def mixed_lines(data):
+    irc, _ = median(data.get(("reed", "irc1000"), []), "deliveries_per_s")
+    mix, _ = median(data.get(("reed", "mixed1000"), []), "deliveries_per_s")
+    if irc is None or mix is None:
+        return ["Mixed room: not measured or failed (see the raw lines)."]
+    ratios = []
+    for a, b in zip(data[("reed", "irc1000")], data[("reed", "mixed1000")]):
+        if a.get("ok") == "1" and b.get("ok") == "1":
+            ratios.append(float(b["deliveries_per_s"]) /
+                          float(a["deliveries_per_s"]))
+    return ["| reed, 1,000 members | deliveries/s (median) | p50 | p99 |",
+            "|---|---|---|---|",
+            "| IRC only | %s | %s µs | %s µs |" % (
+                fmt(irc),
+                fmt(median(data[("reed", "irc1000")], "p50_us")[0]),
+                fmt(median(data[("reed", "irc1000")], "p99_us")[0])),
+            "| a third each on IRC, XMPP, AMP | %s | %s µs | %s µs |" % (
+                fmt(mix),
+                fmt(median(data[("reed", "mixed1000")], "p50_us")[0]),
+                fmt(median(data[("reed", "mixed1000")], "p99_us")[0])),
+            "",
+            "Mixed / IRC-only, run by run: %s (median %.2f; target 0.7)." % (
+                ", ".join("%.2f" % r for r in ratios),
+                statistics.median(ratios) if ratios else 0.0)]
+
+
+def write_report(path, machine, sizes, raw):
+    servers = list(machine["versions"])
+    data = parse(raw)
+    out = ["# XMPP benchmark results (issue 17)", "",
+           "Written by `%s` on %s. Versions: %s. Load average at the start "
+           "%s, at the end %s (2 cores, shared with whatever else ran: "
+           "compare servers within this file, not across runs)." % (
+               machine["command"], machine["date"],
+               ", ".join("%s %s" % kv for kv in machine["versions"].items()),
+               " ".join(machine["load_start"]),
+               " ".join(machine["load_end"])),
+           "",
+           "Medians of %d runs%s. Sizes: %s." % (
+               machine["runs"], " (quick sizes)" if machine["quick"] else "",
+               ", ".join("%s %s" % kv for kv in sizes.items())),
+           ""]
+    out += table(servers, data, machine["runs"])
+    out += ["", "## Mixed room (reed)", ""] + mixed_lines(data)
+    out += ["", "## Raw RESULT lines", "", "```"] + raw + ["```", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(out))
