@@ -4,6 +4,7 @@
 #include "xmpp_admin.h"
 #include "xmpp_carbons.h"
 #include "xmpp_im_int.h"
+#include "xmpp_muc.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
 
@@ -180,6 +181,7 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
     reed__xmpp_block_message, /* XEP-0191: keep first */
+    reed__xmuc_message,       /* XEP-0045: to the MUC service */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -187,9 +189,8 @@ const xmpp_chain_fn reed__xmpp_message_chain[] = {
 
 const xmpp_chain_fn reed__xmpp_presence_chain[] = {
     reed__xmpp_block_presence, /* XEP-0191: keep first */
-    reed__xmpp_presence_sub,
-    reed__xmpp_presence_im,
-    NULL,
+    reed__xmuc_presence,       /* XEP-0045: to the MUC service */
+    reed__xmpp_presence_sub,   reed__xmpp_presence_im, NULL,
 };
 
 const xmpp_nonza_t reed__xmpp_nonzas[] = {
@@ -237,7 +238,15 @@ const xmpp_hook_fn reed__xmpp_on_unbind[] = {
 
 const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KILL] = reed__xmpp_ev_kill,
-    [REED_EV_MESSAGE] = reed__xmpp_ev_message,
+    /* Room messages are the MUC's, private ones IM's. */
+    [REED_EV_MESSAGE] = reed__xmuc_ev_message,
+    [REED_EV_JOIN] = reed__xmuc_ev_join,
+    [REED_EV_PART] = reed__xmuc_ev_part,
+    [REED_EV_QUIT] = reed__xmuc_ev_quit,
+    [REED_EV_NICK] = reed__xmuc_ev_nick,
+    [REED_EV_TOPIC] = reed__xmuc_ev_topic,
+    [REED_EV_KICK] = reed__xmuc_ev_kick,
+    [REED_EV_MODE] = reed__xmuc_ev_mode,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
 };
@@ -253,6 +262,7 @@ const xmpp_ext_free_fn reed__xmpp_ext_free[XMPP_EXT_MAX] = {
     [XMPP_EXT_REGISTER] = reed__xmpp_register_free,
     [XMPP_EXT_SM] = reed__xsm_free,
     [XMPP_EXT_CSI] = reed__xcsi_free,
+    [XMPP_EXT_MUC] = reed__xmuc_conn_free,
 };
 
 /* Disco features by family (xmpp_ext.h): a family's file lists its vars,

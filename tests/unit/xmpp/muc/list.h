@@ -1,0 +1,1 @@
+TEST_ENTRY(muc_join_irc_both_ways)

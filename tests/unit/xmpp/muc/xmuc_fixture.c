@@ -1,0 +1,84 @@
+/* The MUC tests' world (xmuc_fixture.h). */
+#include "xmuc_fixture.h"
+
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+xmuc_init(xim_t *w)
+{
+  xim_init(w);
+  xim_account(w, "alice");
+  xim_account(w, "bob");
+  xim_account(w, "carol");
+  xim_account(w, "dave");
+}
+
+const char *
+xmuc_join(tw_client_t *c, const char *room, const char *nick)
+{
+  char buf[512];
+
+  snprintf(buf, sizeof(buf),
+           "<presence to='%s@" MUC "/%s'><x " MUC_NS
+           "><history maxstanzas='0'/></x></presence>",
+           room, nick);
+  tw_send(c, buf);
+  return tw_take(c);
+}
+
+void
+xmuc_joined(tw_client_t *c, const char *room, const char *nick)
+{
+  const char *got = xmuc_join(c, room, nick);
+
+  if (strstr(got, "<status code='110'/>") == NULL)
+    reed__test_fail(__FILE__, __LINE__, "join of %s as %s: %s", room, nick,
+                    got);
+}
+
+void
+xmuc_irc(xim_t *w, xpeer_t *p, const char *user, const char *room)
+{
+  char line[128];
+
+  xpeer_irc_login(&w->tw, p, user);
+  if (room != NULL) {
+    snprintf(line, sizeof(line), "JOIN #%s\r\n", room);
+    xpeer_send(p, line);
+  }
+  xpeer_take(p);
+}
+
+/* Lines without their leading "@tags " part. */
+static void
+untag(const char *in, char *out, size_t size)
+{
+  size_t n = 0;
+  bool bol = true;
+
+  for (; *in != '\0' && n + 1 < size; in++) {
+    if (bol && *in == '@') {
+      while (*in != '\0' && *in != ' ')
+        in++;
+      if (*in == '\0')
+        break;
+      bol = false;
+      continue;
+    }
+    out[n++] = *in;
+    bol = *in == '\n';
+  }
+  out[n] = '\0';
+}
+
+void
+xmuc_irc_expect(xpeer_t *p, const char *want)
+{
+  static char buf[16384];
+
+  untag(xpeer_take(p), buf, sizeof(buf));
+  ASSERT_STR_EQ(buf, want);
+}
