@@ -106,6 +106,10 @@ struct lg_s {
   uint64_t t0_ns, t_start, t_registered, last_progress;
   uint64_t server_errors;
   long rss_before_kb, rss_after_kb;
+  /* CPU seconds of the server (--pid) and of this process at the mark:
+   * the start, or for a room the first message; the RESULT line gives
+   * what each used from there, the machine's load aside. */
+  double cpu_server0, cpu_self0;
   int phase;
   int result;    /* exit status */
   int timed_out; /* stopped by the stall or deadline limit */
@@ -117,6 +121,8 @@ struct lg_s {
 /* Microseconds since the run started (uv_hrtime, not cached). */
 uint64_t lg_now_us(lg_t *lg);
 void lg_progress(lg_t *lg);
+/* Sets the CPU mark (lg_main.c). */
+void lg_cpu_mark(lg_t *lg);
 
 /* lg_conn.c */
 void lg_conn_start_more(lg_t *lg);

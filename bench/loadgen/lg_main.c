@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 enum { PH_CONNECT, PH_SYNC, PH_SETTLE, PH_ROOM, PH_DONE };
 
@@ -55,6 +56,60 @@ read_rss_kb(int pid)
       break;
   fclose(f);
   return kb;
+}
+
+/* utime + stime of a process in seconds, from /proc/<pid>/stat; -1 when
+ * there is no such process. */
+static double
+cpu_of(int pid)
+{
+  unsigned long ut, st;
+  char path[64], buf[1024], *p;
+  size_t n;
+  FILE *f;
+
+  if (pid <= 0)
+    return -1;
+  snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+  if ((f = fopen(path, "r")) == NULL)
+    return -1;
+  n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  p = strrchr(buf, ')'); /* the command name may hold spaces */
+  if (p == NULL || sscanf(p + 2,
+                          "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                          "%*u %lu %lu",
+                          &ut, &st) != 2)
+    return -1;
+  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+cpu_self(void)
+{
+  struct rusage ru;
+
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+         (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+void
+lg_cpu_mark(lg_t *lg)
+{
+  lg->cpu_server0 = cpu_of(lg->opt.pid);
+  lg->cpu_self0 = cpu_self();
+}
+
+static void
+report_cpu(lg_t *lg)
+{
+  double srv = cpu_of(lg->opt.pid);
+
+  printf(" loadgen_cpu_s=%.2f", cpu_self() - lg->cpu_self0);
+  if (srv >= 0 && lg->cpu_server0 >= 0)
+    printf(" server_cpu_s=%.2f", srv - lg->cpu_server0);
 }
 
 static int
@@ -95,13 +150,14 @@ finish(lg_t *lg, int failed_run)
     return;
   if (lg->failed || lg->disconnects || (is_room(lg) && lg_room_bad(lg)))
     failed_run = 1;
-  if (failed_run && lg->last_error[0])
+  if ((failed_run || lg->server_errors) && lg->last_error[0])
     fprintf(stderr, "loadgen: last error: %s\n", lg->last_error);
   report_common(lg);
   if (is_room(lg))
     lg_room_report(lg);
   if (uses_xmpp(lg))
     lg_xmpp_report(lg);
+  report_cpu(lg);
   printf(" phase=%s timed_out=%d ok=%d\n", phase_names[lg->phase],
          lg->timed_out, !failed_run);
   fflush(stdout);
@@ -480,6 +536,7 @@ run(lg_t *lg)
   lg->tick.data = lg->settle.data = lg;
   uv_timer_start(&lg->tick, on_tick, 100, 100);
   lg->rss_before_kb = read_rss_kb(lg->opt.pid);
+  lg_cpu_mark(lg);
   lg->rss_after_kb = -1;
   lg->t0_ns = uv_hrtime();
   lg->t_start = lg->last_progress = lg_now_us(lg);

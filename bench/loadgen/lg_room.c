@@ -149,6 +149,7 @@ start_send(lg_t *lg)
 
   r->stage = ST_SEND;
   r->t_send_start = lg_now_us(lg);
+  lg_cpu_mark(lg);
   if (lg->opt.rate > 0) {
     ms = (uint64_t)(1000.0 / lg->opt.rate);
     uv_timer_start(&r->pace, on_pace, 0, ms ? ms : 1);

@@ -4,11 +4,17 @@ import statistics
 
 ROWS = [  # (label, point, field, unit, higher is better)
     ("logins/s (SCRAM-SHA-1)", "logins", "connect_per_s", "/s", True),
+    ("logins per server CPU second", "logins", "per_server_cpu_s", "",
+     True),
     ("idle memory per session", "idle", "bytes_per_client", " B", False),
     ("fan100 deliveries/s", "fan100", "deliveries_per_s", "/s", True),
+    ("fan100 deliveries per server CPU second", "fan100",
+     "per_server_cpu_s", "", True),
     ("fan100 p50 latency", "fan100", "p50_us", " µs", False),
     ("fan100 p99 latency", "fan100", "p99_us", " µs", False),
     ("fan1000 deliveries/s", "fan1000", "deliveries_per_s", "/s", True),
+    ("fan1000 deliveries per server CPU second", "fan1000",
+     "per_server_cpu_s", "", True),
     ("fan1000 p50 latency", "fan1000", "p50_us", " µs", False),
     ("fan1000 p99 latency", "fan1000", "p99_us", " µs", False),
     ("2,000-occupant join", "join2000", "join_ms", " ms", False),
@@ -20,6 +26,12 @@ def parse(raw):
     for line in raw:
         kind, label, run, rest = line.split(" ", 3)
         kv = dict(x.split("=", 1) for x in rest.split() if "=" in x)
+        # Work done per CPU second of the server: the machine's load moves
+        # the rates, much less this.
+        done = kv.get("deliveries") or kv.get("registered")
+        if float(kv.get("server_cpu_s", 0)) > 0 and done:
+            kv["per_server_cpu_s"] = str(float(done) /
+                                         float(kv["server_cpu_s"]))
         out.setdefault((kind, label), []).append(kv)
     return out
 

@@ -150,7 +150,7 @@ def loadgen(srv, args, log):
     """Runs the load generator; returns the RESULT line's fields."""
     ports = srv.ports()
     cmd = [loadgen_bin(), "--port", str(ports.get("irc", ports["xmpp"])),
-           "--password", PASSWORD] + args
+           "--password", PASSWORD, "--pid", str(srv.measured_pid())] + args
     if "mixed" in args:
         cmd += ["--port-amp", str(ports["amp"]),
                 "--port-xmpp", str(ports["xmpp"])]
@@ -169,7 +169,7 @@ def xmpp(*args, sasl="scram"):
     return ["--proto", "xmpp", "--sasl", sasl] + list(args)
 
 
-def point_args(point, sizes, run, cache, pid):
+def point_args(point, sizes, run, cache):
     """The loadgen invocations of one point: a list of (label, args)."""
     s = sizes
     if point == "logins":
@@ -180,8 +180,7 @@ def point_args(point, sizes, run, cache, pid):
     if point == "idle":
         return [("idle", xmpp("--scenario", "idle", "--clients",
                               str(s["idle"]), "--inflight", "100",
-                              "--scram-cache", cache, "--pid", str(pid),
-                              "--stall", "60"))]
+                              "--scram-cache", cache, "--stall", "60"))]
     if point in ("fan100", "fan1000"):
         n, senders, m = s[point]
         return [(point, xmpp("--scenario", "room", "--clients", str(n),
@@ -203,15 +202,16 @@ def point_args(point, sizes, run, cache, pid):
                 str(senders), "--messages", str(m), "--window", "20",
                 "--inflight", "100", "--stall", "60"]
         mp = "m%d" % run
+        mcache = ["--scram-cache", cache + ".mixed%d" % run]
         return [("mixed_register",
                  ["--proto", "mixed", "--sasl", "scram", "--scenario",
                   "register", "--clients", str(n), "--inflight", "50",
-                  "--prefix", mp, "--stall", "60"]),
+                  "--prefix", mp, "--stall", "60"] + mcache),
                 ("irc1000", ["--proto", "irc", "--prefix", "i%d" % run,
                              "--channel", "#ircr%d" % run] + room),
                 ("mixed1000", ["--proto", "mixed", "--sasl", "scram",
                                "--prefix", mp, "--channel", "#mixr%d" % run]
-                 + room)]
+                 + mcache + room)]
     raise ValueError(point)
 
 
@@ -242,8 +242,7 @@ def bench_server(kind, points, runs, sizes, work, raw):
             for point in points:
                 if point == "mixed" and kind != "reed":
                     continue
-                for label, args in point_args(point, sizes, run, cache,
-                                              srv.measured_pid()):
+                for label, args in point_args(point, sizes, run, cache):
                     res = loadgen(srv, args, log)
                     line = "%s %s %d %s" % (kind, label, run, " ".join(
                         "%s=%s" % kv for kv in res.items()))
