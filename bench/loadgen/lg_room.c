@@ -367,15 +367,16 @@ lg_room_report(lg_t *lg)
                       : 0.0;
 
   printf(
-      " members=%u senders=%u messages=%u join_done=%d join_ms=%.1f "
+      " members=%u senders=%u messages=%u join_done=%d members_complete=%u "
+      "join_ms=%.1f "
       "joins_seen=%llu "
       "joins_expected=%llu deliveries=%llu expected=%llu loss=%lld "
       "order_errors=%llu bad_payload=%llu self_echo=%llu send_s=%.3f "
       "deliveries_per_s=%.0f p50_us=%llu p99_us=%llu max_us=%llu",
       members(lg), lg->opt.senders, lg->opt.messages, r->t_join_end != 0,
-      (double)(end - r->t_join_start) / 1e3, (unsigned long long)r->joins_seen,
-      (unsigned long long)r->joins_expected, (unsigned long long)r->deliveries,
-      (unsigned long long)r->expected,
+      r->members_complete, (double)(end - r->t_join_start) / 1e3,
+      (unsigned long long)r->joins_seen, (unsigned long long)r->joins_expected,
+      (unsigned long long)r->deliveries, (unsigned long long)r->expected,
       (long long)r->expected - (long long)r->deliveries,
       (unsigned long long)r->order_errors, (unsigned long long)r->bad_payload,
       (unsigned long long)r->self_echo, send_s > 0 ? send_s : 0.0,
