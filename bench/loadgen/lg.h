@@ -90,6 +90,7 @@ typedef struct lg_room_s {
   uint32_t *sent, *complete;
   uint32_t opered;
   uint64_t t_join_start, t_join_end, t_send_start, t_last_delivery;
+  double join_server_cpu_s; /* -1 without --pid */
   uv_timer_t pace;
   uint64_t paced;
   int stage;
@@ -121,8 +122,10 @@ struct lg_s {
 /* Microseconds since the run started (uv_hrtime, not cached). */
 uint64_t lg_now_us(lg_t *lg);
 void lg_progress(lg_t *lg);
-/* Sets the CPU mark (lg_main.c). */
+/* Sets the CPU mark (lg_main.c); the server's CPU seconds since it, or
+ * -1 without --pid. */
 void lg_cpu_mark(lg_t *lg);
+double lg_server_cpu_since_mark(lg_t *lg);
 
 /* lg_conn.c */
 void lg_conn_start_more(lg_t *lg);

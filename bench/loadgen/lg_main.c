@@ -102,6 +102,14 @@ lg_cpu_mark(lg_t *lg)
   lg->cpu_self0 = cpu_self();
 }
 
+double
+lg_server_cpu_since_mark(lg_t *lg)
+{
+  double srv = cpu_of(lg->opt.pid);
+
+  return srv >= 0 && lg->cpu_server0 >= 0 ? srv - lg->cpu_server0 : -1;
+}
+
 static void
 report_cpu(lg_t *lg)
 {

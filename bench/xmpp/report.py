@@ -18,6 +18,8 @@ ROWS = [  # (label, point, field, unit, higher is better)
     ("fan1000 p50 latency", "fan1000", "p50_us", " µs", False),
     ("fan1000 p99 latency", "fan1000", "p99_us", " µs", False),
     ("2,000-occupant join", "join2000", "join_ms", " ms", False),
+    ("2,000-occupant join, server CPU", "join2000", "join_server_cpu_s",
+     " s", False),
 ]
 
 
@@ -43,10 +45,22 @@ def median(results, field):
 
 
 def fmt(v):
-    return "—" if v is None else "{:,.0f}".format(v)
+    if v is None:
+        return "—"
+    return "{:,.0f}".format(v) if abs(v) >= 100 else "{:.2f}".format(v)
 
 
-def table(servers, data, runs):
+def failed_cell(results):
+    """What a point that never succeeded got to, from its first run."""
+    r = results[0]
+    if r.get("join_done") == "0":
+        return "not done in %.0f s (%s of %s occupants complete)" % (
+            float(r.get("join_ms", 0)) / 1e3, r.get("members_complete", "?"),
+            r.get("members", "?"))
+    return "failed (%s; see raw)" % r.get("phase", "?")
+
+
+def table(servers, data, runs, once):
     head = "| row | " + " | ".join(servers) + " |"
     lines = [head, "|" + "---|" * (len(servers) + 1)]
     for label, point, field, unit, _ in ROWS:
@@ -54,10 +68,11 @@ def table(servers, data, runs):
         for s in servers:
             v, n = median(data.get((s, point), []), field)
             cell = fmt(v) + ("" if v is None else unit)
-            if v is not None and n < runs:
-                cell += " (%d of %d runs ok)" % (n, runs)
+            want = 1 if point in once else runs
+            if v is not None and n < want:
+                cell += " (%d of %d runs ok)" % (n, want)
             if v is None and data.get((s, point)):
-                cell = "failed (see raw)"
+                cell = failed_cell(data[(s, point)])
             cells.append(cell)
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     return lines
@@ -89,8 +104,9 @@ def mixed_lines(data):
                 statistics.median(ratios) if ratios else 0.0)]
 
 
-def write_report(path, machine, sizes, raw):
+def write_report(path, machine, sizes, raw, once=("join2000",)):
     servers = list(machine["versions"])
+    runs = machine.get("runs_done", machine["runs"])
     data = parse(raw)
     out = ["# XMPP benchmark results (issue 17)", "",
            "Written by `%s` on %s. Versions: %s. Load average at the start "
@@ -101,11 +117,12 @@ def write_report(path, machine, sizes, raw):
                " ".join(machine["load_start"]),
                " ".join(machine["load_end"])),
            "",
-           "Medians of %d runs%s. Sizes: %s." % (
-               machine["runs"], " (quick sizes)" if machine["quick"] else "",
+           "Medians of %d runs (%s: the first run only)%s. Sizes: %s." % (
+               runs, ", ".join(sorted(once)),
+               " (quick sizes)" if machine["quick"] else "",
                ", ".join("%s %s" % kv for kv in sizes.items())),
            ""]
-    out += table(servers, data, machine["runs"])
+    out += table(servers, data, runs, once)
     out += ["", "## Mixed room (reed)", ""] + mixed_lines(data)
     out += ["", "## Raw RESULT lines", "", "```"] + raw + ["```", ""]
     with open(path, "w") as f:
