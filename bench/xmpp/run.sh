@@ -4,7 +4,7 @@
 # what each point measures; bench/README.md how to install the peers).
 #
 # usage: bench/xmpp/run.sh [-s reed,prosody,ejabberd] [-r RUNS] [-q]
-#                          [-p logins,idle,fan100,fan1000,join2000,mixed]
+#                          [-p idle,logins,fan100,fan1000,join2000,mixed]
 #                          [-o OUT.md]
 # Environment: BUILD (build/bench-release), LOADGEN, REED_BIN.
 set -eu
