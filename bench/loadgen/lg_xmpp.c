@@ -333,8 +333,10 @@ on_iq(lg_client_t *c, const lg_xstanza_t *s)
 {
   if (bench_view_eq(s->type, "get") || bench_view_eq(s->type, "set")) {
     /* a server's ping, or anything else: an empty answer keeps it happy */
-    lg_sendf(c, "<iq type='result' id='%.*s' to='%.*s'/>", (int)s->id.len,
-             s->id.p, (int)s->from.len, s->from.p);
+    lg_sendf(c, "<iq type='result' id='%.*s'%s%.*s%s/>", (int)s->id.len,
+             s->id.len ? s->id.p : "", s->from.len ? " to='" : "",
+             (int)s->from.len, s->from.len ? s->from.p : "",
+             s->from.len ? "'" : "");
   } else if (bench_view_eq(s->type, "error")) {
     fail(c, "iq", s->cond);
     if (bench_view_eq(s->id, "cfg")) /* no instant-room form: join anyway */
