@@ -203,6 +203,7 @@ kind_of(const reed_event_t *ev)
     return REED_BOT_EV_INVITE;
   case REED_EV_KILL:
     return REED_BOT_EV_DISCONNECTED;
+  case REED_EV_AFFILIATION: /* its op change comes as MODE; bots see neither */
   default:
     return REED_BOT_EV_ANY; /* not shown to bots */
   }

@@ -72,6 +72,7 @@
   X(ENOSUCHMSG, -61, "no such message")                                        \
   X(ELISTFULL, -62, "list is full")                                            \
   X(EUNAVAILABLE, -63, "temporarily unavailable")                              \
+  X(ELASTOWNER, -64, "the room needs an owner")                                \
   X(EFATAL, -100, "fatal error for this connection")                           \
   X(EPROTO, -101, "protocol violation")
 

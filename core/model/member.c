@@ -198,12 +198,16 @@ invite_find(reed_room_t *r, const reed__person_t *p, bool take)
 static int
 admit(reed_room_t *r, reed_session_t *s, const char *key)
 {
-  if (reed__can_override(s))
+  reed_affiliation_t aff = reed__aff_of(r, s->p);
+
+  /* An owner always gets in (ergo's founder); admins and members pass
+   * invite-only as an invex entry would (XEP-0045's members-only). */
+  if (reed__can_override(s) || aff == REED_AFF_OWNER)
     return 0;
   if (reed__masklist_match(&r->lists[REED__LIST_BAN], s) &&
       !reed__masklist_match(&r->lists[REED__LIST_EXCEPT], s))
     return REED_EBANNED;
-  if (r->invite_only && !invite_find(r, s->p, false) &&
+  if (r->invite_only && aff < REED_AFF_MEMBER && !invite_find(r, s->p, false) &&
       !reed__masklist_match(&r->lists[REED__LIST_INVEX], s))
     return REED_EINVITEONLY;
   if (r->key[0] != '\0' && (key == NULL || strcmp(key, r->key) != 0))
@@ -246,7 +250,13 @@ join_apply(reed_room_t *r, reed_session_t *s, reed__member_t *mem,
   bool fresh = mem->room == NULL;
 
   if (fresh) {
-    mem->op = r->n_members == 0;
+    if (r->n_members == 0 && !reed_room_registered(r)) {
+      if (r->forgotten)
+        r->created_ms = ev->ts_ms;
+      r->forgotten = false;
+      reed__aff_claim(s, r);
+    }
+    mem->op = reed__op_on_join(r, s->p);
     mem->joined_ms = ev->ts_ms;
     link_member(r, mem);
     invite_find(r, s->p, true);
@@ -270,7 +280,7 @@ join_undo(reed_room_t *r, reed__member_t *mem, reed__join_t *j)
   if (mem != NULL && mem->room == NULL)
     reed_free(mem);
   if (r != NULL)
-    reed__room_maybe_empty(r);
+    reed__room_maybe_sleep(r);
 }
 
 /* Allocates the join (and the member, when new) and wakes the room. */

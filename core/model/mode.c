@@ -185,14 +185,34 @@ mask_new(const char *mask, bool account, const char *by)
   return e;
 }
 
+/* An account ban replaces the account's affiliation: an admin's or an
+ * owner's needs an owner, and the last owner stays. */
+static int
+ban_aff_check(reed_session_t *s, reed_room_t *r, const char *account)
+{
+  const reed__aff_t *a = reed__aff_find(r, account);
+
+  if (a == NULL || a->aff < REED_AFF_ADMIN)
+    return 0;
+  if (a->aff == REED_AFF_OWNER && r->n_owners == 1)
+    return REED_ELASTOWNER;
+  if (reed__can_override(s) || reed__aff_of(r, s->p) == REED_AFF_OWNER)
+    return 0;
+  return REED_ENOPRIV;
+}
+
 static int
 plan_list(reed_session_t *s, reed_room_t *r, batch_t *b,
           const reed_mode_change_t *c, plan_t *pl)
 {
   int l = list_of(c->mode);
+  int rc;
 
   if (entry_normalize(c->arg, c->account, pl->arg, sizeof(pl->arg)) != 0)
     return REED_EBADMODE;
+  if (l == REED__LIST_BAN && c->account && c->set &&
+      (rc = ban_aff_check(s, r, pl->arg)) != 0)
+    return rc;
   if (mask_present(r, b, l, pl->arg, c->account) == c->set)
     return 1;
   if (c->set && b->list_n[l] >= r->m->max_list_entries)
@@ -321,6 +341,8 @@ apply_one(reed_room_t *r, const batch_t *b, plan_t *pl, uint64_t ts)
   else if (c->mode == REED_RMODE_VOICE)
     pl->mem->voice = c->set;
   else if (pl->list >= 0 && c->set) {
+    if (pl->list == REED__LIST_BAN && c->account)
+      reed__aff_drop(r, pl->arg); /* OUTCAST now */
     pl->add->ms = ts;
     list_append(&r->lists[pl->list], pl->add);
     pl->add = NULL;

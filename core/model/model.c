@@ -177,6 +177,19 @@ reed_model_account_exists(const reed_model_t *m, const char *name)
   return reed__map_get(&m->accounts, fold) != NULL;
 }
 
+const char *
+reed__account_name(const reed_model_t *m, const char *name)
+{
+  char fold[REED_ACCOUNT_MAX + 1];
+  const reed__account_t *a;
+
+  if (name == NULL || !reed_account_valid(name))
+    return NULL;
+  reed_casefold(fold, name, sizeof(fold));
+  a = reed__map_get(&m->accounts, fold);
+  return a != NULL ? a->name : NULL;
+}
+
 void
 reed_model_each_account(const reed_model_t *m,
                         void (*cb)(void *ud, const char *name), void *ud)

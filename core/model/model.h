@@ -106,6 +106,16 @@ bool reed_model_account_exists(const reed_model_t *m, const char *name);
 void reed_model_each_account(const reed_model_t *m,
                              void (*cb)(void *ud, const char *name), void *ud);
 
+/* Room affiliations, per account and room (see "Room affiliations" below
+ * for what they mean and the calls). */
+typedef enum {
+  REED_AFF_NONE = 0,
+  REED_AFF_OUTCAST,
+  REED_AFF_MEMBER,
+  REED_AFF_ADMIN,
+  REED_AFF_OWNER,
+} reed_affiliation_t;
+
 /* ---- Events --------------------------------------------------------------
  */
 typedef enum {
@@ -134,6 +144,10 @@ typedef enum {
                        use (u.presence); to its watchers only */
   REED_EV_ANNOUNCE, /* an operator's announcement (text) to the sessions that
                        asked for them; not sequenced */
+  /* An account's affiliation in room changed (see "Room affiliations"):
+   * target = the account, text = the reason (or NULL), u.aff. Sequenced;
+   * to the room's members and the observers. */
+  REED_EV_AFFILIATION,
 } reed_event_kind_t;
 
 enum { REED_MSG_NORMAL, REED_MSG_ACTION, REED_MSG_NOTICE };
@@ -289,6 +303,13 @@ typedef struct reed_ev_presence_s { /* PRESENCE */
   bool online; /* the nick came into use (else it went out of use) */
 } reed_ev_presence_t;
 
+typedef struct reed_ev_aff_s {  /* AFFILIATION */
+  reed_affiliation_t aff, prev; /* now and before */
+  /* The account's nick in the room when a member (its first member
+   * person's), else NULL. */
+  const char *nick;
+} reed_ev_aff_t;
+
 typedef struct reed_event_s {
   reed_event_kind_t kind;
   uint64_t id;    /* sequencer id (0 for events that are not sequenced) */
@@ -315,6 +336,7 @@ typedef struct reed_event_s {
     reed_ev_redact_t redact;     /* REDACT */
     reed_ev_part_t part;         /* PART */
     reed_ev_presence_t presence; /* PRESENCE */
+    reed_ev_aff_t aff;           /* AFFILIATION */
   } u;
 } reed_event_t;
 
@@ -327,7 +349,8 @@ typedef struct reed_event_s {
  * forms; the cache and its buffers live until the fan-out ends.
  *
  * Sequenced (id and ts from the sequencer, reported to observers once):
- * MESSAGE, JOIN, PART, QUIT, NICK, TOPIC, MODE, KICK, REDACT. The others
+ * MESSAGE, JOIN, PART, QUIT, NICK, TOPIC, MODE, KICK, REDACT, AFFILIATION.
+ * The others
  * (INVITE, AWAY, ACCOUNT, REALNAME, HOST, TAGMSG, KILL, PRESENCE) have id
  * 0 and the current wall time. The acting session gets its own MESSAGE
  * and TAGMSG with `echo` set (and its label); NICK, JOIN, PART, TOPIC, MODE
@@ -561,7 +584,8 @@ bool reed_session_sban(reed_session_t *s, reed_sban_view_t *out);
  * Reasons longer than REED_REASON_MAX are cut at a character boundary;
  * reasons with control characters or bad UTF-8 are EBADTEXT. */
 /* Joins (creating the room, or waking its dormant state; the first member
- * of an empty room becomes op). When another session of the person is
+ * of an empty room nobody owns becomes op, and a logged-in creator its
+ * owner: see "Room affiliations"). When another session of the person is
  * already joined, only this session gets JOIN and no admission check runs.
  * Returns 0, EBADROOM, EINVAL (the session has no nick), EALREADYMEMBER,
  * ETOOMANYROOMS, EBANNED (unless excepted), EINVITEONLY (no invite, no
@@ -643,7 +667,8 @@ int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
 typedef struct reed_member_view_s {
   reed_actor_t who;
   bool op, voice;
-  const char *away; /* NULL when present */
+  reed_affiliation_t aff; /* the member's account's (NONE: a guest) */
+  const char *away;       /* NULL when present */
   uint64_t joined_ms;
 } reed_member_view_t;
 
@@ -852,6 +877,93 @@ void reed_session_each_watch(const reed_session_t *s,
                              void (*cb)(void *ud, const char *nick), void *ud);
 size_t reed_session_watch_count(const reed_session_t *s);
 size_t reed_model_watch_limit(const reed_model_t *m);
+
+/* ---- Room affiliations -----------------------------------------------------
+ * Per account and room, persistent (the store saves them), in XEP-0045's
+ * terms. A room with an owner is "registered": it keeps its settings, lists
+ * and topic when it empties and across restarts; nobody gets op by arriving
+ * first in it; owners and admins get op (every protocol) when they join. A
+ * room without an owner forgets its settings when it empties (history may
+ * stay). A room created by a logged-in session is owned by its account.
+ * OUTCAST is the account ban: the room's BAN list entry with `account` set,
+ * so reed_room_set_modes with an account ban and an OUTCAST affiliation are
+ * one thing, enforced on every protocol.
+ *
+ * Beyond that (additions to the shared interface):
+ * - Admission: an owner gets in past bans, invite-only, key and limit;
+ *   an admin or member passes invite-only (as an invex entry would:
+ *   XEP-0045's members-only room).
+ * - A room's first member gets op only when the room has no owner. When a
+ *   logged-in session creates a room (joins one nobody is in and nobody
+ *   owns), AFFILIATION (OWNER, nick NULL) is emitted before its JOIN.
+ * - An account ban set through reed_room_set_modes on an account that is
+ *   an admin or owner needs an owner (or server operator): ENOPRIV; it
+ *   replaces that account's affiliation (MODE is the only event then).
+ * - Registration: in a room without an owner, a joined op that is logged
+ *   in may make its own account OWNER (IRC's ChanServ REGISTER).
+ * - Member views (reed_member_view_t.aff) and reed_room_each_nick_aff say
+ *   each member's affiliation. */
+
+/* The account's affiliation in room (NONE for NULL, a guest, or none). */
+reed_affiliation_t reed_room_affiliation(const reed_room_t *r,
+                                         const char *account);
+/* Sets (or with NONE removes) an account's affiliation, as s. Who may:
+ * an owner (or server operator) changes anyone's, also to or from OWNER
+ * (an owner may not remove the last owner: ELASTOWNER); an admin sets
+ * MEMBER, OUTCAST or NONE for accounts that are neither admin nor owner.
+ * Online members of that account get or lose op as their new
+ * affiliation says (OWNER/ADMIN: op; an OUTCAST is kicked with `reason`).
+ * Emits REED_EV_AFFILIATION to the room (sequenced: room, target = the
+ * account, u.aff). Returns 0, ENOSUCHROOM, ENOPRIV, ENOACCOUNT (no such
+ * account), ELASTOWNER, EBADTEXT, ENOMEM.
+ * Also (additions): the room may be dormant (an empty registered room; the
+ * room source is asked for one the model does not hold); setting what is
+ * already set is 0 without an event; the op change is a MODE event from s
+ * after AFFILIATION (+o/-o), the kick a KICK; EINVAL for an affiliation
+ * out of range; ELISTFULL when OUTCAST finds the ban list full; the
+ * sequencer's error (the store's gate while degraded). */
+int reed_room_set_affiliation(reed_session_t *s, const char *room,
+                              const char *account, reed_affiliation_t aff,
+                              const char *reason);
+/* Each account with affiliation `which` (NONE: every affiliation), in the
+ * order set (with NONE: owners, admins and members in the order set, then
+ * outcasts in the order of the ban list). */
+typedef struct reed_aff_entry_s {
+  const char *account;
+  reed_affiliation_t aff;
+  const char *by; /* the setter's account or nick; "" when unknown */
+  uint64_t ms;
+} reed_aff_entry_t;
+void reed_room_each_affiliation(const reed_room_t *r, reed_affiliation_t which,
+                                void (*cb)(void *ud, const reed_aff_entry_t *e),
+                                void *ud);
+/* Has an owner. */
+bool reed_room_registered(const reed_room_t *r);
+/* Loader for the store: without events; makes the room (dormant) when the
+ * model does not know it. (OUTCAST loads an account ban; EINVAL for a bad
+ * account name, setter or affiliation, EBADROOM, ENOMEM, ELISTFULL.) */
+int reed_room_load_affiliation(reed_model_t *m, const char *room,
+                               const char *account, reed_affiliation_t aff,
+                               const char *by, uint64_t ms);
+/* Addition: unregisters a room, as one of its owners (or a server
+ * operator): every OWNER, ADMIN and MEMBER affiliation goes (one
+ * AFFILIATION each, owners last, with op taken as for
+ * reed_room_set_affiliation); outcasts stay. The room then forgets its
+ * settings when it empties. 0, ENOSUCHROOM, ENOPRIV (not an owner),
+ * EINVAL (not registered), the sequencer's error. */
+int reed_room_unregister(reed_session_t *s, const char *room);
+/* Addition: the room by that name, joined or dormant (an empty registered
+ * room keeps its state); when the model holds none, the room source is
+ * asked first (a registered room not loaded since the start). NULL when
+ * there is none, or the source failed. Not from a listener or observer
+ * for a room the change was not about. reed_room_find finds joined rooms
+ * only. */
+reed_room_t *reed_room_lookup(reed_model_t *m, const char *name);
+/* Addition: reed_room_each_nick with each member's affiliation. */
+void reed_room_each_nick_aff(const reed_room_t *r,
+                             void (*cb)(void *ud, const char *nick, bool op,
+                                        bool voice, reed_affiliation_t aff),
+                             void *ud);
 
 /* Persistent room settings the store saves and restores. */
 typedef struct reed_room_state_s {

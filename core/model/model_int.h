@@ -209,6 +209,16 @@ typedef struct reed__masklist_s {
 
 enum { REED__LIST_BAN, REED__LIST_EXCEPT, REED__LIST_INVEX, REED__LISTS };
 
+/* An OWNER, ADMIN or MEMBER affiliation (affiliation.c); OUTCAST is an
+ * account entry of the room's BAN list. */
+typedef struct reed__aff_s {
+  char account[REED_ACCOUNT_MAX + 1]; /* as the model knows the account */
+  reed_affiliation_t aff;
+  char *by;
+  uint64_t ms;
+  struct reed__aff_s *next;
+} reed__aff_t;
+
 struct reed_room_s {
   reed_model_t *m;
   char name[REED_ROOM_MAX + 1];
@@ -232,6 +242,9 @@ struct reed_room_s {
   reed__masklist_t lists[REED__LISTS];
   reed__masklist_t invites; /* folded invitee keys, used once */
   reed__ring_t hist;
+  reed__aff_t *affs; /* in the order set */
+  size_t n_owners;
+  bool forgotten; /* reset when it emptied: created anew at the next join */
 };
 
 struct reed_fmt_cache_s {
@@ -372,6 +385,30 @@ void reed__join_remove(reed__join_t *j);
 /* Removes a member and all its joins. */
 void reed__member_remove(reed__member_t *mem);
 void reed__room_maybe_empty(reed_room_t *r);
+/* A room a failed join woke goes back to sleep as it was. */
+void reed__room_maybe_sleep(reed_room_t *r);
+
+/* ---- Affiliations (affiliation.c) ------------------------------------------
+ */
+/* The OWNER/ADMIN/MEMBER entry of the account (compared under the
+ * casemapping), or NULL. */
+reed__aff_t *reed__aff_find(const reed_room_t *r, const char *account);
+/* The person's affiliation ("" account: NONE). */
+reed_affiliation_t reed__aff_of(const reed_room_t *r, const reed__person_t *p);
+/* Drops the entry of the account (an account ban replaced it). */
+void reed__aff_drop(reed_room_t *r, const char *account);
+void reed__aff_free_all(reed_room_t *r);
+/* Sets the room's settings, lists and invites to a new room's (an
+ * unregistered room that emptied). */
+void reed__room_forget(reed_room_t *r);
+/* member.c: the first member gets op only in a room without an owner;
+ * owners and admins always. */
+bool reed__op_on_join(const reed_room_t *r, const reed__person_t *p);
+/* A logged-in session creating the room becomes its owner (before its
+ * JOIN is applied). */
+void reed__aff_claim(reed_session_t *s, reed_room_t *r);
+/* The account's canonical name as the model knows it, or NULL. */
+const char *reed__account_name(const reed_model_t *m, const char *name);
 bool reed__can_override(const reed_session_t *s);
 /* Joined and op, or a server operator: 0, ENOTMEMBER or ENOPRIV. */
 int reed__need_op(reed_session_t *s, reed_room_t *r);

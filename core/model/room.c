@@ -17,6 +17,14 @@ reed__room_get(const reed_model_t *m, const char *name)
 }
 
 reed_room_t *
+reed_room_lookup(reed_model_t *m, const char *name)
+{
+  reed_room_t *r;
+
+  return reed__room_fetch(m, name, &r) == 0 ? r : NULL;
+}
+
+reed_room_t *
 reed_room_find(reed_model_t *m, const char *name)
 {
   reed_room_t *r = reed__room_get(m, name);
@@ -98,6 +106,7 @@ reed__room_free(reed_room_t *r)
   for (int i = 0; i < REED__LISTS; i++)
     reed__masklist_clear(&r->lists[i]);
   reed__masklist_clear(&r->invites);
+  reed__aff_free_all(r);
   reed__ring_cleanup(&r->hist);
   reed_free(r->topic_by);
   reed_free(r->mems);
@@ -183,7 +192,41 @@ reed__room_deactivate(reed_room_t *r)
 }
 
 void
+reed__room_forget(reed_room_t *r)
+{
+  reed_model_t *m = r->m;
+
+  r->has_topic = false;
+  r->topic[0] = '\0';
+  reed_free(r->topic_by);
+  r->topic_by = NULL;
+  r->topic_ms = 0;
+  r->moderated = r->invite_only = r->secret = false;
+  r->no_external = true;
+  r->topic_lock = m->default_topic_lock;
+  r->key[0] = '\0';
+  r->limit = 0;
+  for (int i = 0; i < REED__LISTS; i++)
+    reed__masklist_clear(&r->lists[i]);
+  reed__masklist_clear(&r->invites);
+  reed__aff_free_all(r);
+  r->forgotten = true;
+}
+
+/* An emptied room goes dormant; one nobody owns forgets its settings
+ * first (its history stays), so nobody finds a +i room no one can open. */
+void
 reed__room_maybe_empty(reed_room_t *r)
+{
+  if (!r->active || r->n_members != 0)
+    return;
+  if (!reed_room_registered(r))
+    reed__room_forget(r);
+  reed__room_deactivate(r);
+}
+
+void
+reed__room_maybe_sleep(reed_room_t *r)
 {
   if (r->active && r->n_members == 0)
     reed__room_deactivate(r);
@@ -267,6 +310,7 @@ member_view(const reed__member_t *mem, reed_member_view_t *mv)
   *mv = (reed_member_view_t){
       .op = mem->op,
       .voice = mem->voice,
+      .aff = reed__aff_of(mem->room, mem->p),
       .away = mem->p->away,
       .joined_ms = mem->joined_ms,
   };
@@ -297,6 +341,23 @@ reed_room_each_nick(const reed_room_t *r,
     if (i + 4 < r->n_members)
       REED__PREFETCH(r->mems[i + 4]->p);
     cb(ud, mem->p->nick[0] ? mem->p->nick : "*", mem->op, mem->voice);
+  }
+}
+
+void
+reed_room_each_nick_aff(const reed_room_t *r,
+                        void (*cb)(void *ud, const char *nick, bool op,
+                                   bool voice, reed_affiliation_t aff),
+                        void *ud)
+{
+  for (size_t i = 0; i < r->n_members; i++) {
+    const reed__member_t *mem = r->mems[i];
+    if (i + 8 < r->n_members)
+      REED__PREFETCH(r->mems[i + 8]);
+    if (i + 4 < r->n_members)
+      REED__PREFETCH(r->mems[i + 4]->p);
+    cb(ud, mem->p->nick[0] ? mem->p->nick : "*", mem->op, mem->voice,
+       reed__aff_of(r, mem->p));
   }
 }
 

@@ -114,6 +114,8 @@ copy_payload(reed__journal_t *j, reed_event_t *e, bool *ok)
     msg->n_soft_breaks = 0;
   } else if (e->kind == REED_EV_MODE) {
     e->u.mode.modes = copy_modes(j, &e->u.mode, ok);
+  } else if (e->kind == REED_EV_AFFILIATION) {
+    e->u.aff.nick = dup_str(j, e->u.aff.nick, ok);
   }
 }
 

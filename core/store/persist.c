@@ -173,17 +173,13 @@ bind_room_view(sqlite3_stmt *s, const reed_room_view_t *v, const char *folded)
   sqlite3_bind_int64(s, 13, (sqlite3_int64)v->limit);
 }
 
-/* Upserts the room's settings as the model has them after the change. */
-static int
-save_room(reed_store_t *st, const char *name)
+int
+reed__store_save_room(reed_store_t *st, const reed_room_t *r)
 {
-  reed_room_t *r = name && st->model ? reed_room_find(st->model, name) : NULL;
   char folded[REED_ROOM_MAX + 1];
   reed_room_view_t v;
   sqlite3_stmt *s;
 
-  if (r == NULL)
-    return 0;
   reed_room_view(r, &v);
   s = reed__store_stmt(st, STMT_ROOM_UPSERT);
   if (s == NULL)
@@ -191,6 +187,15 @@ save_room(reed_store_t *st, const char *name)
   fold(folded, v.name, sizeof(folded));
   bind_room_view(s, &v, folded);
   return reed__store_step_done(st, s, "save room");
+}
+
+/* Upserts the room's settings as the model has them after the change. */
+static int
+save_room(reed_store_t *st, const char *name)
+{
+  reed_room_t *r = name && st->model ? reed_room_lookup(st->model, name) : NULL;
+
+  return r != NULL ? reed__store_save_room(st, r) : 0;
 }
 
 /* ---- Ban, exception and invite-exception lists ---------------------------
@@ -252,7 +257,12 @@ save_list_entry(reed_store_t *st, const reed_event_t *ev,
                     SQLITE_STATIC);
   sqlite3_bind_int64(s, 7, (sqlite3_int64)ev->ts_ms);
   sqlite3_bind_int(s, 8, c->account);
-  return reed__store_step_done(st, s, "save list entry");
+  if (reed__store_step_done(st, s, "save list entry") != 0)
+    return REED_EIO;
+  /* An account ban is the account's affiliation now (OUTCAST). */
+  if (c->mode == REED_RMODE_BAN && c->account)
+    return reed__store_drop_affiliation(st, room, c->arg);
+  return 0;
 }
 
 /* Every list change of a MODE event; the first failure is returned, the
@@ -312,7 +322,7 @@ reed__store_writes_rows(int kind)
 {
   return kind == REED_EV_MESSAGE || kind == REED_EV_TOPIC ||
          kind == REED_EV_MODE || kind == REED_EV_REDACT ||
-         kind == REED_EV_READ_MARKER;
+         kind == REED_EV_READ_MARKER || kind == REED_EV_AFFILIATION;
 }
 
 int
@@ -329,6 +339,8 @@ reed__store_persist(reed_store_t *st, const reed_event_t *ev)
     return redact(st, ev->u.redact.ref_id);
   case REED_EV_READ_MARKER:
     return reed__store_save_read_marker(st, ev);
+  case REED_EV_AFFILIATION:
+    return reed__store_save_affiliation(st, ev);
   default:
     return 0;
   }
@@ -394,7 +406,8 @@ reed__store_row_refused(reed_store_t *st, const reed_event_t *ev)
  */
 typedef struct {
   reed_store_t *st;
-  size_t accounts, rooms, list_entries, messages;
+  size_t accounts, rooms, list_entries, messages, affs;
+  size_t owners; /* owner rows of the room being loaded */
 } load_t;
 
 typedef int (*row_fn)(load_t *ld, sqlite3_stmt *s);
@@ -580,14 +593,31 @@ list_row(load_t *ld, sqlite3_stmt *s)
   return loaded(ld, rc, "list entry", name, &ld->list_entries);
 }
 
+static int
+aff_row(load_t *ld, sqlite3_stmt *s)
+{
+  const char *room = col_text(s, 0), *name = col_text(s, 1);
+  reed_affiliation_t aff = reed__store_aff_parse(col_text(s, 2));
+  int rc =
+      reed_room_load_affiliation(ld->st->model, room, name, aff, col_text(s, 3),
+                                 (uint64_t)sqlite3_column_int64(s, 4));
+
+  ld->owners += rc == 0 && aff == REED_AFF_OWNER;
+  return loaded(ld, rc, "affiliation of", name, &ld->affs);
+}
+
 /* ---- One room, when a join asks for a room the model does not hold ------
- * (not loaded yet since the start, or its dormant state was evicted). */
+ * (not loaded yet since the start, or its dormant state was evicted). Only
+ * a room someone owns has settings and lists to bring back: one nobody
+ * owns forgot them when it emptied (its rows go at the next start). */
 static int
 load_room_rows(load_t *ld, const char *folded)
 {
-  int rc = each_room_row(ld, STMT_ROOM_ONE, folded, 0, room_row);
+  int rc = each_room_row(ld, STMT_AFFS_ONE, folded, 0, aff_row);
 
-  if (rc == 0)
+  if (rc == 0 && ld->owners > 0)
+    rc = each_room_row(ld, STMT_ROOM_ONE, folded, 0, room_row);
+  if (rc == 0 && ld->owners > 0)
     rc = each_room_row(ld, STMT_LISTS_ONE, folded, 0, list_row);
   if (rc == 0)
     rc = each_room_row(ld, STMT_HISTORY_ONE, folded,
@@ -629,6 +659,9 @@ load_all(load_t *ld)
                   (sqlite3_int64)(st->keep_private / 2), 0, history_row);
   if (rc == 0)
     rc = each_row(ld, sql_last_id, 0, 0, next_id_row);
+  /* Every room is empty at start: the ones nobody owns forget. */
+  if (rc == 0)
+    rc = reed__store_exec(st, reed__store_sql_forget_unowned);
   return rc;
 }
 

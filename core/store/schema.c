@@ -135,9 +135,30 @@ static const char step9[] = "CREATE TABLE server_bans("
                             " expires_ms INTEGER NOT NULL DEFAULT 0"
                             ") WITHOUT ROWID;";
 
+/* Room affiliations (reed_room_set_affiliation): an account's OWNER,
+ * ADMIN or MEMBER standing in a room, in the order set; outcasts are the
+ * account entries of room_lists. A room with an 'owner' row is
+ * registered: its rows are kept and loaded; the rows of a room without
+ * one are dropped at start (it forgot them when it emptied). Rows go with
+ * their account. */
+static const char step10[] =
+    "CREATE TABLE room_affiliations("
+    " seq INTEGER PRIMARY KEY,"
+    " room TEXT NOT NULL," /* folded room name */
+    " room_name TEXT NOT NULL,"
+    " account TEXT NOT NULL," /* folded */
+    " name TEXT NOT NULL,"
+    " aff TEXT NOT NULL," /* 'owner', 'admin' or 'member' */
+    " set_by TEXT NOT NULL,"
+    " set_ms INTEGER NOT NULL,"
+    " UNIQUE(room, account)"
+    ");"
+    "CREATE TRIGGER room_affiliations_del AFTER DELETE ON accounts BEGIN"
+    " DELETE FROM room_affiliations WHERE account = OLD.folded; END;";
+
 const reed_store_migration_t reed__store_schema[] = {
-    {.sql = step1}, {.sql = step2}, {.sql = step3},
-    {.sql = step4}, {.sql = step5}, {.sql = step6},
-    {.sql = step7}, {.sql = step8}, {.sql = step9},
+    {.sql = step1}, {.sql = step2},  {.sql = step3}, {.sql = step4},
+    {.sql = step5}, {.sql = step6},  {.sql = step7}, {.sql = step8},
+    {.sql = step9}, {.sql = step10},
 };
 const size_t reed__store_schema_len = REED_ARRAY_SIZE(reed__store_schema);

@@ -97,6 +97,15 @@ static const char *const stmt_sql[STMT__COUNT] = {
         " WHERE conv = 'r:' || ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_LIST_DELETE] = "DELETE FROM room_lists"
                          " WHERE room = ?1 AND list = ?2 AND folded = ?3",
+    [STMT_LISTS_CLEAR] = "DELETE FROM room_lists WHERE room = ?1",
+    [STMT_AFF_INSERT] =
+        "INSERT OR REPLACE INTO room_affiliations(room, room_name, account,"
+        " name, aff, set_by, set_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_AFF_DELETE] =
+        "DELETE FROM room_affiliations WHERE room = ?1 AND account = ?2",
+    [STMT_AFFS_CLEAR] = "DELETE FROM room_affiliations WHERE room = ?1",
+    [STMT_AFFS_ONE] = "SELECT room_name, name, aff, set_by, set_ms"
+                      " FROM room_affiliations WHERE room = ?1 ORDER BY seq",
 };
 
 int

@@ -42,6 +42,11 @@ typedef enum {
   STMT_LISTS_ONE,
   STMT_HISTORY_ONE,
   STMT_LIST_DELETE,
+  STMT_LISTS_CLEAR,
+  STMT_AFF_INSERT,
+  STMT_AFF_DELETE,
+  STMT_AFFS_CLEAR,
+  STMT_AFFS_ONE,
   STMT__COUNT
 } reed__store_stmt_id;
 
@@ -121,6 +126,19 @@ int reed__store_persist(reed_store_t *st, const reed_event_t *ev);
 bool reed__store_row_refused(reed_store_t *st, const reed_event_t *ev);
 /* True for the changes whose rows persist() writes. */
 bool reed__store_writes_rows(int kind);
+/* persist.c: upserts a room's settings as the model holds them (joined or
+ * dormant). */
+int reed__store_save_room(reed_store_t *st, const reed_room_t *r);
+/* room_aff.c: an AFFILIATION change rewrites the room's settings, lists and
+ * affiliations from the model. */
+int reed__store_save_affiliation(reed_store_t *st, const reed_event_t *ev);
+/* room_aff.c: an account ban replaced the account's affiliation. */
+int reed__store_drop_affiliation(reed_store_t *st, const char *folded_room,
+                                 const char *account);
+/* room_aff.c: "owner", "admin", "member" (NONE for anything else). */
+reed_affiliation_t reed__store_aff_parse(const char *name);
+/* room_aff.c: drops the rows of rooms nobody owns (at start). */
+extern const char reed__store_sql_forget_unowned[];
 /* The degraded state (degraded.c). */
 int reed__store_commit_batch(reed_store_t *st);
 int reed__store_retry(reed_store_t *st, bool now);

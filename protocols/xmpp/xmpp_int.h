@@ -59,6 +59,9 @@ typedef struct reed_xmpp_state_s {
   /* The SASL2 user-agent id of the exchange being stepped, for the FAST
    * token lookup the portal calls back during the step (xmpp_fast.c). */
   const char *fast_client;
+  /* XEP-0421's key (xmpp_muc_occid.c), from the store at first use. */
+  uint8_t muc_secret[32];
+  bool muc_secret_ready;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -305,7 +308,7 @@ extern const xmpp_hook_fn reed__xmpp_on_unbind[]; /* NULL ends */
 /* Model events by kind (NULL: ignored). Listeners only write. */
 typedef void (*xmpp_event_fn)(reed_xmpp_core_t *c, reed_session_t *s,
                               const reed_event_t *ev);
-#define XMPP_EV_KINDS (REED_EV_ANNOUNCE + 1)
+#define XMPP_EV_KINDS (REED_EV_AFFILIATION + 1)
 extern const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS];
 /* Filters run before the handler of any kind (not for KILL): one that
  * returns true drops the event for this connection (XEP-0191 blocking). */

@@ -106,7 +106,15 @@ static const char step1[] =
     " DELETE FROM xmpp_pep_node WHERE account = OLD.folded;"
     " DELETE FROM xmpp_fast WHERE account = OLD.folded; END;";
 
+/* Server secrets by name (the MUC's occupant-id key, XEP-0421): made
+ * once, kept across restarts. */
+static const char step2[] = "CREATE TABLE xmpp_secret("
+                            " name TEXT PRIMARY KEY,"
+                            " value BLOB NOT NULL"
+                            ") WITHOUT ROWID;";
+
 const reed_store_migration_t reed__xmpp_migrations[] = {
     {.sql = step1},
+    {.sql = step2},
 };
 const size_t reed__xmpp_n_migrations = REED_ARRAY_SIZE(reed__xmpp_migrations);

@@ -6,7 +6,11 @@
  * nick changes), xmpp_muc_event.c (the model's room events as presence
  * and messages), xmpp_muc_msg.c (groupchat messages both ways, subject,
  * private messages, history), xmpp_muc_occ.c (occupant presence, roles,
- * XEP-0421 occupant ids). */
+ * XEP-0421 occupant ids), xmpp_muc_occid.c (XEP-0421 occupant ids),
+ * xmpp_muc_disco.c (disco of the service and rooms, XEP-0410 self-ping,
+ * bots), xmpp_muc_admin.c (roles, affiliation lists), xmpp_muc_aff.c
+ * (affiliations on the model), xmpp_muc_owner.c (the configuration form),
+ * xmpp_muc_invite.c (invitations, voice requests). */
 #ifndef REED_XMPP_MUC_H
 #define REED_XMPP_MUC_H
 
@@ -97,8 +101,10 @@ void reed__xmuc_send_occupants(reed_xmpp_core_t *c, reed_room_t *r,
 /* ---- Messages (xmpp_muc_msg.c) ---------------------------------------------
  * One groupchat message as it is shown (live or from history). */
 typedef struct xmuc_msg_s {
-  const char *from; /* room@muc/nick */
-  const char *id;   /* the sender's id (its echo), or NULL */
+  const char *room;        /* model room name (occupant id) */
+  const reed_actor_t *who; /* the sender (occupant id), or NULL */
+  const char *from;        /* room@muc/nick */
+  const char *id;          /* the sender's id (its echo), or NULL */
   const char *text;
   size_t len;
   int msg_kind;      /* REED_MSG_*: ACTION shows as "/me " (XEP-0245) */
@@ -109,7 +115,8 @@ typedef struct xmuc_msg_s {
 
 /* ` from=... type='groupchat'>...</message>`: the one rendering of a
  * groupchat message, live and from history. */
-void reed__xmuc_msg_format(xmpp_out_t *o, const xmuc_msg_t *m);
+void reed__xmuc_msg_format(reed_xmpp_core_t *c, xmpp_out_t *o,
+                           const xmuc_msg_t *m);
 /* History as XEP-0045 7.2.14 asks (`<history/>` of the join's <x/>, else
  * the latest 20), then the subject. */
 void reed__xmuc_send_history(reed_xmpp_core_t *c, reed_room_t *r,
@@ -117,6 +124,65 @@ void reed__xmuc_send_history(reed_xmpp_core_t *c, reed_room_t *r,
 void reed__xmuc_send_subject(reed_xmpp_core_t *c, reed_room_t *r);
 /* The message chain's row: stanzas to the MUC service. */
 bool reed__xmuc_message(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+
+/* ---- Occupant ids (xmpp_muc_occid.c) ---------------------------------------
+ * The person's id in room (base64, 24 characters) into out (25+ bytes);
+ * false when there is none to give (no key yet, an actor without account
+ * or session). */
+bool reed__xmuc_occupant_id(reed_xmpp_core_t *c, const char *room,
+                            const reed_actor_t *who, char *out, size_t size);
+/* <occupant-id/> when there is one. */
+void reed__xmuc_out_occupant_id(reed_xmpp_core_t *c, xmpp_out_t *o,
+                                const char *room, const reed_actor_t *who);
+
+/* ---- Disco, ping, bots (xmpp_muc_disco.c) ----------------------------------
+ * Whether an iq is to the MUC service (the iq rows' accept). */
+bool reed__xmuc_iq_accept(const reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmuc_iq_disco_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmuc_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmuc_iq_ping(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+/* A bot occupant's XEP-0115 <c/> (identity client/bot). */
+void reed__xmuc_out_bot_caps(xmpp_out_t *o);
+
+/* ---- Roles and affiliations (xmpp_muc_admin.c, xmpp_muc_aff.c) -------------
+ */
+void reed__xmuc_iq_admin(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+/* A model code as the stanza error XEP-0045 names for it. */
+void reed__xmuc_admin_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                            int rc);
+/* The account a bare JID of our domain names. */
+bool reed__xmuc_jid_account(reed_xmpp_core_t *c, const char *jid, char *out,
+                            size_t size);
+/* Sets account's affiliation ("owner", "admin", "member", "outcast",
+ * "none") in room as this session: 0 or a model code. */
+int reed__xmuc_set_aff(reed_xmpp_core_t *c, const char *room,
+                       const char *account, const char *aff,
+                       const char *reason);
+/* The <item/>s of one affiliation's list into o: 0, or EINVAL for a name
+ * that is not one. */
+int reed__xmuc_aff_list(reed_xmpp_core_t *c, reed_room_t *r, const char *aff,
+                        xmpp_out_t *o);
+/* The room keeps its settings when it empties (it has an owner). */
+bool reed__xmuc_persistent(const reed_room_t *r);
+/* Whether this member may use the configuration form. */
+bool reed__xmuc_may_configure(const reed_room_t *r,
+                              const reed_member_view_t *mv);
+
+/* ---- Owner (xmpp_muc_owner.c)
+ * ------------------------------------------------
+ */
+void reed__xmuc_iq_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+
+/* ---- Invitations and voice requests (xmpp_muc_invite.c) --------------------
+ */
+bool reed__xmuc_mediated_invite(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                                const char *room);
+/* The message chain's row for XEP-0249 invitations to local accounts. */
+bool reed__xmuc_direct_invite(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
+void reed__xmuc_ev_invite(reed_xmpp_core_t *c, reed_session_t *s,
+                          const reed_event_t *ev);
+bool reed__xmuc_voice_request(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                              reed_room_t *r, const char *room);
 
 /* ---- Presence (xmpp_muc.c) ------------------------------------------------
  */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 void
-reed__xmuc_msg_format(xmpp_out_t *o, const xmuc_msg_t *m)
+reed__xmuc_msg_format(reed_xmpp_core_t *c, xmpp_out_t *o, const xmuc_msg_t *m)
 {
   char id[24];
 
@@ -26,6 +26,8 @@ reed__xmuc_msg_format(xmpp_out_t *o, const xmuc_msg_t *m)
     reed__xmpp_out_raw(o, "/me "); /* XEP-0245 */
   reed__xmpp_out_text(o, m->text, m->len);
   reed__xmpp_out_raw(o, "</body>");
+  if (m->who != NULL)
+    reed__xmuc_out_occupant_id(c, o, m->room, m->who);
   if (m->delay != NULL) {
     reed__xmpp_out_raw(o, "<delay xmlns='" REED_NS_DELAY "'");
     reed__xmpp_out_attr(o, "from", m->by);
@@ -212,6 +214,9 @@ reed__xmuc_message(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     groupchat(c, st, v.name);
     return true;
   }
+  if (reed__xmuc_mediated_invite(c, st, v.name) ||
+      reed__xmuc_voice_request(c, st, r, v.name))
+    return true;
   reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
   return true;
 }
@@ -226,6 +231,8 @@ fmt_groupchat(void *ctx, const reed_event_t *ev)
   xmuc_conn_t *x = reed__xmpp_ext_get(c, XMPP_EXT_MUC);
   char from[REED_JID_MAX + 1], by[REED_JID_MAX + 1];
   xmuc_msg_t m = {
+      .room = ev->room,
+      .who = &ev->from,
       .from = from,
       .text = ev->text,
       .len = ev->text_len,
@@ -243,7 +250,7 @@ fmt_groupchat(void *ctx, const reed_event_t *ev)
                      sizeof(from));
   reed__xmuc_room_jid(c, ev->room, by, sizeof(by));
   reed__xmpp_out_init(&o);
-  reed__xmuc_msg_format(&o, &m);
+  reed__xmuc_msg_format(c, &o, &m);
   if (o.err == 0)
     b = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);
@@ -292,6 +299,8 @@ hist_one(void *ud, const reed_hist_entry_t *e)
   hist_t *h = ud;
   char from[REED_JID_MAX + 1], by[REED_JID_MAX + 1], stamp[40];
   xmuc_msg_t m = {
+      .room = h->room,
+      .who = &e->from,
       .from = from,
       .text = e->text,
       .len = e->text_len,
@@ -309,7 +318,7 @@ hist_one(void *ud, const reed_hist_entry_t *e)
   reed__xmuc_room_jid(h->c, h->room, by, sizeof(by));
   reed__xmpp_stamp(e->ts_ms, stamp, sizeof(stamp));
   reed__xmpp_out_init(&o);
-  reed__xmuc_msg_format(&o, &m);
+  reed__xmuc_msg_format(h->c, &o, &m);
   if (o.err == 0)
     h->items[h->n++] = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);

@@ -108,7 +108,13 @@ reed__xmuc_pres_body(reed_xmpp_core_t *c, const xmuc_pres_t *p)
     reed__xmpp_out_attr(&o, "code", code);
     reed__xmpp_out_raw(&o, "/>");
   }
-  reed__xmpp_out_raw(&o, "</x></presence>");
+  reed__xmpp_out_raw(&o, "</x>");
+  if (p->who != NULL) {
+    reed__xmuc_out_occupant_id(c, &o, p->room, p->who);
+    if (p->who->bot)
+      reed__xmuc_out_bot_caps(&o);
+  }
+  reed__xmpp_out_raw(&o, "</presence>");
   if (o.err == 0)
     b = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);

@@ -334,4 +334,13 @@ int reed_xstore_fast_del_client(reed_xstore_t *xs, const char *account,
 /* Removes every token of the account. */
 int reed_xstore_fast_del_account(reed_xstore_t *xs, const char *account);
 
+/* ---- Server secrets (xstore_secret.c) ------------------------------------
+ * A named secret of n bytes (1..64), made once: when the store has none
+ * under `name`, `buf`'s bytes (the caller's fresh random candidate) are
+ * stored; otherwise the stored ones replace them. 0, REED_EINVAL (no
+ * store, bad size, a stored value of another size), REED_EUNAVAILABLE,
+ * REED_EIO. */
+int reed_xstore_secret(reed_xstore_t *xs, const char *name, uint8_t *buf,
+                       size_t n);
+
 #endif

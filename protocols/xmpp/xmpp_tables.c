@@ -16,6 +16,38 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .targets = XMPP_TO_OTHER,
      .fn = reed__xmpp_block_iq,
      .accept = reed__xmpp_block_iq_accept},
+    /* XEP-0045 (xmpp_muc*.c): iqs to the MUC service, its rooms and
+     * occupants, ahead of the rows that route other JIDs. */
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmuc_iq_disco_info,
+     .accept = reed__xmuc_iq_accept},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmuc_iq_disco_items,
+     .accept = reed__xmuc_iq_accept},
+    {.name = "ping",
+     .ns = REED_NS_PING,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmuc_iq_ping,
+     .accept = reed__xmuc_iq_accept},
+    {.name = "query",
+     .ns = REED_NS_MUC_ADMIN,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmuc_iq_admin,
+     .accept = reed__xmuc_iq_accept},
+    {.name = "query",
+     .ns = REED_NS_MUC_OWNER,
+     .types = XMPP_IQ_GET | XMPP_IQ_SET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xmuc_iq_owner,
+     .accept = reed__xmuc_iq_accept},
     {.name = "bind",
      .ns = REED_NS_BIND,
      .types = XMPP_IQ_SET,
@@ -182,6 +214,7 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
 const xmpp_chain_fn reed__xmpp_message_chain[] = {
     reed__xmpp_block_message, /* XEP-0191: keep first */
     reed__xmuc_message,       /* XEP-0045: to the MUC service */
+    reed__xmuc_direct_invite, /* XEP-0249 to a local account */
     reed__xmpp_message_im,
     reed__xmpp_message_unrouted, /* keep last */
     NULL,
@@ -247,6 +280,7 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_TOPIC] = reed__xmuc_ev_topic,
     [REED_EV_KICK] = reed__xmuc_ev_kick,
     [REED_EV_MODE] = reed__xmuc_ev_mode,
+    [REED_EV_INVITE] = reed__xmuc_ev_invite,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
 };

@@ -59,6 +59,8 @@ typedef enum {
   XS_FAST_GET,
   XS_FAST_DEL_CLIENT,
   XS_FAST_DEL_ACCOUNT,
+  XS_SECRET_PUT,
+  XS_SECRET_GET,
   XS__COUNT
 } reed__xs_stmt_id;
 

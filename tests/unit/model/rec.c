@@ -60,7 +60,11 @@ static const char *const kinds[] = {
     [REED_EV_READ_MARKER] = "READ",
     [REED_EV_PRESENCE] = "PRESENCE",
     [REED_EV_ANNOUNCE] = "ANNOUNCE",
+    [REED_EV_AFFILIATION] = "AFF",
 };
+
+static const char *const aff_names[] = {"none", "outcast", "member", "admin",
+                                        "owner"};
 
 static const char *const mode_names[] = {
     "o", "v", "b", "e", "I", "k", "l", "m", "i", "t", "s", "n",
@@ -132,6 +136,12 @@ log_body(const reed_event_t *ev)
       logf_(" reply=%llu", (unsigned long long)ev->u.msg.reply_to);
     if (ev->u.msg.reaction)
       logf_(" react=%s", ev->u.msg.reaction);
+    break;
+  case REED_EV_AFFILIATION:
+    logf_(" %s %s %s>%s", where, ev->target, aff_names[ev->u.aff.prev],
+          aff_names[ev->u.aff.aff]);
+    if (ev->u.aff.nick)
+      logf_(" nick=%s", ev->u.aff.nick);
     break;
   case REED_EV_READ_MARKER:
     logf_(" %s%s %llu", ev->room ? "#" : "", ev->room ? ev->room : ev->target,

@@ -317,6 +317,12 @@ TEST(sequencer_and_observers)
   ASSERT_STR_EQ(reed_session_nick(b), "bob");
   reed_model_set_sequencer(f.m, NULL);
   ASSERT_EQ(reed_room_join(b, "r", NULL), 0);
+  /* Nobody owned it: it forgot its settings when it emptied. */
+  reed_room_view_t v;
+  reed_room_view(reed_room_find(f.m, "r"), &v);
+  ASSERT(!v.secret && v.topic == NULL);
+  ASSERT_EQ(reed_room_set_topic(b, "r", "t"), 0);
+  ASSERT_EQ(mode1(b, "r", REED_RMODE_SECRET, true, NULL), 0);
   seen[0] = '\0';
   rec_clear();
   reed_model_set_sequencer(f.m, &(reed_sequencer_t){.order = refuse});
@@ -328,10 +334,9 @@ TEST(sequencer_and_observers)
   ASSERT_EQ(reed_room_kick(b, "r", "bob", NULL), REED_EIO);
   ASSERT_LINES(seen, "");
   ASSERT_LINES(rec_take(), "");
-  reed_room_view_t v;
   reed_room_view(reed_room_find(f.m, "r"), &v);
   ASSERT(v.secret);
-  ASSERT_STR_EQ(v.topic, "t"); /* dormant state kept, refused change not */
+  ASSERT_STR_EQ(v.topic, "t"); /* the refused change is not applied */
   fx_done(&f);
 }
 

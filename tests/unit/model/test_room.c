@@ -278,12 +278,14 @@ TEST(admission_rules)
   fx_done(&f);
 }
 
+/* A registered room (alice's) keeps its state while empty; see
+ * test_affiliation.c for the room nobody owns. */
 TEST(empty_room_keeps_dormant_state)
 {
   fx_t f;
   reed_room_view_t v;
   fx_init(&f);
-  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice");
   reed_session_t *b = sess(&f, "s2", "irc", "bob");
 
   ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
@@ -301,7 +303,7 @@ TEST(empty_room_keeps_dormant_state)
   ASSERT(v.moderated);
   reed_member_view_t mv;
   ASSERT_EQ(reed_room_member(reed_room_find(f.m, "r"), "bob", &mv), 0);
-  ASSERT(mv.op); /* the first joiner of an empty room */
+  ASSERT(!mv.op); /* arriving first in a registered room gives nothing */
   fx_done(&f);
 }
 
@@ -360,7 +362,7 @@ TEST(dormant_rooms_are_bounded)
   reed_room_view_t v;
   reed_model_opts_t o = {.max_dormant_rooms = 2};
   fx_init_opts(&f, &o);
-  reed_session_t *a = sess(&f, "s1", "irc", "alice");
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice"); /* owns them */
   const char *names[] = {"r1", "r2", "r3"};
 
   for (size_t i = 0; i < 3; i++) {

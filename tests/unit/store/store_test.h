@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 /* The version of the store's own schema this build migrates to. */
-#define SF_STORE_VERSION 9
+#define SF_STORE_VERSION 10
 
 typedef struct {
   char dir[64];

@@ -238,6 +238,10 @@ TEST(persist_load_skips_bad_rows)
                          " pwhash) VALUES('9bad', '9bad', 0, '');"
                          "INSERT INTO rooms(folded, name, room_key) VALUES"
                          " ('odd', 'Odd', 'bad key');"
+                         "INSERT INTO room_affiliations(room, room_name,"
+                         " account, name, aff, set_by, set_ms) VALUES"
+                         " ('odd', 'Odd', 'alice', 'alice', 'owner', '', 0),"
+                         " ('odd', 'Odd', 'x y', 'x y', 'admin', '', 0);"
                          "INSERT INTO messages(id, ts_ms, conv, room, nick,"
                          " kind, text) VALUES(1000, 0, 'r:odd',"
                          " 'Odd', 'x y', 0, 'lost'),"
@@ -257,6 +261,8 @@ TEST(persist_load_skips_bad_rows)
   /* A room whose settings row the model refuses: the rest still comes. */
   ASSERT_EQ(reed_room_join(s, "odd", NULL), 0);
   ASSERT(sf_logged(&p.f, "room Odd not loaded"));
+  ASSERT(sf_logged(&p.f, "affiliation of x y not loaded"));
+  ASSERT(reed_room_registered(reed_room_find(p.m, "odd")));
   ASSERT(sf_logged(&p.f, "message 1000 not loaded"));
   memset(&h, 0, sizeof(h));
   ASSERT_EQ(reed_history_room(s, "odd", &latest, hist_cb, &h), 0);
@@ -396,7 +402,9 @@ TEST(persist_close_before_model_free)
   ASSERT_EQ(reed_room_say(s, "Chat", 0, "unsaved", 7, NULL, NULL), 0);
   ASSERT_EQ(reed_room_set_topic(s, "Chat", "t"), 0);
   ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM messages"), 1);
-  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM rooms"), 0);
+  /* Alice's room: its row came with her ownership, not with the topic. */
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM rooms"), 1);
+  ASSERT_EQ(pf_count(&p, "SELECT count(*) FROM rooms WHERE topic IS NULL"), 1);
   reed_model_free(p.m);
   fc_cleanup(&p.fc);
   ASSERT_EQ(reed_alloc_live(), 0);
@@ -472,8 +480,10 @@ TEST(persist_account_bans)
                      "mallory!*@*/Alice/1700000001000 ");
   list_of(&p, "Chat", REED_RMODE_EXCEPT, out);
   ASSERT_STR_EQ(out, "account:Trent/Alice/1700000001000 ");
-  /* The first in is op; removing the account entry leaves the mask
+  /* Its owner gets op; removing the account entry leaves the mask
    * entry in the store. */
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "Chat", NULL), 0);
   ASSERT_EQ(reed_room_set_modes(s, "Chat",
                                 &(reed_mode_change_t){.mode = REED_RMODE_BAN,
                                                       .arg = "mallory",
@@ -540,7 +550,8 @@ TEST(persist_room_lists)
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM room_lists"
                         " WHERE folded = 'bob!*@*'"),
             0);
-  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms WHERE folded = 'bans'"), 0);
+  /* Alice owns Bans (she made it): its row came with that. */
+  ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM rooms WHERE folded = 'bans'"), 1);
   ASSERT_EQ(sf_int(raw, "SELECT set_ms FROM room_lists WHERE room = 'bans'"),
             1700000001005ll);
   sqlite3_close(raw);
@@ -567,7 +578,10 @@ TEST(persist_room_lists)
   ASSERT_EQ(reed_room_join(s, "bans", NULL), 0);
   list_of(&p, "Bans", REED_RMODE_BAN, out);
   ASSERT_STR_EQ(out, "eve!*@*/Alice/1700000001005 ");
-  /* Changes after the restart are saved too. */
+  /* Changes after the restart are saved too (by its owner: arriving
+   * first in a registered room gives no op). */
+  s = pf_session(&p, "Alice", "alice");
+  ASSERT_EQ(reed_room_join(s, "bans", NULL), 0);
   ASSERT_EQ(reed_room_set_modes(
                 s, "Bans",
                 &(reed_mode_change_t){.mode = REED_RMODE_BAN, .arg = "EVE"}, 1,
@@ -598,7 +612,10 @@ TEST(persist_room_lists_bad_rows_skipped)
                          " ('r', 'R', 'ban', 'a!*@*', 'a!*@*', 'x', 1),"
                          " ('r', 'R', 'quiet', 'b!*@*', 'b!*@*', 'x', 2),"
                          " ('r', 'R', 'ban', 'c d', 'c d', 'x', 3),"
-                         " ('r', 'R', 'ban', 'f!*@*', 'f!*@*', 'x', 5);",
+                         " ('r', 'R', 'ban', 'f!*@*', 'f!*@*', 'x', 5);"
+                         "INSERT INTO room_affiliations(room, room_name,"
+                         " account, name, aff, set_by, set_ms) VALUES"
+                         " ('r', 'R', 'zed', 'zed', 'owner', 'x', 0);",
                          NULL, NULL, NULL),
             SQLITE_OK);
   sqlite3_close(raw);

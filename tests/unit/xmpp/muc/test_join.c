@@ -23,39 +23,42 @@ TEST(muc_join_irc_both_ways)
                 "jid='bob@reed.test/irc'/></x></presence>"
                 "<presence to='" A1 "' from='" ROOM "/alice'><x " MUC_USER
                 "><item affiliation='none' role='participant' jid='" A1
-                "'/><status code='100'/><status code='110'/></x></presence>"
+                "'/><status code='100'/><status code='110'/></x>"
+                "</presence>"
                 "<message to='" A1 "' from='" ROOM
                 "' type='groupchat'><subject/>"
                 "</message>");
   xmuc_irc_expect(&bob, ":alice!alice@reed.test JOIN #lobby\r\n");
 
   /* XMPP -> room: the echo with the client's id, IRC's PRIVMSG. */
-  xim_say(a1,
-          "<message to='" ROOM "' type='groupchat' id='m1'><body>hi &amp; "
-          "&lt;all&gt;</body></message>",
-          "<message to='" A1 "' from='" ROOM "/alice' type='groupchat' "
-          "id='m1'><body>hi &amp; &lt;all&gt;</body>" SID("3") "</message>");
+  xmuc_say(a1,
+           "<message to='" ROOM "' type='groupchat' id='m1'><body>hi &amp; "
+           "&lt;all&gt;</body></message>",
+           "<message to='" A1 "' from='" ROOM "/alice' type='groupchat' "
+           "id='m1'><body>hi &amp; &lt;all&gt;</body>" SID("3") "</message>");
   xmuc_irc_expect(&bob,
                   ":alice!alice@reed.test PRIVMSG #lobby :hi & <all>\r\n");
 
   /* IRC -> room. */
   xpeer_send(&bob, "PRIVMSG #lobby :back \xc3\xa9\r\n");
-  XIM_EXPECT(a1, "<message to='" A1 "' from='" ROOM "/bob' type='groupchat'>"
-                 "<body>back \xc3\xa9</body>" SID("4") "</message>");
+  XMUC_EXPECT(a1, "<message to='" A1 "' from='" ROOM "/bob' type='groupchat'>"
+                  "<body>back \xc3\xa9</body>" SID("4") "</message>");
 
   /* IRC parts, then the XMPP user. */
   xpeer_send(&bob, "PART #lobby :bye\r\n");
-  XIM_EXPECT(a1, "<presence to='" A1 "' from='" ROOM "/bob' "
-                 "type='unavailable'><status>bye</status><x " MUC_USER
-                 "><item affiliation='none' role='none' "
-                 "jid='bob@reed.test/irc'/></x></presence>");
+  XMUC_EXPECT(a1, "<presence to='" A1 "' from='" ROOM "/bob' "
+                  "type='unavailable'><status>bye</status><x " MUC_USER
+                  "><item affiliation='none' role='none' "
+                  "jid='bob@reed.test/irc'/></x>"
+                  "</presence>");
   xpeer_send(&bob, "JOIN #lobby\r\n");
   tw_take(a1);
   xpeer_take(&bob);
-  xim_say(a1, "<presence to='" ROOM "/alice' type='unavailable'/>",
-          "<presence to='" A1 "' from='" ROOM "/alice' type='unavailable'>"
-          "<x " MUC_USER "><item affiliation='none' role='none' jid='" A1
-          "'/><status code='110'/></x></presence>");
+  xmuc_say(a1, "<presence to='" ROOM "/alice' type='unavailable'/>",
+           "<presence to='" A1 "' from='" ROOM "/alice' type='unavailable'>"
+           "<x " MUC_USER "><item affiliation='none' role='none' jid='" A1
+           "'/><status code='110'/></x>"
+           "</presence>");
   xmuc_irc_expect(&bob, ":alice!alice@reed.test PART #lobby\r\n");
   xpeer_close(&bob);
   xim_free(&w);

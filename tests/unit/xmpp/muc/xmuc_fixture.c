@@ -17,6 +17,29 @@ xmuc_init(xim_t *w)
 }
 
 const char *
+xmuc_take(tw_client_t *c)
+{
+  static char buf[65536];
+  const char *in = tw_take(c), *p;
+  size_t n = 0;
+
+  while ((p = strstr(in, "<occupant-id ")) != NULL) {
+    memcpy(buf + n, in, (size_t)(p - in));
+    n += (size_t)(p - in);
+    in = strstr(p, "/>") + 2;
+  }
+  snprintf(buf + n, sizeof(buf) - n, "%s", in);
+  return buf;
+}
+
+void
+xmuc_say(tw_client_t *c, const char *stanza, const char *want)
+{
+  tw_send(c, stanza);
+  XMUC_EXPECT(c, want);
+}
+
+const char *
 xmuc_join(tw_client_t *c, const char *room, const char *nick)
 {
   char buf[512];
@@ -26,7 +49,7 @@ xmuc_join(tw_client_t *c, const char *room, const char *nick)
            "><history maxstanzas='0'/></x></presence>",
            room, nick);
   tw_send(c, buf);
-  return tw_take(c);
+  return xmuc_take(c);
 }
 
 void

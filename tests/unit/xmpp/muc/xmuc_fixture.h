@@ -15,8 +15,14 @@
 #define B1 "bob@reed.test/b1"
 
 void xmuc_init(xim_t *w);
+/* The client's output since the last take without its XEP-0421
+ * <occupant-id/> elements (test_occid.c checks those). */
+const char *xmuc_take(tw_client_t *c);
+#define XMUC_EXPECT(c, want) ASSERT_STR_EQ(xmuc_take(c), (want))
+/* Sends `stanza`; what comes back (occupant ids cut) is exactly `want`. */
+void xmuc_say(tw_client_t *c, const char *stanza, const char *want);
 /* A join of room@MUC/nick with `<history maxstanzas='0'/>`; what comes
- * back is returned (all of it taken). */
+ * back is returned (all of it taken, occupant ids cut). */
 const char *xmuc_join(tw_client_t *c, const char *room, const char *nick);
 /* A joined XMPP client: the join's answer checked for the own presence
  * (110) and taken. */
