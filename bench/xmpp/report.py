@@ -23,6 +23,20 @@ ROWS = [  # (label, point, field, unit, higher is better)
 ]
 
 
+READING = """How to read it: each rate is from the first message (or
+connect) to the last delivery (or login), on the load generator's clock;
+the latencies are a message's send to its delivery, over all deliveries.
+"Per server CPU second" divides the same work by the CPU time the server
+process used meanwhile (`/proc/<pid>/stat`, every thread): on a machine
+shared with other work it moves much less than the rates. reed and
+Prosody run one thread for this work; ejabberd's Erlang VM spreads it
+over both cores, so its rates gain from a quiet machine and its CPU
+seconds include the VM's scheduler spinning. Every login is SCRAM-SHA-1
+with the client's salted password cached (bench/README.md); idle memory
+is over plain TCP (bench/xmpp_idle measures it over TLS). A row that did
+not finish says how far it got; the raw lines below have every field."""
+
+
 def parse(raw):
     out = {}
     for line in raw:
@@ -123,6 +137,7 @@ def write_report(path, machine, sizes, raw, once=("join2000",)):
                ", ".join("%s %s" % kv for kv in sizes.items())),
            ""]
     out += table(servers, data, runs, once)
+    out += ["", READING]
     out += ["", "## Mixed room (reed)", ""] + mixed_lines(data)
     out += ["", "## Raw RESULT lines", "", "```"] + raw + ["```", ""]
     with open(path, "w") as f:

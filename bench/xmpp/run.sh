@@ -6,7 +6,8 @@
 # usage: bench/xmpp/run.sh [-s reed,prosody,ejabberd] [-r RUNS] [-q]
 #                          [-p idle,logins,fan100,fan1000,join2000,mixed]
 #                          [-o OUT.md]
-# Environment: BUILD (build/bench-release), LOADGEN, REED_BIN.
+# Environment: BUILD (build/bench-release), LOADGEN, REED_BIN, REED_COMMIT
+# (the commit REED_BIN was built from, for the report; default HEAD).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$(dirname "$here")")

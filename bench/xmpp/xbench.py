@@ -286,7 +286,13 @@ def version(kind):
         out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", kind],
                              capture_output=True, text=True,
                              timeout=30).stdout
-    return out.splitlines()[0] if out else "?"
+    v = out.splitlines()[0] if out else "?"
+    if kind == "reed":
+        commit = os.environ.get("REED_COMMIT") or subprocess.run(
+            ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=30).stdout.strip()
+        v += " (tree at %s)" % (commit or "?")
+    return v
 
 
 def main():
