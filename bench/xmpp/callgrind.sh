@@ -55,8 +55,11 @@ flood_limit = 100000
 [xmpp]
 listen = tcp:0:interface=127.0.0.1:backlog=4096
 require_tls = no
+# under valgrind a login can take longer than the default 60 s
+negotiation_timeout = 0
 CONF
-valgrind --tool=callgrind --callgrind-out-file="$out/reed.cg" \
+valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
+  --callgrind-out-file="$out/reed.cg" \
   "$REED_BIN" --config "$out/reed.ini" 2>"$out/reed.err" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
@@ -82,11 +85,13 @@ wait_for() { # file text: up to 20 minutes
 # Accounts for the XMPP members (untimed, not counted).
 # shellcheck disable=SC2086
 "$LOADGEN" $ports --proto mixed --scenario register --clients "$n" \
-  --prefix m --sasl scram --scram-cache "$out/scram" --stall 600 >/dev/null
+  --prefix m --sasl scram --scram-cache "$out/scram" --stall 600 \
+  --inflight 20 >/dev/null
 xport=$(port xmpp)
 # shellcheck disable=SC2086
 "$LOADGEN" --port "$xport" --proto xmpp --scenario register --clients "$n" \
-  --prefix x --sasl scram --scram-cache "$out/xscram" --stall 600 >/dev/null
+  --prefix x --sasl scram --scram-cache "$out/xscram" --stall 600 \
+  --inflight 20 >/dev/null
 
 room() { # name, then loadgen arguments
   name=$1
