@@ -39,6 +39,12 @@ reed__is_op(const reed_room_t *r, const reed__person_t *p)
 }
 
 bool
+reed__op_rights(const reed_room_t *r, const reed__person_t *p)
+{
+  return reed__is_op(r, p) || reed__aff_of(r, p) >= REED_AFF_ADMIN;
+}
+
+bool
 reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s)
 {
   char a[REED_NICK_MAX + 2 * REED__FIELD_MAX + 4];
@@ -369,7 +375,7 @@ reed__need_op(reed_session_t *s, reed_room_t *r)
     return 0;
   if (reed__join_of(r, s) == NULL)
     return REED_ENOTMEMBER;
-  return reed__is_op(r, s->p) ? 0 : REED_ENOPRIV;
+  return reed__op_rights(r, s->p) ? 0 : REED_ENOPRIV;
 }
 
 int

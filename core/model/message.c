@@ -330,7 +330,7 @@ redact_room(reed_session_t *s, reed_room_t *r, uint64_t id, reed_event_t *ev)
 
   if (h == NULL)
     return REED_ENOSUCHMSG;
-  if (!own_message(h, s) && !reed__is_op(r, s->p) && !reed__can_override(s))
+  if (!own_message(h, s) && !reed__op_rights(r, s->p) && !reed__can_override(s))
     return REED_ENOPRIV;
   ev->room = r->name;
   if ((rc = reed__sequence(s->m, ev)) != 0)

@@ -456,6 +456,11 @@ int reed_session_login(reed_session_t *s, const char *account);
  * sessions is in a room (ENICKMERGE otherwise): its sessions then join that
  * person, and each one that had a nick gets a NICK event. */
 int reed_session_set_nick(reed_session_t *s, const char *nick);
+/* A nick nobody may take, whoever asks (a protocol's service: IRC's
+ * ChanServ): reed_session_set_nick answers ENICKRESERVED for it from now
+ * on. Up to 4. Returns 0 (also when already reserved), EBADNICK or
+ * ELIMIT. */
+int reed_model_reserve_nick(reed_model_t *m, const char *nick);
 /* REALNAME, HOST and AWAY go to the person's sessions and everyone sharing
  * a room with it (nobody while the session has no nick). Real names and
  * away texts are up to 390 bytes of UTF-8 without controls (EBADTEXT);
@@ -902,7 +907,9 @@ size_t reed_model_watch_limit(const reed_model_t *m);
  * - Registration: in a room without an owner, a joined op that is logged
  *   in may make its own account OWNER (IRC's ChanServ REGISTER).
  * - Member views (reed_member_view_t.aff) and reed_room_each_nick_aff say
- *   each member's affiliation. */
+ *   each member's affiliation.
+ * - An owner or admin joined to the room has an op's rights (mode, kick,
+ *   topic lock, invite) even without op, so it can take op back. */
 
 /* The account's affiliation in room (NONE for NULL, a guest, or none). */
 reed_affiliation_t reed_room_affiliation(const reed_room_t *r,

@@ -284,7 +284,9 @@ struct reed_model_s {
   reed__map_t watched;   /* folded nick -> reed__watched_t */
   size_t max_watches;
   size_t max_msg_lines, max_msg_bytes;
-  reed__was_ring_t was;       /* nick history */
+  reed__was_ring_t was;                /* nick history */
+  char reserved[4][REED_NICK_MAX + 1]; /* service nicks, folded */
+  size_t n_reserved;
   struct reed__sban_s *sbans; /* server bans (sban.c), in the order set */
   size_t n_sbans, cap_sbans;
 };
@@ -413,6 +415,8 @@ bool reed__can_override(const reed_session_t *s);
 /* Joined and op, or a server operator: 0, ENOTMEMBER or ENOPRIV. */
 int reed__need_op(reed_session_t *s, reed_room_t *r);
 bool reed__is_op(const reed_room_t *r, const reed__person_t *p);
+/* Op, or an owner's or admin's affiliation: what an op may do. */
+bool reed__op_rights(const reed_room_t *r, const reed__person_t *p);
 void reed__masklist_clear(reed__masklist_t *l);
 /* 1 if the person's nick!user@host or nick!user@ip matches the list. */
 bool reed__masklist_match(const reed__masklist_t *l, const reed_session_t *s);

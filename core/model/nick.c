@@ -136,6 +136,10 @@ reed_session_set_nick(reed_session_t *s, const char *nick)
 
   if (!reed_nick_valid(nick))
     return REED_EBADNICK;
+  reed_casefold(fold, nick, sizeof(fold));
+  for (size_t i = 0; i < m->n_reserved; i++)
+    if (strcmp(m->reserved[i], fold) == 0)
+      return REED_ENICKRESERVED;
   holder = reed__person_by_nick(m, nick);
   if (holder == s->p) {
     if (strcmp(holder->nick, nick) == 0)
@@ -144,7 +148,6 @@ reed_session_set_nick(reed_session_t *s, const char *nick)
   }
   if (holder != NULL)
     return take_held(s, holder);
-  reed_casefold(fold, nick, sizeof(fold));
   if (reed__map_get(&m->accounts, fold) != NULL &&
       reed_casecmp(s->p->account, nick) != 0)
     return REED_ENICKRESERVED;
@@ -393,4 +396,21 @@ reed_model_account_end(reed_model_t *m, const char *name, const char *reason)
   }
   reed__op_end(m);
   return (int)n;
+}
+
+int
+reed_model_reserve_nick(reed_model_t *m, const char *nick)
+{
+  char fold[REED_NICK_MAX + 1];
+
+  if (!reed_nick_valid(nick))
+    return REED_EBADNICK;
+  reed_casefold(fold, nick, sizeof(fold));
+  for (size_t i = 0; i < m->n_reserved; i++)
+    if (strcmp(m->reserved[i], fold) == 0)
+      return 0;
+  if (m->n_reserved == REED_ARRAY_SIZE(m->reserved))
+    return REED_ELIMIT;
+  memcpy(m->reserved[m->n_reserved++], fold, sizeof(fold));
+  return 0;
 }

@@ -26,7 +26,7 @@ reed_room_set_topic(reed_session_t *s, const char *room, const char *topic)
   if (!reed__can_override(s)) {
     if (reed__join_of(r, s) == NULL)
       return REED_ENOTMEMBER;
-    if (r->topic_lock && !reed__is_op(r, s->p))
+    if (r->topic_lock && !reed__op_rights(r, s->p))
       return REED_ENOPRIV;
   }
   if ((rc = topic_check(topic)) != 0)

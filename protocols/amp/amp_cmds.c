@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+void reed__amp_cmd_affiliations(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_ban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_unban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_join(reed_amp_core_t *c, const amp_argv_t *a);
@@ -21,6 +22,7 @@ void reed__amp_cmd_kill(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_server_ban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_server_unban(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_server_bans(reed_amp_core_t *c, const amp_argv_t *a);
+void reed__amp_cmd_set_affiliation(reed_amp_core_t *c, const amp_argv_t *a);
 
 static void cmd_login(reed_amp_core_t *c, const amp_argv_t *a);
 static void cmd_register(reed_amp_core_t *c, const amp_argv_t *a);
@@ -60,6 +62,10 @@ static void cmd_set_nick(reed_amp_core_t *c, const amp_argv_t *a);
 
 /* Sorted by name (strcmp) for bsearch. */
 static const amp_cmd_t commands[] = {
+    {"Affiliations",
+     reed__amp_cmd_affiliations,
+     AMP_CMD_LOGIN,
+     {ROOM, {"which", AMP_T_STRING, AMP_SYN_ANY, true, 1, 16}}},
     {"Ban", reed__amp_cmd_ban, AMP_CMD_LOGIN, {ROOM, ACCOUNT}},
     {"History",
      reed__amp_cmd_history,
@@ -104,6 +110,13 @@ static const amp_cmd_t commands[] = {
       {"duration", AMP_T_STRING, AMP_SYN_ANY, true, 1, 32}}},
     {"ServerBans", reed__amp_cmd_server_bans, AMP_CMD_LOGIN, {{0}}},
     {"ServerUnban", reed__amp_cmd_server_unban, AMP_CMD_LOGIN, {SBAN_TARGET}},
+    {"SetAffiliation",
+     reed__amp_cmd_set_affiliation,
+     AMP_CMD_LOGIN,
+     {ROOM,
+      ACCOUNT,
+      {"affiliation", AMP_T_STRING, AMP_SYN_ANY, false, 1, 16},
+      {"reason", U, AMP_SYN_LINE, true, 0, REED_REASON_MAX}}},
     {"SetNick",
      cmd_set_nick,
      AMP_CMD_LOGIN,

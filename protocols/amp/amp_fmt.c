@@ -47,6 +47,7 @@ static const struct {
     {REED_ELISTFULL, "FORBIDDEN"},
     {REED_EBADMODE, "BAD_REQUEST"},
     {REED_ETOOBIG, "TOO_LONG"}, /* past the model's message bound */
+    {REED_ELASTOWNER, "LAST_OWNER"},
 };
 
 void
@@ -169,6 +170,21 @@ body_nick(reed_amp_enc_t *e, const reed_event_t *ev)
   reed_amp_enc_str(e, "origin", ev->from.origin ? ev->from.origin : "server");
 }
 
+static void
+body_aff(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  reed_amp_enc_str(e, "_command", "AffiliationChanged");
+  reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "account", ev->target ? ev->target : "");
+  reed_amp_enc_str(e, "affiliation", reed__amp_aff_name(ev->u.aff.aff));
+  reed_amp_enc_str(e, "previous", reed__amp_aff_name(ev->u.aff.prev));
+  reed_amp_enc_str(e, "by", ev->from.nick ? ev->from.nick : "");
+  if (ev->u.aff.nick != NULL)
+    reed_amp_enc_str(e, "nick", ev->u.aff.nick);
+  if (ev->text != NULL)
+    reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
+}
+
 /* Encodes the body of `ev` (room: for Left) or returns NULL when this kind
  * is not shown over AMP. */
 static reed_buf_t *
@@ -195,6 +211,9 @@ format(const reed_event_t *ev, const char *room)
     break;
   case REED_EV_NICK:
     body_nick(&e, ev);
+    break;
+  case REED_EV_AFFILIATION:
+    body_aff(&e, ev);
     break;
   default:
     reed_amp_enc_cleanup(&e);

@@ -103,6 +103,8 @@ struct reed_amp_core_s {
 
 /* Replies to the current request (nothing when it carried no _ask). The
  * encoder may hold response keys; it is consumed. */
+/* amp_cmd_aff.c: "owner", "admin", "member", "outcast" or "none". */
+const char *reed__amp_aff_name(reed_affiliation_t aff);
 void reed__amp_answer(reed_amp_core_t *c, reed_amp_enc_t *e);
 void reed__amp_answer_empty(reed_amp_core_t *c);
 void reed__amp_error(reed_amp_core_t *c, const char *code, const char *desc);

@@ -11,11 +11,13 @@ void reed__amp_cmd_list_rooms(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_members(reed_amp_core_t *c, const amp_argv_t *a);
 void reed__amp_cmd_history(reed_amp_core_t *c, const amp_argv_t *a);
 
-/* One listed entry: the sort key and up to three fields. */
+/* One listed entry: the sort key, up to three fields, a number (a room's
+ * size) and a member's affiliation. */
 typedef struct {
   char key[REED_ROOM_MAX + 1];
   char *f[3];
   long long size;
+  reed_affiliation_t aff;
 } entry_t;
 
 typedef struct {
@@ -173,6 +175,7 @@ collect_member(void *ud, const reed_member_view_t *mv)
   entry_set(es, e, 0, mv->who.nick);
   entry_set(es, e, 1, mv->who.account);
   entry_set(es, e, 2, mv->who.origin ? mv->who.origin : "server");
+  e->aff = mv->aff;
 }
 
 static void
@@ -182,6 +185,8 @@ enc_member(const entry_t *e, reed_amp_enc_t *enc)
   if (e->f[1])
     reed_amp_enc_str(enc, "account", e->f[1]);
   reed_amp_enc_str(enc, "origin", e->f[2]);
+  if (e->aff != REED_AFF_NONE)
+    reed_amp_enc_str(enc, "affiliation", reed__amp_aff_name(e->aff));
 }
 
 void

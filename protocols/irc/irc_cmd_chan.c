@@ -212,15 +212,11 @@ names_add(names_t *nm, const char *entry, size_t n)
 }
 
 static size_t
-names_prefix(const names_t *nm, bool op, bool voice, char *entry)
+names_prefix(const names_t *nm, reed_affiliation_t aff, bool op, bool voice,
+             char *entry)
 {
-  size_t n = 0;
-
-  if (op)
-    entry[n++] = '@';
-  if (voice && (n == 0 || (nm->c->caps & IRC_CAP_MULTI_PREFIX)))
-    entry[n++] = '+';
-  return n;
+  return reed__irc_prefixes((nm->c->caps & IRC_CAP_MULTI_PREFIX) != 0, aff, op,
+                            voice, entry);
 }
 
 /* userhost-in-names: the full mask of each member. */
@@ -228,19 +224,20 @@ static void
 names_member(void *ud, const reed_member_view_t *mv)
 {
   names_t *nm = ud;
-  char entry[IRC_MASK_MAX + 4];
-  size_t n = names_prefix(nm, mv->op, mv->voice, entry);
+  char entry[IRC_MASK_MAX + 6];
+  size_t n = names_prefix(nm, mv->aff, mv->op, mv->voice, entry);
 
   n += reed__irc_mask_str(&mv->who, entry + n, sizeof(entry) - n);
   names_add(nm, entry, n);
 }
 
 static void
-names_nick(void *ud, const char *nick, bool op, bool voice)
+names_nick(void *ud, const char *nick, bool op, bool voice,
+           reed_affiliation_t aff)
 {
   names_t *nm = ud;
-  char entry[REED_NICK_MAX + 4];
-  size_t n = names_prefix(nm, op, voice, entry);
+  char entry[REED_NICK_MAX + 6];
+  size_t n = names_prefix(nm, aff, op, voice, entry);
   size_t k = strnlen(nick, REED_NICK_MAX);
 
   memcpy(entry + n, nick, k);
@@ -269,7 +266,7 @@ names_lines(reed_irc_core_t *c, const char *room)
   if (c->caps & IRC_CAP_USERHOST_IN_NAMES)
     reed_room_each_member(r, names_member, nm);
   else
-    reed_room_each_nick(r, names_nick, nm);
+    reed_room_each_nick_aff(r, names_nick, nm);
   names_flush(nm);
   reed_free(nm);
   return true;

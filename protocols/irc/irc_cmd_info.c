@@ -49,7 +49,7 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "MSGREFTYPES=msgid,timestamp",
       net,
       "NICKLEN=32",
-      "PREFIX=(ov)@+",
+      "PREFIX=(qaov)~&@+",
       "STATUSMSG=@+",
       "TARGMAX=NAMES:32,LIST:32,KICK:32,WHOIS:1,USERHOST:10,PRIVMSG:4,"
       "TAGMSG:4,NOTICE:4",

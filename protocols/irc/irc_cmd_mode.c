@@ -1,8 +1,9 @@
-/* MODE: channel modes (b e I k l m i n t s o v, CHANMODES=beI,k,l,imnst,
- * PREFIX=(ov)@+) translated to the model's room settings, list queries, and
- * the user modes i and o. A list entry `$a:NAME` (EXTBAN=$,a,
- * ACCOUNTEXTBAN=a, the charybdis/solanum form) is the model's account
- * entry for NAME. */
+/* MODE: channel modes (b e I k l m i n t s o v, CHANMODES=beI,k,l,imnst;
+ * of PREFIX=(qaov)~&@+, q and a are the owner's and admin's affiliations,
+ * shown but set through ChanServ AMODE) translated to the model's room
+ * settings, list queries, and the user modes i and o. A list entry `$a:NAME`
+ * (EXTBAN=$,a, ACCOUNTEXTBAN=a, the charybdis/solanum form) is the model's
+ * account entry for NAME. */
 #include "irc_int.h"
 
 #include <stdio.h>

@@ -214,7 +214,8 @@ message(reed_irc_core_t *c, const reed_irc_msg_t *m, bool notice)
     nt = IRC_TARGMAX;
   }
   for (size_t i = 0; i < nt && c->session != NULL; i++) {
-    if (!notice && reed__irc_nickserv(c, targets[i], m->params[1]))
+    if (!notice && (reed__irc_nickserv(c, targets[i], m->params[1]) ||
+                    reed__irc_chanserv(c, targets[i], m->params[1])))
       continue;
     send_one(c, targets[i], &t, &x, notice);
   }

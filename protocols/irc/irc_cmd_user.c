@@ -151,6 +151,7 @@ typedef struct {
   const reed_actor_t *a;
   const char *away;
   bool op, voice, oper;
+  reed_affiliation_t aff;
   uint64_t idle_s;
 } who_info_t;
 
@@ -173,9 +174,11 @@ who_flags(const reed_irc_core_t *c, const who_info_t *wi, char *out,
 {
   bool multi = (c->caps & IRC_CAP_MULTI_PREFIX) != 0;
 
-  snprintf(out, size, "%c%s%s%s%s", wi->away ? 'G' : 'H', wi->oper ? "*" : "",
-           wi->a->bot ? "B" : "", wi->op ? "@" : "",
-           wi->voice && (multi || !wi->op) ? "+" : "");
+  char pfx[5];
+
+  reed__irc_prefixes(multi, wi->aff, wi->op, wi->voice, pfx);
+  snprintf(out, size, "%c%s%s%s", wi->away ? 'G' : 'H', wi->oper ? "*" : "",
+           wi->a->bot ? "B" : "", pfx);
 }
 
 /* 354 (WHOX): the fields asked for, always in the order tcuihsnfdlaor. */
@@ -299,6 +302,7 @@ who_member(void *ud, const reed_member_view_t *mv)
     return;
   wi.op = mv->op;
   wi.voice = mv->voice;
+  wi.aff = mv->aff;
   person_extra(w->c, mv->who.nick, &wi);
   who_reply(w->c, w, &wi);
 }
@@ -408,20 +412,19 @@ whois_room(void *ud, const reed_room_t *r)
   whois_t *w = ud;
   reed_room_view_t v;
   reed_member_view_t mv;
+  char pfx[5];
 
   reed_room_view(r, &v);
   if (v.secret && !reed_room_has_session(r, w->c->session))
     return;
   if (reed_room_member(r, w->nick, &mv) != 0)
     return;
-  if (w->n + strlen(v.name) + 4 >= sizeof(w->line))
+  if (w->n + strlen(v.name) + 7 >= sizeof(w->line))
     return;
+  reed__irc_prefixes((w->c->caps & IRC_CAP_MULTI_PREFIX) != 0, mv.aff, mv.op,
+                     mv.voice, pfx);
   w->n += (size_t)snprintf(w->line + w->n, sizeof(w->line) - w->n, "%s%s#%s",
-                           w->n ? " " : "",
-                           mv.op      ? "@"
-                           : mv.voice ? "+"
-                                      : "",
-                           v.name);
+                           w->n ? " " : "", pfx, v.name);
 }
 
 static void

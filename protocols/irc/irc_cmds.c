@@ -26,6 +26,11 @@ static const reed_irc_cmd_t cmds[] = {
      .min_params = 1,
      .penalty = 0},
     {.name = "CAP", .fn = reed__irc_cmd_cap, .min_params = 1, .penalty = 0},
+    {.name = "CHANSERV",
+     .fn = reed__irc_cmd_cs,
+     .flags = IRC_NEED_REG,
+     .min_params = 1,
+     .penalty = 1},
     {.name = "CHATHISTORY",
      .fn = reed__irc_cmd_chathistory,
      .flags = IRC_NEED_REG,
@@ -35,6 +40,11 @@ static const reed_irc_cmd_t cmds[] = {
      .fn = reed__irc_cmd_chghost,
      .flags = IRC_NEED_REG,
      .min_params = 2,
+     .penalty = 1},
+    {.name = "CS",
+     .fn = reed__irc_cmd_cs,
+     .flags = IRC_NEED_REG,
+     .min_params = 1,
      .penalty = 1},
     {.name = "HELP",
      .fn = reed__irc_cmd_help,
@@ -328,6 +338,8 @@ static const err_row_t errs[] = {
     {REED_EBADMODE, IRC_CTX_ANY, ERR_INVALIDMODEPARAM,
      "Invalid mode parameter"},
     {REED_EBADTOPIC, IRC_CTX_ANY, ERR_INPUTTOOLONG, "Topic is invalid"},
+    {REED_ELASTOWNER, IRC_CTX_ANY, ERR_CHANOPRIVSNEEDED,
+     "The channel must keep an owner"},
 };
 
 static const err_row_t *

@@ -434,6 +434,9 @@ reed__irc_conn_new(const reed_proto_env_t *env, void **core)
   c->env = env;
   c->tr = env->transport;
   c->clock = env->clock;
+  /* ChanServ is a service here: nobody, of any protocol, may hold it. */
+  if (env->model != NULL)
+    reed_model_reserve_nick(env->model, "ChanServ");
   init_peer(c);
   c->last_rx_ms = c->credit_at = c->clock->now_ms(c->clock->c);
   c->credit_ms = flood_step_ms(c) * (uint64_t)IRC_CONF(c)->flood_burst;

@@ -288,6 +288,40 @@ render_mode(render_t *r)
   return line(r, NULL, "MODE #%s %s%s", ev->room, modes, args);
 }
 
+/* AFFILIATION as the modes IRC has for it: `q` (owner) and `a` (admin) on
+ * the account's member nick, `b $a:account` for an outcast; a member's
+ * standing has no mode (nothing is sent), nor has a change for an account
+ * not in the room, except an outcast's ban. */
+static int
+render_aff(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  reed_affiliation_t was = ev->u.aff.prev, now = ev->u.aff.aff;
+  const char *nick = ev->u.aff.nick;
+  char modes[8];
+  size_t n = 0;
+
+  if (was == REED_AFF_OUTCAST || now == REED_AFF_OUTCAST)
+    return line(r, NULL, "MODE #%s %cb %s%s", ev->room,
+                now == REED_AFF_OUTCAST ? '+' : '-', IRC_EXTBAN_ACCOUNT,
+                ev->target);
+  if (nick == NULL)
+    return 0;
+  if (was >= REED_AFF_ADMIN) {
+    modes[n++] = '-';
+    modes[n++] = was == REED_AFF_OWNER ? 'q' : 'a';
+  }
+  if (now >= REED_AFF_ADMIN) {
+    modes[n++] = '+';
+    modes[n++] = now == REED_AFF_OWNER ? 'q' : 'a';
+  }
+  modes[n] = '\0';
+  if (n == 0)
+    return 0;
+  return line(r, NULL, "MODE #%s %s %s%s%s", ev->room, modes, nick,
+              n > 2 ? " " : "", n > 2 ? nick : "");
+}
+
 static bool
 for_me(const render_t *r, const char *nick)
 {
@@ -334,6 +368,8 @@ render_other(render_t *r)
     return line(r, NULL, "CHGHOST %s %s", ev->target, ev->text);
   case REED_EV_ANNOUNCE:
     return line(r, ev->text, "WALLOPS");
+  case REED_EV_AFFILIATION:
+    return render_aff(r);
   case REED_EV_TAGMSG:
     if (ev->room != NULL)
       return line(r, NULL, "TAGMSG %s#%s", status_prefix(ev), ev->room);

@@ -269,6 +269,11 @@ reed__irc_check_write(reed_irc_core_t *c)
 /* "nick!user@host" for an actor (sanitized) into out; returns its length.
  * reed__irc_append_mask appends the same to a buffer. */
 #define IRC_MASK_MAX 200
+/* A member's prefixes (PREFIX=(qaov)~&@+: owner, admin, op, voice),
+ * highest first: all of them with multi-prefix, else the highest. Writes
+ * up to 4 bytes and a NUL; returns the count. */
+size_t reed__irc_prefixes(bool multi, reed_affiliation_t aff, bool op,
+                          bool voice, char out[5]);
 size_t reed__irc_mask_str(const reed_actor_t *a, char *out, size_t size);
 int reed__irc_append_mask(reed_buf_t **b, const reed_actor_t *a);
 /* Room names: "#name" <-> "name"; NULL when not a valid IRC channel. */
@@ -385,6 +390,11 @@ void reed__irc_cmd_stats(reed_irc_core_t *c, const reed_irc_msg_t *m);
  * NAME"); called as the core lets go of its session. */
 void reed__irc_label_conn(reed_irc_core_t *c, const reed_session_t *s);
 void reed__irc_cmd_chghost(reed_irc_core_t *c, const reed_irc_msg_t *m);
+/* irc_chanserv.c: CS / CHANSERV <command> ..., and PRIVMSG ChanServ (true
+ * when the message was for ChanServ). */
+void reed__irc_cmd_cs(reed_irc_core_t *c, const reed_irc_msg_t *m);
+bool reed__irc_chanserv(reed_irc_core_t *c, const char *target,
+                        const char *text);
 void reed__irc_cmd_links(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_wallops(reed_irc_core_t *c, const reed_irc_msg_t *m);
 void reed__irc_cmd_list(reed_irc_core_t *c, const reed_irc_msg_t *m);

@@ -205,3 +205,21 @@ reed__irc_marker_str(uint64_t ts, char *out, size_t size)
   reed__irc_time_str(ts, t, sizeof(t));
   snprintf(out, size, "timestamp=%s", t);
 }
+
+size_t
+reed__irc_prefixes(bool multi, reed_affiliation_t aff, bool op, bool voice,
+                   char out[5])
+{
+  size_t n = 0;
+
+  if (aff == REED_AFF_OWNER)
+    out[n++] = '~';
+  if (aff == REED_AFF_ADMIN)
+    out[n++] = '&';
+  if (op && (multi || n == 0))
+    out[n++] = '@';
+  if (voice && (multi || n == 0))
+    out[n++] = '+';
+  out[n] = '\0';
+  return n;
+}

@@ -119,15 +119,45 @@ static const join_err_t join_errs[] = {
     {0, NULL, NULL, NULL},
 };
 
+/* 7.2.6 ff.: the presence back with the <x/> a join carries (clients
+ * match errors of a join by it) and the error, by the room. */
+static void
+pres_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *type,
+           const char *cond, const char *text)
+{
+  char by[REED_JID_MAX + 1];
+  reed_jid_t room = *st->to_jid;
+  xmpp_out_t o;
+
+  room.resource[0] = '\0';
+  reed_jid_format(&room, false, by, sizeof(by));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "presence", c->full_jid, st->to, "error", st->id);
+  reed__xmpp_out_raw(&o, "><x xmlns='" REED_NS_MUC "'/><error");
+  reed__xmpp_out_attr(&o, "by", by);
+  reed__xmpp_out_attr(&o, "type", type);
+  reed__xmpp_out_raw(&o, "><");
+  reed__xmpp_out_raw(&o, cond);
+  reed__xmpp_out_raw(&o, " xmlns='" REED_NS_STANZA_ERR "'/>");
+  if (text != NULL) {
+    reed__xmpp_out_raw(&o, "<text xmlns='" REED_NS_STANZA_ERR "'>");
+    reed__xmpp_out_text(&o, text, strlen(text));
+    reed__xmpp_out_raw(&o, "</text>");
+  }
+  reed__xmpp_out_raw(&o, "</error></presence>");
+  reed__xmpp_send(c, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
 static void
 refuse(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int rc)
 {
   for (const join_err_t *e = join_errs; e->cond != NULL; e++)
     if (e->rc == rc) {
-      reed__xmpp_stanza_error(c, st, e->type, e->cond, e->text);
+      pres_error(c, st, e->type, e->cond, e->text);
       return;
     }
-  reed__xmpp_stanza_error(c, st, "cancel", "internal-server-error", NULL);
+  pres_error(c, st, "cancel", "internal-server-error", NULL);
 }
 
 /* ---- Nicks ----------------------------------------------------------------
@@ -175,23 +205,23 @@ join(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   const char *name = st->to_jid->local, *nick = st->to_jid->resource;
   const reed_xml_el_t *x = reed_xml_child(st->el, "x", REED_NS_MUC);
   const char *key = x ? reed_xml_child_text(x, "password", NULL) : NULL;
-  reed_room_t *r = reed_room_find(c->env->model, name);
+  reed_room_t *r = reed_room_lookup(c->env->model, name);
   reed_room_view_t v;
   bool created;
   int rc;
 
   if (nick[0] == '\0') { /* 7.2.2: no nick */
-    reed__xmpp_stanza_error(c, st, "modify", "jid-malformed",
-                            "A nickname is required");
+    pres_error(c, st, "modify", "jid-malformed", "A nickname is required");
     return;
   }
   if (r != NULL)
     reed_room_view(r, &v);
-  created = r == NULL || v.members == 0;
+  /* 201: a room that comes into being (an empty registered one wakes). */
+  created = r == NULL || (v.members == 0 && !reed_room_registered(r));
   if ((rc = take_nick(c, nick)) == REED_EINVAL) {
-    reed__xmpp_stanza_error(c, st, "modify", "not-acceptable",
-                            "You already use another nickname in rooms; "
-                            "one nickname everywhere");
+    pres_error(c, st, "modify", "not-acceptable",
+               "You already use another nickname in rooms; "
+               "one nickname everywhere");
     return;
   }
   if (rc == 0)
@@ -215,15 +245,13 @@ change_nick(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   int rc;
 
   if (nick[0] == '\0' || !reed_nick_valid(nick)) {
-    reed__xmpp_stanza_error(c, st, "modify", "jid-malformed",
-                            "Not a valid nickname");
+    pres_error(c, st, "modify", "jid-malformed", "Not a valid nickname");
     return;
   }
   rc = reed_session_set_nick(c->session, nick);
   if (rc == REED_ENICKMERGE || rc == REED_ENICKINUSE ||
       rc == REED_ENICKRESERVED)
-    reed__xmpp_stanza_error(c, st, "cancel", "conflict",
-                            "That nickname is in use");
+    pres_error(c, st, "cancel", "conflict", "That nickname is in use");
   else if (rc != 0)
     refuse(c, st, rc);
 }
@@ -242,12 +270,55 @@ leave(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_room_t *r)
     reed_room_part(c->session, v.name, NULL);
 }
 
+typedef struct {
+  char names[64][REED_ROOM_MAX + 1];
+  size_t n;
+} rooms_t;
+
+static void
+collect_room(void *ud, const reed_room_t *r)
+{
+  rooms_t *k = ud;
+  reed_room_view_t v;
+
+  if (k->n >= REED_ARRAY_SIZE(k->names))
+    return;
+  reed_room_view(r, &v);
+  reed_strlcpy(k->names[k->n++], v.name, sizeof(k->names[0]));
+}
+
+/* RFC 6121 4.5 with XEP-0045 7.14: unavailable presence without a 'to'
+ * leaves every room too (IM's row then broadcasts it). */
+static void
+leave_all(reed_xmpp_core_t *c)
+{
+  rooms_t *k = reed_calloc(1, sizeof(*k));
+
+  if (k == NULL)
+    return;
+  /* In batches; a batch where nothing could be left ends it. */
+  for (bool more = true; more;) {
+    size_t left = 0;
+    k->n = 0;
+    reed_session_each_room(c->session, collect_room, k);
+    for (size_t i = 0; i < k->n; i++)
+      left += reed_room_part(c->session, k->names[i], NULL) == 0;
+    more = k->n == REED_ARRAY_SIZE(k->names) && left > 0;
+  }
+  reed_free(k);
+}
+
 bool
 reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
   reed_room_t *r;
   const char *cur;
 
+  if (st->to_jid == NULL && st->type != NULL &&
+      strcmp(st->type, "unavailable") == 0 && c->session != NULL) {
+    leave_all(c);
+    return false;
+  }
   if (st->to_jid == NULL || !reed__xmuc_is_muc(c, st->to_jid))
     return false;
   if (st->type != NULL && strcmp(st->type, "error") == 0)

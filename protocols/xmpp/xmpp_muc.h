@@ -162,6 +162,9 @@ int reed__xmuc_set_aff(reed_xmpp_core_t *c, const char *room,
  * that is not one. */
 int reed__xmuc_aff_list(reed_xmpp_core_t *c, reed_room_t *r, const char *aff,
                         xmpp_out_t *o);
+const char *reed__xmuc_aff_name(reed_affiliation_t aff);
+void reed__xmuc_ev_affiliation(reed_xmpp_core_t *c, reed_session_t *s,
+                               const reed_event_t *ev);
 /* The room keeps its settings when it empties (it has an owner). */
 bool reed__xmuc_persistent(const reed_room_t *r);
 /* Whether this member may use the configuration form. */

@@ -27,6 +27,7 @@ static const err_map_t admin_errs[] = {
     {REED_EBADTEXT, "modify", "bad-request"},
     {REED_EINVAL, "modify", "bad-request"},
     {REED_ELISTFULL, "wait", "resource-constraint"},
+    {REED_ELASTOWNER, "cancel", "conflict"},
     {REED_ENOMEM, "wait", "resource-constraint"},
     {0, NULL, NULL},
 };

@@ -1,64 +1,68 @@
-/* XEP-0045 affiliations on the model: an outcast is an account ban (the
- * room's BAN list entry naming the account, which every protocol
- * enforces); setting one kicks the account's person from the room. */
+/* XEP-0045 affiliations on the model's (reed_room_set_affiliation): owner,
+ * admin, member and outcast per account and room, kept by the store. An
+ * outcast is an account ban (the room's BAN list entry naming the
+ * account, which every protocol enforces) and is kicked; owners and
+ * admins get op (moderator) on every protocol; members pass a members-only
+ * (invite-only) room. A room with an owner is persistent. */
 #include "xmpp_ext.h"
 #include "xmpp_muc.h"
 
 #include <stdio.h>
 #include <string.h>
 
+static const char *const aff_names[] = {
+    [REED_AFF_NONE] = "none",     [REED_AFF_OUTCAST] = "outcast",
+    [REED_AFF_MEMBER] = "member", [REED_AFF_ADMIN] = "admin",
+    [REED_AFF_OWNER] = "owner",
+};
+
+static int
+aff_of(const char *name)
+{
+  for (size_t i = 0; i < REED_ARRAY_SIZE(aff_names); i++)
+    if (strcmp(aff_names[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+const char *
+reed__xmuc_aff_name(reed_affiliation_t aff)
+{
+  return (unsigned)aff < REED_ARRAY_SIZE(aff_names) ? aff_names[aff] : "none";
+}
+
+const char *
+reed__xmuc_affiliation(const reed_room_t *r, const reed_member_view_t *mv)
+{
+  (void)r;
+  return mv != NULL ? reed__xmuc_aff_name(mv->aff) : "none";
+}
+
 bool
 reed__xmuc_persistent(const reed_room_t *r)
 {
-  (void)r;
-  return false;
+  return reed_room_registered(r);
 }
 
+/* 10.2: owners configure; a room nobody owns, its ops (IRC's way). */
 bool
 reed__xmuc_may_configure(const reed_room_t *r, const reed_member_view_t *mv)
 {
-  (void)r;
-  return mv->op;
-}
-
-typedef struct {
-  const char *account;
-  char nick[REED_NICK_MAX + 1];
-} find_t;
-
-static void
-find_member(void *ud, const reed_member_view_t *mv)
-{
-  find_t *k = ud;
-
-  if (k->nick[0] == '\0' && mv->who.account != NULL && mv->who.nick != NULL &&
-      reed_casecmp(mv->who.account, k->account) == 0)
-    reed_strlcpy(k->nick, mv->who.nick, sizeof(k->nick));
+  if (mv->aff == REED_AFF_OWNER)
+    return true;
+  return !reed_room_registered(r) && mv->op;
 }
 
 int
 reed__xmuc_set_aff(reed_xmpp_core_t *c, const char *room, const char *account,
                    const char *aff, const char *reason)
 {
-  reed_room_t *r = reed_room_find(c->env->model, room);
-  reed_mode_change_t ban = {REED_RMODE_BAN, true, account, true};
-  find_t k = {account, ""};
-  int rc;
+  int a = aff_of(aff);
 
-  if (r == NULL)
-    return REED_ENOSUCHROOM;
-  if (strcmp(aff, "none") == 0) {
-    ban.set = false;
-    return reed_room_set_modes(c->session, room, &ban, 1, NULL);
-  }
-  if (strcmp(aff, "outcast") != 0)
-    return REED_ENOPRIV;
-  if ((rc = reed_room_set_modes(c->session, room, &ban, 1, NULL)) != 0)
-    return rc;
-  reed_room_each_member(r, find_member, &k);
-  if (k.nick[0] != '\0')
-    rc = reed_room_kick(c->session, room, k.nick, reason);
-  return rc;
+  if (a < 0)
+    return REED_EBADMODE;
+  return reed_room_set_affiliation(c->session, room, account,
+                                   (reed_affiliation_t)a, reason);
 }
 
 typedef struct {
@@ -67,16 +71,15 @@ typedef struct {
 } list_t;
 
 static void
-outcast(void *ud, const reed_list_entry_t *e)
+list_item(void *ud, const reed_aff_entry_t *e)
 {
   list_t *k = ud;
   char jid[REED_JID_MAX + 1], fold[REED_ACCOUNT_MAX + 1];
 
-  if (!e->account)
-    return;
-  reed_casefold(fold, e->mask, sizeof(fold));
+  reed_casefold(fold, e->account, sizeof(fold));
   snprintf(jid, sizeof(jid), "%s@%s", fold, reed__xmpp_domain(k->c));
-  reed__xmpp_out_raw(k->o, "<item affiliation='outcast'");
+  reed__xmpp_out_raw(k->o, "<item");
+  reed__xmpp_out_attr(k->o, "affiliation", reed__xmuc_aff_name(e->aff));
   reed__xmpp_out_attr(k->o, "jid", jid);
   reed__xmpp_out_raw(k->o, "/>");
 }
@@ -86,13 +89,10 @@ reed__xmuc_aff_list(reed_xmpp_core_t *c, reed_room_t *r, const char *aff,
                     xmpp_out_t *o)
 {
   list_t k = {c, o};
+  int a = aff_of(aff);
 
-  if (strcmp(aff, "outcast") == 0) {
-    reed_room_each_list(r, REED_RMODE_BAN, outcast, &k);
-    return 0;
-  }
-  if (strcmp(aff, "member") == 0 || strcmp(aff, "admin") == 0 ||
-      strcmp(aff, "owner") == 0)
-    return 0;
-  return REED_EINVAL;
+  if (a <= REED_AFF_NONE)
+    return REED_EINVAL;
+  reed_room_each_affiliation(r, (reed_affiliation_t)a, list_item, &k);
+  return 0;
 }

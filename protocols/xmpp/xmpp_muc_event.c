@@ -296,3 +296,19 @@ reed__xmuc_ev_mode(reed_xmpp_core_t *c, reed_session_t *s,
   if (config)
     config_changed(c, ev->room);
 }
+
+/* 9, 10: an occupant's affiliation changed: its presence as it is now
+ * (an outcast's kick and an op change come as their own events). */
+void
+reed__xmuc_ev_affiliation(reed_xmpp_core_t *c, reed_session_t *s,
+                          const reed_event_t *ev)
+{
+  reed_room_t *r;
+
+  (void)s;
+  if (ev->room == NULL || !c->bound || ev->u.aff.nick == NULL ||
+      ev->u.aff.aff == REED_AFF_OUTCAST ||
+      (r = reed_room_find(c->env->model, ev->room)) == NULL)
+    return;
+  presence_now(c, r, ev->u.aff.nick, NULL);
+}

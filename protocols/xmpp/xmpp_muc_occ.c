@@ -23,14 +23,6 @@ reed__xmuc_role(const reed_room_t *r, const reed_member_view_t *mv)
   return v.moderated ? "visitor" : "participant";
 }
 
-const char *
-reed__xmuc_affiliation(const reed_room_t *r, const reed_member_view_t *mv)
-{
-  (void)r;
-  (void)mv;
-  return "none";
-}
-
 void
 reed__xmuc_real_jid(reed_xmpp_core_t *c, const reed_actor_t *a, char *buf,
                     size_t size)
@@ -58,7 +50,11 @@ item(reed_xmpp_core_t *c, xmpp_out_t *o, const xmuc_pres_t *p)
   char jid[REED_JID_MAX + 1];
 
   reed__xmpp_out_raw(o, "<item");
-  reed__xmpp_out_attr(o, "affiliation", reed__xmuc_affiliation(r, p->mv));
+  reed__xmpp_out_attr(
+      o, "affiliation",
+      p->mv != NULL || r == NULL || p->who == NULL
+          ? reed__xmuc_affiliation(r, p->mv)
+          : reed__xmuc_aff_name(reed_room_affiliation(r, p->who->account)));
   reed__xmpp_out_attr(o, "role", r ? reed__xmuc_role(r, mv) : "none");
   if (p->who != NULL) {
     reed__xmuc_real_jid(c, p->who, jid, sizeof(jid));

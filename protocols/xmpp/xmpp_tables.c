@@ -281,6 +281,7 @@ const xmpp_event_fn reed__xmpp_event_handlers[XMPP_EV_KINDS] = {
     [REED_EV_KICK] = reed__xmuc_ev_kick,
     [REED_EV_MODE] = reed__xmuc_ev_mode,
     [REED_EV_INVITE] = reed__xmuc_ev_invite,
+    [REED_EV_AFFILIATION] = reed__xmuc_ev_affiliation,
     [REED_EV_ANNOUNCE] = reed__xmpp_ev_announce,
     [REED_EV_TAGMSG] = reed__xmpp_ev_tagmsg,
 };

@@ -69,6 +69,14 @@ class NoSuchBan(Exception):
     pass
 
 
+class NoSuchAccount(Exception):
+    pass
+
+
+class LastOwner(Exception):
+    pass
+
+
 GENERIC = {
     BadRequest: b"BAD_REQUEST",
     TooLong: b"TOO_LONG",
@@ -92,6 +100,7 @@ CODES = {
     b"NO_SUCH_ROOM": NoSuchRoom, b"NOT_A_MEMBER": NotAMember,
     b"NO_SUCH_USER": NoSuchUser, b"FORBIDDEN": Forbidden,
     b"TLS_ERROR": TlsError, b"NO_SUCH_BAN": NoSuchBan,
+    b"NO_SUCH_ACCOUNT": NoSuchAccount, b"LAST_OWNER": LastOwner,
 }
 for k, v in GENERIC.items():
     CODES[v] = k
@@ -172,8 +181,27 @@ class Members(amp.Command):
                  (b"after", amp.Unicode(optional=True))]
     response = [(b"members", amp.AmpList([
         (b"nick", amp.Unicode()), (b"account", amp.Unicode(optional=True)),
-        (b"origin", amp.String())])),
+        (b"origin", amp.String()),
+        (b"affiliation", amp.String(optional=True))])),
         (b"next", amp.Unicode(optional=True))]
+    errors = ALL_ERRORS
+
+
+class SetAffiliation(amp.Command):
+    arguments = [(b"room", amp.Unicode()), (b"account", amp.Unicode()),
+                 (b"affiliation", amp.String()),
+                 (b"reason", amp.Unicode(optional=True))]
+    response = []
+    errors = ALL_ERRORS
+
+
+class Affiliations(amp.Command):
+    arguments = [(b"room", amp.Unicode()),
+                 (b"which", amp.String(optional=True))]
+    response = [(b"affiliations", amp.AmpList([
+        (b"account", amp.Unicode()), (b"affiliation", amp.String()),
+        (b"by", amp.Unicode()), (b"set", amp.DateTime())])),
+        (b"registered", amp.Boolean()), (b"more", amp.Boolean())]
     errors = ALL_ERRORS
 
 
@@ -284,7 +312,16 @@ class Closing(amp.Command):
     response = []
 
 
-EVENTS = [Receive, Joined, Left, TopicChanged, NickChanged, Closing]
+class AffiliationChanged(amp.Command):
+    arguments = [(b"room", amp.Unicode()), (b"account", amp.Unicode()),
+                 (b"affiliation", amp.String()), (b"previous", amp.String()),
+                 (b"by", amp.Unicode()), (b"nick", amp.Unicode(optional=True)),
+                 (b"reason", amp.Unicode(optional=True))]
+    response = []
+
+
+EVENTS = [Receive, Joined, Left, TopicChanged, NickChanged, Closing,
+          AffiliationChanged]
 
 
 class ChatClient(amp.AMP):
@@ -326,6 +363,10 @@ class ChatClient(amp.AMP):
     @Closing.responder
     def on_closing(self, **kw):
         return self._queue("Closing", kw)
+
+    @AffiliationChanged.responder
+    def on_affiliation(self, **kw):
+        return self._queue("AffiliationChanged", kw)
 
 
 _reactor_thread = None

@@ -1,7 +1,8 @@
 """Account bans over raw sockets against the real binary: an operator sets
 `MODE #room +b $a:NAME` (ISUPPORT EXTBAN=$,a), and a user logged in to that
 account with SASL is kept out under a nick that matches no mask, before and
-after a SIGKILL and a restart on the same data dir; a guest is let in."""
+after a SIGKILL and a restart on the same data dir (the operator is logged
+in, so the room is registered and keeps its lists); a guest is let in."""
 import subprocess
 import sys
 
@@ -30,11 +31,13 @@ def main():
     srv = ReedServer()
     conf = srv.write_config()
     add_account(conf, "mallory", "pencil")
+    add_account(conf, "keeper", "pencil")
     srv.start()
     try:
         port = srv.port("irc", "tcp")
         op = RawClient(port)
-        op.register("keeper")
+        op.register("keeper", caps=["sasl"],
+                    sasl=sasl_plain("keeper", "pencil"))
         assert any("EXTBAN=$,a" in l and " 005 " in l for l in op.lines)
         op.send("JOIN #guarded")
         op.expect(" 366 ")
@@ -51,7 +54,8 @@ def main():
         srv.start()
         port = srv.port("irc", "tcp")
         op = RawClient(port)
-        op.register("keeper")
+        op.register("keeper", caps=["sasl"],
+                    sasl=sasl_plain("keeper", "pencil"))
         op.send("JOIN #guarded")
         op.expect(" 366 ")
         refused(port, "stranger")

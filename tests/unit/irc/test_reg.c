@@ -23,7 +23,7 @@ sc_welcome(itw_t *w)
       "EXTBAN=$,a INVEX :are supported by this server\n"
       ":irc.test 005 alice KICKLEN=390 MAXLIST=beI:100 MAXTARGETS=4 MODES=4 "
       "MONITOR=100 MSGREFTYPES=msgid,timestamp NETWORK=reed NICKLEN=32 "
-      "PREFIX=(ov)@+ STATUSMSG=@+ "
+      "PREFIX=(qaov)~&@+ STATUSMSG=@+ "
       "TARGMAX=NAMES:32,LIST:32,KICK:32,WHOIS:1,USERHOST:10,PRIVMSG:4,"
       "TAGMSG:4,NOTICE:4 TOPICLEN=390 USERLEN=16 :are supported by this "
       "server\n"

@@ -507,3 +507,27 @@ TEST(aff_views_and_loader)
                 "alice=owner/x bob=member/ carol=outcast/ ");
   fx_done(&f);
 }
+
+TEST(aff_owner_keeps_op_rights_and_service_nicks)
+{
+  fx_t f;
+  fx_init(&f);
+  reed_session_t *a = sess_acct(&f, "s1", "alice", "alice");
+  reed_session_t *g = sess(&f, "s2", "irc", "guest");
+  reed_session_t *n = sess(&f, "s3", "irc", NULL);
+
+  ASSERT_EQ(reed_room_join(a, "r", NULL), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_TOPICLOCK, true, NULL), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_OP, false, "alice"), 0);
+  ASSERT_EQ(reed_room_set_topic(a, "r", "still mine"), 0);
+  ASSERT_EQ(mode1(a, "r", REED_RMODE_OP, true, "alice"), 0);
+  ASSERT(is_op(&f, "r", "alice"));
+  /* A service's nick is nobody's. */
+  ASSERT_EQ(reed_model_reserve_nick(f.m, "ChanServ"), 0);
+  ASSERT_EQ(reed_model_reserve_nick(f.m, "chanserv"), 0);
+  ASSERT_EQ(reed_model_reserve_nick(f.m, "a b"), REED_EBADNICK);
+  ASSERT_EQ(reed_session_set_nick(n, "CHANSERV"), REED_ENICKRESERVED);
+  ASSERT_EQ(reed_session_set_nick(g, "chanserv"), REED_ENICKRESERVED);
+  ASSERT_EQ(reed_session_set_nick(n, "x"), 0);
+  fx_done(&f);
+}
