@@ -17,6 +17,9 @@ ROWS = [  # (label, point, field, unit, higher is better)
      "per_server_cpu_s", "", True),
     ("fan1000 p50 latency", "fan1000", "p50_us", " µs", False),
     ("fan1000 p99 latency", "fan1000", "p99_us", " µs", False),
+    ("1,000-occupant join (fan1000's)", "fan1000", "join_ms", " ms", False),
+    ("1,000-occupant join, server CPU", "fan1000", "join_server_cpu_s",
+     " s", False),
     ("2,000-occupant join", "join2000", "join_ms", " ms", False),
     ("2,000-occupant join, server CPU", "join2000", "join_server_cpu_s",
      " s", False),
@@ -118,11 +121,8 @@ def mixed_lines(data):
                 statistics.median(ratios) if ratios else 0.0)]
 
 
-def write_report(path, machine, sizes, raw, once=("join2000",)):
-    servers = list(machine["versions"])
-    runs = machine.get("runs_done", machine["runs"])
-    data = parse(raw)
-    out = ["# XMPP benchmark results (issue 17)", "",
+def header_lines(machine, sizes, runs, once):
+    return ["# XMPP benchmark results (issue 17)", "",
            "Written by `%s` on %s. Versions: %s. Load average at the start "
            "%s, at the end %s (2 cores, shared with whatever else ran: "
            "compare servers within this file, not across runs)." % (
@@ -136,9 +136,36 @@ def write_report(path, machine, sizes, raw, once=("join2000",)):
                " (quick sizes)" if machine["quick"] else "",
                ", ".join("%s %s" % kv for kv in sizes.items())),
            ""]
+
+
+def write_report(path, machine, sizes, raw, once=("join2000",),
+                 header=None):
+    servers = list(machine["versions"])
+    runs = machine.get("runs_done", machine["runs"])
+    data = parse(raw)
+    out = list(header) if header else header_lines(machine, sizes, runs,
+                                                   once)
     out += table(servers, data, runs, once)
     out += ["", READING]
     out += ["", "## Mixed room (reed)", ""] + mixed_lines(data)
     out += ["", "## Raw RESULT lines", "", "```"] + raw + ["```", ""]
     with open(path, "w") as f:
         f.write("\n".join(out))
+
+
+def regenerate(path):
+    """Rewrites a results file from its own header and raw lines (after a
+    change to this report, or a run stopped by hand)."""
+    lines = open(path).read().split("\n")
+    top = next(i for i, ln in enumerate(lines) if ln.startswith("| row | "))
+    servers = [c.strip() for c in lines[top].strip("|").split("|")[1:]]
+    raw = lines[lines.index("## Raw RESULT lines") + 3:]
+    raw = raw[:raw.index("```")]
+    machine = {"versions": dict.fromkeys(servers),
+               "runs": max(int(r.split()[2]) for r in raw)}
+    write_report(path, machine, None, raw, header=lines[:top])
+
+
+if __name__ == "__main__":
+    import sys
+    regenerate(sys.argv[1])
