@@ -70,6 +70,9 @@ def fmt(v):
 def failed_cell(results):
     """What a point that never succeeded got to, from its first run."""
     r = results[0]
+    if r.get("phase") == "connect":
+        return "failed: %s of %s logged in (see raw)" % (
+            r.get("registered", "?"), r.get("clients", "?"))
     if r.get("join_done") == "0":
         return "not done in %.0f s (%s of %s occupants complete)" % (
             float(r.get("join_ms", 0)) / 1e3, r.get("members_complete", "?"),
@@ -85,7 +88,7 @@ def table(servers, data, runs, once):
         for s in servers:
             v, n = median(data.get((s, point), []), field)
             cell = fmt(v) + ("" if v is None else unit)
-            want = 1 if point in once else runs
+            want = len(data.get((s, point), []))  # runs that tried it
             if v is not None and n < want:
                 cell += " (%d of %d runs ok)" % (n, want)
             if v is None and data.get((s, point)):
@@ -100,6 +103,8 @@ def mixed_lines(data):
     mix, _ = median(data.get(("reed", "mixed1000"), []), "deliveries_per_s")
     if irc is None or mix is None:
         return ["Mixed room: not measured or failed (see the raw lines)."]
+    irc_cpu, _ = median(data[("reed", "irc1000")], "per_server_cpu_s")
+    mix_cpu, _ = median(data[("reed", "mixed1000")], "per_server_cpu_s")
     ratios = []
     for a, b in zip(data[("reed", "irc1000")], data[("reed", "mixed1000")]):
         if a.get("ok") == "1" and b.get("ok") == "1":
@@ -118,7 +123,11 @@ def mixed_lines(data):
             "",
             "Mixed / IRC-only, run by run: %s (median %.2f; target 0.7)." % (
                 ", ".join("%.2f" % r for r in ratios),
-                statistics.median(ratios) if ratios else 0.0)]
+                statistics.median(ratios) if ratios else 0.0),
+            "Deliveries per server CPU second (medians): IRC only %s, "
+            "mixed %s, ratio %.2f." % (fmt(irc_cpu), fmt(mix_cpu),
+                                       mix_cpu / irc_cpu if irc_cpu and
+                                       mix_cpu else 0.0)]
 
 
 def header_lines(machine, sizes, runs, once):
