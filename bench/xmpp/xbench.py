@@ -24,10 +24,8 @@ every point goes against a restart of it. Points:
 """
 import argparse
 import os
-import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
