@@ -12,6 +12,12 @@
 
 #define LG_LINE_MAX 2048
 
+/* Which protocol a client speaks (--proto mixed: client i speaks
+ * XMPP, IRC, AMP for i % 3 = 0, 1, 2). */
+enum lg_proto { LG_IRC = 0, LG_AMP, LG_XMPP };
+
+typedef struct lg_scram_s lg_scram_t;
+
 enum lg_state {
   LG_IDLE = 0,   /* not started */
   LG_CONNECTING, /* TCP connect, then NICK/USER until 001 */
@@ -30,17 +36,26 @@ typedef struct lg_client_s {
   uint8_t closing;
   uint16_t inlen;
   uint8_t skipping; /* discarding the rest of an over-long line */
-  uint8_t *abuf;    /* AMP: a partial box, allocated while one is pending */
+  uint8_t *abuf;    /* AMP, XMPP: a partial box or element, while one pends */
   uint32_t alen, acap;
+  uint8_t proto;     /* enum lg_proto */
+  uint8_t xstage;    /* XMPP: where the login is (lg_xmpp.c) */
+  lg_scram_t *scram; /* XMPP: the SCRAM exchange, while it runs */
   char in[LG_LINE_MAX];
 } lg_client_t;
 
 typedef struct lg_opts_s {
-  const char *proto;    /* irc or amp */
-  const char *password; /* amp: each client Registers with it */
+  const char *proto;    /* irc, amp, xmpp or mixed */
+  const char *password; /* amp, xmpp: each client's password */
   const char *host;
-  int port;
-  const char *scenario; /* connect, idle, room */
+  int port;                /* the port of --proto (mixed: IRC's) */
+  int port_amp, port_xmpp; /* mixed: the other protocols' ports */
+  const char *domain;      /* xmpp: the stream's to and the accounts' domain */
+  const char *muc;         /* xmpp: the room is <channel without #>@muc */
+  const char *sasl;        /* xmpp: plain, scram or auto (PLAIN if offered) */
+  const char
+      *scram_cache;     /* xmpp: file of salted passwords (lg_xmpp_scram.c) */
+  const char *scenario; /* connect, idle, room; xmpp also register */
   uint32_t clients;     /* connect and idle: connections to make */
   uint32_t inflight;    /* handshakes in flight at most */
   uint32_t senders;     /* room: members 0..senders-1 speak */
@@ -75,9 +90,11 @@ typedef struct lg_room_s {
   uint32_t *sent, *complete;
   uint32_t opered;
   uint64_t t_join_start, t_join_end, t_send_start, t_last_delivery;
+  double join_server_cpu_s; /* -1 without --pid */
   uv_timer_t pace;
   uint64_t paced;
   int stage;
+  int first_in; /* member 0 is in, the others were asked to join */
   lg_hist_t hist;
 } lg_room_t;
 
@@ -90,6 +107,10 @@ struct lg_s {
   uint64_t t0_ns, t_start, t_registered, last_progress;
   uint64_t server_errors;
   long rss_before_kb, rss_after_kb;
+  /* CPU seconds of the server (--pid) and of this process at the mark:
+   * the start, or for a room the first message; the RESULT line gives
+   * what each used from there, the machine's load aside. */
+  double cpu_server0, cpu_self0;
   int phase;
   int result;    /* exit status */
   int timed_out; /* stopped by the stall or deadline limit */
@@ -101,6 +122,10 @@ struct lg_s {
 /* Microseconds since the run started (uv_hrtime, not cached). */
 uint64_t lg_now_us(lg_t *lg);
 void lg_progress(lg_t *lg);
+/* Sets the CPU mark (lg_main.c); the server's CPU seconds since it, or
+ * -1 without --pid. */
+void lg_cpu_mark(lg_t *lg);
+double lg_server_cpu_since_mark(lg_t *lg);
 
 /* lg_conn.c */
 void lg_conn_start_more(lg_t *lg);
@@ -127,13 +152,23 @@ void lg_proto_join(lg_client_t *c);
 void lg_proto_say(lg_client_t *c, const char *text, size_t len);
 
 /* lg_amp.c */
-int lg_amp_is(const lg_t *lg);
 void lg_amp_register(lg_client_t *c);
 void lg_amp_ping(lg_client_t *c);
 void lg_amp_join(lg_client_t *c);
 void lg_amp_say(lg_client_t *c, const char *text, size_t len);
 void lg_amp_feed(lg_client_t *c, const char *p, size_t n);
 void lg_amp_free(lg_client_t *c);
+
+/* lg_xmpp.c */
+void lg_xmpp_register(lg_client_t *c);
+void lg_xmpp_ping(lg_client_t *c);
+void lg_xmpp_join(lg_client_t *c);
+void lg_xmpp_say(lg_client_t *c, const char *text, size_t len);
+void lg_xmpp_feed(lg_client_t *c, const char *p, size_t n);
+void lg_xmpp_free(lg_client_t *c);
+int lg_xmpp_init(lg_t *lg);
+void lg_xmpp_cleanup(lg_t *lg);
+void lg_xmpp_report(lg_t *lg);
 
 /* lg_room.c */
 int lg_room_init(lg_t *lg);
@@ -145,6 +180,9 @@ void lg_room_on_line(lg_client_t *c, const bench_line_t *m);
 void lg_room_learn(lg_client_t *c, bench_view_t nick);
 void lg_room_joined(lg_client_t *c, bench_view_t nick);
 void lg_room_message(lg_client_t *c, bench_view_t text);
+/* XMPP rooms are joined by member 0 first (it may have to configure a new
+ * room); its protocol calls this once it is in, and the others join. */
+void lg_room_first_in(lg_t *lg);
 int lg_room_check(lg_t *lg);
 void lg_room_report(lg_t *lg);
 /* 1 when a delivery was lost, duplicated, out of order or malformed. */

@@ -18,12 +18,6 @@ typedef struct answers_s {
   size_t len;
 } answers_t;
 
-int
-lg_amp_is(const lg_t *lg)
-{
-  return strcmp(lg->opt.proto, "amp") == 0;
-}
-
 static int
 in_room(const lg_t *lg)
 {

@@ -80,6 +80,7 @@ client_close(lg_client_t *c)
     return;
   c->closing = 1;
   lg_amp_free(c);
+  lg_xmpp_free(c);
   uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
@@ -173,8 +174,10 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     lg_progress(c->lg);
     return;
   }
-  if (lg_amp_is(c->lg))
+  if (c->proto == LG_AMP)
     lg_amp_feed(c, buf->base, (size_t)nread);
+  else if (c->proto == LG_XMPP)
+    lg_xmpp_feed(c, buf->base, (size_t)nread);
   else
     feed(c, buf->base, (size_t)nread);
   lg_progress(c->lg);
@@ -199,8 +202,10 @@ on_connect(uv_connect_t *req, int status)
 void
 lg_proto_register(lg_client_t *c)
 {
-  if (lg_amp_is(c->lg))
+  if (c->proto == LG_AMP)
     lg_amp_register(c);
+  else if (c->proto == LG_XMPP)
+    lg_xmpp_register(c);
   else
     lg_sendf(c, "NICK %s%u\r\nUSER b%u 0 * :reed bench\r\n", c->lg->opt.prefix,
              c->idx, c->idx);
@@ -209,8 +214,10 @@ lg_proto_register(lg_client_t *c)
 void
 lg_proto_ping(lg_client_t *c)
 {
-  if (lg_amp_is(c->lg))
+  if (c->proto == LG_AMP)
     lg_amp_ping(c);
+  else if (c->proto == LG_XMPP)
+    lg_xmpp_ping(c);
   else
     lg_sendf(c, "PING :sync\r\n");
 }
@@ -218,8 +225,10 @@ lg_proto_ping(lg_client_t *c)
 void
 lg_proto_join(lg_client_t *c)
 {
-  if (lg_amp_is(c->lg))
+  if (c->proto == LG_AMP)
     lg_amp_join(c);
+  else if (c->proto == LG_XMPP)
+    lg_xmpp_join(c);
   else
     lg_sendf(c, "JOIN %s\r\n", c->lg->opt.channel);
 }
@@ -227,8 +236,10 @@ lg_proto_join(lg_client_t *c)
 void
 lg_proto_say(lg_client_t *c, const char *text, size_t len)
 {
-  if (lg_amp_is(c->lg))
+  if (c->proto == LG_AMP)
     lg_amp_say(c, text, len);
+  else if (c->proto == LG_XMPP)
+    lg_xmpp_say(c, text, len);
   else
     lg_sendf(c, "PRIVMSG %s :%.*s\r\n", c->lg->opt.channel, (int)len, text);
 }
@@ -252,15 +263,47 @@ bind_source(lg_client_t *c)
   return uv_tcp_bind(&c->tcp, (const struct sockaddr *)&a, 0);
 }
 
+/* The protocol of client idx, and the port it connects to. */
+static int
+client_proto(const lg_t *lg, uint32_t idx, int *port)
+{
+  static const uint8_t mixed[3] = {LG_XMPP, LG_IRC, LG_AMP};
+  const char *p = lg->opt.proto;
+  int proto;
+
+  if (strcmp(p, "mixed") == 0)
+    proto = mixed[idx % 3];
+  else
+    proto = strcmp(p, "amp") == 0    ? LG_AMP
+            : strcmp(p, "xmpp") == 0 ? LG_XMPP
+                                     : LG_IRC;
+  *port = lg->opt.port;
+  if (strcmp(p, "mixed") == 0 && proto == LG_AMP)
+    *port = lg->opt.port_amp;
+  else if (strcmp(p, "mixed") == 0 && proto == LG_XMPP)
+    *port = lg->opt.port_xmpp;
+  return proto;
+}
+
 static int
 client_start(lg_t *lg, lg_client_t *c)
 {
   struct sockaddr_in dst;
-  int rc;
+  int rc, port;
 
   c->lg = lg;
   c->state = LG_CONNECTING;
-  uv_ip4_addr(lg->opt.host, lg->opt.port, &dst);
+  c->proto = (uint8_t)client_proto(lg, c->idx, &port);
+  if (c->proto != LG_XMPP && strcmp(lg->opt.scenario, "register") == 0) {
+    /* mixed: only XMPP accounts are registered ahead; IRC clients are
+     * guests and AMP ones Register when they connect */
+    c->closing = 1;
+    c->state = LG_READY;
+    lg->registered++;
+    lg->inflight--;
+    return 0;
+  }
+  uv_ip4_addr(lg->opt.host, port, &dst);
   rc = uv_tcp_init_ex(lg->loop, &c->tcp, AF_INET);
   if (rc < 0) {
     c->closing = 1; /* nothing to close */

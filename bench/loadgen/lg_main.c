@@ -8,6 +8,12 @@
  *            JOIN has been seen by every member), then S senders send M
  *            PRIVMSGs each, closed loop (a window of unfinished messages per
  *            sender) or paced (--rate): deliveries/s, latency, loss, order.
+ *   register XMPP only: as connect, each client registering its account
+ *            in-band (XEP-0077) before it logs in (untimed setup; with
+ *            --proto mixed, the XMPP third only).
+ *
+ * --proto irc, amp, xmpp (lg_xmpp.c), or mixed: a third of the clients on
+ * each, every one on its protocol's port (--port, --port-amp, --port-xmpp).
  *
  * The last line on stdout is "RESULT key=value ...", for bench/run.sh. */
 #include "lg.h"
@@ -19,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 enum { PH_CONNECT, PH_SYNC, PH_SETTLE, PH_ROOM, PH_DONE };
 
@@ -49,6 +56,75 @@ read_rss_kb(int pid)
       break;
   fclose(f);
   return kb;
+}
+
+/* utime + stime of a process in seconds, from /proc/<pid>/stat; -1 when
+ * there is no such process. */
+static double
+cpu_of(int pid)
+{
+  unsigned long ut, st;
+  char path[64], buf[1024], *p;
+  size_t n;
+  FILE *f;
+
+  if (pid <= 0)
+    return -1;
+  snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+  if ((f = fopen(path, "r")) == NULL)
+    return -1;
+  n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  p = strrchr(buf, ')'); /* the command name may hold spaces */
+  if (p == NULL || sscanf(p + 2,
+                          "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                          "%*u %lu %lu",
+                          &ut, &st) != 2)
+    return -1;
+  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+cpu_self(void)
+{
+  struct rusage ru;
+
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+         (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+void
+lg_cpu_mark(lg_t *lg)
+{
+  lg->cpu_server0 = cpu_of(lg->opt.pid);
+  lg->cpu_self0 = cpu_self();
+}
+
+double
+lg_server_cpu_since_mark(lg_t *lg)
+{
+  double srv = cpu_of(lg->opt.pid);
+
+  return srv >= 0 && lg->cpu_server0 >= 0 ? srv - lg->cpu_server0 : -1;
+}
+
+static void
+report_cpu(lg_t *lg)
+{
+  double srv = cpu_of(lg->opt.pid);
+
+  printf(" loadgen_cpu_s=%.2f", cpu_self() - lg->cpu_self0);
+  if (srv >= 0 && lg->cpu_server0 >= 0)
+    printf(" server_cpu_s=%.2f", srv - lg->cpu_server0);
+}
+
+static int
+uses_xmpp(const lg_t *lg)
+{
+  return strcmp(lg->opt.proto, "xmpp") == 0 ||
+         strcmp(lg->opt.proto, "mixed") == 0;
 }
 
 static int
@@ -82,11 +158,14 @@ finish(lg_t *lg, int failed_run)
     return;
   if (lg->failed || lg->disconnects || (is_room(lg) && lg_room_bad(lg)))
     failed_run = 1;
-  if (failed_run && lg->last_error[0])
+  if ((failed_run || lg->server_errors) && lg->last_error[0])
     fprintf(stderr, "loadgen: last error: %s\n", lg->last_error);
   report_common(lg);
   if (is_room(lg))
     lg_room_report(lg);
+  if (uses_xmpp(lg))
+    lg_xmpp_report(lg);
+  report_cpu(lg);
   printf(" phase=%s timed_out=%d ok=%d\n", phase_names[lg->phase],
          lg->timed_out, !failed_run);
   fflush(stdout);
@@ -122,7 +201,8 @@ start_sync(lg_t *lg)
 static void
 after_connect(lg_t *lg)
 {
-  if (strcmp(lg->opt.scenario, "connect") == 0) {
+  if (strcmp(lg->opt.scenario, "connect") == 0 ||
+      strcmp(lg->opt.scenario, "register") == 0) {
     finish(lg, lg->failed > 0);
   } else if (is_room(lg)) {
     lg->phase = PH_ROOM;
@@ -260,26 +340,58 @@ usage(void)
           "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
           "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
           "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
-          "  [--hold S]\n");
+          "  [--hold S] [--proto irc|amp|xmpp|mixed] [--password PW]\n"
+          "  [--port-amp P] [--port-xmpp P] [--domain D] [--muc D]\n"
+          "  [--sasl auto|plain|scram] [--scram-cache FILE]\n"
+          "  (xmpp: --scenario register too)\n");
 }
 
 static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},      {"port", 1, 0, 'p'},
-    {"scenario", 1, 0, 's'},  {"clients", 1, 0, 'n'},
-    {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'},  {"window", 1, 0, 'w'},
-    {"rate", 1, 0, 'r'},      {"size", 1, 0, 'z'},
-    {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},       {"prefix", 1, 0, 'x'},
-    {"channel", 1, 0, 'c'},   {"oper", 1, 0, 'o'},
-    {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
-    {"proto", 1, 0, 'I'},     {"password", 1, 0, 'W'},
-    {"hold", 1, 0, 'H'},      {0, 0, 0, 0}};
+    {"host", 1, 0, 'h'},        {"port", 1, 0, 'p'},
+    {"scenario", 1, 0, 's'},    {"clients", 1, 0, 'n'},
+    {"inflight", 1, 0, 'k'},    {"senders", 1, 0, 'S'},
+    {"messages", 1, 0, 'm'},    {"window", 1, 0, 'w'},
+    {"rate", 1, 0, 'r'},        {"size", 1, 0, 'z'},
+    {"spread", 1, 0, 'a'},      {"stall", 1, 0, 't'},
+    {"pid", 1, 0, 'P'},         {"prefix", 1, 0, 'x'},
+    {"channel", 1, 0, 'c'},     {"oper", 1, 0, 'o'},
+    {"oper-mode", 1, 0, 'O'},   {"deadline", 1, 0, 'D'},
+    {"proto", 1, 0, 'I'},       {"password", 1, 0, 'W'},
+    {"hold", 1, 0, 'H'},        {"port-amp", 1, 0, 'A'},
+    {"port-xmpp", 1, 0, 'X'},   {"domain", 1, 0, 'd'},
+    {"muc", 1, 0, 'M'},         {"sasl", 1, 0, 'L'},
+    {"scram-cache", 1, 0, 'C'}, {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
 {
   return (uint32_t)strtoul(s, NULL, 10);
+}
+
+/* The options of --proto xmpp and mixed. */
+static void
+set_xmpp_opt(lg_opts_t *o, int ch, const char *v)
+{
+  switch (ch) {
+  case 'A':
+    o->port_amp = (int)num(v);
+    break;
+  case 'X':
+    o->port_xmpp = (int)num(v);
+    break;
+  case 'd':
+    o->domain = v;
+    break;
+  case 'M':
+    o->muc = v;
+    break;
+  case 'L':
+    o->sasl = v;
+    break;
+  case 'C':
+    o->scram_cache = v;
+    break;
+  }
 }
 
 static void
@@ -349,6 +461,8 @@ set_opt(lg_opts_t *o, int ch, const char *v)
   case 'O':
     o->oper_mode = v;
     break;
+  default:
+    set_xmpp_opt(o, ch, v);
   }
 }
 
@@ -369,7 +483,10 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
                    .size = 64,
                    .stall_s = 15,
                    .prefix = "b",
-                   .channel = "#bench"};
+                   .channel = "#bench",
+                   .domain = "localhost",
+                   .muc = "conference.localhost",
+                   .sasl = "auto"};
   while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     if (ch == '?')
       return -1;
@@ -377,9 +494,18 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
   }
   if (o->port <= 0 || o->clients == 0 || o->inflight == 0 ||
       (strcmp(o->scenario, "connect") && strcmp(o->scenario, "idle") &&
-       strcmp(o->scenario, "room")))
+       strcmp(o->scenario, "room") && strcmp(o->scenario, "register")))
     return -1;
-  if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp"))
+  if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp") &&
+      strcmp(o->proto, "xmpp") && strcmp(o->proto, "mixed"))
+    return -1;
+  if (strcmp(o->scenario, "register") == 0 && strcmp(o->proto, "xmpp") &&
+      strcmp(o->proto, "mixed"))
+    return -1;
+  if (strcmp(o->proto, "mixed") == 0 && (o->port_amp <= 0 || o->port_xmpp <= 0))
+    return -1;
+  if (strcmp(o->sasl, "auto") && strcmp(o->sasl, "plain") &&
+      strcmp(o->sasl, "scram"))
     return -1;
   if (o->senders == 0 || o->senders > o->clients || o->window == 0 ||
       o->size < 40 || o->size > 400 || strlen(o->prefix) > 8)
@@ -410,18 +536,22 @@ static int
 run(lg_t *lg)
 {
   lg->clients = reed_calloc(lg->nclients, sizeof(*lg->clients));
-  if (lg->clients == NULL || (is_room(lg) && lg_room_init(lg) < 0))
+  if (lg->clients == NULL || (is_room(lg) && lg_room_init(lg) < 0) ||
+      (uses_xmpp(lg) && lg_xmpp_init(lg) < 0))
     return 2;
   uv_timer_init(lg->loop, &lg->tick);
   uv_timer_init(lg->loop, &lg->settle);
   lg->tick.data = lg->settle.data = lg;
   uv_timer_start(&lg->tick, on_tick, 100, 100);
   lg->rss_before_kb = read_rss_kb(lg->opt.pid);
+  lg_cpu_mark(lg);
   lg->rss_after_kb = -1;
   lg->t0_ns = uv_hrtime();
   lg->t_start = lg->last_progress = lg_now_us(lg);
   lg_conn_start_more(lg);
   uv_run(lg->loop, UV_RUN_DEFAULT);
+  if (uses_xmpp(lg))
+    lg_xmpp_cleanup(lg);
   return lg->result;
 }
 

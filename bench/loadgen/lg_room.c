@@ -58,16 +58,38 @@ lg_room_cleanup(lg_t *lg)
   r->known = NULL;
 }
 
-void
-lg_room_start(lg_t *lg)
+static void
+join_from(lg_t *lg, uint32_t first)
 {
   uint32_t i;
 
-  lg->room.stage = ST_JOIN;
-  lg->room.t_join_start = lg_now_us(lg);
-  for (i = 0; i < lg->nclients; i++)
+  for (i = first; i < lg->nclients; i++)
     if (lg->clients[i].state == LG_READY)
       lg_proto_join(&lg->clients[i]);
+}
+
+void
+lg_room_start(lg_t *lg)
+{
+  lg->room.stage = ST_JOIN;
+  lg->room.t_join_start = lg_now_us(lg);
+  lg->room.join_server_cpu_s = -1;
+  lg_cpu_mark(lg);
+  if (lg->clients[0].proto == LG_XMPP && lg->clients[0].state == LG_READY) {
+    lg_proto_join(&lg->clients[0]);
+    return;
+  }
+  lg->room.first_in = 1;
+  join_from(lg, 0);
+}
+
+void
+lg_room_first_in(lg_t *lg)
+{
+  if (lg->room.first_in)
+    return;
+  lg->room.first_in = 1;
+  join_from(lg, 1);
 }
 
 static void
@@ -129,6 +151,7 @@ start_send(lg_t *lg)
 
   r->stage = ST_SEND;
   r->t_send_start = lg_now_us(lg);
+  lg_cpu_mark(lg);
   if (lg->opt.rate > 0) {
     ms = (uint64_t)(1000.0 / lg->opt.rate);
     uv_timer_start(&r->pace, on_pace, 0, ms ? ms : 1);
@@ -193,6 +216,7 @@ lg_room_check(lg_t *lg)
 
   if (r->stage == ST_JOIN && r->members_complete >= members(lg)) {
     r->t_join_end = lg_now_us(lg);
+    r->join_server_cpu_s = lg_server_cpu_since_mark(lg);
     if (lg->opt.oper)
       start_oper(lg);
     else
@@ -345,21 +369,23 @@ lg_room_report(lg_t *lg)
                       ? (double)(r->t_last_delivery - r->t_send_start) / 1e6
                       : 0.0;
 
-  printf(
-      " members=%u senders=%u messages=%u join_done=%d join_ms=%.1f "
-      "joins_seen=%llu "
-      "joins_expected=%llu deliveries=%llu expected=%llu loss=%lld "
-      "order_errors=%llu bad_payload=%llu self_echo=%llu send_s=%.3f "
-      "deliveries_per_s=%.0f p50_us=%llu p99_us=%llu max_us=%llu",
-      members(lg), lg->opt.senders, lg->opt.messages, r->t_join_end != 0,
-      (double)(end - r->t_join_start) / 1e3, (unsigned long long)r->joins_seen,
-      (unsigned long long)r->joins_expected, (unsigned long long)r->deliveries,
-      (unsigned long long)r->expected,
-      (long long)r->expected - (long long)r->deliveries,
-      (unsigned long long)r->order_errors, (unsigned long long)r->bad_payload,
-      (unsigned long long)r->self_echo, send_s > 0 ? send_s : 0.0,
-      send_s > 0 ? (double)r->deliveries / send_s : 0.0,
-      (unsigned long long)lg_hist_quantile(&r->hist, 0.50),
-      (unsigned long long)lg_hist_quantile(&r->hist, 0.99),
-      (unsigned long long)r->hist.max);
+  printf(" members=%u senders=%u messages=%u join_done=%d members_complete=%u "
+         "join_ms=%.1f join_server_cpu_s=%.2f "
+         "joins_seen=%llu "
+         "joins_expected=%llu deliveries=%llu expected=%llu loss=%lld "
+         "order_errors=%llu bad_payload=%llu self_echo=%llu send_s=%.3f "
+         "deliveries_per_s=%.0f p50_us=%llu p99_us=%llu max_us=%llu",
+         members(lg), lg->opt.senders, lg->opt.messages, r->t_join_end != 0,
+         r->members_complete, (double)(end - r->t_join_start) / 1e3,
+         r->join_server_cpu_s, (unsigned long long)r->joins_seen,
+         (unsigned long long)r->joins_expected,
+         (unsigned long long)r->deliveries, (unsigned long long)r->expected,
+         (long long)r->expected - (long long)r->deliveries,
+         (unsigned long long)r->order_errors,
+         (unsigned long long)r->bad_payload, (unsigned long long)r->self_echo,
+         send_s > 0 ? send_s : 0.0,
+         send_s > 0 ? (double)r->deliveries / send_s : 0.0,
+         (unsigned long long)lg_hist_quantile(&r->hist, 0.50),
+         (unsigned long long)lg_hist_quantile(&r->hist, 0.99),
+         (unsigned long long)r->hist.max);
 }
