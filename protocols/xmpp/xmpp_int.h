@@ -62,6 +62,11 @@ typedef struct reed_xmpp_state_s {
   /* XEP-0421's key (xmpp_muc_occid.c), from the store at first use. */
   uint8_t muc_secret[32];
   bool muc_secret_ready;
+  /* The last occupant id made and its HMAC input: a fan-out renders one
+   * sender's id for every recipient, so all but the first are a hit. */
+  char occid_in[REED_ROOM_MAX + REED_ACCOUNT_MAX + 32];
+  size_t occid_in_len;
+  char occid[25];
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
