@@ -81,6 +81,8 @@ reed_conf() {
 name = bench.reed
 data_dir = $dir/data
 registration = open
+registration_per_ip = 0
+registration_global = 0
 log_level = warn
 password_hash = min
 max_connections = 100000
@@ -104,6 +106,8 @@ reed_amp_conf() {
 name = bench.reed
 data_dir = $dir/data
 registration = open
+registration_per_ip = 0
+registration_global = 0
 log_level = warn
 password_hash = min
 max_connections = 100000

@@ -21,6 +21,8 @@ cat >"$tmp/reed.ini" <<CONF
 name = localhost
 data_dir = $tmp/data
 registration = open
+registration_per_ip = 0
+registration_global = 0
 password_hash = min
 password_min = 1
 connect_burst = 0

@@ -33,6 +33,8 @@ cat >"$out/reed.ini" <<CONF
 name = localhost
 data_dir = $out/data
 registration = open
+registration_per_ip = 0
+registration_global = 0
 log_level = warn
 password_hash = min
 password_min = 1

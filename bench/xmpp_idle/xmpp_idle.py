@@ -30,7 +30,9 @@ from xmppserver import XmppServer  # noqa: E402
 REED_LIMITS = {"server": {"max_connections": "100000",
                           "max_connections_per_ip": "100000",
                           "connect_burst": "0", "sendq": "64m",
-                          "ping_interval": "10m", "ping_timeout": "10m"}}
+                          "ping_interval": "10m", "ping_timeout": "10m",
+                          "registration_per_ip": "0",
+                          "registration_global": "0"}}
 
 
 def rss_kib(pid):
