@@ -51,7 +51,7 @@ typedef struct lg_opts_s {
   uint32_t spread;      /* bind sources over 127.0.0.2.. (0 = do not bind) */
   uint32_t stall_s;     /* give up after this long without progress */
   uint32_t deadline_s;  /* give up after this long in all (0 = never) */
-  uint32_t hold_s;      /* room: pause after the joins (for a profiler) */
+  uint32_t hold_s;      /* room, idle: pause for a profiler */
   int pid;              /* server PID for RSS, 0 = none */
   const char *prefix;   /* nick prefix */
   const char *channel;

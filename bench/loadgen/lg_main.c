@@ -99,13 +99,22 @@ finish(lg_t *lg, int failed_run)
   lg_conn_close_all(lg);
 }
 
+static void on_held(uv_timer_t *t);
+
+/* With --hold the idle clients stay connected a while after the RSS is
+ * read, so that a heap profiler can be stopped with them all in place. */
 static void
 on_settled(uv_timer_t *t)
 {
   lg_t *lg = t->data;
 
   lg->rss_after_kb = read_rss_kb(lg->opt.pid);
-  finish(lg, 0);
+  if (lg->opt.hold_s == 0) {
+    finish(lg, 0);
+    return;
+  }
+  fprintf(stderr, "loadgen: settled, holding %us\n", lg->opt.hold_s);
+  uv_timer_start(&lg->settle, on_held, (uint64_t)lg->opt.hold_s * 1000, 0);
 }
 
 static void
