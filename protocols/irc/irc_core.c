@@ -511,6 +511,7 @@ void
 reed__irc_try_register(reed_irc_core_t *c)
 {
   uint32_t need = IRC_ST_NICK | IRC_ST_USER;
+  bool fresh;
 
   if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
       (c->state & need) != need)
@@ -520,6 +521,7 @@ reed__irc_try_register(reed_irc_core_t *c)
     reed__irc_close(c, "Bad password");
     return;
   }
+  fresh = c->session == NULL;
   if (reed__irc_ensure_session(c) < 0) {
     reed__irc_close(c, "Out of memory");
     return;
@@ -529,10 +531,14 @@ reed__irc_try_register(reed_irc_core_t *c)
     reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
   }
   /* Set before the nick, while nobody can see the session: no HOST or
-   * REALNAME event reaches its watchers (MONITOR) along with its 730. */
-  reed_session_set_host(c->session, c->user, c->host);
-  reed_session_set_realname(c->session,
-                            c->pend->realname ? c->pend->realname : "");
+   * REALNAME event reaches its watchers (MONITOR) along with its 730. A
+   * session made just now has them already (and copying them again would
+   * leave holes in the heap for every registration). */
+  if (!fresh) {
+    reed_session_set_host(c->session, c->user, c->host);
+    reed_session_set_realname(c->session,
+                              c->pend->realname ? c->pend->realname : "");
+  }
   if (!take_wanted_nick(c) || reed__irc_refuse_banned(c))
     return;
   /* Registered: from now on only the session keeps the realname. */

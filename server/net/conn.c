@@ -668,25 +668,21 @@ fill_addr(const struct sockaddr_storage *ss, char *ip, size_t size,
   }
 }
 
+/* The local port is the listener's: no getsockname per connection. */
 static void
-fill_peer(reed_conn_t *c)
+fill_peer(reed_conn_t *c, const reed_lsock_t *lst)
 {
   struct sockaddr_storage ss;
   int len = sizeof(ss);
 
   if (c->io.h.type != UV_TCP) {
     reed_strlcpy(c->peer.ip, "unix", sizeof(c->peer.ip));
-    reed_strlcpy(c->peer.local_ip, "unix", sizeof(c->peer.local_ip));
     return;
   }
+  c->peer.local_port = lst->port;
   memset(&ss, 0, sizeof(ss));
   if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
     fill_addr(&ss, c->peer.ip, sizeof(c->peer.ip), &c->peer.port);
-  len = sizeof(ss);
-  memset(&ss, 0, sizeof(ss));
-  if (uv_tcp_getsockname(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
-    fill_addr(&ss, c->peer.local_ip, sizeof(c->peer.local_ip),
-              &c->peer.local_port);
 }
 
 /* A refused connection gets its module's refusal in clear (on an ssl
@@ -781,7 +777,7 @@ static reed_conn_t *
 conn_new(reed_lsock_t *lst)
 {
   reed_net_t *net = lst->net;
-  reed_conn_t *c = reed_calloc(1, sizeof(*c));
+  reed_conn_t *c = reed_calloc(1, CONN_SIZE(lst->kind));
   int rc;
 
   if (c == NULL)
@@ -821,7 +817,7 @@ reed__conn_accept(reed_lsock_t *lst)
     reed__conn_abort(c, "accept failed");
     return;
   }
-  fill_peer(c);
+  fill_peer(c, lst);
   /* Output is already batched once per loop turn; Nagle would only add
    * latency to interactive lines. Keepalive finds peers that vanished
    * without a word, for protocols that do not ping. */
@@ -849,6 +845,9 @@ reed__conn_accept(reed_lsock_t *lst)
 size_t
 reed__conn_footprint(const reed_conn_t *c)
 {
-  return sizeof(*c) + reed__outq_footprint(&c->outq) + c->inbuf.cap +
+  return (c->io.h.type == UV_NAMED_PIPE
+              ? sizeof(*c)
+              : offsetof(reed_conn_t, io) + sizeof(uv_tcp_t)) +
+         reed__outq_footprint(&c->outq) + c->inbuf.cap +
          (c->wreq != NULL ? sizeof(*c->wreq) : 0) + reed__tls_footprint(c);
 }

@@ -6,6 +6,7 @@
 #include "net.h"
 
 #include <openssl/ssl.h>
+#include <stddef.h>
 #include <uv.h>
 
 /* ---- Bounded queues (outq.c, pure) ---------------------------------------
@@ -112,7 +113,6 @@ struct reed_conn_s {
   reed_tls_t *tls;
   reed_outq_t outq;
   reed_conn_t *dirty_next, *work_next;
-  reed_stream_t io;
   const reed_protocol_module_t *module;
   void *core;
   uv_write_t *wreq; /* the write in flight, if any */
@@ -125,7 +125,15 @@ struct reed_conn_s {
   reed_inbuf_t inbuf;
   reed_proto_env_t env;
   reed_peer_t peer;
+  /* Last: a TCP connection is allocated without the tail of the union
+   * that only a unix socket's uv_pipe_t uses (CONN_SIZE). */
+  reed_stream_t io;
 };
+
+/* The bytes allocated for a connection of listener kind `kind`. */
+#define CONN_SIZE(kind)                                                        \
+  ((kind) == REED_LISTEN_UNIX ? sizeof(reed_conn_t)                            \
+                              : offsetof(reed_conn_t, io) + sizeof(uv_tcp_t))
 
 /* Closes a listener (already off net->listeners) and frees it. */
 void reed__lsock_close(reed_lsock_t *l);
@@ -138,6 +146,7 @@ struct reed_lsock_s {
   const void *module_conf;
   void *module_state;
   int kind;
+  uint16_t port; /* bound, once listening (tcp and ssl) */
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */
   char *path;   /* unix socket path, unlinked at close */
