@@ -269,21 +269,32 @@ usage(void)
           "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
           "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
           "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
-          "  [--hold S]\n");
+          "  [--hold S] [--join-inflight K]\n");
 }
 
-static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},      {"port", 1, 0, 'p'},
-    {"scenario", 1, 0, 's'},  {"clients", 1, 0, 'n'},
-    {"inflight", 1, 0, 'k'},  {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'},  {"window", 1, 0, 'w'},
-    {"rate", 1, 0, 'r'},      {"size", 1, 0, 'z'},
-    {"spread", 1, 0, 'a'},    {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},       {"prefix", 1, 0, 'x'},
-    {"channel", 1, 0, 'c'},   {"oper", 1, 0, 'o'},
-    {"oper-mode", 1, 0, 'O'}, {"deadline", 1, 0, 'D'},
-    {"proto", 1, 0, 'I'},     {"password", 1, 0, 'W'},
-    {"hold", 1, 0, 'H'},      {0, 0, 0, 0}};
+static const struct option longopts[] = {{"host", 1, 0, 'h'},
+                                         {"port", 1, 0, 'p'},
+                                         {"scenario", 1, 0, 's'},
+                                         {"clients", 1, 0, 'n'},
+                                         {"inflight", 1, 0, 'k'},
+                                         {"senders", 1, 0, 'S'},
+                                         {"messages", 1, 0, 'm'},
+                                         {"window", 1, 0, 'w'},
+                                         {"rate", 1, 0, 'r'},
+                                         {"size", 1, 0, 'z'},
+                                         {"spread", 1, 0, 'a'},
+                                         {"stall", 1, 0, 't'},
+                                         {"pid", 1, 0, 'P'},
+                                         {"prefix", 1, 0, 'x'},
+                                         {"channel", 1, 0, 'c'},
+                                         {"oper", 1, 0, 'o'},
+                                         {"oper-mode", 1, 0, 'O'},
+                                         {"deadline", 1, 0, 'D'},
+                                         {"proto", 1, 0, 'I'},
+                                         {"password", 1, 0, 'W'},
+                                         {"hold", 1, 0, 'H'},
+                                         {"join-inflight", 1, 0, 'J'},
+                                         {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
@@ -342,6 +353,9 @@ set_opt(lg_opts_t *o, int ch, const char *v)
     break;
   case 'H':
     o->hold_s = num(v);
+    break;
+  case 'J':
+    o->join_inflight = num(v);
     break;
   case 'P':
     o->pid = (int)num(v);
