@@ -97,6 +97,7 @@ on_closed(uv_handle_t *h)
            (unsigned long long)c->env.conn_id, c->peer.ip, c->label ? " (" : "",
            c->label ? c->label : "", c->label ? ")" : "",
            c->reason ? c->reason : "closed");
+  reed__net_unlazy(c);
   reed_free(c->label);
   reed__tls_conn_free(c);
   if (c->flags & CONN_COUNTED)
@@ -580,10 +581,12 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     reed__conn_abort(c, uv_strerror((int)nread));
     return;
   }
+  c->net->feeding = c;
   if (c->tls != NULL)
     reed__tls_input(c, (const uint8_t *)buf->base, (size_t)nread);
   else
     reed__conn_deliver(c, (const uint8_t *)buf->base, (size_t)nread);
+  c->net->feeding = NULL;
   if (c->flags & (CONN_STOPPED | CONN_CLOSING))
     uv_read_stop(s);
 }
@@ -591,11 +594,13 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 static void
 resume(reed_conn_t *c)
 {
+  c->net->feeding = c;
   feed_held(c);
   /* Records may wait in the TLS buffers even when some held input is left
    * (a partial line that the next record completes). */
   if (c->tls != NULL && can_feed(c))
     reed__tls_pump(c);
+  c->net->feeding = NULL;
   if (can_feed(c) ||
       (c->core == NULL && !(c->flags & (CONN_CLOSING | CONN_BACKLOG))))
     uv_read_start(&c->io.s, on_alloc, on_read);
