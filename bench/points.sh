@@ -24,7 +24,7 @@ point_args() {
   fan1000) echo "--scenario room --clients 1000 --senders 2 --messages 250 --window 20" ;;
   light) echo "--scenario room --clients 100 --senders 2 --messages 10 --rate 5" ;;
   bigroom) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 90" ;;
-  bigjoin) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 120 --join-inflight 8" ;;
+  bigjoin) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 90 --join-inflight 8" ;;
   amp_idle) echo "--proto amp --scenario idle --clients 2000 --stall 60" ;;
   amp_fan100) echo "--proto amp --scenario room --clients 100 --senders 10 --messages 500 --window 20" ;;
   amp_fan1000) echo "--proto amp --scenario room --clients 1000 --senders 2 --messages 250 --window 20 --stall 60" ;;

@@ -7,8 +7,8 @@ usage: report.py MACHINE.txt POINTS.txt RAW.txt > RESULTS.md
 import statistics
 import sys
 
-SERVERS = ["relay", "reed", "unreal", "ngircd", "inspircd", "ergo",
-           "reed-amp"]
+SERVERS = ["relay", "reed", "reed-base", "unreal", "ngircd", "inspircd",
+           "ergo", "reed-amp"]
 PEERS = ("unreal", "ngircd", "inspircd", "ergo")
 
 NOTES = """\
