@@ -376,8 +376,14 @@ apply_limit_defaults(reed_net_limits_t *l)
 /* The store's statements allocate and free blocks of several KiB for every
  * message, and glibc gives the heap top back past 128 KiB free by default:
  * a brk call (and page faults after it) for nearly every message. Keeping
- * up to 512 KiB of free top (51 bytes a client at 10,000) bounds what
- * that costs in memory. */
+ * up to 512 KiB of free top (51 bytes a client at 10,000, half a byte at a
+ * million) bounds what that costs in memory. The call stays glibc-only
+ * because the problem is: musl's mallocng and jemalloc do not trim at
+ * free time (they hand pages back lazily, by their own policies), so there
+ * is nothing to tune there. Setting it also fixes glibc's mmap threshold
+ * at 128 KiB, so a big block (a map of many thousand entries, a huge
+ * room's member array) is mapped on its own and returned whole when freed
+ * (docs/design.md, "Memory per connection"). */
 static void
 tune_malloc(void)
 {
