@@ -298,8 +298,10 @@ def main():
         print("**Quick sizes (-q): not the issue's points.**\n")
     print("## Machine\n")
     for k in ("date", "cpu", "cores", "mem", "kernel", "load_start",
-              "load_end", "reed", "ngircd", "inspircd", "ergo"):
-        print(f"- {k}: {machine.get(k, '?')}")
+              "load_end", "reed", "reed_base", "unreal", "ngircd",
+              "inspircd", "ergo"):
+        if k in machine or k in ("date", "reed"):
+            print(f"- {k}: {machine.get(k, '?')}")
     print("\n## Commands\n")
     print("`" + machine.get("command", "bench/run.sh") + "`, with REED_BIN, "
           "LOADGEN and RELAY_BIN built (CMAKE_BUILD_TYPE=Release) from the "
