@@ -28,28 +28,39 @@ reed__net_wake(reed_net_t *net)
   uv_idle_start(&net->idle, on_idle);
 }
 
-void
-reed__net_mark_dirty(reed_conn_t *c)
+static void
+add_dirty(reed_net_t *net, reed_conn_t *c)
 {
-  reed_net_t *net = c->net;
-
-  if (c->flags & CONN_UVCLOSED)
-    return;
-  if (net->feeding == NULL || net->feeding == c ||
-      (c->flags & (CONN_CLOSING | CONN_ABORT)))
-    c->flags |= CONN_URGENT;
-  if (c->flags & CONN_DIRTY) {
-    if ((c->flags & (CONN_LAZY | CONN_URGENT)) == (CONN_LAZY | CONN_URGENT)) {
-      net->lazy_urgent = true;
-      reed__net_wake(net);
-    }
-    return;
-  }
   c->flags |= CONN_DIRTY;
   c->dirty_next = net->dirty;
   net->dirty = c;
   net->ndirty++;
   reed__net_wake(net);
+}
+
+void
+reed__net_mark_dirty(reed_conn_t *c)
+{
+  reed_net_t *net = c->net;
+  uint32_t f = c->flags;
+
+  /* Others' fan-out (written while another connection is fed): the common
+   * case of a big fan-out, decided in a few instructions. */
+  if (net->feeding != NULL && net->feeding != c &&
+      !(f & (CONN_CLOSING | CONN_ABORT | CONN_UVCLOSED))) {
+    if (!(f & CONN_DIRTY))
+      add_dirty(net, c);
+    return;
+  }
+  if (f & CONN_UVCLOSED)
+    return;
+  c->flags = f | CONN_URGENT;
+  if (!(f & CONN_DIRTY)) {
+    add_dirty(net, c);
+  } else if (f & CONN_LAZY) {
+    net->lazy_urgent = true;
+    reed__net_wake(net);
+  }
 }
 
 /* Moves the lazy connections to the dirty list: all of them when `all`,
