@@ -10,6 +10,7 @@ point_args() {
     fan1000) echo "--scenario room --clients 300 --senders 2 --messages 50 --window 20" ;;
     light) echo "--scenario room --clients 20 --senders 2 --messages 5 --rate 10" ;;
     bigroom) echo "--scenario room --clients 500 --senders 2 --messages 10 --window 10" ;;
+    bigjoin) echo "--scenario room --clients 500 --senders 2 --messages 10 --window 10 --join-inflight 8" ;;
     amp_idle) echo "--proto amp --scenario idle --clients 200" ;;
     amp_fan100) echo "--proto amp --scenario room --clients 100 --senders 10 --messages 50 --window 20" ;;
     amp_fan1000) echo "--proto amp --scenario room --clients 300 --senders 2 --messages 50 --window 20" ;;
@@ -23,6 +24,7 @@ point_args() {
   fan1000) echo "--scenario room --clients 1000 --senders 2 --messages 250 --window 20" ;;
   light) echo "--scenario room --clients 100 --senders 2 --messages 10 --rate 5" ;;
   bigroom) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 90" ;;
+  bigjoin) echo "--scenario room --clients 5000 --senders 2 --messages 20 --window 10 --spread 50 --stall 60 --deadline 90 --join-inflight 8" ;;
   amp_idle) echo "--proto amp --scenario idle --clients 2000 --stall 60" ;;
   amp_fan100) echo "--proto amp --scenario room --clients 100 --senders 10 --messages 500 --window 20" ;;
   amp_fan1000) echo "--proto amp --scenario room --clients 1000 --senders 2 --messages 250 --window 20 --stall 60" ;;

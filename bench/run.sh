@@ -5,12 +5,16 @@
 #
 # usage: bench/run.sh [-r RUNS] [-s "SERVERS"] [-p "POINTS"] [-o OUT.md] [-q]
 #   -r  runs per point (3); -q quick sizes, for trying the harness
-#   -s  servers among: relay reed ngircd inspircd ergo (all found), and
+#   -s  servers among: relay reed reed-base unreal ngircd inspircd ergo
+#       (all found), and
 #       reed-amp (reed's AMP listener; only for the amp_* points)
 #   -p  points among: idle connect fan100 fan1000 light bigroom (all), and
 #       amp_idle amp_fan100 amp_fan1000 (issue 10: AMP clients that Register,
 #       then idle, or Join and Say; run with -s reed-amp)
 # Environment: BUILD (build/bench-release), LOADGEN, RELAY_BIN, REED_BIN,
+# REED_BASE_BIN (server reed-base: an older reed for a before/after in one
+# run; its own START script if its config keys differ, see callgrind.sh),
+# UNREAL_BIN (server unreal, run as nobody: see peers/start.sh),
 # REED_COMMIT (the commit REED_BIN was built from, for the report),
 # ERGO_BIN and ERGO_SRC (ergo's source tree: default.yaml, ergo.motd),
 # NGIRCD_BIN, INSPIRCD_BIN, BENCH_PORT (first port, 17200).
@@ -25,8 +29,9 @@ export ERGO_BIN=${ERGO_BIN:-/work/peers/ergo-bin/ergo}
 export ERGO_SRC=${ERGO_SRC:-/work/peers/ergo-src}
 export NGIRCD_BIN=${NGIRCD_BIN:-/usr/sbin/ngircd}
 export INSPIRCD_BIN=${INSPIRCD_BIN:-/usr/sbin/inspircd}
+export UNREAL_BIN=${UNREAL_BIN:-/work/peers/unreal/bin/unrealircd}
 args="$*"
-runs=3 servers="relay reed ngircd inspircd ergo" quick=0
+runs=3 servers="relay reed unreal ngircd inspircd ergo" quick=0
 points="idle connect fan100 fan1000 light bigroom"
 out=$here/RESULTS.md
 while getopts r:s:p:o:q opt; do
@@ -60,8 +65,10 @@ server_bin() {
   case $1 in
   relay) echo "$RELAY_BIN" ;;
   reed | reed-amp) echo "$REED_BIN" ;;
+  reed-base) echo "${REED_BASE_BIN:-}" ;;
   ngircd) echo "$NGIRCD_BIN" ;;
   inspircd) echo "$INSPIRCD_BIN" ;;
+  unreal) echo "$UNREAL_BIN" ;;
   ergo) echo "$ERGO_BIN" ;;
   esac
 }
@@ -122,9 +129,11 @@ run_one() { # server point run
   echo "kernel=$(uname -r)"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "reed=${REED_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+  [ -z "${REED_BASE_BIN:-}" ] || echo "reed_base=${REED_BASE_COMMIT:-$REED_BASE_BIN}"
   echo "ngircd=$("$NGIRCD_BIN" -V 2>&1 | head -n 1 || true)"
   echo "inspircd=$("$INSPIRCD_BIN" --version 2>&1 | head -n 1 || true)"
-  echo "ergo=$("$ERGO_BIN" --version 2>&1 | head -n 1 || true)"
+  [ ! -x "$ERGO_BIN" ] || echo "ergo=$("$ERGO_BIN" --version 2>&1 | head -n 1)"
+  [ ! -x "$UNREAL_BIN" ] || echo "unreal=$(strings "$UNREAL_BIN" | grep -m1 '^UnrealIRCd-[0-9]')"
   echo "quick=$quick"
   echo "runs=$runs"
 } >"$work/machine.txt"
@@ -132,7 +141,7 @@ run_one() { # server point run
 for point in $points; do
   for s in $servers; do
     case $point:$s in # AMP points run on reed-amp only, IRC points never
-    amp_*:reed-amp | [!a]*:[!r]* | [!a]*:reed | [!a]*:relay) ;;
+    amp_*:reed-amp | [!a]*:[!r]* | [!a]*:reed | [!a]*:reed-base | [!a]*:relay) ;;
     *) continue ;;
     esac
     bin=$(server_bin "$s")

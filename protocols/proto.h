@@ -21,9 +21,8 @@ typedef struct reed_store_migration_s reed_store_migration_t; /* store.h */
 /* Addresses are INET6_ADDRSTRLEN (46) bytes: every connection keeps one. */
 typedef struct reed_peer_s {
   char ip[46]; /* numeric address, "unix" for unix sockets */
-  char local_ip[46];
   uint16_t port;
-  uint16_t local_port;
+  uint16_t local_port; /* the listener's port; 0 on a unix socket */
   bool tls;
   /* SHA-256 of the client certificate on this TLS session, lowercase hex,
    * "" when none was presented; never NULL. (The hex lives with the TLS

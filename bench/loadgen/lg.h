@@ -66,9 +66,10 @@ typedef struct lg_opts_s {
   uint32_t spread;      /* bind sources over 127.0.0.2.. (0 = do not bind) */
   uint32_t stall_s;     /* give up after this long without progress */
   uint32_t deadline_s;  /* give up after this long in all (0 = never) */
-  uint32_t hold_s;      /* room: pause after the joins (for a profiler) */
-  int pid;              /* server PID for RSS, 0 = none */
-  const char *prefix;   /* nick prefix */
+  uint32_t hold_s;      /* room, idle: pause for a profiler */
+  uint32_t join_inflight; /* room: JOINs in flight at most (0 = all at once) */
+  int pid;                /* server PID for RSS, 0 = none */
+  const char *prefix;     /* nick prefix */
   const char *channel;
   const char *oper;      /* "name:password" for senders, or NULL */
   const char *oper_mode; /* user mode senders set once opered, or NULL */
@@ -89,6 +90,7 @@ typedef struct lg_room_s {
   uint32_t *done;     /* [sender * messages + seq], receivers so far */
   uint32_t *sent, *complete;
   uint32_t opered;
+  uint32_t next_join; /* with --join-inflight: the next client to join */
   uint64_t t_join_start, t_join_end, t_send_start, t_last_delivery;
   double join_server_cpu_s; /* -1 without --pid */
   uv_timer_t pace;
@@ -179,6 +181,9 @@ void lg_room_on_line(lg_client_t *c, const bench_line_t *m);
  * members), a join counted, a message text received. */
 void lg_room_learn(lg_client_t *c, bench_view_t nick);
 void lg_room_joined(lg_client_t *c, bench_view_t nick);
+/* The client's own JOIN was answered (IRC 366, AMP's members answer): with
+ * --join-inflight the next client joins. */
+void lg_room_join_answered(lg_client_t *c);
 void lg_room_message(lg_client_t *c, bench_view_t text);
 /* XMPP rooms are joined by member 0 first (it may have to configure a new
  * room); its protocol calls this once it is in, and the others join. */

@@ -106,6 +106,7 @@ on_members(lg_client_t *c, const bench_amp_box_t *box)
   if (bench_amp_get(box, "more", &more) && bench_view_eq(more, "True"))
     lg_on_error(c, (bench_view_t){"Join", 4},
                 (bench_view_t){"members list cut (more=True)", 28});
+  lg_room_join_answered(c);
 }
 
 static void

@@ -178,13 +178,22 @@ finish(lg_t *lg, int failed_run)
   lg_conn_close_all(lg);
 }
 
+static void on_held(uv_timer_t *t);
+
+/* With --hold the idle clients stay connected a while after the RSS is
+ * read, so that a heap profiler can be stopped with them all in place. */
 static void
 on_settled(uv_timer_t *t)
 {
   lg_t *lg = t->data;
 
   lg->rss_after_kb = read_rss_kb(lg->opt.pid);
-  finish(lg, 0);
+  if (lg->opt.hold_s == 0) {
+    finish(lg, 0);
+    return;
+  }
+  fprintf(stderr, "loadgen: settled, holding %us\n", lg->opt.hold_s);
+  uv_timer_start(&lg->settle, on_held, (uint64_t)lg->opt.hold_s * 1000, 0);
 }
 
 static void
@@ -340,27 +349,42 @@ usage(void)
           "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
           "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
           "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
-          "  [--hold S] [--proto irc|amp|xmpp|mixed] [--password PW]\n"
+          "  [--hold S] [--join-inflight K] [--proto irc|amp|xmpp|mixed]\n"
+          "  [--password PW]\n"
           "  [--port-amp P] [--port-xmpp P] [--domain D] [--muc D]\n"
           "  [--sasl auto|plain|scram] [--scram-cache FILE]\n"
           "  (xmpp: --scenario register too)\n");
 }
 
-static const struct option longopts[] = {
-    {"host", 1, 0, 'h'},        {"port", 1, 0, 'p'},
-    {"scenario", 1, 0, 's'},    {"clients", 1, 0, 'n'},
-    {"inflight", 1, 0, 'k'},    {"senders", 1, 0, 'S'},
-    {"messages", 1, 0, 'm'},    {"window", 1, 0, 'w'},
-    {"rate", 1, 0, 'r'},        {"size", 1, 0, 'z'},
-    {"spread", 1, 0, 'a'},      {"stall", 1, 0, 't'},
-    {"pid", 1, 0, 'P'},         {"prefix", 1, 0, 'x'},
-    {"channel", 1, 0, 'c'},     {"oper", 1, 0, 'o'},
-    {"oper-mode", 1, 0, 'O'},   {"deadline", 1, 0, 'D'},
-    {"proto", 1, 0, 'I'},       {"password", 1, 0, 'W'},
-    {"hold", 1, 0, 'H'},        {"port-amp", 1, 0, 'A'},
-    {"port-xmpp", 1, 0, 'X'},   {"domain", 1, 0, 'd'},
-    {"muc", 1, 0, 'M'},         {"sasl", 1, 0, 'L'},
-    {"scram-cache", 1, 0, 'C'}, {0, 0, 0, 0}};
+static const struct option longopts[] = {{"host", 1, 0, 'h'},
+                                         {"port", 1, 0, 'p'},
+                                         {"scenario", 1, 0, 's'},
+                                         {"clients", 1, 0, 'n'},
+                                         {"inflight", 1, 0, 'k'},
+                                         {"senders", 1, 0, 'S'},
+                                         {"messages", 1, 0, 'm'},
+                                         {"window", 1, 0, 'w'},
+                                         {"rate", 1, 0, 'r'},
+                                         {"size", 1, 0, 'z'},
+                                         {"spread", 1, 0, 'a'},
+                                         {"stall", 1, 0, 't'},
+                                         {"pid", 1, 0, 'P'},
+                                         {"prefix", 1, 0, 'x'},
+                                         {"channel", 1, 0, 'c'},
+                                         {"oper", 1, 0, 'o'},
+                                         {"oper-mode", 1, 0, 'O'},
+                                         {"deadline", 1, 0, 'D'},
+                                         {"proto", 1, 0, 'I'},
+                                         {"password", 1, 0, 'W'},
+                                         {"hold", 1, 0, 'H'},
+                                         {"port-amp", 1, 0, 'A'},
+                                         {"port-xmpp", 1, 0, 'X'},
+                                         {"domain", 1, 0, 'd'},
+                                         {"muc", 1, 0, 'M'},
+                                         {"sasl", 1, 0, 'L'},
+                                         {"scram-cache", 1, 0, 'C'},
+                                         {"join-inflight", 1, 0, 'J'},
+                                         {0, 0, 0, 0}};
 
 static uint32_t
 num(const char *s)
@@ -445,6 +469,9 @@ set_opt(lg_opts_t *o, int ch, const char *v)
     break;
   case 'H':
     o->hold_s = num(v);
+    break;
+  case 'J':
+    o->join_inflight = num(v);
     break;
   case 'P':
     o->pid = (int)num(v);

@@ -68,13 +68,42 @@ join_from(lg_t *lg, uint32_t first)
       lg_proto_join(&lg->clients[i]);
 }
 
+/* Joins arriving a few at a time, as real users arrive
+ * (--join-inflight): the start and each answered JOIN send the next. */
+static void
+join_next(lg_t *lg)
+{
+  lg_room_t *r = &lg->room;
+
+  while (r->next_join < lg->nclients &&
+         lg->clients[r->next_join].state != LG_READY)
+    r->next_join++;
+  if (r->next_join < lg->nclients)
+    lg_proto_join(&lg->clients[r->next_join++]);
+}
+
+void
+lg_room_join_answered(lg_client_t *c)
+{
+  if (c->lg->opt.join_inflight > 0 && c->lg->room.stage == ST_JOIN)
+    join_next(c->lg);
+}
+
 void
 lg_room_start(lg_t *lg)
 {
+  uint32_t i;
+
   lg->room.stage = ST_JOIN;
   lg->room.t_join_start = lg_now_us(lg);
   lg->room.join_server_cpu_s = -1;
   lg_cpu_mark(lg);
+  if (lg->opt.join_inflight > 0) {
+    lg->room.first_in = 1; /* the joins pace themselves */
+    for (i = 0; i < lg->opt.join_inflight; i++)
+      join_next(lg);
+    return;
+  }
   if (lg->clients[0].proto == LG_XMPP && lg->clients[0].state == LG_READY) {
     lg_proto_join(&lg->clients[0]);
     return;
@@ -347,6 +376,9 @@ lg_room_on_line(lg_client_t *c, const bench_line_t *m)
     lg_room_joined(c, m->nick);
   else if (bench_view_eq(m->command, "353"))
     on_names(c, m);
+  else if (bench_view_eq(m->command, "366") && m->nparams >= 2 &&
+           bench_view_eq(m->params[1], c->lg->opt.channel))
+    lg_room_join_answered(c);
   else if (bench_view_eq(m->command, "381"))
     c->lg->room.opered++;
 }

@@ -75,6 +75,43 @@ ergo_conf() {
     "$dir" "$port" >"$dir/ergo.yaml"
 }
 
+# UnrealIRCd 6 (built from its public repository into UNREAL_DIR, never
+# committed) refuses to run as root: it runs as `nobody`, reading its config
+# from its own conf dir (UNREAL_DIR's conf, data, tmp, logs and cache owned
+# by nobody; conf/tls holds a self-signed server.cert.pem/server.key.pem).
+unreal_conf() {
+  ud=${UNREAL_DIR:-/work/peers/unreal}
+  k=aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5mN7pQ9rS1tU3vW5xY7zA9bC1dE3f
+  cat >"$ud/conf/bench.conf" <<CONF
+include "modules.default.conf";
+include "operclass.default.conf";
+loadmodule "cloak_sha256";
+include "snomasks.default.conf";
+blacklist-module connthrottle;
+blacklist-module geoip_classic;
+me { name "bench.unreal"; info "reed bench"; sid "001"; }
+admin { "bench"; }
+class clients { pingfreq 600; maxclients 100000; sendq 64M; recvq 31000; }
+allow { mask *; class clients; maxperip 100000; global-maxperip 100000; }
+listen { ip 127.0.0.1; port $port; }
+listen { ip 127.0.0.1; port $((port + 1000)); options { tls; } }
+set {
+  network-name "bench"; default-server "bench.unreal";
+  services-server "services.bench"; help-channel "#help";
+  cloak-keys { "${k}1"; "${k}2"; "${k}3"; }
+  kline-address "bench@example.org";
+  handshake-delay 0;
+  max-unknown-connections-per-ip 100000;
+  anti-flood {
+    everyone { connect-flood 255:1; }
+    unknown-users { lag-penalty 0; lag-penalty-bytes 0; }
+    known-users { lag-penalty 0; lag-penalty-bytes 0; }
+  }
+}
+CONF
+  chown nobody:nogroup "$ud/conf/bench.conf"
+}
+
 reed_conf() {
   cat >"$dir/reed.ini" <<CONF
 [server]
@@ -134,6 +171,11 @@ inspircd)
   exec "${INSPIRCD_BIN:-/usr/sbin/inspircd}" --nofork --runasroot \
     --config "$dir/inspircd.conf" ;;
 ergo) ergo_conf && cd "$dir" && exec "${ERGO_BIN:?}" run --conf "$dir/ergo.yaml" ;;
+unreal)
+  unreal_conf
+  exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "${UNREAL_BIN:-/work/peers/unreal/bin/unrealircd}" -F -f bench.conf ;;
 reed) reed_conf && exec "${REED_BIN:?}" --config "$dir/reed.ini" ;;
+reed-base) reed_conf && exec "${REED_BASE_BIN:?}" --config "$dir/reed.ini" ;;
 *) echo "unknown server $name" >&2; exit 2 ;;
 esac

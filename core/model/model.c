@@ -215,6 +215,7 @@ log_out_persons(reed_model_t *m, const char *fold)
     if (p->account[0] == '\0' || strcmp(pf, fold) != 0)
       continue;
     p->account[0] = '\0';
+    m->n_guests++;
     reed__person_guest_floor(p);
     reed__actor(p->s_first, &ev.from);
     reed__emit_sharing(m, p, &ev, true);
@@ -249,11 +250,7 @@ reed_model_stats(const reed_model_t *m, reed_model_stats_t *st)
       .persons = m->n_persons,
       .rooms = m->n_rooms,
       .accounts = m->n_accounts,
+      .opers = m->n_opers,
+      .guests = m->n_guests,
   };
-  for (const reed_session_t *s = m->s_first; s; s = s->all_next) {
-    if (s->oper)
-      st->opers++;
-    if (s->p->account[0] == '\0' && s->p->s_first == s)
-      st->guests++;
-  }
 }

@@ -277,6 +277,9 @@ struct reed_model_s {
   reed__map_t accounts, nicks, rooms, sessions, convs;
   reed__map_t markers; /* read markers by owner (read_marker.c) */
   size_t n_accounts, n_persons, n_sessions, n_rooms, n_dormant, n_convs;
+  /* Kept as they change, for LUSERS at every registration (a walk over
+   * every session there made registering O(clients)). */
+  size_t n_opers, n_guests; /* oper sessions; persons without an account */
   reed_session_t *s_first, *s_last;
   reed_room_t *r_first, *r_last; /* active rooms, creation order */
   reed_room_t *d_first, *d_last; /* dormant rooms, oldest first */

@@ -193,6 +193,8 @@ reed_session_login(reed_session_t *s, const char *account)
     return reed_casecmp(s->p->account, a->name) == 0 ? 0 : REED_EINVAL;
   if (s->p->n_sessions > 1)
     return REED_EINVAL;
+  if (s->p->account[0] == '\0')
+    s->m->n_guests--;
   reed_strlcpy(s->p->account, a->name, sizeof(s->p->account));
   announce(s, REED_EV_ACCOUNT, NULL);
   return 0;

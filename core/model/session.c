@@ -15,6 +15,7 @@ reed__person_new(reed_model_t *m)
   p->signon_ms = m->clock->wall_ms(m->clock->c);
   p->idle_ms = p->signon_ms;
   m->n_persons++;
+  m->n_guests++; /* no account yet */
   return p;
 }
 
@@ -24,6 +25,8 @@ reed__person_free(reed__person_t *p)
   if (p->nick[0] != '\0')
     reed__map_del(&p->m->nicks, p->fold);
   p->m->n_persons--;
+  if (p->account[0] == '\0')
+    p->m->n_guests--;
   reed_free(p->away);
   reed_free(p);
 }
@@ -155,6 +158,8 @@ reed__session_free(reed_session_t *s)
   reed__watch_session_free(s);
   REED__DL_UNLINK(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions--;
+  if (s->oper)
+    m->n_opers--;
   reed__person_remove_session(p, s);
   if (p->n_sessions == 0)
     reed__person_free(p);
@@ -291,6 +296,8 @@ reed_session_set_listener(reed_session_t *s,
 void
 reed_session_set_oper(reed_session_t *s, bool oper)
 {
+  if (s->oper != oper)
+    s->m->n_opers += oper ? 1 : (size_t)-1;
   s->oper = oper;
 }
 

@@ -70,11 +70,14 @@ start_register(reed_irc_core_t *c, const char *account, const char *email,
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
   reed_irc_portal_cb cb = reed__irc_portal_begin(c, answer);
-  int rc = reed_portal_register(c->env->portal, account, password,
-                                strlen(password), email, peer ? peer->ip : NULL,
-                                cb, c, c->env->conn_id);
+  int rc = cb == NULL ? REED_ENOMEM
+                      : reed_portal_register(c->env->portal, account, password,
+                                             strlen(password), email,
+                                             peer ? peer->ip : NULL, cb, c,
+                                             c->env->conn_id);
 
-  reed__irc_portal_end(c, rc == 0);
+  if (cb != NULL)
+    reed__irc_portal_end(c, rc == 0);
   if (rc < 0)
     answer(c, rc, account);
 }
@@ -120,7 +123,7 @@ reed__irc_cmd_register(reed_irc_core_t *c, const reed_irc_msg_t *m)
   if (strcmp(account, "*") == 0) {
     account = reed__irc_own_nick(c);
     if (account == NULL)
-      account = c->nick_tried;
+      account = c->pend != NULL ? c->pend->nick_tried : "";
   }
   code = register_refusal(c, account, email, &text);
   if (code != NULL) {
@@ -170,11 +173,13 @@ ns_identify(reed_irc_core_t *c, const char *account, const char *password)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
   reed_irc_portal_cb cb = reed__irc_portal_begin(c, ns_identify_answer);
-  int rc = reed_portal_login_password(c->env->portal, account, password,
-                                      strlen(password), peer ? peer->ip : NULL,
-                                      cb, c, c->env->conn_id);
+  int rc = cb == NULL ? REED_ENOMEM
+                      : reed_portal_login_password(
+                            c->env->portal, account, password, strlen(password),
+                            peer ? peer->ip : NULL, cb, c, c->env->conn_id);
 
-  reed__irc_portal_end(c, rc == 0);
+  if (cb != NULL)
+    reed__irc_portal_end(c, rc == 0);
   if (rc < 0)
     ns_identify_answer(c, rc, "");
 }

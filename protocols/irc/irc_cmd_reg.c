@@ -61,7 +61,7 @@ nick_prereg(reed_irc_core_t *c, const char *nick)
     nick_error(c, REED_ENICKINUSE, nick);
     return;
   }
-  reed_strlcpy(c->nick_wanted, nick, sizeof(c->nick_wanted));
+  reed_strlcpy(c->pend->nick_wanted, nick, sizeof(c->pend->nick_wanted));
   c->state |= IRC_ST_NICK;
   reed__irc_try_register(c);
 }
@@ -77,7 +77,8 @@ reed__irc_cmd_nick(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_num(c, ERR_NONICKNAMEGIVEN, ":No nickname given");
     return;
   }
-  reed_strlcpy(c->nick_tried, nick, sizeof(c->nick_tried));
+  if (c->pend != NULL) /* for REGISTER * before registration */
+    reed_strlcpy(c->pend->nick_tried, nick, sizeof(c->pend->nick_tried));
   if (!(c->state & IRC_ST_REG)) {
     nick_prereg(c, nick);
     return;
@@ -121,8 +122,8 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
   if (c->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
     reed_strlcpy(c->user, "~u", sizeof(c->user));
   rl = reed_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
-  reed_free(c->realname);
-  if ((c->realname = reed_strndup(real, rl)) == NULL) {
+  reed_free(c->pend->realname);
+  if ((c->pend->realname = reed_strndup(real, rl)) == NULL) {
     reed__irc_close(c, "Out of memory");
     return;
   }

@@ -37,9 +37,9 @@ mask_parts(const reed_actor_t *a, parts_t *p)
 static void
 pre_away(reed_irc_core_t *c, const char *text)
 {
-  reed_free(c->pre_away);
-  c->pre_away = text ? reed_strdup(text) : NULL;
-  if (text != NULL && c->pre_away == NULL)
+  reed_free(c->pend->pre_away);
+  c->pend->pre_away = text ? reed_strdup(text) : NULL;
+  if (text != NULL && c->pend->pre_away == NULL)
     return;
   if (text != NULL)
     reed__irc_num(c, RPL_NOWAWAY, ":You have been marked as being away");
@@ -64,11 +64,11 @@ set_away(reed_irc_core_t *c, const char *text)
 void
 reed__irc_apply_pre_away(reed_irc_core_t *c)
 {
-  if (c->pre_away == NULL)
+  if (c->pend == NULL || c->pend->pre_away == NULL)
     return;
-  set_away(c, c->pre_away);
-  reed_free(c->pre_away);
-  c->pre_away = NULL;
+  set_away(c, c->pend->pre_away);
+  reed_free(c->pend->pre_away);
+  c->pend->pre_away = NULL;
 }
 
 void
@@ -513,7 +513,7 @@ oper_grant(reed_irc_core_t *c, const char *name, const char *how)
 static void
 oper_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  const char *name = c->oper_name;
+  const char *name = c->pend->oper_name;
 
   if ((c->state & IRC_ST_CLOSED) || c->session == NULL)
     return;
@@ -556,8 +556,12 @@ reed__irc_cmd_oper(reed_irc_core_t *c, const reed_irc_msg_t *m)
     oper_audit(c, m->params[0], "failed");
     return;
   }
-  reed_strlcpy(c->oper_name, m->params[0], sizeof(c->oper_name));
   cb = reed__irc_portal_begin(c, oper_answer);
+  if (cb == NULL) {
+    reed__irc_close(c, "Out of memory");
+    return;
+  }
+  reed_strlcpy(c->pend->oper_name, m->params[0], sizeof(c->pend->oper_name));
   rc = reed_portal_login_password(c->env->portal, m->params[0], m->params[1],
                                   strlen(m->params[1]), peer ? peer->ip : NULL,
                                   cb, c, c->env->conn_id);

@@ -28,7 +28,7 @@ reg_timeout(void *arg)
 {
   reed_irc_core_t *c = arg;
 
-  c->reg_timer = 0;
+  c->pend->reg_timer = 0;
   if (!(c->state & IRC_ST_REG))
     reed__irc_close(c, "Registration timed out");
 }
@@ -85,7 +85,7 @@ flood_step_ms(const reed_irc_core_t *c)
 void
 reed__irc_resume(reed_irc_core_t *c)
 {
-  if (!c->paused || c->lag_timer != 0 || c->sasl_pending ||
+  if (!c->paused || c->lag_timer != 0 || IRC_PORTAL_WAITING(c) ||
       (c->state & IRC_ST_CLOSED))
     return;
   c->paused = false;
@@ -223,7 +223,7 @@ prereg_limit(reed_irc_core_t *c)
 {
   if (c->state & IRC_ST_REG)
     return false;
-  if (++c->prereg_lines <= (unsigned long)IRC_CONF(c)->prereg_max_lines)
+  if (++c->pend->prereg_lines <= (unsigned long)IRC_CONF(c)->prereg_max_lines)
     return false;
   reed__irc_close(c, "Excess Flood");
   return true;
@@ -258,7 +258,7 @@ feed_lines(reed_irc_core_t *c, const uint8_t *in, size_t len)
   while (off < len && !(c->state & IRC_ST_CLOSED) && !c->write_failed) {
     const uint8_t *eol = find_eol(in + off, len - off);
     size_t n;
-    if (c->sasl_pending) {
+    if (IRC_PORTAL_WAITING(c)) {
       hold_input(c); /* the portal is working: later lines wait */
       return (ssize_t)off;
     }
@@ -288,6 +288,7 @@ reed__irc_feed(void *core, const uint8_t *in, size_t len)
   c->ping_out = false;
   n = feed_lines(c, in, len);
   reed__irc_check_write(c);
+  reed__irc_pend_release(c);
   return (c->state & IRC_ST_CLOSED) ? (ssize_t)len : n;
 }
 
@@ -324,7 +325,8 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
   reed__irc_label_conn(c, s);
   if (s != NULL)
     reed_session_quit(s, reason);
-  cancel_timer(c, &c->reg_timer);
+  if (c->pend != NULL)
+    cancel_timer(c, &c->pend->reg_timer);
   cancel_timer(c, &c->ping_timer);
   cancel_timer(c, &c->lag_timer);
   reed__irc_sasl_cleanup(c);
@@ -354,7 +356,7 @@ reed__irc_ensure_session(reed_irc_core_t *c)
       .user = c->user[0] ? c->user : "~u",
       .host = c->host,
       .ip = peer ? peer->ip : "",
-      .realname = c->realname ? c->realname : "",
+      .realname = c->pend && c->pend->realname ? c->pend->realname : "",
       .listener = &listener,
       .ud = c,
   };
@@ -428,12 +430,46 @@ reed__irc_ping_timeout(const reed_irc_core_t *c)
               offsetof(reed_server_conf_t, ping_timeout), 60000);
 }
 
+reed_irc_pend_t *
+reed__irc_pend(reed_irc_core_t *c)
+{
+  if (c->pend == NULL)
+    c->pend = reed_calloc(1, sizeof(*c->pend));
+  return c->pend;
+}
+
+static void
+pend_free(reed_irc_core_t *c)
+{
+  if (c->pend == NULL)
+    return;
+  reed_free(c->pend->pre_away);
+  reed_free(c->pend->realname);
+  reed_free(c->pend);
+  c->pend = NULL;
+}
+
+void
+reed__irc_pend_release(reed_irc_core_t *c)
+{
+  const reed_irc_pend_t *p = c->pend;
+
+  if (p != NULL && (c->state & IRC_ST_REG) && p->sasl == NULL &&
+      !p->sasl_pending && !p->sasl_in_step && !p->sasl_ready &&
+      p->reg_timer == 0 && p->pre_away == NULL)
+    pend_free(c);
+}
+
 int
 reed__irc_conn_new(const reed_proto_env_t *env, void **core)
 {
   reed_irc_core_t *c = reed_calloc(1, sizeof(*c));
 
   *core = NULL;
+  if (c != NULL && (c->pend = reed_calloc(1, sizeof(*c->pend))) == NULL) {
+    reed_free(c);
+    c = NULL;
+  }
   if (c == NULL)
     return REED_ENOMEM;
   c->env = env;
@@ -445,9 +481,10 @@ reed__irc_conn_new(const reed_proto_env_t *env, void **core)
   init_peer(c);
   c->last_rx_ms = c->credit_at = c->clock->now_ms(c->clock->c);
   c->credit_ms = flood_step_ms(c) * (uint64_t)IRC_CONF(c)->flood_burst;
-  c->reg_timer = c->clock->call_later(c->clock->c, reed__irc_reg_timeout(c),
-                                      reg_timeout, c);
-  if (c->reg_timer == 0) {
+  c->pend->reg_timer = c->clock->call_later(
+      c->clock->c, reed__irc_reg_timeout(c), reg_timeout, c);
+  if (c->pend->reg_timer == 0) {
+    reed_free(c->pend);
     reed_free(c);
     return REED_ENOMEM;
   }
@@ -462,15 +499,17 @@ take_wanted_nick(reed_irc_core_t *c)
 {
   int rc;
 
-  if (c->nick_wanted[0] == '\0')
+  char *wanted = c->pend->nick_wanted;
+
+  if (wanted[0] == '\0')
     return reed_session_nick(c->session) != NULL;
-  rc = reed_session_set_nick(c->session, c->nick_wanted);
+  rc = reed_session_set_nick(c->session, wanted);
   if (rc == 0) {
-    c->nick_wanted[0] = '\0';
+    wanted[0] = '\0';
     return true;
   }
-  reed__irc_reply_err(c, rc, IRC_CTX_ANY, c->nick_wanted, NULL);
-  c->nick_wanted[0] = '\0';
+  reed__irc_reply_err(c, rc, IRC_CTX_ANY, wanted, NULL);
+  wanted[0] = '\0';
   if (reed_session_nick(c->session) == NULL)
     c->state &= ~IRC_ST_NICK;
   return (c->state & IRC_ST_NICK) != 0;
@@ -480,6 +519,7 @@ void
 reed__irc_try_register(reed_irc_core_t *c)
 {
   uint32_t need = IRC_ST_NICK | IRC_ST_USER;
+  bool fresh;
 
   if ((c->state & (IRC_ST_REG | IRC_ST_CLOSED | IRC_ST_CAPNEG)) ||
       (c->state & need) != need)
@@ -489,25 +529,31 @@ reed__irc_try_register(reed_irc_core_t *c)
     reed__irc_close(c, "Bad password");
     return;
   }
+  fresh = c->session == NULL;
   if (reed__irc_ensure_session(c) < 0) {
     reed__irc_close(c, "Out of memory");
     return;
   }
-  if (c->sasl != NULL) {
+  if (c->pend->sasl != NULL) {
     reed__irc_sasl_cleanup(c);
     reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
   }
   /* Set before the nick, while nobody can see the session: no HOST or
-   * REALNAME event reaches its watchers (MONITOR) along with its 730. */
-  reed_session_set_host(c->session, c->user, c->host);
-  reed_session_set_realname(c->session, c->realname ? c->realname : "");
+   * REALNAME event reaches its watchers (MONITOR) along with its 730. A
+   * session made just now has them already (and copying them again would
+   * leave holes in the heap for every registration). */
+  if (!fresh) {
+    reed_session_set_host(c->session, c->user, c->host);
+    reed_session_set_realname(c->session,
+                              c->pend->realname ? c->pend->realname : "");
+  }
   if (!take_wanted_nick(c) || reed__irc_refuse_banned(c))
     return;
   /* Registered: from now on only the session keeps the realname. */
-  reed_free(c->realname);
-  c->realname = NULL;
+  reed_free(c->pend->realname);
+  c->pend->realname = NULL;
   c->state |= IRC_ST_REG;
-  cancel_timer(c, &c->reg_timer);
+  cancel_timer(c, &c->pend->reg_timer);
   arm_ping(c, reed__irc_ping_interval(c));
   reed__irc_send_welcome(c);
   reed__irc_apply_pre_away(c);
@@ -526,7 +572,8 @@ reed__irc_eof(void *core, const char *reason)
   reed__irc_label_conn(c, s);
   if (s != NULL)
     reed_session_quit(s, reason != NULL ? reason : "Connection closed");
-  cancel_timer(c, &c->reg_timer);
+  if (c->pend != NULL)
+    cancel_timer(c, &c->pend->reg_timer);
   cancel_timer(c, &c->ping_timer);
   cancel_timer(c, &c->lag_timer);
   reed__irc_sasl_cleanup(c);
@@ -555,8 +602,7 @@ reed__irc_conn_free(void *core)
   reed__irc_eof(c, NULL);
   drop_rbuf(c);
   reed_buf_unref(c->capture);
-  reed_free(c->pre_away);
-  reed_free(c->realname);
+  pend_free(c);
   reed_free(c->label);
   reed__irc_multiline_free(c);
   reed_free(c);

@@ -90,6 +90,35 @@ enum {
 #define IRC_USER_MAX 16
 #define IRC_REALNAME_MAX 128
 
+/* What a connection needs only while it registers or waits on the portal
+ * (SASL, OPER, REGISTER): made at connect, or on demand after, and freed by
+ * reed__irc_pend_release once the connection is registered and nothing in
+ * it is open, so an idle registered client does not carry it. */
+struct reed_irc_core_s;
+typedef struct reed_irc_pend_s {
+  /* From USER until registration completes; then only the session keeps
+   * it. */
+  char *realname;
+  char nick_wanted[REED_NICK_MAX + 1]; /* asked for before registering */
+  char nick_tried[REED_NICK_MAX + 1];  /* the last NICK, even refused */
+  unsigned long prereg_lines;
+  uint64_t reg_timer;
+  char *pre_away; /* draft/pre-away: AWAY text given before registering */
+  /* SASL (irc_sasl.c). While `sasl_pending` the portal is working and
+   * input is held back. */
+  struct reed_sasl_s *sasl;
+  char *sasl_buf; /* base64 collected so far */
+  size_t sasl_len;
+  bool sasl_pending, sasl_final, sasl_in_step, sasl_ready;
+  int sasl_status;
+  char sasl_account[REED_ACCOUNT_MAX + 1];
+  void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
+  char
+      oper_name[REED_ACCOUNT_MAX + 1]; /* OPER's name while the portal checks */
+} reed_irc_pend_t;
+
+#define IRC_HOST_MAX 46 /* a numeric IPv6 address, or "localhost" */
+
 typedef struct reed_irc_core_s {
   const reed_proto_env_t *env; /* net's, valid for the core's life */
   reed_transport_t *tr;
@@ -101,43 +130,34 @@ typedef struct reed_irc_core_s {
   /* A write failed (SendQ): later writes are dropped, and the entry point
    * closes through reed__irc_check_write. */
   bool write_failed;
+  bool exempt, paused, ping_out;
   /* labeled-response: lines captured while a labeled command runs. Up here
    * with the fields every delivery reads, in the core's first cache line. */
   reed_buf_t *capture;
   char user[IRC_USER_MAX + 1];
-  char host[64];
-  /* From USER until registration completes; then only the session keeps
-   * it (an idle registered client costs that much less). */
-  char *realname;
-  char nick_wanted[REED_NICK_MAX + 1]; /* asked for before registering */
-  char nick_tried[REED_NICK_MAX + 1];  /* the last NICK, even refused */
+  char host[IRC_HOST_MAX + 1];
   /* Partial input line (lazy: NULL while no partial line is pending). */
   char *rbuf;
   size_t rlen;
   /* Flood control: a token bucket counted in milliseconds. */
   uint64_t credit_ms, credit_at;
-  bool exempt, paused;
-  uint64_t lag_timer, reg_timer, ping_timer;
+  uint64_t lag_timer, ping_timer;
   uint64_t last_rx_ms;
-  bool ping_out;
-  unsigned long prereg_lines;
-  /* SASL (irc_sasl.c). While `sasl_pending` the portal is working and
-   * input is held back. */
-  struct reed_sasl_s *sasl;
-  char *sasl_buf; /* base64 collected so far */
-  size_t sasl_len;
-  bool sasl_pending, sasl_final, sasl_done, sasl_in_step, sasl_ready;
-  int sasl_status;
-  char sasl_account[REED_ACCOUNT_MAX + 1];
-  void (*auth_fn)(struct reed_irc_core_s *c, int status, const char *account);
-  char
-      oper_name[REED_ACCOUNT_MAX + 1]; /* OPER's name while the portal checks */
-  char *label; /* labeled-response: escaped, while capture is set */
+  reed_irc_pend_t *pend; /* registering or waiting on the portal; or NULL */
+  char *label;           /* labeled-response: escaped, while capture is set */
   unsigned batch_seq;
-  char *pre_away; /* draft/pre-away: AWAY text given before registering */
+  bool sasl_done;           /* logged in by SASL (or REGISTER) */
   struct reed_irc_ml_s *ml; /* an open draft/multiline batch, or NULL */
   const char *cmd;          /* the command being dispatched, for FAIL replies */
 } reed_irc_core_t;
+
+/* The pending state, made if need be: NULL on ENOMEM. */
+reed_irc_pend_t *reed__irc_pend(reed_irc_core_t *c);
+/* Frees the pending state once the connection is registered and no SASL
+ * exchange, portal call or timer in it is open. */
+void reed__irc_pend_release(reed_irc_core_t *c);
+/* Whether the portal is working for this connection (input waits). */
+#define IRC_PORTAL_WAITING(c) ((c)->pend != NULL && (c)->pend->sasl_pending)
 
 /* The config is read through the env on every use: a reload points the
  * env at a new struct. */

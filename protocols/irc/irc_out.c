@@ -86,8 +86,8 @@ reed__irc_own_nick(const reed_irc_core_t *c)
 {
   const char *n = c->session ? reed_session_nick(c->session) : NULL;
 
-  if (n == NULL && c->nick_wanted[0] != '\0')
-    n = c->nick_wanted;
+  if (n == NULL && c->pend != NULL && c->pend->nick_wanted[0] != '\0')
+    n = c->pend->nick_wanted;
   return n;
 }
 

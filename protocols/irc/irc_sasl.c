@@ -21,20 +21,24 @@
 static void
 sasl_end(reed_irc_core_t *c)
 {
-  reed_sasl_free(c->sasl);
-  c->sasl = NULL;
-  c->sasl_final = false;
-  reed_free(c->sasl_buf);
-  c->sasl_buf = NULL;
-  c->sasl_len = 0;
+  if (c->pend == NULL)
+    return;
+  reed_sasl_free(c->pend->sasl);
+  c->pend->sasl = NULL;
+  c->pend->sasl_final = false;
+  reed_free(c->pend->sasl_buf);
+  c->pend->sasl_buf = NULL;
+  c->pend->sasl_len = 0;
 }
 
 void
 reed__irc_sasl_cleanup(reed_irc_core_t *c)
 {
-  if (c->sasl_pending && c->env->portal != NULL)
+  if (c->pend == NULL)
+    return;
+  if (c->pend->sasl_pending && c->env->portal != NULL)
     reed_portal_cancel(c->env->portal, c->env->conn_id);
-  c->sasl_pending = c->sasl_ready = false;
+  c->pend->sasl_pending = c->pend->sasl_ready = false;
   sasl_end(c);
 }
 
@@ -101,10 +105,10 @@ void
 reed__irc_logged_in(reed_irc_core_t *c, const char *account)
 {
   /* `account` may belong to the exchange that sasl_end frees. */
-  if (account != c->sasl_account)
-    reed_strlcpy(c->sasl_account, account ? account : "",
-                 sizeof(c->sasl_account));
-  account = c->sasl_account;
+  if (account != c->pend->sasl_account)
+    reed_strlcpy(c->pend->sasl_account, account ? account : "",
+                 sizeof(c->pend->sasl_account));
+  account = c->pend->sasl_account;
   sasl_end(c);
   if (reed__irc_bind_account(c, account) < 0) {
     reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
@@ -123,10 +127,11 @@ reed__irc_logged_in(reed_irc_core_t *c, const char *account)
 static void
 portal_result(reed_irc_core_t *c)
 {
-  c->sasl_pending = c->sasl_ready = false;
-  c->auth_fn(c, c->sasl_status, c->sasl_account);
+  c->pend->sasl_pending = c->pend->sasl_ready = false;
+  c->pend->auth_fn(c, c->pend->sasl_status, c->pend->sasl_account);
   reed__irc_resume(c);
   reed__irc_check_write(c);
+  reed__irc_pend_release(c);
 }
 
 static void
@@ -135,29 +140,31 @@ portal_done(void *ud, uint64_t req_id, int status, const char *account)
   reed_irc_core_t *c = ud;
 
   REED_UNUSED(req_id);
-  c->sasl_status = status;
-  reed_strlcpy(c->sasl_account, account ? account : "",
-               sizeof(c->sasl_account));
-  c->sasl_ready = true;
-  if (!c->sasl_in_step)
+  c->pend->sasl_status = status;
+  reed_strlcpy(c->pend->sasl_account, account ? account : "",
+               sizeof(c->pend->sasl_account));
+  c->pend->sasl_ready = true;
+  if (!c->pend->sasl_in_step)
     portal_result(c);
 }
 
 reed_irc_portal_cb
 reed__irc_portal_begin(reed_irc_core_t *c, reed_irc_auth_fn fn)
 {
-  c->auth_fn = fn;
-  c->sasl_in_step = true;
-  c->sasl_ready = false;
+  if (reed__irc_pend(c) == NULL)
+    return NULL;
+  c->pend->auth_fn = fn;
+  c->pend->sasl_in_step = true;
+  c->pend->sasl_ready = false;
   return portal_done;
 }
 
 void
 reed__irc_portal_end(reed_irc_core_t *c, bool waiting)
 {
-  c->sasl_in_step = false;
-  c->sasl_pending = waiting;
-  if (waiting && c->sasl_ready)
+  c->pend->sasl_in_step = false;
+  c->pend->sasl_pending = waiting;
+  if (waiting && c->pend->sasl_ready)
     portal_result(c);
 }
 
@@ -165,12 +172,12 @@ reed__irc_portal_end(reed_irc_core_t *c, bool waiting)
 static void
 sasl_answer(reed_irc_core_t *c, int status, const char *account)
 {
-  reed_buf_t *data = status == 0 && c->sasl != NULL
-                         ? reed_portal_sasl_success_data(c->sasl)
+  reed_buf_t *data = status == 0 && c->pend->sasl != NULL
+                         ? reed_portal_sasl_success_data(c->pend->sasl)
                          : NULL;
 
   if (data != NULL) {
-    c->sasl_final = true;
+    c->pend->sasl_final = true;
     send_challenge(c, data);
     reed_buf_unref(data);
   } else if (status == 0 && account[0] != '\0') {
@@ -189,10 +196,10 @@ step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
     break;
   case REED_SASL_SUCCESS:
     if (out != NULL && out->len > 0) {
-      c->sasl_final = true; /* SCRAM's v=: the client answers "+" */
+      c->pend->sasl_final = true; /* SCRAM's v=: the client answers "+" */
       send_challenge(c, out);
     } else {
-      reed__irc_logged_in(c, reed_sasl_account(c->sasl));
+      reed__irc_logged_in(c, reed_sasl_account(c->pend->sasl));
     }
     break;
   case REED_SASL_PENDING:
@@ -210,7 +217,7 @@ step_result(reed_irc_core_t *c, int rc, reed_buf_t *out)
 static void
 client_message(reed_irc_core_t *c)
 {
-  uint8_t *raw = reed_malloc(c->sasl_len / 4 * 3 + 1);
+  uint8_t *raw = reed_malloc(c->pend->sasl_len / 4 * 3 + 1);
   reed_buf_t *out = NULL;
   reed_irc_portal_cb cb;
   ssize_t n;
@@ -220,23 +227,24 @@ client_message(reed_irc_core_t *c)
     fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
-  n = reed_base64_decode(c->sasl_buf ? c->sasl_buf : "", c->sasl_len, raw);
-  reed_free(c->sasl_buf);
-  c->sasl_buf = NULL;
-  c->sasl_len = 0;
+  n = reed_base64_decode(c->pend->sasl_buf ? c->pend->sasl_buf : "",
+                         c->pend->sasl_len, raw);
+  reed_free(c->pend->sasl_buf);
+  c->pend->sasl_buf = NULL;
+  c->pend->sasl_len = 0;
   if (n < 0) {
     reed_free(raw);
     fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
   }
-  if (c->sasl_final) {
+  if (c->pend->sasl_final) {
     reed_free(raw);
-    c->sasl_final = false;
-    reed__irc_logged_in(c, reed_sasl_account(c->sasl));
+    c->pend->sasl_final = false;
+    reed__irc_logged_in(c, reed_sasl_account(c->pend->sasl));
     return;
   }
   cb = reed__irc_portal_begin(c, sasl_answer);
-  rc = reed_portal_sasl_step(c->sasl, raw, (size_t)n, &out, cb, c,
+  rc = reed_portal_sasl_step(c->pend->sasl, raw, (size_t)n, &out, cb, c,
                              c->env->conn_id);
   reed_free(raw);
   step_result(c, rc, out);
@@ -250,19 +258,19 @@ client_chunk(reed_irc_core_t *c, const char *arg)
   size_t len = strcmp(arg, "+") == 0 ? 0 : strlen(arg);
   char *nb;
 
-  if (len > IRC_SASL_CHUNK || c->sasl_len + len > IRC_SASL_B64_MAX) {
+  if (len > IRC_SASL_CHUNK || c->pend->sasl_len + len > IRC_SASL_B64_MAX) {
     fail(c, ERR_SASLTOOLONG, "SASL message too long");
     return;
   }
   if (len > 0) {
-    nb = reed_realloc(c->sasl_buf, c->sasl_len + len + 1);
+    nb = reed_realloc(c->pend->sasl_buf, c->pend->sasl_len + len + 1);
     if (nb == NULL) {
       fail(c, ERR_SASLFAIL, "SASL authentication failed");
       return;
     }
-    memcpy(nb + c->sasl_len, arg, len);
-    c->sasl_buf = nb;
-    c->sasl_len += len;
+    memcpy(nb + c->pend->sasl_len, arg, len);
+    c->pend->sasl_buf = nb;
+    c->pend->sasl_len += len;
   }
   if (len < IRC_SASL_CHUNK)
     client_message(c);
@@ -273,10 +281,10 @@ start(reed_irc_core_t *c, const char *mech)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
   int rc = reed_portal_sasl_new(c->env->portal, mech, peer ? peer->ip : NULL,
-                                peer ? peer->cert_fp : NULL, &c->sasl);
+                                peer ? peer->cert_fp : NULL, &c->pend->sasl);
 
   if (rc < 0) {
-    c->sasl = NULL;
+    c->pend->sasl = NULL;
     send_mechs(c);
     fail(c, ERR_SASLFAIL, "SASL authentication failed");
     return;
@@ -289,12 +297,13 @@ reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m)
 {
   const char *arg = m->params[0];
 
-  if (!(c->caps & IRC_CAP_SASL) || c->env->portal == NULL) {
+  if (!(c->caps & IRC_CAP_SASL) || c->env->portal == NULL ||
+      reed__irc_pend(c) == NULL) {
     reed__irc_num(c, ERR_SASLFAIL, ":SASL authentication failed");
     return;
   }
   if (strcmp(arg, "*") == 0) {
-    if (c->sasl == NULL)
+    if (c->pend->sasl == NULL)
       reed__irc_num(c, ERR_SASLABORTED, ":SASL authentication aborted");
     else
       fail(c, ERR_SASLABORTED, "SASL authentication aborted");
@@ -305,7 +314,7 @@ reed__irc_cmd_authenticate(reed_irc_core_t *c, const reed_irc_msg_t *m)
                   ":You have already authenticated using SASL");
     return;
   }
-  if (c->sasl == NULL)
+  if (c->pend->sasl == NULL)
     start(c, arg);
   else
     client_chunk(c, arg);

@@ -97,6 +97,7 @@ on_closed(uv_handle_t *h)
            (unsigned long long)c->env.conn_id, c->peer.ip, c->label ? " (" : "",
            c->label ? c->label : "", c->label ? ")" : "",
            c->reason ? c->reason : "closed");
+  reed__net_unlazy(c);
   reed_free(c->label);
   reed__tls_conn_free(c);
   if (c->flags & CONN_COUNTED)
@@ -580,10 +581,12 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     reed__conn_abort(c, uv_strerror((int)nread));
     return;
   }
+  c->net->feeding = c;
   if (c->tls != NULL)
     reed__tls_input(c, (const uint8_t *)buf->base, (size_t)nread);
   else
     reed__conn_deliver(c, (const uint8_t *)buf->base, (size_t)nread);
+  c->net->feeding = NULL;
   if (c->flags & (CONN_STOPPED | CONN_CLOSING))
     uv_read_stop(s);
 }
@@ -591,11 +594,13 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 static void
 resume(reed_conn_t *c)
 {
+  c->net->feeding = c;
   feed_held(c);
   /* Records may wait in the TLS buffers even when some held input is left
    * (a partial line that the next record completes). */
   if (c->tls != NULL && can_feed(c))
     reed__tls_pump(c);
+  c->net->feeding = NULL;
   if (can_feed(c) ||
       (c->core == NULL && !(c->flags & (CONN_CLOSING | CONN_BACKLOG))))
     uv_read_start(&c->io.s, on_alloc, on_read);
@@ -668,25 +673,21 @@ fill_addr(const struct sockaddr_storage *ss, char *ip, size_t size,
   }
 }
 
+/* The local port is the listener's: no getsockname per connection. */
 static void
-fill_peer(reed_conn_t *c)
+fill_peer(reed_conn_t *c, const reed_lsock_t *lst)
 {
   struct sockaddr_storage ss;
   int len = sizeof(ss);
 
   if (c->io.h.type != UV_TCP) {
     reed_strlcpy(c->peer.ip, "unix", sizeof(c->peer.ip));
-    reed_strlcpy(c->peer.local_ip, "unix", sizeof(c->peer.local_ip));
     return;
   }
+  c->peer.local_port = lst->port;
   memset(&ss, 0, sizeof(ss));
   if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
     fill_addr(&ss, c->peer.ip, sizeof(c->peer.ip), &c->peer.port);
-  len = sizeof(ss);
-  memset(&ss, 0, sizeof(ss));
-  if (uv_tcp_getsockname(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0)
-    fill_addr(&ss, c->peer.local_ip, sizeof(c->peer.local_ip),
-              &c->peer.local_port);
 }
 
 /* A refused connection gets its module's refusal in clear (on an ssl
@@ -782,7 +783,7 @@ static reed_conn_t *
 conn_new(reed_lsock_t *lst)
 {
   reed_net_t *net = lst->net;
-  reed_conn_t *c = reed_calloc(1, sizeof(*c));
+  reed_conn_t *c = reed_calloc(1, CONN_SIZE(lst->kind));
   int rc;
 
   if (c == NULL)
@@ -822,7 +823,7 @@ reed__conn_accept(reed_lsock_t *lst)
     reed__conn_abort(c, "accept failed");
     return;
   }
-  fill_peer(c);
+  fill_peer(c, lst);
   /* Output is already batched once per loop turn; Nagle would only add
    * latency to interactive lines. Keepalive finds peers that vanished
    * without a word, for protocols that do not ping. */
@@ -850,6 +851,9 @@ reed__conn_accept(reed_lsock_t *lst)
 size_t
 reed__conn_footprint(const reed_conn_t *c)
 {
-  return sizeof(*c) + reed__outq_footprint(&c->outq) + c->inbuf.cap +
+  return (c->io.h.type == UV_NAMED_PIPE
+              ? sizeof(*c)
+              : offsetof(reed_conn_t, io) + sizeof(uv_tcp_t)) +
+         reed__outq_footprint(&c->outq) + c->inbuf.cap +
          (c->wreq != NULL ? sizeof(*c->wreq) : 0) + reed__tls_footprint(c);
 }

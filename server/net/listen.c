@@ -94,6 +94,7 @@ log_listening(reed_lsock_t *l, const reed_net_listen_t *spec)
     uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof(ip));
     port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
   }
+  l->port = port;
   reed_log(l->net->log, REED_LOG_INFO, "listening %s %s %s %u", name,
            kind_names[l->kind], ip, (unsigned)port);
 }

@@ -28,15 +28,89 @@ reed__net_wake(reed_net_t *net)
   uv_idle_start(&net->idle, on_idle);
 }
 
+static void
+add_dirty(reed_net_t *net, reed_conn_t *c)
+{
+  c->flags |= CONN_DIRTY;
+  c->dirty_next = net->dirty;
+  net->dirty = c;
+  net->ndirty++;
+  reed__net_wake(net);
+}
+
 void
 reed__net_mark_dirty(reed_conn_t *c)
 {
-  if (c->flags & (CONN_DIRTY | CONN_UVCLOSED))
+  reed_net_t *net = c->net;
+  uint32_t f = c->flags;
+
+  /* Others' fan-out (written while another connection is fed): the common
+   * case of a big fan-out, decided in a few instructions. */
+  if (net->feeding != NULL && net->feeding != c &&
+      !(f & (CONN_CLOSING | CONN_ABORT | CONN_UVCLOSED))) {
+    if (!(f & CONN_DIRTY))
+      add_dirty(net, c);
     return;
-  c->flags |= CONN_DIRTY;
-  c->dirty_next = c->net->dirty;
-  c->net->dirty = c;
-  reed__net_wake(c->net);
+  }
+  if (f & CONN_UVCLOSED)
+    return;
+  c->flags = f | CONN_URGENT;
+  if (!(f & CONN_DIRTY)) {
+    add_dirty(net, c);
+  } else if (f & CONN_LAZY) {
+    net->lazy_urgent = true;
+    reed__net_wake(net);
+  }
+}
+
+/* Moves the lazy connections to the dirty list: all of them when `all`,
+ * else those whose output can no longer wait. */
+static void
+unlazy(reed_net_t *net, bool all)
+{
+  reed_conn_t *c = net->lazy, **keep = &net->lazy;
+
+  net->lazy = NULL;
+  net->lazy_urgent = false;
+  while (c != NULL) {
+    reed_conn_t *next = c->dirty_next;
+    if (all || (c->flags & CONN_URGENT)) {
+      c->flags = (c->flags & ~CONN_LAZY) | CONN_URGENT;
+      c->dirty_next = net->dirty;
+      net->dirty = c;
+    } else {
+      *keep = c;
+      keep = &c->dirty_next;
+    }
+    c = next;
+  }
+  *keep = NULL;
+  if (net->lazy == NULL)
+    uv_timer_stop(&net->lazy_timer);
+}
+
+void
+reed__net_unlazy(reed_conn_t *c)
+{
+  reed_conn_t **pp = &c->net->lazy;
+
+  if (!(c->flags & CONN_LAZY))
+    return;
+  while (*pp != NULL && *pp != c)
+    pp = &(*pp)->dirty_next;
+  if (*pp == c)
+    *pp = c->dirty_next;
+  c->flags &= ~(CONN_LAZY | CONN_DIRTY);
+  c->dirty_next = NULL;
+}
+
+static void
+on_lazy(uv_timer_t *t)
+{
+  reed_net_t *net = t->data;
+
+  unlazy(net, true);
+  reed__net_wake(net);
 }
 
 void
@@ -67,19 +141,37 @@ run_work(reed_net_t *net)
   }
 }
 
+static bool
+can_wait(const reed_conn_t *c)
+{
+  return !(c->flags & (CONN_URGENT | CONN_CLOSING | CONN_ABORT | CONN_WORK)) &&
+         c->wreq == NULL && c->tls == NULL && c->outq.bytes < NET_LAZY_BYTES;
+}
+
 static void
 flush_dirty(reed_net_t *net)
 {
   reed_conn_t *c = net->dirty;
+  bool lazy =
+      net->ndirty > net->limits.lazy_min_conns && net->state == NET_RUNNING;
 
   net->dirty = NULL;
+  net->ndirty = 0;
   while (c != NULL) {
     reed_conn_t *next = c->dirty_next;
-    c->flags &= ~CONN_DIRTY;
-    c->dirty_next = NULL;
-    reed__conn_flush(c);
+    if (lazy && can_wait(c)) {
+      c->flags |= CONN_LAZY;
+      c->dirty_next = net->lazy;
+      net->lazy = c;
+    } else {
+      c->flags &= ~(CONN_DIRTY | CONN_URGENT);
+      c->dirty_next = NULL;
+      reed__conn_flush(c);
+    }
     c = next;
   }
+  if (net->lazy != NULL && !uv_is_active((uv_handle_t *)&net->lazy_timer))
+    uv_timer_start(&net->lazy_timer, on_lazy, NET_LAZY_MS, 0);
 }
 
 /* Shutting down while output is held: what is held must not go out, so
@@ -87,6 +179,7 @@ flush_dirty(reed_net_t *net)
 static void
 drop_held(reed_net_t *net)
 {
+  unlazy(net, true);
   for (reed_conn_t *c = net->conns; c != NULL; c = c->next)
     reed__conn_abort(c, "server shutting down");
   flush_dirty(net);
@@ -100,6 +193,8 @@ on_check(uv_check_t *h)
   run_work(net);
   if (net->turn_end != NULL)
     net->turn_end(net->ud);
+  if (net->lazy_urgent || (net->lazy != NULL && net->state != NET_RUNNING))
+    unlazy(net, net->state != NET_RUNNING);
   if (!net->hold)
     flush_dirty(net);
   else if (net->state != NET_RUNNING)
@@ -248,9 +343,10 @@ static int
 init_handles(reed_net_t *net)
 {
   uv_handle_t *hs[] = {
-      (uv_handle_t *)&net->check,   (uv_handle_t *)&net->idle,
-      (uv_handle_t *)&net->sig_hup, (uv_handle_t *)&net->sig_term,
-      (uv_handle_t *)&net->sig_int, (uv_handle_t *)&net->sweep,
+      (uv_handle_t *)&net->check,      (uv_handle_t *)&net->idle,
+      (uv_handle_t *)&net->sig_hup,    (uv_handle_t *)&net->sig_term,
+      (uv_handle_t *)&net->sig_int,    (uv_handle_t *)&net->sweep,
+      (uv_handle_t *)&net->lazy_timer,
   };
 
   if (uv_check_init(&net->loop, &net->check) != 0 ||
@@ -258,7 +354,8 @@ init_handles(reed_net_t *net)
       uv_signal_init(&net->loop, &net->sig_hup) != 0 ||
       uv_signal_init(&net->loop, &net->sig_term) != 0 ||
       uv_signal_init(&net->loop, &net->sig_int) != 0 ||
-      uv_timer_init(&net->loop, &net->sweep) != 0)
+      uv_timer_init(&net->loop, &net->sweep) != 0 ||
+      uv_timer_init(&net->loop, &net->lazy_timer) != 0)
     return REED_EIO;
   for (size_t i = 0; i < REED_ARRAY_SIZE(hs); i++)
     hs[i]->data = net;
@@ -283,13 +380,21 @@ apply_limit_defaults(reed_net_limits_t *l)
     l->close_timeout_ms = REED_NET_DEFAULT_CLOSE_TIMEOUT_MS;
   if (l->handshake_timeout_ms == 0)
     l->handshake_timeout_ms = REED_NET_DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  if (l->lazy_min_conns == 0)
+    l->lazy_min_conns = REED_NET_DEFAULT_LAZY_MIN;
 }
 
 /* The store's statements allocate and free blocks of several KiB for every
  * message, and glibc gives the heap top back past 128 KiB free by default:
  * a brk call (and page faults after it) for nearly every message. Keeping
- * up to 512 KiB of free top (51 bytes a client at 10,000) bounds what
- * that costs in memory. */
+ * up to 512 KiB of free top (51 bytes a client at 10,000, half a byte at a
+ * million) bounds what that costs in memory. The call stays glibc-only
+ * because the problem is: musl's mallocng and jemalloc do not trim at
+ * free time (they hand pages back lazily, by their own policies), so there
+ * is nothing to tune there. Setting it also fixes glibc's mmap threshold
+ * at 128 KiB, so a big block (a map of many thousand entries, a huge
+ * room's member array) is mapped on its own and returned whole when freed
+ * (docs/design.md, "Memory per connection"). */
 static void
 tune_malloc(void)
 {
@@ -350,11 +455,11 @@ reed_net_free(reed_net_t *net)
   close_listeners(net);
   /* Closed here directly, so they must leave the turn lists first. */
   for (reed_conn_t *c = net->conns; c != NULL; c = c->next) {
-    c->flags &= ~(CONN_DIRTY | CONN_WORK);
+    c->flags &= ~(CONN_DIRTY | CONN_WORK | CONN_LAZY);
     if (!(c->flags & CONN_UVCLOSED))
       reed__conn_uvclose(c);
   }
-  net->dirty = net->work = NULL;
+  net->dirty = net->work = net->lazy = NULL;
   /* The connections' close callbacks free their cores, which may cancel
    * (or even start) timers; only then do the remaining timers go. */
   uv_run(&net->loop, UV_RUN_NOWAIT);

@@ -81,12 +81,18 @@ typedef struct reed_net_limits_s {
   /* Numeric addresses (an IPv6 one stands for its /64) that max_per_ip
    * and the connect rate do not apply to; "" ends the list. */
   char exempt[REED_NET_EXEMPT_MAX][46];
+  /* A turn that dirties more connections than this lets the fan-out part
+   * of their output wait a few milliseconds to share writes (net_int.h,
+   * NET_LAZY_*); 0: REED_NET_DEFAULT_LAZY_MIN. Tests set it low. */
+  unsigned lazy_min_conns;
 } reed_net_limits_t;
 
 #define REED_NET_DEFAULT_RECVQ (64u * 1024u)
 #define REED_NET_DEFAULT_SENDQ (1024u * 1024u)
 #define REED_NET_DEFAULT_CLOSE_TIMEOUT_MS 2000u
 #define REED_NET_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000u
+/* Above fan1000's 1,000 members: rooms up to that size flush every turn. */
+#define REED_NET_DEFAULT_LAZY_MIN 1024u
 
 typedef struct reed_net_opts_s {
   reed_log_t *log; /* borrowed; must outlive the net */

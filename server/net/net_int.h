@@ -6,6 +6,7 @@
 #include "net.h"
 
 #include <openssl/ssl.h>
+#include <stddef.h>
 #include <uv.h>
 
 /* ---- Bounded queues (outq.c, pure) ---------------------------------------
@@ -95,8 +96,19 @@ enum {
   CONN_COUNTED = 1 << 9,   /* counted in the per-IP table */
   CONN_NO_EOF = 1 << 10,   /* the core knows (it closed) or was told */
   CONN_STARTTLS = 1 << 11, /* TLS started on a plain connection */
-  CONN_BACKLOG = 1 << 12   /* send queue past its high-water mark */
+  CONN_BACKLOG = 1 << 12,  /* send queue past its high-water mark */
+  CONN_URGENT = 1 << 13,   /* output that must not wait (see NET_LAZY_*) */
+  CONN_LAZY = 1 << 14      /* dirty, on the lazy list rather than flushed */
 };
+
+/* A turn that dirtied more than limits.lazy_min_conns connections pays a
+ * write for each: a JOIN or message to a room of thousands. Such a connection
+ * whose output is only others' fan-out (written while another connection's
+ * input was fed) and is under NET_LAZY_BYTES waits up to NET_LAZY_MS, so
+ * that the next turns' lines share its write; a direct reply, a timer's
+ * output, a close, or a small room's fan-out never waits. */
+#define NET_LAZY_BYTES 8192
+#define NET_LAZY_MS 10
 
 /* Not fed nor read: the core paused, or the client's answers back up
  * (the two are independent; reading resumes when neither holds). */
@@ -112,7 +124,6 @@ struct reed_conn_s {
   reed_tls_t *tls;
   reed_outq_t outq;
   reed_conn_t *dirty_next, *work_next;
-  reed_stream_t io;
   const reed_protocol_module_t *module;
   void *core;
   uv_write_t *wreq; /* the write in flight, if any */
@@ -125,7 +136,15 @@ struct reed_conn_s {
   reed_inbuf_t inbuf;
   reed_proto_env_t env;
   reed_peer_t peer;
+  /* Last: a TCP connection is allocated without the tail of the union
+   * that only a unix socket's uv_pipe_t uses (CONN_SIZE). */
+  reed_stream_t io;
 };
+
+/* The bytes allocated for a connection of listener kind `kind`. */
+#define CONN_SIZE(kind)                                                        \
+  ((kind) == REED_LISTEN_UNIX ? sizeof(reed_conn_t)                            \
+                              : offsetof(reed_conn_t, io) + sizeof(uv_tcp_t))
 
 /* Closes a listener (already off net->listeners) and frees it. */
 void reed__lsock_close(reed_lsock_t *l);
@@ -139,6 +158,7 @@ struct reed_lsock_s {
   void *module_state;
   const char *role; /* env->role of its connections, or NULL */
   int kind;
+  uint16_t port; /* bound, once listening (tcp and ssl) */
   char *cert_file, *key_file;
   SSL_CTX *ctx; /* own context, or NULL for the net's default */
   char *path;   /* unix socket path, unlinked at close */
@@ -195,6 +215,11 @@ struct reed_net_s {
   reed_conn_t *conns;
   size_t nconns;
   reed_conn_t *dirty, *work;
+  reed_conn_t *lazy;    /* deferred flushes (dirty_next links them) */
+  reed_conn_t *feeding; /* whose input is being fed, or NULL */
+  size_t ndirty;        /* connections put on the dirty list this turn */
+  bool lazy_urgent;     /* a lazy connection got output that cannot wait */
+  uv_timer_t lazy_timer;
   reed_lsock_t *listeners;
   SSL_CTX *ctx;
   char *cert_file, *key_file;
@@ -216,6 +241,8 @@ struct reed_net_s {
 
 /* loop.c */
 void reed__net_mark_dirty(reed_conn_t *c);
+/* Takes c off the lazy list (its close callback). */
+void reed__net_unlazy(reed_conn_t *c);
 void reed__net_mark_work(reed_conn_t *c);
 void reed__net_wake(reed_net_t *net);
 void reed__net_arm_sweep(reed_net_t *net, uint64_t deadline);

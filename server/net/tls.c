@@ -118,6 +118,38 @@ reed__tls_conn_free(reed_conn_t *c)
   c->peer.cert_fp = "";
 }
 
+/* A memory BIO keeps the largest buffer it ever needed (the handshake's
+ * flight of certificates, a burst of records): once empty, one that grew
+ * past this is replaced by a fresh one, so an idle connection holds none.
+ * OpenSSL's own record buffers go with SSL_MODE_RELEASE_BUFFERS. */
+#define BIO_KEEP_MAX 512
+
+static BIO *
+fresh_if_big(BIO *b)
+{
+  BUF_MEM *bm = NULL;
+
+  if (BIO_ctrl_pending(b) != 0 || BIO_get_mem_ptr(b, &bm) != 1 || bm == NULL ||
+      bm->max <= BIO_KEEP_MAX)
+    return NULL;
+  return BIO_new(BIO_s_mem());
+}
+
+static void
+shrink_bios(reed_tls_t *t)
+{
+  BIO *b;
+
+  if ((b = fresh_if_big(t->wbio)) != NULL) {
+    SSL_set0_wbio(t->ssl, b); /* frees the old one */
+    t->wbio = b;
+  }
+  if ((b = fresh_if_big(t->rbio)) != NULL) {
+    SSL_set0_rbio(t->ssl, b);
+    t->rbio = b;
+  }
+}
+
 /* Moves ciphertext from wbio to the send queue; REED_EQUEUEFULL past
  * `limit` (0: none). */
 int
@@ -127,13 +159,16 @@ reed__tls_drain(reed_conn_t *c, size_t limit)
   reed_buf_t *b;
   int n, rc;
 
-  if (pending == 0)
+  if (pending == 0) {
+    shrink_bios(c->tls);
     return 0;
+  }
   b = reed_buf_new(pending);
   if (b == NULL)
     return REED_ENOMEM;
   n = BIO_read(c->tls->wbio, b->data, (int)pending);
   b->len = n > 0 ? (size_t)n : 0;
+  shrink_bios(c->tls);
   rc = reed__outq_push(&c->outq, b, limit);
   reed_buf_unref(b);
   reed__net_mark_dirty(c);

@@ -125,7 +125,6 @@ ft_init(fake_transport_t *ft)
   memset(ft, 0, sizeof(*ft));
   reed_strlcpy(ft->peer.ip, "127.0.0.1", sizeof(ft->peer.ip));
   ft->peer.port = 40000;
-  reed_strlcpy(ft->peer.local_ip, "127.0.0.1", sizeof(ft->peer.local_ip));
   ft->peer.local_port = 6667;
   ft->peer.cert_fp = ft->cert_fp;
   ft->transport.write = ft_write;

@@ -37,6 +37,8 @@ sc_welcome(itw_t *w)
       ":irc.test 422 alice :MOTD File is missing");
   ASSERT_STR_EQ(reed_session_nick(((reed_irc_core_t *)w->core[0])->session),
                 "alice");
+  /* Registered and idle: what registering needed is gone. */
+  ASSERT(((reed_irc_core_t *)w->core[0])->pend == NULL);
 }
 
 TEST(reg_welcome)

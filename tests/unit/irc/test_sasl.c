@@ -31,8 +31,10 @@ sc_plain(itw_t *w)
              ":irc.test 903 * :SASL authentication successful");
   ASSERT_STR_EQ(reed_session_account(((reed_irc_core_t *)w->core[0])->session),
                 "Alice");
+  ASSERT(((reed_irc_core_t *)w->core[0])->pend != NULL);
   itw_feed(w, 0, "CAP END\r\n");
   ASSERT(strstr(itw_take(w, 0), ":irc.test 001 alice :") != NULL);
+  ASSERT(((reed_irc_core_t *)w->core[0])->pend == NULL);
   itw_feed(w, 0, "AUTHENTICATE PLAIN\r\nWHOIS alice\r\n");
   ITW_EXPECT(w, 0,
              ":irc.test 907 alice :You have already authenticated using SASL\n"
@@ -42,6 +44,7 @@ sc_plain(itw_t *w)
              ":irc.test 317 alice alice 0 1700000001 :seconds idle, signon "
              "time\n"
              ":irc.test 318 alice alice :End of /WHOIS list");
+  ASSERT(((reed_irc_core_t *)w->core[0])->pend == NULL);
 }
 
 TEST(sasl_plain)

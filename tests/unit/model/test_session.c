@@ -398,6 +398,27 @@ TEST(stats_count_everything)
   ASSERT_EQ(st.rooms, 1);
   ASSERT_EQ(st.opers, 1);
   ASSERT_EQ(st.accounts, 1);
+  /* The counts follow the changes: an oper twice and then not, a guest
+   * logging in, an account deleted (its person becomes a guest), quits. */
+  reed_session_set_oper(a1, true);
+  reed_session_t *g2 = sess(&f, "g2", "irc", "guest2");
+  reed_model_stats(f.m, &st);
+  ASSERT_EQ(st.opers, 1);
+  ASSERT_EQ(st.guests, 2);
+  ASSERT_EQ(reed_model_account_add(f.m, "bob"), 0);
+  ASSERT_EQ(reed_session_login(g2, "bob"), 0);
+  reed_model_stats(f.m, &st);
+  ASSERT_EQ(st.guests, 1);
+  ASSERT_EQ(reed_model_account_del(f.m, "alice"), 0);
+  reed_model_stats(f.m, &st);
+  ASSERT_EQ(st.guests, 2);
+  reed_session_quit(a1, "bye");
+  reed_model_stats(f.m, &st);
+  ASSERT_EQ(st.opers, 0);
+  ASSERT_EQ(st.guests, 2);
+  reed_session_quit(g2, "bye");
+  reed_model_stats(f.m, &st);
+  ASSERT_EQ(st.guests, 1 + 1); /* a2 (alice's other session) and g */
   fx_done(&f);
 }
 

@@ -105,6 +105,8 @@ parse_limits(int argc, char **argv, reed_net_limits_t *lim)
       lim->connect_burst = (unsigned)v;
     else if (strcmp(argv[i], "--connect-rate") == 0)
       lim->connect_rate = (unsigned)v;
+    else if (strcmp(argv[i], "--lazy") == 0)
+      lim->lazy_min_conns = (unsigned)v;
     else if (strcmp(argv[i], "--exempt") == 0)
       reed_strlcpy(lim->exempt[0], argv[i + 1], sizeof(lim->exempt[0]));
     else if (strcmp(argv[i], "--quiet") == 0 && atoi(argv[i + 1]) != 0)

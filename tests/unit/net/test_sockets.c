@@ -106,6 +106,41 @@ TEST(broadcast_reaches_all)
   stop_ok();
 }
 
+/* A big fan-out (here: more than 2 connections dirtied in a turn) lets
+ * the others' copies wait a few milliseconds to share writes: they still
+ * all arrive, in order, with the sender's own replies not held back, and
+ * a reader that leaves while its copy waits is closed cleanly. */
+TEST(lazy_fanout_arrives_in_order)
+{
+  int fds[5];
+
+  START("--tcp", "127.0.0.1", "--lazy", "2");
+  for (int i = 0; i < 5; i++)
+    fds[i] = connect_hello();
+  for (int r = 0; r < 20; r++) {
+    char msg[32];
+    snprintf(msg, sizeof(msg), "BROADCAST m%d\r\nhi %d\r\n", r, r);
+    cli_send(fds[r % 5], msg);
+    snprintf(msg, sizeof(msg), "m%d", r);
+    expect_line(fds[r % 5], msg);
+    snprintf(msg, sizeof(msg), "echo: hi %d", r);
+    expect_line(fds[r % 5], msg);
+  }
+  close(fds[4]); /* gone with copies maybe waiting */
+  for (int i = 0; i < 4; i++) {
+    for (int r = 0; r < 20; r++) {
+      char want[16];
+      if (r % 5 == i)
+        continue; /* its own: read above, with its echo */
+      snprintf(want, sizeof(want), "m%d", r);
+      expect_line(fds[i], want);
+    }
+  }
+  for (int i = 0; i < 4; i++)
+    close(fds[i]);
+  stop_ok();
+}
+
 /* One shared body, a head of each connection's own (transport write2):
  * small bodies are copied into the queues, large ones referenced. */
 TEST(headed_fanout)
