@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs the Debian 12 packages reed builds and tests with, if missing.
 # Every package here is named in the README with the reason it is needed.
+# `deps.sh test` adds what only the tests need.
 set -eu
 pkgs="gcc make cmake pkg-config ca-certificates openssl
   libuv1-dev libssl-dev libexpat1-dev libsodium-dev libsqlite3-dev
   libstrophe-dev sqlite3 systemd man-db procps
   clang libclang-rt-14-dev clang-format
-  python3 python3-irc python3-twisted python3-slixmpp prosody"
+  python3 python3-irc python3-twisted python3-slixmpp"
+if [ "${1:-}" = test ]; then pkgs="$pkgs prosody"; fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
@@ -20,3 +22,15 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
     --no-install-recommends $missing
 fi
+# Debian starts Prosody's service on install, and it would hold port 5222,
+# which reed's default config serves. The tests run their own Prosody on
+# ephemeral ports, so a service this script brought in is stopped again.
+case "$missing" in
+*" prosody"*)
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prosody >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/prosody ]; then
+    $SUDO /etc/init.d/prosody stop >/dev/null 2>&1 || true
+  fi
+  ;;
+esac

@@ -3,7 +3,7 @@
 # clang with ASan+UBSan+libFuzzer) and run every test in both builds.
 set -eu
 cd "$(dirname "$0")/.."
-./scripts/deps.sh
+./scripts/deps.sh test
 jobs=$(nproc)
 cmake -S . -B build/plain -DCMAKE_C_COMPILER=gcc >/dev/null
 cmake --build build/plain -j"$jobs"
