@@ -1,20 +1,114 @@
 /* XEP-0484 FAST: tokens a client asks for in its SASL2 <authenticate/>
  * (<request-token mechanism='HT-SHA-256-...'/>) and logs in with next
  * time through the HT mechanisms (auth's sasl_ht.c), which find them
- * through the lookup the portal calls back here. Tokens are 32 random
- * bytes in base64; the 44 characters are the HMAC key, kept per account
- * and SASL2 user-agent id in the module's store with the previous one
- * (xmpp_store.h: rotation, expiry; a new password deletes them in SQL). */
+ * through the lookup the portal calls back here.
+ *
+ * The HT mechanisms use the token itself as their HMAC key, so the server
+ * must be able to produce it: a hash of it could not check a login. What
+ * the store keeps per account and SASL2 user-agent id (with the previous
+ * one: xmpp_store.h's rotation and expiry; a new password deletes them in
+ * SQL) is a random 32-byte seed instead, and the token is
+ * base64(HMAC-SHA-256(key, seed || folded account || NUL || client)) under
+ * a key kept in a file of the data directory (xmpp-fast.key, 0600), never
+ * in the database: a copy of the database alone yields no usable token.
+ * Without a data directory (tests) the key lasts the process. */
 #include "xmpp_int.h"
 
+#include "config.h"
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define FAST_TOKEN_RAW 32
+#define FAST_SEED 32
 #define FAST_TOKEN_B64 44
+#define FAST_KEY_FILE "xmpp-fast.key"
+
+/* ---- The key and the derivation -------------------------------------------*/
+
+static int
+read_key(const char *path, uint8_t key[32])
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return errno == ENOENT ? REED_ENOTFOUND : REED_EIO;
+  n = read(fd, key, 32);
+  close(fd);
+  return n == 32 ? 0 : REED_EIO;
+}
+
+/* Reads the key file, or makes it (O_EXCL: another process may race). */
+static int
+load_key(reed_xmpp_state_t *st)
+{
+  const reed_server_conf_t *sv = st->env->server_conf;
+  char path[4096];
+  uint8_t fresh[32];
+  int fd, rc;
+
+  if (sv == NULL || sv->data_dir == NULL) {
+    randombytes_buf(st->fast_key, sizeof(st->fast_key));
+    st->fast_key_ready = true;
+    return 0;
+  }
+  if ((size_t)snprintf(path, sizeof(path), "%s/%s", sv->data_dir,
+                       FAST_KEY_FILE) >= sizeof(path))
+    return REED_EINVAL;
+  rc = read_key(path, st->fast_key);
+  if (rc == REED_ENOTFOUND) {
+    randombytes_buf(fresh, sizeof(fresh));
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      rc = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) &&
+                   fsync(fd) == 0
+               ? 0
+               : REED_EIO;
+      close(fd);
+      if (rc == 0)
+        memcpy(st->fast_key, fresh, sizeof(fresh));
+      else
+        unlink(path);
+    } else {
+      rc = errno == EEXIST ? read_key(path, st->fast_key) : REED_EIO;
+    }
+    sodium_memzero(fresh, sizeof(fresh));
+  }
+  if (rc != 0) {
+    reed_log(st->env->log, REED_LOG_WARN,
+             "xmpp: %s: %s; FAST tokens are not offered", path,
+             reed_strerror(rc));
+    return rc;
+  }
+  st->fast_key_ready = true;
+  return 0;
+}
+
+/* The token (FAST_TOKEN_B64 characters and a NUL) for a stored seed. */
+static void
+derive(const reed_xmpp_state_t *st, const char *account, const char *client,
+       const uint8_t seed[FAST_SEED], char out[FAST_TOKEN_B64 + 1])
+{
+  crypto_auth_hmacsha256_state h;
+  uint8_t mac[crypto_auth_hmacsha256_BYTES];
+  char fold[REED_ACCOUNT_MAX + 1];
+
+  reed_casefold(fold, account, sizeof(fold));
+  crypto_auth_hmacsha256_init(&h, st->fast_key, sizeof(st->fast_key));
+  crypto_auth_hmacsha256_update(&h, seed, FAST_SEED);
+  crypto_auth_hmacsha256_update(&h, (const uint8_t *)fold, strlen(fold) + 1);
+  crypto_auth_hmacsha256_update(&h, (const uint8_t *)client, strlen(client));
+  crypto_auth_hmacsha256_final(&h, mac);
+  out[reed_base64_encode(mac, sizeof(mac), out)] = '\0';
+  sodium_memzero(&h, sizeof(h));
+  sodium_memzero(mac, sizeof(mac));
+}
 
 static const char *const ht_mechs[] = {"HT-SHA-256-EXPR", "HT-SHA-256-ENDP",
                                        "HT-SHA-256-NONE"};
@@ -22,6 +116,8 @@ static const char *const ht_mechs[] = {"HT-SHA-256-EXPR", "HT-SHA-256-ENDP",
 /* ---- The lookup the HT mechanisms call ----------------------------------*/
 
 typedef struct lookup_s {
+  const reed_xmpp_state_t *st;
+  const char *account, *client;
   const char *mech;
   reed_sasl_fast_token_t *tokens;
   int n;
@@ -36,10 +132,14 @@ take_token(void *ud, const reed_xfast_token_t *t)
   lookup_t *l = ud;
   int slot = t->current ? 0 : 1;
 
-  if (strcmp(t->mech, l->mech) != 0 || t->token_len > REED_SASL_FAST_TOKEN_MAX)
-    return;
-  memcpy(l->tokens[slot].secret, t->token, t->token_len);
-  l->tokens[slot].len = t->token_len;
+  char tok[FAST_TOKEN_B64 + 1];
+
+  if (strcmp(t->mech, l->mech) != 0 || t->token_len != FAST_SEED)
+    return; /* a row of another mechanism, or not a seed */
+  derive(l->st, l->account, l->client, t->token, tok);
+  memcpy(l->tokens[slot].secret, tok, FAST_TOKEN_B64);
+  l->tokens[slot].len = FAST_TOKEN_B64;
+  sodium_memzero(tok, sizeof(tok));
   if (slot + 1 > l->n)
     l->n = slot + 1;
 }
@@ -52,17 +152,21 @@ fast_lookup(void *ud, const char *name, const char *client,
 {
   reed_xmpp_state_t *st = ud;
   reed_clock_t *clk = st->env->clock;
-  lookup_t l = {.mech = reed_sasl_mech_name(mech), .tokens = tokens};
+  lookup_t l = {.st = st,
+                .client = client,
+                .mech = reed_sasl_mech_name(mech),
+                .tokens = tokens};
   reed_account_rec_t *rec;
   int rc;
 
-  if (st->xs == NULL || client == NULL || l.mech == NULL)
+  if (st->xs == NULL || !st->fast_key_ready || client == NULL || l.mech == NULL)
     return 0;
   if ((rec = reed_calloc(1, sizeof(*rec))) == NULL)
     return REED_ENOMEM;
   rc = reed_store_account_get(st->env->store, name, rec);
   if (rc == 0) {
     reed_strlcpy(account, rec->name, REED_AUTH_NAME_MAX + 1);
+    l.account = rec->name;
     rc = reed_xstore_fast_get(st->xs, rec->name, client, clk->wall_ms(clk->c),
                               take_token, &l);
   }
@@ -78,8 +182,8 @@ reed__xmpp_fast_init(reed_xmpp_state_t *st)
 {
   const reed_module_env_t *env = st->env;
 
-  if (st->xs == NULL)
-    return 0; /* no store, no tokens: FAST is not offered */
+  if (st->xs == NULL || load_key(st) != 0)
+    return 0; /* no store or no key, no tokens: FAST is not offered */
   if (env->portal != NULL)
     reed_portal_set_fast_tokens(env->portal, fast_lookup, st);
   return 0;
@@ -99,7 +203,7 @@ reed__xmpp_fast_cleanup(reed_xmpp_state_t *st)
 bool
 reed__xmpp_fast_offers(const reed_xmpp_core_t *c, const char *mech)
 {
-  if (c->st->xs == NULL || !c->secure)
+  if (c->st->xs == NULL || !c->st->fast_key_ready || !c->secure)
     return false; /* the HT draft: over TLS only */
   if (strcmp(mech, "HT-SHA-256-NONE") == 0)
     return true;
@@ -143,13 +247,13 @@ reed__xmpp_fast_issue(reed_xmpp_core_t *c, const char *client, const char *mech,
                       xmpp_out_t *o)
 {
   reed_clock_t *clk = c->env->clock;
-  uint8_t raw[FAST_TOKEN_RAW];
+  uint8_t seed[FAST_SEED];
   char tok[FAST_TOKEN_B64 + 1], when[32];
   uint64_t now = clk->wall_ms(clk->c);
   reed_xfast_token_t t = {
       .mech = mech,
-      .token = (const uint8_t *)tok,
-      .token_len = FAST_TOKEN_B64,
+      .token = seed,
+      .token_len = sizeof(seed),
       .created_ms = now,
       .expiry_ms = now + reed__xmpp_conf(c)->fast_expiry_ms,
   };
@@ -158,10 +262,10 @@ reed__xmpp_fast_issue(reed_xmpp_core_t *c, const char *client, const char *mech,
   if (client == NULL || client[0] == '\0' || mech == NULL ||
       !reed__xmpp_fast_offers(c, mech))
     return; /* XEP-0484: a token is tied to a user-agent id */
-  randombytes_buf(raw, sizeof(raw));
-  reed_base64_encode(raw, sizeof(raw), tok);
-  sodium_memzero(raw, sizeof(raw));
+  randombytes_buf(seed, sizeof(seed));
+  derive(c->st, c->account, client, seed, tok);
   rc = reed_xstore_fast_issue(c->st->xs, c->account, client, &t);
+  sodium_memzero(seed, sizeof(seed));
   if (rc == 0) {
     stamp(t.expiry_ms, when, sizeof(when));
     reed__xmpp_out_raw(o, "<token xmlns='" REED_NS_FAST "'");

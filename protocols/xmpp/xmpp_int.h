@@ -59,6 +59,10 @@ typedef struct reed_xmpp_state_s {
   struct reed_xstore_s *xs;
   /* XEP-0114: the connected components (xmpp_component.c). */
   struct xcomp_s *components;
+  /* XEP-0484: the key FAST tokens are derived with (xmpp_fast.c), kept
+   * in a file of the data directory, not in the database. */
+  uint8_t fast_key[32];
+  bool fast_key_ready;
   /* XEP-0421's key (xmpp_muc_occid.c), from the store at first use. */
   uint8_t muc_secret[32];
   bool muc_secret_ready;

@@ -115,7 +115,13 @@ static const char step2[] = "CREATE TABLE xmpp_secret("
 
 /* The module struct holds the count (xmpp_module.c): a constant, so the
  * array's size is checked against it at compile time. */
+/* FAST rows stop holding the token itself and hold the seed it is
+ * derived from (xmpp_fast.c); tokens issued before cannot be derived, so
+ * they go (their clients log in with the password once). */
+static const char step3[] = "DELETE FROM xmpp_fast;";
+
 const reed_store_migration_t reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS] = {
     {.sql = step1},
     {.sql = step2},
+    {.sql = step3},
 };

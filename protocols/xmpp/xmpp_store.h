@@ -52,7 +52,7 @@ typedef struct reed_xstore_s reed_xstore_t;
 /* The module's migrations: run them with reed_store_migrate(st, "xmpp",
  * reed__xmpp_migrations, REED_XMPP_N_MIGRATIONS) before opening a handle
  * (the module host does, from the module's `migrations`). */
-#define REED_XMPP_N_MIGRATIONS 2 /* one more with each step appended */
+#define REED_XMPP_N_MIGRATIONS 3 /* one more with each step appended */
 extern const reed_store_migration_t
     reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS];
 
@@ -295,11 +295,11 @@ int reed_xstore_pep_item_get(reed_xstore_t *xs, const char *account,
 /* ---- FAST tokens (XEP-0484) ------------------------------------------------
  * Per account and client (the SASL2 <user-agent id=.../>), the current
  * token and the one before it, so a client that missed the rotation can
- * still log in once with the previous one. What is stored is the token's
- * secret itself: FAST authenticates with the HT-* SASL mechanisms, where
- * the server checks HMAC(token, "Initiator" || cb-data), so it needs the
- * token and cannot verify a login from a hash of it (Prosody and ejabberd
- * keep them the same way). What protects them instead: they expire, they
+ * still log in once with the previous one. `token` is what the caller
+ * stores: the XMPP module stores a seed from which it derives the token
+ * under a key outside the database (xmpp_fast.c), since the HT-* SASL
+ * mechanisms check HMAC(token, "Initiator" || cb-data) and so need the
+ * token itself, which a hash could not give back. They also expire, they
  * rotate, an account keeps at most REED_XFAST_CLIENTS_MAX clients, and a
  * password change or account deletion removes them in SQL (triggers). */
 #define REED_XFAST_TOKEN_MAX 64

@@ -5,6 +5,8 @@
  * password change (the store's trigger), and wrong tokens throttled like
  * wrong passwords. */
 #include "auth_fixture.h"
+#include "xmpp_int.h"
+#include "xmpp_store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -111,6 +113,45 @@ TEST(fast_issue_and_login)
   /* One current token per client: tok went to the previous slot, with
    * its mechanism, and logging in with tok2 (current) dropped it. */
   ASSERT(!token_login(&w, "HT-SHA-256-EXPR", tok, NULL, NULL, 0));
+  xw_free(&w);
+}
+
+typedef struct rows_s {
+  const char *tok;
+  int n, holds_token;
+} rows_t;
+
+static void
+take_row(void *ud, const reed_xfast_token_t *t)
+{
+  rows_t *r = ud;
+  size_t len = strlen(r->tok);
+
+  r->n++;
+  for (size_t i = 0; i + 8 <= t->token_len; i++)
+    if (memcmp(t->token + i, r->tok, 8) == 0)
+      r->holds_token = 1; /* any 8 bytes of it */
+  if (t->token_len == len && memcmp(t->token, r->tok, len) == 0)
+    r->holds_token = 1;
+}
+
+/* The store keeps a seed, not the token: a copy of the database alone
+ * gives no token (it is derived under a key outside it). */
+TEST(fast_token_not_in_store)
+{
+  xw_t w;
+  char tok[64];
+  rows_t r = {.tok = tok};
+  reed_xmpp_state_t *st;
+
+  xa_init(&w, true);
+  xa_account(&w, "alice", "secret");
+  get_token(&w, "HT-SHA-256-NONE", tok, sizeof(tok));
+  st = w.tw.module_state;
+  ASSERT_EQ(reed_xstore_fast_get(st->xs, "alice", UA, 0, take_row, &r), 1);
+  ASSERT_EQ(r.n, 1);
+  ASSERT_EQ(r.holds_token, 0);
+  ASSERT(token_login(&w, "HT-SHA-256-NONE", tok, NULL, NULL, 0));
   xw_free(&w);
 }
 
