@@ -16,5 +16,7 @@ size_t reed__conf_count(const reed_directive_t *d);
 
 /* The embedded default config. */
 extern const char reed__config_default_text[];
+/* The [server] section's directives (server_keys.c), NULL-key ended. */
+extern const reed_directive_t reed__server_directives[];
 
 #endif
