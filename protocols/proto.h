@@ -90,8 +90,53 @@ typedef struct reed_host_s {
   /* Open connections of the module named (registered or not). */
   size_t (*connections)(void *ud, const char *module);
   uint64_t started_ms; /* when the server started, on the wall clock */
+  /* ---- Issue 19 (the web) ----
+   * metrics: appends the whole process's metrics in the Prometheus text
+   * format 0.0.4 to *out (server/metrics.c gathers them from net, the
+   * model, the portal, the store and the modules; names reed_*, base
+   * units, no per-user or per-room labels). 0 or REED_ENOMEM. */
+  int (*metrics)(void *ud, reed_buf_t **out);
+  /* inner: cores of another module on a transport the caller provides
+   * (a WebSocket's): protocols never link each other, the host does it.
+   * NULL where the host has none (unit tests give a fake). */
+  const struct reed_inner_ops_s *inner;
+  /* acme_http01: the key authorization for an ACME http-01 token the
+   * ACME client is answering now (RFC 8555, 8.3), or NULL. */
+  const char *(*acme_http01)(void *ud, const char *token);
   void *ud;
 } reed_host_t;
+
+/* How a connection's bytes are framed (reed_proto_env_t.framing). */
+enum {
+  REED_FRAMING_STREAM = 0, /* a byte stream: TCP, TLS, a unix socket */
+  /* WebSocket messages. The carrier (protocols/http) feeds one message
+   * per feed call. IRC (IRCv3 websocket): a message is one line; the
+   * carrier adds the CRLF before feeding and splits the core's output
+   * at CRLF into one message per line, so the IRC core needs nothing of
+   * its own. XMPP (RFC 7395): the core writes <open/> and <close/> of the
+   * framing namespace in place of the stream header and footer, parses
+   * each message as one complete element, and makes each write or write2
+   * call exactly one message (one stanza). */
+  REED_FRAMING_WEBSOCKET = 1,
+};
+
+/* A core of module `module` running inside another connection (IRC or
+ * XMPP over a WebSocket), made by the host with that module's config,
+ * module state and counters, so it is a session like any other. */
+typedef struct reed_inner_s reed_inner_t;
+typedef struct reed_inner_ops_s {
+  /* Makes the core: env->transport is `transport` (copied; its peer()
+   * gives the real client address, after X-Forwarded-For), env->framing
+   * is `framing`, env->role NULL. NULL when the module is not enabled or
+   * out of memory (the caller refuses the upgrade). */
+  reed_inner_t *(*open)(void *ud, const char *module,
+                        const reed_transport_t *transport, unsigned framing);
+  /* The module's feed, eof and conn_free (the last frees the handle). */
+  ssize_t (*feed)(reed_inner_t *in, const uint8_t *p, size_t len);
+  void (*eof)(reed_inner_t *in, const char *reason);
+  void (*shutdown)(reed_inner_t *in, int why); /* REED_SHUTDOWN_* */
+  void (*free)(reed_inner_t *in);
+} reed_inner_ops_t;
 
 /* All a core may touch: no globals. */
 typedef struct reed_proto_env_s {
@@ -111,6 +156,7 @@ typedef struct reed_proto_env_s {
    * the listen_roles name whose `<name>_listen` key opened it (XMPP's
    * "component"): one module, two kinds of peer. */
   const char *role;
+  unsigned framing; /* REED_FRAMING_*: STREAM except inside a WebSocket */
 } reed_proto_env_t;
 
 /* What a module's init gets: the process's services and the module's
