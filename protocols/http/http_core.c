@@ -109,6 +109,7 @@ reed__http_finish(reed_http_core_t *c)
     return;
   }
   request_clear(c);
+  c->served = true;
   if (!keep) {
     close_conn(c, "Connection closed");
     return;
@@ -338,10 +339,11 @@ feed_head(reed_http_core_t *c, const uint8_t *in, size_t len)
   size_t used = 0;
   int rc;
 
-  if (c->phase == P_IDLE) {
-    c->phase = P_HEAD;
+  /* The first request's head is timed from the connection's start (a
+   * slow first byte gains nothing), a later one's from its first byte. */
+  if (c->phase == P_IDLE && c->served)
     timer_start(c, reed__http_conf(c)->header_timeout_ms);
-  }
+  c->phase = P_HEAD;
   rc = reed__http_head_feed(&c->head, in, len, &used);
   if (rc == HTTP_HEAD_DONE)
     on_head(c);

@@ -30,6 +30,7 @@ struct reed_http_core_s {
   int phase;
   uint64_t timer;
   uint64_t progress_ms; /* when body bytes last arrived */
+  bool served;          /* a request was answered on this connection */
   const reed_http_route_t *route;
   uint8_t *body;
   size_t body_len, body_need;
