@@ -174,6 +174,7 @@ on_close_wait(void *arg)
 
   ws->close_timer = 0;
   ws->state = WS_DONE;
+  tell_closed(ws, "Connection closed"); /* net calls no eof after ours */
   r->close(r->t, "WebSocket closed");
 }
 
