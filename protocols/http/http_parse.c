@@ -116,8 +116,8 @@ parse_reqline(reed_http_head_t *h, char *s)
     return 400;
   *sp1 = '\0';
   *sp2 = '\0';
-  h->method = (uint32_t)(s - h->buf);
-  h->target = (uint32_t)(sp1 + 1 - h->buf);
+  h->method = (uint16_t)(s - h->buf);
+  h->target = (uint16_t)(sp1 + 1 - h->buf);
   return parse_version(sp2 + 1, &h->minor);
 }
 
@@ -148,8 +148,8 @@ parse_header(reed_http_head_t *h, char *s, size_t n)
       return 400;
   *colon = '\0';
   *end = '\0';
-  h->name[h->n_headers] = (uint32_t)(s - h->buf);
-  h->value[h->n_headers] = (uint32_t)(v - h->buf);
+  h->name[h->n_headers] = (uint16_t)(s - h->buf);
+  h->value[h->n_headers] = (uint16_t)(v - h->buf);
   h->n_headers++;
   return 0;
 }

@@ -80,6 +80,22 @@ TEST(limits_header_timeout)
   fc_advance(x.w->fc, 1);
   ASSERT_EQ(hx_status(hx_take(c, NULL)), 408);
   ASSERT(c->ft->closed);
+  /* The first head is timed from the connection's start. */
+  c = tw_client(x.w, "slow");
+  fc_advance(x.w->fc, 6000);
+  tw_send(c, "GET /hello HTTP/1.1\r\nHo");
+  fc_advance(x.w->fc, 4000);
+  ASSERT_EQ(hx_status(hx_take(c, NULL)), 408);
+  /* A later one from its own first byte. */
+  c = tw_client(x.w, "later");
+  tw_send(c, "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_EQ(hx_status(hx_take(c, NULL)), 200);
+  fc_advance(x.w->fc, 30000);
+  tw_send(c, "GET /hello HTTP/1.1\r\nHo");
+  fc_advance(x.w->fc, 9999);
+  ASSERT(!c->ft->closed);
+  fc_advance(x.w->fc, 1);
+  ASSERT_EQ(hx_status(hx_take(c, NULL)), 408);
   hx_free(&x);
 }
 

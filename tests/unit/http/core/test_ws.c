@@ -378,9 +378,13 @@ TEST(ws_server_close)
   ASSERT_STR_EQ(hx_log, "message text 8;closed Connection closed;");
   tw_drop(c);
   c = open_ws(&x, NULL);
+  hx_log[0] = '\0';
   send_frame(c, 0x81, "close-me", 8);
-  fc_advance(x.w->fc, 5000);
+  fc_advance(x.w->fc, 4999);
+  ASSERT(!c->ft->closed);
+  fc_advance(x.w->fc, 1);
   ASSERT(c->ft->closed);
+  ASSERT_STR_EQ(hx_log, "message text 8;closed Connection closed;");
   hx_free(&x);
 }
 
