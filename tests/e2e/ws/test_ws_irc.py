@@ -4,8 +4,11 @@ messages with a TCP IRC client; subprotocol negotiation (the client's
 order; none is text); one line per message, no CRLF; a CR or LF inside a
 message ends the session cleanly (ERROR, then close 1008); an Origin not
 in [http] ws_origins gets 403; the address behind a trusted proxy is the
-one the IRC core sees."""
+one the IRC core sees; fakelag's pause holds the WebSocket back without
+loss; SIGTERM ends the session with ERROR and a close."""
 import asyncio
+import re
+import signal
 import sys
 
 import websockets
@@ -119,12 +122,47 @@ async def forwarded_address(port):
     await ws.conn.close()
 
 
+async def paced_by_fakelag(port, irc_port):
+    """Past the flood burst the IRC core holds input back (fakelag): the
+    bridge pauses the WebSocket and feeds the rest when the core resumes;
+    nothing is lost or reordered, and the session stays."""
+    ws = await Ws.open(port, "/irc", ["text.ircv3.net"], origin=ORIGIN)
+    await register(ws, "floody")
+    await ws.send("JOIN #flood")
+    await ws.until(lambda m: " 366 " in m)
+    tcp = await asyncio.to_thread(Irc, irc_port, "watcher")
+    await asyncio.to_thread(tcp.read_until, b" 001 ")
+    tcp.send("JOIN #flood")
+    await asyncio.to_thread(tcp.read_until, b" 366 ")
+    for i in range(30):
+        await ws.send("PRIVMSG #flood :n%d" % i)
+    got = await asyncio.to_thread(tcp.read_until, b":n29\r\n", 30.0)
+    nums = [int(n) for n in re.findall(rb"PRIVMSG #flood :n(\d+)", got)]
+    assert nums == list(range(30)), nums
+    await ws.send("PING :still")
+    await ws.until(lambda m: "PONG" in m and "still" in m)
+    await ws.conn.close()
+
+
+async def shutdown(srv, port):
+    """SIGTERM: the IRC core's goodbye, then the WebSocket's close."""
+    ws = await Ws.open(port, "/irc", ["text.ircv3.net"], origin=ORIGIN)
+    await register(ws, "leaver")
+    srv.signal(signal.SIGTERM)
+    got = await ws.until(lambda m: m.startswith("ERROR"))
+    lines_ok(got)
+    assert await ws.closed() in (1000, 1001)
+
+
 async def main():
     srv = ReedServer(
         listeners={"http": ["tcp:0:interface=127.0.0.1"],
                    "irc": ["tcp:0:interface=127.0.0.1"]},
         extra_ini={"http": {"ws_origins": ORIGIN,
-                            "trusted_proxies": "127.0.0.1"}})
+                            "trusted_proxies": "127.0.0.1"},
+                   # A short burst at ten lines a second: fakelag's pause
+                   # comes soon and ends soon.
+                   "irc": {"flood_burst": "3", "flood_rate": "100"}})
     srv.start()
     try:
         port = srv.port("http")
@@ -133,6 +171,8 @@ async def main():
         await crlf_refused(port)
         await origin_refused(port)
         await forwarded_address(port)
+        await paced_by_fakelag(port, srv.port("irc"))
+        await shutdown(srv, port)
     finally:
         srv.stop()
     print("ok")

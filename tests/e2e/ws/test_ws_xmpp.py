@@ -3,7 +3,8 @@ client on /xmpp-websocket registers in band (XEP-0077), logs in with SASL
 SCRAM-SHA-256, binds, joins a MUC room and exchanges groupchat messages
 with a TCP IRC client in the same room; every message is one element;
 <close/> both ways; the subprotocol is required; XEP-0156 host-meta (XRD
-and JSON) names the endpoint."""
+and JSON) names the endpoint; SIGTERM sends <system-shutdown/>, then
+<close/>."""
 import asyncio
 import base64
 import hashlib
@@ -11,6 +12,7 @@ import hmac
 import json
 import os
 import re
+import signal
 import sys
 import urllib.error
 import urllib.request
@@ -160,6 +162,18 @@ async def host_meta(port):
         json.loads(body)["links"], body
 
 
+async def shutdown(srv, port):
+    """SIGTERM: <system-shutdown/> and <close/>, two messages."""
+    ws = await login(port, "wserin", "pw-erin-1")
+    srv.signal(signal.SIGTERM)
+    got = await ws.until(lambda m: m.startswith("<close"))
+    err = parse(got[-2])
+    assert err.tag == "{http://etherx.jabber.org/streams}error", got
+    assert err.find("{urn:ietf:params:xml:ns:xmpp-streams}system-shutdown") \
+        is not None, got[-2]
+    assert await ws.closed() in (1000, 1001)
+
+
 async def main():
     srv = ReedServer(
         listeners={"http": ["tcp:0:interface=127.0.0.1"],
@@ -171,6 +185,7 @@ async def main():
         await room_chat(port, srv.port("irc"))
         await subprotocol_required(port)
         await host_meta(port)
+        await shutdown(srv, port)
     finally:
         srv.stop()
     print("ok")
