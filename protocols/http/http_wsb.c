@@ -5,9 +5,12 @@
 
 #include <string.h>
 
-#define PENDING_MAX 8          /* messages written before the upgrade */
-#define HELD_MAX (64u * 1024u) /* input held while the core pauses */
-#define REASON_MAX 120         /* a close frame's reason (RFC 6455: 123) */
+#define PENDING_MAX 8 /* messages written before the upgrade */
+/* Input held while the core pauses: the WebSocket stops after the
+ * message that paused it, so this is at most a message ([http]
+ * ws_max_message, up to 16 MiB) and its CRLF; the bound is a backstop. */
+#define HELD_MAX ((16u << 20) + 4u)
+#define REASON_MAX 120 /* a close frame's reason (RFC 6455: 123) */
 
 typedef struct wsb_s {
   int kind;
@@ -299,6 +302,18 @@ on_message(void *ud, bool text, const uint8_t *p, size_t n)
     tell_eof(b, "CR or LF inside a WebSocket message");
     ws_close(b, 1008, "CR or LF inside a message");
     return;
+  }
+  if (!irc && b->held == NULL && !b->paused && b->refeed_timer == 0) {
+    /* XMPP as it came; only what the core leaves is kept. */
+    ssize_t r = b->ops->feed(b->in, p, n);
+    if (r < 0) {
+      feed_failed(b);
+      return;
+    }
+    if ((size_t)r == n)
+      return;
+    p += r;
+    n -= (size_t)r;
   }
   rc = hold(b, p, n, irc);
   if (rc == REED_ETOOBIG) {
