@@ -238,6 +238,19 @@ check_head(reed_http_core_t *c, long long *len)
   return 0;
 }
 
+/* 404, or 405 with the methods the path has. */
+static void
+answer_miss(reed_http_core_t *c)
+{
+  bool some = c->allow[0] != '\0';
+
+  if (some)
+    reed_http_res_header(c->res, "Allow", c->allow);
+  reed_http_error(c->res, some ? 405 : 404,
+                  some ? "Method Not Allowed" : "Not Found");
+  reed__http_finish(c);
+}
+
 static void
 dispatch(reed_http_core_t *c)
 {
@@ -247,6 +260,10 @@ dispatch(reed_http_core_t *c)
   c->req.body = c->body;
   c->req.body_len = c->body_len;
   timer_stop(c);
+  if (c->route == NULL) {
+    answer_miss(c);
+    return;
+  }
   rc = c->route->handler(&c->req, res);
   if (c->phase == P_CLOSED)
     return;
@@ -263,7 +280,7 @@ dispatch(reed_http_core_t *c)
 static size_t
 max_body(const reed_http_core_t *c)
 {
-  if (c->route->max_body != NULL)
+  if (c->route != NULL && c->route->max_body != NULL)
     return c->route->max_body(c->env);
   return reed__http_conf(c)->max_body;
 }
@@ -274,7 +291,6 @@ on_head(reed_http_core_t *c)
 {
   const reed_http_state_t *st = c->env->module_state;
   const char *expect;
-  char allow[128];
   long long len = -1;
   int rc = check_head(c, &len);
 
@@ -282,20 +298,10 @@ on_head(reed_http_core_t *c)
     reed__http_fail(c, rc);
     return;
   }
+  /* Without a route, a body up to the default bound is still read (and
+   * dropped), so the connection stays usable. */
   c->route = reed__http_route_find(st->routes, st->n_routes, c->req.method,
-                                   c->req.path, allow, sizeof(allow));
-  if (c->route == NULL) {
-    if (len > 0)
-      c->res->keep_alive = false; /* the body is not read */
-    if (allow[0] != '\0')
-      reed_http_res_header(c->res, "Allow", allow);
-    reed_http_error(c->res, allow[0] ? 405 : 404,
-                    allow[0] ? "Method Not "
-                               "Allowed"
-                             : "Not Found");
-    reed__http_finish(c);
-    return;
-  }
+                                   c->req.path, c->allow, sizeof(c->allow));
   if (len > 0 && (unsigned long long)len > max_body(c)) {
     reed__http_fail(c, 413);
     return;
@@ -303,6 +309,11 @@ on_head(reed_http_core_t *c)
   expect = reed__http_head_get(&c->head, "Expect");
   if (expect != NULL && strcasecmp(expect, "100-continue") != 0) {
     reed__http_fail(c, 417);
+    return;
+  }
+  if (c->route == NULL && expect != NULL && len > 0) {
+    c->res->keep_alive = false; /* whether the body follows is unsure */
+    answer_miss(c);
     return;
   }
   if (len <= 0) {

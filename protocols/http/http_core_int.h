@@ -36,6 +36,7 @@ struct reed_http_core_s {
   reed_http_res_t *res; /* the request being answered */
   reed_ws_t *ws;        /* after an upgrade */
   char client_ip[46];
+  char allow[64]; /* a 405's Allow, "" for a 404: the request had no route */
   reed_http_req_t req;
 };
 

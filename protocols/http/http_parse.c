@@ -74,12 +74,16 @@ take(reed_http_head_t *h, const uint8_t *p, size_t n)
   if (h->state == ST_REQLINE && line_len > REED_HTTP_MAX_LINE + 1)
     return 414;
   if (h->state == ST_HEADERS &&
-      h->hdr_bytes + line_len > REED_HTTP_MAX_HEADER_BYTES)
-    return 431;
+      h->hdr_bytes + line_len + 1 > REED_HTTP_MAX_HEADER_BYTES)
+    return 431; /* + 1: the LF to come counts too */
   if (reserve(h, n) != 0)
     return 500;
   memcpy(h->buf + h->len, p, n);
   h->len += n;
+  /* One byte past the bound is only allowed as the line's CR. */
+  if (h->state == ST_REQLINE && n > 0 && line_len == REED_HTTP_MAX_LINE + 1 &&
+      h->buf[h->len - 1] != '\r')
+    return 414;
   return 0;
 }
 
