@@ -115,7 +115,7 @@ write_out(wsb_t *b, const void *head, size_t head_len, reed_buf_t *body)
     if ((flat = reed_buf_new(pre_len + head_len + body->len)) == NULL)
       return REED_ENOMEM;
     if ((pre != NULL && reed_buf_append(&flat, pre->data, pre->len) < 0) ||
-        reed_buf_append(&flat, head, head_len) < 0 ||
+        (head_len > 0 && reed_buf_append(&flat, head, head_len) < 0) ||
         reed_buf_append(&flat, body->data, body->len) < 0) {
       reed_buf_unref(flat);
       return REED_ENOMEM;
