@@ -8,7 +8,7 @@ pkgs="gcc make cmake pkg-config ca-certificates openssl
   libstrophe-dev sqlite3 systemd man-db procps
   clang libclang-rt-14-dev clang-format
   python3 python3-irc python3-twisted python3-slixmpp"
-if [ "${1:-}" = test ]; then pkgs="$pkgs prosody"; fi
+if [ "${1:-}" = test ]; then pkgs="$pkgs prosody python3-websockets"; fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \

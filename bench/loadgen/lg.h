@@ -13,8 +13,8 @@
 #define LG_LINE_MAX 2048
 
 /* Which protocol a client speaks (--proto mixed: client i speaks
- * XMPP, IRC, AMP for i % 3 = 0, 1, 2). */
-enum lg_proto { LG_IRC = 0, LG_AMP, LG_XMPP };
+ * XMPP, IRC, AMP for i % 3 = 0, 1, 2; ircws: IRC over WebSocket). */
+enum lg_proto { LG_IRC = 0, LG_AMP, LG_XMPP, LG_IRCWS };
 
 typedef struct lg_scram_s lg_scram_t;
 
@@ -162,6 +162,14 @@ void lg_amp_feed(lg_client_t *c, const char *p, size_t n);
 void lg_amp_free(lg_client_t *c);
 
 /* lg_xmpp.c */
+/* lg_ws.c: IRC over WebSocket (--proto ircws); lg_conn.c's IRC side. */
+void lg_ws_register(lg_client_t *c);
+int lg_ws_send(lg_client_t *c, const char *p, size_t len);
+void lg_ws_feed(lg_client_t *c, const char *p, size_t n);
+int lg_send_raw(lg_client_t *c, const char *p, size_t len);
+void lg_irc_line(lg_client_t *c, const char *p, size_t len);
+void lg_proto_register_irc(lg_client_t *c);
+
 void lg_xmpp_register(lg_client_t *c);
 void lg_xmpp_ping(lg_client_t *c);
 void lg_xmpp_join(lg_client_t *c);

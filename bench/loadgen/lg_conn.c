@@ -28,6 +28,14 @@ on_written(uv_write_t *req, int status)
 int
 lg_send(lg_client_t *c, const char *p, size_t len)
 {
+  if (c->proto == LG_IRCWS)
+    return lg_ws_send(c, p, len);
+  return lg_send_raw(c, p, len);
+}
+
+int
+lg_send_raw(lg_client_t *c, const char *p, size_t len)
+{
   uv_buf_t b = uv_buf_init((char *)p, (unsigned)len);
   wreq_t *w;
   int n;
@@ -100,8 +108,8 @@ lg_conn_kill(lg_client_t *c, const char *why)
   client_dead(c, why);
 }
 
-static void
-handle_line(lg_client_t *c, const char *p, size_t len)
+void
+lg_irc_line(lg_client_t *c, const char *p, size_t len)
 {
   bench_line_t m;
 
@@ -138,12 +146,12 @@ feed(lg_client_t *c, const char *p, size_t n)
       c->lg->server_errors++;
     }
     if (!c->skipping && nl && c->inlen == 0) {
-      handle_line(c, p, take);
+      lg_irc_line(c, p, take);
     } else if (!c->skipping) {
       memcpy(c->in + c->inlen, p, take);
       c->inlen += (uint16_t)take;
       if (nl)
-        handle_line(c, c->in, c->inlen);
+        lg_irc_line(c, c->in, c->inlen);
     }
     if (nl) {
       c->inlen = 0;
@@ -178,6 +186,8 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     lg_amp_feed(c, buf->base, (size_t)nread);
   else if (c->proto == LG_XMPP)
     lg_xmpp_feed(c, buf->base, (size_t)nread);
+  else if (c->proto == LG_IRCWS)
+    lg_ws_feed(c, buf->base, (size_t)nread);
   else
     feed(c, buf->base, (size_t)nread);
   lg_progress(c->lg);
@@ -206,9 +216,17 @@ lg_proto_register(lg_client_t *c)
     lg_amp_register(c);
   else if (c->proto == LG_XMPP)
     lg_xmpp_register(c);
+  else if (c->proto == LG_IRCWS)
+    lg_ws_register(c);
   else
-    lg_sendf(c, "NICK %s%u\r\nUSER b%u 0 * :reed bench\r\n", c->lg->opt.prefix,
-             c->idx, c->idx);
+    lg_proto_register_irc(c);
+}
+
+void
+lg_proto_register_irc(lg_client_t *c)
+{
+  lg_sendf(c, "NICK %s%u\r\nUSER b%u 0 * :reed bench\r\n", c->lg->opt.prefix,
+           c->idx, c->idx);
 }
 
 void
@@ -274,9 +292,10 @@ client_proto(const lg_t *lg, uint32_t idx, int *port)
   if (strcmp(p, "mixed") == 0)
     proto = mixed[idx % 3];
   else
-    proto = strcmp(p, "amp") == 0    ? LG_AMP
-            : strcmp(p, "xmpp") == 0 ? LG_XMPP
-                                     : LG_IRC;
+    proto = strcmp(p, "amp") == 0     ? LG_AMP
+            : strcmp(p, "xmpp") == 0  ? LG_XMPP
+            : strcmp(p, "ircws") == 0 ? LG_IRCWS
+                                      : LG_IRC;
   *port = lg->opt.port;
   if (strcmp(p, "mixed") == 0 && proto == LG_AMP)
     *port = lg->opt.port_amp;

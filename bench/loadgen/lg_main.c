@@ -13,7 +13,9 @@
  *            --proto mixed, the XMPP third only).
  *
  * --proto irc, amp, xmpp (lg_xmpp.c), or mixed: a third of the clients on
- * each, every one on its protocol's port (--port, --port-amp, --port-xmpp).
+ * each, every one on its protocol's port (--port, --port-amp, --port-xmpp);
+ * ircws: IRC over the WebSocket at /irc of the [http] listener at --port
+ * (lg_ws.c).
  *
  * The last line on stdout is "RESULT key=value ...", for bench/run.sh. */
 #include "lg.h"
@@ -343,17 +345,18 @@ on_tick(uv_timer_t *t)
 static void
 usage(void)
 {
-  fprintf(stderr,
-          "usage: reed-loadgen --port P --scenario connect|idle|room\n"
-          "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
-          "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
-          "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
-          "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
-          "  [--hold S] [--join-inflight K] [--proto irc|amp|xmpp|mixed]\n"
-          "  [--password PW]\n"
-          "  [--port-amp P] [--port-xmpp P] [--domain D] [--muc D]\n"
-          "  [--sasl auto|plain|scram] [--scram-cache FILE]\n"
-          "  (xmpp: --scenario register too)\n");
+  fprintf(
+      stderr,
+      "usage: reed-loadgen --port P --scenario connect|idle|room\n"
+      "  [--host 127.0.0.1] [--clients N] [--inflight K] [--senders S]\n"
+      "  [--messages M] [--window W] [--rate R] [--size BYTES]\n"
+      "  [--spread A] [--stall S] [--deadline S] [--pid PID]\n"
+      "  [--prefix P] [--channel #C] [--oper NAME:PASS] [--oper-mode +F]\n"
+      "  [--hold S] [--join-inflight K] [--proto irc|ircws|amp|xmpp|mixed]\n"
+      "  [--password PW]\n"
+      "  [--port-amp P] [--port-xmpp P] [--domain D] [--muc D]\n"
+      "  [--sasl auto|plain|scram] [--scram-cache FILE]\n"
+      "  (xmpp: --scenario register too)\n");
 }
 
 static const struct option longopts[] = {{"host", 1, 0, 'h'},
@@ -524,7 +527,8 @@ parse_opts(int argc, char **argv, lg_opts_t *o)
        strcmp(o->scenario, "room") && strcmp(o->scenario, "register")))
     return -1;
   if (strcmp(o->proto, "irc") && strcmp(o->proto, "amp") &&
-      strcmp(o->proto, "xmpp") && strcmp(o->proto, "mixed"))
+      strcmp(o->proto, "xmpp") && strcmp(o->proto, "mixed") &&
+      strcmp(o->proto, "ircws"))
     return -1;
   if (strcmp(o->scenario, "register") == 0 && strcmp(o->proto, "xmpp") &&
       strcmp(o->proto, "mixed"))

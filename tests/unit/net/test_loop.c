@@ -417,3 +417,38 @@ TEST(failmalloc_connection)
     ASSERT_EQ(reed_alloc_live(), base);
   }
 }
+
+/* Inner sessions (IRC over a WebSocket): max_per_ip and the connect rate
+ * under the client's address; nothing taken when the connection being fed
+ * (the carrier) has that address already; fresh connection ids. */
+TEST(inner_admission)
+{
+  reed_log_t log;
+  reed_net_t *net;
+  reed_net_opts_t opts = {
+      .log = &log,
+      .limits = {.max_per_ip = 1, .connect_burst = 2, .connect_rate = 1}};
+  static reed_conn_t carrier;
+  uint64_t id;
+
+  quiet_log(&log);
+  ASSERT_EQ(reed_net_new(&opts, &net), 0);
+  ASSERT_EQ(reed_net_admit(net, "198.51.100.7"), 0);
+  ASSERT_EQ(reed_net_admit(net, "198.51.100.7"), REED_ELIMIT); /* per IP */
+  reed_net_release(net, "198.51.100.7");
+  ASSERT_EQ(reed_net_admit(net, "198.51.100.7"), REED_ELIMIT); /* rate */
+  ASSERT_EQ(net->refused, 2);
+  /* A direct client: its carrier holds the address's slot. */
+  reed_strlcpy(carrier.peer.ip, "203.0.113.4", sizeof(carrier.peer.ip));
+  net->feeding = &carrier;
+  ASSERT_EQ(reed_net_admit(net, "203.0.113.4"), 1);
+  ASSERT_EQ(reed_net_admit(net, "::ffff:203.0.113.4"), 1);
+  /* Behind a proxy: the client's own address is counted. */
+  ASSERT_EQ(reed_net_admit(net, "192.0.2.9"), 0);
+  ASSERT_EQ(reed_net_admit(net, "192.0.2.9"), REED_ELIMIT);
+  reed_net_release(net, "192.0.2.9");
+  net->feeding = NULL;
+  id = reed_net_next_conn_id(net);
+  ASSERT_EQ(reed_net_next_conn_id(net), id + 1);
+  reed_net_free(net);
+}

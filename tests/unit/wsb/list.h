@@ -1,0 +1,8 @@
+TEST_ENTRY(irc_lines_both_ways)
+TEST_ENTRY(irc_text_is_utf8)
+TEST_ENTRY(irc_crlf_inside_refused)
+TEST_ENTRY(irc_pause_holds_messages)
+TEST_ENTRY(irc_shutdown_and_eof)
+TEST_ENTRY(not_served_is_503)
+TEST_ENTRY(xmpp_one_message_per_write)
+TEST_ENTRY(host_meta)
