@@ -28,7 +28,7 @@ const reed_directive_t reed__upload_directives[] = {
      .min = 60 * MS,
      .max = 87600L * 3600 * MS,
      .def = "720h"},
-    {.key = "url", .set = reed_conf_set_str, .offset = U(url), .max = 1000},
+    {.key = "url", .set = reed_conf_set_str, .offset = U(url), .max = 400},
     {.key = NULL},
 };
 
