@@ -12,6 +12,7 @@
 /* /metrics */
 
 /* File upload */
+#include "http_upload.h"
 
 /* ACME http-01 */
 
@@ -23,7 +24,20 @@ const reed_http_route_t reed__http_routes[] = {
 
     /* /metrics */
 
-    /* File upload */
+    /* File upload (http_upload.c, http_upload_get.c): soju.im/FILEHOST's
+     * POST URL, XEP-0363 PUTs, the files served back. */
+    {.method = "POST",
+     .path = "/upload",
+     .max_body = reed__http_upload_max_body,
+     .handler = reed__http_upload_post},
+    {.method = "OPTIONS",
+     .path = "/upload",
+     .handler = reed__http_upload_options},
+    {.method = "PUT",
+     .path = "/upload/",
+     .max_body = reed__http_upload_max_body,
+     .handler = reed__http_upload_put},
+    {.method = "GET", .path = "/upload/", .handler = reed__http_upload_get},
 
     /* ACME http-01 */
 
