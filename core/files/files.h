@@ -85,7 +85,7 @@ void reed_files_token(const reed_files_t *f, const reed_files_meta_t *m,
  * is its token (REED_EAUTH, compared in constant time), `name` is its
  * name (REED_ENOTFOUND), `size` its size (REED_ETOOBIG when larger,
  * REED_EINVAL when smaller) and `type` (NULL: none given) its type when
- * it has one (REED_EINVAL). 0 with *out filled. */
+ * it has one, parameters aside (REED_EINVAL). 0 with *out filled. */
 int reed_files_check_put(reed_files_t *f, const char *id, const char *token,
                          const char *name, uint64_t size, const char *type,
                          uint64_t now_ms, reed_files_meta_t *out);

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char sql_insert[] =
@@ -214,6 +215,16 @@ id_valid(const char *id)
   return n == REED_FILES_ID_LEN && id[n] == '\0';
 }
 
+/* The same type/subtype (any case), whatever the parameters: a browser
+ * may add "; charset=UTF-8" to the type its client asked the slot for. */
+static bool
+same_media(const char *a, const char *b)
+{
+  size_t na = strcspn(a, "; \t"), nb = strcspn(b, "; \t");
+
+  return na == nb && strncasecmp(a, b, na) == 0;
+}
+
 int
 reed_files_check_put(reed_files_t *f, const char *id, const char *token,
                      const char *name, uint64_t size, const char *type,
@@ -237,7 +248,7 @@ reed_files_check_put(reed_files_t *f, const char *id, const char *token,
     return REED_ENOTFOUND;
   if (size != out->size)
     return size > out->size ? REED_ETOOBIG : REED_EINVAL;
-  if (out->type[0] != '\0' && type != NULL && strcmp(type, out->type) != 0)
+  if (out->type[0] != '\0' && type != NULL && !same_media(type, out->type))
     return REED_EINVAL;
   return 0;
 }

@@ -38,6 +38,9 @@ const reed_http_route_t reed__http_routes[] = {
      .max_body = reed__http_upload_max_body,
      .handler = reed__http_upload_put},
     {.method = "GET", .path = "/upload/", .handler = reed__http_upload_get},
+    {.method = "OPTIONS",
+     .path = "/upload/",
+     .handler = reed__http_upload_preflight},
 
     /* ACME http-01 */
 

@@ -121,8 +121,9 @@ on_written(void *ud, int status, reed_buf_t *data)
   if (status != 0) {
     reed_files_drop(j->f, j->id);
     reed_http_error(j->res, 500, "could not store the file");
-  } else if (j->location[0] != '\0' &&
-             reed_http_res_header(j->res, "Location", j->location) != 0) {
+  } else if (reed__http_upload_cors(j->res) != 0 ||
+             (j->location[0] != '\0' &&
+              reed_http_res_header(j->res, "Location", j->location) != 0)) {
     reed_http_error(j->res, 500, "out of memory");
   } else {
     reed_http_respond(j->res, 201, NULL, NULL);
@@ -420,6 +421,27 @@ reed__http_upload_post(const reed_http_req_t *req, reed_http_res_t *res)
     post_done(j);
   }
   return 0;
+}
+
+int
+reed__http_upload_cors(reed_http_res_t *res)
+{
+  return reed_http_res_header(res, "Access-Control-Allow-Origin", "*");
+}
+
+int
+reed__http_upload_preflight(const reed_http_req_t *req, reed_http_res_t *res)
+{
+  if (reed__http_upload_conf(req->env) == NULL)
+    return reed_http_error(res, 404, "not found");
+  if (reed__http_upload_cors(res) != 0 ||
+      reed_http_res_header(res, "Access-Control-Allow-Methods",
+                           "GET, HEAD, PUT, OPTIONS") != 0 ||
+      reed_http_res_header(res, "Access-Control-Allow-Headers",
+                           "Content-Type") != 0 ||
+      reed_http_res_header(res, "Access-Control-Max-Age", "7200") != 0)
+    return REED_ENOMEM;
+  return reed_http_respond(res, 204, NULL, NULL);
 }
 
 int

@@ -19,6 +19,14 @@ int reed__http_upload_post(const reed_http_req_t *req, reed_http_res_t *res);
 int reed__http_upload_options(const reed_http_req_t *req, reed_http_res_t *res);
 /* GET and HEAD /upload/<id>/<name>. */
 int reed__http_upload_get(const reed_http_req_t *req, reed_http_res_t *res);
+/* OPTIONS /upload/...: the CORS preflight of a PUT from a web client
+ * served elsewhere (Converse.js on its own origin). */
+int reed__http_upload_preflight(const reed_http_req_t *req,
+                                reed_http_res_t *res);
+/* Access-Control-Allow-Origin: * on a PUT's or GET's answer: the URL's
+ * token (or id) is the whole authority, no cookie is ever read, so any
+ * origin may use it, as Prosody's mod_http_file_share allows. */
+int reed__http_upload_cors(reed_http_res_t *res);
 
 /* ---- Shared by the two files ---- */
 /* The [upload] section, or NULL while uploads are off. */

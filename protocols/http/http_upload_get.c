@@ -23,7 +23,8 @@ send_file(get_job_t *j, reed_buf_t *data)
 
   reed_files_served_type(j->m.type, &inline_, type, sizeof(type));
   reed_files_disposition(j->m.name, inline_, disp, sizeof(disp));
-  if (reed_http_res_header(j->res, "Content-Disposition", disp) != 0 ||
+  if (reed__http_upload_cors(j->res) != 0 ||
+      reed_http_res_header(j->res, "Content-Disposition", disp) != 0 ||
       reed_http_res_header(j->res, "Content-Security-Policy", "sandbox") != 0 ||
       reed_http_res_header(j->res, "Cache-Control", "private, max-age=3600") !=
           0) {

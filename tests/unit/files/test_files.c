@@ -122,6 +122,9 @@ TEST(token_valid_tampered_expired)
   ASSERT_EQ(reed_files_check_put(x.f, m.id, tok, "cat.png", 100, "text/html",
                                  T0, &got),
             REED_EINVAL);
+  ASSERT_EQ(reed_files_check_put(x.f, m.id, tok, "cat.png", 100,
+                                 "IMAGE/PNG; x=y", T0, &got),
+            0);
   ASSERT_EQ(reed_files_check_put(x.f, "00000000000000000000000000000000", tok,
                                  "cat.png", 100, NULL, T0, &got),
             REED_ENOTFOUND);

@@ -132,8 +132,15 @@ s_put_get(void *arg)
   snprintf(get, sizeof(get), "/upload/%s/a%%20b.txt", u.slot.id);
   r = req(&u, "GET", get, "", NULL);
   ASSERT(starts(r, "HTTP/1.1 404 "));
+  /* A web client on another origin: the preflight, then the PUT. */
+  r = req(&u, "OPTIONS", url, "Origin: https://web.example\r\n", NULL);
+  ASSERT(starts(r, "HTTP/1.1 204 "));
+  ASSERT(has(r, "\r\nAccess-Control-Allow-Origin: *\r\n"));
+  ASSERT(has(r, "\r\nAccess-Control-Allow-Methods: GET, HEAD, PUT, "
+                "OPTIONS\r\n"));
   r = req(&u, "PUT", url, "Content-Type: text/plain\r\n", "hello");
   ASSERT(starts(r, "HTTP/1.1 201 "));
+  ASSERT(has(r, "\r\nAccess-Control-Allow-Origin: *\r\n"));
   r = req(&u, "PUT", url, "Content-Type: text/plain\r\n", "hello");
   ASSERT(starts(r, "HTTP/1.1 404 ")); /* used once */
   r = req(&u, "GET", get, "", NULL);
