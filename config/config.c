@@ -11,7 +11,8 @@
 enum { LOAD_SKIP_UNKNOWN = 1, LOAD_READ_FILES = 2 };
 #define MAX_LISTENERS 1024
 
-/* One section being filled: [server] (index 0) or a module. */
+/* One section being filled: [server] (index 0), a module (1..n_modules)
+ * or [upload] (the last). */
 typedef struct {
   const char *name;
   const reed_directive_t *dirs;
@@ -171,6 +172,19 @@ enable_module(loader_t *ld, size_t m)
   return 0;
 }
 
+/* [upload]: the last section, a part of [server]'s struct. */
+static sect_t *
+upload_sect(loader_t *ld)
+{
+  return &ld->sects[ld->n_sects - 1];
+}
+
+static bool
+is_module(loader_t *ld, const sect_t *s)
+{
+  return s != &ld->sects[0] && s != upload_sect(ld);
+}
+
 static sect_t *
 find_sect(loader_t *ld, const char *name)
 {
@@ -202,7 +216,7 @@ on_header(loader_t *ld, const char *name, int line)
         line, key);
   s->header = line;
   ld->cur = s;
-  if (s != &ld->sects[0])
+  if (is_module(ld, s))
     rc = enable_module(ld, (size_t)(s - ld->sects) - 1);
   return rc ? at(ld, rc, line, key) : 0;
 }
@@ -239,11 +253,11 @@ on_item(void *ud, const char *section, const char *key, const char *value,
   if (ld->cur == NULL)
     return at(ld, reed__conf_errf(ld->err, "key outside any [section]"), line,
               key);
-  if (ld->cur != &ld->sects[0] && strcmp(key, "listen") == 0) {
+  if (is_module(ld, ld->cur) && strcmp(key, "listen") == 0) {
     ld->cur->n_listen++;
     return add_listener(ld, ld->cur->name, NULL, value, line);
   }
-  if (ld->cur != &ld->sects[0] && (role = listen_role(ld, key)) != NULL)
+  if (is_module(ld, ld->cur) && (role = listen_role(ld, key)) != NULL)
     return add_listener(ld, ld->cur->name, role, value, line);
   return set_key(ld, key, value, line);
 }
@@ -308,6 +322,19 @@ check_server(loader_t *ld)
               line_of(s, key), key);
   }
   return 0;
+}
+
+static int
+check_upload(loader_t *ld)
+{
+  sect_t *s = upload_sect(ld);
+  int rc;
+
+  ld->err->key[0] = '\0';
+  rc = reed__upload_check(&ld->cfg->server.upload,
+                          line_of(s, "enabled") != s->header,
+                          ld->cfg->listeners, ld->cfg->n_listeners, ld->err);
+  return rc ? at(ld, rc, line_of(s, ld->err->key), ld->err->key) : 0;
 }
 
 static int
@@ -417,7 +444,9 @@ fail:
 static int
 loader_init(loader_t *ld, reed_config_t *cfg)
 {
-  ld->n_sects = cfg->n_modules + 1;
+  int rc;
+
+  ld->n_sects = cfg->n_modules + 2;
   ld->sects = reed_calloc(ld->n_sects, sizeof(*ld->sects));
   if (ld->sects == NULL) {
     reed__conf_errf(ld->err, "out of memory");
@@ -428,7 +457,11 @@ loader_init(loader_t *ld, reed_config_t *cfg)
   for (size_t m = 0; m < cfg->n_modules; m++)
     ld->sects[m + 1] = (sect_t){.name = cfg->modules[m].section->name,
                                 .dirs = cfg->modules[m].section->directives};
-  return sect_init(ld, &ld->sects[0], 0);
+  *upload_sect(ld) = (sect_t){.name = "upload",
+                              .dirs = reed__upload_directives,
+                              .conf = &cfg->server.upload};
+  rc = sect_init(ld, &ld->sects[0], 0);
+  return rc ? rc : sect_init(ld, upload_sect(ld), 0);
 }
 
 static void
@@ -488,6 +521,8 @@ load(loader_t *ld, const char *text, size_t len)
     rc = check_listeners(ld);
   if (rc == 0)
     rc = check_module_listeners(ld);
+  if (rc == 0)
+    rc = check_upload(ld);
   return rc;
 }
 
@@ -641,6 +676,7 @@ reed_config_free(reed_config_t *cfg)
     reed_endpoint_cleanup(&cfg->listeners[i].ep);
   }
   reed_conf_fields_free(&cfg->server, reed__server_directives);
+  reed_conf_fields_free(&cfg->server.upload, reed__upload_directives);
   reed_free(cfg->server.motd_text);
   reed_free(cfg->listeners);
   reed_free(cfg->modules);

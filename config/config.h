@@ -206,6 +206,20 @@ enum {
 
 #define REED_MOTD_MAX 65536 /* bytes of the [server] motd file */
 
+/* The [upload] section: files shared over HTTP (XEP-0363 slots for XMPP,
+ * soju.im/FILEHOST for IRC, the web client), served by the [http]
+ * module. It lives inside reed_server_conf_t so that every core reads it
+ * through env->server_conf. */
+typedef struct reed_upload_conf_s {
+  bool enabled;    /* default: yes when an [http] listener exists */
+  size_t max_size; /* bytes of one file, 10m */
+  size_t quota;    /* bytes an account keeps stored at once, 100m */
+  uint64_t expire; /* ms a file is kept, 720h (30 days) */
+  /* The public base URL files are served under ("https://chat.example"),
+   * NULL: derived from the first [http] listener (reed_files_base_url). */
+  char *url;
+} reed_upload_conf_t;
+
 /* The [server] section. Strings are owned by the config; tls_cert, tls_key
  * and motd are NULL when unset. */
 typedef struct reed_server_conf_s {
@@ -247,7 +261,8 @@ typedef struct reed_server_conf_s {
   int registration_global;       /* 180 per hour from anywhere */
   char *motd;                    /* path of a text file, or NULL */
   char *motd_text; /* its text, read with a config file; NULL otherwise */
-  reed_strlist_t plugins; /* bot plugin .so paths */
+  reed_strlist_t plugins;    /* bot plugin .so paths */
+  reed_upload_conf_t upload; /* the [upload] section */
 } reed_server_conf_t;
 
 /* One listener: which module, the endpoint as written, parsed, and where. */

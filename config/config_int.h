@@ -18,5 +18,15 @@ size_t reed__conf_count(const reed_directive_t *d);
 extern const char reed__config_default_text[];
 /* The [server] section's directives (server_keys.c), NULL-key ended. */
 extern const reed_directive_t reed__server_directives[];
+/* The [upload] section's directives (upload_keys.c), over
+ * reed_upload_conf_t; NULL-key ended. */
+extern const reed_directive_t reed__upload_directives[];
+/* Checks [upload] once the listeners are known: `enabled` unset means
+ * "when an [http] listener exists"; the url's scheme. `set_enabled` says
+ * whether the file set `enabled`. 0 or REED_ECONFIG (err->key names the
+ * key). */
+int reed__upload_check(reed_upload_conf_t *up, bool set_enabled,
+                       const reed_listener_t *l, size_t n,
+                       reed_conf_err_t *err);
 
 #endif

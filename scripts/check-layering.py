@@ -17,7 +17,7 @@ import sys
 # Lower floors first; a file may include its own floor and those below.
 FLOORS = [
     ("core/base", 0), ("config", 1), ("core/model", 1), ("core/store", 2),
-    ("auth", 3), ("protocols", 4), ("bots", 5), ("server", 6),
+    ("auth", 3), ("core/files", 3), ("protocols", 4), ("bots", 5), ("server", 6),
     ("tests", 9), ("bench", 9),
 ]
 # The XMPP module's store (reed_xmpp_store in protocols/xmpp/CMakeLists.txt) sits on the store

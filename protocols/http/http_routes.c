@@ -18,6 +18,7 @@ int reed_host_meta_json_route(const reed_http_req_t *req, reed_http_res_t *res);
 /* /metrics */
 
 /* File upload */
+#include "http_upload.h"
 
 /* ACME http-01 */
 
@@ -37,7 +38,23 @@ const reed_http_route_t reed__http_routes[] = {
 
     /* /metrics */
 
-    /* File upload */
+    /* File upload (http_upload.c, http_upload_get.c): soju.im/FILEHOST's
+     * POST URL, XEP-0363 PUTs, the files served back. */
+    {.method = "POST",
+     .path = "/upload",
+     .max_body = reed__http_upload_max_body,
+     .handler = reed__http_upload_post},
+    {.method = "OPTIONS",
+     .path = "/upload",
+     .handler = reed__http_upload_options},
+    {.method = "PUT",
+     .path = "/upload/",
+     .max_body = reed__http_upload_max_body,
+     .handler = reed__http_upload_put},
+    {.method = "GET", .path = "/upload/", .handler = reed__http_upload_get},
+    {.method = "OPTIONS",
+     .path = "/upload/",
+     .handler = reed__http_upload_preflight},
 
     /* ACME http-01 */
 

@@ -3,6 +3,7 @@
 #include "irc_int.h"
 
 #include "config.h"
+#include "files.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,11 +23,39 @@ network(const reed_irc_core_t *c)
   return IRC_CONF(c)->network ? IRC_CONF(c)->network : "reed";
 }
 
+/* soju.im/FILEHOST (soju's doc/ext/filehost.md): the URL clients POST a
+ * file to, with the IRC account's credentials as HTTP Basic auth; the
+ * HTTP module's upload route answers 201 with the file's URL. Sent while
+ * [upload] is enabled and a base URL is known. ISUPPORT values escape
+ * space, '=' and '\\' as \xHH. */
+static bool
+filehost_token(const reed_irc_core_t *c, char *out, size_t size)
+{
+  const reed_server_conf_t *sv = c->env->server_conf;
+  const reed_host_t *h = c->env->host;
+  char base[1024];
+  size_t n;
+
+  if (sv == NULL || !sv->upload.enabled ||
+      reed_files_base_url(sv, h != NULL ? h->each_listener : NULL,
+                          h != NULL ? h->ud : NULL, base, sizeof(base)) != 0)
+    return false;
+  n = (size_t)snprintf(out, size, "soju.im/FILEHOST=");
+  for (const char *p = base; *p != '\0' && n + 5 < size; p++) {
+    if (*p == ' ' || *p == '=' || *p == '\\')
+      n += (size_t)snprintf(out + n, size - n, "\\x%02X", (unsigned char)*p);
+    else
+      out[n++] = *p;
+  }
+  snprintf(out + n, size - n, "/upload");
+  return true;
+}
+
 /* ISUPPORT tokens, at most 13 to a line (modern.ircdocs.horse). */
 void
 reed__irc_send_isupport(reed_irc_core_t *c)
 {
-  char net[96], mon[32], line[400];
+  char net[96], mon[32], line[1400], filehost[1100];
   const char *tok[] = {
       "ACCOUNTEXTBAN=a",
       "AWAYLEN=390",
@@ -57,15 +86,18 @@ reed__irc_send_isupport(reed_irc_core_t *c)
       "USERLEN=16",
       "UTF8ONLY",
       "WHOX",
+      filehost, /* the last: "" when uploads are off */
   };
-  size_t i = 0;
+  size_t i = 0, ntok = REED_ARRAY_SIZE(tok);
 
   snprintf(net, sizeof(net), "NETWORK=%s", network(c));
   snprintf(mon, sizeof(mon), "MONITOR=%zu",
            reed_model_watch_limit(c->env->model));
-  while (i < REED_ARRAY_SIZE(tok)) {
+  if (!filehost_token(c, filehost, sizeof(filehost)))
+    ntok--;
+  while (i < ntok) {
     size_t n = 0;
-    for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++)
+    for (int k = 0; k < 13 && i < ntok; k++, i++)
       n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", tok[i]);
     reed__irc_num(c, RPL_ISUPPORT, "%s:are supported by this server", line);
   }

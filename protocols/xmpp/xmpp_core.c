@@ -4,6 +4,7 @@
 #include "xmpp_component.h"
 #include "xmpp_int.h"
 #include "xmpp_store.h"
+#include "xmpp_upload.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +108,7 @@ reed__xmpp_cleanup(void *state)
   reed__xmpp_sm_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);
   reed__xim_cleanup(st);
+  reed__xupload_cleanup(st);
   reed_xstore_close(st->xs);
   reed_free(st);
 }

@@ -6,6 +6,7 @@
 #include "xmpp_component.h"
 #include "xmpp_ext.h"
 #include "xmpp_muc.h"
+#include "xmpp_upload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +153,10 @@ reed__xmpp_iq_disco_items(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   reed__xmpp_out_raw(&o, "<query xmlns='" REED_NS_DISCO_ITEMS "'>");
   if (st->target == XMPP_TO_SERVER)
     reed__xcomp_disco_items(c, &o); /* XEP-0114 */
-  if (account == NULL)              /* XEP-0045 6.1: the MUC service */
+  if (account == NULL) {            /* XEP-0045 6.1: the MUC service */
     reed__xmuc_service_item(c, &o);
+    reed__xupload_service_item(c, &o); /* XEP-0363 */
+  }
   if (account != NULL && reed__xmpp_xstore(c) != NULL) {
     reed__xmpp_account_jid(c, account, jid, sizeof(jid));
     x.owner = strcasecmp(account, c->account) == 0;

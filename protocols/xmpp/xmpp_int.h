@@ -58,6 +58,9 @@ typedef struct reed_xmpp_state_s {
    * a store (NULL without one: handlers that need it answer with an
    * error). */
   struct reed_xstore_s *xs;
+  /* XEP-0363: core/files' handle, opened at the first slot
+   * (xmpp_upload.c). */
+  struct reed_files_s *files;
   /* XEP-0114: the connected components (xmpp_component.c). */
   struct xcomp_s *components;
   /* XEP-0484: the key FAST tokens are derived with (xmpp_fast.c), kept
@@ -266,6 +269,11 @@ void reed__xmpp_iq_result(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
 void reed__xmpp_stanza_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                              const char *type, const char *cond,
                              const char *text);
+/* The same with `extra` (trusted markup: an application-specific
+ * condition, XEP-0363's <file-too-large/>) after the text; NULL: none. */
+void reed__xmpp_stanza_error_ext(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                                 const char *type, const char *cond,
+                                 const char *text, const char *extra);
 
 /* ---- The tables (xmpp_tables.c): one row per handler -----------------------
  * IQ handlers by the (name, namespace) of the iq's child. */

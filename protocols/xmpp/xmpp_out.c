@@ -248,6 +248,14 @@ void
 reed__xmpp_stanza_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
                         const char *type, const char *cond, const char *text)
 {
+  reed__xmpp_stanza_error_ext(c, st, type, cond, text, NULL);
+}
+
+void
+reed__xmpp_stanza_error_ext(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                            const char *type, const char *cond,
+                            const char *text, const char *extra)
+{
   xmpp_out_t o;
 
   if (st->type != NULL && strcmp(st->type, "error") == 0)
@@ -264,6 +272,8 @@ reed__xmpp_stanza_error(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
     reed__xmpp_out_text(&o, text, strlen(text));
     reed__xmpp_out_raw(&o, "</text>");
   }
+  if (extra != NULL)
+    reed__xmpp_out_raw(&o, extra);
   reed__xmpp_out_raw(&o, "</error></");
   reed__xmpp_out_raw(&o, st->el->name);
   reed__xmpp_out_raw(&o, ">");

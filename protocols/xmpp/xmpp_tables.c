@@ -10,6 +10,7 @@
 #include "xmpp_muc.h"
 #include "xmpp_ext.h"
 #include "xmpp_sm.h"
+#include "xmpp_upload.h"
 
 const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
     /* XEP-0191: an iq between a user and a JID one of them blocked stops
@@ -57,6 +58,26 @@ const xmpp_iq_handler_t reed__xmpp_iq_handlers[] = {
      .targets = XMPP_TO_OTHER,
      .fn = reed__xmuc_iq_owner,
      .accept = reed__xmuc_iq_accept},
+    /* XEP-0363 HTTP File Upload (xmpp_upload.c): the upload.<domain>
+     * service while [upload] is enabled. */
+    {.name = "query",
+     .ns = REED_NS_DISCO_INFO,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xupload_iq_disco_info,
+     .accept = reed__xupload_iq_accept},
+    {.name = "query",
+     .ns = REED_NS_DISCO_ITEMS,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xupload_iq_disco_items,
+     .accept = reed__xupload_iq_accept},
+    {.name = "request",
+     .ns = REED_NS_UPLOAD,
+     .types = XMPP_IQ_GET,
+     .targets = XMPP_TO_OTHER,
+     .fn = reed__xupload_iq_request,
+     .accept = reed__xupload_iq_accept},
     {.name = "bind",
      .ns = REED_NS_BIND,
      .types = XMPP_IQ_SET,

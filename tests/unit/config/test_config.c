@@ -677,6 +677,75 @@ TEST(config_check_listeners)
   ASSERT_EQ(reed_alloc_live(), 0);
 }
 
+/* [upload]: defaults, `enabled` following the [http] listener unless
+ * set, and the checks. */
+static const char *const http_eps[] = {"tcp:8080:interface=127.0.0.1", NULL};
+
+TEST(config_upload_section)
+{
+  static const reed_conf_section_t secs[] = {
+      {.name = "http", .default_endpoints = http_eps},
+      {.name = "irc"},
+  };
+  static const struct {
+    const char *text, *msg;
+    bool enabled;
+  } cases[] = {
+      {"[irc]\n", NULL, false},
+      {"[http]\n", NULL, true},
+      {"[http]\n[upload]\nenabled = no\n", NULL, false},
+      {"[upload]\nenabled = yes\n",
+       "t.ini:2: enabled: needs an [http] listener to serve files", false},
+      {"[http]\n[upload]\nurl = ftp://x\n",
+       "t.ini:3: url: 'ftp://x' is not an http:// or https:// URL without "
+       "query or fragment",
+       false},
+      {"[http]\n[upload]\nmax_size = 20m\nquota = 10m\n",
+       "t.ini:4: quota: is smaller than max_size", false},
+      {"[http]\n[upload]\nmax_size = 2g\n",
+       "t.ini:3: max_size: '2g' is out of range 1k..1g", false},
+      {"[http]\n[upload]\nsize = 1\n", "t.ini:3: size: unknown key in [upload]",
+       false},
+      {"[http]\n[upload]\nlisten = tcp:1\n",
+       "t.ini:3: listen: unknown key in [upload]", false},
+  };
+
+  for (size_t i = 0; i < REED_ARRAY_SIZE(cases); i++) {
+    reed_config_t *cfg = NULL;
+    reed_conf_err_t err;
+    char msg[512];
+    int rc =
+        reed_config_load_string("t.ini", cases[i].text, secs, 2, &cfg, &err);
+    if (cases[i].msg != NULL) {
+      ASSERT_EQ(rc, REED_ECONFIG);
+      ASSERT_STR_EQ(reed_conf_err_format(&err, msg, sizeof(msg)), cases[i].msg);
+      continue;
+    }
+    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(cfg->server.upload.enabled, cases[i].enabled);
+    ASSERT_EQ(cfg->server.upload.max_size, 10u << 20);
+    ASSERT_EQ(cfg->server.upload.quota, 100u << 20);
+    ASSERT_EQ(cfg->server.upload.expire, 30ull * 24 * 3600 * 1000);
+    ASSERT(cfg->server.upload.url == NULL);
+    reed_config_free(cfg);
+  }
+  {
+    reed_config_t *cfg = NULL;
+    ASSERT_EQ(reed_config_load_string(
+                  "t.ini",
+                  "[http]\n[upload]\nmax_size = 1m\nquota = 5m\n"
+                  "expire = 2h\nurl = https://chat.example/files\n",
+                  secs, 2, &cfg, NULL),
+              0);
+    ASSERT_EQ(cfg->server.upload.max_size, 1u << 20);
+    ASSERT_EQ(cfg->server.upload.quota, 5u << 20);
+    ASSERT_EQ(cfg->server.upload.expire, 2ull * 3600 * 1000);
+    ASSERT_STR_EQ(cfg->server.upload.url, "https://chat.example/files");
+    reed_config_free(cfg);
+  }
+  ASSERT_EQ(reed_alloc_live(), 0);
+}
+
 TEST(config_err_format)
 {
   reed_conf_err_t e = {.file = "f.ini", .line = 3, .key = "k", .msg = "bad"};

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void
@@ -241,6 +242,51 @@ sc_server_conf(itw_t *w)
 TEST(reg_server_conf)
 {
   itw_run_chunked(sc_server_conf);
+}
+
+static void
+http_listener(void *ud,
+              void (*cb)(void *cbud, const char *module, const char *kind,
+                         const char *addr, unsigned port),
+              void *cbud)
+{
+  REED_UNUSED(ud);
+  cb(cbud, "http", "ssl", "0.0.0.0", 8443);
+}
+
+/* soju.im/FILEHOST while [upload] is enabled: the POST URL on the [http]
+ * listener (a wildcard address names the server), or under [upload] url
+ * (its '=' escaped as ISUPPORT values are); nothing while disabled. */
+static void
+sc_filehost(itw_t *w)
+{
+  static const reed_host_t host = {.each_listener = http_listener};
+  static reed_server_conf_t sc = {.name = "srv.example",
+                                  .upload = {.enabled = true}};
+  static const char *const want[] = {
+      "soju.im/FILEHOST=https://srv.example:8443/upload ",
+      "soju.im/FILEHOST=https://f.example/a\\x3Db/upload ",
+  };
+
+  w->tw.host = &host;
+  w->server_conf = &sc;
+  for (int i = 0; i < 3; i++) {
+    char reg[64];
+    snprintf(reg, sizeof(reg), "NICK n%d\r\nUSER u 0 * :U\r\n", i);
+    sc.upload.url = i == 1 ? "https://f.example/a=b" : NULL;
+    sc.upload.enabled = i < 2;
+    itw_connect(w, i);
+    itw_feed(w, i, reg);
+    if (i < 2)
+      ASSERT(strstr(itw_take(w, i), want[i]) != NULL);
+    else
+      ASSERT(strstr(itw_take(w, i), "FILEHOST") == NULL);
+  }
+}
+
+TEST(reg_isupport_filehost)
+{
+  itw_run_chunked(sc_filehost);
 }
 
 /* CAP LS 302 lines stay short: a long list continues with "*" lines.

@@ -1,0 +1,5 @@
+TEST_ENTRY(put_slot_and_get)
+TEST_ENTRY(put_refusals)
+TEST_ENTRY(put_held_while_writing)
+TEST_ENTRY(filehost_post)
+TEST_ENTRY(upload_disabled_is_404)
