@@ -36,6 +36,12 @@ host_each_listener(void *ud,
   reed_net_each_listener(((app_t *)ud)->net, cb, cbud);
 }
 
+static const char *
+host_acme_http01(void *ud, const char *token)
+{
+  return reed_acme_http01(((app_t *)ud)->acme, token);
+}
+
 static size_t
 host_connections(void *ud, const char *module)
 {
@@ -52,6 +58,7 @@ reed__app_host_init(app_t *a)
       .reload = host_reload,
       .each_listener = host_each_listener,
       .connections = host_connections,
+      .acme_http01 = host_acme_http01,
       .started_ms =
           (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u,
       .ud = a,
