@@ -137,6 +137,7 @@ struct reed_acme_s {
   /* The signed request being made, kept for a bad-nonce retry. */
   char *post_url, *post_payload;
   bool post_as_get;
+  bool post_by_key; /* newAccount: the JWK in the header, not the kid */
   const char *step; /* what is being done, for the log */
   void (*on_post)(reed_acme_t *a, const reed_acme_resp_t *res, json_t *body);
   unsigned nonce_retries;

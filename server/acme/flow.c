@@ -21,6 +21,8 @@
 static void send_post(reed_acme_t *a);
 static void next_authz(reed_acme_t *a);
 static void handle_order(reed_acme_t *a, json_t *order);
+static void on_account(reed_acme_t *a, const reed_acme_resp_t *res,
+                       json_t *body);
 
 static void fail(reed_acme_t *a, const char *fmt, ...) REED_PRINTF(2, 3);
 
@@ -137,8 +139,8 @@ send_post(reed_acme_t *a)
       fail(a, "%s", reed_strerror(rc));
     return;
   }
-  jws = reed__acme_jws(a->account_key, a->kid, a->nonce, a->post_url,
-                       a->post_as_get ? NULL : a->post_payload);
+  jws = reed__acme_jws(a->account_key, a->post_by_key ? NULL : a->kid, a->nonce,
+                       a->post_url, a->post_as_get ? NULL : a->post_payload);
   reed_free(a->nonce); /* a nonce is good for one request */
   a->nonce = NULL;
   rc = jws != NULL ? reed__acme_http_request(a->http, "POST", a->post_url, jws,
@@ -159,6 +161,7 @@ post(reed_acme_t *a, const char *step, const char *url, json_t *payload,
   a->on_post = on_post;
   a->nonce_retries = 0;
   a->post_as_get = payload == NULL;
+  a->post_by_key = on_post == on_account;
   set_str(&a->post_url, url);
   reed_free(a->post_payload);
   a->post_payload = payload != NULL ? reed__acme_dump(payload) : NULL;
@@ -485,8 +488,7 @@ new_account(reed_acme_t *a)
     json_array_append_new(contact, json_string(a->contact[i]));
   payload =
       json_pack("{s:b, s:o}", "termsOfServiceAgreed", 1, "contact", contact);
-  /* The account is looked up by its key: no kid yet. */
-  set_str(&a->kid, NULL);
+  /* The account is looked up by its key (post_by_key). */
   post(a, "account", a->url_account, payload, on_account);
 }
 
