@@ -5,6 +5,8 @@
  * sessions. */
 #include "app_int.h"
 
+#include <string.h>
+
 static void
 installed(void *ud)
 {
@@ -32,6 +34,22 @@ make(app_t *a, const reed_acme_conf_t *conf)
     a->acme = NULL;
 }
 
+/* http-01 is answered on the [http] listener: without one the CA's
+ * validation cannot succeed, which the operator should hear at once. */
+static void
+warn_without_http(app_t *a)
+{
+  size_t n = 0;
+  const reed_listener_t *ls = reed_config_listeners(a->cfg, &n);
+
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(ls[i].module, "http") == 0)
+      return;
+  reed_log(&a->log, REED_LOG_WARN,
+           "acme: no [http] listener: the http-01 challenge cannot be "
+           "answered");
+}
+
 void
 reed__app_start_acme(app_t *a)
 {
@@ -39,6 +57,7 @@ reed__app_start_acme(app_t *a)
 
   if (conf == NULL)
     return;
+  warn_without_http(a);
   make(a, conf);
   if (a->acme != NULL)
     reed_acme_start(a->acme);

@@ -103,14 +103,16 @@ load_stored(reed_acme_t *a)
   int rc = reed__acme_cert_info(a->cert_path, a->key_path, a->names, a->n_names,
                                 &ci);
 
-  a->have_cert = rc == 0 && ci.covers && ci.not_after > (int64_t)time(NULL);
+  a->usable = rc == 0 && ci.not_after > (int64_t)time(NULL);
+  a->have_cert = a->usable && ci.covers;
   if (a->have_cert)
     a->cert = ci;
   else if (rc == 0)
     reed_log(a->o.log, REED_LOG_INFO,
              "acme: the stored certificate %s %s; a new one is needed",
              a->cert_path,
-             ci.covers ? "has expired" : "does not cover every name");
+             !a->usable ? "has expired"
+                        : "does not cover every name (it serves meanwhile)");
   else if (rc != REED_ENOTFOUND)
     reed_log(a->o.log, REED_LOG_WARN,
              "acme: the stored certificate %s or its key %s is unusable; a new "
@@ -205,7 +207,7 @@ reed__acme_done(reed_acme_t *a, bool ok)
   ms = reed__acme_backoff_ms(a->failures, a->retry_min, a->retry_max);
   reed_log(a->o.log, REED_LOG_WARN, "acme: attempt %u failed; next in %llu s%s",
            a->failures, (unsigned long long)(ms / 1000),
-           a->have_cert ? "; the current certificate serves meanwhile" : "");
+           a->usable ? "; the current certificate serves meanwhile" : "");
   arm(a, ms);
 }
 
@@ -315,7 +317,7 @@ reed_acme_same_conf(const reed_acme_t *a, const reed_acme_conf_t *c,
 bool
 reed_acme_paths(const reed_acme_t *a, const char **cert, const char **key)
 {
-  if (a == NULL || !a->have_cert)
+  if (a == NULL || !a->usable)
     return false;
   *cert = a->cert_path;
   *key = a->key_path;

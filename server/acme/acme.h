@@ -48,7 +48,8 @@ void reed_acme_free(reed_acme_t *a);
  * keeps the client). */
 bool reed_acme_same_conf(const reed_acme_t *a, const reed_acme_conf_t *conf,
                          const char *server_name);
-/* The stored certificate and key when usable for the names, else false. */
+/* The stored certificate and key when usable (its key's, not expired;
+ * for names of an older config too, until a new one comes), else false. */
 bool reed_acme_paths(const reed_acme_t *a, const char **cert, const char **key);
 /* The key authorization of an http-01 token being answered now, or NULL
  * (reed_host_t.acme_http01). Valid until the next loop turn. */

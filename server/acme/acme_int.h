@@ -118,6 +118,9 @@ struct reed_acme_s {
   uint64_t timer;
   unsigned failures;
   bool have_cert; /* cert_path holds a usable certificate for the names */
+  /* cert_path holds one its key matches, not expired, maybe for other
+   * names (the config changed): it serves until a new one comes. */
+  bool usable;
   reed_acme_certinfo_t cert;
 
   /* The exchange in progress (flow.c). */

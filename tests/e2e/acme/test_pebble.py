@@ -14,6 +14,8 @@ new serial. Every wait is bounded.
 """
 import json
 import os
+import re
+import signal
 import shutil
 import socket
 import ssl
@@ -253,8 +255,31 @@ def main():
         fresh = tls_connect(srv.port("irc", "ssl"), root).getpeercert()
         assert norm(fresh["serialNumber"]) in [norm(s) for s in
                                                serials(srv)[1:]], fresh
-        print("ok: first %s, renewed %s, %d messages across" %
-              (first, second, n))
+        # A name the CA cannot validate, by SIGHUP: the failure is logged
+        # with the CA's problem document and retried with backoff, and the
+        # certificate held serves meanwhile.
+        held = serials(srv)[-1]
+        mark = len(srv.log_lines)
+        srv.extra_ini["acme"]["names"] = "nosuch.invalid"
+        srv.write_config()
+        srv.signal(signal.SIGHUP)
+
+        def since(text):
+            return [l for l in srv.log_lines[mark:] if text in l]
+        assert wait_until(lambda: since("acme: [acme] changed"), 10)
+        assert wait_until(lambda: since("attempt 2 failed; next in 2 s; "
+                                        "the current certificate serves "
+                                        "meanwhile"), 60), srv.log_lines[mark:]
+        problems = [l for l in since(" failed: ")
+                    if re.search(r"acme: .* failed: (HTTP \d+ )?"
+                                 r"urn:ietf:params:acme:error:\w+: \S", l)]
+        assert len(problems) >= 2, srv.log_lines[mark:]
+        now = tls_connect(srv.port("irc", "ssl"), root).getpeercert()
+        assert serials(srv)[-1] == held, serials(srv)
+        assert norm(now["serialNumber"]) == norm(held), (now, held)
+        chat(a, b, "after the failure")
+        print("ok: first %s, renewed %s, %d messages across; %s" %
+              (first, second, n, problems[0].strip()))
     finally:
         srv.stop()
         pebble.stop()
