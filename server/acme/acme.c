@@ -72,6 +72,13 @@ paths(reed_acme_t *a, const char *dir)
   return 0;
 }
 
+/* Unix seconds on the loop's clock (a test's fake one moves it). */
+static int64_t
+wall_s(const reed_acme_t *a)
+{
+  return (int64_t)(a->o.clock->wall_ms(a->o.clock->c) / 1000u);
+}
+
 static void
 names_text(const reed_acme_t *a, char *out, size_t size)
 {
@@ -103,7 +110,7 @@ load_stored(reed_acme_t *a)
   int rc = reed__acme_cert_info(a->cert_path, a->key_path, a->names, a->n_names,
                                 &ci);
 
-  a->usable = rc == 0 && ci.not_after > (int64_t)time(NULL);
+  a->usable = rc == 0 && ci.not_after > wall_s(a);
   a->have_cert = a->usable && ci.covers;
   if (a->have_cert)
     a->cert = ci;
@@ -138,7 +145,7 @@ schedule_renewal(reed_acme_t *a)
   int64_t at =
       reed__acme_renew_at(a->cert.not_before, a->cert.not_after, a->fraction);
 
-  arm(a, reed__acme_delay_ms((int64_t)time(NULL), at));
+  arm(a, reed__acme_delay_ms(wall_s(a), at));
 }
 
 static void
@@ -156,7 +163,7 @@ static void
 timer_fired(void *arg)
 {
   reed_acme_t *a = arg;
-  int64_t now = (int64_t)time(NULL);
+  int64_t now = wall_s(a);
 
   a->timer = 0;
   if (a->busy)
