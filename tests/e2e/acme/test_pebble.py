@@ -278,6 +278,10 @@ def main():
         assert serials(srv)[-1] == held, serials(srv)
         assert norm(now["serialNumber"]) == norm(held), (now, held)
         chat(a, b, "after the failure")
+        # A clean exit (under ASan: no leak) with a retry pending or in
+        # flight.
+        rc = srv.stop()
+        assert rc == 0, (rc, srv.log_lines[-20:])
         print("ok: first %s, renewed %s, %d messages across; %s" %
               (first, second, n, problems[0].strip()))
     finally:
