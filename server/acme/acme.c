@@ -137,13 +137,22 @@ arm(reed_acme_t *a, uint64_t ms)
   a->timer = a->o.clock->call_later(a->o.clock->c, ms, timer_fired, a);
 }
 
+/* The fraction of the lifetime, or the CA's renewal window when earlier. */
+static int64_t
+renew_time(const reed_acme_t *a)
+{
+  int64_t at =
+      reed__acme_renew_at(a->cert.not_before, a->cert.not_after, a->fraction);
+
+  return a->ari_at > 0 && a->ari_at < at ? a->ari_at : at;
+}
+
 /* Sleeps until the renewal time of the certificate held (a day at most,
  * then looks again). */
 static void
 schedule_renewal(reed_acme_t *a)
 {
-  int64_t at =
-      reed__acme_renew_at(a->cert.not_before, a->cert.not_after, a->fraction);
+  int64_t at = renew_time(a);
 
   arm(a, reed__acme_delay_ms(wall_s(a), at));
 }
@@ -168,9 +177,11 @@ timer_fired(void *arg)
   a->timer = 0;
   if (a->busy)
     return;
-  if (a->failures > 0 || !a->have_cert ||
-      now >= reed__acme_renew_at(a->cert.not_before, a->cert.not_after,
-                                 a->fraction))
+  if (a->ari_busy) { /* one request at a time: after the answer */
+    arm(a, 1000);
+    return;
+  }
+  if (a->failures > 0 || !a->have_cert || now >= renew_time(a))
     start_exchange(a);
   else
     schedule_renewal(a); /* a day's sleep ended early */
@@ -183,9 +194,7 @@ log_installed(reed_acme_t *a)
 
   names_text(a, names, sizeof(names));
   utc_text(a->cert.not_after, until, sizeof(until));
-  utc_text(
-      reed__acme_renew_at(a->cert.not_before, a->cert.not_after, a->fraction),
-      renew, sizeof(renew));
+  utc_text(renew_time(a), renew, sizeof(renew));
   reed_log(a->o.log, REED_LOG_INFO,
            "acme: certificate for %s installed: serial %s, valid until %s, "
            "renewal at %s",
@@ -204,10 +213,12 @@ reed__acme_done(reed_acme_t *a, bool ok)
   }
   if (ok) {
     a->failures = 0;
+    a->ari_at = 0; /* a window was for the certificate replaced */
     if (a->o.installed != NULL)
       a->o.installed(a->o.ud);
     log_installed(a);
     schedule_renewal(a);
+    reed__acme_ari_check(a);
     return;
   }
   a->failures++;
@@ -268,6 +279,21 @@ reed_acme_start(reed_acme_t *a)
   }
   log_installed(a);
   schedule_renewal(a);
+  reed__acme_ari_check(a);
+}
+
+void
+reed__acme_ari_window(reed_acme_t *a, int64_t at)
+{
+  char when[32];
+
+  utc_text(at, when, sizeof(when));
+  if (at != a->ari_at)
+    reed_log(a->o.log, REED_LOG_INFO,
+             "acme: the CA's renewal information suggests renewal at %s", when);
+  a->ari_at = at;
+  if (!a->busy && a->failures == 0)
+    schedule_renewal(a);
 }
 
 void
@@ -276,6 +302,7 @@ reed_acme_free(reed_acme_t *a)
   if (a == NULL)
     return;
   reed__acme_flow_reset(a);
+  reed__acme_ari_stop(a);
   reed_free(a->kid);
   reed_free(a->nonce);
   if (a->timer != 0)

@@ -1,6 +1,7 @@
 /* reed's ACME client (RFC 8555): obtains a certificate for the [acme]
  * names with the http-01 challenge, stores it in the data directory,
- * renews it at a fraction of its lifetime (two thirds by default), and
+ * renews it at a fraction of its lifetime (two thirds by default) or
+ * earlier when the CA's renewal information (RFC 9773) says so, and
  * retries failures with exponential backoff while the old certificate
  * serves. It runs on the server's libuv loop (libcurl's multi-socket
  * interface), with no thread of its own.

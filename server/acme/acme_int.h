@@ -3,6 +3,7 @@
  *            the http-01 key authorization (pure)
  *   keys.c   keys, CSR and certificate files in the data directory
  *   sched.c  renewal time, backoff, delays (pure arithmetic)
+ *   ari.c    renewal information (RFC 9773): when the CA wants a renewal
  *   http.c   HTTPS requests through libcurl's multi-socket interface,
  *            driven by the libuv loop (uv_poll and the net's clock)
  *   flow.c   RFC 8555's exchange: directory, nonce, account, order,
@@ -97,6 +98,17 @@ int reed__acme_http_request(reed_acme_http_t *h, const char *method,
                             const char *url, const char *body,
                             reed_acme_http_cb cb, void *ud);
 
+/* ---- ari.c (RFC 9773) ---- */
+/* The ARI certificate identifier of the certificate in `cert_path`:
+ * base64url(AKI keyIdentifier) "." base64url(serial's DER value); NULL
+ * when it has no AKI. reed_free it. */
+char *reed__acme_cert_id(const char *cert_path);
+/* Unix seconds of an RFC 3339 UTC time ("2025-01-02T03:04:05Z", fraction
+ * allowed), or -1. */
+int64_t reed__acme_rfc3339(const char *s);
+/* A time in [start, end] from the random r (RFC 9773 section 4.2). */
+int64_t reed__acme_ari_pick(int64_t start, int64_t end, uint32_t r);
+
 /* ---- the client (acme.c and flow.c) ---- */
 typedef struct reed_acme_token_s {
   char *token, *authz; /* the key authorization served for it */
@@ -123,6 +135,14 @@ struct reed_acme_s {
   bool usable;
   reed_acme_certinfo_t cert;
 
+  /* Renewal information (ari.c): the directory's renewalInfo URL once
+   * read (ari_known: read, NULL when the CA has none), a request in
+   * flight, the next check, and the time the CA's window chose (0: none). */
+  char *ari_url;
+  bool ari_known, ari_busy;
+  uint64_t ari_timer;
+  int64_t ari_at;
+
   /* The exchange in progress (flow.c). */
   bool busy;
   char *url_nonce, *url_account, *url_order; /* from the directory */
@@ -145,6 +165,13 @@ struct reed_acme_s {
   void (*on_post)(reed_acme_t *a, const reed_acme_resp_t *res, json_t *body);
   unsigned nonce_retries;
 };
+
+/* ari.c: asks the CA when to renew the certificate held (when it has
+ * renewal information); the answer comes to reed__acme_ari_window. */
+void reed__acme_ari_check(reed_acme_t *a);
+void reed__acme_ari_stop(reed_acme_t *a);
+/* acme.c: the CA's window chose `at` for the renewal. */
+void reed__acme_ari_window(reed_acme_t *a, int64_t at);
 
 /* flow.c: starts an exchange that ends in reed__acme_done(a, ok). */
 void reed__acme_flow_start(reed_acme_t *a);

@@ -451,11 +451,19 @@ static void
 new_order(reed_acme_t *a)
 {
   json_t *ids = json_array(), *payload;
+  char *id;
 
   for (size_t i = 0; i < a->n_names; i++)
     json_array_append_new(
         ids, json_pack("{s:s, s:s}", "type", "dns", "value", a->names[i]));
   payload = json_pack("{s:o}", "identifiers", ids);
+  /* RFC 9773 section 5: a CA with renewal information is told which
+   * certificate this order replaces. */
+  if (a->have_cert && a->ari_url != NULL &&
+      (id = reed__acme_cert_id(a->cert_path)) != NULL) {
+    json_object_set_new(payload, "replaces", json_string(id));
+    reed_free(id);
+  }
   post(a, "new order", a->url_order, payload, on_order);
 }
 

@@ -40,6 +40,22 @@ cert(EVP_PKEY *pub, X509_NAME *subject, X509_NAME *issuer, int64_t nb,
   return x;
 }
 
+/* The CA's subjectKeyIdentifier, and the leaf's authorityKeyIdentifier
+ * naming it (what an ARI certificate identifier is made of). */
+static void
+add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+  X509V3_CTX ctx;
+  X509_EXTENSION *e;
+
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+  e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+  ASSERT(e != NULL);
+  X509_add_ext(x, e, -1);
+  X509_EXTENSION_free(e);
+}
+
 static void
 append_pem(BIO *b, X509 *x)
 {
@@ -63,12 +79,14 @@ fca_issue(const char *csr_b64, int64_t nb, int64_t na)
   X509_NAME_add_entry_by_txt(ca_name, "CN", MBSTRING_UTF8,
                              (const uint8_t *)"Fake CA", -1, -1, 0);
   ca = cert(ca_key, ca_name, ca_name, nb, na, 1);
+  add_ext(ca, ca, NID_subject_key_identifier, "hash");
   ASSERT(X509_sign(ca, ca_key, EVP_sha256()) > 0);
   leaf = cert(X509_REQ_get0_pubkey(req), X509_REQ_get_subject_name(req),
               ca_name, nb, na, ++serial);
   exts = X509_REQ_get_extensions(req);
   for (int i = 0; i < sk_X509_EXTENSION_num(exts); i++)
     X509_add_ext(leaf, sk_X509_EXTENSION_value(exts, i), -1);
+  add_ext(leaf, ca, NID_authority_key_identifier, "keyid:always");
   ASSERT(X509_sign(leaf, ca_key, EVP_sha256()) > 0);
   append_pem(b, leaf);
   append_pem(b, ca);

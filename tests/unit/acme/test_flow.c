@@ -246,6 +246,9 @@ TEST(flow_obtains_and_installs)
   order_created();
   to_installed(&w);
   ASSERT_EQ(w.installed, 1);
+  /* Renewal information: the CA's directory has none. */
+  expect("GET", DIR_URL);
+  fh_answer(200, json, NULL, NULL, NULL, dir_json);
   ASSERT(!fh_req.pending);
   ASSERT(reed_acme_paths(w.acme, &cert, &key));
   ASSERT_EQ(stat(key, &st), 0);
@@ -369,9 +372,56 @@ TEST(flow_stored_certificate_kept)
   before = fh_requests;
   start(&w);
   ASSERT(reed_acme_paths(w.acme, &cert, &key));
+  /* Only the renewal information is asked for (the directory has none). */
+  expect("GET", DIR_URL);
+  fh_answer(200, json, NULL, NULL, NULL, dir_json);
   fc_advance(&w.fc, 1000);
-  ASSERT_EQ(fh_requests, before);
+  ASSERT_EQ(fh_requests, before + 1);
   ASSERT(logged(&w, "acme: certificate for a.example installed"));
   ASSERT_EQ(fc_pending(&w.fc), 1);
+  teardown(&w);
+}
+
+TEST(flow_ari_window_moves_renewal)
+{
+  world_t w;
+  static const char ari_dir[] =
+      "{\"newNonce\":\"https://ca.test/nonce\",\"newAccount\":"
+      "\"https://ca.test/acct\",\"newOrder\":\"https://ca.test/order\","
+      "\"renewalInfo\":\"https://ca.test/ari\"}";
+  char *id, url[256], body[256];
+  json_t *p;
+
+  setup(&w);
+  to_new_order(&w);
+  order_created();
+  to_installed(&w);
+  expect("GET", DIR_URL);
+  fh_answer(200, json, NULL, NULL, NULL, ari_dir);
+  id = reed__acme_cert_id(w.acme->cert_path);
+  ASSERT(id != NULL);
+  snprintf(url, sizeof(url), "https://ca.test/ari/%s", id);
+  expect("GET", url);
+  /* The CA wants it renewed now (a window already open: 2023-11-14,
+   * the fake clock's day). */
+  snprintf(body, sizeof(body),
+           "{\"suggestedWindow\":{\"start\":\"2023-11-14T22:00:00Z\","
+           "\"end\":\"2023-11-14T22:10:00Z\"}}");
+  fh_answer(200, json, NULL, NULL, "21600", body);
+  ASSERT(logged(&w, "acme: the CA's renewal information suggests renewal "
+                    "at 2023-11-14T22:"));
+  fc_advance(&w.fc, 0);
+  expect("GET", DIR_URL);
+  ASSERT(logged(&w, "acme: renewing a certificate for a.example"));
+  fh_answer(200, json, NULL, NULL, NULL, ari_dir);
+  /* The last answer's nonce is used: no HEAD first. */
+  json_decref(expect_post("https://ca.test/acct", "n9", NULL));
+  fh_answer(200, json, "https://ca.test/acct/1", "m2", NULL,
+            "{\"status\":\"valid\"}");
+  /* The new order names the certificate it replaces. */
+  p = expect_post("https://ca.test/order", "m2", "https://ca.test/acct/1");
+  ASSERT_STR_EQ(json_string_value(json_object_get(p, "replaces")), id);
+  json_decref(p);
+  reed_free(id);
   teardown(&w);
 }
