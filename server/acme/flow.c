@@ -35,6 +35,10 @@ fail(reed_acme_t *a, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  /* The CA's words go to the log: no line breaks or escapes from it. */
+  for (char *c = msg; *c != '\0'; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?';
   reed_log(a->o.log, REED_LOG_ERROR, "acme: %s failed: %s", a->step, msg);
   reed__acme_done(a, false);
 }

@@ -327,6 +327,12 @@ TEST(flow_problem_logged_and_backoff)
   expect("GET", DIR_URL);
   fh_answer(500, "text/html", NULL, NULL, NULL, "<html>");
   ASSERT(logged(&w, "attempt 4 failed; next in 4 s"));
+  /* A detail with a line break cannot forge a log line. */
+  fc_advance(&w.fc, 4000);
+  expect("GET", DIR_URL);
+  fh_answer(503, problem, NULL, NULL, NULL,
+            "{\"type\":\"t\",\"detail\":\"a\\nERROR forged\\u001b[0m\"}");
+  ASSERT(logged(&w, "acme: directory failed: HTTP 503 t: a?ERROR forged?[0m"));
   ASSERT_EQ(w.installed, 0);
   teardown(&w);
 }
