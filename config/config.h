@@ -332,4 +332,23 @@ int reed_config_check_file(const char *path,
                            const reed_conf_section_t *sections, size_t n,
                            char *msg, size_t msglen);
 
+/* ---- [acme] (acme_keys.c) ---------------------------------------------------
+ * Certificates from an ACME server (RFC 8555). The section is not one of
+ * the loader's own: the server appends reed_config_acme_section to the
+ * module sections it passes, so reed_config_module(cfg, "acme") is NULL
+ * (ACME off) unless the file has an [acme] section, which must then name
+ * a `directory`. It takes no `listen` key. */
+enum { REED_ACME_HTTP01 = 0 };
+typedef struct reed_acme_conf_s {
+  char *directory;        /* the directory URL (https://) */
+  reed_strlist_t contact; /* mailto: URLs ("mailto:" added when missing) */
+  reed_strlist_t names;   /* DNS names; none: [server] name */
+  int challenge;          /* REED_ACME_* */
+  char *ca_file;          /* CA bundle for the ACME server's TLS, or NULL */
+  double renew_fraction;  /* of the lifetime, after which to renew: 2/3 */
+  uint64_t retry_min;     /* ms, first retry after a failure: 1m */
+  uint64_t retry_max;     /* ms, the backoff's ceiling: 1h */
+} reed_acme_conf_t;
+extern const reed_conf_section_t reed_config_acme_section;
+
 #endif

@@ -5,10 +5,11 @@
 set -eu
 pkgs="gcc make cmake pkg-config ca-certificates openssl
   libuv1-dev libssl-dev libexpat1-dev libsodium-dev libsqlite3-dev
+  libcurl4-openssl-dev libjansson-dev
   libstrophe-dev sqlite3 systemd man-db procps
   clang libclang-rt-14-dev clang-format
   python3 python3-irc python3-twisted python3-slixmpp"
-if [ "${1:-}" = test ]; then pkgs="$pkgs prosody python3-websockets"; fi
+if [ "${1:-}" = test ]; then pkgs="$pkgs prosody python3-websockets pebble"; fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \

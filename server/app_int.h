@@ -6,6 +6,7 @@
 #ifndef REED_APP_INT_H
 #define REED_APP_INT_H
 
+#include "acme.h"
 #include "auth.h"
 #ifdef REED_HAVE_BOTS
 #include "reed_bot.h"
@@ -45,6 +46,7 @@ typedef struct app_s {
   reed_modhost_t modules;
   reed_inner_host_t inner; /* IRC and XMPP over WebSocket (inner.h) */
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
+  reed_acme_t *acme; /* NULL unless [acme] is configured */
 #ifdef REED_HAVE_BOTS
   reed_bot_plugin_t *plugins[MAX_PLUGINS];
 #endif
@@ -75,7 +77,8 @@ reed_net_limits_t reed__app_limits_of(const reed_server_conf_t *s);
 reed_portal_throttle_t reed__app_throttle_of(const reed_server_conf_t *s);
 reed_portal_regthrottle_t
 reed__app_reg_throttle_of(const reed_server_conf_t *s);
-/* The configured certificate, or the one generated in the data dir. */
+/* The ACME certificate, the configured one, or the one generated in the
+ * data dir. */
 int reed__app_setup_tls(app_t *a, const reed_server_conf_t *s);
 int reed__app_start_model(app_t *a);
 int reed__app_start_portal(app_t *a);
@@ -108,6 +111,13 @@ int reed__app_account_main(app_t *a, int argc, char **argv);
  * modules have started. */
 void reed__app_host_init(app_t *a);
 void reed__app_inner_init(app_t *a);
+
+/* acme_host.c: the ACME client ([acme]) as the server runs it: made at
+ * start (before the certificates are loaded, so a stored ACME certificate
+ * is the one used), made again, kept or dropped on reload; a certificate
+ * it obtains is loaded by reed__app_setup_tls, as on SIGHUP. */
+void reed__app_start_acme(app_t *a);
+void reed__app_reload_acme(app_t *a);
 
 /* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
 int reed__app_ban_main(app_t *a, int argc, char **argv);

@@ -37,6 +37,12 @@ host_each_listener(void *ud,
   reed_net_each_listener(((app_t *)ud)->net, cb, cbud);
 }
 
+static const char *
+host_acme_http01(void *ud, const char *token)
+{
+  return reed_acme_http01(((app_t *)ud)->acme, token);
+}
+
 /* Inner cores count as connections of their module (IRC over a
  * WebSocket is an IRC connection); their carrier counts as HTTP too. */
 static size_t
@@ -113,6 +119,7 @@ reed__app_host_init(app_t *a)
       .each_listener = host_each_listener,
       .connections = host_connections,
       .inner = &inner_ops,
+      .acme_http01 = host_acme_http01,
       .started_ms =
           (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u,
       .ud = a,

@@ -150,6 +150,7 @@ start(app_t *a)
     return 1;
   if (reed__app_start_model(a) != 0 || reed__app_start_portal(a) != 0)
     return 1;
+  reed__app_start_acme(a);
   if (reed__app_setup_tls(a, s) != 0)
     reed_log(&a->log, REED_LOG_WARN, "TLS is unavailable");
   reed__app_host_init(a);

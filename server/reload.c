@@ -144,6 +144,8 @@ reed__app_reload(void *ud)
   reed__app_open_log(a);
   if (cfg != NULL)
     reed_audit(&a->log, "config reloaded from %s", a->cfg->file);
+  if (cfg != NULL)
+    reed__app_reload_acme(a);
   if (reed__app_setup_tls(a, &a->cfg->server) == 0)
     reed_log(&a->log, REED_LOG_INFO, "reload: certificate %s loaded", a->cert);
   reed__app_unload_plugins(a);

@@ -34,6 +34,8 @@ reed__app_build_sections(app_t *a)
         .listen_roles = m->listen_roles,
     };
   }
+  if (a->n_sections < MAX_MODULES)
+    a->sections[a->n_sections++] = reed_config_acme_section;
 }
 
 const reed_protocol_module_t *
@@ -239,13 +241,18 @@ reed__app_throttle_of(const reed_server_conf_t *s)
   };
 }
 
-/* The configured certificate, or the one generated in the data dir. */
+/* The ACME certificate once there is one, else the configured
+ * certificate, else the one generated in the data dir. */
 int
 reed__app_setup_tls(app_t *a, const reed_server_conf_t *s)
 {
+  const char *acme_cert, *acme_key;
   int rc;
 
-  if (s->tls_cert != NULL && s->tls_key != NULL) {
+  if (reed_acme_paths(a->acme, &acme_cert, &acme_key)) {
+    reed_strlcpy(a->cert, acme_cert, sizeof(a->cert));
+    reed_strlcpy(a->key, acme_key, sizeof(a->key));
+  } else if (s->tls_cert != NULL && s->tls_key != NULL) {
     reed_strlcpy(a->cert, s->tls_cert, sizeof(a->cert));
     reed_strlcpy(a->key, s->tls_key, sizeof(a->key));
   } else {
@@ -441,6 +448,8 @@ reed__app_teardown(app_t *a)
   /* Bots and connections (with their cores) go first, then what they
    * used. */
   reed__app_unload_plugins(a);
+  reed_acme_free(a->acme); /* its handles close in reed_net_free's run */
+  a->acme = NULL;
   reed_net_free(a->net);
   reed_modhost_stop(&a->modules);
   if (a->portal != NULL)

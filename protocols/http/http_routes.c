@@ -21,6 +21,7 @@ int reed_host_meta_json_route(const reed_http_req_t *req, reed_http_res_t *res);
 #include "http_upload.h"
 
 /* ACME http-01 */
+int reed__http_acme_challenge(const reed_http_req_t *req, reed_http_res_t *res);
 
 /* The web client's files, embedded at build time (http_static.c). */
 int reed__http_static(const reed_http_req_t *req, reed_http_res_t *res);
@@ -57,6 +58,9 @@ const reed_http_route_t reed__http_routes[] = {
      .handler = reed__http_upload_preflight},
 
     /* ACME http-01 */
+    {.method = "GET",
+     .path = "/.well-known/acme-challenge/",
+     .handler = reed__http_acme_challenge},
 
     /* The web client: every other GET (a prefix of every path). */
     {.method = "GET", .path = "/", .handler = reed__http_static},

@@ -487,6 +487,12 @@ reed_net_run(reed_net_t *net)
   return 0;
 }
 
+uv_loop_t *
+reed_net_loop(reed_net_t *net)
+{
+  return &net->loop;
+}
+
 reed_clock_t *
 reed_net_clock(reed_net_t *net)
 {

@@ -157,6 +157,9 @@ void reed_net_free(reed_net_t *net);
 
 /* The clock and worker over this loop; valid until reed_net_free. */
 reed_clock_t *reed_net_clock(reed_net_t *net);
+/* The libuv loop itself, for a client library driven by it (the ACME
+ * client's libcurl); its handles must be closed before reed_net_free. */
+struct uv_loop_s *reed_net_loop(reed_net_t *net);
 reed_worker_t *reed_net_worker(reed_net_t *net);
 
 void reed_net_set_services(reed_net_t *net, const reed_net_services_t *s);
