@@ -104,6 +104,8 @@ int reed__app_check_tls(app_t *a, const char *path);
 int reed__app_account_main(app_t *a, int argc, char **argv);
 /* host.c: fills a->host (after the net exists). */
 void reed__app_host_init(app_t *a);
+/* metrics.c: reed_host_t.metrics (ud is the app_t). */
+int reed__app_metrics(void *ud, reed_buf_t **out);
 
 /* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
 int reed__app_ban_main(app_t *a, int argc, char **argv);

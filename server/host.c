@@ -1,6 +1,6 @@
 /* The process host as protocols see it (proto.h's reed_host_t): REHASH
- * reloads as SIGHUP does, and STATS reads the listeners, connections per
- * module and the start time. */
+ * reloads as SIGHUP does, STATS reads the listeners, connections per
+ * module and the start time, and /metrics the whole process (metrics.c). */
 #include "app_int.h"
 
 #include <time.h>
@@ -52,6 +52,7 @@ reed__app_host_init(app_t *a)
       .reload = host_reload,
       .each_listener = host_each_listener,
       .connections = host_connections,
+      .metrics = reed__app_metrics,
       .started_ms =
           (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u,
       .ud = a,
