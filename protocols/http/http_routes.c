@@ -10,6 +10,7 @@
 /* WebSocket endpoints */
 
 /* /metrics */
+int reed__http_metrics(const reed_http_req_t *req, reed_http_res_t *res);
 
 /* File upload */
 
@@ -22,6 +23,7 @@ const reed_http_route_t reed__http_routes[] = {
     /* WebSocket endpoints */
 
     /* /metrics */
+    {.method = "GET", .path = "/metrics", .handler = reed__http_metrics},
 
     /* File upload */
 
