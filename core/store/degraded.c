@@ -120,11 +120,11 @@ commit_rows(reed_store_t *st)
   return REED_EIO;
 }
 
-/* Commit time buckets, in seconds: from a page-cache write to a disk
- * that stalls. */
-static const double commit_bounds[] = {0.0001, 0.00025, 0.0005, 0.001,
-                                       0.0025, 0.005,   0.01,   0.025,
-                                       0.05,   0.1,     0.25,   1};
+/* Commit time buckets, in seconds: from a WAL append to the page cache
+ * (tens of microseconds) to a disk that stalls. */
+static const double commit_bounds[] = {
+    0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+    0.005,    0.01,    0.025,  0.05,    0.1,    0.25,  1};
 
 void
 reed__store_times_init(reed_store_t *st)
