@@ -405,6 +405,29 @@ void reed_portal_set_reg_throttle(reed_portal_t *p,
 /* Requests on the worker (tests, shutdown). */
 size_t reed_portal_pending(const reed_portal_t *p);
 
+/* Login outcomes per method and registrations, for metrics (the host
+ * pulls them). A method is a SASL mechanism (reed_sasl_mech_t) or
+ * REED_PORTAL_METHOD_PASSWORD, a name and password outside SASL (AMP
+ * Login, NickServ IDENTIFY). A success is an account proved; a failure a
+ * wrong proof (REED_EAUTH: bad password, unknown account, a certificate
+ * registered to nobody); throttled an attempt the throttle refused before
+ * any check. Malformed or abandoned exchanges count nothing. */
+#define REED_PORTAL_METHOD_PASSWORD 10
+#define REED_PORTAL_METHODS 11
+enum {
+  REED_LOGIN_SUCCESS = 0,
+  REED_LOGIN_FAILURE = 1,
+  REED_LOGIN_THROTTLED = 2,
+  REED_LOGIN_RESULTS = 3,
+};
+typedef struct reed_portal_stats_s {
+  uint64_t logins[REED_PORTAL_METHODS][REED_LOGIN_RESULTS];
+  uint64_t registrations; /* accounts created through the portal */
+} reed_portal_stats_t;
+void reed_portal_stats(const reed_portal_t *p, reed_portal_stats_t *out);
+/* The mechanism's IANA name, or "password" for the bare password. */
+const char *reed_portal_method_name(int method);
+
 /* The result of an asynchronous request: status 0 with the canonical
  * account name (the avatar: bind it with reed_session_login), or a REED_E*
  * code and NULL. `account` is borrowed for the call. The caller passed

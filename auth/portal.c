@@ -170,6 +170,29 @@ reed_portal_pending(const reed_portal_t *p)
   return p->n_jobs;
 }
 
+/* ---- Counters ----------------------------------------------------------- */
+void
+reed__portal_count(reed_portal_t *p, int method, int result)
+{
+  if (method >= 0 && method < REED_PORTAL_METHODS && result >= 0 &&
+      result < REED_LOGIN_RESULTS)
+    p->stats.logins[method][result]++;
+}
+
+void
+reed_portal_stats(const reed_portal_t *p, reed_portal_stats_t *out)
+{
+  *out = p->stats;
+}
+
+const char *
+reed_portal_method_name(int method)
+{
+  if (method == REED_PORTAL_METHOD_PASSWORD)
+    return "password";
+  return reed_sasl_mech_name((reed_sasl_mech_t)method);
+}
+
 /* ---- Jobs ------------------------------------------------------------------
  */
 reed__job_t *
@@ -266,11 +289,13 @@ verify_done(reed__job_t *j, int status)
     return;
   }
   if (j->rc == 0 && j->known) {
+    reed__portal_count(p, j->method, REED_LOGIN_SUCCESS);
     reed__portal_succeeded(p, j->name, j->ip);
     reed__portal_realm(p, j->creds.account);
     j->cb(j->ud, j->req_id, 0, j->creds.account);
     return;
   }
+  reed__portal_count(p, j->method, REED_LOGIN_FAILURE);
   reed__portal_failed(p, j->name, j->ip,
                       j->known ? "wrong password" : "unknown account");
   j->cb(j->ud, j->req_id, REED_EAUTH, NULL);
@@ -360,6 +385,15 @@ reed_portal_login_password(reed_portal_t *p, const char *name,
                            const char *password, size_t len, const char *ip,
                            reed_portal_cb cb, void *ud, uint64_t req_id)
 {
+  return reed__portal_login_password(p, REED_PORTAL_METHOD_PASSWORD, name,
+                                     password, len, ip, cb, ud, req_id);
+}
+
+int
+reed__portal_login_password(reed_portal_t *p, int method, const char *name,
+                            const char *password, size_t len, const char *ip,
+                            reed_portal_cb cb, void *ud, uint64_t req_id)
+{
   reed__verdict_t v;
   reed__job_t *j;
   int rc;
@@ -369,12 +403,15 @@ reed_portal_login_password(reed_portal_t *p, const char *name,
       cb == NULL)
     return REED_EINVAL;
   v = reed__portal_verdict(p, name, ip);
-  if (v.refused)
+  if (v.refused) {
+    reed__portal_count(p, method, REED_LOGIN_THROTTLED);
     return REED_ETHROTTLED;
+  }
   j = reed__portal_job_new(p, REED__JOB_VERIFY, name, password, len, cb, ud,
                            req_id);
   if (j == NULL)
     return REED_ENOMEM;
+  j->method = method;
   if (ip != NULL)
     reed_strlcpy(j->ip, ip, sizeof(j->ip));
   rc = p->creds.get(p->creds.ud, name, &j->creds);

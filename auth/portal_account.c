@@ -99,6 +99,8 @@ reed__portal_account_done(reed__job_t *j)
 
   if (rc == 0)
     rc = store_creds(p, j);
+  if (rc == 0 && j->kind == REED__JOB_REGISTER)
+    p->stats.registrations++;
   if (p->log != NULL && rc == 0)
     reed_log(p->log, REED_LOG_INFO, "auth: account %s %s", j->creds.account,
              j->kind == REED__JOB_REGISTER ? "registered" : "password changed");

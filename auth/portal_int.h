@@ -26,6 +26,7 @@ typedef struct reed__job_s {
   bool cancelled;
   uint64_t timer; /* clock id while slowed, else 0 */
   bool known;     /* VERIFY: the account exists */
+  int method;     /* VERIFY: what the login counts as (auth.h) */
   char name[REED_AUTH_NAME_MAX * 8 + 1];
   char ip[64];
   char *email;
@@ -63,6 +64,7 @@ struct reed_portal_s {
   unsigned reg_logged;          /* its refusal was logged */
   reed__job_t *jobs;
   size_t n_jobs;
+  reed_portal_stats_t stats;
 };
 
 /* A job with the common fields set; NULL on no memory. */
@@ -109,6 +111,13 @@ void reed__portal_reg_free(reed_portal_t *p);
 /* 0 (a token taken from the address's bucket and the server's) or
  * REED_EREGTHROTTLED (logged once while it lasts). */
 int reed__portal_reg_admit(reed_portal_t *p, const char *ip);
+/* Counts one login outcome (REED_LOGIN_*) of `method`. */
+void reed__portal_count(reed_portal_t *p, int method, int result);
+/* reed_portal_login_password counted as `method` (SASL PLAIN's). */
+int reed__portal_login_password(reed_portal_t *p, int method, const char *name,
+                                const char *password, size_t len,
+                                const char *ip, reed_portal_cb cb, void *ud,
+                                uint64_t req_id);
 /* Finishes REGISTER and PASSWD jobs on the loop (portal_account.c). */
 void reed__portal_account_done(reed__job_t *j);
 

@@ -105,8 +105,9 @@ reed_portal_sasl_new_cb(reed_portal_t *p, const char *mech, const char *ip,
 static int
 plain_verify(reed_sasl_t *s, reed_portal_cb cb, void *ud, uint64_t req_id)
 {
-  int rc = reed_portal_login_password(s->portal, s->authcid, s->password,
-                                      s->password_len, s->ip, cb, ud, req_id);
+  int rc = reed__portal_login_password(s->portal, REED_MECH_PLAIN, s->authcid,
+                                       s->password, s->password_len, s->ip, cb,
+                                       ud, req_id);
 
   OPENSSL_cleanse(s->password, s->password_len);
   if (rc != 0)
@@ -123,6 +124,10 @@ portal_external(reed_sasl_t *s, const uint8_t *in, size_t len, reed_buf_t **out)
 {
   int rc = reed_sasl_step(s, in, len, out);
 
+  if (s->portal != NULL && (rc == REED_SASL_SUCCESS || rc == REED_EAUTH))
+    reed__portal_count(s->portal, (int)s->mech,
+                       rc == REED_EAUTH ? REED_LOGIN_FAILURE
+                                        : REED_LOGIN_SUCCESS);
   if (rc == REED_SASL_SUCCESS && s->portal != NULL)
     reed__portal_realm(s->portal, s->account);
   return rc;
@@ -133,6 +138,7 @@ throttled(reed_sasl_t *s, reed_buf_t **out)
 {
   reed_buf_unref(*out);
   *out = NULL;
+  reed__portal_count(s->portal, (int)s->mech, REED_LOGIN_THROTTLED);
   return reed__sasl_fail(s, REED_ETHROTTLED, "too many failed logins");
 }
 
@@ -206,9 +212,11 @@ reed_portal_sasl_step(reed_sasl_t *s, const uint8_t *in, size_t len,
     return cb != NULL ? plain_verify(s, cb, ud, req_id)
                       : reed__sasl_fail(s, REED_EINVAL, "no callback");
   if (rc == REED_SASL_SUCCESS) {
+    reed__portal_count(p, (int)s->mech, REED_LOGIN_SUCCESS);
     reed__portal_succeeded(p, s->account, s->ip);
     reed__portal_realm(p, s->account);
   } else if (rc == REED_EAUTH) {
+    reed__portal_count(p, (int)s->mech, REED_LOGIN_FAILURE);
     reed__portal_failed(p, s->authcid, s->ip, s->why);
   }
   if (delay > 0 && cb != NULL && (rc == REED_SASL_SUCCESS || rc == REED_EAUTH))

@@ -119,6 +119,9 @@ void reed__app_inner_init(app_t *a);
 void reed__app_start_acme(app_t *a);
 void reed__app_reload_acme(app_t *a);
 
+/* metrics.c: reed_host_t.metrics (ud is the app_t). */
+int reed__app_metrics(void *ud, reed_buf_t **out);
+
 /* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
 int reed__app_ban_main(app_t *a, int argc, char **argv);
 

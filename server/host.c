@@ -1,7 +1,8 @@
 /* The process host as protocols see it (proto.h's reed_host_t): REHASH
  * reloads as SIGHUP does, STATS reads the listeners, connections per
- * module and the start time, and the HTTP module opens IRC and XMPP cores
- * on its WebSockets through `inner` (inner.h). */
+ * module and the start time, the HTTP module opens IRC and XMPP cores
+ * on its WebSockets through `inner` (inner.h), and /metrics reads the
+ * whole process (metrics.c). */
 #include "app_int.h"
 
 #include <time.h>
@@ -120,6 +121,7 @@ reed__app_host_init(app_t *a)
       .connections = host_connections,
       .inner = &inner_ops,
       .acme_http01 = host_acme_http01,
+      .metrics = reed__app_metrics,
       .started_ms =
           (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u,
       .ud = a,

@@ -224,4 +224,67 @@ size_t reed_utf8_cut(const char *s, size_t len, size_t max);
 size_t reed_base64_encode(const uint8_t *in, size_t len, char *out);
 ssize_t reed_base64_decode(const char *in, size_t len, uint8_t *out);
 
+/* ---- Prometheus text format 0.0.4 (prom.c) --------------------------------
+ * Metrics are pulled: each part keeps its own counters in its own structs
+ * and the host writes them out when asked (server/metrics.c), so there is
+ * no registry and no global. A writer appends to a buffer and keeps the
+ * first error, so a caller writes a whole exposition and checks once.
+ *
+ * A family is announced once (# HELP and # TYPE) before its samples; a
+ * counter's name ends in _total, a histogram's samples are NAME_bucket
+ * (cumulative, le="+Inf" last), NAME_sum and NAME_count. Names are checked
+ * ([a-zA-Z_:][a-zA-Z0-9_:]*; label names [a-zA-Z_][a-zA-Z0-9_]*, never
+ * "le" nor starting with "__"): a bad one is REED_EINVAL. Label values and
+ * help texts are escaped as the format says (\\, \" in values, \n). */
+typedef struct reed_prom_s {
+  reed_buf_t **out;
+  int rc; /* the first error, 0 while none */
+} reed_prom_t;
+
+typedef struct reed_prom_label_s {
+  const char *name;
+  const char *value;
+} reed_prom_label_t;
+
+/* A histogram's state, kept by the part that observes: `bounds` are the
+ * ascending upper bounds (static; +Inf is implied), at most
+ * REED_HIST_BUCKETS of them; counts are per bucket, not cumulative. */
+#define REED_HIST_BUCKETS 16
+typedef struct reed_hist_s {
+  const double *bounds;
+  size_t n_bounds;
+  uint64_t counts[REED_HIST_BUCKETS + 1]; /* the last: above every bound */
+  uint64_t count;
+  double sum;
+} reed_hist_t;
+
+/* Starts a histogram (n is capped at REED_HIST_BUCKETS). */
+void reed_hist_init(reed_hist_t *h, const double *bounds, size_t n);
+/* Counts one observation: O(buckets), no allocation. */
+void reed_hist_observe(reed_hist_t *h, double v);
+
+/* Appends to *out (a buffer with one reference, which the writer may
+ * move, as reed_buf_append does). */
+void reed_prom_init(reed_prom_t *w, reed_buf_t **out);
+/* # HELP and # TYPE lines; type is "counter", "gauge", "histogram" or
+ * "untyped". Returns w->rc. */
+int reed_prom_family(reed_prom_t *w, const char *name, const char *type,
+                     const char *help);
+/* One sample line, `labels` n pairs (NULL when n is 0). NaN and the
+ * infinities are written as NaN, +Inf and -Inf; integral values without
+ * a fraction or an exponent. Returns w->rc. */
+int reed_prom_sample(reed_prom_t *w, const char *name,
+                     const reed_prom_label_t *labels, size_t n, double value);
+/* The same for an exact 64-bit count. */
+int reed_prom_sample_u64(reed_prom_t *w, const char *name,
+                         const reed_prom_label_t *labels, size_t n,
+                         uint64_t value);
+/* A histogram's samples (its family line comes first): NAME_bucket with
+ * the labels and le for each bound and +Inf, NAME_sum, NAME_count. */
+int reed_prom_hist(reed_prom_t *w, const char *name,
+                   const reed_prom_label_t *labels, size_t n,
+                   const reed_hist_t *h);
+/* A value as the format writes it, into out (size >= 32). */
+void reed_prom_format_value(double v, char *out, size_t size);
+
 #endif

@@ -126,6 +126,7 @@ reed__join_remove(reed__join_t *j)
   REED__DL_UNLINK(mem->j_first, mem->j_last, j, m_prev, m_next);
   s->n_joins--;
   mem->n_joins--;
+  mem->room->joins_by_origin[s->origin_ix]--;
   reed_free(j);
   if (mem->n_joins == 0) {
     reed_room_t *r = mem->room;
@@ -165,6 +166,7 @@ link_join(reed__member_t *mem, reed__join_t *j, reed_session_t *s)
   REED__DL_APPEND(mem->j_first, mem->j_last, j, m_prev, m_next);
   s->n_joins++;
   mem->n_joins++;
+  mem->room->joins_by_origin[s->origin_ix]++;
 }
 
 /* Is this invite the person's? A guest's key is its nick, so an invite

@@ -116,6 +116,7 @@ sequence_into(reed_session_t *s, reed__ring_t *ring, reed_event_t *ev,
   reed__ring_push(ring, h);
   reed__observe(m, ev);
   s->p->idle_ms = ev->ts_ms;
+  m->origin_messages[s->origin_ix]++;
   if (id_out != NULL)
     *id_out = ev->id;
   return 0;
@@ -130,6 +131,7 @@ sequence_only(reed_session_t *s, reed_event_t *ev, uint64_t *id_out)
   if (rc != 0)
     return rc;
   s->p->idle_ms = ev->ts_ms;
+  s->m->origin_messages[s->origin_ix]++;
   if (id_out != NULL)
     *id_out = ev->id;
   return 0;
@@ -149,17 +151,39 @@ in_audience(const reed__member_t *mem, int audience)
   }
 }
 
+/* reed__send, counting a message's delivery (the paths that reach a
+ * person's few sessions, or part of a room). */
 static void
-send_audience(reed_model_t *m, reed_room_t *r, const reed_event_t *ev)
+send_counted(reed_model_t *m, reed_session_t *s, const reed_event_t *ev)
+{
+  if (!s->dead && s->mark != m->mark_gen)
+    reed__count_delivery(m, s, ev);
+  reed__send(m, s, ev);
+}
+
+static void
+send_person_counted(reed_model_t *m, reed__person_t *p, const reed_event_t *ev)
+{
+  for (reed_session_t *s = p->s_first; s; s = s->p_next)
+    send_counted(m, s, ev);
+}
+
+/* The whole room's deliveries are counted once, from the room's counts;
+ * part of a room (PRIVMSG @#room) one by one. */
+static void
+send_audience(reed_model_t *m, reed_room_t *r, const reed_session_t *sender,
+              const reed_event_t *ev)
 {
   if (ev->u.msg.audience == REED_AUDIENCE_ALL) {
+    if (ev->kind == REED_EV_MESSAGE)
+      reed__count_room_deliveries(m, r, sender);
     reed__send_room(m, r, ev);
     return;
   }
   for (reed__member_t *mem = r->mem_first; mem; mem = mem->r_next)
     if (in_audience(mem, ev->u.msg.audience))
       for (reed__join_t *j = mem->j_first; j; j = j->m_next)
-        reed__send(m, j->s, ev);
+        send_counted(m, j->s, ev);
 }
 
 int
@@ -188,7 +212,7 @@ reed_room_say(reed_session_t *s, const char *room, int msg_kind,
     return rc;
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
-  send_audience(m, r, &ev);
+  send_audience(m, r, s, &ev);
   reed__fan_end(m, &cache);
   return 0;
 }
@@ -215,7 +239,7 @@ send_copies(reed_model_t *m, reed_session_t *s, const reed_event_t *ev)
   copy.cache = NULL;
   for (reed_session_t *o = s->p->s_first; o; o = o->p_next)
     if (o != s && o->copies)
-      reed__send(m, o, &copy);
+      send_counted(m, o, &copy);
 }
 
 /* x->to_session: the one session of `peer` a message goes to, or NULL
@@ -259,9 +283,9 @@ reed_tell(reed_session_t *s, const char *nick, int msg_kind, const char *text,
   reed__fan_begin(m, &ev, &cache);
   reed__send_echo(m, s, &ev, x ? x->label : NULL);
   if (only != NULL)
-    reed__send(m, only, &ev);
+    send_counted(m, only, &ev);
   else
-    reed__send_person(m, peer, &ev);
+    send_person_counted(m, peer, &ev);
   send_copies(m, s, &ev);
   reed__fan_end(m, &cache);
   return 0;
@@ -283,7 +307,7 @@ tagmsg_room(reed_session_t *s, const char *room, reed_event_t *ev,
   ev->room = r->name;
   reed__fan_begin(m, ev, &cache);
   reed__send_echo(m, s, ev, label);
-  send_audience(m, r, ev);
+  send_audience(m, r, s, ev);
   reed__fan_end(m, &cache);
   return 0;
 }

@@ -252,5 +252,6 @@ reed_model_stats(const reed_model_t *m, reed_model_stats_t *st)
       .accounts = m->n_accounts,
       .opers = m->n_opers,
       .guests = m->n_guests,
+      .dormant = m->n_dormant,
   };
 }

@@ -763,10 +763,30 @@ void reed_model_each_room_of(reed_model_t *m, const char *nick,
 /* Counts for LUSERS-like replies. */
 typedef struct reed_model_stats_s {
   size_t sessions, persons, guests, rooms, opers, accounts;
+  size_t dormant; /* registered rooms nobody is in, kept in memory */
 } reed_model_stats_t;
 void reed_model_stats(const reed_model_t *m, reed_model_stats_t *st);
 /* Sessions of one origin ("irc", "amp", ...); O(sessions), for STATS. */
 size_t reed_model_sessions_of(const reed_model_t *m, const char *origin);
+
+/* Counters per session origin, for metrics (the host pulls them): the
+ * sessions open now, the messages accepted from sessions of that origin
+ * (room and private, sequenced), and the deliveries to sessions of that
+ * origin (a message event handed to a session; the sender's own echo is
+ * its answer, not a delivery). Kept as they happen, in O(1): a room's
+ * fan-out adds its deliveries once, from the room's joined sessions per
+ * origin. The first REED_MODEL_ORIGINS - 1 origins seen have a slot each;
+ * the others share the last, "other". */
+#define REED_MODEL_ORIGINS 8
+typedef struct reed_model_origin_s {
+  const char *origin;
+  size_t sessions;
+  uint64_t messages, deliveries;
+} reed_model_origin_t;
+/* Fills out[] with every origin seen since the model was made, in the
+ * order first seen; returns how many. */
+size_t reed_model_origins(const reed_model_t *m,
+                          reed_model_origin_t out[REED_MODEL_ORIGINS]);
 
 /* ---- History -------------------------------------------------------------
  * Bounded rings per room and per private conversation, with the same ids

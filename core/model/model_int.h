@@ -17,6 +17,8 @@
 #define REED__FIELD_MAX 255
 #define REED__FORMS 16
 #define REED__OBSERVERS 8
+/* Origins counted apart (metrics); the last slot takes the rest. */
+#define REED__ORIGINS REED_MODEL_ORIGINS
 
 /* A hint to fetch what a loop will read a few steps on. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -162,7 +164,8 @@ struct reed_session_s {
   void *ud;
   uint64_t mark;
   bool oper, dead, copies, queued, announcements, invisible;
-  bool no_claim; /* creates rooms without owning them (IRC's choice) */
+  bool no_claim;     /* creates rooms without owning them (IRC's choice) */
+  uint8_t origin_ix; /* m->origins[] slot of `origin` (the padding's byte) */
   reed_model_t *m;
   uint64_t id;
   char idkey[24];
@@ -248,6 +251,9 @@ struct reed_room_s {
   reed__aff_t *affs; /* in the order set */
   size_t n_owners;
   bool forgotten; /* reset when it emptied: created anew at the next join */
+  /* Joined sessions by origin slot: a message's fan-out counts its
+   * deliveries per protocol from these, once, not per recipient. */
+  uint32_t joins_by_origin[REED__ORIGINS];
 };
 
 struct reed_fmt_cache_s {
@@ -295,8 +301,26 @@ struct reed_model_s {
   size_t n_reserved;
   struct reed__sban_s *sbans; /* server bans (sban.c), in the order set */
   size_t n_sbans, cap_sbans;
+  /* Counters by session origin (counters.c), for reed_model_origins. */
+  const char *origins[REED__ORIGINS];
+  size_t n_origins;
+  size_t origin_sessions[REED__ORIGINS];
+  uint64_t origin_messages[REED__ORIGINS], origin_deliveries[REED__ORIGINS];
 };
 void reed__sbans_free(reed_model_t *m);
+
+/* counters.c: the origin slot of a new session's origin (a static
+ * string: compared by address first); past REED__ORIGINS - 1 origins
+ * the last slot, "other". */
+uint8_t reed__origin_slot(reed_model_t *m, const char *origin);
+/* A message event handed to session s (echoes are the sender's answer,
+ * not a delivery): one count, for the paths that reach few sessions. */
+void reed__count_delivery(reed_model_t *m, const reed_session_t *s,
+                          const reed_event_t *ev);
+/* A room fan-out of a message to every joined session but `sender`'s
+ * own (which got the echo): counted once from the room's counts. */
+void reed__count_room_deliveries(reed_model_t *m, const reed_room_t *r,
+                                 const reed_session_t *sender);
 
 /* msg_limit.c: 0, or REED_ETOOBIG past the model's message bound. */
 int reed__msg_bound(const reed_model_t *m, const char *text, size_t len);

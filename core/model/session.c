@@ -132,6 +132,8 @@ reed_session_new(reed_model_t *m, const reed_session_info_t *info,
   if (reed__map_put(&m->sessions, s->idkey, s) != 0)
     goto fail;
   s->origin = info->origin;
+  s->origin_ix = reed__origin_slot(m, info->origin);
+  m->origin_sessions[s->origin_ix]++;
   s->listener = info->listener;
   s->ud = info->ud;
   reed__person_add_session(p, s);
@@ -158,6 +160,7 @@ reed__session_free(reed_session_t *s)
   reed__watch_session_free(s);
   REED__DL_UNLINK(m->s_first, m->s_last, s, all_prev, all_next);
   m->n_sessions--;
+  m->origin_sessions[s->origin_ix]--;
   if (s->oper)
     m->n_opers--;
   reed__person_remove_session(p, s);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 int
 reed__store_set_dir(reed_store_t *st, const char *path)
@@ -94,9 +95,9 @@ committed(reed_store_t *st)
 
 /* The open batch: its last id, the account log's prune, COMMIT. A failure
  * rolls back and holds the batch when it had rows (their output must wait
- * for the retry). */
-int
-reed__store_commit_batch(reed_store_t *st)
+ * for the retry). reed__store_commit_batch times it. */
+static int
+commit_rows(reed_store_t *st)
 {
   int rc = st->batch_failed ? REED_EIO : 0;
 
@@ -117,6 +118,44 @@ reed__store_commit_batch(reed_store_t *st)
   reed__store_degrade(st, st->last_error[0] ? st->last_error : "commit failed",
                       st->journal.n > 0 || st->journal_lost);
   return REED_EIO;
+}
+
+/* Commit time buckets, in seconds: from a WAL append to the page cache
+ * (tens of microseconds) to a disk that stalls. */
+static const double commit_bounds[] = {
+    0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+    0.005,    0.01,    0.025,  0.05,    0.1,    0.25,  1};
+
+void
+reed__store_times_init(reed_store_t *st)
+{
+  reed_hist_init(&st->commit_times, commit_bounds,
+                 REED_ARRAY_SIZE(commit_bounds));
+}
+
+const reed_hist_t *
+reed_store_commit_times(const reed_store_t *st)
+{
+  return &st->commit_times;
+}
+
+static double
+mono_s(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+reed__store_commit_batch(reed_store_t *st)
+{
+  double t0 = mono_s();
+  int rc = commit_rows(st);
+
+  reed_hist_observe(&st->commit_times, mono_s() - t0);
+  return rc;
 }
 
 /* Writes every journaled change again, then the last id, in one

@@ -488,6 +488,7 @@ reed_store_open(const char *path, reed_log_t *log, reed_store_t **out)
   st->keep_room = 2000;
   st->keep_private = 400;
   st->min_free = REED_STORE_MIN_FREE_DEFAULT;
+  reed__store_times_init(st);
   rc = reed__store_set_dir(st, path);
   if (rc == 0)
     rc = open_db(st, path);

@@ -278,6 +278,11 @@ int reed_store_ban_list(reed_store_t *st,
  * one of: REED_EIO (this turn's commit failed: the batch is held),
  * REED_EUNAVAILABLE (a held batch is still not written). */
 int reed_store_turn_end(reed_store_t *st);
+/* How long the turns' batch commits took (the last id, the account log's
+ * prune and COMMIT, on the monotonic clock), in seconds, for metrics:
+ * every commit of a batch of rows, failed ones included. Borrowed until
+ * the store is closed. */
+const reed_hist_t *reed_store_commit_times(const reed_store_t *st);
 /* True while degraded (see above). */
 bool reed_store_degraded(const reed_store_t *st);
 /* True while a failed batch waits for its retry: send no output. */

@@ -94,8 +94,9 @@ struct reed_store_s {
    * and when it was last read (the model clock's ms). */
   long long data_version;
   uint64_t sync_ms;
-  long long log_seq;    /* the last account_log row applied to the model */
-  long long log_pruned; /* rows up to here are deleted */
+  long long log_seq;        /* the last account_log row applied to the model */
+  long long log_pruned;     /* rows up to here are deleted */
+  reed_hist_t commit_times; /* reed_store_commit_times */
 };
 
 /* Returns the cached statement `id`, reset and with bindings cleared, or
@@ -141,6 +142,8 @@ reed_affiliation_t reed__store_aff_parse(const char *name);
 extern const char reed__store_sql_forget_unowned[];
 /* The degraded state (degraded.c). */
 int reed__store_commit_batch(reed_store_t *st);
+/* Starts the commit-time histogram (reed_store_commit_times). */
+void reed__store_times_init(reed_store_t *st);
 int reed__store_retry(reed_store_t *st, bool now);
 void reed__store_degrade(reed_store_t *st, const char *why, bool held);
 int reed__store_gate_attach(reed_store_t *st);

@@ -18,7 +18,13 @@ typedef struct reed_http_conf_s {
   reed_strlist_t trusted_proxies; /* addresses/CIDRs whose XFF is believed */
   reed_strlist_t ws_origins;      /* Origins allowed beside the defaults */
   size_t ws_max_message;          /* a WebSocket message, reassembled */
+  reed_strlist_t metrics_allow;   /* addresses/CIDRs /metrics serves too */
 } reed_http_conf_t;
+
+/* /metrics (http_metrics.c): served to loopback clients and those
+ * `allow` lists (addresses or CIDR blocks). */
+bool reed__http_metrics_allowed(const reed_strlist_t *allow,
+                                const char *client_ip, bool loopback);
 
 /* ---- Request-head parser (http_parse.c; pure) ----------------------------
  * A resumable machine over the request line and header lines: it copies

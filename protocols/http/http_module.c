@@ -33,6 +33,9 @@ static const reed_directive_t directives[] = {
     {.key = "ws_origins",
      .set = reed_conf_set_strlist,
      .offset = OFF(ws_origins)},
+    {.key = "metrics_allow",
+     .set = reed_conf_set_strlist,
+     .offset = OFF(metrics_allow)},
     {.key = "ws_max_message",
      .set = reed_conf_set_size,
      .offset = OFF(ws_max_message),
@@ -80,6 +83,10 @@ conf_check(const void *conf, reed_conf_err_t *err)
   }
   if (reed__http_list_each(&c->trusted_proxies, bad_proxy, err->msg) != 0) {
     snprintf(err->key, sizeof(err->key), "trusted_proxies");
+    return REED_ECONFIG;
+  }
+  if (reed__http_list_each(&c->metrics_allow, bad_proxy, err->msg) != 0) {
+    snprintf(err->key, sizeof(err->key), "metrics_allow");
     return REED_ECONFIG;
   }
   if (reed__http_list_each(&c->ws_origins, bad_origin, err->msg) != 0) {

@@ -16,6 +16,7 @@ int reed_host_meta_route(const reed_http_req_t *req, reed_http_res_t *res);
 int reed_host_meta_json_route(const reed_http_req_t *req, reed_http_res_t *res);
 
 /* /metrics */
+int reed__http_metrics(const reed_http_req_t *req, reed_http_res_t *res);
 
 /* File upload */
 #include "http_upload.h"
@@ -38,6 +39,7 @@ const reed_http_route_t reed__http_routes[] = {
      .handler = reed_host_meta_json_route},
 
     /* /metrics */
+    {.method = "GET", .path = "/metrics", .handler = reed__http_metrics},
 
     /* File upload (http_upload.c, http_upload_get.c): soju.im/FILEHOST's
      * POST URL, XEP-0363 PUTs, the files served back. */

@@ -193,6 +193,10 @@ on_uv_timer(uv_timer_t *t)
   reed_timer_table_t *tt = &net->timers;
   uint64_t now = uv_now(&net->loop), last_id = tt->next_id;
 
+  /* The loop's lag: how late the earliest due entry runs (one sample a
+   * pass, so a burst of due timers costs one). */
+  if (tt->count > 0 && tt->heap[0]->due <= now)
+    reed_hist_observe(&net->loop_lag, (double)(now - tt->heap[0]->due) / 1e3);
   while (tt->count > 0 && tt->heap[0]->due <= now &&
          tt->heap[0]->id <= last_id) {
     reed_uvtimer_t *tm = tt->heap[0];
@@ -272,9 +276,15 @@ uvc_cancel(void *c, uint64_t id)
     arm(net);
 }
 
+/* Loop lag buckets, in seconds: uv_now counts whole milliseconds, so the
+ * first bucket holds the timers that ran on time. */
+static const double lag_bounds[] = {0.001, 0.005, 0.01, 0.025, 0.05,
+                                    0.1,   0.25,  0.5,  1,     2.5};
+
 void
 reed__clock_init(reed_net_t *net)
 {
+  reed_hist_init(&net->loop_lag, lag_bounds, REED_ARRAY_SIZE(lag_bounds));
   net->clock = (reed_clock_t){
       .now_ms = uvc_now,
       .wall_ms = uvc_wall,

@@ -418,6 +418,7 @@ discard_input(reed_conn_t *c)
 static void
 cut_flooder(reed_conn_t *c)
 {
+  c->net->cut_flood++;
   reed__gate_log(c->net, &c->net->refuse_gate, REED_LOG_WARN,
                  "cut %s: input buffer exceeded", c->peer.ip);
   send_refusal(c, "Excess Flood");

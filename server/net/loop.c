@@ -554,7 +554,9 @@ reed_net_stats(const reed_net_t *net, reed_net_stats_t *st)
       .connections = net->nconns,
       .refused = net->refused,
       .cut_sendq = net->cut_sendq,
+      .cut_flood = net->cut_flood,
       .pending_timers = net->timers.count,
+      .loop_lag = net->loop_lag,
   };
   for (const reed_conn_t *c = net->conns; c != NULL; c = c->next) {
     st->queued_bytes += reed__conn_queued(c);

@@ -146,7 +146,11 @@ typedef struct reed_net_stats_s {
   size_t conn_memory;  /* bytes reed allocated for connections, cores aside */
   uint64_t refused;    /* connections refused by the limits */
   uint64_t cut_sendq;  /* connections cut at their send-queue limit */
+  uint64_t cut_flood;  /* connections cut past recvq ("Excess Flood") */
   size_t pending_timers;
+  /* How late the clock's timers ran: per pass of due timers, the
+   * earliest one's lateness in seconds (uv_now's millisecond grain). */
+  reed_hist_t loop_lag;
 } reed_net_stats_t;
 
 /* Creates the loop, the turn-end handles and the signal watchers.
@@ -198,6 +202,7 @@ int reed_net_run(reed_net_t *net);
  * reed_net_run return. Safe to call more than once. */
 void reed_net_shutdown(reed_net_t *net);
 
+/* O(connections): for STATS, metrics and tests, not a hot path. */
 void reed_net_stats(const reed_net_t *net, reed_net_stats_t *st);
 /* The open listeners, as reed_host_t.each_listener reports them, and the
  * open connections of one module (info.c). */

@@ -231,7 +231,8 @@ struct reed_net_s {
    * with a count of what the second folded. */
   reed_net_gate_t refuse_gate, accept_gate;
   uint64_t next_conn_id;
-  uint64_t refused, cut_sendq;
+  uint64_t refused, cut_sendq, cut_flood;
+  reed_hist_t loop_lag; /* timer lateness (clock_uv.c) */
   size_t workers_pending;
   int state;
   bool idle_on;

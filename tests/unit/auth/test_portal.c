@@ -574,3 +574,63 @@ TEST(portal_worker_failures)
   reed_portal_free(p);
   fix_done(&f);
 }
+
+/* The counters metrics read: each outcome under its method; malformed
+ * exchanges count nothing; registrations. */
+TEST(portal_login_counters)
+{
+  static const reed_portal_throttle_t strict = {.address_limit = 2,
+                                                .delay_after = 100};
+  fix_t f;
+  reed_portal_stats_t st;
+  char account[REED_AUTH_NAME_MAX + 1];
+  reed_sasl_t *s;
+  reed_buf_t *out;
+
+  fix_init(&f, 0, true);
+  ASSERT_EQ(login(&f, "alice", "pencil", "10.0.0.1"), 0);
+  ASSERT_EQ(login(&f, "alice", "wrong", "10.0.0.2"), 0);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice\0pencil", 13, &out, &f.r), REED_SASL_PENDING);
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.3", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice\0nope", 11, &out, &f.r), REED_SASL_PENDING);
+  reed_sasl_free(s);
+  ASSERT_EQ(reed_portal_sasl_new(f.p, "PLAIN", "10.0.0.1", NULL, &s), 0);
+  ASSERT_EQ(sasl_step(s, "\0alice", 6, &out, &f.r), REED_ESYNTAX);
+  reed_sasl_free(s);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", "10.0.0.1"),
+            REED_SASL_SUCCESS);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-1", "alice", "bad", "10.0.0.4"),
+            REED_EAUTH);
+  ASSERT_EQ(reed_portal_login_cert(f.p, FP, NULL, account), REED_EAUTH);
+  /* Two failures from one address: its next tries are refused at once. */
+  reed_portal_set_throttle(f.p, &strict);
+  ASSERT_EQ(login(&f, "alice", "x1", "10.0.0.9"), 0);
+  ASSERT_EQ(login(&f, "alice", "x2", "10.0.0.9"), 0);
+  ASSERT_EQ(login(&f, "alice", "x3", "10.0.0.9"), REED_ETHROTTLED);
+  ASSERT_EQ(portal_scram(&f, "SCRAM-SHA-256", "alice", "pencil", "10.0.0.9"),
+            REED_ETHROTTLED);
+  ASSERT_EQ(reg(&f, "Bob", "hunter22", NULL), 0);
+  ASSERT_EQ(reg(&f, "Bob", "hunter22", NULL), REED_EACCOUNTEXISTS);
+
+  reed_portal_stats(f.p, &st);
+#define N(m, r) st.logins[m][REED_LOGIN_##r]
+  ASSERT_EQ(N(REED_PORTAL_METHOD_PASSWORD, SUCCESS), 1);
+  ASSERT_EQ(N(REED_PORTAL_METHOD_PASSWORD, FAILURE), 3);
+  ASSERT_EQ(N(REED_PORTAL_METHOD_PASSWORD, THROTTLED), 1);
+  ASSERT_EQ(N(REED_MECH_PLAIN, SUCCESS), 1);
+  ASSERT_EQ(N(REED_MECH_PLAIN, FAILURE), 1);
+  ASSERT_EQ(N(REED_MECH_SCRAM_SHA_256, SUCCESS), 1);
+  ASSERT_EQ(N(REED_MECH_SCRAM_SHA_256, THROTTLED), 1);
+  ASSERT_EQ(N(REED_MECH_SCRAM_SHA_1, FAILURE), 1);
+  ASSERT_EQ(N(REED_MECH_EXTERNAL, FAILURE), 1);
+  ASSERT_EQ(N(REED_MECH_EXTERNAL, SUCCESS), 0);
+#undef N
+  ASSERT_EQ(st.registrations, 1);
+  ASSERT_STR_EQ(reed_portal_method_name(REED_PORTAL_METHOD_PASSWORD),
+                "password");
+  ASSERT_STR_EQ(reed_portal_method_name(REED_MECH_SCRAM_SHA_256_PLUS),
+                "SCRAM-SHA-256-PLUS");
+  fix_done(&f);
+}

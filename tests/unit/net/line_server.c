@@ -33,11 +33,12 @@ stats_hook(char *buf, size_t size)
 
   reed_net_stats(srv.net, &st);
   snprintf(buf, size,
-           "conns=%zu memory=%zu queued=%zu refused=%llu cut=%llu eofs=%u "
-           "last_eof=%s backlogged=%zu held=%zu",
+           "conns=%zu memory=%zu queued=%zu refused=%llu cut=%llu "
+           "flood=%llu eofs=%u last_eof=%s backlogged=%zu held=%zu",
            st.connections, st.conn_memory, st.queued_bytes,
            (unsigned long long)st.refused, (unsigned long long)st.cut_sendq,
-           line_eofs, line_eof_reason, st.backlogged, st.buffered_in);
+           (unsigned long long)st.cut_flood, line_eofs, line_eof_reason,
+           st.backlogged, st.buffered_in);
 }
 
 /* Stands in for the store's commit: rewrites what TURN queued. */

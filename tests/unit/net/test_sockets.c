@@ -351,6 +351,7 @@ TEST(recvq_limit)
   char line[256];
   ASSERT(cli_line(b, line, sizeof(line)) > 0);
   ASSERT(strstr(line, "conns=1 ") != NULL);
+  ASSERT(strstr(line, "flood=1 ") != NULL);
   ASSERT(strstr(line, "last_eof=Excess Flood") != NULL);
   close(a);
   close(b);

@@ -733,3 +733,26 @@ TEST(persist_room_load_out_of_memory)
   ASSERT(failures >= 5);
   sf_cleanup(&p.f);
 }
+
+/* Each batch commit is timed once; a turn without rows is not. */
+TEST(persist_commit_times)
+{
+  pf_t p = {0};
+  reed_session_t *a = pf_start_in_chat(&p);
+  const reed_hist_t *h = reed_store_commit_times(p.st);
+  uint64_t before, in_buckets = 0;
+
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  before = h->count;
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(h->count, before);
+  ASSERT_EQ(reed_room_say(a, "Chat", 0, "one", 3, NULL, NULL), 0);
+  ASSERT_EQ(reed_room_say(a, "Chat", 0, "two", 3, NULL, NULL), 0);
+  ASSERT_EQ(reed_store_turn_end(p.st), 0);
+  ASSERT_EQ(h->count, before + 1);
+  for (size_t i = 0; i <= h->n_bounds; i++)
+    in_buckets += h->counts[i];
+  ASSERT_EQ(in_buckets, h->count);
+  ASSERT(h->sum >= 0);
+  pf_stop(&p);
+}

@@ -1,0 +1,3 @@
+TEST_ENTRY(metrics_allowed_table)
+TEST_ENTRY(metrics_allow_checked_in_config)
+TEST_ENTRY(metrics_route_loopback_and_refused)
