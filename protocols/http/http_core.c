@@ -75,7 +75,6 @@ reed__http_conn_new(const reed_proto_env_t *env, void **core)
   if (c == NULL)
     return REED_ENOMEM;
   c->env = env;
-  reed__http_head_init(&c->head);
   c->phase = P_IDLE;
   /* A connection that says nothing is dropped like an idle one. */
   timer_start(c, reed__http_conf(c)->header_timeout_ms);
@@ -93,8 +92,11 @@ request_clear(reed_http_core_t *c)
   c->body = NULL;
   c->body_len = c->body_need = 0;
   c->route = NULL;
-  /* An idle keep-alive connection keeps no buffer. */
-  reed__http_head_cleanup(&c->head);
+  /* An idle keep-alive connection (or a WebSocket) keeps no head. */
+  if (c->head != NULL)
+    reed__http_head_cleanup(c->head);
+  reed_free(c->head);
+  c->head = NULL;
 }
 
 void
@@ -109,6 +111,7 @@ reed__http_finish(reed_http_core_t *c)
     return;
   }
   request_clear(c);
+  c->served = true;
   if (!keep) {
     close_conn(c, "Connection closed");
     return;
@@ -188,7 +191,7 @@ content_length(const reed_http_head_t *h)
 static void
 fill_client(reed_http_core_t *c)
 {
-  const reed_http_head_t *h = &c->head;
+  const reed_http_head_t *h = c->head;
   const reed_peer_t *peer = c->env->transport->peer(c->env->transport->t);
   const char *xff[REED_HTTP_MAX_HEADERS];
   size_t n = 0;
@@ -208,7 +211,7 @@ fill_client(reed_http_core_t *c)
 static int
 check_head(reed_http_core_t *c, long long *len)
 {
-  reed_http_head_t *h = &c->head;
+  reed_http_head_t *h = c->head;
   const char *conn = reed__http_head_get(h, "Connection");
   const char *te = reed__http_head_get(h, "Transfer-Encoding");
   const char *host = reed__http_head_get(h, "Host");
@@ -238,6 +241,19 @@ check_head(reed_http_core_t *c, long long *len)
   return 0;
 }
 
+/* 404, or 405 with the methods the path has. */
+static void
+answer_miss(reed_http_core_t *c)
+{
+  bool some = c->allow[0] != '\0';
+
+  if (some)
+    reed_http_res_header(c->res, "Allow", c->allow);
+  reed_http_error(c->res, some ? 405 : 404,
+                  some ? "Method Not Allowed" : "Not Found");
+  reed__http_finish(c);
+}
+
 static void
 dispatch(reed_http_core_t *c)
 {
@@ -247,6 +263,10 @@ dispatch(reed_http_core_t *c)
   c->req.body = c->body;
   c->req.body_len = c->body_len;
   timer_stop(c);
+  if (c->route == NULL) {
+    answer_miss(c);
+    return;
+  }
   rc = c->route->handler(&c->req, res);
   if (c->phase == P_CLOSED)
     return;
@@ -263,7 +283,7 @@ dispatch(reed_http_core_t *c)
 static size_t
 max_body(const reed_http_core_t *c)
 {
-  if (c->route->max_body != NULL)
+  if (c->route != NULL && c->route->max_body != NULL)
     return c->route->max_body(c->env);
   return reed__http_conf(c)->max_body;
 }
@@ -274,7 +294,6 @@ on_head(reed_http_core_t *c)
 {
   const reed_http_state_t *st = c->env->module_state;
   const char *expect;
-  char allow[128];
   long long len = -1;
   int rc = check_head(c, &len);
 
@@ -282,27 +301,22 @@ on_head(reed_http_core_t *c)
     reed__http_fail(c, rc);
     return;
   }
+  /* Without a route, a body up to the default bound is still read (and
+   * dropped), so the connection stays usable. */
   c->route = reed__http_route_find(st->routes, st->n_routes, c->req.method,
-                                   c->req.path, allow, sizeof(allow));
-  if (c->route == NULL) {
-    if (len > 0)
-      c->res->keep_alive = false; /* the body is not read */
-    if (allow[0] != '\0')
-      reed_http_res_header(c->res, "Allow", allow);
-    reed_http_error(c->res, allow[0] ? 405 : 404,
-                    allow[0] ? "Method Not "
-                               "Allowed"
-                             : "Not Found");
-    reed__http_finish(c);
-    return;
-  }
+                                   c->req.path, c->allow, sizeof(c->allow));
   if (len > 0 && (unsigned long long)len > max_body(c)) {
     reed__http_fail(c, 413);
     return;
   }
-  expect = reed__http_head_get(&c->head, "Expect");
+  expect = reed__http_head_get(c->head, "Expect");
   if (expect != NULL && strcasecmp(expect, "100-continue") != 0) {
     reed__http_fail(c, 417);
+    return;
+  }
+  if (c->route == NULL && expect != NULL && len > 0) {
+    c->res->keep_alive = false; /* whether the body follows is unsure */
+    answer_miss(c);
     return;
   }
   if (len <= 0) {
@@ -317,7 +331,7 @@ on_head(reed_http_core_t *c)
   c->phase = P_BODY;
   c->progress_ms = now_ms(c);
   timer_start(c, reed__http_conf(c)->header_timeout_ms);
-  if (expect != NULL && c->head.minor >= 1)
+  if (expect != NULL && c->head->minor >= 1)
     reed__http_write_raw(c, "HTTP/1.1 100 Continue\r\n\r\n");
 }
 
@@ -327,11 +341,19 @@ feed_head(reed_http_core_t *c, const uint8_t *in, size_t len)
   size_t used = 0;
   int rc;
 
-  if (c->phase == P_IDLE) {
-    c->phase = P_HEAD;
-    timer_start(c, reed__http_conf(c)->header_timeout_ms);
+  /* The first request's head is timed from the connection's start (a
+   * slow first byte gains nothing), a later one's from its first byte. */
+  if (c->head == NULL) {
+    if ((c->head = reed_malloc(sizeof(*c->head))) == NULL) {
+      close_conn(c, "out of memory");
+      return len;
+    }
+    reed__http_head_init(c->head);
   }
-  rc = reed__http_head_feed(&c->head, in, len, &used);
+  if (c->phase == P_IDLE && c->served)
+    timer_start(c, reed__http_conf(c)->header_timeout_ms);
+  c->phase = P_HEAD;
+  rc = reed__http_head_feed(c->head, in, len, &used);
   if (rc == HTTP_HEAD_DONE)
     on_head(c);
   else if (rc != HTTP_HEAD_MORE)
@@ -420,7 +442,6 @@ reed__http_conn_free(void *core)
   if (c->res != NULL)
     c->res->core = NULL; /* a holder's respond becomes a no-op */
   request_clear(c);
-  reed__http_head_cleanup(&c->head);
   if (c->ws != NULL)
     reed__ws_free(c->ws);
   reed_free(c);

@@ -26,16 +26,18 @@ struct reed_http_res_s {
 
 struct reed_http_core_s {
   const reed_proto_env_t *env;
-  reed_http_head_t head;
+  reed_http_head_t *head; /* while a request is read and answered */
   int phase;
   uint64_t timer;
   uint64_t progress_ms; /* when body bytes last arrived */
+  bool served;          /* a request was answered on this connection */
   const reed_http_route_t *route;
   uint8_t *body;
   size_t body_len, body_need;
   reed_http_res_t *res; /* the request being answered */
   reed_ws_t *ws;        /* after an upgrade */
   char client_ip[46];
+  char allow[64]; /* a 405's Allow, "" for a 404: the request had no route */
   reed_http_req_t req;
 };
 

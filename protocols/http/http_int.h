@@ -36,9 +36,10 @@ typedef struct reed_http_head_s {
   size_t line;      /* offset of the line being read */
   size_t hdr_bytes; /* bytes of header lines so far */
   int state;
-  int minor;               /* HTTP/1.<minor> */
-  uint32_t method, target; /* offsets in buf */
-  uint32_t name[REED_HTTP_MAX_HEADERS], value[REED_HTTP_MAX_HEADERS];
+  int minor; /* HTTP/1.<minor> */
+  /* Offsets in buf, which the bounds keep under 64 KiB. */
+  uint16_t method, target;
+  uint16_t name[REED_HTTP_MAX_HEADERS], value[REED_HTTP_MAX_HEADERS];
   unsigned n_headers;
 } reed_http_head_t;
 

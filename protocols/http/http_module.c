@@ -89,6 +89,15 @@ conf_check(const void *conf, reed_conf_err_t *err)
   return 0;
 }
 
+/* The list fields, freed here too so that a conf made outside the loader
+ * (the unit tests' world) leaves nothing; the loader's own free after this
+ * finds them empty. */
+static void
+conf_cleanup(void *conf)
+{
+  reed_conf_fields_free(conf, directives);
+}
+
 static int
 init(const reed_module_env_t *env, void **state)
 {
@@ -141,6 +150,7 @@ const reed_protocol_module_t reed_http_module = {
     .directives = directives,
     .conf_size = sizeof(reed_http_conf_t),
     .conf_check = conf_check,
+    .conf_cleanup = conf_cleanup,
     .init = init,
     .cleanup = cleanup,
     .conn_new = reed__http_conn_new,

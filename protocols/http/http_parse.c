@@ -74,12 +74,16 @@ take(reed_http_head_t *h, const uint8_t *p, size_t n)
   if (h->state == ST_REQLINE && line_len > REED_HTTP_MAX_LINE + 1)
     return 414;
   if (h->state == ST_HEADERS &&
-      h->hdr_bytes + line_len > REED_HTTP_MAX_HEADER_BYTES)
-    return 431;
+      h->hdr_bytes + line_len + 1 > REED_HTTP_MAX_HEADER_BYTES)
+    return 431; /* + 1: the LF to come counts too */
   if (reserve(h, n) != 0)
     return 500;
   memcpy(h->buf + h->len, p, n);
   h->len += n;
+  /* One byte past the bound is only allowed as the line's CR. */
+  if (h->state == ST_REQLINE && n > 0 && line_len == REED_HTTP_MAX_LINE + 1 &&
+      h->buf[h->len - 1] != '\r')
+    return 414;
   return 0;
 }
 
@@ -112,8 +116,8 @@ parse_reqline(reed_http_head_t *h, char *s)
     return 400;
   *sp1 = '\0';
   *sp2 = '\0';
-  h->method = (uint32_t)(s - h->buf);
-  h->target = (uint32_t)(sp1 + 1 - h->buf);
+  h->method = (uint16_t)(s - h->buf);
+  h->target = (uint16_t)(sp1 + 1 - h->buf);
   return parse_version(sp2 + 1, &h->minor);
 }
 
@@ -144,8 +148,8 @@ parse_header(reed_http_head_t *h, char *s, size_t n)
       return 400;
   *colon = '\0';
   *end = '\0';
-  h->name[h->n_headers] = (uint32_t)(s - h->buf);
-  h->value[h->n_headers] = (uint32_t)(v - h->buf);
+  h->name[h->n_headers] = (uint16_t)(s - h->buf);
+  h->value[h->n_headers] = (uint16_t)(v - h->buf);
   h->n_headers++;
   return 0;
 }

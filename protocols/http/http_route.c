@@ -11,7 +11,7 @@ reed_http_header(const reed_http_req_t *req, const char *name)
 {
   const reed_http_core_t *c = req->core_;
 
-  return reed__http_head_get(&c->head, name);
+  return reed__http_head_get(c->head, name);
 }
 
 /* The length of the row's path when it matches `path`, else -1. */

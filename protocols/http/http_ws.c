@@ -174,6 +174,7 @@ on_close_wait(void *arg)
 
   ws->close_timer = 0;
   ws->state = WS_DONE;
+  tell_closed(ws, "Connection closed"); /* net calls no eof after ours */
   r->close(r->t, "WebSocket closed");
 }
 
@@ -304,8 +305,9 @@ on_message(reed_ws_t *ws)
   ws->msg_op = 0;
   if (text && !reed_utf8_valid(ws->msg, ws->msg_len))
     return 1007;
-  if (ws->state == WS_OPEN && ws->ops->message != NULL)
-    ws->ops->message(ws->ud, text, ws->msg, ws->msg_len);
+  if (ws->state == WS_OPEN && ws->ops->message != NULL) /* never NULL */
+    ws->ops->message(ws->ud, text, ws->msg ? ws->msg : (const uint8_t *)"",
+                     ws->msg_len);
   if (ws->msg_cap > 4096) { /* a big message's room is not kept */
     reed_free(ws->msg);
     ws->msg = NULL;

@@ -86,7 +86,7 @@ origin_allowed(const reed_http_req_t *req, const reed_http_conf_t *conf)
 static bool
 offered(const reed_http_core_t *c, const char *proto)
 {
-  const reed_http_head_t *h = &c->head;
+  const reed_http_head_t *h = c->head;
 
   for (unsigned i = 0; i < h->n_headers; i++)
     if (strcasecmp(HEAD_STR(h, h->name[i]), "Sec-WebSocket-Protocol") == 0 &&
@@ -103,7 +103,7 @@ check_upgrade(const reed_http_req_t *req, reed_http_res_t *res,
   const char *version = reed_http_header(req, "Sec-WebSocket-Version");
   const char *key = reed_http_header(req, "Sec-WebSocket-Key");
 
-  if (strcmp(req->method, "GET") != 0 || c->head.minor < 1 ||
+  if (strcmp(req->method, "GET") != 0 || c->head->minor < 1 ||
       !reed__http_has_token(reed_http_header(req, "Upgrade"), "websocket") ||
       !reed__http_has_token(reed_http_header(req, "Connection"), "upgrade"))
     return REED_EINVAL;
