@@ -282,6 +282,24 @@ def main():
         # flight.
         rc = srv.stop()
         assert rc == 0, (rc, srv.log_lines[-20:])
+
+        # The keys are the server's alone; a restart with the name back
+        # serves the stored certificate from its first handshake.
+        data = os.path.join(srv.dir, "data")
+        for f in ("acme-account-key.pem", "acme-key.pem"):
+            mode = os.stat(os.path.join(data, f)).st_mode & 0o777
+            assert mode == 0o600, (f, oct(mode))
+        srv.extra_ini["acme"]["names"] = NAME
+        again = ReedServer(listeners=srv.listeners, extra_ini=srv.extra_ini,
+                           data_dir=srv.dir)
+        try:
+            again.start()
+            served = tls_connect(again.port("irc", "ssl"), root).getpeercert()
+            assert norm(served["serialNumber"]) == norm(held), (served, held)
+            assert any(INSTALLED + held in l for l in again.log_lines)
+            assert again.stop() == 0
+        finally:
+            again.stop()
         print("ok: first %s, renewed %s, %d messages across; %s" %
               (first, second, n, problems[0].strip()))
     finally:
