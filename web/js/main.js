@@ -47,6 +47,8 @@ function setupLogin() {
 
 function connect(nick, account, password) {
   if (ui.conn) ui.conn.quit();
+  ui.chat = null;
+  ui.active = null;
   const chat = new Chat((cmd, ...p) => ui.conn.send(cmd, ...p), changed, (c) => ui.conn.has(c));
   ui.chat = chat;
   ui.conn = new Connection({
@@ -66,6 +68,7 @@ function status(state, why) {
     view.setStatus('online');
     const rooms = new Set(ui.prefs.rooms);
     for (const b of chat.buffers.values()) if (b.kind === 'channel') rooms.add(b.name);
+    if (ui.active === chat.server && rooms.size) ui.pending = chat.fold([...rooms][0]);
     for (const r of rooms) chat.join(r);
     if (chat.account || ui.conn.opts.account) chat.send('CHATHISTORY', 'TARGETS', `timestamp=${new Date().toISOString()}`, 'timestamp=1970-01-01T00:00:00.000Z', '50');
   } else if (state === 'connecting') {
@@ -82,6 +85,7 @@ function status(state, why) {
 
 function changed(what, b) {
   const chat = ui.chat;
+  if (!chat || !ui.active) return; // the Chat being made
   if (what === 'buffers') {
     if (b && chat.buffer(b.name) === b && chat.fold(b.name) === ui.pending) {
       ui.pending = '';

@@ -18,7 +18,7 @@ export function renderBuffers(chat, active, onPick) {
     total += n;
     list.append(el('li', {
       className: `${b === active ? 'active' : ''} ${n ? 'unread' : ''}`,
-      dataset: { name: b.name, kind: b.kind },
+      dataset: { name: b.name, kind: b.kind, count: String(b.ids.size) },
       on: { click: () => onPick(b) },
     }, el('span', { className: 'name', textContent: bufferLabel(b) }),
     n ? el('span', { className: 'badge', textContent: String(n) }) : null));

@@ -1,0 +1,73 @@
+// A client others wrote against reed's XMPP WebSocket (RFC 7395):
+// Converse.js (the converse.js npm package's dist/ bundle) in headless
+// Chromium with websocket_url set to /xmpp-websocket and no connection
+// discovery logs in with an account registered on reed, joins a MUC room,
+// and exchanges messages with a TCP IRC client in the same room (#lobby on
+// IRC). The page and Converse's files are served by the test under reed's
+// own origin (routed URLs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, normalize } from 'node:path';
+import { Reed } from './reed.mjs';
+import { IrcPeer } from './ircpeer.mjs';
+import * as B from './browser.mjs';
+
+const require = createRequire(import.meta.url);
+const dist = join(dirname(require.resolve('converse.js/package.json')), 'dist');
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.html': 'text/html' };
+
+function page(ws) {
+  const config = {
+    websocket_url: ws, discover_connection_methods: false, assets_path: '/converse/',
+    authentication: 'login', auto_login: true, jid: 'erin@localhost', password: 'erin-password',
+    auto_join_rooms: [{ jid: 'lobby@conference.localhost', nick: 'erin' }],
+    view_mode: 'fullscreen', loglevel: 'info', play_sounds: false, show_send_button: true,
+    muc_show_logs_before_join: true, i18n: 'en', whitelisted_plugins: [], blacklisted_plugins: [],
+  };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Converse</title>
+<link rel="stylesheet" href="/converse/converse.min.css"></head><body class="converse-fullscreen">
+<script src="/converse/converse.min.js"></script>
+<script>converse.initialize(${JSON.stringify(config)});</script></body></html>`;
+}
+
+let reed, browser, carol;
+
+before(async () => {
+  reed = await new Reed({ protos: ['irc', 'xmpp', 'http'], extra: { xmpp: { require_tls: 'no' } } }).start();
+  reed.addAccount('erin', 'erin-password');
+  browser = await B.launch();
+});
+
+after(async () => {
+  if (carol) carol.close();
+  if (browser) await browser.close();
+  if (reed) await reed.stop();
+});
+
+test('Converse.js joins a MUC room over /xmpp-websocket and talks with IRC', async () => {
+  carol = await new IrcPeer(reed.port('irc'), 'carol').register();
+  await carol.join('#lobby');
+  const p = await B.newPage(browser);
+  const ws = `ws://127.0.0.1:${reed.port('http')}/xmpp-websocket`;
+  await p.route(`${reed.url}converse/**`, (route) => {
+    const path = normalize(decodeURIComponent(new URL(route.request().url()).pathname));
+    if (path === '/converse/index.html') return route.fulfill({ contentType: 'text/html', body: page(ws) });
+    const file = join(dist, path.slice('/converse/'.length));
+    if (!file.startsWith(dist) || !existsSync(file)) return route.fulfill({ status: 404, body: 'no' });
+    return route.fulfill({ contentType: TYPES[extname(file)] || 'application/octet-stream', body: readFileSync(file) });
+  });
+  await p.goto(`${reed.url}converse/index.html`);
+  await carol.wait((l) => l.startsWith(':erin!') && / JOIN :?#lobby/.test(l), 'erin joining #lobby', 30000);
+  const box = p.locator('converse-muc textarea.chat-textarea');
+  await box.waitFor({ timeout: 30000 });
+  await box.fill('hello from converse');
+  await box.press('Enter');
+  await carol.expect('PRIVMSG #lobby :hello from converse');
+  carol.send('PRIVMSG #lobby :hello from irc');
+  await p.locator('.chat-msg__text', { hasText: 'hello from irc' }).first().waitFor();
+  assert.ok(await p.locator('.chat-msg__text', { hasText: 'hello from converse' }).first().isVisible());
+  await B.shot(p, 'converse');
+  assert.deepEqual(p.dialogs, []);
+});
