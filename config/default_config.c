@@ -22,4 +22,7 @@ const char reed__config_default_text[] =
     "listen = ssl:5223:interface=127.0.0.1\n"
     "\n"
     "[amp]\n"
-    "listen = tcp:7227:interface=127.0.0.1\n";
+    "listen = tcp:7227:interface=127.0.0.1\n"
+    "\n"
+    "[http]\n"
+    "listen = tcp:8080:interface=127.0.0.1\n";

@@ -13,6 +13,9 @@ extern const reed_protocol_module_t reed_xmpp_module;
 #ifdef REED_HAVE_AMP
 extern const reed_protocol_module_t reed_amp_module;
 #endif
+#ifdef REED_HAVE_HTTP
+extern const reed_protocol_module_t reed_http_module;
+#endif
 
 extern const reed_protocol_module_t *const reed_protocol_modules[];
 
@@ -25,6 +28,9 @@ const reed_protocol_module_t *const reed_protocol_modules[] = {
 #endif
 #ifdef REED_HAVE_AMP
     &reed_amp_module,
+#endif
+#ifdef REED_HAVE_HTTP
+    &reed_http_module,
 #endif
     NULL,
 };
