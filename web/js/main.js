@@ -104,6 +104,7 @@ function changed(what, b) {
   } else if (what === 'members' && b === ui.active) {
     view.renderMembers(chat, b, pickMember);
   } else if (what === 'topic' || what === 'me') {
+    if (what === 'me' && ui.conn && chat.me) ui.conn.opts.nick = chat.me; // kept across reconnects
     view.renderHeader(chat, ui.active);
   } else if (what === 'rooms' && $('#rooms').open) {
     renderRooms(chat, joinFromList);

@@ -71,3 +71,12 @@ test('Converse.js joins a MUC room over /xmpp-websocket and talks with IRC', asy
   await B.shot(p, 'converse');
   assert.deepEqual(p.dialogs, []);
 });
+
+test("reed's web client shows the Converse.js user as an XMPP member", async () => {
+  const web = await B.newPage(browser);
+  await B.login(web, reed.url, { nick: 'gus', rooms: ['#lobby'] });
+  await B.waitMember(web, 'erin', 'xmpp');
+  await B.waitMember(web, 'carol', 'irc');
+  await B.waitMessage(web, 'hello from converse');
+  B.checkPage(web, 'web client');
+});

@@ -2,8 +2,8 @@
 // and an AMP client on the real reed: everyone sees everyone's messages and
 // where each member comes from, /me and the topic cross, history comes back
 // after a reload, a redaction disappears for the others, unread counts and
-// read markers, a private conversation, a nick change, and markup in a
-// message stays text. Screenshots are kept in the build directory.
+// read markers, a private conversation, a nick change, reconnecting after
+// the server cut the link, and markup in a message stays text. Screenshots are kept in the build directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Reed } from './reed.mjs';
@@ -15,7 +15,7 @@ const XSS = '<img src=x onerror=alert(1)>';
 let reed, browser, ann, bob, carol, dave;
 
 before(async () => {
-  reed = await new Reed({ protos: ['irc', 'amp', 'http'] }).start();
+  reed = await new Reed({ protos: ['irc', 'amp', 'http'], extra: { irc: { oper: 'root rootpw' } } }).start();
   reed.addAccount('ann', 'ann-password');
   browser = await B.launch();
 });
@@ -166,4 +166,18 @@ test('the room list shows rooms and joins one', async () => {
   await B.waitMember(ann, 'bobby');
   await B.type(ann, '/part');
   await ann.waitForSelector('#buffers li[data-name="#side"]', { state: 'detached' });
+});
+
+test('a cut link comes back: the client reconnects and joins its rooms again', async () => {
+  carol.send('OPER root rootpw');
+  await carol.expect(' 381 ');
+  const before = carol.lines.length;
+  carol.send('KILL bobby :testing the reconnect');
+  await bob.waitForSelector('#status.off');
+  await carol.wait((l) => carol.lines.indexOf(l) >= before && l.startsWith(':bobby!') && / JOIN /.test(l), 'bobby back in a room', 30000);
+  await bob.waitForSelector('#status:text-is("online")');
+  carol.send('PRIVMSG #lobby :welcome back');
+  await B.openBuffer(bob, '#lobby');
+  await B.waitMessage(bob, 'welcome back');
+  B.checkPage(bob, 'bob');
 });
