@@ -3,20 +3,19 @@
 // Chromium with websocket_url set to /xmpp-websocket and no connection
 // discovery logs in with an account registered on reed, joins a MUC room,
 // and exchanges messages with a TCP IRC client in the same room (#lobby on
-// IRC). The page and Converse's files are served by the test under reed's
-// own origin (routed URLs).
+// IRC). The page and Converse's files come from another origin on this
+// machine (static.mjs), as a site hosting Converse would serve them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Reed } from './reed.mjs';
+import { serve } from './static.mjs';
 import { IrcPeer } from './ircpeer.mjs';
 import * as B from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = join(dirname(require.resolve('converse.js/package.json')), 'dist');
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 function page(ws) {
   const config = {
@@ -32,7 +31,7 @@ function page(ws) {
 <script>converse.initialize(${JSON.stringify(config)});</script></body></html>`;
 }
 
-let reed, browser, carol;
+let reed, browser, carol, site;
 
 before(async () => {
   reed = await new Reed({ protos: ['irc', 'xmpp', 'http'], extra: { xmpp: { require_tls: 'no' } } }).start();
@@ -43,6 +42,7 @@ before(async () => {
 after(async () => {
   if (carol) carol.close();
   if (browser) await browser.close();
+  if (site) site.close();
   if (reed) await reed.stop();
 });
 
@@ -51,14 +51,8 @@ test('Converse.js joins a MUC room over /xmpp-websocket and talks with IRC', asy
   await carol.join('#lobby');
   const p = await B.newPage(browser);
   const ws = `ws://127.0.0.1:${reed.port('http')}/xmpp-websocket`;
-  await p.route(`${reed.url}converse/**`, (route) => {
-    const path = normalize(decodeURIComponent(new URL(route.request().url()).pathname));
-    if (path === '/converse/index.html') return route.fulfill({ contentType: 'text/html', body: page(ws) });
-    const file = join(dist, path.slice('/converse/'.length));
-    if (!file.startsWith(dist) || !existsSync(file)) return route.fulfill({ status: 404, body: 'no' });
-    return route.fulfill({ contentType: TYPES[extname(file)] || 'application/octet-stream', body: readFileSync(file) });
-  });
-  await p.goto(`${reed.url}converse/index.html`);
+  site = await serve({ pages: { '/index.html': page(ws) }, dirs: { '/converse/': dist } });
+  await p.goto(`${site.url}/index.html`);
   await carol.wait((l) => l.startsWith(':erin!') && / JOIN :?#lobby/.test(l), 'erin joining #lobby', 30000);
   const box = p.locator('converse-muc textarea.chat-textarea');
   await box.waitFor({ timeout: 30000 });
