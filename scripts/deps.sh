@@ -11,7 +11,7 @@ pkgs="gcc make cmake pkg-config ca-certificates openssl
   clang libclang-rt-14-dev clang-format
   python3 python3-irc python3-twisted python3-slixmpp"
 if [ "${1:-}" = test ]; then
-  pkgs="$pkgs prosody chromium"
+  pkgs="$pkgs prosody python3-websockets chromium"
   # node and npm from Debian unless some node is there already (a
   # nodesource nodejs brings its own npm and conflicts with Debian's).
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

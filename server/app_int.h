@@ -11,6 +11,7 @@
 #include "reed_bot.h"
 #endif
 #include "config.h"
+#include "inner.h"
 #include "modhost.h"
 #include "model.h"
 #include "net.h"
@@ -42,6 +43,7 @@ typedef struct app_s {
   uint64_t reload_timer; /* a REHASH's reload, due at the loop's top */
   reed_portal_t *portal;
   reed_modhost_t modules;
+  reed_inner_host_t inner; /* IRC and XMPP over WebSocket (inner.h) */
   char cert[PATH_MAX_LEN], key[PATH_MAX_LEN];
 #ifdef REED_HAVE_BOTS
   reed_bot_plugin_t *plugins[MAX_PLUGINS];
@@ -102,8 +104,10 @@ int reed__app_check_tls(app_t *a, const char *path);
 /* cli_account.c: `reed account ...` (argv after "account"). Returns the
  * exit status; 2 is a usage error, for which main prints the usage. */
 int reed__app_account_main(app_t *a, int argc, char **argv);
-/* host.c: fills a->host (after the net exists). */
+/* host.c: fills a->host (after the net exists), and a->inner once the
+ * modules have started. */
 void reed__app_host_init(app_t *a);
+void reed__app_inner_init(app_t *a);
 
 /* cli_ban.c: `reed ban add|del|list` (argv after "ban"); as above. */
 int reed__app_ban_main(app_t *a, int argc, char **argv);

@@ -161,7 +161,10 @@ start(app_t *a)
       .server_conf = s,
   };
   reed_net_set_services(a->net, &svc);
-  if (reed__app_start_modules(a) != 0 || reed__app_start_listeners(a) != 0)
+  if (reed__app_start_modules(a) != 0)
+    return 1;
+  reed__app_inner_init(a);
+  if (reed__app_start_listeners(a) != 0)
     return 1;
   reed__app_load_plugins(a);
   return 0;

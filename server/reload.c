@@ -89,6 +89,7 @@ apply_config(app_t *a, reed_config_t *cfg)
   reed_portal_set_hash_level(a->portal, cfg->server.password_hash);
   reed_portal_set_password_min(a->portal, (size_t)cfg->server.password_min);
   reed_modhost_reload(&a->modules, cfg);
+  reed_inner_reload(&a->inner, cfg);
   reed_portal_set_throttle(a->portal, &tf);
   reed_portal_set_reg_throttle(a->portal, &rf);
   for (size_t i = 0; reed_protocol_modules[i] != NULL; i++) {

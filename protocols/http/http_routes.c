@@ -8,6 +8,12 @@
 #include "http_int.h"
 
 /* WebSocket endpoints */
+/* IRC (IRCv3 websocket) and XMPP (RFC 7395) over WebSocket, XEP-0156
+ * discovery (http_ws_irc.c, http_ws_xmpp.c, http_wsb.c). */
+int reed_ws_irc_route(const reed_http_req_t *req, reed_http_res_t *res);
+int reed_ws_xmpp_route(const reed_http_req_t *req, reed_http_res_t *res);
+int reed_host_meta_route(const reed_http_req_t *req, reed_http_res_t *res);
+int reed_host_meta_json_route(const reed_http_req_t *req, reed_http_res_t *res);
 
 /* /metrics */
 
@@ -20,6 +26,14 @@ int reed__http_static(const reed_http_req_t *req, reed_http_res_t *res);
 
 const reed_http_route_t reed__http_routes[] = {
     /* WebSocket endpoints */
+    {.method = "GET", .path = "/irc", .handler = reed_ws_irc_route},
+    {.method = "GET", .path = "/xmpp-websocket", .handler = reed_ws_xmpp_route},
+    {.method = "GET",
+     .path = "/.well-known/host-meta",
+     .handler = reed_host_meta_route},
+    {.method = "GET",
+     .path = "/.well-known/host-meta.json",
+     .handler = reed_host_meta_json_route},
 
     /* /metrics */
 

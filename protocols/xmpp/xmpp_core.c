@@ -136,7 +136,9 @@ parser_ready(reed_xmpp_core_t *c)
       reed_xml_limits_t lim = {.max_stanza = reed__xmpp_conf(c)->max_stanza};
       reed_xml_stream_set_limits(c->xml, &lim);
     }
-    return reed_xml_stream_reset(c->xml);
+    if (reed_xml_stream_reset(c->xml) < 0)
+      return REED_ENOMEM;
+    return c->ws ? reed__xmpp_ws_prime(c) : 0;
   }
   return 0;
 }
@@ -193,6 +195,22 @@ keepalive_interval(const reed_xmpp_core_t *c)
   return sv != NULL && sv->ping_interval > 0 ? sv->ping_interval : 120000;
 }
 
+/* No whitespace between WebSocket messages (RFC 7395 3.3): an XEP-0199
+ * ping, whose result the dispatch drops as any result to the server. */
+static void
+ws_ping(reed_xmpp_core_t *c)
+{
+  xmpp_out_t o;
+  char id[48];
+
+  reed__xmpp_new_id(c, id, sizeof(id));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "iq", c->full_jid, reed__xmpp_domain(c), "get", id);
+  reed__xmpp_out_raw(&o, "><ping xmlns='urn:xmpp:ping'/></iq>");
+  reed__xmpp_send(c, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
 static void
 keepalive(void *arg)
 {
@@ -205,7 +223,10 @@ keepalive(void *arg)
   if (c->closed || !(c->bound || (c->component && c->authed)))
     return;
   if (idle >= every) {
-    reed__xmpp_send_raw(c, " ");
+    if (c->ws)
+      ws_ping(c);
+    else
+      reed__xmpp_send_raw(c, " ");
     idle = 0;
   }
   if (!c->closed)
@@ -273,8 +294,11 @@ reed__xmpp_conn_new(const reed_proto_env_t *env, void **core)
   c->env = env;
   c->st = env->module_state;
   c->component = env->role != NULL && strcmp(env->role, REED_XCOMP_ROLE) == 0;
+  c->ws = env->framing == REED_FRAMING_WEBSOCKET && !c->component;
   lim.max_stanza = reed__xmpp_conf(c)->max_stanza_pre_auth;
   rc = reed_xml_stream_new(&lim, &xml_cbs, c, &c->xml);
+  if (rc == 0 && c->ws)
+    rc = reed__xmpp_ws_prime(c);
   if (rc == 0)
     rc = start_timer(c);
   if (rc < 0) {

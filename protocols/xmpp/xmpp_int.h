@@ -11,6 +11,7 @@
 #include "xmpp_xml.h"
 
 #define REED_NS_STREAM_ERR "urn:ietf:params:xml:ns:xmpp-streams"
+#define REED_NS_FRAMING "urn:ietf:params:xml:ns:xmpp-framing" /* RFC 7395 */
 #define REED_NS_STANZA_ERR "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define REED_NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
 #define REED_NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
@@ -147,6 +148,9 @@ struct reed_xmpp_core_s {
   /* A component_listen connection: an XEP-0114 component, not a client
    * (xmpp_component.h); its state is in the XMPP_EXT_COMPONENT slot. */
   bool component;
+  /* env->framing is REED_FRAMING_WEBSOCKET: RFC 7395 (xmpp_ws.c). */
+  bool ws;
+  bool ws_priming;     /* the synthetic header is being fed: not the client's */
   uint64_t timer;      /* negotiation timeout */
   uint64_t ka_timer;   /* whitespace keepalive, once bound */
   uint64_t last_rx_ms; /* when input last came */
@@ -221,7 +225,7 @@ typedef int (*xmpp_out_hook_fn)(reed_xmpp_core_t *c, const void *head,
 extern const xmpp_out_hook_fn reed__xmpp_out_hook;
 int reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
                                size_t head_len, reed_buf_t *body);
-/* Writes our stream header (once per stream). */
+/* Writes our stream header (once per stream): <open/> over WebSocket. */
 void reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to);
 /* RFC 6120 4.9: our header first when it has not gone out, then
  * <stream:error> with `cond` (and `text` when not NULL), </stream:stream>,
@@ -404,6 +408,24 @@ void reed__xmpp_conn_free(void *core);
 /* Sends a single space after [server] ping_interval of silence from the
  * client, from bind on (RFC 6120 4.6.1): a dead peer then fails a write. */
 void reed__xmpp_keepalive_start(reed_xmpp_core_t *c);
+
+/* ---- WebSocket framing (xmpp_ws.c, RFC 7395) -------------------------------
+ * prime: feeds the parser the synthetic stream header the client's
+ * messages then sit in (at conn_new and after each reset); 0 or
+ * REED_ENOMEM. secure: the WebSocket's own TLS, or a loopback peer, counts
+ * as encryption (require_tls; no STARTTLS over WebSocket). element: takes
+ * <open/>, <close/> and what comes before <open/>; true when it did.
+ * ws_open (xmpp_stream.c): the client's <open/>, as a stream header.
+ * ws_write: one transport write per top-level element (the output hook's
+ * last step in this framing). stream_end: "</stream:stream>", or <close/>
+ * over WebSocket. */
+int reed__xmpp_ws_prime(reed_xmpp_core_t *c);
+bool reed__xmpp_ws_secure(const reed_xmpp_core_t *c);
+bool reed__xmpp_ws_element(reed_xmpp_core_t *c, reed_xml_el_t *el);
+void reed__xmpp_ws_open(reed_xmpp_core_t *c, const reed_xml_el_t *open);
+int reed__xmpp_ws_write(reed_xmpp_core_t *c, const void *head, size_t head_len,
+                        reed_buf_t *body);
+const char *reed__xmpp_stream_end(const reed_xmpp_core_t *c);
 
 #include "xmpp_auth.h"
 

@@ -71,8 +71,11 @@ reed__xmpp_transport_write(reed_xmpp_core_t *c, const void *head,
 
   if (c->closed)
     return REED_ECLOSED;
-  rc = head != NULL ? t->write2(t->t, head, head_len, body)
-                    : t->write(t->t, body);
+  if (c->ws)
+    rc = reed__xmpp_ws_write(c, head, head_len, body);
+  else
+    rc = head != NULL ? t->write2(t->t, head, head_len, body)
+                      : t->write(t->t, body);
   if (rc < 0)
     c->closed = true; /* over the send-queue limit: net is closing it */
   return rc;
@@ -133,6 +136,12 @@ reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
   out(c, head, head_len, body, 1); /* the head starts the one stanza */
 }
 
+const char *
+reed__xmpp_stream_end(const reed_xmpp_core_t *c)
+{
+  return c->ws ? "<close xmlns='" REED_NS_FRAMING "'/>" : "</stream:stream>";
+}
+
 /* RFC 6120 4.7: from is our domain, id fresh for each stream, to the
  * client's 'from' when it gave one. */
 void
@@ -145,6 +154,16 @@ reed__xmpp_send_header(reed_xmpp_core_t *c, const char *to)
   c->header_out = true;
   reed__xmpp_new_id(c, c->stream_id, sizeof(c->stream_id));
   reed__xmpp_out_init(&o);
+  if (c->ws) { /* RFC 7395 3.4 */
+    reed__xmpp_out_raw(&o, "<open xmlns='" REED_NS_FRAMING "'");
+    reed__xmpp_out_attr(&o, "id", c->stream_id);
+    reed__xmpp_out_attr(&o, "from", reed__xmpp_domain(c));
+    reed__xmpp_out_attr(&o, "to", to);
+    reed__xmpp_out_raw(&o, " version='1.0' xml:lang='en'/>");
+    reed__xmpp_send(c, &o);
+    reed__xmpp_out_cleanup(&o);
+    return;
+  }
   /* A component's stream (XEP-0114) ends here only on an error. */
   reed__xmpp_out_raw(&o, "<?xml version='1.0'?><stream:stream xmlns='");
   reed__xmpp_out_raw(&o, c->component ? REED_NS_COMPONENT : REED_NS_CLIENT);
@@ -187,7 +206,8 @@ reed__xmpp_stream_error(reed_xmpp_core_t *c, const char *cond, const char *text)
     reed__xmpp_out_text(&o, text, strlen(text));
     reed__xmpp_out_raw(&o, "</text>");
   }
-  reed__xmpp_out_raw(&o, "</stream:error></stream:stream>");
+  reed__xmpp_out_raw(&o, "</stream:error>");
+  reed__xmpp_out_raw(&o, reed__xmpp_stream_end(c));
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);
   snprintf(reason, sizeof(reason), "XMPP stream error: %s", cond);

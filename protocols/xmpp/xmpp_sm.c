@@ -205,13 +205,14 @@ reed__xsm_ack(xsm_t *sm, uint32_t h)
 static void
 too_high(reed_xmpp_core_t *c, xsm_t *sm, uint32_t h)
 {
-  char buf[320];
+  char buf[360];
 
   snprintf(buf, sizeof(buf),
            "<stream:error><undefined-condition xmlns='" REED_NS_STREAM_ERR
            "'/><handled-count-too-high xmlns='" REED_NS_SM
-           "' h='%lu' send-count='%lu'/></stream:error></stream:stream>",
-           (unsigned long)h, (unsigned long)sm->h_out);
+           "' h='%lu' send-count='%lu'/></stream:error>%s",
+           (unsigned long)h, (unsigned long)sm->h_out,
+           reed__xmpp_stream_end(c));
   reed__xmpp_send_raw(c, buf);
   reed__xmpp_close(c, "XMPP stream error: handled-count-too-high");
 }

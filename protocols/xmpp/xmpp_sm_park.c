@@ -221,7 +221,8 @@ close_live(reed_xmpp_core_t *old)
   reed__xmpp_send_raw(old, "<stream:error><conflict xmlns='" REED_NS_STREAM_ERR
                            "'/><text xmlns='" REED_NS_STREAM_ERR
                            "'>Resumed by another stream</text>"
-                           "</stream:error></stream:stream>");
+                           "</stream:error>");
+  reed__xmpp_send_raw(old, reed__xmpp_stream_end(old));
   old->closed = true;
   old->env->transport->close(old->env->transport->t, "Resumed elsewhere");
   if (old->ka_timer != 0)

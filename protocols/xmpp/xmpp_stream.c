@@ -99,22 +99,15 @@ peer_tls(const reed_xmpp_core_t *c)
   return peer != NULL && peer->tls;
 }
 
-void
-reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
-                          const char *default_ns)
+/* The client's header (or its <open/> over WebSocket) came. */
+static void
+opened(reed_xmpp_core_t *c, const reed_xml_el_t *hdr, bool ns_ok)
 {
-  reed_xmpp_core_t *c = ud;
-
-  if (c->closed)
-    return;
-  if (c->component) {
-    reed__xcomp_stream_open(c, hdr, default_ns);
-    return;
-  }
   c->header_in = true;
-  c->secure = c->secure || peer_tls(c); /* a direct TLS listener */
+  /* A direct TLS listener; over WebSocket, its own TLS or loopback. */
+  c->secure = c->secure || (c->ws ? reed__xmpp_ws_secure(c) : peer_tls(c));
   reed__xmpp_send_header(c, echo_from(hdr));
-  if (strcmp(default_ns, REED_NS_CLIENT) != 0)
+  if (!ns_ok)
     reed__xmpp_stream_error(c, "invalid-namespace", NULL);
   else if (!host_ok(c, reed_xml_attr(hdr, "to")))
     reed__xmpp_stream_error(c, "host-unknown", NULL);
@@ -125,13 +118,34 @@ reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
 }
 
 void
+reed__xmpp_on_stream_open(void *ud, const reed_xml_el_t *hdr,
+                          const char *default_ns)
+{
+  reed_xmpp_core_t *c = ud;
+
+  if (c->closed || c->ws_priming)
+    return;
+  if (c->component) {
+    reed__xcomp_stream_open(c, hdr, default_ns);
+    return;
+  }
+  opened(c, hdr, strcmp(default_ns, REED_NS_CLIENT) == 0);
+}
+
+void
+reed__xmpp_ws_open(reed_xmpp_core_t *c, const reed_xml_el_t *open)
+{
+  opened(c, open, true);
+}
+
+void
 reed__xmpp_on_stream_close(void *ud)
 {
   reed_xmpp_core_t *c = ud;
 
   if (c->closed)
     return;
-  reed__xmpp_send_raw(c, "</stream:stream>");
+  reed__xmpp_send_raw(c, reed__xmpp_stream_end(c));
   reed__xmpp_close(c, "Stream closed");
 }
 
@@ -193,6 +207,8 @@ reed__xmpp_on_element(void *ud, reed_xml_el_t *el)
     reed__xcomp_element(c, el);
     return;
   }
+  if (c->ws && reed__xmpp_ws_element(c, el))
+    return;
   if (is_stanza(el)) {
     if (!tls_wanted(c) && !c->authed && reed__xmpp_register_preauth(c, el))
       return; /* XEP-0077 in-band registration */
@@ -216,7 +232,8 @@ reed__xmpp_on_element(void *ud, reed_xml_el_t *el)
 static bool
 tls_available(const reed_xmpp_core_t *c)
 {
-  return !c->secure && !c->authed && c->env->transport->start_tls != NULL;
+  return !c->secure && !c->authed && !c->ws &&
+         c->env->transport->start_tls != NULL;
 }
 
 void
@@ -238,8 +255,8 @@ reed__xmpp_nz_starttls(reed_xmpp_core_t *c, reed_xml_el_t *el)
 
   REED_UNUSED(el);
   if (!tls_available(c)) {
-    reed__xmpp_send_raw(c,
-                        "<failure xmlns='" REED_NS_TLS "'/></stream:stream>");
+    reed__xmpp_send_raw(c, "<failure xmlns='" REED_NS_TLS "'/>");
+    reed__xmpp_send_raw(c, reed__xmpp_stream_end(c));
     reed__xmpp_close(c, "STARTTLS refused");
     return;
   }

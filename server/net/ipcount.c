@@ -120,3 +120,42 @@ reed__ip_free_all(reed_net_t *net)
   reed_free(net->ips);
   net->ips = NULL;
 }
+
+/* ---- Inner sessions (net.h) ---------------------------------------------- */
+
+int
+reed_net_admit(reed_net_t *net, const char *ip)
+{
+  char key[INET6_ADDRSTRLEN + 4], mine[INET6_ADDRSTRLEN + 4];
+  bool exempt;
+
+  if (net->feeding != NULL) {
+    if (reed__ip_key(net->feeding->peer.ip, mine, sizeof(mine)) != 0)
+      reed_strlcpy(mine, net->feeding->peer.ip, sizeof(mine));
+    if (reed__ip_key(ip, key, sizeof(key)) != 0)
+      reed_strlcpy(key, ip, sizeof(key));
+    if (strcmp(key, mine) == 0)
+      return 1;
+  }
+  exempt = reed__rate_exempt(net, ip);
+  if ((!exempt && reed__rate_take(net, ip) == REED_ELIMIT) ||
+      reed__ip_acquire(net, ip, exempt ? 0 : net->limits.max_per_ip) != 0) {
+    net->refused++;
+    reed__gate_log(net, &net->refuse_gate, REED_LOG_WARN,
+                   "refused %s: too many connections from your address", ip);
+    return REED_ELIMIT;
+  }
+  return 0;
+}
+
+void
+reed_net_release(reed_net_t *net, const char *ip)
+{
+  reed__ip_release(net, ip);
+}
+
+uint64_t
+reed_net_next_conn_id(reed_net_t *net)
+{
+  return net->next_conn_id++;
+}

@@ -205,6 +205,18 @@ void reed_net_each_listener(reed_net_t *net,
                             void *ud);
 size_t reed_net_connections_of(const reed_net_t *net, const char *module);
 
+/* Sessions that are not net's sockets (the host's inner cores: IRC or
+ * XMPP over a WebSocket) under the address `ip` their carrier reports
+ * (after X-Forwarded-For). admit applies the connect rate and
+ * max_per_ip as an accepted connection gets them (limits.exempt too):
+ * 1 when the connection being fed now has that address, whose own slot
+ * then stands for both (nothing taken); 0 when a slot was taken (give
+ * it back with reed_net_release); REED_ELIMIT when refused (logged as a
+ * refusal). next_conn_id: a connection id no connection has. */
+int reed_net_admit(reed_net_t *net, const char *ip);
+void reed_net_release(reed_net_t *net, const char *ip);
+uint64_t reed_net_next_conn_id(reed_net_t *net);
+
 /* While held, no connection's output is written: it stays queued (up to
  * the send queue limit), and is flushed at the first turn end after the
  * hold is lifted. The turn-end hook sets it when the store could not

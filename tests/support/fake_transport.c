@@ -29,6 +29,8 @@ ft_write(void *t, reed_buf_t *buf)
     return REED_EQUEUEFULL;
   }
   append(ft, buf->data, buf->len);
+  if (ft->sep != NULL)
+    append(ft, ft->sep, strlen(ft->sep));
   ft->writes++;
   return 0;
 }
@@ -43,6 +45,8 @@ ft_write2(void *t, const void *head, size_t head_len, reed_buf_t *body)
     return REED_EQUEUEFULL;
   append(ft, head, head_len);
   append(ft, body->data, body->len);
+  if (ft->sep != NULL)
+    append(ft, ft->sep, strlen(ft->sep));
   ft->writes++;
   ft->writes2++;
   return 0;

@@ -20,6 +20,9 @@ typedef struct {
   int full;       /* when set, write returns REED_EQUEUEFULL */
   size_t writes;  /* write and write2 calls that succeeded */
   size_t writes2; /* of which write2 */
+  /* When set, appended to the output after each write: a test of
+   * message framing (WebSocket) sees where each write ends. */
+  const char *sep;
   /* Channel binding data by type (ft_set_channel_binding); given only
    * while peer.tls is set. */
   uint8_t cb_exporter[32], cb_end_point[REED_CHANNEL_BINDING_MAX];

@@ -265,6 +265,7 @@ tw_open(tw_t *w, tw_client_t *c, const char *name, fake_transport_t *ft)
       .log = &w->log,
       .conn_id = ++w->next_conn,
       .role = w->role,
+      .framing = w->framing,
   };
   rc = w->module->conn_new(&c->env, &c->core);
   if (rc != 0) {

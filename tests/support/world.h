@@ -80,6 +80,7 @@ struct tw_s {
   const void *server_conf; /* reed_server_conf_t for new clients, or NULL */
   const reed_host_t *host; /* env->host of new clients, or NULL */
   const char *role;        /* env->role of new clients (a listener's) */
+  unsigned framing;        /* env->framing of new clients (REED_FRAMING_*) */
   /* The module's migrations (with a store) and init ran with menv, as
    * the host runs them; clients get its state, and tw_free runs its
    * cleanup. */

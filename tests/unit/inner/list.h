@@ -1,0 +1,6 @@
+TEST_ENTRY(open_gives_the_module_env)
+TEST_ENTRY(open_refuses_what_is_not_enabled)
+TEST_ENTRY(conn_new_failure_frees)
+TEST_ENTRY(eof_shutdown_and_free_reach_the_core)
+TEST_ENTRY(reload_repoints_the_config)
+TEST_ENTRY(admission_per_address)

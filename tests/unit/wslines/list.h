@@ -1,0 +1,4 @@
+TEST_ENTRY(message_is_one_line)
+TEST_ENTRY(output_cut_at_each_lf)
+TEST_ENTRY(utf8_repair)
+TEST_ENTRY(subprotocol_pick)
