@@ -36,7 +36,9 @@ export class Reed {
     const sections = {
       server: {
         name: 'localhost', data_dir: join(this.dir, 'data'), registration: 'open', password_hash: 'min',
-        connect_burst: '1000', registration_per_ip: '100000', registration_burst: '100000',
+        // Every client of a test comes from 127.0.0.1, and a browser holds
+        // several keep-alive HTTP connections per page beside its WebSocket.
+        connect_burst: '1000', max_connections_per_ip: '1000', registration_per_ip: '100000', registration_burst: '100000',
         registration_global: '1000000', password_min: '1',
       },
     };

@@ -7,15 +7,15 @@
 // machine (static.mjs), as a site hosting Converse would serve them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Reed } from './reed.mjs';
 import { serve } from './static.mjs';
 import { IrcPeer } from './ircpeer.mjs';
 import * as B from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const dist = join(dirname(require.resolve('converse.js/package.json')), 'dist');
+// The package's exports map hides its files from require.resolve.
+const dist = join(dirname(fileURLToPath(import.meta.url)), 'node_modules', 'converse.js', 'dist');
 
 function page(ws) {
   const config = {
