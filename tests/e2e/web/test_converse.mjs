@@ -27,8 +27,8 @@ function page(ws) {
   };
   return `<!doctype html><html><head><meta charset="utf-8"><title>Converse</title>
 <link rel="stylesheet" href="/converse/converse.min.css"></head><body class="converse-fullscreen">
-<script src="/converse/converse.min.js"></script>
-<script>converse.initialize(${JSON.stringify(config)});</script></body></html>`;
+<script type="module" src="/converse/converse.min.js"></script>
+<script type="module">window.converse.initialize(${JSON.stringify(config)});</script></body></html>`;
 }
 
 let reed, browser, carol, site;
