@@ -2,7 +2,7 @@
 // and an AMP client on the real reed: everyone sees everyone's messages and
 // where each member comes from, /me and the topic cross, history comes back
 // after a reload, a redaction disappears for the others, unread counts and
-// read markers, a private conversation, a nick change, reconnecting after
+// read markers, scroll-back, a private conversation, a nick change, reconnecting after
 // the server cut the link, and markup in a message stays text. Screenshots are kept in the build directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ const XSS = '<img src=x onerror=alert(1)>';
 let reed, browser, ann, bob, carol, dave;
 
 before(async () => {
-  reed = await new Reed({ protos: ['irc', 'amp', 'http'], extra: { irc: { oper: 'root rootpw' } } }).start();
+  reed = await new Reed({ protos: ['irc', 'amp', 'http'], extra: { irc: { oper: 'root rootpw', flood_exempt: '127.0.0.1' } } }).start();
   reed.addAccount('ann', 'ann-password');
   browser = await B.launch();
 });
@@ -180,4 +180,21 @@ test('a cut link comes back: the client reconnects and joins its rooms again', a
   await B.openBuffer(bob, '#lobby');
   await B.waitMessage(bob, 'welcome back');
   B.checkPage(bob, 'bob');
+});
+
+test('scroll-back: the latest 50 on joining, older ones on asking', async () => {
+  await carol.join('#long');
+  for (let i = 1; i <= 70; i++) carol.send(`PRIVMSG #long :old ${i}`);
+  carol.send('PING :all-sent');
+  await carol.wait((l) => / PONG /.test(l) && l.endsWith('all-sent'), 'the PONG after the messages');
+  await B.type(ann, '/join #long');
+  await ann.waitForSelector('#title:text-is("#long")');
+  await B.waitMessage(ann, 'old 70');
+  await B.waitMessage(ann, 'old 21');
+  assert.ok(!(await B.messages(ann)).includes('old 20'));
+  await ann.click('#older');
+  await B.waitMessage(ann, 'old 1');
+  const texts = (await B.messages(ann)).filter((t) => t.startsWith('old '));
+  assert.deepEqual(texts, Array.from({ length: 70 }, (_, i) => `old ${i + 1}`));
+  await ann.waitForSelector('#older', { state: 'hidden' });
 });
