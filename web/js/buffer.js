@@ -46,6 +46,20 @@ export class Buffer {
     return true;
   }
 
+  // A page of older history (CHATHISTORY BEFORE the message `refId`), in
+  // the server's order: kept together just before that message, whatever
+  // the timestamps say (several messages share a millisecond). Returns how
+  // many were new.
+  addOlder(list, refId) {
+    const fresh = list.filter((m) => !(m.id && this.ids.has(m.id)));
+    if (fresh.length === 0) return 0;
+    for (const m of fresh) if (m.id) this.ids.add(m.id);
+    let i = this.messages.findIndex((m) => m.id === refId);
+    if (i < 0) i = this.messages.findIndex((m) => m.time >= fresh[fresh.length - 1].time);
+    this.messages.splice(i < 0 ? this.messages.length : i, 0, ...fresh);
+    return fresh.length;
+  }
+
   remove(id) {
     const i = this.messages.findIndex((m) => m.id === id);
     if (i < 0) return false;

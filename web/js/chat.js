@@ -126,6 +126,7 @@ export class Chat {
     if (!this.hasCap('draft/chathistory')) return false;
     const oldest = latest ? null : b.oldest();
     b.historyPending = true;
+    b.historyRef = oldest ? oldest.id : '';
     const ref = oldest ? `msgid=${oldest.id}` : '*';
     this.send('CHATHISTORY', oldest ? 'BEFORE' : 'LATEST', b.name, ref, String(HISTORY_PAGE));
     return true;

@@ -178,11 +178,13 @@ function onBatch(chat, msg) {
 
 function historyBatch(chat, batch) {
   const b = chat.buffer(batch.params[0], chat.isChannel(batch.params[0]) ? 'channel' : 'query');
+  const page = [];
   for (const l of batch.lines) {
-    if (l.command !== 'PRIVMSG' && l.command !== 'NOTICE') continue;
-    const m = textMessage(chat, l, l.command.toLowerCase());
-    if (m) b.add(m);
+    const m = l.command === 'PRIVMSG' || l.command === 'NOTICE' ? textMessage(chat, l, l.command.toLowerCase()) : null;
+    if (m) page.push(m);
   }
+  if (b.historyRef) b.addOlder(page, b.historyRef);
+  else page.forEach((m) => b.add(m));
   b.historyPending = false;
   if (batch.lines.length < HISTORY_PAGE) b.historyDone = true;
   chat.onChange('history', b);

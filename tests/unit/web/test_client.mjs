@@ -221,10 +221,17 @@ test('Chat: read markers, scroll-back, redaction, private messages', () => {
   assert.equal(chat.history(b), true);
   assert.deepEqual(sent, ['CHATHISTORY BEFORE #r msgid=5 50']);
   assert.equal(chat.history(b), false, 'one request at a time');
-  feed(':srv BATCH +z chathistory #r', ':srv BATCH -z');
+  // Older messages stay before the reference, even when timestamps that
+  // share or straddle a millisecond say otherwise.
+  feed(':srv BATCH +z chathistory #r',
+    '@batch=z;msgid=3;time=2026-12-07T09:59:59.000Z :bob!b@h PRIVMSG #r :three',
+    '@batch=z;msgid=4;time=2026-12-07T10:00:00.001Z :bob!b@h PRIVMSG #r :four',
+    '@batch=z;msgid=5;time=2026-12-07T10:00:00.000Z :bob!b@h PRIVMSG #r :hello',
+    ':srv BATCH -z');
+  assert.deepEqual(b.messages.map((m) => m.id), ['3', '4', '5', '6']);
   assert.equal(b.historyDone, true);
   feed('@msgid=6 :me!u@h REDACT #r 6');
-  assert.deepEqual(b.messages.map((m) => m.id), ['5']);
+  assert.deepEqual(b.messages.map((m) => m.id), ['3', '4', '5']);
   feed('@msgid=7;time=2026-12-07T10:00:06.000Z :Bob!b@h PRIVMSG me :psst',
     '@msgid=8;time=2026-12-07T10:00:07.000Z :me!u@h PRIVMSG bob :back');
   const q = chat.buffer('bob');
