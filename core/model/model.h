@@ -674,6 +674,15 @@ int reed_room_set_modes(reed_session_t *s, const char *room,
  * tombstone in its place (reed_hist_entry_t.redacted). */
 int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
                 const char *reason);
+/* Addition: reed_redact in the private conversation with an account none
+ * of whose sessions is online (the conversation reed_tell_account keeps):
+ * the caller's own message only; the tombstone and a sequenced REDACT
+ * (target = the account, as the observers see it) as reed_redact makes,
+ * delivered to the caller's person alone. ENOACCOUNT, EEXIST (a session
+ * of the account is online: reed_redact), ENOSUCHMSG, ENOPRIV, EBADTEXT,
+ * EINVAL (no nick), the sequencer's error. */
+int reed_redact_account(reed_session_t *s, const char *account, uint64_t msg_id,
+                        const char *reason);
 
 /* ---- Read-only views -----------------------------------------------------
  */

@@ -294,11 +294,17 @@ reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   reed_person_view_t pv;
+  /* An account nobody is on with: the conversation kept under its name
+   * (its XMPP clients get the redaction when they come back). */
+  bool offline = target[0] != '#' &&
+                 reed_model_find_nick(c->env->model, target, &pv) != 0 &&
+                 reed_model_account_exists(c->env->model, target);
 
-  if (target[0] == '#'
-          ? (name = reed__irc_room_of(target)) == NULL ||
-                reed_room_find(c->env->model, name) == NULL
-          : reed_model_find_nick(c->env->model, target, &pv) != 0) {
+  if (!offline &&
+      (target[0] == '#'
+           ? (name = reed__irc_room_of(target)) == NULL ||
+                 reed_room_find(c->env->model, name) == NULL
+           : reed_model_find_nick(c->env->model, target, &pv) != 0)) {
     redact_fail(c, REED_ENOSUCHROOM, target, msgid);
     return;
   }
@@ -306,7 +312,8 @@ reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m)
     redact_fail(c, REED_ENOSUCHMSG, target, msgid);
     return;
   }
-  rc = reed_redact(c->session, name, id, reason);
+  rc = offline ? reed_redact_account(c->session, target, id, reason)
+               : reed_redact(c->session, name, id, reason);
   if (rc < 0)
     redact_fail(c, rc, target, msgid);
 }

@@ -46,6 +46,17 @@ reed__xmpp_domain(const reed_xmpp_core_t *c)
   return sv != NULL && sv->name != NULL ? sv->name : "localhost";
 }
 
+const char *
+reed__xmpp_st_domain(const reed_xmpp_state_t *st)
+{
+  const reed_xmpp_conf_t *conf = st->env->conf;
+  const reed_server_conf_t *sv = st->env->server_conf;
+
+  if (conf != NULL && conf->domain != NULL)
+    return conf->domain;
+  return sv != NULL && sv->name != NULL ? sv->name : "localhost";
+}
+
 void
 reed__xmpp_new_id(reed_xmpp_core_t *c, char *buf, size_t size)
 {
@@ -93,7 +104,9 @@ reed__xmpp_init(const reed_module_env_t *env, void **state)
     return rc;
   }
   *state = st;
-  return reed__xim_init(st);
+  if ((rc = reed__xim_init(st)) < 0)
+    return rc;
+  return reed__xmpp_retract_arch_init(st);
 }
 
 void
@@ -103,6 +116,7 @@ reed__xmpp_cleanup(void *state)
 
   if (st == NULL)
     return;
+  reed__xmpp_retract_arch_cleanup(st);
   reed__xmpp_fast_cleanup(st);
   reed__xmpp_sm_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);

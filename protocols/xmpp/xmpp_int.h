@@ -78,6 +78,10 @@ void reed__xmpp_cleanup(void *state);
 /* IM's part of init and cleanup (xmpp_im.c). */
 int reed__xim_init(reed_xmpp_state_t *st);
 void reed__xim_cleanup(reed_xmpp_state_t *st);
+/* The model observer that archives retractions and keeps them for offline
+ * recipients (xmpp_retract_arch.c); nothing without a store. */
+int reed__xmpp_retract_arch_init(reed_xmpp_state_t *st);
+void reed__xmpp_retract_arch_cleanup(reed_xmpp_state_t *st);
 
 /* Registry (xmpp_registry.c). add: 0 or REED_ENOMEM; the core must have
  * its account and resource set and stay registered until del. */
@@ -164,6 +168,8 @@ const reed_xmpp_conf_t *reed__xmpp_conf(const reed_xmpp_core_t *c);
 /* The served domain: [xmpp] domain, else [server] name, else the model's
  * server name. */
 const char *reed__xmpp_domain(const reed_xmpp_core_t *c);
+/* The same from the module state (a model observer has no core). */
+const char *reed__xmpp_st_domain(const reed_xmpp_state_t *st);
 /* A new id for a stream or a generated resource; `buf` gets at most
  * size - 1 characters of [0-9a-f-]. */
 void reed__xmpp_new_id(reed_xmpp_core_t *c, char *buf, size_t size);

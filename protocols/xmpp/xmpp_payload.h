@@ -50,6 +50,14 @@ void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
  * carried origin-id `id`; 0 when none is kept. */
 uint64_t reed__xmpp_by_origin_id(reed_xmpp_core_t *c, const char *peer,
                                  const char *id);
+/* <retract id/> (by: a moderator's occupant JID, XEP-0425, with the
+ * reason), the fallback body and the store hint: the children of every
+ * retraction we send, live, offline and archived. */
+void reed__xmpp_retract_put(xmpp_out_t *o, const char *id, const char *by,
+                            const char *reason, size_t reason_len);
+/* ` from=... type='chat'>`, those children and `</message>`: a
+ * one-to-one retraction (a body for reed__xim_write_to's head). */
+void reed__xmpp_retract_chat(xmpp_out_t *o, const char *from, const char *id);
 
 /* ---- Reactions (xmpp_react.c) --------------------------------------------
  * XEP-0444 in a bodyless message to `nick`: what the set adds goes to the
