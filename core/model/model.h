@@ -299,6 +299,14 @@ typedef struct reed_ev_redact_s { /* REDACT */
   uint64_t ref_id;                /* the message redacted */
 } reed_ev_redact_t;
 
+typedef struct reed_ev_kick_s { /* KICK */
+  /* Addition: the room is being destroyed (reed_room_destroy): every
+   * member gets its own KICK, with the reason and, when given, where to
+   * go instead (an address, shown as given). */
+  bool destroy;
+  const char *venue; /* NULL: none */
+} reed_ev_kick_t;
+
 typedef struct reed_ev_part_s { /* PART */
   /* The session left because it quit (reed_session_quit) while its person
    * stays online through another session; the rooms it leaves are the
@@ -342,6 +350,7 @@ typedef struct reed_event_s {
     reed_ev_mode_t mode;         /* MODE */
     reed_ev_redact_t redact;     /* REDACT */
     reed_ev_part_t part;         /* PART */
+    reed_ev_kick_t kick;         /* KICK */
     reed_ev_presence_t presence; /* PRESENCE */
     reed_ev_aff_t aff;           /* AFFILIATION */
   } u;
@@ -984,6 +993,17 @@ int reed_room_load_affiliation(reed_model_t *m, const char *room,
  * settings when it empties. 0, ENOSUCHROOM, ENOPRIV (not an owner),
  * EINVAL (not registered), the sequencer's error. */
 int reed_room_unregister(reed_session_t *s, const char *room);
+/* Addition: destroys a room (XEP-0045 10.9), as one of its owners, a
+ * server operator, or in a room nobody owns one of its operators: each
+ * member is removed with a KICK from s that only its own joined sessions
+ * get (u.kick.destroy set, text = the reason, u.kick.venue), then the
+ * room is unregistered (AFFILIATION events, owners last) and, empty and
+ * ownerless, forgets its settings, lists, topic and affiliations; its
+ * history stays. `venue` is NULL or up to 255 bytes without spaces or
+ * controls. 0, ENOSUCHROOM, ENOPRIV, EBADTEXT, EINVAL (venue), the
+ * sequencer's error. */
+int reed_room_destroy(reed_session_t *s, const char *room, const char *reason,
+                      const char *venue);
 /* Addition: the room by that name, joined or dormant (an empty registered
  * room keeps its state); when the model holds none, the room source is
  * asked first (a registered room not loaded since the start). NULL when

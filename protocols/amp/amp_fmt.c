@@ -134,9 +134,11 @@ body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
 {
   /* A PART caused by a session quitting (its person stays online) is the
    * quitting of that connection: docs/amp.md shows it as quit. */
+  bool destroyed = ev->kind == REED_EV_KICK && ev->u.kick.destroy;
   const char *kind = ev->kind == REED_EV_PART && !ev->u.part.quitting ? "part"
-                     : ev->kind == REED_EV_KICK                       ? "kick"
-                                                                      : "quit";
+                     : destroyed                ? "destroy"
+                     : ev->kind == REED_EV_KICK ? "kick"
+                                                : "quit";
 
   reed_amp_enc_str(e, "_command", "Left");
   reed_amp_enc_str(e, "room", room);
@@ -149,6 +151,8 @@ body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
     reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
   if (ev->kind == REED_EV_KICK && ev->from.nick)
     reed_amp_enc_str(e, "by", ev->from.nick);
+  if (destroyed && ev->u.kick.venue != NULL)
+    reed_amp_enc_str(e, "venue", ev->u.kick.venue);
 }
 
 static void

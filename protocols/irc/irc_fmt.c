@@ -337,6 +337,21 @@ by_me(const render_t *r)
          r->ev->from.session_id == reed_session_id(r->c->session);
 }
 
+/* A destroyed room (reed_room_destroy) removes each member with a KICK
+ * from the destroyer; the reason says so, and where to go instead. */
+static int
+render_destroyed(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  const char *venue = ev->u.kick.venue;
+  char why[REED_REASON_MAX + 300];
+
+  snprintf(why, sizeof(why), "%s%s%s%s",
+           ev->text && ev->text[0] ? ev->text : "Room destroyed",
+           venue ? " (moved to " : "", venue ? venue : "", venue ? ")" : "");
+  return line(r, why, "KICK #%s %s", ev->room, ev->target);
+}
+
 static int
 render_other(render_t *r)
 {
@@ -353,6 +368,8 @@ render_other(render_t *r)
   case REED_EV_TOPIC:
     return line(r, ev->text ? ev->text : "", "TOPIC #%s", ev->room);
   case REED_EV_KICK:
+    if (ev->u.kick.destroy)
+      return render_destroyed(r);
     return line(r, ev->text ? ev->text : ev->target, "KICK #%s %s", ev->room,
                 ev->target);
   case REED_EV_INVITE:
