@@ -209,9 +209,9 @@ typedef enum {
  * - reaction: on TAGMSG only, one reaction (an emoji or a short text) to
  *   message reply_to (IRCv3 `+draft/react`, XMPP XEP-0444). It adds one
  *   reaction, as IRC does; XEP-0444 sends the sender's whole set each time,
- *   so an XMPP module sends the ones added, and a removal (IRC's
- *   `+draft/unreact`, a smaller XEP-0444 set) has no neutral form yet and
- *   travels only in IRC tags. Not stored (neither is TAGMSG).
+ *   so an XMPP module sends the ones added; a removal (IRC's
+ *   `+draft/unreact`, a smaller XEP-0444 set) is the same with `unreact`
+ *   set (an addition). Not stored (neither is TAGMSG).
  * - label: the sender's token for matching its echo (IRC labeled-response;
  *   an XMPP stanza id would do the same); echoed to the sender only, not
  *   stored.
@@ -232,8 +232,11 @@ typedef struct reed_msg_extra_s {
   const char *xmpp_payload;    /* NULL or serialized XML elements */
   uint64_t reply_to;           /* 0: none */
   const char *reaction;        /* TAGMSG; NULL: none */
-  const char *label;           /* echoed back to the sender only */
-  int audience;                /* reed_audience_t; rooms only */
+  /* Addition: the reaction is withdrawn, not added (IRC's +draft/unreact,
+   * a reaction gone from an XEP-0444 set). */
+  bool unreact;
+  const char *label; /* echoed back to the sender only */
+  int audience;      /* reed_audience_t; rooms only */
   /* Offsets in the text, ascending, where the sender's client split a line
    * without a line feed (IRC draft/multiline-concat), at most
    * REED_SOFT_BREAKS_MAX: a protocol that shows lines may split there.
@@ -285,6 +288,7 @@ typedef struct reed_ev_message_s { /* MESSAGE and TAGMSG */
   const char *xmpp_payload;    /* XMPP's own children (reed_msg_extra_t) */
   uint64_t reply_to;           /* the message answered, 0: none */
   const char *reaction;        /* TAGMSG: a reaction to reply_to */
+  bool unreact;                /* addition: the reaction is withdrawn */
   /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
   const size_t *soft_breaks;
   size_t n_soft_breaks;

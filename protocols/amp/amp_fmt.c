@@ -193,6 +193,28 @@ body_redacted(reed_amp_enc_t *e, const reed_event_t *ev)
     reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
 }
 
+/* A reaction (IRC +draft/react, XEP-0444) to message `id`: one added, or
+ * withdrawn (`removed`); in a room, or in your private conversation with
+ * `user`. A TAGMSG without a reaction (typing) is not shown. */
+static bool
+body_reacted(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  char id[24];
+
+  if (ev->u.msg.reaction == NULL || ev->u.msg.reply_to == 0)
+    return false;
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.msg.reply_to);
+  reed_amp_enc_str(e, "_command", "Reacted");
+  if (ev->room)
+    reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "user", ev->from.nick ? ev->from.nick : "");
+  reed_amp_enc_str(e, "id", id);
+  reed_amp_enc_str(e, "reaction", ev->u.msg.reaction);
+  if (ev->u.msg.unreact)
+    reed_amp_enc_bool(e, "removed", true);
+  return true;
+}
+
 static void
 body_aff(reed_amp_enc_t *e, const reed_event_t *ev)
 {
@@ -241,6 +263,11 @@ format(const reed_event_t *ev, const char *room)
   case REED_EV_AFFILIATION:
     body_aff(&e, ev);
     break;
+  case REED_EV_TAGMSG:
+    if (body_reacted(&e, ev))
+      break;
+    reed_amp_enc_cleanup(&e);
+    return NULL;
   default:
     reed_amp_enc_cleanup(&e);
     return NULL;

@@ -58,7 +58,8 @@ event_msgid(const reed_event_t *ev, char *v, size_t size)
   h = fnv1a(fnv1a(fnv1a(h, ev->u.msg.irc_client_tags), ev->room), ev->target);
   if (ev->u.msg.reply_to != 0 || ev->u.msg.reaction != NULL) {
     snprintf(v, size, "%llu", (unsigned long long)ev->u.msg.reply_to);
-    h = fnv1a(fnv1a(h, v), ev->u.msg.reaction);
+    h = fnv1a(fnv1a(fnv1a(h, v), ev->u.msg.reaction),
+              ev->u.msg.unreact ? "-" : NULL);
   }
   snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
            (unsigned long long)ev->from.session_id, (unsigned long long)h);
@@ -78,7 +79,7 @@ client_tags(render_t *r)
   }
   if (ev->u.msg.reaction != NULL) {
     reed_irc_tag_escape(v, sizeof(v), ev->u.msg.reaction);
-    tag_add(r, "+draft/react", v);
+    tag_add(r, ev->u.msg.unreact ? "+draft/unreact" : "+draft/react", v);
   }
   if (ev->u.msg.irc_client_tags != NULL && ev->u.msg.irc_client_tags[0] != '\0')
     tag_add(r, ev->u.msg.irc_client_tags, NULL);

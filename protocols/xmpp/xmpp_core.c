@@ -3,6 +3,7 @@
  * negotiation timeout, and the module-wide state. */
 #include "xmpp_component.h"
 #include "xmpp_int.h"
+#include "xmpp_payload.h"
 #include "xmpp_store.h"
 
 #include <stdio.h>
@@ -117,6 +118,7 @@ reed__xmpp_cleanup(void *state)
   if (st == NULL)
     return;
   reed__xmpp_retract_arch_cleanup(st);
+  reed__xmpp_react_sets_free(st);
   reed__xmpp_fast_cleanup(st);
   reed__xmpp_sm_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);

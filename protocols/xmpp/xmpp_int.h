@@ -71,6 +71,8 @@ typedef struct reed_xmpp_state_s {
   char occid_in[REED_ROOM_MAX + REED_ACCOUNT_MAX + 32];
   size_t occid_in_len;
   char occid[25];
+  /* XEP-0444: each sender's reaction set per message (xmpp_react_set.c). */
+  struct xmpp_react_sets_s *react_sets;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
