@@ -213,5 +213,9 @@ void reed__xmuc_ev_kick(reed_xmpp_core_t *c, reed_session_t *s,
                         const reed_event_t *ev);
 void reed__xmuc_ev_mode(reed_xmpp_core_t *c, reed_session_t *s,
                         const reed_event_t *ev);
+/* 7.7: AWAY as the occupant's presence in the rooms this session shares
+ * with the person. */
+void reed__xmuc_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
+                        const reed_event_t *ev);
 
 #endif

@@ -344,3 +344,26 @@ reed__xmuc_ev_affiliation(reed_xmpp_core_t *c, reed_session_t *s,
     return;
   presence_now(c, r, ev->u.aff.nick, NULL);
 }
+
+/* 7.7: a person's away changed (AWAY goes to everyone sharing a room with
+ * it): its occupant presence, as it is now, in each room of this session
+ * the person is in. */
+static void
+away_room(void *ud, const reed_room_t *r)
+{
+  each_t *k = ud;
+
+  /* presence_now only reads the room (the view calls take it const). */
+  presence_now(k->c, (reed_room_t *)r, k->ev->from.nick, NULL);
+}
+
+void
+reed__xmuc_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
+                   const reed_event_t *ev)
+{
+  each_t k = {c, ev, NULL};
+
+  if (!c->bound || ev->from.nick == NULL || s == NULL)
+    return;
+  reed_session_each_room(s, away_room, &k);
+}
