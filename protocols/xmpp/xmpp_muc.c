@@ -376,6 +376,7 @@ reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     return true;
   }
   if (r == NULL || !reed_room_has_session(r, c->session)) {
+    reed__xmuc_bot_declared(c, st->el); /* before its occupant presence */
     join(c, st);
     return true;
   }
