@@ -207,11 +207,9 @@ void reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
  * internal-server-error. Returns 0 or a REED_E* code. */
 int reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o);
 void reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s);
-/* For fan-outs: a finished buffer shared by many recipients (the caller
- * keeps its reference), and write2's form, this recipient's own `head`
- * ("<message to='full JID'") before a shared `body`. Nothing once the
- * connection is closing. */
-void reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b);
+/* For fan-outs: this recipient's own `head` ("<message to='full JID'")
+ * before a `body` shared by many recipients (the caller keeps its
+ * reference). Nothing once the connection is closing. */
 void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                        reed_buf_t *body);
 /* Every write above passes the output hook (xmpp_tables.c names it):
@@ -221,9 +219,7 @@ void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
  * to the transport. `head` may be NULL when head_len is 0. `n` is the
  * number of top-level stanzas the write holds, as its writer knows it:
  * send's builder counts reed__xmpp_out_stanza, send_raw writes none (our
- * nonzas), write2's head starts one; XMPP_OUT_UNCOUNTED (write's finished
- * buffer) leaves it to stream management to look. */
-#define XMPP_OUT_UNCOUNTED (-1)
+ * nonzas), write2's head starts one. */
 typedef int (*xmpp_out_hook_fn)(reed_xmpp_core_t *c, const void *head,
                                 size_t head_len, reed_buf_t *body, int n);
 extern const xmpp_out_hook_fn reed__xmpp_out_hook;
