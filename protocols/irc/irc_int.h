@@ -358,12 +358,13 @@ int reed__irc_render_multiline(reed_irc_core_t *c, const reed_event_t *ev,
                                const char *target, reed_buf_t **b);
 /* A line's client-only tags (with message-tags) as the model takes them
  * (irc_cmd_msg.c): `+draft/reply` naming a model id (decimal) is reply_to,
- * and on a TAGMSG a `+draft/react` beside it the reaction; everything else (a
- * reply to another server's msgid included) stays IRC's own,
- * "+key=escaped;+key2". */
+ * and on a TAGMSG a `+draft/react` beside it the reaction (`+draft/unreact`:
+ * withdrawn); everything else (a reply to another server's msgid included)
+ * stays IRC's own, "+key=escaped;+key2". */
 typedef struct reed_irc_ctags_s {
   char irc[REED_IRC_CLIENT_TAGS_MAX + 1];
   char react[REED_REACTION_MAX + 1];
+  bool unreact;
   uint64_t reply_to;
 } reed_irc_ctags_t;
 void reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
