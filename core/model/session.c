@@ -312,6 +312,18 @@ reed_session_account(const reed_session_t *s)
   return s->p->account[0] ? s->p->account : NULL;
 }
 
+const char *
+reed_session_user(const reed_session_t *s)
+{
+  return s->user;
+}
+
+const char *
+reed_session_host(const reed_session_t *s)
+{
+  return s->host;
+}
+
 void *
 reed_session_ud(const reed_session_t *s)
 {

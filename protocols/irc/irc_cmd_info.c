@@ -132,9 +132,10 @@ void
 reed__irc_send_welcome(reed_irc_core_t *c)
 {
   const char *nick = reed__irc_nick(c);
+  char host[IRC_HOST_MAX + 1];
 
   reed__irc_num(c, RPL_WELCOME, ":Welcome to the %s IRC Network %s!%s@%s",
-                network(c), nick, c->user, c->host);
+                network(c), nick, reed__irc_user(c), reed__irc_host(c, host));
   reed__irc_num(c, RPL_YOURHOST, ":Your host is %s, running version %s",
                 IRC_SERVER(c), IRC_VERSION);
   reed__irc_num(c, RPL_CREATED, ":This server was created at its last start");
