@@ -65,8 +65,16 @@ reed__irc_send_isupport(reed_irc_core_t *c)
            reed_model_watch_limit(c->env->model));
   while (i < REED_ARRAY_SIZE(tok)) {
     size_t n = 0;
-    for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++)
-      n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", tok[i]);
+    /* Joined by hand: 29 snprintf calls were a third of a registration. */
+    for (int k = 0; k < 13 && i < REED_ARRAY_SIZE(tok); k++, i++) {
+      size_t len = strlen(tok[i]);
+      if (n + len + 2 > sizeof(line))
+        break;
+      memcpy(line + n, tok[i], len);
+      line[n + len] = ' ';
+      n += len + 1;
+    }
+    line[n] = '\0';
     reed__irc_num(c, RPL_ISUPPORT, "%s:are supported by this server", line);
   }
 }
