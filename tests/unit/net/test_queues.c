@@ -425,6 +425,7 @@ TEST(ip_key_table)
       {"", NULL},
       {"1.2.3", NULL},
       {"1.2.3.4.5", NULL},
+      {"010.1.2.3", NULL}, /* not canonical: inet_pton refuses it */
       {"2001:db8::1::2", NULL},
   };
   char key[64];
@@ -440,6 +441,7 @@ TEST(ip_key_table)
   }
   /* A key that does not fit is refused, not truncated. */
   ASSERT_EQ(reed__ip_key("2001:db8:1:2::1", key, 12), REED_EINVAL);
+  ASSERT_EQ(reed__ip_key("127.0.0.1", key, 9), REED_EINVAL);
 }
 
 /* Two addresses of one IPv6 /64 share a counter; another /64 does not. */
