@@ -453,6 +453,9 @@ reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);
 /* The session's nick, or NULL before it has one. */
 const char *reed_session_nick(const reed_session_t *s);
 const char *reed_session_account(const reed_session_t *s);
+/* The session's user and host (as set_host or chghost left them). */
+const char *reed_session_user(const reed_session_t *s);
+const char *reed_session_host(const reed_session_t *s);
 void *reed_session_ud(const reed_session_t *s);
 /* Repoints the session's listener: a protocol that moves a session to
  * another connection (XMPP stream resumption, XEP-0198) gives it the new
