@@ -215,6 +215,16 @@ int reed_utf8_valid(const uint8_t *p, size_t len);
  * alone is longer than max. */
 size_t reed_utf8_cut(const char *s, size_t len, size_t max);
 
+/* ---- Key files (keyfile.c) ------------------------------------------------
+ * A 32-byte server secret in <dir>/<name>: read when the file exists, else
+ * made (mode 0600, fsynced) from `fresh`, random bytes the caller drew
+ * (base has no randomness of its own). 0, REED_EINVAL (path too long) or
+ * REED_EIO (unreadable, short, or not writable). */
+#define REED_KEY_FILE_LEN 32
+int reed_key_file(const char *dir, const char *name,
+                  const uint8_t fresh[REED_KEY_FILE_LEN],
+                  uint8_t key[REED_KEY_FILE_LEN]);
+
 /* ---- Base64 (RFC 4648 section 4) ------------------------------------------
  * Padded, no line breaks. encode writes (len + 2) / 3 * 4 characters and a
  * NUL into `out` and returns the count of characters. decode is strict (a

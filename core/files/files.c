@@ -30,46 +30,15 @@ static const char step1[] =
 const reed_store_migration_t reed_files_migrations[] = {{.sql = step1}};
 const size_t reed_files_n_migrations = REED_ARRAY_SIZE(reed_files_migrations);
 
-static int
-read_key(const char *path, uint8_t key[32])
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n;
-
-  if (fd < 0)
-    return errno == ENOENT ? REED_ENOTFOUND : REED_EIO;
-  n = read(fd, key, 32);
-  close(fd);
-  return n == 32 ? 0 : REED_EIO;
-}
-
-/* Reads the key file, or makes it (O_EXCL: another process may race). */
+/* The tokens' key file, made on first use. */
 static int
 load_key(const char *data_dir, uint8_t key[32])
 {
-  char path[4096];
-  uint8_t fresh[32];
-  int fd, rc;
+  uint8_t fresh[REED_KEY_FILE_LEN];
+  int rc;
 
-  if ((size_t)snprintf(path, sizeof(path), "%s/%s", data_dir, KEY_FILE) >=
-      sizeof(path))
-    return REED_EINVAL;
-  rc = read_key(path, key);
-  if (rc != REED_ENOTFOUND)
-    return rc;
   randombytes_buf(fresh, sizeof(fresh));
-  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return errno == EEXIST ? read_key(path, key) : REED_EIO;
-  rc = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) &&
-               fsync(fd) == 0
-           ? 0
-           : REED_EIO;
-  close(fd);
-  if (rc == 0)
-    memcpy(key, fresh, sizeof(fresh));
-  else
-    unlink(path);
+  rc = reed_key_file(data_dir, KEY_FILE, fresh, key);
   sodium_memzero(fresh, sizeof(fresh));
   return rc;
 }

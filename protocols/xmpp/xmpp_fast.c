@@ -31,59 +31,26 @@
 
 /* ---- The key and the derivation -------------------------------------------*/
 
-static int
-read_key(const char *path, uint8_t key[32])
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n;
-
-  if (fd < 0)
-    return errno == ENOENT ? REED_ENOTFOUND : REED_EIO;
-  n = read(fd, key, 32);
-  close(fd);
-  return n == 32 ? 0 : REED_EIO;
-}
-
-/* Reads the key file, or makes it (O_EXCL: another process may race). */
+/* Reads the key file, or makes it. */
 static int
 load_key(reed_xmpp_state_t *st)
 {
   const reed_server_conf_t *sv = st->env->server_conf;
-  char path[4096];
-  uint8_t fresh[32];
-  int fd, rc;
+  uint8_t fresh[REED_KEY_FILE_LEN];
+  int rc;
 
+  randombytes_buf(fresh, sizeof(fresh));
   if (sv == NULL || sv->data_dir == NULL) {
-    randombytes_buf(st->fast_key, sizeof(st->fast_key));
-    st->fast_key_ready = true;
-    return 0;
+    memcpy(st->fast_key, fresh, sizeof(st->fast_key));
+    rc = 0;
+  } else {
+    rc = reed_key_file(sv->data_dir, FAST_KEY_FILE, fresh, st->fast_key);
   }
-  if ((size_t)snprintf(path, sizeof(path), "%s/%s", sv->data_dir,
-                       FAST_KEY_FILE) >= sizeof(path))
-    return REED_EINVAL;
-  rc = read_key(path, st->fast_key);
-  if (rc == REED_ENOTFOUND) {
-    randombytes_buf(fresh, sizeof(fresh));
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      rc = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) &&
-                   fsync(fd) == 0
-               ? 0
-               : REED_EIO;
-      close(fd);
-      if (rc == 0)
-        memcpy(st->fast_key, fresh, sizeof(fresh));
-      else
-        unlink(path);
-    } else {
-      rc = errno == EEXIST ? read_key(path, st->fast_key) : REED_EIO;
-    }
-    sodium_memzero(fresh, sizeof(fresh));
-  }
+  sodium_memzero(fresh, sizeof(fresh));
   if (rc != 0) {
     reed_log(st->env->log, REED_LOG_WARN,
-             "xmpp: %s: %s; FAST tokens are not offered", path,
-             reed_strerror(rc));
+             "xmpp: %s/%s: %s; FAST tokens are not offered", sv->data_dir,
+             FAST_KEY_FILE, reed_strerror(rc));
     return rc;
   }
   st->fast_key_ready = true;
