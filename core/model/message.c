@@ -328,6 +328,7 @@ reed_tagmsg(reed_session_t *s, const char *target, bool is_room,
   ev.u.msg.irc_client_tags = x->irc_client_tags;
   ev.u.msg.reply_to = x->reply_to;
   ev.u.msg.reaction = x->reaction;
+  ev.u.msg.unreact = x->reaction != NULL && x->unreact;
   ev.ts_ms = m->clock->wall_ms(m->clock->c);
   ev.u.msg.audience = is_room ? x->audience : REED_AUDIENCE_ALL;
   if (is_room)

@@ -209,9 +209,9 @@ typedef enum {
  * - reaction: on TAGMSG only, one reaction (an emoji or a short text) to
  *   message reply_to (IRCv3 `+draft/react`, XMPP XEP-0444). It adds one
  *   reaction, as IRC does; XEP-0444 sends the sender's whole set each time,
- *   so an XMPP module sends the ones added, and a removal (IRC's
- *   `+draft/unreact`, a smaller XEP-0444 set) has no neutral form yet and
- *   travels only in IRC tags. Not stored (neither is TAGMSG).
+ *   so an XMPP module sends the ones added; a removal (IRC's
+ *   `+draft/unreact`, a smaller XEP-0444 set) is the same with `unreact`
+ *   set (an addition). Not stored (neither is TAGMSG).
  * - label: the sender's token for matching its echo (IRC labeled-response;
  *   an XMPP stanza id would do the same); echoed to the sender only, not
  *   stored.
@@ -232,8 +232,11 @@ typedef struct reed_msg_extra_s {
   const char *xmpp_payload;    /* NULL or serialized XML elements */
   uint64_t reply_to;           /* 0: none */
   const char *reaction;        /* TAGMSG; NULL: none */
-  const char *label;           /* echoed back to the sender only */
-  int audience;                /* reed_audience_t; rooms only */
+  /* Addition: the reaction is withdrawn, not added (IRC's +draft/unreact,
+   * a reaction gone from an XEP-0444 set). */
+  bool unreact;
+  const char *label; /* echoed back to the sender only */
+  int audience;      /* reed_audience_t; rooms only */
   /* Offsets in the text, ascending, where the sender's client split a line
    * without a line feed (IRC draft/multiline-concat), at most
    * REED_SOFT_BREAKS_MAX: a protocol that shows lines may split there.
@@ -285,6 +288,7 @@ typedef struct reed_ev_message_s { /* MESSAGE and TAGMSG */
   const char *xmpp_payload;    /* XMPP's own children (reed_msg_extra_t) */
   uint64_t reply_to;           /* the message answered, 0: none */
   const char *reaction;        /* TAGMSG: a reaction to reply_to */
+  bool unreact;                /* addition: the reaction is withdrawn */
   /* MESSAGE: reed_msg_extra_t's soft breaks (live deliveries only). */
   const size_t *soft_breaks;
   size_t n_soft_breaks;
@@ -298,6 +302,14 @@ typedef struct reed_ev_mode_s { /* MODE: the changes applied in room */
 typedef struct reed_ev_redact_s { /* REDACT */
   uint64_t ref_id;                /* the message redacted */
 } reed_ev_redact_t;
+
+typedef struct reed_ev_kick_s { /* KICK */
+  /* Addition: the room is being destroyed (reed_room_destroy): every
+   * member gets its own KICK, with the reason and, when given, where to
+   * go instead (an address, shown as given). */
+  bool destroy;
+  const char *venue; /* NULL: none */
+} reed_ev_kick_t;
 
 typedef struct reed_ev_part_s { /* PART */
   /* The session left because it quit (reed_session_quit) while its person
@@ -342,6 +354,7 @@ typedef struct reed_event_s {
     reed_ev_mode_t mode;         /* MODE */
     reed_ev_redact_t redact;     /* REDACT */
     reed_ev_part_t part;         /* PART */
+    reed_ev_kick_t kick;         /* KICK */
     reed_ev_presence_t presence; /* PRESENCE */
     reed_ev_aff_t aff;           /* AFFILIATION */
   } u;
@@ -440,6 +453,9 @@ reed_session_t *reed_model_session_by_id(reed_model_t *m, uint64_t id);
 /* The session's nick, or NULL before it has one. */
 const char *reed_session_nick(const reed_session_t *s);
 const char *reed_session_account(const reed_session_t *s);
+/* The session's user and host (as set_host or chghost left them). */
+const char *reed_session_user(const reed_session_t *s);
+const char *reed_session_host(const reed_session_t *s);
 void *reed_session_ud(const reed_session_t *s);
 /* Repoints the session's listener: a protocol that moves a session to
  * another connection (XMPP stream resumption, XEP-0198) gives it the new
@@ -674,6 +690,15 @@ int reed_room_set_modes(reed_session_t *s, const char *room,
  * tombstone in its place (reed_hist_entry_t.redacted). */
 int reed_redact(reed_session_t *s, const char *target, uint64_t msg_id,
                 const char *reason);
+/* Addition: reed_redact in the private conversation with an account none
+ * of whose sessions is online (the conversation reed_tell_account keeps):
+ * the caller's own message only; the tombstone and a sequenced REDACT
+ * (target = the account, as the observers see it) as reed_redact makes,
+ * delivered to the caller's person alone. ENOACCOUNT, EEXIST (a session
+ * of the account is online: reed_redact), ENOSUCHMSG, ENOPRIV, EBADTEXT,
+ * EINVAL (no nick), the sequencer's error. */
+int reed_redact_account(reed_session_t *s, const char *account, uint64_t msg_id,
+                        const char *reason);
 
 /* ---- Read-only views -----------------------------------------------------
  */
@@ -995,6 +1020,17 @@ int reed_room_load_affiliation(reed_model_t *m, const char *room,
  * settings when it empties. 0, ENOSUCHROOM, ENOPRIV (not an owner),
  * EINVAL (not registered), the sequencer's error. */
 int reed_room_unregister(reed_session_t *s, const char *room);
+/* Addition: destroys a room (XEP-0045 10.9), as one of its owners, a
+ * server operator, or in a room nobody owns one of its operators: each
+ * member is removed with a KICK from s that only its own joined sessions
+ * get (u.kick.destroy set, text = the reason, u.kick.venue), then the
+ * room is unregistered (AFFILIATION events, owners last) and, empty and
+ * ownerless, forgets its settings, lists, topic and affiliations; its
+ * history stays. `venue` is NULL or up to 255 bytes without spaces or
+ * controls. 0, ENOSUCHROOM, ENOPRIV, EBADTEXT, EINVAL (venue), the
+ * sequencer's error. */
+int reed_room_destroy(reed_session_t *s, const char *room, const char *reason,
+                      const char *venue);
 /* Addition: the room by that name, joined or dormant (an empty registered
  * room keeps its state); when the model holds none, the room source is
  * asked first (a registered room not loaded since the start). NULL when

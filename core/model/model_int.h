@@ -173,6 +173,9 @@ struct reed_session_s {
   reed_session_t *p_prev, *p_next;
   reed_session_t *all_prev, *all_next;
   const char *origin;
+  /* One block: user, host, ip and realname back to back, each ending in
+   * NUL, `user` at its start (reed__session_strings): an idle client pays
+   * one allocation for the four, not four. */
   char *user, *host, *ip, *realname;
   char *quit_reason;
   reed_session_t *pending_next;
@@ -382,6 +385,16 @@ void reed__session_defer_quit(reed_session_t *s, const char *reason);
 /* QUIT for the whole person, to everyone who shares a room with it. */
 void reed__quit_person(reed_session_t *s, const char *reason);
 void reed__session_free(reed_session_t *s);
+/* Points s's user, host, ip and realname at a new block holding copies of
+ * the four given strings (which may be s's own) and returns the old block
+ * (NULL at first), for the caller to free once no event borrows it; NULL
+ * on ENOMEM with s unchanged (*err set). */
+char *reed__session_strings(reed_session_t *s, const char *user,
+                            const char *host, const char *ip,
+                            const char *realname, int *err);
+/* Points s's four strings into `block` (laid out as above) and returns the
+ * block they were in. */
+char *reed__session_strings_adopt(reed_session_t *s, char *block);
 /* The sorted key of the persons of two parties for private history. */
 void reed__person_hkey(const reed__person_t *p, char *out, size_t size);
 /* A guest's history starts now (it took a nick, or lost its account). */

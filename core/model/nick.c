@@ -203,16 +203,16 @@ reed_session_login(reed_session_t *s, const char *account)
 int
 reed_session_set_realname(reed_session_t *s, const char *realname)
 {
-  char *copy;
+  char *old;
+  int err;
 
   if (realname == NULL || !person_text_ok(realname))
     return REED_EBADTEXT;
-  copy = reed_strdup(realname);
-  if (copy == NULL)
-    return REED_ENOMEM;
-  reed_free(s->realname);
-  s->realname = copy;
-  announce(s, REED_EV_REALNAME, copy);
+  old = reed__session_strings(s, s->user, s->host, s->ip, realname, &err);
+  if (err != 0)
+    return err;
+  reed_free(old);
+  announce(s, REED_EV_REALNAME, s->realname);
   return 0;
 }
 
@@ -235,39 +235,19 @@ announce_host(reed_session_t *as, reed_actor_t *was, const char *user,
 int
 reed_session_set_host(reed_session_t *s, const char *user, const char *host)
 {
-  char *u, *h, *old_u = s->user, *old_h = s->host;
+  char *old;
   reed_actor_t was;
+  int err;
 
   if (!reed__field_valid(user, REED__FIELD_MAX) ||
       !reed__field_valid(host, REED__FIELD_MAX))
     return REED_EINVAL;
-  u = reed_strdup(user);
-  h = reed_strdup(host);
-  if (u == NULL || h == NULL) {
-    reed_free(u);
-    reed_free(h);
-    return REED_ENOMEM;
-  }
-  reed__actor(s, &was);
-  s->user = u;
-  s->host = h;
-  announce_host(s, &was, u, h);
-  reed_free(old_u);
-  reed_free(old_h);
-  return 0;
-}
-
-/* n copies of host; all or nothing. */
-static int
-copy_hosts(const char *host, char **copies, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    if ((copies[i] = reed_strdup(host)) == NULL) {
-      while (i > 0)
-        reed_free(copies[--i]);
-      return REED_ENOMEM;
-    }
-  }
+  reed__actor(s, &was); /* borrows the old block until the event is out */
+  old = reed__session_strings(s, user, host, s->ip, s->realname, &err);
+  if (err != 0)
+    return err;
+  announce_host(s, &was, s->user, s->host);
+  reed_free(old);
   return 0;
 }
 
@@ -277,8 +257,9 @@ reed_session_chghost(reed_session_t *oper, const char *nick, const char *host)
   reed__person_t *p;
   reed_session_t *s;
   reed_actor_t was;
-  char **hosts;
+  char **old;
   size_t n, i = 0;
+  int err = 0;
 
   if (!oper->oper)
     return REED_ENOPRIV;
@@ -288,21 +269,23 @@ reed_session_chghost(reed_session_t *oper, const char *nick, const char *host)
   if (!reed__field_valid(host, REED__FIELD_MAX))
     return REED_EINVAL;
   n = p->n_sessions;
-  if ((hosts = reed_calloc(n * 2, sizeof(*hosts))) == NULL)
+  if ((old = reed_calloc(n, sizeof(*old))) == NULL)
     return REED_ENOMEM;
-  if (copy_hosts(host, hosts, n) < 0) {
-    reed_free(hosts);
-    return REED_ENOMEM;
-  }
   reed__actor(p->s_first, &was);
-  for (s = p->s_first; s != NULL; s = s->p_next, i++) {
-    hosts[n + i] = s->host; /* freed after the event */
-    s->host = hosts[i];
+  /* All or nothing: on ENOMEM the sessions changed so far get their old
+   * blocks back. */
+  for (s = p->s_first; s != NULL && err == 0; s = s->p_next, i++)
+    old[i] = reed__session_strings(s, s->user, host, s->ip, s->realname, &err);
+  if (err != 0) {
+    for (s = p->s_first, i = 0; old[i] != NULL; s = s->p_next, i++)
+      reed_free(reed__session_strings_adopt(s, old[i]));
+    reed_free(old);
+    return err;
   }
   announce_host(p->s_first, &was, p->s_first->user, p->s_first->host);
   for (i = 0; i < n; i++)
-    reed_free(hosts[n + i]);
-  reed_free(hosts);
+    reed_free(old[i]);
+  reed_free(old);
   return 0;
 }
 

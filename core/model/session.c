@@ -3,6 +3,7 @@
 #include "model_int.h"
 
 #include <stdio.h>
+#include <string.h>
 
 reed__person_t *
 reed__person_new(reed_model_t *m)
@@ -85,23 +86,55 @@ info_valid(const reed_session_info_t *info)
 static void
 strings_free(reed_session_t *s)
 {
-  reed_free(s->user);
-  reed_free(s->host);
-  reed_free(s->ip);
-  reed_free(s->realname);
+  reed_free(s->user); /* the block of all four */
   reed_free(s->quit_reason);
+}
+
+char *
+reed__session_strings_adopt(reed_session_t *s, char *block)
+{
+  char *old = s->user;
+
+  s->user = block;
+  s->host = s->user + strlen(s->user) + 1;
+  s->ip = s->host + strlen(s->host) + 1;
+  s->realname = s->ip + strlen(s->ip) + 1;
+  return old;
+}
+
+char *
+reed__session_strings(reed_session_t *s, const char *user, const char *host,
+                      const char *ip, const char *realname, int *err)
+{
+  const char *src[4] = {user, host, ip, realname};
+  size_t len[4], total = 0;
+  char *block, *at;
+
+  for (int i = 0; i < 4; i++)
+    total += (len[i] = strlen(src[i])) + 1;
+  if ((block = reed_malloc(total)) == NULL) {
+    *err = REED_ENOMEM;
+    return NULL;
+  }
+  at = block;
+  for (int i = 0; i < 4; i++) {
+    memcpy(at, src[i], len[i] + 1);
+    at += len[i] + 1;
+  }
+  *err = 0;
+  return reed__session_strings_adopt(s, block);
 }
 
 static int
 strings_copy(reed_session_t *s, const reed_session_info_t *info)
 {
-  s->user = reed_strdup(info->user ? info->user : "unknown");
-  s->host = reed_strdup(info->host ? info->host : "unknown");
-  s->ip = reed_strdup(info->ip ? info->ip : "0.0.0.0");
-  s->realname = reed_strdup(info->realname ? info->realname : "");
-  if (!s->user || !s->host || !s->ip || !s->realname)
-    return REED_ENOMEM;
-  return 0;
+  int err;
+
+  reed__session_strings(s, info->user ? info->user : "unknown",
+                        info->host ? info->host : "unknown",
+                        info->ip ? info->ip : "0.0.0.0",
+                        info->realname ? info->realname : "", &err);
+  return err;
 }
 
 static void
@@ -280,6 +313,18 @@ const char *
 reed_session_account(const reed_session_t *s)
 {
   return s->p->account[0] ? s->p->account : NULL;
+}
+
+const char *
+reed_session_user(const reed_session_t *s)
+{
+  return s->user;
+}
+
+const char *
+reed_session_host(const reed_session_t *s)
+{
+  return s->host;
 }
 
 void *

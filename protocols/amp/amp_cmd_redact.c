@@ -63,7 +63,15 @@ reed__amp_cmd_redact(reed_amp_core_t *c, const amp_argv_t *a)
   if (a->set[0])
     reed_strlcpy(target, a->s[0], sizeof(target));
   else if (!peer_nick(c, a->s[1], target, sizeof(target))) {
-    reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
+    /* An account nobody is on with: the conversation kept under its
+     * name (its XMPP clients get the redaction when they come back). */
+    rc = reed_redact_account(c->session, a->s[1], id, reason);
+    if (rc == REED_ENOACCOUNT)
+      reed__amp_error(c, "NO_SUCH_USER", "no such nick or account online");
+    else if (rc < 0)
+      reed__amp_error_code(c, rc);
+    else
+      reed__amp_answer_empty(c);
     return;
   }
   if (a->set[0] && (rc = joined(c, target)) != 0) {

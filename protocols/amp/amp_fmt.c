@@ -134,9 +134,11 @@ body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
 {
   /* A PART caused by a session quitting (its person stays online) is the
    * quitting of that connection: docs/amp.md shows it as quit. */
+  bool destroyed = ev->kind == REED_EV_KICK && ev->u.kick.destroy;
   const char *kind = ev->kind == REED_EV_PART && !ev->u.part.quitting ? "part"
-                     : ev->kind == REED_EV_KICK                       ? "kick"
-                                                                      : "quit";
+                     : destroyed                ? "destroy"
+                     : ev->kind == REED_EV_KICK ? "kick"
+                                                : "quit";
 
   reed_amp_enc_str(e, "_command", "Left");
   reed_amp_enc_str(e, "room", room);
@@ -149,6 +151,8 @@ body_left(reed_amp_enc_t *e, const reed_event_t *ev, const char *room)
     reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
   if (ev->kind == REED_EV_KICK && ev->from.nick)
     reed_amp_enc_str(e, "by", ev->from.nick);
+  if (destroyed && ev->u.kick.venue != NULL)
+    reed_amp_enc_str(e, "venue", ev->u.kick.venue);
 }
 
 static void
@@ -187,6 +191,28 @@ body_redacted(reed_amp_enc_t *e, const reed_event_t *ev)
   reed_amp_enc_str(e, "id", id);
   if (ev->text != NULL && ev->text_len > 0)
     reed_amp_enc_put(e, "reason", ev->text, ev->text_len);
+}
+
+/* A reaction (IRC +draft/react, XEP-0444) to message `id`: one added, or
+ * withdrawn (`removed`); in a room, or in your private conversation with
+ * `user`. A TAGMSG without a reaction (typing) is not shown. */
+static bool
+body_reacted(reed_amp_enc_t *e, const reed_event_t *ev)
+{
+  char id[24];
+
+  if (ev->u.msg.reaction == NULL || ev->u.msg.reply_to == 0)
+    return false;
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.msg.reply_to);
+  reed_amp_enc_str(e, "_command", "Reacted");
+  if (ev->room)
+    reed_amp_enc_str(e, "room", ev->room);
+  reed_amp_enc_str(e, "user", ev->from.nick ? ev->from.nick : "");
+  reed_amp_enc_str(e, "id", id);
+  reed_amp_enc_str(e, "reaction", ev->u.msg.reaction);
+  if (ev->u.msg.unreact)
+    reed_amp_enc_bool(e, "removed", true);
+  return true;
 }
 
 static void
@@ -237,6 +263,11 @@ format(const reed_event_t *ev, const char *room)
   case REED_EV_AFFILIATION:
     body_aff(&e, ev);
     break;
+  case REED_EV_TAGMSG:
+    if (body_reacted(&e, ev))
+      break;
+    reed_amp_enc_cleanup(&e);
+    return NULL;
   default:
     reed_amp_enc_cleanup(&e);
     return NULL;

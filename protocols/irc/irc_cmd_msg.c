@@ -11,6 +11,9 @@
 
 #define TAG_REPLY "+draft/reply"
 #define TAG_REACT "+draft/react"
+/* Not in the published react draft, but what clients that withdraw a
+ * reaction send (the neutral unreact). */
+#define TAG_UNREACT "+draft/unreact"
 
 /* A model id: 1..20 decimal digits, no sign, no leading zero, no overflow. */
 static uint64_t
@@ -50,9 +53,10 @@ neutral_tag(const reed_irc_msg_t *m, size_t i, reed_irc_ctags_t *t)
 
   if (strcmp(g->key, TAG_REPLY) == 0 && t->reply_to == 0)
     return (t->reply_to = model_id(g->value)) != 0;
-  if (strcmp(g->key, TAG_REACT) == 0 && t->react[0] == '\0' &&
-      t->reply_to != 0 && reaction_ok(g->value)) {
+  if ((strcmp(g->key, TAG_REACT) == 0 || strcmp(g->key, TAG_UNREACT) == 0) &&
+      t->react[0] == '\0' && t->reply_to != 0 && reaction_ok(g->value)) {
     reed_strlcpy(t->react, g->value, sizeof(t->react));
+    t->unreact = strcmp(g->key, TAG_UNREACT) == 0;
     return true;
   }
   return false;
@@ -89,6 +93,7 @@ reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
    * whole 4 KiB for each message cost more than the rest of the parse. */
   t->irc[0] = '\0';
   t->react[0] = '\0';
+  t->unreact = false;
   t->reply_to = 0;
   if (!(c->caps & IRC_CAP_MESSAGE_TAGS) || m->n_tags == 0)
     return;
@@ -96,7 +101,8 @@ reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,
     if (strcmp(m->tags[i].key, TAG_REPLY) == 0)
       neutral[i] = neutral_tag(m, i, t);
   for (size_t i = 0; tagmsg && i < m->n_tags; i++)
-    if (strcmp(m->tags[i].key, TAG_REACT) == 0)
+    if (strcmp(m->tags[i].key, TAG_REACT) == 0 ||
+        strcmp(m->tags[i].key, TAG_UNREACT) == 0)
       neutral[i] = neutral_tag(m, i, t);
   for (size_t i = 0; i < m->n_tags; i++)
     if (m->tags[i].key[0] == '+' && !neutral[i])
@@ -109,6 +115,7 @@ reed__irc_ctags_extra(const reed_irc_ctags_t *t, reed_msg_extra_t *x)
   x->irc_client_tags = t->irc[0] != '\0' ? t->irc : NULL;
   x->reply_to = t->reply_to;
   x->reaction = t->react[0] != '\0' ? t->react : NULL;
+  x->unreact = x->reaction != NULL && t->unreact;
   return x->irc_client_tags != NULL || x->reply_to != 0 || x->reaction != NULL;
 }
 
@@ -294,11 +301,17 @@ reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m)
   int rc;
 
   reed_person_view_t pv;
+  /* An account nobody is on with: the conversation kept under its name
+   * (its XMPP clients get the redaction when they come back). */
+  bool offline = target[0] != '#' &&
+                 reed_model_find_nick(c->env->model, target, &pv) != 0 &&
+                 reed_model_account_exists(c->env->model, target);
 
-  if (target[0] == '#'
-          ? (name = reed__irc_room_of(target)) == NULL ||
-                reed_room_find(c->env->model, name) == NULL
-          : reed_model_find_nick(c->env->model, target, &pv) != 0) {
+  if (!offline &&
+      (target[0] == '#'
+           ? (name = reed__irc_room_of(target)) == NULL ||
+                 reed_room_find(c->env->model, name) == NULL
+           : reed_model_find_nick(c->env->model, target, &pv) != 0)) {
     redact_fail(c, REED_ENOSUCHROOM, target, msgid);
     return;
   }
@@ -306,7 +319,8 @@ reed__irc_cmd_redact(reed_irc_core_t *c, const reed_irc_msg_t *m)
     redact_fail(c, REED_ENOSUCHMSG, target, msgid);
     return;
   }
-  rc = reed_redact(c->session, name, id, reason);
+  rc = offline ? reed_redact_account(c->session, target, id, reason)
+               : reed_redact(c->session, name, id, reason);
   if (rc < 0)
     redact_fail(c, rc, target, msgid);
 }

@@ -118,9 +118,9 @@ reed__irc_cmd_user(reed_irc_core_t *c, const reed_irc_msg_t *m)
     reed__irc_num(c, ERR_NEEDMOREPARAMS, "USER :Not enough parameters");
     return;
   }
-  clean_user(c->user, sizeof(c->user), m->params[0]);
-  if (c->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
-    reed_strlcpy(c->user, "~u", sizeof(c->user));
+  clean_user(c->pend->user, sizeof(c->pend->user), m->params[0]);
+  if (c->pend->user[1] == '\0') /* nothing usable (all non-ASCII, say) */
+    reed_strlcpy(c->pend->user, "~u", sizeof(c->pend->user));
   rl = reed_utf8_cut(real, strlen(real), IRC_REALNAME_MAX);
   reed_free(c->pend->realname);
   if ((c->pend->realname = reed_strndup(real, rl)) == NULL) {

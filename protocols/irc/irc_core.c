@@ -312,6 +312,7 @@ reed__irc_label_conn(reed_irc_core_t *c, const reed_session_t *s)
 void
 reed__irc_close(reed_irc_core_t *c, const char *reason)
 {
+  char host[IRC_HOST_MAX + 1];
   reed_session_t *s = c->session;
 
   if (c->state & (IRC_ST_CLOSED | IRC_ST_CLOSING))
@@ -319,7 +320,8 @@ reed__irc_close(reed_irc_core_t *c, const char *reason)
   c->state |= IRC_ST_CLOSING;
   c->write_failed = false; /* the ERROR line is still tried */
   reed__irc_label_end(c);
-  reed__irc_send(c, "ERROR :Closing Link: %s (%s)", c->host, reason);
+  reed__irc_send(c, "ERROR :Closing Link: %s (%s)", reed__irc_host(c, host),
+                 reason);
   c->state |= IRC_ST_CLOSED;
   c->session = NULL;
   reed__irc_label_conn(c, s);
@@ -351,40 +353,66 @@ int
 reed__irc_ensure_session(reed_irc_core_t *c)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
+  const reed_irc_pend_t *pd = c->pend;
   reed_session_info_t info = {
       .origin = "irc",
-      .user = c->user[0] ? c->user : "~u",
-      .host = c->host,
       .ip = peer ? peer->ip : "",
-      .realname = c->pend && c->pend->realname ? c->pend->realname : "",
       .listener = &listener,
       .ud = c,
   };
-
   int rc;
 
   if (c->session != NULL)
     return 0;
+  info.user = pd && pd->user[0] ? pd->user : "~u";
+  info.host = pd && pd->host[0] ? pd->host : "unknown";
+  info.realname = pd && pd->realname ? pd->realname : "";
   rc = reed_session_new(c->env->model, &info, &c->session);
   if (rc == 0)
     reed_session_set_room_claims(c->session, IRC_CONF(c)->own_new_channels);
   return rc;
 }
 
-static void
-init_peer(reed_irc_core_t *c)
+/* The host IRC shows for the peer's address, into host[IRC_HOST_MAX + 1]. */
+static const char *
+peer_host(const reed_irc_core_t *c, char *host)
 {
   const reed_peer_t *peer = c->tr->peer(c->tr->t);
   const char *ip = peer && peer->ip[0] ? peer->ip : "unknown";
 
   if (strcmp(ip, "unix") == 0)
     ip = "localhost";
-  reed_strlcpy(c->host, ip, sizeof(c->host));
-  for (char *p = c->host; *p; p++) {
-    if (*p == ':' && p == c->host)
-      *p = '0'; /* "::1" would read as a trailing parameter */
-  }
+  reed_strlcpy(host, ip, IRC_HOST_MAX + 1);
+  if (host[0] == ':')
+    host[0] = '0'; /* "::1" would read as a trailing parameter */
+  return host;
+}
+
+static void
+init_peer(reed_irc_core_t *c)
+{
+  const reed_peer_t *peer = c->tr->peer(c->tr->t);
+
+  peer_host(c, c->pend->host);
   c->exempt = peer != NULL && ip_exempt(IRC_CONF(c), peer->ip);
+}
+
+const char *
+reed__irc_user(const reed_irc_core_t *c)
+{
+  if ((c->state & IRC_ST_REG) && c->session != NULL)
+    return reed_session_user(c->session);
+  return c->pend != NULL && c->pend->user[0] != '\0' ? c->pend->user : "*";
+}
+
+const char *
+reed__irc_host(const reed_irc_core_t *c, char *buf)
+{
+  if ((c->state & IRC_ST_REG) && c->session != NULL)
+    return reed_session_host(c->session);
+  if (c->pend != NULL && c->pend->host[0] != '\0')
+    return c->pend->host;
+  return peer_host(c, buf); /* killed: the session is gone */
 }
 
 const char *
@@ -543,7 +571,8 @@ reed__irc_try_register(reed_irc_core_t *c)
    * session made just now has them already (and copying them again would
    * leave holes in the heap for every registration). */
   if (!fresh) {
-    reed_session_set_host(c->session, c->user, c->host);
+    reed_session_set_host(c->session, c->pend->user[0] ? c->pend->user : "~u",
+                          c->pend->host);
     reed_session_set_realname(c->session,
                               c->pend->realname ? c->pend->realname : "");
   }

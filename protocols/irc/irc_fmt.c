@@ -58,7 +58,8 @@ event_msgid(const reed_event_t *ev, char *v, size_t size)
   h = fnv1a(fnv1a(fnv1a(h, ev->u.msg.irc_client_tags), ev->room), ev->target);
   if (ev->u.msg.reply_to != 0 || ev->u.msg.reaction != NULL) {
     snprintf(v, size, "%llu", (unsigned long long)ev->u.msg.reply_to);
-    h = fnv1a(fnv1a(h, v), ev->u.msg.reaction);
+    h = fnv1a(fnv1a(fnv1a(h, v), ev->u.msg.reaction),
+              ev->u.msg.unreact ? "-" : NULL);
   }
   snprintf(v, size, "t%llx-%llx-%llx", (unsigned long long)ev->ts_ms,
            (unsigned long long)ev->from.session_id, (unsigned long long)h);
@@ -78,7 +79,7 @@ client_tags(render_t *r)
   }
   if (ev->u.msg.reaction != NULL) {
     reed_irc_tag_escape(v, sizeof(v), ev->u.msg.reaction);
-    tag_add(r, "+draft/react", v);
+    tag_add(r, ev->u.msg.unreact ? "+draft/unreact" : "+draft/react", v);
   }
   if (ev->u.msg.irc_client_tags != NULL && ev->u.msg.irc_client_tags[0] != '\0')
     tag_add(r, ev->u.msg.irc_client_tags, NULL);
@@ -337,6 +338,21 @@ by_me(const render_t *r)
          r->ev->from.session_id == reed_session_id(r->c->session);
 }
 
+/* A destroyed room (reed_room_destroy) removes each member with a KICK
+ * from the destroyer; the reason says so, and where to go instead. */
+static int
+render_destroyed(render_t *r)
+{
+  const reed_event_t *ev = r->ev;
+  const char *venue = ev->u.kick.venue;
+  char why[REED_REASON_MAX + 300];
+
+  snprintf(why, sizeof(why), "%s%s%s%s",
+           ev->text && ev->text[0] ? ev->text : "Room destroyed",
+           venue ? " (moved to " : "", venue ? venue : "", venue ? ")" : "");
+  return line(r, why, "KICK #%s %s", ev->room, ev->target);
+}
+
 static int
 render_other(render_t *r)
 {
@@ -353,6 +369,8 @@ render_other(render_t *r)
   case REED_EV_TOPIC:
     return line(r, ev->text ? ev->text : "", "TOPIC #%s", ev->room);
   case REED_EV_KICK:
+    if (ev->u.kick.destroy)
+      return render_destroyed(r);
     return line(r, ev->text ? ev->text : ev->target, "KICK #%s %s", ev->room,
                 ev->target);
   case REED_EV_INVITE:

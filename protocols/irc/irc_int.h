@@ -88,6 +88,7 @@ enum {
 #define IRC_READ_MAX (REED_IRC_TAGS_MAX + REED_IRC_LINE_MAX)
 #define IRC_BODY_MAX (REED_IRC_LINE_MAX - 2) /* a line without CRLF */
 #define IRC_USER_MAX 16
+#define IRC_HOST_MAX 46 /* a numeric IPv6 address, or "localhost" */
 #define IRC_REALNAME_MAX 128
 
 /* What a connection needs only while it registers or waits on the portal
@@ -99,6 +100,10 @@ typedef struct reed_irc_pend_s {
   /* From USER until registration completes; then only the session keeps
    * it. */
   char *realname;
+  /* USER's name and the peer's host until registration ends; the session
+   * keeps them after (reed__irc_user, reed__irc_host). */
+  char user[IRC_USER_MAX + 1];
+  char host[IRC_HOST_MAX + 1];
   char nick_wanted[REED_NICK_MAX + 1]; /* asked for before registering */
   char nick_tried[REED_NICK_MAX + 1];  /* the last NICK, even refused */
   unsigned long prereg_lines;
@@ -117,8 +122,6 @@ typedef struct reed_irc_pend_s {
       oper_name[REED_ACCOUNT_MAX + 1]; /* OPER's name while the portal checks */
 } reed_irc_pend_t;
 
-#define IRC_HOST_MAX 46 /* a numeric IPv6 address, or "localhost" */
-
 typedef struct reed_irc_core_s {
   const reed_proto_env_t *env; /* net's, valid for the core's life */
   reed_transport_t *tr;
@@ -134,8 +137,6 @@ typedef struct reed_irc_core_s {
   /* labeled-response: lines captured while a labeled command runs. Up here
    * with the fields every delivery reads, in the core's first cache line. */
   reed_buf_t *capture;
-  char user[IRC_USER_MAX + 1];
-  char host[IRC_HOST_MAX + 1];
   /* Partial input line (lazy: NULL while no partial line is pending). */
   char *rbuf;
   size_t rlen;
@@ -151,6 +152,11 @@ typedef struct reed_irc_core_s {
   const char *cmd;          /* the command being dispatched, for FAIL replies */
 } reed_irc_core_t;
 
+/* The connection's user and host as IRC shows them: USER's ("*" before
+ * it) and the peer's while registering, the session's after; the host
+ * may be written into buf[IRC_HOST_MAX + 1] (a killed connection's). */
+const char *reed__irc_user(const reed_irc_core_t *c);
+const char *reed__irc_host(const reed_irc_core_t *c, char *buf);
 /* The pending state, made if need be: NULL on ENOMEM. */
 reed_irc_pend_t *reed__irc_pend(reed_irc_core_t *c);
 /* Frees the pending state once the connection is registered and no SASL
@@ -358,12 +364,13 @@ int reed__irc_render_multiline(reed_irc_core_t *c, const reed_event_t *ev,
                                const char *target, reed_buf_t **b);
 /* A line's client-only tags (with message-tags) as the model takes them
  * (irc_cmd_msg.c): `+draft/reply` naming a model id (decimal) is reply_to,
- * and on a TAGMSG a `+draft/react` beside it the reaction; everything else (a
- * reply to another server's msgid included) stays IRC's own,
- * "+key=escaped;+key2". */
+ * and on a TAGMSG a `+draft/react` beside it the reaction (`+draft/unreact`:
+ * withdrawn); everything else (a reply to another server's msgid included)
+ * stays IRC's own, "+key=escaped;+key2". */
 typedef struct reed_irc_ctags_s {
   char irc[REED_IRC_CLIENT_TAGS_MAX + 1];
   char react[REED_REACTION_MAX + 1];
+  bool unreact;
   uint64_t reply_to;
 } reed_irc_ctags_t;
 void reed__irc_ctags_parse(const reed_irc_core_t *c, const reed_irc_msg_t *m,

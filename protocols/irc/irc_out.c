@@ -99,14 +99,35 @@ reed__irc_nick(const reed_irc_core_t *c)
   return (n != NULL && (c->state & IRC_ST_REG)) ? n : "*";
 }
 
+/* Appends s to out[*n], keeping room for a NUL within size. */
+static void
+put_str(char *out, size_t size, size_t *n, const char *s)
+{
+  size_t len = strlen(s);
+
+  if (len > size - 1 - *n)
+    len = size - 1 - *n;
+  memcpy(out + *n, s, len);
+  *n += len;
+}
+
 void
 reed__irc_num(reed_irc_core_t *c, const char *num, const char *fmt, ...)
 {
   char pre[160];
+  size_t n = 0;
   va_list ap;
 
-  snprintf(pre, sizeof(pre), ":%s %s %s ", IRC_SERVER(c), num,
-           reed__irc_nick(c));
+  /* ":server num nick ", copied rather than printed: a registration sends
+   * some twenty numerics, and snprintf was a fifth of its cost. */
+  pre[n++] = ':';
+  put_str(pre, sizeof(pre), &n, IRC_SERVER(c));
+  put_str(pre, sizeof(pre), &n, " ");
+  put_str(pre, sizeof(pre), &n, num);
+  put_str(pre, sizeof(pre), &n, " ");
+  put_str(pre, sizeof(pre), &n, reed__irc_nick(c));
+  put_str(pre, sizeof(pre), &n, " ");
+  pre[n] = '\0';
   va_start(ap, fmt);
   vsend(c, pre, fmt, ap);
   va_end(ap);

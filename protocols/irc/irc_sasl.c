@@ -85,7 +85,7 @@ send_challenge(reed_irc_core_t *c, const reed_buf_t *data)
 int
 reed__irc_bind_account(reed_irc_core_t *c, const char *account)
 {
-  char mask[IRC_MASK_MAX];
+  char mask[IRC_MASK_MAX], host[IRC_HOST_MAX + 1];
   const char *nick = reed__irc_own_nick(c);
   int rc = reed__irc_ensure_session(c);
 
@@ -94,8 +94,8 @@ reed__irc_bind_account(reed_irc_core_t *c, const char *account)
   if (reed__irc_refuse_banned(c)) /* a server ban on the account */
     return REED_EBANNED;
   c->sasl_done = true;
-  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*",
-           c->user[0] ? c->user : "*", c->host);
+  snprintf(mask, sizeof(mask), "%s!%s@%s", nick ? nick : "*", reed__irc_user(c),
+           reed__irc_host(c, host));
   reed__irc_num(c, RPL_LOGGEDIN, "%s %s :You are now logged in as %s", mask,
                 account, account);
   return 0;

@@ -3,6 +3,7 @@
  * negotiation timeout, and the module-wide state. */
 #include "xmpp_component.h"
 #include "xmpp_int.h"
+#include "xmpp_payload.h"
 #include "xmpp_store.h"
 #include "xmpp_upload.h"
 
@@ -44,6 +45,17 @@ reed__xmpp_domain(const reed_xmpp_core_t *c)
 
   if (reed__xmpp_conf(c)->domain != NULL)
     return reed__xmpp_conf(c)->domain;
+  return sv != NULL && sv->name != NULL ? sv->name : "localhost";
+}
+
+const char *
+reed__xmpp_st_domain(const reed_xmpp_state_t *st)
+{
+  const reed_xmpp_conf_t *conf = st->env->conf;
+  const reed_server_conf_t *sv = st->env->server_conf;
+
+  if (conf != NULL && conf->domain != NULL)
+    return conf->domain;
   return sv != NULL && sv->name != NULL ? sv->name : "localhost";
 }
 
@@ -94,7 +106,9 @@ reed__xmpp_init(const reed_module_env_t *env, void **state)
     return rc;
   }
   *state = st;
-  return reed__xim_init(st);
+  if ((rc = reed__xim_init(st)) < 0)
+    return rc;
+  return reed__xmpp_retract_arch_init(st);
 }
 
 void
@@ -104,6 +118,8 @@ reed__xmpp_cleanup(void *state)
 
   if (st == NULL)
     return;
+  reed__xmpp_retract_arch_cleanup(st);
+  reed__xmpp_react_sets_free(st);
   reed__xmpp_fast_cleanup(st);
   reed__xmpp_sm_cleanup(st);
   reed__xmpp_reg_cleanup(&st->reg);

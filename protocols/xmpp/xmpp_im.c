@@ -42,7 +42,13 @@ reed__xim_store(reed_xmpp_core_t *c)
 xim_sending_t *
 reed__xim_sending(reed_xmpp_core_t *c)
 {
-  xim_state_t *im = c->st->im;
+  return reed__xim_st_sending(c->st);
+}
+
+xim_sending_t *
+reed__xim_st_sending(reed_xmpp_state_t *st)
+{
+  xim_state_t *im = st->im;
 
   return &im->sending;
 }

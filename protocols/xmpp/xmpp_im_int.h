@@ -215,6 +215,8 @@ bool reed__xmpp_message_im(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmpp_ev_message(reed_xmpp_core_t *c, reed_session_t *s,
                            const reed_event_t *ev);
 xim_sending_t *reed__xim_sending(reed_xmpp_core_t *c);
+/* The same from the module state (a model observer has no core). */
+xim_sending_t *reed__xim_st_sending(reed_xmpp_state_t *st);
 
 /* ---- Offline messages (xmpp_offline.c) -----------------------------------
  * Stores a message for an account with no available resource (its

@@ -75,6 +75,8 @@ typedef struct reed_xmpp_state_s {
   char occid_in[REED_ROOM_MAX + REED_ACCOUNT_MAX + 32];
   size_t occid_in_len;
   char occid[25];
+  /* XEP-0444: each sender's reaction set per message (xmpp_react_set.c). */
+  struct xmpp_react_sets_s *react_sets;
 } reed_xmpp_state_t;
 
 int reed__xmpp_init(const reed_module_env_t *env, void **state);
@@ -82,6 +84,10 @@ void reed__xmpp_cleanup(void *state);
 /* IM's part of init and cleanup (xmpp_im.c). */
 int reed__xim_init(reed_xmpp_state_t *st);
 void reed__xim_cleanup(reed_xmpp_state_t *st);
+/* The model observer that archives retractions and keeps them for offline
+ * recipients (xmpp_retract_arch.c); nothing without a store. */
+int reed__xmpp_retract_arch_init(reed_xmpp_state_t *st);
+void reed__xmpp_retract_arch_cleanup(reed_xmpp_state_t *st);
 
 /* Registry (xmpp_registry.c). add: 0 or REED_ENOMEM; the core must have
  * its account and resource set and stay registered until del. */
@@ -171,6 +177,8 @@ const reed_xmpp_conf_t *reed__xmpp_conf(const reed_xmpp_core_t *c);
 /* The served domain: [xmpp] domain, else [server] name, else the model's
  * server name. */
 const char *reed__xmpp_domain(const reed_xmpp_core_t *c);
+/* The same from the module state (a model observer has no core). */
+const char *reed__xmpp_st_domain(const reed_xmpp_state_t *st);
 /* A new id for a stream or a generated resource; `buf` gets at most
  * size - 1 characters of [0-9a-f-]. */
 void reed__xmpp_new_id(reed_xmpp_core_t *c, char *buf, size_t size);
@@ -206,11 +214,9 @@ void reed__xmpp_out_stanza(xmpp_out_t *o, const char *name, const char *to,
  * internal-server-error. Returns 0 or a REED_E* code. */
 int reed__xmpp_send(reed_xmpp_core_t *c, xmpp_out_t *o);
 void reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s);
-/* For fan-outs: a finished buffer shared by many recipients (the caller
- * keeps its reference), and write2's form, this recipient's own `head`
- * ("<message to='full JID'") before a shared `body`. Nothing once the
- * connection is closing. */
-void reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b);
+/* For fan-outs: this recipient's own `head` ("<message to='full JID'")
+ * before a `body` shared by many recipients (the caller keeps its
+ * reference). Nothing once the connection is closing. */
 void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                        reed_buf_t *body);
 /* Every write above passes the output hook (xmpp_tables.c names it):
@@ -220,9 +226,7 @@ void reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
  * to the transport. `head` may be NULL when head_len is 0. `n` is the
  * number of top-level stanzas the write holds, as its writer knows it:
  * send's builder counts reed__xmpp_out_stanza, send_raw writes none (our
- * nonzas), write2's head starts one; XMPP_OUT_UNCOUNTED (write's finished
- * buffer) leaves it to stream management to look. */
-#define XMPP_OUT_UNCOUNTED (-1)
+ * nonzas), write2's head starts one. */
 typedef int (*xmpp_out_hook_fn)(reed_xmpp_core_t *c, const void *head,
                                 size_t head_len, reed_buf_t *body, int n);
 extern const xmpp_out_hook_fn reed__xmpp_out_hook;

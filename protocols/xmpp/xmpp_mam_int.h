@@ -41,8 +41,14 @@ typedef struct mam_msg_s {
   size_t text_len;
   int msg_kind;
   uint64_t reply_to;
-  char *payload; /* the XMPP children kept with it (xmpp_payload.h) */
-  bool redacted; /* a tombstone: shown as XEP-0424's <retracted/> */
+  char *payload;         /* the XMPP children kept with it (xmpp_payload.h) */
+  bool redacted;         /* a tombstone: shown as XEP-0424's <retracted/> */
+  uint64_t retracted_ms; /* a tombstone's retraction time; 0: unknown */
+  /* The retraction message archived after a tombstone (XEP-0424): the
+   * message it retracts, and for a moderator's (XEP-0425) its occupant
+   * JID; the reason is in text. */
+  uint64_t retract_of;
+  char *by;
 } mam_msg_t;
 
 /* Answers the query: the result messages, then the iq result with <fin/>.

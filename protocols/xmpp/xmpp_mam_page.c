@@ -45,25 +45,87 @@ occupant_jid(const char *room_jid, const char *nick)
   return s;
 }
 
-static void
-on_entry(void *ud, const reed_hist_entry_t *e)
+/* A new slot at the end of g->v, or NULL (g->err set). */
+static mam_msg_t *
+slot(gather_t *g)
 {
-  gather_t *g = ud;
-  bool mine;
-  mam_msg_t *m;
-
   if (g->err != 0 || g->n >= MAM_GATHER_LIMIT)
-    return;
+    return NULL;
   if (g->n == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 64;
     mam_msg_t *v = reed_realloc(g->v, cap * sizeof(*v));
     if (v == NULL) {
       g->err = REED_ENOMEM;
-      return;
+      return NULL;
     }
     g->v = v, g->cap = cap;
   }
-  m = &g->v[g->n];
+  return memset(&g->v[g->n], 0, sizeof(g->v[0]));
+}
+
+static void
+msg_free(mam_msg_t *m)
+{
+  reed_free(m->from), reed_free(m->to), reed_free(m->text);
+  reed_free(m->payload), reed_free(m->by);
+}
+
+/* The retraction archived for tombstone `e` (xmpp_retract_arch.c), as
+ * the message it was: from the occupant (or the person) that retracted
+ * its own message, or from the room for a moderator's. */
+typedef struct {
+  gather_t *g;
+  const reed_hist_entry_t *e;
+  size_t tomb; /* its index: slot() may move g->v */
+} arch_t;
+
+static void
+on_retraction(void *ud, const reed_xretract_t *r)
+{
+  arch_t *a = ud;
+  gather_t *g = a->g;
+  const reed_hist_entry_t *e = a->e;
+  bool self =
+      e->from.account != NULL && r->account != NULL
+          ? reed_casecmp(e->from.account, r->account) == 0
+          : e->from.nick != NULL && reed_casecmp(e->from.nick, r->nick) == 0;
+  size_t rlen = r->reason ? strlen(r->reason) : 0;
+  mam_msg_t *m;
+
+  g->v[a->tomb].retracted_ms = r->ts_ms;
+  if ((m = slot(g)) == NULL)
+    return;
+  m->id = r->id, m->ts_ms = r->ts_ms, m->retract_of = r->ref_id;
+  if (g->room_jid != NULL) {
+    m->from =
+        self ? occupant_jid(g->room_jid, r->nick) : reed_strdup(g->room_jid);
+    m->by = self ? NULL : occupant_jid(g->room_jid, r->nick);
+    m->to = reed_strdup(g->room_jid);
+  } else { /* only the sender retracts in a conversation */
+    m->from = reed_strdup(g->v[a->tomb].from);
+    m->to = reed_strdup(g->v[a->tomb].to);
+  }
+  m->text = reed_malloc(rlen + 1);
+  if (m->from == NULL || m->to == NULL || m->text == NULL ||
+      (!self && g->room_jid != NULL && m->by == NULL)) {
+    msg_free(m);
+    g->err = REED_ENOMEM;
+    return;
+  }
+  memcpy(m->text, r->reason ? r->reason : "", rlen + 1);
+  m->text_len = rlen;
+  g->n++;
+}
+
+static void
+on_entry(void *ud, const reed_hist_entry_t *e)
+{
+  gather_t *g = ud;
+  bool mine;
+  mam_msg_t *m = slot(g);
+
+  if (m == NULL)
+    return;
   mine = e->from.account != NULL &&
          strcasecmp(e->from.account, g->c->account) == 0;
   *m = (mam_msg_t){.id = e->id,
@@ -83,8 +145,7 @@ on_entry(void *ud, const reed_hist_entry_t *e)
   m->payload = e->xmpp_payload ? reed_strdup(e->xmpp_payload) : NULL;
   if (m->from == NULL || m->to == NULL || m->text == NULL ||
       (e->xmpp_payload != NULL && m->payload == NULL)) {
-    reed_free(m->from), reed_free(m->to), reed_free(m->text);
-    reed_free(m->payload);
+    msg_free(m);
     g->err = REED_ENOMEM;
     return;
   }
@@ -92,6 +153,11 @@ on_entry(void *ud, const reed_hist_entry_t *e)
   m->text[e->text_len] = '\0';
   m->text_len = e->text_len;
   g->n++;
+  if (e->redacted && reed__xmpp_xstore(g->c) != NULL) {
+    arch_t a = {g, e, g->n - 1};
+    (void)reed_xstore_retract_of(reed__xmpp_xstore(g->c), e->id, on_retraction,
+                                 &a);
+  }
 }
 
 static void
@@ -184,8 +250,20 @@ wanted(const mam_query_t *q, const mam_msg_t *m)
 static void
 put_content(xmpp_out_t *o, const mam_msg_t *m)
 {
+  char id[24], stamp[40];
+
   if (m->redacted) {
-    reed__xmpp_out_raw(o, "<retracted xmlns='" REED_NS_RETRACT "'/>");
+    reed__xmpp_out_raw(o, "<retracted xmlns='" REED_NS_RETRACT "'");
+    if (m->retracted_ms != 0) {
+      reed__xmpp_stamp(m->retracted_ms, stamp, sizeof(stamp));
+      reed__xmpp_out_attr(o, "stamp", stamp);
+    }
+    reed__xmpp_out_raw(o, "/>");
+    return;
+  }
+  if (m->retract_of != 0) {
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)m->retract_of);
+    reed__xmpp_retract_put(o, id, m->by, m->text, m->text_len);
     return;
   }
   reed__xmpp_out_raw(o, "<body>");
@@ -280,10 +358,8 @@ select_wanted(const mam_query_t *q, gather_t *g)
 static void
 gather_free(gather_t *g)
 {
-  for (size_t i = 0; i < g->n; i++) {
-    reed_free(g->v[i].from), reed_free(g->v[i].to), reed_free(g->v[i].text);
-    reed_free(g->v[i].payload);
-  }
+  for (size_t i = 0; i < g->n; i++)
+    msg_free(&g->v[i]);
   reed_free(g->v);
   for (size_t i = 0; i < g->n_peers; i++)
     reed_free(g->peers[i]);

@@ -120,8 +120,27 @@ static const char step2[] = "CREATE TABLE xmpp_secret("
  * they go (their clients log in with the password once). */
 static const char step3[] = "DELETE FROM xmpp_fast;";
 
+/* XEP-0424 archives the retraction message after the tombstone: each
+ * redaction the model sequenced (its own id and time), the message it
+ * removed, who removed it and why, in a room ('#' and the folded name) or
+ * a private conversation (the two folded accounts or nicks, sorted). */
+static const char step4[] = "CREATE TABLE xmpp_retraction("
+                            " id INTEGER PRIMARY KEY,"
+                            " ts_ms INTEGER NOT NULL,"
+                            " scope TEXT NOT NULL,"
+                            " ref_id INTEGER NOT NULL,"
+                            " nick TEXT NOT NULL,"
+                            " account TEXT,"
+                            " reason TEXT"
+                            ");"
+                            "CREATE INDEX xmpp_retraction_ref"
+                            " ON xmpp_retraction(ref_id);"
+                            "CREATE INDEX xmpp_retraction_scope"
+                            " ON xmpp_retraction(scope, id);";
+
 const reed_store_migration_t reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS] = {
     {.sql = step1},
     {.sql = step2},
     {.sql = step3},
+    {.sql = step4},
 };

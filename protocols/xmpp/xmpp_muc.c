@@ -314,6 +314,37 @@ leave_all(reed_xmpp_core_t *c)
   reed_free(k);
 }
 
+/* 7.7: a presence update to the room. The model keeps away per person,
+ * as IRC does: <show> away, xa or dnd is away (the status text, else the
+ * show's name, as the away text), anything else is back. IRC members
+ * with away-notify see AWAY; every room the person is in shows the
+ * change to its XMPP occupants (xmpp_muc_event.c). */
+static void
+presence_update(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
+{
+  static const struct {
+    const char *show, *text;
+  } away[] = {
+      {"away", "Away"}, {"xa", "Extended away"}, {"dnd", "Do not disturb"}};
+  const char *show = reed_xml_child_text(st->el, "show", NULL);
+  const char *status = reed_xml_child_text(st->el, "status", NULL);
+  char text[REED_REASON_MAX + 1];
+
+  for (size_t i = 0; show != NULL && i < REED_ARRAY_SIZE(away); i++)
+    if (strcmp(show, away[i].show) == 0) {
+      /* The model's bound and rules: cut, controls replaced by spaces. */
+      reed_strlcpy(text, status && status[0] ? status : away[i].text,
+                   sizeof(text));
+      for (char *p = text; *p != '\0'; p++)
+        if ((unsigned char)*p < ' ' || *p == 0x7f)
+          *p = ' ';
+      if (reed_session_set_away(c->session, text) != 0)
+        (void)reed_session_set_away(c->session, away[i].text);
+      return;
+    }
+  (void)reed_session_set_away(c->session, NULL);
+}
+
 bool
 reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
@@ -345,6 +376,7 @@ reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     return true;
   }
   if (r == NULL || !reed_room_has_session(r, c->session)) {
+    reed__xmuc_bot_declared(c, st->el); /* before its occupant presence */
     join(c, st);
     return true;
   }
@@ -352,6 +384,7 @@ reed__xmuc_presence(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
   if (st->to_jid->resource[0] != '\0' && cur != NULL &&
       strcmp(cur, st->to_jid->resource) != 0)
     change_nick(c, st);
-  /* Otherwise a presence update (show, status): the model keeps none. */
+  else
+    presence_update(c, st);
   return true;
 }

@@ -147,6 +147,9 @@ void reed__xmuc_iq_ping(reed_xmpp_core_t *c, const xmpp_stanza_t *st);
 void reed__xmuc_service_item(reed_xmpp_core_t *c, xmpp_out_t *o);
 /* A bot occupant's XEP-0115 <c/> (identity client/bot). */
 void reed__xmuc_out_bot_caps(xmpp_out_t *o);
+/* A presence carrying <c node='urn:reed:bot'/> makes the person a bot. */
+void reed__xmuc_bot_declared(reed_xmpp_core_t *c,
+                             const reed_xml_el_t *presence);
 
 /* ---- Roles and affiliations (xmpp_muc_admin.c, xmpp_muc_aff.c) -------------
  */
@@ -212,6 +215,10 @@ void reed__xmuc_ev_topic(reed_xmpp_core_t *c, reed_session_t *s,
 void reed__xmuc_ev_kick(reed_xmpp_core_t *c, reed_session_t *s,
                         const reed_event_t *ev);
 void reed__xmuc_ev_mode(reed_xmpp_core_t *c, reed_session_t *s,
+                        const reed_event_t *ev);
+/* 7.7: AWAY as the occupant's presence in the rooms this session shares
+ * with the person. */
+void reed__xmuc_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
                         const reed_event_t *ev);
 
 #endif

@@ -127,6 +127,21 @@ reed__xmuc_out_bot_caps(xmpp_out_t *o)
   reed__xmpp_out_raw(o, "/>");
 }
 
+/* A bot logged in over XMPP says so the way reed's bot library does (and
+ * as IRC's +B is a bot's own word): a XEP-0115 <c node='urn:reed:bot'/>
+ * in its presence, initial or a room join. Its person becomes a bot for
+ * every protocol: IRC shows the B flag and the bot tag, XMPP occupants the
+ * client/bot caps. The flag stays with the person while it is online. */
+void
+reed__xmuc_bot_declared(reed_xmpp_core_t *c, const reed_xml_el_t *presence)
+{
+  const reed_xml_el_t *caps = reed_xml_child(presence, "c", REED_NS_CAPS);
+  const char *node = caps ? reed_xml_attr(caps, "node") : NULL;
+
+  if (c->session != NULL && node != NULL && strcmp(node, BOT_NODE) == 0)
+    (void)reed_session_set_bot(c->session, true);
+}
+
 static void
 occupant_info(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_room_t *r)
 {

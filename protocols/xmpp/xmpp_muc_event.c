@@ -203,6 +203,33 @@ ban_entry(void *ud, const reed_list_entry_t *e)
     b->found = true;
 }
 
+/* 10.9: the room is destroyed; this occupant's own unavailable presence
+ * carries <destroy/> with the alternate venue and the reason (each member
+ * gets only its own: reed_room_destroy). */
+static void
+destroyed(reed_xmpp_core_t *c, const reed_event_t *ev)
+{
+  char from[REED_JID_MAX + 1];
+  xmpp_out_t o;
+
+  reed__xmuc_occ_jid(c, ev->room, ev->target, from, sizeof(from));
+  reed__xmpp_out_init(&o);
+  reed__xmpp_out_stanza(&o, "presence", c->full_jid, from, "unavailable", NULL);
+  reed__xmpp_out_raw(&o, "><x xmlns='" REED_NS_MUC_USER "'><item "
+                         "affiliation='none' role='none'/><destroy");
+  reed__xmpp_out_attr(&o, "jid", ev->u.kick.venue);
+  if (ev->text != NULL && ev->text_len > 0) {
+    reed__xmpp_out_raw(&o, "><reason>");
+    reed__xmpp_out_text(&o, ev->text, ev->text_len);
+    reed__xmpp_out_raw(&o, "</reason></destroy>");
+  } else {
+    reed__xmpp_out_raw(&o, "/>");
+  }
+  reed__xmpp_out_raw(&o, "<status code='110'/></x></presence>");
+  reed__xmpp_send(c, &o);
+  reed__xmpp_out_cleanup(&o);
+}
+
 void
 reed__xmuc_ev_kick(reed_xmpp_core_t *c, reed_session_t *s,
                    const reed_event_t *ev)
@@ -214,8 +241,13 @@ reed__xmuc_ev_kick(reed_xmpp_core_t *c, reed_session_t *s,
   ban_t b = {NULL, false};
 
   (void)s;
-  if (ev->room == NULL || ev->target == NULL || !c->bound ||
-      (r = reed_room_find(c->env->model, ev->room)) == NULL)
+  if (ev->room == NULL || ev->target == NULL || !c->bound)
+    return;
+  if (ev->u.kick.destroy) {
+    destroyed(c, ev);
+    return;
+  }
+  if ((r = reed_room_find(c->env->model, ev->room)) == NULL)
     return;
   if (reed_room_member(r, ev->target, &mv) == 0) {
     b.account = mv.who.account;
@@ -307,4 +339,27 @@ reed__xmuc_ev_affiliation(reed_xmpp_core_t *c, reed_session_t *s,
       (r = reed_room_find(c->env->model, ev->room)) == NULL)
     return;
   presence_now(c, r, ev->u.aff.nick, NULL);
+}
+
+/* 7.7: a person's away changed (AWAY goes to everyone sharing a room with
+ * it): its occupant presence, as it is now, in each room of this session
+ * the person is in. */
+static void
+away_room(void *ud, const reed_room_t *r)
+{
+  each_t *k = ud;
+
+  /* presence_now only reads the room (the view calls take it const). */
+  presence_now(k->c, (reed_room_t *)r, k->ev->from.nick, NULL);
+}
+
+void
+reed__xmuc_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
+                   const reed_event_t *ev)
+{
+  each_t k = {c, ev, NULL};
+
+  if (!c->bound || ev->from.nick == NULL || s == NULL)
+    return;
+  reed_session_each_room(s, away_room, &k);
 }

@@ -102,6 +102,8 @@ groupchat(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *room)
       say_error(c, st, rc);
     return;
   }
+  if (body == NULL && reed__xmuc_react(c, st, room))
+    return; /* XEP-0444 (xmpp_react_room.c) */
   if (body == NULL)
     return; /* chat states and markers in rooms are not relayed */
   text = body->text;

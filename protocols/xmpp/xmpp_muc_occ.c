@@ -91,6 +91,15 @@ reed__xmuc_pres_body(reed_xmpp_core_t *c, const xmuc_pres_t *p)
   reed__xmpp_out_attr(&o, "from", from);
   reed__xmpp_out_attr(&o, "type", p->type);
   reed__xmpp_out_raw(&o, ">");
+  if (p->type == NULL && p->mv != NULL && p->mv->away != NULL) {
+    /* 7.7: the person's away (IRC AWAY, an XMPP show) as show away. */
+    reed__xmpp_out_raw(&o, "<show>away</show>");
+    if (p->mv->away[0] != '\0' && p->status == NULL) {
+      reed__xmpp_out_raw(&o, "<status>");
+      reed__xmpp_out_text(&o, p->mv->away, strlen(p->mv->away));
+      reed__xmpp_out_raw(&o, "</status>");
+    }
+  }
   if (p->status != NULL) {
     reed__xmpp_out_raw(&o, "<status>");
     reed__xmpp_out_text(&o, p->status, strlen(p->status));

@@ -187,6 +187,33 @@ may_configure(reed_xmpp_core_t *c, reed_room_t *r)
          reed_room_member(r, me, &mv) == 0 && reed__xmuc_may_configure(r, &mv);
 }
 
+/* 10.9: the owner destroys the room (reed_room_destroy): each occupant,
+ * whatever its protocol, is removed (XMPP: unavailable with <destroy/>,
+ * xmpp_muc_event.c), then the room forgets its registration,
+ * affiliations and settings. The alternate venue's JID and the reason are
+ * passed on; the password of the alternate room is not. */
+static void
+destroy(reed_xmpp_core_t *c, const xmpp_stanza_t *st, reed_room_t *r)
+{
+  const reed_xml_el_t *d = reed_xml_child(st->payload, "destroy", NULL);
+  const char *reason = reed_xml_child_text(d, "reason", NULL);
+  const char *venue = reed_xml_attr(d, "jid");
+  reed_room_view_t v;
+  int rc;
+
+  reed_room_view(r, &v);
+  rc = reed_room_destroy(c->session, v.name, reason, venue);
+  if (rc == 0)
+    reed__xmpp_iq_result(c, st, NULL);
+  else if (rc == REED_ENOPRIV)
+    reed__xmpp_stanza_error(c, st, "auth", "forbidden",
+                            "Only the room's owners may destroy it");
+  else if (rc == REED_EBADTEXT || rc == REED_EINVAL)
+    reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
+  else
+    reed__xmuc_admin_error(c, st, rc);
+}
+
 void
 reed__xmuc_iq_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 {
@@ -195,6 +222,11 @@ reed__xmuc_iq_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
 
   if (r == NULL || st->to_jid->resource[0] != '\0') {
     reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", NULL);
+    return;
+  }
+  if (strcmp(st->type, "set") == 0 && x == NULL &&
+      reed_xml_child(st->payload, "destroy", NULL) != NULL) {
+    destroy(c, st, r); /* the model says who may */
     return;
   }
   if (!may_configure(c, r)) {
@@ -206,9 +238,6 @@ reed__xmuc_iq_owner(reed_xmpp_core_t *c, const xmpp_stanza_t *st)
     config_form(c, st, r);
   else if (x != NULL)
     submit(c, st, r, x);
-  else if (reed_xml_child(st->payload, "destroy", NULL) != NULL)
-    reed__xmpp_stanza_error(c, st, "cancel", "feature-not-implemented",
-                            "Rooms are not destroyed; they empty");
   else
     reed__xmpp_stanza_error(c, st, "modify", "bad-request", NULL);
 }

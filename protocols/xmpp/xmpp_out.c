@@ -124,12 +124,6 @@ reed__xmpp_send_raw(reed_xmpp_core_t *c, const char *s)
 }
 
 void
-reed__xmpp_write(reed_xmpp_core_t *c, reed_buf_t *b)
-{
-  out(c, NULL, 0, b, XMPP_OUT_UNCOUNTED);
-}
-
-void
 reed__xmpp_write2(reed_xmpp_core_t *c, const char *head, size_t head_len,
                   reed_buf_t *body)
 {

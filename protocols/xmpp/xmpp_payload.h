@@ -50,6 +50,14 @@ void reed__xmpp_ev_redact(reed_xmpp_core_t *c, reed_session_t *s,
  * carried origin-id `id`; 0 when none is kept. */
 uint64_t reed__xmpp_by_origin_id(reed_xmpp_core_t *c, const char *peer,
                                  const char *id);
+/* <retract id/> (by: a moderator's occupant JID, XEP-0425, with the
+ * reason), the fallback body and the store hint: the children of every
+ * retraction we send, live, offline and archived. */
+void reed__xmpp_retract_put(xmpp_out_t *o, const char *id, const char *by,
+                            const char *reason, size_t reason_len);
+/* ` from=... type='chat'>`, those children and `</message>`: a
+ * one-to-one retraction (a body for reed__xim_write_to's head). */
+void reed__xmpp_retract_chat(xmpp_out_t *o, const char *from, const char *id);
 
 /* ---- Reactions (xmpp_react.c) --------------------------------------------
  * XEP-0444 in a bodyless message to `nick`: what the set adds goes to the
@@ -61,6 +69,32 @@ void reed__xmpp_react_to_model(reed_xmpp_core_t *c, const reed_xml_el_t *msg,
 void reed__xmpp_ev_tagmsg_all(reed_xmpp_core_t *c, reed_session_t *s,
                               const reed_event_t *ev);
 void reed__xmpp_react_free(reed_xmpp_core_t *c, void *p);
+
+/* ---- Reaction sets (xmpp_react_set.c) ------------------------------------
+ * Each sender's set per message, module-wide, for the latest pairs:
+ * XEP-0444 sends whole sets, the model one change (reaction or unreact)
+ * at a time. A set is the reactions, each followed by a NUL. */
+#define REED_NS_REACTIONS "urn:xmpp:reactions:0"
+#define XMPP_REACT_SET_MAX 256
+/* The set's key: the sender's folded account, or "~" and its nick. */
+void reed__xmpp_react_who(const reed_actor_t *a, char *out, size_t size);
+bool reed__xmpp_react_in(const char *set, size_t len, const char *v);
+/* The kept set of `who` for message id into set; its length (0: none). */
+size_t reed__xmpp_react_get(reed_xmpp_state_t *st, uint64_t id, const char *who,
+                            char *set, size_t size);
+/* A TAGMSG's change applied to its sender's set (idempotent). */
+void reed__xmpp_react_apply(reed_xmpp_state_t *st, const reed_event_t *ev);
+/* <reactions id><reaction/>...</reactions>: from's whole set for id. */
+void reed__xmpp_react_put(reed_xmpp_state_t *st, xmpp_out_t *o, uint64_t id,
+                          const reed_actor_t *from);
+void reed__xmpp_react_sets_free(reed_xmpp_state_t *st);
+
+/* ---- Reactions in rooms (xmpp_react_room.c) ------------------------------
+ * A groupchat with <reactions/> (no body): true when it was one. */
+bool reed__xmuc_react(reed_xmpp_core_t *c, const xmpp_stanza_t *st,
+                      const char *room);
+/* A room TAGMSG with a reaction, as the sender's set. */
+void reed__xmuc_ev_react(reed_xmpp_core_t *c, const reed_event_t *ev);
 
 /* XEP-0425 (xmpp_moderate.c): a moderator's <moderate/> iq to a room. */
 void reed__xmpp_iq_moderate(reed_xmpp_core_t *c, const xmpp_stanza_t *st);

@@ -7,6 +7,7 @@
  * priority. Presence to a user that does not exist is ignored (4.6.3's
  * server side), to another domain answered remote-server-not-found. */
 #include "xmpp_im_int.h"
+#include "xmpp_muc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,7 @@ go_available(reed_xmpp_core_t *c, xim_conn_t *x, const reed_xml_el_t *el)
 
   if (show == NULL)
     return;
+  reed__xmuc_bot_declared(c, el); /* a bot says so (xmpp_muc_disco.c) */
   reed_buf_unref(x->show);
   x->show = show;
   x->available = true;

@@ -18,6 +18,7 @@
  * A person using another nick than the account's name is shown by the
  * probe, but its later changes are not seen (the watch is on the name). */
 #include "xmpp_im_int.h"
+#include "xmpp_muc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -236,7 +237,7 @@ reed__xmpp_ev_away(reed_xmpp_core_t *c, reed_session_t *s,
   xim_conn_t *x = reed__xim_conn(c, false);
   xim_peer_t *p;
 
-  REED_UNUSED(s);
+  reed__xmuc_ev_away(c, s, ev); /* rooms (XEP-0045 7.7) */
   if (x == NULL || !x->available || ev->from.account == NULL ||
       (p = peer_find(x, ev->from.account)) == NULL)
     return;

@@ -1,23 +1,24 @@
 /* XEP-0444 reactions in one-to-one chats on the model's neutral reaction
- * (a TAGMSG with reply_to and reaction: IRC's +draft/react).
+ * (a TAGMSG with reply_to and reaction: IRC's +draft/react, or with
+ * unreact: +draft/unreact).
  *
  * XEP-0444 sends the sender's whole set for a message each time, the
- * model one added reaction: each resource remembers the last set it sent
- * for its few latest messages (REACT_KEEP), and what a new set adds goes
- * to the model, one TAGMSG per reaction (a removal has no neutral form:
- * IRC and AMP keep it). XMPP recipients get the stanza itself
- * (xmpp_message.c relays bodyless messages), so the TAGMSG of an XMPP
- * sender is not shown to them again. From IRC, a +draft/react reaches
- * XMPP as a set of that one reaction. The id is a model id (the
+ * model one change: each resource remembers the last set it sent for its
+ * few latest messages (REACT_KEEP); what a new set adds goes to the model
+ * as reactions, what it drops as unreacts, one TAGMSG each. XMPP
+ * recipients get the stanza itself (xmpp_message.c relays bodyless
+ * messages), so the TAGMSG of an XMPP sender is not shown to them again.
+ * From IRC or AMP, each change reaches XMPP as the sender's whole set as
+ * the module keeps it (xmpp_react_set.c). The id is a model id (the
  * stanza-id), or in a one-to-one chat the sender's own origin-id, as for
- * retractions. Rooms are not mapped yet. */
+ * retractions. Rooms: xmpp_react_room.c. */
 #include "xmpp_carbons.h"
+#include "xmpp_muc.h"
 #include "xmpp_payload.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define REED_NS_REACTIONS "urn:xmpp:reactions:0"
 #define REACT_KEEP 8
 #define REACT_SET_MAX 256
 
@@ -99,6 +100,13 @@ reed__xmpp_react_to_model(reed_xmpp_core_t *c, const reed_xml_el_t *msg,
     if (!in_set(old, r->text))
       (void)reed_tagmsg(c->session, nick, false, &x); /* best effort */
   }
+  /* What the set dropped: withdrawn (IRC's +draft/unreact). */
+  for (size_t at = 0; at < old->len; at += strlen(old->set + at) + 1) {
+    reed_msg_extra_t x = {
+        .reply_to = id, .reaction = old->set + at, .unreact = true};
+    if (!in_set(&now, old->set + at))
+      (void)reed_tagmsg(c->session, nick, false, &x);
+  }
   now.id = id;
   *old = now;
 }
@@ -109,24 +117,19 @@ static reed_buf_t *
 fmt_react(void *ctx, const reed_event_t *ev)
 {
   reed_xmpp_core_t *c = ctx;
-  char from[REED_JID_MAX + 1], local[REED_NICK_MAX + 1], id[24];
+  char from[REED_JID_MAX + 1], local[REED_NICK_MAX + 1];
   xmpp_out_t o;
   reed_buf_t *b = NULL;
 
-  snprintf(id, sizeof(id), "%llu", (unsigned long long)ev->u.msg.reply_to);
   reed_casefold(local, ev->from.account ? ev->from.account : ev->from.nick,
                 sizeof(local));
   snprintf(from, sizeof(from), "%s@%s/%s", local, reed__xmpp_domain(c),
            ev->from.origin ? ev->from.origin : "unknown");
   reed__xmpp_out_init(&o);
   reed__xmpp_out_attr(&o, "from", from);
-  reed__xmpp_out_raw(&o,
-                     " type='chat'><reactions xmlns='" REED_NS_REACTIONS "'");
-  reed__xmpp_out_attr(&o, "id", id);
-  reed__xmpp_out_raw(&o, "><reaction>");
-  reed__xmpp_out_text(&o, ev->u.msg.reaction, strlen(ev->u.msg.reaction));
-  reed__xmpp_out_raw(&o, "</reaction></reactions>"
-                         "<store xmlns='urn:xmpp:hints'/></message>");
+  reed__xmpp_out_raw(&o, " type='chat'>");
+  reed__xmpp_react_put(c->st, &o, ev->u.msg.reply_to, &ev->from);
+  reed__xmpp_out_raw(&o, "<store xmlns='urn:xmpp:hints'/></message>");
   if (o.err == 0)
     b = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);
@@ -141,11 +144,16 @@ reed__xmpp_ev_tagmsg_all(reed_xmpp_core_t *c, reed_session_t *s,
   reed_buf_t *body;
 
   reed__xmpp_ev_tagmsg(c, s, ev); /* typing (xmpp_chatstate.c) */
+  if (ev->room != NULL && ev->u.msg.reaction != NULL) {
+    reed__xmuc_ev_react(c, ev); /* xmpp_react_room.c */
+    return;
+  }
   if (ev->u.msg.reaction == NULL || ev->room != NULL || ev->echo || ev->copy ||
       !c->bound || ev->from.nick == NULL ||
       (ev->from.origin && strcmp(ev->from.origin, "xmpp") == 0) ||
       !reed__xim_receives_bare(c))
     return;
+  reed__xmpp_react_apply(c->st, ev); /* the sender's whole set, below */
   if ((body = reed_event_render(ev, form, fmt_react, c)) == NULL)
     return;
   reed__xim_write_to(c, "message", body);

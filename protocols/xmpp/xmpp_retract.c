@@ -69,8 +69,8 @@ refuse(reed_xmpp_core_t *c, const xmpp_stanza_t *st, int rc)
   if (rc == REED_ENOPRIV)
     reed__xmpp_stanza_error(c, st, "auth", "forbidden",
                             "Only its sender can retract a message");
-  else if (rc == REED_ENOSUCHNICK)
-    reed__xmpp_stanza_error(c, st, "wait", "recipient-unavailable", NULL);
+  else if (rc == REED_ENOSUCHNICK || rc == REED_ENOACCOUNT)
+    reed__xmpp_stanza_error(c, st, "cancel", "item-not-found", "No such user");
   else
     reed__xmpp_stanza_error(c, st, "cancel", "item-not-found",
                             "No such message is kept");
@@ -100,10 +100,12 @@ retract_private(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *id)
   uint64_t ref;
   int rc;
 
-  if (!peer_nick(c, st->to_jid->local, nick, sizeof(nick))) {
-    refuse(c, st, REED_ENOSUCHNICK);
-    return;
-  }
+  /* Nobody of that account is on: the conversation kept under its name
+   * (reed_redact_account), the retraction kept for it offline. */
+  bool offline = !peer_nick(c, st->to_jid->local, nick, sizeof(nick));
+
+  if (offline)
+    reed_strlcpy(nick, st->to_jid->local, sizeof(nick));
   /* The sender's origin-id first: a client's ids may be digits too. */
   if ((ref = reed__xmpp_by_origin_id(c, nick, id)) == 0)
     ref = reed__xmpp_model_id(id);
@@ -111,7 +113,12 @@ retract_private(reed_xmpp_core_t *c, const xmpp_stanza_t *st, const char *id)
   *x = (xim_sending_t){.session_id = reed_session_id(c->session),
                        .from = c->full_jid,
                        .retract_id = id};
-  rc = ref != 0 ? reed_redact(c->session, nick, ref, NULL) : REED_ENOSUCHMSG;
+  if (ref == 0)
+    rc = REED_ENOSUCHMSG;
+  else if (offline)
+    rc = reed_redact_account(c->session, nick, ref, NULL);
+  else
+    rc = reed_redact(c->session, nick, ref, NULL);
   *x = saved;
   if (rc != 0)
     refuse(c, st, rc);
@@ -195,6 +202,40 @@ typedef struct {
   const char *from, *id;
 } fmt_t;
 
+void
+reed__xmpp_retract_chat(xmpp_out_t *o, const char *from, const char *id)
+{
+  reed__xmpp_out_attr(o, "from", from);
+  reed__xmpp_out_raw(o, " type='chat'>");
+  reed__xmpp_retract_put(o, id, NULL, NULL, 0);
+  reed__xmpp_out_raw(o, "</message>");
+}
+
+void
+reed__xmpp_retract_put(xmpp_out_t *o, const char *id, const char *by,
+                       const char *reason, size_t reason_len)
+{
+  reed__xmpp_out_raw(o, "<retract xmlns='" REED_NS_RETRACT "'");
+  reed__xmpp_out_attr(o, "id", id);
+  if (by == NULL) {
+    reed__xmpp_out_raw(o, "/>");
+  } else { /* XEP-0425: a moderator's, from the room */
+    reed__xmpp_out_raw(o, "><moderated xmlns='" REED_NS_MODERATE "'");
+    reed__xmpp_out_attr(o, "by", by);
+    reed__xmpp_out_raw(o, "/>");
+    if (reason != NULL && reason_len > 0) {
+      reed__xmpp_out_raw(o, "<reason>");
+      reed__xmpp_out_text(o, reason, reason_len);
+      reed__xmpp_out_raw(o, "</reason>");
+    }
+    reed__xmpp_out_raw(o, "</retract>");
+  }
+  reed__xmpp_out_raw(
+      o, "<fallback xmlns='urn:xmpp:fallback:0' for='" REED_NS_RETRACT
+         "'/><body>" FALLBACK_TEXT "</body>"
+         "<store xmlns='urn:xmpp:hints'/>");
+}
+
 static reed_buf_t *
 fmt_retract(void *ctx, const reed_event_t *ev)
 {
@@ -204,13 +245,7 @@ fmt_retract(void *ctx, const reed_event_t *ev)
 
   (void)ev;
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_attr(&o, "from", f->from);
-  reed__xmpp_out_raw(&o, " type='chat'><retract xmlns='" REED_NS_RETRACT "'");
-  reed__xmpp_out_attr(&o, "id", f->id);
-  reed__xmpp_out_raw(
-      &o, "/><fallback xmlns='urn:xmpp:fallback:0' for='" REED_NS_RETRACT
-          "'/><body>" FALLBACK_TEXT "</body>"
-          "<store xmlns='urn:xmpp:hints'/></message>");
+  reed__xmpp_retract_chat(&o, f->from, f->id);
   if (o.err == 0)
     b = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);
@@ -270,26 +305,9 @@ fmt_room(void *ctx, const reed_event_t *ev)
                      sizeof(occ));
   reed__xmpp_out_init(&o);
   reed__xmpp_out_attr(&o, "from", self ? occ : room);
-  reed__xmpp_out_raw(&o,
-                     " type='groupchat'><retract xmlns='" REED_NS_RETRACT "'");
-  reed__xmpp_out_attr(&o, "id", id);
-  if (self) {
-    reed__xmpp_out_raw(&o, "/>");
-  } else {
-    reed__xmpp_out_raw(&o, "><moderated xmlns='" REED_NS_MODERATE "'");
-    reed__xmpp_out_attr(&o, "by", occ);
-    reed__xmpp_out_raw(&o, "/>");
-    if (ev->text != NULL && ev->text_len > 0) {
-      reed__xmpp_out_raw(&o, "<reason>");
-      reed__xmpp_out_text(&o, ev->text, ev->text_len);
-      reed__xmpp_out_raw(&o, "</reason>");
-    }
-    reed__xmpp_out_raw(&o, "</retract>");
-  }
-  reed__xmpp_out_raw(
-      &o, "<fallback xmlns='urn:xmpp:fallback:0' for='" REED_NS_RETRACT
-          "'/><body>" FALLBACK_TEXT "</body>"
-          "<store xmlns='urn:xmpp:hints'/></message>");
+  reed__xmpp_out_raw(&o, " type='groupchat'>");
+  reed__xmpp_retract_put(&o, id, self ? NULL : occ, ev->text, ev->text_len);
+  reed__xmpp_out_raw(&o, "</message>");
   if (o.err == 0)
     b = reed_buf_ref(o.b);
   reed__xmpp_out_cleanup(&o);

@@ -23,11 +23,8 @@ typedef struct xsm_scan_s {
   unsigned presences; /* of which presence */
 } xsm_scan_t;
 
-void reed__xsm_scan(const void *head, size_t head_len, const reed_buf_t *body,
-                    xsm_scan_t *out);
 /* The counts from the writer's `n` (the output hook's): presences is 1
- * for a write of one presence, else 0. n < 0 (the writer did not count)
- * scans. */
+ * for a write of one presence, else 0. */
 void reed__xsm_count(const void *head, size_t head_len, const reed_buf_t *body,
                      int n, xsm_scan_t *out);
 

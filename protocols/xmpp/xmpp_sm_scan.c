@@ -3,8 +3,7 @@
  * or CDATA; a stream header or </stream:stream> leaves the depth
  * unbalanced, which is clamped. Writers say how many stanzas a write holds
  * (the output hook's count), so stream management only walks the bytes
- * where the stanzas themselves are the question: a finished buffer whose
- * writer did not count (reed__xmpp_write), the <delay/> of a resent
+ * where the stanzas themselves are the question: the <delay/> of a resent
  * stanza, and the end of a parked session that sorts its stanzas by kind.
  * A byte-level state machine, so one function longer than usual. */
 #include "xmpp_sm.h"
@@ -147,32 +146,6 @@ reed__xsm_walk(const void *head, size_t head_len, const reed_buf_t *body,
 }
 
 static bool
-is_stanza(const char *name)
-{
-  return strcmp(name, "message") == 0 || strcmp(name, "presence") == 0 ||
-         strcmp(name, "iq") == 0;
-}
-
-static void
-count_one(void *ud, const xsm_ev_t *ev)
-{
-  xsm_scan_t *out = ud;
-
-  if (ev->kind != XSM_EV_DONE || !is_stanza(ev->top))
-    return;
-  out->stanzas++;
-  out->presences += strcmp(ev->top, "presence") == 0;
-}
-
-void
-reed__xsm_scan(const void *head, size_t head_len, const reed_buf_t *body,
-               xsm_scan_t *out)
-{
-  memset(out, 0, sizeof(*out));
-  reed__xsm_walk(head, head_len, body, count_one, out);
-}
-
-static bool
 starts(const void *head, size_t head_len, const reed_buf_t *body,
        const char *prefix)
 {
@@ -187,10 +160,6 @@ void
 reed__xsm_count(const void *head, size_t head_len, const reed_buf_t *body,
                 int n, xsm_scan_t *out)
 {
-  if (n < 0) { /* the writer did not say: the one walk left */
-    reed__xsm_scan(head, head_len, body, out);
-    return;
-  }
   out->stanzas = (unsigned)n;
   out->presences = n == 1 && (starts(head, head_len, body, "<presence ") ||
                               starts(head, head_len, body, "<presence>") ||

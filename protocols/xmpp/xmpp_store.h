@@ -52,7 +52,7 @@ typedef struct reed_xstore_s reed_xstore_t;
 /* The module's migrations: run them with reed_store_migrate(st, "xmpp",
  * reed__xmpp_migrations, REED_XMPP_N_MIGRATIONS) before opening a handle
  * (the module host does, from the module's `migrations`). */
-#define REED_XMPP_N_MIGRATIONS 3 /* one more with each step appended */
+#define REED_XMPP_N_MIGRATIONS 4 /* one more with each step appended */
 extern const reed_store_migration_t
     reed__xmpp_migrations[REED_XMPP_N_MIGRATIONS];
 
@@ -188,6 +188,35 @@ int reed_xstore_offline_del_upto(reed_xstore_t *xs, const char *account,
                                  uint64_t upto);
 /* The number of messages held, or a negative code. */
 int reed_xstore_offline_count(reed_xstore_t *xs, const char *account);
+
+/* Deletes the kept message whose model id is msg_id (it was redacted
+ * before its recipient came back). Returns the number deleted or a
+ * negative code. */
+int reed_xstore_offline_del_id(reed_xstore_t *xs, const char *account,
+                               const char *msg_id);
+
+/* ---- Archived retractions (XEP-0424 with MAM) ------------------------------
+ * Each redaction the model sequenced: its own id and time, the message it
+ * removed (ref_id), the redactor and the reason, under a scope (a room's
+ * or a conversation's, for pruning and forgetting). At most
+ * REED_XSTORE_RETRACT_KEEP per scope are kept, the newest. */
+#define REED_XSTORE_RETRACT_KEEP 1000
+typedef struct reed_xretract_s {
+  uint64_t id, ts_ms, ref_id;
+  const char *scope;
+  const char *nick;    /* the redactor's nick */
+  const char *account; /* its account, or NULL (a guest) */
+  const char *reason;  /* or NULL */
+} reed_xretract_t;
+/* 0, REED_EINVAL or a store code. */
+int reed_xstore_retract_add(reed_xstore_t *xs, const reed_xretract_t *r);
+/* The retraction of message ref_id: 0 and cb called once, REED_ENOTFOUND,
+ * or a store code. */
+int reed_xstore_retract_of(reed_xstore_t *xs, uint64_t ref_id,
+                           void (*cb)(void *ud, const reed_xretract_t *r),
+                           void *ud);
+/* Forgets a scope's retractions (a destroyed room). */
+int reed_xstore_retract_drop(reed_xstore_t *xs, const char *scope);
 
 /* ---- Blocking (XEP-0191) ---------------------------------------------------
  * A blocked JID is stored as given: a full JID, a bare JID, a domain, or a

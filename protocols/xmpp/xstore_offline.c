@@ -142,3 +142,30 @@ reed_xstore_offline_count(reed_xstore_t *xs, const char *account)
     return rc;
   return (int)count(xs, acct);
 }
+
+static const char sql_del_id[] =
+    "DELETE FROM xmpp_offline WHERE account = ?1 AND msg_id = ?2";
+
+int
+reed_xstore_offline_del_id(reed_xstore_t *xs, const char *account,
+                           const char *msg_id)
+{
+  char acct[REED_ACCOUNT_MAX + 1];
+  sqlite3_stmt *s;
+  int rc, n;
+
+  if (xs == NULL || msg_id == NULL)
+    return REED_EINVAL;
+  if ((rc = reed__xs_fold(acct, account)) != 0)
+    return rc;
+  if ((rc = reed__xs_write_begin(xs, acct)) != 0)
+    return rc;
+  if ((s = reed__xs_stmt(xs, XS_OFFLINE_DEL_ID, sql_del_id)) == NULL)
+    return reed__xs_write_end(xs, REED_EIO);
+  sqlite3_bind_text(s, 1, acct, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, msg_id, -1, SQLITE_STATIC);
+  rc = reed__xs_done(xs, s, "offline delete id");
+  n = rc != 0 ? rc : reed__xs_changes(xs);
+  rc = reed__xs_write_end(xs, n < 0 ? n : 0);
+  return rc != 0 ? rc : n;
+}

@@ -800,6 +800,7 @@ conn_new(reed_lsock_t *lst)
   c->io.h.data = c;
   c->peer.cert_fp = "";
   c->net = net;
+  c->outq.pool = &net->outq_pool;
   c->module = lst->module;
   c->kind_tls = lst->kind == REED_LISTEN_SSL;
   c->next = net->conns;

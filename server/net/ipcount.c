@@ -14,8 +14,11 @@ reed__ip_key(const char *ip, char *key, size_t size)
   struct in6_addr a6;
   struct in_addr a4;
 
+  /* inet_pton takes only the canonical dotted quad (no leading zeros, four
+   * parts), so a valid IPv4 address is its own key: no inet_ntop, whose
+   * sprintf was most of what an accept cost here. */
   if (inet_pton(AF_INET, ip, &a4) == 1)
-    return inet_ntop(AF_INET, &a4, key, (socklen_t)size) ? 0 : REED_EINVAL;
+    return reed_strlcpy(key, ip, size) < size ? 0 : REED_EINVAL;
   if (inet_pton(AF_INET6, ip, &a6) != 1)
     return REED_EINVAL;
   if (IN6_IS_ADDR_V4MAPPED(&a6)) {

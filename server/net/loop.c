@@ -473,6 +473,7 @@ reed_net_free(reed_net_t *net)
   reed_free(net->cert_file);
   reed_free(net->key_file);
   reed__ip_free_all(net);
+  reed__outq_pool_free(&net->outq_pool);
   reed_free(net);
 }
 

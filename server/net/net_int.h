@@ -24,6 +24,24 @@ typedef struct reed_outq_ent_s {
   size_t off;
 } reed_outq_ent_t;
 
+/* Spare chunks of REED_OUTQ_CHUNK_MIN bytes and rings of
+ * REED_OUTQ_RING_MIN entries, which a net's queues take before malloc and
+ * give back before free: a JOIN or message to a room of N members makes N
+ * queues each take a ring and a chunk and free both once written in the
+ * same turn, and those two malloc/free pairs per delivery were a sixth of a
+ * big room's JOIN. At most REED_OUTQ_POOL_MAX of each (about 350 KiB). */
+#define REED_OUTQ_RING_MIN 4
+#define REED_OUTQ_POOL_MAX 1024
+
+typedef struct reed_outq_pool_s {
+  reed_buf_t *chunks[REED_OUTQ_POOL_MAX];
+  struct reed_outq_ent_s *rings[REED_OUTQ_POOL_MAX];
+  uint32_t n_chunks, n_rings;
+} reed_outq_pool_t;
+
+/* Frees what the pool holds. */
+void reed__outq_pool_free(reed_outq_pool_t *pool);
+
 typedef struct reed_outq_s {
   reed_outq_ent_t *ents; /* ring of cap entries, NULL when empty */
   uint32_t head, count, cap;
@@ -33,6 +51,7 @@ typedef struct reed_outq_s {
    * nothing outside the connection (a fan-out touches thousands). */
   reed_buf_t *tail;
   uint32_t tail_len, tail_cap;
+  reed_outq_pool_t *pool; /* the net's, or NULL: plain malloc and free */
 } reed_outq_t;
 
 typedef struct reed_iov_s {
@@ -237,6 +256,7 @@ struct reed_net_s {
   int state;
   bool idle_on;
   bool hold; /* reed_net_hold_output */
+  reed_outq_pool_t outq_pool;
   uint8_t rbuf[64 * 1024];
 };
 

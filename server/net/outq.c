@@ -9,17 +9,73 @@
 
 static void outq_release_if_empty(reed_outq_t *q);
 
+void
+reed__outq_pool_free(reed_outq_pool_t *pool)
+{
+  while (pool->n_chunks > 0)
+    reed_free(pool->chunks[--pool->n_chunks]);
+  while (pool->n_rings > 0)
+    reed_free(pool->rings[--pool->n_rings]);
+}
+
+static reed_outq_ent_t *
+ring_new(reed_outq_t *q, uint32_t cap)
+{
+  reed_outq_pool_t *pool = q->pool;
+
+  if (cap == REED_OUTQ_RING_MIN && pool != NULL && pool->n_rings > 0)
+    return pool->rings[--pool->n_rings];
+  return reed_malloc(sizeof(reed_outq_ent_t) * cap);
+}
+
+static void
+ring_free(reed_outq_pool_t *pool, reed_outq_ent_t *ents, uint32_t cap)
+{
+  if (ents != NULL && cap == REED_OUTQ_RING_MIN && pool != NULL &&
+      pool->n_rings < REED_OUTQ_POOL_MAX)
+    pool->rings[pool->n_rings++] = ents;
+  else
+    reed_free(ents);
+}
+
+static reed_buf_t *
+chunk_new(reed_outq_t *q, size_t cap)
+{
+  reed_outq_pool_t *pool = q->pool;
+  reed_buf_t *b;
+
+  if (cap != REED_OUTQ_CHUNK_MIN || pool == NULL || pool->n_chunks == 0)
+    return reed_buf_new(cap);
+  b = pool->chunks[--pool->n_chunks];
+  b->refs = 1;
+  b->len = 0;
+  return b;
+}
+
+/* Every reed_buf_t is one reed_malloc block (reed_buf_new), so any whose
+ * last reference goes with room for a small chunk can serve as one. */
+static void
+buf_release(reed_outq_pool_t *pool, reed_buf_t *b)
+{
+  if (b->refs == 1 && b->cap == REED_OUTQ_CHUNK_MIN && pool != NULL &&
+      pool->n_chunks < REED_OUTQ_POOL_MAX) {
+    pool->chunks[pool->n_chunks++] = b;
+    return;
+  }
+  reed_buf_unref(b);
+}
+
 static int
 outq_grow(reed_outq_t *q)
 {
-  uint32_t cap = q->cap ? q->cap * 2 : 4;
-  reed_outq_ent_t *ents = reed_malloc(sizeof(*ents) * cap);
+  uint32_t cap = q->cap ? q->cap * 2 : REED_OUTQ_RING_MIN;
+  reed_outq_ent_t *ents = ring_new(q, cap);
 
   if (ents == NULL)
     return REED_ENOMEM;
   for (uint32_t i = 0; i < q->count; i++)
     ents[i] = q->ents[(q->head + i) % q->cap];
-  reed_free(q->ents);
+  ring_free(q->pool, q->ents, q->cap);
   q->ents = ents;
   q->head = 0;
   q->cap = cap;
@@ -81,7 +137,7 @@ outq_new_chunk(reed_outq_t *q, const void *p, size_t n)
 
   if (outq_reserve(q) != 0)
     return REED_ENOMEM;
-  if ((b = reed_buf_new(outq_chunk_size(q, n))) == NULL) {
+  if ((b = chunk_new(q, outq_chunk_size(q, n))) == NULL) {
     outq_release_if_empty(q);
     return REED_ENOMEM;
   }
@@ -134,10 +190,12 @@ reed__outq_peek(const reed_outq_t *q, reed_iov_t *iov, size_t max)
 static void
 outq_release_if_empty(reed_outq_t *q)
 {
+  reed_outq_pool_t *pool = q->pool;
+
   if (q->count > 0)
     return;
-  reed_free(q->ents);
-  *q = (reed_outq_t){0};
+  ring_free(pool, q->ents, q->cap);
+  *q = (reed_outq_t){.pool = pool};
 }
 
 void
@@ -155,7 +213,7 @@ reed__outq_consume(reed_outq_t *q, size_t n)
     q->bytes -= left;
     if (e->buf == q->tail)
       q->tail = NULL;
-    reed_buf_unref(e->buf);
+    buf_release(q->pool, e->buf);
     q->head = (q->head + 1) % q->cap;
     q->count--;
   }

@@ -86,6 +86,7 @@ reed__tls_conn_start(reed_conn_t *c, SSL_CTX *ctx)
 
   if (t == NULL)
     return REED_ENOMEM;
+  t->plain.pool = &c->net->outq_pool;
   t->ssl = SSL_new(ctx);
   t->rbio = BIO_new(BIO_s_mem());
   t->wbio = BIO_new(BIO_s_mem());

@@ -1,7 +1,7 @@
-/* Fuzzes stream management's output scanner and attribute lookup
+/* Fuzzes stream management's output walk and attribute lookup
  * (xmpp_sm_scan.c) on any bytes, cut into a head and a body at the first
- * byte's value: counts never pass the '<' in the input, presences never
- * pass stanzas, and a found attribute fits its buffer. */
+ * byte's value: the stanzas it ends never pass the '<' in the input,
+ * presences never pass stanzas, and a found attribute fits its buffer. */
 #include "xmpp_sm.h"
 
 #include <stdlib.h>
@@ -9,12 +9,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void
+count_one(void *ud, const xsm_ev_t *ev)
+{
+  xsm_scan_t *out = ud;
+
+  if (ev->kind != XSM_EV_DONE ||
+      (strcmp(ev->top, "message") != 0 && strcmp(ev->top, "presence") != 0 &&
+       strcmp(ev->top, "iq") != 0))
+    return;
+  out->stanzas++;
+  out->presences += strcmp(ev->top, "presence") == 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   size_t cut, lt = 0;
   reed_buf_t *b;
-  xsm_scan_t s;
+  xsm_scan_t s = {0};
   char v[16];
 
   if (size == 0)
@@ -25,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     abort();
   if (reed_buf_append(&b, data + cut, size - cut) != 0)
     abort();
-  reed__xsm_scan(cut ? data : NULL, cut, b, &s);
+  reed__xsm_walk(cut ? data : NULL, cut, b, count_one, &s);
   for (size_t i = 0; i < size; i++)
     lt += data[i] == '<';
   if (s.stanzas > lt || s.presences > s.stanzas)

@@ -195,7 +195,8 @@ async def test_three(srv):
     assert r.xml.find("{%s}retract" % RETRACT).get("id") == str(n3), r
     assert r["from"] == room + "/carol", r
 
-    # The histories leave them out; MAM keeps tombstones in place.
+    # The histories leave them out; MAM keeps tombstones in place, and
+    # each retraction message after them at its own id (XEP-0424).
     mark = len(irc.buf)
     irc.send("CHATHISTORY LATEST #trio * 10")
     got = await in_thread(irc_wait, irc, rb"BATCH -")
@@ -203,10 +204,17 @@ async def test_three(srv):
     h = await in_thread(lambda: amp.ask("History", room="trio"))
     assert amp_ids(h) == [], h
     res = await mam_query(alice, to=room)
-    assert [int(r.get("id")) for r in res] == [n1, n2, n3], res
-    for r in res:
-        assert inner(r).find("{%s}retracted" % RETRACT) is not None
+    tombs = [r for r in res
+             if inner(r).find("{%s}retracted" % RETRACT) is not None]
+    assert [int(r.get("id")) for r in tombs] == [n1, n2, n3], res
+    for r in tombs:
         assert inner(r).find("{jabber:client}body") is None
+    refs = {int(inner(r).find("{%s}retract" % RETRACT).get("id")):
+            int(r.get("id")) for r in res
+            if inner(r).find("{%s}retract" % RETRACT) is not None}
+    assert sorted(refs) == [n1, n2, n3], res
+    assert all(rid > n3 for rid in refs.values()), refs
+    assert len(res) == 6, res
 
     await alice.close()
     irc.close()

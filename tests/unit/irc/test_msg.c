@@ -315,7 +315,7 @@ TEST(msg_ctags_table)
     bool tagmsg;
     const char *irc;
     uint64_t reply;
-    const char *react;
+    const char *react; /* "-a": a withdrawn, the neutral unreact */
   } cases[] = {
       {"@+draft/reply=12 X", false, "", 12, ""},
       {"@label=l;+t=1;+draft/reply=7 X", false, "+t=1", 7, ""},
@@ -340,7 +340,10 @@ TEST(msg_ctags_table)
        "+draft/react="
        "12345678901234567890123456789012345678901234567890123456789012345",
        2, ""},
-      {"@+draft/unreact=a;+draft/reply=3 X", true, "+draft/unreact=a", 3, ""},
+      /* A withdrawal: the neutral unreact (TAGMSG only, as a reaction). */
+      {"@+draft/unreact=a;+draft/reply=3 X", true, "", 3, "-a"},
+      {"@+draft/unreact=a;+draft/reply=3 X", false, "+draft/unreact=a", 3, ""},
+      {"@+draft/unreact=a X", true, "+draft/unreact=a", 0, ""},
   };
   reed_irc_core_t *c = calloc(1, sizeof(*c));
   reed_irc_msg_t m;
@@ -353,7 +356,8 @@ TEST(msg_ctags_table)
     reed__irc_ctags_parse(c, &m, cases[i].tagmsg, &t);
     ASSERT_STR_EQ(t.irc, cases[i].irc);
     ASSERT_EQ(t.reply_to, cases[i].reply);
-    ASSERT_STR_EQ(t.react, cases[i].react);
+    ASSERT_EQ(t.unreact, cases[i].react[0] == '-');
+    ASSERT_STR_EQ(t.react, cases[i].react + (cases[i].react[0] == '-'));
     /* Without message-tags a client has no client tags at all. */
     c->caps = 0;
     reed__irc_ctags_parse(c, &m, cases[i].tagmsg, &t);

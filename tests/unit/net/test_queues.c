@@ -359,6 +359,57 @@ TEST(outq_push2_enomem)
   reed_buf_unref(b);
 }
 
+/* With a pool, an emptied queue gives its ring and small chunk back, and
+ * the next queue takes them instead of allocating: a fan-out's per
+ * delivery malloc/free pairs. Only unshared buffers of the chunk size go
+ * in, at most REED_OUTQ_POOL_MAX of each, and the pool frees them all. */
+TEST(outq_pool_reuse)
+{
+  long live = reed_alloc_live();
+  reed_outq_pool_t *pool = reed_calloc(1, sizeof(*pool));
+  reed_outq_t q = {.pool = pool}, r = {.pool = pool};
+  reed_buf_t *line = buf_of("JOIN #big\r\n"), *big, *chunk;
+  reed_outq_ent_t *ring;
+
+  ASSERT(pool != NULL);
+  ASSERT_EQ(reed__outq_push(&q, line, 0), 0);
+  chunk = q.tail;
+  ring = q.ents;
+  ASSERT_EQ(chunk->cap, REED_OUTQ_CHUNK_MIN);
+  reed__outq_consume(&q, q.bytes);
+  ASSERT(q.ents == NULL && q.pool == pool);
+  ASSERT_EQ(pool->n_chunks, 1);
+  ASSERT_EQ(pool->n_rings, 1);
+  /* The next queue's first line lands in the same blocks. */
+  ASSERT_EQ(reed__outq_push(&r, line, 0), 0);
+  ASSERT(r.tail == chunk && r.ents == ring);
+  ASSERT_EQ(pool->n_chunks, 0);
+  ASSERT_EQ(pool->n_rings, 0);
+  reed__outq_clear(&r);
+  /* A large buffer, queued by reference, goes back to its owner. */
+  big = reed_buf_new(REED_OUTQ_COPY_MAX + 1);
+  ASSERT(big != NULL);
+  big->len = REED_OUTQ_COPY_MAX + 1;
+  memset(big->data, 'y', big->len);
+  ASSERT_EQ(reed__outq_push(&q, big, 0), 0);
+  reed__outq_clear(&q);
+  ASSERT_EQ(big->refs, 1);
+  ASSERT_EQ(pool->n_chunks, 1); /* the chunk from before, no more */
+  reed_buf_unref(big);
+  /* Bounded: a full pool frees what comes back. */
+  ASSERT_EQ(reed__outq_push(&q, line, 0), 0);
+  pool->n_rings = REED_OUTQ_POOL_MAX; /* (slots never read: none is taken) */
+  reed__outq_clear(&q);
+  ASSERT_EQ(pool->n_rings, REED_OUTQ_POOL_MAX);
+  pool->n_rings = 0;
+  reed__outq_pool_free(pool);
+  ASSERT_EQ(pool->n_chunks, 0);
+  ASSERT_EQ(pool->n_rings, 0);
+  reed_free(pool);
+  reed_buf_unref(line);
+  ASSERT_EQ(reed_alloc_live(), live);
+}
+
 TEST(inbuf_bounds_table)
 {
   static const struct {
@@ -425,6 +476,7 @@ TEST(ip_key_table)
       {"", NULL},
       {"1.2.3", NULL},
       {"1.2.3.4.5", NULL},
+      {"010.1.2.3", NULL}, /* not canonical: inet_pton refuses it */
       {"2001:db8::1::2", NULL},
   };
   char key[64];
@@ -440,6 +492,7 @@ TEST(ip_key_table)
   }
   /* A key that does not fit is refused, not truncated. */
   ASSERT_EQ(reed__ip_key("2001:db8:1:2::1", key, 12), REED_EINVAL);
+  ASSERT_EQ(reed__ip_key("127.0.0.1", key, 9), REED_EINVAL);
 }
 
 /* Two addresses of one IPv6 /64 share a counter; another /64 does not. */

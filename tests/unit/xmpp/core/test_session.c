@@ -366,8 +366,8 @@ TEST(failmalloc_login)
   }
 }
 
-/* The fan-out writers: a shared buffer keeps its one reference; a head
- * goes in front of the body; a full send queue stops later writes. */
+/* The fan-out writer: a head goes in front of the shared body, which
+ * keeps its one reference; a full send queue stops later writes. */
 TEST(fanout_writes)
 {
   xw_t w;
@@ -378,15 +378,15 @@ TEST(fanout_writes)
   xw_init(&w, false);
   a = xw_client(&w, "a", true);
   c = a->core;
-  reed__xmpp_write(c, body);
   reed__xmpp_write2(c, "<presence to='me'", 17, body);
-  XW_EXPECT(a, " from='x'/><presence to='me' from='x'/>");
-  ASSERT_EQ(a->ft->writes2, 1);
+  reed__xmpp_write2(c, "<presence to='you'", 18, body);
+  XW_EXPECT(a, "<presence to='me' from='x'/><presence to='you' from='x'/>");
+  ASSERT_EQ(a->ft->writes2, 2);
   ft_set_full(a->ft, 1);
-  reed__xmpp_write(c, body);
+  reed__xmpp_write2(c, "<presence to='me'", 17, body);
   ASSERT(c->closed);
   ft_set_full(a->ft, 0);
-  reed__xmpp_write(c, body);
+  reed__xmpp_write2(c, "<presence to='me'", 17, body);
   XW_EXPECT(a, "");
   ASSERT_EQ(body->refs, 1);
   reed_buf_unref(body);

@@ -200,7 +200,7 @@ TEST(ws_one_message_per_element)
                            "id='q'/>"));
   ASSERT(b != NULL);
   writes = c->ft->writes;
-  reed__xmpp_write(c->core, b);
+  reed__xmpp_transport_write(c->core, NULL, 0, b);
   reed_buf_unref(b);
   XW_EXPECT(c, "<presence xmlns='jabber:client' from='x@reed.test/r'/>\n"
                "<message xmlns='jabber:client' from='y' type='chat'><body>a "

@@ -1,7 +1,8 @@
 /* XEP-0444 reactions in one-to-one chats and IRC's +draft/react: what an
  * XMPP set adds reaches IRC as one TAGMSG per reaction (a reaction already
- * sent is not sent again), the XMPP recipient gets the stanza as sent; an
- * IRC reaction reaches XMPP as a set of one. */
+ * sent is not sent again), what it drops as +draft/unreact; the XMPP
+ * recipient gets the stanza as sent; each IRC change reaches XMPP as the
+ * IRC user's whole set for that message. */
 #include "irc.h"
 #include "xim_fixture.h"
 
@@ -36,7 +37,8 @@ TEST(xim_react_both_ways)
        "<reaction>\xf0\x9f\x91\x8d</reaction><reaction>ok</reaction>"
        "<reaction>ok</reaction>",
        "ok "},
-      {"1", "", ""},                             /* a removal: IRC keeps it */
+      {"1", "<reaction>ok</reaction>", "-\xf0\x9f\x91\x8d "}, /* dropped */
+      {"1", "", "-ok "},                                      /* all dropped */
       {"uuid-x", "<reaction>no</reaction>", ""}, /* not a message of ours */
       {"2", "<reaction>a</reaction>", "a "},     /* by origin-id below */
   };
@@ -64,8 +66,11 @@ TEST(xim_react_both_ways)
     xim_say(a1, react(cases[i].id, cases[i].set), "");
     out = xpeer_take(&dave);
     want[0] = '\0';
-    for (const char *at = out; (at = strstr(at, "+draft/react=")) != NULL;) {
-      at += 13;
+    /* "r " for each +draft/react=r, "-r " for each +draft/unreact=r. */
+    for (const char *at = out; (at = strstr(at, "react=")) != NULL;) {
+      if (at - out >= 2 && at[-2] == 'u' && at[-1] == 'n')
+        *p++ = '-';
+      at += 6;
       while (*at != ';' && *at != ' ')
         *p++ = *at++;
       *p++ = ' ';
@@ -86,6 +91,21 @@ TEST(xim_react_both_ways)
                  "type='chat'><reactions " RX " id='2'><reaction>yes"
                  "</reaction></reactions><store xmlns='urn:xmpp:hints'/>"
                  "</message>");
+  /* Another: the set grows; a withdrawal (+draft/unreact) shrinks it, to
+   * the empty set, XEP-0444's removal of all. */
+  xpeer_send(&dave, "@+draft/reply=2;+draft/react=no TAGMSG alice\r\n");
+  XIM_EXPECT(a1, "<message to='" A1 "' from='dave@reed.test/irc' "
+                 "type='chat'><reactions " RX " id='2'><reaction>yes"
+                 "</reaction><reaction>no</reaction></reactions><store "
+                 "xmlns='urn:xmpp:hints'/></message>");
+  xpeer_send(&dave, "@+draft/reply=2;+draft/unreact=yes TAGMSG alice\r\n"
+                    "@+draft/reply=2;+draft/unreact=no TAGMSG alice\r\n");
+  XIM_EXPECT(a1, "<message to='" A1 "' from='dave@reed.test/irc' "
+                 "type='chat'><reactions " RX " id='2'><reaction>no"
+                 "</reaction></reactions><store xmlns='urn:xmpp:hints'/>"
+                 "</message><message to='" A1 "' from='dave@reed.test/irc' "
+                 "type='chat'><reactions " RX " id='2'/><store "
+                 "xmlns='urn:xmpp:hints'/></message>");
   xpeer_close(&dave);
   xim_free(&w);
 }

@@ -14,15 +14,16 @@
 #define A1 "alice@reed.test/a1"
 #define B1 "bob@reed.test/b1"
 #define RNS "xmlns='urn:xmpp:message-retract:1'"
+#define TOMB "<retracted " RNS " stamp='2023-11-14T22:13:21.000Z'/>"
 #define RETRACT(to, id)                                                        \
   "<message to='" to "' type='chat' id='r'><retract " RNS " id='" id "'/>"     \
   "<body>fallback</body></message>"
-#define SEEN(to, from, id)                                                     \
+#define SEEN_OPEN(to, from, id)                                                \
   "<message to='" to "' from='" from "' type='chat'><retract " RNS " id='" id  \
   "'/><fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'"  \
   "/><body>This person attempted to retract a previous message, but it's "     \
-  "unsupported by your client.</body><store xmlns='urn:xmpp:hints'/>"          \
-  "</message>"
+  "unsupported by your client.</body><store xmlns='urn:xmpp:hints'/>"
+#define SEEN(to, from, id) SEEN_OPEN(to, from, id) "</message>"
 
 static void
 two(xim_t *w, tw_client_t **a1, tw_client_t **b1)
@@ -115,10 +116,10 @@ TEST(xim_retract_irc_and_mam)
   ASSERT_STR_EQ(xpeer_take(&irc), ":alice!alice@reed.test REDACT carol 3\r\n");
   tw_send(a1, "<iq type='set' id='q'><query xmlns='urn:xmpp:mam:2'/></iq>");
   out = tw_take(a1);
-  ASSERT(strstr(out, "<retracted " RNS "/><stanza-id xmlns='urn:xmpp:sid:0' "
-                     "by='alice@reed.test' id='1'/>") != NULL);
-  ASSERT(strstr(out, "<retracted " RNS "/><stanza-id xmlns='urn:xmpp:sid:0' "
-                     "by='alice@reed.test' id='3'/>") != NULL);
+  ASSERT(strstr(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' "
+                          "by='alice@reed.test' id='1'/>") != NULL);
+  ASSERT(strstr(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' "
+                          "by='alice@reed.test' id='3'/>") != NULL);
   ASSERT(strstr(out, "words") == NULL && strstr(out, "from irc") == NULL);
   xpeer_close(&irc);
   xim_free(&w);
@@ -158,6 +159,103 @@ TEST(xim_retract_amp)
   ASSERT(xpeer_saw(&erin, "NO_SUCH_MESSAGE"));
   xim_say(a1, RETRACT("erin@reed.test", "o-5"), "");
   ASSERT(xpeer_saw(&erin, "Redacted"));
+  xpeer_close(&erin);
+  xim_free(&w);
+}
+
+/* The other party is offline (item 6 of issue 17): the conversation kept
+ * under its account name takes the retraction. A message still waiting
+ * in offline storage is deleted (nobody saw it); one already delivered
+ * gets the retraction kept offline, dated, from the retracting resource
+ * with the id it named. An IRC REDACT to an account nobody is on with
+ * does the same. MAM keeps each retraction message after its tombstone,
+ * with its own id and time (XEP-0424's archive). */
+TEST(xim_retract_offline)
+{
+  xim_t w;
+  xpeer_t irc;
+  tw_client_t *a1, *b1, *b2;
+  const char *out;
+  two(&w, &a1, &b1);
+  xim_account(&w, "carol");
+  xpeer_irc_login(&w.tw, &irc, "carol");
+  xpeer_send(&irc, "CAP REQ :draft/message-redaction\r\n");
+  xpeer_take(&irc);
+
+  said(a1, b1, "bob@reed.test", "o-1"); /* 1: bob saw it */
+  /* 2 is carol's, 3 bob's quit, 4 "later", 5 and 6 alice's retractions */
+  xpeer_send(&irc, "PRIVMSG bob :hi bob\r\n");
+  tw_take(b1);
+  tw_eof(b1, "gone");
+  xim_say(a1,
+          "<message to='bob@reed.test' type='chat'><body>later</body>"
+          "<origin-id xmlns='urn:xmpp:sid:0' id='o-2'/></message>",
+          "");
+  xim_say(a1, RETRACT("bob@reed.test", "o-1"), "");
+  xim_say(a1, RETRACT("bob@reed.test", "o-2"), "");
+  xim_say(a1, RETRACT("bob@reed.test", "o-2"),
+          "<message to='" A1 "' from='bob@reed.test' type='error' id='r'>"
+          "<error type='cancel'><item-not-found " XIM_STANZAS
+          "/><text " XIM_STANZAS ">No such message is kept</text></error>"
+          "</message>");
+  xpeer_send(&irc, "REDACT bob 2\r\n");
+  ASSERT_STR_EQ(xpeer_take(&irc), ":carol!~carol@127.0.0.1 REDACT bob 2\r\n");
+  b2 = xim_login(&w, "bob", "b2");
+#define DELAY                                                                  \
+  "<delay xmlns='urn:xmpp:delay' from='reed.test' "                            \
+  "stamp='2023-11-14T22:13:21.000Z'/></message>"
+  /* o-2 never reaches bob; o-1's and carol's retractions wait for him. */
+  xim_online(b2, SEEN_OPEN("bob@reed.test/b2", A1, "o-1") DELAY SEEN_OPEN(
+                     "bob@reed.test/b2", "carol@reed.test/irc", "2") DELAY);
+  /* MAM: each retraction message after its tombstone, with its own id. */
+  tw_send(a1, "<iq type='set' id='q'><query xmlns='urn:xmpp:mam:2'/></iq>");
+  out = tw_take(a1);
+  ASSERT(strstr(out, "<retract " RNS " id='1'/>") != NULL);
+
+  ASSERT(strstr(out, "later") == NULL);
+  ASSERT(strstr(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' "
+                          "by='alice@reed.test' id='4'/>") != NULL);
+#define ARCHIVED(ref, id)                                                      \
+  "<message xmlns='jabber:client' from='alice@reed.test' to='bob@reed.test' "  \
+  "type='chat'><retract " RNS " id='" ref "'/><fallback xmlns='urn:xmpp:"      \
+  "fallback:0' for='urn:xmpp:message-retract:1'/><body>This person attempted " \
+  "to retract a previous message, but it's unsupported by your client."        \
+  "</body><store xmlns='urn:xmpp:hints'/><stanza-id xmlns='urn:xmpp:sid:0' "   \
+  "by='alice@reed.test' id='" id "'/></message>"
+  ASSERT(strstr(out, ARCHIVED("1", "5")) != NULL);
+  ASSERT(strstr(out, ARCHIVED("4", "6")) != NULL);
+  xpeer_close(&irc);
+  xim_free(&w);
+}
+
+/* AMP's Redact to an account nobody is on with: the same. */
+TEST(xim_retract_offline_amp)
+{
+  xim_t w;
+  xpeer_t erin;
+  tw_client_t *a1, *b1, *b2;
+  two(&w, &a1, &b1);
+  xim_account(&w, "erin");
+  xpeer_open(&w.tw, &erin, &reed_amp_module);
+  xpeer_box(&erin,
+            (const char *const[]){"_command", "Login", "_ask", "1", "username",
+                                  "erin", "password", "pw", NULL});
+  ASSERT(xpeer_saw(&erin, "_answer"));
+  xpeer_box(&erin,
+            (const char *const[]){"_command", "Tell", "_ask", "2", "user",
+                                  "bob", "text", "from amp", NULL});
+  tw_take(b1);
+  xpeer_take(&erin);
+  tw_eof(b1, "gone");
+  xpeer_box(&erin, (const char *const[]){"_command", "Redact", "_ask", "3",
+                                         "user", "bob", "id", "1", NULL});
+  ASSERT(xpeer_saw(&erin, "_answer"));
+  xpeer_box(&erin, (const char *const[]){"_command", "Redact", "_ask", "4",
+                                         "user", "nobody", "id", "1", NULL});
+  ASSERT(xpeer_saw(&erin, "NO_SUCH_USER"));
+  b2 = xim_login(&w, "bob", "b2");
+  xim_online(b2,
+             SEEN_OPEN("bob@reed.test/b2", "erin@reed.test/amp", "1") DELAY);
   xpeer_close(&erin);
   xim_free(&w);
 }

@@ -14,6 +14,7 @@ xim_init(xim_t *w)
   reed_strlcpy(w->name, "reed.test", sizeof(w->name));
   w->sc.name = w->name;
   w->tw.server_conf = &w->sc;
+  w->tw.menv.server_conf = &w->sc; /* the module's env, as the host's */
 }
 
 void

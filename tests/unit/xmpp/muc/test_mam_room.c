@@ -154,12 +154,10 @@ TEST(mam_room_retract_and_moderate)
   xmuc_irc_expect(&bob, ":alice!alice@reed.test REDACT #lobby 9 :no spam\r\n");
   /* The archive keeps tombstones; CHATHISTORY leaves them out. */
   out = mam(a1, "");
-  HAS(out, "<retracted " RNS "/><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
-           "' id='4'/>");
-  HAS(out, "<retracted " RNS "/><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
-           "' id='5'/>");
-  HAS(out, "<retracted " RNS "/><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
-           "' id='9'/>");
+#define TOMB "<retracted " RNS " stamp='2023-11-14T22:13:21.000Z'/>"
+  HAS(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='4'/>");
+  HAS(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='5'/>");
+  HAS(out, TOMB "<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='9'/>");
   ASSERT(strstr(out, "oops") == NULL && strstr(out, "spam</body>") == NULL);
   xpeer_send(&bob, "CHATHISTORY LATEST #lobby * 10\r\n");
   out = xpeer_take(&bob);
@@ -194,6 +192,65 @@ TEST(mam_room_payload_and_reply)
   HAS(out, "<body>re</body><stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM
            "' id='5'/><reply xmlns='urn:xmpp:reply:0' id='4'/><x "
            "xmlns='urn:example:x'>e&amp;f</x></message>");
+  xpeer_close(&bob);
+  xim_free(&w);
+}
+
+/* XEP-0424's archive: the retraction message itself is kept after the
+ * tombstone, with its own id and time, so a client that synced before
+ * the retraction learns of it by paging after its last id: the sender's
+ * own from its occupant JID, an operator's (here from IRC) from the room
+ * as XEP-0425's moderation with the reason. The tombstone carries the
+ * retraction's time. */
+TEST(mam_room_retraction_archived)
+{
+  xim_t w;
+  xpeer_t bob;
+  tw_client_t *a1;
+  const char *out;
+  a1 = lobby(&w, &bob);
+
+  say(a1, &bob, "one"); /* 4 */
+  say(a1, &bob, "two"); /* 5 */
+  tw_send(a1, "<message to='" ROOM "' type='groupchat'><retract " RNS
+              " id='4'/></message>"); /* 6 */
+  tw_take(a1);
+  xpeer_take(&bob);
+  xpeer_send(&bob, "REDACT #lobby 5 :off topic\r\n"); /* 7 */
+  tw_take(a1);
+  out = mam(a1, "<set xmlns='http://jabber.org/protocol/rsm'><after>5"
+                "</after></set>");
+#define RESULT(id)                                                             \
+  "<message to='" A1 "' from='" ROOM "'><result xmlns='urn:xmpp:mam:2' "       \
+  "queryid='f' id='" id "'><forwarded xmlns='urn:xmpp:forward:0'><delay "      \
+  "xmlns='urn:xmpp:delay' stamp='2023-11-14T22:13:21.000Z'/>"
+#define SID(id) "<stanza-id xmlns='urn:xmpp:sid:0' by='" ROOM "' id='" id "'/>"
+  ASSERT_STR_EQ(
+      out,
+      RESULT(
+          "6") "<message xmlns='jabber:client' from='" ROOM "/alice' type="
+               "'groupchat'><retract " RNS " id='4'/>" FALLBACK
+                   SID("6") "</message></forwarded></result></message>" RESULT(
+                       "7") "<message xmlns='jabber:client' from='" ROOM
+                            "' type='groupchat'><retract " RNS
+                            " id='5'><moderated "
+                            "xmlns='urn:xmpp:message-moderate:1' by='" ROOM
+                            "/bob'/><reason>off "
+                            "topic</reason></retract>" FALLBACK SID(
+                                "7") "</message></forwarded></result></"
+                                     "message><iq to='" A1 "' from='" ROOM
+                                     "' type='result' id='q'><fin "
+                                     "xmlns='urn:xmpp:mam:2' complete='true'>"
+                                     "<set "
+                                     "xmlns='http://jabber.org/protocol/"
+                                     "rsm'><first>6</first><last>7"
+                                     "</last><count>2</count></set></fin></"
+                                     "iq>");
+  /* The tombstones say when. */
+  out = mam(a1, "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max>"
+                "</set>");
+  HAS(out, "<retracted " RNS " stamp='2023-11-14T22:13:21.000Z'/>" SID("4"));
+  HAS(out, "<retracted " RNS " stamp='2023-11-14T22:13:21.000Z'/>" SID("5"));
   xpeer_close(&bob);
   xim_free(&w);
 }

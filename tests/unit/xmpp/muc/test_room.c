@@ -303,3 +303,39 @@ TEST(muc_bot_occupant)
   xpeer_close(&bob);
   xim_free(&w);
 }
+
+/* A bot logged in over XMPP (reed's bot library announces <c
+ * node='urn:reed:bot'/>): its person is a bot for every protocol. IRC's
+ * WHOIS says so and its messages carry the bot tag; XMPP occupants get
+ * the client/bot caps in its presence. */
+TEST(muc_bot_over_xmpp)
+{
+  xim_t w;
+  xpeer_t bob;
+  tw_client_t *a1, *c1;
+  const char *got;
+
+  xmuc_init(&w);
+  xmuc_irc(&w, &bob, "bob", "r");
+  a1 = xim_login(&w, "alice", "a1");
+  xmuc_joined(a1, "r", "alice");
+  c1 = xim_login(&w, "carol", "c1");
+  tw_send(c1, "<presence to='" ROOM "/carol'><x " MUC_NS "><history "
+              "maxstanzas='0'/></x><c xmlns='http://jabber.org/protocol/caps'"
+              " hash='sha-1' node='urn:reed:bot' ver='x'/></presence>");
+  tw_take(c1);
+  got = xmuc_take(a1);
+  ASSERT(strstr(got, "jid='carol@reed.test/c1'/></x><c "
+                     "xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
+                     "node='urn:reed:bot' ver='") != NULL);
+  xpeer_take(&bob);
+  xpeer_send(&bob, "WHOIS carol\r\n");
+  ASSERT(strstr(xpeer_take(&bob), " 335 bob carol :is a bot") != NULL);
+  tw_send(c1, "<message to='" ROOM "' type='groupchat'><body>beep</body>"
+              "</message>");
+  got = xpeer_take(&bob);
+  ASSERT(strstr(got, ";bot") != NULL || strstr(got, "@bot") != NULL);
+  ASSERT(strstr(got, "PRIVMSG #r :beep") != NULL);
+  xpeer_close(&bob);
+  xim_free(&w);
+}

@@ -29,7 +29,7 @@ TEST(xs_migrate_and_open)
   raw = sf_raw(&f);
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM sqlite_master WHERE"
                         " type = 'table' AND name LIKE 'xmpp_%'"),
-            10);
+            11);
   ASSERT_EQ(sf_int(raw, "SELECT count(*) FROM sqlite_master WHERE"
                         " type = 'trigger' AND name LIKE 'xmpp_%'"),
             2);
