@@ -21,20 +21,28 @@ typedef struct {
   unsigned got; /* stanzas in the output since <enabled/> */
 } counted_t;
 
-/* Takes the output, counts its stanzas (the scanner, not the writers'
- * counts) and asserts our h is that count. */
+static void
+count_one(void *ud, const xsm_ev_t *ev)
+{
+  unsigned *n = ud;
+
+  *n += ev->kind == XSM_EV_DONE &&
+        (strcmp(ev->top, "message") == 0 || strcmp(ev->top, "presence") == 0 ||
+         strcmp(ev->top, "iq") == 0);
+}
+
+/* Takes the output, counts its stanzas (the walk over the bytes, not the
+ * writers' counts) and asserts our h is that count. */
 static void
 check(counted_t *k, const char *step)
 {
   const char *out = tw_take(k->c);
-  xsm_scan_t scan;
   reed_buf_t *b = reed_buf_new(strlen(out) + 1);
 
   ASSERT(b != NULL);
   ASSERT_EQ(reed_buf_append(&b, out, strlen(out)), 0);
-  reed__xsm_scan(NULL, 0, b, &scan);
+  reed__xsm_walk(NULL, 0, b, count_one, &k->got);
   reed_buf_unref(b);
-  k->got += scan.stanzas;
   if (smw_sm(k->c)->h_out != k->got)
     fprintf(stderr, "after %s: h %u, client got %u: %s\n", step,
             smw_sm(k->c)->h_out, k->got, out);
