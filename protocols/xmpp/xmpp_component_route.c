@@ -83,6 +83,7 @@ forward(reed_xmpp_core_t *to, reed_xml_el_t *el, const char *from,
 
   retag(el, from_ns, REED_NS_COMPONENT);
   reed__xmpp_out_init(&o);
+  o.stanzas = 1; /* the hook's count: the one stanza forwarded */
   reed__xmpp_out_raw(&o, "<");
   reed__xmpp_out_raw(&o, el->name);
   reed__xmpp_out_attr(&o, "to", reed_xml_attr(el, "to"));

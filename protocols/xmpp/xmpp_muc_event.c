@@ -180,10 +180,8 @@ reed__xmuc_ev_topic(reed_xmpp_core_t *c, reed_session_t *s,
   else
     reed__xmuc_room_jid(c, ev->room, from, sizeof(from));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<message");
-  reed__xmpp_out_attr(&o, "to", c->full_jid);
-  reed__xmpp_out_attr(&o, "from", from);
-  reed__xmpp_out_raw(&o, " type='groupchat'><subject>");
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, from, "groupchat", NULL);
+  reed__xmpp_out_raw(&o, "><subject>");
   reed__xmpp_out_text(&o, ev->text ? ev->text : "", ev->text_len);
   reed__xmpp_out_raw(&o, "</subject></message>");
   reed__xmpp_send(c, &o);
@@ -282,10 +280,8 @@ config_changed(reed_xmpp_core_t *c, const char *room)
 
   reed__xmuc_room_jid(c, room, from, sizeof(from));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<message");
-  reed__xmpp_out_attr(&o, "to", c->full_jid);
-  reed__xmpp_out_attr(&o, "from", from);
-  reed__xmpp_out_raw(&o, " type='groupchat'><x xmlns='" REED_NS_MUC_USER
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, from, "groupchat", NULL);
+  reed__xmpp_out_raw(&o, "><x xmlns='" REED_NS_MUC_USER
                          "'><status code='104'/></x></message>");
   reed__xmpp_send(c, &o);
   reed__xmpp_out_cleanup(&o);

@@ -106,9 +106,7 @@ reed__xmuc_ev_invite(reed_xmpp_core_t *c, reed_session_t *s,
   reed__xmuc_room_jid(c, ev->room, room, sizeof(room));
   reed__xmuc_real_jid(c, &ev->from, from, sizeof(from));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<message");
-  reed__xmpp_out_attr(&o, "to", c->full_jid);
-  reed__xmpp_out_attr(&o, "from", room);
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, room, NULL, NULL);
   reed__xmpp_out_raw(&o, "><x xmlns='" REED_NS_MUC_USER "'><invite");
   reed__xmpp_out_attr(&o, "from", from);
   reed__xmpp_out_raw(&o, "/>");

@@ -412,10 +412,8 @@ reed__xmuc_send_subject(reed_xmpp_core_t *c, reed_room_t *r)
   reed_room_view(r, &v);
   reed__xmuc_room_jid(c, v.name, from, sizeof(from));
   reed__xmpp_out_init(&o);
-  reed__xmpp_out_raw(&o, "<message");
-  reed__xmpp_out_attr(&o, "to", c->full_jid);
-  reed__xmpp_out_attr(&o, "from", from);
-  reed__xmpp_out_raw(&o, " type='groupchat'>");
+  reed__xmpp_out_stanza(&o, "message", c->full_jid, from, "groupchat", NULL);
+  reed__xmpp_out_raw(&o, ">");
   if (v.topic != NULL && v.topic[0] != '\0') {
     reed__xmpp_out_raw(&o, "<subject>");
     reed__xmpp_out_text(&o, v.topic, strlen(v.topic));

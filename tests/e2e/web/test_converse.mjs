@@ -24,11 +24,6 @@ function page(ws) {
     auto_join_rooms: [{ jid: 'lobby@conference.localhost', nick: 'erin' }],
     view_mode: 'fullscreen', loglevel: 'info', play_sounds: false, show_send_button: true,
     muc_show_logs_before_join: true, i18n: 'en', whitelisted_plugins: [], blacklisted_plugins: [],
-    // Stream management off: with it, reed ends the stream within seconds
-    // (<handled-count-too-high h='21' send-count='20'/>): its outbound
-    // count misses one of the stanzas this login makes it send, and the
-    // message typed meanwhile is lost. To be turned on again once fixed.
-    enable_smacks: false,
   };
   return `<!doctype html><html><head><meta charset="utf-8"><title>Converse</title>
 <link rel="stylesheet" href="/converse/converse.min.css"></head><body class="converse-fullscreen">
